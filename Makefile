@@ -1,0 +1,54 @@
+# Every target does its own set-up, so a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3.11
+PYODIDE_PYTHON ?= $(shell command -v python3.13 || echo $(HOME)/.pyenv/versions/3.13.0/bin/python)
+VENV := .venv
+BIN := $(VENV)/bin
+PYODIDE_VENV := .venv-pyodide
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test check bench system-deps setup assets bundle clean
+
+run: setup
+	$(FLASK) tutor init-db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup
+
+check: setup
+	$(FLASK) tutor check-lessons
+
+bench: setup
+	$(BIN)/python -m bench
+
+setup: system-deps $(VENV)/.installed assets bundle
+
+# Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v bwrap >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium bubblewrap; \
+	  else sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium bubblewrap; fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade "pip>=25.1"
+	$(BIN)/pip install -q -e . --group dev
+	touch $@
+
+$(PYODIDE_VENV)/.installed:
+	$(PYODIDE_PYTHON) -m venv $(PYODIDE_VENV)
+	$(PYODIDE_VENV)/bin/pip install -q "pyodide-build==0.39.*" pkginfo build
+	touch $@
+
+assets: $(VENV)/.installed
+	$(BIN)/python -m tutor.assets
+
+bundle: $(VENV)/.installed $(PYODIDE_VENV)/.installed assets
+	$(BIN)/python -m tutor.bundle $(PYODIDE_VENV)
+
+clean:
+	rm -rf $(VENV) $(PYODIDE_VENV) static/vendor instance

@@ -1,0 +1,5 @@
+# expect: traps out (a VM exit)
+def path(kind, operation):
+    if kind == "type1":
+        return ["guest_app", "guest_kernel", "hypervisor", "disk"]
+    return []

@@ -1,0 +1,11 @@
+# expect: has no drivers of its own
+def path(kind, operation):
+    device = {"disk_read": "disk", "net_send": "nic"}.get(operation)
+    if operation == "privileged":
+        return ["guest_kernel", "vm_exit", {"type1": "hypervisor", "type2": "vmm", "kvm": "kvm_module"}[kind]]
+    if kind == "type1":
+        return ["guest_app", "guest_kernel", "vm_exit", "hypervisor", device]
+    if kind == "type2":
+        return ["guest_app", "guest_kernel", "vm_exit", "vmm", "host_driver", device]
+    return ["guest_app", "guest_kernel", "vm_exit", "kvm_module", "kvm_run_return", "device_model",
+            "host_syscall", "host_kernel", "host_driver", device]

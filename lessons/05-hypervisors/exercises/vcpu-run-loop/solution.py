@@ -1,0 +1,15 @@
+def run_vm(vcpu, devices):
+    while True:
+        exit = vcpu.run()
+        if exit.reason == "HLT":
+            return
+        if exit.reason == "IO":
+            if exit.direction == "out":
+                devices.port_write(exit.port, exit.data)
+            else:
+                vcpu.complete(devices.port_read(exit.port))
+        elif exit.reason == "MMIO":
+            if exit.is_write:
+                devices.mmio_write(exit.addr, exit.data)
+            else:
+                vcpu.complete(devices.mmio_read(exit.addr))

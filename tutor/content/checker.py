@@ -1,0 +1,47 @@
+"""The rules every exercise must satisfy before learners see it (``flask tutor check-lessons``).
+
+Modelled on futurecoder: the reference solution must score 100 %, the starter must not, each
+known wrong program must get the feedback written for it, and grading must be repeatable.
+"""
+
+from __future__ import annotations
+
+from tutor.grading.judge import Judge, variant_seed
+from tutor.grading.runner import InProcessRunner, Runner
+
+from .model import Catalog, Exercise
+
+SEEDS = [variant_seed("check", f"student-{i}", "") for i in range(3)]
+
+
+def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str]:
+    judge = Judge(runner or InProcessRunner())
+    problems = []
+    where = f"{exercise.lesson_id}/{exercise.id}"
+    for seed in SEEDS:
+        for variant in ("practice", "hidden"):
+            report = judge.grade(exercise, exercise.solution, seed, variant)
+            if report.score != 100:
+                problems.append(f"{where}: solution scores {report.score} ({report.message})")
+    starter = judge.grade(exercise, exercise.starter, SEEDS[0], "hidden")
+    if starter.score >= 100:
+        problems.append(f"{where}: the starter code already scores 100")
+    for wrong in exercise.wrong:
+        report = judge.grade(exercise, wrong.code, SEEDS[0], "hidden")
+        messages = [report.message] + [c.message for c in report.cases]
+        if report.verdict == "passed":
+            problems.append(f"{where}: {wrong.path.name} passes but is a wrong answer")
+        elif not any(wrong.expect in m for m in messages):
+            problems.append(
+                f"{where}: {wrong.path.name} should get {wrong.expect!r}, got {report.message!r}"
+            )
+    first = judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json()
+    if first != judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json():
+        problems.append(f"{where}: grading the same code with the same seed differs")
+    if not exercise.wrong:
+        problems.append(f"{where}: no wrong/ programs; add at least one known wrong answer")
+    return problems
+
+
+def check_catalog(catalog: Catalog) -> list[str]:
+    return [p for exercise in catalog.exercises() for p in check_exercise(exercise)]

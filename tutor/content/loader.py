@@ -1,0 +1,261 @@
+"""Loads ``lessons/`` and refuses to start on any problem, naming the file and field of each.
+
+An author should see every mistake at once ("lessons/05-x/exercises/y/exercise.toml: title.zh:
+missing"), not one per restart, so problems are collected and raised together.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from tutor.grading.limits import Limits
+from tutor.grading.protocol import Case
+
+from .model import LANGUAGES, Catalog, CheckQuestion, Exercise, Lesson, WrongProgram
+
+_markdown = MarkdownIt("commonmark", {"typographer": False}).enable("table")
+
+
+class LessonError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("lesson content has problems:\n  " + "\n  ".join(problems))
+        self.problems = problems
+
+
+class _Problems:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[str] = []
+
+    def add(self, path: Path, field: str, message: str) -> None:
+        where = (
+            path.relative_to(self.root.parent) if path.is_relative_to(self.root.parent) else path
+        )
+        self.items.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+def render_markdown(text: str) -> str:
+    return _markdown.render(text)
+
+
+def load_catalog(root: Path) -> Catalog:
+    problems = _Problems(root)
+    lessons = []
+    if not root.is_dir():
+        raise LessonError([f"{root}: lessons folder not found"])
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        lesson = _load_lesson(folder, problems)
+        if lesson is not None:
+            lessons.append(lesson)
+    _check_unique(lessons, problems)
+    if problems.items:
+        raise LessonError(problems.items)
+    return Catalog(sorted(lessons, key=lambda lesson: lesson.order))
+
+
+def _check_unique(lessons: list[Lesson], problems: _Problems) -> None:
+    seen: dict[str, Path] = {}
+    for lesson in lessons:
+        for item_id, folder, name in [(lesson.id, lesson.folder, "lesson.toml")] + [
+            (e.id, e.folder, "exercise.toml") for e in lesson.exercises
+        ]:
+            if item_id in seen:
+                problems.add(folder / name, "id", f"{item_id!r} is also used by {seen[item_id]}")
+            seen[item_id] = folder
+
+
+def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.add(path, "", "file is missing")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.add(path, "", f"not valid TOML: {exc}")
+    return None
+
+
+def _text(table: dict[str, Any], key: str, path: Path, problems: _Problems) -> dict[str, str]:
+    value = table.get(key)
+    if not isinstance(value, dict):
+        problems.add(path, key, "missing (a table with en and zh)")
+        return dict.fromkeys(LANGUAGES, "")
+    out = {}
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            problems.add(path, f"{key}.{lang}", "missing or empty")
+            text = ""
+        out[lang] = text
+    return out
+
+
+def _read_text(path: Path, problems: _Problems) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.add(path, "", "file is missing")
+        return ""
+    except UnicodeDecodeError:
+        problems.add(path, "", "not UTF-8")
+        return ""
+    if not text.strip():
+        problems.add(path, "", "file is empty")
+    return text
+
+
+def _per_language(folder: Path, stem: str, problems: _Problems) -> dict[str, str]:
+    return {
+        lang: render_markdown(_read_text(folder / f"{stem}.{lang}.md", problems))
+        for lang in LANGUAGES
+    }
+
+
+def _load_lesson(folder: Path, problems: _Problems) -> Lesson | None:
+    manifest_path = folder / "lesson.toml"
+    manifest = _read_toml(manifest_path, problems)
+    if manifest is None:
+        return None
+    lesson_id = manifest.get("id")
+    if not isinstance(lesson_id, str) or not lesson_id:
+        problems.add(manifest_path, "id", "missing")
+        lesson_id = folder.name
+    order = manifest.get("order")
+    if not isinstance(order, int):
+        problems.add(manifest_path, "order", "missing or not an integer")
+        order = 0
+    exercise_ids = manifest.get("exercises", [])
+    if not isinstance(exercise_ids, list) or not all(isinstance(e, str) for e in exercise_ids):
+        problems.add(manifest_path, "exercises", "must be a list of exercise folder names")
+        exercise_ids = []
+    exercises = []
+    for name in exercise_ids:
+        exercise = _load_exercise(folder / "exercises" / name, lesson_id, problems)
+        if exercise is not None:
+            exercises.append(exercise)
+    return Lesson(
+        id=lesson_id,
+        order=order,
+        part=int(manifest.get("part", 1)),
+        folder=folder,
+        title=_text(manifest, "title", manifest_path, problems),
+        summary=_text(manifest, "summary", manifest_path, problems),
+        body_html=_per_language(folder, "lesson", problems),
+        animation=str(manifest.get("animation", "")),
+        exercises=exercises,
+        checks=_load_checks(manifest, manifest_path, problems),
+    )
+
+
+def _load_checks(manifest: dict[str, Any], path: Path, problems: _Problems) -> list[CheckQuestion]:
+    checks = []
+    for i, raw in enumerate(manifest.get("check", [])):
+        field = f"check[{i}]"
+        options = raw.get("options", {})
+        if not all(isinstance(options.get(lang), list) for lang in LANGUAGES):
+            problems.add(path, f"{field}.options", "needs en and zh lists")
+            continue
+        if len({len(options[lang]) for lang in LANGUAGES}) != 1:
+            problems.add(path, f"{field}.options", "en and zh lists differ in length")
+            continue
+        answer = raw.get("answer")
+        if not isinstance(answer, int) or not 0 <= answer < len(options["en"]):
+            problems.add(path, f"{field}.answer", "must be the index of one option")
+            continue
+        checks.append(
+            CheckQuestion(
+                question=_text(raw, "question", path, problems),
+                options=options,
+                answer=answer,
+                explain=_text(raw, "explain", path, problems),
+            )
+        )
+    return checks
+
+
+def _load_module(path: Path, name: str, problems: _Problems) -> ModuleType | None:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        problems.add(path, "", "file is missing")
+        return None
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        problems.add(path, "", f"cannot be imported: {type(exc).__name__}: {exc}")
+        return None
+    return module
+
+
+def _load_exercise(folder: Path, lesson_id: str, problems: _Problems) -> Exercise | None:
+    manifest_path = folder / "exercise.toml"
+    if not folder.is_dir():
+        problems.add(folder, "", "exercise folder listed in lesson.toml is missing")
+        return None
+    manifest = _read_toml(manifest_path, problems)
+    if manifest is None:
+        return None
+    exercise_id = manifest.get("id")
+    if not isinstance(exercise_id, str) or not exercise_id:
+        problems.add(manifest_path, "id", "missing")
+        return None
+    try:
+        limits = Limits.from_manifest(manifest.get("limits", {}))
+    except (TypeError, ValueError) as exc:
+        problems.add(manifest_path, "limits", str(exc))
+        limits = Limits()
+    driver_path = folder / "driver.py"
+    driver = _read_text(driver_path, problems)
+    driver_module = _load_module(driver_path, f"_driver_{exercise_id}", problems)
+    for required in ("run", "compare"):
+        if driver_module is not None and not callable(getattr(driver_module, required, None)):
+            problems.add(driver_path, required, "function is missing")
+    cases_path = folder / "cases.py"
+    cases_module = _load_module(cases_path, f"_cases_{exercise_id}", problems)
+    generate = getattr(cases_module, "generate", None)
+    if cases_module is not None and not callable(generate):
+        problems.add(cases_path, "generate", "function is missing")
+    hints = manifest.get("hints", {})
+    if not all(isinstance(hints.get(lang), list) and hints[lang] for lang in LANGUAGES):
+        problems.add(manifest_path, "hints", "needs non-empty en and zh lists")
+    return Exercise(
+        id=exercise_id,
+        lesson_id=lesson_id,
+        folder=folder,
+        title=_text(manifest, "title", manifest_path, problems),
+        prompt_html=_per_language(folder, "prompt", problems),
+        starter=_read_text(folder / "starter.py", problems),
+        solution=_read_text(folder / "solution.py", problems),
+        driver=driver,
+        generate=_as_case_generator(generate),
+        hints={lang: list(hints.get(lang, [])) for lang in LANGUAGES},
+        limits=limits,
+        wrong=_load_wrong(folder / "wrong", problems),
+    )
+
+
+def _as_case_generator(generate: Any) -> Callable[[random.Random, str], list[Case]]:
+    def cases(rng: random.Random, variant: str) -> list[Case]:
+        raw = generate(rng, variant) if callable(generate) else []
+        return [c if isinstance(c, Case) else Case(**c) for c in raw]
+
+    return cases
+
+
+def _load_wrong(folder: Path, problems: _Problems) -> list[WrongProgram]:
+    programs = []
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        code = _read_text(path, problems)
+        first = code.splitlines()[0] if code else ""
+        if not first.startswith("# expect:"):
+            problems.add(path, "line 1", "must be '# expect: <words the feedback must contain>'")
+            continue
+        programs.append(WrongProgram(path, code, first.removeprefix("# expect:").strip()))
+    return programs

@@ -1,0 +1,97 @@
+"""Typed lessons and exercises. Text is keyed by language code ("en", "zh")."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tutor.grading.limits import Limits
+from tutor.grading.protocol import Case
+
+LANGUAGES = ("en", "zh")
+Text = dict[str, str]
+
+
+@dataclass(frozen=True)
+class WrongProgram:
+    """A known wrong answer and the words its feedback must contain."""
+
+    path: Path
+    code: str
+    expect: str
+
+
+@dataclass
+class Exercise:
+    id: str
+    lesson_id: str
+    folder: Path
+    title: Text
+    prompt_html: Text
+    starter: str
+    solution: str
+    driver: str
+    generate: Callable[[random.Random, str], list[Case]]
+    hints: dict[str, list[str]]
+    limits: Limits
+    wrong: list[WrongProgram] = field(default_factory=list)
+
+    def cases(self, seed: int, variant: str) -> list[Case]:
+        """Practice cases use a fixed seed; hidden ones a seed per (course, student, exercise)."""
+        return self.generate(random.Random(seed), variant)
+
+
+@dataclass(frozen=True)
+class CheckQuestion:
+    question: Text
+    options: dict[str, list[str]]
+    answer: int
+    explain: Text
+
+
+@dataclass
+class Lesson:
+    id: str
+    order: int
+    part: int
+    folder: Path
+    title: Text
+    summary: Text
+    body_html: Text
+    animation: str
+    exercises: list[Exercise]
+    checks: list[CheckQuestion]
+
+    @property
+    def slug(self) -> str:
+        return self.id
+
+
+@dataclass
+class Catalog:
+    lessons: list[Lesson]
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        return next(
+            (e for lesson in self.lessons for e in lesson.exercises if e.id == exercise_id), None
+        )
+
+    def exercises(self) -> list[Exercise]:
+        return [e for lesson in self.lessons for e in lesson.exercises]
+
+    def outline(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": lesson.id,
+                "order": lesson.order,
+                "title": lesson.title,
+                "exercises": [e.id for e in lesson.exercises],
+            }
+            for lesson in self.lessons
+        ]

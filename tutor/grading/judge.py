@@ -1,0 +1,85 @@
+"""The trusted side of grading: it computes the reference results itself and compares.
+
+The learner's code runs elsewhere (a ``Runner``) and hands back only outcomes. The reference
+solution and the hidden cases never leave this process, so nothing the learner's process does can
+reveal them, and nothing it says about itself is believed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .harness import SubmissionError, judge_outcome, load_module, run_cases
+from .limits import Limits
+from .protocol import JSON, Case, Report, RunOutcome
+from .runner import Runner, RunnerFailure
+
+MAX_CODE_BYTES = 200_000
+PRACTICE_SEED = 0
+
+
+class GradedExercise(Protocol):
+    id: str
+    solution: str
+    driver: str
+    limits: Limits
+
+    def cases(self, seed: int, variant: str) -> list[Case]: ...
+
+
+def variant_seed(course: str, student: str, exercise_id: str) -> int:
+    """Same student, same variant every time; two students, different variants."""
+    digest = hashlib.sha256(f"{course}\x00{student}\x00{exercise_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def check_code(code: object) -> str:
+    """Reject what cannot be a Python program before it costs a process."""
+    if not isinstance(code, str):
+        raise SubmissionError("the code must be text")
+    if len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
+        raise SubmissionError(f"the code is larger than {MAX_CODE_BYTES // 1000} KB")
+    if not code.strip():
+        raise SubmissionError("the code is empty: write your function first")
+    return code
+
+
+@dataclass
+class Judge:
+    runner: Runner
+
+    def reference(self, exercise: GradedExercise, cases: list[Case]) -> list[RunOutcome]:
+        return run_cases(exercise.solution, exercise.driver, cases, exercise.limits.step_budget)
+
+    def grade(self, exercise: GradedExercise, code: object, seed: int, variant: str) -> Report:
+        try:
+            source = check_code(code)
+            cases = exercise.cases(seed, variant)
+            actual = self.runner.run(source, exercise.driver, cases, exercise.limits)
+        except (SubmissionError, RunnerFailure) as exc:
+            return Report.error(str(exc))
+        expected = self.reference(exercise, cases)
+        compare = _compare_of(exercise.driver)
+        results = [
+            judge_outcome(case, exp, act, compare)
+            for case, exp, act in zip(cases, expected, actual, strict=True)
+        ]
+        return Report.from_results(results)
+
+    def practice_payload(self, exercise: GradedExercise) -> list[dict[str, JSON]]:
+        """Practice cases with their expected outputs, for grading in the browser."""
+        cases = exercise.cases(PRACTICE_SEED, "practice")
+        return [
+            {"name": c.name, "args": c.args, "weight": c.weight, "expected": o.output}
+            for c, o in zip(cases, self.reference(exercise, cases), strict=True)
+        ]
+
+
+def _compare_of(driver: str) -> Callable[[JSON, JSON, JSON], str | None]:
+    module: types.ModuleType = load_module("driver", driver)
+    compare: Callable[[JSON, JSON, JSON], str | None] = module.compare
+    return compare

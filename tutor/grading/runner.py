@@ -1,0 +1,143 @@
+"""Runs learner code in a separate process under CPU, memory, file-size and wall-clock limits.
+
+This is the seam the sandbox plugs into: a runner takes (code, driver, cases, limits) and returns
+outcomes or raises ``RunnerFailure`` with a learner-readable reason. Callers never care how the
+process was confined.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Protocol
+
+from .harness import SubmissionError
+from .limits import Limits
+from .protocol import Case, RunOutcome
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MAX_RESULT_BYTES = 16 * 1024 * 1024
+CHILD_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from tutor.grading.child import main; "
+    "main(int(sys.argv[2]))"
+)
+
+
+class RunnerFailure(Exception):
+    """The run was stopped as a whole (limit hit, crash); the message is for the learner."""
+
+
+class Runner(Protocol):
+    def run(
+        self, code: str, driver: str, cases: list[Case], limits: Limits
+    ) -> list[RunOutcome]: ...
+
+
+def _set_limits(limits: Limits) -> None:
+    os.setsid()
+    memory = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    out = limits.output_kb * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (out, out))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _read_capped(fd: int, sink: list[bytes]) -> None:
+    size = 0
+    with os.fdopen(fd, "rb") as pipe:
+        while chunk := pipe.read(65536):
+            size += len(chunk)
+            if size > MAX_RESULT_BYTES:
+                sink.clear()
+                sink.append(b"")
+                return
+            sink.append(chunk)
+
+
+class ProcessRunner:
+    """A fresh interpreter per submission; ``python -I`` so no environment leaks in."""
+
+    def command(self, result_fd: int) -> list[str]:
+        return [sys.executable, "-I", "-c", CHILD_BOOT, str(PROJECT_ROOT), str(result_fd)]
+
+    def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
+        request = json.dumps(
+            {
+                "code": code,
+                "driver": driver,
+                "cases": [{"name": c.name, "args": c.args, "weight": c.weight} for c in cases],
+                "step_budget": limits.step_budget,
+            }
+        ).encode()
+        read_fd, write_fd = os.pipe()
+        chunks: list[bytes] = []
+        with tempfile.TemporaryFile() as stdout, tempfile.TemporaryDirectory() as cwd:
+            proc = subprocess.Popen(
+                self.command(write_fd),
+                stdin=subprocess.PIPE,
+                stdout=stdout,
+                stderr=subprocess.STDOUT,
+                pass_fds=(write_fd,),
+                cwd=cwd,
+                env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+                preexec_fn=lambda: _set_limits(limits),
+            )
+            os.close(write_fd)
+            reader = threading.Thread(target=_read_capped, args=(read_fd, chunks), daemon=True)
+            reader.start()
+            timed_out = False
+            try:
+                assert proc.stdin is not None
+                proc.stdin.write(request)
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+            try:
+                proc.wait(timeout=limits.wall_seconds)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            reader.join(timeout=2)
+        return _interpret(proc.returncode, timed_out, b"".join(chunks), limits)
+
+
+def _interpret(code: int, timed_out: bool, raw: bytes, limits: Limits) -> list[RunOutcome]:
+    if timed_out:
+        raise RunnerFailure(
+            f"stopped after {limits.wall_seconds:g} s of wall-clock time: does your code wait "
+            "or loop forever?"
+        )
+    if code in (-signal.SIGXCPU, -signal.SIGKILL) and not raw:
+        raise RunnerFailure(
+            f"stopped after {limits.cpu_seconds} s of CPU time: your code probably loops forever"
+        )
+    if code == -signal.SIGXFSZ:
+        raise RunnerFailure(f"your code printed more than {limits.output_kb} KB; print less")
+    try:
+        reply = json.loads(raw)
+    except ValueError:
+        raise RunnerFailure(
+            f"your code ended the grading process before it could report (exit status {code}); "
+            "do not call exit() or kill the process"
+        ) from None
+    if "submission_error" in reply:
+        raise SubmissionError(reply["submission_error"])
+    return [RunOutcome.from_json(o) for o in reply["outcomes"]]
+
+
+class InProcessRunner:
+    """For code we wrote ourselves (reference solutions, ``wrong/`` programs): no isolation."""
+
+    def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
+        from .harness import run_cases
+
+        return run_cases(code, driver, cases, limits.step_budget)

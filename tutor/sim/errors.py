@@ -1,0 +1,44 @@
+"""Errors a learner can read.
+
+Every rule the model enforces fails with one of these, worded as the rule that was broken, so the
+grader can pass the message straight to the learner instead of a Python traceback.
+"""
+
+from __future__ import annotations
+
+
+class SimError(Exception):
+    """A rule of the simulated system was broken; the message names the rule."""
+
+    rule = "model"
+
+
+class StepBudgetExceeded(SimError):
+    """Runaway learner code is stopped by the model itself, not only by the browser or the OS."""
+
+    rule = "step-budget"
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(
+            f"stopped after {budget} simulation steps (the step budget): "
+            "your code probably loops forever, e.g. it keeps calling run() after the guest halted"
+        )
+        self.budget = budget
+
+
+class IsolationViolation(SimError):
+    """One guest tried to touch what belongs to another; the security manager refused."""
+
+    rule = "isolation"
+
+
+class CapacityExceeded(SimError):
+    """A request asked for more than the host or pool physically has."""
+
+    rule = "capacity"
+
+
+class InvalidOperation(SimError):
+    """An API call that makes no sense in the current state (e.g. running a halted vCPU)."""
+
+    rule = "protocol"

@@ -1,0 +1,181 @@
+"""A KVM-style vCPU: ``run()`` enters the guest and returns only when the guest needs help.
+
+This mirrors the contract of Linux's ``KVM_RUN`` ioctl (Documentation/virt/kvm/api.rst): the
+kernel runs guest code until something it will not handle itself happens, then returns an *exit
+reason* (IO, MMIO, HLT) to a user-space device model, which emulates the device and calls
+``KVM_RUN`` again. Writing that loop is how a learner discovers that, in KVM, every port or
+MMIO access costs a trip from the guest through the kernel module up to user space.
+
+The guest is a tiny register machine so that its final state is easy to check: registers, the
+serial port output, and the disk sectors it read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .errors import InvalidOperation
+from .hypervisor import LAYERS
+from .trace import Trace
+
+Instruction = tuple[object, ...]
+SERIAL_PORT = 0x3F8
+INPUT_PORT = 0x60
+DISK_SECTOR_REG = 0xD000
+DISK_DATA_REG = 0xD004
+REGISTERS = ("a", "b", "c", "d")
+
+
+@dataclass(frozen=True)
+class Exit:
+    """Why ``run()`` returned; the fields that do not apply to a reason are ``None``."""
+
+    reason: Literal["IO", "MMIO", "HLT"]
+    direction: Literal["in", "out"] | None = None
+    port: int | None = None
+    addr: int | None = None
+    is_write: bool | None = None
+    data: int | None = None
+
+
+def _layers_down(trace: Trace, layers: tuple[str, ...]) -> None:
+    for layer in layers:
+        trace.emit("layer.enter", layer=layer, dir="down", cycles=LAYERS[layer].cycles)
+
+
+_TO_USER_SPACE = ("guest_kernel", "vm_exit", "kvm_module", "kvm_run_return")
+
+
+@dataclass
+class Vcpu:
+    """Runs a guest program; ``state`` is ready, waiting (an IN/MMIO read to complete) or halted."""
+
+    program: list[Instruction]
+    trace: Trace = field(default_factory=Trace)
+    regs: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REGISTERS, 0))
+    pc: int = 0
+    state: str = "ready"
+    exits: dict[str, int] = field(default_factory=lambda: {"IO": 0, "MMIO": 0, "HLT": 0})
+    _waiting_reg: str | None = None
+    _waiting_for: str = ""
+
+    def run(self) -> Exit:
+        if self.state == "halted":
+            raise InvalidOperation(
+                "run() was called on a vCPU that already halted: after an HLT exit the loop "
+                "must stop (KVM_RUN would never return again)"
+            )
+        if self.state == "waiting":
+            raise InvalidOperation(
+                f"the guest is still waiting for the value of its {self._waiting_for}; "
+                "complete it with vcpu.complete(value) before calling run() again"
+            )
+        self.trace.emit("vcpu.entry", pc=self.pc)
+        while True:
+            if self.pc >= len(self.program):
+                raise InvalidOperation("the guest ran off the end of its program without HLT")
+            op, *args = self.program[self.pc]
+            self.pc += 1
+            exit_ = self._execute(str(op), args)
+            if exit_ is not None:
+                self.exits[exit_.reason] += 1
+                self.trace.emit(
+                    "vcpu.exit",
+                    reason=exit_.reason,
+                    port=exit_.port,
+                    addr=exit_.addr,
+                    direction=exit_.direction,
+                    is_write=exit_.is_write,
+                    data=exit_.data,
+                )
+                _layers_down(self.trace, _TO_USER_SPACE)
+                return exit_
+
+    def complete(self, value: int) -> None:
+        """Hand the guest the value its IN or MMIO read asked for (KVM: write into kvm_run)."""
+        if self.state != "waiting" or self._waiting_reg is None:
+            raise InvalidOperation(
+                "complete() was called but the guest is not waiting for a value: only IN and "
+                "MMIO-read exits need one"
+            )
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidOperation(f"complete() needs an int, got {type(value).__name__}")
+        self.regs[self._waiting_reg] = value
+        self.state = "ready"
+        self._waiting_reg = None
+        self.trace.emit("vcpu.complete", value=value)
+
+    def _execute(self, op: str, args: list[object]) -> Exit | None:
+        self.trace.emit("guest.insn", op=op, pc=self.pc - 1)
+        if op == "mov":
+            self.regs[str(args[0])] = int(args[1])  # type: ignore[call-overload]
+        elif op == "add":
+            self.regs[str(args[0])] += int(args[1])  # type: ignore[call-overload]
+        elif op == "out":
+            return Exit("IO", direction="out", port=int(args[0]), data=self.regs[str(args[1])])  # type: ignore[call-overload]
+        elif op == "in":
+            self._wait(str(args[0]), f"IN from port {int(args[1]):#x}")  # type: ignore[call-overload]
+            return Exit("IO", direction="in", port=int(args[1]))  # type: ignore[call-overload]
+        elif op == "mmio_write":
+            addr = int(args[0])  # type: ignore[call-overload]
+            return Exit("MMIO", addr=addr, is_write=True, data=self.regs[str(args[1])])
+        elif op == "mmio_read":
+            addr = int(args[1])  # type: ignore[call-overload]
+            self._wait(str(args[0]), f"MMIO read at {addr:#x}")
+            return Exit("MMIO", addr=addr, is_write=False)
+        elif op == "hlt":
+            self.state = "halted"
+            return Exit("HLT")
+        else:
+            raise InvalidOperation(f"unknown guest instruction {op!r}")
+        return None
+
+    def _wait(self, register: str, what: str) -> None:
+        self.state = "waiting"
+        self._waiting_reg = register
+        self._waiting_for = what
+
+
+@dataclass
+class DeviceModel:
+    """The user-space half (QEMU's role): a serial port, an input port and a one-register disk."""
+
+    trace: Trace = field(default_factory=Trace)
+    disk: list[int] = field(default_factory=lambda: [0] * 16)
+    pending_input: list[int] = field(default_factory=list)
+    serial: str = ""
+    _sector: int = 0
+
+    def port_write(self, port: int, value: int) -> None:
+        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        if port != SERIAL_PORT:
+            raise InvalidOperation(f"no device listens on port {port:#x} for OUT")
+        self.serial += chr(value)
+        self.trace.emit("device.io", device="serial", value=value)
+
+    def port_read(self, port: int) -> int:
+        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        if port != INPUT_PORT:
+            raise InvalidOperation(f"no device answers IN on port {port:#x}")
+        value = self.pending_input.pop(0) if self.pending_input else 0
+        self.trace.emit("device.io", device="input", value=value)
+        return value
+
+    def mmio_write(self, addr: int, value: int) -> None:
+        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        if addr != DISK_SECTOR_REG:
+            raise InvalidOperation(f"no device register at MMIO address {addr:#x} for writes")
+        if not 0 <= value < len(self.disk):
+            raise InvalidOperation(f"sector {value} is outside the {len(self.disk)}-sector disk")
+        self._sector = value
+        self.trace.emit("device.io", device="disk", sector=value)
+
+    def mmio_read(self, addr: int) -> int:
+        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        if addr != DISK_DATA_REG:
+            raise InvalidOperation(f"no device register at MMIO address {addr:#x} for reads")
+        _layers_down(self.trace, ("host_syscall", "host_kernel", "host_driver", "disk"))
+        value = self.disk[self._sector]
+        self.trace.emit("device.io", device="disk", sector=self._sector, value=value)
+        return value

@@ -1,0 +1,70 @@
+"""The Flask application: pages, htmx fragments and a JSON API around ``tutor.sim`` and grading."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from tutor.content import load_catalog
+
+from . import api, cli, course, learn
+from .extensions import babel, csrf, db, select_locale
+from .grading_service import GradingService
+from .headers import install_headers
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'tutor.db'}",
+        LESSONS_DIR=str(PROJECT_ROOT / "lessons"),
+        # "cdn": d3 from its CDN with SRI and a local fallback; "local": every asset from here.
+        ASSETS_MODE="cdn",
+        MAX_CONTENT_LENGTH=512 * 1024,
+        DEMO_COURSE="demo",
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TUTOR")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    catalog = load_catalog(Path(app.config["LESSONS_DIR"]))
+    app.extensions["catalog"] = catalog
+    app.extensions["grading"] = GradingService.for_app(app, catalog)
+
+    learn.init_app(app)
+    course.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    install_headers(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation key kept in the instance folder, never in the repository."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,109 @@
+"""Pages a learner sees: the outline, a lesson with its animation and exercises, and Submit."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+
+from tutor.assets import pinned, sri
+from tutor.content import Catalog, Exercise
+
+from .course import current_learner, demo_course
+from .extensions import LANGUAGES
+from .grading_service import GradingService
+
+bp = Blueprint("learn", __name__)
+
+
+def catalog() -> Catalog:
+    catalog: Catalog = current_app.extensions["catalog"]
+    return catalog
+
+
+def grading() -> GradingService:
+    service: GradingService = current_app.extensions["grading"]
+    return service
+
+
+def lang() -> str:
+    return str(get_locale() or "en")
+
+
+def pick(text: dict[str, Any]) -> Any:
+    """The current language's version of a bilingual field, English if it has none."""
+    return text.get(lang()) or text.get("en")
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    return render_template("index.html", lessons=catalog().lessons)
+
+
+@bp.route("/lessons/<lesson_id>")
+def lesson(lesson_id: str) -> ResponseReturnValue:
+    found = catalog().lesson(lesson_id)
+    if found is None:
+        abort(404)
+    practice = {e.id: grading().practice_cases(e) for e in found.exercises}
+    return render_template("lesson.html", lesson=found, practice=practice)
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str) -> ResponseReturnValue:
+    if code not in LANGUAGES:
+        abort(404)
+    target = request.args.get("next", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        target = "/"
+    response = make_response(redirect(target))
+    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@bp.route("/exercises/<exercise_id>/submit", methods=["POST"])
+def submit(exercise_id: str) -> ResponseReturnValue:
+    exercise: Exercise | None = catalog().exercise(exercise_id)
+    if exercise is None:
+        abort(404)
+    code = request.form.get("code", "")
+    submission = grading().submit(exercise, code, demo_course(), current_learner())
+    template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
+    return render_template(
+        template, report=submission.report, exercise=exercise, submission=submission
+    )
+
+
+def _vendor_url(package: str, file: str) -> str:
+    asset = pinned()[package]
+    return url_for("static", filename=f"vendor/{asset.folder.name}/{file}")
+
+
+def _d3_sources() -> dict[str, str | None]:
+    """The d3 script: CDN with SRI in "cdn" mode, always with the verified local copy behind it."""
+    asset = pinned()["d3"]
+    local = _vendor_url("d3", "dist/d3.min.js")
+    cdn = asset.cdn.get("dist/d3.min.js") if current_app.config["ASSETS_MODE"] == "cdn" else None
+    integrity = sri(asset.folder / "dist/d3.min.js") if asset.installed() else None
+    return {"cdn": cdn, "local": local, "integrity": integrity}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        pick=pick, lang=lang, vendor_url=_vendor_url, d3_sources=_d3_sources, languages=LANGUAGES
+    )
