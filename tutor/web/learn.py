@@ -25,6 +25,7 @@ from tutor.content import Catalog, Exercise
 from .course import current_learner, demo_course
 from .extensions import LANGUAGES
 from .grading_service import GradingService
+from .scenes import scenes_for
 
 bp = Blueprint("learn", __name__)
 
@@ -59,7 +60,9 @@ def lesson(lesson_id: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     practice = {e.id: grading().practice_cases(e) for e in found.exercises}
-    return render_template("lesson.html", lesson=found, practice=practice)
+    return render_template(
+        "lesson.html", lesson=found, practice=practice, scenes=scenes_for(found.animation)
+    )
 
 
 @bp.route("/lang/<code>")
