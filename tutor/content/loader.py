@@ -43,7 +43,7 @@ class _Problems:
 
 
 def render_markdown(text: str) -> str:
-    return _markdown.render(text)
+    return str(_markdown.render(text))
 
 
 def load_catalog(root: Path) -> Catalog:

@@ -1,7 +1,7 @@
 """Entry point of the untrusted grading process: JSON request on stdin, outcomes on a pipe.
 
-Nothing here knows expected answers; the parent only reads outcomes from the result pipe, never stdout, so
-whatever the learner prints cannot pose as a result.
+Nothing here knows expected answers; the parent only reads outcomes from the result pipe, never
+stdout, so whatever the learner prints cannot pose as a result.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ kernel, and the device itself dwarfs them all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .errors import InvalidOperation
 from .trace import Trace
@@ -29,7 +29,7 @@ COMPONENTS: tuple[str, ...] = (
 )
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     TYPE1 = "type1"
     TYPE2 = "type2"
     KVM = "kvm"

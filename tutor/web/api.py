@@ -44,7 +44,9 @@ def grade(exercise_id: str) -> ResponseReturnValue:
     if not isinstance(body["code"], str):
         return _error(400, '"code" must be a string of Python source')
     submission = grading().submit(exercise, body["code"], demo_course(), current_learner())
-    return jsonify({"submission": submission.id, "status": submission.status, **submission.report})
+    return jsonify(
+        {"submission": submission.id, "status": submission.status, **(submission.report or {})}
+    )
 
 
 def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:

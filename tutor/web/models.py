@@ -23,7 +23,7 @@ class Course(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Submission(db.Model):  # type: ignore[name-defined,misc]
-    """``status`` moves pending → graded (or error); ``report`` is the judge's, never the browser's."""
+    """``status`` goes pending → graded (or error); ``report`` is the judge's, not the browser's."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
