@@ -1,0 +1,31 @@
+NATIVE_PATHS = {
+    "disk_read": ["guest_app", "guest_kernel", "disk"],
+    "net_send": ["guest_app", "guest_kernel", "nic"],
+    "privileged": ["guest_kernel"],
+}
+
+
+def overhead(events, operation):
+    native_layers = NATIVE_PATHS[operation]
+    total = native = 0
+    per_layer = {}
+    for event in events:
+        if event["kind"] != "layer.enter" or event["dir"] != "down":
+            continue
+        layer, cycles = event["layer"], event["cycles"]
+        total += cycles
+        if layer in native_layers:
+            native += cycles
+        else:
+            per_layer[layer] = per_layer.get(layer, 0) + cycles
+    dominant = None
+    for layer, cycles in per_layer.items():  # in path order: the first one wins a tie
+        if dominant is None or cycles > per_layer[dominant]:
+            dominant = layer
+    return {
+        "per_layer": per_layer,
+        "total": total,
+        "native": native,
+        "overhead": total - native,
+        "dominant": dominant,
+    }
