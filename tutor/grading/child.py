@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 from .harness import SubmissionError, run_cases
@@ -19,6 +20,9 @@ def main(result_fd: int) -> None:
     sys.stdin.close()
     result_channel = os.fdopen(result_fd, "w")
     sys.setrecursionlimit(2_000)
+    # Python ignores SIGXFSZ, which would turn the output cap into an OSError the learner's code
+    # can catch; the default action kills the process so the runner reports the limit instead.
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
     cases = [Case(c["name"], c["args"], float(c.get("weight", 1))) for c in request["cases"]]
     try:
         outcomes = run_cases(request["code"], request["driver"], cases, request["step_budget"])

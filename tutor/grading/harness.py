@@ -21,6 +21,30 @@ from .protocol import JSON, MAX_TRACE_EVENTS, Case, CaseResult, Report, RunOutco
 
 SUBMISSION = "<submission>"
 MAX_STDOUT = 10_000
+MAX_PRINTED = 1_000_000
+
+
+class OutputLimitExceeded(Exception):
+    """Printing without end must fail fast, in the browser as on the server."""
+
+
+class CappedOutput(io.StringIO):
+    """Keeps the first ``MAX_STDOUT`` characters and refuses more than ``MAX_PRINTED`` in all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.printed = 0
+
+    def write(self, text: str) -> int:
+        self.printed += len(text)
+        if self.printed > MAX_PRINTED:
+            raise OutputLimitExceeded(
+                f"your code printed more than {MAX_PRINTED // 1_000_000} MB of text; print less"
+            )
+        room = MAX_STDOUT - self.tell()
+        if room > 0:
+            super().write(text[:room])
+        return len(text)
 
 
 class SubmissionError(Exception):
@@ -31,8 +55,8 @@ def compile_submission(code: str) -> types.CodeType:
     try:
         return compile(code, SUBMISSION, "exec")
     except SyntaxError as exc:
-        where = f"line {exc.lineno}" if exc.lineno else "your code"
-        raise SubmissionError(f"SyntaxError on {where}: {exc.msg}") from None
+        where = f" on line {exc.lineno}" if exc.lineno else ""
+        raise SubmissionError(f"SyntaxError{where}: {exc.msg}") from None
     except ValueError as exc:  # e.g. null bytes
         raise SubmissionError(f"the code cannot be compiled: {exc}") from None
 
@@ -75,7 +99,7 @@ def run_cases(
 
 def _run_one(compiled: types.CodeType, driver: Driver, case: Case, step_budget: int) -> RunOutcome:
     trace = Trace(StepBudget(step_budget))
-    out = io.StringIO()
+    out = CappedOutput()
     outcome = RunOutcome(name=case.name)
     try:
         with redirect_stdout(out):
@@ -87,11 +111,13 @@ def _run_one(compiled: types.CodeType, driver: Driver, case: Case, step_budget: 
             "rule": "python",
             "message": "RecursionError: your code recursed too deeply (does it ever stop?)",
         }
+    except OutputLimitExceeded as exc:
+        outcome.error = {"type": "OutputLimitExceeded", "rule": "output", "message": str(exc)}
     except Exception as exc:
         outcome.error = describe(exc)
     outcome.trace = trace.events[:MAX_TRACE_EVENTS]
     outcome.digest = trace.digest()
-    outcome.stdout = out.getvalue()[:MAX_STDOUT]
+    outcome.stdout = out.getvalue()
     return outcome
 
 

@@ -1,0 +1,60 @@
+"""The JSON API, including every kind of bad input: a clear 4xx or a graded failure, never a 500."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from ..conftest import ROOT
+
+IO_SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+URL = "/api/exercises/io-path/grade"
+
+
+def test_lessons_lists_ids_titles_and_exercises(client: FlaskClient) -> None:
+    lessons = client.get("/api/lessons").get_json()["lessons"]
+    hv = next(lesson for lesson in lessons if lesson["id"] == "hypervisors")
+    assert hv["title"]["zh"] and hv["exercises"][:2] == ["io-path", "vcpu-run-loop"]
+
+
+def test_grade_a_correct_answer(client: FlaskClient) -> None:
+    body = client.post(URL, json={"code": IO_SOLUTION}).get_json()
+    assert body["verdict"] == "passed" and body["score"] == 100 and body["status"] == "graded"
+    assert len(body["cases"]) == 9 and all(case["passed"] for case in body["cases"])
+
+
+def test_grade_a_wrong_answer_has_partial_score_and_first_failure(client: FlaskClient) -> None:
+    code = IO_SOLUTION.replace('"world_switch", ', "")
+    body = client.post(URL, json={"code": code}).get_json()
+    assert body["verdict"] == "failed" and 0 < body["score"] < 100
+    assert "has no drivers of its own" in body["message"]
+    failing = next(case for case in body["cases"] if not case["passed"])
+    assert failing["trace"] and failing["rule"] == "answer"
+
+
+def test_empty_code_and_syntax_errors_are_graded_failures(client: FlaskClient) -> None:
+    assert "empty" in client.post(URL, json={"code": ""}).get_json()["message"]
+    body = client.post(URL, json={"code": "def path(:\n"}).get_json()
+    assert body["verdict"] == "error" and "SyntaxError on line 1" in body["message"]
+
+
+def test_one_megabyte_submission_is_413(client: FlaskClient) -> None:
+    response = client.post(URL, json={"code": "#" * 1_000_000})
+    assert response.status_code == 413 and "too large" in response.get_json()["error"]
+
+
+def test_non_utf8_and_non_json_bodies_are_400(client: FlaskClient) -> None:
+    bad = client.post(URL, data=b"\xff\xfe\x00garbage", content_type="application/json")
+    assert bad.status_code == 400 and "not UTF-8" in bad.get_json()["error"]
+    text = client.post(URL, data="code=1", content_type="application/json")
+    assert text.status_code == 400 and "not valid JSON" in text.get_json()["error"]
+
+
+def test_wrong_shapes_are_400(client: FlaskClient) -> None:
+    assert client.post(URL, json=["code"]).status_code == 400
+    assert '"code" must be a string' in client.post(URL, json={"code": 5}).get_json()["error"]
+    assert client.post(URL, data=b"").status_code == 400
+
+
+def test_unknown_exercise_is_404(client: FlaskClient) -> None:
+    response = client.post("/api/exercises/nope/grade", json={"code": "x"})
+    assert response.status_code == 404 and "GET /api/lessons" in response.get_json()["error"]

@@ -1,0 +1,93 @@
+"""Pages, htmx fragments and the submit path, through Flask's test client."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tutor.web.extensions import db
+from tutor.web.models import Submission
+
+from ..conftest import ROOT
+
+SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/vcpu-run-loop/solution.py").read_text()
+
+
+def test_outline_lists_the_hypervisor_lesson(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/lessons/hypervisors"' in page
+    assert "Hypervisors: type 1 vs type 2" in page
+
+
+def test_lesson_page_has_exercises_animation_data_and_no_solution(client: FlaskClient) -> None:
+    response = client.get("/lessons/hypervisors")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "HX-Request" in response.headers["Vary"]
+    payloads = [
+        json.loads(m)
+        for m in re.findall(
+            r'<script type="application/json" class="exercise-data">(.*?)</script>', page, re.S
+        )
+    ]
+    assert [p["id"] for p in payloads][:2] == ["io-path", "vcpu-run-loop"]
+    vcpu = next(p for p in payloads if p["id"] == "vcpu-run-loop")
+    assert vcpu["cases"][0]["expected"]["halted"] is True
+    assert "def compare" in vcpu["driver"]
+    assert "HOST_IO = [" not in page  # a line of the io-path reference solution
+    scenes = re.search(r'class="viz-data">(.*?)</script>', page, re.S)
+    assert scenes and "world_switch" in json.loads(scenes.group(1))["stacks"]["type2"]
+
+
+def test_d3_comes_from_the_cdn_with_sri_unless_local_only(app: Flask) -> None:
+    page = app.test_client().get("/lessons/hypervisors").get_data(as_text=True)
+    assert re.search(
+        r'src="https://cdn\.jsdelivr\.net/npm/d3@7\.9\.2/dist/d3\.min\.js" integrity="sha384-', page
+    )
+    assert 'crossorigin="anonymous"' in page
+    app.config["ASSETS_MODE"] = "local"
+    local = app.test_client().get("/lessons/hypervisors").get_data(as_text=True)
+    assert "cdn.jsdelivr.net" not in local and "/static/vendor/d3-7.9.2/dist/d3.min.js" in local
+
+
+def test_unknown_lesson_is_404(client: FlaskClient) -> None:
+    assert client.get("/lessons/nope").status_code == 404
+
+
+def test_language_switch_sets_cookie_and_only_redirects_locally(client: FlaskClient) -> None:
+    response = client.get("/lang/zh?next=/lessons/hypervisors")
+    assert response.status_code == 302 and response.location.endswith("/lessons/hypervisors")
+    assert "lang=zh" in response.headers["Set-Cookie"]
+    assert client.get("/lessons/hypervisors").get_data(as_text=True).count("虚拟机监控程序") > 0
+    assert client.get("/lang/zh?next=https://evil.example/").location.endswith("/")
+    assert client.get("/lang/fr").status_code == 404
+
+
+def test_htmx_submit_stores_then_returns_the_fragment(app: Flask, client: FlaskClient) -> None:
+    response = client.post(
+        "/exercises/vcpu-run-loop/submit", data={"code": SOLUTION}, headers={"HX-Request": "true"}
+    )
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in fragment
+    assert 'data-verdict="passed"' in fragment
+    with app.app_context():
+        stored = db.session.execute(db.select(Submission)).scalar_one()
+        assert stored.status == "graded" and stored.score == 100 and stored.code == SOLUTION
+
+
+def test_plain_form_submit_gets_a_full_page(client: FlaskClient) -> None:
+    response = client.post(
+        "/exercises/io-path/submit", data={"code": "def path(k, o):\n    return []\n"}
+    )
+    page = response.get_data(as_text=True)
+    assert "<html" in page and 'data-verdict="failed"' in page and "stops too early" in page
+
+
+def test_submit_without_csrf_token_is_refused(app: Flask) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = app.test_client().post("/exercises/io-path/submit", data={"code": "x"})
+    assert response.status_code == 400
