@@ -1,6 +1,7 @@
 # Every target does its own set-up, so a fresh clone needs only `make run` or `make test`.
 PYTHON ?= python3.11
-PYODIDE_PYTHON ?= $(shell command -v python3.13 || echo $(HOME)/.pyenv/versions/3.13.0/bin/python)
+# pyodide py-compile needs the host Python's minor version to equal Pyodide's (3.13 for 0.29.x).
+PYODIDE_PYTHON ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),$(shell $(p) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && echo $(p))))
 VENV := .venv
 BIN := $(VENV)/bin
 PYODIDE_VENV := .venv-pyodide
@@ -40,6 +41,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 $(PYODIDE_VENV)/.installed:
+	@test -n "$(PYODIDE_PYTHON)" || { echo 'Python 3.13 is needed to build the Pyodide bundle (set PYODIDE_PYTHON)'; exit 1; }
 	$(PYODIDE_PYTHON) -m venv $(PYODIDE_VENV)
 	$(PYODIDE_VENV)/bin/pip install -q "pyodide-build==0.39.*" pkginfo build
 	touch $@
