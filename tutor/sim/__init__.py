@@ -13,8 +13,10 @@ from .errors import (
     SimError,
     StepBudgetExceeded,
 )
+from .hardware import PAGE_SIZE, Arch, Disk, Host, Nic
 from .hypervisor import COMPONENTS, EXAMPLES, LAYERS, OPERATIONS, Hypervisor, Kind, path_of
 from .kvm import DeviceModel, Exit, Vcpu
+from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec
 from .trace import SCHEMA_VERSION, Trace
 
 __all__ = [
@@ -23,18 +25,28 @@ __all__ = [
     "EXAMPLES",
     "LAYERS",
     "OPERATIONS",
+    "PAGE_SIZE",
+    "POLICIES",
     "SCHEMA_VERSION",
+    "Arch",
     "CapacityExceeded",
+    "Demand",
     "DeviceModel",
+    "Disk",
     "Exit",
+    "Host",
+    "HostView",
     "Hypervisor",
     "InvalidOperation",
     "IsolationViolation",
     "Kind",
+    "Nic",
+    "ResourcePool",
     "SimError",
     "StepBudget",
     "StepBudgetExceeded",
     "Trace",
     "Vcpu",
+    "VmSpec",
     "path_of",
 ]

@@ -1,0 +1,144 @@
+"""Resource pool: capacity, admission control, placement policies, power (lessons 2, 6, 12)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tutor.sim import (
+    CapacityExceeded,
+    Demand,
+    Host,
+    HostView,
+    InvalidOperation,
+    ResourcePool,
+    VmSpec,
+)
+
+
+def bins(n: int, size: int = 100) -> list[Host]:
+    return [Host(f"h{i}", cores=64, memory_pages=size) for i in range(n)]
+
+
+FIXTURE = [51] * 6 + [27] * 6 + [26] * 6 + [23] * 12
+
+
+def fixture_vms() -> list[VmSpec]:
+    return [VmSpec(f"vm{i}", 1, size) for i, size in enumerate(FIXTURE)]
+
+
+def test_ffd_uses_11_bins_on_the_fixture_where_9_suffice() -> None:
+    pool = ResourcePool(bins(20))
+    pool.place_all(fixture_vms(), "first_fit_decreasing")
+    assert pool.hosts_on() == 11
+    pool.check()
+
+
+def test_the_fixture_fits_in_9_bins_with_a_hand_packing() -> None:
+    pool = ResourcePool(bins(9))
+    plan = {}
+    vms = fixture_vms()
+    big, b27, b26, b23 = vms[0:6], vms[6:12], vms[12:18], vms[18:30]
+    for k in range(6):
+        plan[big[k].name] = f"h{k}"
+        plan[b26[k].name] = f"h{k}"
+        plan[b23[k].name] = f"h{k}"
+    for k in range(3):
+        for vm in (b27[2 * k], b27[2 * k + 1], b23[6 + 2 * k], b23[7 + 2 * k]):
+            plan[vm.name] = f"h{6 + k}"
+
+    def by_plan(vm: Demand, hosts: Sequence[HostView]) -> str | None:
+        return plan[vm.name]
+
+    pool.place_all(vms, by_plan)
+    assert pool.hosts_on() == 9
+    assert all(v.free_pages == 0 for v in pool.views())
+
+
+def test_first_fit_in_given_order_and_best_fit() -> None:
+    pool = ResourcePool(bins(3))
+    assert pool.place(VmSpec("a", 1, 60)) == "h0"
+    assert pool.place(VmSpec("b", 1, 50)) == "h1"
+    # best fit picks the host left tightest: h1 (50 free) over h0 (40 free)? 35 fits both
+    assert pool.place(VmSpec("c", 1, 35), "best_fit") == "h0"
+    assert pool.place(VmSpec("d", 1, 45), "worst_fit") == "h2"
+
+
+def test_admission_control_names_fragmentation_and_exhaustion() -> None:
+    pool = ResourcePool(bins(2))
+    pool.place(VmSpec("a", 1, 60))
+    pool.place(VmSpec("b", 1, 60))
+    with pytest.raises(CapacityExceeded, match="fragmented"):
+        pool.place(VmSpec("c", 1, 70))
+    with pytest.raises(CapacityExceeded, match="never exceed capacity"):
+        pool.place(VmSpec("d", 1, 90))
+    pool.check()
+
+
+def test_learner_policy_cannot_overcommit() -> None:
+    pool = ResourcePool(bins(2))
+    pool.place(VmSpec("a", 1, 80))
+    with pytest.raises(CapacityExceeded, match="only"):
+        pool.place(VmSpec("b", 1, 30), lambda vm, hosts: "h0")
+    with pytest.raises(InvalidOperation):
+        pool.place(VmSpec("b", 1, 30), lambda vm, hosts: "nowhere")
+    pool.check()
+
+
+def test_power_model_and_hosts_switch_off_when_empty() -> None:
+    h = Host("h", cores=10, memory_pages=100, p_max=200.0)
+    assert h.power(0.0) == 100.0  # P_idle ≈ 0.5·P_max
+    assert h.power(0.5) == 150.0
+    assert h.power(1.0) == 200.0
+    assert h.power(0.7, powered_on=False) == 0.0
+    pool = ResourcePool([h, Host("g", cores=10, memory_pages=100)])
+    assert pool.power() == 0.0
+    pool.place(VmSpec("a", 2, 10, load=0.5))
+    assert pool.utilisation("h") == pytest.approx(0.1)
+    assert pool.power() == pytest.approx(110.0)
+    pool.move("a", "g")
+    assert not pool.powered_on("h") and pool.powered_on("g")
+    pool.remove("a")
+    assert pool.hosts_on() == 0 and pool.power() == 0.0
+    kinds = [e["kind"] for e in pool.trace.events]
+    assert kinds.count("host.power") == 4
+
+
+def test_consolidation_switches_hosts_off_and_saves_power() -> None:
+    pool = ResourcePool(Host(f"h{i}", cores=8, memory_pages=100) for i in range(10))
+    for i in range(10):
+        pool.place(VmSpec(f"vm{i}", 1, 20, load=0.15), lambda vm, hosts, i=i: f"h{i}")
+    before = pool.power()
+    off = pool.consolidate()
+    assert off == 8 and pool.hosts_on() == 2
+    assert pool.power() < before / 4
+    pool.check()
+
+
+demands = st.lists(
+    st.tuples(st.integers(1, 8), st.integers(1, 120), st.sampled_from(["place", "remove"])),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(demands, st.sampled_from(["first_fit", "best_fit", "worst_fit"]))
+def test_capacity_is_never_exceeded_under_random_workloads(
+    ops: list[tuple[int, int, str]], policy: str
+) -> None:
+    pool = ResourcePool([Host(f"h{i}", cores=8, memory_pages=100) for i in range(4)])
+    placed: list[str] = []
+    for n, (vcpus, pages, op) in enumerate(ops):
+        if op == "remove" and placed:
+            pool.remove(placed.pop(0))
+        else:
+            try:
+                pool.place(VmSpec(f"vm{n}", vcpus, pages), policy)
+                placed.append(f"vm{n}")
+            except CapacityExceeded:
+                pass
+        pool.check()
+        assert pool.reserved_pages <= pool.capacity_pages

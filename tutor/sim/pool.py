@@ -1,0 +1,435 @@
+"""The resource pool: many hosts merged into one capacity, carved into guests.
+
+Pooling is the first half of virtualisation's bargain: a guest asks the *pool* for 2 vCPUs and
+1 GiB, not a particular machine, so the pool can pack guests tightly and switch empty hosts off.
+The second half is the catch: capacity is still physical. A guest must fit on *one* host, so a
+pool with plenty of free memory in total can still refuse a guest because the free memory is
+scattered in pieces too small to use (fragmentation). Admission control says which case it is.
+
+Placement is bin packing, which is NP-hard, so real placers use heuristics with proven bounds:
+First Fit uses at most ⌊1.7·OPT⌋ hosts, First-Fit-Decreasing at most 11/9·OPT + 6/9 (Dósa 2007,
+tight). The fixture in the tests shows FFD using 11 hosts where 9 suffice.
+
+Every reservation is checked against the host it lands on, so no sequence of calls, however
+wrong, can overcommit memory or vCPUs: the call fails with ``CapacityExceeded`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .errors import CapacityExceeded, InvalidOperation
+from .hardware import Host
+from .trace import Trace
+
+
+class Demand(Protocol):
+    """What a placer needs to know about a guest: its size, and how busy its vCPUs are."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def vcpus(self) -> int: ...
+    @property
+    def memory_pages(self) -> int: ...
+    @property
+    def load(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class VmSpec:
+    """A request for a guest. ``load`` is the average fraction of its vCPUs that are busy."""
+
+    name: str
+    vcpus: int
+    memory_pages: int
+    load: float = 1.0
+
+
+@dataclass(frozen=True)
+class HostView:
+    """A read-only picture of one host, handed to learner-written placement policies."""
+
+    index: int
+    name: str
+    cores: int
+    memory_pages: int
+    free_vcpus: int
+    free_pages: int
+    powered_on: bool
+    vms: tuple[str, ...]
+
+    def fits(self, vm: Demand) -> bool:
+        return vm.vcpus <= self.free_vcpus and vm.memory_pages <= self.free_pages
+
+
+Policy = Callable[[Demand, Sequence[HostView]], str | None]
+POLICIES: tuple[str, ...] = ("first_fit", "first_fit_decreasing", "best_fit", "worst_fit")
+
+
+class _FitIndex:
+    """A max-segment-tree over free (vCPUs, pages), so First Fit finds the lowest host that fits
+    in O(log n) instead of scanning every host: 10,000 guests on 1,000 hosts stay well under 1 s.
+    """
+
+    def __init__(self, free_v: list[int], free_m: list[int]) -> None:
+        size = 1
+        while size < len(free_v):
+            size *= 2
+        self.size = size
+        self.mv = [-1] * (2 * size)
+        self.mm = [-1] * (2 * size)
+        self.mv[size : size + len(free_v)] = free_v
+        self.mm[size : size + len(free_m)] = free_m
+        for node in range(size - 1, 0, -1):
+            self.mv[node] = max(self.mv[2 * node], self.mv[2 * node + 1])
+            self.mm[node] = max(self.mm[2 * node], self.mm[2 * node + 1])
+
+    def set(self, index: int, free_v: int, free_m: int) -> None:
+        node = index + self.size
+        mv, mm = self.mv, self.mm
+        mv[node], mm[node] = free_v, free_m
+        node //= 2
+        while node:
+            left, right = 2 * node, 2 * node + 1
+            mv[node] = mv[left] if mv[left] > mv[right] else mv[right]
+            mm[node] = mm[left] if mm[left] > mm[right] else mm[right]
+            node //= 2
+
+    def first(self, vcpus: int, pages: int) -> int:
+        mv, mm, size = self.mv, self.mm, self.size
+        stack = [1]
+        while stack:
+            node = stack.pop()
+            if mv[node] < vcpus or mm[node] < pages:
+                continue
+            if node >= size:
+                return node - size
+            stack.append(2 * node + 1)
+            stack.append(2 * node)
+        return -1
+
+
+class ResourcePool:
+    """Hosts pooled into one capacity; guests are placed, moved and removed through it.
+
+    ``vcpu_ratio`` is how many vCPUs one core may carry (CPU overcommit; memory is never
+    overcommitted at this level, see ``memory.py`` for how hypervisors reclaim it).
+    """
+
+    def __init__(
+        self, hosts: Iterable[Host], trace: Trace | None = None, vcpu_ratio: int = 1
+    ) -> None:
+        self.hosts: list[Host] = list(hosts)
+        if not self.hosts:
+            raise InvalidOperation("a resource pool needs at least one host")
+        names = [h.name for h in self.hosts]
+        if len(set(names)) != len(names):
+            raise InvalidOperation("host names in a pool must be unique")
+        if vcpu_ratio < 1:
+            raise InvalidOperation("vcpu_ratio must be at least 1 vCPU per core")
+        self.trace = trace if trace is not None else Trace()
+        self.vcpu_ratio = vcpu_ratio
+        self._index = {h.name: i for i, h in enumerate(self.hosts)}
+        self._free_v = [h.cores * vcpu_ratio for h in self.hosts]
+        self._free_m = [h.memory_pages for h in self.hosts]
+        self._busy = [0.0] * len(self.hosts)
+        self._on = [False] * len(self.hosts)
+        self._vms: list[dict[str, Demand]] = [{} for _ in self.hosts]
+        self._where: dict[str, int] = {}
+        self._fit = _FitIndex(self._free_v, self._free_m)
+        self.trace.emit(
+            "pool.create",
+            hosts=[{"name": h.name, "cores": h.cores, "pages": h.memory_pages} for h in self.hosts],
+        )
+
+    # ----- capacity -------------------------------------------------------------------------
+    @property
+    def capacity_vcpus(self) -> int:
+        return sum(h.cores for h in self.hosts) * self.vcpu_ratio
+
+    @property
+    def capacity_pages(self) -> int:
+        return sum(h.memory_pages for h in self.hosts)
+
+    @property
+    def reserved_vcpus(self) -> int:
+        return self.capacity_vcpus - sum(self._free_v)
+
+    @property
+    def reserved_pages(self) -> int:
+        return self.capacity_pages - sum(self._free_m)
+
+    def headroom(self) -> tuple[int, int]:
+        """Free (vCPUs, pages) in the whole pool; a guest needs them on *one* host, though."""
+        return sum(self._free_v), sum(self._free_m)
+
+    def views(self) -> list[HostView]:
+        return [self._view(i) for i in range(len(self.hosts))]
+
+    def _view(self, i: int) -> HostView:
+        h = self.hosts[i]
+        return HostView(
+            i,
+            h.name,
+            h.cores,
+            h.memory_pages,
+            self._free_v[i],
+            self._free_m[i],
+            self._on[i],
+            tuple(self._vms[i]),
+        )
+
+    def host_of(self, vm_name: str) -> str:
+        try:
+            return self.hosts[self._where[vm_name]].name
+        except KeyError:
+            raise InvalidOperation(f"no guest named {vm_name!r} is placed in this pool") from None
+
+    def guests_on(self, host_name: str) -> list[str]:
+        return list(self._vms[self._host_index(host_name)])
+
+    def powered_on(self, host_name: str) -> bool:
+        return self._on[self._host_index(host_name)]
+
+    # ----- utilisation and power ------------------------------------------------------------
+    def utilisation(self, host_name: str | None = None) -> float:
+        """Busy cores / cores: of one host, or of the powered-on part of the pool."""
+        if host_name is not None:
+            i = self._host_index(host_name)
+            return min(1.0, self._busy[i] / self.hosts[i].cores)
+        on = [i for i in range(len(self.hosts)) if self._on[i]]
+        cores = sum(self.hosts[i].cores for i in on)
+        return 0.0 if not cores else min(1.0, sum(self._busy[i] for i in on) / cores)
+
+    def power(self) -> float:
+        """Watts drawn by the whole pool: P(u) summed over hosts, 0 W for hosts switched off."""
+        return sum(
+            h.power(min(1.0, self._busy[i] / h.cores), self._on[i])
+            for i, h in enumerate(self.hosts)
+        )
+
+    def hosts_on(self) -> int:
+        return sum(self._on)
+
+    # ----- admission and placement ----------------------------------------------------------
+    def admit(self, vm: Demand) -> None:
+        """Admission control: refuse, with the reason, a guest that no single host can hold."""
+        _check_demand(vm)
+        if vm.name in self._where:
+            raise InvalidOperation(f"a guest named {vm.name!r} is already placed")
+        if self._fit.first(vm.vcpus, vm.memory_pages) >= 0:
+            return
+        free_v, free_m = self.headroom()
+        if vm.vcpus > free_v or vm.memory_pages > free_m:
+            raise CapacityExceeded(
+                f"admission control refused {vm.name!r}: it reserves {vm.vcpus} vCPUs and "
+                f"{vm.memory_pages} pages but the whole pool has only {free_v} vCPUs and "
+                f"{free_m} pages unreserved (reservations may never exceed capacity)"
+            )
+        raise CapacityExceeded(
+            f"admission control refused {vm.name!r}: the pool has {free_v} vCPUs and {free_m} "
+            f"pages free in total, but no single host has {vm.vcpus} vCPUs and "
+            f"{vm.memory_pages} pages free (a guest cannot span hosts: the free capacity is "
+            "fragmented)"
+        )
+
+    def place(self, vm: Demand, policy: str | Policy = "first_fit") -> str:
+        """Choose a host for one guest with ``policy`` and reserve its resources there."""
+        self.admit(vm)
+        label = policy if isinstance(policy, str) else getattr(policy, "__name__", "custom")
+        i = self._choose(vm, policy)
+        self._reserve(i, vm, "pool.place", policy=label)
+        return self.hosts[i].name
+
+    def place_all(self, vms: Iterable[Demand], policy: str | Policy = "first_fit") -> list[str]:
+        """Place guests in order; ``first_fit_decreasing`` first sorts them largest first.
+
+        "Largest" means most memory, then most vCPUs, then name: memory is the resource a host
+        cannot lend out twice, so it is what packing must get right.
+        """
+        items = list(vms)
+        if policy == "first_fit_decreasing":
+            items.sort(key=lambda v: (-v.memory_pages, -v.vcpus, v.name))
+        return [self.place(vm, policy) for vm in items]
+
+    def _choose(self, vm: Demand, policy: str | Policy) -> int:
+        if callable(policy):
+            views = self.views()
+            chosen = policy(vm, views)
+            if chosen is None:
+                raise CapacityExceeded(
+                    f"your placement policy found no host for {vm.name!r} (it returned None)"
+                )
+            if not isinstance(chosen, str) or chosen not in self._index:
+                raise InvalidOperation(
+                    f"a placement policy must return a host name or None, got {chosen!r}"
+                )
+            i = self._index[chosen]
+            if not views[i].fits(vm):
+                raise CapacityExceeded(
+                    f"your policy put {vm.name!r} ({vm.vcpus} vCPUs, {vm.memory_pages} pages) "
+                    f"on {chosen!r}, which has only {views[i].free_vcpus} vCPUs and "
+                    f"{views[i].free_pages} pages free"
+                )
+            return i
+        if policy in ("first_fit", "first_fit_decreasing"):
+            return self._fit.first(vm.vcpus, vm.memory_pages)
+        if policy in ("best_fit", "worst_fit"):
+            sign = 1 if policy == "best_fit" else -1
+            best, best_key = -1, (0, 0)
+            for i in range(len(self.hosts)):
+                if self._free_v[i] >= vm.vcpus and self._free_m[i] >= vm.memory_pages:
+                    key = (
+                        sign * (self._free_m[i] - vm.memory_pages),
+                        sign * (self._free_v[i] - vm.vcpus),
+                    )
+                    if best < 0 or key < best_key:
+                        best, best_key = i, key
+            return best
+        raise InvalidOperation(
+            f"unknown placement policy {policy!r}; use one of {', '.join(POLICIES)} "
+            "or a function (vm, hosts) -> host name"
+        )
+
+    def _reserve(self, i: int, vm: Demand, kind: str, **extra: object) -> None:
+        if self._free_v[i] < vm.vcpus or self._free_m[i] < vm.memory_pages:
+            raise CapacityExceeded(
+                f"{self.hosts[i].name!r} cannot hold {vm.name!r}: it needs {vm.vcpus} vCPUs "
+                f"and {vm.memory_pages} pages, the host has {self._free_v[i]} vCPUs and "
+                f"{self._free_m[i]} pages free"
+            )
+        if not self._on[i]:
+            self._set_power(i, True)
+        self._free_v[i] -= vm.vcpus
+        self._free_m[i] -= vm.memory_pages
+        self._busy[i] += vm.vcpus * vm.load
+        self._vms[i][vm.name] = vm
+        self._where[vm.name] = i
+        self._fit.set(i, self._free_v[i], self._free_m[i])
+        self.trace.emit(kind, vm=vm.name, host=self.hosts[i].name, **extra)
+
+    def _release(self, vm_name: str) -> tuple[int, Demand]:
+        try:
+            i = self._where.pop(vm_name)
+        except KeyError:
+            raise InvalidOperation(f"no guest named {vm_name!r} is placed in this pool") from None
+        vm = self._vms[i].pop(vm_name)
+        self._free_v[i] += vm.vcpus
+        self._free_m[i] += vm.memory_pages
+        self._busy[i] = max(0.0, self._busy[i] - vm.vcpus * vm.load) if self._vms[i] else 0.0
+        self._fit.set(i, self._free_v[i], self._free_m[i])
+        return i, vm
+
+    def remove(self, vm_name: str) -> None:
+        i, _ = self._release(vm_name)
+        self.trace.emit("pool.remove", vm=vm_name, host=self.hosts[i].name)
+        self._power_off_if_empty(i)
+
+    def move(self, vm_name: str, host_name: str) -> None:
+        """Move a guest (its reservation) to another host; an emptied host powers off."""
+        target = self._host_index(host_name)
+        source = self._where.get(vm_name)
+        if source is None:
+            raise InvalidOperation(f"no guest named {vm_name!r} is placed in this pool")
+        if source == target:
+            return
+        vm = self._vms[source][vm_name]
+        if self._free_v[target] < vm.vcpus or self._free_m[target] < vm.memory_pages:
+            raise CapacityExceeded(
+                f"cannot move {vm_name!r} to {host_name!r}: it needs {vm.vcpus} vCPUs and "
+                f"{vm.memory_pages} pages, the host has {self._free_v[target]} vCPUs and "
+                f"{self._free_m[target]} pages free"
+            )
+        self._release(vm_name)
+        self._reserve(target, vm, "pool.move", source=self.hosts[source].name)
+        self._power_off_if_empty(source)
+
+    def overloaded(self, threshold: float = 0.8) -> list[str]:
+        """Hosts whose CPU utilisation exceeds ``threshold``: candidates to migrate away from."""
+        return [
+            h.name
+            for i, h in enumerate(self.hosts)
+            if self._on[i] and self._busy[i] / h.cores > threshold
+        ]
+
+    def consolidate(self) -> int:
+        """Empty the least-loaded hosts by moving their guests First-Fit onto fuller ones.
+
+        A host is emptied only if *all* its guests fit elsewhere, so no guest is left stranded;
+        returns the number of hosts switched off.
+        """
+        switched_off = 0
+        order = sorted(
+            (i for i in range(len(self.hosts)) if self._on[i]),
+            key=lambda i: (self.hosts[i].memory_pages - self._free_m[i], i),
+        )
+        for i in order:
+            if not self._on[i]:
+                continue
+            free_v, free_m = list(self._free_v), list(self._free_m)
+            plan: list[tuple[str, int]] = []
+            for name, vm in sorted(self._vms[i].items(), key=lambda kv: -kv[1].memory_pages):
+                target = next(
+                    (
+                        j
+                        for j in range(len(self.hosts))
+                        if j != i
+                        and self._on[j]
+                        and free_v[j] >= vm.vcpus
+                        and free_m[j] >= vm.memory_pages
+                    ),
+                    -1,
+                )
+                if target < 0:
+                    plan = []
+                    break
+                free_v[target] -= vm.vcpus
+                free_m[target] -= vm.memory_pages
+                plan.append((name, target))
+            if plan:
+                for name, target in plan:
+                    self.move(name, self.hosts[target].name)
+                switched_off += 1
+        return switched_off
+
+    # ----- invariants -----------------------------------------------------------------------
+    def check(self) -> None:
+        """Re-derive every host's usage from its guests and compare (used by tests and grader)."""
+        for i, h in enumerate(self.hosts):
+            used_v = sum(vm.vcpus for vm in self._vms[i].values())
+            used_m = sum(vm.memory_pages for vm in self._vms[i].values())
+            if used_v > h.cores * self.vcpu_ratio or used_m > h.memory_pages:
+                raise CapacityExceeded(f"host {h.name!r} is overcommitted")
+            if used_v + self._free_v[i] != h.cores * self.vcpu_ratio:
+                raise CapacityExceeded(f"host {h.name!r}: vCPU bookkeeping is inconsistent")
+            if used_m + self._free_m[i] != h.memory_pages:
+                raise CapacityExceeded(f"host {h.name!r}: page bookkeeping is inconsistent")
+            if self._on[i] != bool(self._vms[i]):
+                raise CapacityExceeded(f"host {h.name!r}: power state does not match its guests")
+
+    def _set_power(self, i: int, on: bool) -> None:
+        self._on[i] = on
+        self.trace.emit("host.power", host=self.hosts[i].name, on=on)
+
+    def _power_off_if_empty(self, i: int) -> None:
+        if self._on[i] and not self._vms[i]:
+            self._set_power(i, False)
+
+    def _host_index(self, host_name: str) -> int:
+        try:
+            return self._index[host_name]
+        except KeyError:
+            raise InvalidOperation(f"no host named {host_name!r} in this pool") from None
+
+
+def _check_demand(vm: Demand) -> None:
+    if vm.vcpus < 1 or vm.memory_pages < 1:
+        raise InvalidOperation(
+            f"guest {vm.name!r} must ask for at least 1 vCPU and 1 page "
+            f"(got {vm.vcpus} vCPUs, {vm.memory_pages} pages)"
+        )
+    if not 0.0 <= vm.load <= 1.0:
+        raise InvalidOperation(f"guest {vm.name!r}: load is a fraction between 0 and 1")
