@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYODIDE_VENV := .venv-pyodide
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test check bench system-deps setup assets bundle clean
+.PHONY: run test check bench system-deps setup assets bundle translations clean
 
 run: setup
 	$(FLASK) tutor init-db
@@ -25,7 +25,7 @@ check: setup
 bench: setup
 	$(BIN)/python -m bench
 
-setup: system-deps $(VENV)/.installed assets bundle
+setup: system-deps $(VENV)/.installed assets bundle translations
 
 # Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox.
 system-deps:
@@ -48,6 +48,10 @@ $(PYODIDE_VENV)/.installed:
 
 assets: $(VENV)/.installed
 	$(BIN)/python -m tutor.assets
+
+# UI strings: the .po files are committed, the .mo files are built here (see docs/authoring.md).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d tutor/web/translations
 
 bundle: $(VENV)/.installed $(PYODIDE_VENV)/.installed assets
 	$(BIN)/python -m tutor.bundle $(PYODIDE_VENV)

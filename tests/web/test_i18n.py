@@ -1,0 +1,92 @@
+"""The UI speaks Chinese or English: ?lang=, the lang cookie, then Accept-Language decide.
+
+These need the compiled catalogue (``make setup`` runs ``pybabel compile``).
+"""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+LESSON = "/lessons/hypervisors"
+ZH_TITLE = "虚拟机监控程序：类型 1 与类型 2"
+EN_TITLE = "Hypervisors: type 1 vs type 2"
+
+
+def page(client: FlaskClient, url: str, **headers: str) -> str:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_outline_in_chinese(client: FlaskClient) -> None:
+    html = page(client, "/?lang=zh")
+    assert '<html lang="zh-CN">' in html
+    assert "课程大纲" in html
+    assert "跳到正文" in html
+    assert ZH_TITLE in html
+    assert "3 个练习" in html  # ngettext with Chinese's single plural form
+    assert "Course outline" not in html
+
+
+def test_lesson_in_chinese(client: FlaskClient) -> None:
+    html = page(client, f"{LESSON}?lang=zh")
+    assert ZH_TITLE in html
+    for text in (
+        ">概念检测<",
+        ">你的代码<",
+        ">运行</button>",
+        ">提交</button>",
+        "<summary>提示</summary>",
+    ):
+        assert text in html, text
+    assert "什么是虚拟机监控程序" in html  # the Chinese lesson body
+    assert "Concept check" not in html
+
+
+def test_english_by_default(client: FlaskClient) -> None:
+    html = page(client, "/")
+    assert '<html lang="en">' in html
+    assert "Course outline" in html
+    assert EN_TITLE in html
+    assert "3 exercises" in html
+    assert "课程大纲" not in html
+
+
+def test_lesson_in_english(client: FlaskClient) -> None:
+    html = page(client, f"{LESSON}?lang=en")
+    assert EN_TITLE in html
+    assert "Concept check" in html
+    assert "Your code" in html
+    assert "What a hypervisor is" in html
+    assert "概念检测" not in html
+
+
+def test_accept_language_selects_chinese(client: FlaskClient) -> None:
+    html = page(client, "/", **{"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    assert "课程大纲" in html
+    assert ZH_TITLE in html
+
+
+def test_accept_language_prefers_english_when_asked(client: FlaskClient) -> None:
+    html = page(client, "/", **{"Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"})
+    assert "Course outline" in html
+
+
+def test_cookie_wins_over_accept_language(client: FlaskClient) -> None:
+    client.set_cookie("lang", "en")
+    html = page(client, LESSON, **{"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert EN_TITLE in html
+    assert "Concept check" in html
+
+    client.set_cookie("lang", "zh")
+    html = page(client, LESSON, **{"Accept-Language": "en-US,en;q=0.9"})
+    assert ZH_TITLE in html
+    assert "概念检测" in html
+
+
+def test_language_switch_sets_the_cookie(client: FlaskClient) -> None:
+    response = client.get("/lang/zh?next=/")
+    assert response.status_code == 302
+    assert "lang=zh" in response.headers["Set-Cookie"]
+    html = page(client, "/", **{"Accept-Language": "en"})
+    assert "课程大纲" in html
