@@ -1,0 +1,85 @@
+// CodeMirror 5 (global, vendored UMD) on an exercise's <textarea>, with keys that never trap a
+// keyboard user: Tab indents, but Esc followed by Tab / Shift-Tab moves focus out as usual.
+
+const INDENT = 4;
+
+/**
+ * @param {HTMLTextAreaElement} textarea
+ * @param {{onRun: () => void, onChange: (code: string) => void}} handlers
+ */
+export function createEditor(textarea, { onRun, onChange }) {
+  const label = document.querySelector(`label[for="${textarea.id}"]`);
+  let escaped = false;
+  // A returned CodeMirror.Pass lets the browser handle the key, so Tab moves focus.
+  const tabOr = (action) => (cm) => {
+    if (escaped) return window.CodeMirror.Pass;
+    action(cm);
+    return undefined;
+  };
+  const cm = window.CodeMirror.fromTextArea(textarea, {
+    mode: "python",
+    lineNumbers: true,
+    indentUnit: INDENT,
+    tabSize: INDENT,
+    indentWithTabs: false,
+    smartIndent: true,
+    electricChars: true,
+    matchBrackets: true,
+    viewportMargin: Infinity,
+    // contenteditable input is what screen readers read best in CodeMirror 5.
+    inputStyle: "contenteditable",
+    screenReaderLabel: label?.textContent.trim() ?? "",
+    extraKeys: {
+      Tab: tabOr(indentOrSpaces),
+      "Shift-Tab": tabOr((editor) => editor.execCommand("indentLess")),
+      "Ctrl-Enter": () => onRun(),
+      "Cmd-Enter": () => onRun(),
+      Esc: () => {
+        escaped = true;
+      },
+    },
+  });
+
+  const input = cm.getInputField();
+  input.setAttribute("aria-multiline", "true");
+  input.setAttribute("role", "textbox");
+  if (label) {
+    label.id ||= `${textarea.id}-label`;
+    input.setAttribute("aria-labelledby", label.id);
+    // A <label for> points at the hidden textarea; make clicking it focus the editor instead.
+    label.addEventListener("click", (event) => {
+      event.preventDefault();
+      cm.focus();
+    });
+  }
+  const help = textarea.getAttribute("aria-describedby");
+  if (help) input.setAttribute("aria-describedby", help);
+
+  cm.on("keydown", (_, event) => {
+    if (event.key !== "Escape" && event.key !== "Tab" && event.key !== "Shift") escaped = false;
+  });
+  cm.on("blur", () => {
+    escaped = false;
+  });
+  cm.on("changes", () => {
+    // Keeps the form field current, so a plain (non-htmx) submit also sends what is on screen.
+    cm.save();
+    onChange(cm.getValue());
+  });
+  return cm;
+}
+
+function indentOrSpaces(cm) {
+  if (cm.somethingSelected()) {
+    cm.execCommand("indentMore");
+    return;
+  }
+  const column = cm.getCursor().ch;
+  cm.replaceSelection(" ".repeat(INDENT - (column % INDENT)), "end", "+input");
+}
+
+/** Replaces the whole text as one undoable change, so Ctrl+Z brings the old text back. */
+export function replaceAll(cm, text) {
+  const last = cm.lastLine();
+  cm.replaceRange(text, { line: 0, ch: 0 }, { line: last, ch: cm.getLine(last).length }, "+reset");
+}

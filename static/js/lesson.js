@@ -1,0 +1,76 @@
+// Entry point of a lesson page: starts Python in a worker at once (it loads while the learner
+// reads), then wires the editors, the status line and the concept checks.
+
+import { setupConceptCheck } from "./concept-check.js";
+import { setupExercise } from "./exercise.js";
+import { PythonClient } from "./python-client.js";
+import { t } from "./strings.js";
+
+// Progress by stage; within the long first stage it creeps forward so the page looks alive.
+const STAGE_PROGRESS = { python: [5, 70], bundle: [80, 95], ready: [100, 100], running: [100, 100] };
+const TYPICAL_LOAD_SECONDS = 3;
+
+const python = new PythonClient(document.body.dataset.pyodideIndex);
+// Tests and the benchmark read load timings and the client from here.
+window.virttutor = { python, editors: {} };
+
+showStatus(document.getElementById("python-status"), python);
+
+for (const section of document.querySelectorAll("section.exercise")) {
+  window.virttutor.editors[section.dataset.exerciseId] = setupExercise(section, python);
+}
+for (const fieldset of document.querySelectorAll(".concept-check fieldset.check[data-answer]")) {
+  setupConceptCheck(fieldset);
+}
+
+function showStatus(element, client) {
+  if (!element) return;
+  const bar = element.querySelector("progress");
+  const text = element.querySelector(".python-status-text");
+  let ticker = null;
+
+  // The elapsed counter sits outside the accessibility tree: #python-status is a live region,
+  // and a number changing four times a second would drown a screen reader.
+  const elapsed = document.createElement("span");
+  elapsed.className = "python-status-elapsed";
+  elapsed.setAttribute("aria-hidden", "true");
+  text.after(elapsed);
+  const setText = (value) => {
+    if (text.textContent !== value) text.textContent = value;
+  };
+
+  const render = () => {
+    const { state, stage } = client;
+    element.dataset.state = state;
+    if (state === "error") {
+      setText(t("loadFailed", { msg: client.errorMessage ?? "" }));
+      bar.hidden = true;
+      elapsed.textContent = "";
+      return;
+    }
+    const [from, to] = STAGE_PROGRESS[stage] ?? [0, 0];
+    bar.hidden = state === "ready" || state === "running";
+    bar.value = Math.min(to, from + ((to - from) * client.seconds) / TYPICAL_LOAD_SECONDS);
+    if (state === "ready" || state === "running") {
+      setText(t("ready", { s: client.readySeconds.toFixed(1) }));
+      elapsed.textContent = "";
+      return;
+    }
+    if (state === "restarting") setText(t("restarting"));
+    else setText(stage === "bundle" ? t("loadingBundle") : t("loadingPython"));
+    elapsed.textContent = ` ${client.seconds.toFixed(1)} s`;
+  };
+
+  client.addEventListener("status", (event) => {
+    if (event.detail.state === "error") client.errorMessage = event.detail.message;
+    const loading = event.detail.state === "loading" || event.detail.state === "restarting";
+    if (loading && !ticker) ticker = setInterval(render, 250);
+    if (!loading && ticker) {
+      clearInterval(ticker);
+      ticker = null;
+    }
+    render();
+  });
+  render();
+  if (!ticker && (client.state === "loading" || client.state === "restarting")) ticker = setInterval(render, 250);
+}

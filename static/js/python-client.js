@@ -1,0 +1,133 @@
+// The page's handle on the Python worker: loading, running with a time limit, stopping, and
+// replacing the worker when Python cannot be interrupted.
+
+const RUN_TIMEOUT_MS = 5000;
+// How long an interrupt may take to land before we give up on it and replace the worker.
+const INTERRUPT_GRACE_MS = 1000;
+const SIGINT = 2;
+
+export class PythonClient extends EventTarget {
+  /**
+   * @param {string} indexURL folder holding pyodide.mjs and virttutor-lock.json
+   * @param {{timeoutMs?: number}} [options]
+   */
+  constructor(indexURL, { timeoutMs = RUN_TIMEOUT_MS } = {}) {
+    super();
+    this.indexURL = new URL(indexURL, location.href).href;
+    this.timeoutMs = timeoutMs;
+    // Without cross-origin isolation there is no SharedArrayBuffer: Stop must kill the worker.
+    this.interruptBuffer = self.crossOriginIsolated ? new Int8Array(new SharedArrayBuffer(1)) : null;
+    this.state = "idle";
+    this.nextId = 1;
+    this.pending = null;
+    this.restarts = 0;
+    this.start();
+  }
+
+  /** Starts (or restarts) the worker; listeners get "status" events with {state, stage, seconds}. */
+  start(restarting = false) {
+    this.worker?.terminate();
+    this.startedAt = performance.now();
+    this.setState(restarting ? "restarting" : "loading", "python");
+    this.worker = new Worker(new URL("./python-worker.js", import.meta.url), { type: "module" });
+    this.worker.addEventListener("message", (event) => this.onMessage(event.data));
+    this.worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      this.fail(event.message || "the Python worker could not start");
+    });
+    this.worker.postMessage({ type: "init", indexURL: this.indexURL, interruptBuffer: this.interruptBuffer });
+    this.ready = new Promise((resolve) => {
+      this.resolveReady = resolve;
+    });
+  }
+
+  get seconds() {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  setState(state, stage = null, message = null) {
+    this.state = state;
+    this.stage = stage;
+    this.dispatchEvent(new CustomEvent("status", { detail: { state, stage, message, seconds: this.seconds } }));
+  }
+
+  onMessage(message) {
+    switch (message.type) {
+      case "stage":
+        this.setState(this.state === "restarting" ? "restarting" : "loading", message.stage);
+        break;
+      case "ready":
+        this.readySeconds = this.seconds;
+        this.setState("ready", "ready");
+        this.resolveReady();
+        break;
+      case "load-error":
+        this.fail(message.message);
+        break;
+      case "result":
+        this.settle(message.id, { kind: "report", report: message.report }, !message.fatal);
+        if (message.fatal) this.start(true);
+        break;
+      case "interrupted":
+        this.settle(message.id, { kind: "stopped", reason: this.pending?.stopReason ?? "timeout" });
+        break;
+      case "run-error":
+        this.settle(message.id, { kind: "crashed", message: message.message }, false);
+        this.start(true);
+        break;
+    }
+  }
+
+  fail(message) {
+    const pending = this.pending;
+    this.setState("error", null, message);
+    if (pending) this.settle(pending.id, { kind: "crashed", message });
+  }
+
+  /**
+   * Runs practice cases; resolves with {kind: "report", report} | {kind: "stopped", reason}
+   * | {kind: "crashed", message}. Never rejects, never runs two programs at once.
+   */
+  run({ code, driver, cases, step_budget }) {
+    if (this.state !== "ready") return Promise.resolve({ kind: "crashed", message: "Python is not ready" });
+    const id = this.nextId++;
+    if (this.interruptBuffer) this.interruptBuffer[0] = 0;
+    const promise = new Promise((resolve) => {
+      this.pending = { id, resolve, stopReason: null, timers: [] };
+    });
+    this.pending.timers.push(setTimeout(() => this.stop("timeout"), this.timeoutMs));
+    this.setState("running", "running");
+    this.worker.postMessage({ type: "run", id, code, driver, cases, step_budget });
+    return promise;
+  }
+
+  /** Interrupts the running program ("user" = Stop button, "timeout" = ran too long). */
+  stop(reason = "user") {
+    const pending = this.pending;
+    if (!pending || pending.stopReason) return;
+    pending.stopReason = reason;
+    if (this.interruptBuffer) {
+      this.interruptBuffer[0] = SIGINT;
+      // C code that never returns to the interpreter loop (or a wedged worker) ignores SIGINT.
+      pending.timers.push(setTimeout(() => this.replaceWorker(pending), INTERRUPT_GRACE_MS));
+    } else {
+      this.replaceWorker(pending);
+    }
+  }
+
+  replaceWorker(pending) {
+    if (this.pending !== pending) return;
+    this.restarts += 1;
+    this.settle(pending.id, { kind: "stopped", reason: pending.stopReason, restarted: true }, false);
+    this.start(true);
+  }
+
+  settle(id, outcome, backToReady = true) {
+    const pending = this.pending;
+    if (!pending || pending.id !== id) return;
+    pending.timers.forEach(clearTimeout);
+    this.pending = null;
+    if (backToReady && this.state === "running") this.setState("ready", "ready");
+    pending.resolve(outcome);
+  }
+}

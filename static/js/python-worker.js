@@ -1,0 +1,96 @@
+// Module worker that owns Pyodide, so a slow load or a runaway program never blocks the page.
+// Protocol (postMessage, plain JSON):
+//   in:  {type: "init", indexURL, interruptBuffer?}   out: {type: "stage", stage} … {type: "ready"} | {type: "load-error", message}
+//   in:  {type: "run", id, code, driver, cases, step_budget}
+//   out: {type: "result", id, report, fatal?} | {type: "interrupted", id} | {type: "run-error", id, message}
+// After `fatal` or "run-error" the page replaces this worker: Pyodide may be left inconsistent.
+
+const PACKAGE = "virttutor-core";
+// CPython's default, re-applied before every run: a learner who raises it lets recursion overflow
+// the WebAssembly stack (measured: 5000 does in Chromium), which kills the interpreter.
+const RECURSION_LIMIT = 1000;
+
+let pyodide = null;
+let runPractice = null;
+
+async function init({ indexURL, interruptBuffer }) {
+  try {
+    post({ type: "stage", stage: "python" });
+    const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
+    pyodide = await loadPyodide({
+      indexURL,
+      // Our lock file is Pyodide's plus the bundle; its sha256 becomes the fetch()'s Subresource
+      // Integrity, so a tampered or stale wheel is refused by the browser before it is unpacked.
+      lockFileURL: `${indexURL}virttutor-lock.json`,
+      stdout: () => {},
+      stderr: () => {},
+    });
+    post({ type: "stage", stage: "bundle" });
+    let loadError = null;
+    await pyodide.loadPackage(PACKAGE, {
+      messageCallback: () => {},
+      errorCallback: (message) => {
+        loadError = message;
+      },
+    });
+    // loadPackage reports most failures through errorCallback instead of rejecting.
+    if (loadError) throw new Error(loadError);
+    runPractice = pyodide.runPython(`
+import json, sys
+from tutor.grading.harness import practice
+
+def _virttutor_practice(request_json):
+    sys.setrecursionlimit(${RECURSION_LIMIT})
+    request = json.loads(request_json)
+    report = practice(request["code"], request["driver"], request["cases"], request["step_budget"])
+    return json.dumps(report)
+
+_virttutor_practice
+`);
+    if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
+    post({ type: "ready" });
+  } catch (error) {
+    post({ type: "load-error", message: String(error?.message ?? error) });
+  }
+}
+
+function run({ id, code, driver, cases, step_budget }) {
+  try {
+    // One JSON string in and out keeps the JS↔Python conversion exact (no proxies to destroy).
+    const request = JSON.stringify({ code, driver, cases, step_budget });
+    const report = JSON.parse(runPractice(request));
+    post({ type: "result", id, report });
+  } catch (error) {
+    if (error?.type === "KeyboardInterrupt") {
+      post({ type: "interrupted", id });
+    } else if (error?.type === "RecursionError") {
+      post({ type: "result", id, report: recursionReport() });
+    } else if (error instanceof RangeError) {
+      // The JS stack overflowed under Python: the interpreter is unusable, so ask for a new one.
+      post({ type: "result", id, report: recursionReport(), fatal: true });
+    } else {
+      post({ type: "run-error", id, message: String(error?.message ?? error) });
+    }
+  }
+}
+
+// The harness turns RecursionError into a case message; this covers recursion that escapes it
+// (e.g. while the module is being imported inside the driver).
+function recursionReport() {
+  return {
+    verdict: "error",
+    score: 0,
+    cases: [],
+    message: "RecursionError: your code recursed too deeply (does it ever stop?)",
+  };
+}
+
+function post(message) {
+  self.postMessage(message);
+}
+
+self.addEventListener("message", (event) => {
+  const message = event.data;
+  if (message.type === "init") init(message);
+  else if (message.type === "run") run(message);
+});
