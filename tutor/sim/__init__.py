@@ -17,6 +17,7 @@ from .hardware import PAGE_SIZE, Arch, Disk, Host, Nic
 from .hypervisor import COMPONENTS, EXAMPLES, LAYERS, OPERATIONS, Hypervisor, Kind, path_of
 from .kvm import DeviceModel, Exit, Vcpu
 from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec
+from .sched import CreditScheduler, Priority, RoundRobinResult, SchedVcpu, round_robin
 from .trace import SCHEMA_VERSION, Trace
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Arch",
     "CapacityExceeded",
+    "CreditScheduler",
     "Demand",
     "DeviceModel",
     "Disk",
@@ -41,7 +43,10 @@ __all__ = [
     "IsolationViolation",
     "Kind",
     "Nic",
+    "Priority",
     "ResourcePool",
+    "RoundRobinResult",
+    "SchedVcpu",
     "SimError",
     "StepBudget",
     "StepBudgetExceeded",
@@ -49,4 +54,5 @@ __all__ = [
     "Vcpu",
     "VmSpec",
     "path_of",
+    "round_robin",
 ]

@@ -1,0 +1,376 @@
+"""Scheduling: who runs on a CPU next. Round robin first, then Xen's credit scheduler for vCPUs.
+
+A hypervisor's scheduler has the same job as an OS scheduler, one level down: its "processes" are
+virtual CPUs and its CPUs are physical cores (pCPUs). Round robin shows the basic trade-off
+(short response time, long turnaround). The credit scheduler (Xen's ``sched/credit.c``) adds the
+two knobs a cloud sells: a *weight* (a proportional share when CPUs are contended) and a *cap*
+(a hard ceiling that holds even when the host is idle, so a customer gets exactly what they pay
+for and no more).
+
+Credit model, as in Xen credit1: time advances in 10 ms ticks; every tick the running vCPU pays
+100 credits; every 30 ms (three ticks, one time slice) the accountant hands out 300 credits per
+pCPU, split among active vCPUs in proportion to their weights (default 256), no vCPU receiving
+more than one pCPU's worth or more than its cap. A vCPU with credit left is UNDER, one in debt is
+OVER; UNDER always runs before OVER, so over time each vCPU's CPU time follows its weight. A vCPU
+that wakes from sleep with credit left is BOOSTed ahead of everybody for one tick, which keeps
+I/O-bound guests responsive. A capped vCPU in debt is *parked*: it may not run even on an idle
+pCPU until the accountant pays it again. IDLE is what a pCPU runs when nothing else can.
+
+Simplifications (stated so nobody mistakes them for Xen's): one global run queue stands in for
+Xen's per-pCPU queues with work stealing, and decisions happen on tick boundaries only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from .errors import InvalidOperation
+from .trace import Trace
+
+# ----- round robin ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobStats:
+    job: int
+    length: float
+    response: float
+    turnaround: float
+    wait: float
+
+
+@dataclass(frozen=True)
+class RoundRobinResult:
+    jobs: tuple[JobStats, ...]
+
+    @property
+    def average_turnaround(self) -> float:
+        return sum(j.turnaround for j in self.jobs) / len(self.jobs)
+
+    @property
+    def average_response(self) -> float:
+        return sum(j.response for j in self.jobs) / len(self.jobs)
+
+    @property
+    def average_wait(self) -> float:
+        return sum(j.wait for j in self.jobs) / len(self.jobs)
+
+
+def round_robin(
+    lengths: Sequence[float], quantum: float, trace: Trace | None = None
+) -> RoundRobinResult:
+    """Round robin with OSTEP ``cpu-sched/scheduler.py`` semantics.
+
+    All jobs arrive at time 0 in list order. A job whose remaining time is at most one quantum
+    runs to completion and the clock advances by the time it *actually* ran (OSTEP's current
+    code; an old version advanced a full quantum, which gives 22.67 instead of 22.00 for jobs
+    5, 10, 15 with quantum 2). Turnaround = completion time, response = first run time,
+    wait = time spent in the queue.
+    """
+    if quantum <= 0:
+        raise InvalidOperation("the quantum must be a positive length of time")
+    if not lengths or any(length <= 0 for length in lengths):
+        raise InvalidOperation("round robin needs at least one job, each with a positive length")
+    trace = trace if trace is not None else Trace()
+    queue: list[tuple[int, float]] = list(enumerate(lengths))
+    response: dict[int, float] = {}
+    last_ran = dict.fromkeys(range(len(lengths)), 0.0)
+    wait = dict.fromkeys(range(len(lengths)), 0.0)
+    done: dict[int, float] = {}
+    now: float = 0
+    while queue:
+        job, remaining = queue.pop(0)
+        response.setdefault(job, now)
+        wait[job] += now - last_ran[job]
+        ran = quantum if remaining > quantum else remaining
+        now += ran
+        last_ran[job] = now
+        if remaining > quantum:
+            queue.append((job, remaining - quantum))
+            trace.emit("rr.run", job=job, start=now - ran, ran=ran, done=False)
+        else:
+            done[job] = now
+            trace.emit("rr.run", job=job, start=now - ran, ran=ran, done=True)
+    return RoundRobinResult(
+        tuple(JobStats(j, lengths[j], response[j], done[j], wait[j]) for j in range(len(lengths)))
+    )
+
+
+# ----- the credit scheduler ------------------------------------------------------------------
+
+TICK_MS = 10
+TICKS_PER_SLICE = 3
+SLICE_MS = TICK_MS * TICKS_PER_SLICE
+CREDITS_PER_TICK = 100
+CREDITS_PER_SLICE = CREDITS_PER_TICK * TICKS_PER_SLICE
+DEFAULT_WEIGHT = 256
+
+
+class Priority(IntEnum):
+    """Lower value runs first: BOOST > UNDER > OVER > IDLE."""
+
+    BOOST = 0
+    UNDER = 1
+    OVER = 2
+    IDLE = 3
+
+
+@dataclass
+class SchedVcpu:
+    """One vCPU as the credit scheduler sees it.
+
+    ``burst_ms``/``sleep_ms`` describe the workload: ``None`` means always busy (CPU-bound);
+    otherwise it runs ``burst_ms`` of CPU, then blocks for ``sleep_ms`` (an I/O-bound guest).
+    """
+
+    name: str
+    weight: int = DEFAULT_WEIGHT
+    cap: int = 0
+    affinity: tuple[int, ...] | None = None
+    burst_ms: int | None = None
+    sleep_ms: int = 0
+    credit: int = 0
+    priority: Priority = Priority.UNDER
+    runnable: bool = True
+    parked: bool = False
+    cpu_ms: int = 0
+    _burst_left: int = 0
+    _wake_at: int = 0
+    _ran_since_acct: bool = field(default=False, repr=False)
+
+
+class CreditScheduler:
+    """Xen's credit scheduler over ``pcpus`` physical CPUs (see the module docstring)."""
+
+    def __init__(self, pcpus: int, trace: Trace | None = None) -> None:
+        if pcpus < 1:
+            raise InvalidOperation("a host needs at least one pCPU")
+        self.pcpus = pcpus
+        self.trace = trace if trace is not None else Trace()
+        self.now_ms = 0
+        self.vcpus: dict[str, SchedVcpu] = {}
+        self.running: list[SchedVcpu | None] = [None] * pcpus
+        self.idle_ms = [0] * pcpus
+        self._slice_used = [0] * pcpus
+        self._runq: list[SchedVcpu] = []
+
+    def add(
+        self,
+        name: str,
+        weight: int = DEFAULT_WEIGHT,
+        cap: int = 0,
+        pin: Iterable[int] | None = None,
+        burst_ms: int | None = None,
+        sleep_ms: int = 0,
+    ) -> SchedVcpu:
+        """Add a vCPU. ``cap`` is a percentage of one pCPU (0 = uncapped, 50 = half a pCPU)."""
+        if name in self.vcpus:
+            raise InvalidOperation(f"a vCPU named {name!r} already exists")
+        if not 1 <= weight <= 65535:
+            raise InvalidOperation(
+                f"weight must be between 1 and 65535 (Xen's range), got {weight}"
+            )
+        if not 0 <= cap <= 100:
+            raise InvalidOperation(
+                f"cap is a percentage of one pCPU between 0 (no cap) and 100, got {cap}"
+            )
+        if burst_ms is not None and (burst_ms <= 0 or sleep_ms < 0):
+            raise InvalidOperation("burst_ms must be positive and sleep_ms not negative")
+        vcpu = SchedVcpu(name, weight, cap, self._affinity(pin), burst_ms, sleep_ms)
+        vcpu._burst_left = burst_ms or 0
+        self.vcpus[name] = vcpu
+        self._runq.append(vcpu)
+        self.trace.emit(
+            "sched.add",
+            t=self.now_ms,
+            vcpu=name,
+            weight=weight,
+            cap=cap,
+            pin=list(vcpu.affinity) if vcpu.affinity is not None else None,
+        )
+        return vcpu
+
+    def pin(self, name: str, pcpus: Iterable[int] | None) -> None:
+        """Restrict a vCPU to some pCPUs (``None`` = any); it moves at the next tick."""
+        vcpu = self._vcpu(name)
+        vcpu.affinity = self._affinity(pcpus)
+        self.trace.emit(
+            "sched.pin",
+            t=self.now_ms,
+            vcpu=name,
+            pin=list(vcpu.affinity) if vcpu.affinity is not None else None,
+        )
+
+    def set_weight(self, name: str, weight: int) -> None:
+        if not 1 <= weight <= 65535:
+            raise InvalidOperation(f"weight must be between 1 and 65535, got {weight}")
+        self._vcpu(name).weight = weight
+        self.trace.emit("sched.weight", t=self.now_ms, vcpu=name, weight=weight)
+
+    def set_cap(self, name: str, cap: int) -> None:
+        if not 0 <= cap <= 100:
+            raise InvalidOperation(f"cap must be between 0 and 100 (% of one pCPU), got {cap}")
+        self._vcpu(name).cap = cap
+        self.trace.emit("sched.cap", t=self.now_ms, vcpu=name, cap=cap)
+
+    def cpu_ms(self, name: str) -> int:
+        return self._vcpu(name).cpu_ms
+
+    def share(self, name: str) -> float:
+        """Fraction of the elapsed time this vCPU spent on a pCPU."""
+        return self._vcpu(name).cpu_ms / self.now_ms if self.now_ms else 0.0
+
+    def run(self, ms: int) -> None:
+        """Advance simulated time by ``ms`` (rounded up to whole 10 ms ticks)."""
+        if ms < 0:
+            raise InvalidOperation("time only runs forwards: ms must not be negative")
+        for _ in range(-(-ms // TICK_MS)):
+            self._tick()
+
+    # ----- one tick -----------------------------------------------------------------------
+    def _tick(self) -> None:
+        self._wake_sleepers()
+        if self.now_ms % SLICE_MS == 0:
+            self._account()
+        best = min((v.priority for v in self._runq), default=Priority.IDLE)
+        for p in range(self.pcpus):
+            current = self.running[p]
+            if (
+                current is None
+                or self._slice_used[p] >= TICKS_PER_SLICE
+                or not current.runnable
+                or current.parked
+                or not self._allowed(current, p)
+                or best < current.priority
+            ):
+                self._switch(p)
+                best = min((v.priority for v in self._runq), default=Priority.IDLE)
+        running = []
+        for p, vcpu in enumerate(self.running):
+            if vcpu is None:
+                self.idle_ms[p] += TICK_MS
+                running.append(None)
+                continue
+            running.append(vcpu.name)
+            self._slice_used[p] += 1
+            vcpu.cpu_ms += TICK_MS
+            vcpu._ran_since_acct = True
+            vcpu.credit -= CREDITS_PER_TICK
+            if vcpu.priority == Priority.BOOST or vcpu.credit < 0:
+                vcpu.priority = Priority.UNDER if vcpu.credit >= 0 else Priority.OVER
+            if vcpu.burst_ms is not None:
+                vcpu._burst_left -= TICK_MS
+                if vcpu._burst_left <= 0:
+                    vcpu.runnable = False
+                    vcpu._wake_at = self.now_ms + TICK_MS + vcpu.sleep_ms
+                    vcpu._burst_left = vcpu.burst_ms
+        self.trace.emit("sched.tick", t=self.now_ms, running=running)
+        self.now_ms += TICK_MS
+        for p, vcpu in enumerate(self.running):
+            if vcpu is not None and not vcpu.runnable:
+                self.running[p] = None
+                self.trace.emit("sched.block", t=self.now_ms, vcpu=vcpu.name, pcpu=p)
+
+    def _switch(self, p: int) -> None:
+        current = self.running[p]
+        if current is not None and current.runnable and not current.parked:
+            self._runq.append(current)
+        chosen: SchedVcpu | None = None
+        for vcpu in self._runq:
+            if self._allowed(vcpu, p) and (chosen is None or vcpu.priority < chosen.priority):
+                chosen = vcpu
+                if vcpu.priority == Priority.BOOST:
+                    break
+        if chosen is not None:
+            self._runq.remove(chosen)
+        self.running[p] = chosen
+        self._slice_used[p] = 0
+        if chosen is not current:
+            self.trace.emit(
+                "sched.dispatch",
+                t=self.now_ms,
+                pcpu=p,
+                vcpu=chosen.name if chosen else None,
+                prio=(chosen.priority if chosen else Priority.IDLE).name,
+            )
+
+    def _wake_sleepers(self) -> None:
+        for vcpu in self.vcpus.values():
+            if not vcpu.runnable and vcpu._wake_at <= self.now_ms:
+                vcpu.runnable = True
+                if vcpu.priority == Priority.UNDER and not vcpu.parked:
+                    vcpu.priority = Priority.BOOST
+                if not vcpu.parked:
+                    self._runq.append(vcpu)
+                self.trace.emit(
+                    "sched.wake", t=self.now_ms, vcpu=vcpu.name, prio=vcpu.priority.name
+                )
+
+    def _account(self) -> None:
+        """Hand out 300 credits per pCPU by weight among active vCPUs, respecting caps."""
+        active = [v for v in self.vcpus.values() if v.runnable or v._ran_since_acct]
+        limits = {
+            v.name: min(CREDITS_PER_SLICE, (v.cap * CREDITS_PER_SLICE + 99) // 100)
+            if v.cap
+            else CREDITS_PER_SLICE
+            for v in active
+        }
+        shares = dict.fromkeys(limits, 0)
+        remaining = CREDITS_PER_SLICE * self.pcpus
+        open_ = list(active)
+        while open_ and remaining > 0:
+            total_weight = sum(v.weight for v in open_)
+            saturated = [v for v in open_ if remaining * v.weight // total_weight >= limits[v.name]]
+            if not saturated:
+                for v in open_:
+                    shares[v.name] = remaining * v.weight // total_weight
+                break
+            for v in saturated:
+                shares[v.name] = limits[v.name]
+                remaining -= limits[v.name]
+                open_.remove(v)
+        for v in self.vcpus.values():
+            v._ran_since_acct = False
+            credit = v.credit + shares.get(v.name, 0)
+            v.credit = max(-CREDITS_PER_SLICE, min(CREDITS_PER_SLICE, credit))
+            if v.priority != Priority.BOOST or v.credit < 0:
+                v.priority = Priority.UNDER if v.credit >= 0 else Priority.OVER
+            should_park = v.cap > 0 and v.credit < 0
+            if should_park and not v.parked:
+                v.parked = True
+                if v in self._runq:
+                    self._runq.remove(v)
+                self.trace.emit("sched.park", t=self.now_ms, vcpu=v.name, credit=v.credit)
+            elif not should_park and v.parked:
+                v.parked = False
+                if v.runnable and v not in self.running:
+                    self._runq.append(v)
+                self.trace.emit("sched.unpark", t=self.now_ms, vcpu=v.name, credit=v.credit)
+        self.trace.emit(
+            "sched.account",
+            t=self.now_ms,
+            credit={v.name: v.credit for v in self.vcpus.values()},
+            prio={v.name: v.priority.name for v in self.vcpus.values()},
+        )
+
+    # ----- helpers --------------------------------------------------------------------------
+    def _allowed(self, vcpu: SchedVcpu, p: int) -> bool:
+        return vcpu.affinity is None or p in vcpu.affinity
+
+    def _affinity(self, pcpus: Iterable[int] | None) -> tuple[int, ...] | None:
+        if pcpus is None:
+            return None
+        chosen = tuple(sorted(set(pcpus)))
+        if not chosen or any(not 0 <= p < self.pcpus for p in chosen):
+            raise InvalidOperation(
+                f"pin to pCPUs between 0 and {self.pcpus - 1}; got {list(chosen)}"
+            )
+        return chosen
+
+    def _vcpu(self, name: str) -> SchedVcpu:
+        try:
+            return self.vcpus[name]
+        except KeyError:
+            raise InvalidOperation(f"no vCPU named {name!r}") from None
