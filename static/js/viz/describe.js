@@ -1,0 +1,326 @@
+// Words for the animations, in English and Chinese. The live region reads these sentences out, so
+// each one must make sense on its own, without the picture: that is what "accessible" means here.
+
+export function lang() {
+  return document.body?.dataset.lang === "zh" ? "zh" : "en";
+}
+
+const UI = {
+  en: {
+    play: "Play",
+    pause: "Pause",
+    back: "Step back",
+    forward: "Step forward",
+    restart: "Restart",
+    speed: "Speed",
+    scene: "Scene",
+    progress: "Step {i} of {n}",
+    controls: "Animation controls",
+    stageLabel: "Animation. Space or K plays and pauses, the arrow keys step, Home restarts.",
+    keys: "Keys: Space/K play or pause · ←/→ step · Home restart",
+    ready: "{scene}: {n} steps. Press Space to play or → to step.",
+    ended: "End of the animation.",
+    yourRun: "Your run: {name}",
+    truncated: " (first {n} steps only)",
+    noD3: "The animation could not load its drawing library (d3).",
+    broken: "The animation could not be drawn.",
+  },
+  zh: {
+    play: "播放",
+    pause: "暂停",
+    back: "后退一步",
+    forward: "前进一步",
+    restart: "重新开始",
+    speed: "速度",
+    scene: "场景",
+    progress: "第 {i} 步，共 {n} 步",
+    controls: "动画控制",
+    stageLabel: "动画。空格键或 K 播放/暂停，方向键逐步前进或后退，Home 键重新开始。",
+    keys: "按键：空格/K 播放或暂停 · ←/→ 逐步 · Home 重新开始",
+    ready: "{scene}：共 {n} 步。按空格键播放，或按 → 逐步查看。",
+    ended: "动画结束。",
+    yourRun: "你的运行：{name}",
+    truncated: "（仅显示前 {n} 步）",
+    noD3: "动画无法加载绘图库（d3）。",
+    broken: "无法绘制动画。",
+  },
+};
+
+function fill(template, vars = {}) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => (key in vars ? String(vars[key]) : `{${key}}`));
+}
+
+export function ui(key, vars) {
+  const table = UI[lang()];
+  return fill(table[key] ?? UI.en[key] ?? key, vars);
+}
+
+export function number(n) {
+  return Number(n ?? 0).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US");
+}
+
+const HEX = (n) => (typeof n === "number" ? `0x${n.toString(16)}` : String(n));
+
+export const NAMES = {
+  hv: {
+    type1: { en: "Type 1 (bare metal)", zh: "类型 1（裸机）" },
+    type2: { en: "Type 2 (hosted)", zh: "类型 2（托管）" },
+    kvm: { en: "KVM (Linux as hypervisor)", zh: "KVM（Linux 即虚拟机监控程序）" },
+  },
+  owner: {
+    guest: { en: "guest", zh: "客户机" },
+    cpu: { en: "CPU transition", zh: "CPU 切换" },
+    hypervisor: { en: "hypervisor", zh: "虚拟机监控程序" },
+    host: { en: "host OS", zh: "宿主机操作系统" },
+    hardware: { en: "hardware", zh: "硬件" },
+  },
+  // short: fits a row of the drawing; long: used in sentences.
+  layer: {
+    guest_app: { en: ["guest app", "the guest application"], zh: ["客户机应用", "客户机应用程序"] },
+    guest_kernel: { en: ["guest kernel", "the guest kernel"], zh: ["客户机内核", "客户机内核"] },
+    vm_exit: { en: ["VM exit", "a VM exit"], zh: ["VM 退出", "VM 退出"] },
+    hypervisor: { en: ["hypervisor", "the type 1 hypervisor"], zh: ["虚拟机监控程序", "类型 1 虚拟机监控程序"] },
+    vmm: { en: ["VMM", "the VMM"], zh: ["VMM", "VMM"] },
+    world_switch: { en: ["world switch", "the world switch"], zh: ["世界切换", "世界切换"] },
+    host_vmm_driver: { en: ["VMM driver (host)", "the VMM driver in the host OS"], zh: ["VMM 驱动（宿主机）", "宿主机中的 VMM 驱动"] },
+    vmm_app: { en: ["VMM app (user level)", "the VMM's user-level application"], zh: ["VMM 应用（用户态）", "VMM 的用户态应用程序"] },
+    kvm_module: { en: ["KVM kernel module", "the KVM kernel module"], zh: ["KVM 内核模块", "KVM 内核模块"] },
+    kvm_run_return: { en: ["KVM_RUN returns", "the return from KVM_RUN"], zh: ["KVM_RUN 返回", "KVM_RUN 的返回"] },
+    device_model: { en: ["device model (QEMU)", "the user-space device model"], zh: ["设备模型（QEMU）", "用户空间设备模型"] },
+    host_syscall: { en: ["host system call", "a host system call"], zh: ["宿主机系统调用", "宿主机系统调用"] },
+    host_kernel: { en: ["host kernel", "the host kernel"], zh: ["宿主机内核", "宿主机内核"] },
+    host_driver: { en: ["host driver", "the host's device driver"], zh: ["宿主机驱动", "宿主机设备驱动程序"] },
+    disk: { en: ["disk", "the physical disk"], zh: ["磁盘", "物理磁盘"] },
+    nic: { en: ["network card", "the physical network card"], zh: ["网卡", "物理网卡"] },
+  },
+  component: {
+    memory_manager: { en: ["memory", "the memory manager"], zh: ["内存", "内存管理器"] },
+    scheduler: { en: ["scheduler", "the scheduler"], zh: ["调度", "进程调度器"] },
+    io_stack: { en: ["I/O stack", "the I/O stack"], zh: ["I/O 栈", "I/O 栈"] },
+    device_drivers: { en: ["drivers", "the device drivers"], zh: ["驱动", "设备驱动程序"] },
+    security_manager: { en: ["security", "the security manager"], zh: ["安全", "安全管理器"] },
+    network_stack: { en: ["network", "the network stack"], zh: ["网络", "网络栈"] },
+  },
+  op: {
+    disk_read: { en: "disk read", zh: "磁盘读取" },
+    net_send: { en: "network send", zh: "网络发送" },
+    privileged: { en: "privileged instruction", zh: "特权指令" },
+  },
+};
+
+function pick(entry, index) {
+  if (!entry) return undefined;
+  const value = entry[lang()] ?? entry.en;
+  return Array.isArray(value) ? value[index] : value;
+}
+
+const humanize = (id) => String(id ?? "?").replace(/_/g, " ");
+export const hvName = (hv) => pick(NAMES.hv[hv]) ?? humanize(hv);
+export const ownerName = (owner) => pick(NAMES.owner[owner]) ?? humanize(owner);
+export const layerShort = (layer) => pick(NAMES.layer[layer], 0) ?? humanize(layer);
+export const layerLong = (layer) => pick(NAMES.layer[layer], 1) ?? humanize(layer);
+export const componentShort = (c) => pick(NAMES.component[c], 0) ?? humanize(c);
+export const componentLong = (c) => pick(NAMES.component[c], 1) ?? humanize(c);
+export const opName = (op) => pick(NAMES.op[op]) ?? humanize(op);
+// In a vCPU trace nothing names an operation: what travels down is the exit itself.
+export const exitOp = (reason) => (lang() === "zh" ? `${reason} 退出` : `${reason} exit`);
+
+const SCENE = {
+  en: { compare: "Side by side: {op}", one: "{hv}: {op}", groupCompare: "Compare the three", groupOne: "One stack", groupRun: "Your runs" },
+  zh: { compare: "并排对比：{op}", one: "{hv}：{op}", groupCompare: "三者对比", groupOne: "单个层次", groupRun: "你的运行" },
+};
+
+export function sceneText(key, vars) {
+  return fill(SCENE[lang()][key], vars);
+}
+
+// Why a layer costs what it does: one clause per layer, said as the request goes down.
+const LAYER_WHY = {
+  guest_app: { en: "the request starts in an application inside the guest", zh: "请求从客户机内的应用程序发出" },
+  guest_kernel: { en: "the guest's own kernel handles it first, as on a real machine", zh: "客户机自己的内核先处理它，就像在真实机器上一样" },
+  vm_exit: { en: "the guest may not touch real hardware, so the CPU traps out of guest mode", zh: "客户机不能直接访问真实硬件，CPU 因此陷出客户机模式" },
+  hypervisor: { en: "the bare-metal hypervisor handles the request itself", zh: "裸机虚拟机监控程序自己处理该请求" },
+  vmm: { en: "in a hosted setup the trap lands in the VMM, beside the host OS", zh: "在托管方案中，陷入落在与宿主机操作系统并列的 VMM 中" },
+  world_switch: { en: "the VMM has no drivers of its own, so it switches the whole CPU to the host's world", zh: "VMM 没有自己的驱动，于是把整个 CPU 切换到宿主机的世界" },
+  host_vmm_driver: { en: "the switch arrives in the VMM's small driver inside the host OS", zh: "切换到达宿主机操作系统中 VMM 的小型驱动" },
+  vmm_app: { en: "a user-level program of the hosted hypervisor performs the I/O for the guest", zh: "托管型虚拟机监控程序的用户态程序替客户机执行 I/O" },
+  kvm_module: { en: "in KVM, Linux itself takes the exit", zh: "在 KVM 中，由 Linux 自己接管这次退出" },
+  kvm_run_return: { en: "KVM leaves device emulation to user space: the KVM_RUN ioctl returns an exit reason", zh: "KVM 把设备模拟交给用户空间：KVM_RUN ioctl 返回一个退出原因" },
+  device_model: { en: "a user-space device model (QEMU's role) emulates the device", zh: "用户空间的设备模型（QEMU 的角色）模拟该设备" },
+  host_syscall: { en: "the I/O becomes an ordinary system call of the host OS", zh: "该 I/O 变成宿主机操作系统的一次普通系统调用" },
+  host_kernel: { en: "the host kernel schedules and performs the I/O", zh: "宿主机内核调度并执行该 I/O" },
+  host_driver: { en: "the host's driver talks to the hardware", zh: "宿主机的驱动程序与硬件通信" },
+  disk: { en: "the real device does the work, and it dwarfs every other cost", zh: "真实设备完成工作，其开销远超其他各层" },
+  nic: { en: "the real network card sends the packet", zh: "真实网卡发送数据包" },
+};
+
+// What each component does for each operation: the six components are the article's list.
+const COMPONENT_DOES = {
+  security_manager: {
+    disk_read: { en: "checks the guest may use this disk", zh: "检查该客户机是否有权使用这块磁盘" },
+    net_send: { en: "checks the guest may use this network interface", zh: "检查该客户机是否有权使用这个网络接口" },
+    privileged: { en: "checks the guest may do what the instruction asks", zh: "检查客户机是否有权执行该指令要求的操作" },
+    "": { en: "checks the guest is allowed to do this", zh: "检查客户机是否有权这样做" },
+  },
+  memory_manager: {
+    disk_read: { en: "maps the guest's buffer so the data lands in the guest's own memory", zh: "映射客户机的缓冲区，让数据落入客户机自己的内存" },
+    privileged: { en: "updates the page tables behind the guest's new address space", zh: "更新客户机新地址空间背后的页表" },
+    "": { en: "translates guest memory to machine memory", zh: "把客户机内存转换为机器内存" },
+  },
+  scheduler: {
+    privileged: { en: "decides when this vCPU runs again", zh: "决定该 vCPU 何时再次运行" },
+    "": { en: "lets other work run while the device is busy", zh: "在设备忙碌时让其他任务运行" },
+  },
+  io_stack: {
+    "": { en: "turns the guest's request into a request on the real device", zh: "把客户机的请求变成对真实设备的请求" },
+  },
+  device_drivers: {
+    "": { en: "program the real device", zh: "对真实设备进行编程" },
+  },
+  network_stack: {
+    "": { en: "routes the packet from the virtual network card to the physical one", zh: "把数据包从虚拟网卡路由到物理网卡" },
+  },
+};
+
+const T = {
+  en: {
+    start: "{hv}: the guest starts a {op}.",
+    down: "The {op} enters {layer} ({cycles} cycles): {why}.",
+    downNoCost: "The {op} enters {layer}.",
+    up: "The reply returns up through {layer}.",
+    stray: " {layer} is not part of the {hv} stack.",
+    act: "In {layer}, {component} {does}.",
+    end: "The {op} is complete: {total} cycles through the {hv} stack, {overhead} more than on a real machine ({native}).",
+    endPlain: "The {op} is complete: {total} cycles.",
+    entry: "KVM_RUN enters the guest at pc {pc}.",
+    insn: "The guest executes {op} (pc {pc}).",
+    exitIoOut: "VM exit, reason IO: the guest wrote {data} to port {port}.",
+    exitIoIn: "VM exit, reason IO: the guest reads port {port}.",
+    exitMmioW: "VM exit, reason MMIO: the guest wrote {data} to address {addr}.",
+    exitMmioR: "VM exit, reason MMIO: the guest reads address {addr}.",
+    exitHlt: "VM exit, reason HLT: the guest halted; the loop must stop.",
+    exitOther: "VM exit, reason {reason}.",
+    complete: "The device model hands the guest the value {value}; the next KVM_RUN resumes it.",
+    serial: "The serial port prints {char} ({value}).",
+    input: "The input port answers {value}.",
+    diskSelect: "The disk controller selects sector {sector}.",
+    diskRead: "The disk returns {value} from sector {sector}.",
+    deviceOther: "The {device} device is used{value}.",
+    generic: "Event {kind}{fields}.",
+    request: "request",
+  },
+  zh: {
+    start: "{hv}：客户机发起一次{op}。",
+    down: "{op}进入{layer}（{cycles} 个周期）：{why}。",
+    downNoCost: "{op}进入{layer}。",
+    up: "应答向上返回，经过{layer}。",
+    stray: "{layer}不属于{hv}的层次。",
+    act: "在{layer}中，{component}{does}。",
+    end: "{op}完成：经过{hv}层次共 {total} 个周期，比真实机器（{native}）多 {overhead}。",
+    endPlain: "{op}完成：共 {total} 个周期。",
+    entry: "KVM_RUN 从 pc {pc} 进入客户机。",
+    insn: "客户机执行 {op}（pc {pc}）。",
+    exitIoOut: "VM 退出，原因 IO：客户机向端口 {port} 写入 {data}。",
+    exitIoIn: "VM 退出，原因 IO：客户机读取端口 {port}。",
+    exitMmioW: "VM 退出，原因 MMIO：客户机向地址 {addr} 写入 {data}。",
+    exitMmioR: "VM 退出，原因 MMIO：客户机读取地址 {addr}。",
+    exitHlt: "VM 退出，原因 HLT：客户机已停机，循环必须结束。",
+    exitOther: "VM 退出，原因 {reason}。",
+    complete: "设备模型把值 {value} 交给客户机；下一次 KVM_RUN 让它继续运行。",
+    serial: "串口输出 {char}（{value}）。",
+    input: "输入端口返回 {value}。",
+    diskSelect: "磁盘控制器选择扇区 {sector}。",
+    diskRead: "磁盘从扇区 {sector} 返回 {value}。",
+    deviceOther: "使用了 {device} 设备{value}。",
+    generic: "事件 {kind}{fields}。",
+    request: "请求",
+  },
+};
+
+const say = (key, vars) => fill(T[lang()][key] ?? T.en[key], vars);
+
+function capitalize(text) {
+  return lang() === "en" ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
+function generic(event) {
+  const fields = Object.entries(event ?? {})
+    .filter(([key]) => key !== "seq" && key !== "kind")
+    .map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : value}`);
+  return say("generic", {
+    kind: `“${event?.kind ?? "?"}”`,
+    fields: fields.length ? ` (${fields.join(", ")})` : "",
+  });
+}
+
+/**
+ * One sentence for one event. `ctx` is what the animation knows at that moment: the stack the
+ * event happens in (hv), the operation under way (op), whether the layer belongs to that stack
+ * (inStack) and native costs, because a lone event does not carry them.
+ */
+export function describe(event, ctx = {}) {
+  try {
+    return capitalize(describeKnown(event, ctx) ?? generic(event));
+  } catch {
+    return generic(event);
+  }
+}
+
+function describeKnown(e, ctx) {
+  const op = ctx.opLabel ?? (ctx.op ? opName(ctx.op) : say("request"));
+  switch (e.kind) {
+    case "op.start":
+      return say("start", { hv: hvName(e.hv ?? ctx.hv), op: opName(e.op) });
+    case "layer.enter": {
+      const layer = layerLong(e.layer);
+      let text;
+      if (e.dir === "up") text = say("up", { layer });
+      else if (e.cycles > 0 && LAYER_WHY[e.layer])
+        text = say("down", { op, layer, cycles: number(e.cycles), why: pick(LAYER_WHY[e.layer]) });
+      else text = say("downNoCost", { op, layer });
+      if (ctx.inStack === false) text += say("stray", { layer: capitalize(layer), hv: hvName(ctx.hv) });
+      return text;
+    }
+    case "component.act": {
+      const table = COMPONENT_DOES[e.component];
+      if (!table) return undefined;
+      const does = pick(table[ctx.op] ?? table[""]);
+      return say("act", { layer: layerLong(e.layer), component: componentLong(e.component), does });
+    }
+    case "op.end": {
+      const total = Number(e.cycles ?? 0);
+      const native = ctx.native?.[e.op];
+      if (total > 0 && native != null && ctx.hv)
+        return say("end", {
+          op: opName(e.op),
+          hv: hvName(ctx.hv),
+          total: number(total),
+          native: number(native),
+          overhead: number(total - native),
+        });
+      return say("endPlain", { op: opName(e.op), total: number(total) });
+    }
+    case "vcpu.entry":
+      return say("entry", { pc: e.pc ?? "?" });
+    case "guest.insn":
+      return say("insn", { op: `“${e.op}”`, pc: e.pc ?? "?" });
+    case "vcpu.exit":
+      if (e.reason === "IO" && e.direction === "out") return say("exitIoOut", { data: e.data, port: HEX(e.port) });
+      if (e.reason === "IO") return say("exitIoIn", { port: HEX(e.port) });
+      if (e.reason === "MMIO" && e.is_write) return say("exitMmioW", { data: e.data, addr: HEX(e.addr) });
+      if (e.reason === "MMIO") return say("exitMmioR", { addr: HEX(e.addr) });
+      if (e.reason === "HLT") return say("exitHlt");
+      return say("exitOther", { reason: e.reason });
+    case "vcpu.complete":
+      return say("complete", { value: e.value });
+    case "device.io":
+      if (e.device === "serial")
+        return say("serial", { char: JSON.stringify(String.fromCharCode(e.value)), value: e.value });
+      if (e.device === "input") return say("input", { value: e.value });
+      if (e.device === "disk" && e.value == null) return say("diskSelect", { sector: e.sector });
+      if (e.device === "disk") return say("diskRead", { sector: e.sector, value: e.value });
+      return say("deviceOther", { device: e.device, value: e.value == null ? "" : ` (${e.value})` });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+// Mounts every animation on the page. Importing this module is enough (lesson.js does
+// `import "./viz/index.js";`); mount() is exported for pages that add a .viz later (htmx swaps).
+
+import { ui } from "./describe.js";
+import { createLayerStacks } from "./layer-stacks.js";
+import { Player } from "./player.js";
+
+const RENDERERS = { "layer-stacks": createLayerStacks };
+
+const players = [];
+// A replay may be requested before d3 has arrived; it is applied once a player can take it.
+const pendingReplays = [];
+
+function d3Promise() {
+  return window.d3Ready ?? Promise.resolve(window.d3);
+}
+
+function mountOne(root, d3) {
+  const name = root.dataset.animation;
+  const make = RENDERERS[name];
+  const stage = root.querySelector(".viz-stage");
+  if (!make || !stage) return null;
+  const data = JSON.parse(root.querySelector("script.viz-data")?.textContent || "null");
+  if (!data) return null;
+  const renderer = make(stage, data, d3);
+  const player = new Player(root, stage, renderer, renderer.scenes, {
+    initialScene: renderer.defaultScene,
+  });
+  players.push(player);
+  return player;
+}
+
+export async function mount(scope = document) {
+  const roots = [...scope.querySelectorAll(".viz[data-animation]")].filter(
+    (root) => !root.dataset.vizMounted,
+  );
+  if (roots.length === 0) return [];
+  // Claimed before the await so a second mount() cannot draw the same animation twice.
+  for (const root of roots) root.dataset.vizMounted = "pending";
+  let d3;
+  try {
+    d3 = await d3Promise();
+  } catch {
+    d3 = undefined;
+  }
+  const mounted = [];
+  for (const root of roots) {
+    if (!d3) {
+      showProblem(root, ui("noD3"));
+      root.dataset.vizMounted = "failed";
+      continue;
+    }
+    try {
+      const player = mountOne(root, d3);
+      root.dataset.vizMounted = player ? "true" : "skipped";
+      if (player) mounted.push(player);
+    } catch (error) {
+      console.error("viz: could not mount", root.dataset.animation, error);
+      showProblem(root, ui("broken"));
+      root.dataset.vizMounted = "failed";
+    }
+  }
+  while (pendingReplays.length && replay(pendingReplays[0])) pendingReplays.shift();
+  return mounted;
+}
+
+function showProblem(root, text) {
+  const stage = root.querySelector(".viz-stage") ?? root;
+  const note = document.createElement("p");
+  note.className = "viz-problem";
+  note.textContent = text;
+  stage.append(note);
+}
+
+function replay(detail) {
+  for (const player of players) {
+    const scene = player.renderer.replayScene?.(detail);
+    if (!scene) continue;
+    player.addScene(scene, { select: true });
+    const reduce = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+    player.root.scrollIntoView({ behavior: reduce ? "auto" : "smooth", block: "start" });
+    player.stage.focus({ preventScroll: true });
+    return true;
+  }
+  return false;
+}
+
+document.addEventListener("virttutor:replay", (event) => {
+  const detail = event.detail ?? {};
+  if (!replay(detail)) pendingReplays.splice(0, pendingReplays.length, detail);
+});
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => mount(), { once: true });
+} else {
+  mount();
+}

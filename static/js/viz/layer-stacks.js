@@ -1,0 +1,407 @@
+// Lesson 5: the layer stacks of a type 1 hypervisor, a type 2 hypervisor and KVM side by side. A
+// token follows the trace's layer.enter events down and back up; the six components' chips light
+// while a component.act event is the current step; each stack counts the cycles it has spent.
+
+import {
+  componentLong,
+  componentShort,
+  describe,
+  exitOp,
+  hvName,
+  lang,
+  layerShort,
+  opName,
+  ownerName,
+  sceneText,
+  ui,
+} from "./describe.js";
+
+const OWNERS = ["guest", "cpu", "hypervisor", "host", "hardware"];
+const COL_W = 300;
+const GAP = 30;
+const TOP = 64;
+const ROW_H = 26;
+const ROW_STEP = 30;
+const BOX_X = 24;
+const BOX_W = COL_W - 2 * BOX_X;
+const LANE = { down: 12, up: COL_W - 12 };
+const CHIP_W = 92;
+const CHIP_H = 24;
+const CHIP_GAP = 6;
+const MAX_EVENTS = 2000;
+const FALLBACK_HV = "kvm";
+
+export function createLayerStacks(stage, data, d3) {
+  const kinds = data.kinds ?? Object.keys(data.stacks);
+  const stacks = data.stacks;
+  const components = data.components ?? [];
+  const layerInfo = data.layers ?? {};
+  const defaultHv = kinds.includes(FALLBACK_HV) ? FALLBACK_HV : kinds[0];
+  const rows = Math.max(...kinds.map((k) => stacks[k].length));
+  const chipsTop = TOP + rows * ROW_STEP + 14;
+  const cyclesTop = chipsTop + 2 * (CHIP_H + CHIP_GAP) + 10;
+  const width = kinds.length * COL_W + (kinds.length - 1) * GAP;
+  const height = cyclesTop + 44;
+  const colX = (hv) => kinds.indexOf(hv) * (COL_W + GAP);
+  const rowY = (hv, layer) => TOP + stacks[hv].indexOf(layer) * ROW_STEP;
+  const rowCenter = (hv, layer) => rowY(hv, layer) + ROW_H / 2;
+
+  const scenes = (data.scenes ?? []).map((scene) => ({
+    ...scene,
+    label:
+      scene.kind === "compare"
+        ? sceneText("compare", { op: opName(scene.op) })
+        : sceneText("one", { hv: hvName(scene.kind), op: opName(scene.op) }),
+    group: scene.kind === "compare" ? sceneText("groupCompare") : sceneText("groupOne"),
+    hv: scene.kind === "compare" ? undefined : scene.kind,
+  }));
+
+  // --- the static drawing: stacks, rows, chips, counters, legend ----------------------------
+  const svg = d3
+    .select(stage)
+    .append("svg")
+    .attr("class", "layer-stacks")
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("role", "img")
+    .attr("aria-labelledby", "viz-ls-title viz-ls-desc");
+  svg.append("title").attr("id", "viz-ls-title").text(
+    lang() === "zh"
+      ? "类型 1、类型 2 虚拟机监控程序与 KVM 的层次并排对比"
+      : "Layer stacks of a type 1 hypervisor, a type 2 hypervisor and KVM, side by side",
+  );
+  svg
+    .append("desc")
+    .attr("id", "viz-ls-desc")
+    .text(kinds.map((k) => `${hvName(k)}: ${stacks[k].map(layerShort).join(" → ")}.`).join(" "));
+
+  const stackG = svg
+    .selectAll("g.stack")
+    .data(kinds, (d) => d)
+    .join("g")
+    .attr("class", "stack")
+    .attr("data-hv", (d) => d)
+    .attr("transform", (d) => `translate(${colX(d)},0)`);
+
+  stackG
+    .append("text")
+    .attr("class", "stack-title")
+    .attr("x", COL_W / 2)
+    .attr("y", 24)
+    .attr("text-anchor", "middle")
+    .text((d) => hvName(d));
+  stackG
+    .append("text")
+    .attr("class", "stack-examples")
+    .attr("x", COL_W / 2)
+    .attr("y", 44)
+    .attr("text-anchor", "middle")
+    .text((d) => (data.examples?.[d] ?? []).join(", "));
+
+  stackG
+    .append("g")
+    .attr("class", "rows")
+    .selectAll("g.row")
+    .data(
+      (hv) => stacks[hv].map((layer) => ({ hv, layer, owner: layerInfo[layer]?.owner ?? "hypervisor" })),
+      (d) => d.layer,
+    )
+    .join((enter) => {
+      const row = enter
+        .append("g")
+        .attr("class", (d) => `row owner-${d.owner}`)
+        .attr("data-layer", (d) => d.layer)
+        .attr("data-cy", (d) => rowCenter(d.hv, d.layer));
+      row
+        .append("rect")
+        .attr("x", BOX_X)
+        .attr("y", (d) => rowY(d.hv, d.layer))
+        .attr("width", BOX_W)
+        .attr("height", ROW_H)
+        .attr("rx", 4);
+      row
+        .append("text")
+        .attr("class", "row-label")
+        .attr("x", BOX_X + 8)
+        .attr("y", (d) => rowCenter(d.hv, d.layer))
+        .attr("dy", "0.35em")
+        .text((d) => layerShort(d.layer));
+      row
+        .append("text")
+        .attr("class", "row-owner")
+        .attr("x", BOX_X + BOX_W - 8)
+        .attr("y", (d) => rowCenter(d.hv, d.layer))
+        .attr("dy", "0.35em")
+        .attr("text-anchor", "end")
+        .text((d) => ownerName(d.owner));
+      return row;
+    });
+
+  stackG
+    .append("g")
+    .attr("class", "chips")
+    .selectAll("g.chip")
+    .data(
+      (hv) => components.map((component, i) => ({ hv, component, i })),
+      (d) => d.component,
+    )
+    .join((enter) => {
+      const chip = enter
+        .append("g")
+        .attr("class", "chip")
+        .attr("data-component", (d) => d.component)
+        .attr(
+          "transform",
+          (d) =>
+            `translate(${(COL_W - 3 * CHIP_W - 2 * CHIP_GAP) / 2 + (d.i % 3) * (CHIP_W + CHIP_GAP)},` +
+            `${chipsTop + Math.floor(d.i / 3) * (CHIP_H + CHIP_GAP)})`,
+        );
+      chip.append("title").text((d) => componentLong(d.component));
+      chip.append("rect").attr("width", CHIP_W).attr("height", CHIP_H).attr("rx", CHIP_H / 2);
+      chip
+        .append("text")
+        .attr("x", CHIP_W / 2)
+        .attr("y", CHIP_H / 2)
+        .attr("dy", "0.35em")
+        .attr("text-anchor", "middle")
+        .text((d) => componentShort(d.component));
+      return chip;
+    });
+
+  const counter = stackG.append("g").attr("class", "cycles").attr("transform", `translate(${BOX_X},${cyclesTop})`);
+  counter.append("text").attr("class", "cycles-text").attr("y", 10);
+  counter.append("rect").attr("class", "cycles-track").attr("y", 18).attr("width", BOX_W).attr("height", 10);
+  counter.append("rect").attr("class", "cycles-bar").attr("y", 18).attr("width", 0).attr("height", 10);
+  counter.append("line").attr("class", "cycles-native").attr("y1", 15).attr("y2", 31);
+
+  stackG.append("g").attr("class", "tokens");
+
+  const legend = d3.select(stage).append("ul").attr("class", "viz-legend");
+  legend
+    .selectAll("li.owner")
+    .data(OWNERS)
+    .join("li")
+    .attr("class", (d) => `owner owner-${d}`)
+    .call((li) => li.append("span").attr("class", "swatch").attr("aria-hidden", "true"))
+    .call((li) => li.append("span").text((d) => ownerName(d)));
+  legend
+    .append("li")
+    .attr("class", "legend-token")
+    .text(lang() === "zh" ? "▼ 请求向下 · ▲ 应答向上" : "▼ request going down · ▲ reply coming up");
+  legend
+    .append("li")
+    .attr("class", "legend-chip")
+    .text(lang() === "zh" ? "亮起的标签：此刻正在工作的组件" : "Lit chip: the component acting now");
+
+  // --- the model of a step ----------------------------------------------------------------
+  function blankStack() {
+    return { started: false, layer: null, dir: "down", cycles: 0, done: false, stray: null, acted: {} };
+  }
+
+  function initial(scene) {
+    const involved = new Set(
+      scene.events.filter((e) => e.kind === "op.start" && stacks[e.hv]).map((e) => e.hv),
+    );
+    if (scene.hv && stacks[scene.hv]) involved.add(scene.hv);
+    if (involved.size === 0) involved.add(scene.hv && stacks[scene.hv] ? scene.hv : defaultHv);
+    const perStack = {};
+    for (const hv of kinds) perStack[hv] = blankStack();
+    return {
+      hv: null,
+      op: scene.op ?? null,
+      opLabel: null,
+      acting: null,
+      involved: [...involved],
+      stacks: perStack,
+      // Bars share one scale within a scene so that the three totals compare at a glance.
+      scale: sceneScale(scene),
+    };
+  }
+
+  function sceneScale(scene) {
+    const spent = {};
+    let hv = scene.hv && stacks[scene.hv] ? scene.hv : null;
+    for (const e of scene.events) {
+      if (e.kind === "op.start") hv = stacks[e.hv] ? e.hv : hv;
+      if (e.kind === "layer.enter") {
+        const key = hv ?? defaultHv;
+        spent[key] = (spent[key] ?? 0) + (Number(e.cycles) || 0);
+      }
+    }
+    return Math.max(1, ...Object.values(spent));
+  }
+
+  function reduce(state, e, scene) {
+    const next = { ...state, acting: null, stacks: { ...state.stacks } };
+    const hvOf = () => next.hv ?? (scene.hv && stacks[scene.hv] ? scene.hv : defaultHv);
+    const edit = (hv) => (next.stacks[hv] = { ...next.stacks[hv], acted: { ...next.stacks[hv].acted } });
+    switch (e?.kind) {
+      case "op.start": {
+        next.hv = stacks[e.hv] ? e.hv : hvOf();
+        next.op = e.op ?? null;
+        next.opLabel = null;
+        const s = edit(next.hv);
+        Object.assign(s, { started: true, layer: null, dir: "down", done: false, stray: null });
+        break;
+      }
+      case "layer.enter": {
+        const hv = hvOf();
+        next.hv = hv;
+        const s = edit(hv);
+        s.started = true;
+        s.done = false;
+        s.dir = e.dir === "up" ? "up" : "down";
+        s.cycles += Number(e.cycles) || 0;
+        // A learner's path may name a layer this design does not have: say so, do not move.
+        if (stacks[hv].includes(e.layer)) {
+          s.layer = e.layer;
+          s.stray = null;
+        } else {
+          s.stray = String(e.layer);
+        }
+        break;
+      }
+      case "component.act": {
+        const hv = hvOf();
+        next.hv = hv;
+        const s = edit(hv);
+        s.acted[e.component] = (s.acted[e.component] ?? 0) + 1;
+        next.acting = { hv, component: e.component };
+        break;
+      }
+      case "op.end": {
+        const hv = hvOf();
+        edit(hv).done = true;
+        break;
+      }
+      case "vcpu.entry": {
+        const hv = hvOf();
+        next.hv = hv;
+        const s = edit(hv);
+        Object.assign(s, { started: true, layer: "guest_kernel", dir: "up", done: false, stray: null });
+        next.opLabel = null;
+        break;
+      }
+      case "vcpu.exit":
+        next.hv = hvOf();
+        next.opLabel = exitOp(e.reason);
+        break;
+      default:
+        break;
+    }
+    return next;
+  }
+
+  function describeStep({ event, previous, state, scene }) {
+    const hv = state.hv ?? previous?.hv ?? scene.hv ?? defaultHv;
+    const inStack = event.kind === "layer.enter" ? stacks[hv]?.includes(event.layer) : undefined;
+    return describe(event, {
+      hv,
+      // The op in force before this event: op.end must still name the operation it ends.
+      op: event.kind === "op.start" ? event.op : (previous?.op ?? state.op),
+      opLabel: event.kind === "vcpu.exit" ? null : previous?.opLabel,
+      inStack,
+      native: data.native,
+    });
+  }
+
+  // --- drawing a state ---------------------------------------------------------------------
+  const fmt = (n) => Number(n).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US");
+
+  function render(state, { duration, event }) {
+    const stackState = (hv) => state.stacks[hv];
+    stackG
+      .classed("is-idle", (hv) => !state.involved.includes(hv))
+      .classed("is-active", (hv) => hv === state.hv && event != null)
+      .attr("aria-current", (hv) => (hv === state.hv && event != null ? "step" : null));
+
+    stackG
+      .selectAll("g.row")
+      .classed("is-current", (d) => stackState(d.hv).layer === d.layer && stackState(d.hv).started);
+
+    stackG
+      .selectAll("g.chip")
+      .classed("is-acting", (d) => state.acting?.hv === d.hv && state.acting.component === d.component)
+      .classed("has-acted", (d) => (stackState(d.hv).acted[d.component] ?? 0) > 0)
+      .attr("aria-label", (d) => {
+        const count = stackState(d.hv).acted[d.component] ?? 0;
+        return `${componentLong(d.component)}: ${count}`;
+      });
+
+    const x = d3.scaleLinear().domain([0, state.scale]).range([0, BOX_W]).clamp(true);
+    const counters = stackG.select("g.cycles");
+    counters
+      .select(".cycles-text")
+      .text((hv) => `${lang() === "zh" ? "周期" : "Cycles"}: ${fmt(stackState(hv).cycles)}`);
+    counters
+      .select(".cycles-bar")
+      .interrupt("cycles")
+      .transition("cycles")
+      .duration(duration)
+      .attr("width", (hv) => x(stackState(hv).cycles));
+    counters
+      .select(".cycles-native")
+      .attr("x1", () => x(data.native?.[state.op] ?? 0))
+      .attr("x2", () => x(data.native?.[state.op] ?? 0))
+      .attr("visibility", data.native?.[state.op] ? "visible" : "hidden");
+
+    const tokenX = (s) => LANE[s.dir];
+    const tokenY = (hv, s) => (s.layer ? rowCenter(hv, s.layer) : TOP - 12);
+    stackG
+      .select("g.tokens")
+      .selectAll("g.token")
+      .data(
+        (hv) => (stackState(hv).started ? [{ hv, ...stackState(hv) }] : []),
+        (d) => d.hv,
+      )
+      .join(
+        (enter) => {
+          const token = enter
+            .append("g")
+            .attr("class", "token")
+            .attr("transform", (d) => `translate(${tokenX(d)},${tokenY(d.hv, d)})`);
+          token.append("circle").attr("r", 10);
+          token.append("text").attr("class", "token-arrow").attr("dy", "0.35em").attr("text-anchor", "middle");
+          return token;
+        },
+        (update) => update,
+        (exit) => exit.interrupt("token").remove(),
+      )
+      .attr("data-hv", (d) => d.hv)
+      .attr("data-layer", (d) => d.layer ?? "")
+      .attr("data-dir", (d) => d.dir)
+      .classed("is-done", (d) => d.done)
+      .classed("is-stray", (d) => d.stray != null)
+      .call((token) =>
+        token.select(".token-arrow").text((d) => (d.stray != null ? "?" : d.done ? "✓" : d.dir === "up" ? "▲" : "▼")),
+      )
+      .each(function move(d) {
+        const target = `translate(${tokenX(d)},${tokenY(d.hv, d)})`;
+        const token = d3.select(this).interrupt("token");
+        if (duration > 0 && token.attr("transform")?.replace(/\s/g, "") !== target) {
+          token.transition("token").duration(duration).ease(d3.easeCubicInOut).attr("transform", target);
+        } else {
+          token.attr("transform", target);
+        }
+      });
+  }
+
+  function replayScene({ caseName, trace } = {}) {
+    const events = (Array.isArray(trace) ? trace : (trace?.events ?? [])).filter(
+      (e) => e && typeof e === "object",
+    );
+    const hv = events.find((e) => e.kind === "op.start" && stacks[e.hv])?.hv ?? defaultHv;
+    const name = caseName ?? "";
+    let label = ui("yourRun", { name });
+    if (events.length > MAX_EVENTS) label += ui("truncated", { n: MAX_EVENTS });
+    return {
+      id: "replay",
+      kind: "replay",
+      label,
+      group: sceneText("groupRun"),
+      hv,
+      events: events.slice(0, MAX_EVENTS),
+    };
+  }
+
+  return { scenes, defaultScene: data.default, initial, reduce, render, describe: describeStep, replayScene };
+}

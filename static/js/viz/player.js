@@ -1,0 +1,277 @@
+// A step player for any event trace. It knows nothing about hypervisors: a renderer folds events
+// into states (reduce), draws a state (render) and says what happened (describe). Because every
+// position's state is computed by folding from the start, stepping back is exact, never an undo.
+
+import { ui } from "./describe.js";
+
+const SPEEDS = [0.5, 1, 2, 4];
+// Milliseconds at 1×: a step stays on screen long enough to read its sentence.
+const STEP_MS = 1600;
+const TWEEN_MS = 600;
+
+const reducedMotionQuery = () =>
+  window.matchMedia?.("(prefers-reduced-motion: reduce)") ?? { matches: false, addEventListener() {} };
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function button(cls, icon, label) {
+  const node = el("button", { type: "button", class: `viz-btn ${cls}` });
+  node.append(el("span", { class: "viz-icon", "aria-hidden": "true" }, icon), el("span", { class: "viz-label" }, label));
+  return node;
+}
+
+export class Player {
+  /**
+   * root: the .viz element (keyboard events are taken only inside it);
+   * stage: the focusable element the renderer draws in;
+   * renderer: { initial(scene), reduce(state, event, scene), render(state, info), describe(info) };
+   * scenes: [{ id, label, group?, events }].
+   */
+  constructor(root, stage, renderer, scenes, { initialScene } = {}) {
+    this.root = root;
+    this.stage = stage;
+    this.renderer = renderer;
+    this.scenes = [];
+    this.speed = 1;
+    this.position = 0;
+    this.timer = null;
+    this.motion = reducedMotionQuery();
+    this.motion.addEventListener?.("change", () => this.render(false));
+    this.buildControls();
+    for (const scene of scenes) this.scenes.push(scene);
+    this.refreshScenePicker();
+    this.selectScene(initialScene ?? scenes[0]?.id);
+  }
+
+  get reducedMotion() {
+    return Boolean(this.motion.matches);
+  }
+
+  get length() {
+    return this.scene ? this.scene.events.length : 0;
+  }
+
+  buildControls() {
+    this.stage.tabIndex = 0;
+    this.stage.setAttribute("role", "group");
+    this.stage.setAttribute("aria-label", ui("stageLabel"));
+    this.stage.setAttribute("aria-roledescription", "animation");
+
+    const bar = el("div", { class: "viz-controls", role: "group", "aria-label": ui("controls") });
+    const sceneLabel = el("label", { class: "viz-field" });
+    this.scenePicker = el("select", { class: "viz-scene" });
+    sceneLabel.append(el("span", {}, ui("scene")), this.scenePicker);
+
+    this.restartBtn = button("viz-restart", "⇤", ui("restart"));
+    this.backBtn = button("viz-back", "←", ui("back"));
+    this.playBtn = button("viz-play", "▶", ui("play"));
+    this.forwardBtn = button("viz-forward", "→", ui("forward"));
+    this.restartBtn.setAttribute("aria-keyshortcuts", "Home");
+    this.backBtn.setAttribute("aria-keyshortcuts", "ArrowLeft");
+    this.playBtn.setAttribute("aria-keyshortcuts", "Space K");
+    this.forwardBtn.setAttribute("aria-keyshortcuts", "ArrowRight");
+
+    const speedLabel = el("label", { class: "viz-field" });
+    this.speedPicker = el("select", { class: "viz-speed" });
+    for (const speed of SPEEDS) {
+      const option = el("option", { value: String(speed) }, `${speed}×`);
+      if (speed === this.speed) option.selected = true;
+      this.speedPicker.append(option);
+    }
+    speedLabel.append(el("span", {}, ui("speed")), this.speedPicker);
+
+    this.progress = el("span", { class: "viz-progress" });
+    bar.append(sceneLabel, this.restartBtn, this.backBtn, this.playBtn, this.forwardBtn, speedLabel, this.progress);
+
+    // Polite: a sentence per step is announced after whatever the reader is saying, not over it.
+    this.live = el("p", { class: "viz-live", "aria-live": "polite", "aria-atomic": "true" });
+    const keys = el("p", { class: "viz-keys" }, ui("keys"));
+    this.stage.after(bar, this.live, keys);
+
+    this.restartBtn.addEventListener("click", () => this.restart());
+    this.backBtn.addEventListener("click", () => this.stepBack());
+    this.forwardBtn.addEventListener("click", () => this.stepForward());
+    this.playBtn.addEventListener("click", () => this.toggle());
+    this.speedPicker.addEventListener("change", () => this.setSpeed(Number(this.speedPicker.value)));
+    this.scenePicker.addEventListener("change", () => this.selectScene(this.scenePicker.value));
+    this.root.addEventListener("keydown", (event) => this.onKey(event));
+  }
+
+  onKey(event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    // Form controls keep their own keys (arrows change a select); buttons keep Space and Enter
+    // so a click is never doubled by our shortcut.
+    if (target.closest?.("select, input, textarea, [contenteditable]")) return;
+    const onButton = Boolean(target.closest?.("button"));
+    const key = event.key;
+    let handled = true;
+    if ((key === " " || key === "Spacebar") && !onButton) this.toggle();
+    else if (key === "k" || key === "K") this.toggle();
+    else if (key === "ArrowRight") this.pauseThen(() => this.stepForward());
+    else if (key === "ArrowLeft") this.pauseThen(() => this.stepBack());
+    else if (key === "Home") this.restart();
+    else if (key === "End") this.pauseThen(() => this.goTo(this.length));
+    else handled = false;
+    if (handled) event.preventDefault();
+  }
+
+  pauseThen(action) {
+    this.pause();
+    action();
+  }
+
+  refreshScenePicker() {
+    this.scenePicker.replaceChildren();
+    const groups = new Map();
+    for (const scene of this.scenes) {
+      let parent = this.scenePicker;
+      if (scene.group) {
+        if (!groups.has(scene.group)) {
+          const group = el("optgroup", { label: scene.group });
+          groups.set(scene.group, group);
+          this.scenePicker.append(group);
+        }
+        parent = groups.get(scene.group);
+      }
+      parent.append(el("option", { value: scene.id }, scene.label ?? scene.id));
+    }
+    if (this.scene) this.scenePicker.value = this.scene.id;
+  }
+
+  addScene(scene, { select = true } = {}) {
+    const at = this.scenes.findIndex((s) => s.id === scene.id);
+    if (at >= 0) this.scenes[at] = scene;
+    else this.scenes.push(scene);
+    this.refreshScenePicker();
+    if (select) this.selectScene(scene.id);
+  }
+
+  selectScene(id) {
+    const scene = this.scenes.find((s) => s.id === id) ?? this.scenes[0];
+    if (!scene) return;
+    this.pause();
+    this.scene = scene;
+    this.scenePicker.value = scene.id;
+    this.states = [this.renderer.initial(scene)];
+    // Fold once: every later step, forward or back, is a lookup.
+    for (const event of scene.events) {
+      const previous = this.states[this.states.length - 1];
+      let next;
+      try {
+        next = this.renderer.reduce(previous, event, scene);
+      } catch (error) {
+        console.warn("viz: event could not be applied", event, error);
+        next = previous;
+      }
+      this.states.push(next ?? previous);
+    }
+    this.position = 0;
+    this.render(false);
+  }
+
+  setSpeed(speed) {
+    this.speed = SPEEDS.includes(speed) ? speed : 1;
+    this.speedPicker.value = String(this.speed);
+    if (this.timer) this.schedule();
+  }
+
+  goTo(position, animate = true) {
+    const clamped = Math.max(0, Math.min(this.length, position));
+    if (clamped === this.position) return false;
+    this.position = clamped;
+    this.render(animate);
+    return true;
+  }
+
+  stepForward() {
+    return this.goTo(this.position + 1);
+  }
+
+  stepBack() {
+    return this.goTo(this.position - 1);
+  }
+
+  restart() {
+    this.pause();
+    this.position = 0;
+    this.render(false);
+  }
+
+  toggle() {
+    if (this.timer) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (this.length === 0) return;
+    if (this.position >= this.length) this.goTo(0, false);
+    this.setPlaying(true);
+    this.stepForward();
+    this.schedule();
+  }
+
+  schedule() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.position >= this.length || !this.stepForward()) {
+        this.pause();
+        return;
+      }
+      if (this.position >= this.length) this.pause();
+      else this.schedule();
+    }, STEP_MS / this.speed);
+  }
+
+  pause() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.setPlaying(false);
+  }
+
+  setPlaying(playing) {
+    if (!playing) this.timer = null;
+    this.root.classList.toggle("is-playing", playing);
+    this.playBtn.querySelector(".viz-icon").textContent = playing ? "❚❚" : "▶";
+    this.playBtn.querySelector(".viz-label").textContent = playing ? ui("pause") : ui("play");
+    this.playBtn.setAttribute("aria-pressed", String(playing));
+  }
+
+  render(animate = true) {
+    const p = this.position;
+    const n = this.length;
+    const event = p > 0 ? this.scene.events[p - 1] : null;
+    const info = {
+      scene: this.scene,
+      position: p,
+      event,
+      state: this.states[p],
+      previous: p > 0 ? this.states[p - 1] : null,
+      // No tweening when the reader asked for less motion: the picture jumps to each step.
+      duration: animate && !this.reducedMotion ? TWEEN_MS / this.speed : 0,
+    };
+    try {
+      this.renderer.render(info.state, info);
+    } catch (error) {
+      console.error("viz: render failed", error);
+    }
+    let text;
+    try {
+      text = event ? this.renderer.describe(info) : ui("ready", { scene: this.scene.label, n });
+    } catch {
+      text = "";
+    }
+    if (p === n && n > 0 && p > 0) text = `${text} ${ui("ended")}`;
+    this.progress.textContent = ui("progress", { i: p, n });
+    this.root.dataset.step = String(p);
+    this.live.textContent = text;
+    // aria-disabled, not disabled: a disabled button drops focus, and with it the shortcuts.
+    this.backBtn.setAttribute("aria-disabled", String(p === 0));
+    this.forwardBtn.setAttribute("aria-disabled", String(p === n));
+  }
+}

@@ -1,0 +1,276 @@
+"""The lesson 5 animation in real Chromium: layer stacks, step player, reduced motion, replay.
+
+The expected layers and events come from running the simulation here, so the page is checked
+against the same model that produced its data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tutor.web.scenes import layer_stacks
+
+LESSON = "/lessons/hypervisors"
+DATA = layer_stacks()
+SCENES = {scene["id"]: scene for scene in DATA["scenes"]}
+DEFAULT = SCENES[DATA["default"]]["events"]
+
+
+def open_lesson(page: Page, live_server: str, query: str = "") -> Page:
+    # Offline like the test machine: the CDN fails fast and d3 comes from the pinned local copy.
+    page.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
+    # Python is not needed to animate; skipping its 10 MB runtime keeps two cores free.
+    page.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page.goto(f"{live_server}{LESSON}{query}")
+    # lesson.js imports the module too; the same URL is one module instance, mounted once.
+    page.add_script_tag(type="module", url=f"{live_server}/static/js/viz/index.js")
+    page.wait_for_selector(".viz[data-viz-mounted='true']")
+    return page
+
+
+@pytest.fixture
+def viz(page: Page, live_server: str) -> Iterator[Page]:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"{error}\n{error.stack or ''}"))
+    yield open_lesson(page, live_server)
+    assert not [e for e in errors if "/viz/" in e], errors
+
+
+def progress(page: Page) -> str:
+    return page.inner_text(".viz-progress")
+
+
+def live(page: Page) -> str:
+    return page.inner_text(".viz-live")
+
+
+def step_forward(page: Page, times: int = 1) -> None:
+    for _ in range(times):
+        page.keyboard.press("ArrowRight")
+
+
+def token_xy(page: Page, hv: str) -> tuple[float, float]:
+    transform = page.get_attribute(f".stack[data-hv='{hv}'] .token", "transform") or ""
+    match = re.fullmatch(r"translate\(([-\d.]+),\s*([-\d.]+)\)", transform)
+    assert match, transform
+    return float(match[1]), float(match[2])
+
+
+def row_cy(page: Page, hv: str, layer: str) -> float:
+    return float(
+        page.get_attribute(f".stack[data-hv='{hv}'] .row[data-layer='{layer}']", "data-cy") or "nan"
+    )
+
+
+def test_three_stacks_with_the_models_layers(viz: Page) -> None:
+    stacks = viz.eval_on_selector_all(
+        ".stack[data-hv]",
+        "els => Object.fromEntries(els.map(s => [s.dataset.hv,"
+        " [...s.querySelectorAll('.row')].map(r => r.dataset.layer)]))",
+    )
+    assert stacks == DATA["stacks"]
+    assert list(stacks) == ["type1", "type2", "kvm"]
+    assert "world_switch" in stacks["type2"] and "world_switch" not in stacks["kvm"]
+    assert "device_model" in stacks["kvm"] and "device_model" not in stacks["type2"]
+    assert "hypervisor" in stacks["type1"]
+    # Owners are told in words, not by colour alone, and the legend names all five.
+    expect(
+        viz.locator(".stack[data-hv='type2'] .row[data-layer='world_switch'] .row-owner")
+    ).to_have_text("CPU transition")
+    expect(viz.locator(".viz-legend li.owner")).to_have_count(5)
+    expect(viz.locator(".stack[data-hv='kvm'] .chip")).to_have_count(6)
+    assert viz.get_attribute("svg.layer-stacks", "role") == "img"
+
+
+def test_keyboard_steps_forward_and_back_with_descriptions(viz: Page) -> None:
+    n = len(DEFAULT)
+    viz.focus(".viz-stage")
+    expect(viz.locator(".viz-progress")).to_have_text(f"Step 0 of {n}")
+    step_forward(viz)
+    expect(viz.locator(".viz-progress")).to_have_text(f"Step 1 of {n}")
+    first = live(viz)
+    assert first == "Type 1 (bare metal): the guest starts a disk read."
+    step_forward(viz)
+    expect(viz.locator(".viz-progress")).to_have_text(f"Step 2 of {n}")
+    assert live(viz).startswith("The disk read enters the guest application (50 cycles)")
+    step_forward(viz, 2)
+    assert live(viz).startswith("The disk read enters a VM exit (1,200 cycles)")
+    viz.keyboard.press("ArrowLeft")
+    expect(viz.locator(".viz-progress")).to_have_text(f"Step 3 of {n}")
+    assert live(viz).startswith("The disk read enters the guest kernel (800 cycles)")
+    viz.keyboard.press("ArrowLeft")
+    viz.keyboard.press("ArrowLeft")
+    assert live(viz) == first
+    viz.keyboard.press("Home")
+    expect(viz.locator(".viz-progress")).to_have_text(f"Step 0 of {n}")
+
+
+def test_keys_typed_outside_the_viz_do_not_step_it(viz: Page) -> None:
+    viz.evaluate(
+        "document.body.append(Object.assign(document.createElement('input'), {id: 'elsewhere'}))"
+    )
+    viz.focus("#elsewhere")
+    viz.keyboard.type("k k")
+    viz.keyboard.press("ArrowRight")
+    viz.keyboard.press("Home")
+    expect(viz.locator(".viz-progress")).to_have_text(re.compile(r"^Step 0 of"))
+    assert viz.get_attribute(".viz-play", "aria-pressed") != "true"
+
+
+def test_play_advances_and_pause_stops(viz: Page) -> None:
+    viz.select_option(".viz-speed", "4")
+    viz.click(".viz-play")
+    expect(viz.locator(".viz-play")).to_have_attribute("aria-pressed", "true")
+    viz.wait_for_function("Number(document.querySelector('.viz').dataset.step) >= 3")
+    viz.focus(".viz-stage")
+    viz.keyboard.press("k")
+    expect(viz.locator(".viz-play")).to_have_attribute("aria-pressed", "false")
+    stopped = progress(viz)
+    viz.wait_for_timeout(1200)  # three steps' worth at 4×
+    assert progress(viz) == stopped
+    viz.keyboard.press("Space")
+    viz.wait_for_function(
+        f"document.querySelector('.viz-progress').textContent !== {stopped!r}", timeout=5_000
+    )
+
+
+def test_reduced_motion_jumps_straight_to_each_step(page: Page, live_server: str) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    open_lesson(page, live_server)
+    page.focus(".viz-stage")
+    step_forward(page)  # op.start: nothing moves yet
+    for step, layer in [(2, "guest_app"), (3, "guest_kernel"), (4, "vm_exit"), (5, "hypervisor")]:
+        step_forward(page)
+        assert page.inner_text(".viz-progress").startswith(f"Step {step} of")
+        # Read at once: with no tween the token is already where the step puts it.
+        assert token_xy(page, "type1") == (12, row_cy(page, "type1", layer))
+
+
+def test_normal_motion_tweens_the_token(viz: Page) -> None:
+    """The contrast that makes the reduced-motion test meaningful."""
+    viz.select_option(".viz-speed", "0.5")
+    viz.focus(".viz-stage")
+    step_forward(viz, 2)
+    viz.wait_for_timeout(1500)
+    start = token_xy(viz, "type1")
+    step_forward(viz)
+    target = (12.0, row_cy(viz, "type1", "guest_kernel"))
+    assert token_xy(viz, "type1") != target
+    # d3's interpolator writes "translate(12, 115)": compare numbers, not strings.
+    viz.wait_for_function(
+        "cy => document.querySelector(\".stack[data-hv='type1'] .token\")"
+        ".getAttribute('transform').replace(/\\s/g, '') === `translate(12,${cy})`",
+        arg=target[1],
+    )
+    assert start != target
+
+
+def _acting_chips(page: Page) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        ".chip.is-acting",
+        "els => els.map(c => [c.closest('.stack').dataset.hv, c.dataset.component])",
+    )
+
+
+def test_components_light_exactly_on_component_act(viz: Page) -> None:
+    viz.focus(".viz-stage")
+    hv = None
+    lit_steps = 0
+    for event in DEFAULT:
+        step_forward(viz)
+        hv = event.get("hv", hv)
+        acting = _acting_chips(viz)
+        if event["kind"] == "component.act":
+            lit_steps += 1
+            assert acting == [[hv, event["component"]]], (event, acting)
+        else:
+            assert acting == [], (event, acting)
+    assert lit_steps == sum(e["kind"] == "component.act" for e in DEFAULT) > 0
+    # Chips that acted stay marked, more quietly, so the end state still shows who worked.
+    type2 = {e["component"] for e in SCENES["type2/disk_read"]["events"] if "component" in e}
+    expect(viz.locator(".stack[data-hv='type2'] .chip.has-acted")).to_have_count(len(type2))
+
+
+def test_scene_picker_shows_one_stack(viz: Page) -> None:
+    viz.select_option(".viz-scene", "kvm/privileged")
+    n = len(SCENES["kvm/privileged"]["events"])
+    expect(viz.locator(".viz-progress")).to_have_text(f"Step 0 of {n}")
+    expect(viz.locator(".stack.is-idle")).to_have_count(2)
+    expect(viz.locator(".stack[data-hv='kvm']")).not_to_have_class(re.compile("is-idle"))
+
+
+LEARNER_TRACE: list[dict[str, Any]] = [
+    {"seq": 0, "kind": "vcpu.entry", "pc": 0},
+    {"seq": 1, "kind": "guest.insn", "op": "mov", "pc": 0},
+    {"seq": 2, "kind": "guest.insn", "op": "out", "pc": 1},
+    {"seq": 3, "kind": "vcpu.exit", "reason": "IO", "port": 0x3F8, "addr": None,
+     "direction": "out", "is_write": None, "data": 72},
+    {"seq": 4, "kind": "layer.enter", "layer": "guest_kernel", "dir": "down", "cycles": 800},
+    {"seq": 5, "kind": "layer.enter", "layer": "vm_exit", "dir": "down", "cycles": 1200},
+    {"seq": 6, "kind": "layer.enter", "layer": "kvm_module", "dir": "down", "cycles": 600},
+    {"seq": 7, "kind": "device.io", "device": "serial", "value": 72},
+    {"seq": 8, "kind": "telemetry.blip", "x": 1},
+]  # fmt: skip
+
+
+def replay(page: Page, case: str, trace: object) -> None:
+    page.evaluate(
+        """([caseName, trace]) => document.dispatchEvent(new CustomEvent("virttutor:replay",
+             {detail: {exerciseId: "vcpu-run-loop", caseName, trace}}))""",
+        [case, trace],
+    )
+
+
+def test_replay_loads_a_learner_trace_on_the_kvm_stack(viz: Page) -> None:
+    replay(viz, "print OK", LEARNER_TRACE)
+    expect(viz.locator(".viz-progress")).to_have_text(f"Step 0 of {len(LEARNER_TRACE)}")
+    assert viz.eval_on_selector(".viz-scene", "s => s.selectedOptions[0].textContent") == (
+        "Your run: print OK"
+    )
+    assert viz.evaluate("document.activeElement.classList.contains('viz-stage')")
+    expect(viz.locator(".stack.is-idle")).to_have_count(2)
+    texts = []
+    for _ in LEARNER_TRACE:
+        step_forward(viz)
+        texts.append(live(viz))
+    assert texts[0] == "KVM_RUN enters the guest at pc 0."
+    assert texts[2] == "The guest executes “out” (pc 1)."
+    assert texts[3] == "VM exit, reason IO: the guest wrote 72 to port 0x3f8."
+    assert texts[6].startswith("The IO exit enters the KVM kernel module (600 cycles)")
+    assert texts[7] == 'The serial port prints "H" (72).'
+    assert "telemetry.blip" in texts[8] and "x=1" in texts[8]
+    assert viz.get_attribute(".stack[data-hv='kvm'] .token", "data-layer") == "kvm_module"
+    expect(viz.locator(".stack[data-hv='kvm'] .cycles-text")).to_have_text("Cycles: 2,600")
+
+
+def test_replay_of_a_wrong_path_says_the_layer_is_not_in_the_stack(viz: Page) -> None:
+    trace = [
+        {"seq": 0, "kind": "op.start", "hv": "type2", "op": "disk_read", "guest": "vm1"},
+        {"seq": 1, "kind": "layer.enter", "layer": "guest_app", "dir": "down", "cycles": 50},
+        {"seq": 2, "kind": "layer.enter", "layer": "hypervisor", "dir": "down", "cycles": 1500},
+        {"seq": 3, "kind": "layer.enter", "layer": "no_such_layer", "dir": "down", "cycles": 0},
+    ]
+    replay(viz, "type2 disk_read", {"schema": 1, "events": trace})
+    expect(viz.locator(".viz-progress")).to_have_text("Step 0 of 4")
+    expect(viz.locator(".stack[data-hv='type2']")).not_to_have_class(re.compile("is-idle"))
+    step_forward(viz, 3)
+    assert live(viz).endswith("The type 1 hypervisor is not part of the Type 2 (hosted) stack.")
+    assert viz.get_attribute(".stack[data-hv='type2'] .token", "class") == "token is-stray"
+    step_forward(viz)
+    assert "no such layer" in live(viz)
+
+
+def test_chinese_page_describes_steps_in_chinese(page: Page, live_server: str) -> None:
+    open_lesson(page, live_server, "?lang=zh")
+    page.focus(".viz-stage")
+    step_forward(page)
+    expect(page.locator(".viz-progress")).to_have_text(f"第 1 步，共 {len(DEFAULT)} 步")
+    assert live(page) == "类型 1（裸机）：客户机发起一次磁盘读取。"
+    step_forward(page)
+    assert live(page).startswith("磁盘读取进入客户机应用程序（50 个周期）")
+    expect(page.locator(".viz-play .viz-label")).to_have_text("播放")
