@@ -16,6 +16,18 @@ from .errors import (
 from .hardware import PAGE_SIZE, Arch, Disk, Host, Nic
 from .hypervisor import COMPONENTS, EXAMPLES, LAYERS, OPERATIONS, Hypervisor, Kind, path_of
 from .kvm import DeviceModel, Exit, Vcpu
+from .memory import (
+    DEFAULT_TAU,
+    Clock,
+    Fifo,
+    Lru,
+    MachineMemory,
+    ReplacementPolicy,
+    TaxClient,
+    idle_tax_allocation,
+    page_faults,
+    shares_per_page,
+)
 from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec
 from .sched import CreditScheduler, Priority, RoundRobinResult, SchedVcpu, round_robin
 from .trace import SCHEMA_VERSION, Trace
@@ -23,6 +35,7 @@ from .trace import SCHEMA_VERSION, Trace
 __all__ = [
     "COMPONENTS",
     "DEFAULT_STEP_BUDGET",
+    "DEFAULT_TAU",
     "EXAMPLES",
     "LAYERS",
     "OPERATIONS",
@@ -31,28 +44,37 @@ __all__ = [
     "SCHEMA_VERSION",
     "Arch",
     "CapacityExceeded",
+    "Clock",
     "CreditScheduler",
     "Demand",
     "DeviceModel",
     "Disk",
     "Exit",
+    "Fifo",
     "Host",
     "HostView",
     "Hypervisor",
     "InvalidOperation",
     "IsolationViolation",
     "Kind",
+    "Lru",
+    "MachineMemory",
     "Nic",
     "Priority",
+    "ReplacementPolicy",
     "ResourcePool",
     "RoundRobinResult",
     "SchedVcpu",
     "SimError",
     "StepBudget",
     "StepBudgetExceeded",
+    "TaxClient",
     "Trace",
     "Vcpu",
     "VmSpec",
+    "idle_tax_allocation",
+    "page_faults",
     "path_of",
     "round_robin",
+    "shares_per_page",
 ]

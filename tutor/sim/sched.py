@@ -247,7 +247,7 @@ class CreditScheduler:
             ):
                 self._switch(p)
                 best = min((v.priority for v in self._runq), default=Priority.IDLE)
-        running = []
+        running: list[str | None] = []
         for p, vcpu in enumerate(self.running):
             if vcpu is None:
                 self.idle_ms[p] += TICK_MS

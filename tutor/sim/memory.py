@@ -1,0 +1,544 @@
+"""Memory virtualisation: two translations, and the tricks that let guests share too few pages.
+
+A guest OS believes it owns physical memory starting at page 0. It does not: the hypervisor adds a
+second translation. The guest's page table maps a guest-virtual page to a guest-*physical* page
+(gppn); the hypervisor's own map (the "pmap") maps that to a *machine* page (mpn), a real frame.
+Because the hypervisor owns the second step, it can back a guest lazily, share one frame between
+guests, take frames back, and so give guests more memory in total than the machine has
+(overcommit). Waldspurger (OSDI 2002) describes the techniques modelled here:
+
+- **ballooning**: a driver inside the guest allocates pages, so the guest OS itself picks what to
+  give up, and the hypervisor frees the frames behind them;
+- **content-based page sharing**: frames with identical contents are merged into one read-only
+  frame; the first write to it breaks the sharing with a private copy (copy-on-write);
+- **the idle memory tax**: when memory is short, take it from the client with the fewest shares
+  per page, charging idle pages more (``shares_per_page``);
+- **swapping** as the last resort, with a replacement policy choosing the victim (FIFO, LRU,
+  CLOCK; ``page_faults`` replays a reference string, e.g. Belady's anomaly).
+
+The security manager's rule is that a guest reaches machine memory only through its own maps:
+a guest can never name, read or write a frame that holds another guest's data, and every frame is
+always either free or owned (page conservation); ``check()`` proves both on the current state.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
+from .trace import Trace
+
+DEFAULT_TAU = 0.75
+
+# ----- replacement policies ------------------------------------------------------------------
+
+
+class ReplacementPolicy(Protocol):
+    """Chooses which resident page to evict. Learners may write their own with these methods."""
+
+    name: str
+
+    def insert(self, page: Hashable) -> None: ...
+    def touch(self, page: Hashable) -> None: ...
+    def remove(self, page: Hashable) -> None: ...
+    def victim(self) -> Hashable: ...
+
+
+class Fifo:
+    """Evict the page resident longest, however busy: simple, and subject to Belady's anomaly."""
+
+    name = "fifo"
+
+    def __init__(self) -> None:
+        self._order: OrderedDict[Hashable, None] = OrderedDict()
+
+    def insert(self, page: Hashable) -> None:
+        self._order[page] = None
+
+    def touch(self, page: Hashable) -> None:
+        pass
+
+    def remove(self, page: Hashable) -> None:
+        self._order.pop(page, None)
+
+    def victim(self) -> Hashable:
+        return next(iter(self._order))
+
+
+class Lru(Fifo):
+    """Evict the page used least recently: a stack algorithm, so more frames never hurt."""
+
+    name = "lru"
+
+    def touch(self, page: Hashable) -> None:
+        self._order.move_to_end(page)
+
+
+class Clock:
+    """LRU's cheap approximation: a hand sweeps the frames, sparing pages whose use bit is set.
+
+    A page is loaded with its use bit set (it was just referenced), as in the textbook version.
+    """
+
+    name = "clock"
+
+    def __init__(self) -> None:
+        self._ring: list[Hashable] = []
+        self._used: dict[Hashable, bool] = {}
+        self._hand = 0
+
+    def insert(self, page: Hashable) -> None:
+        self._ring.insert(self._hand, page)
+        self._hand = (self._hand + 1) % len(self._ring)
+        self._used[page] = True
+
+    def touch(self, page: Hashable) -> None:
+        self._used[page] = True
+
+    def remove(self, page: Hashable) -> None:
+        i = self._ring.index(page)
+        self._ring.pop(i)
+        del self._used[page]
+        if i < self._hand:
+            self._hand -= 1
+        if self._ring:
+            self._hand %= len(self._ring)
+        else:
+            self._hand = 0
+
+    def victim(self) -> Hashable:
+        while True:
+            page = self._ring[self._hand]
+            if not self._used[page]:
+                return page
+            self._used[page] = False
+            self._hand = (self._hand + 1) % len(self._ring)
+
+
+REPLACEMENT: dict[str, type[Fifo] | type[Clock]] = {"fifo": Fifo, "lru": Lru, "clock": Clock}
+
+
+def make_policy(policy: str | ReplacementPolicy) -> ReplacementPolicy:
+    if isinstance(policy, str):
+        try:
+            return REPLACEMENT[policy]()
+        except KeyError:
+            raise InvalidOperation(
+                f"unknown replacement policy {policy!r}; use fifo, lru or clock"
+            ) from None
+    return policy
+
+
+@dataclass(frozen=True)
+class FaultResult:
+    misses: int
+    hits: int
+    resident: tuple[Hashable, ...]
+
+
+def page_faults(
+    refs: Iterable[Hashable],
+    frames: int,
+    policy: str | ReplacementPolicy = "fifo",
+    trace: Trace | None = None,
+) -> FaultResult:
+    """Replay a page reference string through ``frames`` frames and count the misses."""
+    if frames < 1:
+        raise InvalidOperation("page replacement needs at least one frame")
+    chooser = make_policy(policy)
+    trace = trace if trace is not None else Trace()
+    resident: list[Hashable] = []
+    misses = hits = 0
+    for page in refs:
+        if page in resident:
+            hits += 1
+            chooser.touch(page)
+            trace.emit("swap.hit", page=page)
+            continue
+        misses += 1
+        victim = None
+        if len(resident) >= frames:
+            victim = chooser.victim()
+            chooser.remove(victim)
+            resident.remove(victim)
+        resident.append(page)
+        chooser.insert(page)
+        trace.emit("swap.miss", page=page, victim=victim, policy=chooser.name)
+    return FaultResult(misses, hits, tuple(resident))
+
+
+# ----- the idle memory tax -------------------------------------------------------------------
+
+
+def shares_per_page(
+    shares: float, pages: float, active_fraction: float, tau: float = DEFAULT_TAU
+) -> float:
+    """ρ = S / (P·(f + k(1−f))), k = 1/(1−τ): an idle page costs k times an active one.
+
+    With τ = 0.75, k = 4, so a client hoarding idle memory "pays" four shares' worth for each
+    idle page and is the first to lose memory when it is scarce.
+    """
+    if not 0 <= tau < 1:
+        raise InvalidOperation("the tax rate τ must be in [0, 1): τ = 1 would make idle pages free")
+    if pages <= 0:
+        return float("inf")
+    k = 1 / (1 - tau)
+    return shares / (pages * (active_fraction + k * (1 - active_fraction)))
+
+
+@dataclass(frozen=True)
+class TaxClient:
+    name: str
+    shares: int
+    active_fraction: float
+    max_pages: int
+    min_pages: int = 0
+
+
+def idle_tax_allocation(
+    total_pages: int,
+    clients: Sequence[TaxClient],
+    tau: float = DEFAULT_TAU,
+    trace: Trace | None = None,
+) -> dict[str, int]:
+    """Start everyone at what they want; while memory is over-subscribed, reclaim a page from the
+    client with the lowest ρ (ties: name order). Returns pages per client."""
+    pages = {c.name: c.max_pages for c in clients}
+    need = sum(pages.values()) - total_pages
+    if sum(c.min_pages for c in clients) > total_pages:
+        raise CapacityExceeded(
+            f"the clients' guaranteed minimums ({sum(c.min_pages for c in clients)} pages) "
+            f"exceed the {total_pages} pages the machine has"
+        )
+    trace = trace if trace is not None else Trace()
+    while need > 0:
+        candidates = [c for c in clients if pages[c.name] > c.min_pages]
+        poorest = min(
+            candidates,
+            key=lambda c: (
+                shares_per_page(c.shares, pages[c.name], c.active_fraction, tau),
+                c.name,
+            ),
+        )
+        pages[poorest.name] -= 1
+        need -= 1
+    trace.emit("mem.tax", tau=tau, pages=dict(pages))
+    return pages
+
+
+# ----- machine memory and guests -------------------------------------------------------------
+
+PageKey = tuple[str, int]
+
+
+@dataclass
+class GuestMemory:
+    """One guest's view: its page table (gvpn → gppn) and the hypervisor's pmap (gppn → mpn)."""
+
+    name: str
+    pages: int
+    page_table: dict[int, int] = field(default_factory=dict)
+    pmap: dict[int, int] = field(default_factory=dict)
+    swapped: dict[int, int] = field(default_factory=dict)
+    ballooned: set[int] = field(default_factory=set)
+
+
+class MachineMemory:
+    """The machine's frames and every guest's second-level map, run by one hypervisor."""
+
+    def __init__(
+        self, frames: int, trace: Trace | None = None, policy: str | ReplacementPolicy = "lru"
+    ) -> None:
+        if frames < 1:
+            raise InvalidOperation("machine memory needs at least one frame")
+        self.frames = frames
+        self.trace = trace if trace is not None else Trace()
+        self.policy = make_policy(policy)
+        self.guests: dict[str, GuestMemory] = {}
+        self._free: list[int] = list(range(frames))
+        self._content: dict[int, int] = {}
+        self._owners: dict[int, set[PageKey]] = {}
+        self._shared: set[int] = set()
+        self.trace.emit("mem.create", frames=frames, policy=self.policy.name)
+
+    # ----- guests and the first translation ---------------------------------------------------
+    def add_guest(self, name: str, pages: int) -> GuestMemory:
+        if name in self.guests:
+            raise InvalidOperation(f"a guest named {name!r} already has memory here")
+        if pages < 1:
+            raise InvalidOperation("a guest needs at least one page of memory")
+        guest = GuestMemory(name, pages)
+        self.guests[name] = guest
+        self.trace.emit("mem.guest", guest=name, pages=pages, overcommit=self.committed())
+        return guest
+
+    def committed(self) -> float:
+        """Guest-physical pages promised per machine frame; above 1.0 means overcommitted."""
+        return sum(g.pages for g in self.guests.values()) / self.frames
+
+    def map(self, guest: str, gvpn: int, gppn: int) -> None:
+        """The guest OS maps a virtual page to one of *its* physical pages (its page table)."""
+        g = self._guest(guest)
+        if not 0 <= gppn < g.pages:
+            raise IsolationViolation(
+                f"{guest!r} tried to map guest-physical page {gppn}, but its memory is pages "
+                f"0..{g.pages - 1}: a guest can only reach its own physical memory"
+            )
+        if gppn in g.ballooned:
+            raise InvalidOperation(
+                f"{guest!r}: guest-physical page {gppn} belongs to the balloon driver; "
+                "deflate the balloon before the guest maps it again"
+            )
+        g.page_table[gvpn] = gppn
+        self.trace.emit("mem.map", guest=guest, gvpn=gvpn, gppn=gppn)
+
+    def translate(self, guest: str, gvpn: int) -> tuple[int, int | None]:
+        """guest-virtual → guest-physical (guest's table) → machine (hypervisor's pmap).
+
+        The machine page is ``None`` while the page is not backed (never touched, or swapped).
+        """
+        g = self._guest(guest)
+        gppn = self._gppn(g, gvpn)
+        mpn = g.pmap.get(gppn)
+        self.trace.emit("mem.translate", guest=guest, gvpn=gvpn, gppn=gppn, mpn=mpn)
+        return gppn, mpn
+
+    def read(self, guest: str, gvpn: int) -> int:
+        g = self._guest(guest)
+        gppn = self._gppn(g, gvpn)
+        if gppn not in g.pmap and gppn not in g.swapped:
+            self.trace.emit("mem.read", guest=guest, gvpn=gvpn, gppn=gppn, mpn=None, value=0)
+            return 0  # an untouched page reads as zeros and costs no frame
+        mpn = self._back(g, gppn)
+        value = self._content[mpn]
+        self.trace.emit("mem.read", guest=guest, gvpn=gvpn, gppn=gppn, mpn=mpn, value=value)
+        return value
+
+    def write(self, guest: str, gvpn: int, value: int) -> None:
+        g = self._guest(guest)
+        gppn = self._gppn(g, gvpn)
+        mpn = self._back(g, gppn)
+        if mpn in self._shared:
+            mpn = self._break_cow(g, gppn, mpn)
+        self._content[mpn] = value
+        self.trace.emit("mem.write", guest=guest, gvpn=gvpn, gppn=gppn, mpn=mpn, value=value)
+
+    def read_machine(self, guest: str, mpn: int) -> int:
+        """A guest asking for a machine frame by number: allowed only if the frame is its own."""
+        g = self._guest(guest)
+        owners = self._owners.get(mpn, set())
+        if not any(owner == g.name for owner, _ in owners):
+            raise IsolationViolation(
+                f"{guest!r} asked for machine page {mpn}, which is not mapped by {guest!r}: the "
+                "security manager lets a guest reach machine memory only through its own pmap"
+            )
+        return self._content[mpn]
+
+    # ----- backing, swapping and copy-on-write ------------------------------------------------
+    def _back(self, g: GuestMemory, gppn: int) -> int:
+        mpn = g.pmap.get(gppn)
+        if mpn is not None:
+            if mpn not in self._shared:
+                self.policy.touch((g.name, gppn))
+            return mpn
+        mpn = self._take_frame()
+        content = g.swapped.pop(gppn, None)
+        self._content[mpn] = 0 if content is None else content
+        self._own(g, gppn, mpn)
+        kind = "mem.swap_in" if content is not None else "mem.alloc"
+        self.trace.emit(kind, guest=g.name, gppn=gppn, mpn=mpn)
+        return mpn
+
+    def _own(self, g: GuestMemory, gppn: int, mpn: int) -> None:
+        g.pmap[gppn] = mpn
+        self._owners.setdefault(mpn, set()).add((g.name, gppn))
+        self.policy.insert((g.name, gppn))
+
+    def _take_frame(self) -> int:
+        if not self._free:
+            self._swap_out()
+        return heapq.heappop(self._free)
+
+    def _swap_out(self) -> None:
+        try:
+            victim = self.policy.victim()
+        except (StopIteration, IndexError):
+            raise CapacityExceeded(
+                f"all {self.frames} machine frames are in use and none can be swapped out "
+                "(shared frames stay resident): reclaim memory with the balloon or add frames"
+            ) from None
+        if not self._is_private_resident(victim):
+            raise InvalidOperation(
+                f"the replacement policy chose {victim!r}, which is not a resident private page"
+            )
+        assert isinstance(victim, tuple)
+        name, gppn = str(victim[0]), int(victim[1])
+        g = self.guests[name]
+        mpn = g.pmap.pop(gppn)
+        self.policy.remove(victim)
+        g.swapped[gppn] = self._content.pop(mpn)
+        del self._owners[mpn]
+        heapq.heappush(self._free, mpn)
+        self.trace.emit("mem.swap_out", guest=name, gppn=gppn, mpn=mpn, policy=self.policy.name)
+
+    def _is_private_resident(self, key: Hashable) -> bool:
+        if not (isinstance(key, tuple) and len(key) == 2 and key[0] in self.guests):
+            return False
+        mpn = self.guests[key[0]].pmap.get(key[1])
+        return mpn is not None and mpn not in self._shared
+
+    def _break_cow(self, g: GuestMemory, gppn: int, shared_mpn: int) -> int:
+        owners = self._owners[shared_mpn]
+        owners.discard((g.name, gppn))
+        content = self._content[shared_mpn]
+        if len(owners) == 1:
+            # the last sharer keeps the frame as its private page again
+            self._shared.discard(shared_mpn)
+            self.policy.insert(next(iter(owners)))
+        mpn = self._take_frame()
+        self._content[mpn] = content
+        self._own(g, gppn, mpn)
+        self.trace.emit("mem.cow", guest=g.name, gppn=gppn, shared=shared_mpn, mpn=mpn)
+        return mpn
+
+    # ----- content-based page sharing ----------------------------------------------------------
+    def share(self) -> int:
+        """Merge frames with identical contents into one read-only frame; return frames freed.
+
+        ESX hashes page contents and compares on a hash match; here contents are small ints, so
+        the content itself is the hash. Sharing works across guests: isolation is kept because a
+        shared frame is read-only and any write gets a private copy first.
+        """
+        by_content: dict[int, list[int]] = {}
+        for mpn in sorted(self._owners):
+            by_content.setdefault(self._content[mpn], []).append(mpn)
+        freed = 0
+        for content, mpns in sorted(by_content.items()):
+            if len(mpns) < 2:
+                continue
+            keep, rest = mpns[0], mpns[1:]
+            if keep not in self._shared:
+                for key in self._owners[keep]:
+                    self.policy.remove(key)
+                self._shared.add(keep)
+            for mpn in rest:
+                for name, gppn in self._owners.pop(mpn):
+                    if mpn not in self._shared:
+                        self.policy.remove((name, gppn))
+                    self.guests[name].pmap[gppn] = keep
+                    self._owners[keep].add((name, gppn))
+                self._shared.discard(mpn)
+                del self._content[mpn]
+                heapq.heappush(self._free, mpn)
+                freed += 1
+            self.trace.emit(
+                "mem.share",
+                mpn=keep,
+                content=content,
+                pages=sorted([list(k) for k in self._owners[keep]]),
+                freed=rest,
+            )
+        return freed
+
+    # ----- ballooning ---------------------------------------------------------------------------
+    def balloon_inflate(self, guest: str, pages: int) -> list[int]:
+        """The balloon driver in ``guest`` takes ``pages`` pages the guest OS is not using; the
+        hypervisor frees the frames behind them. Returns the guest-physical pages taken."""
+        g = self._guest(guest)
+        in_use = set(g.page_table.values())
+        candidates = [
+            p for p in range(g.pages - 1, -1, -1) if p not in in_use and p not in g.ballooned
+        ]
+        if pages > len(candidates):
+            raise CapacityExceeded(
+                f"{guest!r} has only {len(candidates)} unmapped pages to give to its balloon, "
+                f"asked for {pages}: the guest OS would have to page out its own memory first"
+            )
+        taken = candidates[:pages]
+        for gppn in taken:
+            g.ballooned.add(gppn)
+            g.swapped.pop(gppn, None)
+            mpn = g.pmap.pop(gppn, None)
+            if mpn is not None:
+                self._drop(g.name, gppn, mpn)
+        self.trace.emit("mem.balloon", guest=guest, inflate=pages, gppns=taken)
+        return taken
+
+    def balloon_deflate(self, guest: str, pages: int) -> list[int]:
+        g = self._guest(guest)
+        if pages > len(g.ballooned):
+            raise InvalidOperation(f"{guest!r}'s balloon holds only {len(g.ballooned)} pages")
+        given = sorted(g.ballooned)[:pages]
+        g.ballooned.difference_update(given)
+        self.trace.emit("mem.balloon", guest=guest, deflate=pages, gppns=given)
+        return given
+
+    def _drop(self, name: str, gppn: int, mpn: int) -> None:
+        owners = self._owners[mpn]
+        owners.discard((name, gppn))
+        if mpn not in self._shared:
+            self.policy.remove((name, gppn))
+        if not owners:
+            self._shared.discard(mpn)
+            del self._owners[mpn]
+            del self._content[mpn]
+            heapq.heappush(self._free, mpn)
+        elif len(owners) == 1 and mpn in self._shared:
+            self._shared.discard(mpn)
+            self.policy.insert(next(iter(owners)))
+
+    # ----- state and invariants -----------------------------------------------------------------
+    @property
+    def free_frames(self) -> int:
+        return len(self._free)
+
+    def resident(self, guest: str) -> int:
+        return len(self._guest(guest).pmap)
+
+    def shared_frames(self) -> int:
+        return len(self._shared)
+
+    def check(self) -> None:
+        """Page conservation and isolation, re-derived from scratch."""
+        used = set(self._owners)
+        if len(self._free) + len(used) != self.frames or used & set(self._free):
+            raise CapacityExceeded(
+                f"page conservation broken: {len(self._free)} free + {len(used)} used "
+                f"!= {self.frames} frames"
+            )
+        for mpn, owners in self._owners.items():
+            if not owners:
+                raise CapacityExceeded(f"machine page {mpn} is used but owned by nobody")
+            guests = {name for name, _ in owners}
+            if len(owners) > 1 and mpn not in self._shared:
+                raise IsolationViolation(
+                    f"machine page {mpn} is writable and mapped by {sorted(guests)}"
+                )
+            for name, gppn in owners:
+                if self.guests[name].pmap.get(gppn) != mpn:
+                    raise CapacityExceeded(f"pmap of {name!r} disagrees about machine page {mpn}")
+        for g in self.guests.values():
+            for gppn, mpn in g.pmap.items():
+                if (g.name, gppn) not in self._owners.get(mpn, set()):
+                    raise IsolationViolation(f"{g.name!r} maps machine page {mpn} it does not own")
+            if set(g.pmap) & set(g.swapped):
+                raise CapacityExceeded(f"{g.name!r} has a page both resident and swapped")
+
+    def _gppn(self, g: GuestMemory, gvpn: int) -> int:
+        try:
+            return g.page_table[gvpn]
+        except KeyError:
+            raise InvalidOperation(
+                f"page fault in {g.name!r}: virtual page {gvpn} is not in its page table "
+                "(map it first: the guest OS owns the first translation)"
+            ) from None
+
+    def _guest(self, name: str) -> GuestMemory:
+        try:
+            return self.guests[name]
+        except KeyError:
+            raise InvalidOperation(f"no guest named {name!r} has memory here") from None
