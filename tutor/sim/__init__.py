@@ -28,6 +28,15 @@ from .memory import (
     page_faults,
     shares_per_page,
 )
+from .migration import (
+    ConstantDirtyRate,
+    DirtyModel,
+    HotPageDirtier,
+    MigrationResult,
+    live_migrate,
+    precopy,
+    precopy_volumes,
+)
 from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec
 from .sched import CreditScheduler, Priority, RoundRobinResult, SchedVcpu, round_robin
 from .trace import SCHEMA_VERSION, Trace
@@ -45,20 +54,24 @@ __all__ = [
     "Arch",
     "CapacityExceeded",
     "Clock",
+    "ConstantDirtyRate",
     "CreditScheduler",
     "Demand",
     "DeviceModel",
+    "DirtyModel",
     "Disk",
     "Exit",
     "Fifo",
     "Host",
     "HostView",
+    "HotPageDirtier",
     "Hypervisor",
     "InvalidOperation",
     "IsolationViolation",
     "Kind",
     "Lru",
     "MachineMemory",
+    "MigrationResult",
     "Nic",
     "Priority",
     "ReplacementPolicy",
@@ -73,8 +86,11 @@ __all__ = [
     "Vcpu",
     "VmSpec",
     "idle_tax_allocation",
+    "live_migrate",
     "page_faults",
     "path_of",
+    "precopy",
+    "precopy_volumes",
     "round_robin",
     "shares_per_page",
 ]

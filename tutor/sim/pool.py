@@ -328,8 +328,8 @@ class ResourcePool:
         self.trace.emit("pool.remove", vm=vm_name, host=self.hosts[i].name)
         self._power_off_if_empty(i)
 
-    def move(self, vm_name: str, host_name: str) -> None:
-        """Move a guest (its reservation) to another host; an emptied host powers off."""
+    def check_move(self, vm_name: str, host_name: str) -> None:
+        """Raise the reason ``move`` would fail, without changing anything."""
         target = self._host_index(host_name)
         source = self._where.get(vm_name)
         if source is None:
@@ -343,6 +343,15 @@ class ResourcePool:
                 f"{vm.memory_pages} pages, the host has {self._free_v[target]} vCPUs and "
                 f"{self._free_m[target]} pages free"
             )
+
+    def move(self, vm_name: str, host_name: str) -> None:
+        """Move a guest (its reservation) to another host; an emptied host powers off."""
+        self.check_move(vm_name, host_name)
+        target = self._host_index(host_name)
+        source = self._where[vm_name]
+        if source == target:
+            return
+        vm = self._vms[source][vm_name]
         self._release(vm_name)
         self._reserve(target, vm, "pool.move", source=self.hosts[source].name)
         self._power_off_if_empty(source)
