@@ -50,8 +50,9 @@ def test_xen_adaptive_rate_starts_at_100_and_caps_at_500() -> None:
     saturated = precopy(m, ConstantDirtyRate(m, 200.0))
     assert saturated.rounds[1].rate_mbps == pytest.approx(150.0)
     assert all(r <= 500.0 for r in rates)
-    heavy = precopy(m, ConstantDirtyRate(m, 480.0))
-    assert max(r.rate_mbps for r in heavy.rounds) == 500.0
+    heavy = precopy(m, ConstantDirtyRate(m, 480.0), min_rate_mbps=400.0)
+    assert [r.rate_mbps for r in heavy.rounds] == [400.0, 450.0, 500.0]
+    assert heavy.stop_reason == "max_sent"
 
 
 def test_hot_page_dirtier_converges_to_the_writable_working_set() -> None:
