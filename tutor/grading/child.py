@@ -1,7 +1,12 @@
-"""Entry point of the untrusted grading process: JSON request on stdin, outcomes on a pipe.
+"""Inside the untrusted grading process: a JSON request in, plain-JSON outcomes out.
 
-Nothing here knows expected answers; the parent only reads outcomes from the result pipe, never
-stdout, so whatever the learner prints cannot pose as a result.
+Nothing here knows expected answers or verdicts. ``handle`` turns a request into the bytes the
+parent reads from a private result pipe (never stdout), so whatever the learner prints cannot pose
+as a result, and whatever the learner's objects claim about themselves (``__eq__``, ``__str__``)
+is flattened to JSON data here, in the learner's own process, before anything trusted sees it.
+
+``main`` is the entry point of ``ProcessRunner`` (development); the sandbox's zygote calls
+``handle`` in each forked child.
 """
 
 from __future__ import annotations
@@ -10,24 +15,88 @@ import json
 import os
 import signal
 import sys
+from typing import Any
 
 from .harness import SubmissionError, run_cases
-from .protocol import Case
+from .protocol import Case, RunOutcome
+
+SANDBOX_NOTE = (
+    " (grading runs in a sandbox: no files outside your code, no network, no new processes "
+    "or threads)"
+)
+SANDBOXED_ERRORS = {
+    "PermissionError",
+    "OSError",
+    "FileNotFoundError",
+    "BlockingIOError",
+    "ModuleNotFoundError",
+    "ImportError",
+}
+MEMORY_NOTE = "MemoryError: your code used more memory than the grader allows ({mb} MB)"
+
+
+def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
+    """The outcome as JSON data; anything that is not plain data becomes the case's error."""
+    error = outcome.error
+    if error is not None:
+        kind = str(error.get("type", ""))
+        message = str(error.get("message", ""))
+        if kind in SANDBOXED_ERRORS and SANDBOX_NOTE not in message:
+            error = {**error, "message": message + SANDBOX_NOTE}
+        elif kind == "MemoryError":
+            error = {**error, "message": MEMORY_NOTE.format(mb=memory_mb)}
+    data: dict[str, Any] = {
+        "name": outcome.name,
+        "output": outcome.output,
+        "error": error,
+        "trace": outcome.trace,
+        "digest": outcome.digest,
+        "stdout": outcome.stdout,
+    }
+    try:
+        json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        data["output"] = None
+        data["trace"] = []
+        data["error"] = {
+            "type": "TypeError",
+            "rule": "python",
+            "message": "your function returned something that is not plain data (lists, dicts, "
+            f"strings, numbers): {type(exc).__name__}: {exc}",
+        }
+    return data
+
+
+def handle(request: dict[str, Any]) -> bytes:
+    """Run the request's cases; never raises, always returns one JSON reply."""
+    memory_mb = int(request.get("memory_mb", 512))
+    try:
+        cases = [Case(c["name"], c["args"], float(c.get("weight", 1))) for c in request["cases"]]
+        outcomes = run_cases(request["code"], request["driver"], cases, request["step_budget"])
+        reply: dict[str, Any] = {"outcomes": [_plain(o, memory_mb) for o in outcomes]}
+    except SubmissionError as exc:
+        reply = {"submission_error": str(exc)}
+    except MemoryError:
+        reply = {"submission_error": MEMORY_NOTE.format(mb=memory_mb)}
+    except BaseException as exc:  # the learner broke the harness itself (sys.modules, builtins)
+        reply = {"submission_error": f"your code broke the grader: {type(exc).__name__}: {exc}"}
+    try:
+        return json.dumps(reply, allow_nan=False).encode()
+    except BaseException as exc:
+        return json.dumps(
+            {"submission_error": f"your code broke the grader: {type(exc).__name__}"}
+        ).encode()
 
 
 def main(result_fd: int) -> None:
     request = json.loads(sys.stdin.buffer.read())
     sys.stdin.close()
-    result_channel = os.fdopen(result_fd, "w")
     sys.setrecursionlimit(2_000)
     # Python ignores SIGXFSZ, which would turn the output cap into an OSError the learner's code
     # can catch; the default action kills the process so the runner reports the limit instead.
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-    cases = [Case(c["name"], c["args"], float(c.get("weight", 1))) for c in request["cases"]]
-    try:
-        outcomes = run_cases(request["code"], request["driver"], cases, request["step_budget"])
-        reply: dict[str, object] = {"outcomes": [o.to_json() for o in outcomes]}
-    except SubmissionError as exc:
-        reply = {"submission_error": str(exc)}
-    json.dump(reply, result_channel)
-    result_channel.close()
+    reply = handle(request)
+    view = memoryview(reply)
+    while view:
+        view = view[os.write(result_fd, view) :]
+    os.close(result_fd)

@@ -87,6 +87,26 @@ def describe(exc: BaseException) -> dict[str, JSON]:
 
 Driver = types.ModuleType
 
+# Letters from other scripts that look like Latin ones: ``def pаth`` (Cyrillic а) is not ``path``.
+CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХІЈЅαοριντυχκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqwABEKMHOPCTXIJSaopivtuxkABEZHIKMNOPTYX",
+)
+
+
+def confusable_hint(exc: AttributeError, submission: types.ModuleType) -> str:
+    """Name the definition that only looks like the missing one (mixed scripts)."""
+    missing = getattr(exc, "name", None)
+    if not isinstance(missing, str):
+        return ""
+    for name in list(vars(submission)):
+        if name != missing and not name.isascii() and name.translate(CONFUSABLES) == missing:
+            return (
+                f"your code defines {name!r}, which only looks like {missing!r}: it contains "
+                "letters from another alphabet (e.g. Cyrillic); retype the name in plain ASCII"
+            )
+    return ""
+
 
 def run_cases(
     code: str, driver_source: str, cases: Iterable[Case], step_budget: int
@@ -101,9 +121,10 @@ def _run_one(compiled: types.CodeType, driver: Driver, case: Case, step_budget: 
     trace = Trace(StepBudget(step_budget))
     out = CappedOutput()
     outcome = RunOutcome(name=case.name)
+    submission = types.ModuleType("submission")
     try:
         with redirect_stdout(out):
-            submission = load_module("submission", compiled)
+            exec(compiled, submission.__dict__)
             outcome.output = driver.run(submission, case.args, trace)
     except RecursionError:
         outcome.error = {
@@ -113,7 +134,18 @@ def _run_one(compiled: types.CodeType, driver: Driver, case: Case, step_budget: 
         }
     except OutputLimitExceeded as exc:
         outcome.error = {"type": "OutputLimitExceeded", "rule": "output", "message": str(exc)}
-    except Exception as exc:
+    except SystemExit:
+        outcome.error = {
+            "type": "SystemExit",
+            "rule": "python",
+            "message": "your code called exit() (SystemExit): return a value instead of exiting",
+        }
+    except AttributeError as exc:
+        outcome.error = describe(exc)
+        hint = confusable_hint(exc, submission)
+        if hint:
+            outcome.error["message"] = f"{outcome.error['message']}: {hint}"
+    except BaseException as exc:  # KeyboardInterrupt, BaseException: the learner's, not ours
         outcome.error = describe(exc)
     outcome.trace = trace.events[:MAX_TRACE_EVENTS]
     outcome.digest = trace.digest()

@@ -13,6 +13,7 @@ class Limits:
     memory_mb: int = 512
     output_kb: int = 256
     step_budget: int = 100_000
+    open_files: int = 32
 
     @classmethod
     def from_manifest(cls, table: dict[str, Any]) -> Limits:

@@ -107,10 +107,12 @@ class ProcessRunner:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
             reader.join(timeout=2)
-        return _interpret(proc.returncode, timed_out, b"".join(chunks), limits)
+        return _interpret(proc.returncode, timed_out, b"".join(chunks), limits, cases)
 
 
-def _interpret(code: int, timed_out: bool, raw: bytes, limits: Limits) -> list[RunOutcome]:
+def _interpret(
+    code: int, timed_out: bool, raw: bytes, limits: Limits, cases: list[Case]
+) -> list[RunOutcome]:
     if timed_out:
         raise RunnerFailure(
             f"stopped after {limits.wall_seconds:g} s of wall-clock time: does your code wait "
@@ -122,16 +124,55 @@ def _interpret(code: int, timed_out: bool, raw: bytes, limits: Limits) -> list[R
         )
     if code == -signal.SIGXFSZ:
         raise RunnerFailure(f"your code printed more than {limits.output_kb} KB; print less")
-    try:
-        reply = json.loads(raw)
-    except ValueError:
+    if not raw:
         raise RunnerFailure(
             f"your code ended the grading process before it could report (exit status {code}); "
             "do not call exit() or kill the process"
-        ) from None
+        )
+    return decode_reply(raw, cases)
+
+
+def decode_reply(raw: bytes, cases: list[Case] | None) -> list[RunOutcome]:
+    """Parse a child's reply as plain JSON data and check its shape; believe nothing else.
+
+    No object hooks, no verdicts: only outputs, errors and traces, which the judge compares
+    itself. A reply of the wrong shape (forged or garbled) is a failure of the run.
+    """
+    garbled = RunnerFailure(
+        "the grading process returned garbled results (did your code write to its files or "
+        "replace parts of the grader?)"
+    )
+    try:
+        reply = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise garbled from None
+    if not isinstance(reply, dict):
+        raise garbled
     if "submission_error" in reply:
-        raise SubmissionError(reply["submission_error"])
-    return [RunOutcome.from_json(o) for o in reply["outcomes"]]
+        raise SubmissionError(str(reply["submission_error"]))
+    items = reply.get("outcomes")
+    if not isinstance(items, list) or not all(isinstance(o, dict) for o in items):
+        raise garbled
+    if cases is not None and [o.get("name") for o in items] != [c.name for c in cases]:
+        raise garbled
+    outcomes = []
+    for item in items:
+        error = item.get("error")
+        if error is not None and not isinstance(error, dict):
+            raise garbled
+        try:
+            outcome = RunOutcome.from_json(item)
+        except (TypeError, ValueError):
+            raise garbled from None
+        if error is not None:
+            outcome.error = {
+                "type": str(error.get("type", "Error"))[:100],
+                "rule": str(error.get("rule", "python"))[:100],
+                "message": str(error.get("message", "your code failed"))[:2000],
+                "line": error.get("line") if isinstance(error.get("line"), int) else None,
+            }
+        outcomes.append(outcome)
+    return outcomes
 
 
 class InProcessRunner:

@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .course import current_learner, demo_course
 from .extensions import csrf
+from .grading_service import GraderBusy, GraderUnavailable
 from .learn import catalog, grading
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -43,10 +44,16 @@ def grade(exercise_id: str) -> ResponseReturnValue:
         return _error(400, 'send a JSON object with a "code" field')
     if not isinstance(body["code"], str):
         return _error(400, '"code" must be a string of Python source')
-    submission = grading().submit(exercise, body["code"], demo_course(), current_learner())
+    try:
+        submission = grading().submit(exercise, body["code"], demo_course(), current_learner())
+    except GraderBusy as exc:
+        response = jsonify({"error": str(exc), "retry_after": exc.retry_after})
+        return response, 503, {"Retry-After": str(exc.retry_after)}
+    except GraderUnavailable as exc:
+        return _error(503, str(exc))
     return jsonify(
         {"submission": submission.id, "status": submission.status, **(submission.report or {})}
-    )
+    ), (202 if submission.status == "pending" else 200)
 
 
 def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:

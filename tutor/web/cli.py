@@ -11,10 +11,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from tutor.content.checker import check_catalog
-from tutor.grading.judge import variant_seed
 
 from .course import demo_course
 from .extensions import db
+from .grading_service import GraderBusy, GraderUnavailable
 
 tutor_cli = AppGroup("tutor", help="VirtTutor commands.")
 
@@ -53,11 +53,27 @@ def grade(exercise_id: str, file: Path, student: str) -> None:
         code = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         sys.exit(f"{file} is not UTF-8 text")
-    judge = current_app.extensions["grading"].judge
-    seed = variant_seed(current_app.config["DEMO_COURSE"], student, exercise_id)
-    report = judge.grade(exercise, code, seed, "hidden")
-    click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
-    sys.exit(0 if report.verdict == "passed" else 1)
+    service = current_app.extensions["grading"]
+    course = demo_course()
+    try:
+        submission = service.submit(exercise, code, course, student)
+    except (GraderBusy, GraderUnavailable) as exc:
+        sys.exit(str(exc))
+    report = submission.report or {"verdict": "pending", "message": "still grading"}
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    sys.exit(0 if report["verdict"] == "passed" else 1)
+
+
+@tutor_cli.command("regrade-pending")
+def regrade_pending() -> None:
+    """Grade every stored submission left pending (e.g. the server died while grading)."""
+    service = current_app.extensions["grading"]
+    try:
+        service.runner()
+    except GraderUnavailable as exc:
+        sys.exit(str(exc))
+    count = service.resume_pending(wait=True)
+    click.echo(f"re-graded {count} pending submission(s)")
 
 
 def init_app(app: Flask) -> None:

@@ -1,57 +1,311 @@
-"""Where the web layer meets the judge: store first, then grade, then record the verdict.
+"""Where the web layer meets the judge: store first, queue, grade, record the verdict.
 
-One path for the htmx Submit and the JSON API, so a grade that counts is always produced the same
-way; the runner behind the judge can be swapped (process today, sandbox pool later) without any
-caller noticing.
+One path for the htmx Submit, the JSON API and ``flask tutor grade``:
+
+1. the submission row is stored (``pending``) before anything else, so nothing accepted is lost;
+2. it joins a bounded queue served by ``GRADER_WORKERS`` threads, each of which owns one sandboxed
+   grader process; when the queue is full the caller gets ``GraderBusy`` (HTTP 503 with
+   ``Retry-After``) *before* anything is stored, and the page keeps the learner's code;
+3. a worker grades it (the judge computes the reference itself; learner code runs in the
+   sandbox) and records ``graded`` or ``error`` with the report;
+4. the request waits for that (up to ``GRADER_WAIT_SECONDS``) and shows the verdict.
+
+A submission still ``pending`` when the server died is graded again when the server starts
+(its first request) or by ``flask tutor regrade-pending``.
+
+``GRADER`` picks the runner: ``"sandbox"`` (the default: bubblewrap + seccomp pool) or
+``"process"`` (a plain subprocess: development only, logged loudly). If the sandbox cannot be set
+up, grading is refused with the reason; it never silently falls back to an unconfined runner.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import math
+import os
+import queue
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask import Flask
+from sqlalchemy import event
 
 from tutor.content import Catalog, Exercise
 from tutor.grading.judge import Judge, variant_seed
 from tutor.grading.protocol import JSON, Report
-from tutor.grading.runner import ProcessRunner
+from tutor.grading.runner import ProcessRunner, Runner
+from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
 
 from .extensions import db
 from .models import Course, Submission
 
+log = logging.getLogger(__name__)
+
+MODES = ("sandbox", "process")
+DEFAULT_QUEUE = 256  # ≥ 200 concurrent submitters, each with one request in flight
+DEFAULT_WAIT = 120.0
+
+
+class GraderBusy(Exception):
+    """Every grader is busy and the queue is full; nothing was stored."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"the grader is busy: {retry_after} s is a good time to submit again; your code "
+            "was not submitted and is still in the editor"
+        )
+        self.retry_after = retry_after
+
+
+class GraderUnavailable(Exception):
+    """Learner code cannot be graded safely here; the message says why."""
+
 
 @dataclass
+class Job:
+    submission_id: int
+    exercise_id: str
+    course_slug: str
+    learner: str
+    code: str
+    holds_slot: bool = True
+    done: threading.Event = field(default_factory=threading.Event)
+
+
 class GradingService:
-    judge: Judge
-    catalog: Catalog
-    _practice: dict[str, list[dict[str, JSON]]] = field(default_factory=dict)
+    def __init__(
+        self,
+        app: Flask,
+        catalog: Catalog,
+        mode: str = "sandbox",
+        workers: int = 4,
+        queue_size: int = DEFAULT_QUEUE,
+        wait_seconds: float = DEFAULT_WAIT,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"GRADER must be one of {MODES}, not {mode!r}")
+        self.app = app
+        self.catalog = catalog
+        self.mode = mode
+        self.workers = max(1, int(workers))
+        self.queue_size = max(0, int(queue_size))
+        self.wait_seconds = float(wait_seconds)
+        self.judge: Judge | None = None
+        self.refusal: str | None = None
+        self._refused_at = 0.0
+        self._practice: dict[str, list[dict[str, JSON]]] = {}
+        self._jobs: queue.Queue[Job] = queue.Queue()
+        self._slots = threading.BoundedSemaphore(self.workers + self.queue_size)
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._inflight: set[int] = set()
+        self._resumed = False
+        self._seconds_per_job = 0.05
+        # Only the reference side; always available (no learner code runs through it).
+        self._reference = Judge(ProcessRunner())
 
     @classmethod
     def for_app(cls, app: Flask, catalog: Catalog) -> GradingService:
-        return cls(Judge(ProcessRunner()), catalog)
+        mode = str(app.config.get("GRADER", "sandbox"))
+        cores = os.cpu_count() or 2
+        service = cls(
+            app,
+            catalog,
+            mode=mode,
+            workers=int(app.config.get("GRADER_WORKERS", 4 * cores)),
+            queue_size=int(app.config.get("GRADER_QUEUE_SIZE", DEFAULT_QUEUE)),
+            wait_seconds=float(app.config.get("GRADER_WAIT_SECONDS", DEFAULT_WAIT)),
+        )
+        if mode == "process":
+            app.logger.warning(
+                "!!! GRADER='process': learner code runs WITHOUT the sandbox (no namespaces, no "
+                "seccomp); it can read this server's files and reach the network. Development "
+                "only: never use it for a course. !!!"
+            )
+        _tune_sqlite(app)
+        app.before_request(service._on_first_request)
+        return service
+
+    # -- runner selection -------------------------------------------------------------------
+
+    def runner(self) -> Runner:
+        """The judge's runner; raises ``GraderUnavailable`` when the sandbox cannot start."""
+        with self._lock:
+            if self.judge is not None:
+                return self.judge.runner
+            if self.refusal is not None and time.monotonic() - self._refused_at < 30:
+                raise GraderUnavailable(self.refusal)
+            if self.mode == "process":
+                runner: Runner = ProcessRunner()
+            else:
+                try:
+                    runner = SandboxRunner(shared_pool(self.workers))
+                except (SandboxUnavailable, OSError) as exc:
+                    self.refusal = (
+                        f"learner code is not graded because the sandbox cannot be set up: {exc}. "
+                        "Fix that, or set GRADER='process' (development only, unsafe)"
+                    )
+                    self._refused_at = time.monotonic()
+                    log.error("%s", self.refusal)
+                    raise GraderUnavailable(self.refusal) from None
+            self.refusal = None
+            self.judge = Judge(runner)
+            return runner
+
+    def grade_judge(self) -> Judge:
+        self.runner()
+        assert self.judge is not None
+        return self.judge
 
     def practice_cases(self, exercise: Exercise) -> list[dict[str, JSON]]:
+        """Practice cases only (fixed seed, "practice" variant): all the browser ever gets."""
         if exercise.id not in self._practice:
-            self._practice[exercise.id] = self.judge.practice_payload(exercise)
+            self._practice[exercise.id] = self._reference.practice_payload(exercise)
         return self._practice[exercise.id]
 
-    def submit(self, exercise: Exercise, code: str, course: Course, learner: str) -> Submission:
-        submission = Submission(
-            course_id=course.id, learner=learner, exercise_id=exercise.id, code=code
-        )
-        db.session.add(submission)
-        db.session.commit()
-        self.grade(submission, exercise, course)
+    # -- the queue ----------------------------------------------------------------------------
+
+    def retry_after(self) -> int:
+        waiting = self._jobs.qsize() + self.workers
+        return max(1, min(60, math.ceil(waiting * self._seconds_per_job / self.workers)))
+
+    def submit(
+        self, exercise: Exercise, code: str, course: Course, learner: str, wait: bool = True
+    ) -> Submission:
+        """Store, queue, and (by default) wait for the verdict. Raises before storing if the
+        grader is unavailable (``GraderUnavailable``) or full (``GraderBusy``)."""
+        self.runner()
+        if not self._slots.acquire(blocking=False):
+            raise GraderBusy(self.retry_after())
+        try:
+            submission = Submission(
+                course_id=course.id, learner=learner, exercise_id=exercise.id, code=code
+            )
+            db.session.add(submission)
+            db.session.commit()
+        except BaseException:
+            self._slots.release()
+            raise
+        job = Job(submission.id, exercise.id, course.slug, learner, code)
+        self._enqueue(job)
+        if wait:
+            job.done.wait(self.wait_seconds)
+            db.session.refresh(submission)
         return submission
 
-    def grade(self, submission: Submission, exercise: Exercise, course: Course) -> Report:
-        seed = variant_seed(course.slug, submission.learner, exercise.id)
-        report = self.judge.grade(exercise, submission.code, seed, "hidden")
-        submission.status = "graded" if report.verdict != "error" else "error"
-        submission.score = report.score
-        submission.report_json = json.dumps(report.to_json())
-        submission.graded_at = datetime.now(UTC)
-        db.session.commit()
-        return report
+    def _enqueue(self, job: Job) -> None:
+        with self._lock:
+            self._inflight.add(job.submission_id)
+            if not self._threads:
+                for i in range(self.workers):
+                    thread = threading.Thread(target=self._work, name=f"grader-{i}", daemon=True)
+                    thread.start()
+                    self._threads.append(thread)
+        self._jobs.put(job)
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            started = time.monotonic()
+            try:
+                self._grade(job)
+            except Exception:  # a bug of ours: the submission still gets an answer
+                log.exception("grading submission %s failed", job.submission_id)
+                self._record(job.submission_id, Report.error("the grader failed; submit again"))
+            finally:
+                elapsed = time.monotonic() - started
+                self._seconds_per_job = 0.9 * self._seconds_per_job + 0.1 * elapsed
+                with self._lock:
+                    self._inflight.discard(job.submission_id)
+                if job.holds_slot:
+                    self._slots.release()
+                job.done.set()
+
+    def _grade(self, job: Job) -> None:
+        exercise = self.catalog.exercise(job.exercise_id)
+        if exercise is None:
+            report = Report.error(f"the exercise {job.exercise_id!r} no longer exists")
+        else:
+            seed = variant_seed(job.course_slug, job.learner, exercise.id)
+            try:
+                judge = self.grade_judge()
+            except GraderUnavailable as exc:
+                report = Report.error(str(exc))
+            else:
+                report = judge.grade(exercise, job.code, seed, "hidden")
+        self._record(job.submission_id, report)
+
+    def _record(self, submission_id: int, report: Report) -> None:
+        with self.app.app_context():
+            submission = db.session.get(Submission, submission_id)
+            if submission is None:
+                return
+            submission.status = "graded" if report.verdict != "error" else "error"
+            submission.score = report.score
+            submission.report_json = json.dumps(report.to_json())
+            submission.graded_at = datetime.now(UTC)
+            db.session.commit()
+
+    # -- restart ------------------------------------------------------------------------------
+
+    def resume_pending(self, wait: bool = False) -> int:
+        """Queue every stored submission still ``pending`` (the server died while grading)."""
+        with self.app.app_context():
+            rows = db.session.execute(
+                db.select(Submission, Course.slug)
+                .join(Course, Submission.course_id == Course.id)
+                .where(Submission.status == "pending")
+                .order_by(Submission.id)
+            ).all()
+        jobs = []
+        for submission, slug in rows:
+            with self._lock:
+                if submission.id in self._inflight:
+                    continue
+            job = Job(
+                submission.id,
+                submission.exercise_id,
+                slug,
+                submission.learner,
+                submission.code,
+                holds_slot=False,
+            )
+            self._enqueue(job)
+            jobs.append(job)
+        if jobs:
+            log.warning("re-grading %d submission(s) left pending by a previous run", len(jobs))
+        if wait:
+            for job in jobs:
+                job.done.wait()
+        return len(jobs)
+
+    def _on_first_request(self) -> None:
+        if self._resumed:
+            return
+        with self._lock:
+            if self._resumed:
+                return
+            self._resumed = True
+        try:
+            self.runner()  # start the sandbox pool now, not on the first learner's submission
+        except GraderUnavailable:
+            return
+        self.resume_pending()
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """SQLite under concurrent writers: WAL and a generous busy timeout instead of errors."""
+    if not str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite:///"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: object, _record: object) -> None:
+        cursor = connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

@@ -13,18 +13,19 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    render_template_string,
     request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from tutor.assets import pinned, sri
 from tutor.content import Catalog, Exercise
 
 from .course import current_learner, demo_course
 from .extensions import LANGUAGES
-from .grading_service import GradingService
+from .grading_service import GraderBusy, GraderUnavailable, GradingService
 from .scenes import scenes_for
 
 bp = Blueprint("learn", __name__)
@@ -84,11 +85,32 @@ def submit(exercise_id: str) -> ResponseReturnValue:
     if exercise is None:
         abort(404)
     code = request.form.get("code", "")
-    submission = grading().submit(exercise, code, demo_course(), current_learner())
+    try:
+        submission = grading().submit(exercise, code, demo_course(), current_learner())
+    except (GraderBusy, GraderUnavailable) as exc:
+        return refused(exc)
     template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
-    return render_template(
-        template, report=submission.report, exercise=exercise, submission=submission
+    report = submission.report or {
+        "verdict": "pending",
+        "score": 0.0,
+        "cases": [],
+        "message": gettext("Your submission is stored and still being graded; reload later."),
+    }
+    return render_template(template, report=report, exercise=exercise, submission=submission)
+
+
+def refused(exc: GraderBusy | GraderUnavailable) -> ResponseReturnValue:
+    """503 for Submit: nothing was stored; the editor keeps the code (the page swaps only this)."""
+    busy = isinstance(exc, GraderBusy)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, GraderBusy) else {}
+    html = render_template_string(
+        '<div class="report verdict-{{ kind }}" data-verdict="{{ kind }}" role="alert">'
+        '<p class="verdict">{{ title }}</p><p class="message">{{ message }}</p></div>',
+        kind="busy" if busy else "unavailable",
+        title=gettext("The grader is busy.") if busy else gettext("Grading is unavailable."),
+        message=str(exc),
     )
+    return html, 503, headers
 
 
 def _vendor_url(package: str, file: str) -> str:

@@ -1,0 +1,453 @@
+"""The production runner: a pool of long-lived grader processes inside bubblewrap.
+
+Each pool member is a *zygote* (``tutor.grading.zygote``) started in its own bubblewrap sandbox:
+
+* new PID, network, IPC, UTS and mount namespaces; no network at all (only a loopback that is
+  down); a new session (no terminal to inject into); dies with the server;
+* a read-only root that holds only ``/usr`` (libc, libseccomp), the Python runtime (its
+  ``site-packages`` hidden under an empty tmpfs) and a private, read-only staging directory with
+  the pure half of ``tutor`` (``tutor.sim`` and the harness/protocol/child files); not ``/root``,
+  not the project folder, not ``lessons/``, not ``instance/``, not the host's ``/tmp`` or home;
+  ``/tmp`` is an empty tmpfs remounted read-only; ``/proc`` shows the sandbox's processes only;
+* all capabilities dropped (the zygote keeps CAP_SETUID/CAP_SETGID only long enough to become
+  uid/gid 65534 when the server runs as root; otherwise a user namespace maps it to 65534).
+
+For each submission the zygote forks a child that sets rlimits and loads a seccomp filter
+(``seccomp_policy``) before it runs learner code; the zygote kills it at the wall-clock limit.
+The request and the reply travel over two pipes created here for that submission only and handed
+to the zygote as file descriptors, so the zygote never holds anyone's code or results.
+"""
+
+from __future__ import annotations
+
+import atexit
+import compileall
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import queue
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .limits import Limits
+from .protocol import Case, RunOutcome
+from .runner import RunnerFailure, decode_reply
+
+log = logging.getLogger(__name__)
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+STAGED = (
+    "tutor/__init__.py",
+    "tutor/sim/*.py",
+    "tutor/grading/__init__.py",
+    "tutor/grading/protocol.py",
+    "tutor/grading/harness.py",
+    "tutor/grading/limits.py",
+    "tutor/grading/child.py",
+    "tutor/grading/zygote.py",
+    "tutor/grading/seccomp_policy.py",
+)
+INSIDE = "/grader"
+BOOT = (
+    "import sys; sys.path.insert(0, '/grader'); from tutor.grading.zygote import main; "
+    "main(int(sys.argv[1]))"
+)
+MAX_RESULT_BYTES = 8 * 1024 * 1024
+START_TIMEOUT = 15.0
+SLACK = 5.0  # seconds beyond the wall limit before the server gives up on a zygote
+
+
+class SandboxUnavailable(Exception):
+    """The sandbox cannot be set up here; the message says exactly why."""
+
+
+class ZygoteLost(Exception):
+    """A pool member stopped answering (killed, crashed); it is replaced."""
+
+
+def python_runtime() -> tuple[Path, Path]:
+    """The real interpreter (not a venv's symlink) and the prefix that holds its stdlib."""
+    return Path(os.path.realpath(sys.executable)), Path(os.path.realpath(sys.base_prefix))
+
+
+def stage() -> Path:
+    """Copy what the child needs into a private directory the sandbox binds read-only."""
+    folder = Path(tempfile.mkdtemp(prefix="virttutor-grader-"))
+    try:
+        for pattern in STAGED:
+            for path in sorted(PACKAGE_ROOT.glob(pattern)):
+                target = folder / path.relative_to(PACKAGE_ROOT)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+        try:
+            import pyseccomp
+        except ImportError:
+            raise SandboxUnavailable(
+                "the Python package pyseccomp is not installed (pip install pyseccomp); the "
+                "grader needs it to load its system-call filter"
+            ) from None
+        shutil.copyfile(str(pyseccomp.__file__), folder / "pyseccomp.py")
+        compileall.compile_dir(str(folder), quiet=2)
+        for path in folder.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        folder.chmod(0o755)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+def bwrap_command(staged: Path, fd: int) -> list[str]:
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable(
+            "bubblewrap is not installed (apt-get install bubblewrap): learner code cannot be "
+            "confined, so the server will not grade it"
+        )
+    executable, prefix = python_runtime()
+    command = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+    command += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if os.geteuid() == 0:
+        # Privileged bwrap: no user namespace, so the zygote's setuid(65534) is a real uid on the
+        # host (RLIMIT_NPROC applies, nothing in the sandbox is root).
+        command += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        command += ["--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
+    command += ["--clearenv", "--setenv", "LANG", "C.UTF-8", "--hostname", "grader"]
+    command += ["--ro-bind", "/usr", "/usr"]
+    for top in ("lib", "lib64", "lib32", "bin", "sbin"):
+        host = Path("/") / top
+        if host.is_symlink():
+            command += ["--symlink", os.readlink(host), str(host)]
+        elif host.is_dir():
+            command += ["--ro-bind", str(host), str(host)]
+    if not prefix.is_relative_to("/usr"):
+        for parent in reversed(prefix.parents[:-1]):  # e.g. /root: traversable, nothing else
+            command += ["--perms", "0755", "--dir", str(parent)]
+        command += ["--ro-bind", str(prefix), str(prefix)]
+        for site in prefix.glob("lib/python3*/site-packages"):
+            command += ["--tmpfs", str(site), "--remount-ro", str(site)]
+    if not executable.is_relative_to(prefix) and not executable.is_relative_to("/usr"):
+        command += ["--ro-bind", str(executable), str(executable)]
+    command += ["--ro-bind", str(staged), INSIDE, "--proc", "/proc", "--dev", "/dev"]
+    command += ["--tmpfs", "/tmp", "--remount-ro", "/tmp", "--chdir", "/tmp"]
+    command += ["--remount-ro", "/", "--", str(executable), "-I", "-S", "-B", "-c", BOOT, str(fd)]
+    return command
+
+
+class Zygote:
+    """One sandboxed grader process and the socket to it."""
+
+    def __init__(self, staged: Path) -> None:
+        self.staged = staged
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.channel: socket.socket | None = None
+        self.stderr: Any = None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the zygote)
+        try:
+            self.proc = subprocess.Popen(
+                bwrap_command(self.staged, theirs.fileno()),
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self.stderr,
+                env={"LANG": "C.UTF-8"},
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        self.channel = ours
+        ours.settimeout(START_TIMEOUT)
+        try:
+            hello = ours.recv(65536)
+        except (TimeoutError, OSError):
+            hello = b""
+        ready = json.loads(hello) if hello else {"ready": False, "why": "no answer"}
+        if not ready.get("ready"):
+            why = str(ready.get("why", "unknown"))
+            self.close()
+            raise SandboxUnavailable(f"the grader sandbox did not start: {why}{self._errors()}")
+
+    def _errors(self) -> str:
+        if self.stderr is None:
+            return ""
+        self.stderr.seek(0)
+        text = self.stderr.read(4000).decode("utf-8", "replace").strip()
+        return f" (bubblewrap said: {text})" if text else ""
+
+    def close(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            self.proc = None
+        if self.stderr is not None:
+            self.stderr.close()
+            self.stderr = None
+
+    def run(self, request: bytes, limits: Limits) -> tuple[dict[str, Any], bytes, bool]:
+        """Send one request; returns (how the child ended, its reply, reply overflowed)."""
+        if not self.alive or self.channel is None:
+            raise ZygoteLost("the grader process is not running")
+        req_r, req_w = os.pipe2(os.O_CLOEXEC)
+        res_r, res_w = os.pipe2(os.O_CLOEXEC)
+        writer = None
+        try:
+            try:
+                fcntl.fcntl(req_w, fcntl.F_SETPIPE_SZ, 1 << 20)
+                capacity = fcntl.fcntl(req_w, fcntl.F_GETPIPE_SZ)
+            except OSError:
+                capacity = 65536
+            if len(request) <= capacity:
+                _write_all(req_w, request)
+                os.close(req_w)
+            else:
+                writer = threading.Thread(target=_write_and_close, args=(req_w, request))
+                writer.start()
+            header = json.dumps({"limits": asdict(limits)}).encode()
+            try:
+                socket.send_fds(self.channel, [header], [req_r, res_w])
+            except OSError as exc:
+                raise ZygoteLost(f"cannot reach the grader process: {exc}") from None
+        finally:
+            os.close(req_r)
+            os.close(res_w)
+        deadline = time.monotonic() + limits.wall_seconds + SLACK
+        raw, overflow = _read_capped(res_r, deadline)
+        if writer is not None:
+            writer.join(timeout=1)
+        self.channel.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            answer = self.channel.recv(65536)
+        except (TimeoutError, OSError):
+            answer = b""
+        if not answer:
+            raise ZygoteLost("the grader process stopped answering")
+        return json.loads(answer), raw, overflow
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_and_close(fd: int, data: bytes) -> None:
+    try:
+        _write_all(fd, data)
+    except OSError:  # the child died before reading it all
+        pass
+    finally:
+        os.close(fd)
+
+
+def _read_capped(fd: int, deadline: float) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b"", False
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks), False
+            size += len(chunk)
+            if size > MAX_RESULT_BYTES:
+                return b"", True  # closing our end kills the child with SIGPIPE
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+class SandboxPool:
+    """``size`` zygotes; a caller borrows one for one submission. Lost zygotes are replaced."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.staged: Path | None = None
+        self.members: list[Zygote] = []
+        self.idle: queue.Queue[Zygote] = queue.Queue()
+        self.lock = threading.Lock()
+        self.started = False
+
+    def start(self) -> None:
+        with self.lock:
+            if self.started:
+                return
+            if not sys.platform.startswith("linux"):
+                raise SandboxUnavailable("the grader sandbox needs Linux (bubblewrap, seccomp)")
+            self.staged = stage()
+            try:
+                for _ in range(self.size):
+                    zygote = Zygote(self.staged)
+                    zygote.start()
+                    self.members.append(zygote)
+                    self.idle.put(zygote)
+            except BaseException:
+                self._close_members()
+                raise
+            self.started = True
+
+    def _close_members(self) -> None:
+        for zygote in self.members:
+            zygote.close()
+        self.members.clear()
+        if self.staged is not None:
+            shutil.rmtree(self.staged, ignore_errors=True)
+            self.staged = None
+
+    def close(self) -> None:
+        with self.lock:
+            self._close_members()
+            self.started = False
+
+    def pids(self) -> list[int]:
+        """Process ids of the bubblewrap processes (for tests and monitoring)."""
+        return [z.proc.pid for z in self.members if z.proc is not None]
+
+    def run(self, request: bytes, limits: Limits) -> tuple[dict[str, Any], bytes, bool]:
+        zygote = self.idle.get()
+        try:
+            if not zygote.alive:
+                zygote.close()
+                zygote.start()
+            return zygote.run(request, limits)
+        except ZygoteLost:
+            log.warning("a grader process was lost; starting a new one")
+            zygote.close()
+            try:
+                zygote.start()
+            except SandboxUnavailable:
+                log.exception("could not restart a grader process")
+            raise
+        finally:
+            self.idle.put(zygote)
+
+
+_shared: dict[int, SandboxPool] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pool(size: int) -> SandboxPool:
+    """One started pool per size per server process (many apps in one test run share it)."""
+    with _shared_lock:
+        pool = _shared.get(size)
+        if pool is None:
+            pool = SandboxPool(size)
+            pool.start()
+            _shared[size] = pool
+        return pool
+
+
+@atexit.register
+def _close_shared() -> None:
+    for pool in _shared.values():
+        pool.close()
+
+
+SIGNALS = {
+    signal.SIGSEGV: "a segmentation fault (very deep recursion, or ctypes?)",
+    signal.SIGABRT: "an abort",
+    signal.SIGBUS: "a bus error",
+    signal.SIGILL: "an illegal instruction",
+    signal.SIGFPE: "a floating-point exception",
+    signal.SIGSYS: "a forbidden system call",
+}
+
+
+def interpret(
+    status: dict[str, Any], raw: bytes, overflow: bool, limits: Limits, cases: list[Case]
+) -> list[RunOutcome]:
+    """How the child ended, in words a learner can act on; outcomes only from a clean exit."""
+    if status.get("timeout"):
+        raise RunnerFailure(
+            f"stopped after {limits.wall_seconds:g} s of wall-clock time: does your code wait "
+            "or loop forever?"
+        )
+    sig = status.get("signal")
+    cpu = float(status.get("cpu", 0))
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits.cpu_seconds):
+        raise RunnerFailure(
+            f"stopped after {limits.cpu_seconds} s of CPU time: your code probably loops forever"
+        )
+    if overflow:
+        raise RunnerFailure("your code produced more than 8 MB of results; return less")
+    if sig == signal.SIGKILL:
+        raise RunnerFailure(
+            "the grading process was killed before it finished (by the server or for using too "
+            "much memory); this submission is marked as errored: submit again"
+        )
+    if sig is not None:
+        name = SIGNALS.get(sig, f"signal {sig}")
+        raise RunnerFailure(f"your code crashed the grading process with {name}")
+    if status.get("exit") == 121:
+        raise RunnerFailure("the grader could not confine your code; it was not run")
+    if status.get("exit") != 0 or not raw:
+        raise RunnerFailure(
+            f"your code ended the grading process before it could report (exit status "
+            f"{status.get('exit')}); do not call exit() or kill the process"
+        )
+    return decode_reply(raw, cases)
+
+
+class SandboxRunner:
+    """The ``Runner`` for learner code in course mode."""
+
+    def __init__(self, pool: SandboxPool) -> None:
+        self.pool = pool
+
+    def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
+        request = json.dumps(
+            {
+                "code": code,
+                "driver": driver,
+                "cases": [{"name": c.name, "args": c.args, "weight": c.weight} for c in cases],
+                "step_budget": limits.step_budget,
+            },
+            ensure_ascii=True,
+        ).encode()
+        try:
+            status, raw, overflow = self.pool.run(request, limits)
+        except ZygoteLost as exc:
+            raise RunnerFailure(
+                f"the grader process was lost while running your code ({exc}); this submission "
+                "is marked as errored: submit again"
+            ) from None
+        return interpret(status, raw, overflow, limits, cases)
+
+
+class UnavailableRunner:
+    """Stands in when the sandbox cannot be set up: refuses, saying why."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
+        raise RunnerFailure(f"the server cannot grade learner code safely: {self.why}")
