@@ -99,7 +99,7 @@ def test_keyboard_steps_forward_and_back_with_descriptions(viz: Page) -> None:
     expect(viz.locator(".viz-progress")).to_have_text(f"Step 2 of {n}")
     assert live(viz).startswith("The disk read enters the guest application (50 cycles)")
     step_forward(viz, 2)
-    assert live(viz).startswith("The disk read enters a VM exit (1,200 cycles)")
+    assert live(viz).startswith("The disk read goes through a VM exit (1,200 cycles)")
     viz.keyboard.press("ArrowLeft")
     expect(viz.locator(".viz-progress")).to_have_text(f"Step 3 of {n}")
     assert live(viz).startswith("The disk read enters the guest kernel (800 cycles)")

@@ -145,7 +145,7 @@ const LAYER_WHY = {
   host_vmm_driver: { en: "the switch arrives in the VMM's small driver inside the host OS", zh: "切换到达宿主机操作系统中 VMM 的小型驱动" },
   vmm_app: { en: "a user-level program of the hosted hypervisor performs the I/O for the guest", zh: "托管型虚拟机监控程序的用户态程序替客户机执行 I/O" },
   kvm_module: { en: "in KVM, Linux itself takes the exit", zh: "在 KVM 中，由 Linux 自己接管这次退出" },
-  kvm_run_return: { en: "KVM leaves device emulation to user space: the KVM_RUN ioctl returns an exit reason", zh: "KVM 把设备模拟交给用户空间：KVM_RUN ioctl 返回一个退出原因" },
+  kvm_run_return: { en: "KVM leaves device emulation to user space, so the KVM_RUN ioctl returns an exit reason", zh: "KVM 把设备模拟交给用户空间，因此 KVM_RUN ioctl 返回一个退出原因" },
   device_model: { en: "a user-space device model (QEMU's role) emulates the device", zh: "用户空间的设备模型（QEMU 的角色）模拟该设备" },
   host_syscall: { en: "the I/O becomes an ordinary system call of the host OS", zh: "该 I/O 变成宿主机操作系统的一次普通系统调用" },
   host_kernel: { en: "the host kernel schedules and performs the I/O", zh: "宿主机内核调度并执行该 I/O" },
@@ -182,10 +182,19 @@ const COMPONENT_DOES = {
   },
 };
 
+// The CPU transitions are crossed, not entered; on the way back each one is its own reverse.
+const CROSSED = new Set(["vm_exit", "world_switch", "kvm_run_return"]);
+const UP_THROUGH = {
+  vm_exit: { en: "The reply is back in the guest's world: a VM entry resumes guest mode", zh: "应答回到客户机的世界：一次 VM 进入恢复客户机模式" },
+  world_switch: { en: "The reply switches the CPU back from the host's world to the VMM's", zh: "应答把 CPU 从宿主机的世界切换回 VMM 的世界" },
+  kvm_run_return: { en: "The device model calls KVM_RUN again so the guest can resume", zh: "设备模型再次调用 KVM_RUN，让客户机继续运行" },
+};
+
 const T = {
   en: {
     start: "{hv}: the guest starts a {op}.",
     down: "The {op} enters {layer} ({cycles} cycles): {why}.",
+    cross: "The {op} goes through {layer} ({cycles} cycles): {why}.",
     downNoCost: "The {op} enters {layer}.",
     up: "The reply returns up through {layer}.",
     stray: " {layer} is not part of the {hv} stack.",
@@ -208,10 +217,12 @@ const T = {
     deviceOther: "The {device} device is used{value}.",
     generic: "Event {kind}{fields}.",
     request: "request",
+    stop: ".",
   },
   zh: {
     start: "{hv}：客户机发起一次{op}。",
     down: "{op}进入{layer}（{cycles} 个周期）：{why}。",
+    cross: "{op}经过{layer}（{cycles} 个周期）：{why}。",
     downNoCost: "{op}进入{layer}。",
     up: "应答向上返回，经过{layer}。",
     stray: "{layer}不属于{hv}的层次。",
@@ -234,6 +245,7 @@ const T = {
     deviceOther: "使用了 {device} 设备{value}。",
     generic: "事件 {kind}{fields}。",
     request: "请求",
+    stop: "。",
   },
 };
 
@@ -274,9 +286,14 @@ function describeKnown(e, ctx) {
     case "layer.enter": {
       const layer = layerLong(e.layer);
       let text;
-      if (e.dir === "up") text = say("up", { layer });
+      if (e.dir === "up") text = UP_THROUGH[e.layer] ? pick(UP_THROUGH[e.layer]) + say("stop") : say("up", { layer });
       else if (e.cycles > 0 && LAYER_WHY[e.layer])
-        text = say("down", { op, layer, cycles: number(e.cycles), why: pick(LAYER_WHY[e.layer]) });
+        text = say(CROSSED.has(e.layer) ? "cross" : "down", {
+          op,
+          layer,
+          cycles: number(e.cycles),
+          why: pick(LAYER_WHY[e.layer]),
+        });
       else text = say("downNoCost", { op, layer });
       if (ctx.inStack === false) text += say("stray", { layer: capitalize(layer), hv: hvName(ctx.hv) });
       return text;

@@ -2,7 +2,7 @@
 // into states (reduce), draws a state (render) and says what happened (describe). Because every
 // position's state is computed by folding from the start, stepping back is exact, never an undo.
 
-import { ui } from "./describe.js";
+import { lang, ui } from "./describe.js";
 
 const SPEEDS = [0.5, 1, 2, 4];
 // Milliseconds at 1×: a step stays on screen long enough to read its sentence.
@@ -266,7 +266,7 @@ export class Player {
     } catch {
       text = "";
     }
-    if (p === n && n > 0 && p > 0) text = `${text} ${ui("ended")}`;
+    if (p === n && p > 0) text += (lang() === "zh" ? "" : " ") + ui("ended");
     this.progress.textContent = ui("progress", { i: p, n });
     this.root.dataset.step = String(p);
     this.live.textContent = text;
