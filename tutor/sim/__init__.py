@@ -13,6 +13,7 @@ from .errors import (
     SimError,
     StepBudgetExceeded,
 )
+from .guest import DiskImage, Guest, SecurityManager, VmFiles, storage_blocks
 from .hardware import PAGE_SIZE, Arch, Disk, Host, Nic
 from .hypervisor import COMPONENTS, EXAMPLES, LAYERS, OPERATIONS, Hypervisor, Kind, path_of
 from .kvm import DeviceModel, Exit, Vcpu
@@ -60,8 +61,10 @@ __all__ = [
     "DeviceModel",
     "DirtyModel",
     "Disk",
+    "DiskImage",
     "Exit",
     "Fifo",
+    "Guest",
     "Host",
     "HostView",
     "HotPageDirtier",
@@ -78,12 +81,14 @@ __all__ = [
     "ResourcePool",
     "RoundRobinResult",
     "SchedVcpu",
+    "SecurityManager",
     "SimError",
     "StepBudget",
     "StepBudgetExceeded",
     "TaxClient",
     "Trace",
     "Vcpu",
+    "VmFiles",
     "VmSpec",
     "idle_tax_allocation",
     "live_migrate",
@@ -93,4 +98,5 @@ __all__ = [
     "precopy_volumes",
     "round_robin",
     "shares_per_page",
+    "storage_blocks",
 ]
