@@ -31,7 +31,10 @@ const CHIP_GAP = 6;
 const MAX_EVENTS = 2000;
 const FALLBACK_HV = "kvm";
 
+let instances = 0;
+
 export function createLayerStacks(stage, data, d3) {
+  const uid = `viz-ls-${++instances}`;
   const kinds = data.kinds ?? Object.keys(data.stacks);
   const stacks = data.stacks;
   const components = data.components ?? [];
@@ -63,15 +66,15 @@ export function createLayerStacks(stage, data, d3) {
     .attr("class", "layer-stacks")
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("role", "img")
-    .attr("aria-labelledby", "viz-ls-title viz-ls-desc");
-  svg.append("title").attr("id", "viz-ls-title").text(
+    .attr("aria-labelledby", `${uid}-title ${uid}-desc`);
+  svg.append("title").attr("id", `${uid}-title`).text(
     lang() === "zh"
       ? "类型 1、类型 2 虚拟机监控程序与 KVM 的层次并排对比"
       : "Layer stacks of a type 1 hypervisor, a type 2 hypervisor and KVM, side by side",
   );
   svg
     .append("desc")
-    .attr("id", "viz-ls-desc")
+    .attr("id", `${uid}-desc`)
     .text(kinds.map((k) => `${hvName(k)}: ${stacks[k].map(layerShort).join(" → ")}.`).join(" "));
 
   const stackG = svg
