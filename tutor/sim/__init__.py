@@ -16,6 +16,22 @@ from .errors import (
 from .guest import DiskImage, Guest, SecurityManager, VmFiles, storage_blocks
 from .hardware import PAGE_SIZE, Arch, Disk, Host, Nic
 from .hypervisor import COMPONENTS, EXAMPLES, LAYERS, OPERATIONS, Hypervisor, Kind, path_of
+from .isa import (
+    COSTS,
+    TOY_ISA,
+    X86_LIKE_ISA,
+    Classification,
+    CpuState,
+    Isa,
+    RunResult,
+    Trap,
+    TrapAndEmulateVmm,
+    cheaper,
+    classify,
+    diverges,
+    run_native,
+    technique_cycles,
+)
 from .kvm import DeviceModel, Exit, Vcpu
 from .memory import (
     DEFAULT_TAU,
@@ -44,6 +60,7 @@ from .trace import SCHEMA_VERSION, Trace
 
 __all__ = [
     "COMPONENTS",
+    "COSTS",
     "DEFAULT_STEP_BUDGET",
     "DEFAULT_TAU",
     "EXAMPLES",
@@ -52,10 +69,14 @@ __all__ = [
     "PAGE_SIZE",
     "POLICIES",
     "SCHEMA_VERSION",
+    "TOY_ISA",
+    "X86_LIKE_ISA",
     "Arch",
     "CapacityExceeded",
+    "Classification",
     "Clock",
     "ConstantDirtyRate",
+    "CpuState",
     "CreditScheduler",
     "Demand",
     "DeviceModel",
@@ -70,6 +91,7 @@ __all__ = [
     "HotPageDirtier",
     "Hypervisor",
     "InvalidOperation",
+    "Isa",
     "IsolationViolation",
     "Kind",
     "Lru",
@@ -80,6 +102,7 @@ __all__ = [
     "ReplacementPolicy",
     "ResourcePool",
     "RoundRobinResult",
+    "RunResult",
     "SchedVcpu",
     "SecurityManager",
     "SimError",
@@ -87,9 +110,14 @@ __all__ = [
     "StepBudgetExceeded",
     "TaxClient",
     "Trace",
+    "Trap",
+    "TrapAndEmulateVmm",
     "Vcpu",
     "VmFiles",
     "VmSpec",
+    "cheaper",
+    "classify",
+    "diverges",
     "idle_tax_allocation",
     "live_migrate",
     "page_faults",
@@ -97,6 +125,8 @@ __all__ = [
     "precopy",
     "precopy_volumes",
     "round_robin",
+    "run_native",
     "shares_per_page",
     "storage_blocks",
+    "technique_cycles",
 ]
