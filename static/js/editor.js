@@ -10,12 +10,6 @@ const INDENT = 4;
 export function createEditor(textarea, { onRun, onChange }) {
   const label = document.querySelector(`label[for="${textarea.id}"]`);
   let escaped = false;
-  // A returned CodeMirror.Pass lets the browser handle the key, so Tab moves focus.
-  const tabOr = (action) => (cm) => {
-    if (escaped) return window.CodeMirror.Pass;
-    action(cm);
-    return undefined;
-  };
   const cm = window.CodeMirror.fromTextArea(textarea, {
     mode: "python",
     lineNumbers: true,
@@ -30,8 +24,8 @@ export function createEditor(textarea, { onRun, onChange }) {
     inputStyle: "contenteditable",
     screenReaderLabel: label?.textContent.trim() ?? "",
     extraKeys: {
-      Tab: tabOr(indentOrSpaces),
-      "Shift-Tab": tabOr((editor) => editor.execCommand("indentLess")),
+      Tab: indentOrSpaces,
+      "Shift-Tab": "indentLess",
       "Ctrl-Enter": () => onRun(),
       "Cmd-Enter": () => onRun(),
       Esc: () => {
@@ -56,7 +50,13 @@ export function createEditor(textarea, { onRun, onChange }) {
   if (help) input.setAttribute("aria-describedby", help);
 
   cm.on("keydown", (_, event) => {
-    if (event.key !== "Escape" && event.key !== "Tab" && event.key !== "Shift") escaped = false;
+    if (event.key === "Tab" && escaped) {
+      // CodeMirror skips the key without preventDefault: the browser moves focus as usual.
+      event.codemirrorIgnore = true;
+      escaped = false;
+    } else if (event.key !== "Escape" && event.key !== "Shift") {
+      escaped = false;
+    }
   });
   cm.on("blur", () => {
     escaped = false;

@@ -27,14 +27,18 @@ async function init({ indexURL, interruptBuffer }) {
     });
     post({ type: "stage", stage: "bundle" });
     let loadError = null;
-    await pyodide.loadPackage(PACKAGE, {
-      messageCallback: () => {},
-      errorCallback: (message) => {
-        loadError = message;
-      },
-    });
+    try {
+      await pyodide.loadPackage(PACKAGE, {
+        messageCallback: () => {},
+        errorCallback: (message) => {
+          loadError = message;
+        },
+      });
+    } catch (error) {
+      loadError = String(error?.message ?? error);
+    }
     // loadPackage reports most failures through errorCallback instead of rejecting.
-    if (loadError) throw new Error(loadError);
+    if (loadError) throw new Error(await explainBundleFailure(indexURL, loadError));
     runPractice = pyodide.runPython(`
 import json, sys
 from tutor.grading.harness import practice
@@ -52,6 +56,27 @@ _virttutor_practice
   } catch (error) {
     post({ type: "load-error", message: String(error?.message ?? error) });
   }
+}
+
+// The browser's integrity check only says "Failed to fetch"; tell a stale or tampered bundle apart
+// from a network failure by hashing the bytes the server sends against the lock entry.
+async function explainBundleFailure(indexURL, original) {
+  try {
+    const lock = await (await fetch(`${indexURL}virttutor-lock.json`)).json();
+    const entry = lock.packages[PACKAGE];
+    const response = await fetch(new URL(entry.file_name, indexURL), { cache: "no-store" });
+    const digest = await crypto.subtle.digest("SHA-256", await response.arrayBuffer());
+    const actual = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    if (actual !== entry.sha256) {
+      return (
+        `the simulation bundle ${entry.file_name} does not match its sha256 in virttutor-lock.json ` +
+        `(expected ${entry.sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…), so it was not loaded`
+      );
+    }
+  } catch {
+    // Diagnosis is best effort: the original error still says what failed.
+  }
+  return original;
 }
 
 function run({ id, code, driver, cases, step_budget }) {

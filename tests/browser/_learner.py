@@ -1,0 +1,107 @@
+"""Shared steps for the learner-runtime browser tests: open a lesson, drive the editor, run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISE = "vcpu-run-loop"
+LESSON = "/lessons/hypervisors"
+SOLUTION = (ROOT / "lessons/05-hypervisors/exercises" / EXERCISE / "solution.py").read_text()
+STARTER = (ROOT / "lessons/05-hypervisors/exercises" / EXERCISE / "starter.py").read_text()
+CDN = "https://cdn.jsdelivr.net/"
+PYTHON_READY_MS = 30_000
+STOPPED = "stopped: your code ran for more than 5 s (infinite loop?)"
+
+
+@dataclass
+class ConsoleLog:
+    """Console errors and uncaught exceptions, minus the CDN request this offline machine fails."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.location.get("url", "").startswith(CDN):
+            self.errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def on_page_error(self, error: Exception) -> None:
+        self.errors.append(f"uncaught: {error}")
+
+
+def watch_console(page: Page) -> ConsoleLog:
+    log = ConsoleLog()
+    page.on("console", log.on_console)
+    page.on("pageerror", log.on_page_error)
+    return log
+
+
+def block_cdn(page: Page) -> None:
+    """Makes the CDN failure deterministic instead of depending on this machine's network."""
+    page.route(f"{CDN}**", lambda route: route.abort())
+
+
+def open_lesson(page: Page, base: str, *, wait_for_python: bool = True) -> None:
+    block_cdn(page)
+    page.goto(base + LESSON)
+    if wait_for_python:
+        wait_for_python_ready(page)
+
+
+def wait_for_python_ready(page: Page) -> None:
+    expect(run_button(page)).to_be_enabled(timeout=PYTHON_READY_MS)
+
+
+def section(page: Page, exercise: str = EXERCISE) -> Locator:
+    return page.locator(f"#exercise-{exercise}")
+
+
+def run_button(page: Page, exercise: str = EXERCISE) -> Locator:
+    return section(page, exercise).locator("button.run")
+
+
+def result(page: Page, exercise: str = EXERCISE) -> Locator:
+    return page.locator(f"#result-{exercise}")
+
+
+def set_code(page: Page, code: str, exercise: str = EXERCISE) -> None:
+    """Replaces the editor's text through CodeMirror's own API, as a paste would."""
+    page.evaluate(
+        "([id, code]) => document.querySelector(`#exercise-${id} .CodeMirror`).CodeMirror"
+        ".setValue(code)",
+        [exercise, code],
+    )
+
+
+def editor_code(page: Page, exercise: str = EXERCISE) -> str:
+    return str(
+        page.evaluate(
+            "id => document.querySelector(`#exercise-${id} .CodeMirror`).CodeMirror.getValue()",
+            exercise,
+        )
+    )
+
+
+def focus_editor(page: Page, exercise: str = EXERCISE) -> None:
+    section(page, exercise).locator(".CodeMirror-code").click()
+
+
+def stored_code(page: Page, exercise: str = EXERCISE, suffix: str = "") -> str | None:
+    value = page.evaluate("key => localStorage.getItem(key)", f"virttutor:code:{exercise}{suffix}")
+    return None if value is None else str(value)
+
+
+def run_via_keyboard(page: Page, exercise: str = EXERCISE) -> None:
+    focus_editor(page, exercise)
+    page.keyboard.press("Control+Enter")
+
+
+def expect_all_cases_pass(page: Page, exercise: str = EXERCISE) -> None:
+    report = result(page, exercise).locator(".report")
+    expect(report).to_have_attribute("data-verdict", "passed", timeout=10_000)
+    cases = report.locator("li.case")
+    expect(cases.first).to_be_visible()
+    assert cases.count() == report.locator("li.case.pass").count() > 0
+    expect(report.locator("li.case.fail")).to_have_count(0)

@@ -1,0 +1,165 @@
+"""The editor and the page around it, without waiting for Python: keyboard access, autosave and
+reset, private mode, concept checks, Submit errors and the d3 fallback."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, Route, expect
+
+from ._learner import (
+    STARTER,
+    editor_code,
+    focus_editor,
+    open_lesson,
+    result,
+    section,
+    set_code,
+    stored_code,
+    watch_console,
+)
+
+IN_EDITOR = "() => !!document.activeElement.closest('.CodeMirror')"
+
+
+def test_tab_indents_and_escape_then_tab_leaves_the_editor(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    open_lesson(page, live_server, wait_for_python=False)
+    editor = section(page).locator(".CodeMirror")
+    expect(section(page).locator(".editor-help")).to_contain_text("Esc")
+    # The contenteditable input is named by the existing <label> and described by the help line.
+    field = editor.get_by_role("textbox", name="Your code")
+    expect(field).to_have_attribute("aria-describedby", re.compile("editor-help-"))
+
+    set_code(page, "x = 1")
+    focus_editor(page)
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate(IN_EDITOR), "Tab alone must indent, not leave"
+    page.keyboard.type("y")
+    assert editor_code(page) == "x = 1\n    y"
+    page.keyboard.press("Shift+Tab")
+    assert editor_code(page) == "x = 1\ny"
+
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert not page.evaluate(IN_EDITOR)
+    focused = page.evaluate("document.activeElement.className")
+    assert focused in {"run", "submit"}  # Run is skipped while it is still disabled
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "keyboard focus must be visible"
+    assert editor_code(page) == "x = 1\ny", "leaving must not type a tab"
+
+    page.keyboard.press("Shift+Tab")
+    if not page.evaluate(IN_EDITOR):  # from Submit, Shift+Tab first lands on an enabled Run
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate(IN_EDITOR)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Tab")
+    assert not page.evaluate(IN_EDITOR)
+    assert console.errors == []
+
+
+def test_autosave_and_reset_keep_the_learners_code(page: Page, live_server: str) -> None:
+    open_lesson(page, live_server, wait_for_python=False)
+    assert editor_code(page) == STARTER
+    mine = "def run_vm(vcpu, devices):\n    return 42\n"
+    set_code(page, mine)
+    assert stored_code(page) == mine
+    reset = section(page).locator("button.reset")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    reset.click()
+    assert editor_code(page) == mine
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    reset.click()
+    assert editor_code(page) == STARTER
+    assert stored_code(page) == STARTER
+    assert stored_code(page, suffix=":previous") == mine
+    # The editor's own history brings the replaced code back.
+    focus_editor(page)
+    page.keyboard.press("Control+z")
+    assert editor_code(page) == mine
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    reset.click()
+    result(page).get_by_role("button", name="Undo reset").click()
+    assert editor_code(page) == mine
+    page.reload()
+    expect(section(page).locator(".CodeMirror")).to_be_visible()
+    assert editor_code(page) == mine
+
+
+def test_without_local_storage_the_editor_still_works(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    page.add_init_script(
+        "Object.defineProperty(window, 'localStorage', {get() {"
+        " throw new DOMException('denied', 'SecurityError'); }});"
+    )
+    open_lesson(page, live_server, wait_for_python=False)
+    expect(section(page).locator(".storage-note")).to_contain_text("will not be kept")
+    set_code(page, "print('hi')\n")
+    focus_editor(page)
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# ok")
+    assert editor_code(page) == "print('hi')\n# ok"
+    assert console.errors == []
+
+
+def test_concept_check_explains_each_answer(page: Page, live_server: str) -> None:
+    open_lesson(page, live_server, wait_for_python=False)
+    check = page.locator(".concept-check fieldset.check").first
+    answer = check.get_attribute("data-answer")
+    explain = check.locator(".check-feedback").get_attribute("data-explain") or ""
+    feedback = check.locator(".check-feedback")
+    expect(feedback).to_be_hidden()
+    radios = check.locator("input[type=radio]")
+    wrong = next(i for i in range(radios.count()) if radios.nth(i).get_attribute("value") != answer)
+
+    radios.nth(wrong).focus()
+    page.keyboard.press("Space")
+    expect(feedback).to_be_visible()
+    expect(feedback).to_have_class(re.compile(r"\bwrong\b"))
+    expect(feedback).to_contain_text("Not quite")
+    expect(feedback).to_contain_text(explain)
+
+    check.locator(f"input[value='{answer}']").check()
+    expect(feedback).to_have_class(re.compile(r"\bright\b"))
+    expect(feedback).to_contain_text("Right")
+    expect(feedback).to_contain_text(explain)
+
+
+def test_submit_errors_are_explained_and_code_is_kept(page: Page, live_server: str) -> None:
+    open_lesson(page, live_server, wait_for_python=False)
+    mine = "def run_vm(vcpu, devices):\n    pass  # mine\n"
+    set_code(page, mine)
+    submit = section(page).locator("button.submit")
+
+    def busy(route: Route) -> None:
+        route.fulfill(status=503, headers={"Retry-After": "30"}, body="busy")
+
+    page.route("**/exercises/*/submit", busy)
+    submit.click()
+    expect(result(page)).to_contain_text("The server is busy; try Submit again in 30 s.")
+    page.unroute("**/exercises/*/submit")
+
+    page.route("**/exercises/*/submit", lambda route: route.fulfill(status=413, body="big"))
+    submit.click()
+    expect(result(page)).to_contain_text("too large to submit")
+    page.unroute("**/exercises/*/submit")
+
+    page.route("**/exercises/*/submit", lambda route: route.abort())
+    submit.click()
+    expect(result(page)).to_contain_text("could not be reached")
+    assert editor_code(page) == mine
+    assert stored_code(page) == mine
+
+
+def test_d3_falls_back_to_the_local_copy(page: Page, live_server: str) -> None:
+    with page.expect_request("**/vendor/d3-7.9.2/dist/d3.min.js"):
+        open_lesson(page, live_server, wait_for_python=False)  # the CDN request is aborted
+    assert page.locator("script#d3-cdn").count() == 1, "the page must try the CDN first"
+    assert page.evaluate("window.d3Ready.then(d3 => d3.version)") == "7.9.2"
+    assert page.evaluate("window.d3.version") == "7.9.2"

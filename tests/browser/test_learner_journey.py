@@ -1,0 +1,90 @@
+"""A learner's whole visit: Python loads, a correct answer passes in the browser, the code survives
+a reload, the server grades a Submit, and the lesson reads in Chinese."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs
+
+from playwright.sync_api import Page, expect
+
+from ._learner import (
+    EXERCISE,
+    LESSON,
+    SOLUTION,
+    editor_code,
+    expect_all_cases_pass,
+    open_lesson,
+    result,
+    run_button,
+    run_via_keyboard,
+    section,
+    set_code,
+    stored_code,
+    wait_for_python_ready,
+    watch_console,
+)
+
+
+def test_practice_run_reload_and_submit(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    open_lesson(page, live_server, wait_for_python=False)
+    status = page.locator("#python-status")
+    # Run stays off until Python and the bundle are in: a click before then would do nothing.
+    expect(run_button(page)).to_be_disabled()
+    wait_for_python_ready(page)
+    expect(status).to_have_attribute("data-state", "ready")
+    expect(status).to_contain_text(re.compile(r"Python is ready \(\d+\.\d s\)"))
+    expect(status.locator("progress")).to_be_hidden()
+    assert page.evaluate("crossOriginIsolated") is True
+
+    set_code(page, SOLUTION)
+    page.evaluate(
+        "() => { window.replays = []; document.addEventListener('virttutor:replay',"
+        " e => window.replays.push(e.detail)); }"
+    )
+    run_via_keyboard(page)
+    expect_all_cases_pass(page)
+    report = result(page).locator(".report")
+    expect(report.locator(".verdict")).to_contain_text("Passed: every case is correct.")
+    expect(report.locator("li.case.pass .mark").first).to_have_text("✓")
+
+    report.locator("button.replay").first.click()
+    replay = page.evaluate("window.replays[0]")
+    assert replay["exerciseId"] == EXERCISE
+    assert replay["caseName"] == report.locator("li.case strong").first.inner_text()
+    assert replay["trace"], "the replay event carries the model trace of the learner's run"
+
+    assert stored_code(page) == SOLUTION
+    page.reload()
+    expect(section(page).locator(".CodeMirror")).to_be_visible()
+    assert editor_code(page) == SOLUTION
+
+    with page.expect_request(lambda r: r.method == "POST" and "/submit" in r.url) as sent:
+        section(page).locator("button.submit").click()
+    assert parse_qs(sent.value.post_data or "")["code"] == [SOLUTION]
+    server_report = result(page).locator(".report")
+    expect(server_report).to_have_attribute("data-verdict", "passed", timeout=20_000)
+    expect(server_report).to_contain_text("Passed")
+    expect(server_report).to_contain_text("graded on the server")
+    assert console.errors == []
+
+
+def test_chinese_interface(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    open_lesson(page, live_server, wait_for_python=False)
+    page.get_by_role("link", name="中文").click()
+    expect(page).to_have_url(re.compile(re.escape(LESSON) + "$"))
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("h1")).to_have_text("虚拟机监控程序：类型 1 与类型 2")
+    wait_for_python_ready(page)
+    expect(page.locator("#python-status")).to_contain_text("Python 已就绪")
+
+    set_code(page, SOLUTION)
+    run_via_keyboard(page)
+    expect_all_cases_pass(page)
+    report = result(page).locator(".report")
+    expect(report.locator(".verdict")).to_contain_text("通过：所有用例都正确。")
+    expect(report.locator("button.replay").first).to_have_text("在动画中回放")
+    expect(report.locator("li.case .sr-only").first).to_have_text("通过")
+    assert console.errors == []

@@ -1,0 +1,160 @@
+"""Learner code that never ends, recurses forever or crashes Python must never freeze the page or
+lose work; and the browser must refuse a bundle whose bytes do not match the lock file."""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import BrowserContext, Page, Route, expect
+
+from ._learner import (
+    LESSON,
+    SOLUTION,
+    STOPPED,
+    editor_code,
+    expect_all_cases_pass,
+    focus_editor,
+    open_lesson,
+    result,
+    run_button,
+    run_via_keyboard,
+    section,
+    set_code,
+    wait_for_python_ready,
+    watch_console,
+)
+
+INFINITE_LOOP = "while True: pass\n"
+# A loop inside one C call never returns to the interpreter, so SIGINT cannot land there.
+C_LOOP = "def run_vm(vcpu, devices):\n    sum(range(10**15))\n"
+RECURSION = "def run_vm(vcpu, devices):\n    return run_vm(vcpu, devices)\n"
+# Raising the limit lets the recursion overflow the WebAssembly stack and kill the interpreter.
+DEEP_RECURSION = "import sys\nsys.setrecursionlimit(100_000)\n" + RECURSION
+
+
+def restarts(page: Page) -> int:
+    return int(page.evaluate("window.virttutor.python.restarts"))
+
+
+def assert_page_responds(page: Page) -> None:
+    """The main thread answers and the editor still takes typing while Python is busy."""
+    started = time.monotonic()
+    assert page.evaluate("1 + 1") == 2
+    focus_editor(page)
+    page.keyboard.press("Control+End")
+    page.keyboard.type("# still typing")
+    assert editor_code(page).endswith("# still typing")
+    assert time.monotonic() - started < 2
+
+
+def test_infinite_loop_is_interrupted_and_page_stays_usable(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    open_lesson(page, live_server)
+    assert page.evaluate("crossOriginIsolated") is True
+    stop = section(page).locator("button.stop")
+
+    set_code(page, INFINITE_LOOP)
+    run_button(page).click()
+    expect(stop).to_be_visible()
+    expect(stop).to_be_focused()  # Run had focus and disappeared: focus must not fall to <body>
+    stop.click()
+    expect(result(page)).to_contain_text("stopped: you pressed Stop.", timeout=3_000)
+    expect(run_button(page)).to_be_enabled()
+
+    set_code(page, INFINITE_LOOP)
+    started = time.monotonic()
+    run_via_keyboard(page)
+    expect(stop).to_be_visible()
+    assert_page_responds(page)
+    expect(result(page).locator(".report")).to_have_attribute(
+        "data-verdict", "stopped", timeout=10_000
+    )
+    expect(result(page)).to_contain_text(STOPPED)
+    assert time.monotonic() - started < 10
+    expect(stop).to_be_hidden()
+    # SharedArrayBuffer interrupts landed: the same worker (and its warm Python) carries on.
+    assert restarts(page) == 0
+
+    set_code(page, SOLUTION)
+    run_via_keyboard(page)
+    expect_all_cases_pass(page)
+    assert console.errors == []
+
+
+def test_uninterruptible_code_gets_a_fresh_worker(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    open_lesson(page, live_server)
+    set_code(page, C_LOOP)
+    run_via_keyboard(page)
+    expect(result(page)).to_contain_text(STOPPED, timeout=10_000)
+    expect(page.locator("#python-status")).to_have_attribute("data-state", "restarting")
+    expect(page.locator("#python-status")).to_contain_text("Restarting Python")
+    assert restarts(page) == 1
+    wait_for_python_ready(page)
+    set_code(page, SOLUTION)
+    run_via_keyboard(page)
+    expect_all_cases_pass(page)
+    assert console.errors == []
+
+
+def test_without_cross_origin_isolation_stop_replaces_the_worker(
+    page: Page, live_server: str
+) -> None:
+    def strip_isolation(route: Route) -> None:
+        response = route.fetch()
+        headers = {
+            k: v for k, v in response.headers.items() if not k.lower().startswith("cross-origin")
+        }
+        route.fulfill(response=response, headers=headers)
+
+    page.context.route(live_server + LESSON, strip_isolation)
+    open_lesson(page, live_server)
+    assert page.evaluate("crossOriginIsolated") is False
+    set_code(page, INFINITE_LOOP)
+    run_via_keyboard(page)
+    expect(result(page)).to_contain_text(STOPPED, timeout=10_000)
+    assert restarts(page) == 1
+    wait_for_python_ready(page)
+    set_code(page, SOLUTION)
+    run_via_keyboard(page)
+    expect_all_cases_pass(page)
+
+
+def test_runaway_recursion_gets_a_clear_message(page: Page, live_server: str) -> None:
+    open_lesson(page, live_server)
+    clear = "RecursionError: your code recursed too deeply (does it ever stop?)"
+
+    set_code(page, RECURSION)
+    run_via_keyboard(page)
+    report = result(page).locator(".report")
+    expect(report).to_have_attribute("data-verdict", "failed", timeout=10_000)
+    expect(report.locator("li.case.fail").first).to_contain_text(clear)
+
+    result(page).evaluate("node => node.replaceChildren()")
+    set_code(page, DEEP_RECURSION)
+    run_via_keyboard(page)
+    expect(result(page)).to_contain_text(clear, timeout=10_000)
+    # The overflow may have killed the interpreter; either way Python comes back by itself.
+    wait_for_python_ready(page)
+    set_code(page, SOLUTION)
+    run_via_keyboard(page)
+    expect_all_cases_pass(page)
+
+
+def test_tampered_bundle_is_refused(context: BrowserContext, page: Page, live_server: str) -> None:
+    """Pyodide turns the lock file's sha256 into fetch() Subresource Integrity; prove it bites."""
+
+    def tamper(route: Route) -> None:
+        response = route.fetch()
+        body = bytearray(response.body())
+        body[-100] ^= 0xFF
+        route.fulfill(response=response, body=bytes(body))
+
+    # context.route: page.route does not reliably see a module worker's requests.
+    context.route("**/virttutor_core-*.whl", tamper)
+    open_lesson(page, live_server, wait_for_python=False)
+    status = page.locator("#python-status")
+    expect(status).to_have_attribute("data-state", "error", timeout=30_000)
+    expect(status).to_contain_text("Python could not be loaded")
+    expect(status).to_contain_text("does not match its sha256 in virttutor-lock.json")
+    expect(run_button(page)).to_be_disabled()
