@@ -41,6 +41,13 @@ def check_code(code: object) -> str:
     """Reject what cannot be a Python program before it costs a process."""
     if not isinstance(code, str):
         raise SubmissionError("the code must be text")
+    try:
+        code.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SubmissionError(
+            "the code is not valid UTF-8 text (it holds unpaired surrogate characters); "
+            "save it as UTF-8 and submit again"
+        ) from None
     if len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
         raise SubmissionError(f"the code is larger than {MAX_CODE_BYTES // 1000} KB")
     if not code.strip():

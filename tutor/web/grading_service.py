@@ -34,7 +34,8 @@ from flask import Flask
 from sqlalchemy import event
 
 from tutor.content import Catalog, Exercise
-from tutor.grading.judge import Judge, variant_seed
+from tutor.grading.harness import SubmissionError
+from tutor.grading.judge import Judge, check_code, variant_seed
 from tutor.grading.protocol import JSON, Report
 from tutor.grading.runner import ProcessRunner, Runner
 from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
@@ -178,6 +179,10 @@ class GradingService:
         """Store, queue, and (by default) wait for the verdict. Raises before storing if the
         grader is unavailable (``GraderUnavailable``) or full (``GraderBusy``)."""
         self.runner()
+        try:
+            check_code(code)
+        except SubmissionError as exc:  # not a program: answered at once, no queue, no process
+            return self._store_rejected(exercise, code, course, learner, str(exc))
         if not self._slots.acquire(blocking=False):
             raise GraderBusy(self.retry_after())
         try:
@@ -194,6 +199,27 @@ class GradingService:
         if wait:
             job.done.wait(self.wait_seconds)
             db.session.refresh(submission)
+        return submission
+
+    def _store_rejected(
+        self, exercise: Exercise, code: str, course: Course, learner: str, why: str
+    ) -> Submission:
+        report = Report.error(why)
+        submission = Submission(
+            course_id=course.id,
+            learner=learner,
+            exercise_id=exercise.id,
+            # Unpaired surrogates cannot be stored as UTF-8; keep them visible, escaped.
+            code=code.encode("utf-8", "backslashreplace").decode("utf-8")
+            if isinstance(code, str)
+            else repr(code),
+            status="error",
+            score=0.0,
+            report_json=json.dumps(report.to_json()),
+            graded_at=datetime.now(UTC),
+        )
+        db.session.add(submission)
+        db.session.commit()
         return submission
 
     def _enqueue(self, job: Job) -> None:
