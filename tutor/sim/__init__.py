@@ -71,6 +71,14 @@ from .network import (
     share_bandwidth,
 )
 from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec
+from .scenarios import (
+    TYPES,
+    Consolidation,
+    DesktopPool,
+    FederatedView,
+    consolidate_servers,
+    several_oses,
+)
 from .sched import CreditScheduler, Priority, RoundRobinResult, SchedVcpu, round_robin
 from .trace import SCHEMA_VERSION, Trace
 
@@ -87,21 +95,25 @@ __all__ = [
     "POLICIES",
     "SCHEMA_VERSION",
     "TOY_ISA",
+    "TYPES",
     "VNF_CATALOGUE",
     "X86_LIKE_ISA",
     "Arch",
     "CapacityExceeded",
     "Classification",
     "Clock",
+    "Consolidation",
     "ConstantDirtyRate",
     "CpuState",
     "CreditScheduler",
     "Demand",
+    "DesktopPool",
     "DeviceModel",
     "DirtyModel",
     "Disk",
     "DiskImage",
     "Exit",
+    "FederatedView",
     "Fifo",
     "Firewall",
     "Guest",
@@ -146,6 +158,7 @@ __all__ = [
     "Vnfm",
     "cheaper",
     "classify",
+    "consolidate_servers",
     "diverges",
     "idle_tax_allocation",
     "live_migrate",
@@ -155,6 +168,7 @@ __all__ = [
     "precopy_volumes",
     "round_robin",
     "run_native",
+    "several_oses",
     "share_bandwidth",
     "shares_per_page",
     "storage_blocks",
