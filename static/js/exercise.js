@@ -39,7 +39,16 @@ export function setupExercise(section, python) {
   python.addEventListener("status", syncRunButton);
   syncRunButton();
 
+  let waiting = false;
   async function run() {
+    if (waiting) return;
+    if (python.state === "loading" || python.state === "restarting") {
+      // Ctrl+Enter works before Python is ready: say so, and run as soon as it is.
+      waiting = true;
+      result.replaceChildren(element("p", "waiting", t("waitingForPython")));
+      await python.ready;
+      waiting = false;
+    }
     if (python.state !== "ready") return;
     const hadFocus = document.activeElement === runButton;
     stopButton.hidden = false;

@@ -27,6 +27,8 @@ export class PythonClient extends EventTarget {
   /** Starts (or restarts) the worker; listeners get "status" events with {state, stage, seconds}. */
   start(restarting = false) {
     this.worker?.terminate();
+    // A SIGINT left over from the killed worker must not interrupt the new one's first run.
+    if (this.interruptBuffer) this.interruptBuffer[0] = 0;
     this.startedAt = performance.now();
     this.setState(restarting ? "restarting" : "loading", "python");
     this.worker = new Worker(new URL("./python-worker.js", import.meta.url), { type: "module" });

@@ -32,19 +32,23 @@ def test_practice_run_reload_and_submit(page: Page, live_server: str) -> None:
     status = page.locator("#python-status")
     # Run stays off until Python and the bundle are in: a click before then would do nothing.
     expect(run_button(page)).to_be_disabled()
-    wait_for_python_ready(page)
-    expect(status).to_have_attribute("data-state", "ready")
-    expect(status).to_contain_text(re.compile(r"Python is ready \(\d+\.\d s\)"))
-    expect(status.locator("progress")).to_be_hidden()
-    assert page.evaluate("crossOriginIsolated") is True
+    expect(status).to_contain_text(re.compile(r"Loading (Python|the simulation)…"))
+    expect(status.locator("progress")).to_be_visible()
 
     set_code(page, SOLUTION)
     page.evaluate(
         "() => { window.replays = []; document.addEventListener('virttutor:replay',"
         " e => window.replays.push(e.detail)); }"
     )
+    # Ctrl+Enter before Python is ready is not lost: it runs as soon as Python is.
     run_via_keyboard(page)
+    expect(result(page)).to_contain_text("Python is still loading")
+    wait_for_python_ready(page)
     expect_all_cases_pass(page)
+    expect(status).to_have_attribute("data-state", "ready")
+    expect(status).to_contain_text(re.compile(r"Python is ready \(\d+\.\d s\)"))
+    expect(status.locator("progress")).to_be_hidden()
+    assert page.evaluate("crossOriginIsolated") is True
     report = result(page).locator(".report")
     expect(report.locator(".verdict")).to_contain_text("Passed: every case is correct.")
     expect(report.locator("li.case.pass .mark").first).to_have_text("✓")
