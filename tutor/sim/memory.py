@@ -422,11 +422,11 @@ class MachineMemory:
                 continue
             keep, rest = mpns[0], mpns[1:]
             if keep not in self._shared:
-                for key in self._owners[keep]:
+                for key in sorted(self._owners[keep]):
                     self.policy.remove(key)
                 self._shared.add(keep)
             for mpn in rest:
-                for name, gppn in self._owners.pop(mpn):
+                for name, gppn in sorted(self._owners.pop(mpn)):
                     if mpn not in self._shared:
                         self.policy.remove((name, gppn))
                     self.guests[name].pmap[gppn] = keep

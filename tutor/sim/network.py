@@ -15,6 +15,7 @@ traverses), the VNFM manages each VNF's life cycle, and the VIM hands out NFVI r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -119,7 +120,7 @@ def share_bandwidth(
     left = capacity_mbps
     open_ = sorted(name for name, d in demands.items() if d > 0)
     while open_ and left > 1e-12:
-        total = sum(w[n] for n in open_)
+        total = math.fsum(w[n] for n in open_)
         satisfied = [n for n in open_ if demands[n] - alloc[n] <= left * w[n] / total]
         if not satisfied:
             for n in open_:

@@ -16,6 +16,7 @@ wrong, can overcommit memory or vCPUs: the call fails with ``CapacityExceeded`` 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -202,11 +203,11 @@ class ResourcePool:
             return min(1.0, self._busy[i] / self.hosts[i].cores)
         on = [i for i in range(len(self.hosts)) if self._on[i]]
         cores = sum(self.hosts[i].cores for i in on)
-        return 0.0 if not cores else min(1.0, sum(self._busy[i] for i in on) / cores)
+        return 0.0 if not cores else min(1.0, math.fsum(self._busy[i] for i in on) / cores)
 
     def power(self) -> float:
         """Watts drawn by the whole pool: P(u) summed over hosts, 0 W for hosts switched off."""
-        return sum(
+        return math.fsum(
             h.power(min(1.0, self._busy[i] / h.cores), self._on[i])
             for i, h in enumerate(self.hosts)
         )

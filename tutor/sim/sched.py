@@ -22,6 +22,7 @@ Xen's per-pCPU queues with work stealing, and decisions happen on tick boundarie
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -47,15 +48,15 @@ class RoundRobinResult:
 
     @property
     def average_turnaround(self) -> float:
-        return sum(j.turnaround for j in self.jobs) / len(self.jobs)
+        return math.fsum(j.turnaround for j in self.jobs) / len(self.jobs)
 
     @property
     def average_response(self) -> float:
-        return sum(j.response for j in self.jobs) / len(self.jobs)
+        return math.fsum(j.response for j in self.jobs) / len(self.jobs)
 
     @property
     def average_wait(self) -> float:
-        return sum(j.wait for j in self.jobs) / len(self.jobs)
+        return math.fsum(j.wait for j in self.jobs) / len(self.jobs)
 
 
 def round_robin(
