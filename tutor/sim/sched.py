@@ -118,12 +118,14 @@ class Priority(IntEnum):
     IDLE = 3
 
 
-@dataclass
+@dataclass(eq=False)
 class SchedVcpu:
     """One vCPU as the credit scheduler sees it.
 
     ``burst_ms``/``sleep_ms`` describe the workload: ``None`` means always busy (CPU-bound);
     otherwise it runs ``burst_ms`` of CPU, then blocks for ``sleep_ms`` (an I/O-bound guest).
+    Compared by identity (``eq=False``): two vCPUs are never "the same" because their numbers
+    happen to match.
     """
 
     name: str

@@ -1,0 +1,1 @@
+"""Benchmarks of the model (``python -m bench``): plain Python, prints a table, asserts nothing."""
