@@ -75,6 +75,8 @@ def test_admission_control_names_fragmentation_and_exhaustion() -> None:
         pool.place(VmSpec("c", 1, 70))
     with pytest.raises(CapacityExceeded, match="never exceed capacity"):
         pool.place(VmSpec("d", 1, 90))
+    with pytest.raises(CapacityExceeded, match="largest host"):
+        pool.place(VmSpec("e", 1, 101))
     pool.check()
 
 

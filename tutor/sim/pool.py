@@ -223,6 +223,14 @@ class ResourcePool:
             raise InvalidOperation(f"a guest named {vm.name!r} is already placed")
         if self._fit.first(vm.vcpus, vm.memory_pages) >= 0:
             return
+        biggest_v = max(h.cores for h in self.hosts) * self.vcpu_ratio
+        biggest_m = max(h.memory_pages for h in self.hosts)
+        if vm.vcpus > biggest_v or vm.memory_pages > biggest_m:
+            raise CapacityExceeded(
+                f"admission control refused {vm.name!r}: it needs {vm.vcpus} vCPUs and "
+                f"{vm.memory_pages} pages, more than even the largest host has ({biggest_v} "
+                f"vCPUs, {biggest_m} pages); a guest must fit on one host"
+            )
         free_v, free_m = self.headroom()
         if vm.vcpus > free_v or vm.memory_pages > free_m:
             raise CapacityExceeded(
