@@ -5,14 +5,16 @@ const RUN_TIMEOUT_MS = 5000;
 // How long an interrupt may take to land before we give up on it and replace the worker.
 const INTERRUPT_GRACE_MS = 1000;
 const SIGINT = 2;
+const REINTERRUPT_MS = 20;
 
 export class PythonClient extends EventTarget {
   /**
    * @param {string} indexURL folder holding pyodide.mjs and virttutor-lock.json
    * @param {{timeoutMs?: number}} [options]
    */
-  constructor(indexURL, { timeoutMs = RUN_TIMEOUT_MS } = {}) {
+  constructor(indexURL, { timeoutMs = RUN_TIMEOUT_MS, interruptGraceMs = INTERRUPT_GRACE_MS } = {}) {
     super();
+    this.interruptGraceMs = interruptGraceMs;
     this.indexURL = new URL(indexURL, location.href).href;
     this.timeoutMs = timeoutMs;
     // Without cross-origin isolation there is no SharedArrayBuffer: Stop must kill the worker.
@@ -66,10 +68,15 @@ export class PythonClient extends EventTarget {
       case "load-error":
         this.fail(message.message);
         break;
-      case "result":
-        this.settle(message.id, { kind: "report", report: message.report }, !message.fatal);
+      case "result": {
+        // The harness reports a KeyboardInterrupt per case, as a failed case; after a Stop that
+        // report describes our interrupt, not the learner's code.
+        const stopped = this.pending?.id === message.id ? this.pending.stopReason : null;
+        const outcome = stopped ? { kind: "stopped", reason: stopped } : { kind: "report", report: message.report };
+        this.settle(message.id, outcome, !message.fatal);
         if (message.fatal) this.start(true);
         break;
+      }
       case "interrupted":
         this.settle(message.id, { kind: "stopped", reason: this.pending?.stopReason ?? "timeout" });
         break;
@@ -109,9 +116,17 @@ export class PythonClient extends EventTarget {
     if (!pending || pending.stopReason) return;
     pending.stopReason = reason;
     if (this.interruptBuffer) {
-      this.interruptBuffer[0] = SIGINT;
+      const buffer = this.interruptBuffer;
+      buffer[0] = SIGINT;
+      // Python clears the buffer when it raises KeyboardInterrupt, and the harness catches that
+      // per case and goes on to the next one: keep interrupting until the whole run is over.
+      pending.timers.push(
+        setInterval(() => {
+          if (buffer[0] === 0) buffer[0] = SIGINT;
+        }, REINTERRUPT_MS),
+      );
       // C code that never returns to the interpreter loop (or a wedged worker) ignores SIGINT.
-      pending.timers.push(setTimeout(() => this.replaceWorker(pending), INTERRUPT_GRACE_MS));
+      pending.timers.push(setTimeout(() => this.replaceWorker(pending), this.interruptGraceMs));
     } else {
       this.replaceWorker(pending);
     }
@@ -127,7 +142,7 @@ export class PythonClient extends EventTarget {
   settle(id, outcome, backToReady = true) {
     const pending = this.pending;
     if (!pending || pending.id !== id) return;
-    pending.timers.forEach(clearTimeout);
+    pending.timers.forEach(clearTimeout); // clears the setInterval too: one timer list per spec
     this.pending = null;
     if (backToReady && this.state === "running") this.setState("ready", "ready");
     pending.resolve(outcome);

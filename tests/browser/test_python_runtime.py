@@ -61,6 +61,7 @@ def test_infinite_loop_is_interrupted_and_page_stays_usable(page: Page, live_ser
     expect(result(page)).to_contain_text("stopped: you pressed Stop.", timeout=3_000)
     expect(run_button(page)).to_be_enabled()
 
+    result(page).evaluate("node => node.replaceChildren()")
     set_code(page, INFINITE_LOOP)
     started = time.monotonic()
     run_via_keyboard(page)
