@@ -97,7 +97,7 @@ ATTACKS = [
     _a(
         "memory_bomb",
         "def path(kind, operation):\n    hoard = []\n    while True:\n"
-        "        hoard.append('x' * 64 * 2**20)\n",
+        "        hoard.append(bytes(128 * 2**20))\n",
         r"memory",
     ),
     _a(

@@ -37,6 +37,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -147,6 +149,36 @@ def bwrap_command(staged: Path, fd: int) -> list[str]:
     return command
 
 
+_spawn_requests: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
+_spawner: threading.Thread | None = None
+_spawner_lock = threading.Lock()
+
+
+def _spawner_loop() -> None:
+    while True:
+        make, future = _spawn_requests.get()
+        try:
+            future.set_result(make())
+        except BaseException as exc:
+            future.set_exception(exc)
+
+
+def _spawn(make: Callable[[], subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
+    """Start a process from one thread that lives as long as the server.
+
+    bubblewrap's --die-with-parent is PR_SET_PDEATHSIG, which fires when the *thread* that
+    forked it ends: a zygote started from a request thread would die with that request.
+    """
+    global _spawner
+    with _spawner_lock:
+        if _spawner is None or not _spawner.is_alive():
+            _spawner = threading.Thread(target=_spawner_loop, name="grader-spawner", daemon=True)
+            _spawner.start()
+    future: Future[subprocess.Popen[bytes]] = Future()
+    _spawn_requests.put((make, future))
+    return future.result()
+
+
 class Zygote:
     """One sandboxed grader process and the socket to it."""
 
@@ -163,15 +195,18 @@ class Zygote:
     def start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the zygote)
+        command = bwrap_command(self.staged, theirs.fileno())
         try:
-            self.proc = subprocess.Popen(
-                bwrap_command(self.staged, theirs.fileno()),
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=self.stderr,
-                env={"LANG": "C.UTF-8"},
-                start_new_session=True,
+            self.proc = _spawn(
+                lambda: subprocess.Popen(
+                    command,
+                    pass_fds=(theirs.fileno(),),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=self.stderr,
+                    env={"LANG": "C.UTF-8"},
+                    start_new_session=True,
+                )
             )
         finally:
             theirs.close()

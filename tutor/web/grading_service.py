@@ -185,21 +185,28 @@ class GradingService:
             return self._store_rejected(exercise, code, course, learner, str(exc))
         if not self._slots.acquire(blocking=False):
             raise GraderBusy(self.retry_after())
+        course_id, slug = course.id, course.slug
         try:
             submission = Submission(
-                course_id=course.id, learner=learner, exercise_id=exercise.id, code=code
+                course_id=course_id, learner=learner, exercise_id=exercise.id, code=code
             )
             db.session.add(submission)
+            db.session.flush()
+            submission_id = submission.id
             db.session.commit()
         except BaseException:
             self._slots.release()
             raise
-        job = Job(submission.id, exercise.id, course.slug, learner, code)
+        # Hold no database connection while waiting: 200 waiting requests must not starve the
+        # workers that record verdicts.
+        db.session.close()
+        job = Job(submission_id, exercise.id, slug, learner, code)
         self._enqueue(job)
         if wait:
             job.done.wait(self.wait_seconds)
-            db.session.refresh(submission)
-        return submission
+        found = db.session.get(Submission, submission_id)
+        assert found is not None
+        return found
 
     def _store_rejected(
         self, exercise: Exercise, code: str, course: Course, learner: str, why: str

@@ -1,0 +1,79 @@
+"""``GRADER``: the sandbox by default, a loud development-only fallback, and a clear refusal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from tutor.grading.sandbox import SandboxUnavailable
+from tutor.web import create_app, grading_service
+from tutor.web.extensions import db
+from tutor.web.models import Submission
+
+from ..conftest import ROOT
+
+SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+
+
+def _config(tmp_path: Path, **extra: object) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'selection.db'}",
+        "WTF_CSRF_ENABLED": False,
+        **extra,
+    }
+
+
+def test_sandbox_is_the_default_and_grades(tmp_path: Path) -> None:
+    app = create_app(_config(tmp_path, GRADER_WORKERS=2))
+    service = app.extensions["grading"]
+    assert service.mode == "sandbox"
+    body = app.test_client().post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert body.get_json()["verdict"] == "passed"
+    assert type(service.runner()).__name__ == "SandboxRunner"
+
+
+def test_without_a_sandbox_grading_is_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(size: int) -> None:
+        raise SandboxUnavailable("bubblewrap is not installed (apt-get install bubblewrap)")
+
+    monkeypatch.setattr(grading_service, "shared_pool", broken)
+    app = create_app(_config(tmp_path))
+    client = app.test_client()
+    api = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert api.status_code == 503
+    error = api.get_json()["error"]
+    assert "bubblewrap is not installed" in error and "GRADER='process'" in error
+    page = client.post("/exercises/io-path/submit", data={"code": SOLUTION})
+    assert page.status_code == 503 and "bubblewrap is not installed" in page.get_data(True)
+    cli = app.test_cli_runner().invoke(
+        args=[
+            "tutor",
+            "grade",
+            "io-path",
+            str(ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py"),
+        ]
+    )
+    assert cli.exit_code != 0 and "bubblewrap is not installed" in cli.output
+    with app.app_context():
+        assert db.session.execute(db.select(Submission)).first() is None  # refused, not stored
+
+
+def test_process_grader_is_explicit_and_loud(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        app = create_app(_config(tmp_path, GRADER="process"))
+    assert any("WITHOUT the sandbox" in r.getMessage() for r in caplog.records)
+    body = app.test_client().post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert body.get_json()["verdict"] == "passed"
+
+
+def test_an_unknown_grader_is_a_start_up_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="GRADER must be one of"):
+        create_app(_config(tmp_path, GRADER="docker"))
