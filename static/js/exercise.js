@@ -65,9 +65,15 @@ export function setupExercise(section, python) {
     stopButton.hidden = true;
     runButton.hidden = false;
     syncRunButton();
-    if (stopHadFocus) runButton.focus();
     result.removeAttribute("aria-busy");
     result.replaceChildren(renderOutcome(outcome, data.id, python.timeoutMs));
+    if (stopHadFocus) {
+      // Run stays disabled while a replaced worker restarts; focus must not fall to <body>.
+      if (runButton.disabled) {
+        result.tabIndex = -1;
+        result.focus();
+      } else runButton.focus();
+    }
   }
 
   runButton.addEventListener("click", run);

@@ -10,7 +10,7 @@ const REINTERRUPT_MS = 20;
 export class PythonClient extends EventTarget {
   /**
    * @param {string} indexURL folder holding pyodide.mjs and virttutor-lock.json
-   * @param {{timeoutMs?: number}} [options]
+   * @param {{timeoutMs?: number, interruptGraceMs?: number}} [options]
    */
   constructor(indexURL, { timeoutMs = RUN_TIMEOUT_MS, interruptGraceMs = INTERRUPT_GRACE_MS } = {}) {
     super();
@@ -37,7 +37,14 @@ export class PythonClient extends EventTarget {
     this.worker.addEventListener("message", (event) => this.onMessage(event.data));
     this.worker.addEventListener("error", (event) => {
       event.preventDefault();
-      this.fail(event.message || "the Python worker could not start");
+      const message = event.message || "the Python worker could not start";
+      // A worker that dies under learner code is replaced; one that cannot even load is an error.
+      if (this.pending) {
+        this.settle(this.pending.id, { kind: "crashed", message }, false);
+        this.start(true);
+      } else {
+        this.fail(message);
+      }
     });
     this.worker.postMessage({ type: "init", indexURL: this.indexURL, interruptBuffer: this.interruptBuffer });
     this.ready = new Promise((resolve) => {
