@@ -152,8 +152,9 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def grading_children(root: int) -> list[int]:
-    """Forked grading children: zygote processes whose parent is a zygote."""
+def grading_children(root: int, running: bool = True) -> list[int]:
+    """Forked grading children (zygote processes whose parent is a zygote): the ones running a
+    submission (confined by rlimits) or, with ``running=False``, all, spares included."""
     zygotes = {
         p
         for p in descendants_of(root)
@@ -165,9 +166,19 @@ def grading_children(root: int) -> list[int]:
             parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        if parent in zygotes:
+        if parent in zygotes and (not running or _confined(pid)):
             children.append(pid)
     return children
+
+
+def _confined(pid: int) -> bool:
+    try:
+        limits = Path(f"/proc/{pid}/limits").read_text()
+    except OSError:
+        return False
+    return any(
+        line.startswith("Max cpu time") and "unlimited" not in line for line in limits.splitlines()
+    )
 
 
 def wait_for(predicate: Any, timeout: float, what: str) -> None:

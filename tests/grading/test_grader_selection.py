@@ -77,3 +77,16 @@ def test_process_grader_is_explicit_and_loud(
 def test_an_unknown_grader_is_a_start_up_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="GRADER must be one of"):
         create_app(_config(tmp_path, GRADER="docker"))
+
+
+def test_feedback_names_the_smallest_failing_case_its_rule_and_trace(tmp_path: Path) -> None:
+    app = create_app(_config(tmp_path, GRADER_WORKERS=2))
+    starter = (ROOT / "lessons/05-hypervisors/exercises/vcpu-run-loop/starter.py").read_text()
+    loop = starter + "        if exit.reason == 'HLT':\n            return\n"
+    body = app.test_client().post("/api/exercises/vcpu-run-loop/grade", json={"code": loop})
+    report = body.get_json()
+    assert report["verdict"] == "failed" and 0 <= report["score"] < 100
+    first = next(c for c in report["cases"] if not c["passed"])
+    assert report["failing_case"] == first["name"] == "1 device round(s)"
+    assert report["rule"] and report["message"] == first["message"]
+    assert report["trace"] == first["trace"] and report["trace"]

@@ -67,6 +67,11 @@ class Report:
     score: float
     cases: list[CaseResult]
     message: str = ""
+    # The first failing case in generation order (generators list cases small → large, so this
+    # is the smallest), the rule it broke, and its trace for the page to animate.
+    failing_case: str = ""
+    rule: str = ""
+    trace: list[JSON] = field(default_factory=list)
 
     def to_json(self) -> dict[str, JSON]:
         return asdict(self)
@@ -77,8 +82,17 @@ class Report:
         score = round(100 * sum(r.weight for r in results if r.passed) / total, 2)
         verdict = "passed" if results and all(r.passed for r in results) else "failed"
         failing = next((r for r in results if not r.passed), None)
-        message = "All cases pass." if failing is None else failing.message
-        return cls(verdict=verdict, score=score, cases=results, message=message)
+        if failing is None:
+            return cls(verdict=verdict, score=score, cases=results, message="All cases pass.")
+        return cls(
+            verdict=verdict,
+            score=score,
+            cases=results,
+            message=failing.message,
+            failing_case=failing.name,
+            rule=failing.rule,
+            trace=failing.trace,
+        )
 
     @classmethod
     def error(cls, message: str) -> Report:

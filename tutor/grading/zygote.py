@@ -16,8 +16,10 @@ where a later child (a copy of that memory) could find it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
+import gc
 import json
 import os
 import resource
@@ -53,9 +55,9 @@ def _load_filter() -> Any:
     names = {"c": "libc.so.6", "seccomp": "libseccomp.so.2"}
     ctypes.util.find_library = lambda name: names.get(name) or find(name)
     try:
-        from .seccomp_policy import build
+        from .seccomp_policy import CompiledFilter, build
 
-        return build()
+        return CompiledFilter(build())
     finally:
         ctypes.util.find_library = find
 
@@ -174,9 +176,10 @@ def main(fd: int) -> None:
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     ready: dict[str, Any] = {"ready": True}
     try:
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
+        if os.getuid() == 0:  # privileged bubblewrap: become nobody (a user namespace did it)
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
         _prctl(libc, PR_SET_NO_NEW_PRIVS, 1)
         _prctl(libc, PR_SET_DUMPABLE, 0)
         _prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -185,6 +188,10 @@ def main(fd: int) -> None:
         from . import child  # noqa: F401
 
         rules = _load_filter()
+        # Everything imported so far is shared with every child; keep the collector from
+        # walking (and so copying) those pages in each child.
+        gc.collect()
+        gc.freeze()
         problem = _self_test(libc, rules)
         if problem:
             ready = {"ready": False, "why": problem}
@@ -194,6 +201,7 @@ def main(fd: int) -> None:
     channel.send(json.dumps(ready).encode())
     if not ready["ready"]:
         return
+    spare = _prefork(libc, rules, channel)
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(channel, 65536, 2)
@@ -207,11 +215,42 @@ def main(fd: int) -> None:
             channel.send(json.dumps({"error": "expected two file descriptors"}).encode())
             continue
         limits = json.loads(message)["limits"]
-        req, res = fds
-        pid = os.fork()
-        if pid == 0:
-            channel.close()
-            _child(libc, rules, limits, req, res)
-        os.close(req)
-        os.close(res)
+        pid, link = spare
+        try:
+            socket.send_fds(link, [message], fds)
+        except OSError:  # the spare died (killed from outside): fork a fresh one
+            _reap(pid)
+            pid, link = _prefork(libc, rules, channel)
+            socket.send_fds(link, [message], fds)
+        link.close()
+        for used in fds:
+            os.close(used)
+        # Fork the next child now, while this one runs, so no submission waits for a fork.
+        spare = _prefork(libc, rules, channel)
         channel.send(json.dumps(_wait(pid, float(limits["wall_seconds"]))).encode())
+
+
+def _prefork(libc: Any, rules: Any, channel: socket.socket) -> tuple[int, socket.socket]:
+    """A child that waits, confined to nothing yet, for its request's two pipes."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            channel.close()
+            ours.close()
+            _prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)
+            message, fds, _, _ = socket.recv_fds(theirs, 65536, 2)
+            theirs.close()
+            limits = json.loads(message)["limits"]
+            req, res = fds
+        except BaseException:
+            os._exit(EXIT_SETUP)
+        _child(libc, rules, limits, req, res)
+    theirs.close()
+    return pid, ours
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
