@@ -7,10 +7,13 @@ reveal them, and nothing it says about itself is believed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import threading
 import types
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from .harness import SubmissionError, judge_outcome, load_module, run_cases
@@ -55,12 +58,37 @@ def check_code(code: object) -> str:
     return code
 
 
+REFERENCE_CACHE = 4096
+
+
 @dataclass
 class Judge:
     runner: Runner
+    # Reference outcomes are deterministic per (exercise, seed, variant): a student who submits
+    # again, or a class on the same variant, costs the trusted side nothing more.
+    _cache: OrderedDict[tuple[str, ...], list[RunOutcome]] = field(
+        default_factory=OrderedDict, repr=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reference(self, exercise: GradedExercise, cases: list[Case]) -> list[RunOutcome]:
         return run_cases(exercise.solution, exercise.driver, cases, exercise.limits.step_budget)
+
+    def _reference_for(
+        self, exercise: GradedExercise, seed: int, variant: str, cases: list[Case]
+    ) -> list[RunOutcome]:
+        key = (exercise.id, str(seed), variant, exercise.solution, exercise.driver)
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        outcomes = self.reference(exercise, cases)
+        with self._lock:
+            self._cache[key] = outcomes
+            while len(self._cache) > REFERENCE_CACHE:
+                self._cache.popitem(last=False)
+        return outcomes
 
     def grade(self, exercise: GradedExercise, code: object, seed: int, variant: str) -> Report:
         try:
@@ -69,7 +97,7 @@ class Judge:
             actual = self.runner.run(source, exercise.driver, cases, exercise.limits)
         except (SubmissionError, RunnerFailure) as exc:
             return Report.error(str(exc))
-        expected = self.reference(exercise, cases)
+        expected = self._reference_for(exercise, seed, variant, cases)
         compare = _compare_of(exercise.driver)
         results = [
             judge_outcome(case, exp, act, compare)
@@ -86,6 +114,7 @@ class Judge:
         ]
 
 
+@functools.lru_cache(maxsize=64)
 def _compare_of(driver: str) -> Callable[[JSON, JSON, JSON], str | None]:
     module: types.ModuleType = load_module("driver", driver)
     compare: Callable[[JSON, JSON, JSON], str | None] = module.compare
