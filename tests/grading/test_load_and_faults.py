@@ -26,7 +26,7 @@ from tutor.web.extensions import db
 from tutor.web.models import Submission
 
 from ..conftest import ROOT
-from .live import LiveServer, Response, grading_children, wait_for
+from .live import LiveServer, Response, descendants_of, grading_children, wait_for
 
 IO = ROOT / "lessons/05-hypervisors/exercises/io-path"
 SOLUTION = (IO / "solution.py").read_text()
@@ -202,3 +202,48 @@ def test_regrade_pending_command(app: Flask, runner: FlaskCliRunner) -> None:
     with app.app_context():
         (row,) = db.session.execute(db.select(Submission)).scalars()
         assert row.status == "graded" and row.score == 100
+
+
+def test_killing_a_whole_grader_process_loses_one_run_and_the_pool_recovers() -> None:
+    from tutor.grading.limits import Limits
+    from tutor.grading.protocol import Case
+    from tutor.grading.runner import RunnerFailure
+    from tutor.grading.sandbox import SandboxPool, SandboxRunner
+
+    from .live import cmdline
+
+    pool = SandboxPool(1)
+    pool.start()
+    try:
+        runner = SandboxRunner(pool)
+        driver = (IO / "driver.py").read_text()
+        cases = [Case("c", {"kind": "kvm", "operation": "privileged"})]
+        limits = Limits(cpu_seconds=2, wall_seconds=10)
+        errors: list[Exception] = []
+
+        def doomed() -> None:
+            try:
+                runner.run("import time\ntime.sleep(30)\n", driver, cases, limits)
+            except RunnerFailure as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=doomed)
+        thread.start()
+        (bwrap,) = pool.pids()
+        wait_for(lambda: grading_children(bwrap), 10, "the running child")
+        zygotes = [
+            p
+            for p in descendants_of(bwrap)
+            if "tutor.grading.zygote" in cmdline(p)
+            and "bwrap" not in cmdline(p).split(" ")[0]
+            and p not in grading_children(bwrap, running=False)
+        ]
+        (zygote,) = zygotes
+        os.kill(zygote, signal.SIGKILL)
+        thread.join(timeout=20)
+        assert errors and "lost" in str(errors[0]) and "submit again" in str(errors[0])
+        wait_for(lambda: not grading_children(bwrap, running=False), 5, "orphans to die")
+        (outcome,) = runner.run(SOLUTION, driver, cases, limits)
+        assert outcome.error is None and outcome.output["path"][-1] == "kvm_module"
+    finally:
+        pool.close()
