@@ -16,6 +16,7 @@ from tutor.sim import (
     InvalidOperation,
     ResourcePool,
     VmSpec,
+    optimal_bin_count,
 )
 
 
@@ -144,3 +145,34 @@ def test_capacity_is_never_exceeded_under_random_workloads(
                 pass
         pool.check()
         assert pool.reserved_pages <= pool.capacity_pages
+
+
+def test_exact_optimum_on_small_cases() -> None:
+    assert optimal_bin_count([51, 26, 23, 27, 27, 23, 23], 100) == 2
+    assert optimal_bin_count([60, 50, 40], 100) == 2
+    assert optimal_bin_count([51, 51, 51], 100) == 3
+    # The fixture: its sizes add up to 900, so 9 bins is a lower bound that the hand packing
+    # above meets; 9 is the optimum and FFD's 11 is 11/9 of it (the bound is tight).
+    assert sum(FIXTURE) == 9 * 100
+    assert optimal_bin_count(FIXTURE, 100, limit=30) == 9
+
+
+def bins_used(sizes: list[int], policy: str) -> int:
+    pool = ResourcePool(bins(len(sizes)))
+    vms = [VmSpec(f"vm{i:02d}", 1, s) for i, s in enumerate(sizes)]
+    if policy == "first_fit_decreasing":
+        pool.place_all(vms, policy)
+    else:
+        for vm in vms:
+            pool.place(vm, policy)
+    return pool.hosts_on()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 100), min_size=1, max_size=12))
+def test_first_fit_and_ffd_stay_within_their_proven_bounds(sizes: list[int]) -> None:
+    opt = optimal_bin_count(sizes, 100)
+    ffd = bins_used(sizes, "first_fit_decreasing")
+    ff = bins_used(sizes, "first_fit")
+    assert opt <= ffd <= 11 / 9 * opt + 6 / 9  # Dósa 2007, tight
+    assert opt <= ff <= int(1.7 * opt) or ff <= opt + 1  # ⌊1.7·OPT⌋ (Dósa & Sgall 2013)

@@ -16,6 +16,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 RUNNER = HERE / "pyodide_run.mjs"
 
+# It may rebuild the browser wheel that the Chromium tests load: never run beside them.
+pytestmark = pytest.mark.xdist_group("browser")
+
 
 def pyodide_dir() -> Path:
     from tutor import bundle

@@ -70,7 +70,7 @@ from .network import (
     Vnfm,
     share_bandwidth,
 )
-from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec
+from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec, optimal_bin_count
 from .scenarios import (
     TYPES,
     Consolidation,
@@ -162,6 +162,7 @@ __all__ = [
     "diverges",
     "idle_tax_allocation",
     "live_migrate",
+    "optimal_bin_count",
     "page_faults",
     "path_of",
     "precopy",

@@ -451,3 +451,48 @@ def _check_demand(vm: Demand) -> None:
         )
     if not 0.0 <= vm.load <= 1.0:
         raise InvalidOperation(f"guest {vm.name!r}: load is a fraction between 0 and 1")
+
+
+def optimal_bin_count(sizes: Sequence[int], capacity: int, limit: int = 16) -> int:
+    """The fewest bins of ``capacity`` that hold ``sizes``: exact, by branch and bound.
+
+    Bin packing is NP-hard, so this is only for small cases (at most ``limit`` items), to
+    measure how far First Fit and FFD are from the optimum.
+    """
+    if len(sizes) > limit:
+        raise InvalidOperation(
+            f"the exact optimum is exponential to compute; use at most {limit} items"
+        )
+    if any(not 0 < s <= capacity for s in sizes):
+        raise CapacityExceeded(f"every item must be between 1 and the capacity {capacity}")
+    items = sorted(sizes, reverse=True)
+    remaining = [0] * (len(items) + 1)
+    for i in range(len(items) - 1, -1, -1):
+        remaining[i] = remaining[i + 1] + items[i]
+    lower = -(-remaining[0] // capacity)
+    best = len(items)
+
+    def place(i: int, bins: list[int]) -> None:
+        nonlocal best
+        if i == len(items):
+            best = min(best, len(bins))
+            return
+        smallest = items[-1]  # space smaller than the smallest item is lost for good
+        free = sum(capacity - b for b in bins if capacity - b >= smallest)
+        if len(bins) + max(0, -(-(remaining[i] - free) // capacity)) >= best:
+            return  # even a perfect packing of the rest cannot beat the best found
+        tried: set[int] = set()
+        for b in range(len(bins)):
+            if bins[b] + items[i] <= capacity and bins[b] not in tried:
+                tried.add(bins[b])
+                bins[b] += items[i]
+                place(i + 1, bins)
+                bins[b] -= items[i]
+                if best == lower:
+                    return
+        bins.append(items[i])
+        place(i + 1, bins)
+        bins.pop()
+
+    place(0, [])
+    return best
