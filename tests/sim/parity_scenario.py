@@ -58,7 +58,7 @@ def run() -> str:
         pool.remove(f"vm{i}")
     pool.consolidate()
     t.emit("parity.pool", watts=pool.power(), util=pool.utilisation(), on=pool.hosts_on())
-    live_migrate(pool, "vm1", "h11", 1024.0, HotPageDirtier(1024.0, 30_000, 2_000, seed=5))
+    live_migrate(pool, "vm1", "h11", 256.0, HotPageDirtier(256.0, 30_000, 2_000, seed=5))
 
     round_robin([5, 10, 15], 2, trace=t)
     sched = CreditScheduler(4, t)

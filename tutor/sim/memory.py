@@ -216,6 +216,7 @@ def idle_tax_allocation(
         )
     trace = trace if trace is not None else Trace()
     while need > 0:
+        trace.budget.spend()  # one reclaimed page is one step: huge inputs stop cleanly
         candidates = [c for c in clients if pages[c.name] > c.min_pages]
         poorest = min(
             candidates,

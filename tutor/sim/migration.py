@@ -32,6 +32,7 @@ MIN_RATE_MBPS = 100.0
 MAX_RATE_MBPS = 500.0
 RATE_INCREMENT_MBPS = 50.0
 PAGE_MB = 4096 / 1_000_000
+MAX_SIMULATED_WRITES = 5_000_000
 
 
 class DirtyModel(Protocol):
@@ -74,8 +75,14 @@ class HotPageDirtier:
         self.rng = random.Random(seed)
 
     def dirtied_mb(self, seconds: float) -> float:
+        writes = int(self.writes_per_s * seconds)
+        if writes > MAX_SIMULATED_WRITES:
+            raise InvalidOperation(
+                f"{writes} writes in one round are too many to simulate page by page (limit "
+                f"{MAX_SIMULATED_WRITES}); lower writes_per_s or use ConstantDirtyRate"
+            )
         dirty: set[int] = set()
-        for _ in range(int(self.writes_per_s * seconds)):
+        for _ in range(writes):
             if self.rng.random() < self.hot_fraction:
                 dirty.add(self.rng.randrange(self.hot_pages))
             else:
@@ -118,16 +125,16 @@ def precopy(
     max_factor: float = MAX_FACTOR,
     min_rate_mbps: float = MIN_RATE_MBPS,
     max_rate_mbps: float = MAX_RATE_MBPS,
-    stop_below_mb: float = 0.256,
+    stop_below_mb: float = 50 * PAGE_MB,
     trace: Trace | None = None,
     guest: str = "vm",
 ) -> MigrationResult:
     """Run pre-copy rounds, then stop-and-copy.
 
     With ``bandwidth_mbps`` set, every round and the final copy use that fixed rate (the textbook
-    model); without it, Xen's adaptive rate is used. Stop when what is dirty is below
-    ``stop_below_mb``, after ``max_rounds`` rounds, or when sending another round would push the
-    total above ``max_factor`` × memory.
+    model); without it, Xen's adaptive rate is used. Stop when what is dirty is at most
+    ``stop_below_mb`` (default: Xen's 50 pages), after ``max_rounds`` rounds, or when sending
+    another round would push the total above ``max_factor`` × memory.
     """
     if memory_mb <= 0:
         raise InvalidOperation("memory_mb must be positive")

@@ -14,7 +14,9 @@ more than one pCPU's worth or more than its cap. A vCPU with credit left is UNDE
 OVER; UNDER always runs before OVER, so over time each vCPU's CPU time follows its weight. A vCPU
 that wakes from sleep with credit left is BOOSTed ahead of everybody for one tick, which keeps
 I/O-bound guests responsive. A capped vCPU in debt is *parked*: it may not run even on an idle
-pCPU until the accountant pays it again. IDLE is what a pCPU runs when nothing else can.
+pCPU until the accountant pays it again. IDLE is what a pCPU runs when nothing else can. Credit
+is kept between −300 and +300 (one slice's worth), so an idle vCPU cannot hoard credit for a
+later burst, nor a busy one run up a debt it could never repay.
 
 Simplifications (stated so nobody mistakes them for Xen's): one global run queue stands in for
 Xen's per-pCPU queues with work stealing, and decisions happen on tick boundaries only.
