@@ -176,3 +176,39 @@ def test_first_fit_and_ffd_stay_within_their_proven_bounds(sizes: list[int]) -> 
     ff = bins_used(sizes, "first_fit")
     assert opt <= ffd <= 11 / 9 * opt + 6 / 9  # Dósa 2007, tight
     assert opt <= ff <= int(1.7 * opt) or ff <= opt + 1  # ⌊1.7·OPT⌋ (Dósa & Sgall 2013)
+
+
+moves = st.lists(
+    st.tuples(
+        st.sampled_from(["place", "remove", "move", "consolidate"]),
+        st.integers(1, 6),
+        st.integers(1, 90),
+        st.integers(0, 4),
+    ),
+    max_size=50,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(moves)
+def test_moves_and_consolidation_keep_every_invariant(ops: list[tuple[str, int, int, int]]) -> None:
+    pool = ResourcePool([Host(f"h{i}", cores=8, memory_pages=100) for i in range(5)])
+    placed: list[str] = []
+    for n, (op, vcpus, pages, target) in enumerate(ops):
+        try:
+            if op == "place":
+                pool.place(VmSpec(f"vm{n}", vcpus, pages, load=0.5))
+                placed.append(f"vm{n}")
+            elif op == "remove" and placed:
+                pool.remove(placed.pop(target % len(placed)))
+            elif op == "move" and placed:
+                pool.move(placed[target % len(placed)], f"h{target}")
+            elif op == "consolidate":
+                before = pool.hosts_on()
+                pool.consolidate()
+                assert pool.hosts_on() <= before
+        except CapacityExceeded:
+            pass
+        pool.check()
+        assert sorted(name for v in pool.views() for name in v.vms) == sorted(placed)
+        assert pool.power() <= sum(h.p_max for h in pool.hosts)

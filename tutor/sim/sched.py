@@ -19,7 +19,9 @@ is kept between −300 and +300 (one slice's worth), so an idle vCPU cannot hoar
 later burst, nor a busy one run up a debt it could never repay.
 
 Simplifications (stated so nobody mistakes them for Xen's): one global run queue stands in for
-Xen's per-pCPU queues with work stealing, and decisions happen on tick boundaries only.
+Xen's per-pCPU queues with work stealing; decisions happen on tick boundaries only; and weights
+and caps belong to each vCPU, as if every guest had one vCPU (Xen sets them per domain and
+splits a domain's credit among its vCPUs).
 """
 
 from __future__ import annotations
