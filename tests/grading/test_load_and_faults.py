@@ -166,6 +166,9 @@ def test_killing_the_server_mid_grading_regrades_on_restart(tmp_path: Path) -> N
         waiter.start()
         wait_for(lambda: len(server.rows()) == 2, 10, "the slow submission to be stored")
         assert server.rows()[1][1] == "pending"
+        assert server.proc is not None
+        dead = server.proc.pid
+        assert list(Path("/tmp").glob(f"virttutor-grader-{dead}-*"))  # its private staging copy
         server.kill()
         waiter.join()
         wait_for(lambda: _gone(sandbox), 10, "the grader processes to die with the server")
@@ -175,6 +178,7 @@ def test_killing_the_server_mid_grading_regrades_on_restart(tmp_path: Path) -> N
         wait_for(lambda: server.rows()[1][1] != "pending", 30, "the re-grade")
         _, status, score, _ = server.rows()[1]
         assert status == "graded" and score == 100
+        assert not list(Path("/tmp").glob(f"virttutor-grader-{dead}-*"))  # cleaned on restart
     finally:
         server.stop()
 

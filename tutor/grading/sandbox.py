@@ -62,6 +62,7 @@ STAGED = (
     "tutor/grading/seccomp_policy.py",
 )
 INSIDE = "/grader"
+STAGE_PREFIX = "virttutor-grader-"
 BOOT = (
     "import sys; sys.path.insert(0, '/grader'); from tutor.grading.zygote import main; "
     "main(int(sys.argv[1]))"
@@ -86,7 +87,8 @@ def python_runtime() -> tuple[Path, Path]:
 
 def stage() -> Path:
     """Copy what the child needs into a private directory the sandbox binds read-only."""
-    folder = Path(tempfile.mkdtemp(prefix="virttutor-grader-"))
+    _remove_stale_stages()
+    folder = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-"))
     try:
         for pattern in STAGED:
             for path in sorted(PACKAGE_ROOT.glob(pattern)):
@@ -109,6 +111,14 @@ def stage() -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder
+
+
+def _remove_stale_stages() -> None:
+    """Staging folders of server processes that died without cleaning up (SIGKILL)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{STAGE_PREFIX}*-*"):
+        owner = folder.name.removeprefix(STAGE_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def bwrap_command(staged: Path, fd: int) -> list[str]:
