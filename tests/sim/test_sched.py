@@ -80,6 +80,24 @@ def test_pinning_keeps_a_vcpu_on_its_pcpus() -> None:
         s.pin("v0", [7])
 
 
+def test_weight_belongs_to_the_domain_not_to_each_vcpu() -> None:
+    s = CreditScheduler(pcpus=1)
+    s.add("smp", vcpus=2)  # two vCPUs, weight 256 for the guest as a whole
+    s.add("up")  # one vCPU, weight 256
+    s.run(3000)
+    assert s.cpu_ms("smp") == pytest.approx(s.cpu_ms("up"), rel=0.03)
+    assert s.cpu_ms("smp.0") == pytest.approx(s.cpu_ms("smp.1"), rel=0.05)
+
+
+def test_a_domain_cap_above_100_spans_pcpus() -> None:
+    s = CreditScheduler(pcpus=4)
+    s.add("db", vcpus=2, cap=150)
+    s.run(3000)
+    assert s.share("db") == pytest.approx(1.5, abs=0.03)
+    with pytest.raises(InvalidOperation, match=r"and 200 for a domain"):
+        s.set_cap("db", 250)
+
+
 def test_validation_messages() -> None:
     s = CreditScheduler(pcpus=1)
     with pytest.raises(InvalidOperation, match="cap"):

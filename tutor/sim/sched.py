@@ -18,10 +18,12 @@ pCPU until the accountant pays it again. IDLE is what a pCPU runs when nothing e
 is kept between −300 and +300 (one slice's worth), so an idle vCPU cannot hoard credit for a
 later burst, nor a busy one run up a debt it could never repay.
 
+As in Xen, weight and cap belong to a *domain* (a guest): ``add("db", vcpus=2, cap=150)`` makes a
+two-vCPU guest that may use one and a half pCPUs in total; a domain's credit is split evenly among
+its active vCPUs. A one-vCPU domain is named like its vCPU.
+
 Simplifications (stated so nobody mistakes them for Xen's): one global run queue stands in for
-Xen's per-pCPU queues with work stealing; decisions happen on tick boundaries only; and weights
-and caps belong to each vCPU, as if every guest had one vCPU (Xen sets them per domain and
-splits a domain's credit among its vCPUs).
+Xen's per-pCPU queues with work stealing, and decisions happen on tick boundaries only.
 """
 
 from __future__ import annotations
@@ -145,6 +147,7 @@ class SchedVcpu:
     cpu_ms: int = 0
     _burst_left: int = 0
     _wake_at: int = 0
+    domain: str = ""
     _ran_since_acct: bool = field(default=False, repr=False)
 
 
@@ -162,6 +165,7 @@ class CreditScheduler:
         self.idle_ms = [0] * pcpus
         self._slice_used = [0] * pcpus
         self._runq: list[SchedVcpu] = []
+        self._domains: dict[str, list[SchedVcpu]] = {}
 
     def add(
         self,
@@ -171,33 +175,42 @@ class CreditScheduler:
         pin: Iterable[int] | None = None,
         burst_ms: int | None = None,
         sleep_ms: int = 0,
+        vcpus: int = 1,
     ) -> SchedVcpu:
-        """Add a vCPU. ``cap`` is a percentage of one pCPU (0 = uncapped, 50 = half a pCPU)."""
-        if name in self.vcpus:
-            raise InvalidOperation(f"a vCPU named {name!r} already exists")
-        if not 1 <= weight <= 65535:
-            raise InvalidOperation(
-                f"weight must be between 1 and 65535 (Xen's range), got {weight}"
-            )
-        if not 0 <= cap <= 100:
-            raise InvalidOperation(
-                f"cap is a percentage of one pCPU between 0 (no cap) and 100, got {cap}"
-            )
+        """Add a domain (a guest) with ``vcpus`` vCPUs; returns its first vCPU.
+
+        ``cap`` is a percentage of one pCPU for the whole domain (0 = uncapped, 50 = half a pCPU,
+        150 = one and a half). vCPUs are named like the domain, or ``name.0``, ``name.1``, …
+        when there are several. The workload (``burst_ms``, ``sleep_ms``) applies to each.
+        """
+        if vcpus < 1:
+            raise InvalidOperation("a domain needs at least one vCPU")
+        names = [name] if vcpus == 1 else [f"{name}.{i}" for i in range(vcpus)]
+        if name in self._domains or any(n in self.vcpus for n in names):
+            raise InvalidOperation(f"a domain or vCPU named {name!r} already exists")
+        self._check_weight(weight)
+        self._check_cap(cap, vcpus)
         if burst_ms is not None and (burst_ms <= 0 or sleep_ms < 0):
             raise InvalidOperation("burst_ms must be positive and sleep_ms not negative")
-        vcpu = SchedVcpu(name, weight, cap, self._affinity(pin), burst_ms, sleep_ms)
-        vcpu._burst_left = burst_ms or 0
-        self.vcpus[name] = vcpu
-        self._runq.append(vcpu)
+        affinity = self._affinity(pin)
+        members = []
+        for vname in names:
+            vcpu = SchedVcpu(vname, weight, cap, affinity, burst_ms, sleep_ms, domain=name)
+            vcpu._burst_left = burst_ms or 0
+            self.vcpus[vname] = vcpu
+            self._runq.append(vcpu)
+            members.append(vcpu)
+        self._domains[name] = members
         self.trace.emit(
             "sched.add",
             t=self.now_ms,
             vcpu=name,
             weight=weight,
             cap=cap,
-            pin=list(vcpu.affinity) if vcpu.affinity is not None else None,
+            pin=list(affinity) if affinity is not None else None,
+            vcpus=names,
         )
-        return vcpu
+        return members[0]
 
     def pin(self, name: str, pcpus: Iterable[int] | None) -> None:
         """Restrict a vCPU to some pCPUs (``None`` = any); it moves at the next tick."""
@@ -211,23 +224,29 @@ class CreditScheduler:
         )
 
     def set_weight(self, name: str, weight: int) -> None:
-        if not 1 <= weight <= 65535:
-            raise InvalidOperation(f"weight must be between 1 and 65535, got {weight}")
-        self._vcpu(name).weight = weight
+        """Change a domain's weight (takes effect at the next accounting)."""
+        self._check_weight(weight)
+        for vcpu in self._domain(name):
+            vcpu.weight = weight
         self.trace.emit("sched.weight", t=self.now_ms, vcpu=name, weight=weight)
 
     def set_cap(self, name: str, cap: int) -> None:
-        if not 0 <= cap <= 100:
-            raise InvalidOperation(f"cap must be between 0 and 100 (% of one pCPU), got {cap}")
-        self._vcpu(name).cap = cap
+        """Change a domain's cap (% of one pCPU for the whole domain; 0 removes it)."""
+        members = self._domain(name)
+        self._check_cap(cap, len(members))
+        for vcpu in members:
+            vcpu.cap = cap
         self.trace.emit("sched.cap", t=self.now_ms, vcpu=name, cap=cap)
 
     def cpu_ms(self, name: str) -> int:
-        return self._vcpu(name).cpu_ms
+        """CPU time of a vCPU, or of all vCPUs of a domain."""
+        if name in self.vcpus:
+            return self.vcpus[name].cpu_ms
+        return sum(v.cpu_ms for v in self._domain(name))
 
     def share(self, name: str) -> float:
-        """Fraction of the elapsed time this vCPU spent on a pCPU."""
-        return self._vcpu(name).cpu_ms / self.now_ms if self.now_ms else 0.0
+        """pCPUs' worth of time a vCPU or domain got: 0.5 is half of one pCPU."""
+        return self.cpu_ms(name) / self.now_ms if self.now_ms else 0.0
 
     def run(self, ms: int) -> None:
         """Advance simulated time by ``ms`` (rounded up to whole 10 ms ticks)."""
@@ -285,13 +304,15 @@ class CreditScheduler:
         if current is not None and current.runnable and not current.parked:
             self._runq.append(current)
         chosen: SchedVcpu | None = None
-        for vcpu in self._runq:
-            if self._allowed(vcpu, p) and (chosen is None or vcpu.priority < chosen.priority):
-                chosen = vcpu
-                if vcpu.priority == Priority.BOOST:
+        at, best = -1, Priority.IDLE
+        for i, vcpu in enumerate(self._runq):  # first of the highest priority = FIFO within it
+            affinity = vcpu.affinity
+            if vcpu.priority < best and (affinity is None or p in affinity):
+                chosen, at, best = vcpu, i, vcpu.priority
+                if best == Priority.BOOST:
                     break
         if chosen is not None:
-            self._runq.remove(chosen)
+            del self._runq[at]
         self.running[p] = chosen
         self._slice_used[p] = 0
         if chosen is not current:
@@ -316,28 +337,39 @@ class CreditScheduler:
                 )
 
     def _account(self) -> None:
-        """Hand out 300 credits per pCPU by weight among active vCPUs, respecting caps."""
-        active = [v for v in self.vcpus.values() if v.runnable or v._ran_since_acct]
-        limits = {
-            v.name: min(CREDITS_PER_SLICE, (v.cap * CREDITS_PER_SLICE + 99) // 100)
-            if v.cap
-            else CREDITS_PER_SLICE
-            for v in active
-        }
-        shares = dict.fromkeys(limits, 0)
+        """Hand out 300 credits per pCPU by weight among active domains, respecting caps; each
+        domain's credit is split evenly among its active vCPUs."""
+        active: dict[str, list[SchedVcpu]] = {}
+        for v in self.vcpus.values():
+            if v.runnable or v._ran_since_acct:
+                active.setdefault(v.domain, []).append(v)
+        limits = {}
+        for dom, members in active.items():
+            limit = CREDITS_PER_SLICE * len(members)  # no vCPU can use more than one pCPU
+            cap = members[0].cap
+            if cap:
+                limit = min(limit, (cap * CREDITS_PER_SLICE + 99) // 100)
+            limits[dom] = limit
+        dom_share = dict.fromkeys(limits, 0)
+        weight = {dom: members[0].weight for dom, members in active.items()}
         remaining = CREDITS_PER_SLICE * self.pcpus
         open_ = list(active)
         while open_ and remaining > 0:
-            total_weight = sum(v.weight for v in open_)
-            saturated = [v for v in open_ if remaining * v.weight // total_weight >= limits[v.name]]
+            total_weight = sum(weight[d] for d in open_)
+            saturated = [d for d in open_ if remaining * weight[d] // total_weight >= limits[d]]
             if not saturated:
-                for v in open_:
-                    shares[v.name] = remaining * v.weight // total_weight
+                for d in open_:
+                    dom_share[d] = remaining * weight[d] // total_weight
                 break
-            for v in saturated:
-                shares[v.name] = limits[v.name]
-                remaining -= limits[v.name]
-                open_.remove(v)
+            for d in saturated:
+                dom_share[d] = limits[d]
+                remaining -= limits[d]
+                open_.remove(d)
+        shares: dict[str, int] = {}
+        for dom, members in active.items():
+            each, extra = divmod(dom_share[dom], len(members))
+            for i, v in enumerate(members):
+                shares[v.name] = each + (1 if i < extra else 0)
         for v in self.vcpus.values():
             v._ran_since_acct = False
             credit = v.credit + shares.get(v.name, 0)
@@ -375,6 +407,25 @@ class CreditScheduler:
                 f"pin to pCPUs between 0 and {self.pcpus - 1}; got {list(chosen)}"
             )
         return chosen
+
+    def _check_weight(self, weight: int) -> None:
+        if not 1 <= weight <= 65535:
+            raise InvalidOperation(
+                f"weight must be between 1 and 65535 (Xen's range), got {weight}"
+            )
+
+    def _check_cap(self, cap: int, vcpus: int) -> None:
+        if not 0 <= cap <= 100 * vcpus:
+            raise InvalidOperation(
+                f"cap is a percentage of one pCPU, between 0 (no cap) and {100 * vcpus} for "
+                f"a domain of {vcpus} vCPU(s); got {cap}"
+            )
+
+    def _domain(self, name: str) -> list[SchedVcpu]:
+        try:
+            return self._domains[name]
+        except KeyError:
+            raise InvalidOperation(f"no domain named {name!r}") from None
 
     def _vcpu(self, name: str) -> SchedVcpu:
         try:
