@@ -403,3 +403,40 @@ def test_browser_only_gets_practice_cases(app: Flask, client: FlaskClient) -> No
     assert all(c.name in page for c in practice)
     assert not any(c.name in page for c in hidden)
     assert "HOST_IO = " not in page and "cases.py" not in page  # no solution, no generator
+
+
+def test_what_the_sandbox_can_see() -> None:
+    from tutor.grading.protocol import Case
+    from tutor.grading.sandbox import SandboxRunner, shared_pool
+
+    spy = (
+        "import os\n\ndef path(kind, operation):\n"
+        "    return ['uid=%d' % os.getuid(), 'env=' + ','.join(sorted(os.environ))]"
+        " + ['/' + n for n in sorted(os.listdir('/'))]"
+        " + ['/usr/' + n for n in sorted(os.listdir('/usr'))]"
+        " + ['/root/' + n for n in os.listdir('/root')]"
+        " + ['/tmp/' + n for n in os.listdir('/tmp')]\n"
+    )
+    driver = (ROOT / "lessons/05-hypervisors/exercises/io-path/driver.py").read_text()
+    (outcome,) = SandboxRunner(shared_pool(2)).run(
+        spy, driver, [Case("c", {"kind": "kvm", "operation": "privileged"})], FAST
+    )
+    seen = outcome.output["path"]
+    assert seen[0] == "uid=65534" and seen[1] in ("env=LANG", "env=LANG,PWD")
+    top = {p for p in seen if p.count("/") == 1}
+    assert top <= {
+        "/usr",
+        "/lib",
+        "/lib64",
+        "/lib32",
+        "/bin",
+        "/sbin",
+        "/root",
+        "/grader",
+        "/proc",
+        "/dev",
+        "/tmp",
+    }
+    assert {p for p in seen if p.startswith("/usr/")} <= {"/usr/lib", "/usr/lib64", "/usr/lib32"}
+    assert [p for p in seen if p.startswith("/root/")] in ([], ["/root/.pyenv"])
+    assert not [p for p in seen if p.startswith("/tmp/")]

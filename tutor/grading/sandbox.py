@@ -138,20 +138,25 @@ def bwrap_command(staged: Path, fd: int) -> list[str]:
     else:
         command += ["--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
     command += ["--clearenv", "--setenv", "LANG", "C.UTF-8", "--hostname", "grader"]
-    command += ["--ro-bind", "/usr", "/usr"]
+    # Shared libraries only (libc, libseccomp, what the stdlib's extension modules link to): no
+    # /usr/bin, /usr/share or /usr/local, and no /etc at all.
+    command += ["--perms", "0755", "--dir", "/usr"]
+    for libs in ("/usr/lib", "/usr/lib64", "/usr/lib32"):
+        if Path(libs).is_dir() and not Path(libs).is_symlink():
+            command += ["--ro-bind", libs, libs]
     for top in ("lib", "lib64", "lib32", "bin", "sbin"):
         host = Path("/") / top
         if host.is_symlink():
             command += ["--symlink", os.readlink(host), str(host)]
         elif host.is_dir():
             command += ["--ro-bind", str(host), str(host)]
-    if not prefix.is_relative_to("/usr"):
+    if not prefix.is_relative_to("/usr/lib"):
         for parent in reversed(prefix.parents[:-1]):  # e.g. /root: traversable, nothing else
             command += ["--perms", "0755", "--dir", str(parent)]
         command += ["--ro-bind", str(prefix), str(prefix)]
         for site in prefix.glob("lib/python3*/site-packages"):
             command += ["--tmpfs", str(site), "--remount-ro", str(site)]
-    if not executable.is_relative_to(prefix) and not executable.is_relative_to("/usr"):
+    if not executable.is_relative_to(prefix):
         command += ["--ro-bind", str(executable), str(executable)]
     command += ["--ro-bind", str(staged), INSIDE, "--proc", "/proc", "--dev", "/dev"]
     command += ["--tmpfs", "/tmp", "--remount-ro", "/tmp", "--chdir", "/tmp"]
