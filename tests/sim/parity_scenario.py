@@ -71,6 +71,7 @@ def run() -> str:
             burst_ms=20 if i % 4 == 3 else None,
             sleep_ms=30,
         )
+    sched.add("smp", vcpus=3, cap=150, weight=384)
     sched.run(1200)
 
     mm = MachineMemory(24, t, policy="clock")
