@@ -4,7 +4,7 @@ Each pool member is a *zygote* (``tutor.grading.zygote``) started in its own bub
 
 * new PID, network, IPC, UTS and mount namespaces; no network at all (only a loopback that is
   down); a new session (no terminal to inject into); dies with the server;
-* a read-only root that holds only ``/usr`` (libc, libseccomp), the Python runtime (its
+* a read-only root that holds only ``/usr/lib`` (libc, libseccomp), the Python runtime (its
   ``site-packages`` hidden under an empty tmpfs) and a private, read-only staging directory with
   the pure half of ``tutor`` (``tutor.sim`` and the harness/protocol/child files); not ``/root``,
   not the project folder, not ``lessons/``, not ``instance/``, not the host's ``/tmp`` or home;
