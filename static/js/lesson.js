@@ -23,6 +23,12 @@ for (const fieldset of document.querySelectorAll(".concept-check fieldset.check[
   setupConceptCheck(fieldset);
 }
 
+// Loaded apart from the static imports so a broken animation can never take the editor and
+// Python down with it (a failed static import would stop this whole module).
+if (document.querySelector(".viz")) {
+  import("./viz/index.js").catch((error) => console.error("the animation could not start:", error));
+}
+
 function showStatus(element, client) {
   if (!element) return;
   const bar = element.querySelector("progress");

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,19 @@ def block_cdn(page: Page) -> None:
     page.route(f"{CDN}**", lambda route: route.abort())
 
 
+def hold_python(page: Page) -> None:
+    """Serves a Pyodide loader that never finishes: for tests of the page around Python, so the
+    two cores are not spent compiling WebAssembly nobody will use. (Only context-level routes see
+    a worker's requests.)"""
+    page.context.route(
+        "**/pyodide.mjs",
+        lambda route: route.fulfill(
+            content_type="text/javascript",
+            body="export function loadPyodide() { return new Promise(() => {}); }",
+        ),
+    )
+
+
 def open_lesson(page: Page, base: str, *, wait_for_python: bool = True) -> None:
     block_cdn(page)
     page.goto(base + LESSON)
@@ -51,7 +65,12 @@ def open_lesson(page: Page, base: str, *, wait_for_python: bool = True) -> None:
 
 
 def wait_for_python_ready(page: Page) -> None:
-    expect(run_button(page)).to_be_enabled(timeout=PYTHON_READY_MS)
+    status = page.locator("#python-status")
+    expect(status).to_have_attribute(
+        "data-state", re.compile("^(ready|error)$"), timeout=PYTHON_READY_MS
+    )
+    assert status.get_attribute("data-state") == "ready", status.inner_text()
+    expect(run_button(page)).to_be_enabled()
 
 
 def section(page: Page, exercise: str = EXERCISE) -> Locator:

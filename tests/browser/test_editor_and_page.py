@@ -11,6 +11,7 @@ from ._learner import (
     STARTER,
     editor_code,
     focus_editor,
+    hold_python,
     open_lesson,
     result,
     section,
@@ -24,6 +25,7 @@ IN_EDITOR = "() => !!document.activeElement.closest('.CodeMirror')"
 
 def test_tab_indents_and_escape_then_tab_leaves_the_editor(page: Page, live_server: str) -> None:
     console = watch_console(page)
+    hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
     editor = section(page).locator(".CodeMirror")
     expect(section(page).locator(".editor-help")).to_contain_text("Esc")
@@ -62,6 +64,7 @@ def test_tab_indents_and_escape_then_tab_leaves_the_editor(page: Page, live_serv
 
 
 def test_autosave_and_reset_keep_the_learners_code(page: Page, live_server: str) -> None:
+    hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
     assert editor_code(page) == STARTER
     mine = "def run_vm(vcpu, devices):\n    return 42\n"
@@ -98,6 +101,7 @@ def test_without_local_storage_the_editor_still_works(page: Page, live_server: s
         "Object.defineProperty(window, 'localStorage', {get() {"
         " throw new DOMException('denied', 'SecurityError'); }});"
     )
+    hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
     expect(section(page).locator(".storage-note")).to_contain_text("will not be kept")
     set_code(page, "print('hi')\n")
@@ -109,6 +113,7 @@ def test_without_local_storage_the_editor_still_works(page: Page, live_server: s
 
 
 def test_concept_check_explains_each_answer(page: Page, live_server: str) -> None:
+    hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
     check = page.locator(".concept-check fieldset.check").first
     answer = check.get_attribute("data-answer")
@@ -132,6 +137,7 @@ def test_concept_check_explains_each_answer(page: Page, live_server: str) -> Non
 
 
 def test_submit_errors_are_explained_and_code_is_kept(page: Page, live_server: str) -> None:
+    hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
     mine = "def run_vm(vcpu, devices):\n    pass  # mine\n"
     set_code(page, mine)
@@ -158,8 +164,12 @@ def test_submit_errors_are_explained_and_code_is_kept(page: Page, live_server: s
 
 
 def test_d3_falls_back_to_the_local_copy(page: Page, live_server: str) -> None:
-    with page.expect_request("**/vendor/d3-7.9.2/dist/d3.min.js"):
-        open_lesson(page, live_server, wait_for_python=False)  # the CDN request is aborted
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    hold_python(page)
+    open_lesson(page, live_server, wait_for_python=False)  # the CDN request is aborted
     assert page.locator("script#d3-cdn").count() == 1, "the page must try the CDN first"
     assert page.evaluate("window.d3Ready.then(d3 => d3.version)") == "7.9.2"
     assert page.evaluate("window.d3.version") == "7.9.2"
+    assert any(url.startswith("https://cdn.jsdelivr.net/") for url in requested)
+    assert any(url.endswith("/vendor/d3-7.9.2/dist/d3.min.js") for url in requested), requested
