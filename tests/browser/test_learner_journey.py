@@ -58,6 +58,11 @@ def test_practice_run_reload_and_submit(page: Page, live_server: str) -> None:
     assert replay["exerciseId"] == EXERCISE
     assert replay["caseName"] == report.locator("li.case strong").first.inner_text()
     assert replay["trace"], "the replay event carries the model trace of the learner's run"
+    # ...and the lesson's animation takes it: the learner's run becomes the selected scene.
+    scene = page.locator(".viz select.viz-scene")
+    expect(scene).to_be_attached()
+    chosen = scene.evaluate("select => select.selectedOptions[0].textContent")
+    assert chosen == f"Your run: {replay['caseName']}"
 
     assert stored_code(page) == SOLUTION
     page.reload()
