@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 from tutor.sim import (
     BROADCAST,
     CapacityExceeded,
+    Guest,
     Host,
     IsolationViolation,
     Mano,
     Packet,
     VirtualSwitch,
+    mac_of,
     share_bandwidth,
 )
 
@@ -92,3 +94,12 @@ def test_mano_rolls_back_a_service_that_does_not_fit() -> None:
     with pytest.raises(CapacityExceeded):
         mano.nfvo.create_service("big", ["firewall", "nat", "load_balancer"])
     assert mano.nfvi.hosts_on() == 0 and not mano.vnfm.instances
+
+
+def test_guests_plug_their_vnics_in_with_stable_macs() -> None:
+    sw = VirtualSwitch()
+    web = Guest("web", nics=("eth0", "eth1"))
+    ports = sw.attach_guest(web, vlan=30)
+    assert [p.mac for p in ports] == [mac_of("web", "eth0"), mac_of("web", "eth1")]
+    assert all(p.mac.startswith("52:54:00:") and p.vlan == 30 for p in ports)
+    assert mac_of("web", "eth0") == mac_of("web", "eth0") != mac_of("db", "eth0")

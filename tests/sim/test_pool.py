@@ -212,3 +212,14 @@ def test_moves_and_consolidation_keep_every_invariant(ops: list[tuple[str, int, 
         pool.check()
         assert sorted(name for v in pool.views() for name in v.vms) == sorted(placed)
         assert pool.power() <= sum(h.p_max for h in pool.hosts)
+
+
+def test_overload_triggered_migration_relieves_hot_hosts() -> None:
+    pool = ResourcePool(Host(f"h{i}", cores=4, memory_pages=100) for i in range(3))
+    for i in range(4):
+        pool.place(VmSpec(f"vm{i}", 1, 10, load=1.0), lambda vm, hosts: "h0")
+    assert pool.overloaded(0.75) == ["h0"]
+    moves = pool.relieve(0.75)
+    assert moves == [("vm0", "h0", "h1")]
+    assert pool.overloaded(0.75) == []
+    pool.check()

@@ -68,6 +68,7 @@ from .network import (
     VirtualSwitch,
     Vnf,
     Vnfm,
+    mac_of,
     share_bandwidth,
 )
 from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec, optimal_bin_count
@@ -162,6 +163,7 @@ __all__ = [
     "diverges",
     "idle_tax_allocation",
     "live_migrate",
+    "mac_of",
     "optimal_bin_count",
     "page_faults",
     "path_of",

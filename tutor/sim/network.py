@@ -15,11 +15,13 @@ traverses), the VNFM manages each VNF's life cycle, and the VIM hands out NFVI r
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
+from .guest import Guest
 from .hardware import Host
 from .pool import ResourcePool, VmSpec
 from .trace import Trace
@@ -61,6 +63,11 @@ class VirtualSwitch:
         )
         return port
 
+    def attach_guest(self, guest: Guest, vlan: int = 1) -> list[Port]:
+        """Plug every vNIC of a guest in, with MACs derived from the guest and NIC names (under
+        QEMU/KVM's 52:54:00 prefix), so the same guest always gets the same addresses."""
+        return [self.attach(guest.name, mac_of(guest.name, nic), vlan) for nic in guest.nics]
+
     def send(self, guest: str, src: str, dst: str, payload: object = None) -> list[str]:
         """Send a frame from ``guest``'s vNIC ``src``; returns the MACs it was delivered to."""
         port = self._by_mac.get(src)
@@ -98,6 +105,12 @@ class VirtualSwitch:
             delivered=delivered,
         )
         return delivered
+
+
+def mac_of(guest: str, nic: str) -> str:
+    """A stable, locally administered MAC for a guest's vNIC."""
+    digest = hashlib.sha256(f"{guest}/{nic}".encode()).digest()
+    return "52:54:00:" + ":".join(f"{b:02x}" for b in digest[:3])
 
 
 def share_bandwidth(

@@ -373,6 +373,36 @@ class ResourcePool:
             if self._on[i] and self._busy[i] / h.cores > threshold
         ]
 
+    def relieve(self, threshold: float = 0.8) -> list[tuple[str, str, str]]:
+        """Overload-triggered migration: while a host's CPU utilisation is above ``threshold``,
+        move its smallest guest to the first host that stays at or under ``threshold`` with it.
+
+        Returns the moves as (guest, from, to). A host that cannot be relieved (nowhere to put
+        its guests) is left as it is: moving the problem around would not solve it.
+        """
+        moves: list[tuple[str, str, str]] = []
+        for i, host in enumerate(self.hosts):
+            while self._on[i] and self._busy[i] / host.cores > threshold:
+                candidates = sorted(self._vms[i].values(), key=lambda v: (v.memory_pages, v.name))
+                moved = False
+                for vm in candidates:
+                    for j, other in enumerate(self.hosts):
+                        if (
+                            j != i
+                            and self._free_v[j] >= vm.vcpus
+                            and self._free_m[j] >= vm.memory_pages
+                            and (self._busy[j] + vm.vcpus * vm.load) / other.cores <= threshold
+                        ):
+                            self.move(vm.name, other.name)
+                            moves.append((vm.name, host.name, other.name))
+                            moved = True
+                            break
+                    if moved:
+                        break
+                if not moved:
+                    break
+        return moves
+
     def consolidate(self) -> int:
         """Empty the least-loaded hosts by moving their guests First-Fit onto fuller ones.
 
