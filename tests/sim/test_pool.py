@@ -9,8 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.sim import (
+    Arch,
+    ArchitectureMismatch,
     CapacityExceeded,
     Demand,
+    Guest,
     Host,
     HostView,
     InvalidOperation,
@@ -222,4 +225,21 @@ def test_overload_triggered_migration_relieves_hot_hosts() -> None:
     moves = pool.relieve(0.75)
     assert moves == [("vm0", "h0", "h1")]
     assert pool.overloaded(0.75) == []
+    pool.check()
+
+
+def test_guests_only_land_on_hosts_of_their_architecture() -> None:
+    pool = ResourcePool(
+        [Host("x0", 4, 100), Host("a0", 4, 100, arch=Arch.ARM64), Host("a1", 4, 100, "arm64")]
+    )
+    assert pool.place(VmSpec("any", 1, 10)) == "x0"  # no arch named: any host
+    assert pool.place(VmSpec("pi", 1, 10, arch=Arch.ARM64)) == "a0"
+    assert pool.place(Guest("mac", memory_pages=10, arch=Arch.ARM64), "best_fit") == "a0"
+    with pytest.raises(ArchitectureMismatch, match="QEMU TCG"):
+        pool.move("pi", "x0")
+    with pytest.raises(ArchitectureMismatch):
+        pool.place(VmSpec("y", 1, 10, arch=Arch.ARM64), lambda vm, hosts: "x0")
+    x86_only = ResourcePool([Host("x", 4, 100)])
+    with pytest.raises(ArchitectureMismatch, match="emulation"):
+        x86_only.place(VmSpec("z", 1, 10, arch=Arch.ARM64))
     pool.check()

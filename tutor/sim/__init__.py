@@ -7,6 +7,7 @@ in Pyodide, because the browser animates what the server grades.
 
 from .budget import DEFAULT_STEP_BUDGET, StepBudget
 from .errors import (
+    ArchitectureMismatch,
     CapacityExceeded,
     InvalidOperation,
     IsolationViolation,
@@ -100,6 +101,7 @@ __all__ = [
     "VNF_CATALOGUE",
     "X86_LIKE_ISA",
     "Arch",
+    "ArchitectureMismatch",
     "CapacityExceeded",
     "Classification",
     "Clock",

@@ -42,3 +42,10 @@ class InvalidOperation(SimError):
     """An API call that makes no sense in the current state (e.g. running a halted vCPU)."""
 
     rule = "protocol"
+
+
+class ArchitectureMismatch(SimError):
+    """A guest built for one CPU architecture was sent to a host of another: a VMM runs guest
+    code directly on the CPU, so that needs an emulator or binary translator (e.g. QEMU TCG)."""
+
+    rule = "architecture"

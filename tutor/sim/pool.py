@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .errors import CapacityExceeded, InvalidOperation
-from .hardware import Host
+from .errors import ArchitectureMismatch, CapacityExceeded, InvalidOperation
+from .hardware import Arch, Host
 from .trace import Trace
 
 
@@ -41,12 +41,14 @@ class Demand(Protocol):
 
 @dataclass(frozen=True)
 class VmSpec:
-    """A request for a guest. ``load`` is the average fraction of its vCPUs that are busy."""
+    """A request for a guest. ``load`` is the average fraction of its vCPUs that are busy;
+    ``arch`` (if set) is the CPU architecture its code was built for."""
 
     name: str
     vcpus: int
     memory_pages: int
     load: float = 1.0
+    arch: Arch | None = None
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,15 @@ class HostView:
     free_pages: int
     powered_on: bool
     vms: tuple[str, ...]
+    arch: Arch = Arch.X86_64
 
     def fits(self, vm: Demand) -> bool:
-        return vm.vcpus <= self.free_vcpus and vm.memory_pages <= self.free_pages
+        arch = _arch_of(vm)
+        return (
+            vm.vcpus <= self.free_vcpus
+            and vm.memory_pages <= self.free_pages
+            and (arch is None or arch == self.arch)
+        )
 
 
 Policy = Callable[[Demand, Sequence[HostView]], str | None]
@@ -141,6 +149,7 @@ class ResourcePool:
         self._vms: list[dict[str, Demand]] = [{} for _ in self.hosts]
         self._where: dict[str, int] = {}
         self._fit = _FitIndex(self._free_v, self._free_m)
+        self._arches = {h.arch for h in self.hosts}
         self.trace.emit(
             "pool.create",
             hosts=[{"name": h.name, "cores": h.cores, "pages": h.memory_pages} for h in self.hosts],
@@ -181,6 +190,7 @@ class ResourcePool:
             self._free_m[i],
             self._on[i],
             tuple(self._vms[i]),
+            h.arch,
         )
 
     def host_of(self, vm_name: str) -> str:
@@ -221,7 +231,15 @@ class ResourcePool:
         _check_demand(vm)
         if vm.name in self._where:
             raise InvalidOperation(f"a guest named {vm.name!r} is already placed")
-        if self._fit.first(vm.vcpus, vm.memory_pages) >= 0:
+        arch = _arch_of(vm)
+        if arch is not None and arch not in self._arches:
+            raise ArchitectureMismatch(
+                f"admission control refused {vm.name!r}: it is built for {arch.value} and the "
+                f"pool has only {', '.join(sorted(a.value for a in self._arches))} hosts; "
+                "running it would need emulation or binary translation (e.g. QEMU TCG), not a "
+                "VMM alone"
+            )
+        if self._first_fit(vm) >= 0:
             return
         biggest_v = max(h.cores for h in self.hosts) * self.vcpu_ratio
         biggest_m = max(h.memory_pages for h in self.hosts)
@@ -277,6 +295,7 @@ class ResourcePool:
                     f"a placement policy must return a host name or None, got {chosen!r}"
                 )
             i = self._index[chosen]
+            self._check_arch(i, vm)
             if not views[i].fits(vm):
                 raise CapacityExceeded(
                     f"your policy put {vm.name!r} ({vm.vcpus} vCPUs, {vm.memory_pages} pages) "
@@ -285,12 +304,16 @@ class ResourcePool:
                 )
             return i
         if policy in ("first_fit", "first_fit_decreasing"):
-            return self._fit.first(vm.vcpus, vm.memory_pages)
+            return self._first_fit(vm)
         if policy in ("best_fit", "worst_fit"):
             sign = 1 if policy == "best_fit" else -1
             best, best_key = -1, (0, 0)
             for i in range(len(self.hosts)):
-                if self._free_v[i] >= vm.vcpus and self._free_m[i] >= vm.memory_pages:
+                if (
+                    self._free_v[i] >= vm.vcpus
+                    and self._free_m[i] >= vm.memory_pages
+                    and self._arch_ok(i, vm)
+                ):
                     key = (
                         sign * (self._free_m[i] - vm.memory_pages),
                         sign * (self._free_v[i] - vm.vcpus),
@@ -303,7 +326,33 @@ class ResourcePool:
             "or a function (vm, hosts) -> host name"
         )
 
+    def _first_fit(self, vm: Demand) -> int:
+        """The lowest-numbered host that fits; the index is exact when all hosts share one
+        architecture, and a mixed pool scans only for guests that name their architecture."""
+        if _arch_of(vm) is None or len(self._arches) == 1:
+            return self._fit.first(vm.vcpus, vm.memory_pages)
+        for i in range(len(self.hosts)):
+            if (
+                self._free_v[i] >= vm.vcpus
+                and self._free_m[i] >= vm.memory_pages
+                and self._arch_ok(i, vm)
+            ):
+                return i
+        return -1
+
+    def _arch_ok(self, i: int, vm: Demand) -> bool:
+        arch = _arch_of(vm)
+        return arch is None or self.hosts[i].arch == arch
+
+    def _check_arch(self, i: int, vm: Demand) -> None:
+        if not self._arch_ok(i, vm):
+            raise ArchitectureMismatch(
+                f"{vm.name!r} is built for {_arch_of(vm)} but {self.hosts[i].name!r} is "
+                f"{self.hosts[i].arch.value}: that needs emulation (e.g. QEMU TCG), not a VMM"
+            )
+
     def _reserve(self, i: int, vm: Demand, kind: str, **extra: object) -> None:
+        self._check_arch(i, vm)
         if self._free_v[i] < vm.vcpus or self._free_m[i] < vm.memory_pages:
             raise CapacityExceeded(
                 f"{self.hosts[i].name!r} cannot hold {vm.name!r}: it needs {vm.vcpus} vCPUs "
@@ -346,6 +395,7 @@ class ResourcePool:
         if source == target:
             return
         vm = self._vms[source][vm_name]
+        self._check_arch(target, vm)
         if self._free_v[target] < vm.vcpus or self._free_m[target] < vm.memory_pages:
             raise CapacityExceeded(
                 f"cannot move {vm_name!r} to {host_name!r}: it needs {vm.vcpus} vCPUs and "
@@ -389,6 +439,7 @@ class ResourcePool:
                     for j, other in enumerate(self.hosts):
                         if (
                             j != i
+                            and self._arch_ok(j, vm)
                             and self._free_v[j] >= vm.vcpus
                             and self._free_m[j] >= vm.memory_pages
                             and (self._busy[j] + vm.vcpus * vm.load) / other.cores <= threshold
@@ -426,6 +477,7 @@ class ResourcePool:
                         for j in range(len(self.hosts))
                         if j != i
                         and self._on[j]
+                        and self._arch_ok(j, vm)
                         and free_v[j] >= vm.vcpus
                         and free_m[j] >= vm.memory_pages
                     ),
@@ -471,6 +523,11 @@ class ResourcePool:
             return self._index[host_name]
         except KeyError:
             raise InvalidOperation(f"no host named {host_name!r} in this pool") from None
+
+
+def _arch_of(vm: Demand) -> Arch | None:
+    arch = getattr(vm, "arch", None)
+    return None if arch is None else Arch(arch)
 
 
 def _check_demand(vm: Demand) -> None:
