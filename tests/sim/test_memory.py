@@ -169,3 +169,53 @@ def test_pages_conserved_and_guests_isolated_under_random_workloads(
         mm.check()
     for (guest, v), value in expected.items():
         assert mm.read(guest, v) == value
+
+
+class MostRecentlyUsed:
+    """A learner's policy: evict the page used last (good for loops larger than memory)."""
+
+    name = "mru"
+
+    def __init__(self) -> None:
+        self.order: list[object] = []
+
+    def insert(self, page: object) -> None:
+        self.order.append(page)
+
+    def touch(self, page: object) -> None:
+        self.order.remove(page)
+        self.order.append(page)
+
+    def remove(self, page: object) -> None:
+        self.order.remove(page)
+
+    def victim(self) -> object:
+        return self.order[-1]
+
+
+def test_a_learner_replacement_policy_plugs_in() -> None:
+    loop = [1, 2, 3, 4] * 3
+    assert page_faults(loop, 3, MostRecentlyUsed()).misses < page_faults(loop, 3, "lru").misses
+    mm = MachineMemory(2, policy=MostRecentlyUsed())
+    mm.add_guest("A", 3)
+    for v in range(3):
+        mm.map("A", v, v)
+        mm.write("A", v, v + 1)
+    assert [mm.read("A", v) for v in range(3)] == [1, 2, 3]
+    mm.check()
+
+
+class Liar(MostRecentlyUsed):
+    def victim(self) -> object:
+        return ("B", 0)
+
+
+def test_a_policy_that_names_a_page_it_may_not_evict_is_refused() -> None:
+    mm = MachineMemory(1, policy=Liar())
+    mm.add_guest("A", 2)
+    mm.map("A", 0, 0)
+    mm.map("A", 1, 1)
+    mm.write("A", 0, 5)
+    with pytest.raises(InvalidOperation, match="not a resident private page"):
+        mm.write("A", 1, 6)
+    mm.check()
