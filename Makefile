@@ -51,7 +51,7 @@ assets: $(VENV)/.installed
 
 # UI strings: the .po files are committed, the .mo files are built here (see docs/authoring.md).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d tutor/web/translations
+	$(BIN)/pybabel compile -d tutor/web/translations
 
 bundle: $(VENV)/.installed $(PYODIDE_VENV)/.installed assets
 	$(BIN)/python -m tutor.bundle $(PYODIDE_VENV)
