@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYODIDE_VENV := .venv-pyodide
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test check bench system-deps setup assets bundle translations clean
+.PHONY: run test check bench screenshot system-deps setup assets bundle translations clean
 
 run: setup
 	$(FLASK) tutor init-db
@@ -58,3 +58,8 @@ bundle: $(VENV)/.installed $(PYODIDE_VENV)/.installed assets
 
 clean:
 	rm -rf $(VENV) $(PYODIDE_VENV) static/vendor instance
+
+# Chinese glyphs in the picture need a CJK font (learners' own browsers bring theirs).
+screenshot: setup
+	@fc-list :lang=zh | grep -q . || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk; }
+	$(BIN)/python docs/screenshot.py
