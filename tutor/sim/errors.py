@@ -1,7 +1,9 @@
 """Errors a learner can read.
 
 Every rule the model enforces fails with one of these, worded as the rule that was broken, so the
-grader can pass the message straight to the learner instead of a Python traceback.
+grader can pass the message straight to the learner instead of a Python traceback. ``str(error)``
+is the English text; ``error.zh`` the Chinese one, or ``None`` where there is none yet (the page
+then shows the English).
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ class SimError(Exception):
 
     rule = "model"
 
+    def __init__(self, message: str = "", zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
+
 
 class StepBudgetExceeded(SimError):
     """Runaway learner code is stopped by the model itself, not only by the browser or the OS."""
@@ -21,7 +27,9 @@ class StepBudgetExceeded(SimError):
     def __init__(self, budget: int) -> None:
         super().__init__(
             f"stopped after {budget} simulation steps (the step budget): "
-            "your code probably loops forever, e.g. it keeps calling run() after the guest halted"
+            "your code probably loops forever, e.g. it keeps calling run() after the guest halted",
+            zh=f"模拟执行了 {budget} 步后被停止（超出步数预算）："
+            "你的代码很可能陷入了死循环，例如在客户机停机后仍不断调用 run()",
         )
         self.budget = budget
 

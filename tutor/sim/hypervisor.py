@@ -181,7 +181,8 @@ def _steps(kind: Kind, operation: str) -> tuple[Step, ...]:
         return PATHS[(kind, operation)]
     except KeyError:
         raise InvalidOperation(
-            f"unknown operation {operation!r}; the model knows {', '.join(OPERATIONS)}"
+            f"unknown operation {operation!r}; the model knows {', '.join(OPERATIONS)}",
+            zh=f"未知的操作 {operation!r}；模型只认识 {'、'.join(OPERATIONS)}",
         ) from None
 
 

@@ -59,22 +59,30 @@ class Vcpu:
     exits: dict[str, int] = field(default_factory=lambda: {"IO": 0, "MMIO": 0, "HLT": 0})
     _waiting_reg: str | None = None
     _waiting_for: str = ""
+    _waiting_for_zh: str = ""
 
     def run(self) -> Exit:
         if self.state == "halted":
             raise InvalidOperation(
                 "run() was called on a vCPU that already halted: after an HLT exit the loop "
-                "must stop (KVM_RUN would never return again)"
+                "must stop (KVM_RUN would never return again)",
+                zh="对一个已经停机的 vCPU 调用了 run()：收到 HLT 退出后，循环必须结束"
+                "（KVM_RUN 再也不会返回）",
             )
         if self.state == "waiting":
             raise InvalidOperation(
                 f"the guest is still waiting for the value of its {self._waiting_for}; "
-                "complete it with vcpu.complete(value) before calling run() again"
+                "complete it with vcpu.complete(value) before calling run() again",
+                zh=f"客户机仍在等待{self._waiting_for_zh}的值："
+                "再次调用 run() 之前，先用 vcpu.complete(value) 把值交给它",
             )
         self.trace.emit("vcpu.entry", pc=self.pc)
         while True:
             if self.pc >= len(self.program):
-                raise InvalidOperation("the guest ran off the end of its program without HLT")
+                raise InvalidOperation(
+                    "the guest ran off the end of its program without HLT",
+                    zh="客户机执行到了程序末尾却没有遇到 HLT",
+                )
             op, *args = self.program[self.pc]
             self.pc += 1
             exit_ = self._execute(str(op), args)
@@ -97,10 +105,14 @@ class Vcpu:
         if self.state != "waiting" or self._waiting_reg is None:
             raise InvalidOperation(
                 "complete() was called but the guest is not waiting for a value: only IN and "
-                "MMIO-read exits need one"
+                "MMIO-read exits need one",
+                zh="调用了 complete()，但客户机并没有在等待一个值：只有 IN 和 MMIO 读退出才需要",
             )
         if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidOperation(f"complete() needs an int, got {type(value).__name__}")
+            raise InvalidOperation(
+                f"complete() needs an int, got {type(value).__name__}",
+                zh=f"complete() 需要一个 int，收到的却是 {type(value).__name__}",
+            )
         self.regs[self._waiting_reg] = value
         self.state = "ready"
         self._waiting_reg = None
@@ -115,26 +127,30 @@ class Vcpu:
         elif op == "out":
             return Exit("IO", direction="out", port=int(args[0]), data=self.regs[str(args[1])])  # type: ignore[call-overload]
         elif op == "in":
-            self._wait(str(args[0]), f"IN from port {int(args[1]):#x}")  # type: ignore[call-overload]
+            port = int(args[1])  # type: ignore[call-overload]
+            self._wait(str(args[0]), f"IN from port {port:#x}", f"端口 {port:#x} 上 IN 指令")
             return Exit("IO", direction="in", port=int(args[1]))  # type: ignore[call-overload]
         elif op == "mmio_write":
             addr = int(args[0])  # type: ignore[call-overload]
             return Exit("MMIO", addr=addr, is_write=True, data=self.regs[str(args[1])])
         elif op == "mmio_read":
             addr = int(args[1])  # type: ignore[call-overload]
-            self._wait(str(args[0]), f"MMIO read at {addr:#x}")
+            self._wait(str(args[0]), f"MMIO read at {addr:#x}", f"地址 {addr:#x} 处 MMIO 读取")
             return Exit("MMIO", addr=addr, is_write=False)
         elif op == "hlt":
             self.state = "halted"
             return Exit("HLT")
         else:
-            raise InvalidOperation(f"unknown guest instruction {op!r}")
+            raise InvalidOperation(
+                f"unknown guest instruction {op!r}", zh=f"未知的客户机指令 {op!r}"
+            )
         return None
 
-    def _wait(self, register: str, what: str) -> None:
+    def _wait(self, register: str, what: str, what_zh: str) -> None:
         self.state = "waiting"
         self._waiting_reg = register
         self._waiting_for = what
+        self._waiting_for_zh = what_zh
 
 
 @dataclass
@@ -150,14 +166,20 @@ class DeviceModel:
     def port_write(self, port: int, value: int) -> None:
         self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
         if port != SERIAL_PORT:
-            raise InvalidOperation(f"no device listens on port {port:#x} for OUT")
+            raise InvalidOperation(
+                f"no device listens on port {port:#x} for OUT",
+                zh=f"端口 {port:#x} 上没有接收 OUT 的设备",
+            )
         self.serial += chr(value)
         self.trace.emit("device.io", device="serial", value=value)
 
     def port_read(self, port: int) -> int:
         self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
         if port != INPUT_PORT:
-            raise InvalidOperation(f"no device answers IN on port {port:#x}")
+            raise InvalidOperation(
+                f"no device answers IN on port {port:#x}",
+                zh=f"端口 {port:#x} 上没有响应 IN 的设备",
+            )
         value = self.pending_input.pop(0) if self.pending_input else 0
         self.trace.emit("device.io", device="input", value=value)
         return value
@@ -165,16 +187,25 @@ class DeviceModel:
     def mmio_write(self, addr: int, value: int) -> None:
         self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
         if addr != DISK_SECTOR_REG:
-            raise InvalidOperation(f"no device register at MMIO address {addr:#x} for writes")
+            raise InvalidOperation(
+                f"no device register at MMIO address {addr:#x} for writes",
+                zh=f"MMIO 地址 {addr:#x} 处没有可写的设备寄存器",
+            )
         if not 0 <= value < len(self.disk):
-            raise InvalidOperation(f"sector {value} is outside the {len(self.disk)}-sector disk")
+            raise InvalidOperation(
+                f"sector {value} is outside the {len(self.disk)}-sector disk",
+                zh=f"扇区 {value} 超出了这块 {len(self.disk)} 个扇区的磁盘",
+            )
         self._sector = value
         self.trace.emit("device.io", device="disk", sector=value)
 
     def mmio_read(self, addr: int) -> int:
         self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
         if addr != DISK_DATA_REG:
-            raise InvalidOperation(f"no device register at MMIO address {addr:#x} for reads")
+            raise InvalidOperation(
+                f"no device register at MMIO address {addr:#x} for reads",
+                zh=f"MMIO 地址 {addr:#x} 处没有可读的设备寄存器",
+            )
         _layers_down(self.trace, ("host_syscall", "host_kernel", "host_driver", "disk"))
         value = self.disk[self._sector]
         self.trace.emit("device.io", device="disk", sector=self._sector, value=value)
