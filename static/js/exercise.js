@@ -3,7 +3,7 @@
 
 import { loadCode, saveCode, storageAvailable } from "./code-store.js";
 import { createEditor, replaceAll } from "./editor.js";
-import { t } from "./strings.js";
+import { pick, t } from "./strings.js";
 
 /**
  * @param {HTMLElement} section the server-rendered `.exercise`
@@ -163,7 +163,8 @@ function renderReport(report, exerciseId) {
   else verdict.textContent = t("failed", { score: report.score });
   verdict.append(" ", element("span", "meta", t("practiceMeta")));
   root.append(verdict);
-  if (report.message && report.verdict !== "passed") root.append(element("p", "message", report.message));
+  const message = pick(report.message);
+  if (message && report.verdict !== "passed") root.append(element("p", "message", message));
   if (report.cases?.length) {
     const list = element("ul", "cases");
     for (const item of report.cases) list.append(renderCase(item, exerciseId));
@@ -178,7 +179,8 @@ function renderCase(item, exerciseId) {
   mark.setAttribute("aria-hidden", "true");
   li.append(mark, element("span", "sr-only", item.passed ? t("casePassed") : t("caseFailed")));
   li.append(element("strong", "", item.name));
-  if (item.message) li.append(`: ${item.message}`);
+  const message = pick(item.message);
+  if (message) li.append(`: ${message}`);
   if (item.trace?.length) {
     const replay = element("button", "replay", t("replay"));
     replay.type = "button";

@@ -106,7 +106,11 @@ function recursionReport() {
     verdict: "error",
     score: 0,
     cases: [],
-    message: "RecursionError: your code recursed too deeply (does it ever stop?)",
+    // Both languages, as the harness writes them (tutor/grading/harness.py RECURSION).
+    message: {
+      en: "RecursionError: your code recursed too deeply (does it ever stop?)",
+      zh: "RecursionError：你的代码递归太深了（它会停下来吗？）",
+    },
   };
 }
 

@@ -70,6 +70,16 @@ const STRINGS = {
 
 const lang = document.body.dataset.lang in STRINGS ? document.body.dataset.lang : "en";
 
+/**
+ * The current language's text of a grading message: `{en, zh}` from the harness (or the worker),
+ * falling back to English; a plain string is shown as it is.
+ */
+export function pick(message) {
+  if (message == null) return "";
+  if (typeof message === "string") return message;
+  return message[lang] || message.en || "";
+}
+
 /** The current language's string for `key`, with `{name}` placeholders filled from `values`. */
 export function t(key, values = {}) {
   const text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;

@@ -366,7 +366,7 @@ def test_attack_fails_cleanly_and_leaves_no_trace(client: FlaskClient, attack: A
     before, spares = _processes()
     report = _grade(client, attack.exercise, attack.code)
     text = json.dumps(report, ensure_ascii=False)
-    messages = [str(report["message"])] + [str(c["message"]) for c in report["cases"]]  # type: ignore[union-attr,index]
+    messages = [str(report["message"]["en"])] + [str(c["message"]["en"]) for c in report["cases"]]  # type: ignore[index,union-attr]
     assert report["verdict"] != "passed" and report["score"] == 0, text[:500]
     assert any(re.search(attack.expect, m) for m in messages), (attack.expect, messages[:3])
     assert CANARY not in text and "attack-tests-secret" not in text

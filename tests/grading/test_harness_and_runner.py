@@ -28,7 +28,7 @@ def test_practice_reports_per_case_verdicts_and_messages() -> None:
     verdicts = {c["name"]: c["passed"] for c in report["cases"]}
     assert verdicts == {"type1 disk_read": True, "type2 disk_read": False, "kvm disk_read": False}
     assert report["verdict"] == "failed" and round(report["score"]) == 33
-    assert "the path stops too early" in report["message"]
+    assert "the path stops too early" in report["message"]["en"]
 
 
 def test_syntax_error_names_the_line() -> None:
@@ -42,14 +42,17 @@ def test_learner_exception_names_the_line_of_their_code() -> None:
         code, IO_PATH.driver, [Case("c", {"kind": "kvm", "operation": "privileged"})], 1000
     )
     assert outcome.error is not None
-    assert outcome.error["message"] == "ZeroDivisionError: division by zero (line 3 of your code)"
+    assert outcome.error["message"] == {
+        "en": "ZeroDivisionError: division by zero (line 3 of your code)",
+        "zh": "ZeroDivisionError: division by zero（你的代码第 3 行）",
+    }
 
 
 def test_step_budget_stops_a_loop_that_drives_the_model() -> None:
     code = "def run_vm(vcpu, devices):\n    while True:\n        vcpu.trace.emit('spin')\n"
     (outcome,) = run_cases(code, VCPU.driver, VCPU.cases(0, "practice")[:1], 500)
     assert outcome.error is not None and outcome.error["rule"] == "step-budget"
-    assert "500 simulation steps" in outcome.error["message"]
+    assert "500 simulation steps" in outcome.error["message"]["en"]
 
 
 def test_process_runner_stops_an_infinite_loop_by_cpu_time() -> None:
@@ -104,11 +107,61 @@ def test_judge_grades_solution_fully_and_variants_are_per_student() -> None:
 )
 def test_bad_submissions_get_a_clear_error(code: object, message: str) -> None:
     report = Judge(ProcessRunner()).grade(IO_PATH, code, 0, "hidden")
-    assert report.verdict == "error" and message in report.message
+    assert report.verdict == "error" and message in report.message["en"]
 
 
 def test_printing_too_much_fails_the_case_with_a_message() -> None:
     code = "def path(kind, operation):\n    while True:\n        print('x' * 1000)\n"
     (outcome,) = run_cases(code, IO_PATH.driver, PRACTICE[:1], 1000)
-    assert outcome.error is not None and "printed more than" in outcome.error["message"]
+    assert outcome.error is not None and "printed more than" in outcome.error["message"]["en"]
     assert len(outcome.stdout) <= 10_000
+
+
+def test_step_budget_and_syntax_errors_carry_chinese_text() -> None:
+    code = "def run_vm(vcpu, devices):\n    while True:\n        vcpu.trace.emit('spin')\n"
+    (outcome,) = run_cases(code, VCPU.driver, VCPU.cases(0, "practice")[:1], 500)
+    assert outcome.error is not None
+    message = outcome.error["message"]
+    assert message["en"].startswith("stopped after 500 simulation steps (the step budget)")
+    assert message["zh"].startswith("模拟执行了 500 步后被停止（超出步数预算）")
+
+    broken = "def path(k, o):\n    return [\n\n"
+    with pytest.raises(SubmissionError) as raised:
+        run_cases(broken, IO_PATH.driver, [], 1000)
+    assert str(raised.value).startswith("SyntaxError on line 2: ")
+    assert raised.value.zh is not None and raised.value.zh.startswith(
+        "语法错误 SyntaxError（第 2 行）"
+    )
+    report = practice(broken, IO_PATH.driver, [], 1000)
+    assert report["verdict"] == "error" and report["message"] == {
+        "en": str(raised.value),
+        "zh": raised.value.zh,
+    }
+
+
+def test_chinese_text_survives_the_grading_process() -> None:
+    """The model's own errors (lesson 5's InvalidOperation) and the learner's line numbers cross
+    the process boundary in both languages; a limit the runner enforces is bilingual too."""
+    never_stops = "def run_vm(vcpu, devices):\n    while True:\n        vcpu.run()\n"
+    outcomes = ProcessRunner().run(never_stops, VCPU.driver, VCPU.cases(0, "practice")[:1], FAST)
+    error = outcomes[0].error
+    assert error is not None and error["rule"] == "protocol"
+    assert "already halted" in error["message"]["en"]
+    assert "已经停机的 vCPU" in error["message"]["zh"]
+    assert "already halted" not in error["message"]["zh"]
+
+    divide = "def path(kind, operation):\n    return 1 / 0\n"
+    (outcome,) = ProcessRunner().run(divide, IO_PATH.driver, PRACTICE[:1], FAST)
+    assert outcome.error is not None
+    assert outcome.error["message"]["zh"].endswith("（你的代码第 2 行）")
+
+    with pytest.raises(RunnerFailure) as raised:
+        ProcessRunner().run("while True: pass\n", IO_PATH.driver, PRACTICE, FAST)
+    assert raised.value.zh is not None and "1 秒 CPU 时间" in raised.value.zh
+
+
+def test_a_plain_string_from_compare_falls_back_to_english() -> None:
+    driver = IO_PATH.driver + "\n\ndef compare(args, expected, actual):\n    return 'nope'\n"
+    cases = Judge(ProcessRunner()).practice_payload(IO_PATH)
+    report = practice(IO_PATH.solution, driver, cases, 10_000)
+    assert report["message"] == {"en": "nope", "zh": "nope"}

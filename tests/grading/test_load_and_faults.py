@@ -144,7 +144,8 @@ def test_killing_a_grading_child_errors_only_that_submission(tmp_path: Path) -> 
             killed = doomed.result(timeout=30).json()
             assert fine.result(timeout=30).json()["verdict"] == "passed"
         assert killed["status"] == "error" and killed["verdict"] == "error"
-        assert "killed" in killed["message"] and "submit again" in killed["message"]
+        assert "killed" in killed["message"]["en"] and "submit again" in killed["message"]["en"]
+        assert "重新提交" in killed["message"]["zh"]
         assert server.grade("io-path", SOLUTION).json()["verdict"] == "passed"
     finally:
         server.stop()

@@ -26,15 +26,15 @@ def test_grade_a_wrong_answer_has_partial_score_and_first_failure(client: FlaskC
     code = IO_SOLUTION.replace('"world_switch", ', "")
     body = client.post(URL, json={"code": code}).get_json()
     assert body["verdict"] == "failed" and 0 < body["score"] < 100
-    assert "has no drivers of its own" in body["message"]
+    assert "has no drivers of its own" in body["message"]["en"]
     failing = next(case for case in body["cases"] if not case["passed"])
     assert failing["trace"] and failing["rule"] == "answer"
 
 
 def test_empty_code_and_syntax_errors_are_graded_failures(client: FlaskClient) -> None:
-    assert "empty" in client.post(URL, json={"code": ""}).get_json()["message"]
+    assert "empty" in client.post(URL, json={"code": ""}).get_json()["message"]["en"]
     body = client.post(URL, json={"code": "def path(:\n"}).get_json()
-    assert body["verdict"] == "error" and "SyntaxError on line 1" in body["message"]
+    assert body["verdict"] == "error" and "SyntaxError on line 1" in body["message"]["en"]
 
 
 def test_one_megabyte_submission_is_413(client: FlaskClient) -> None:

@@ -22,18 +22,22 @@ def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str
         for variant in ("practice", "hidden"):
             report = judge.grade(exercise, exercise.solution, seed, variant)
             if report.score != 100:
-                problems.append(f"{where}: solution scores {report.score} ({report.message})")
+                message = report.message["en"]
+                problems.append(f"{where}: solution scores {report.score} ({message})")
     starter = judge.grade(exercise, exercise.starter, SEEDS[0], "hidden")
     if starter.score >= 100:
         problems.append(f"{where}: the starter code already scores 100")
     for wrong in exercise.wrong:
         report = judge.grade(exercise, wrong.code, SEEDS[0], "hidden")
+        # `# expect:` matches the English text.
         messages = [report.message] + [c.message for c in report.cases]
+        matching = [m for m in messages if wrong.expect in m["en"]]
         if report.verdict == "passed":
             problems.append(f"{where}: {wrong.path.name} passes but is a wrong answer")
-        elif not any(wrong.expect in m for m in messages):
+        elif not matching:
             problems.append(
-                f"{where}: {wrong.path.name} should get {wrong.expect!r}, got {report.message!r}"
+                f"{where}: {wrong.path.name} should get {wrong.expect!r}, "
+                f"got {report.message['en']!r}"
             )
     first = judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json()
     if first != judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json():

@@ -18,12 +18,13 @@ import sys
 from typing import Any
 
 from .harness import SubmissionError, run_cases
-from .protocol import Case, RunOutcome
+from .protocol import Case, RunOutcome, bilingual
 
 SANDBOX_NOTE = (
     " (grading runs in a sandbox: no files outside your code, no network, no new processes "
     "or threads)"
 )
+SANDBOX_NOTE_ZH = "（评测在沙箱中进行：除你的代码外没有文件，没有网络，也不能创建新的进程或线程）"
 SANDBOXED_ERRORS = {
     "PermissionError",
     "OSError",
@@ -33,6 +34,18 @@ SANDBOXED_ERRORS = {
     "ImportError",
 }
 MEMORY_NOTE = "MemoryError: your code used more memory than the grader allows ({mb} MB)"
+MEMORY_NOTE_ZH = "MemoryError：你的代码使用的内存超过了评测程序允许的上限（{mb} MB）"
+
+
+def _memory_note(mb: int) -> dict[str, str]:
+    return {"en": MEMORY_NOTE.format(mb=mb), "zh": MEMORY_NOTE_ZH.format(mb=mb)}
+
+
+def _broke(detail: str) -> dict[str, str]:
+    return {
+        "en": f"your code broke the grader: {detail}",
+        "zh": f"你的代码破坏了评测程序：{detail}",
+    }
 
 
 def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
@@ -40,11 +53,17 @@ def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
     error = outcome.error
     if error is not None:
         kind = str(error.get("type", ""))
-        message = str(error.get("message", ""))
-        if kind in SANDBOXED_ERRORS and SANDBOX_NOTE not in message:
-            error = {**error, "message": message + SANDBOX_NOTE}
+        message = bilingual(error.get("message"))
+        if kind in SANDBOXED_ERRORS and SANDBOX_NOTE not in message["en"]:
+            error = {
+                **error,
+                "message": {
+                    "en": message["en"] + SANDBOX_NOTE,
+                    "zh": message["zh"] + SANDBOX_NOTE_ZH,
+                },
+            }
         elif kind == "MemoryError":
-            error = {**error, "message": MEMORY_NOTE.format(mb=memory_mb)}
+            error = {**error, "message": _memory_note(memory_mb)}
     data: dict[str, Any] = {
         "name": outcome.name,
         "output": outcome.output,
@@ -61,8 +80,12 @@ def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
         data["error"] = {
             "type": "TypeError",
             "rule": "python",
-            "message": "your function returned something that is not plain data (lists, dicts, "
-            f"strings, numbers): {type(exc).__name__}: {exc}",
+            "message": {
+                "en": "your function returned something that is not plain data (lists, dicts, "
+                f"strings, numbers): {type(exc).__name__}: {exc}",
+                "zh": "你的函数返回的不是普通数据（列表、字典、字符串、数字）："
+                f"{type(exc).__name__}: {exc}",
+            },
         }
     return data
 
@@ -75,17 +98,15 @@ def handle(request: dict[str, Any]) -> bytes:
         outcomes = run_cases(request["code"], request["driver"], cases, request["step_budget"])
         reply: dict[str, Any] = {"outcomes": [_plain(o, memory_mb) for o in outcomes]}
     except SubmissionError as exc:
-        reply = {"submission_error": str(exc)}
+        reply = {"submission_error": bilingual(exc)}
     except MemoryError:
-        reply = {"submission_error": MEMORY_NOTE.format(mb=memory_mb)}
+        reply = {"submission_error": _memory_note(memory_mb)}
     except BaseException as exc:  # the learner broke the harness itself (sys.modules, builtins)
-        reply = {"submission_error": f"your code broke the grader: {type(exc).__name__}: {exc}"}
+        reply = {"submission_error": _broke(f"{type(exc).__name__}: {exc}")}
     try:
         return json.dumps(reply, allow_nan=False).encode()
     except BaseException as exc:
-        return json.dumps(
-            {"submission_error": f"your code broke the grader: {type(exc).__name__}"}
-        ).encode()
+        return json.dumps({"submission_error": _broke(type(exc).__name__)}).encode()
 
 
 def main(result_fd: int) -> None:

@@ -12,11 +12,10 @@ import hashlib
 import threading
 import types
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .harness import SubmissionError, judge_outcome, load_module, run_cases
+from .harness import Compare, SubmissionError, judge_outcome, load_module, run_cases
 from .limits import Limits
 from .protocol import JSON, Case, Report, RunOutcome
 from .runner import Runner, RunnerFailure
@@ -43,18 +42,22 @@ def variant_seed(course: str, student: str, exercise_id: str) -> int:
 def check_code(code: object) -> str:
     """Reject what cannot be a Python program before it costs a process."""
     if not isinstance(code, str):
-        raise SubmissionError("the code must be text")
+        raise SubmissionError("the code must be text", zh="代码必须是文本")
     try:
         code.encode("utf-8")
     except UnicodeEncodeError:
         raise SubmissionError(
             "the code is not valid UTF-8 text (it holds unpaired surrogate characters); "
-            "save it as UTF-8 and submit again"
+            "save it as UTF-8 and submit again",
+            zh="代码不是有效的 UTF-8 文本（含有不成对的代理字符）；请以 UTF-8 保存后重新提交",
         ) from None
     if len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
-        raise SubmissionError(f"the code is larger than {MAX_CODE_BYTES // 1000} KB")
+        kb = MAX_CODE_BYTES // 1000
+        raise SubmissionError(f"the code is larger than {kb} KB", zh=f"代码超过了 {kb} KB")
     if not code.strip():
-        raise SubmissionError("the code is empty: write your function first")
+        raise SubmissionError(
+            "the code is empty: write your function first", zh="代码是空的：请先编写你的函数"
+        )
     return code
 
 
@@ -96,7 +99,7 @@ class Judge:
             cases = exercise.cases(seed, variant)
             actual = self.runner.run(source, exercise.driver, cases, exercise.limits)
         except (SubmissionError, RunnerFailure) as exc:
-            return Report.error(str(exc))
+            return Report.error(exc)
         expected = self._reference_for(exercise, seed, variant, cases)
         compare = _compare_of(exercise.driver)
         results = [
@@ -115,7 +118,7 @@ class Judge:
 
 
 @functools.lru_cache(maxsize=64)
-def _compare_of(driver: str) -> Callable[[JSON, JSON, JSON], str | None]:
+def _compare_of(driver: str) -> Compare:
     module: types.ModuleType = load_module("driver", driver)
-    compare: Callable[[JSON, JSON, JSON], str | None] = module.compare
+    compare: Compare = module.compare
     return compare

@@ -14,6 +14,27 @@ JSON = Any
 MAX_TRACE_EVENTS = 2_000
 
 
+def bilingual(message: object) -> dict[str, str]:
+    """A learner-facing message in both languages: ``{"en": ..., "zh": ...}``.
+
+    Takes such a dict (a missing or empty ``zh`` falls back to English), a plain string (English
+    only), ``None`` (no message), or an exception, whose ``str()`` is the English text and whose
+    optional ``zh`` attribute the Chinese one (``SimError``, ``SubmissionError``, ...).
+    """
+    if isinstance(message, dict):
+        en, zh = message.get("en") or message.get("zh") or "", message.get("zh")
+    elif isinstance(message, BaseException):
+        en, zh = str(message), getattr(message, "zh", None)
+    else:
+        en, zh = ("" if message is None else message), None
+    en = str(en)
+    return {"en": en, "zh": str(zh) if zh else en}
+
+
+def no_message() -> dict[str, str]:
+    return bilingual(None)
+
+
 @dataclass(frozen=True)
 class Case:
     """One input for an exercise's driver; ``args`` are JSON, ``weight`` counts toward the score."""
@@ -54,7 +75,7 @@ class CaseResult:
     name: str
     passed: bool
     weight: float
-    message: str = ""
+    message: dict[str, str] = field(default_factory=no_message)
     rule: str = ""
     trace: list[JSON] = field(default_factory=list)
 
@@ -66,7 +87,7 @@ class Report:
     verdict: str
     score: float
     cases: list[CaseResult]
-    message: str = ""
+    message: dict[str, str] = field(default_factory=no_message)
     # The first failing case in generation order (generators list cases small → large, so this
     # is the smallest), the rule it broke, and its trace for the page to animate.
     failing_case: str = ""
@@ -83,7 +104,8 @@ class Report:
         verdict = "passed" if results and all(r.passed for r in results) else "failed"
         failing = next((r for r in results if not r.passed), None)
         if failing is None:
-            return cls(verdict=verdict, score=score, cases=results, message="All cases pass.")
+            message = bilingual({"en": "All cases pass.", "zh": "所有用例都通过。"})
+            return cls(verdict=verdict, score=score, cases=results, message=message)
         return cls(
             verdict=verdict,
             score=score,
@@ -95,5 +117,6 @@ class Report:
         )
 
     @classmethod
-    def error(cls, message: str) -> Report:
-        return cls(verdict="error", score=0.0, cases=[], message=message)
+    def error(cls, message: object) -> Report:
+        """``message``: anything ``bilingual`` takes (str, {"en", "zh"} or an exception)."""
+        return cls(verdict="error", score=0.0, cases=[], message=bilingual(message))

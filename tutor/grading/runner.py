@@ -18,9 +18,9 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from .harness import SubmissionError
+from .harness import FAILED, LearnerError, SubmissionError
 from .limits import Limits
-from .protocol import Case, RunOutcome
+from .protocol import Case, RunOutcome, bilingual
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_RESULT_BYTES = 16 * 1024 * 1024
@@ -30,8 +30,34 @@ CHILD_BOOT = (
 )
 
 
-class RunnerFailure(Exception):
-    """The run was stopped as a whole (limit hit, crash); the message is for the learner."""
+class RunnerFailure(LearnerError):
+    """The run was stopped as a whole (limit hit, crash); the message (English ``str(exc)``,
+    Chinese ``exc.zh``) is for the learner."""
+
+
+def wall_clock_failure(limits: Limits) -> RunnerFailure:
+    return RunnerFailure(
+        f"stopped after {limits.wall_seconds:g} s of wall-clock time: does your code wait "
+        "or loop forever?",
+        zh=f"运行 {limits.wall_seconds:g} 秒（墙上时钟时间）后被停止：你的代码是否在等待，"
+        "或者陷入了死循环？",
+    )
+
+
+def cpu_failure(limits: Limits) -> RunnerFailure:
+    return RunnerFailure(
+        f"stopped after {limits.cpu_seconds} s of CPU time: your code probably loops forever",
+        zh=f"用掉 {limits.cpu_seconds} 秒 CPU 时间后被停止：你的代码很可能陷入了死循环",
+    )
+
+
+def exit_failure(status: object) -> RunnerFailure:
+    return RunnerFailure(
+        f"your code ended the grading process before it could report (exit status {status}); "
+        "do not call exit() or kill the process",
+        zh=f"你的代码在评测进程报告结果之前就结束了它（退出状态 {status}）；"
+        "不要调用 exit()，也不要结束进程",
+    )
 
 
 class Runner(Protocol):
@@ -114,21 +140,16 @@ def _interpret(
     code: int, timed_out: bool, raw: bytes, limits: Limits, cases: list[Case]
 ) -> list[RunOutcome]:
     if timed_out:
-        raise RunnerFailure(
-            f"stopped after {limits.wall_seconds:g} s of wall-clock time: does your code wait "
-            "or loop forever?"
-        )
+        raise wall_clock_failure(limits)
     if code in (-signal.SIGXCPU, -signal.SIGKILL) and not raw:
-        raise RunnerFailure(
-            f"stopped after {limits.cpu_seconds} s of CPU time: your code probably loops forever"
-        )
+        raise cpu_failure(limits)
     if code == -signal.SIGXFSZ:
-        raise RunnerFailure(f"your code printed more than {limits.output_kb} KB; print less")
-    if not raw:
         raise RunnerFailure(
-            f"your code ended the grading process before it could report (exit status {code}); "
-            "do not call exit() or kill the process"
+            f"your code printed more than {limits.output_kb} KB; print less",
+            zh=f"你的代码打印了超过 {limits.output_kb} KB 的内容；请少打印一些",
         )
+    if not raw:
+        raise exit_failure(code)
     return decode_reply(raw, cases)
 
 
@@ -140,7 +161,8 @@ def decode_reply(raw: bytes, cases: list[Case] | None) -> list[RunOutcome]:
     """
     garbled = RunnerFailure(
         "the grading process returned garbled results (did your code write to its files or "
-        "replace parts of the grader?)"
+        "replace parts of the grader?)",
+        zh="评测进程返回了无法识别的结果（你的代码是否写入了它的文件，或者替换了评测程序的某些部分？）",
     )
     try:
         reply = json.loads(raw.decode("utf-8"))
@@ -149,7 +171,8 @@ def decode_reply(raw: bytes, cases: list[Case] | None) -> list[RunOutcome]:
     if not isinstance(reply, dict):
         raise garbled
     if "submission_error" in reply:
-        raise SubmissionError(str(reply["submission_error"]))
+        why = _clip(bilingual(reply["submission_error"]), 2000)
+        raise SubmissionError(why["en"], zh=why["zh"])
     items = reply.get("outcomes")
     if not isinstance(items, list) or not all(isinstance(o, dict) for o in items):
         raise garbled
@@ -168,11 +191,15 @@ def decode_reply(raw: bytes, cases: list[Case] | None) -> list[RunOutcome]:
             outcome.error = {
                 "type": str(error.get("type", "Error"))[:100],
                 "rule": str(error.get("rule", "python"))[:100],
-                "message": str(error.get("message", "your code failed"))[:2000],
+                "message": _clip(bilingual(error.get("message") or FAILED), 2000),
                 "line": error.get("line") if isinstance(error.get("line"), int) else None,
             }
         outcomes.append(outcome)
     return outcomes
+
+
+def _clip(message: dict[str, str], limit: int) -> dict[str, str]:
+    return {lang: text[:limit] for lang, text in message.items()}
 
 
 class InProcessRunner:

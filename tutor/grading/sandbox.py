@@ -45,7 +45,7 @@ from typing import Any
 
 from .limits import Limits
 from .protocol import Case, RunOutcome
-from .runner import RunnerFailure, decode_reply
+from .runner import RunnerFailure, cpu_failure, decode_reply, exit_failure, wall_clock_failure
 
 log = logging.getLogger(__name__)
 
@@ -430,6 +430,15 @@ SIGNALS = {
     signal.SIGFPE: "a floating-point exception",
     signal.SIGSYS: "a forbidden system call",
 }
+SIGNALS_ZH = {
+    signal.SIGSEGV: "段错误（递归太深，还是用了 ctypes？）",
+    signal.SIGABRT: "中止（abort）",
+    signal.SIGBUS: "总线错误",
+    signal.SIGILL: "非法指令",
+    signal.SIGFPE: "浮点异常",
+    signal.SIGSYS: "被禁止的系统调用",
+}
+LOST_ZH = "这次提交被标记为出错：请重新提交"
 
 
 def interpret(
@@ -437,33 +446,36 @@ def interpret(
 ) -> list[RunOutcome]:
     """How the child ended, in words a learner can act on; outcomes only from a clean exit."""
     if status.get("timeout"):
-        raise RunnerFailure(
-            f"stopped after {limits.wall_seconds:g} s of wall-clock time: does your code wait "
-            "or loop forever?"
-        )
+        raise wall_clock_failure(limits)
     sig = status.get("signal")
     cpu = float(status.get("cpu", 0))
     if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits.cpu_seconds):
-        raise RunnerFailure(
-            f"stopped after {limits.cpu_seconds} s of CPU time: your code probably loops forever"
-        )
+        raise cpu_failure(limits)
     if overflow:
-        raise RunnerFailure("your code produced more than 8 MB of results; return less")
+        raise RunnerFailure(
+            "your code produced more than 8 MB of results; return less",
+            zh="你的代码产生了超过 8 MB 的结果；请返回少一些",
+        )
     if sig == signal.SIGKILL:
         raise RunnerFailure(
             "the grading process was killed before it finished (by the server or for using too "
-            "much memory); this submission is marked as errored: submit again"
+            "much memory); this submission is marked as errored: submit again",
+            zh="评测进程在完成之前被结束了（被服务器结束，或者因为占用内存过多）；" + LOST_ZH,
         )
     if sig is not None:
         name = SIGNALS.get(sig, f"signal {sig}")
-        raise RunnerFailure(f"your code crashed the grading process with {name}")
-    if status.get("exit") == 121:
-        raise RunnerFailure("the grader could not confine your code; it was not run")
-    if status.get("exit") != 0 or not raw:
+        name_zh = SIGNALS_ZH.get(sig, f"信号 {sig}")
         raise RunnerFailure(
-            f"your code ended the grading process before it could report (exit status "
-            f"{status.get('exit')}); do not call exit() or kill the process"
+            f"your code crashed the grading process with {name}",
+            zh=f"你的代码使评测进程因{name_zh}而崩溃",
         )
+    if status.get("exit") == 121:
+        raise RunnerFailure(
+            "the grader could not confine your code; it was not run",
+            zh="评测程序无法把你的代码限制在沙箱中，因此没有运行它",
+        )
+    if status.get("exit") != 0 or not raw:
+        raise exit_failure(status.get("exit"))
     return decode_reply(raw, cases)
 
 
@@ -488,7 +500,8 @@ class SandboxRunner:
         except ZygoteLost as exc:
             raise RunnerFailure(
                 f"the grader process was lost while running your code ({exc}); this submission "
-                "is marked as errored: submit again"
+                "is marked as errored: submit again",
+                zh=f"运行你的代码时评测进程丢失了（{exc}）；" + LOST_ZH,
             ) from None
         return interpret(status, raw, overflow, limits, cases)
 
@@ -500,4 +513,7 @@ class UnavailableRunner:
         self.why = why
 
     def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
-        raise RunnerFailure(f"the server cannot grade learner code safely: {self.why}")
+        raise RunnerFailure(
+            f"the server cannot grade learner code safely: {self.why}",
+            zh=f"服务器无法安全地评测学习者的代码：{self.why}",
+        )

@@ -38,7 +38,14 @@ CHILD_FDS = (3, 4)  # request, result
 MAX_REQUEST = 64 * 1024 * 1024
 EXIT_OK = 0
 EXIT_SETUP = 121
-BROKEN = b'{"submission_error": "your code broke the grader (builtins or json replaced)"}'
+BROKEN = json.dumps(
+    {
+        "submission_error": {
+            "en": "your code broke the grader (builtins or json replaced)",
+            "zh": "你的代码破坏了评测程序（替换了 builtins 或 json）",
+        }
+    }
+).encode()
 
 
 def _prctl(libc: Any, option: int, value: int) -> None:

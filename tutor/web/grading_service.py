@@ -34,7 +34,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from tutor.content import Catalog, Exercise
-from tutor.grading.harness import SubmissionError
+from tutor.grading.harness import LearnerError, SubmissionError
 from tutor.grading.judge import Judge, check_code, variant_seed
 from tutor.grading.protocol import JSON, Report
 from tutor.grading.runner import ProcessRunner, Runner
@@ -50,19 +50,20 @@ DEFAULT_QUEUE = 256  # ≥ 200 concurrent submitters, each with one request in f
 DEFAULT_WAIT = 120.0
 
 
-class GraderBusy(Exception):
+class GraderBusy(LearnerError):
     """Every grader is busy and the queue is full; nothing was stored."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
             f"the grader is busy: {retry_after} s is a good time to submit again; your code "
-            "was not submitted and is still in the editor"
+            "was not submitted and is still in the editor",
+            zh=f"评测程序正忙：请在 {retry_after} 秒后重新提交；你的代码没有提交，仍在编辑器中",
         )
         self.retry_after = retry_after
 
 
-class GraderUnavailable(Exception):
-    """Learner code cannot be graded safely here; the message says why."""
+class GraderUnavailable(LearnerError):
+    """Learner code cannot be graded safely here; the message (and ``zh``) says why."""
 
 
 @dataclass
@@ -95,7 +96,7 @@ class GradingService:
         self.queue_size = max(0, int(queue_size))
         self.wait_seconds = float(wait_seconds)
         self.judge: Judge | None = None
-        self.refusal: str | None = None
+        self.refusal: GraderUnavailable | None = None
         self._refused_at = 0.0
         self._practice: dict[str, list[dict[str, JSON]]] = {}
         self._jobs: queue.Queue[Job] = queue.Queue()
@@ -138,20 +139,22 @@ class GradingService:
             if self.judge is not None:
                 return self.judge.runner
             if self.refusal is not None and time.monotonic() - self._refused_at < 30:
-                raise GraderUnavailable(self.refusal)
+                raise GraderUnavailable(str(self.refusal), zh=self.refusal.zh)
             if self.mode == "process":
                 runner: Runner = ProcessRunner()
             else:
                 try:
                     runner = SandboxRunner(shared_pool(self.workers))
                 except (SandboxUnavailable, OSError) as exc:
-                    self.refusal = (
+                    self.refusal = GraderUnavailable(
                         f"learner code is not graded because the sandbox cannot be set up: {exc}. "
-                        "Fix that, or set GRADER='process' (development only, unsafe)"
+                        "Fix that, or set GRADER='process' (development only, unsafe)",
+                        zh=f"学习者的代码不会被评测，因为无法建立沙箱：{exc}。请修复这个问题，"
+                        "或者设置 GRADER='process'（仅用于开发，不安全）",
                     )
                     self._refused_at = time.monotonic()
                     log.error("%s", self.refusal)
-                    raise GraderUnavailable(self.refusal) from None
+                    raise GraderUnavailable(str(self.refusal), zh=self.refusal.zh) from None
             self.refusal = None
             self.judge = Judge(runner)
             return runner
@@ -182,7 +185,7 @@ class GradingService:
         try:
             check_code(code)
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
-            return self._store_rejected(exercise, code, course, learner, str(exc))
+            return self._store_rejected(exercise, code, course, learner, exc)
         if not self._slots.acquire(blocking=False):
             raise GraderBusy(self.retry_after())
         course_id, slug = course.id, course.slug
@@ -209,7 +212,7 @@ class GradingService:
         return found
 
     def _store_rejected(
-        self, exercise: Exercise, code: str, course: Course, learner: str, why: str
+        self, exercise: Exercise, code: str, course: Course, learner: str, why: SubmissionError
     ) -> Submission:
         report = Report.error(why)
         submission = Submission(
@@ -247,7 +250,11 @@ class GradingService:
                 self._grade(job)
             except Exception:  # a bug of ours: the submission still gets an answer
                 log.exception("grading submission %s failed", job.submission_id)
-                self._record(job.submission_id, Report.error("the grader failed; submit again"))
+                failed = {
+                    "en": "the grader failed; submit again",
+                    "zh": "评测程序出错了；请重新提交",
+                }
+                self._record(job.submission_id, Report.error(failed))
             finally:
                 elapsed = time.monotonic() - started
                 self._seconds_per_job = 0.9 * self._seconds_per_job + 0.1 * elapsed
@@ -260,13 +267,18 @@ class GradingService:
     def _grade(self, job: Job) -> None:
         exercise = self.catalog.exercise(job.exercise_id)
         if exercise is None:
-            report = Report.error(f"the exercise {job.exercise_id!r} no longer exists")
+            report = Report.error(
+                {
+                    "en": f"the exercise {job.exercise_id!r} no longer exists",
+                    "zh": f"练习 {job.exercise_id!r} 已不存在",
+                }
+            )
         else:
             seed = variant_seed(job.course_slug, job.learner, exercise.id)
             try:
                 judge = self.grade_judge()
             except GraderUnavailable as exc:
-                report = Report.error(str(exc))
+                report = Report.error(exc)
             else:
                 report = judge.grade(exercise, job.code, seed, "hidden")
         self._record(job.submission_id, report)

@@ -22,6 +22,7 @@ from flask_babel import get_locale, gettext
 
 from tutor.assets import pinned, sri
 from tutor.content import Catalog, Exercise
+from tutor.grading.protocol import bilingual
 
 from .course import current_learner, demo_course
 from .extensions import LANGUAGES
@@ -45,8 +46,12 @@ def lang() -> str:
     return str(get_locale() or "en")
 
 
-def pick(text: dict[str, Any]) -> Any:
-    """The current language's version of a bilingual field, English if it has none."""
+def pick(text: dict[str, Any] | str | None) -> Any:
+    """The current language's version of a bilingual field, English if it has none.
+
+    A plain string (a report stored before messages were bilingual) is returned as it is."""
+    if not isinstance(text, dict):
+        return text
     return text.get(lang()) or text.get("en")
 
 
@@ -108,7 +113,7 @@ def refused(exc: GraderBusy | GraderUnavailable) -> ResponseReturnValue:
         '<p class="verdict">{{ title }}</p><p class="message">{{ message }}</p></div>',
         kind="busy" if busy else "unavailable",
         title=gettext("The grader is busy.") if busy else gettext("Grading is unavailable."),
-        message=str(exc),
+        message=pick(bilingual(exc)),
     )
     return html, 503, headers
 
