@@ -12,6 +12,7 @@ from ._learner import (
     EXERCISE,
     LESSON,
     SOLUTION,
+    block_cdn,
     editor_code,
     expect_all_cases_pass,
     open_lesson,
@@ -96,4 +97,30 @@ def test_chinese_interface(page: Page, live_server: str) -> None:
     expect(report.locator(".verdict")).to_contain_text("通过：所有用例都正确。")
     expect(report.locator("button.replay").first).to_have_text("在动画中回放")
     expect(report.locator("li.case .sr-only").first).to_have_text("通过")
+    assert console.errors == []
+
+
+def test_practice_feedback_in_chinese(page: Page, live_server: str) -> None:
+    """The harness's feedback comes in both languages; the Chinese page shows the Chinese."""
+    console = watch_console(page)
+    block_cdn(page)
+    page.goto(live_server + LESSON + "?lang=zh")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    wait_for_python_ready(page)
+    io_path = "io-path"
+    set_code(page, "def path(kind, operation):\n    return ['guest_app']\n", io_path)
+    run_button(page, io_path).click()
+    report = result(page, io_path).locator(".report")
+    expect(report).to_have_attribute("data-verdict", "failed", timeout=10_000)
+    expect(report.locator("p.message")).to_contain_text(
+        "路径结束得太早了；接下来应该是 'guest_kernel'"
+    )
+    failing = report.locator("li.case.fail").first
+    expect(failing).to_contain_text("先由客户机自己的内核处理请求")
+    expect(report).not_to_contain_text("the path stops too early")
+    # A program that cannot be compiled: the harness's own message, in Chinese.
+    set_code(page, "def path(:\n", io_path)
+    run_button(page, io_path).click()
+    expect(report).to_have_attribute("data-verdict", "error", timeout=10_000)
+    expect(report.locator("p.message")).to_contain_text("语法错误 SyntaxError（第 1 行）")
     assert console.errors == []

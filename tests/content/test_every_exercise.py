@@ -46,3 +46,18 @@ def test_checker_catches_a_solution_that_fails() -> None:
     problems = check_exercise(broken, InProcessRunner())
     assert any("solution scores" in p for p in problems)
     assert Judge(InProcessRunner()).grade(broken, broken.solution, 0, "practice").score < 100
+
+
+def test_checker_catches_feedback_that_is_only_in_english() -> None:
+    exercise = CATALOG.exercise("io-path")
+    assert exercise is not None
+    english_only = exercise.driver + (
+        "\n\n_bilingual_compare = compare\n\n\n"
+        "def compare(args, expected, actual):\n"
+        "    problem = _bilingual_compare(args, expected, actual)\n"
+        "    return None if problem is None else problem['en']\n"
+    )
+    broken = type(exercise)(**{**exercise.__dict__, "driver": english_only})
+    problems = check_exercise(broken, InProcessRunner())
+    assert problems and all("only in English" in p for p in problems)
+    assert len(problems) == len(exercise.wrong)

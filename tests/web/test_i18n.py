@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from ..conftest import ROOT
+
 LESSON = "/lessons/hypervisors"
 ZH_TITLE = "虚拟机监控程序：类型 1 与类型 2"
 EN_TITLE = "Hypervisors: type 1 vs type 2"
@@ -90,3 +92,50 @@ def test_language_switch_sets_the_cookie(client: FlaskClient) -> None:
     assert "lang=zh" in response.headers["Set-Cookie"]
     html = page(client, "/", **{"Accept-Language": "en"})
     assert "课程大纲" in html
+
+
+IO_SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+NO_WORLD_SWITCH = IO_SOLUTION.replace('"world_switch", ', "")
+ZH_FEEDBACK = "类型 2 的 VMM 没有自己的驱动程序"
+EN_FEEDBACK = "has no drivers of its own"
+
+
+def submit_fragment(client: FlaskClient, code: str) -> str:
+    response = client.post(
+        "/exercises/io-path/submit", data={"code": code}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_grading_feedback_follows_the_interface_language(client: FlaskClient) -> None:
+    assert NO_WORLD_SWITCH != IO_SOLUTION
+    client.set_cookie("lang", "zh")
+    fragment = submit_fragment(client, NO_WORLD_SWITCH)
+    assert 'data-verdict="failed"' in fragment and "<html" not in fragment
+    assert ZH_FEEDBACK in fragment and "世界切换" in fragment
+    assert EN_FEEDBACK not in fragment and "step 5 should be" not in fragment
+    # Messages no longer repeat the case name the report already shows.
+    assert "</strong>: 第 5 步应该是" in fragment
+
+    # The API returns both languages, whatever the interface language.
+    body = client.post("/api/exercises/io-path/grade", json={"code": NO_WORLD_SWITCH}).get_json()
+    assert set(body["message"]) == {"en", "zh"}
+    assert EN_FEEDBACK in body["message"]["en"] and ZH_FEEDBACK in body["message"]["zh"]
+    failing = next(case for case in body["cases"] if not case["passed"])
+    assert failing["message"] == body["message"] and failing["rule"] == "answer"
+    passing = next(case for case in body["cases"] if case["passed"])
+    assert passing["message"] == {"en": "", "zh": ""}
+
+    client.set_cookie("lang", "en")
+    fragment = submit_fragment(client, NO_WORLD_SWITCH)
+    assert EN_FEEDBACK in fragment and ZH_FEEDBACK not in fragment
+
+
+def test_errors_before_grading_are_in_chinese_too(client: FlaskClient) -> None:
+    client.set_cookie("lang", "zh")
+    assert "代码是空的" in submit_fragment(client, "   \n")
+    fragment = submit_fragment(client, "def path(:\n")
+    assert "语法错误 SyntaxError（第 1 行）" in fragment and "SyntaxError on line 1" not in fragment
+    body = client.post("/api/exercises/io-path/grade", json={"code": "def path(:\n"}).get_json()
+    assert body["verdict"] == "error" and body["message"]["en"].startswith("SyntaxError on line 1")

@@ -29,7 +29,7 @@ def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str
         problems.append(f"{where}: the starter code already scores 100")
     for wrong in exercise.wrong:
         report = judge.grade(exercise, wrong.code, SEEDS[0], "hidden")
-        # `# expect:` matches the English text.
+        # `# expect:` matches the English text; the matching feedback must have a Chinese one.
         messages = [report.message] + [c.message for c in report.cases]
         matching = [m for m in messages if wrong.expect in m["en"]]
         if report.verdict == "passed":
@@ -38,6 +38,11 @@ def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str
             problems.append(
                 f"{where}: {wrong.path.name} should get {wrong.expect!r}, "
                 f"got {report.message['en']!r}"
+            )
+        elif all(m["zh"] == m["en"] for m in matching):
+            problems.append(
+                f"{where}: {wrong.path.name} gets {wrong.expect!r} only in English; return "
+                '{"en": ..., "zh": ...} from compare() (or give the SimError its zh=)'
             )
     first = judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json()
     if first != judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json():

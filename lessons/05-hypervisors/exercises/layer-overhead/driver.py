@@ -11,31 +11,84 @@ from tutor.sim import LAYERS, Hypervisor, path_of
 from tutor.sim.hypervisor import NATIVE_PATHS
 
 WHY = {
-    "vm_exit": "a native machine never traps out of a guest: the VM exit is pure virtualization "
-    "cost",
-    "hypervisor": "a native machine has no type 1 hypervisor handling the request",
-    "vmm": "the type 2 VMM that catches the trap does not exist on a native machine",
-    "world_switch": "the world switch from the VMM to the host OS is overhead of the hosted design",
-    "host_vmm_driver": "the VMM's driver inside the host OS is there only for the hypervisor",
-    "vmm_app": "the user-level program that performs the guest's I/O is hypervisor work",
-    "kvm_module": "the kvm kernel module handling the exit is hypervisor work",
-    "kvm_run_return": "returning from KVM_RUN to user space is overhead of KVM's design",
-    "device_model": "the user-space device model (QEMU's role) emulates hardware: pure overhead",
-    "host_syscall": "natively the guest kernel drives the device itself; a host system call is "
-    "extra",
-    "host_kernel": "the host kernel's work for the guest comes on top of the guest kernel's own",
-    "host_driver": "the guest kernel already drove its (virtual) device; the host driver is extra",
+    "vm_exit": {
+        "en": "a native machine never traps out of a guest: the VM exit is pure virtualization "
+        "cost",
+        "zh": "原生机器从不会从客户机陷出：VM 退出纯粹是虚拟化的代价",
+    },
+    "hypervisor": {
+        "en": "a native machine has no type 1 hypervisor handling the request",
+        "zh": "原生机器上没有处理请求的类型 1 虚拟机监控程序",
+    },
+    "vmm": {
+        "en": "the type 2 VMM that catches the trap does not exist on a native machine",
+        "zh": "接住陷出的类型 2 VMM 在原生机器上并不存在",
+    },
+    "world_switch": {
+        "en": "the world switch from the VMM to the host OS is overhead of the hosted design",
+        "zh": "从 VMM 到宿主机操作系统的世界切换是托管型设计的开销",
+    },
+    "host_vmm_driver": {
+        "en": "the VMM's driver inside the host OS is there only for the hypervisor",
+        "zh": "宿主机操作系统里的 VMM 驱动只为虚拟机监控程序而存在",
+    },
+    "vmm_app": {
+        "en": "the user-level program that performs the guest's I/O is hypervisor work",
+        "zh": "替客户机完成 I/O 的用户态程序，做的是虚拟机监控程序的工作",
+    },
+    "kvm_module": {
+        "en": "the kvm kernel module handling the exit is hypervisor work",
+        "zh": "处理退出的 kvm 内核模块，做的是虚拟机监控程序的工作",
+    },
+    "kvm_run_return": {
+        "en": "returning from KVM_RUN to user space is overhead of KVM's design",
+        "zh": "从 KVM_RUN 返回用户态是 KVM 这种设计的开销",
+    },
+    "device_model": {
+        "en": "the user-space device model (QEMU's role) emulates hardware: pure overhead",
+        "zh": "用户态的设备模型（QEMU 扮演的角色）在模拟硬件：纯粹是开销",
+    },
+    "host_syscall": {
+        "en": "natively the guest kernel drives the device itself; a host system call is extra",
+        "zh": "在原生机器上，客户机内核亲自驱动设备；宿主机的系统调用是额外的",
+    },
+    "host_kernel": {
+        "en": "the host kernel's work for the guest comes on top of the guest kernel's own",
+        "zh": "宿主机内核为客户机做的工作，是在客户机内核自己的工作之外额外增加的",
+    },
+    "host_driver": {
+        "en": "the guest kernel already drove its (virtual) device; the host driver is extra",
+        "zh": "客户机内核已经驱动过它的（虚拟）设备；宿主机的驱动程序是额外的",
+    },
 }
 
 NATIVE_WHY = {
-    "disk": "the device itself is not virtualization overhead: a native machine waits for the "
-    "disk too",
-    "nic": "the device itself is not virtualization overhead: a native machine waits for the "
-    "network card too",
-    "guest_app": "the guest application runs on a native machine too: it is not overhead",
-    "guest_kernel": "the guest kernel's own work happens on a native machine too: it is not "
-    "overhead",
+    "disk": {
+        "en": "the device itself is not virtualization overhead: a native machine waits for the "
+        "disk too",
+        "zh": "设备本身不是虚拟化开销：原生机器同样要等待磁盘",
+    },
+    "nic": {
+        "en": "the device itself is not virtualization overhead: a native machine waits for the "
+        "network card too",
+        "zh": "设备本身不是虚拟化开销：原生机器同样要等待网卡",
+    },
+    "guest_app": {
+        "en": "the guest application runs on a native machine too: it is not overhead",
+        "zh": "客户机应用程序在原生机器上同样要运行：它不是开销",
+    },
+    "guest_kernel": {
+        "en": "the guest kernel's own work happens on a native machine too: it is not overhead",
+        "zh": "客户机内核自己的工作在原生机器上同样会发生：它不是开销",
+    },
 }
+
+
+def shape_error(en, zh):
+    """A TypeError about what the learner's function returned, with its Chinese text."""
+    error = TypeError(en)
+    error.zh = zh
+    return error
 
 
 def measured_events(events, costs):
@@ -58,10 +111,17 @@ def run(submission, args, trace):
     events = measured_events(trace.events, args.get("costs", {}))
     result = submission.overhead(events, args["operation"])
     if not isinstance(result, dict):
-        raise TypeError(f"overhead() must return a dict, not {type(result).__name__}")
+        kind = type(result).__name__
+        raise shape_error(
+            f"overhead() must return a dict, not {kind}",
+            f"overhead() 必须返回一个 dict，而不是 {kind}",
+        )
     per_layer = result.get("per_layer")
     if not isinstance(per_layer, dict):
-        raise TypeError("overhead()['per_layer'] must be a dict of layer name -> cycles")
+        raise shape_error(
+            "overhead()['per_layer'] must be a dict of layer name -> cycles",
+            "overhead()['per_layer'] 必须是一个 dict：层名 -> 周期数",
+        )
     return {
         "per_layer": {str(k): v for k, v in per_layer.items()},
         "total": result.get("total"),
@@ -78,54 +138,92 @@ def compare(args, expected, actual):
     textbook = sum(LAYERS[layer].cycles for layer in path_of(args["kind"], args["operation"]))
     if actual["total"] != expected["total"]:
         if costs and actual["total"] == textbook:
-            return (
-                f"{where}: total is {actual['total']}, the textbook cost of this path, but on "
-                f"this machine the trace measured {expected['total']}: read the cycles from the "
-                "events, not from a table"
-            )
-        return (
-            f"{where}: total is {actual['total']} but the request crossed layers worth "
+            return {
+                "en": f"{where}: total is {actual['total']}, the textbook cost of this path, but "
+                f"on this machine the trace measured {expected['total']}: read the cycles from "
+                "the events, not from a table",
+                "zh": f"{where}：total 是 {actual['total']}，这是这条路径在教材表格里的代价，"
+                f"但在这台机器上，trace 测得的是 {expected['total']}：请从事件中读取周期数，"
+                "而不是照搬表格",
+            }
+        return {
+            "en": f"{where}: total is {actual['total']} but the request crossed layers worth "
             f"{expected['total']} cycles: add the cycles of every layer.enter event on the way "
-            "down, native layers included (the op.end event carries the same sum)"
-        )
+            "down, native layers included (the op.end event carries the same sum)",
+            "zh": f"{where}：total 是 {actual['total']}，但请求经过的各层共计 "
+            f"{expected['total']} 个周期：把向下途中每个 layer.enter 事件的周期数加起来，"
+            "原生的层也要算上（op.end 事件携带的就是同一个总和）",
+        }
     for layer in got:
         if layer in NATIVE_WHY:
-            return f"{where}: per_layer lists {layer!r}, but {NATIVE_WHY[layer]}"
+            why = NATIVE_WHY[layer]
+            return {
+                "en": f"{where}: per_layer lists {layer!r}, but {why['en']}",
+                "zh": f"{where}：per_layer 列出了 {layer!r}，但{why['zh']}",
+            }
         if layer not in want:
             if layer in LAYERS:
-                return f"{where}: per_layer lists {layer!r}, but this operation never crossed it"
-            return f"{where}: {layer!r} is not a layer of the model; known: {', '.join(LAYERS)}"
+                return {
+                    "en": f"{where}: per_layer lists {layer!r}, but this operation never crossed "
+                    "it",
+                    "zh": f"{where}：per_layer 列出了 {layer!r}，但这次操作从未经过这一层",
+                }
+            return {
+                "en": f"{where}: {layer!r} is not a layer of the model; known: {', '.join(LAYERS)}",
+                "zh": f"{where}：{layer!r} 不是模型中的层；模型中的层有：{', '.join(LAYERS)}",
+            }
     for layer, cycles in want.items():
         if layer not in got:
-            return f"{where}: per_layer is missing {layer!r} ({cycles} cycles): {WHY[layer]}"
+            why = WHY[layer]
+            return {
+                "en": f"{where}: per_layer is missing {layer!r} ({cycles} cycles): {why['en']}",
+                "zh": f"{where}：per_layer 缺少 {layer!r}（{cycles} 个周期）：{why['zh']}",
+            }
         if got[layer] != cycles:
             if layer in costs and got[layer] == LAYERS[layer].cycles:
-                return (
-                    f"{where}: per_layer[{layer!r}] is {got[layer]}, the textbook cost, but on "
-                    f"this machine the trace measured {cycles}: read the cycles from the events, "
-                    "not from a table"
-                )
-            return f"{where}: per_layer[{layer!r}] should be {cycles} cycles, not {got[layer]}"
+                return {
+                    "en": f"{where}: per_layer[{layer!r}] is {got[layer]}, the textbook cost, but "
+                    f"on this machine the trace measured {cycles}: read the cycles from the "
+                    "events, not from a table",
+                    "zh": f"{where}：per_layer[{layer!r}] 是 {got[layer]}，这是教材表格里的代价，"
+                    f"但在这台机器上，trace 测得的是 {cycles}：请从事件中读取周期数，"
+                    "而不是照搬表格",
+                }
+            return {
+                "en": f"{where}: per_layer[{layer!r}] should be {cycles} cycles, not {got[layer]}",
+                "zh": f"{where}：per_layer[{layer!r}] 应该是 {cycles} 个周期，而不是 {got[layer]}",
+            }
     if actual["native"] != expected["native"]:
         native = ", ".join(NATIVE_PATHS[args["operation"]])
-        return (
-            f"{where}: native is {actual['native']}, not {expected['native']}: without a "
+        return {
+            "en": f"{where}: native is {actual['native']}, not {expected['native']}: without a "
             f"hypervisor the same operation crosses only {native}; add what those layers cost "
-            "in this trace"
-        )
+            "in this trace",
+            "zh": f"{where}：native 是 {actual['native']}，而不是 {expected['native']}：没有虚拟机"
+            f"监控程序时，同样的操作只经过 {native}；把这些层在这次 trace 中的代价加起来",
+        }
     if actual["overhead"] != expected["overhead"]:
-        return (
-            f"{where}: overhead is {actual['overhead']} but must be total - native = "
+        return {
+            "en": f"{where}: overhead is {actual['overhead']} but must be total - native = "
             f"{expected['total']} - {expected['native']} = {expected['overhead']}, which is "
-            "also the sum of per_layer"
-        )
+            "also the sum of per_layer",
+            "zh": f"{where}：overhead 是 {actual['overhead']}，但它必须等于 total - native = "
+            f"{expected['total']} - {expected['native']} = {expected['overhead']}，"
+            "这也正是 per_layer 的总和",
+        }
     if actual["dominant"] != expected["dominant"]:
         dominant = expected["dominant"]
         chosen = actual["dominant"]
         if chosen in NATIVE_WHY:
-            return f"{where}: dominant is {chosen!r}, but {NATIVE_WHY[chosen]}"
-        return (
-            f"{where}: dominant should be {dominant!r} ({want[dominant]} cycles), the "
-            f"virtualization layer that costs most here, not {chosen!r}"
-        )
+            why = NATIVE_WHY[chosen]
+            return {
+                "en": f"{where}: dominant is {chosen!r}, but {why['en']}",
+                "zh": f"{where}：dominant 是 {chosen!r}，但{why['zh']}",
+            }
+        return {
+            "en": f"{where}: dominant should be {dominant!r} ({want[dominant]} cycles), the "
+            f"virtualization layer that costs most here, not {chosen!r}",
+            "zh": f"{where}：dominant 应该是 {dominant!r}（{want[dominant]} 个周期），"
+            f"也就是这里代价最高的虚拟化层，而不是 {chosen!r}",
+        }
     return None
