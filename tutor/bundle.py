@@ -18,17 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import pinned
+from .pure import PURE_SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "virttutor-core"
-SOURCES = (
-    "tutor/__init__.py",
-    "tutor/sim/*.py",
-    "tutor/grading/__init__.py",
-    "tutor/grading/protocol.py",
-    "tutor/grading/harness.py",
-    "tutor/grading/limits.py",
-)
 LOCK_NAME = "virttutor-lock.json"
 MANIFEST_NAME = "virttutor-bundle.json"
 
@@ -41,7 +34,7 @@ class Bundle:
 
 
 def source_files() -> list[Path]:
-    return sorted(p for pattern in SOURCES for p in ROOT.glob(pattern))
+    return sorted(p for pattern in PURE_SOURCES for p in ROOT.glob(pattern))
 
 
 def source_digest() -> str:

@@ -88,6 +88,19 @@ def _read_capped(fd: int, sink: list[bytes]) -> None:
             sink.append(chunk)
 
 
+def encode_request(code: str, driver: str, cases: list[Case], limits: Limits) -> bytes:
+    """What every runner sends its child; ASCII-escaped so even lone surrogates travel safely."""
+    return json.dumps(
+        {
+            "code": code,
+            "driver": driver,
+            "cases": [{"name": c.name, "args": c.args, "weight": c.weight} for c in cases],
+            "step_budget": limits.step_budget,
+        },
+        ensure_ascii=True,
+    ).encode()
+
+
 class ProcessRunner:
     """A fresh interpreter per submission; ``python -I`` so no environment leaks in."""
 
@@ -95,14 +108,7 @@ class ProcessRunner:
         return [sys.executable, "-I", "-c", CHILD_BOOT, str(PROJECT_ROOT), str(result_fd)]
 
     def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
-        request = json.dumps(
-            {
-                "code": code,
-                "driver": driver,
-                "cases": [{"name": c.name, "args": c.args, "weight": c.weight} for c in cases],
-                "step_budget": limits.step_budget,
-            }
-        ).encode()
+        request = encode_request(code, driver, cases, limits)
         read_fd, write_fd = os.pipe()
         chunks: list[bytes] = []
         with tempfile.TemporaryFile() as stdout, tempfile.TemporaryDirectory() as cwd:

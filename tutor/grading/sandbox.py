@@ -43,20 +43,23 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ..pure import PURE_SOURCES
 from .limits import Limits
 from .protocol import Case, RunOutcome
-from .runner import RunnerFailure, cpu_failure, decode_reply, exit_failure, wall_clock_failure
+from .runner import (
+    RunnerFailure,
+    cpu_failure,
+    decode_reply,
+    encode_request,
+    exit_failure,
+    wall_clock_failure,
+)
 
 log = logging.getLogger(__name__)
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 STAGED = (
-    "tutor/__init__.py",
-    "tutor/sim/*.py",
-    "tutor/grading/__init__.py",
-    "tutor/grading/protocol.py",
-    "tutor/grading/harness.py",
-    "tutor/grading/limits.py",
+    *PURE_SOURCES,
     "tutor/grading/child.py",
     "tutor/grading/zygote.py",
     "tutor/grading/seccomp_policy.py",
@@ -486,15 +489,7 @@ class SandboxRunner:
         self.pool = pool
 
     def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
-        request = json.dumps(
-            {
-                "code": code,
-                "driver": driver,
-                "cases": [{"name": c.name, "args": c.args, "weight": c.weight} for c in cases],
-                "step_budget": limits.step_budget,
-            },
-            ensure_ascii=True,
-        ).encode()
+        request = encode_request(code, driver, cases, limits)
         try:
             status, raw, overflow = self.pool.run(request, limits)
         except ZygoteLost as exc:
