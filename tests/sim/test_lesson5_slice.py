@@ -128,3 +128,15 @@ def test_devices_reject_unknown_ports_and_sectors() -> None:
         vcpu, _ = _guest(("in", "a", INPUT_PORT))
         vcpu.run()
         vcpu.complete("7")  # type: ignore[arg-type]
+
+
+def test_kvm_exits_light_up_the_same_components_as_the_lesson_path() -> None:
+    vcpu, devices = _guest(("mov", "a", 1), ("out", SERIAL_PORT, "a"))
+    out = vcpu.run()
+    devices.port_write(out.port or 0, out.data or 0)
+    acts = [(e["layer"], e["component"]) for e in vcpu.trace.of_kind("component.act")]
+    assert acts == [
+        ("kvm_module", "security_manager"),
+        ("device_model", "io_stack"),
+        ("device_model", "memory_manager"),
+    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .errors import InvalidOperation
-from .hypervisor import LAYERS
+from .hypervisor import LAYERS, PATHS, Kind
 from .trace import Trace
 
 Instruction = tuple[object, ...]
@@ -39,9 +39,16 @@ class Exit:
     data: int | None = None
 
 
+# Which components act in each KVM layer: the same table the lesson's disk-read path uses, so a
+# replayed vCPU run lights up the same chips as the animation.
+_ACTING = dict(PATHS[(Kind.KVM, "disk_read")])
+
+
 def _layers_down(trace: Trace, layers: tuple[str, ...]) -> None:
     for layer in layers:
         trace.emit("layer.enter", layer=layer, dir="down", cycles=LAYERS[layer].cycles)
+        for component in _ACTING.get(layer, ()):
+            trace.emit("component.act", component=component, layer=layer)
 
 
 _TO_USER_SPACE = ("guest_kernel", "vm_exit", "kvm_module", "kvm_run_return")
@@ -164,7 +171,7 @@ class DeviceModel:
     _sector: int = 0
 
     def port_write(self, port: int, value: int) -> None:
-        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        _layers_down(self.trace, ("device_model",))
         if port != SERIAL_PORT:
             raise InvalidOperation(
                 f"no device listens on port {port:#x} for OUT",
@@ -174,7 +181,7 @@ class DeviceModel:
         self.trace.emit("device.io", device="serial", value=value)
 
     def port_read(self, port: int) -> int:
-        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        _layers_down(self.trace, ("device_model",))
         if port != INPUT_PORT:
             raise InvalidOperation(
                 f"no device answers IN on port {port:#x}",
@@ -185,7 +192,7 @@ class DeviceModel:
         return value
 
     def mmio_write(self, addr: int, value: int) -> None:
-        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        _layers_down(self.trace, ("device_model",))
         if addr != DISK_SECTOR_REG:
             raise InvalidOperation(
                 f"no device register at MMIO address {addr:#x} for writes",
@@ -200,7 +207,7 @@ class DeviceModel:
         self.trace.emit("device.io", device="disk", sector=value)
 
     def mmio_read(self, addr: int) -> int:
-        self.trace.emit("layer.enter", layer="device_model", dir="down", cycles=2_500)
+        _layers_down(self.trace, ("device_model",))
         if addr != DISK_DATA_REG:
             raise InvalidOperation(
                 f"no device register at MMIO address {addr:#x} for reads",
