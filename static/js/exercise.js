@@ -164,7 +164,13 @@ function renderReport(report, exerciseId) {
   verdict.append(" ", element("span", "meta", t("practiceMeta")));
   root.append(verdict);
   const message = pick(report.message);
-  if (message && report.verdict !== "passed") root.append(element("p", "message", message));
+  if (message && report.verdict !== "passed") {
+    // The first failing case is the smallest one: name it, so the learner knows where to look.
+    const line = element("p", "message");
+    if (report.failing_case) line.append(element("strong", "", report.failing_case), ": ");
+    line.append(message);
+    root.append(line);
+  }
   if (report.cases?.length) {
     const list = element("ul", "cases");
     for (const item of report.cases) list.append(renderCase(item, exerciseId));

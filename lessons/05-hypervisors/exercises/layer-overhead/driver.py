@@ -132,25 +132,24 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual):
-    where = f"{args['kind']} {args['operation']}"
     costs = args.get("costs", {})
     want, got = expected["per_layer"], actual["per_layer"]
     textbook = sum(LAYERS[layer].cycles for layer in path_of(args["kind"], args["operation"]))
     if actual["total"] != expected["total"]:
         if costs and actual["total"] == textbook:
             return {
-                "en": f"{where}: total is {actual['total']}, the textbook cost of this path, but "
+                "en": f"total is {actual['total']}, the textbook cost of this path, but "
                 f"on this machine the trace measured {expected['total']}: read the cycles from "
                 "the events, not from a table",
-                "zh": f"{where}：total 是 {actual['total']}，这是这条路径在教材表格里的代价，"
+                "zh": f"total 是 {actual['total']}，这是这条路径在教材表格里的代价，"
                 f"但在这台机器上，trace 测得的是 {expected['total']}：请从事件中读取周期数，"
                 "而不是照搬表格",
             }
         return {
-            "en": f"{where}: total is {actual['total']} but the request crossed layers worth "
+            "en": f"total is {actual['total']} but the request crossed layers worth "
             f"{expected['total']} cycles: add the cycles of every layer.enter event on the way "
             "down, native layers included (the op.end event carries the same sum)",
-            "zh": f"{where}：total 是 {actual['total']}，但请求经过的各层共计 "
+            "zh": f"total 是 {actual['total']}，但请求经过的各层共计 "
             f"{expected['total']} 个周期：把向下途中每个 layer.enter 事件的周期数加起来，"
             "原生的层也要算上（op.end 事件携带的就是同一个总和）",
         }
@@ -158,56 +157,55 @@ def compare(args, expected, actual):
         if layer in NATIVE_WHY:
             why = NATIVE_WHY[layer]
             return {
-                "en": f"{where}: per_layer lists {layer!r}, but {why['en']}",
-                "zh": f"{where}：per_layer 列出了 {layer!r}，但{why['zh']}",
+                "en": f"per_layer lists {layer!r}, but {why['en']}",
+                "zh": f"per_layer 列出了 {layer!r}，但{why['zh']}",
             }
         if layer not in want:
             if layer in LAYERS:
                 return {
-                    "en": f"{where}: per_layer lists {layer!r}, but this operation never crossed "
-                    "it",
-                    "zh": f"{where}：per_layer 列出了 {layer!r}，但这次操作从未经过这一层",
+                    "en": f"per_layer lists {layer!r}, but this operation never crossed it",
+                    "zh": f"per_layer 列出了 {layer!r}，但这次操作从未经过这一层",
                 }
             return {
-                "en": f"{where}: {layer!r} is not a layer of the model; known: {', '.join(LAYERS)}",
-                "zh": f"{where}：{layer!r} 不是模型中的层；模型中的层有：{', '.join(LAYERS)}",
+                "en": f"{layer!r} is not a layer of the model; known: {', '.join(LAYERS)}",
+                "zh": f"{layer!r} 不是模型中的层；模型中的层有：{', '.join(LAYERS)}",
             }
     for layer, cycles in want.items():
         if layer not in got:
             why = WHY[layer]
             return {
-                "en": f"{where}: per_layer is missing {layer!r} ({cycles} cycles): {why['en']}",
-                "zh": f"{where}：per_layer 缺少 {layer!r}（{cycles} 个周期）：{why['zh']}",
+                "en": f"per_layer is missing {layer!r} ({cycles} cycles): {why['en']}",
+                "zh": f"per_layer 缺少 {layer!r}（{cycles} 个周期）：{why['zh']}",
             }
         if got[layer] != cycles:
             if layer in costs and got[layer] == LAYERS[layer].cycles:
                 return {
-                    "en": f"{where}: per_layer[{layer!r}] is {got[layer]}, the textbook cost, but "
+                    "en": f"per_layer[{layer!r}] is {got[layer]}, the textbook cost, but "
                     f"on this machine the trace measured {cycles}: read the cycles from the "
                     "events, not from a table",
-                    "zh": f"{where}：per_layer[{layer!r}] 是 {got[layer]}，这是教材表格里的代价，"
+                    "zh": f"per_layer[{layer!r}] 是 {got[layer]}，这是教材表格里的代价，"
                     f"但在这台机器上，trace 测得的是 {cycles}：请从事件中读取周期数，"
                     "而不是照搬表格",
                 }
             return {
-                "en": f"{where}: per_layer[{layer!r}] should be {cycles} cycles, not {got[layer]}",
-                "zh": f"{where}：per_layer[{layer!r}] 应该是 {cycles} 个周期，而不是 {got[layer]}",
+                "en": f"per_layer[{layer!r}] should be {cycles} cycles, not {got[layer]}",
+                "zh": f"per_layer[{layer!r}] 应该是 {cycles} 个周期，而不是 {got[layer]}",
             }
     if actual["native"] != expected["native"]:
         native = ", ".join(NATIVE_PATHS[args["operation"]])
         return {
-            "en": f"{where}: native is {actual['native']}, not {expected['native']}: without a "
+            "en": f"native is {actual['native']}, not {expected['native']}: without a "
             f"hypervisor the same operation crosses only {native}; add what those layers cost "
             "in this trace",
-            "zh": f"{where}：native 是 {actual['native']}，而不是 {expected['native']}：没有虚拟机"
+            "zh": f"native 是 {actual['native']}，而不是 {expected['native']}：没有虚拟机"
             f"监控程序时，同样的操作只经过 {native}；把这些层在这次 trace 中的代价加起来",
         }
     if actual["overhead"] != expected["overhead"]:
         return {
-            "en": f"{where}: overhead is {actual['overhead']} but must be total - native = "
+            "en": f"overhead is {actual['overhead']} but must be total - native = "
             f"{expected['total']} - {expected['native']} = {expected['overhead']}, which is "
             "also the sum of per_layer",
-            "zh": f"{where}：overhead 是 {actual['overhead']}，但它必须等于 total - native = "
+            "zh": f"overhead 是 {actual['overhead']}，但它必须等于 total - native = "
             f"{expected['total']} - {expected['native']} = {expected['overhead']}，"
             "这也正是 per_layer 的总和",
         }
@@ -217,13 +215,13 @@ def compare(args, expected, actual):
         if chosen in NATIVE_WHY:
             why = NATIVE_WHY[chosen]
             return {
-                "en": f"{where}: dominant is {chosen!r}, but {why['en']}",
-                "zh": f"{where}：dominant 是 {chosen!r}，但{why['zh']}",
+                "en": f"dominant is {chosen!r}, but {why['en']}",
+                "zh": f"dominant 是 {chosen!r}，但{why['zh']}",
             }
         return {
-            "en": f"{where}: dominant should be {dominant!r} ({want[dominant]} cycles), the "
+            "en": f"dominant should be {dominant!r} ({want[dominant]} cycles), the "
             f"virtualization layer that costs most here, not {chosen!r}",
-            "zh": f"{where}：dominant 应该是 {dominant!r}（{want[dominant]} 个周期），"
+            "zh": f"dominant 应该是 {dominant!r}（{want[dominant]} 个周期），"
             f"也就是这里代价最高的虚拟化层，而不是 {chosen!r}",
         }
     return None
