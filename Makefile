@@ -27,11 +27,17 @@ bench: setup
 
 setup: system-deps $(VENV)/.installed assets bundle translations
 
-# Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox.
+# Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox, Node.js and
+# npm to fetch the pinned front-end assets and to run Pyodide in the parity test.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v bwrap >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium bubblewrap; \
-	  else sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium bubblewrap; fi; \
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y $$missing; \
 	fi
 
 $(VENV)/.installed: pyproject.toml

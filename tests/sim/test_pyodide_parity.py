@@ -24,11 +24,13 @@ def pyodide_dir() -> Path:
     from tutor import bundle
 
     if shutil.which("node") is None:
-        pytest.skip("node is not installed")
+        pytest.fail(
+            "node is needed to run Pyodide outside the browser (Debian: apt-get install nodejs)"
+        )
     if bundle.current() is None:  # sources changed since the last `make bundle`: rebuild
         venv = ROOT / ".venv-pyodide"
         if not (venv / "bin" / "pyodide").exists():
-            pytest.skip("no .venv-pyodide to build the browser bundle with (run `make bundle`)")
+            pytest.fail("no .venv-pyodide to build the browser bundle with (run `make bundle`)")
         bundle.build(venv)
     return bundle.output_dir()
 
