@@ -11,6 +11,7 @@ FLASK := $(BIN)/flask --app app
 
 run: setup
 	$(FLASK) tutor init-db
+	-$(FLASK) tutor regrade-pending
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup
