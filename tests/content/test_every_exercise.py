@@ -61,3 +61,16 @@ def test_checker_catches_feedback_that_is_only_in_english() -> None:
     problems = check_exercise(broken, InProcessRunner())
     assert problems and all("only in English" in p for p in problems)
     assert len(problems) == len(exercise.wrong)
+
+
+def test_layer_overhead_replays_the_costs_the_learner_was_graded_on() -> None:
+    exercise = CATALOG.exercise("layer-overhead")
+    assert exercise is not None
+    case = next(c for c in exercise.cases(7, "hidden") if c.args.get("costs"))
+    wrong = "def overhead(events, operation):\n    return {}\n"
+    report = Judge(InProcessRunner()).grade(exercise, wrong, 7, "hidden")
+    replay = next(r for r in report.cases if r.name == case.name).trace
+    measured = {
+        e["layer"]: e["cycles"] for e in replay if e["kind"] == "layer.enter" and e["dir"] == "down"
+    }
+    assert all(measured[layer] == cycles for layer, cycles in case.args["costs"].items())

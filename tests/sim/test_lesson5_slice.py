@@ -140,3 +140,16 @@ def test_kvm_exits_light_up_the_same_components_as_the_lesson_path() -> None:
         ("device_model", "io_stack"),
         ("device_model", "memory_manager"),
     ]
+
+
+def test_a_machine_with_other_costs_measures_them_on_the_same_path() -> None:
+    textbook = Hypervisor(Kind.TYPE2)
+    fast_disk = Hypervisor(Kind.TYPE2, costs={"disk": 10_000, "world_switch": 8_000})
+    saved = textbook.perform("disk_read") - fast_disk.perform("disk_read")
+    assert saved == (90_000 - 10_000) - (8_000 - 4_000)
+    downs = [e for e in fast_disk.trace.of_kind("layer.enter") if e["dir"] == "down"]
+    cycles = {e["layer"]: e["cycles"] for e in downs}
+    assert cycles["disk"] == 10_000 and cycles["world_switch"] == 8_000
+    assert [e["layer"] for e in fast_disk.trace.of_kind("layer.enter")] == [
+        e["layer"] for e in textbook.trace.of_kind("layer.enter")
+    ]

@@ -193,6 +193,9 @@ class Hypervisor:
     kind: Kind
     trace: Trace = field(default_factory=Trace)
     acts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, 0))
+    # This machine's cycles per layer where they differ from the teaching table in ``LAYERS``:
+    # a faster disk or a slower world switch changes what the trace measures, not the path.
+    costs: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kind = Kind(self.kind)
@@ -203,7 +206,7 @@ class Hypervisor:
         self.trace.emit("op.start", hv=self.kind.value, op=operation, guest=guest)
         total = 0
         for layer_id, components in steps:
-            cost = LAYERS[layer_id].cycles
+            cost = self.costs.get(layer_id, LAYERS[layer_id].cycles)
             total += cost
             self.trace.emit("layer.enter", layer=layer_id, dir="down", cycles=cost)
             for component in components:

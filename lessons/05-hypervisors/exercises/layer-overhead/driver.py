@@ -1,8 +1,9 @@
 """Runs one operation through the model and hands its events to the learner's overhead(); public.
 
 The events come from ``Hypervisor.perform``. A case may say that this machine's layers cost
-something other than the textbook table (``args["costs"]``); the learner then receives copies of
-the events with those cycles, exactly as if the trace had been measured on that machine.
+something other than the textbook table (``args["costs"]``); the model then runs with those
+costs, so the learner's events and the trace the animation replays show the same cycles. The
+learner gets a copy, so nothing it does to the list can change the recorded trace.
 """
 
 import copy
@@ -91,24 +92,10 @@ def shape_error(en, zh):
     return error
 
 
-def measured_events(events, costs):
-    """Copies of the model's events with this machine's costs; op.end carries the new total."""
-    out = []
-    total = 0
-    for event in events:
-        event = copy.deepcopy(event)
-        if event["kind"] == "layer.enter" and event["dir"] == "down":
-            event["cycles"] = int(costs.get(event["layer"], event["cycles"]))
-            total += event["cycles"]
-        if event["kind"] == "op.end":
-            event["cycles"] = total
-        out.append(event)
-    return out
-
-
 def run(submission, args, trace):
-    Hypervisor(args["kind"], trace=trace).perform(args["operation"])
-    events = measured_events(trace.events, args.get("costs", {}))
+    costs = {layer: int(cycles) for layer, cycles in args.get("costs", {}).items()}
+    Hypervisor(args["kind"], trace=trace, costs=costs).perform(args["operation"])
+    events = copy.deepcopy(trace.events)
     result = submission.overhead(events, args["operation"])
     if not isinstance(result, dict):
         kind = type(result).__name__
