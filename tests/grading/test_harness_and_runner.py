@@ -165,3 +165,13 @@ def test_a_plain_string_from_compare_falls_back_to_english() -> None:
     cases = Judge(ProcessRunner()).practice_payload(IO_PATH)
     report = practice(IO_PATH.solution, driver, cases, 10_000)
     assert report["message"] == {"en": "nope", "zh": "nope"}
+
+
+def test_an_exercise_sets_how_much_its_cases_may_print() -> None:
+    code = "def path(kind, operation):\n    print('x' * 2000)\n    return []\n"
+    tight = Limits(cpu_seconds=1, wall_seconds=3, memory_mb=256, output_kb=1)
+    (outcome,) = ProcessRunner().run(code, IO_PATH.driver, PRACTICE[:1], tight)
+    assert outcome.error is not None
+    assert "printed more than 1 KB" in outcome.error["message"]["en"]
+    (roomy,) = ProcessRunner().run(code, IO_PATH.driver, PRACTICE[:1], FAST)
+    assert roomy.error is None and roomy.stdout.startswith("x" * 100)

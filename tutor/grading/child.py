@@ -17,7 +17,7 @@ import signal
 import sys
 from typing import Any
 
-from .harness import SubmissionError, run_cases
+from .harness import MAX_PRINTED, SubmissionError, run_cases
 from .protocol import Case, RunOutcome, bilingual
 
 SANDBOX_NOTE = (
@@ -95,7 +95,13 @@ def handle(request: dict[str, Any]) -> bytes:
     memory_mb = int(request.get("memory_mb", 512))
     try:
         cases = [Case(c["name"], c["args"], float(c.get("weight", 1))) for c in request["cases"]]
-        outcomes = run_cases(request["code"], request["driver"], cases, request["step_budget"])
+        outcomes = run_cases(
+            request["code"],
+            request["driver"],
+            cases,
+            request["step_budget"],
+            int(request.get("max_printed", MAX_PRINTED)),
+        )
         reply: dict[str, Any] = {"outcomes": [_plain(o, memory_mb) for o in outcomes]}
     except SubmissionError as exc:
         reply = {"submission_error": bilingual(exc)}

@@ -17,11 +17,13 @@ from typing import Any
 
 from tutor.sim import SimError, StepBudget, Trace
 
+from .limits import Limits
 from .protocol import JSON, MAX_TRACE_EVENTS, Case, CaseResult, Report, RunOutcome, bilingual
 
 SUBMISSION = "<submission>"
 MAX_STDOUT = 10_000
-MAX_PRINTED = 1_000_000
+# What learner code may print per case unless the exercise says otherwise (its ``output_kb``).
+MAX_PRINTED = Limits().output_kb * 1024
 RECURSION = {
     "en": "RecursionError: your code recursed too deeply (does it ever stop?)",
     "zh": "RecursionError：你的代码递归太深了（它会停下来吗？）",
@@ -43,19 +45,20 @@ class OutputLimitExceeded(LearnerError):
 
 
 class CappedOutput(io.StringIO):
-    """Keeps the first ``MAX_STDOUT`` characters and refuses more than ``MAX_PRINTED`` in all."""
+    """Keeps the first ``MAX_STDOUT`` characters and refuses more than ``limit`` in all."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_PRINTED) -> None:
         super().__init__()
+        self.limit = limit
         self.printed = 0
 
     def write(self, text: str) -> int:
         self.printed += len(text)
-        if self.printed > MAX_PRINTED:
-            mb = MAX_PRINTED // 1_000_000
+        if self.printed > self.limit:
+            kb = self.limit // 1024
             raise OutputLimitExceeded(
-                f"your code printed more than {mb} MB of text; print less",
-                zh=f"你的代码打印了超过 {mb} MB 的文本；请少打印一些",
+                f"your code printed more than {kb} KB of text; print less",
+                zh=f"你的代码打印了超过 {kb} KB 的文本；请少打印一些",
             )
         room = MAX_STDOUT - self.tell()
         if room > 0:
@@ -140,17 +143,23 @@ def confusable_hint(exc: AttributeError, submission: types.ModuleType) -> dict[s
 
 
 def run_cases(
-    code: str, driver_source: str, cases: Iterable[Case], step_budget: int
+    code: str,
+    driver_source: str,
+    cases: Iterable[Case],
+    step_budget: int,
+    max_printed: int = MAX_PRINTED,
 ) -> list[RunOutcome]:
     """Run every case; raises ``SubmissionError`` only if the code does not compile."""
     compiled = compile_submission(code)
     driver = load_module("driver", driver_source)
-    return [_run_one(compiled, driver, case, step_budget) for case in cases]
+    return [_run_one(compiled, driver, case, step_budget, max_printed) for case in cases]
 
 
-def _run_one(compiled: types.CodeType, driver: Driver, case: Case, step_budget: int) -> RunOutcome:
+def _run_one(
+    compiled: types.CodeType, driver: Driver, case: Case, step_budget: int, max_printed: int
+) -> RunOutcome:
     trace = Trace(StepBudget(step_budget))
-    out = CappedOutput()
+    out = CappedOutput(max_printed)
     outcome = RunOutcome(name=case.name)
     submission = types.ModuleType("submission")
     try:

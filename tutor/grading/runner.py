@@ -96,6 +96,7 @@ def encode_request(code: str, driver: str, cases: list[Case], limits: Limits) ->
             "driver": driver,
             "cases": [{"name": c.name, "args": c.args, "weight": c.weight} for c in cases],
             "step_budget": limits.step_budget,
+            "max_printed": limits.output_kb * 1024,
         },
         ensure_ascii=True,
     ).encode()
@@ -214,4 +215,4 @@ class InProcessRunner:
     def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
         from .harness import run_cases
 
-        return run_cases(code, driver, cases, limits.step_budget)
+        return run_cases(code, driver, cases, limits.step_budget, limits.output_kb * 1024)
