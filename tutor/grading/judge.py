@@ -15,10 +15,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .harness import Compare, SubmissionError, judge_outcome, load_module, run_cases
+from .harness import Compare, SubmissionError, judge_outcome, load_module
 from .limits import Limits
 from .protocol import JSON, Case, Report, RunOutcome
-from .runner import Runner, RunnerFailure
+from .runner import InProcessRunner, Runner, RunnerFailure
 
 MAX_CODE_BYTES = 200_000
 PRACTICE_SEED = 0
@@ -75,7 +75,8 @@ class Judge:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reference(self, exercise: GradedExercise, cases: list[Case]) -> list[RunOutcome]:
-        return run_cases(exercise.solution, exercise.driver, cases, exercise.limits.step_budget)
+        """The reference solution is ours: it runs here, under the exercise's own limits."""
+        return InProcessRunner().run(exercise.solution, exercise.driver, cases, exercise.limits)
 
     def _reference_for(
         self, exercise: GradedExercise, seed: int, variant: str, cases: list[Case]

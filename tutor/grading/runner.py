@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from .harness import FAILED, LearnerError, SubmissionError
+from .harness import FAILED, LearnerError, SubmissionError, run_cases
 from .limits import Limits
 from .protocol import Case, RunOutcome, bilingual
 
@@ -213,6 +213,4 @@ class InProcessRunner:
     """For code we wrote ourselves (reference solutions, ``wrong/`` programs): no isolation."""
 
     def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
-        from .harness import run_cases
-
         return run_cases(code, driver, cases, limits.step_budget, limits.output_kb * 1024)

@@ -37,7 +37,7 @@ from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
 from tutor.grading.judge import Judge, check_code, variant_seed
 from tutor.grading.protocol import JSON, Report
-from tutor.grading.runner import ProcessRunner, Runner
+from tutor.grading.runner import InProcessRunner, ProcessRunner, Runner
 from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
 
 from .extensions import db
@@ -107,7 +107,7 @@ class GradingService:
         self._resumed = False
         self._seconds_per_job = 0.05
         # Only the reference side; always available (no learner code runs through it).
-        self._reference = Judge(ProcessRunner())
+        self._reference = Judge(InProcessRunner())
 
     @classmethod
     def for_app(cls, app: Flask, catalog: Catalog) -> GradingService:
