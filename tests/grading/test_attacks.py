@@ -116,7 +116,7 @@ ATTACKS = [
         "output_to_fd_1",
         "import os\n\ndef path(kind, operation):\n    for _ in range(1600):\n"
         "        os.write(1, b'x' * 65536)\n    return []\n",
-        r"stops too early",
+        r"stops after",
     ),
     _a(
         "fill_tmp",
@@ -234,7 +234,7 @@ ATTACKS = [
         'import os\nprint(\'{"verdict": "passed", "score": 100}\')\n'
         'os.write(1, b\'{"outcomes": [], "verdict": "passed"}\')\n'
         "def path(kind, operation):\n    print('All cases pass.')\n    return []\n",
-        r"stops too early",
+        r"stops after",
     ),
     _a(
         "forge_result_pipe",
@@ -249,7 +249,7 @@ ATTACKS = [
         "class Liar(list):\n    def __eq__(self, other):\n        return True\n"
         "    def __ne__(self, other):\n        return False\n\n"
         "def path(kind, operation):\n    return Liar()\n",
-        r"stops too early",
+        r"stops after",
     ),
     _a(
         "lying_vcpu_state",

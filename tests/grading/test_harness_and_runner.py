@@ -26,9 +26,14 @@ def test_practice_reports_per_case_verdicts_and_messages() -> None:
     cases = judge.practice_payload(IO_PATH)
     report = practice(IO_PATH.starter, IO_PATH.driver, cases, 10_000)
     verdicts = {c["name"]: c["passed"] for c in report["cases"]}
-    assert verdicts == {"type1 disk_read": True, "type2 disk_read": False, "kvm disk_read": False}
+    assert verdicts == {
+        "type1 · disk_read": True,
+        "type2 · net_send": False,
+        "kvm · privileged": False,
+    }
     assert report["verdict"] == "failed" and round(report["score"]) == 33
-    assert "the path stops too early" in report["message"]["en"]
+    assert (report["scope"], report["passed_count"], report["total_count"]) == ("practice", 1, 3)
+    assert "the path stops after" in report["message"]["en"]
 
 
 def test_syntax_error_names_the_line() -> None:

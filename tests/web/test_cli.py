@@ -24,7 +24,7 @@ def test_grade_a_wrong_file_exits_non_zero(runner: FlaskCliRunner, tmp_path: Pat
     wrong.write_text("def path(kind, operation):\n    return ['guest_app']\n")
     result = runner.invoke(args=["tutor", "grade", "io-path", str(wrong)])
     assert result.exit_code == 1
-    assert "the path stops too early" in json.loads(result.output)["message"]["en"]
+    assert "the path stops after" in json.loads(result.output)["message"]["en"]
 
 
 def test_grade_rejects_unknown_exercise_and_non_utf8(

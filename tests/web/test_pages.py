@@ -84,7 +84,7 @@ def test_plain_form_submit_gets_a_full_page(client: FlaskClient) -> None:
         "/exercises/io-path/submit", data={"code": "def path(k, o):\n    return []\n"}
     )
     page = response.get_data(as_text=True)
-    assert "<html" in page and 'data-verdict="failed"' in page and "stops too early" in page
+    assert "<html" in page and 'data-verdict="failed"' in page and "the path stops after" in page
 
 
 def test_submit_without_csrf_token_is_refused(app: Flask) -> None:

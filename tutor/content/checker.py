@@ -12,11 +12,35 @@ from tutor.grading.runner import InProcessRunner, Runner
 from .model import Catalog, Exercise
 
 SEEDS = [variant_seed("check", f"student-{i}", "") for i in range(3)]
+# Hidden variants sampled to learn which kinds of case learners will be graded on.
+KIND_SEEDS = [variant_seed("kinds", f"student-{i}", "") for i in range(20)]
+
+
+def check_kinds(exercise: Exercise) -> list[str]:
+    """A Run that passes must not hide a Submit that fails for a kind of case never practised:
+    every kind the hidden cases test (an operation, a hypervisor kind, an exit reason) must
+    appear among the practice cases."""
+    where = f"{exercise.lesson_id}/{exercise.id}"
+    practice = exercise.cases(0, "practice")
+    hidden = [case for seed in KIND_SEEDS for case in exercise.cases(seed, "hidden")]
+    problems = [
+        f"{where}: case {case.name!r} declares no kinds (give it kinds=[...])"
+        for case in practice + hidden[: len(exercise.cases(KIND_SEEDS[0], "hidden"))]
+        if not case.kinds
+    ]
+    covered = {kind for case in practice for kind in case.kinds}
+    missing = sorted({kind for case in hidden for kind in case.kinds} - covered)
+    if missing:
+        problems.append(
+            f"{where}: the hidden cases test kind(s) {', '.join(map(repr, missing))} that no "
+            "practice case covers; add a practice case of each"
+        )
+    return problems
 
 
 def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str]:
     judge = Judge(runner or InProcessRunner())
-    problems = []
+    problems = check_kinds(exercise)
     where = f"{exercise.lesson_id}/{exercise.id}"
     for seed in SEEDS:
         for variant in ("practice", "hidden"):

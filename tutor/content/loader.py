@@ -6,6 +6,7 @@ missing"), not one per restart, so problems are collected and raised together.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import random
 import tomllib
@@ -212,16 +213,22 @@ def _load_exercise(folder: Path, lesson_id: str, problems: _Problems) -> Exercis
         problems.add(manifest_path, "limits", str(exc))
         limits = Limits()
     driver_path = folder / "driver.py"
-    driver = _read_text(driver_path, problems)
+    starter = _read_text(folder / "starter.py", problems)
+    driver = _read_text(driver_path, problems) + _entry_points(starter, folder, problems)
     driver_module = _load_module(driver_path, f"_driver_{exercise_id}", problems)
     for required in ("run", "compare"):
         if driver_module is not None and not callable(getattr(driver_module, required, None)):
             problems.add(driver_path, required, "function is missing")
     cases_path = folder / "cases.py"
     cases_module = _load_module(cases_path, f"_cases_{exercise_id}", problems)
-    generate = getattr(cases_module, "generate", None)
-    if cases_module is not None and not callable(generate):
-        problems.add(cases_path, "generate", "function is missing")
+    if cases_module is not None and not (
+        callable(getattr(cases_module, "generate", None))
+        or (
+            isinstance(getattr(cases_module, "PRACTICE", None), list)
+            and callable(getattr(cases_module, "hidden", None))
+        )
+    ):
+        problems.add(cases_path, "PRACTICE", "define PRACTICE = [...] and def hidden(rng)")
     hints = manifest.get("hints", {})
     if not all(isinstance(hints.get(lang), list) and hints[lang] for lang in LANGUAGES):
         problems.add(manifest_path, "hints", "needs non-empty en and zh lists")
@@ -231,22 +238,77 @@ def _load_exercise(folder: Path, lesson_id: str, problems: _Problems) -> Exercis
         folder=folder,
         title=_text(manifest, "title", manifest_path, problems),
         prompt_html=_per_language(folder, "prompt", problems),
-        starter=_read_text(folder / "starter.py", problems),
+        starter=starter,
         solution=_read_text(folder / "solution.py", problems),
         driver=driver,
-        generate=_as_case_generator(generate),
+        generate=_as_case_generator(cases_module),
         hints={lang: list(hints.get(lang, [])) for lang in LANGUAGES},
         limits=limits,
         wrong=_load_wrong(folder / "wrong", problems),
     )
 
 
-def _as_case_generator(generate: Any) -> Callable[[random.Random, str], list[Case]]:
+def _as_case_generator(module: ModuleType | None) -> Callable[[random.Random, str], list[Case]]:
+    """``PRACTICE = [...]`` plus ``def hidden(rng)`` (or the older ``generate(rng, variant)``);
+    the kit names the cases an author left unnamed, from their kinds."""
+
     def cases(rng: random.Random, variant: str) -> list[Case]:
-        raw = generate(rng, variant) if callable(generate) else []
-        return [c if isinstance(c, Case) else Case(**c) for c in raw]
+        generate = getattr(module, "generate", None)
+        if callable(generate):
+            raw = generate(rng, variant)
+        elif module is None:
+            raw = []
+        elif variant == "practice":
+            raw = list(module.PRACTICE)
+        else:
+            raw = module.hidden(rng)
+        return _named([c if isinstance(c, Case) else _case(c) for c in raw])
 
     return cases
+
+
+def _case(raw: dict[str, Any]) -> Case:
+    kinds = raw.get("kinds", ())
+    return Case(
+        name=str(raw.get("name") or ""),
+        args=raw["args"],
+        weight=float(raw.get("weight", 1)),
+        kinds=(kinds,) if isinstance(kinds, str) else tuple(str(k) for k in kinds),
+        title=raw.get("title"),
+    )
+
+
+def _named(cases: list[Case]) -> list[Case]:
+    """Every case gets a unique name: the author's, else its kinds, else its position."""
+    seen: dict[str, int] = {}
+    named = []
+    for i, case in enumerate(cases, 1):
+        base = case.name or " · ".join(case.kinds) or f"case {i}"
+        seen[base] = seen.get(base, 0) + 1
+        name = base if seen[base] == 1 else f"{base} ({seen[base]})"
+        named.append(Case(name, case.args, case.weight, case.kinds, case.title))
+    return named
+
+
+def _entry_points(starter: str, folder: Path, problems: _Problems) -> str:
+    """The functions the starter defines are the ones the learner must define; the harness reads
+    this to say "define a function named ``path(kind, operation)``" instead of an AttributeError."""
+    try:
+        tree = ast.parse(starter)
+    except SyntaxError as exc:
+        problems.add(folder / "starter.py", f"line {exc.lineno}", f"not valid Python: {exc.msg}")
+        return ""
+    signatures = {
+        node.name: f"{node.name}({', '.join(a.arg for a in node.args.args)})"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    if not signatures:
+        return ""
+    return (
+        "\n\n# Added by the lesson loader from starter.py: what the learner must define.\n"
+        f"ENTRY_POINTS = {signatures!r}\n"
+    )
 
 
 def _load_wrong(folder: Path, problems: _Problems) -> list[WrongProgram]:

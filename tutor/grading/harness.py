@@ -8,7 +8,10 @@ outputs of practice cases are public anyway.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import io
+import json
 import traceback
 import types
 from collections.abc import Callable, Iterable
@@ -18,7 +21,17 @@ from typing import Any
 from tutor.sim import SimError, StepBudget, Trace
 
 from .limits import Limits
-from .protocol import JSON, MAX_TRACE_EVENTS, Case, CaseResult, Report, RunOutcome, bilingual
+from .protocol import (
+    JSON,
+    MAX_REPORTED_OUTPUT,
+    MAX_REPORTED_STDOUT,
+    MAX_TRACE_EVENTS,
+    Case,
+    CaseResult,
+    Report,
+    RunOutcome,
+    bilingual,
+)
 
 SUBMISSION = "<submission>"
 MAX_STDOUT = 10_000
@@ -142,6 +155,59 @@ def confusable_hint(exc: AttributeError, submission: types.ModuleType) -> dict[s
     return None
 
 
+class MissingEntryPoint(LearnerError):
+    """The learner's code lacks (or misnames, or mis-shapes) the function the exercise calls."""
+
+
+def check_entry_points(driver: Driver, submission: types.ModuleType) -> None:
+    """Say "define a function named ``path(kind, operation)``" before the driver trips over it.
+
+    The loader gives every driver ``ENTRY_POINTS`` (name -> signature as the starter code writes
+    it); without it there is nothing to check.
+    """
+    entry_points = getattr(driver, "ENTRY_POINTS", None)
+    if not isinstance(entry_points, dict):
+        return
+    defined = [n for n, v in vars(submission).items() if callable(v) and not n.startswith("__")]
+    for name, signature in entry_points.items():
+        found = vars(submission).get(name)
+        if callable(found):
+            _check_arity(name, signature, found)
+            continue
+        en = f"define a function named `{signature}`: your code has no function called {name!r}"
+        zh = f"请定义名为 `{signature}` 的函数：你的代码里没有叫 {name!r} 的函数"
+        close = difflib.get_close_matches(name, defined, n=1, cutoff=0.6)
+        lookalike = next(
+            (d for d in defined if not d.isascii() and d.translate(CONFUSABLES) == name), None
+        )
+        if lookalike:
+            en += f" ({lookalike!r} only looks like it: it contains letters from another alphabet)"
+            zh += f"（{lookalike!r} 只是看起来像：它含有其他字母表的字母）"
+        elif close:
+            en += f" (did you mean to name {close[0]!r} {name!r}?)"
+            zh += f"（你是想把 {close[0]!r} 命名为 {name!r} 吗？）"
+        raise MissingEntryPoint(en, zh=zh)
+
+
+def _check_arity(name: str, signature: str, function: Callable[..., Any]) -> None:
+    wanted = [p.strip() for p in signature.partition("(")[2].rstrip(")").split(",") if p.strip()]
+    try:
+        inspect.signature(function).bind(*wanted)
+    except TypeError:
+        pass
+    except ValueError:  # no signature to read (a builtin): let the call decide
+        return
+    else:
+        return
+    count = len(wanted)
+    raise MissingEntryPoint(
+        f"the exercise calls `{signature}` with {count} argument(s), but your {name!r} cannot "
+        f"take them: define it as `def {signature}:`",
+        zh=f"练习会用 {count} 个参数调用 `{signature}`，但你的 {name!r} 接收不了："
+        f"请把它定义为 `def {signature}:`",
+    )
+
+
 def run_cases(
     code: str,
     driver_source: str,
@@ -165,7 +231,10 @@ def _run_one(
     try:
         with redirect_stdout(out):
             exec(compiled, submission.__dict__)
+            check_entry_points(driver, submission)
             outcome.output = driver.run(submission, case.args, trace)
+    except MissingEntryPoint as exc:
+        outcome.error = {"type": "MissingEntryPoint", "rule": "entry", "message": bilingual(exc)}
     except RecursionError:
         outcome.error = {"type": "RecursionError", "rule": "python", "message": {**RECURSION}}
     except OutputLimitExceeded as exc:
@@ -197,42 +266,126 @@ def _run_one(
 
 
 # compare() returns None (right), or a message: a str (English only) or {"en": ..., "zh": ...}.
-Compare = Callable[[JSON, JSON, JSON], "str | dict[str, str] | None"]
+# A compare() that takes a fourth argument, ``reveal``, is told whether its message may name the
+# expected value: never on hidden cases, and in practice only once the learner has tried that
+# case several times or opened a hint — otherwise repeated Runs would read the answer off it.
+Compare = Callable[..., "str | dict[str, str] | None"]
+
+
+def takes_reveal(compare: Compare) -> bool:
+    try:
+        return len(inspect.signature(compare).parameters) >= 4
+    except (TypeError, ValueError):
+        return False
+
+
+def first_departure(expected: list[JSON], actual: list[JSON]) -> int | None:
+    """Index of the first event where the learner's run leaves the reference run."""
+    for i, (want, got) in enumerate(zip(expected, actual, strict=False)):
+        if want != got:
+            return i
+    if len(expected) != len(actual):
+        return min(len(expected), len(actual))
+    return None
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "\n…"
+
+
+def _reported_output(output: JSON) -> JSON:
+    """The learner's returned state, for the replay; a huge one is summarised, not stored."""
+    try:
+        encoded = json.dumps(output, allow_nan=False)
+    except (TypeError, ValueError):
+        return _clip(repr(output), MAX_REPORTED_OUTPUT)
+    return output if len(encoded) <= MAX_REPORTED_OUTPUT else _clip(encoded, MAX_REPORTED_OUTPUT)
+
+
+PROCESS_DEPARTS = {
+    "en": "your code produced the right final state, but not by driving the model: its run "
+    "departs from the reference run at event {n} ({event}); the exercise grades the process, "
+    "so compute the answer through the objects you are given",
+    "zh": "你的代码得到了正确的最终状态，但不是通过驱动模型得到的：它的运行在第 {n} 个事件"
+    "（{event}）处偏离了参考运行；这道练习评的是过程，请通过给你的对象算出结果",
+}
 
 
 def judge_outcome(
-    case: Case, expected: RunOutcome, actual: RunOutcome, compare: Compare
+    case: Case,
+    expected: RunOutcome,
+    actual: RunOutcome,
+    compare: Compare,
+    reveal: bool = False,
+    grade_trace: bool = False,
 ) -> CaseResult:
-    """Trusted comparison: the learner's outcome against the reference outcome for one case."""
-    result = CaseResult(name=case.name, passed=False, weight=case.weight, trace=actual.trace)
+    """Trusted comparison: the learner's outcome against the reference outcome for one case.
+
+    ``grade_trace`` (a driver's ``GRADE_TRACE = True``): where the process is the point, a right
+    answer reached without the model's events (a lookup table) does not pass."""
+    result = CaseResult(
+        name=case.name,
+        passed=False,
+        weight=case.weight,
+        trace=actual.trace,
+        title=case.label(),
+        stdout=_clip(actual.stdout, MAX_REPORTED_STDOUT),
+        output=_reported_output(actual.output),
+    )
+    departure = first_departure(expected.trace, actual.trace)
     if actual.error is not None:
         result.message = bilingual(actual.error.get("message") or FAILED)
         result.rule = str(actual.error.get("rule", "python"))
+        result.departure = len(actual.trace) if departure is None else departure
         return result
     problem: str | dict[str, str] | None
     try:
-        problem = compare(case.args, expected.output, actual.output)
+        if takes_reveal(compare):
+            problem = compare(case.args, expected.output, actual.output, reveal)
+        else:
+            problem = compare(case.args, expected.output, actual.output)
     except Exception as exc:  # a malformed output (wrong type, missing key) is the learner's
         problem = {
             "en": f"your function returned something the checker cannot read: {exc!r}",
             "zh": f"你的函数返回了检查程序无法读取的内容：{exc!r}",
         }
+    if problem is None and grade_trace and departure is not None:
+        event = actual.trace[departure]["kind"] if departure < len(actual.trace) else "end"
+        problem = {
+            lang: text.format(n=departure + 1, event=event)
+            for lang, text in PROCESS_DEPARTS.items()
+        }
     result.passed = problem is None
     result.message = bilingual(problem)
     result.rule = "" if problem is None else "answer"
+    if not result.passed:
+        result.departure = departure
     return result
 
 
 def practice(code: str, driver_source: str, cases: list[dict[str, Any]], step_budget: int) -> JSON:
-    """Browser entry point: run and compare practice cases whose expected outputs are public."""
-    parsed = [Case(c["name"], c["args"], float(c.get("weight", 1))) for c in cases]
+    """Browser entry point: run and compare practice cases whose expected outputs are public.
+
+    Each case may carry ``reveal`` (the page decides: several failed Runs, or a hint opened) and
+    ``expected_trace`` (the reference run, so a replay can mark where the learner's run left it).
+    """
+    parsed = [
+        Case(c["name"], c["args"], float(c.get("weight", 1)), title=c.get("title")) for c in cases
+    ]
     try:
         outcomes = run_cases(code, driver_source, parsed, step_budget)
     except SubmissionError as exc:
-        return Report.error(exc).to_json()
+        return Report.error(exc, scope="practice").to_json()
     driver = load_module("driver", driver_source)
     results = [
-        judge_outcome(case, RunOutcome(case.name, output=raw["expected"]), outcome, driver.compare)
+        judge_outcome(
+            case,
+            RunOutcome(case.name, output=raw["expected"], trace=raw.get("expected_trace") or []),
+            outcome,
+            driver.compare,
+            reveal=bool(raw.get("reveal")),
+            grade_trace=bool(getattr(driver, "GRADE_TRACE", False)),
+        )
         for case, raw, outcome in zip(parsed, cases, outcomes, strict=True)
     ]
-    return Report.from_results(results).to_json()
+    return Report.from_results(results, scope="practice").to_json()

@@ -102,24 +102,34 @@ class Judge:
         except (SubmissionError, RunnerFailure) as exc:
             return Report.error(exc)
         expected = self._reference_for(exercise, seed, variant, cases)
-        compare = _compare_of(exercise.driver)
+        compare, grade_trace = _compare_of(exercise.driver)
         results = [
-            judge_outcome(case, exp, act, compare)
+            judge_outcome(case, exp, act, compare, reveal=False, grade_trace=grade_trace)
             for case, exp, act in zip(cases, expected, actual, strict=True)
         ]
-        return Report.from_results(results)
+        return Report.from_results(results, scope="hidden")
 
     def practice_payload(self, exercise: GradedExercise) -> list[dict[str, JSON]]:
         """Practice cases with their expected outputs, for grading in the browser."""
         cases = exercise.cases(PRACTICE_SEED, "practice")
         return [
-            {"name": c.name, "args": c.args, "weight": c.weight, "expected": o.output}
+            {
+                "name": c.name,
+                "title": c.label(),
+                "args": c.args,
+                "weight": c.weight,
+                "expected": o.output,
+                "expected_trace": o.trace,
+            }
             for c, o in zip(cases, self.reference(exercise, cases), strict=True)
         ]
 
 
 @functools.lru_cache(maxsize=64)
-def _compare_of(driver: str) -> Compare:
+def _compare_of(driver: str) -> tuple[Compare, bool]:
+    """The driver's compare() and whether it grades the process too (``GRADE_TRACE``).
+
+    Hidden cases never ``reveal``: their expected values must not reach the learner."""
     module: types.ModuleType = load_module("driver", driver)
     compare: Compare = module.compare
-    return compare
+    return compare, bool(getattr(module, "GRADE_TRACE", False))

@@ -37,11 +37,21 @@ def no_message() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Case:
-    """One input for an exercise's driver; ``args`` are JSON, ``weight`` counts toward the score."""
+    """One input for an exercise's driver; ``args`` are JSON, ``weight`` counts toward the score.
+
+    ``kinds`` name what the case exercises (an operation, a hypervisor kind, an exit reason) so the
+    checker can prove the practice cases cover every kind the hidden ones test; ``title`` is the
+    case's name for the learner in both languages. Neither crosses into the learner's process.
+    """
 
     name: str
     args: JSON
     weight: float = 1.0
+    kinds: tuple[str, ...] = ()
+    title: dict[str, str] | None = None
+
+    def label(self) -> dict[str, str]:
+        return bilingual(self.title or self.name)
 
 
 @dataclass
@@ -70,19 +80,46 @@ class RunOutcome:
         )
 
 
+# What a report keeps of learner-controlled text per case: enough to debug, never megabytes.
+MAX_REPORTED_STDOUT = 4_000
+MAX_REPORTED_OUTPUT = 4_000
+
+
 @dataclass
 class CaseResult:
+    """One case's verdict, with what the page needs to show *why*: the learner's printed text,
+    the state their code left (``output``, the thing graded), and ``departure``, the index of the
+    first trace event where their run left the reference run (``None``: it never did)."""
+
     name: str
     passed: bool
     weight: float
     message: dict[str, str] = field(default_factory=no_message)
     rule: str = ""
     trace: list[JSON] = field(default_factory=list)
+    title: dict[str, str] = field(default_factory=no_message)
+    stdout: str = ""
+    output: JSON = None
+    departure: int | None = None
+
+
+@dataclass
+class Problem:
+    """One distinct failure and every case that shows it, so nine cases failing the same way
+    read as one message, not nine."""
+
+    message: dict[str, str]
+    rule: str
+    cases: list[str]
 
 
 @dataclass
 class Report:
-    """The verdict for one submission: ``passed``, ``failed`` or ``error`` (code could not run)."""
+    """The verdict for one submission: ``passed``, ``failed`` or ``error`` (code could not run).
+
+    ``scope`` says what was checked — ``practice`` (the public cases, in the browser) or
+    ``hidden`` (the learner's own cases, on the server) — so no verdict claims more than that.
+    """
 
     verdict: str
     score: float
@@ -93,30 +130,52 @@ class Report:
     failing_case: str = ""
     rule: str = ""
     trace: list[JSON] = field(default_factory=list)
+    scope: str = "hidden"
+    passed_count: int = 0
+    total_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    failing_title: dict[str, str] = field(default_factory=no_message)
 
     def to_json(self) -> dict[str, JSON]:
         return asdict(self)
 
     @classmethod
-    def from_results(cls, results: list[CaseResult]) -> Report:
+    def from_results(cls, results: list[CaseResult], scope: str = "hidden") -> Report:
         total = sum(r.weight for r in results) or 1.0
         score = round(100 * sum(r.weight for r in results if r.passed) / total, 2)
         verdict = "passed" if results and all(r.passed for r in results) else "failed"
-        failing = next((r for r in results if not r.passed), None)
-        if failing is None:
-            message = bilingual({"en": "All cases pass.", "zh": "所有用例都通过。"})
-            return cls(verdict=verdict, score=score, cases=results, message=message)
-        return cls(
+        report = cls(
             verdict=verdict,
             score=score,
             cases=results,
-            message=failing.message,
-            failing_case=failing.name,
-            rule=failing.rule,
-            trace=failing.trace,
+            message=bilingual({"en": "All cases pass.", "zh": "所有用例都通过。"}),
+            scope=scope,
+            passed_count=sum(1 for r in results if r.passed),
+            total_count=len(results),
         )
+        failing = next((r for r in results if not r.passed), None)
+        if failing is not None:
+            report.message = failing.message
+            report.failing_case = failing.name
+            report.failing_title = failing.title
+            report.rule = failing.rule
+            report.trace = failing.trace
+            report.problems = _distinct_problems(results)
+        return report
 
     @classmethod
-    def error(cls, message: object) -> Report:
+    def error(cls, message: object, scope: str = "hidden") -> Report:
         """``message``: anything ``bilingual`` takes (str, {"en", "zh"} or an exception)."""
-        return cls(verdict="error", score=0.0, cases=[], message=bilingual(message))
+        return cls(verdict="error", score=0.0, cases=[], message=bilingual(message), scope=scope)
+
+
+def _distinct_problems(results: list[CaseResult]) -> list[Problem]:
+    problems: dict[tuple[str, str], Problem] = {}
+    for result in results:
+        if result.passed:
+            continue
+        key = (result.message["en"], result.rule)
+        if key not in problems:
+            problems[key] = Problem(message=result.message, rule=result.rule, cases=[])
+        problems[key].cases.append(result.name)
+    return list(problems.values())

@@ -1,13 +1,27 @@
-"""Every hypervisor kind with every operation; hidden variants shuffle the order."""
+"""Every hypervisor kind with every operation.
 
-KINDS = ("type1", "type2", "kvm")
+Three practice cases cover every kind and every operation once (a Latin square), so a Run that
+passes has met each one; the hidden cases ask for all of the pairs.
+"""
+
+from tutor.sim.hypervisor import Kind
+
 OPERATIONS = ("disk_read", "net_send", "privileged")
+KINDS = tuple(kind.value for kind in Kind)
 
 
-def generate(rng, variant):
-    if variant == "practice":
-        pairs = [("type1", "disk_read"), ("type2", "disk_read"), ("kvm", "disk_read")]
-    else:
-        pairs = [(k, o) for k in KINDS for o in OPERATIONS]
-        rng.shuffle(pairs)
-    return [{"name": f"{k} {o}", "args": {"kind": k, "operation": o}} for k, o in pairs]
+def _case(kind, operation):
+    return {"args": {"kind": kind, "operation": operation}, "kinds": [kind, operation]}
+
+
+# Each kind once and each operation once, in a rotation that covers any number of kinds.
+PRACTICE = [_case(kind, OPERATIONS[i % len(OPERATIONS)]) for i, kind in enumerate(KINDS)] + [
+    _case(KINDS[0], operation) for operation in OPERATIONS[len(KINDS) :]
+]
+
+
+def hidden(rng):
+    """All pairs, in an order of this learner's own (the same on every submission)."""
+    cases = [_case(kind, operation) for kind in KINDS for operation in OPERATIONS]
+    rng.shuffle(cases)
+    return cases

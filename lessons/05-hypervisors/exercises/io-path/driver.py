@@ -1,6 +1,7 @@
 """Checks a learner's layer list against the path the model itself takes; public."""
 
 from tutor.sim import LAYERS, path_of
+from tutor.sim.hypervisor import OPERATIONS
 
 WHY = {
     "guest_app": {
@@ -64,6 +65,82 @@ WHY = {
 }
 
 
+# What must happen before each layer can be reached: said when a learner's path gets there too
+# early, so the feedback explains why without naming the layer the model expects instead.
+NEEDS = {
+    "guest_kernel": {
+        "en": "the guest kernel receives requests from the guest's own programs",
+        "zh": "客户机内核接收的是客户机自己的程序发来的请求",
+    },
+    "vm_exit": {
+        "en": "a VM exit happens when the guest's kernel touches hardware it does not own",
+        "zh": "当客户机内核触碰它并不拥有的硬件时，才会发生 VM 退出",
+    },
+    "hypervisor": {
+        "en": "a guest reaches the hypervisor only by trapping out of guest mode",
+        "zh": "客户机只有陷入（离开客户机模式）才能到达虚拟机监控程序",
+    },
+    "vmm": {
+        "en": "the VMM gets control only when the guest traps out of guest mode",
+        "zh": "只有当客户机陷入、离开客户机模式时，VMM 才获得控制权",
+    },
+    "world_switch": {
+        "en": "only the VMM, once it holds the request, can switch to the host's world",
+        "zh": "只有已经拿到请求的 VMM 才能切换到宿主机的世界",
+    },
+    "host_vmm_driver": {
+        "en": "the VMM's driver inside the host OS is entered only through a world switch",
+        "zh": "宿主机操作系统里的 VMM 驱动只能通过世界切换进入",
+    },
+    "vmm_app": {
+        "en": "the hosted hypervisor's user-level program is woken by its driver in the host OS",
+        "zh": "托管型虚拟机监控程序的用户态程序，是由它在宿主机操作系统中的驱动唤醒的",
+    },
+    "kvm_module": {
+        "en": "the kvm module runs when the guest traps out of guest mode",
+        "zh": "客户机陷入、离开客户机模式时，kvm 模块才会运行",
+    },
+    "kvm_run_return": {
+        "en": "KVM_RUN can only return to user space after the kvm module has taken the exit",
+        "zh": "只有在 kvm 模块接住这次退出之后，KVM_RUN 才能返回用户态",
+    },
+    "device_model": {
+        "en": "the user-space device model runs once KVM_RUN has returned with an exit reason",
+        "zh": "用户态的设备模型要等 KVM_RUN 带着退出原因返回之后才运行",
+    },
+    "host_syscall": {
+        "en": "a host system call is made by a user-space program that already holds the "
+        "guest's request",
+        "zh": "宿主机系统调用是由一个已经拿到客户机请求的用户态程序发出的",
+    },
+    "host_kernel": {
+        "en": "the host kernel works for the guest only when a host system call asks it to",
+        "zh": "只有宿主机系统调用请求时，宿主机内核才会为客户机工作",
+    },
+    "host_driver": {
+        "en": "the host's device driver is called by the host kernel",
+        "zh": "宿主机的设备驱动程序由宿主机内核调用",
+    },
+    "disk": {
+        "en": "the disk is reached last, by whichever software drives it in this design",
+        "zh": "磁盘在最后才被访问，由这种设计中负责驱动它的软件来访问",
+    },
+    "nic": {
+        "en": "the network card is reached last, by whichever software drives it in this design",
+        "zh": "网卡在最后才被访问，由这种设计中负责驱动它的软件来访问",
+    },
+}
+
+ENDS = {
+    "disk_read": {"en": "a disk read ends at the disk", "zh": "磁盘读取要到达磁盘才算结束"},
+    "net_send": {"en": "a send ends at the network card", "zh": "网络发送要到达网卡才算结束"},
+    "privileged": {
+        "en": "a privileged instruction ends where it is emulated, with no device",
+        "zh": "特权指令在被模拟的地方结束，不涉及设备",
+    },
+}
+
+
 def shape_error(en, zh):
     """A TypeError about what the learner's function returned, with its Chinese text."""
     error = TypeError(en)
@@ -81,20 +158,40 @@ def run(submission, args, trace):
         )
     layers = [str(layer) for layer in layers]
     trace.emit("op.start", hv=args["kind"], op=args["operation"], guest="vm1")
+    total = 0
     for layer in layers:
-        known = layer in LAYERS
-        trace.emit(
-            "layer.enter", layer=layer, dir="down", cycles=LAYERS[layer].cycles if known else 0
-        )
-    trace.emit("op.end", op=args["operation"], cycles=0)
+        cycles = LAYERS[layer].cycles if layer in LAYERS else 0
+        total += cycles
+        trace.emit("layer.enter", layer=layer, dir="down", cycles=cycles)
+    trace.emit("op.end", op=args["operation"], cycles=total)
     return {"path": layers}
 
 
-def compare(args, expected, actual):
+def _stack(kind):
+    """Every layer a request of any operation can cross in this kind of hypervisor."""
+    return {layer for operation in OPERATIONS for layer in path_of(kind, operation)}
+
+
+def _say(en, zh, reveal, want, i):
+    """The message, plus the model's own step only when the learner may see it (see harness)."""
+    if reveal and i < len(want):
+        why = WHY[want[i]]
+        en += f". The model's step {i + 1} is {want[i]!r}: {why['en']}"
+        zh += f"。模型的第 {i + 1} 步是 {want[i]!r}：{why['zh']}"
+    return {"en": en, "zh": zh}
+
+
+def compare(args, expected, actual, reveal=False):
     # The model itself is the authority: the path its hypervisor really takes. The report shows
-    # the case's name ("type2 disk_read") before each message, so messages do not repeat it.
-    want, got = path_of(args["kind"], args["operation"]), actual["path"]
+    # the case's name before each message, so messages do not repeat it. Unless ``reveal``, a
+    # message says which step is wrong and why the learner's layer cannot be there, never which
+    # layer belongs there: repeated Runs must not read the answer off the feedback.
+    kind, operation = args["kind"], args["operation"]
+    want, got = path_of(kind, operation), actual["path"]
     for i, layer in enumerate(got):
+        if i < len(want) and layer == want[i]:
+            continue
+        step = i + 1
         if layer not in LAYERS:
             return {
                 "en": f"{layer!r} is not a layer of the model; known: {', '.join(LAYERS)}",
@@ -102,20 +199,51 @@ def compare(args, expected, actual):
             }
         if i >= len(want):
             return {
-                "en": f"the path ends at {want[-1]!r}; {layer!r} should not follow it",
-                "zh": f"这条路径到 {want[-1]!r} 就结束了；{layer!r} 不应该出现在它后面",
+                "en": f"step {step}: the path should already have ended ({ENDS[operation]['en']}); "
+                f"{layer!r} must not follow",
+                "zh": f"第 {step} 步：路径此时应该已经结束（{ENDS[operation]['zh']}）；"
+                f"{layer!r} 不应该出现在后面",
             }
-        if layer != want[i]:
-            why = WHY[want[i]]
-            return {
-                "en": f"step {i + 1} should be {want[i]!r}, not {layer!r}: {why['en']}",
-                "zh": f"第 {i + 1} 步应该是 {want[i]!r}，而不是 {layer!r}：{why['zh']}",
-            }
+        if layer not in _stack(kind):
+            why = WHY[layer]
+            en, zh = (
+                f"step {step}: {layer!r} is not part of a {kind} stack ({why['en']})",
+                f"第 {step} 步：{layer!r} 不属于 {kind} 的层次结构（{why['zh']}）",
+            )
+        elif layer in got[:i]:
+            en, zh = (
+                f"step {step}: {layer!r} appears twice; a request crosses each layer once on its "
+                "way down",
+                f"第 {step} 步：{layer!r} 出现了两次；请求向下时每一层只经过一次",
+            )
+        elif layer in want[i + 1 :]:
+            needs = NEEDS.get(layer, {"en": "a layer is missing before it", "zh": "它前面少了一层"})
+            en, zh = (
+                f"step {step}: {layer!r} comes too early: {needs['en']}",
+                f"第 {step} 步：{layer!r} 出现得太早了：{needs['zh']}",
+            )
+        elif layer in want:
+            en, zh = (
+                f"step {step}: {layer!r} comes too late; the request has already passed it",
+                f"第 {step} 步：{layer!r} 出现得太晚了；请求早已经过了这一层",
+            )
+        else:
+            why = WHY[layer]
+            en, zh = (
+                f"step {step}: a {operation} never crosses {layer!r} ({why['en']})",
+                f"第 {step} 步：{operation} 根本不会经过 {layer!r}（{why['zh']}）",
+            )
+        return _say(en, zh, reveal, want, i)
     if len(got) < len(want):
-        missing = want[len(got)]
-        why = WHY[missing]
-        return {
-            "en": f"the path stops too early; next comes {missing!r}: {why['en']}",
-            "zh": f"路径结束得太早了；接下来应该是 {missing!r}：{why['zh']}",
-        }
+        last = repr(got[-1]) if got else "nothing"
+        last_zh = repr(got[-1]) if got else "空列表"
+        return _say(
+            f"the path stops after {last} (step {len(got)}) before the request is done: "
+            f"{ENDS[operation]['en']}",
+            f"路径在 {last_zh}（第 {len(got)} 步）就停下了，请求还没有完成："
+            f"{ENDS[operation]['zh']}",
+            reveal,
+            want,
+            len(got),
+        )
     return None

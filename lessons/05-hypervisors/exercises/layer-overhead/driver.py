@@ -118,28 +118,33 @@ def run(submission, args, trace):
     }
 
 
-def compare(args, expected, actual):
+def compare(args, expected, actual, reveal=False):
+    # Hidden cases never name the reference's numbers (``reveal`` is False there): the message
+    # says which field is wrong and why, and the learner recomputes it from the events.
     costs = args.get("costs", {})
     want, got = expected["per_layer"], actual["per_layer"]
     textbook = sum(LAYERS[layer].cycles for layer in path_of(args["kind"], args["operation"]))
     if actual["total"] != expected["total"]:
         if costs and actual["total"] == textbook:
             return {
-                "en": f"total is {actual['total']}, the textbook cost of this path, but "
-                f"on this machine the trace measured {expected['total']}: read the cycles from "
-                "the events, not from a table",
+                "en": f"total is {actual['total']}, the textbook cost of this path, but this "
+                "machine's trace measured something else: read the cycles from the events, not "
+                "from a table",
                 "zh": f"total 是 {actual['total']}，这是这条路径在教材表格里的代价，"
-                f"但在这台机器上，trace 测得的是 {expected['total']}：请从事件中读取周期数，"
-                "而不是照搬表格",
+                "但这台机器的 trace 测得的值不同：请从事件中读取周期数，而不是照搬表格",
             }
-        return {
-            "en": f"total is {actual['total']} but the request crossed layers worth "
-            f"{expected['total']} cycles: add the cycles of every layer.enter event on the way "
-            "down, native layers included (the op.end event carries the same sum)",
-            "zh": f"total 是 {actual['total']}，但请求经过的各层共计 "
-            f"{expected['total']} 个周期：把向下途中每个 layer.enter 事件的周期数加起来，"
-            "原生的层也要算上（op.end 事件携带的就是同一个总和）",
-        }
+        return _with_value(
+            {
+                "en": f"total is {actual['total']}, not what the request's layers cost: add the "
+                "cycles of every layer.enter event on the way down, native layers included (the "
+                "op.end event carries the same sum)",
+                "zh": f"total 是 {actual['total']}，不等于请求经过的各层的代价：把向下途中每个 "
+                "layer.enter 事件的周期数加起来，原生的层也要算上"
+                "（op.end 事件携带的就是同一个总和）",
+            },
+            reveal,
+            expected["total"],
+        )
     for layer in got:
         if layer in NATIVE_WHY:
             why = NATIVE_WHY[layer]
@@ -161,40 +166,46 @@ def compare(args, expected, actual):
         if layer not in got:
             why = WHY[layer]
             return {
-                "en": f"per_layer is missing {layer!r} ({cycles} cycles): {why['en']}",
-                "zh": f"per_layer 缺少 {layer!r}（{cycles} 个周期）：{why['zh']}",
+                "en": f"per_layer is missing {layer!r}: {why['en']}",
+                "zh": f"per_layer 缺少 {layer!r}：{why['zh']}",
             }
         if got[layer] != cycles:
             if layer in costs and got[layer] == LAYERS[layer].cycles:
                 return {
-                    "en": f"per_layer[{layer!r}] is {got[layer]}, the textbook cost, but "
-                    f"on this machine the trace measured {cycles}: read the cycles from the "
-                    "events, not from a table",
+                    "en": f"per_layer[{layer!r}] is {got[layer]}, the textbook cost, but this "
+                    "machine's trace measured something else: read the cycles from the events, "
+                    "not from a table",
                     "zh": f"per_layer[{layer!r}] 是 {got[layer]}，这是教材表格里的代价，"
-                    f"但在这台机器上，trace 测得的是 {cycles}：请从事件中读取周期数，"
-                    "而不是照搬表格",
+                    "但这台机器的 trace 测得的值不同：请从事件中读取周期数，而不是照搬表格",
                 }
-            return {
-                "en": f"per_layer[{layer!r}] should be {cycles} cycles, not {got[layer]}",
-                "zh": f"per_layer[{layer!r}] 应该是 {cycles} 个周期，而不是 {got[layer]}",
-            }
+            return _with_value(
+                {
+                    "en": f"per_layer[{layer!r}] is {got[layer]}, not what that layer's events "
+                    "cost in this trace",
+                    "zh": f"per_layer[{layer!r}] 是 {got[layer]}，不等于这一层的事件在这次 trace "
+                    "中的代价",
+                },
+                reveal,
+                cycles,
+            )
     if actual["native"] != expected["native"]:
         native = ", ".join(NATIVE_PATHS[args["operation"]])
-        return {
-            "en": f"native is {actual['native']}, not {expected['native']}: without a "
-            f"hypervisor the same operation crosses only {native}; add what those layers cost "
-            "in this trace",
-            "zh": f"native 是 {actual['native']}，而不是 {expected['native']}：没有虚拟机"
-            f"监控程序时，同样的操作只经过 {native}；把这些层在这次 trace 中的代价加起来",
-        }
+        return _with_value(
+            {
+                "en": f"native is {actual['native']}, which is wrong: without a hypervisor the "
+                f"same operation crosses only {native}; add what those layers cost in this trace",
+                "zh": f"native 是 {actual['native']}，这个值不对：没有虚拟机监控程序时，同样的"
+                f"操作只经过 {native}；把这些层在这次 trace 中的代价加起来",
+            },
+            reveal,
+            expected["native"],
+        )
     if actual["overhead"] != expected["overhead"]:
         return {
             "en": f"overhead is {actual['overhead']} but must be total - native = "
-            f"{expected['total']} - {expected['native']} = {expected['overhead']}, which is "
-            "also the sum of per_layer",
+            f"{actual['total']} - {actual['native']}, which is also the sum of per_layer",
             "zh": f"overhead 是 {actual['overhead']}，但它必须等于 total - native = "
-            f"{expected['total']} - {expected['native']} = {expected['overhead']}，"
-            "这也正是 per_layer 的总和",
+            f"{actual['total']} - {actual['native']}，这也正是 per_layer 的总和",
         }
     if actual["dominant"] != expected["dominant"]:
         dominant = expected["dominant"]
@@ -205,10 +216,21 @@ def compare(args, expected, actual):
                 "en": f"dominant is {chosen!r}, but {why['en']}",
                 "zh": f"dominant 是 {chosen!r}，但{why['zh']}",
             }
-        return {
-            "en": f"dominant should be {dominant!r} ({want[dominant]} cycles), the "
-            f"virtualization layer that costs most here, not {chosen!r}",
-            "zh": f"dominant 应该是 {dominant!r}（{want[dominant]} 个周期），"
-            f"也就是这里代价最高的虚拟化层，而不是 {chosen!r}",
-        }
+        return _with_value(
+            {
+                "en": f"dominant is {chosen!r}, but it must be the virtualization layer that "
+                "costs most in this trace (on a tie, the first one on the way down)",
+                "zh": f"dominant 是 {chosen!r}，但它必须是这次 trace 中代价最高的虚拟化层"
+                "（并列时取向下途中最先经过的那一层）",
+            },
+            reveal,
+            f"{dominant!r} ({want[dominant]})",
+        )
     return None
+
+
+def _with_value(message, reveal, value):
+    """Name the reference's value only where the learner may see it (see the harness)."""
+    if not reveal:
+        return message
+    return {"en": f"{message['en']} (expected {value})", "zh": f"{message['zh']}（应为 {value}）"}

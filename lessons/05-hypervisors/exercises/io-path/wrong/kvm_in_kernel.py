@@ -1,4 +1,4 @@
-# expect: KVM_RUN ioctl returns an exit reason
+# expect: a user-space program that already holds the guest's request
 HOST = ["host_syscall", "host_kernel", "host_driver"]
 
 

@@ -1,4 +1,4 @@
-# expect: has no drivers of its own
+# expect: the host's device driver is called by the host kernel
 def path(kind, operation):
     device = {"disk_read": "disk", "net_send": "nic"}.get(operation)
     if operation == "privileged":
