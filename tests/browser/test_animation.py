@@ -270,7 +270,7 @@ def test_chinese_page_describes_steps_in_chinese(page: Page, live_server: str) -
     page.focus(".viz-stage")
     step_forward(page)
     expect(page.locator(".viz-progress")).to_have_text(f"第 1 步，共 {len(DEFAULT)} 步")
-    assert live(page) == "类型 1（裸机）：客户机发起一次磁盘读取。"
+    assert live(page) == "类型 1（原生/裸机型）：客户机发起一次磁盘读取。"
     step_forward(page)
     assert live(page).startswith("磁盘读取进入客户机应用程序（50 个周期）")
     expect(page.locator(".viz-play .viz-label")).to_have_text("播放")

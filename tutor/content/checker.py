@@ -10,6 +10,7 @@ from tutor.grading.judge import Judge, variant_seed
 from tutor.grading.runner import InProcessRunner, Runner
 
 from .model import Catalog, Exercise
+from .zh_checks import check_hints, check_lesson_chinese, check_zh_starter
 
 SEEDS = [variant_seed("check", f"student-{i}", "") for i in range(3)]
 # Hidden variants sampled to learn which kinds of case learners will be graded on.
@@ -51,6 +52,7 @@ def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str
     starter = judge.grade(exercise, exercise.starter, SEEDS[0], "hidden")
     if starter.score >= 100:
         problems.append(f"{where}: the starter code already scores 100")
+    problems += check_zh_starter(exercise, judge, SEEDS[0]) + check_hints(exercise)
     for wrong in exercise.wrong:
         report = judge.grade(exercise, wrong.code, SEEDS[0], "hidden")
         # `# expect:` matches the English text; the matching feedback must have a Chinese one.
@@ -77,4 +79,5 @@ def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str
 
 
 def check_catalog(catalog: Catalog) -> list[str]:
-    return [p for exercise in catalog.exercises() for p in check_exercise(exercise)]
+    chinese = [p for lesson in catalog.lessons for p in check_lesson_chinese(lesson)]
+    return chinese + [p for exercise in catalog.exercises() for p in check_exercise(exercise)]

@@ -38,6 +38,13 @@ class Exercise:
     hints: dict[str, list[str]]
     limits: Limits
     wrong: list[WrongProgram] = field(default_factory=list)
+    # starter.zh.py: the same code with Chinese docstrings and comments; "" when there is none.
+    starter_zh: str = ""
+
+    @property
+    def starters(self) -> Text:
+        """The starter each language's page shows (and Reset restores)."""
+        return {"en": self.starter, "zh": self.starter_zh or self.starter}
 
     def cases(self, seed: int, variant: str) -> list[Case]:
         """Practice cases use a fixed seed; hidden ones a seed per (course, student, exercise)."""

@@ -1,6 +1,8 @@
 // Words for the animations, in English and Chinese. The live region reads these sentences out, so
 // each one must make sense on its own, without the picture: that is what "accessible" means here.
 
+import { spaceCjk } from "../zh-spacing.js";
+
 export function lang() {
   return document.body?.dataset.lang === "zh" ? "zh" : "en";
 }
@@ -47,7 +49,8 @@ const UI = {
 };
 
 function fill(template, vars = {}) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => (key in vars ? String(vars[key]) : `{${key}}`));
+  const text = template.replace(/\{(\w+)\}/g, (_, key) => (key in vars ? String(vars[key]) : `{${key}}`));
+  return lang() === "zh" ? spaceCjk(text) : text;
 }
 
 export function ui(key, vars) {
@@ -63,8 +66,8 @@ const HEX = (n) => (typeof n === "number" ? `0x${n.toString(16)}` : String(n));
 
 export const NAMES = {
   hv: {
-    type1: { en: "Type 1 (bare metal)", zh: "类型 1（裸机）" },
-    type2: { en: "Type 2 (hosted)", zh: "类型 2（托管）" },
+    type1: { en: "Type 1 (bare metal)", zh: "类型 1（原生/裸机型）" },
+    type2: { en: "Type 2 (hosted)", zh: "类型 2（托管型）" },
     kvm: { en: "KVM (Linux as hypervisor)", zh: "KVM（Linux 即虚拟机监控程序）" },
   },
   owner: {
@@ -86,7 +89,7 @@ export const NAMES = {
     vmm_app: { en: ["VMM app (user level)", "the VMM's user-level application"], zh: ["VMM 应用（用户态）", "VMM 的用户态应用程序"] },
     kvm_module: { en: ["KVM kernel module", "the KVM kernel module"], zh: ["KVM 内核模块", "KVM 内核模块"] },
     kvm_run_return: { en: ["KVM_RUN returns", "the return from KVM_RUN"], zh: ["KVM_RUN 返回", "KVM_RUN 的返回"] },
-    device_model: { en: ["device model (QEMU)", "the user-space device model"], zh: ["设备模型（QEMU）", "用户空间设备模型"] },
+    device_model: { en: ["device model (QEMU)", "the user-space device model"], zh: ["设备模型（QEMU）", "用户态设备模型"] },
     host_syscall: { en: ["host system call", "a host system call"], zh: ["宿主机系统调用", "宿主机系统调用"] },
     host_kernel: { en: ["host kernel", "the host kernel"], zh: ["宿主机内核", "宿主机内核"] },
     host_driver: { en: ["host driver", "the host's device driver"], zh: ["宿主机驱动", "宿主机设备驱动程序"] },
@@ -94,12 +97,12 @@ export const NAMES = {
     nic: { en: ["network card", "the physical network card"], zh: ["网卡", "物理网卡"] },
   },
   component: {
-    memory_manager: { en: ["memory", "the memory manager"], zh: ["内存", "内存管理器"] },
-    scheduler: { en: ["scheduler", "the scheduler"], zh: ["调度", "进程调度器"] },
-    io_stack: { en: ["I/O stack", "the I/O stack"], zh: ["I/O 栈", "I/O 栈"] },
-    device_drivers: { en: ["drivers", "the device drivers"], zh: ["驱动", "设备驱动程序"] },
-    security_manager: { en: ["security", "the security manager"], zh: ["安全", "安全管理器"] },
-    network_stack: { en: ["network", "the network stack"], zh: ["网络", "网络栈"] },
+    memory_manager: { en: ["memory", "the memory manager"], zh: ["内存管理器", "内存管理器"] },
+    scheduler: { en: ["scheduler", "the scheduler"], zh: ["进程调度程序", "进程调度程序"] },
+    io_stack: { en: ["I/O stack", "the I/O stack"], zh: ["I/O 堆栈", "I/O 堆栈"] },
+    device_drivers: { en: ["drivers", "the device drivers"], zh: ["设备驱动程序", "设备驱动程序"] },
+    security_manager: { en: ["security", "the security manager"], zh: ["安全管理器", "安全管理器"] },
+    network_stack: { en: ["network", "the network stack"], zh: ["网络堆栈", "网络堆栈"] },
   },
   op: {
     disk_read: { en: "disk read", zh: "磁盘读取" },
@@ -127,7 +130,7 @@ export const exitOp = (reason) => (lang() === "zh" ? `${reason} 退出` : `${rea
 
 const SCENE = {
   en: { compare: "Side by side: {op}", one: "{hv}: {op}", groupCompare: "Compare the three", groupOne: "One stack", groupRun: "Your runs" },
-  zh: { compare: "并排对比：{op}", one: "{hv}：{op}", groupCompare: "三者对比", groupOne: "单个层次", groupRun: "你的运行" },
+  zh: { compare: "并排对比：{op}", one: "{hv}：{op}", groupCompare: "三者对比", groupOne: "单个分层结构", groupRun: "你的运行" },
 };
 
 export function sceneText(key, vars) {
@@ -138,15 +141,15 @@ export function sceneText(key, vars) {
 const LAYER_WHY = {
   guest_app: { en: "the request starts in an application inside the guest", zh: "请求从客户机内的应用程序发出" },
   guest_kernel: { en: "the guest's own kernel handles it first, as on a real machine", zh: "客户机自己的内核先处理它，就像在真实机器上一样" },
-  vm_exit: { en: "the guest may not touch real hardware, so the CPU traps out of guest mode", zh: "客户机不能直接访问真实硬件，CPU 因此陷出客户机模式" },
+  vm_exit: { en: "the guest may not touch real hardware, so the CPU traps out of guest mode", zh: "客户机不能直接访问真实硬件，CPU 因此离开客户机模式，陷入虚拟机监控程序" },
   hypervisor: { en: "the bare-metal hypervisor handles the request itself", zh: "裸机虚拟机监控程序自己处理该请求" },
   vmm: { en: "in a hosted setup the trap lands in the VMM, beside the host OS", zh: "在托管方案中，陷入落在与宿主机操作系统并列的 VMM 中" },
   world_switch: { en: "the VMM has no drivers of its own, so it switches the whole CPU to the host's world", zh: "VMM 没有自己的驱动，于是把整个 CPU 切换到宿主机的世界" },
   host_vmm_driver: { en: "the switch arrives in the VMM's small driver inside the host OS", zh: "切换到达宿主机操作系统中 VMM 的小型驱动" },
   vmm_app: { en: "a user-level program of the hosted hypervisor performs the I/O for the guest", zh: "托管型虚拟机监控程序的用户态程序替客户机执行 I/O" },
   kvm_module: { en: "in KVM, Linux itself takes the exit", zh: "在 KVM 中，由 Linux 自己接管这次退出" },
-  kvm_run_return: { en: "KVM leaves device emulation to user space, so the KVM_RUN ioctl returns an exit reason", zh: "KVM 把设备模拟交给用户空间，因此 KVM_RUN ioctl 返回一个退出原因" },
-  device_model: { en: "a user-space device model (QEMU's role) emulates the device", zh: "用户空间的设备模型（QEMU 的角色）模拟该设备" },
+  kvm_run_return: { en: "KVM leaves device emulation to user space, so the KVM_RUN ioctl returns an exit reason", zh: "KVM 把设备模拟交给用户态，因此 KVM_RUN ioctl 返回一个退出原因" },
+  device_model: { en: "a user-space device model (QEMU's role) emulates the device", zh: "用户态的设备模型（QEMU 的角色）模拟该设备" },
   host_syscall: { en: "the I/O becomes an ordinary system call of the host OS", zh: "该 I/O 变成宿主机操作系统的一次普通系统调用" },
   host_kernel: { en: "the host kernel schedules and performs the I/O", zh: "宿主机内核调度并执行该 I/O" },
   host_driver: { en: "the host's driver talks to the hardware", zh: "宿主机的驱动程序与硬件通信" },
@@ -225,9 +228,9 @@ const T = {
     cross: "{op}经过{layer}（{cycles} 个周期）：{why}。",
     downNoCost: "{op}进入{layer}。",
     up: "应答向上返回，经过{layer}。",
-    stray: "{layer}不属于{hv}的层次。",
+    stray: "{layer}不属于{hv}的分层结构。",
     act: "在{layer}中，{component}{does}。",
-    end: "{op}完成：经过{hv}层次共 {total} 个周期，比真实机器（{native}）多 {overhead}。",
+    end: "{op}完成：经过{hv}的分层结构共 {total} 个周期，比真实机器（{native}）多 {overhead}。",
     endPlain: "{op}完成：共 {total} 个周期。",
     entry: "KVM_RUN 从 pc {pc} 进入客户机。",
     insn: "客户机执行 {op}（pc {pc}）。",
