@@ -58,9 +58,10 @@ export function setupExercise(section, python) {
     const outcome = await python.run({
       code: editor.getValue(),
       driver: data.driver,
-      cases: data.cases,
+      cases: withReveal(data, form),
       step_budget: data.step_budget,
     });
+    if (outcome.kind === "report") countFailures(data.id, outcome.report);
     const stopHadFocus = document.activeElement === stopButton;
     stopButton.hidden = true;
     runButton.hidden = false;
@@ -81,6 +82,40 @@ export function setupExercise(section, python) {
   resetButton.addEventListener("click", () => resetToStarter(editor, data, result));
   wireSubmit(form, editor, result);
   return editor;
+}
+
+// Feedback names the expected value of a practice case only after this many failed Runs of that
+// case, or once a hint is open: before that it says what is wrong and why, so repeated Runs
+// cannot read the answer off it. (Hidden cases on the server never name it.)
+const REVEAL_AFTER = 3;
+
+function failuresKey(exerciseId) {
+  return `virttutor:failures:${exerciseId}`;
+}
+
+function readFailures(exerciseId) {
+  try {
+    return JSON.parse(localStorage.getItem(failuresKey(exerciseId)) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+function countFailures(exerciseId, report) {
+  if (!report?.cases?.length) return;
+  const failures = readFailures(exerciseId);
+  for (const item of report.cases) failures[item.name] = item.passed ? 0 : (failures[item.name] ?? 0) + 1;
+  try {
+    localStorage.setItem(failuresKey(exerciseId), JSON.stringify(failures));
+  } catch {
+    // Storage refused (private mode): feedback simply stays without the expected values.
+  }
+}
+
+function withReveal(data, form) {
+  const hints = Number.parseInt(form.querySelector("[name=hints_opened]")?.value ?? "0", 10) || 0;
+  const failures = readFailures(data.id);
+  return data.cases.map((c) => ({ ...c, reveal: hints > 0 || (failures[c.name] ?? 0) >= REVEAL_AFTER }));
 }
 
 function makeStopButton(runButton) {
@@ -143,6 +178,13 @@ function wireSubmit(form, editor, result) {
   form.addEventListener("htmx:sendError", () => {
     result.replaceChildren(errorReport(t("submitNetwork"), "submit-error"));
   });
+  // The server's report is HTML (it works without JavaScript); give its cases their replays.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail?.target !== result) return;
+    const root = result.querySelector(".report");
+    const data = root?.querySelector("script.report-data");
+    if (root && data) enhanceReport(root, JSON.parse(data.textContent), form.closest(".exercise").dataset.exerciseId);
+  });
 }
 
 /** The report for one Run, matching tutor/web/templates/_report.html. */
@@ -155,50 +197,91 @@ export function renderOutcome(outcome, exerciseId, timeoutMs) {
   return renderReport(outcome.report, exerciseId);
 }
 
-function renderReport(report, exerciseId) {
+/**
+ * A report: the verdict says what was checked (practice cases here, hidden cases on the server)
+ * as "N of M cases pass"; each distinct problem appears once with the first case that shows it;
+ * each case lists what the learner's code printed and offers a replay that marks where its run
+ * left the reference. Server reports (Submit) get the same replays through enhanceReport().
+ */
+export function renderReport(report, exerciseId) {
   const root = reportRoot(report.verdict, report.score);
+  const total = report.total_count ?? report.cases?.length ?? 0;
+  const passed = report.passed_count ?? (report.cases ?? []).filter((c) => c.passed).length;
+  const practice = report.scope === "practice";
+  root.dataset.scope = report.scope ?? "hidden";
   const verdict = element("p", "verdict");
-  if (report.verdict === "passed") verdict.textContent = t("passed");
-  else if (report.verdict === "error") verdict.textContent = t("error");
-  else verdict.textContent = t("failed", { score: report.score });
-  verdict.append(" ", element("span", "meta", t("practiceMeta")));
-  root.append(verdict);
-  const message = pick(report.message);
-  if (message && report.verdict !== "passed") {
-    // The first failing case is the smallest one: name it, so the learner knows where to look.
-    const line = element("p", "message");
-    if (report.failing_case) line.append(element("strong", "", report.failing_case), ": ");
-    line.append(message);
-    root.append(line);
+  if (report.verdict === "error") verdict.textContent = t("error");
+  else {
+    root.dataset.passed = String(passed);
+    root.dataset.total = String(total);
+    if (report.verdict === "passed") verdict.textContent = t(practice ? "passedPractice" : "passed", { total });
+    else verdict.textContent = t(practice ? "failedPractice" : "failed", { passed, total });
   }
+  if (practice) verdict.append(" ", element("span", "meta", t("practiceMeta")));
+  root.append(verdict);
+  if (report.verdict === "error") root.append(element("p", "message", pick(report.message)));
+  const titles = new Map((report.cases ?? []).map((c) => [c.name, pick(c.title) || c.name]));
+  (report.problems ?? []).forEach((problem, index) => {
+    const first = problem.cases[0];
+    const line = element("p", index === 0 ? "message" : "message other-problem");
+    line.append(element("strong", "", titles.get(first) ?? first), `: ${pick(problem.message)}`);
+    if (problem.cases.length > 1) {
+      line.append(" ", element("span", "also", t("sameInMore", { n: problem.cases.length - 1 })));
+    }
+    root.append(line);
+  });
   if (report.cases?.length) {
     const list = element("ul", "cases");
-    for (const item of report.cases) list.append(renderCase(item, exerciseId));
+    for (const item of report.cases) list.append(renderCase(item));
     root.append(list);
+    enhanceReport(root, report, exerciseId);
   }
   return root;
 }
 
-function renderCase(item, exerciseId) {
+function renderCase(item) {
   const li = element("li", `case ${item.passed ? "pass" : "fail"}`);
+  li.dataset.case = item.name;
   const mark = element("span", "mark", item.passed ? "✓" : "✗");
   mark.setAttribute("aria-hidden", "true");
   li.append(mark, element("span", "sr-only", item.passed ? t("casePassed") : t("caseFailed")));
-  li.append(element("strong", "", item.name));
-  const message = pick(item.message);
-  if (message) li.append(`: ${message}`);
-  if (item.trace?.length) {
-    const replay = element("button", "replay", t("replay"));
-    replay.type = "button";
-    replay.setAttribute("aria-label", t("replayLabel", { name: item.name }));
-    replay.addEventListener("click", () => {
-      document.dispatchEvent(
-        new CustomEvent("virttutor:replay", { detail: { exerciseId, caseName: item.name, trace: item.trace } }),
-      );
-    });
-    li.append(" ", replay);
+  li.append(element("strong", "", pick(item.title) || item.name));
+  if (item.stdout) {
+    const printed = element("details", "printed");
+    printed.append(element("summary", "", t("printed")), element("pre", "", item.stdout));
+    li.append(printed);
   }
   return li;
+}
+
+/** Adds a replay button to every case of a rendered report (ours, or the server's HTML). */
+export function enhanceReport(root, report, exerciseId) {
+  const byName = new Map((report.cases ?? []).map((c) => [c.name, c]));
+  for (const li of root.querySelectorAll("li.case[data-case]")) {
+    const item = byName.get(li.dataset.case);
+    if (!item?.trace?.length || li.querySelector("button.replay")) continue;
+    const title = pick(item.title) || item.name;
+    const replay = element("button", "replay", t("replay"));
+    replay.type = "button";
+    replay.setAttribute("aria-label", t("replayLabel", { name: title }));
+    replay.addEventListener("click", () => {
+      document.dispatchEvent(
+        new CustomEvent("virttutor:replay", {
+          detail: {
+            exerciseId,
+            caseName: title,
+            trace: item.trace,
+            passed: item.passed,
+            departure: item.departure ?? null,
+            message: item.passed ? "" : pick(item.message),
+            state: item.output ?? null,
+            back: `exercise-${exerciseId}`,
+          },
+        }),
+      );
+    });
+    li.querySelector("strong").after(" ", replay);
+  }
 }
 
 function errorReport(text, verdict) {

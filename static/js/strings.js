@@ -1,5 +1,8 @@
 // Every UI string the learner's runtime shows, in one table so a translator finds them all.
 // Server-rendered strings live in the Babel catalogue; these are only the ones JS creates.
+// Chinese follows lessons/glossary.toml (tests/content/test_glossary.py checks it).
+
+import { spaceCjk } from "./zh-spacing.js";
 
 const STRINGS = {
   en: {
@@ -12,8 +15,12 @@ const STRINGS = {
     waitingForPython: "Python is still loading; your code will run as soon as it is ready.",
     run: "Run",
     stop: "Stop",
-    passed: "Passed: every case is correct.",
-    failed: "Not yet: {score}% of the cases pass.",
+    passed: "Passed: all {total} cases are correct.",
+    passedPractice: "All {total} practice cases pass. Submit to be graded on your hidden cases.",
+    failed: "Not yet: {passed} of {total} cases pass.",
+    failedPractice: "{passed} of {total} practice cases pass.",
+    sameInMore: "(the same in {n} more cases)",
+    printed: "What your code printed",
     error: "Your code could not be graded.",
     practiceMeta: "Practice run in your browser; Submit to record a grade.",
     casePassed: "passed",
@@ -44,8 +51,12 @@ const STRINGS = {
     waitingForPython: "Python 仍在加载；加载完成后会立即运行你的代码。",
     run: "运行",
     stop: "停止",
-    passed: "通过：所有用例都正确。",
-    failed: "还没有：{score}% 的用例通过。",
+    passed: "通过：{total} 个用例全部正确。",
+    passedPractice: "{total} 个练习用例全部通过。点击“提交”，在你的隐藏用例上评分。",
+    failed: "尚未通过：{total} 个用例中有 {passed} 个通过。",
+    failedPractice: "{total} 个练习用例中有 {passed} 个通过。",
+    sameInMore: "（另有 {n} 个用例也是这样）",
+    printed: "你的代码打印的内容",
     error: "无法评测你的代码。",
     practiceMeta: "这是在浏览器中的练习运行；点击“提交”才会记录成绩。",
     casePassed: "通过",
@@ -83,5 +94,6 @@ export function pick(message) {
 /** The current language's string for `key`, with `{name}` placeholders filled from `values`. */
 export function t(key, values = {}) {
   const text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+  const filled = text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+  return lang === "zh" ? spaceCjk(filled) : filled;
 }

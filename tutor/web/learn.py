@@ -95,12 +95,8 @@ def submit(exercise_id: str) -> ResponseReturnValue:
     except (GraderBusy, GraderUnavailable) as exc:
         return refused(exc)
     template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
-    report = submission.report or {
-        "verdict": "pending",
-        "score": 0.0,
-        "cases": [],
-        "message": gettext("Your submission is stored and still being graded; reload later."),
-    }
+    # Still grading: say so, with no score (a "0 of 0" beside "being graded" would be a lie).
+    report = submission.report or {"verdict": "pending", "cases": []}
     return render_template(template, report=report, exercise=exercise, submission=submission)
 
 
