@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 
 from tutor.grading.judge import Judge
 
@@ -57,10 +59,38 @@ def definitions(code: str) -> dict[str, str]:
     return found
 
 
+def notes(code: str) -> list[tuple[int, str]]:
+    """The docstrings and comments of a starter, with their lines: the prose a learner reads in
+    the editor."""
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            first = node.body[0] if node.body else None
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                found.append((first.lineno, first.value.value))
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT:
+            found.append((token.start[0], token.string.lstrip("# ")))
+    return sorted(found)
+
+
 def check_zh_starter(exercise: Exercise, judge: Judge, seed: int) -> list[str]:
-    if not exercise.starter_zh:
-        return []
     where = f"{exercise.lesson_id}/{exercise.id}: starter.zh.py"
+    if not exercise.starter_zh:
+        try:
+            english = notes(exercise.starter)
+        except SyntaxError:
+            return []
+        if english:
+            return [
+                f"{where}: missing; starter.py has docstrings or comments (line {english[0][0]}), "
+                "so the Chinese page needs them in Chinese"
+            ]
+        return []
     try:
         zh = definitions(exercise.starter_zh)
     except SyntaxError as exc:
@@ -69,7 +99,11 @@ def check_zh_starter(exercise: Exercise, judge: Judge, seed: int) -> list[str]:
         en = definitions(exercise.starter)
     except SyntaxError:
         return []  # the loader already names starter.py's syntax error
-    problems = []
+    problems = [
+        f"{where}: line {line}: still in English: {text.splitlines()[0]!r}"
+        for line, text in notes(exercise.starter_zh)
+        if text.strip() and not has_han(text)
+    ]
     for name in sorted(en.keys() | zh.keys()):
         if name not in zh:
             problems.append(f"{where}: does not define {en[name]!r} as starter.py does")
