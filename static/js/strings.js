@@ -52,7 +52,7 @@ const STRINGS = {
     run: "运行",
     stop: "停止",
     passed: "通过：{total} 个用例全部正确。",
-    passedPractice: "{total} 个练习用例全部通过。点击“提交”，在你的隐藏用例上评分。",
+    passedPractice: "{total} 个练习用例全部通过。点击“提交”，用你的隐藏用例评测。",
     failed: "尚未通过：{total} 个用例中有 {passed} 个通过。",
     failedPractice: "{total} 个练习用例中有 {passed} 个通过。",
     sameInMore: "（另有 {n} 个用例也是这样）",
