@@ -3,6 +3,12 @@
 The pins live in ``static/assets.json``. ``npm pack`` reports each tarball's integrity, which must
 equal the pin before anything is unpacked; the SRI hash of every served file is then computed from
 the local copy, so a CDN can only serve the very bytes we verified.
+
+Unpacking must be safe on every Python the project supports (3.11.0 and later), but tarfile's
+``filter="data"`` only exists from 3.11.4 (Debian 12 ships 3.11.2). So every member is checked
+here first, whatever the Python, and the archive is refused naming the first bad member; where
+tarfile has its own data filter it then extracts as a second line of defence, and where it has
+none the members are written by hand with the same rules (see :func:`unpack`).
 """
 
 from __future__ import annotations
@@ -10,12 +16,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PINS = STATIC / "assets.json"
@@ -24,6 +31,16 @@ VENDOR = STATIC / "vendor"
 
 class AssetError(RuntimeError):
     pass
+
+
+class UnsafeArchive(AssetError):
+    """A tarball member that would land outside the target, or is not plain data."""
+
+    def __init__(self, archive: str, member: str, reason: str) -> None:
+        super().__init__(
+            f"refusing {archive}: member {member!r} {reason}; the archive was not used"
+        )
+        self.member = member
 
 
 @dataclass(frozen=True)
@@ -73,14 +90,106 @@ def fetch(asset: Asset) -> None:
         if digest != asset.integrity:
             raise AssetError(f"{asset.package}@{asset.version}: integrity {digest} != pinned")
         staging = Path(tmp) / "unpacked"
-        with tarfile.open(tarball) as tar:
-            tar.extractall(staging, filter="data")
+        unpack(tarball, staging)
         if asset.folder.exists():
             shutil.rmtree(asset.folder)
         for name in asset.files:
             target = asset.folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(staging / "package" / name, target)
+
+
+def unpack(tarball: Path, target: Path) -> None:
+    """Extracts ``tarball`` into ``target`` or refuses it, the same way on every Python.
+
+    The rules are those of tarfile's ``data`` filter, except that absolute names are refused
+    rather than made relative: no absolute path, no ``..``, no link leaving ``target``, no device
+    or FIFO, and modes without setuid/setgid/sticky or group/other write.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball) as tar:
+        members = tar.getmembers()
+        for member in members:
+            _check_name_and_type(tarball.name, member)
+        if hasattr(tarfile, "data_filter"):
+            try:
+                tar.extractall(target, filter="data")
+            except tarfile.FilterError as error:
+                bad = error.tarinfo.name if error.tarinfo is not None else "?"
+                raise UnsafeArchive(tarball.name, bad, str(error)) from error
+        else:
+            _write_members(tarball.name, tar, members, target)
+
+
+def _check_name_and_type(archive: str, member: tarfile.TarInfo) -> None:
+    """Checks that need no file system, so a bad archive is refused before anything is written."""
+    for name, what in ((member.name, "path"), *_link_names(member)):
+        if not name or os.path.isabs(name):
+            raise UnsafeArchive(archive, member.name, f"has an absolute {what} ({name!r})")
+        if ".." in PurePosixPath(name).parts:
+            raise UnsafeArchive(archive, member.name, f"climbs out with '..' in its {what}")
+    if member.issym():
+        inside = os.path.normpath(os.path.join(os.path.dirname(member.name), member.linkname))
+        if inside == ".." or inside.startswith("../") or os.path.isabs(inside):
+            raise UnsafeArchive(archive, member.name, "is a link pointing outside the target")
+    if not (member.isreg() or member.isdir() or member.issym() or member.islnk()):
+        raise UnsafeArchive(archive, member.name, "is a device, FIFO or other special file")
+
+
+def _link_names(member: tarfile.TarInfo) -> list[tuple[str, str]]:
+    # A symlink's target is relative to its own folder and may use '..' inside the archive; a
+    # hard link's target is an archive path. Both are checked again on disk while writing.
+    if member.islnk():
+        return [(member.linkname, "link target")]
+    if member.issym() and os.path.isabs(member.linkname):
+        return [(member.linkname, "link target")]
+    return []
+
+
+def _write_members(
+    archive: str, tar: tarfile.TarFile, members: list[tarfile.TarInfo], target: Path
+) -> None:
+    """What ``filter="data"`` does, for a tarfile without it: every path is re-checked against
+    the real file system (a link written earlier must not redirect a later member outside)."""
+    root = os.path.realpath(target)
+
+    def inside(path: str) -> bool:
+        return os.path.commonpath([root, os.path.realpath(path)]) == root
+
+    for member in members:
+        path = os.path.join(root, member.name)
+        if not inside(os.path.dirname(path)) or not inside(path):
+            raise UnsafeArchive(archive, member.name, "would be written outside the target")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.lexists(path) and not os.path.isdir(path):
+            os.unlink(path)  # a later member of the same name replaces it, as tarfile does
+        if member.isdir():
+            os.makedirs(path, exist_ok=True)
+        elif member.issym():
+            if not inside(os.path.join(os.path.dirname(path), member.linkname)):
+                raise UnsafeArchive(archive, member.name, "is a link pointing outside the target")
+            os.symlink(member.linkname, path)
+        elif member.islnk():
+            source = os.path.join(root, member.linkname)
+            if not inside(source) or not os.path.isfile(source):
+                raise UnsafeArchive(archive, member.name, "is a hard link to nothing inside")
+            shutil.copyfile(source, path)
+            os.chmod(path, _data_mode(member.mode))
+        else:
+            data = tar.extractfile(member)
+            assert data is not None  # a regular file always has data
+            with data, open(path, "wb") as out:
+                shutil.copyfileobj(data, out)
+            os.chmod(path, _data_mode(member.mode))
+
+
+def _data_mode(mode: int) -> int:
+    """The ``data`` filter's mode: no setuid/setgid/sticky, no group/other write, owner rw,
+    executable only if the owner could execute it."""
+    mode &= 0o755
+    if not mode & 0o100:
+        mode &= ~0o111
+    return mode | 0o600
 
 
 def fetch_missing() -> list[str]:
