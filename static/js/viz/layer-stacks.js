@@ -69,7 +69,7 @@ export function createLayerStacks(stage, data, d3) {
     .attr("aria-labelledby", `${uid}-title ${uid}-desc`);
   svg.append("title").attr("id", `${uid}-title`).text(
     lang() === "zh"
-      ? "类型 1、类型 2 虚拟机监控程序与 KVM 的层次并排对比"
+      ? "类型 1、类型 2 虚拟机监控程序与 KVM 的分层结构并排对比"
       : "Layer stacks of a type 1 hypervisor, a type 2 hypervisor and KVM, side by side",
   );
   svg

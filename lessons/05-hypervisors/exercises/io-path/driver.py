@@ -14,7 +14,7 @@ WHY = {
     },
     "vm_exit": {
         "en": "the guest cannot touch real hardware: its device access traps out (a VM exit)",
-        "zh": "客户机不能接触真实硬件：它的设备访问会陷出（VM exit，即 VM 退出）",
+        "zh": "客户机不能接触真实硬件：它的设备访问会陷入虚拟机监控程序（VM exit，即 VM 退出）",
     },
     "hypervisor": {
         "en": "a type 1 hypervisor runs on the bare hardware and handles the request itself",
@@ -22,7 +22,7 @@ WHY = {
     },
     "vmm": {
         "en": "in a type 2 setup the trap lands in the VMM, which runs beside the host OS",
-        "zh": "在类型 2 结构中，陷出落到与宿主机操作系统并列运行的 VMM",
+        "zh": "在类型 2 结构中，客户机陷入的是与宿主机操作系统并列运行的 VMM",
     },
     "world_switch": {
         "en": "a type 2 VMM has no drivers of its own: it switches to the host's world",
@@ -38,7 +38,7 @@ WHY = {
     },
     "kvm_module": {
         "en": "with KVM the exit is taken by the kvm kernel module in Linux",
-        "zh": "使用 KVM 时，由 Linux 中的 kvm 内核模块接住这次陷出",
+        "zh": "使用 KVM 时，由 Linux 中的 kvm 内核模块接住这次陷入",
     },
     "kvm_run_return": {
         "en": "KVM hands I/O exits to user space: the KVM_RUN ioctl returns an exit reason",
@@ -208,7 +208,7 @@ def compare(args, expected, actual, reveal=False):
             why = WHY[layer]
             en, zh = (
                 f"step {step}: {layer!r} is not part of a {kind} stack ({why['en']})",
-                f"第 {step} 步：{layer!r} 不属于 {kind} 的层次结构（{why['zh']}）",
+                f"第 {step} 步：{layer!r} 不属于 {kind} 的分层结构（{why['zh']}）",
             )
         elif layer in got[:i]:
             en, zh = (

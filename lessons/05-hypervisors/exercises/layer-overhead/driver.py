@@ -15,7 +15,7 @@ WHY = {
     "vm_exit": {
         "en": "a native machine never traps out of a guest: the VM exit is pure virtualization "
         "cost",
-        "zh": "原生机器从不会从客户机陷出：VM 退出纯粹是虚拟化的代价",
+        "zh": "原生机器上没有可以陷入的虚拟机监控程序：VM 退出纯粹是虚拟化的代价",
     },
     "hypervisor": {
         "en": "a native machine has no type 1 hypervisor handling the request",
@@ -23,7 +23,7 @@ WHY = {
     },
     "vmm": {
         "en": "the type 2 VMM that catches the trap does not exist on a native machine",
-        "zh": "接住陷出的类型 2 VMM 在原生机器上并不存在",
+        "zh": "接住陷入的类型 2 VMM 在原生机器上并不存在",
     },
     "world_switch": {
         "en": "the world switch from the VMM to the host OS is overhead of the hosted design",
