@@ -310,7 +310,7 @@ export function createLayerStacks(stage, data, d3) {
   // --- drawing a state ---------------------------------------------------------------------
   const fmt = (n) => Number(n).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US");
 
-  function render(state, { duration, event }) {
+  function render(state, { duration, event, failed = false, departed = false }) {
     const stackState = (hv) => state.stacks[hv];
     stackG
       .classed("is-idle", (hv) => !state.involved.includes(hv))
@@ -374,8 +374,12 @@ export function createLayerStacks(stage, data, d3) {
       .attr("data-dir", (d) => d.dir)
       .classed("is-done", (d) => d.done)
       .classed("is-stray", (d) => d.stray != null)
+      .classed("is-departed", departed)
       .call((token) =>
-        token.select(".token-arrow").text((d) => (d.stray != null ? "?" : d.done ? "✓" : d.dir === "up" ? "▲" : "▼")),
+        token
+          .select(".token-arrow")
+          // A failing replay never ends on a ✓: its token ends on ✗, red from the departure on.
+          .text((d) => (d.stray != null ? "?" : d.done ? (failed ? "✗" : "✓") : d.dir === "up" ? "▲" : "▼")),
       )
       .each(function move(d) {
         const target = `translate(${tokenX(d)},${tokenY(d.hv, d)})`;
@@ -388,7 +392,7 @@ export function createLayerStacks(stage, data, d3) {
       });
   }
 
-  function replayScene({ caseName, trace } = {}) {
+  function replayScene({ caseName, trace, passed = true, departure = null, message = "", state = null, back } = {}) {
     const events = (Array.isArray(trace) ? trace : (trace?.events ?? [])).filter(
       (e) => e && typeof e === "object",
     );
@@ -403,6 +407,9 @@ export function createLayerStacks(stage, data, d3) {
       group: sceneText("groupRun"),
       hv,
       events: events.slice(0, MAX_EVENTS),
+      failure: passed ? null : { departure, message },
+      state,
+      back,
     };
   }
 

@@ -92,6 +92,10 @@ export class Player {
     this.live = el("p", { class: "viz-live", "aria-live": "polite", "aria-atomic": "true" });
     const keys = el("p", { class: "viz-keys" }, ui("keys"));
     this.stage.after(bar, this.live, keys);
+    // A replayed case's verdict: where its run left the reference, why, and the state it left.
+    this.verdict = el("div", { class: "viz-verdict" });
+    this.verdict.hidden = true;
+    this.live.after(this.verdict);
 
     this.restartBtn.addEventListener("click", () => this.restart());
     this.backBtn.addEventListener("click", () => this.stepBack());
@@ -172,7 +176,57 @@ export class Player {
       this.states.push(next ?? previous);
     }
     this.position = 0;
+    this.showVerdict(scene);
     this.render(false);
+  }
+
+  /** The index of the event where a failing replay leaves the reference run, or null. */
+  departure(scene = this.scene) {
+    const failure = scene?.failure;
+    if (!failure || failure.departure == null) return null;
+    return Math.min(failure.departure, scene.events.length);
+  }
+
+  showVerdict(scene) {
+    const panel = this.verdict;
+    panel.replaceChildren();
+    panel.hidden = scene.kind !== "replay";
+    if (panel.hidden) return;
+    const failed = Boolean(scene.failure);
+    panel.classList.toggle("is-failed", failed);
+    const head = el("p", { class: "viz-verdict-head" });
+    head.append(el("strong", {}, failed ? ui("replayFailed") : ui("replayPassed")));
+    if (failed && scene.failure.message) head.append(" ", scene.failure.message);
+    panel.append(head);
+    const at = this.departure(scene);
+    if (failed && at != null) {
+      const jump = el("button", { type: "button", class: "viz-btn viz-to-departure" }, ui("toDeparture", { i: at + 1 }));
+      jump.addEventListener("click", () => {
+        this.pause();
+        this.goTo(Math.min(at + 1, this.length), false);
+        this.stage.focus({ preventScroll: true });
+      });
+      panel.append(jump);
+    }
+    if (scene.state && typeof scene.state === "object") {
+      panel.append(el("p", { class: "viz-state-title" }, ui("gradedState")));
+      const list = el("dl", { class: "viz-state" });
+      for (const [key, value] of Object.entries(scene.state)) {
+        list.append(el("dt", {}, key), el("dd", {}, typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value)));
+      }
+      panel.append(list);
+    }
+    if (scene.back) {
+      const back = el("a", { class: "viz-back-to-exercise", href: `#${scene.back}` }, ui("backToExercise"));
+      back.addEventListener("click", (event) => {
+        const target = document.getElementById(scene.back);
+        if (!target) return;
+        event.preventDefault();
+        target.scrollIntoView({ block: "start" });
+        (target.querySelector(".result button.replay") ?? target.querySelector("h2"))?.focus?.({ preventScroll: true });
+      });
+      panel.append(back);
+    }
   }
 
   setSpeed(speed) {
@@ -254,7 +308,12 @@ export class Player {
       previous: p > 0 ? this.states[p - 1] : null,
       // No tweening when the reader asked for less motion: the picture jumps to each step.
       duration: animate && !this.reducedMotion ? TWEEN_MS / this.speed : 0,
+      // A failing replay: renderers must never draw success on it, and mark the departure.
+      failed: Boolean(this.scene.failure),
+      departed: false,
     };
+    const at = this.departure();
+    if (at != null) info.departed = p > at || (at === n && p === n);
     try {
       this.renderer.render(info.state, info);
     } catch (error) {
@@ -266,7 +325,12 @@ export class Player {
     } catch {
       text = "";
     }
-    if (p === n && p > 0) text += (lang() === "zh" ? "" : " ") + ui("ended");
+    const gap = lang() === "zh" ? "" : " ";
+    if (at != null && (p === at + 1 || (at === n && p === n))) {
+      text = ui("departs", { message: this.scene.failure.message ?? "" }) + gap + text;
+    }
+    if (p === n && p > 0) text += gap + ui(info.failed ? "endedFailed" : "ended");
+    this.root.classList.toggle("is-departed", info.departed);
     this.progress.textContent = ui("progress", { i: p, n });
     this.root.dataset.step = String(p);
     this.live.textContent = text;
