@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from tutor.sim import OPERATIONS, Kind
+
 from ..conftest import ROOT
 
 IO_SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
@@ -19,7 +21,9 @@ def test_lessons_lists_ids_titles_and_exercises(client: FlaskClient) -> None:
 def test_grade_a_correct_answer(client: FlaskClient) -> None:
     body = client.post(URL, json={"code": IO_SOLUTION}).get_json()
     assert body["verdict"] == "passed" and body["score"] == 100 and body["status"] == "graded"
-    assert len(body["cases"]) == 9 and all(case["passed"] for case in body["cases"])
+    # Every hypervisor design with every operation.
+    assert len(body["cases"]) == len(Kind) * len(OPERATIONS) == 12
+    assert all(case["passed"] for case in body["cases"])
 
 
 def test_grade_a_wrong_answer_has_partial_score_and_first_failure(client: FlaskClient) -> None:

@@ -16,7 +16,18 @@ from .errors import (
 )
 from .guest import DiskImage, Guest, SecurityManager, VmFiles, storage_blocks
 from .hardware import PAGE_SIZE, Arch, Disk, Host, Nic
-from .hypervisor import COMPONENTS, EXAMPLES, LAYERS, OPERATIONS, Hypervisor, Kind, path_of
+from .hypervisor import (
+    COMPONENTS,
+    EXAMPLES,
+    LAYERS,
+    OPERATIONS,
+    Hypervisor,
+    Io,
+    Kind,
+    examples_of,
+    path_of,
+    stack_of,
+)
 from .isa import (
     COSTS,
     TOY_ISA,
@@ -125,6 +136,7 @@ __all__ = [
     "HotPageDirtier",
     "Hypervisor",
     "InvalidOperation",
+    "Io",
     "Isa",
     "IsolationViolation",
     "Kind",
@@ -163,6 +175,7 @@ __all__ = [
     "classify",
     "consolidate_servers",
     "diverges",
+    "examples_of",
     "idle_tax_allocation",
     "live_migrate",
     "mac_of",
@@ -176,6 +189,7 @@ __all__ = [
     "several_oses",
     "share_bandwidth",
     "shares_per_page",
+    "stack_of",
     "storage_blocks",
     "technique_cycles",
 ]

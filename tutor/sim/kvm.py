@@ -4,7 +4,23 @@ This mirrors the contract of Linux's ``KVM_RUN`` ioctl (Documentation/virt/kvm/a
 kernel runs guest code until something it will not handle itself happens, then returns an *exit
 reason* (IO, MMIO, HLT) to a user-space device model, which emulates the device and calls
 ``KVM_RUN`` again. Writing that loop is how a learner discovers that, in KVM, every port or
-MMIO access costs a trip from the guest through the kernel module up to user space.
+MMIO access that the kernel cannot satisfy costs a trip from the guest through the kernel module
+up to user space.
+
+What reaches user space depends on what the kernel emulates itself. Real VMMs create the
+interrupt controllers in the kernel (``KVM_CREATE_IRQCHIP``: local APIC, IOAPIC, PIC; the PIT
+with ``KVM_CREATE_PIT2``), and virtio back-ends can live in the kernel too (vhost); then a HLT
+puts the vCPU to sleep inside the kernel until an interrupt arrives and never returns to user
+space. This VM, like the minimal examples of the KVM API, has **no in-kernel irqchip**: user
+space emulates interrupts, so ``KVM_RUN`` returns ``KVM_EXIT_HLT`` when the guest halts
+(``kvm_emulate_halt`` in arch/x86/kvm). The lesson and the vcpu-run-loop prompt say so.
+
+The events come in the order they happen: the guest executes an instruction; the CPU leaves
+guest mode (``vm_exit``); the kvm module looks at the exit and finds it cannot satisfy it
+(``kvm_module``); ``KVM_RUN`` returns to user space (``kvm_run_return``), which is when the
+``vcpu.exit`` event carries the exit reason; then the device model acts, the loop hands a read's
+value back (``vcpu.complete``), and the next ``run()`` (``vcpu.entry``) resumes the guest: the
+access completes only when user space re-enters with ``KVM_RUN`` (api.rst).
 
 The guest is a tiny register machine so that its final state is easy to check: registers, the
 serial port output, and the disk sectors it read.
@@ -51,7 +67,8 @@ def _layers_down(trace: Trace, layers: tuple[str, ...]) -> None:
             trace.emit("component.act", component=component, layer=layer)
 
 
-_TO_USER_SPACE = ("guest_kernel", "vm_exit", "kvm_module", "kvm_run_return")
+# The guest is already in the guest kernel row: an exit leaves it downwards from there.
+_TO_USER_SPACE = ("vm_exit", "kvm_module", "kvm_run_return")
 
 
 @dataclass
@@ -94,6 +111,9 @@ class Vcpu:
             self.pc += 1
             exit_ = self._execute(str(op), args)
             if exit_ is not None:
+                # First the CPU leaves the guest and the kernel declines the exit; only then does
+                # KVM_RUN return to user space with the reason.
+                _layers_down(self.trace, _TO_USER_SPACE)
                 self.exits[exit_.reason] += 1
                 self.trace.emit(
                     "vcpu.exit",
@@ -104,7 +124,6 @@ class Vcpu:
                     is_write=exit_.is_write,
                     data=exit_.data,
                 )
-                _layers_down(self.trace, _TO_USER_SPACE)
                 return exit_
 
     def complete(self, value: int) -> None:

@@ -9,29 +9,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from tutor.sim import COMPONENTS, EXAMPLES, LAYERS, OPERATIONS, SCHEMA_VERSION, Hypervisor, Kind
-from tutor.sim.hypervisor import NATIVE_PATHS, PATHS
+from tutor.sim import (
+    COMPONENTS,
+    LAYERS,
+    OPERATIONS,
+    SCHEMA_VERSION,
+    Hypervisor,
+    Io,
+    Kind,
+    examples_of,
+    stack_of,
+)
+from tutor.sim.hypervisor import FAST_PATHS, NATIVE_PATHS, OWNERS
 
-# The comparison a learner should see first: the same disk read through all three designs.
+# The comparison a learner should see first: the same disk read through all four designs.
 DEFAULT_OPERATION = "disk_read"
 # Compare scenes come first, in the order the lesson teaches the operations.
 SCENE_OPERATIONS = (DEFAULT_OPERATION, *(op for op in OPERATIONS if op != DEFAULT_OPERATION))
 
 
-def _run(kind: Kind, operation: str) -> list[dict[str, Any]]:
-    hv = Hypervisor(kind)
+def _run(kind: Kind, operation: str, io: Io = Io.DEFAULT) -> list[dict[str, Any]]:
+    hv = Hypervisor(kind, io=io)
     hv.perform(operation)
     return hv.trace.events
-
-
-def _stacks() -> dict[str, list[str]]:
-    """Each design's layers in the order a request meets them, from every path it can take."""
-    stacks: dict[str, list[str]] = {kind.value: [] for kind in Kind}
-    for (kind, _), steps in PATHS.items():
-        for layer, _ in steps:
-            if layer not in stacks[kind.value]:
-                stacks[kind.value].append(layer)
-    return stacks
 
 
 def layer_stacks() -> dict[str, Any]:
@@ -39,7 +39,7 @@ def layer_stacks() -> dict[str, Any]:
     scenes: list[dict[str, Any]] = []
     for op in SCENE_OPERATIONS:
         # One run after the other rather than interleaved, so every step is one event with one
-        # sentence to read out, while all three running totals stay on screen to compare.
+        # sentence to read out, while all the running totals stay on screen to compare.
         events = [event for kind in Kind for event in runs[(kind, op)]]
         scenes.append({"id": f"compare/{op}", "kind": "compare", "op": op, "events": events})
     for kind in Kind:
@@ -52,20 +52,32 @@ def layer_stacks() -> dict[str, Any]:
                     "events": runs[(kind, op)],
                 }
             )
-    examples: dict[str, list[str]] = {kind.value: [] for kind in Kind}
-    for name, kind in EXAMPLES.items():
-        examples[kind.value].append(name)
+    # The faster network paths, each on the stack of its design, in the order the lesson tells
+    # them: vhost-net first (KVM only), then SR-IOV in every design that has it.
+    for kind, op, io in sorted(
+        FAST_PATHS, key=lambda key: (list(Io).index(key[2]), list(Kind).index(key[0]))
+    ):
+        scenes.append(
+            {
+                "id": f"{kind.value}/{op}/{io.value}",
+                "kind": kind.value,
+                "op": op,
+                "io": io.value,
+                "events": _run(kind, op, io),
+            }
+        )
     return {
         "schema": SCHEMA_VERSION,
         "kinds": [kind.value for kind in Kind],
         "layers": {k: {"owner": v.owner, "cycles": v.cycles} for k, v in LAYERS.items()},
-        "stacks": _stacks(),
+        "owners": list(OWNERS),
+        "stacks": {kind.value: stack_of(kind) for kind in Kind},
         "components": list(COMPONENTS),
         "operations": list(SCENE_OPERATIONS),
         "native": {
             op: sum(LAYERS[layer].cycles for layer in NATIVE_PATHS[op]) for op in SCENE_OPERATIONS
         },
-        "examples": examples,
+        "examples": {kind.value: examples_of(kind) for kind in Kind},
         "default": f"compare/{DEFAULT_OPERATION}",
         "scenes": scenes,
     }

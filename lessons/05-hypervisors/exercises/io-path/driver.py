@@ -17,8 +17,39 @@ WHY = {
         "zh": "客户机不能接触真实硬件：它的设备访问会陷入虚拟机监控程序（VM exit，即 VM 退出）",
     },
     "hypervisor": {
-        "en": "a type 1 hypervisor runs on the bare hardware and handles the request itself",
-        "zh": "类型 1 虚拟机监控程序直接运行在硬件上，亲自处理这个请求",
+        "en": "a type 1 hypervisor runs on the bare hardware and takes the guest's exit",
+        "zh": "类型 1 虚拟机监控程序直接运行在硬件上，由它接住客户机的这次退出",
+    },
+    "hypervisor_driver": {
+        "en": "a monolithic type 1 hypervisor (VMware ESXi) carries its own I/O stack and "
+        "device drivers",
+        "zh": "单体式的类型 1 虚拟机监控程序（VMware ESXi）自带 I/O 堆栈和设备驱动程序",
+    },
+    "partition_switch": {
+        "en": "in the privileged-partition design (Xen, Hyper-V) the hypervisor has no device "
+        "drivers: it switches to the privileged partition that has them",
+        "zh": "在特权分区式设计（Xen、Hyper-V）中，虚拟机监控程序没有设备驱动程序："
+        "它切换到拥有驱动程序的特权分区",
+    },
+    "backend_driver": {
+        "en": "the back-end driver in the privileged partition (Xen's blkback or netback, "
+        "Hyper-V's VSP) takes the guest's request off the shared ring",
+        "zh": "特权分区中的后端驱动（Xen 的 blkback 或 netback，Hyper-V 的 VSP）"
+        "从共享环中取出客户机的请求",
+    },
+    "partition_driver": {
+        "en": "the privileged partition's own device driver (Linux in dom0, Windows in the "
+        "root partition) talks to the hardware",
+        "zh": "特权分区自己的设备驱动程序（dom0 中的 Linux、根分区中的 Windows）与硬件打交道",
+    },
+    "vhost": {
+        "en": "vhost-net is a faster KVM path this exercise does not ask for",
+        "zh": "vhost-net 是 KVM 的一条更快的路径，本练习不考它",
+    },
+    "iommu": {
+        "en": "the IOMMU is on the path only when a guest drives an SR-IOV virtual function "
+        "itself, which this exercise does not ask for",
+        "zh": "只有客户机亲自驱动 SR-IOV 虚拟功能时，IOMMU 才在路径上，本练习不考它",
     },
     "vmm": {
         "en": "in a type 2 setup the trap lands in the VMM, which runs beside the host OS",
@@ -79,6 +110,23 @@ NEEDS = {
     "hypervisor": {
         "en": "a guest reaches the hypervisor only by trapping out of guest mode",
         "zh": "客户机只有陷入（离开客户机模式）才能到达虚拟机监控程序",
+    },
+    "hypervisor_driver": {
+        "en": "the hypervisor's own driver is called by the hypervisor once it holds the request",
+        "zh": "虚拟机监控程序拿到请求之后，才会调用它自己的驱动程序",
+    },
+    "partition_switch": {
+        "en": "only the hypervisor, once it has taken the exit, can switch to the privileged "
+        "partition",
+        "zh": "只有接住了这次退出的虚拟机监控程序，才能切换到特权分区",
+    },
+    "backend_driver": {
+        "en": "the back-end driver runs in the privileged partition, after the switch to it",
+        "zh": "后端驱动运行在特权分区中，要先切换到特权分区",
+    },
+    "partition_driver": {
+        "en": "the privileged partition's device driver is called by its back-end driver",
+        "zh": "特权分区的设备驱动程序由它的后端驱动调用",
     },
     "vmm": {
         "en": "the VMM gets control only when the guest traps out of guest mode",

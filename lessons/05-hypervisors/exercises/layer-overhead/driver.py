@@ -21,6 +21,26 @@ WHY = {
         "en": "a native machine has no type 1 hypervisor handling the request",
         "zh": "原生机器上没有处理请求的类型 1 虚拟机监控程序",
     },
+    "hypervisor_driver": {
+        "en": "natively the guest kernel drives the device itself; the hypervisor's own I/O "
+        "stack and driver run on top of that",
+        "zh": "在原生机器上，客户机内核亲自驱动设备；虚拟机监控程序自己的 I/O 堆栈和驱动程序是额外"
+        "运行的",
+    },
+    "partition_switch": {
+        "en": "switching to the privileged partition (dom0, the root partition) is overhead of "
+        "that type 1 design",
+        "zh": "切换到特权分区（dom0、根分区）是这种类型 1 设计的开销",
+    },
+    "backend_driver": {
+        "en": "the back-end driver in the privileged partition works only for guests",
+        "zh": "特权分区中的后端驱动只为客户机工作",
+    },
+    "partition_driver": {
+        "en": "the guest kernel already drove its (virtual) device; the privileged partition's "
+        "driver is extra",
+        "zh": "客户机内核已经驱动过它的（虚拟）设备；特权分区的驱动程序是额外的",
+    },
     "vmm": {
         "en": "the type 2 VMM that catches the trap does not exist on a native machine",
         "zh": "接住陷入的类型 2 VMM 在原生机器上并不存在",

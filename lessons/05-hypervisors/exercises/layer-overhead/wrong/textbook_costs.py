@@ -1,8 +1,9 @@
 # expect: read the cycles from the events, not from a table
-COST = {"guest_app": 50, "guest_kernel": 800, "vm_exit": 1200, "hypervisor": 1500, "vmm": 1000,
-        "world_switch": 4000, "host_vmm_driver": 300, "vmm_app": 2000, "kvm_module": 600,
-        "kvm_run_return": 1500, "device_model": 2500, "host_syscall": 700, "host_kernel": 1500,
-        "host_driver": 600, "disk": 90000, "nic": 5000}
+COST = {"guest_app": 50, "guest_kernel": 800, "vm_exit": 1200, "hypervisor": 400,
+        "hypervisor_driver": 1500, "partition_switch": 2500, "backend_driver": 1000,
+        "partition_driver": 600, "vmm": 400, "world_switch": 4000, "host_vmm_driver": 300,
+        "vmm_app": 2000, "kvm_module": 400, "kvm_run_return": 1500, "device_model": 2000,
+        "host_syscall": 700, "host_kernel": 1500, "host_driver": 600, "disk": 90000, "nic": 5000}
 NATIVE = {"disk_read": ["guest_app", "guest_kernel", "disk"],
           "net_send": ["guest_app", "guest_kernel", "nic"], "privileged": ["guest_kernel"]}
 
