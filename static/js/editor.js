@@ -61,12 +61,50 @@ export function createEditor(textarea, { onRun, onChange }) {
   cm.on("blur", () => {
     escaped = false;
   });
+  keepInViewOnKeyboardFocus(cm);
+  wrapOnNarrowScreens(cm);
   cm.on("changes", () => {
     // Keeps the form field current, so a plain (non-htmx) submit also sends what is on screen.
     cm.save();
     onChange(cm.getValue());
   });
   return cm;
+}
+
+/**
+ * Tabbing into the editor leaves it wherever the page was: CodeMirror's input sits inside it, but
+ * the browser does not scroll the editor into view. Focus that did not come from a pointer (a
+ * click is on something already visible, and scrolling under the pointer would turn the click
+ * into a selection) brings the editor, and the cursor line, into view.
+ */
+function keepInViewOnKeyboardFocus(cm) {
+  const wrapper = cm.getWrapperElement();
+  let pointer = false;
+  wrapper.addEventListener("pointerdown", () => {
+    pointer = true;
+  });
+  cm.on("focus", () => {
+    const fromPointer = pointer;
+    pointer = false;
+    if (fromPointer) return;
+    const box = wrapper.getBoundingClientRect();
+    const viewport = window.innerHeight || document.documentElement.clientHeight;
+    if (box.top >= 0 && box.bottom <= viewport) return;
+    wrapper.scrollIntoView({ block: box.height > viewport ? "start" : "center" });
+    cm.scrollIntoView(null, 40);
+  });
+}
+
+// Long starter lines must not be cut off on a phone: there the editor wraps them (wrapped
+// continuation lines carry no line number, so the indentation of real lines stays readable).
+const NARROW = "(max-width: 40rem)";
+
+function wrapOnNarrowScreens(cm) {
+  const query = window.matchMedia?.(NARROW);
+  if (!query) return;
+  const apply = () => cm.setOption("lineWrapping", query.matches);
+  apply();
+  query.addEventListener?.("change", apply);
 }
 
 function indentOrSpaces(cm) {

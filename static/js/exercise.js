@@ -3,6 +3,7 @@
 
 import { loadCode, saveCode, storageAvailable } from "./code-store.js";
 import { createEditor, replaceAll } from "./editor.js";
+import { followSubmissions, rememberShown } from "./place.js";
 import { pick, t } from "./strings.js";
 
 /**
@@ -68,6 +69,7 @@ export function setupExercise(section, python) {
     syncRunButton();
     result.removeAttribute("aria-busy");
     result.replaceChildren(renderOutcome(outcome, data.id, python.timeoutMs));
+    rememberShown(data.id, { kind: "run", outcome, timeoutMs: python.timeoutMs });
     if (stopHadFocus) {
       // Run stays disabled while a replaced worker restarts; focus must not fall to <body>.
       if (runButton.disabled) {
@@ -81,6 +83,7 @@ export function setupExercise(section, python) {
   stopButton.addEventListener("click", () => python.stop("user"));
   resetButton.addEventListener("click", () => resetToStarter(editor, data, result));
   wireSubmit(form, editor, result);
+  followSubmissions(form, data.id);
   return editor;
 }
 

@@ -2,7 +2,9 @@
 // reads), then wires the editors, the status line and the concept checks.
 
 import { setupConceptCheck } from "./concept-check.js";
-import { setupExercise } from "./exercise.js";
+import { renderOutcome, setupExercise } from "./exercise.js";
+import { setupHints } from "./hints.js";
+import { keepPlaceOnLanguageSwitch, restoreResults, restoreScroll, takePlace } from "./place.js";
 import { PythonClient } from "./python-client.js";
 import { t } from "./strings.js";
 
@@ -16,11 +18,20 @@ window.virttutor = { python, editors: {} };
 
 showStatus(document.getElementById("python-status"), python);
 
+// Read before anything else: it exists only if this load is the learner switching language.
+const place = takePlace();
+
 for (const section of document.querySelectorAll("section.exercise")) {
+  setupHints(section);
   window.virttutor.editors[section.dataset.exerciseId] = setupExercise(section, python);
 }
 for (const fieldset of document.querySelectorAll(".concept-check fieldset.check[data-answer]")) {
   setupConceptCheck(fieldset);
+}
+keepPlaceOnLanguageSwitch();
+if (place) {
+  restoreResults(renderOutcome);
+  restoreScroll(place);
 }
 
 // Loaded apart from the static imports so a broken animation can never take the editor and
@@ -57,7 +68,13 @@ function showStatus(element, client) {
     const [from, to] = STAGE_PROGRESS[stage] ?? [0, 0];
     bar.hidden = state === "ready" || state === "running";
     bar.value = Math.min(to, from + ((to - from) * client.seconds) / TYPICAL_LOAD_SECONDS);
-    if (state === "ready" || state === "running") {
+    if (state === "running") {
+      // Not "ready": the learner's code is running, and Stop is there to end it.
+      setText(t("running"));
+      elapsed.textContent = "";
+      return;
+    }
+    if (state === "ready") {
       setText(t("ready", { s: client.readySeconds.toFixed(1) }));
       elapsed.textContent = "";
       return;

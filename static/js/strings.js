@@ -40,6 +40,12 @@ const STRINGS = {
     submitNetwork: "The server could not be reached; check your connection and Submit again. Your code is still here.",
     checkRight: "✓ Right.",
     checkWrong: "✗ Not quite.",
+    checkChooseFirst: "Choose an answer first, then press Check.",
+    running: "Python is running your code… (Stop ends it)",
+    hints: "Hints",
+    hintsShown: "{i} of {n} hints shown.",
+    showHint: "Show a hint",
+    showNextHint: "Show the next hint",
   },
   zh: {
     loadingPython: "正在加载 Python…",
@@ -76,6 +82,12 @@ const STRINGS = {
     submitNetwork: "无法连接服务器；请检查网络后重新提交。你的代码仍在这里。",
     checkRight: "✓ 正确。",
     checkWrong: "✗ 不太对。",
+    checkChooseFirst: "请先选择一个答案，再按“检查答案”。",
+    running: "Python 正在运行你的代码…（按“停止”可结束）",
+    hints: "提示",
+    hintsShown: "已显示 {i}/{n} 条提示。",
+    showHint: "显示一条提示",
+    showNextHint: "显示下一条提示",
   },
 };
 

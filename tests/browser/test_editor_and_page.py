@@ -112,25 +112,40 @@ def test_without_local_storage_the_editor_still_works(page: Page, live_server: s
     assert console.errors == []
 
 
-def test_concept_check_explains_each_answer(page: Page, live_server: str) -> None:
+def test_concept_check_answers_only_on_check(page: Page, live_server: str) -> None:
+    """Arrow keys move through a radio group by selecting each option: that must not answer."""
     hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
     check = page.locator(".concept-check fieldset.check").first
     answer = check.get_attribute("data-answer")
     explain = check.locator(".check-feedback").get_attribute("data-explain") or ""
     feedback = check.locator(".check-feedback")
-    expect(feedback).to_be_hidden()
+    button = check.get_by_role("button", name="Check")
     radios = check.locator("input[type=radio]")
-    wrong = next(i for i in range(radios.count()) if radios.nth(i).get_attribute("value") != answer)
+    values = [radios.nth(i).get_attribute("value") for i in range(radios.count())]
+    wrong = next(i for i, value in enumerate(values) if value != answer)
 
-    radios.nth(wrong).focus()
+    button.click()
+    expect(feedback).to_contain_text("Choose an answer first")
+
+    radios.first.focus()
     page.keyboard.press("Space")
+    for _ in range(2 * len(values)):  # round the group twice: every option gets selected
+        page.keyboard.press("ArrowDown")
+        expect(feedback).to_be_hidden()
+        expect(check).not_to_have_class(re.compile(r"answered-"))
+
+    radios.nth(wrong).check()
+    button.focus()
+    page.keyboard.press("Enter")
     expect(feedback).to_be_visible()
     expect(feedback).to_have_class(re.compile(r"\bwrong\b"))
     expect(feedback).to_contain_text("Not quite")
     expect(feedback).to_contain_text(explain)
 
     check.locator(f"input[value='{answer}']").check()
+    expect(feedback).to_be_hidden()  # the verdict was about the other option
+    button.click()
     expect(feedback).to_have_class(re.compile(r"\bright\b"))
     expect(feedback).to_contain_text("Right")
     expect(feedback).to_contain_text(explain)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tutor.web import duplicate_submit
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
@@ -94,3 +97,55 @@ def test_submit_without_csrf_token_is_refused(app: Flask) -> None:
     app.config["WTF_CSRF_ENABLED"] = True
     response = app.test_client().post("/exercises/io-path/submit", data={"code": "x"})
     assert response.status_code == 400
+
+
+def stored(app: Flask) -> list[Submission]:
+    with app.app_context():
+        return list(db.session.execute(db.select(Submission)).scalars().all())
+
+
+def test_the_same_code_sent_twice_at_once_is_stored_once(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION})
+    again = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION})
+    assert first.status_code == again.status_code == 200
+    assert first.headers["X-Submission-Id"] == again.headers["X-Submission-Id"]
+    assert 'data-verdict="passed"' in again.get_data(as_text=True)
+    assert len(stored(app)) == 1
+
+    changed = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION + "\n"})
+    assert changed.headers["X-Submission-Id"] != first.headers["X-Submission-Id"]
+    other_learner = app.test_client().post(
+        "/exercises/vcpu-run-loop/submit", data={"code": SOLUTION}
+    )
+    assert other_learner.headers["X-Submission-Id"] not in {
+        first.headers["X-Submission-Id"],
+        changed.headers["X-Submission-Id"],
+    }
+    assert len(stored(app)) == 3
+
+    monkeypatch.setattr(duplicate_submit, "DUPLICATE_WINDOW", timedelta(0))
+    later = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION + "\n"})
+    assert later.headers["X-Submission-Id"] != changed.headers["X-Submission-Id"]
+    assert len(stored(app)) == 4
+
+
+def test_a_stored_verdict_is_shown_again_in_the_current_language_to_its_learner_only(
+    app: Flask, client: FlaskClient
+) -> None:
+    sent = client.post(
+        "/exercises/io-path/submit", data={"code": "def path(k, o):\n    return []\n"}
+    )
+    number = sent.headers["X-Submission-Id"]
+    english = client.get(f"/submissions/{number}", headers={"HX-Request": "true"})
+    assert english.status_code == 200 and "<html" not in english.get_data(as_text=True)
+    assert 'data-verdict="failed"' in english.get_data(as_text=True)
+    chinese = client.get(f"/submissions/{number}?lang=zh", headers={"HX-Request": "true"})
+    zh = chinese.get_data(as_text=True)
+    assert 'data-verdict="failed"' in zh and "提交" in zh
+    assert english.get_data(as_text=True) != zh
+    full = client.get(f"/submissions/{number}").get_data(as_text=True)
+    assert "<html" in full and "Back to the lesson" in full
+    assert app.test_client().get(f"/submissions/{number}").status_code == 404
+    assert client.get("/submissions/999999").status_code == 404

@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
@@ -25,11 +27,15 @@ from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
 from .course import current_learner, demo_course
-from .extensions import LANGUAGES
+from .duplicate_submit import recent_duplicate, with_verdict
+from .extensions import LANGUAGES, db
 from .grading_service import GraderBusy, GraderUnavailable, GradingService
+from .models import Submission
 from .scenes import scenes_for
 
 bp = Blueprint("learn", __name__)
+# Names the stored submission a Submit answered with (a duplicate gets the first one's id).
+SUBMISSION_HEADER = "X-Submission-Id"
 
 
 def catalog() -> Catalog:
@@ -91,11 +97,49 @@ def submit(exercise_id: str) -> ResponseReturnValue:
         abort(404)
     code = request.form.get("code", "")
     try:
-        submission = grading().submit(exercise, code, demo_course(), current_learner())
+        submission = _submit_once(exercise, code)
     except (GraderBusy, GraderUnavailable) as exc:
         return refused(exc)
     template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
     # Still grading: say so, with no score (a "0 of 0" beside "being graded" would be a lie).
+    report = submission.report or {"verdict": "pending", "cases": []}
+    return render_template(template, report=report, exercise=exercise, submission=submission)
+
+
+def _submit_once(exercise: Exercise, code: str) -> Submission:
+    """Stores and grades, unless this is the same code sent again a moment ago (a double click).
+
+    The id goes out in a response header, so the page can fetch the report again in another
+    language after a language switch (see ``submission_report``)."""
+    learner = current_learner()
+    duplicate = recent_duplicate(exercise.id, learner, code)
+    if duplicate is not None:
+        submission = with_verdict(duplicate)
+    else:
+        submission = grading().submit(exercise, code, demo_course(), learner)
+    g.submission_id = submission.id
+    return submission
+
+
+@bp.after_request
+def _name_the_submission(response: Response) -> Response:
+    if "submission_id" in g:
+        response.headers[SUBMISSION_HEADER] = str(g.submission_id)
+    return response
+
+
+@bp.route("/submissions/<int:submission_id>")
+def submission_report(submission_id: int) -> ResponseReturnValue:
+    """A stored verdict, in the current language: the htmx fragment, or a page of its own.
+
+    Only its own learner sees it; anyone else gets the same 404 as for an id that never was."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.learner != current_learner():
+        abort(404)
+    exercise = catalog().exercise(submission.exercise_id)
+    if exercise is None:
+        abort(404)
+    template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
     report = submission.report or {"verdict": "pending", "cases": []}
     return render_template(template, report=report, exercise=exercise, submission=submission)
 

@@ -104,6 +104,19 @@ export class Player {
     this.speedPicker.addEventListener("change", () => this.setSpeed(Number(this.speedPicker.value)));
     this.scenePicker.addEventListener("change", () => this.selectScene(this.scenePicker.value));
     this.root.addEventListener("keydown", (event) => this.onKey(event));
+    this.root.addEventListener("click", (event) => this.focusStageOnClick(event));
+  }
+
+  /**
+   * The keys work only while focus is inside the animation; otherwise Space and the arrows scroll
+   * the page. A click on the picture, the narration or any other part that is not a control gives
+   * the stage focus (without scrolling), so "click it, then press Space" always holds.
+   */
+  focusStageOnClick(event) {
+    if (event.button !== 0 || document.activeElement === this.stage) return;
+    if (event.target.closest?.("button, select, input, textarea, a, label, summary, [contenteditable]")) return;
+    if (window.getSelection?.()?.toString()) return; // the learner is selecting text to copy
+    this.stage.focus({ preventScroll: true });
   }
 
   onKey(event) {

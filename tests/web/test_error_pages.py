@@ -1,0 +1,65 @@
+"""Unknown addresses, wrong methods and server faults get the site's own page, in the learner's
+language, with a way back; the JSON API is left to answer in JSON."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+
+def error_page(client: FlaskClient, url: str, status: int, **kwargs: object) -> str:
+    response = client.open(url, **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    # The site around the learner: its stylesheet, header, language switch and outline link.
+    assert "/static/css/site.css" in html and 'class="site-header"' in html
+    assert 'href="/"' in html and "/lang/" in html
+    return html
+
+
+@pytest.mark.parametrize(
+    ("url", "method", "status", "en", "zh"),
+    [
+        ("/no/such/page", "GET", 404, "Page not found", "找不到这个页面"),
+        ("/lessons/no-such-lesson", "GET", 404, "Page not found", "找不到这个页面"),
+        ("/exercises/io-path/submit", "GET", 405, "does not take that kind", "不接受这种请求"),
+    ],
+)
+def test_error_pages_speak_the_learners_language(
+    client: FlaskClient, url: str, method: str, status: int, en: str, zh: str
+) -> None:
+    english = error_page(client, url, status, method=method)
+    assert '<html lang="en">' in english and en in english and zh not in english
+    chinese = error_page(client, url + "?lang=zh", status, method=method)
+    assert '<html lang="zh-CN">' in chinese and zh in chinese and en not in chinese
+    assert "课程大纲" in chinese  # the way back, translated too
+    client.set_cookie("lang", "zh")
+    assert zh in error_page(client, url, status, method=method)
+
+
+def test_method_not_allowed_still_says_which_methods_are(client: FlaskClient) -> None:
+    response = client.get("/exercises/io-path/submit")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+def test_server_fault_gets_a_friendly_page_without_the_traceback(app: Flask) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    client = app.test_client()
+    english = error_page(client, "/boom", 500)
+    assert "Something went wrong on our side" in english
+    assert "secret internals" not in english and "Traceback" not in english
+    chinese = error_page(client, "/boom?lang=zh", 500)
+    assert "服务器出了问题" in chinese and "Something went wrong" not in chinese
+
+
+def test_api_errors_are_not_turned_into_html_pages(client: FlaskClient) -> None:
+    response = client.get("/api/no-such-endpoint")
+    assert response.status_code == 404
+    assert 'class="site-header"' not in response.get_data(as_text=True)

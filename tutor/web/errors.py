@@ -1,0 +1,66 @@
+"""The site's own error pages, in the learner's language, instead of Werkzeug's bare English ones.
+
+A learner who mistypes an address or meets a server fault should still see the site around them
+(the outline link, the language switch) and a sentence saying what to do next. Everything under
+``/api/`` is left alone: API clients get JSON errors, which the API owns.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def _wording(code: int) -> tuple[str, str]:
+    """Title and advice for a status code; looked up per request so gettext sees the locale."""
+    if code == 404:
+        return gettext("Page not found"), gettext(
+            "There is no page at this address. The link may be mistyped, or the page may have "
+            "moved; the course outline lists every lesson."
+        )
+    if code == 405:
+        return gettext("This address does not take that kind of request"), gettext(
+            "Exercises are submitted with the Submit button on their lesson page; open the "
+            "lesson from the course outline."
+        )
+    if code >= 500:
+        return gettext("Something went wrong on our side"), gettext(
+            "The server could not finish this request. Your code is kept in your browser; "
+            "go back and try again in a moment."
+        )
+    return gettext("This request could not be handled"), gettext(
+        "Go back and try again; if it keeps happening, reload the lesson page first."
+    )
+
+
+def render_error_page(exc: HTTPException) -> ResponseReturnValue:
+    """The HTML error page for ``exc``; any other handler may delegate here for non-API paths."""
+    code = exc.code or 500
+    title, advice = _wording(code)
+    # Werkzeug's own headers matter to clients (Allow on a 405, Retry-After on a 503).
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    try:
+        return render_template("error.html", code=code, title=title, advice=advice), code, headers
+    except Exception:  # the page itself failed: a plain answer still beats a second traceback
+        log.exception("the error page for HTTP %s could not be rendered", code)
+        return f"{code} {title}\n\n{advice}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _page_error(exc: HTTPException) -> ResponseReturnValue:
+    if request.path.startswith(API_PREFIX):
+        return exc
+    return render_error_page(exc)
+
+
+def init_app(app: Flask) -> None:
+    # Registered for the HTTPException class, not per code, so a handler that another part of
+    # the app registers for one code (or one exception class) still takes precedence.
+    app.register_error_handler(HTTPException, _page_error)
