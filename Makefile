@@ -1,7 +1,14 @@
 # Every target does its own set-up, so a fresh clone needs only `make run` or `make test`.
-PYTHON ?= python3.11
-# pyodide py-compile needs the host Python's minor version to equal Pyodide's (3.13 for 0.29.x).
-PYODIDE_PYTHON ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),$(shell $(p) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && echo $(p))))
+# The project's Python: the first of these that is 3.11 or later (override with PYTHON=...). It is
+# looked up once, and only when a recipe needs it.
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+ifeq ($(origin PYTHON),undefined)
+PYTHON = $(eval PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(p)))))$(PYTHON)
+endif
+NO_PYTHON := No Python 3.11 or later found (tried $(PYTHON_CANDIDATES)). Install one (Debian/Ubuntu: apt-get install python3) or run make PYTHON=/path/to/python3.11+
+# The browser bundle's Python (3.13, Pyodide's own) is found by tutor/toolchain.py, which honours
+# PYODIDE_PYTHON when it is set; see the README's "Stock machines".
+export PYODIDE_PYTHON
 VENV := .venv
 BIN := $(VENV)/bin
 PYODIDE_VENV := .venv-pyodide
@@ -29,28 +36,32 @@ bench: setup
 setup: system-deps $(VENV)/.installed assets bundle translations
 
 # Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox, Node.js and
-# npm to fetch the pinned front-end assets and to run Pyodide in the parity test.
+# npm to fetch the pinned front-end assets and to run Pyodide in the parity test, and
+# python3.X-venv when the chosen Python has no ensurepip (Debian and Ubuntu split it out).
+# Ubuntu's only Chromium package installs the snap, which Playwright cannot drive: there
+# tutor.chromium prints what to do instead of failing later.
 system-deps:
+	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -z "$$CHROMIUM_PATH" ] && ! command -v chromium >/dev/null \
+	  && ! grep -qs '^ID=ubuntu' /etc/os-release; then missing="$$missing chromium"; fi; \
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ ! -f $(VENV)/.installed ] && ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
+	  missing="$$missing $$($(PYTHON) -c 'import sys; print("python3.%d-venv" % sys.version_info[1])')"; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y $$missing; \
 	fi
+	@$(PYTHON) -m tutor.chromium
 
 $(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade "pip>=25.1"
 	$(BIN)/pip install -q -e . --group dev
-	touch $@
-
-$(PYODIDE_VENV)/.installed:
-	@test -n "$(PYODIDE_PYTHON)" || { echo 'Python 3.13 is needed to build the Pyodide bundle (set PYODIDE_PYTHON)'; exit 1; }
-	$(PYODIDE_PYTHON) -m venv $(PYODIDE_VENV)
-	$(PYODIDE_VENV)/bin/pip install -q "pyodide-build==0.39.*" pkginfo build
 	touch $@
 
 assets: $(VENV)/.installed
@@ -60,7 +71,9 @@ assets: $(VENV)/.installed
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d tutor/web/translations
 
-bundle: $(VENV)/.installed $(PYODIDE_VENV)/.installed assets
+# Finds (or gets) a Python 3.13 for pyodide-build in $(PYODIDE_VENV); without one it still builds
+# a working, source-only bundle and says what that costs (tutor/bundle.py, tutor/toolchain.py).
+bundle: $(VENV)/.installed assets
 	$(BIN)/python -m tutor.bundle $(PYODIDE_VENV)
 
 clean:

@@ -1,13 +1,20 @@
 """Builds what the browser's Python loads: a wheel of ``tutor.sim`` and the grading harness.
 
 Only the pure half of ``tutor`` goes in (no Flask, no judge, no runner), so the same model and
-harness the server uses run in Pyodide. The wheel is byte-compiled for Pyodide's Python with
-pyodide-build (``py-compile``) and added to a copy of Pyodide's lock file (``lockfile
-add-wheels``); Pyodide then checks the wheel's sha256 from that lock file when it loads it.
+harness the server uses run in Pyodide. The wheel is added to a copy of Pyodide's lock file
+(``virttutor-lock.json``), whose sha256 the browser enforces when it loads the wheel.
+
+With a Python of Pyodide's own minor version, pyodide-build adds the wheel (``lockfile
+add-wheels``) and byte-compiles it (``py-compile``). A stock machine may have no such Python
+(:mod:`tutor.toolchain` looks for one and tries to get one): then the wheel ships as plain source,
+which Pyodide loads all the same, compiling each module on first import; the lock entry comes
+from pyodide-build where a Python ≥ 3.12 runs it, else from :mod:`tutor.lockfile`. The build says
+so in one line, and a later build with the right Python replaces the source-only bundle.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import shutil
@@ -17,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import lockfile, toolchain
 from .assets import pinned
 from .pure import PURE_SOURCES
 
@@ -24,6 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "virttutor-core"
 LOCK_NAME = "virttutor-lock.json"
 MANIFEST_NAME = "virttutor-bundle.json"
+PYODIDE_LOCK = "pyodide-lock.json"
+TOOLS_VENV = ROOT / ".venv-pyodide"
+# Measured in Node (docs/browser-runtime.md): loading the wheel and importing the harness.
+SOURCE_ONLY_COST = "about 0.1 s more when Python starts in a page"
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,9 @@ class Bundle:
     wheel: Path
     sha256: str
     lock: Path
+    bytecode: bool
+    # What a source-only build left out and why, or None for a byte-compiled bundle.
+    skipped: str | None = None
 
 
 def source_files() -> list[Path]:
@@ -49,63 +64,117 @@ def output_dir() -> Path:
     return pinned()["pyodide"].folder
 
 
-def current() -> Bundle | None:
-    manifest = output_dir() / MANIFEST_NAME
+def current(out: Path | None = None) -> Bundle | None:
+    out = out or output_dir()
+    manifest = out / MANIFEST_NAME
     if not manifest.exists():
         return None
     data = json.loads(manifest.read_text())
-    wheel = output_dir() / data["wheel"]
+    wheel = out / data["wheel"]
     if data.get("sources") != source_digest() or not wheel.exists():
         return None
-    return Bundle(wheel, data["sha256"], output_dir() / LOCK_NAME)
+    return Bundle(
+        wheel, data["sha256"], out / LOCK_NAME, data.get("bytecode", True), data.get("skipped")
+    )
 
 
-def build(pyodide_venv: Path) -> Bundle:
-    existing = current()
-    if existing is not None:
+def build(
+    pyodide_venv: Path = TOOLS_VENV,
+    out: Path | None = None,
+    *,
+    tools: toolchain.Toolchain | None = None,
+    acquire: bool = True,
+) -> Bundle:
+    """The bundle for the current sources in ``out`` (Pyodide's folder by default), built if
+    missing or stale, or if it lacks bytecode and a Python that can write it is now found.
+
+    ``tools`` replaces discovery; ``acquire`` lets discovery download a Python (never in tests).
+    """
+    out = out or output_dir()
+    existing = current(out)
+    if existing is not None and existing.bytecode:
         return existing
-    out = output_dir()
-    pyodide_cli = pyodide_venv.resolve() / "bin" / "pyodide"
+    if tools is None:
+        tools = toolchain.find(
+            toolchain.pyodide_python(out / PYODIDE_LOCK),
+            acquire=acquire and existing is None,
+            tools_bin=Path(sys.executable).parent,
+        )
+    if existing is not None and not tools.compiles:
+        return existing
+    cli, why = None, tools.missing()
+    if tools.python is not None and tools.locks:
+        try:
+            cli = toolchain.pyodide_cli(tools.python, pyodide_venv)
+        except toolchain.ToolsUnavailable as error:
+            why = f"pyodide-build could not be installed with {tools.python.describe()}: {error}"
+    bytecode = cli is not None and tools.compiles
     with tempfile.TemporaryDirectory() as tmp:
         staging, dist = Path(tmp) / "src", Path(tmp) / "dist"
-        for path in source_files():
-            target = staging / path.relative_to(ROOT)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-        (staging / "pyproject.toml").write_text(_pyproject())
-        _run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(dist)], staging)
-        (wheel,) = dist.glob("*.whl")
-        lock = dist / "pyodide-lock.json"
-        _run(
-            [
-                str(pyodide_cli),
-                "lockfile",
-                "add-wheels",
-                "--input",
-                str(out / "pyodide-lock.json"),
-                "--output",
-                str(lock),
-                "--base-path",
-                str(dist),
-                str(wheel),
-            ],
-            dist,
-        )
-        # Byte-compiles the wheel for Pyodide's Python and rewrites the lock's name and sha256.
-        _run([str(pyodide_cli), "py-compile", "--silent", str(dist)], dist)
-        (wheel,) = dist.glob("*.whl")
+        wheel = _wheel(staging, dist)
+        lock = dist / PYODIDE_LOCK
+        if cli is None:
+            lockfile.add_wheel(out / PYODIDE_LOCK, wheel, lock)
+        else:
+            _run(
+                [
+                    str(cli),
+                    "lockfile",
+                    "add-wheels",
+                    "--input",
+                    str(out / PYODIDE_LOCK),
+                    "--output",
+                    str(lock),
+                    "--base-path",
+                    str(dist),
+                    str(wheel),
+                ],
+                dist,
+            )
+        if bytecode:
+            # Byte-compiles the wheel for Pyodide's Python and rewrites the lock's name and sha256.
+            _run([str(cli), "py-compile", "--silent", str(dist)], dist)
+            (wheel,) = dist.glob("*.whl")
         for old in out.glob("virttutor_core-*.whl"):
             old.unlink()
         final = out / wheel.name
         shutil.copyfile(wheel, final)
         shutil.copyfile(lock, out / LOCK_NAME)
     sha256 = hashlib.sha256(final.read_bytes()).hexdigest()
+    skipped = None if bytecode else _skipped_line(why, tools)
     (out / MANIFEST_NAME).write_text(
         json.dumps(
-            {"package": PACKAGE, "wheel": final.name, "sha256": sha256, "sources": source_digest()}
+            {
+                "package": PACKAGE,
+                "wheel": final.name,
+                "sha256": sha256,
+                "sources": source_digest(),
+                "bytecode": bytecode,
+                "skipped": skipped,
+            }
         )
     )
-    return Bundle(final, sha256, out / LOCK_NAME)
+    return Bundle(final, sha256, out / LOCK_NAME, bytecode, skipped)
+
+
+def _skipped_line(why: str, tools: toolchain.Toolchain) -> str:
+    wanted = "Python {}.{}".format(*tools.target)
+    return (
+        f"bundle without bytecode: {why}. The wheel ships as source, which Pyodide compiles on "
+        f"first import ({SOURCE_ONLY_COST}); set PYODIDE_PYTHON to a {wanted} and run "
+        "`make bundle` to precompile it."
+    )
+
+
+def _wheel(staging: Path, dist: Path) -> Path:
+    for path in source_files():
+        target = staging / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    (staging / "pyproject.toml").write_text(_pyproject())
+    _run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(dist)], staging)
+    (wheel,) = dist.glob("*.whl")
+    return wheel
 
 
 def _pyproject() -> str:
@@ -122,7 +191,25 @@ def _run(command: list[str], cwd: Path) -> None:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
 
 
-if __name__ == "__main__":
-    venv = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".venv-pyodide"
-    bundle = build(venv)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tutor.bundle", description=__doc__)
+    parser.add_argument("venv", nargs="?", type=Path, default=TOOLS_VENV, help="pyodide-build venv")
+    parser.add_argument("--out", type=Path, help="folder with Pyodide's files (default: vendor)")
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="look only at PYODIDE_PYTHON, PATH and pyenv; download no Python and no uv",
+    )
+    args = parser.parse_args(argv)
+    out = args.out or output_dir()
+    tools = None
+    if args.offline:
+        tools = toolchain.find(toolchain.pyodide_python(out / PYODIDE_LOCK))
+    bundle = build(args.venv, out, tools=tools)
     print(f"bundle {bundle.wheel.name} sha256 {bundle.sha256}")
+    if bundle.skipped:
+        print(bundle.skipped)
+
+
+if __name__ == "__main__":
+    main()
