@@ -3,6 +3,7 @@ tampered bytes, a double-clicked Submit, a browser without JavaScript, unknown a
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from werkzeug.serving import make_server
 
 from tutor.web import create_app
@@ -19,6 +20,7 @@ from tutor.web.models import Submission
 
 from ._learner import (
     CDN,
+    EXERCISE,
     LESSON,
     ROOT,
     SOLUTION,
@@ -149,3 +151,83 @@ def test_submit_is_disabled_while_grading(page: Page, live_server: str) -> None:
     held[0].continue_()
     expect(result(page).locator(".report")).to_be_visible(timeout=20_000)
     expect(submit).to_be_enabled()
+
+
+def test_without_javascript_the_page_says_so_and_submit_still_grades(
+    browser: Browser, live_server: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_server + LESSON)
+        note = page.get_by_role("note").filter(has_text="JavaScript")
+        expect(note).to_be_visible()
+        expect(note).to_contain_text("Python exercises need JavaScript")
+        expect(note).to_contain_text("Submit")
+        # Nothing that only a script could finish is left spinning or dangling.
+        expect(page.locator("#python-status")).to_be_hidden()
+        expect(page.locator(".viz")).to_be_hidden()
+        expect(run_button(page)).to_be_hidden()
+
+        form = section(page)
+        form.locator("textarea").fill(SOLUTION)
+        form.get_by_role("button", name="Submit").click()
+        expect(page).to_have_url(re.compile(r"/exercises/vcpu-run-loop/submit$"))
+        report = page.locator(".report")
+        expect(report).to_have_attribute("data-verdict", "passed", timeout=20_000)
+        expect(report).to_contain_text("graded")
+        expect(page.locator("link[href$='site.css']")).to_have_count(1)
+        page.get_by_role("link", name="Back to the lesson").click()
+        expect(page).to_have_url(re.compile(re.escape(LESSON)))
+
+        page.goto(live_server + LESSON + "?lang=zh")
+        expect(page.get_by_role("note").filter(has_text="JavaScript")).to_contain_text(
+            "Python 练习需要 JavaScript"
+        )
+    finally:
+        context.close()
+
+
+def test_language_switch_keeps_the_place_and_the_results(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_lesson(page, live_server)
+    # A Run that fails some practice cases, and a Submit on another exercise.
+    set_code(page, "def run_vm(vcpu, devices):\n    return None\n")
+    run_button(page).click()
+    run_report = result(page).locator(".report")
+    expect(run_report).to_have_attribute("data-verdict", re.compile("failed|error"))
+    verdict = run_report.get_attribute("data-verdict")
+    cases = run_report.locator("li.case").count()
+    english_run = run_report.inner_text()
+
+    other = "io-path"
+    set_code(page, "def path(kind, operation):\n    return []\n", exercise=other)
+    section(page, other).locator("button.submit").click()
+    submitted = result(page, other).locator(".report")
+    expect(submitted).to_have_attribute("data-verdict", "failed", timeout=20_000)
+    english_submit = submitted.inner_text()
+
+    # The learner is reading their Run's result: it sits near the top of the window.
+    page.evaluate(
+        "id => { const r = document.querySelector(`#result-${id}`);"
+        " window.scrollTo(0, r.getBoundingClientRect().top + scrollY - 120); }",
+        EXERCISE,
+    )
+    assert page.evaluate("scrollY") > 1000
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+    run_report = result(page).locator(".report")
+    expect(run_report).to_have_attribute("data-verdict", verdict or "")
+    expect(run_report.locator("li.case")).to_have_count(cases)
+    expect(run_report).to_contain_text(re.compile("[\u4e00-\u9fff]"))
+    assert run_report.inner_text() != english_run
+    submitted = result(page, other).locator(".report")
+    expect(submitted).to_have_attribute("data-verdict", "failed")
+    expect(submitted).to_contain_text(re.compile("[\u4e00-\u9fff]"))
+    assert submitted.inner_text() != english_submit
+
+    top = result(page).evaluate("r => r.getBoundingClientRect().top")
+    assert 0 <= top < 720 / 2, f"the Run result should still be where it was, not at {top}"
+    assert console.errors == []
