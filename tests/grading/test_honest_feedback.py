@@ -192,3 +192,28 @@ def test_case_names_are_unique_and_titles_bilingual() -> None:
             cases = exercise.cases(seed, variant)
             assert len({c.name for c in cases}) == len(cases)
             assert all(set(c.label()) == {"en", "zh"} for c in cases)
+
+
+def test_the_models_own_answer_is_out_of_reach_of_learner_code() -> None:
+    shortcuts = {s.path.name: s.code for s in IO_PATH.shortcuts}
+    assert {"model_answer.py", "model_table.py", "model_trace.py"} <= set(shortcuts)
+    for name, code in shortcuts.items():
+        report = JUDGE.grade(IO_PATH, code, SEED, "hidden")
+        assert report.verdict == "failed" and report.score == 0, name
+        assert "the model's own answer" in report.message["en"], name
+        assert "模型" in report.message["zh"]
+    # Other imports from the same modules still work.
+    code = "from tutor.sim import LAYERS\n" + IO_PATH.solution
+    assert JUDGE.grade(IO_PATH, code, SEED, "hidden").verdict == "passed"
+
+
+def test_check_lessons_fails_a_shortcut_that_passes() -> None:
+    from dataclasses import replace
+
+    from tutor.content.checker import check_exercise
+    from tutor.content.model import WrongProgram
+
+    leaky = replace(IO_PATH, driver=IO_PATH.driver.replace("MODEL_ANSWERS = {", "_OFF = {"))
+    assert any("shortcut/model_answer.py passes" in p for p in check_exercise(leaky))
+    assert not any("shortcut/" in p for p in check_exercise(IO_PATH))
+    assert isinstance(IO_PATH.shortcuts[0], WrongProgram)

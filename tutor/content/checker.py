@@ -73,6 +73,14 @@ def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str
     first = judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json()
     if first != judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json():
         problems.append(f"{where}: grading the same code with the same seed differs")
+    for shortcut in exercise.shortcuts:
+        for seed, variant in ((SEEDS[0], "hidden"), (0, "practice")):
+            if judge.grade(exercise, shortcut.code, seed, variant).verdict == "passed":
+                problems.append(
+                    f"{where}: shortcut/{shortcut.path.name} passes the {variant} cases without "
+                    "solving the exercise (hide the model's answer with MODEL_ANSWERS, or grade "
+                    "the process with GRADE_TRACE)"
+                )
     if not exercise.wrong:
         problems.append(f"{where}: no wrong/ programs; add at least one known wrong answer")
     return problems

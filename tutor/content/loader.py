@@ -245,6 +245,10 @@ def _load_exercise(folder: Path, lesson_id: str, problems: _Problems) -> Exercis
         hints={lang: list(hints.get(lang, [])) for lang in LANGUAGES},
         limits=limits,
         wrong=_load_wrong(folder / "wrong", problems),
+        shortcuts=[
+            WrongProgram(path, _read_text(path, problems), "")
+            for path in sorted((folder / "shortcut").glob("*.py"))
+        ],
         starter_zh=_read_text(folder / "starter.zh.py", problems)
         if (folder / "starter.zh.py").is_file()
         else "",

@@ -38,6 +38,8 @@ class Exercise:
     hints: dict[str, list[str]]
     limits: Limits
     wrong: list[WrongProgram] = field(default_factory=list)
+    # Ways to pass without solving (a lookup table, the model's own answer): they must fail.
+    shortcuts: list[WrongProgram] = field(default_factory=list)
     # starter.zh.py: the same code with Chinese docstrings and comments; "" when there is none.
     starter_zh: str = ""
 

@@ -8,6 +8,7 @@ outputs of practice cases are public anyway.
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import inspect
 import io
@@ -208,6 +209,73 @@ def _check_arity(name: str, signature: str, function: Callable[..., Any]) -> Non
     )
 
 
+class ModelAnswerHidden(LearnerError):
+    """The learner's code reached for the model's own answer to the exercise."""
+
+
+def guarded_builtins(driver: Driver) -> dict[str, Any] | None:
+    """Builtins whose ``import`` hides the model's answers to this exercise from learner code.
+
+    A driver lists them as ``MODEL_ANSWERS = {"tutor.sim": ("path_of",), ...}``: the functions
+    and tables that compute exactly what the exercise asks (io-path's ``path_of``). Imports of
+    those modules hand the learner a copy without them, and naming one says why. This closes the
+    one-line shortcut (``from tutor.sim import path_of``); it is not a sandbox — the grader's
+    process boundary is — and an exercise whose answer is a model lookup stays a warm-up.
+    """
+    hidden = getattr(driver, "MODEL_ANSWERS", None)
+    if not isinstance(hidden, dict) or not hidden:
+        return None
+    real_import = builtins.__import__
+    proxies: dict[str, types.ModuleType] = {}
+
+    def proxy(module: types.ModuleType) -> types.ModuleType:
+        name = module.__name__
+        if name in proxies:
+            return proxies[name]
+        shadow = types.ModuleType(name, module.__doc__)
+        proxies[name] = shadow
+        names = set(hidden.get(name, ()))
+        for key, value in vars(module).items():
+            if key in names:
+                continue
+            if isinstance(value, types.ModuleType) and _guards(value.__name__, hidden):
+                value = proxy(value)
+            shadow.__dict__[key] = value
+
+        def refuse(attribute: str) -> Any:
+            if attribute in names:
+                raise ModelAnswerHidden(
+                    f"{name}.{attribute} is the model's own answer to this exercise: write "
+                    "your function without it",
+                    zh=f"{name}.{attribute} 正是模型对这道练习给出的答案：请不用它，自己写出函数",
+                )
+            raise AttributeError(f"module {name!r} has no attribute {attribute!r}")
+
+        shadow.__dict__["__getattr__"] = refuse
+        return shadow
+
+    def guarded_import(
+        name: str,
+        globals: Any = None,
+        locals: Any = None,
+        fromlist: Any = (),
+        level: int = 0,
+    ) -> Any:
+        module = real_import(name, globals, locals, fromlist, level)
+        if level == 0 and isinstance(module, types.ModuleType) and _guards(module.__name__, hidden):
+            return proxy(module)
+        return module
+
+    guarded = dict(vars(builtins))
+    guarded["__import__"] = guarded_import
+    return guarded
+
+
+def _guards(module: str, hidden: dict[str, Any]) -> bool:
+    """Whether ``module`` is, or leads to, a module with hidden answers."""
+    return any(target == module or target.startswith(module + ".") for target in hidden)
+
+
 def run_cases(
     code: str,
     driver_source: str,
@@ -228,6 +296,9 @@ def _run_one(
     out = CappedOutput(max_printed)
     outcome = RunOutcome(name=case.name)
     submission = types.ModuleType("submission")
+    guarded = guarded_builtins(driver)
+    if guarded is not None:
+        submission.__dict__["__builtins__"] = guarded
     try:
         with redirect_stdout(out):
             exec(compiled, submission.__dict__)
@@ -235,6 +306,8 @@ def _run_one(
             outcome.output = driver.run(submission, case.args, trace)
     except MissingEntryPoint as exc:
         outcome.error = {"type": "MissingEntryPoint", "rule": "entry", "message": bilingual(exc)}
+    except ModelAnswerHidden as exc:
+        outcome.error = {"type": "ModelAnswerHidden", "rule": "shortcut", "message": bilingual(exc)}
     except RecursionError:
         outcome.error = {"type": "RecursionError", "rule": "python", "message": {**RECURSION}}
     except OutputLimitExceeded as exc:

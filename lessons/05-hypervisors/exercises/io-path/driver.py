@@ -3,6 +3,14 @@
 from tutor.sim import LAYERS, path_of
 from tutor.sim.hypervisor import OPERATIONS
 
+# The model's own answer to this exercise: learner code that imports these gets a copy of the
+# module without them (see tutor/grading/harness.py, guarded_builtins).
+MODEL_ANSWERS = {
+    "tutor.sim": ("path_of", "Hypervisor"),
+    "tutor.sim.hypervisor": ("path_of", "PATHS", "_steps", "Hypervisor"),
+    "tutor.sim.kvm": ("PATHS", "_ACTING"),
+}
+
 WHY = {
     "guest_app": {
         "en": "the request starts in an application inside the guest",

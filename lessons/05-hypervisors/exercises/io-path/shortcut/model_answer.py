@@ -1,0 +1,5 @@
+from tutor.sim import path_of
+
+
+def path(kind, operation):
+    return path_of(kind, operation)
