@@ -31,17 +31,26 @@ function session() {
 function anchors() {
   const found = [];
   for (const [selector, keyOf] of ANCHORS) {
-    [...document.querySelectorAll(`main ${selector}`)].forEach((el, i) => found.push({ el, key: keyOf(el, i) }));
+    [...document.querySelectorAll(`main ${selector}`)].forEach((el, i) => {
+      // An empty result is display:none: it has no box, and its rect of zeros is no place.
+      if (el.getClientRects().length > 0) found.push({ el, key: keyOf(el, i) });
+    });
   }
   return found;
 }
 
-/** The anchor the top of the window is in: the last one that starts at or above it. */
+/** Where the page's visible content starts: below the sticky header, if it covers the top. */
+function viewTop() {
+  return Math.max(0, document.querySelector(".site-header")?.getBoundingClientRect().bottom ?? 0);
+}
+
+/** The anchor the top of the view is in: the last one that starts at or above it. */
 function currentAnchor() {
+  const edge = viewTop() + 1;
   let best = null;
   for (const anchor of anchors()) {
     const top = anchor.el.getBoundingClientRect().top;
-    if (top <= 1 && (!best || top >= best.top)) best = { ...anchor, top };
+    if (top <= edge && (!best || top >= best.top)) best = { ...anchor, top };
   }
   return best;
 }

@@ -215,7 +215,11 @@ def test_language_switch_keeps_the_place_and_the_results(page: Page, live_server
         EXERCISE,
     )
     assert page.evaluate("scrollY") > 1000
-    page.get_by_role("link", name="中文").click()
+    # The header is sticky: the switch is at hand right there (a real click, not Playwright's
+    # click, which scrolls its target "into view" first).
+    switch = page.get_by_role("link", name="中文").bounding_box()
+    assert switch and 0 <= switch["y"] < 100, "the language switch is in view mid-lesson"
+    page.mouse.click(switch["x"] + switch["width"] / 2, switch["y"] + switch["height"] / 2)
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
 
     run_report = result(page).locator(".report")
@@ -228,6 +232,7 @@ def test_language_switch_keeps_the_place_and_the_results(page: Page, live_server
     expect(submitted).to_contain_text(re.compile("[\u4e00-\u9fff]"))
     assert submitted.inner_text() != english_submit
 
+    expect(page.locator(".viz")).to_have_attribute("data-viz-mounted", "true")
     top = result(page).evaluate("r => r.getBoundingClientRect().top")
     assert 0 <= top < 720 / 2, f"the Run result should still be where it was, not at {top}"
     assert console.errors == []
