@@ -18,6 +18,7 @@ const UI = {
     scene: "Scene",
     progress: "Step {i} of {n}",
     controls: "Animation controls",
+    stacks: "Which stack to show (with its cycles so far)",
     stageLabel: "Animation. Space or K plays and pauses, the arrow keys step, Home restarts.",
     keys: "Keys work once the animation has focus (click it, or Tab to it): Space/K play or pause · ←/→ step · Home restart",
     ready: "{scene}: {n} steps. Press Play, or click the animation and press Space.",
@@ -44,6 +45,7 @@ const UI = {
     scene: "场景",
     progress: "第 {i} 步，共 {n} 步",
     controls: "动画控制",
+    stacks: "要显示的分层结构（及其目前的周期数）",
     stageLabel: "动画。空格键或 K 播放/暂停，方向键逐步前进或后退，Home 键重新开始。",
     keys: "先点击动画（或用 Tab 键移到动画上），按键才起作用：空格/K 播放或暂停 · ←/→ 逐步 · Home 重新开始",
     ready: "{scene}：共 {n} 步。按“播放”，或点击动画后按空格键。",
@@ -79,17 +81,22 @@ export function number(n) {
 const HEX = (n) => (typeof n === "number" ? `0x${n.toString(16)}` : String(n));
 
 export const NAMES = {
+  // The four designs of lesson 5: both type 1 designs are bare metal; they differ in who drives
+  // the devices (the hypervisor itself, or a privileged partition).
   hv: {
-    type1: { en: "Type 1 (bare metal)", zh: "类型 1（原生/裸机型）" },
+    type1: { en: "Type 1 · monolithic", zh: "类型 1 · 单体式" },
+    type1_partition: { en: "Type 1 · privileged partition", zh: "类型 1 · 特权分区式" },
     type2: { en: "Type 2 (hosted)", zh: "类型 2（托管型）" },
     kvm: { en: "KVM (Linux as hypervisor)", zh: "KVM（Linux 即虚拟机监控程序）" },
   },
+  // long: the legend and sentences; short: the label inside a row of the drawing.
   owner: {
-    guest: { en: "guest", zh: "客户机" },
-    cpu: { en: "CPU transition", zh: "CPU 切换" },
-    hypervisor: { en: "hypervisor", zh: "虚拟机监控程序" },
-    host: { en: "host OS", zh: "宿主机操作系统" },
-    hardware: { en: "hardware", zh: "硬件" },
+    guest: { en: ["guest", "guest"], zh: ["客户机", "客户机"] },
+    cpu: { en: ["CPU transition", "CPU"], zh: ["CPU 切换", "CPU 切换"] },
+    hypervisor: { en: ["hypervisor", "hypervisor"], zh: ["虚拟机监控程序", "虚拟机监控程序"] },
+    partition: { en: ["privileged partition (dom0, root partition)", "dom0 / root"], zh: ["特权分区（dom0、根分区）", "特权分区"] },
+    host: { en: ["host OS", "host OS"], zh: ["宿主机操作系统", "宿主机"] },
+    hardware: { en: ["hardware", "hardware"], zh: ["硬件", "硬件"] },
   },
   // short: fits a row of the drawing; long: used in sentences.
   layer: {
@@ -97,18 +104,35 @@ export const NAMES = {
     guest_kernel: { en: ["guest kernel", "the guest kernel"], zh: ["客户机内核", "客户机内核"] },
     vm_exit: { en: ["VM exit", "a VM exit"], zh: ["VM 退出", "VM 退出"] },
     hypervisor: { en: ["hypervisor", "the type 1 hypervisor"], zh: ["虚拟机监控程序", "类型 1 虚拟机监控程序"] },
+    hypervisor_driver: { en: ["hypervisor's driver", "the hypervisor's own I/O stack and driver"], zh: ["自带的驱动程序", "虚拟机监控程序自带的 I/O 堆栈和驱动程序"] },
+    partition_switch: { en: ["switch to dom0/root", "a switch to the privileged partition"], zh: ["切换到特权分区", "到特权分区的切换"] },
+    backend_driver: { en: ["back-end driver", "the back-end driver (Xen's blkback or netback, Hyper-V's VSP)"], zh: ["后端驱动", "后端驱动（Xen 的 blkback 或 netback，Hyper-V 的 VSP）"] },
+    partition_driver: { en: ["partition's driver", "the privileged partition's device driver"], zh: ["特权分区的驱动", "特权分区的设备驱动程序"] },
     vmm: { en: ["VMM", "the VMM"], zh: ["VMM", "VMM"] },
     world_switch: { en: ["world switch", "the world switch"], zh: ["世界切换", "世界切换"] },
     host_vmm_driver: { en: ["VMM driver (host)", "the VMM driver in the host OS"], zh: ["VMM 驱动（宿主机）", "宿主机中的 VMM 驱动"] },
-    vmm_app: { en: ["VMM app (user level)", "the VMM's user-level application"], zh: ["VMM 应用（用户态）", "VMM 的用户态应用程序"] },
+    vmm_app: { en: ["VMM app (user level)", "the VMM's user-level application"], zh: ["VMM 用户态应用", "VMM 的用户态应用程序"] },
     kvm_module: { en: ["KVM kernel module", "the KVM kernel module"], zh: ["KVM 内核模块", "KVM 内核模块"] },
     kvm_run_return: { en: ["KVM_RUN returns", "the return from KVM_RUN"], zh: ["KVM_RUN 返回", "KVM_RUN 的返回"] },
-    device_model: { en: ["device model (QEMU)", "the user-space device model"], zh: ["设备模型（QEMU）", "用户态设备模型"] },
+    device_model: { en: ["device model", "the user-space device model (QEMU)"], zh: ["设备模型", "用户态设备模型（QEMU）"] },
     host_syscall: { en: ["host system call", "a host system call"], zh: ["宿主机系统调用", "宿主机系统调用"] },
+    vhost: { en: ["vhost-net thread", "the vhost-net thread in the host kernel"], zh: ["vhost-net 线程", "宿主机内核中的 vhost-net 线程"] },
     host_kernel: { en: ["host kernel", "the host kernel"], zh: ["宿主机内核", "宿主机内核"] },
     host_driver: { en: ["host driver", "the host's device driver"], zh: ["宿主机驱动", "宿主机设备驱动程序"] },
     disk: { en: ["disk", "the physical disk"], zh: ["磁盘", "物理磁盘"] },
+    iommu: { en: ["IOMMU", "the IOMMU"], zh: ["IOMMU", "IOMMU"] },
     nic: { en: ["network card", "the physical network card"], zh: ["网卡", "物理网卡"] },
+  },
+  // A CPU transition crossed on the way back up is its reverse: the lit row says what happens.
+  layerUp: {
+    vm_exit: { en: "VM entry", zh: "VM 进入" },
+    partition_switch: { en: "back to the hypervisor", zh: "切回虚拟机监控程序" },
+    world_switch: { en: "world switch back", zh: "世界切换（返回）" },
+    kvm_run_return: { en: "KVM_RUN again", zh: "再次 KVM_RUN" },
+  },
+  io: {
+    vhost: { en: "vhost-net", zh: "vhost-net" },
+    sriov: { en: "an SR-IOV virtual function", zh: "SR-IOV 虚拟功能" },
   },
   component: {
     memory_manager: { en: ["memory", "the memory manager"], zh: ["内存管理器", "内存管理器"] },
@@ -133,18 +157,39 @@ function pick(entry, index) {
 
 const humanize = (id) => String(id ?? "?").replace(/_/g, " ");
 export const hvName = (hv) => pick(NAMES.hv[hv]) ?? humanize(hv);
-export const ownerName = (owner) => pick(NAMES.owner[owner]) ?? humanize(owner);
-export const layerShort = (layer) => pick(NAMES.layer[layer], 0) ?? humanize(layer);
+export const ownerName = (owner) => pick(NAMES.owner[owner], 0) ?? humanize(owner);
+export const ownerShort = (owner) => pick(NAMES.owner[owner], 1) ?? humanize(owner);
+export const layerShort = (layer, dir = "down") =>
+  (dir === "up" ? pick(NAMES.layerUp[layer]) : undefined) ?? pick(NAMES.layer[layer], 0) ?? humanize(layer);
 export const layerLong = (layer) => pick(NAMES.layer[layer], 1) ?? humanize(layer);
 export const componentShort = (c) => pick(NAMES.component[c], 0) ?? humanize(c);
 export const componentLong = (c) => pick(NAMES.component[c], 1) ?? humanize(c);
 export const opName = (op) => pick(NAMES.op[op]) ?? humanize(op);
+export const ioName = (io) => pick(NAMES.io[io]) ?? humanize(io);
+// In a vCPU trace the guest's instruction is what leaves the guest on the next exit.
+export const insnOp = (op) => (lang() === "zh" ? `“${op}” 指令` : `“${op}” instruction`);
 // In a vCPU trace nothing names an operation: what travels down is the exit itself.
 export const exitOp = (reason) => (lang() === "zh" ? `${reason} 退出` : `${reason} exit`);
 
 const SCENE = {
-  en: { compare: "Side by side: {op}", one: "{hv}: {op}", groupCompare: "Compare the three", groupOne: "One stack", groupRun: "Your runs" },
-  zh: { compare: "并排对比：{op}", one: "{hv}：{op}", groupCompare: "三者对比", groupOne: "单个分层结构", groupRun: "你的运行" },
+  en: {
+    compare: "Side by side: {op}",
+    one: "{hv}: {op}",
+    fast: "{hv}: {op} through {io}",
+    groupCompare: "Compare the {n} designs",
+    groupOne: "One stack",
+    groupFast: "Faster network I/O",
+    groupRun: "Your runs",
+  },
+  zh: {
+    compare: "并排对比：{op}",
+    one: "{hv}：{op}",
+    fast: "{hv}：经由 {io} 的{op}",
+    groupCompare: "{n} 种设计对比",
+    groupOne: "单个分层结构",
+    groupFast: "更快的网络 I/O",
+    groupRun: "你的运行",
+  },
 };
 
 export function sceneText(key, vars) {
@@ -156,36 +201,66 @@ const LAYER_WHY = {
   guest_app: { en: "the request starts in an application inside the guest", zh: "请求从客户机内的应用程序发出" },
   guest_kernel: { en: "the guest's own kernel handles it first, as on a real machine", zh: "客户机自己的内核先处理它，就像在真实机器上一样" },
   vm_exit: { en: "the guest may not touch real hardware, so the CPU traps out of guest mode", zh: "客户机不能直接访问真实硬件，CPU 因此离开客户机模式，陷入虚拟机监控程序" },
-  hypervisor: { en: "the bare-metal hypervisor handles the request itself", zh: "裸机虚拟机监控程序自己处理该请求" },
+  hypervisor: { en: "the monolithic hypervisor takes the exit and works out what the guest's device access asks for", zh: "单体式虚拟机监控程序接住这次退出，弄清客户机的设备访问要做什么" },
+  hypervisor_driver: { en: "a monolithic hypervisor has its own I/O stack and device drivers, so it does the I/O itself", zh: "单体式虚拟机监控程序有自己的 I/O 堆栈和设备驱动程序，于是亲自完成这次 I/O" },
+  partition_switch: { en: "the CPU switches to the privileged partition (Xen's dom0, Hyper-V's root partition), the guest that owns the real devices", zh: "CPU 切换到特权分区（Xen 的 dom0、Hyper-V 的根分区），也就是拥有真实设备的那个客户机" },
+  backend_driver: { en: "the back-end driver takes the request off the ring it shares with the guest's front-end", zh: "后端驱动从它与客户机前端驱动共享的环中取出请求" },
+  partition_driver: { en: "the privileged partition's ordinary driver (Linux in dom0, Windows in the root partition) talks to the hardware", zh: "特权分区里普通的驱动程序（dom0 中的 Linux、根分区中的 Windows）与硬件通信" },
   vmm: { en: "in a hosted setup the trap lands in the VMM, beside the host OS", zh: "在托管方案中，陷入落在与宿主机操作系统并列的 VMM 中" },
-  world_switch: { en: "the VMM has no drivers of its own, so it switches the whole CPU to the host's world", zh: "VMM 没有自己的驱动，于是把整个 CPU 切换到宿主机的世界" },
+  world_switch: { en: "the VMM has no drivers of its own, so it switches the whole CPU to the host's world", zh: "VMM 没有自己的驱动程序，于是把整个 CPU 切换到宿主机的世界" },
   host_vmm_driver: { en: "the switch arrives in the VMM's small driver inside the host OS", zh: "切换到达宿主机操作系统中 VMM 的小型驱动" },
-  vmm_app: { en: "a user-level program of the hosted hypervisor performs the I/O for the guest", zh: "托管型虚拟机监控程序的用户态程序替客户机执行 I/O" },
+  vmm_app: { en: "a user-level program of the hosted hypervisor emulates the device and performs the I/O for the guest", zh: "托管型虚拟机监控程序的用户态程序模拟设备，替客户机执行 I/O" },
   kvm_module: { en: "in KVM, Linux itself takes the exit", zh: "在 KVM 中，由 Linux 自己接管这次退出" },
-  kvm_run_return: { en: "KVM leaves device emulation to user space, so the KVM_RUN ioctl returns an exit reason", zh: "KVM 把设备模拟交给用户态，因此 KVM_RUN ioctl 返回一个退出原因" },
+  kvm_run_return: { en: "the kvm module cannot satisfy this device access itself, so the KVM_RUN ioctl returns to user space with an exit reason", zh: "kvm 模块自己无法满足这次设备访问，于是 KVM_RUN ioctl 带着退出原因返回用户态" },
   device_model: { en: "a user-space device model (QEMU's role) emulates the device", zh: "用户态的设备模型（QEMU 的角色）模拟该设备" },
   host_syscall: { en: "the I/O becomes an ordinary system call of the host OS", zh: "该 I/O 变成宿主机操作系统的一次普通系统调用" },
+  vhost: { en: "the vhost-net thread in the host kernel takes the packet off the virtqueue: no user-space device model, no system call", zh: "宿主机内核中的 vhost-net 线程从 virtqueue 中取出数据包：不经过用户态设备模型，也没有系统调用" },
   host_kernel: { en: "the host kernel schedules and performs the I/O", zh: "宿主机内核调度并执行该 I/O" },
   host_driver: { en: "the host's driver talks to the hardware", zh: "宿主机的驱动程序与硬件通信" },
+  iommu: { en: "the IOMMU confines the card's DMA to this guest's memory, as the hypervisor set it up beforehand", zh: "IOMMU 按虚拟机监控程序事先的设置，把网卡的 DMA 限制在这个客户机的内存里" },
   disk: { en: "the real device does the work, and it dwarfs every other cost", zh: "真实设备完成工作，其开销远超其他各层" },
   nic: { en: "the real network card sends the packet", zh: "真实网卡发送数据包" },
 };
+
+// Where a design, an operation or a faster I/O path changes why a layer is crossed. Looked up
+// most specific first: I/O path, then operation, then design, then LAYER_WHY.
+const WHY_IN = {
+  "type1_partition/guest_kernel": { en: "the guest kernel's front-end driver (Xen's blkfront or netfront, Hyper-V's VSC) puts the request on a ring shared with the privileged partition", zh: "客户机内核的前端驱动（Xen 的 blkfront 或 netfront，Hyper-V 的 VSC）把请求放进与特权分区共享的环中" },
+  "type1_partition/vm_exit": { en: "the front-end notifies the other side with a hypercall (a Xen event channel, a Hyper-V VMBus signal), which leaves guest mode like any VM exit", zh: "前端驱动用一次超级调用（Xen 的事件通道、Hyper-V 的 VMBus 信号）通知另一端，它和任何 VM 退出一样离开客户机模式" },
+  "type1_partition/hypervisor": { en: "this hypervisor has no device drivers: it checks the notification and schedules the privileged partition", zh: "这个虚拟机监控程序没有设备驱动程序：它检查这次通知，并调度特权分区" },
+  "privileged/guest_kernel": { en: "the guest kernel executes a privileged instruction, here WRMSR to set its timer deadline", zh: "客户机内核执行一条特权指令，这里是设置定时器截止时间的 WRMSR" },
+  "privileged/vm_exit": { en: "the guest may not do that on the real machine, so the CPU traps out of guest mode", zh: "客户机不能在真实机器上这样做，CPU 因此离开客户机模式，陷入虚拟机监控程序" },
+  "privileged/hypervisor": { en: "the hypervisor emulates the instruction for the guest; no device and no other partition is involved", zh: "虚拟机监控程序替客户机模拟这条指令；不涉及设备，也不涉及其他分区" },
+  "privileged/vmm": { en: "the hosted VMM emulates it itself: no world switch, the host OS is not needed", zh: "托管型的 VMM 自己模拟它：不需要世界切换，也用不到宿主机操作系统" },
+  "privileged/kvm_module": { en: "the kvm module emulates it in the kernel: KVM_RUN does not return to user space", zh: "kvm 模块在内核中模拟它：KVM_RUN 不会返回用户态" },
+  "vhost/guest_kernel": { en: "the guest's virtio-net driver puts the packet on a virtqueue and kicks the device", zh: "客户机的 virtio-net 驱动把数据包放进 virtqueue，并通知（kick）设备" },
+  "vhost/vm_exit": { en: "the kick is a write to the device's notify register, which leaves guest mode", zh: "这次通知是对设备通知寄存器的一次写入，会离开客户机模式" },
+  "vhost/kvm_module": { en: "the kvm module recognises the kick (an ioeventfd) and wakes the vhost-net thread instead of returning from KVM_RUN", zh: "kvm 模块认出这次通知（ioeventfd），唤醒 vhost-net 线程，而不是从 KVM_RUN 返回" },
+  "sriov/guest_kernel": { en: "the guest's own driver programs its virtual function of the network card directly: no VM exit on this path", zh: "客户机自己的驱动程序直接对网卡分给它的虚拟功能编程：这条路径上没有 VM 退出" },
+};
+
+function why(layer, { hv, op, io } = {}) {
+  const entry = WHY_IN[`${io}/${layer}`] ?? WHY_IN[`${op}/${layer}`] ?? WHY_IN[`${hv}/${layer}`] ?? LAYER_WHY[layer];
+  return entry ? pick(entry) : undefined;
+}
 
 // What each component does for each operation: the six components are the article's list.
 const COMPONENT_DOES = {
   security_manager: {
     disk_read: { en: "checks the guest may use this disk", zh: "检查该客户机是否有权使用这块磁盘" },
     net_send: { en: "checks the guest may use this network interface", zh: "检查该客户机是否有权使用这个网络接口" },
-    privileged: { en: "checks the guest may do what the instruction asks", zh: "检查客户机是否有权执行该指令要求的操作" },
+    privileged: { en: "checks the guest may write this register", zh: "检查客户机是否有权写这个寄存器" },
     "": { en: "checks the guest is allowed to do this", zh: "检查客户机是否有权这样做" },
   },
   memory_manager: {
     disk_read: { en: "maps the guest's buffer so the data lands in the guest's own memory", zh: "映射客户机的缓冲区，让数据落入客户机自己的内存" },
-    privileged: { en: "updates the page tables behind the guest's new address space", zh: "更新客户机新地址空间背后的页表" },
+    vhost: { en: "maps the guest's buffers so the thread reads the packet straight from guest memory", zh: "映射客户机的缓冲区，让线程直接从客户机内存读取数据包" },
     "": { en: "translates guest memory to machine memory", zh: "把客户机内存转换为机器内存" },
   },
   scheduler: {
-    privileged: { en: "decides when this vCPU runs again", zh: "决定该 vCPU 何时再次运行" },
+    privileged: { en: "arms the vCPU's timer and decides when this vCPU runs again", zh: "为这个 vCPU 设好定时器，并决定它何时再次运行" },
+    "type1_partition/disk_read": { en: "schedules the privileged partition's vCPU so that its back-end can run", zh: "调度特权分区的 vCPU，让它的后端驱动得以运行" },
+    "type1_partition/net_send": { en: "schedules the privileged partition's vCPU so that its back-end can run", zh: "调度特权分区的 vCPU，让它的后端驱动得以运行" },
     "": { en: "lets other work run while the device is busy", zh: "在设备忙碌时让其他任务运行" },
   },
   io_stack: {
@@ -200,8 +275,9 @@ const COMPONENT_DOES = {
 };
 
 // The CPU transitions are crossed, not entered; on the way back each one is its own reverse.
-const CROSSED = new Set(["vm_exit", "world_switch", "kvm_run_return"]);
+const CROSSED = new Set(["vm_exit", "partition_switch", "world_switch", "kvm_run_return"]);
 const UP_THROUGH = {
+  partition_switch: { en: "The reply leaves the privileged partition: the hypervisor switches the CPU back towards the guest", zh: "应答离开特权分区：虚拟机监控程序把 CPU 切换回客户机这一侧" },
   vm_exit: { en: "The reply is back in the guest's world: a VM entry resumes guest mode", zh: "应答回到客户机的世界：一次 VM 进入恢复客户机模式" },
   world_switch: { en: "The reply switches the CPU back from the host's world to the VMM's", zh: "应答把 CPU 从宿主机的世界切换回 VMM 的世界" },
   kvm_run_return: { en: "The device model calls KVM_RUN again so the guest can resume", zh: "设备模型再次调用 KVM_RUN，让客户机继续运行" },
@@ -210,6 +286,7 @@ const UP_THROUGH = {
 const T = {
   en: {
     start: "{hv}: the guest starts a {op}.",
+    startIo: "{hv}, through {io}: the guest starts a {op}.",
     down: "The {op} enters {layer} ({cycles} cycles): {why}.",
     cross: "The {op} goes through {layer} ({cycles} cycles): {why}.",
     downNoCost: "The {op} enters {layer}.",
@@ -220,12 +297,12 @@ const T = {
     endPlain: "The {op} is complete: {total} cycles.",
     entry: "KVM_RUN enters the guest at pc {pc}.",
     insn: "The guest executes {op} (pc {pc}).",
-    exitIoOut: "VM exit, reason IO: the guest wrote {data} to port {port}.",
-    exitIoIn: "VM exit, reason IO: the guest reads port {port}.",
-    exitMmioW: "VM exit, reason MMIO: the guest wrote {data} to address {addr}.",
-    exitMmioR: "VM exit, reason MMIO: the guest reads address {addr}.",
-    exitHlt: "VM exit, reason HLT: the guest halted; the loop must stop.",
-    exitOther: "VM exit, reason {reason}.",
+    exitIoOut: "KVM_RUN returns to user space with exit reason IO: the guest wrote {data} to port {port}.",
+    exitIoIn: "KVM_RUN returns to user space with exit reason IO: the guest reads port {port} and waits for the value.",
+    exitMmioW: "KVM_RUN returns to user space with exit reason MMIO: the guest wrote {data} to address {addr}.",
+    exitMmioR: "KVM_RUN returns to user space with exit reason MMIO: the guest reads address {addr} and waits for the value.",
+    exitHlt: "KVM_RUN returns to user space with exit reason HLT: the guest halted, and with no in-kernel interrupt controller in this VM user space decides what happens; the loop stops.",
+    exitOther: "KVM_RUN returns to user space with exit reason {reason}.",
     complete: "The device model hands the guest the value {value}; the next KVM_RUN resumes it.",
     serial: "The serial port prints {char} ({value}).",
     input: "The input port answers {value}.",
@@ -238,6 +315,7 @@ const T = {
   },
   zh: {
     start: "{hv}：客户机发起一次{op}。",
+    startIo: "{hv}，经由 {io}：客户机发起一次{op}。",
     down: "{op}进入{layer}（{cycles} 个周期）：{why}。",
     cross: "{op}经过{layer}（{cycles} 个周期）：{why}。",
     downNoCost: "{op}进入{layer}。",
@@ -248,12 +326,12 @@ const T = {
     endPlain: "{op}完成：共 {total} 个周期。",
     entry: "KVM_RUN 从 pc {pc} 进入客户机。",
     insn: "客户机执行 {op}（pc {pc}）。",
-    exitIoOut: "VM 退出，原因 IO：客户机向端口 {port} 写入 {data}。",
-    exitIoIn: "VM 退出，原因 IO：客户机读取端口 {port}。",
-    exitMmioW: "VM 退出，原因 MMIO：客户机向地址 {addr} 写入 {data}。",
-    exitMmioR: "VM 退出，原因 MMIO：客户机读取地址 {addr}。",
-    exitHlt: "VM 退出，原因 HLT：客户机已停机，循环必须结束。",
-    exitOther: "VM 退出，原因 {reason}。",
+    exitIoOut: "KVM_RUN 带着退出原因 IO 返回用户态：客户机向端口 {port} 写入了 {data}。",
+    exitIoIn: "KVM_RUN 带着退出原因 IO 返回用户态：客户机读取端口 {port}，正等着这个值。",
+    exitMmioW: "KVM_RUN 带着退出原因 MMIO 返回用户态：客户机向地址 {addr} 写入了 {data}。",
+    exitMmioR: "KVM_RUN 带着退出原因 MMIO 返回用户态：客户机读取地址 {addr}，正等着这个值。",
+    exitHlt: "KVM_RUN 带着退出原因 HLT 返回用户态：客户机已停机；这个虚拟机没有内核中的中断控制器，由用户态决定接下来怎么办，循环就此结束。",
+    exitOther: "KVM_RUN 带着退出原因 {reason} 返回用户态。",
     complete: "设备模型把值 {value} 交给客户机；下一次 KVM_RUN 让它继续运行。",
     serial: "串口输出 {char}（{value}）。",
     input: "输入端口返回 {value}。",
@@ -299,17 +377,18 @@ function describeKnown(e, ctx) {
   const op = ctx.opLabel ?? (ctx.op ? opName(ctx.op) : say("request"));
   switch (e.kind) {
     case "op.start":
+      if (e.io) return say("startIo", { hv: hvName(e.hv ?? ctx.hv), op: opName(e.op), io: ioName(e.io) });
       return say("start", { hv: hvName(e.hv ?? ctx.hv), op: opName(e.op) });
     case "layer.enter": {
       const layer = layerLong(e.layer);
       let text;
       if (e.dir === "up") text = UP_THROUGH[e.layer] ? pick(UP_THROUGH[e.layer]) + say("stop") : say("up", { layer });
-      else if (e.cycles > 0 && LAYER_WHY[e.layer])
+      else if (e.cycles > 0 && why(e.layer, ctx))
         text = say(CROSSED.has(e.layer) ? "cross" : "down", {
           op,
           layer,
           cycles: number(e.cycles),
-          why: pick(LAYER_WHY[e.layer]),
+          why: why(e.layer, ctx),
         });
       else text = say("downNoCost", { op, layer });
       if (ctx.inStack === false) text += say("stray", { layer: capitalize(layer), hv: hvName(ctx.hv) });
@@ -318,7 +397,7 @@ function describeKnown(e, ctx) {
     case "component.act": {
       const table = COMPONENT_DOES[e.component];
       if (!table) return undefined;
-      const does = pick(table[ctx.op] ?? table[""]);
+      const does = pick(table[`${ctx.hv}/${ctx.op}`] ?? table[ctx.io] ?? table[ctx.op] ?? table[""]);
       return say("act", { layer: layerLong(e.layer), component: componentLong(e.component), does });
     }
     case "op.end": {

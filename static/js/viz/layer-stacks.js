@@ -1,6 +1,11 @@
-// Lesson 5: the layer stacks of a type 1 hypervisor, a type 2 hypervisor and KVM side by side. A
-// token follows the trace's layer.enter events down and back up; the six components' chips light
-// while a component.act event is the current step; each stack counts the cycles it has spent.
+// Lesson 5: the layer stacks of the four designs side by side (type 1 monolithic, type 1 with a
+// privileged partition, type 2, KVM). A token follows the trace's layer.enter events down and back
+// up; the six components' chips light while a component.act event is the current step; each stack
+// counts the cycles it has spent.
+//
+// Where the stage is too narrow to show every stack with legible text, it shows as many as fit
+// (one on a phone) at full size, follows the stack the token is in, and offers a tab per stack
+// with its cycle count, so a comparison survives on a small screen.
 
 import {
   componentLong,
@@ -8,26 +13,33 @@ import {
   describe,
   exitOp,
   hvName,
+  insnOp,
+  ioName,
   lang,
   layerShort,
   opName,
   ownerName,
+  ownerShort,
   sceneText,
   ui,
 } from "./describe.js";
 
-const OWNERS = ["guest", "cpu", "hypervisor", "host", "hardware"];
-const COL_W = 300;
-const GAP = 30;
+const OWNERS = ["guest", "cpu", "hypervisor", "partition", "host", "hardware"];
+const COL_W = 260;
+const GAP = 20;
 const TOP = 64;
-const ROW_H = 26;
-const ROW_STEP = 30;
-const BOX_X = 24;
+const ROW_H = 24;
+const ROW_STEP = 28;
+const BOX_X = 20;
 const BOX_W = COL_W - 2 * BOX_X;
-const LANE = { down: 12, up: COL_W - 12 };
-const CHIP_W = 92;
+const LANE = { down: 10, up: COL_W - 10 };
+const CHIP_W = 78;
 const CHIP_H = 24;
 const CHIP_GAP = 6;
+// The smallest font in the drawing is 12 px at scale 1: a window of stacks is shown only at a
+// scale that keeps it legible (at least 1, so 12 px, when one stack fills a phone's width).
+const MIN_SCALE_MANY = 0.85;
+const MIN_SCALE_ONE = 1;
 const MAX_EVENTS = 2000;
 const FALLBACK_HV = "kvm";
 
@@ -43,21 +55,46 @@ export function createLayerStacks(stage, data, d3) {
   const rows = Math.max(...kinds.map((k) => stacks[k].length));
   const chipsTop = TOP + rows * ROW_STEP + 14;
   const cyclesTop = chipsTop + 2 * (CHIP_H + CHIP_GAP) + 10;
-  const width = kinds.length * COL_W + (kinds.length - 1) * GAP;
+  const span = (n) => n * COL_W + (n - 1) * GAP;
+  const width = span(kinds.length);
   const height = cyclesTop + 44;
   const colX = (hv) => kinds.indexOf(hv) * (COL_W + GAP);
   const rowY = (hv, layer) => TOP + stacks[hv].indexOf(layer) * ROW_STEP;
   const rowCenter = (hv, layer) => rowY(hv, layer) + ROW_H / 2;
 
+  const sceneLabel = (scene) => {
+    if (scene.kind === "compare") return sceneText("compare", { op: opName(scene.op) });
+    if (scene.io) return sceneText("fast", { hv: hvName(scene.kind), op: opName(scene.op), io: ioName(scene.io) });
+    return sceneText("one", { hv: hvName(scene.kind), op: opName(scene.op) });
+  };
+  const sceneGroup = (scene) =>
+    sceneText(scene.kind === "compare" ? "groupCompare" : scene.io ? "groupFast" : "groupOne", { n: kinds.length });
   const scenes = (data.scenes ?? []).map((scene) => ({
     ...scene,
-    label:
-      scene.kind === "compare"
-        ? sceneText("compare", { op: opName(scene.op) })
-        : sceneText("one", { hv: hvName(scene.kind), op: opName(scene.op) }),
-    group: scene.kind === "compare" ? sceneText("groupCompare") : sceneText("groupOne"),
+    label: sceneLabel(scene),
+    group: sceneGroup(scene),
     hv: scene.kind === "compare" ? undefined : scene.kind,
   }));
+
+  // --- which stacks are on screen -----------------------------------------------------------
+  // The tabs come first in the stage so that they sit above the drawing they steer.
+  const tabs = d3
+    .select(stage)
+    .append("div")
+    .attr("class", "viz-stack-tabs")
+    .attr("role", "group")
+    .attr("aria-label", ui("stacks"))
+    .property("hidden", true);
+  const tabButtons = tabs
+    .selectAll("button")
+    .data(kinds)
+    .join("button")
+    .attr("type", "button")
+    .attr("class", "viz-stack-tab")
+    .attr("data-hv", (d) => d)
+    .attr("aria-pressed", "false");
+  tabButtons.append("span").attr("class", "viz-stack-tab-name").text((d) => hvName(d));
+  tabButtons.append("span").attr("class", "viz-stack-tab-cycles");
 
   // --- the static drawing: stacks, rows, chips, counters, legend ----------------------------
   const svg = d3
@@ -69,8 +106,8 @@ export function createLayerStacks(stage, data, d3) {
     .attr("aria-labelledby", `${uid}-title ${uid}-desc`);
   svg.append("title").attr("id", `${uid}-title`).text(
     lang() === "zh"
-      ? "类型 1、类型 2 虚拟机监控程序与 KVM 的分层结构并排对比"
-      : "Layer stacks of a type 1 hypervisor, a type 2 hypervisor and KVM, side by side",
+      ? "两种类型 1 设计（单体式、特权分区式）、类型 2 虚拟机监控程序与 KVM 的分层结构并排对比"
+      : "Layer stacks of the two type 1 designs (monolithic, privileged partition), a type 2 hypervisor and KVM, side by side",
   );
   svg
     .append("desc")
@@ -135,7 +172,8 @@ export function createLayerStacks(stage, data, d3) {
         .attr("y", (d) => rowCenter(d.hv, d.layer))
         .attr("dy", "0.35em")
         .attr("text-anchor", "end")
-        .text((d) => ownerName(d.owner));
+        .text((d) => ownerShort(d.owner));
+      row.append("title").text((d) => `${layerShort(d.layer)} · ${ownerName(d.owner)}`);
       return row;
     });
 
@@ -181,7 +219,7 @@ export function createLayerStacks(stage, data, d3) {
   const legend = d3.select(stage).append("ul").attr("class", "viz-legend");
   legend
     .selectAll("li.owner")
-    .data(OWNERS)
+    .data((data.owners ?? OWNERS).filter((owner) => kinds.some((k) => stacks[k].some((l) => layerInfo[l]?.owner === owner))))
     .join("li")
     .attr("class", (d) => `owner owner-${d}`)
     .call((li) => li.append("span").attr("class", "swatch").attr("aria-hidden", "true"))
@@ -211,6 +249,7 @@ export function createLayerStacks(stage, data, d3) {
     return {
       hv: null,
       op: scene.op ?? null,
+      io: scene.io ?? null,
       opLabel: null,
       acting: null,
       involved: [...involved],
@@ -241,6 +280,7 @@ export function createLayerStacks(stage, data, d3) {
       case "op.start": {
         next.hv = stacks[e.hv] ? e.hv : hvOf();
         next.op = e.op ?? null;
+        next.io = e.io ?? null;
         next.opLabel = null;
         const s = edit(next.hv);
         Object.assign(s, { started: true, layer: null, dir: "down", done: false, stray: null });
@@ -284,6 +324,10 @@ export function createLayerStacks(stage, data, d3) {
         next.opLabel = null;
         break;
       }
+      case "guest.insn":
+        // What leaves the guest on the next exit is this instruction: name it on the way down.
+        next.opLabel = insnOp(e.op);
+        break;
       case "vcpu.exit":
         next.hv = hvOf();
         next.opLabel = exitOp(e.reason);
@@ -301,6 +345,7 @@ export function createLayerStacks(stage, data, d3) {
       hv,
       // The op in force before this event: op.end must still name the operation it ends.
       op: event.kind === "op.start" ? event.op : (previous?.op ?? state.op),
+      io: event.kind === "op.start" ? event.io : (previous?.io ?? state.io),
       opLabel: event.kind === "vcpu.exit" ? null : previous?.opLabel,
       inStack,
       native: data.native,
@@ -317,9 +362,13 @@ export function createLayerStacks(stage, data, d3) {
       .classed("is-active", (hv) => hv === state.hv && event != null)
       .attr("aria-current", (hv) => (hv === state.hv && event != null ? "step" : null));
 
+    const isCurrent = (d) => stackState(d.hv).layer === d.layer && stackState(d.hv).started;
     stackG
       .selectAll("g.row")
-      .classed("is-current", (d) => stackState(d.hv).layer === d.layer && stackState(d.hv).started);
+      .classed("is-current", isCurrent)
+      // A CPU transition crossed on the way back is its reverse: the lit row says "VM entry".
+      .select(".row-label")
+      .text((d) => layerShort(d.layer, isCurrent(d) ? stackState(d.hv).dir : "down"));
 
     stackG
       .selectAll("g.chip")
@@ -346,6 +395,11 @@ export function createLayerStacks(stage, data, d3) {
       .attr("x1", () => x(data.native?.[state.op] ?? 0))
       .attr("x2", () => x(data.native?.[state.op] ?? 0))
       .attr("visibility", data.native?.[state.op] ? "visible" : "hidden");
+
+    tabButtons
+      .select(".viz-stack-tab-cycles")
+      .text((hv) => (stackState(hv).cycles > 0 ? fmt(stackState(hv).cycles) : ""));
+    follow(state.hv ?? state.involved[0] ?? defaultHv);
 
     const tokenX = (s) => LANE[s.dir];
     const tokenY = (hv, s) => (s.layer ? rowCenter(hv, s.layer) : TOP - 12);
@@ -412,6 +466,53 @@ export function createLayerStacks(stage, data, d3) {
       back,
     };
   }
+
+  // --- the window of stacks on screen --------------------------------------------------------
+  const shown = { perRow: kinds.length, focus: null, pinned: null };
+
+  function perRowFor(pixels) {
+    for (let n = kinds.length; n > 1; n -= 1) if (pixels / span(n) >= MIN_SCALE_MANY) return n;
+    return 1;
+  }
+
+  function follow(hv) {
+    // The view follows the token; a stack picked with a tab stays until the token moves on.
+    if (hv !== shown.focus) shown.pinned = null;
+    shown.focus = hv;
+    layout();
+  }
+
+  function layout() {
+    const n = shown.perRow;
+    const target = shown.pinned ?? shown.focus ?? defaultHv;
+    const index = Math.max(0, kinds.indexOf(target));
+    const first = Math.min(Math.floor(index / n) * n, kinds.length - n);
+    const visible = kinds.slice(first, first + n);
+    svg.attr("viewBox", `${colX(kinds[first])} 0 ${span(n)} ${height}`);
+    svg.attr("data-shown", visible.join(" "));
+    stackG.classed("is-offscreen", (hv) => !visible.includes(hv));
+    // One stack is never drawn below a scale of 1 (12 px text): a narrower stage scrolls instead.
+    svg.style("min-width", n === 1 ? `${COL_W * MIN_SCALE_ONE}px` : null);
+    tabs.property("hidden", n >= kinds.length);
+    tabButtons.attr("aria-pressed", (hv) => String(visible.includes(hv)));
+  }
+
+  tabButtons.on("click", (event, hv) => {
+    shown.pinned = hv;
+    layout();
+  });
+
+  function measure() {
+    const style = getComputedStyle(stage);
+    const pixels = stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (!(pixels > 0)) return;
+    const n = perRowFor(pixels);
+    if (n === shown.perRow && svg.attr("data-shown")) return;
+    shown.perRow = n;
+    layout();
+  }
+  if (typeof ResizeObserver === "function") new ResizeObserver(measure).observe(stage);
+  measure();
 
   return { scenes, defaultScene: data.default, initial, reduce, render, describe: describeStep, replayScene };
 }
