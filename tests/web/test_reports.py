@@ -1,0 +1,74 @@
+"""Reports as a learner and an author meet them: counted verdicts from Submit, no score beside
+"still being graded", and check-lessons refusing practice cases that miss a hidden kind."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask.testing import FlaskClient
+
+from tutor.web import create_app
+
+from ..conftest import ROOT
+
+IO_SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+
+
+def shown(fragment: str) -> str:
+    """The text a reader sees: without the replay data the page's script reads."""
+    fragment = re.sub(r"<script[^>]*>.*?</script>", "", fragment, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))
+
+
+def submit(client: FlaskClient, code: str) -> str:
+    response = client.post(
+        "/exercises/io-path/submit", data={"code": code}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_submit_counts_cases_and_says_what_was_checked(client: FlaskClient) -> None:
+    text = shown(submit(client, IO_SOLUTION.replace('"world_switch", ', "")))
+    found = re.search(r"Not yet: (\d+) of (\d+) cases pass\.", text)
+    assert found, text
+    passed, total = int(found[1]), int(found[2])
+    assert 0 < passed < total
+    assert "%" not in text and "graded on your hidden cases on the server" in text
+    # One message for the problem, however many cases it breaks.
+    assert text.count("comes too early") == 1
+    passed_text = shown(submit(client, IO_SOLUTION))
+    assert f"Passed: all {total} cases are correct." in passed_text
+
+
+def test_submit_shows_what_the_code_printed(client: FlaskClient) -> None:
+    code = IO_SOLUTION.replace(
+        "def path(kind, operation):\n", "def path(kind, operation):\n    print('asked', kind)\n"
+    )
+    text = shown(submit(client, code))
+    assert "What your code printed" in text and "asked type1" in text
+
+
+def test_a_pending_report_has_no_score(app: Flask) -> None:
+    with app.test_request_context("/"):
+        html = render_template("_report.html", report={"verdict": "pending", "cases": []})
+    text = shown(html)
+    assert "still being graded" in text
+    assert "Not yet" not in text and "0" not in text and "data-score" not in html
+
+
+def test_check_lessons_refuses_practice_that_misses_a_hidden_kind(tmp_path: Path) -> None:
+    lessons = tmp_path / "lessons"
+    shutil.copytree(ROOT / "lessons", lessons)
+    cases = lessons / "05-hypervisors/exercises/io-path/cases.py"
+    # An author who practises only disk reads, while the hidden cases send packets too.
+    cases.write_text(
+        cases.read_text() + "\nPRACTICE = [c for c in PRACTICE if 'disk_read' in c['kinds']]\n"
+    )
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "LESSONS_DIR": str(lessons)})
+    result = app.test_cli_runner().invoke(args=["tutor", "check-lessons"])
+    assert result.exit_code != 0
+    assert "that no practice case covers" in result.output and "'net_send'" in result.output
