@@ -236,3 +236,18 @@ def test_language_switch_keeps_the_place_and_the_results(page: Page, live_server
     top = result(page).evaluate("r => r.getBoundingClientRect().top")
     assert 0 <= top < 720 / 2, f"the Run result should still be where it was, not at {top}"
     assert console.errors == []
+
+
+def test_an_unknown_address_gets_the_sites_own_page_in_both_languages(
+    page: Page, live_server: str
+) -> None:
+    response = page.goto(live_server + "/lessons/no-such-lesson")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator(".site-header")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 251, 248)"
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", level=1)).to_have_text("找不到这个页面")
+    page.get_by_role("link", name="前往课程大纲").click()
+    expect(page).to_have_url(live_server + "/")
