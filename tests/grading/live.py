@@ -1,29 +1,47 @@
 """A real server in its own process (the grading pool, queue and SQLite behave as in production),
-started and killed by tests, plus small HTTP helpers that never raise on 4xx/5xx."""
+started and killed by tests, plus small HTTP helpers that never raise on 4xx/5xx.
+
+Servers run in either privilege mode a deployment can use: as root (bubblewrap without a user
+namespace; the sandbox's uid 65534 is a real uid) or as an unprivileged uid (bubblewrap inside a
+user namespace). ``privilege_modes()`` says which this test run can start: both when the tests
+run as root, only the unprivileged one otherwise.
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
 import os
+import shlex
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
 from ..conftest import ROOT
 
 SERVE = """
+import json
+import os
 import sys
 import logging
 from werkzeug.serving import make_server
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 from tutor.web import create_app
 app = create_app()
+if os.environ.get("VIRTTUTOR_TEST_LIMITS"):  # tests only: fast limits for every exercise
+    from tutor.grading.limits import Limits
+    limits = Limits(**json.loads(os.environ["VIRTTUTOR_TEST_LIMITS"]))
+    for exercise in app.extensions["catalog"].exercises():
+        exercise.limits = limits
 server = make_server("127.0.0.1", int(sys.argv[1]), app, threaded=True)
 server.socket.listen(1024)
 print(server.server_port, flush=True)
@@ -36,27 +54,78 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    cookies: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body)
 
 
+UNPRIVILEGED_UID = 4243  # no account of its own; owns nothing on the machine
+
+
+def privilege_modes() -> list[str]:
+    """The privilege modes this test run can start servers in."""
+    return ["root", "unprivileged"] if os.geteuid() == 0 else ["unprivileged"]
+
+
+def _as_unprivileged(command: list[str]) -> list[str]:
+    """``command`` run by root as ``UNPRIVILEGED_UID``, no capabilities, in a private mount
+    namespace where the Python runtime is reachable: a runtime under a private folder such as
+    /root (pyenv) gets that folder replaced by an empty traversable tmpfs holding only it."""
+    if os.geteuid() != 0:
+        return command
+    prefix = Path(os.path.realpath(sys.base_prefix))
+    hidden = next((p for p in reversed(prefix.parents[:-1]) if not p.stat().st_mode & 0o001), None)
+    steps = ["set -e"]
+    if hidden is not None:
+        steps += [
+            'keep="$(mktemp -d)"',
+            f'mount --bind {shlex.quote(str(prefix))} "$keep"',
+            f"mount -t tmpfs -o mode=0755 tmpfs {shlex.quote(str(hidden))}",
+            f"mkdir -p {shlex.quote(str(prefix))}",
+            f'mount --bind "$keep" {shlex.quote(str(prefix))}',
+            'umount "$keep"',
+            'rmdir "$keep"',
+        ]
+    uid = UNPRIVILEGED_UID
+    drop = f"setpriv --reuid={uid} --regid={uid} --clear-groups --inh-caps=-all --bounding-set=-all"
+    steps.append(f"exec {drop} {shlex.join(command)}")
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(steps)]
+
+
 class LiveServer:
-    def __init__(self, db: Path, **config: object) -> None:
+    def __init__(
+        self,
+        db: Path,
+        mode: str = "root",
+        limits: Mapping[str, float] | None = None,
+        **config: object,
+    ) -> None:
         self.db = db
+        self.mode = mode
+        self.limits = limits
         self.config = {"SECRET_KEY": "live-tests", "WTF_CSRF_ENABLED": False, **config}
         self.proc: subprocess.Popen[str] | None = None
         self.port = 0
+        self._private: Path | None = None
 
     def start(self, port: int = 0) -> LiveServer:
+        if self.mode == "unprivileged" and os.geteuid() == 0:
+            self.db = self._reachable(self.db)
         env = {
             **os.environ,
             "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.db}",
             **{f"TUTOR_{k}": json.dumps(v) for k, v in self.config.items()},
         }
         env["TUTOR_SECRET_KEY"] = str(self.config["SECRET_KEY"])
+        if self.limits is not None:
+            env["VIRTTUTOR_TEST_LIMITS"] = json.dumps(self.limits)
+        command = [sys.executable, "-c", SERVE, str(port)]
+        if self.mode == "unprivileged":
+            env["HOME"] = "/nonexistent"
+            command = _as_unprivileged(command)
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(port)],
+            command,
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -65,6 +134,15 @@ class LiveServer:
         assert self.proc.stdout is not None
         self.port = int(self.proc.stdout.readline())
         return self
+
+    def _reachable(self, db: Path) -> Path:
+        """The database in a folder of the unprivileged uid's own (pytest's are private)."""
+        if db.parent.name.startswith("virttutor-live-"):
+            return db
+        folder = Path(tempfile.mkdtemp(prefix="virttutor-live-"))
+        os.chown(folder, UNPRIVILEGED_UID, UNPRIVILEGED_UID)
+        self._private = folder
+        return folder / db.name
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -84,6 +162,9 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.kill()
         self._close()
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
 
     def request(
         self,
@@ -97,7 +178,12 @@ class LiveServer:
         try:
             conn.request(method, path, body=body, headers=headers or {})
             reply = conn.getresponse()
-            return Response(reply.status, dict(reply.getheaders()), reply.read())
+            cookies = {}
+            for header in reply.msg.get_all("Set-Cookie") or []:
+                jar: SimpleCookie = SimpleCookie()
+                jar.load(header)
+                cookies.update({name: morsel.value for name, morsel in jar.items()})
+            return Response(reply.status, dict(reply.getheaders()), reply.read(), cookies)
         finally:
             conn.close()
 
@@ -119,6 +205,9 @@ class LiveServer:
             {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"},
         )
 
+    def learner(self) -> Learner:
+        return Learner(self)
+
     def rows(self) -> list[tuple[int, str, float | None, str]]:
         with sqlite3.connect(self.db, timeout=30) as conn:
             return list(conn.execute("SELECT id, status, score, code FROM submission ORDER BY id"))
@@ -126,6 +215,37 @@ class LiveServer:
     def descendants(self) -> set[int]:
         assert self.proc is not None
         return descendants_of(self.proc.pid)
+
+
+class Learner:
+    """One browser: keeps the cookies the server sets, so it stays the same learner."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> Response:
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        reply = self.server.request(method, path, body, sent, timeout)
+        self.cookies.update(reply.cookies)
+        return reply
+
+    def grade(self, exercise: str, code: str) -> Response:
+        return self.request(
+            "POST",
+            f"/api/exercises/{exercise}/grade",
+            json.dumps({"code": code}).encode(),
+            {"Content-Type": "application/json"},
+        )
 
 
 def descendants_of(root: int) -> set[int]:

@@ -44,7 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from ..pure import PURE_SOURCES
+from .ipc_namespace import LOCKED
 from .limits import Limits
+from .pool_memory import CgroupUnavailable, PoolMemory, plan
 from .protocol import Case, RunOutcome
 from .runner import (
     RunnerFailure,
@@ -124,7 +126,9 @@ def _remove_stale_stages() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def bwrap_command(staged: Path, fd: int) -> list[str]:
+def bwrap_command(staged: Path, fd: int, cgroup: Path | None = None) -> list[str]:
+    """bubblewrap's command line, started through ``ipc_namespace`` (the pool's cgroup, an IPC
+    namespace that can hold nothing)."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable(
@@ -132,7 +136,10 @@ def bwrap_command(staged: Path, fd: int) -> list[str]:
             "confined, so the server will not grade it"
         )
     executable, prefix = python_runtime()
-    command = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+    command = [str(executable), "-I", "-S", str(Path(__file__).with_name("ipc_namespace.py"))]
+    if cgroup is not None:
+        command += ["--cgroup", str(cgroup)]
+    command += ["--", bwrap, "--unshare-pid", "--unshare-net", "--unshare-uts"]
     command += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() == 0:
         # Privileged bwrap: no user namespace, so the zygote's setuid(65534) is a real uid on the
@@ -161,7 +168,8 @@ def bwrap_command(staged: Path, fd: int) -> list[str]:
             command += ["--tmpfs", str(site), "--remount-ro", str(site)]
     if not executable.is_relative_to(prefix):
         command += ["--ro-bind", str(executable), str(executable)]
-    command += ["--ro-bind", str(staged), INSIDE, "--proc", "/proc", "--dev", "/dev"]
+    command += ["--ro-bind", str(staged), INSIDE, "--proc", "/proc"]
+    command += ["--dev", "/dev", "--remount-ro", "/dev"]
     command += ["--tmpfs", "/tmp", "--remount-ro", "/tmp", "--chdir", "/tmp"]
     command += ["--remount-ro", "/", "--", str(executable), "-I", "-S", "-B", "-c", BOOT, str(fd)]
     return command
@@ -200,8 +208,10 @@ def _spawn(make: Callable[[], subprocess.Popen[bytes]]) -> subprocess.Popen[byte
 class Zygote:
     """One sandboxed grader process and the socket to it."""
 
-    def __init__(self, staged: Path) -> None:
+    def __init__(self, staged: Path, cgroup: Path | None = None) -> None:
         self.staged = staged
+        self.cgroup = cgroup
+        self.ipc: dict[str, str] = {}
         self.proc: subprocess.Popen[bytes] | None = None
         self.channel: socket.socket | None = None
         self.stderr: Any = None
@@ -213,7 +223,7 @@ class Zygote:
     def start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the zygote)
-        command = bwrap_command(self.staged, theirs.fileno())
+        command = bwrap_command(self.staged, theirs.fileno(), self.cgroup)
         try:
             self.proc = _spawn(
                 lambda: subprocess.Popen(
@@ -239,6 +249,8 @@ class Zygote:
             why = str(ready.get("why", "unknown"))
             self.close()
             raise SandboxUnavailable(f"the grader sandbox did not start: {why}{self._errors()}")
+        seen = ready.get("ipc")
+        self.ipc = {str(k): str(v) for k, v in seen.items()} if isinstance(seen, dict) else {}
 
     def _errors(self) -> str:
         if self.stderr is None:
@@ -342,8 +354,13 @@ def _read_capped(fd: int, deadline: float) -> tuple[bytes, bool]:
 class SandboxPool:
     """``size`` zygotes; a caller borrows one for one submission. Lost zygotes are replaced."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(
+        self, size: int, child_memory_mb: int = 512, cgroup_parent: str | None = None
+    ) -> None:
         self.size = size
+        self.child_memory_mb = child_memory_mb
+        self.cgroup_parent = cgroup_parent
+        self.memory: PoolMemory | None = None
         self.staged: Path | None = None
         self.members: list[Zygote] = []
         self.idle: queue.Queue[Zygote] = queue.Queue()
@@ -356,10 +373,14 @@ class SandboxPool:
                 return
             if not sys.platform.startswith("linux"):
                 raise SandboxUnavailable("the grader sandbox needs Linux (bubblewrap, seccomp)")
+            try:
+                self.memory = plan(self.size, self.child_memory_mb, self.cgroup_parent)
+            except CgroupUnavailable as exc:
+                raise SandboxUnavailable(str(exc)) from None
             self.staged = stage()
             try:
                 for _ in range(self.size):
-                    zygote = Zygote(self.staged)
+                    zygote = Zygote(self.staged, self.memory.cgroup)
                     zygote.start()
                     self.members.append(zygote)
                     self.idle.put(zygote)
@@ -367,11 +388,26 @@ class SandboxPool:
                 self._close_members()
                 raise
             self.started = True
+            log.info("%s", self.memory.description)
+            self._log_ipc(self.members[0].ipc)
+
+    @staticmethod
+    def _log_ipc(seen: dict[str, str]) -> None:
+        if ipc_locked(seen):
+            log.info("grader IPC namespaces hold no objects: %s", seen)
+        else:
+            log.warning(
+                "grader IPC namespaces could not be locked (limits %s); the system-call filter "
+                "still refuses every IPC call",
+                seen,
+            )
 
     def _close_members(self) -> None:
         for zygote in self.members:
             zygote.close()
         self.members.clear()
+        if self.memory is not None:
+            self.memory.release()
         if self.staged is not None:
             shutil.rmtree(self.staged, ignore_errors=True)
             self.staged = None
@@ -404,18 +440,26 @@ class SandboxPool:
             self.idle.put(zygote)
 
 
-_shared: dict[int, SandboxPool] = {}
+def ipc_locked(seen: dict[str, str]) -> bool:
+    """The zygote saw the limits ``ipc_namespace`` sets: no object of any kind can exist."""
+    return all(seen.get(name) == value for name, value in LOCKED.items())
+
+
+_shared: dict[tuple[int, int, str | None], SandboxPool] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_pool(size: int) -> SandboxPool:
-    """One started pool per size per server process (many apps in one test run share it)."""
+def shared_pool(
+    size: int, child_memory_mb: int = 512, cgroup_parent: str | None = None
+) -> SandboxPool:
+    """One started pool per set-up per server process (many apps in one test run share it)."""
+    key = (size, child_memory_mb, cgroup_parent)
     with _shared_lock:
-        pool = _shared.get(size)
+        pool = _shared.get(key)
         if pool is None:
-            pool = SandboxPool(size)
+            pool = SandboxPool(size, child_memory_mb, cgroup_parent)
             pool.start()
-            _shared[size] = pool
+            _shared[key] = pool
         return pool
 
 

@@ -1,107 +1,183 @@
 """The system-call filter each grading child loads before it runs learner code.
 
-Default allow, deny what grading never needs: sockets, exec, new processes *and* threads (any
-``clone``), ptrace and reading other processes' memory, signalling anything, namespaces, mounts,
-kernel keyrings, BPF, io_uring, raising resource limits, making itself dumpable again, and
-opening any file for writing. Denied calls fail with ``EPERM`` (``ENOSYS`` for ``clone3`` so
-glibc falls back to ``clone``, which is denied too), so learner code gets a normal Python
-exception with a message rather than a silent kill.
+An allow-list, not a deny-list: a child may compute (memory, its own signals, clocks), read the
+read-only files of its sandbox and write to the descriptors it was given, and nothing else. Every
+call not named here fails with ``EPERM``, so a kernel facility nobody thought of — today's or one
+added next year — is closed by default. That matters for one class above all: **nothing a
+submission does may outlive it or reach another submission**, so the list leaves out every call
+that makes a kernel object with a life of its own (SysV shared memory, message queues and
+semaphores; POSIX message queues; keyrings; inotify, fanotify and dnotify watches; file locks and
+leases; POSIX timers), every call that names another process (signals, ``F_SETOWN``/``O_ASYNC``
+and ``FIOSETOWN``, priorities, affinities, scheduling and I/O classes, rlimits, ``process_vm_*``,
+``pidfd_*``, ``kcmp``, ``ptrace``), and every call that changes a file system (create, write,
+rename, link, ``chmod``, ``utime``, ``sync``).
+
+Calls that take a command are allowed per command. Those commands are C ``int``s but arrive as
+64-bit registers, so each comparison masks the low 32 bits: a command with junk in the high half
+must not slip past as "some other number" while the kernel reads it as the forbidden one.
+
+``clone3`` fails with ``ENOSYS`` so glibc falls back to ``clone``, which is refused like every new
+process or thread; learner code gets a normal Python exception with a message, not a silent kill.
 
 Built with libseccomp through ``pyseccomp`` (ctypes). The zygote builds the filter once; each
-forked child calls ``load()`` (a single ``seccomp(2)`` call).
+forked child loads it with a single ``prctl`` call (``CompiledFilter``).
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import os
+import termios
 from typing import Any
 
-DENIED = (
-    # network
-    "socket",
-    "socketpair",
-    "connect",
-    "bind",
-    "listen",
-    "accept",
-    "accept4",
-    # new programs and processes (and threads: clone is denied whatever its flags)
-    "execve",
-    "execveat",
-    "fork",
-    "vfork",
-    "clone",
-    # other processes
-    "ptrace",
-    "process_vm_readv",
-    "process_vm_writev",
-    "kill",
-    "tkill",
-    "tgkill",
-    "rt_sigqueueinfo",
-    "rt_tgsigqueueinfo",
-    "pidfd_open",
-    "pidfd_send_signal",
-    "pidfd_getfd",
-    "kcmp",
-    "setpgid",
-    "setsid",
-    # the kernel's bigger attack surface
-    "mount",
-    "umount2",
-    "pivot_root",
-    "chroot",
-    "unshare",
-    "setns",
-    "bpf",
-    "perf_event_open",
-    "userfaultfd",
-    "keyctl",
-    "add_key",
-    "request_key",
-    "io_uring_setup",
-    "io_uring_enter",
-    "io_uring_register",
-    "open_by_handle_at",
-    "name_to_handle_at",
-    "init_module",
-    "finit_module",
-    "delete_module",
-    "kexec_load",
-    "reboot",
-    "swapon",
-    "swapoff",
-    "acct",
-    "quotactl",
-    "setrlimit",
-    "personality",
-    "mknod",
-    "mknodat",
-    "memfd_create",
-    "openat2",
-    "creat",
+ALLOWED = (
+    # reading the sandbox's files (opening is allowed read-only, below)
+    "read",
+    "readv",
+    "pread64",
+    "preadv",
+    "close",
+    "close_range",
+    "lseek",
+    "fstat",
+    "stat",
+    "lstat",
+    "newfstatat",
+    "statx",
+    "statfs",
+    "fstatfs",
+    "getdents",
+    "getdents64",
+    "readlink",
+    "readlinkat",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "getcwd",
+    "chdir",
+    "fchdir",
+    # the descriptors it holds: its result pipe, /dev/null, pipes it makes for itself
+    "write",
+    "writev",
+    "dup",
+    "dup2",
+    "dup3",
+    "pipe",
+    "pipe2",
+    "poll",
+    "ppoll",
+    "select",
+    "pselect6",
+    # memory (its own; anonymous shared mappings die with it)
+    "brk",
+    "mmap",
+    "munmap",
+    "mremap",
+    "mprotect",
+    "msync",
+    # its own signals and timers (per process: they end with it)
+    "rt_sigaction",
+    "rt_sigprocmask",
+    "rt_sigreturn",
+    "rt_sigpending",
+    "rt_sigsuspend",
+    "rt_sigtimedwait",
+    "sigaltstack",
+    "pause",
+    "alarm",
+    "setitimer",
+    "getitimer",
+    "restart_syscall",
+    # clocks and randomness
+    "clock_gettime",
+    "clock_getres",
+    "clock_nanosleep",
+    "nanosleep",
+    "gettimeofday",
+    "time",
+    "times",
+    "getrandom",
+    # who and where it is (reading only)
+    "getpid",
+    "gettid",
+    "getppid",
+    "getuid",
+    "geteuid",
+    "getgid",
+    "getegid",
+    "getgroups",
+    "getresuid",
+    "getresgid",
+    "getpgrp",
+    "getpgid",
+    "getsid",
+    "getrlimit",
+    "getrusage",
+    "getcpu",
+    "sched_getaffinity",
+    "sched_yield",
+    "uname",
+    # one thread, ending
+    "futex",
+    "set_robust_list",
+    "exit",
+    "exit_group",
 )
-O_WRITE_FLAGS = (os.O_WRONLY, os.O_RDWR, os.O_CREAT, os.O_TRUNC, os.O_APPEND)
-PR_SET_DUMPABLE = 4
+
+# fcntl commands that only touch the calling process's own descriptor table; F_SETFL is allowed
+# below without O_ASYNC (which would send SIGIO to whoever F_SETOWN named).
+FCNTL_COMMANDS = (
+    fcntl.F_DUPFD,
+    fcntl.F_DUPFD_CLOEXEC,
+    fcntl.F_GETFD,
+    fcntl.F_SETFD,
+    fcntl.F_GETFL,
+)
+# ioctl commands Python itself issues (isatty, terminal size, close-on-exec, bytes waiting).
+IOCTL_COMMANDS = (
+    termios.TCGETS,
+    termios.TIOCGWINSZ,
+    termios.FIONREAD,
+    termios.FIOCLEX,
+    termios.FIONCLEX,
+)
+# madvise advice about its own pages only (not MADV_MERGEABLE: page merging across processes is
+# a timing channel; not the hwpoison or cold/pageout family).
+MADVISE_ADVICE = (0, 1, 2, 3, 4, 8, 14, 15)  # NORMAL RANDOM SEQUENTIAL WILLNEED DONTNEED FREE
+# HUGEPAGE NOHUGEPAGE
+O_TMPFILE_BIT = 0o20000000
+O_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND | O_TMPFILE_BIT
+LOW32 = 0xFFFF_FFFF
 
 
 def build() -> Any:
     """A ``pyseccomp.SyscallFilter`` ready to ``load()`` in a child."""
     import pyseccomp as seccomp
 
-    deny = seccomp.ERRNO(errno.EPERM)
-    rules = seccomp.SyscallFilter(seccomp.ALLOW)
-    for name in DENIED:
-        rules.add_rule(deny, name)
+    def command(index: int, value: int) -> Any:
+        return seccomp.Arg(index, seccomp.MASKED_EQ, LOW32, value)
+
+    allow = seccomp.ALLOW
+    rules = seccomp.SyscallFilter(seccomp.ERRNO(errno.EPERM))
+    for name in ALLOWED:
+        rules.add_rule(allow, name)
     rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
-    # prlimit64(pid, resource, new, old): reading limits is fine, setting any is not.
-    rules.add_rule(deny, "prlimit64", seccomp.Arg(2, seccomp.NE, 0))
-    rules.add_rule(deny, "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
-    for flag in O_WRITE_FLAGS:
-        rules.add_rule(deny, "open", seccomp.Arg(1, seccomp.MASKED_EQ, flag, flag))
-        rules.add_rule(deny, "openat", seccomp.Arg(2, seccomp.MASKED_EQ, flag, flag))
+    # open/openat read-only: no write, create, truncate, append or anonymous temporary file.
+    rules.add_rule(allow, "open", seccomp.Arg(1, seccomp.MASKED_EQ, O_WRITE_FLAGS, 0))
+    rules.add_rule(allow, "openat", seccomp.Arg(2, seccomp.MASKED_EQ, O_WRITE_FLAGS, 0))
+    for cmd in FCNTL_COMMANDS:
+        rules.add_rule(allow, "fcntl", command(1, cmd))
+    rules.add_rule(
+        allow, "fcntl", command(1, fcntl.F_SETFL), seccomp.Arg(2, seccomp.MASKED_EQ, os.O_ASYNC, 0)
+    )
+    for cmd in IOCTL_COMMANDS:
+        rules.add_rule(allow, "ioctl", command(1, cmd))
+    for advice in MADVISE_ADVICE:
+        rules.add_rule(allow, "madvise", command(2, advice))
+    # prlimit64(pid, resource, new, old): reading its own limits only.
+    rules.add_rule(allow, "prlimit64", command(0, 0), seccomp.Arg(2, seccomp.EQ, 0))
     return rules
 
 

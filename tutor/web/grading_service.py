@@ -144,7 +144,11 @@ class GradingService:
                 runner: Runner = ProcessRunner()
             else:
                 try:
-                    runner = SandboxRunner(shared_pool(self.workers))
+                    child_mb = max(
+                        (e.limits.memory_mb for e in self.catalog.exercises()), default=512
+                    )
+                    cgroup = self.app.config.get("GRADER_CGROUP") or None
+                    runner = SandboxRunner(shared_pool(self.workers, child_mb, cgroup))
                 except (SandboxUnavailable, OSError) as exc:
                     self.refusal = GraderUnavailable(
                         f"learner code is not graded because the sandbox cannot be set up: {exc}. "
