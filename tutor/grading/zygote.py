@@ -6,9 +6,13 @@ server over one SOCK_SEQPACKET socket:
 
 * the server sends ``{"limits": {...}}`` with two file descriptors attached (SCM_RIGHTS): the read
   end of a request pipe and the write end of a result pipe;
-* the zygote forks; the child reads the request, confines itself (rlimits, seccomp, not
-  dumpable, death signal), runs the cases, writes the reply and exits;
-* the zygote kills the child at the wall-clock limit, reaps it and sends back how it ended.
+* the zygote hands them to its spare child (forked earlier, waiting), after checking that the
+  spare is healthy (not stopped, traced, reniced, rescheduled or re-pinned; otherwise it forks a
+  fresh one); the child reads the request, confines itself (rlimits, seccomp, not dumpable,
+  death signal), runs the cases, writes the reply and exits;
+* the zygote kills the child at the wall-clock limit, reaps it, sends back how it ended, and only
+  then forks the spare for the next submission. So while learner code runs, no process that will
+  run another learner's code exists in this sandbox for it to reach.
 
 The zygote itself never reads a request or a result, so no submission ever sits in its memory
 where a later child (a copy of that memory) could find it.
@@ -38,6 +42,7 @@ CHILD_FDS = (3, 4)  # request, result
 MAX_REQUEST = 64 * 1024 * 1024
 EXIT_OK = 0
 EXIT_SETUP = 121
+Spare = tuple[int, socket.socket]  # a forked child waiting for work, and the link to it
 BROKEN = json.dumps(
     {
         "submission_error": {
@@ -178,6 +183,36 @@ def _self_test(libc: Any, rules: Any) -> str:
     return f"the seccomp filter did not load or did not block socket() (status {status})"
 
 
+def _shared_writable_mappings() -> str:
+    """Every child is a copy of this process: a writable shared mapping here would be one page
+    all of them could write and read, a channel from one submission to the next."""
+    with open("/proc/self/maps") as maps:
+        shared = [line.strip() for line in maps if line.split()[1][1::2] == "ws"]
+    return f"the grader process has writable shared memory: {shared[:3]}" if shared else ""
+
+
+IPC_LIMITS = (
+    "kernel/shmmni",
+    "kernel/shmall",
+    "kernel/shm_rmid_forced",
+    "kernel/msgmni",
+    "kernel/sem",
+    "fs/mqueue/queues_max",
+)
+
+
+def _ipc_limits() -> dict[str, str]:
+    """The IPC namespace's limits as this sandbox sees them (the server logs them)."""
+    found = {}
+    for name in IPC_LIMITS:
+        try:
+            with open(f"/proc/sys/{name}") as value:
+                found[name] = " ".join(value.read().split())
+        except OSError:
+            found[name] = "unreadable"
+    return found
+
+
 def main(fd: int) -> None:
     channel = socket.socket(fileno=fd)
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -199,16 +234,17 @@ def main(fd: int) -> None:
         # walking (and so copying) those pages in each child.
         gc.collect()
         gc.freeze()
-        problem = _self_test(libc, rules)
+        problem = _self_test(libc, rules) or _shared_writable_mappings()
         if problem:
             ready = {"ready": False, "why": problem}
         ready["uid"] = os.getuid()
+        ready["ipc"] = _ipc_limits()
     except BaseException as exc:
         ready = {"ready": False, "why": f"{type(exc).__name__}: {exc}"}
     channel.send(json.dumps(ready).encode())
     if not ready["ready"]:
         return
-    spare = _prefork(libc, rules, channel)
+    spare: Spare | None = _prefork(libc, rules, channel)
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(channel, 65536, 2)
@@ -222,22 +258,62 @@ def main(fd: int) -> None:
             channel.send(json.dumps({"error": "expected two file descriptors"}).encode())
             continue
         limits = json.loads(message)["limits"]
-        pid, link = spare
-        try:
-            socket.send_fds(link, [message], fds)
-        except OSError:  # the spare died (killed from outside): fork a fresh one
-            _reap(pid)
-            pid, link = _prefork(libc, rules, channel)
-            socket.send_fds(link, [message], fds)
-        link.close()
+        pid = _hand_over(spare, message, fds, libc, rules, channel)
+        spare = None
         for used in fds:
             os.close(used)
-        # Fork the next child now, while this one runs, so no submission waits for a fork.
+        status = _wait(pid, float(limits["wall_seconds"]))
+        channel.send(json.dumps(status).encode())
+        # Only now, with that child reaped, fork the one for the next submission: no process that
+        # will run a learner's code ever exists while another learner's code runs.
         spare = _prefork(libc, rules, channel)
-        channel.send(json.dumps(_wait(pid, float(limits["wall_seconds"]))).encode())
 
 
-def _prefork(libc: Any, rules: Any, channel: socket.socket) -> tuple[int, socket.socket]:
+def _hand_over(
+    spare: Spare | None, message: bytes, fds: list[int], libc: Any, rules: Any, channel: Any
+) -> int:
+    """Give the request's pipes to a healthy spare, forking a fresh one if it is not."""
+    for _ in range(3):
+        if spare is None:
+            spare = _prefork(libc, rules, channel)
+        pid, link = spare
+        try:
+            if _healthy(pid):
+                socket.send_fds(link, [message], fds)
+                return pid
+        except OSError:  # it died (killed from outside)
+            pass
+        finally:
+            link.close()
+        _reap(pid)
+        spare = None
+    raise RuntimeError("could not fork a healthy grading child")
+
+
+def _healthy(pid: int) -> bool:
+    """The spare is waiting for work as it was forked: not stopped or traced, no signal pending,
+    and scheduled like this zygote (same nice value, policy and CPUs). It has run nothing, so any
+    difference was done to it from outside."""
+    try:
+        state, pending, traced, scheduling = _process(str(pid))
+        own = _process("self")[3]
+    except (OSError, ValueError, IndexError):
+        return False
+    return state in (b"S", b"R", b"D") and not pending and not traced and scheduling == own
+
+
+def _process(pid: str) -> tuple[bytes, bool, bool, tuple[bytes, ...]]:
+    """(state, a signal pending, traced, (nice, policy, allowed CPUs)) from ``/proc``."""
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        fields = stat.read().rsplit(b")", 1)[1].split()
+    with open(f"/proc/{pid}/status", "rb") as status:
+        lines = dict(line.split(b":", 1) for line in status.read().splitlines() if b":" in line)
+    pending = any(int(lines[key].strip(), 16) for key in (b"SigPnd", b"ShdPnd"))
+    traced = lines[b"TracerPid"].strip() != b"0"
+    return fields[0], pending, traced, (fields[16], fields[38], lines[b"Cpus_allowed_list"].strip())
+
+
+def _prefork(libc: Any, rules: Any, channel: socket.socket) -> Spare:
     """A child that waits, confined to nothing yet, for its request's two pipes."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
