@@ -171,7 +171,7 @@ class _Search:
 
     def _uv_find(self, minor: str) -> Interpreter | None:
         uv = self._uv()
-        self._note(f"uv python find {minor}" if uv else "uv (not installed)")
+        self._note(f"uv python find {minor}" + ("" if uv else " (no uv)"))
         if uv is None:
             return None
         result = self._run(
@@ -191,6 +191,7 @@ class _Search:
             if result is None or result.returncode != 0:
                 self._note("pip install uv (failed)")
                 return None
+            self._note("uv from PyPI")
             uv = self._uv()
         if uv is None:
             return None
