@@ -142,7 +142,12 @@ def build(
         shutil.copyfile(wheel, final)
         shutil.copyfile(lock, out / LOCK_NAME)
     sha256 = hashlib.sha256(final.read_bytes()).hexdigest()
-    skipped = None if bytecode else _skipped_line(why, tools)
+    locked_by = (
+        f"pyodide-build on {tools.python.describe()}"
+        if cli is not None and tools.python is not None
+        else "tutor/lockfile.py, as pyodide-build would (no Python ≥ 3.12 to run it)"
+    )
+    skipped = None if bytecode else _skipped_line(why, locked_by, tools)
     (out / MANIFEST_NAME).write_text(
         json.dumps(
             {
@@ -158,12 +163,12 @@ def build(
     return Bundle(final, sha256, out / LOCK_NAME, bytecode, skipped)
 
 
-def _skipped_line(why: str, tools: toolchain.Toolchain) -> str:
+def _skipped_line(why: str, locked_by: str, tools: toolchain.Toolchain) -> str:
     wanted = "Python {}.{}".format(*tools.target)
     return (
         f"bundle without bytecode: {why}. The wheel ships as source, which Pyodide compiles on "
-        f"first import ({SOURCE_ONLY_COST}); set PYODIDE_PYTHON to a {wanted} and run "
-        "`make bundle` to precompile it."
+        f"first import ({SOURCE_ONLY_COST}); its lock entry is by {locked_by}. Set "
+        f"PYODIDE_PYTHON to a {wanted} and run `make bundle` to precompile it."
     )
 
 

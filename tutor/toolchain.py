@@ -99,10 +99,12 @@ def find(
         installed = search.uv_install(wanted)
         if installed is not None and installed.minor == target:
             return Toolchain(target, installed, tuple(search.looked_at))
+    # What was looked at for Pyodide's version is what the "no bytecode" line reports.
+    looked_at = tuple(search.looked_at)
     for candidate in search.for_tools(target):
         if candidate.minor >= TOOLS_PYTHON:
-            return Toolchain(target, candidate, tuple(search.looked_at))
-    return Toolchain(target, None, tuple(search.looked_at))
+            return Toolchain(target, candidate, looked_at)
+    return Toolchain(target, None, looked_at)
 
 
 class _Search:

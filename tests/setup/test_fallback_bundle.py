@@ -72,6 +72,7 @@ def test_the_build_says_in_one_line_what_was_skipped_and_what_it_costs(built: Bu
     assert notes[0].startswith(f"bundle without bytecode: no {WANTED} found")
     assert "compiles on first import" in notes[0]
     assert "PYODIDE_PYTHON" in notes[0] and "make bundle" in notes[0]
+    assert "lock entry is by tutor/lockfile.py" in notes[0]
     assert not built.tools_venv.exists()  # no pyodide-build was attempted with Python 3.11
 
 
