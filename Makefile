@@ -48,7 +48,7 @@ system-deps:
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
-	if [ ! -f $(VENV)/.installed ] && ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
+	if [ ! -x $(BIN)/python ] && ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
 	  missing="$$missing $$($(PYTHON) -c 'import sys; print("python3.%d-venv" % sys.version_info[1])')"; \
 	fi; \
 	if [ -n "$$missing" ]; then \
@@ -57,11 +57,12 @@ system-deps:
 	fi
 	@$(PYTHON) -m tutor.chromium
 
+# An existing venv keeps its own Python: `venv` over it with another version would mix the two.
 $(VENV)/.installed: pyproject.toml
-	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade "pip>=25.1"
-	$(BIN)/pip install -q -e . --group dev
+	@test -x $(BIN)/python || { test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }; \
+	  echo "$(PYTHON) -m venv $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install -q -e . --group dev
 	touch $@
 
 assets: $(VENV)/.installed

@@ -18,7 +18,7 @@ class FakeMachine:
         self.bin.mkdir(parents=True)
         self.home.mkdir()
         # Discovery needs nothing else; the bundle build itself runs by absolute paths.
-        for tool in ("sh", "echo", "cat", "mkdir", "chmod"):
+        for tool in ("sh", "echo", "cat", "mkdir", "chmod", "touch"):
             real = shutil.which(tool)
             assert real is not None
             (self.bin / tool).symlink_to(real)

@@ -27,6 +27,9 @@ from tutor.assets import pinned
 
 from .fakes import FakeMachine
 
+# One build for the whole module: keep its tests on one xdist worker.
+pytestmark = pytest.mark.xdist_group("fallback-bundle")
+
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "tests" / "sim" / "pyodide_run.mjs"
 WANTED = "Python {}.{}".format(*toolchain.pyodide_python(bundle.output_dir() / bundle.PYODIDE_LOCK))

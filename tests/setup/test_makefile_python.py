@@ -74,3 +74,60 @@ def test_python_given_on_the_command_line_is_honoured(tmp_path: Path) -> None:
     good(machine, "python3.12")
     chosen = make(machine, f"PYTHON={sys.executable}", "--eval", SHOW, "show-python")
     assert chosen.stdout.strip() == f"[{sys.executable}]"
+
+
+def logging_python(path: Path, log: Path, makes_venv: bool = False) -> None:
+    """Records every call; with ``makes_venv``, `-m venv DIR` leaves a logging DIR/bin/python."""
+    venv = (
+        'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin"; '
+        f'printf \'#!/bin/sh\\necho "venv-python $*" >> {log}\\n\' > "$3/bin/python"; '
+        'chmod +x "$3/bin/python"; fi\n'
+        if makes_venv
+        else ""
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'#!/bin/sh\necho "{path.name} $*" >> {log}\n{venv}')
+    path.chmod(0o755)
+
+
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    shutil.copy(ROOT / "Makefile", folder / "Makefile")
+    (folder / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    return folder
+
+
+def test_an_existing_venv_keeps_its_own_python(tmp_path: Path) -> None:
+    """A newer python3.13 appearing later must not be run over a venv made with 3.11."""
+    machine, folder, log = FakeMachine(tmp_path), project(tmp_path), tmp_path / "calls"
+    logging_python(machine.bin / "python3.13", log, makes_venv=True)
+    logging_python(folder / ".venv" / "bin" / "python", log)
+    result = subprocess.run(
+        [MAKE, "-s", "-C", str(folder), ".venv/.installed"],
+        env=machine.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert not [c for c in calls if "-m venv" in c]
+    assert [c.split()[0] for c in calls if "pip install" in c] == ["python", "python"]
+
+
+def test_a_missing_venv_is_made_with_the_python_found(tmp_path: Path) -> None:
+    machine, folder, log = FakeMachine(tmp_path), project(tmp_path), tmp_path / "calls"
+    logging_python(machine.bin / "python3.13", log, makes_venv=True)
+    result = subprocess.run(
+        [MAKE, "-s", "-C", str(folder), ".venv/.installed"],
+        env=machine.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert "python3.13 -m venv .venv" in calls
+    pip = [c for c in calls if "pip install" in c]
+    assert pip and all(c.startswith("venv-python -m pip install") for c in pip)
