@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from ._learner import (
     EXERCISE,
@@ -25,7 +25,7 @@ from ._learner import (
     watch_console,
 )
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 AA = 4.5
 
 # WCAG contrast of an element's text against what is painted behind it: its own background over
