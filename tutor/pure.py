@@ -11,5 +11,7 @@ PURE_SOURCES = (
     "tutor/grading/__init__.py",
     "tutor/grading/protocol.py",
     "tutor/grading/harness.py",
+    "tutor/grading/shapes.py",
+    "tutor/grading/feedback.py",
     "tutor/grading/limits.py",
 )

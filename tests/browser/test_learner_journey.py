@@ -122,7 +122,7 @@ def test_practice_feedback_in_chinese(page: Page, live_server: str) -> None:
     expect(report.locator("p.message").first).to_contain_text(
         "路径在 'guest_app'（第 1 步）就停下了"
     )
-    expect(report.locator(".verdict")).to_contain_text("3 个练习用例中有 0 个通过")
+    expect(report.locator(".verdict")).to_contain_text(re.compile(r"\d+ 个练习用例中有 0 个通过"))
     expect(report).not_to_contain_text("the path stops after")
     # A program that cannot be compiled: the harness's own message, in Chinese.
     set_code(page, "def path(:\n", io_path)

@@ -131,7 +131,7 @@ def test_runaway_recursion_gets_a_clear_message(page: Page, live_server: str) ->
     run_via_keyboard(page)
     report = result(page).locator(".report")
     expect(report).to_have_attribute("data-verdict", "failed", timeout=10_000)
-    expect(report.locator("li.case.fail").first).to_contain_text(clear)
+    expect(report.locator("p.message").first).to_contain_text(clear)
 
     result(page).evaluate("node => node.replaceChildren()")
     set_code(page, DEEP_RECURSION)

@@ -21,6 +21,7 @@ from typing import Any
 
 from tutor.sim import SimError, StepBudget, Trace
 
+from . import shapes
 from .limits import Limits
 from .protocol import (
     JSON,
@@ -156,12 +157,16 @@ def confusable_hint(exc: AttributeError, submission: types.ModuleType) -> dict[s
     return None
 
 
+NO_SPEC = object()
+
+
 class MissingEntryPoint(LearnerError):
     """The learner's code lacks (or misnames, or mis-shapes) the function the exercise calls."""
 
 
 def check_entry_points(driver: Driver, submission: types.ModuleType) -> None:
-    """Say "define a function named ``path(kind, operation)``" before the driver trips over it.
+    """Say "define a function named ``path(kind, operation)``" before the driver trips over it,
+    and make each function's return value answer to the driver's declared shape.
 
     The loader gives every driver ``ENTRY_POINTS`` (name -> signature as the starter code writes
     it); without it there is nothing to check.
@@ -169,11 +174,16 @@ def check_entry_points(driver: Driver, submission: types.ModuleType) -> None:
     entry_points = getattr(driver, "ENTRY_POINTS", None)
     if not isinstance(entry_points, dict):
         return
+    # What each function must return (a driver's ``RETURNS``, see tutor/grading/shapes.py).
+    returns = getattr(driver, "RETURNS", None) or {}
     defined = [n for n, v in vars(submission).items() if callable(v) and not n.startswith("__")]
     for name, signature in entry_points.items():
         found = vars(submission).get(name)
         if callable(found):
             _check_arity(name, signature, found)
+            spec = returns.get(name, NO_SPEC)
+            if spec is not NO_SPEC:
+                submission.__dict__[name] = shapes.returning(found, spec, name)
             continue
         en = f"define a function named `{signature}`: your code has no function called {name!r}"
         zh = f"请定义名为 `{signature}` 的函数：你的代码里没有叫 {name!r} 的函数"

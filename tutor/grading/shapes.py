@@ -1,0 +1,126 @@
+"""What a learner's function must return, declared once by the driver and checked by the harness.
+
+A driver writes ``RETURNS = {"path": [str]}`` or ``RETURNS = {"overhead": {"total": int,
+"per_layer": {str: int}, "dominant": (str, None)}}`` instead of hand-written ``isinstance``
+checks; the harness wraps the learner's function so a wrong shape fails with one clear sentence in
+both languages ("overhead()['per_layer'] must be a dict of text -> whole number, not list").
+
+A spec is a type (``int``, ``str``, ``float``, ``bool``), ``None``, a one-element list ``[spec]``
+(a list of that), a dict ``{str: spec}`` with one type key (a mapping), a dict of named keys (a
+record: each key required), or a tuple of specs (any one of them).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+Spec = Any
+
+NAMES = {
+    int: ("a whole number", "整数"),
+    float: ("a number", "数字"),
+    str: ("text", "文本"),
+    bool: ("True or False", "True 或 False"),
+    type(None): ("None", "None"),
+}
+
+
+class ShapeError(TypeError):
+    """The learner's function returned something of the wrong shape; ``zh`` is the Chinese."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+
+def describe(spec: Spec) -> tuple[str, str]:
+    """The spec in words, English and Chinese."""
+    if spec is None:
+        return NAMES[type(None)]
+    if isinstance(spec, type):
+        return NAMES.get(spec, (spec.__name__, spec.__name__))
+    if isinstance(spec, tuple):
+        words = [describe(s) for s in spec]
+        return " or ".join(w[0] for w in words), "或".join(w[1] for w in words)
+    if isinstance(spec, list):
+        en, zh = describe(spec[0])
+        return f"a list of {en}", f"由{zh}组成的列表"
+    if _is_mapping(spec):
+        ((key, value),) = spec.items()
+        ken, kzh = describe(key)
+        ven, vzh = describe(value)
+        return f"a dict of {ken} -> {ven}", f"dict（{kzh} -> {vzh}）"
+    keys = ", ".join(repr(k) for k in spec)
+    return f"a dict with the keys {keys}", f"含有键 {keys} 的 dict"
+
+
+def _is_mapping(spec: Spec) -> bool:
+    return isinstance(spec, dict) and len(spec) == 1 and isinstance(next(iter(spec)), type)
+
+
+def _kind(value: object) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def check(value: object, spec: Spec, where: str) -> None:
+    """Raise ``ShapeError`` naming the first place where ``value`` departs from ``spec``."""
+    if isinstance(spec, tuple):
+        for option in spec:
+            try:
+                check(value, option, where)
+                return
+            except ShapeError:
+                continue
+        _fail(value, spec, where)
+    if spec is None or isinstance(spec, type):
+        wanted = type(None) if spec is None else spec
+        # bool is an int in Python, but True is not an answer for "how many cycles".
+        if isinstance(value, bool) and wanted is not bool:
+            _fail(value, spec, where)
+        if wanted is float and isinstance(value, int):
+            return
+        if not isinstance(value, wanted):
+            _fail(value, spec, where)
+        return
+    if isinstance(spec, list):
+        if not isinstance(value, (list, tuple)):
+            _fail(value, spec, where)
+        for i, item in enumerate(value):
+            check(item, spec[0], f"{where}[{i}]")
+        return
+    if not isinstance(value, dict):
+        _fail(value, spec, where)
+    if _is_mapping(spec):
+        ((key_spec, value_spec),) = spec.items()
+        for key, item in value.items():
+            check(key, key_spec, f"a key of {where}")
+            check(item, value_spec, f"{where}[{key!r}]")
+        return
+    for key, item_spec in spec.items():
+        if key not in value:
+            raise ShapeError(
+                f"{where} has no key {key!r}; it must be {describe(spec)[0]}",
+                f"{where} 缺少键 {key!r}；它必须是{describe(spec)[1]}",
+            )
+        check(value[key], item_spec, f"{where}[{key!r}]")
+
+
+def _fail(value: object, spec: Spec, where: str) -> NoReturn:
+    en, zh = describe(spec)
+    raise ShapeError(
+        f"{where} must be {en}, not {_kind(value)}", f"{where} 必须是{zh}，而不是 {_kind(value)}"
+    )
+
+
+def returning(function: Callable[..., Any], spec: Spec, name: str) -> Callable[..., Any]:
+    """``function``, whose every return value is checked against ``spec``."""
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        value = function(*args, **kwargs)
+        check(value, spec, f"{name}()")
+        return value
+
+    return checked
