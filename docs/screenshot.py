@@ -3,6 +3,8 @@
 Run with ``make screenshot``: a live server on a free port with a throw-away database, Debian's
 Chromium driven by Playwright with the same flags as the browser tests, Python loaded, the
 reference answer of one exercise run, and the animation stepped to a component lighting up.
+The step is chosen from the scene's own events (a component acting in the privileged partition's
+back-end driver), and the script refuses to save a picture whose lit chip and sentence disagree.
 """
 
 from __future__ import annotations
@@ -20,8 +22,19 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tutor.web import create_app  # noqa: E402
+from tutor.web.scenes import layer_stacks  # noqa: E402
 
 SOLUTION = ROOT / "lessons/05-hypervisors/exercises/vcpu-run-loop/solution.py"
+# The moment shown: the I/O stack acting in a privileged partition's back-end driver, after the
+# monolithic design's run has finished beside it.
+SHOWN = {"kind": "component.act", "layer": "backend_driver", "component": "io_stack"}
+
+
+def steps_to_shown() -> int:
+    data = layer_stacks()
+    events = next(scene for scene in data["scenes"] if scene["id"] == data["default"])["events"]
+    index = next(i for i, e in enumerate(events) if all(e.get(k) == v for k, v in SHOWN.items()))
+    return index + 1
 
 
 def main() -> None:
@@ -45,8 +58,14 @@ def main() -> None:
             page.click("#exercise-vcpu-run-loop .run")
             page.wait_for_selector("#exercise-vcpu-run-loop .result .report")
             step = page.get_by_role("button", name="Step forward")
-            for _ in range(12):
+            for _ in range(steps_to_shown()):
                 step.click()
+            lit = page.eval_on_selector_all(
+                ".chip.is-acting", "els => els.map(c => c.dataset.component)"
+            )
+            sentence = page.inner_text(".viz-live")
+            if lit != [SHOWN["component"]] or "I/O stack" not in sentence:
+                raise SystemExit(f"the lit chip {lit} and the sentence {sentence!r} disagree")
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(ROOT / "docs/screenshot-lesson.png"), full_page=False)
             exercise = page.locator("#exercise-vcpu-run-loop")
