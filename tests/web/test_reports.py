@@ -72,3 +72,21 @@ def test_check_lessons_refuses_practice_that_misses_a_hidden_kind(tmp_path: Path
     result = app.test_cli_runner().invoke(args=["tutor", "check-lessons"])
     assert result.exit_code != 0
     assert "that no practice case covers" in result.output and "'net_send'" in result.output
+
+
+def test_a_lesson_naming_an_unknown_animation_is_refused(tmp_path: Path) -> None:
+    from tutor.content.loader import LessonError
+
+    lessons = tmp_path / "lessons"
+    shutil.copytree(ROOT / "lessons", lessons)
+    manifest = lessons / "05-hypervisors/lesson.toml"
+    manifest.write_text(
+        manifest.read_text().replace('animation = "layer-stacks"', 'animation = "layer-stack"')
+    )
+    try:
+        create_app({"TESTING": True, "SECRET_KEY": "t", "LESSONS_DIR": str(lessons)})
+    except LessonError as exc:
+        assert "lesson.toml: animation: unknown animation 'layer-stack'" in str(exc)
+        assert "registered: layer-stacks" in str(exc)
+    else:
+        raise AssertionError("a lesson with an unknown animation was loaded")

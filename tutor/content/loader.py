@@ -10,7 +10,7 @@ import ast
 import importlib.util
 import random
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,7 +47,9 @@ def render_markdown(text: str) -> str:
     return str(_markdown.render(text))
 
 
-def load_catalog(root: Path) -> Catalog:
+def load_catalog(root: Path, animations: Collection[str] | None = None) -> Catalog:
+    """``animations``: the registered animation names (the web layer's); a lesson naming any
+    other is a problem, not a page that silently draws nothing."""
     problems = _Problems(root)
     lessons = []
     if not root.is_dir():
@@ -57,6 +59,15 @@ def load_catalog(root: Path) -> Catalog:
         if lesson is not None:
             lessons.append(lesson)
     _check_unique(lessons, problems)
+    registered = set(animations or ())
+    for lesson in lessons if animations is not None else []:
+        if lesson.animation and lesson.animation not in registered:
+            known = ", ".join(sorted(registered)) or "none"
+            problems.add(
+                lesson.folder / "lesson.toml",
+                "animation",
+                f"unknown animation {lesson.animation!r}; registered: {known}",
+            )
     if problems.items:
         raise LessonError(problems.items)
     return Catalog(sorted(lessons, key=lambda lesson: lesson.order))

@@ -11,7 +11,7 @@ from flask import Flask
 
 from tutor.content import load_catalog
 
-from . import api, cli, course, errors, learn
+from . import api, cli, course, errors, learn, scenes
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    catalog = load_catalog(Path(app.config["LESSONS_DIR"]))
+    catalog = load_catalog(Path(app.config["LESSONS_DIR"]), animations=scenes.registered())
     app.extensions["catalog"] = catalog
     app.extensions["grading"] = GradingService.for_app(app, catalog)
 

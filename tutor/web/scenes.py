@@ -7,6 +7,7 @@ described in docs/trace.md.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tutor.sim import (
@@ -84,6 +85,12 @@ def layer_stacks() -> dict[str, Any]:
 
 
 SCENES = {"layer-stacks": layer_stacks}
+RENDERERS = Path(__file__).resolve().parents[2] / "static/js/viz"
+
+
+def registered() -> set[str]:
+    """Animations that exist: scenes here and a renderer module ``static/js/viz/<name>.js``."""
+    return {name for name in SCENES if (RENDERERS / f"{name}.js").is_file()}
 
 
 def scenes_for(animation: str) -> dict[str, Any] | None:

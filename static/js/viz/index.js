@@ -2,10 +2,17 @@
 // `import "./viz/index.js";`); mount() is exported for pages that add a .viz later (htmx swaps).
 
 import { ui } from "./describe.js";
-import { createLayerStacks } from "./layer-stacks.js";
 import { Player } from "./player.js";
 
-const RENDERERS = { "layer-stacks": createLayerStacks };
+// An animation named in lesson.toml is the module ./<name>.js here (its default export draws it)
+// plus its scenes in tutor/web/scenes.py; the lesson loader refuses a name without both.
+const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+async function rendererOf(name) {
+  if (!NAME.test(name ?? "")) return null;
+  const module = await import(`./${name}.js`);
+  return module.default ?? null;
+}
 
 const players = [];
 // A replay may be requested before d3 has arrived; it is applied once a player can take it.
@@ -15,9 +22,9 @@ function d3Promise() {
   return window.d3Ready ?? Promise.resolve(window.d3);
 }
 
-function mountOne(root, d3) {
+async function mountOne(root, d3) {
   const name = root.dataset.animation;
-  const make = RENDERERS[name];
+  const make = await rendererOf(name);
   const stage = root.querySelector(".viz-stage");
   if (!make || !stage) return null;
   const data = JSON.parse(root.querySelector("script.viz-data")?.textContent || "null");
@@ -51,7 +58,7 @@ export async function mount(scope = document) {
       continue;
     }
     try {
-      const player = mountOne(root, d3);
+      const player = await mountOne(root, d3);
       root.dataset.vizMounted = player ? "true" : "skipped";
       if (player) mounted.push(player);
     } catch (error) {

@@ -45,7 +45,7 @@ const FALLBACK_HV = "kvm";
 
 let instances = 0;
 
-export function createLayerStacks(stage, data, d3) {
+export default function createLayerStacks(stage, data, d3) {
   const uid = `viz-ls-${++instances}`;
   const kinds = data.kinds ?? Object.keys(data.stacks);
   const stacks = data.stacks;
