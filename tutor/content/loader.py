@@ -163,7 +163,34 @@ def _load_lesson(folder: Path, problems: _Problems) -> Lesson | None:
         animation=str(manifest.get("animation", "")),
         exercises=exercises,
         checks=_load_checks(manifest, manifest_path, problems),
+        goals=_goals(manifest, manifest_path, problems),
+        minutes=_minutes(manifest, manifest_path, problems),
     )
+
+
+def _goals(manifest: dict[str, Any], path: Path, problems: _Problems) -> dict[str, list[str]]:
+    """Optional ``[goals]`` with ``en`` and ``zh`` lists of the same length."""
+    goals = manifest.get("goals")
+    if goals is None:
+        return {}
+    if not isinstance(goals, dict) or not all(
+        isinstance(goals.get(lang), list)
+        and all(isinstance(g, str) and g.strip() for g in goals[lang])
+        for lang in LANGUAGES
+    ):
+        problems.add(path, "goals", "needs en and zh lists of sentences")
+        return {}
+    if len(goals["en"]) != len(goals["zh"]):
+        problems.add(path, "goals", "en and zh lists differ in length")
+    return {lang: list(goals[lang]) for lang in LANGUAGES}
+
+
+def _minutes(manifest: dict[str, Any], path: Path, problems: _Problems) -> int:
+    minutes = manifest.get("minutes", 0)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 600:
+        problems.add(path, "minutes", "must be a whole number of minutes (0-600)")
+        return 0
+    return minutes
 
 
 def _load_checks(manifest: dict[str, Any], path: Path, problems: _Problems) -> list[CheckQuestion]:

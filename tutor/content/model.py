@@ -73,6 +73,9 @@ class Lesson:
     animation: str
     exercises: list[Exercise]
     checks: list[CheckQuestion]
+    # What the learner will be able to do, and about how long the lesson takes (the outline).
+    goals: dict[str, list[str]] = field(default_factory=dict)
+    minutes: int = 0
 
     @property
     def slug(self) -> str:
@@ -90,6 +93,16 @@ class Catalog:
         return next(
             (e for lesson in self.lessons for e in lesson.exercises if e.id == exercise_id), None
         )
+
+    def neighbours(self, lesson_id: str) -> tuple[Lesson | None, Lesson | None]:
+        """The lessons before and after one, in course order (for previous/next links)."""
+        ids = [lesson.id for lesson in self.lessons]
+        if lesson_id not in ids:
+            return None, None
+        at = ids.index(lesson_id)
+        before = self.lessons[at - 1] if at > 0 else None
+        after = self.lessons[at + 1] if at + 1 < len(self.lessons) else None
+        return before, after
 
     def exercises(self) -> list[Exercise]:
         return [e for lesson in self.lessons for e in lesson.exercises]
