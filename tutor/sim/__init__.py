@@ -93,6 +93,7 @@ from .scenarios import (
     several_oses,
 )
 from .sched import CreditScheduler, Priority, RoundRobinResult, SchedVcpu, round_robin
+from .slices import RESOURCES, Slice, SlicedHost
 from .trace import SCHEMA_VERSION, Trace
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "OPERATIONS",
     "PAGE_SIZE",
     "POLICIES",
+    "RESOURCES",
     "SCHEMA_VERSION",
     "TOY_ISA",
     "TYPES",
@@ -158,6 +160,8 @@ __all__ = [
     "SchedVcpu",
     "SecurityManager",
     "SimError",
+    "Slice",
+    "SlicedHost",
     "StepBudget",
     "StepBudgetExceeded",
     "TaxClient",
