@@ -316,6 +316,8 @@ def _run_one(
             outcome.output = driver.run(submission, case.args, trace)
     except MissingEntryPoint as exc:
         outcome.error = {"type": "MissingEntryPoint", "rule": "entry", "message": bilingual(exc)}
+    except shapes.ShapeError as exc:
+        outcome.error = {"type": "ShapeError", "rule": "shape", "message": bilingual(exc)}
     except ModelAnswerHidden as exc:
         outcome.error = {"type": "ModelAnswerHidden", "rule": "shortcut", "message": bilingual(exc)}
     except RecursionError:

@@ -102,7 +102,7 @@ def check(value: object, spec: Spec, where: str) -> None:
         if key not in value:
             raise ShapeError(
                 f"{where} has no key {key!r}; it must be {describe(spec)[0]}",
-                f"{where} 缺少键 {key!r}；它必须是{describe(spec)[1]}",
+                f"{where} 缺少键 {key!r}；它必须是：{describe(spec)[1]}",
             )
         check(value[key], item_spec, f"{where}[{key!r}]")
 
@@ -110,7 +110,7 @@ def check(value: object, spec: Spec, where: str) -> None:
 def _fail(value: object, spec: Spec, where: str) -> NoReturn:
     en, zh = describe(spec)
     raise ShapeError(
-        f"{where} must be {en}, not {_kind(value)}", f"{where} 必须是{zh}，而不是 {_kind(value)}"
+        f"{where} must be {en}, not {_kind(value)}", f"{where} 必须是：{zh}，而不是 {_kind(value)}"
     )
 
 
