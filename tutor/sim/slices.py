@@ -161,7 +161,7 @@ class SlicedHost:
         return piece
 
     # ----- what a guest does ----------------------------------------------------------------
-    def host_address(self, guest: str, resource: str, address: int) -> int:
+    def host_address(self, guest: str, resource: str, address: int, op: str = "access") -> int:
         """The host frame or block behind a guest's page or block: its slice's start plus the
         address, after the bounds check that keeps it inside its own slice."""
         piece = self._slice(guest)
@@ -172,7 +172,7 @@ class SlicedHost:
             )
         size = piece.size(resource)
         if not isinstance(address, int) or isinstance(address, bool) or not 0 <= address < size:
-            self.trace.emit("slice.refused", guest=guest, resource=resource, address=address)
+            self.trace.emit("slice.refused", guest=guest, resource=resource, address=address, op=op)
             unit = "page" if resource == "memory" else "block"
             unit_zh = "页" if resource == "memory" else "块"
             raise IsolationViolation(
@@ -188,7 +188,7 @@ class SlicedHost:
 
     def write(self, guest: str, resource: str, address: int, value: int) -> int:
         """The guest writes its page or block; returns the host frame or block that changed."""
-        where = self.host_address(guest, resource, address)
+        where = self.host_address(guest, resource, address, "write")
         store = self._memory if resource == "memory" else self._disk
         if value:
             store[where] = value
@@ -206,7 +206,7 @@ class SlicedHost:
 
     def read(self, guest: str, resource: str, address: int) -> int:
         """What the guest sees at its page or block: only ever its own slice (0 if unwritten)."""
-        where = self.host_address(guest, resource, address)
+        where = self.host_address(guest, resource, address, "read")
         value = (self._memory if resource == "memory" else self._disk).get(where, 0)
         self.trace.emit(
             "slice.read",
