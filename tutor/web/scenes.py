@@ -12,16 +12,24 @@ from typing import Any
 
 from tutor.sim import (
     COMPONENTS,
+    PAGE_SIZE,
     LAYERS,
     OPERATIONS,
     SCHEMA_VERSION,
+    Host,
     Hypervisor,
     Io,
     Kind,
+    ResourcePool,
+    VmSpec,
     examples_of,
     stack_of,
 )
 from tutor.sim.hypervisor import FAST_PATHS, NATIVE_PATHS, OWNERS
+from tutor.web.consolidation_scenes import consolidation
+from tutor.web.slice_scenes import machine_slices
+from tutor.web.virtualization_scenes import virtualization_types
+from tutor.web.vm_files_scenes import vm_files
 
 # The comparison a learner should see first: the same disk read through all four designs.
 DEFAULT_OPERATION = "disk_read"
@@ -84,7 +92,91 @@ def layer_stacks() -> dict[str, Any]:
     }
 
 
-SCENES = {"layer-stacks": layer_stacks}
+# ----- lesson 2: the resource pool --------------------------------------------------------------
+GIB_PAGES = 2**30 // PAGE_SIZE
+"""Pages in one GiB: the scenes size memory in whole GiB so the drawing can say "16 GiB"."""
+POOL_DISK_TB = 4
+"""Storage per host in the scenes (TB, approx.): pooled too, though placement here reserves only
+vCPUs and memory."""
+
+
+def _pool_story() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Four hosts become one pool; guests are carved out first-fit; admission control refuses
+    two; work finishes; a host fails and its guests restart elsewhere; consolidation empties a
+    host and powers it off. Returns the events and the chapters (first event of each)."""
+    pool = ResourcePool(
+        Host(f"host-{i}", cores=8, memory_pages=32 * GIB_PAGES) for i in range(1, 5)
+    )
+    chapters = [{"at": 0, "key": "merge"}]
+    guests = [
+        ("web", 2, 8, 0.5),
+        ("db", 4, 16, 0.6),
+        ("ml", 4, 16, 0.9),
+        ("app", 2, 8, 0.4),
+        ("cache", 2, 8, 0.3),
+        ("batch", 4, 20, 0.8),
+        ("huge", 4, 40, 0.5),
+        ("report", 4, 24, 0.5),
+        ("etl", 4, 16, 0.7),
+    ]
+    for name, vcpus, gib, load in guests:
+        if name == "web":
+            chapters.append({"at": len(pool.trace.events), "key": "place"})
+        if name == "huge":
+            chapters.append({"at": len(pool.trace.events), "key": "admit"})
+        pool.try_place(VmSpec(name, vcpus, gib * GIB_PAGES, load))
+    chapters.append({"at": len(pool.trace.events), "key": "finish"})
+    pool.remove("batch")
+    chapters.append({"at": len(pool.trace.events), "key": "fail"})
+    pool.fail_host("host-2")
+    chapters.append({"at": len(pool.trace.events), "key": "consolidate"})
+    pool.remove("web")
+    pool.remove("app")
+    pool.consolidate()
+    pool.check()
+    return pool.trace.events, chapters
+
+
+def _pool_refusals() -> list[dict[str, Any]]:
+    """Two hosts and the three ways a guest that fits nowhere is refused."""
+    pool = ResourcePool(Host(f"host-{i}", cores=8, memory_pages=32 * GIB_PAGES) for i in (1, 2))
+    for name, vcpus, gib in (("a", 6, 24), ("b", 6, 24), ("big", 4, 40), ("c", 4, 20)):
+        pool.try_place(VmSpec(name, vcpus, gib * GIB_PAGES, 0.5))
+    pool.try_place(VmSpec("d", 2, 12 * GIB_PAGES, 0.5))
+    return pool.trace.events
+
+
+def _pool_no_headroom() -> list[dict[str, Any]]:
+    """Three full hosts: when one fails, the survivors lack the headroom for all its guests."""
+    pool = ResourcePool(Host(f"host-{i}", cores=8, memory_pages=32 * GIB_PAGES) for i in (1, 2, 3))
+    for name, vcpus, gib in (("a", 4, 16), ("b", 2, 8), ("c", 4, 16), ("d", 4, 16), ("e", 2, 8)):
+        pool.try_place(VmSpec(name, vcpus, gib * GIB_PAGES, 0.5))
+    pool.try_place(VmSpec("f", 2, 8 * GIB_PAGES, 0.5))
+    pool.fail_host("host-1")
+    return pool.trace.events
+
+
+def resource_pool() -> dict[str, Any]:
+    story, chapters = _pool_story()
+    return {
+        "schema": SCHEMA_VERSION,
+        "page_size": PAGE_SIZE,
+        "disk_tb": POOL_DISK_TB,
+        "power": {"idle": Host("p", 1, 1).idle_watts, "max": Host("p", 1, 1).p_max},
+        "default": "story",
+        "scenes": [
+            {"id": "story", "kind": "story", "chapters": chapters, "events": story},
+            {"id": "refusals", "kind": "refusals", "events": _pool_refusals()},
+            {"id": "no-headroom", "kind": "no-headroom", "events": _pool_no_headroom()},
+        ],
+    }
+
+
+SCENES = {"layer-stacks": layer_stacks, "resource-pool": resource_pool}
+SCENES["virtualization-types"] = virtualization_types
+SCENES["consolidation"] = consolidation
+SCENES["vm-files"] = vm_files
+SCENES["machine-slices"] = machine_slices
 RENDERERS = Path(__file__).resolve().parents[2] / "static/js/viz"
 
 

@@ -1,0 +1,46 @@
+"""Virtualise the same architecture, emulate another one.
+
+A VMM runs guest instructions directly on the host CPU and steps in only on traps, so a guest
+must be built for the host's instruction set: an x86_64 host can virtualise x86_64 guests, not
+arm64 ones. A guest built for another CPU needs an emulator or a binary translator (QEMU's TCG
+translates blocks of guest instructions into host instructions), which is much slower. The
+seed's point that a VMM lessens dependence on the machine *model* (which x86 server, which
+disks and NICs) holds within one architecture; across architectures it takes emulation.
+"""
+
+from __future__ import annotations
+
+from .errors import ArchitectureMismatch
+from .pool import ResourcePool, VmSpec
+
+VIRTUALISED = "virtualised"
+EMULATED = "emulated"
+
+
+def run_guest(pool: ResourcePool, vm: VmSpec) -> str:
+    """Place ``vm`` in the pool if a host speaks its architecture; else run it under emulation.
+
+    Emits ``arch.refuse`` with the rule when admission control refuses it, then
+    ``arch.emulate`` naming the translator (QEMU TCG) and the host that runs the emulator.
+    """
+    try:
+        pool.place(vm)
+    except ArchitectureMismatch as refusal:
+        pool.trace.emit(
+            "arch.refuse",
+            vm=vm.name,
+            arch=str(vm.arch),
+            rule=refusal.rule,
+            host_arches=sorted({h.arch.value for h in pool.hosts}),
+        )
+        host = pool.hosts[0]
+        pool.trace.emit(
+            "arch.emulate",
+            vm=vm.name,
+            guest_arch=str(vm.arch),
+            host=host.name,
+            host_arch=host.arch.value,
+            translator="QEMU TCG",
+        )
+        return EMULATED
+    return VIRTUALISED
