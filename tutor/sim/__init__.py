@@ -83,7 +83,7 @@ from .network import (
     mac_of,
     share_bandwidth,
 )
-from .pool import POLICIES, Demand, HostView, ResourcePool, VmSpec, optimal_bin_count
+from .pool import POLICIES, REFUSALS, Demand, HostView, ResourcePool, VmSpec, optimal_bin_count
 from .scenarios import (
     TYPES,
     Consolidation,
@@ -107,6 +107,7 @@ __all__ = [
     "OPERATIONS",
     "PAGE_SIZE",
     "POLICIES",
+    "REFUSALS",
     "RESOURCES",
     "SCHEMA_VERSION",
     "TOY_ISA",

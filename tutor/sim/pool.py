@@ -76,6 +76,10 @@ class HostView:
 
 Policy = Callable[[Demand, Sequence[HostView]], str | None]
 POLICIES: tuple[str, ...] = ("first_fit", "first_fit_decreasing", "best_fit", "worst_fit")
+REFUSALS: tuple[str, ...] = ("too_big", "pool_full", "fragmented", "architecture")
+"""Why admission control refuses a guest: bigger than any one host; more than the whole pool
+has left; enough in total but in pieces too small (a guest cannot span hosts); or built for a CPU
+architecture no host has."""
 
 
 class _FitIndex:
@@ -146,6 +150,7 @@ class ResourcePool:
         self._free_m = [h.memory_pages for h in self.hosts]
         self._busy = [0.0] * len(self.hosts)
         self._on = [False] * len(self.hosts)
+        self._failed = [False] * len(self.hosts)
         self._vms: list[dict[str, Demand]] = [{} for _ in self.hosts]
         self._where: dict[str, int] = {}
         self._fit = _FitIndex(self._free_v, self._free_m)
@@ -158,11 +163,14 @@ class ResourcePool:
     # ----- capacity -------------------------------------------------------------------------
     @property
     def capacity_vcpus(self) -> int:
-        return sum(h.cores for h in self.hosts) * self.vcpu_ratio
+        """vCPUs the working hosts can carry: a failed host's cores leave the pool."""
+        return sum(h.cores for i, h in enumerate(self.hosts) if not self._failed[i]) * (
+            self.vcpu_ratio
+        )
 
     @property
     def capacity_pages(self) -> int:
-        return sum(h.memory_pages for h in self.hosts)
+        return sum(h.memory_pages for i, h in enumerate(self.hosts) if not self._failed[i])
 
     @property
     def reserved_vcpus(self) -> int:
@@ -495,10 +503,122 @@ class ResourcePool:
                 switched_off += 1
         return switched_off
 
+    # ----- admission with a recorded verdict, and host failure (lesson 2) --------------------
+    def refusal(self, vm: Demand) -> str | None:
+        """Why admission control would refuse ``vm`` (one of ``REFUSALS``), or None if it fits.
+
+        The order is the order of the questions an operator asks: can the pool ever run it (its
+        architecture, a host big enough), is there enough left in total, and is what is left in
+        one piece. Only the last answer changes when guests are moved around.
+        """
+        _check_demand(vm)
+        live = [i for i in range(len(self.hosts)) if not self._failed[i]]
+        arch = _arch_of(vm)
+        if not live or (arch is not None and all(self.hosts[i].arch != arch for i in live)):
+            return "architecture" if live else "pool_full"
+        if self._first_fit(vm) >= 0:
+            return None
+        if vm.vcpus > max(self.hosts[i].cores for i in live) * self.vcpu_ratio or (
+            vm.memory_pages > max(self.hosts[i].memory_pages for i in live)
+        ):
+            return "too_big"
+        free_v, free_m = self.headroom()
+        if vm.vcpus > free_v or vm.memory_pages > free_m:
+            return "pool_full"
+        return "fragmented"
+
+    def _request(self, vm: Demand) -> None:
+        if vm.name in self._where:
+            raise InvalidOperation(f"a guest named {vm.name!r} is already placed")
+        self.trace.emit(
+            "pool.request", vm=vm.name, vcpus=vm.vcpus, pages=vm.memory_pages, load=vm.load
+        )
+
+    def _refuse(self, vm: Demand, reason: str, **extra: object) -> None:
+        free_v, free_m = self.headroom()
+        live = [i for i in range(len(self.hosts)) if not self._failed[i]]
+        self.trace.emit(
+            "pool.refuse",
+            vm=vm.name,
+            reason=reason,
+            free_vcpus=free_v,
+            free_pages=free_m,
+            # The most one host can still give: what tells "fragmented" from "pool_full".
+            best_vcpus=max((self._free_v[i] for i in live), default=0),
+            best_pages=max((self._free_m[i] for i in live), default=0),
+            **extra,
+        )
+
+    def try_place(self, vm: Demand, policy: str | Policy = "first_fit") -> str | None:
+        """Ask the pool for a guest and record the verdict: ``pool.request``, then
+        ``pool.place`` with the host chosen by ``policy``, or ``pool.refuse`` with the reason
+        (``refusal``), in which case nothing is reserved and None is returned."""
+        self._request(vm)
+        reason = self.refusal(vm)
+        if reason is not None:
+            self._refuse(vm, reason)
+            return None
+        label = policy if isinstance(policy, str) else getattr(policy, "__name__", "custom")
+        i = self._choose(vm, policy)
+        self._reserve(i, vm, "pool.place", policy=label)
+        return self.hosts[i].name
+
+    def decline(self, vm: Demand, reason: str) -> None:
+        """Record a refusal decided outside the pool (a learner's admission control), so its
+        run can be replayed beside the model's; nothing is reserved."""
+        if reason not in REFUSALS:
+            raise InvalidOperation(
+                f"a refusal reason is one of {', '.join(REFUSALS)}, got {reason!r}",
+                zh=f"拒绝的原因必须是 {', '.join(REFUSALS)} 之一，而不是 {reason!r}",
+            )
+        self._request(vm)
+        self._refuse(vm, reason, by="caller")
+
+    def failed(self, host_name: str) -> bool:
+        return self._failed[self._host_index(host_name)]
+
+    def fail_host(
+        self, host_name: str, policy: str | Policy = "first_fit"
+    ) -> dict[str, str | None]:
+        """A host breaks: its guests stop, its capacity leaves the pool, and each guest is
+        restarted on another host (largest first, chosen by ``policy``) if admission control
+        finds room. Returns guest -> new host, or None for a guest left stopped.
+
+        This is the pool's promise made concrete (and what HA clusters do): a guest is bound
+        to the pool, not to a machine, but only if the surviving hosts have the headroom.
+        """
+        i = self._host_index(host_name)
+        if self._failed[i]:
+            raise InvalidOperation(f"host {host_name!r} has already failed")
+        guests = list(self._vms[i].values())
+        self.trace.emit("host.fail", host=host_name, vms=[vm.name for vm in guests])
+        for vm in guests:
+            self._release(vm.name)
+        self._failed[i] = True
+        self._on[i] = False
+        self._free_v[i] = self._free_m[i] = 0
+        self._busy[i] = 0.0
+        self._fit.set(i, -1, -1)
+        restarted: dict[str, str | None] = {}
+        for vm in sorted(guests, key=lambda v: (-v.memory_pages, -v.vcpus, v.name)):
+            reason = self.refusal(vm)
+            if reason is not None:
+                self._refuse(vm, reason, source=host_name)
+                restarted[vm.name] = None
+                continue
+            j = self._choose(vm, policy)
+            self._reserve(j, vm, "pool.restart", source=host_name)
+            restarted[vm.name] = self.hosts[j].name
+        return restarted
+
     # ----- invariants -----------------------------------------------------------------------
     def check(self) -> None:
         """Re-derive every host's usage from its guests and compare (used by tests and grader)."""
         for i, h in enumerate(self.hosts):
+            if self._failed[i]:
+                if self._vms[i] or self._on[i]:
+                    raise CapacityExceeded(f"host {h.name!r} failed but still holds guests")
+                continue
             used_v = sum(vm.vcpus for vm in self._vms[i].values())
             used_m = sum(vm.memory_pages for vm in self._vms[i].values())
             if used_v > h.cores * self.vcpu_ratio or used_m > h.memory_pages:

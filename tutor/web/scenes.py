@@ -12,9 +12,9 @@ from typing import Any
 
 from tutor.sim import (
     COMPONENTS,
-    PAGE_SIZE,
     LAYERS,
     OPERATIONS,
+    PAGE_SIZE,
     SCHEMA_VERSION,
     Host,
     Hypervisor,
@@ -116,7 +116,7 @@ def _pool_story() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         ("cache", 2, 8, 0.3),
         ("batch", 4, 20, 0.8),
         ("huge", 4, 40, 0.5),
-        ("report", 4, 24, 0.5),
+        ("crm", 4, 24, 0.5),
         ("etl", 4, 16, 0.7),
     ]
     for name, vcpus, gib, load in guests:
