@@ -18,7 +18,10 @@ from ._learner import block_cdn, hold_python
 AUDIT = (Path(__file__).parent / "audit.js").read_text()
 
 
-@pytest.mark.parametrize("path", ["/", "/lessons/hypervisors"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/lessons/hypervisors", "/lessons/virtual-machines", "/lessons/types-of-virtualization"],
+)
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_pages_have_named_controls_headings_and_language(
     page: Page, live_server: str, path: str, language: str

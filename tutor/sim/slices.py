@@ -175,11 +175,12 @@ class SlicedHost:
             self.trace.emit("slice.refused", guest=guest, resource=resource, address=address, op=op)
             unit = "page" if resource == "memory" else "block"
             unit_zh = "页" if resource == "memory" else "块"
+            where_zh = "内存" if resource == "memory" else "磁盘"
             raise IsolationViolation(
                 f"{guest!r} reached for {resource} {unit} {address!r}, outside its own "
                 f"{size} {unit}s (0..{size - 1}): the hypervisor's bounds check stops a guest at "
                 "the edge of its slice, so it can never reach another guest's",
-                zh=f"{guest!r} 试图访问{'内存' if resource == 'memory' else '磁盘'}第 {address!r} "
+                zh=f"{guest!r} 试图访问{where_zh}第 {address!r} "
                 f"{unit_zh}，超出了它自己的 {size} {unit_zh}（0..{size - 1}）：虚拟机监控程序的"
                 "边界检查把客户机挡在它自己切片的边缘，所以它永远碰不到别的客户机的切片",
             )

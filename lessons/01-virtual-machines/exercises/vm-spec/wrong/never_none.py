@@ -1,0 +1,5 @@
+# expect: return None
+def spec(host, workload):
+    # Always asks for what the workload needs, even where the host cannot give it.
+    return {"vcpus": workload["threads"], "memory_pages": workload["os_pages"] + workload["app_pages"],
+            "disk_blocks": workload["os_blocks"] + workload["data_blocks"], "nic_mbps": workload["mbps"]}
