@@ -1,0 +1,29 @@
+import math
+
+
+def plan(facts):
+    if facts["users"]:
+        return {"type": "desktop", "scene": {"desktops": facts["users"]}}
+    if len(facts["oses"]) > 1:
+        return {"type": "operating_system", "scene": {"oses": facts["oses"]}}
+    if facts["apps"]:
+        busy = math.ceil(facts["load"] * facts["server_cores"])
+        by_memory = facts["server_memory_gb"] // facts["app_memory_gb"]
+        per_server = min(facts["server_cores"] // busy, by_memory)
+        return {"type": "server", "scene": {"hosts": math.ceil(len(facts["apps"]) / per_server)}}
+    if facts["sources"]:
+        mapping = {}
+        for source, rows in facts["sources"].items():
+            mapping[source] = {}
+            for field in rows[0]:
+                for wanted, names in facts["synonyms"].items():
+                    if field in names:
+                        mapping[source][field] = wanted
+        return {"type": "data", "scene": {"mapping": mapping}}
+    order = ["firewall", "nat", "load_balancer"]
+    wants = {
+        "firewall": facts["network"].get("block_ports"),
+        "nat": facts["network"].get("hide_addresses"),
+        "load_balancer": facts["network"].get("backends"),
+    }
+    return {"type": "network_function", "scene": {"chain": [v for v in order if wants[v]]}}
