@@ -47,7 +47,7 @@ export default function createMachineSlices(stage, data, d3) {
 
   // --- the model of a step ---------------------------------------------------------------------
   function initial() {
-    return { host: null, slices: [], memory: {}, disk: {}, files: {}, current: null, lastRead: null };
+    return { host: null, slices: [], memory: {}, disk: {}, files: {}, current: null, lastRead: null, lastTarget: null };
   }
 
   function ownerOf(state, resource, where) {
@@ -88,6 +88,7 @@ export default function createMachineSlices(stage, data, d3) {
       case "slice.read":
         next.current = { kind: "read", guest: e.guest, resource: e.resource, target: e.host_address };
         next.lastRead = e.value;
+        next.lastTarget = e.host_address;
         break;
       case "slice.refused":
         if (e.address != null) {
@@ -96,6 +97,7 @@ export default function createMachineSlices(stage, data, d3) {
           const target = range ? range[0] + Number(e.address) : null;
           next.current = { kind: "refusedAccess", guest: e.guest, resource: e.resource, target };
           next.lastRead = "refused";
+          next.lastTarget = null;
         } else {
           next.current = { kind: "refusedCarve", guest: e.guest, resource: e.resource };
         }
@@ -113,6 +115,10 @@ export default function createMachineSlices(stage, data, d3) {
         break;
       case "slice.predicted":
         next.current = { kind: "predicted", guest: e.guest };
+        break;
+      case "slice.translated":
+        // The learner's answer, drawn where it points; the model's own access was the step before.
+        next.current = { kind: "translated", guest: e.guest, resource: e.resource, target: e.host_address };
         break;
       default:
         break;
@@ -183,6 +189,18 @@ export default function createMachineSlices(stage, data, d3) {
         const seen = before.lastRead;
         if (JSON.stringify(e.predicted) === JSON.stringify(seen)) return say("predictRight", { value: show(seen) });
         return say("predictWrong", { predicted: show(e.predicted), value: show(seen) });
+      }
+      case "slice.translated": {
+        const [unit] = unitWords(e.resource);
+        const model = before.lastTarget;
+        const yours = e.host_address;
+        if ((yours ?? null) === (model ?? null)) {
+          return yours == null ? say("translatedRefused") : say("translatedRight", { unit, target: yours });
+        }
+        const said = yours == null ? "None" : lang() === "zh" ? `第 ${yours} ${unit}` : `${unit} ${yours}`;
+        return model == null
+          ? say("translatedShouldRefuse", { yours: said })
+          : say("translatedWrong", { yours: said, unit, target: model });
       }
       default:
         return say("unknown", { kind: String(e.kind) });

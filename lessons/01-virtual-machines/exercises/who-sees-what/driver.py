@@ -92,7 +92,7 @@ def _why(args, index, guess, seen):
     _, guest, resource, address = [op for op in args["ops"] if op[0] == "read"][index]
     size = guests[guest][SIZE[resource]]
     units, units_zh = ("pages", "页") if resource == "memory" else ("blocks", "块")
-    own = f"{guest!r}'s {size} {units} (0..{size - 1})"
+    own = f"the {size} {units} of {guest!r} (0..{size - 1})"
     own_zh = f"{guest!r} 的 {size} {units_zh}（0..{size - 1}）"
     if seen == "refused":
         return {
