@@ -6,7 +6,7 @@ for every check of every lesson, in both languages:
 
 - the stem does not contain the right option, nor a word that only the right option has;
 - the stem does not contain a phrase that defines the right option's category (the tells below);
-- the right option is not the conspicuously longest one.
+- the right option is not conspicuously the longest one (twice the next, or more).
 """
 
 from __future__ import annotations
@@ -82,7 +82,13 @@ TELLS = {
 
 
 def words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9][a-z0-9_'-]*", text.lower()) if w not in STOPWORDS}
+    """Content words; numbers are left out, since a quantitative stem states the data its
+    answer works with (a guest of 16 GiB, and the answer that 16 GiB fits nowhere)."""
+    return {
+        w
+        for w in re.findall(r"[a-z0-9][a-z0-9_'-]*", text.lower())
+        if w not in STOPWORDS and not re.fullmatch(r"[\d.,]+", w)
+    }
 
 
 def zh_terms(text: str) -> set[str]:
@@ -128,7 +134,7 @@ def test_the_answer_is_not_the_conspicuously_longest_option(
     for lang in ("en", "zh"):
         options = check.options[lang]
         wrong = [len(o) for i, o in enumerate(options) if i != check.answer]
-        assert len(options[check.answer]) <= 1.5 * max(wrong), (lesson, index, lang)
+        assert len(options[check.answer]) < 2 * max(wrong), (lesson, index, lang)
 
 
 def test_the_rules_catch_the_stems_the_issue_named() -> None:
