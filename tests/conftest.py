@@ -30,7 +30,10 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A browser that has opened the site: it has a learner session (a POST never makes one)."""
+    client = app.test_client()
+    client.get("/api/session")
+    return client
 
 
 @pytest.fixture

@@ -49,6 +49,21 @@ server.serve_forever()
 """
 
 
+# The production set-up documented in docs/deployment.md: waitress, buffering whole requests,
+# behind one proxy on 127.0.0.1 (the tests' X-Forwarded-For names each simulated machine).
+SERVE_WAITRESS = """
+import sys
+from waitress.server import create_server
+from tutor.web import create_app
+app = create_app()
+server = create_server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=16,
+                       connection_limit=1000, channel_timeout=30, trusted_proxy="127.0.0.1",
+                       trusted_proxy_count=1, trusted_proxy_headers="x-forwarded-for")
+print(server.effective_port, flush=True)
+server.run()
+"""
+
+
 @dataclass
 class Response:
     status: int
@@ -60,6 +75,9 @@ class Response:
         return json.loads(self.body)
 
 
+# Many learners on many machines, all reaching the server from 127.0.0.1: no per-address limits
+# (tests/web/test_fairness.py tests those on their own).
+MANY_MACHINES: dict[str, Any] = {"RATELIMIT_ENABLED": False, "GRADER_INFLIGHT_PER_IP": 100_000}
 UNPRIVILEGED_UID = 4243  # no account of its own; owns nothing on the machine
 
 
@@ -99,10 +117,12 @@ class LiveServer:
         db: Path,
         mode: str = "root",
         limits: Mapping[str, float] | None = None,
+        front: str = "werkzeug",
         **config: object,
     ) -> None:
         self.db = db
         self.mode = mode
+        self.front = front
         self.limits = limits
         self.config = {"SECRET_KEY": "live-tests", "WTF_CSRF_ENABLED": False, **config}
         self.proc: subprocess.Popen[str] | None = None
@@ -120,7 +140,8 @@ class LiveServer:
         env["TUTOR_SECRET_KEY"] = str(self.config["SECRET_KEY"])
         if self.limits is not None:
             env["VIRTTUTOR_TEST_LIMITS"] = json.dumps(self.limits)
-        command = [sys.executable, "-c", SERVE, str(port)]
+        script = SERVE_WAITRESS if self.front == "waitress" else SERVE
+        command = [sys.executable, "-c", script, str(port)]
         if self.mode == "unprivileged":
             env["HOME"] = "/nonexistent"
             command = _as_unprivileged(command)
@@ -188,12 +209,8 @@ class LiveServer:
             conn.close()
 
     def grade(self, exercise: str, code: str) -> Response:
-        return self.request(
-            "POST",
-            f"/api/exercises/{exercise}/grade",
-            json.dumps({"code": code}).encode(),
-            {"Content-Type": "application/json"},
-        )
+        """Grade as a new learner (a browser that just opened the site)."""
+        return self.learner().grade(exercise, code)
 
     def htmx_submit(self, exercise: str, code: str) -> Response:
         from urllib.parse import urlencode
@@ -205,8 +222,8 @@ class LiveServer:
             {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"},
         )
 
-    def learner(self) -> Learner:
-        return Learner(self)
+    def learner(self, address: str | None = None) -> Learner:
+        return Learner(self, address)
 
     def rows(self) -> list[tuple[int, str, float | None, str]]:
         with sqlite3.connect(self.db, timeout=30) as conn:
@@ -220,9 +237,15 @@ class LiveServer:
 class Learner:
     """One browser: keeps the cookies the server sets, so it stays the same learner."""
 
-    def __init__(self, server: LiveServer) -> None:
+    def __init__(self, server: LiveServer, address: str | None = None) -> None:
         self.server = server
         self.cookies: dict[str, str] = {}
+        self.csrf_token = ""
+        self.address = address  # sent as X-Forwarded-For (a server with PROXY_HOPS=1 uses it)
+
+    def open_site(self) -> None:
+        """What a browser does first: get a session (the learner) and its CSRF token."""
+        self.csrf_token = self.request("GET", "/api/session").json()["csrf_token"]
 
     def request(
         self,
@@ -233,6 +256,8 @@ class Learner:
         timeout: float = 120,
     ) -> Response:
         sent = dict(headers or {})
+        if self.address:
+            sent["X-Forwarded-For"] = self.address
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         reply = self.server.request(method, path, body, sent, timeout)
@@ -240,11 +265,13 @@ class Learner:
         return reply
 
     def grade(self, exercise: str, code: str) -> Response:
+        if not self.csrf_token:
+            self.open_site()
         return self.request(
             "POST",
             f"/api/exercises/{exercise}/grade",
             json.dumps({"code": code}).encode(),
-            {"Content-Type": "application/json"},
+            {"Content-Type": "application/json", "X-CSRFToken": self.csrf_token},
         )
 
 

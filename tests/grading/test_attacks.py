@@ -25,7 +25,7 @@ from flask import Flask
 from tutor.web import create_app
 
 from ..conftest import ROOT
-from .live import LiveServer, descendants_of, grading_children, privilege_modes
+from .live import MANY_MACHINES, LiveServer, descendants_of, grading_children, privilege_modes
 
 CANARY_ENV = "VIRTTUTOR_ATTACK_CANARY"
 CANARY = "canary-5b1e0c77"
@@ -298,7 +298,6 @@ ATTACKS = [
         r"garbled",
     ),
     # -- source that is not a program ------------------------------------------------------
-    _a("huge_source", "x = 1\n" * 60_000, r"larger than 200 KB"),
     _a(
         "lone_surrogates", "def path(kind, operation):\n    return ['\udcff']\n", r"not valid UTF-8"
     ),
@@ -434,6 +433,16 @@ ATTACKS += [
         "    with open(f'/proc/{os.getppid()}/oom_score_adj', 'w') as f:\n"
         "        f.write('1000')\n",
     ),
+    _a(
+        "forge_a_non_finite_reply",  # the real case names, found in memory, with NaN outputs
+        "import gc, json, os\n\ndef path(kind, operation):\n"
+        "    request = next(o for o in gc.get_objects()\n"
+        "                   if isinstance(o, dict) and 'cases' in o and 'driver' in o)\n"
+        "    outcomes = [{'name': c['name'], 'output': {'path': [float('nan')]}, 'error': None,\n"
+        "                 'trace': [], 'digest': '', 'stdout': ''} for c in request['cases']]\n"
+        "    os.write(4, json.dumps({'outcomes': outcomes}).encode())\n    os._exit(0)\n",
+        r"garbled",
+    ),
     _refused(
         "advise_the_parents_memory",
         "    refused(libc.syscall(NR['process_madvise'], 0, None, 0, 0, 0), 'process_madvise')\n",
@@ -453,6 +462,7 @@ def server(
         limits=FAST_LIMITS,
         SECRET_KEY="attack-tests-secret",
         GRADER_WORKERS=2,
+        **MANY_MACHINES,
     ).start()
     try:
         assert live.learner().grade(IO_PATH, SOLUTION.read_text()).json()["verdict"] == "passed"
@@ -478,9 +488,13 @@ def _grade(server: LiveServer, exercise: str, code: str) -> dict[str, Any]:
     """Grade as a learner of its own (a fresh session)."""
     response = server.learner().grade(exercise, code)
     assert response.status == 200, response.body[:500]
-    body = response.json()
+    body = json.loads(response.body, parse_constant=_not_json)  # strict JSON: no NaN, Infinity
     assert isinstance(body, dict)
     return body
+
+
+def _not_json(name: str) -> None:
+    raise AssertionError(f"the report holds {name}, which is not JSON")
 
 
 def _processes(server: LiveServer) -> tuple[set[int], int]:
@@ -548,6 +562,13 @@ def test_attack_fails_cleanly_and_leaves_no_trace(server: LiveServer, attack: At
     for _ in range(2):
         assert _grade(server, IO_PATH, SOLUTION.read_text())["verdict"] == "passed"
     assert _left_behind(server, before, spares) == set(), "a process was left behind"
+
+
+def test_huge_source_is_refused_before_it_is_stored(server: LiveServer) -> None:
+    rows = len(server.rows())
+    response = server.learner().grade(IO_PATH, "x = 1\n" * 60_000)  # 360 KB
+    assert response.status == 413 and "larger than 200 KB" in response.json()["error"]
+    assert len(server.rows()) == rows
 
 
 def test_concurrent_submission_is_invisible_to_an_attacker(server: LiveServer) -> None:

@@ -26,7 +26,14 @@ from typing import Any
 import pytest
 
 from ..conftest import ROOT
-from .live import LiveServer, descendants_of, grading_children, privilege_modes, wait_for
+from .live import (
+    MANY_MACHINES,
+    LiveServer,
+    descendants_of,
+    grading_children,
+    privilege_modes,
+    wait_for,
+)
 
 SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
 LIMITS = {"cpu_seconds": 2, "wall_seconds": 5, "memory_mb": 256, "output_kb": 64}
@@ -272,7 +279,11 @@ def server(
 ) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp(f"channels-{request.param}")
     live = LiveServer(
-        folder / "channels.db", mode=request.param, limits=LIMITS, GRADER_WORKERS=2
+        folder / "channels.db",
+        mode=request.param,
+        limits=LIMITS,
+        GRADER_WORKERS=2,
+        **MANY_MACHINES,
     ).start()
     try:
         assert live.learner().grade("io-path", SOLUTION).json()["verdict"] == "passed"

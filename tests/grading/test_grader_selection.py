@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from tutor.grading.sandbox import SandboxUnavailable
 from tutor.web import create_app, grading_service
@@ -27,11 +29,18 @@ def _config(tmp_path: Path, **extra: object) -> dict[str, object]:
     }
 
 
+def _learner(app: Flask) -> FlaskClient:
+    """A browser that opened the site (the API makes no learner on a POST)."""
+    client = app.test_client()
+    client.get("/api/session")
+    return client
+
+
 def test_sandbox_is_the_default_and_grades(tmp_path: Path) -> None:
     app = create_app(_config(tmp_path, GRADER_WORKERS=2))
     service = app.extensions["grading"]
     assert service.mode == "sandbox"
-    body = app.test_client().post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    body = _learner(app).post("/api/exercises/io-path/grade", json={"code": SOLUTION})
     assert body.get_json()["verdict"] == "passed"
     assert type(service.runner()).__name__ == "SandboxRunner"
 
@@ -39,12 +48,12 @@ def test_sandbox_is_the_default_and_grades(tmp_path: Path) -> None:
 def test_without_a_sandbox_grading_is_refused_with_the_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(size: int) -> None:
+    def broken(*pool: object) -> None:
         raise SandboxUnavailable("bubblewrap is not installed (apt-get install bubblewrap)")
 
     monkeypatch.setattr(grading_service, "shared_pool", broken)
     app = create_app(_config(tmp_path))
-    client = app.test_client()
+    client = _learner(app)
     api = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
     assert api.status_code == 503
     error = api.get_json()["error"]
@@ -70,7 +79,7 @@ def test_process_grader_is_explicit_and_loud(
     with caplog.at_level(logging.WARNING):
         app = create_app(_config(tmp_path, GRADER="process"))
     assert any("WITHOUT the sandbox" in r.getMessage() for r in caplog.records)
-    body = app.test_client().post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    body = _learner(app).post("/api/exercises/io-path/grade", json={"code": SOLUTION})
     assert body.get_json()["verdict"] == "passed"
 
 
@@ -83,7 +92,7 @@ def test_feedback_names_the_smallest_failing_case_its_rule_and_trace(tmp_path: P
     app = create_app(_config(tmp_path, GRADER_WORKERS=2))
     starter = (ROOT / "lessons/05-hypervisors/exercises/vcpu-run-loop/starter.py").read_text()
     loop = starter + "        if exit.reason == 'HLT':\n            return\n"
-    body = app.test_client().post("/api/exercises/vcpu-run-loop/grade", json={"code": loop})
+    body = _learner(app).post("/api/exercises/vcpu-run-loop/grade", json={"code": loop})
     report = body.get_json()
     assert report["verdict"] == "failed" and 0 <= report["score"] < 100
     first = next(c for c in report["cases"] if not c["passed"])

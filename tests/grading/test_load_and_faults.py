@@ -26,7 +26,14 @@ from tutor.web.extensions import db
 from tutor.web.models import Submission
 
 from ..conftest import ROOT
-from .live import LiveServer, Response, descendants_of, grading_children, wait_for
+from .live import (
+    MANY_MACHINES,
+    LiveServer,
+    Response,
+    descendants_of,
+    grading_children,
+    wait_for,
+)
 
 IO = ROOT / "lessons/05-hypervisors/exercises/io-path"
 SOLUTION = (IO / "solution.py").read_text()
@@ -55,7 +62,7 @@ def _code(kind: str, i: int) -> str:
 
 
 def test_200_concurrent_submitters_all_stored_and_graded(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path / "load.db").start()
+    server = LiveServer(tmp_path / "load.db", **MANY_MACHINES).start()
     try:
         assert server.grade("io-path", SOLUTION).status == 200  # pool started, app warm
         results: list[tuple[str, Response]] = []
@@ -95,7 +102,9 @@ def test_200_concurrent_submitters_all_stored_and_graded(tmp_path: Path) -> None
 
 
 def test_flood_beyond_the_queue_gets_503_and_the_site_stays_up(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path / "flood.db", GRADER_WORKERS=1, GRADER_QUEUE_SIZE=2).start()
+    server = LiveServer(
+        tmp_path / "flood.db", GRADER_WORKERS=1, GRADER_QUEUE_SIZE=2, **MANY_MACHINES
+    ).start()
     slow = "import time\ndef path(kind, operation):\n    time.sleep(0.15)\n    return []\n"
     try:
         assert server.grade("io-path", SOLUTION).status == 200
@@ -129,7 +138,7 @@ def test_flood_beyond_the_queue_gets_503_and_the_site_stays_up(tmp_path: Path) -
 
 
 def test_killing_a_grading_child_errors_only_that_submission(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path / "kill-child.db", GRADER_WORKERS=2).start()
+    server = LiveServer(tmp_path / "kill-child.db", GRADER_WORKERS=2, **MANY_MACHINES).start()
     victim = "import time\ndef path(kind, operation):\n    time.sleep(30)\n"
     try:
         assert server.grade("io-path", SOLUTION).status == 200
@@ -153,7 +162,7 @@ def test_killing_a_grading_child_errors_only_that_submission(tmp_path: Path) -> 
 
 def test_killing_the_server_mid_grading_regrades_on_restart(tmp_path: Path) -> None:
     db_path = tmp_path / "kill-server.db"
-    server = LiveServer(db_path, GRADER_WORKERS=1).start()
+    server = LiveServer(db_path, GRADER_WORKERS=1, **MANY_MACHINES).start()
     slow_but_right = (  # sleeps once (the module runs again for every case)
         "import builtins, time\nif not hasattr(builtins, 'slept'):\n"
         "    time.sleep(1.0)\n    builtins.slept = True\n" + SOLUTION

@@ -58,7 +58,7 @@ def test_non_utf8_and_non_json_bodies_are_400(client: FlaskClient) -> None:
 def test_wrong_shapes_are_400(client: FlaskClient) -> None:
     assert client.post(URL, json=["code"]).status_code == 400
     assert '"code" must be a string' in client.post(URL, json={"code": 5}).get_json()["error"]
-    assert client.post(URL, data=b"").status_code == 400
+    assert client.post(URL, data=b"", content_type="application/json").status_code == 400
 
 
 def test_unknown_exercise_is_404(client: FlaskClient) -> None:

@@ -172,7 +172,7 @@ def decode_reply(raw: bytes, cases: list[Case] | None) -> list[RunOutcome]:
         zh="评测进程返回了无法识别的结果（你的代码是否写入了它的文件，或者替换了评测程序的某些部分？）",
     )
     try:
-        reply = json.loads(raw.decode("utf-8"))
+        reply = json.loads(raw.decode("utf-8"), parse_constant=_refuse_non_finite)
     except (ValueError, RecursionError):
         raise garbled from None
     if not isinstance(reply, dict):
@@ -203,6 +203,12 @@ def decode_reply(raw: bytes, cases: list[Case] | None) -> list[RunOutcome]:
             }
         outcomes.append(outcome)
     return outcomes
+
+
+def _refuse_non_finite(name: str) -> None:
+    """``NaN`` and ``Infinity`` are not JSON: the child never sends them (it encodes with
+    ``allow_nan=False``), so a reply holding one is forged."""
+    raise ValueError(f"a reply holds the non-JSON number {name}")
 
 
 def _clip(message: dict[str, str], limit: int) -> dict[str, str]:

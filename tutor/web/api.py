@@ -1,20 +1,36 @@
-"""The JSON API: the outline, and grading that takes ``{"code": ...}`` and returns the verdict.
+"""The JSON API: the outline, a session, and grading that takes ``{"code": ...}`` and returns the
+verdict.
 
 Every bad request gets a 4xx with ``{"error": ...}`` that says what to change; only a program that
 can run gets a graded report (which may itself be a failure with a message).
+
+Grading acts for the learner in the session cookie, so a request another site makes the browser
+send must not count. ``POST …/grade`` therefore needs:
+
+* ``Content-Type: application/json`` — no HTML form can send it, and a cross-origin script that
+  tries needs a CORS preflight this server never grants;
+* proof it comes from this site: an ``X-CSRFToken`` header holding the session's token (``GET
+  /api/session`` returns one; the pages carry it too), or ``Sec-Fetch-Site: same-origin``, or an
+  ``Origin`` equal to this site's;
+* a learner already in the session. A POST never creates one: otherwise a cross-site POST, which
+  arrives without the victim's cookie, would get a fresh session whose cookie replaces theirs
+  (their learner id, and so their hidden variant, lost). ``GET /api/session`` (or any page) makes
+  the learner.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request, session
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, default_exceptions
 
 from .course import current_learner, demo_course
+from .errors import render_error_page
 from .extensions import csrf
-from .grading_service import GraderBusy, GraderUnavailable
+from .grading_service import GraderBusy, GraderUnavailable, SubmissionRefused
 from .learn import catalog, grading
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -24,9 +40,58 @@ def _error(status: int, message: str) -> ResponseReturnValue:
     return jsonify({"error": message}), status
 
 
+def refusal_json(exc: GraderBusy | SubmissionRefused) -> ResponseReturnValue:
+    """Nothing was stored: the status says why, ``Retry-After`` when waiting helps."""
+    status = exc.status if isinstance(exc, SubmissionRefused) else 503
+    body: dict[str, object] = {"error": str(exc), "error_zh": getattr(exc, "zh", str(exc))}
+    headers = {}
+    if exc.retry_after:
+        body["retry_after"] = exc.retry_after
+        headers["Retry-After"] = str(exc.retry_after)
+    return jsonify(body), status, headers
+
+
 @bp.get("/lessons")
 def lessons() -> ResponseReturnValue:
     return jsonify({"lessons": catalog().outline()})
+
+
+@bp.get("/session")
+def new_session() -> ResponseReturnValue:
+    """The learner of this browser (made now if new) and the CSRF token POSTs must carry."""
+    return jsonify({"learner": current_learner(), "csrf_token": generate_csrf()})
+
+
+def _from_this_site() -> bool:
+    token = request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
+    if token:
+        try:
+            validate_csrf(token)
+        except ValidationError:
+            return False
+        return True
+    if request.headers.get("Sec-Fetch-Site") == "same-origin":
+        return True
+    origin = request.headers.get("Origin")
+    return origin is not None and origin.rstrip("/") == request.host_url.rstrip("/")
+
+
+def _refuse_untrusted_post() -> ResponseReturnValue | None:
+    if request.mimetype != "application/json":
+        return _error(415, 'send the body as JSON with "Content-Type: application/json"')
+    if "learner" not in session:
+        return _error(
+            403,
+            "no learner session: GET /api/session first (it sets the session cookie and "
+            "gives the X-CSRFToken to send)",
+        )
+    if current_app.config.get("WTF_CSRF_ENABLED", True) and not _from_this_site():
+        return _error(
+            403,
+            "this request does not come from this site: send the X-CSRFToken header "
+            "(GET /api/session gives it)",
+        )
+    return None
 
 
 @bp.post("/exercises/<exercise_id>/grade")
@@ -34,11 +99,14 @@ def grade(exercise_id: str) -> ResponseReturnValue:
     exercise = catalog().exercise(exercise_id)
     if exercise is None:
         return _error(404, f"no exercise {exercise_id!r}; GET /api/lessons lists them")
+    refusal = _refuse_untrusted_post()
+    if refusal is not None:
+        return refusal
     try:
         body = json.loads(request.get_data().decode("utf-8"))
     except UnicodeDecodeError:
         return _error(400, "the request body is not UTF-8; send JSON text")
-    except ValueError:
+    except (ValueError, RecursionError):
         return _error(400, 'the request body is not valid JSON; send {"code": "..."}')
     if not isinstance(body, dict) or "code" not in body:
         return _error(400, 'send a JSON object with a "code" field')
@@ -46,9 +114,8 @@ def grade(exercise_id: str) -> ResponseReturnValue:
         return _error(400, '"code" must be a string of Python source')
     try:
         submission = grading().submit(exercise, body["code"], demo_course(), current_learner())
-    except GraderBusy as exc:
-        response = jsonify({"error": str(exc), "retry_after": exc.retry_after})
-        return response, 503, {"Retry-After": str(exc.retry_after)}
+    except (GraderBusy, SubmissionRefused) as exc:
+        return refusal_json(exc)
     except GraderUnavailable as exc:
         return _error(503, str(exc))
     return jsonify(
@@ -59,10 +126,23 @@ def grade(exercise_id: str) -> ResponseReturnValue:
 def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
     if request.path.startswith("/api/"):
         return _error(413, "the request is too large (limit 512 KB)")
-    return exc
+    return render_error_page(exc)
+
+
+def _json_for_the_api(exc: HTTPException) -> ResponseReturnValue:
+    """Every error under /api/ is JSON (the site's HTML pages elsewhere): a client that parses
+    the body must never meet an HTML page or a traceback."""
+    if not request.path.startswith("/api/"):
+        return render_error_page(exc)
+    code = exc.code or 500
+    message = "the server failed on this request; try again" if code >= 500 else exc.description
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    return jsonify({"error": message or exc.name}), code, headers
 
 
 def init_app(app: Flask) -> None:
-    csrf.exempt(bp)
+    csrf.exempt(bp)  # checked above, for JSON: token, Sec-Fetch-Site or Origin
     app.register_blueprint(bp)
+    for code in default_exceptions:  # per code, so these win over the pages' generic handler
+        app.register_error_handler(code, _json_for_the_api)
     app.register_error_handler(RequestEntityTooLarge, _too_large)

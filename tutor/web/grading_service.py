@@ -24,23 +24,24 @@ import json
 import logging
 import math
 import os
-import queue
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
 from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
-from tutor.grading.judge import Judge, check_code, variant_seed
+from tutor.grading.judge import MAX_CODE_BYTES, Judge, check_code, variant_seed
 from tutor.grading.protocol import JSON, Report
+from tutor.grading.report_budget import fit
 from tutor.grading.runner import InProcessRunner, ProcessRunner, Runner
 from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
 
 from .extensions import db
+from .fair_queue import FairQueue
 from .models import Course, Submission
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,49 @@ class GraderUnavailable(LearnerError):
     """Learner code cannot be graded safely here; the message (and ``zh``) says why."""
 
 
+class SubmissionRefused(LearnerError):
+    """Refused before anything was stored; ``status`` is the HTTP status to answer with and
+    ``retry_after`` (seconds) is set when waiting is what helps."""
+
+    status = 400
+
+    def __init__(self, message: str, zh: str, retry_after: int | None = None) -> None:
+        super().__init__(message, zh=zh)
+        self.retry_after = retry_after
+
+
+class CodeTooLarge(SubmissionRefused):
+    status = 413
+
+    def __init__(self) -> None:
+        kb = MAX_CODE_BYTES // 1000
+        super().__init__(
+            f"the code is larger than {kb} KB; it was not submitted",
+            zh=f"代码超过了 {kb} KB；没有提交",
+        )
+
+
+class TooManyInFlight(SubmissionRefused):
+    """One learner (or one network address) already has as many submissions being graded as
+    it may: the next waits for a verdict instead of pushing other learners back."""
+
+    status = 429
+
+    def __init__(self, who: str, retry_after: int) -> None:
+        if who == "learner":
+            en = "your previous submission is still being graded: wait for its verdict"
+            zh = "你上一次的提交仍在评测中：请等它出结果"
+        else:
+            en = "another submission from your network address is still being graded: wait for it"
+            zh = "来自你的网络地址的另一次提交仍在评测中：请等它出结果"
+        super().__init__(
+            f"{en}, then submit again (in about {retry_after} s); your code was not submitted "
+            "and is still in the editor",
+            zh=f"{zh}，然后再提交（大约 {retry_after} 秒后）；你的代码没有提交，仍在编辑器中",
+            retry_after=retry_after,
+        )
+
+
 @dataclass
 class Job:
     submission_id: int
@@ -75,6 +119,8 @@ class Job:
     code: str
     holds_slot: bool = True
     done: threading.Event = field(default_factory=threading.Event)
+    client: str = ""  # whose line of the fair queue it waits in
+    claims: tuple[tuple[str, str], ...] = ()  # in-flight counts it holds until graded
 
 
 class GradingService:
@@ -86,6 +132,8 @@ class GradingService:
         workers: int = 4,
         queue_size: int = DEFAULT_QUEUE,
         wait_seconds: float = DEFAULT_WAIT,
+        per_learner: int = 1,
+        per_address: int = 1,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"GRADER must be one of {MODES}, not {mode!r}")
@@ -99,7 +147,9 @@ class GradingService:
         self.refusal: GraderUnavailable | None = None
         self._refused_at = 0.0
         self._practice: dict[str, list[dict[str, JSON]]] = {}
-        self._jobs: queue.Queue[Job] = queue.Queue()
+        self._jobs: FairQueue[Job] = FairQueue()
+        self.limits = {"learner": max(1, int(per_learner)), "address": max(1, int(per_address))}
+        self._claimed: dict[tuple[str, str], int] = {}
         self._slots = threading.BoundedSemaphore(self.workers + self.queue_size)
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -120,6 +170,8 @@ class GradingService:
             workers=int(app.config.get("GRADER_WORKERS", 4 * cores)),
             queue_size=int(app.config.get("GRADER_QUEUE_SIZE", DEFAULT_QUEUE)),
             wait_seconds=float(app.config.get("GRADER_WAIT_SECONDS", DEFAULT_WAIT)),
+            per_learner=int(app.config.get("GRADER_INFLIGHT_PER_LEARNER", 1)),
+            per_address=int(app.config.get("GRADER_INFLIGHT_PER_IP", 1)),
         )
         if mode == "process":
             app.logger.warning(
@@ -184,13 +236,20 @@ class GradingService:
         self, exercise: Exercise, code: str, course: Course, learner: str, wait: bool = True
     ) -> Submission:
         """Store, queue, and (by default) wait for the verdict. Raises before storing if the
-        grader is unavailable (``GraderUnavailable``) or full (``GraderBusy``)."""
+        grader is unavailable (``GraderUnavailable``), full (``GraderBusy``), the code is too
+        large or the learner or their address has a submission in flight
+        (``SubmissionRefused``)."""
+        if isinstance(code, str) and len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
+            raise CodeTooLarge()
         self.runner()
         try:
             check_code(code)
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
             return self._store_rejected(exercise, code, course, learner, exc)
+        address = request.remote_addr if has_request_context() else None
+        claims = self._claim(learner, address)
         if not self._slots.acquire(blocking=False):
+            self._release(claims)
             raise GraderBusy(self.retry_after())
         course_id, slug = course.id, course.slug
         try:
@@ -203,17 +262,39 @@ class GradingService:
             db.session.commit()
         except BaseException:
             self._slots.release()
+            self._release(claims)
             raise
         # Hold no database connection while waiting: 200 waiting requests must not starve the
         # workers that record verdicts.
         db.session.close()
-        job = Job(submission_id, exercise.id, slug, learner, code)
+        job = Job(submission_id, exercise.id, slug, learner, code, client=address or learner)
+        job.claims = claims
         self._enqueue(job)
         if wait:
             job.done.wait(self.wait_seconds)
         found = db.session.get(Submission, submission_id)
         assert found is not None
         return found
+
+    def _claim(self, learner: str, address: str | None) -> tuple[tuple[str, str], ...]:
+        """Count this submission against its learner and address, or refuse it."""
+        wanted = [("learner", learner)] + ([("address", address)] if address else [])
+        with self._lock:
+            for key in wanted:
+                if self._claimed.get(key, 0) >= self.limits[key[0]]:
+                    raise TooManyInFlight(key[0], self.retry_after())
+            for key in wanted:
+                self._claimed[key] = self._claimed.get(key, 0) + 1
+        return tuple(wanted)
+
+    def _release(self, claims: tuple[tuple[str, str], ...]) -> None:
+        with self._lock:
+            for key in claims:
+                left = self._claimed.get(key, 0) - 1
+                if left > 0:
+                    self._claimed[key] = left
+                else:
+                    self._claimed.pop(key, None)
 
     def _store_rejected(
         self, exercise: Exercise, code: str, course: Course, learner: str, why: SubmissionError
@@ -229,7 +310,7 @@ class GradingService:
             else repr(code),
             status="error",
             score=0.0,
-            report_json=json.dumps(report.to_json()),
+            report_json=stored_report(report),
             graded_at=datetime.now(UTC),
         )
         db.session.add(submission)
@@ -244,7 +325,7 @@ class GradingService:
                     thread = threading.Thread(target=self._work, name=f"grader-{i}", daemon=True)
                     thread.start()
                     self._threads.append(thread)
-        self._jobs.put(job)
+        self._jobs.put(job.client or job.learner, job)
 
     def _work(self) -> None:
         while True:
@@ -264,6 +345,7 @@ class GradingService:
                 self._seconds_per_job = 0.9 * self._seconds_per_job + 0.1 * elapsed
                 with self._lock:
                     self._inflight.discard(job.submission_id)
+                self._release(job.claims)
                 if job.holds_slot:
                     self._slots.release()
                 job.done.set()
@@ -294,7 +376,7 @@ class GradingService:
                 return
             submission.status = "graded" if report.verdict != "error" else "error"
             submission.score = report.score
-            submission.report_json = json.dumps(report.to_json())
+            submission.report_json = stored_report(report)
             submission.graded_at = datetime.now(UTC)
             db.session.commit()
 
@@ -343,6 +425,19 @@ class GradingService:
         except GraderUnavailable:
             return
         self.resume_pending()
+
+
+def stored_report(report: Report) -> str:
+    """The report as stored and served: within the size budget, and plain JSON (a non-finite
+    number would be stored as ``NaN``, which no JSON reader accepts)."""
+    try:
+        return json.dumps(fit(report.to_json()), allow_nan=False)
+    except ValueError:
+        failed = {
+            "en": "the grader could not record this result; submit again",
+            "zh": "评测程序无法记录这个结果；请重新提交",
+        }
+        return json.dumps(Report.error(failed).to_json())
 
 
 def _tune_sqlite(app: Flask) -> None:

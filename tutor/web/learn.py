@@ -29,7 +29,7 @@ from tutor.grading.protocol import bilingual
 from .course import current_learner, demo_course
 from .duplicate_submit import recent_duplicate, with_verdict
 from .extensions import LANGUAGES, db
-from .grading_service import GraderBusy, GraderUnavailable, GradingService
+from .grading_service import GraderBusy, GraderUnavailable, GradingService, SubmissionRefused
 from .models import Submission
 from .scenes import scenes_for
 
@@ -83,7 +83,9 @@ def set_language(code: str) -> ResponseReturnValue:
         abort(404)
     target = request.args.get("next", "/")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
+    # Only a path on this site; control characters (CR/LF) could split the Location header.
+    unsafe = any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target
+    if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
         target = "/"
     response = make_response(redirect(target))
     response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
@@ -98,7 +100,7 @@ def submit(exercise_id: str) -> ResponseReturnValue:
     code = request.form.get("code", "")
     try:
         submission = _submit_once(exercise, code)
-    except (GraderBusy, GraderUnavailable) as exc:
+    except (GraderBusy, GraderUnavailable, SubmissionRefused) as exc:
         return refused(exc)
     template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
     # Still grading: say so, with no score (a "0 of 0" beside "being graded" would be a lie).
@@ -144,18 +146,25 @@ def submission_report(submission_id: int) -> ResponseReturnValue:
     return render_template(template, report=report, exercise=exercise, submission=submission)
 
 
-def refused(exc: GraderBusy | GraderUnavailable) -> ResponseReturnValue:
-    """503 for Submit: nothing was stored; the editor keeps the code (the page swaps only this)."""
+def refused(exc: GraderBusy | GraderUnavailable | SubmissionRefused) -> ResponseReturnValue:
+    """503 (or 413/429 when refused for this learner) for Submit: nothing was stored; the editor
+    keeps the code (the page swaps only this)."""
     busy = isinstance(exc, GraderBusy)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, GraderBusy) else {}
+    retry = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry)} if retry else {}
+    status = exc.status if isinstance(exc, SubmissionRefused) else 503
     html = render_template_string(
         '<div class="report verdict-{{ kind }}" data-verdict="{{ kind }}" role="alert">'
         '<p class="verdict">{{ title }}</p><p class="message">{{ message }}</p></div>',
-        kind="busy" if busy else "unavailable",
-        title=gettext("The grader is busy.") if busy else gettext("Grading is unavailable."),
+        kind="busy" if busy or status == 429 else "unavailable" if status == 503 else "refused",
+        title=gettext("The grader is busy.")
+        if busy or status == 429
+        else gettext("Grading is unavailable.")
+        if status == 503
+        else pick({"en": "Not submitted.", "zh": "没有提交。"}),
         message=pick(bilingual(exc)),
     )
-    return html, 503, headers
+    return html, status, headers
 
 
 def _vendor_url(package: str, file: str) -> str:

@@ -1,0 +1,111 @@
+"""Per-client limits on submissions, so one client cannot crowd out the others.
+
+Three layers, cheapest first:
+
+* **rate limits** (Flask-Limiter) on every POST of the learner pages and the JSON API: per
+  learner (``SUBMIT_RATE_LIMIT``, default 20 a minute) and per network address
+  (``SUBMIT_RATE_LIMIT_PER_IP``, 120 a minute — a classroom behind one NAT address shares it);
+  new sessions per address (``SESSION_RATE_LIMIT``, 30 a minute) so a client cannot mint
+  learners to get around the per-learner limits;
+* **in-flight limits** in ``GradingService``: one submission being graded per learner and per
+  address (``GRADER_INFLIGHT_PER_LEARNER``, ``GRADER_INFLIGHT_PER_IP``); the next is refused with
+  429 and ``Retry-After`` until a verdict is in;
+* **a fair queue** (``fair_queue``): workers serve addresses round-robin.
+
+The address is the peer's, or — behind ``PROXY_HOPS`` reverse proxies — the one they report in
+``X-Forwarded-For`` (werkzeug's ``ProxyFix``). Counters live in this process
+(``RATELIMIT_STORAGE_URI``, default ``memory://``); several server processes need a shared store
+(``redis://…``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Flask, current_app, request, session
+from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .grading_service import SubmissionRefused
+
+DEFAULTS = {
+    "SUBMIT_RATE_LIMIT": "20 per minute",
+    "SUBMIT_RATE_LIMIT_PER_IP": "120 per minute",
+    "SESSION_RATE_LIMIT": "30 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "PROXY_HOPS": 0,
+}
+
+
+def _learner_or_address() -> str:
+    learner = session.get("learner")
+    return f"learner:{learner}" if learner else f"address:{get_remote_address()}"
+
+
+def _setting(name: str) -> str:
+    return str(current_app.config[name])
+
+
+class RateLimited(SubmissionRefused):
+    status = 429
+
+    def __init__(self, limit: str, retry_after: int) -> None:
+        super().__init__(
+            f"too many submissions ({limit}): submit again in {retry_after} s; your code was not "
+            "submitted and is still in the editor",
+            zh=f"提交太频繁了（{limit}）：请在 {retry_after} 秒后再提交；"
+            "你的代码没有提交，仍在编辑器中",
+            retry_after=retry_after,
+        )
+
+
+def _retry_after() -> int:
+    limiter: Limiter = current_app.extensions["fairness_limiter"]
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()) + 1)
+
+
+def _rate_limited(exc: RateLimitExceeded) -> ResponseReturnValue:
+    refusal = RateLimited(str(exc.limit.limit), _retry_after())
+    if request.path.startswith("/api/"):
+        from .api import refusal_json
+
+        return refusal_json(refusal)
+    from .learn import refused
+
+    return refused(refusal)
+
+
+def init_app(app: Flask) -> None:
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    limiter = Limiter(get_remote_address, app=app)  # one per app: its own limits and counters
+    app.extensions["fairness_limiter"] = limiter
+    from . import api, learn
+
+    for blueprint in (learn.bp, api.bp):
+        # One counter for the pages and the API together (a shared limit, named by its scope).
+        limiter.shared_limit(
+            lambda: _setting("SUBMIT_RATE_LIMIT"),
+            "submissions-per-learner",
+            key_func=_learner_or_address,
+            methods=["POST"],
+        )(blueprint)
+        limiter.shared_limit(
+            lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
+            "submissions-per-address",
+            key_func=get_remote_address,
+            methods=["POST"],
+        )(blueprint)
+    session_limit: Any = limiter.limit(lambda: _setting("SESSION_RATE_LIMIT"))
+    app.view_functions["api.new_session"] = session_limit(app.view_functions["api.new_session"])
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
