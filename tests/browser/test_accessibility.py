@@ -20,7 +20,13 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/lessons/hypervisors", "/lessons/virtual-machines", "/lessons/types-of-virtualization"],
+    [
+        "/",
+        "/lessons/hypervisors",
+        "/lessons/virtual-machines",
+        "/lessons/types-of-virtualization",
+        "/lessons/why-virtual-machines",
+    ],
 )
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_pages_have_named_controls_headings_and_language(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -115,3 +117,41 @@ def test_a_pool_with_a_host_of_that_architecture_virtualises_it() -> None:
     pool = ResourcePool([Host("x", 8, 4096), Host("a", 8, 4096, arch=Arch.ARM64)])
     assert run_guest(pool, VmSpec("arm", 1, 64, arch=Arch.ARM64)) == VIRTUALISED
     assert pool.host_of("arm") == "a"
+
+
+def _savings_reference() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The consolidation-savings exercise's reference solution, which grading compares against."""
+    import importlib.util
+    from pathlib import Path
+
+    path = (
+        Path(__file__).resolve().parents[2]
+        / "lessons/06-why-virtual-machines/exercises/consolidation-savings/solution.py"
+    )
+    spec = importlib.util.spec_from_file_location("savings_solution", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    savings: Callable[[dict[str, Any]], dict[str, Any]] = module.savings
+    return savings
+
+
+@pytest.mark.parametrize("fleet", FLEETS, ids=repr)
+def test_the_exercise_reference_predicts_what_the_model_does(fleet: Fleet) -> None:
+    predicted = _savings_reference()(
+        {
+            "servers": fleet.servers,
+            "utilisation_pct": fleet.utilisation_pct,
+            "cores": fleet.cores,
+            "p_max": fleet.p_max,
+            "p_idle": fleet.idle_watts,
+            "target_pct": fleet.target_pct,
+            "hours": 8760,
+            "pue": 1.5,
+        }
+    )
+    result = consolidate_fleet(fleet)
+    assert predicted["hosts_after"] == result.hosts_after
+    assert predicted["watts_before"] == pytest.approx(result.watts_before)
+    assert predicted["watts_after"] == pytest.approx(result.watts_after)
+    assert predicted["kwh_saved"] == pytest.approx(result.watts_saved * 8760 / 1000 * 1.5)
