@@ -25,6 +25,7 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
         "/lessons/hypervisors",
         "/lessons/virtual-machines",
         "/lessons/types-of-virtualization",
+        "/lessons/how-virtualization-works",
         "/lessons/why-virtual-machines",
     ],
 )

@@ -14,7 +14,7 @@ from .errors import (
     SimError,
     StepBudgetExceeded,
 )
-from .guest import DiskImage, Guest, SecurityManager, VmFiles, storage_blocks
+from .guest import DiskImage, Guest, SecurityManager, VmFiles, copy_files, storage_blocks
 from .hardware import PAGE_SIZE, Arch, Disk, Host, Nic
 from .hypervisor import (
     COMPONENTS,
@@ -179,6 +179,7 @@ __all__ = [
     "cheaper",
     "classify",
     "consolidate_servers",
+    "copy_files",
     "diverges",
     "examples_of",
     "idle_tax_allocation",

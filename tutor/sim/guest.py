@@ -367,6 +367,30 @@ class Guest:
             raise InvalidOperation(f"cannot {what}: {self.name!r} is {self.state}, start it first")
 
 
+def copy_files(files: VmFiles, source: str | None, target: str, trace: Trace) -> VmFiles:
+    """Copy a VM's files from one host to another, as a file copy over the network would.
+
+    The copy is independent data: changing it never changes the original, which is why two hosts
+    can each open "the same" VM — and why only one of them should run it.
+    """
+    copied = VmFiles(
+        json.loads(json.dumps(files.config)),
+        {d: dict(blocks) for d, blocks in files.disks.items()},
+        dict(files.memory) if files.memory is not None else None,
+        dict(files.cpu) if files.cpu is not None else None,
+    )
+    trace.emit(
+        "guest.copy",
+        guest=files.config["name"],
+        files=files.names(),
+        source=source,
+        host=target,
+        blocks=sum(len(blocks) for blocks in files.disks.values()),
+        pages=len(files.memory or {}),
+    )
+    return copied
+
+
 def storage_blocks(guests: list[Guest]) -> int:
     """Blocks actually stored for these guests: every distinct image layer counted once."""
     seen: dict[int, DiskImage] = {}

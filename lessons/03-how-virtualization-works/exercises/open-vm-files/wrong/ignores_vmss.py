@@ -1,0 +1,20 @@
+# expect: not boot from scratch
+from tutor.sim import Guest, VmFiles
+
+
+def open_vm(files, host, trace):
+    vmx = next(c for n, c in files.items() if n.endswith(".vmx"))
+    config = vmx["config"]
+    disks = {}
+    for disk, top in vmx["disk_files"].items():
+        chain = []
+        name = top
+        while name is not None:
+            chain.append(files[name])
+            name = files[name]["parent"]
+        blocks = {}
+        for layer in reversed(chain):
+            blocks.update({int(b): v for b, v in layer["blocks"].items()})
+        disks[disk] = blocks
+    # Misconception: a VM is its config and disks; memory is not part of it.
+    return Guest.restore(VmFiles(config, disks, None, None), trace=trace, host=host)
