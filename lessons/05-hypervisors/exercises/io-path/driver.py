@@ -80,8 +80,9 @@ WHY = {
         "zh": "使用 KVM 时，由 Linux 中的 kvm 内核模块接住这次陷入",
     },
     "kvm_run_return": {
-        "en": "KVM hands I/O exits to user space: the KVM_RUN ioctl returns an exit reason",
-        "zh": "KVM 把 I/O 退出交给用户态处理：KVM_RUN ioctl 返回一个退出原因",
+        "en": "the kvm module cannot satisfy an emulated device's access itself, so the KVM_RUN "
+        "ioctl returns an exit reason to user space",
+        "zh": "kvm 模块自己无法满足对模拟设备的访问，于是 KVM_RUN ioctl 带着退出原因返回用户态",
     },
     "device_model": {
         "en": "a user-space device model (QEMU's role) emulates the disk or network card",
