@@ -24,6 +24,7 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
         "/",
         "/lessons/hypervisors",
         "/lessons/virtual-machines",
+        "/lessons/resource-pooling",
         "/lessons/types-of-virtualization",
         "/lessons/how-virtualization-works",
         "/lessons/why-virtual-machines",

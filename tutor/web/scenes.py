@@ -100,7 +100,7 @@ POOL_DISK_TB = 4
 vCPUs and memory."""
 
 
-def _pool_story() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _pool_story() -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Four hosts become one pool; guests are carved out first-fit; admission control refuses
     two; work finishes; a host fails and its guests restart elsewhere; consolidation empties a
     host and powers it off. Returns the events and the chapters (first event of each)."""
@@ -134,7 +134,17 @@ def _pool_story() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     pool.remove("app")
     pool.consolidate()
     pool.check()
-    return pool.trace.events, chapters
+    return pool.trace.events, chapters, _figures(pool)
+
+
+def _figures(pool: ResourcePool) -> dict[str, Any]:
+    """The pool's figures at the end of a scene, from the model: what the drawing must show."""
+    return {
+        "capacity": [pool.capacity_vcpus, pool.capacity_pages],
+        "reserved": [pool.reserved_vcpus, pool.reserved_pages],
+        "hosts_on": pool.hosts_on(),
+        "failed": [h.name for h in pool.hosts if pool.failed(h.name)],
+    }
 
 
 def _pool_refusals() -> list[dict[str, Any]]:
@@ -157,7 +167,7 @@ def _pool_no_headroom() -> list[dict[str, Any]]:
 
 
 def resource_pool() -> dict[str, Any]:
-    story, chapters = _pool_story()
+    story, chapters, figures = _pool_story()
     return {
         "schema": SCHEMA_VERSION,
         "page_size": PAGE_SIZE,
@@ -165,7 +175,13 @@ def resource_pool() -> dict[str, Any]:
         "power": {"idle": Host("p", 1, 1).idle_watts, "max": Host("p", 1, 1).p_max},
         "default": "story",
         "scenes": [
-            {"id": "story", "kind": "story", "chapters": chapters, "events": story},
+            {
+                "id": "story",
+                "kind": "story",
+                "chapters": chapters,
+                "figures": figures,
+                "events": story,
+            },
             {"id": "refusals", "kind": "refusals", "events": _pool_refusals()},
             {"id": "no-headroom", "kind": "no-headroom", "events": _pool_no_headroom()},
         ],

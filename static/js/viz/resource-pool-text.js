@@ -62,6 +62,8 @@ const TEXT = {
     request: "Guest {vm} asks the pool, not a particular machine, for {vcpus} vCPUs and {mem}{load}.",
     requestLoad: " (busy {pct} % of the time)",
     powerOn: "{host} powers on to take its first guest.",
+    powerOnFor: "{host} powers on to take {vm}, its first guest: no host already on has room for it.",
+    powerOnRestart: "{host} powers on: the pool needs its capacity to restart the stopped guests.",
     powerOff: "{host} holds no guest any more, so it powers off: an idle server still draws about half of its peak power (Barroso & Hölzle 2007).",
     place_first_fit: "First fit: {host} is the first host in the list with {vcpus} vCPUs and {mem} free, so {vm} is carved out of it. The pool now has {rv} of {cv} vCPUs and {rm} of {cm} reserved.",
     place_other: "{policy} puts {vm} on {host}. The pool now has {rv} of {cv} vCPUs and {rm} of {cm} reserved.",
@@ -135,6 +137,8 @@ const TEXT = {
     request: "客户机 {vm} 向资源池（而不是某台机器）申请 {vcpus} 个 vCPU 和 {mem}{load}。",
     requestLoad: "（平均 {pct}% 的时间在忙）",
     powerOn: "{host} 开机，接收它的第一台客户机。",
+    powerOnFor: "{host} 开机，接收它的第一台客户机 {vm}：已开机的宿主机都放不下它。",
+    powerOnRestart: "{host} 开机：资源池需要它的容量来重启已停止的客户机。",
     powerOff: "{host} 上已没有客户机，于是关机：空闲的服务器仍要消耗约一半的峰值功率（Barroso & Hölzle 2007）。",
     place_first_fit: "首次适应：{host} 是列表中第一台有 {vcpus} 个 vCPU 和 {mem} 空闲的宿主机，所以 {vm} 从它上面划分出来。资源池现在已预留 {rv}/{cv} 个 vCPU、{rm}/{cm} 内存。",
     place_other: "{policy}把 {vm} 放到 {host} 上。资源池现在已预留 {rv}/{cv} 个 vCPU、{rm}/{cm} 内存。",
@@ -226,8 +230,12 @@ export function narrate(event, before, after, { disk = null } = {}) {
         load: load > 0 && load < 1 ? poolText("requestLoad", { pct: Math.round(load * 100) }) : "",
       });
     }
-    case "host.power":
-      return poolText(event.on ? "powerOn" : "powerOff", { host: event.host });
+    case "host.power": {
+      if (!event.on) return poolText("powerOff", { host: event.host });
+      const stopped = Object.values(before.guests).some((guest) => guest.status === "stopped");
+      if (before.card?.kind === "ask") return poolText("powerOnFor", { host: event.host, vm: before.card.vm });
+      return poolText(stopped ? "powerOnRestart" : "powerOn", { host: event.host });
+    }
     case "pool.place": {
       const guest = g(event.vm);
       const vars = { vm: event.vm, host: event.host, vcpus: guest.vcpus, mem: memory(guest.pages), ...totals(after) };

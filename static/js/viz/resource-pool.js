@@ -157,7 +157,8 @@ export default function createResourcePool(stage, data, d3) {
       }
       case "host.power":
         setHost(e.host, { on: Boolean(e.on) });
-        next.card = { kind: "power", host: e.host, on: Boolean(e.on) };
+        // A host powering on for a waiting guest keeps that guest's request on the card.
+        next.card = { kind: "power", host: e.host, on: Boolean(e.on), vm: state.card?.kind === "ask" ? state.card.vm : null };
         break;
       case "host.fail": {
         for (const vm of e.vms ?? []) setGuest(vm, { host: null, status: "stopped" });
@@ -235,11 +236,15 @@ export default function createResourcePool(stage, data, d3) {
   }
 
   // --- drawing a state ---------------------------------------------------------------------
-  function render(state, { duration, departed = false, scene }) {
+  function render(state, { duration, failed = false, departed = false, position = 0, scene }) {
     layoutFor(state);
     const maxV = Math.max(1, ...state.hosts.map((h) => h.cores));
     const maxM = Math.max(1, ...state.hosts.map((h) => h.pages));
     svg.classed("is-departed", departed);
+    svg
+      .attr("data-capacity", `${state.capV} ${state.capM}`)
+      .attr("data-reserved", `${state.reservedV} ${state.reservedM}`)
+      .attr("data-hosts-on", state.hosts.filter((h) => h.on && !h.failed).length);
 
     // The story names its chapter; another scene (a replay too) names itself, cut to fit.
     const title = state.chapter ? poolText(`chapter_${state.chapter}`) : (scene?.label ?? "");
@@ -323,10 +328,13 @@ export default function createResourcePool(stage, data, d3) {
       if (c.kind === "removed") [ask, verdict, tone] = [poolText("removed", { vm: c.vm }), "", "idle"];
       if (c.kind === "failed") [ask, verdict, tone] = [poolText("failedCard", { host: c.host, vms: listOf(c.vms) }), "", "refused"];
       if (c.kind === "ask") tone = "asking";
-      if (c.kind === "power") [ask, verdict, tone] = [poolText(c.on ? "poweredOn" : "poweredOff", { host: c.host }), "", "idle"];
+      if (c.kind === "power" && c.vm) [verdict, tone] = [poolText("poweredOn", { host: c.host }), "asking"];
+      else if (c.kind === "power") [ask, verdict, tone] = [poolText(c.on ? "poweredOn" : "poweredOff", { host: c.host }), "", "idle"];
     }
     // A failing replay never reads as a success from the point where it left the model's run.
-    if (departed) [verdict, tone] = [poolText("runDiffers"), "refused"];
+    // (With no departure to mark, a failing run still ends on a ✗.)
+    const atEnd = position > 0 && position === (scene?.events?.length ?? 0);
+    if (departed || (failed && atEnd)) [verdict, tone] = [poolText("runDiffers"), "refused"];
     card.attr("data-tone", tone);
     cardAsk.text(ask);
     cardVerdict.text(verdict);

@@ -1,0 +1,78 @@
+"""Pools of two to four hosts asked for guests in turn; every case mixes verdicts.
+
+Kinds are the verdicts the reference gives in the case ("admit", "too_big", "pool_full",
+"fragmented"), computed with the model itself, so practice provably covers every hidden kind.
+Hidden pools differ in size per learner, so a table of answers from practice does not pass.
+"""
+
+from tutor.sim import Host, ResourcePool, VmSpec
+
+
+def _verdicts(hosts, guests):
+    pool = ResourcePool(Host(h["name"], cores=h["cores"], memory_pages=h["pages"]) for h in hosts)
+    seen = []
+    for g in guests:
+        vm = VmSpec(g["name"], g["vcpus"], g["pages"])
+        reason = pool.refusal(vm)
+        seen.append(reason or "admit")
+        if reason is None:
+            pool.place(vm)
+    return seen
+
+
+def _case(hosts, guests, title=None):
+    kinds = sorted(set(_verdicts(hosts, guests)))
+    case = {"args": {"hosts": hosts, "guests": guests}, "kinds": kinds}
+    if title:
+        case["title"] = title
+    return case
+
+
+def _host(i, cores, pages):
+    return {"name": f"h{i}", "cores": cores, "pages": pages}
+
+
+def _vm(name, vcpus, pages):
+    return {"name": name, "vcpus": vcpus, "pages": pages}
+
+
+PRACTICE = [
+    _case(
+        [_host(1, 4, 64), _host(2, 4, 64)],
+        [_vm("web", 2, 32), _vm("db", 2, 48), _vm("big", 2, 80)],
+        {
+            "en": "two hosts: two guests fit, one is too big",
+            "zh": "两台宿主机：两台客户机放得下，一台太大",
+        },
+    ),
+    _case(
+        [_host(1, 4, 64), _host(2, 4, 64)],
+        [_vm("a", 2, 40), _vm("b", 2, 40), _vm("c", 2, 40), _vm("d", 2, 20)],
+        {"en": "free memory in pieces: fragmented", "zh": "空闲内存零散：碎片化"},
+    ),
+    _case(
+        [_host(1, 8, 128), _host(2, 4, 64), _host(3, 4, 64)],
+        [_vm("a", 6, 100), _vm("b", 4, 60), _vm("c", 4, 60), _vm("d", 2, 40), _vm("e", 1, 8)],
+        {"en": "three hosts filling up: pool full", "zh": "三台宿主机逐渐占满：资源池已满"},
+    ),
+]
+
+
+def hidden(rng):
+    cases = []
+    wanted = ["too_big", "fragmented", "pool_full", "admit"]
+    while len(cases) < 6:
+        n = rng.randint(2, 4)
+        hosts = [_host(i + 1, rng.choice((4, 8)), rng.choice((64, 96, 128))) for i in range(n)]
+        big = max(h["pages"] for h in hosts)
+        guests = []
+        for j in range(rng.randint(4, 7)):
+            if rng.random() < 0.15:
+                guests.append(_vm(f"g{j}", rng.randint(1, 4), big + rng.randint(1, 40)))
+            else:
+                guests.append(_vm(f"g{j}", rng.randint(1, 4), rng.randint(8, big * 3 // 4)))
+        case = _case(hosts, guests)
+        # Keep the cases that test a refusal, and cover the kinds in turn.
+        if wanted[len(cases) % 4] in case["kinds"] and len(case["kinds"]) > 1:
+            cases.append(case)
+    return cases
