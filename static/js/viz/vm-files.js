@@ -313,11 +313,13 @@ export default function createVmFiles(stage, data, d3) {
       y += height + HOST_GAP;
     }
     const showStorage = scene.events.some((e) => e.kind === "guest.clone" || e.kind === "guest.snapshot");
+    // "As full copies" compares linked clones with copies; a snapshot chain has nothing to compare.
+    const showFull = scene.events.some((e) => e.kind === "guest.clone");
     const storageY = y;
     const layers = Object.keys(end.layers);
     const rows = layers.filter((k) => !(end.layers[k].frozen && !Object.keys(end.layers[k].blocks).length));
     if (showStorage) y += 30 + rows.length * LAYER_H + 30;
-    return { hosts: end.hosts, hostY, height: y + 10, showStorage, storageY, layers };
+    return { hosts: end.hosts, hostY, height: y + 10, showStorage, showFull, storageY, layers };
   }
 
   function reduce(state, e) {
@@ -356,6 +358,7 @@ export default function createVmFiles(stage, data, d3) {
       case "guest.restore": {
         const saved = previous?.saved?.[e.guest];
         const vars = { ...v, hash: short(e.hash), saved: short(saved), state: stateName(g?.state ?? "defined") };
+        if (e.host == null) return say("restoreNoHost", vars);
         if (saved == null) return say("restoreNew", vars);
         return say(saved === e.hash ? "restoreSame" : "restoreDiffers", vars);
       }
@@ -565,7 +568,7 @@ export default function createVmFiles(stage, data, d3) {
       .attr("y", 30 + layers.length * LAYER_H + 18)
       .attr("data-stored", stored)
       .attr("data-full", full)
-      .text(`${say("stored", { n: stored })} · ${say("fullCopies", { n: full })}`);
+      .text(L.showFull ? `${say("stored", { n: stored })} · ${say("fullCopies", { n: full })}` : say("stored", { n: stored }));
   }
 
   function replayScene({ caseName, trace, passed = true, departure = null, message = "", state = null, back } = {}) {
