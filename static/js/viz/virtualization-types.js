@@ -105,7 +105,8 @@ export default function createVirtualizationTypes(stage, data, d3) {
         s.desk.made = Math.max(s.desk.made, Number(e.total) || 0);
         break;
       case "guest.disk_write":
-        if (e.guest !== "golden") s.desk.changed[e.guest] = e.value;
+        // A user's own files on the profile disk are not drift; a changed OS block is.
+        if (e.guest !== "golden" && e.disk !== "profile") s.desk.changed[e.guest] = e.value;
         break;
       case "desktop.audit":
         s.desk.audit = { block: e.block, checked: e.checked, failing: [...(e.failing ?? [])] };
@@ -113,6 +114,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
       case "desktop.update":
         s.desk.version = Number(e.version) || s.desk.version + 1;
         s.desk.patched = true;
+        s.desk.pushedTo = Number(e.desktops) || s.desk.made;
         s.desk.changed = {};
         s.desk.audit = null;
         break;
@@ -229,6 +231,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
       case "desktop.roll_out":
         return say("say_roll_out", { count: e.count, total: e.total });
       case "guest.disk_write":
+        if (e.disk === "profile") return say("say_profile", e);
         return say(state.type === "desktop" ? "say_drift" : "say_write", e);
       case "desktop.audit": {
         const failing = e.failing ?? [];
@@ -263,11 +266,12 @@ export default function createVirtualizationTypes(stage, data, d3) {
         return say("say_place_shared", { vm: e.vm, host: e.host, count, p });
       }
       case "server.consolidate":
-        return say("say_consolidate", {
+        return say(e.hosts_after === 1 ? "say_consolidate" : "say_consolidate_many", {
           before: e.hosts_before,
           after: e.hosts_after,
           wb: e.watts_before,
           wa: e.watts_after,
+          off: e.hosts_before - e.hosts_after,
         });
       case "data.query": {
         const vars = { fields: list(e.fields ?? []), rows: e.rows, per: perSource(e.per_source) };
@@ -288,6 +292,12 @@ export default function createVirtualizationTypes(stage, data, d3) {
         const src = guestOfMac(state, e.src);
         const dst = e.dst === "ff:ff:ff:ff:ff:ff" ? say("broadcast") : guestOfMac(state, e.dst);
         const delivered = list((e.delivered ?? []).map((m) => guestOfMac(state, m)));
+        const crossed = (e.ports ?? []).filter((n) => {
+          const port = state.net.ports.find((p) => p.port === n);
+          return port && port.vlan !== e.vlan;
+        });
+        if (crossed.length)
+          return say("say_cross", { src, dst, vlan: e.vlan, ports: portsOf(state, e.ports), cross: portsOf(state, crossed) });
         if (!e.flooded) return say("say_known", { src, dst, ports: portsOf(state, e.ports) });
         if ((e.delivered ?? []).length === 0) return say("say_flood_none", { src, dst, vlan: e.vlan });
         return say("say_flood", { src, dst, vlan: e.vlan, ports: portsOf(state, e.ports), delivered });
@@ -320,7 +330,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
 
   function drawDesktop(g, state, { duration, failed }) {
     const d = state.desk;
-    const gold = box(g, W / 2 - 90, 0, 180, 44, `vt-golden${d.golden ? "" : " is-empty"}${state.current?.kind === "desktop.update" ? " is-now" : ""}`);
+    const gold = box(g, W / 2 - 90, 0, 180, 44, `vt-golden${d.golden ? "" : " is-empty"}${d.patched ? " is-patched" : ""}${state.current?.kind === "desktop.update" ? " is-now" : ""}`);
     gold.attr("data-version", d.version);
     text(g, W / 2, 18, d.golden && (d.setting || d.made) ? say("golden", { v: d.version }) : say("goldenEmpty"), "vt-strong", "middle");
     if (d.setting) text(g, W / 2, 36, `✓ ${say("settingOn")}`, "vt-label", "middle");
@@ -368,7 +378,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
     text(g, 8, y + 4, say("deskCount", { made: d.made, n: d.capacity }));
     y += 18;
     text(g, 8, y + 4, say("deskLegend"), "vt-muted");
-    if (d.patched) text(g, 8, y + 22, say("patchLine", { v: d.version, n: d.made }), "vt-good");
+    if (d.patched) text(g, 8, y + 22, say("patchLine", { v: d.version, n: d.pushedTo }), "vt-good");
     const audit = d.audit;
     const auditText = !audit
       ? say("auditNone")
@@ -476,17 +486,20 @@ export default function createVirtualizationTypes(stage, data, d3) {
     if (last) {
       g.append("line").attr("class", "vt-flow").attr("x1", W / 2).attr("y1", 186).attr("x2", W / 2).attr("y2", 206);
       text(g, 16, 226, say("asks", { fields: last.fields.join(", ") }), "vt-label");
-      if (previous || last.fields.length < 2) text(g, 16, 244, say("filter"), "vt-muted");
+      if (setup.sources && (previous || last.fields.length < 2)) text(g, 16, 244, say("filter"), "vt-muted");
       text(g, 16, 262, say("answer", { rows: last.rows }), "vt-strong");
     }
     return 280;
   }
 
-  function drawNetwork(g, state, { failed }) {
+  function drawNetwork(g, state) {
     const net = state.net;
     const ports = net.ports;
     const frame = net.frame;
     const vlans = [...new Set(ports.map((p) => p.vlan))];
+    // A replay of NFV alone (no vNICs) starts with MANO; one of a switch alone ends under it.
+    const switchShown = ports.length > 0 || Boolean(state.setup.macs);
+    if (!switchShown) return drawMano(g, state, 0);
     const n = Math.max(4, ports.length);
     const gap = 6;
     const w = (W - 16 - gap * (n - 1)) / n;
@@ -498,16 +511,23 @@ export default function createVirtualizationTypes(stage, data, d3) {
       box(g, x, 0, w, 40, `vt-port vlan-${vlans.indexOf(p.vlan) % 2 ? "odd" : "even"}${isSrc ? " is-now" : ""}${got ? " is-got" : ""}`).attr("data-guest", p.guest);
       text(g, x + w / 2, 16, p.guest, "vt-strong", "middle");
       text(g, x + w / 2, 33, `VLAN ${p.vlan}`, "vt-label", "middle");
-      const line = g.append("line").attr("class", `vt-wire${sent ? " is-sent" : ""}${isSrc ? " is-src" : ""}`);
+      const cross = sent && frame.vlan !== p.vlan;
+      const line = g.append("line").attr("class", `vt-wire${sent ? " is-sent" : ""}${isSrc ? " is-src" : ""}${cross ? " is-cross" : ""}`);
       line.attr("x1", x + w / 2).attr("y1", 40).attr("x2", x + w / 2).attr("y2", 62);
       if (got) text(g, x + w / 2, 56, "✉", "vt-strong", "middle");
+      if (cross) text(g, x + w / 2 - 16, 56, "✗", "vt-bad");
     });
     box(g, 8, 62, W - 16, 28, "vt-switch");
     text(g, W / 2, 81, say("vswitch"), "vt-label", "middle");
     const learned = net.table.map((row) => `${ports.find((p) => p.mac === row.mac)?.guest ?? row.mac}→${row.port}`);
     text(g, 8, 108, learned.length ? say("learned", { list: learned.join(", ") }) : say("nothingLearned"), "vt-label");
+    if (!net.hosts.length && !state.setup.chains) return 118;
+    return drawMano(g, state, 126);
+  }
+
+  function drawMano(g, state, top) {
+    const net = state.net;
     // MANO on the left, acting layer lit; NFVI hosts on the right with their VNFs.
-    const top = 126;
     text(g, 8, top + 12, say("mano"), "vt-strong");
     ["nfvo", "vnfm", "vim"].forEach((layer, i) => {
       box(g, 8, top + 20 + i * 34, 70, 28, `vt-mano${net.acting === layer ? " is-now" : ""}`).attr("data-layer", layer);
@@ -527,7 +547,8 @@ export default function createVirtualizationTypes(stage, data, d3) {
         const cy = top + 44 + Math.floor(j / 2) * 24;
         const lit = net.packet?.vnf === app;
         box(g, cx, cy, (hw - 12) / 2, 20, `vt-vnf${vnf ? "" : " is-pending"}${lit ? (net.packet.dropped ? " is-drop" : " is-now") : ""}`);
-        const label = vnf ? `${VNF_SHORT[vnf.kind] ?? vnf.kind}·${app.split("-")[1] ?? ""}` : "…";
+        const tenant = app.match(/^tenant-(\w+)-/)?.[1];
+        const label = vnf ? `${VNF_SHORT[vnf.kind] ?? vnf.kind}${tenant ? `·${tenant}` : ""}` : "…";
         text(g, cx + (hw - 12) / 4, cy + 14, label, "vt-app-label", "middle");
         vnfAt[app] = [cx + (hw - 12) / 4, cy + 10];
       });
@@ -547,7 +568,6 @@ export default function createVirtualizationTypes(stage, data, d3) {
       }
       y += 20;
     }
-    void failed;
     return y;
   }
 
