@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tutor.sim import Arch, Guest, Host, InvalidOperation, ResourcePool, Trace, VmSpec
-from tutor.sim.architecture import EMULATED, VIRTUALISED, run_guest
+from tutor.sim.architecture import EMULATED, VIRTUALISED, mixed_pool, run_guest
 from tutor.sim.consolidation import Fleet, consolidate_fleet
 from tutor.sim.staging import Write, apply_update, smoke_test
 
@@ -155,3 +155,13 @@ def test_the_exercise_reference_predicts_what_the_model_does(fleet: Fleet) -> No
     assert predicted["watts_before"] == pytest.approx(result.watts_before)
     assert predicted["watts_after"] == pytest.approx(result.watts_after)
     assert predicted["kwh_saved"] == pytest.approx(result.watts_saved * 8760 / 1000 * 1.5)
+
+
+def test_a_mixed_pool_names_each_hosts_architecture_first() -> None:
+    trace = Trace()
+    pool = mixed_pool([Host("x", 8, 4096), Host("a", 8, 4096, arch=Arch.ARM64)], trace)
+    assert trace.events[0]["kind"] == "arch.hosts"
+    assert trace.events[0]["arches"] == {"x": "x86_64", "a": "arm64"}
+    assert run_guest(pool, VmSpec("edge", 1, 64, arch=Arch.ARM64)) == VIRTUALISED
+    assert run_guest(pool, VmSpec("web", 1, 64, arch=Arch.X86_64)) == VIRTUALISED
+    assert (pool.host_of("edge"), pool.host_of("web")) == ("a", "x")

@@ -10,11 +10,24 @@ disks and NICs) holds within one architecture; across architectures it takes emu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .errors import ArchitectureMismatch
+from .hardware import Host
 from .pool import ResourcePool, VmSpec
+from .trace import Trace
 
 VIRTUALISED = "virtualised"
 EMULATED = "emulated"
+
+
+def mixed_pool(hosts: Iterable[Host], trace: Trace | None = None) -> ResourcePool:
+    """A pool whose trace first says which instruction set each host speaks (``arch.hosts``),
+    so a drawing of it can label every host before any guest arrives."""
+    hosts = list(hosts)
+    trace = trace if trace is not None else Trace()
+    trace.emit("arch.hosts", arches={h.name: h.arch.value for h in hosts})
+    return ResourcePool(hosts, trace)
 
 
 def run_guest(pool: ResourcePool, vm: VmSpec) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tutor.sim import SCHEMA_VERSION, Arch, Guest, Host, ResourcePool, Trace, VmSpec
-from tutor.sim.architecture import run_guest
+from tutor.sim import SCHEMA_VERSION, Arch, Guest, Host, Trace, VmSpec
+from tutor.sim.architecture import mixed_pool, run_guest
 from tutor.sim.consolidation import Fleet, consolidate_fleet
 from tutor.sim.staging import Write, apply_update, smoke_test
 
@@ -46,7 +46,7 @@ def _snapshot() -> list[dict[str, Any]]:
 
 def _architecture() -> list[dict[str, Any]]:
     trace = Trace()
-    pool = ResourcePool(
+    pool = mixed_pool(
         [Host("x86-a", 16, 65_536, arch=Arch.X86_64), Host("x86-b", 16, 65_536, arch=Arch.X86_64)],
         trace,
     )

@@ -101,7 +101,7 @@ export default function createConsolidation(stage, data, d3) {
         touched: null,
       };
     }
-    return { view: "architecture", hosts: [], arches: {}, guests: [], refused: null, emulated: null };
+    return { view: "architecture", hosts: [], arches: {}, guests: [], refused: null, emulated: [] };
   }
 
   function reduce(state, e) {
@@ -192,6 +192,9 @@ export default function createConsolidation(stage, data, d3) {
   function reduceArch(state, e) {
     const next = { ...state };
     switch (e.kind) {
+      case "arch.hosts":
+        next.arches = { ...(e.arches ?? {}) };
+        break;
       case "pool.create":
         next.hosts = (e.hosts ?? []).map((h) => h.name);
         break;
@@ -202,7 +205,10 @@ export default function createConsolidation(stage, data, d3) {
         next.refused = { vm: e.vm, arch: e.arch, hostArches: e.host_arches ?? [] };
         break;
       case "arch.emulate":
-        next.emulated = { vm: e.vm, arch: e.guest_arch, host: e.host, hostArch: e.host_arch, tr: e.translator };
+        next.emulated = [
+          ...state.emulated,
+          { vm: e.vm, arch: e.guest_arch, host: e.host, hostArch: e.host_arch, tr: e.translator },
+        ];
         break;
       default:
         break;
@@ -226,15 +232,21 @@ export default function createConsolidation(stage, data, d3) {
           w: num(e.p_idle + span * uf, 1),
         });
       }
+      case "arch.hosts":
+        return say("archHosts", {
+          list: Object.entries(e.arches ?? {})
+            .map(([host, arch]) => `${host} (${archName(arch)})`)
+            .join(", "),
+        });
       case "pool.create":
-        return state.view === "architecture"
-          ? say("hostArch", { host: (e.hosts ?? []).map((h) => h.name).join(", "), arch: "x86-64" })
-          : say("poolCreate");
+        return state.view === "architecture" ? say("archPool", { n: (e.hosts ?? []).length }) : say("poolCreate");
       case "host.power":
         if (e.on) return say("powerOn", { host: e.host });
         return say("powerOff", { host: e.host, idle: num(state.fleet?.p_idle, 1) });
       case "pool.place":
-        if (state.view === "architecture") return say("archPlace", { vm: e.vm, arch: "x86-64", host: e.host });
+        if (state.view === "architecture") {
+          return say("archPlace", { vm: e.vm, arch: archName(state.arches[e.host]), host: e.host });
+        }
         return say("placed", { vm: e.vm, host: e.host });
       case "pool.move": {
         const load = (state.hosts[e.host]?.vms.length ?? 0) * (state.fleet?.utilisation_pct ?? 0);
@@ -303,20 +315,21 @@ export default function createConsolidation(stage, data, d3) {
     return parent.append("text").attr("x", x).attr("y", y).attr("class", cls).attr("text-anchor", anchor).text(content);
   }
 
-  // A sentence across the drawing, broken into lines that fit its 310 units at 12-13 px.
+  // A sentence across the drawing, broken into lines that fit its 310 units at 12-13 px. Latin
+  // words and numbers ("x86-64", "QEMU") never break; Chinese may break between any characters.
   function lines(parent, x, y, content, cls) {
-    const max = lang() === "zh" ? 23 : 44;
-    const words = lang() === "zh" ? [...String(content)] : String(content).split(" ");
+    const room = W - x - 8;
+    const widthOf = (token) => [...token].reduce((sum, ch) => sum + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 14 : 7), 0);
+    const tokens = String(content).match(/[A-Za-z0-9_.\-()'’“”:,%=≠✗↺]+|\s+|./gu) ?? [];
     const out = [];
     let line = "";
-    for (const word of words) {
-      const joined = line ? (lang() === "zh" ? line + word : `${line} ${word}`) : word;
-      if (joined.length > max && line) {
-        out.push(line);
-        line = word;
-      } else line = joined;
+    for (const token of tokens) {
+      if (line && widthOf(line + token) > room && !/^\s+$/.test(token)) {
+        out.push(line.trimEnd());
+        line = token.trimStart();
+      } else line += token;
     }
-    if (line) out.push(line);
+    if (line.trim()) out.push(line.trimEnd());
     const node = parent.append("text").attr("class", cls).attr("x", x).attr("y", y);
     out.forEach((part, i) => node.append("tspan").attr("x", x).attr("dy", i === 0 ? 0 : 16).text(part));
     return { node, height: out.length * 16 };
@@ -466,39 +479,48 @@ export default function createConsolidation(stage, data, d3) {
   }
 
   function renderArch(state, { failed }) {
-    svg.attr("viewBox", `0 0 ${W} 250`);
     legendItems([say("legendArch")]);
     const g = root.append("g").attr("class", "cons-arch");
     const hostW = (W - 24) / 2;
+    const boxH = 120;
+    const archOf = (host) => archName(state.arches[host] ?? "x86_64");
     state.hosts.forEach((name, i) => {
-      const x = 8 + i * (hostW + 8);
-      const h = g.append("g").attr("class", "cons-ahost").attr("data-host", name).attr("transform", `translate(${x},8)`);
-      h.append("rect").attr("class", "cons-box").attr("width", hostW).attr("height", 150).attr("rx", 6);
-      text(h, 8, 18, say("hostArch", { host: name, arch: "x86-64" }), "cons-name");
-      let y = 30;
+      const x = 8 + (i % 2) * (hostW + 8);
+      const y0 = 8 + Math.floor(i / 2) * (boxH + 8);
+      const h = g
+        .append("g")
+        .attr("class", "cons-ahost")
+        .attr("data-host", name)
+        .attr("data-arch", state.arches[name] ?? "")
+        .attr("transform", `translate(${x},${y0})`);
+      h.append("rect").attr("class", "cons-box").attr("width", hostW).attr("height", boxH).attr("rx", 6);
+      text(h, 8, 18, say("hostArch", { host: name, arch: archOf(name) }), "cons-name");
+      let y = 28;
       for (const guest of state.guests.filter((gst) => gst.host === name)) {
-        h.append("rect").attr("class", "cons-guest").attr("x", 6).attr("y", y).attr("width", hostW - 12).attr("height", 26).attr("rx", 4);
-        text(h, 12, y + 17, `${guest.vm} · x86-64`, "cons-cell-text");
-        y += 32;
+        h.append("rect").attr("class", "cons-guest").attr("x", 6).attr("y", y).attr("width", hostW - 12).attr("height", 24).attr("rx", 4);
+        text(h, 12, y + 16, `${guest.vm} · ${archOf(name)}`, "cons-cell-text");
+        y += 28;
       }
-      if (state.emulated?.host === name) {
-        h.append("rect").attr("class", "cons-emulator").attr("x", 6).attr("y", y).attr("width", hostW - 12).attr("height", 50).attr("rx", 4);
-        text(h, 12, y + 17, say("emulator", { tr: state.emulated.tr }), "cons-cell-text");
-        text(h, 12, y + 38, `${state.emulated.vm} · ${archName(state.emulated.arch)}`, "cons-cell-text");
+      for (const emulated of state.emulated.filter((em) => em.host === name)) {
+        h.append("rect").attr("class", "cons-emulator").attr("x", 6).attr("y", y).attr("width", hostW - 12).attr("height", 40).attr("rx", 4);
+        text(h, 12, y + 16, say("emulator", { tr: emulated.tr }), "cons-cell-text");
+        text(h, 12, y + 33, `${emulated.vm} · ${archName(emulated.arch)}`, "cons-cell-text");
+        y += 44;
       }
     });
-    let y = 178;
-    const placed = state.guests[0];
-    if (placed) y += lines(g, 8, y, say("virtualised", { vm: placed.vm, arch: "x86-64" }), "cons-line").height + 4;
+    let y = 8 + Math.ceil(Math.max(1, state.hosts.length) / 2) * (boxH + 8) + 14;
+    for (const placed of state.guests) {
+      y += lines(g, 8, y, say("virtualised", { vm: placed.vm, arch: archOf(placed.host) }), "cons-line").height + 4;
+    }
     if (state.refused) {
       const refused = say("refused", { vm: state.refused.vm, arch: archName(state.refused.arch) });
       y += lines(g, 8, y, refused, "cons-line is-bad").height + 4;
     }
-    if (state.emulated) {
-      const line = say("emulated", { vm: state.emulated.vm, arch: archName(state.emulated.arch), host: archName(state.emulated.hostArch) });
-      y += lines(g, 8, y, (failed ? "✗ " : "") + line, "cons-line").height;
+    for (const emulated of state.emulated) {
+      const line = say("emulated", { vm: emulated.vm, arch: archName(emulated.arch), host: archName(emulated.hostArch) });
+      y += lines(g, 8, y, (failed ? "✗ " : "") + line, "cons-line").height + 4;
     }
-    svg.attr("viewBox", `0 0 ${W} ${Math.max(250, y + 8)}`);
+    svg.attr("viewBox", `0 0 ${W} ${Math.max(200, y + 4)}`);
   }
 
   function replayScene({ caseName, trace, passed = true, departure = null, message = "", state = null, back } = {}) {
