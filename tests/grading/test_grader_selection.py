@@ -96,6 +96,6 @@ def test_feedback_names_the_smallest_failing_case_its_rule_and_trace(tmp_path: P
     report = body.get_json()
     assert report["verdict"] == "failed" and 0 <= report["score"] < 100
     first = next(c for c in report["cases"] if not c["passed"])
-    assert report["failing_case"] == first["name"] == "1 device round(s)"
+    assert report["failing_case"] == first["name"] == "print a word"
     assert report["rule"] and report["message"] == first["message"]
     assert report["trace"] == first["trace"] and report["trace"]
