@@ -24,6 +24,8 @@ def test_reference_solutions_pass_in_the_browser(
     console = watch_console(page)
     block_cdn(page)
     page.goto(f"{live_server}/lessons/{lesson['id']}")
+    # Pyodide can take well over 30 s on a loaded two-core machine.
+    expect(page.locator("#python-status")).to_have_attribute("data-state", "ready", timeout=120_000)
     for exercise in exercises:
         solution = (manifest.parent / "exercises" / exercise / "solution.py").read_text()
         run = page.locator(f"#exercise-{exercise} button.run")
