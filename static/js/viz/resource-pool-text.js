@@ -44,6 +44,7 @@ const TEXT = {
     refusedShort_pool_full: "✗ refused: the pool has not enough left",
     refusedShort_fragmented: "✗ refused: free space is in pieces",
     refusedShort_architecture: "✗ refused: no host of its CPU type",
+    refusedRestart: "✗ cannot restart: the survivors lack room",
     failedCard: "✗ {host} failed: {vms} stopped",
     stopped: "stopped",
     runDiffers: "✗ your run differs from the model's here",
@@ -53,7 +54,7 @@ const TEXT = {
     policy_worst_fit: "worst fit",
     policy_custom: "your policy",
     legendReserved: "Coloured block: a guest's reservation (name in the memory column)",
-    legendColumns: "Each host: vCPUs on the left, memory on the right; its size is written underneath",
+    legendColumns: "Each host: vCPUs on the left, memory on the right (GiB, or pg: 4 KiB pages); its size is written underneath",
     legendFree: "White: free capacity on a host that is on",
     legendOff: "Grey host: powered off (draws no power) · red cross: failed",
     // --- narration ---
@@ -120,6 +121,7 @@ const TEXT = {
     refusedShort_pool_full: "✗ 拒绝：资源池剩余不足",
     refusedShort_fragmented: "✗ 拒绝：空闲资源是零散的",
     refusedShort_architecture: "✗ 拒绝：没有它的 CPU 架构",
+    refusedRestart: "✗ 无法重启：幸存的宿主机上没有空间",
     failedCard: "✗ {host} 故障：{vms} 停止运行",
     stopped: "已停止",
     runDiffers: "✗ 你的运行从这里偏离了模型",
@@ -129,7 +131,7 @@ const TEXT = {
     policy_worst_fit: "最差适应",
     policy_custom: "你的策略",
     legendReserved: "彩色块：一台客户机的预留（名字写在内存一栏）",
-    legendColumns: "每台宿主机：左栏是 vCPU，右栏是内存；下方写着它的大小",
+    legendColumns: "每台宿主机：左栏是 vCPU，右栏是内存（GiB，或以 4 KiB 的页计）；下方写着它的大小",
     legendFree: "白色：开机宿主机上的空闲资源",
     legendOff: "灰色宿主机：已关机（不耗电）· 红叉：故障",
     create: "{n} 台宿主机加入同一个资源池：共 {vcpus} 个 vCPU、{mem} 内存{disk}，作为一个整体分配。上方的条是资源池，下方的各栏是组成它的物理机。",
@@ -185,6 +187,13 @@ export function memory(pages) {
   const n = Number(pages) || 0;
   if (n % PAGES_PER_GIB === 0 && (n > 0 || gibScene)) return `${n / PAGES_PER_GIB} GiB`;
   return lang() === "zh" ? `${n} 页` : `${n} pages`;
+}
+
+/** The same, short enough for the label under a host's memory column. */
+export function memoryShort(pages) {
+  const n = Number(pages) || 0;
+  if (n % PAGES_PER_GIB === 0 && (n > 0 || gibScene)) return `${n / PAGES_PER_GIB} GiB`;
+  return lang() === "zh" ? `${n} 页` : `${n} pg`;
 }
 
 export function policyName(policy) {

@@ -8,7 +8,7 @@
 // 390 px phone, whose stage is about 315 px wide, every text is drawn at >= 12 px.
 
 import { ui } from "./describe.js";
-import { listOf, memory, narrate, policyName, poolText, useUnitsOf } from "./resource-pool-text.js";
+import { listOf, memory, memoryShort, narrate, policyName, poolText, useUnitsOf } from "./resource-pool-text.js";
 
 const W_MIN = 310;
 const COL_MIN = 62;
@@ -235,6 +235,19 @@ export default function createResourcePool(stage, data, d3) {
     return out;
   }
 
+  // A line longer than its room (a replay's many guest names) is cut with an ellipsis; the
+  // narration below always has the whole sentence.
+  function fit(selection, room) {
+    selection.each(function cut() {
+      if (!this.getComputedTextLength) return;
+      let text = this.textContent;
+      while (text.length > 4 && this.getComputedTextLength() > room) {
+        text = text.slice(0, -2);
+        this.textContent = `${text}…`;
+      }
+    });
+  }
+
   // --- drawing a state ---------------------------------------------------------------------
   function render(state, { duration, failed = false, departed = false, position = 0, scene }) {
     layoutFor(state);
@@ -248,10 +261,10 @@ export default function createResourcePool(stage, data, d3) {
 
     // The story names its chapter; another scene (a replay too) names itself, cut to fit.
     const title = state.chapter ? poolText(`chapter_${state.chapter}`) : (scene?.label ?? "");
-    chapterText.text(title.length > 42 ? `${title.slice(0, 41)}…` : title);
+    fit(chapterText.text(title), width);
     const live = state.hosts.filter((h) => !h.failed).length;
     const disk = scene?.kind === "story" && data.disk_tb ? poolText("poolDisk", { disk: `${data.disk_tb * live} TB` }) : "";
-    poolLine.text(state.hosts.length ? poolText("poolLine", { vcpus: state.capV, mem: memory(state.capM) }) + disk : "");
+    fit(poolLine.text(state.hosts.length ? poolText("poolLine", { vcpus: state.capV, mem: memory(state.capM) }) + disk : ""), width);
     reservedLine.text(
       state.hosts.length
         ? poolText("reservedLine", { rv: state.reservedV, cv: state.capV, rm: memory(state.reservedM), cm: memory(state.capM) })
@@ -320,11 +333,12 @@ export default function createResourcePool(stage, data, d3) {
     if (c) {
       const g = state.guests[c.vm];
       const size = { vm: c.vm, vcpus: g?.vcpus, mem: memory(g?.pages) };
-      if (c.vm && g) ask = poolText(["restarted", "moved"].includes(c.kind) ? "guestSize" : "asks", size);
+      const asking = !["restarted", "moved"].includes(c.kind) && !(c.kind === "refused" && c.source);
+      if (c.vm && g) ask = poolText(asking ? "asks" : "guestSize", size);
       if (c.kind === "placed") [verdict, tone] = [poolText("placedOn", { host: c.host, policy: policyName(c.policy) }), "ok"];
       if (c.kind === "restarted") [verdict, tone] = [poolText("restartedOn", { host: c.host }), "ok"];
       if (c.kind === "moved") [verdict, tone] = [poolText("movedTo", { host: c.host, source: c.source }), "ok"];
-      if (c.kind === "refused") [verdict, tone] = [poolText(`refusedShort_${c.reason}`), "refused"];
+      if (c.kind === "refused") [verdict, tone] = [poolText(c.source ? "refusedRestart" : `refusedShort_${c.reason}`), "refused"];
       if (c.kind === "removed") [ask, verdict, tone] = [poolText("removed", { vm: c.vm }), "", "idle"];
       if (c.kind === "failed") [ask, verdict, tone] = [poolText("failedCard", { host: c.host, vms: listOf(c.vms) }), "", "refused"];
       if (c.kind === "ask") tone = "asking";
@@ -336,8 +350,8 @@ export default function createResourcePool(stage, data, d3) {
     const atEnd = position > 0 && position === (scene?.events?.length ?? 0);
     if (departed || (failed && atEnd)) [verdict, tone] = [poolText("runDiffers"), "refused"];
     card.attr("data-tone", tone);
-    cardAsk.text(ask);
-    cardVerdict.text(verdict);
+    fit(cardAsk.text(ask), width - 16);
+    fit(cardVerdict.text(verdict), width - 16);
 
     // The hosts.
     const hostG = hostsG.selectAll("g.rp-host").data(state.hosts, (d) => d.name).join((enter) => {
@@ -359,7 +373,7 @@ export default function createResourcePool(stage, data, d3) {
       .classed("is-off", (d) => !d.on && !d.failed)
       .classed("is-chosen", (d) => c != null && c.host === d.name && ["placed", "restarted", "moved", "failed", "power"].includes(c.kind));
     hostG.select(".rp-host-box").attr("x", 1).attr("y", HOSTS_Y).attr("width", col - 2).attr("height", HOST_BARS_Y + HOST_BAR_H + 22 - HOSTS_Y);
-    hostG.select(".rp-host-name").attr("x", col / 2).text((d) => d.name);
+    fit(hostG.select(".rp-host-name").attr("x", col / 2).text((d) => d.name), col - 6);
     hostG
       .select(".rp-host-state")
       .attr("x", col / 2)
@@ -379,7 +393,7 @@ export default function createResourcePool(stage, data, d3) {
       .attr("y", (d) => HOST_BARS_Y + HOST_BAR_H - (d.pages / maxM) * HOST_BAR_H)
       .attr("height", (d) => (d.pages / maxM) * HOST_BAR_H);
     hostG.select(".rp-col-label-v").attr("x", v.x + v.w / 2).text((d) => `${d.cores}`);
-    hostG.select(".rp-col-label-m").attr("x", m.x + m.w / 2).text((d) => memory(d.pages));
+    fit(hostG.select(".rp-col-label-m").attr("x", m.x + m.w / 2).text((d) => memoryShort(d.pages)), col - m.x);
 
     // The guests: keyed by name, so a placement, restart or move is one block travelling.
     const fresh = c && ["placed", "restarted", "moved"].includes(c.kind) ? c.vm : null;
