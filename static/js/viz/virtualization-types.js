@@ -223,6 +223,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
     switch (e.kind) {
       case "guest.create":
         if (e.guest === "golden") return say("say_guest_create_golden");
+        if (state.type === "desktop") return say("say_desk_create", { guest: e.guest });
         return say("say_os_create", { guest: e.guest });
       case "desktop.install":
         return say("say_install", { block: e.block, value: e.value });
@@ -242,7 +243,8 @@ export default function createVirtualizationTypes(stage, data, d3) {
       case "desktop.update":
         return say("say_update", { version: e.version, desktops: e.desktops });
       case "guest.start":
-        return say("say_os_start", { guest: e.guest, host: e.host ?? "?" });
+        if (state.type === "desktop" || !e.host) return say("say_desk_start", { guest: e.guest });
+        return say("say_os_start", { guest: e.guest, host: e.host });
       case "os.boot":
         return say("say_os_boot", e);
       case "op.start":
