@@ -75,9 +75,17 @@ export default function createResourcePool(stage, data, d3) {
     };
   }
 
+  // Before the first step the hosts stand apart, each a machine of its own; pool.create draws the
+  // pool over them, so the first step shows the merge itself.
   function initial(scene) {
-    useUnitsOf(scene.events.find((e) => e?.kind === "pool.create")?.hosts ?? []);
-    return { ...blank(), chapter: chapterAt(scene, 0) };
+    const hosts = scene.events.find((e) => e?.kind === "pool.create")?.hosts ?? [];
+    useUnitsOf(hosts);
+    return totals({
+      ...blank(),
+      chapter: chapterAt(scene, 0),
+      hosts: hosts.map((h) => ({ name: h.name, cores: h.cores, pages: h.pages, on: false, failed: false })),
+      pooled: false,
+    });
   }
 
   function chapterAt(scene, index) {
@@ -120,6 +128,7 @@ export default function createResourcePool(stage, data, d3) {
         next.guests = {};
         next.stacks = Object.fromEntries(next.hosts.map((h) => [h.name, []]));
         next.card = null;
+        next.pooled = true;
         break;
       case "pool.request": {
         const colors = { ...next.colors };
@@ -264,14 +273,21 @@ export default function createResourcePool(stage, data, d3) {
     fit(chapterText.text(title), width);
     const live = state.hosts.filter((h) => !h.failed).length;
     const disk = scene?.kind === "story" && data.disk_tb ? poolText("poolDisk", { disk: `${data.disk_tb * live} TB` }) : "";
-    fit(poolLine.text(state.hosts.length ? poolText("poolLine", { vcpus: state.capV, mem: memory(state.capM) }) + disk : ""), width);
+    const pooled = state.pooled !== false;
+    svg.attr("data-pooled", String(pooled));
+    barsG.attr("visibility", pooled ? "visible" : "hidden");
+    const summary = pooled
+      ? poolText("poolLine", { vcpus: state.capV, mem: memory(state.capM) }) + disk
+      : poolText("separate", { n: state.hosts.length });
+    fit(poolLine.text(state.hosts.length ? summary : ""), width);
+    const shown = pooled && state.hosts.length > 0;
     reservedLine.text(
-      state.hosts.length
+      shown
         ? poolText("reservedLine", { rv: state.reservedV, cv: state.capV, rm: memory(state.reservedM), cm: memory(state.capM) })
         : "",
     );
     statusLine.text(
-      state.hosts.length
+      shown
         ? poolText("statusLine", {
             u: Math.round(poolUtil(state) * 100),
             on: state.hosts.filter((h) => h.on && !h.failed).length,
@@ -327,7 +343,7 @@ export default function createResourcePool(stage, data, d3) {
     // The request card: who asks for what, and the verdict.
     cardRect.attr("width", width);
     const c = state.card;
-    let ask = poolText("waiting");
+    let ask = poolText(pooled ? "waiting" : "beforePool");
     let verdict = "";
     let tone = "idle";
     if (c) {
