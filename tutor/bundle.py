@@ -106,7 +106,9 @@ def build(
     cli, why = None, tools.missing()
     if tools.python is not None and tools.locks:
         try:
-            cli = toolchain.pyodide_cli(tools.python, pyodide_venv)
+            # Absolute: pyodide-build runs from a temporary directory, where a relative venv (as
+            # `make bundle` passes it) would not be found on a fresh clone.
+            cli = toolchain.pyodide_cli(tools.python, pyodide_venv.resolve())
         except toolchain.ToolsUnavailable as error:
             why = f"pyodide-build could not be installed with {tools.python.describe()}: {error}"
     bytecode = cli is not None and tools.compiles
