@@ -135,7 +135,8 @@ def test_play_advances_and_pause_stops(viz: Page) -> None:
     viz.select_option(".viz-speed", "4")
     viz.click(".viz-play")
     expect(viz.locator(".viz-play")).to_have_attribute("aria-pressed", "true")
-    viz.wait_for_function("Number(document.querySelector('.viz').dataset.step) >= 3")
+    # Predicates are functions, not expressions: the page's CSP forbids eval of a string.
+    viz.wait_for_function("() => Number(document.querySelector('.viz').dataset.step) >= 3")
     viz.focus(".viz-stage")
     viz.keyboard.press("k")
     expect(viz.locator(".viz-play")).to_have_attribute("aria-pressed", "false")
@@ -144,7 +145,8 @@ def test_play_advances_and_pause_stops(viz: Page) -> None:
     assert progress(viz) == stopped
     viz.keyboard.press("Space")
     viz.wait_for_function(
-        f"document.querySelector('.viz-progress').textContent !== {stopped!r}", timeout=5_000
+        f"() => document.querySelector('.viz-progress').textContent !== {stopped!r}",
+        timeout=5_000,
     )
 
 
@@ -292,3 +294,18 @@ def test_chinese_page_describes_steps_in_chinese(page: Page, live_server: str) -
     step_forward(page)
     assert live(page).startswith("磁盘读取进入客户机应用程序（50 个周期）")
     expect(page.locator(".viz-play .viz-label")).to_have_text("播放")
+
+
+def test_the_scrubber_jumps_to_any_step_and_follows_playback(viz: Page) -> None:
+    scrubber = viz.locator(".viz-scrubber")
+    expect(scrubber).to_have_accessible_name("Go to step")
+    total = int(scrubber.get_attribute("max") or 0)
+    assert total > 4
+    scrubber.fill(str(total - 2))
+    expect(viz.locator(".viz")).to_have_attribute("data-step", str(total - 2))
+    assert progress(viz) == f"Step {total - 2} of {total}"
+    viz.locator(".viz-stage").focus()
+    viz.keyboard.press("Home")
+    expect(scrubber).to_have_value("0")
+    step_forward(viz, 3)
+    expect(scrubber).to_have_value("3")

@@ -86,7 +86,23 @@ export class Player {
     speedLabel.append(el("span", {}, ui("speed")), this.speedPicker);
 
     this.progress = el("span", { class: "viz-progress" });
-    bar.append(sceneLabel, this.restartBtn, this.backBtn, this.playBtn, this.forwardBtn, speedLabel, this.progress);
+    // A scrubber: jump to any step (keyboard: arrows, Home, End on the slider itself).
+    this.scrubber = el("input", { type: "range", class: "viz-scrubber", min: "0", max: "0", value: "0", step: "1" });
+    this.scrubber.setAttribute("aria-label", ui("scrubber"));
+    this.scrubber.addEventListener("input", () => {
+      this.pause();
+      this.goTo(Number(this.scrubber.value), false);
+    });
+    bar.append(
+      sceneLabel,
+      this.restartBtn,
+      this.backBtn,
+      this.playBtn,
+      this.forwardBtn,
+      speedLabel,
+      this.scrubber,
+      this.progress,
+    );
 
     // Polite: a sentence per step is announced after whatever the reader is saying, not over it.
     this.live = el("p", { class: "viz-live", "aria-live": "polite", "aria-atomic": "true" });
@@ -345,6 +361,9 @@ export class Player {
     if (p === n && p > 0) text += gap + ui(info.failed ? "endedFailed" : "ended");
     this.root.classList.toggle("is-departed", info.departed);
     this.progress.textContent = ui("progress", { i: p, n });
+    this.scrubber.max = String(n);
+    this.scrubber.value = String(p);
+    this.scrubber.setAttribute("aria-valuetext", ui("progress", { i: p, n }));
     this.root.dataset.step = String(p);
     this.live.textContent = text;
     // aria-disabled, not disabled: a disabled button drops focus, and with it the shortcuts.
