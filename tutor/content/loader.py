@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from tutor.grading.limits import Limits
 from tutor.grading.protocol import Case
 
+from .import_deadline import deadline
 from .model import LANGUAGES, Catalog, CheckQuestion, Exercise, Lesson, WrongProgram
 
 _markdown = MarkdownIt("commonmark", {"typographer": False}).enable("table")
@@ -226,7 +227,8 @@ def _load_module(path: Path, name: str, problems: _Problems) -> ModuleType | Non
         return None
     module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
+        with deadline():  # a loop at import time must not hang the start
+            spec.loader.exec_module(module)
     except Exception as exc:
         problems.add(path, "", f"cannot be imported: {type(exc).__name__}: {exc}")
         return None

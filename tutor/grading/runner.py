@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from .harness import FAILED, LearnerError, SubmissionError, run_cases
+from .harness import FAILED, LearnerError, SubmissionError
 from .limits import Limits
 from .protocol import Case, RunOutcome, bilingual
 
@@ -216,7 +216,22 @@ def _clip(message: dict[str, str], limit: int) -> dict[str, str]:
 
 
 class InProcessRunner:
-    """For code we wrote ourselves (reference solutions, ``wrong/`` programs): no isolation."""
+    """For code we wrote ourselves (reference solutions, ``wrong/`` and ``shortcut/`` programs):
+    no isolation, but the same encoding as the sandbox, both ways — the request is encoded and
+    decoded as a grading process receives it, handled by the child's own ``handle``, and its
+    reply goes through ``decode_reply``. So ``check-lessons`` fails a lesson whose cases or
+    outputs would not survive the trip to a real grading process (a set in the arguments, a
+    non-finite number, an object that is not plain data)."""
 
     def run(self, code: str, driver: str, cases: list[Case], limits: Limits) -> list[RunOutcome]:
-        return run_cases(code, driver, cases, limits.step_budget, limits.output_kb * 1024)
+        from .child import handle
+
+        try:
+            request = json.loads(encode_request(code, driver, cases, limits))
+        except (TypeError, ValueError) as exc:
+            raise RunnerFailure(
+                f"the cases cannot be sent to a grading process (not JSON: {exc})",
+                zh=f"这些用例无法发送给评测进程（不是 JSON：{exc}）",
+            ) from None
+        request["memory_mb"] = limits.memory_mb
+        return decode_reply(handle(request), cases)

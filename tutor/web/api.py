@@ -102,8 +102,13 @@ def grade(exercise_id: str) -> ResponseReturnValue:
     refusal = _refuse_untrusted_post()
     if refusal is not None:
         return refusal
+    data = request.get_data()
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is None and len(data) >= limit:
+        # A chunked body is cut at the limit by some servers rather than refused: say so.
+        return _error(413, "the request is too large (limit 512 KB)")
     try:
-        body = json.loads(request.get_data().decode("utf-8"))
+        body = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return _error(400, "the request body is not UTF-8; send JSON text")
     except (ValueError, RecursionError):

@@ -28,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -40,6 +41,7 @@ from tutor.grading.report_budget import fit
 from tutor.grading.runner import InProcessRunner, ProcessRunner, Runner
 from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
 
+from . import database_file
 from .extensions import db
 from .fair_queue import FairQueue
 from .models import Course, Submission
@@ -441,9 +443,11 @@ def stored_report(report: Report) -> str:
 
 
 def _tune_sqlite(app: Flask) -> None:
-    """SQLite under concurrent writers: WAL and a generous busy timeout instead of errors."""
+    """SQLite under concurrent writers: WAL and a generous busy timeout instead of errors; the
+    file private (0600) and its folder writable, or a clear refusal to start."""
     if not str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite:///"):
         return
+    database_file.prepare(str(app.config["SQLALCHEMY_DATABASE_URI"]), Path(app.instance_path))
     with app.app_context():
         engine = db.engine
 

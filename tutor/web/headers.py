@@ -3,19 +3,94 @@
 Cross-origin isolation (COOP + COEP) unlocks SharedArrayBuffer, which lets the page interrupt a
 runaway Python program in the worker instead of killing the worker. COEP "credentialless" keeps
 the d3 CDN script (loaded with crossorigin) working.
+
+The Content Security Policy allows scripts from this site only (and the pinned CDN's origin in
+``ASSETS_MODE = "cdn"``), WebAssembly compilation for Pyodide (``'wasm-unsafe-eval'``, never
+``'unsafe-eval'``), no plugins, no ``<base>`` or form targets elsewhere. Inline styles stay
+allowed (htmx's indicator style, the no-JavaScript note); inline *scripts* do not — the pages
+carry data in ``<script type="application/json">`` blocks, which are never executed.
+
+Framing: only this site, plus the learning platforms that embed the course (``LMS_ORIGINS``,
+e.g. ``["https://moodle.example.edu"]``), so Submit and Reset cannot be clickjacked from
+anywhere else. ``Referrer-Policy: same-origin`` keeps page addresses (which name exercises and
+submissions) from other sites. Behind HTTPS (``request.is_secure``, which honours the trusted
+proxy's ``X-Forwarded-Proto``) every cookie is marked ``Secure`` and HSTS is sent.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+
+from tutor.assets import pinned
+
+HSTS = "max-age=15552000"  # 180 days
+
+
+def _cdn_origins() -> list[str]:
+    if current_app.config.get("ASSETS_MODE") != "cdn":
+        return []
+    origins = set()
+    for asset in pinned().values():
+        for url in asset.cdn.values():
+            parts = urlsplit(url)
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
+
+
+def content_security_policy() -> str:
+    frame = ["'self'", *(str(o) for o in current_app.config.get("LMS_ORIGINS", []))]
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'wasm-unsafe-eval'", *_cdn_origins()],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": frame,
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def _secure_cookies(response: Response) -> None:
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies:
+        return
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        secure = any(part.strip().lower() == "secure" for part in cookie.split(";"))
+        response.headers.add("Set-Cookie", cookie if secure else f"{cookie}; Secure")
+
+
+class SecureBehindHttps(SecureCookieSessionInterface):
+    """The session cookie is ``Secure`` when the request came over HTTPS (or when
+    ``SESSION_COOKIE_SECURE`` says so), without configuring it per deployment."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
 def install_headers(app: Flask) -> None:
+    app.config.setdefault("LMS_ORIGINS", [])
+    app.session_interface = SecureBehindHttps()
+
     @app.after_request
     def _isolate(response: Response) -> Response:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Embedder-Policy", "credentialless")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not current_app.config["LMS_ORIGINS"]:  # browsers without frame-ancestors
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if request.is_secure:
+            _secure_cookies(response)
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/static/"):
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.vary.add("HX-Request")

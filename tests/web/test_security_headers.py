@@ -1,0 +1,158 @@
+"""Low-severity holes from #11: headers (CSP, framing, referrer, Secure cookies behind HTTPS),
+JSON errors for everything under /api/, a header-splitting ``next=``, and the database file's
+mode and folder."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tutor.web import create_app
+
+from ..conftest import ROOT
+from ..grading.live import MANY_MACHINES, UNPRIVILEGED_UID, LiveServer, _as_unprivileged
+
+LMS = "https://moodle.example.edu"
+
+
+def _app(tmp_path: Path, **extra: object) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "headers",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.db'}",
+            "WTF_CSRF_ENABLED": False,
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[FlaskClient]:
+    yield _app(tmp_path).test_client()
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    return {d.split()[0]: d.split()[1:] for d in header.split("; ")}
+
+
+def test_pages_carry_a_strict_script_policy_and_refuse_framing(client: FlaskClient) -> None:
+    for path in ("/", "/lessons/hypervisors", "/api/lessons", "/static/js/lesson.js"):
+        response = client.get(path)
+        response.close()
+        policy = _policy(response.headers["Content-Security-Policy"])
+        assert "'unsafe-inline'" not in policy["script-src"], path
+        assert "'unsafe-eval'" not in policy["script-src"] and "*" not in policy["script-src"]
+        assert policy["frame-ancestors"] == ["'self'"] and policy["object-src"] == ["'none'"]
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_registered_learning_platforms_may_frame_the_course(tmp_path: Path) -> None:
+    response = _app(tmp_path, LMS_ORIGINS=[LMS]).test_client().get("/")
+    assert _policy(response.headers["Content-Security-Policy"])["frame-ancestors"] == [
+        "'self'",
+        LMS,
+    ]
+    assert "X-Frame-Options" not in response.headers  # it cannot name a second origin
+
+
+def test_cookies_are_secure_behind_https_only(client: FlaskClient) -> None:
+    secure = client.get("/api/session", base_url="https://tutor.example")
+    assert all("Secure" in c for c in secure.headers.getlist("Set-Cookie"))
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    plain = client.get("/lang/zh?next=/", base_url="http://tutor.example")
+    assert plain.headers.getlist("Set-Cookie") and not any(
+        "Secure" in c for c in plain.headers.getlist("Set-Cookie")
+    )
+
+
+def test_everything_under_api_answers_json(client: FlaskClient) -> None:
+    client.get("/api/session")
+    replies = [
+        client.get("/api/exercises/io-path/grade"),  # 405
+        client.delete("/api/lessons"),  # 405
+        client.get("/api/no-such-thing"),  # 404
+        client.post(  # nested 100,000 deep: RecursionError in the parser
+            "/api/exercises/io-path/grade", data="[" * 100_000, content_type="application/json"
+        ),
+    ]
+    assert [r.status_code for r in replies] == [405, 405, 404, 400]
+    assert all(r.is_json and r.get_json()["error"] for r in replies)
+    assert "Allow" in replies[0].headers
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_a_next_address_cannot_split_the_redirect(client: FlaskClient) -> None:
+    for target in ("/%0d%0aSet-Cookie:%20x=1", "/\\\\evil.example", "//evil.example"):
+        response = client.get(f"/lang/zh?next={target}")
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+        assert "x=1" not in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_the_database_file_is_private(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    app.test_client().get("/api/session")
+    for name in ("h.db", "h.db-wal", "h.db-shm"):
+        if (tmp_path / name).exists():
+            assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
+    assert (tmp_path / "h.db").exists()
+
+
+START = (
+    "import sys; sys.path.insert(0, '.'); from tutor.web import create_app\n"
+    "create_app({'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite:///' + sys.argv[1]})\n"
+)
+
+
+def test_a_read_only_database_folder_stops_the_start_with_a_sentence() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="virttutor-readonly-"))  # reachable by any user
+    try:
+        folder.chmod(0o555)
+        command = _as_unprivileged([sys.executable, "-c", START, str(folder / "tutor.db")])
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+        assert result.returncode != 0 and "DatabaseFolderUnwritable" in last, result.stderr[-800:]
+        uid = UNPRIVILEGED_UID if os.geteuid() == 0 else os.geteuid()
+        assert "is not writable" in last and f"uid {uid}" in last
+        assert not (folder / "tutor.db").exists()
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def test_a_chunked_body_over_the_limit_is_413(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path / "chunked.db", **MANY_MACHINES).start()
+    try:
+        learner = server.learner()
+        learner.open_site()
+        body = json.dumps({"code": "#" * 700_000}).encode()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.request(
+            "POST",
+            "/api/exercises/io-path/grade",
+            body=(body[i : i + 65536] for i in range(0, len(body), 65536)),
+            headers={
+                "Content-Type": "application/json",
+                "X-CSRFToken": learner.csrf_token,
+                "Cookie": "; ".join(f"{k}={v}" for k, v in learner.cookies.items()),
+            },
+            encode_chunked=True,
+        )
+        reply = conn.getresponse()
+        assert reply.status == 413 and "too large" in json.loads(reply.read())["error"]
+        conn.close()
+    finally:
+        server.stop()

@@ -1,0 +1,57 @@
+"""The SQLite database file: private to the server's user, in a folder the server can write.
+
+The database holds every learner's code and reports. SQLite creates a new file with the
+process's umask (usually 0644: readable by every local user), and its journal files copy the
+database file's mode, so the file is made here first, 0600, before anything opens it.
+
+A folder the server cannot write would otherwise surface as a raw ``sqlite3.OperationalError``
+traceback on the first write (SQLite also needs the folder for its WAL and journal files);
+here it stops the start with a sentence saying what to change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+
+class DatabaseFolderUnwritable(RuntimeError):
+    """The database's folder (or the file) cannot be written by this server."""
+
+
+def prepare(uri: str, instance: Path) -> Path | None:
+    """For a SQLite file URI: check the folder, create the file 0600 if new; its path.
+
+    A relative path is relative to the instance folder, as Flask-SQLAlchemy reads it."""
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = (instance / url.database).resolve()
+    folder = path.parent
+    fix = (
+        f"make it writable by this server's user (uid {os.geteuid()}), or point "
+        "SQLALCHEMY_DATABASE_URI elsewhere"
+    )
+    try:
+        exists = folder.is_dir()
+    except PermissionError:
+        raise DatabaseFolderUnwritable(
+            f"the database folder {folder} cannot be reached (a folder above it is private): {fix}"
+        ) from None
+    if not exists:
+        raise DatabaseFolderUnwritable(f"the database folder {folder} does not exist: create it")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseFolderUnwritable(
+            f"the database folder {folder} is not writable (SQLite keeps its journal there): {fix}"
+        )
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    elif not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseFolderUnwritable(f"the database file {path} is not writable: {fix}")
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        # A database made before this check (0644) is made private too, if it is ours.
+        if existing.exists() and existing.stat().st_uid == os.geteuid():
+            existing.chmod(existing.stat().st_mode & 0o700)
+    return path
