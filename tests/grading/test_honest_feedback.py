@@ -127,32 +127,8 @@ def test_hidden_feedback_never_names_the_references_values() -> None:
             assert "expected" not in result.message["en"]
 
 
-LOOKUP_TABLE = """
-def run_vm(vcpu, devices):
-    # Never runs the guest: fills in what a halted guest would show.
-    import tutor.sim.kvm as kvm
-    shadow = kvm.Vcpu(list(vcpu.program))
-    shadow_devices = kvm.DeviceModel(
-        disk=list(devices.disk), pending_input=list(devices.pending_input)
-    )
-    while True:
-        exit = shadow.run()
-        if exit.reason == "HLT":
-            break
-        if exit.reason == "IO":
-            if exit.direction == "out":
-                shadow_devices.port_write(exit.port, exit.data)
-            else:
-                shadow.complete(shadow_devices.port_read(exit.port))
-        elif exit.is_write:
-            shadow_devices.mmio_write(exit.addr, exit.data)
-        else:
-            shadow.complete(shadow_devices.mmio_read(exit.addr))
-    vcpu.state = "halted"
-    vcpu.regs.update(shadow.regs)
-    vcpu.exits.update(shadow.exits)
-    devices.serial = shadow_devices.serial
-"""
+# A run_vm that never runs the guest: it fills in what a halted guest would show.
+LOOKUP_TABLE = (VCPU.folder / "shortcut/lookup_table.py").read_text()
 
 
 def test_a_process_graded_exercise_is_not_passed_without_driving_the_model() -> None:
