@@ -1,7 +1,7 @@
 # Every target does its own set-up, so a fresh clone needs only `make run` or `make test`.
 # The project's Python: the first of these that is 3.11 or later (override with PYTHON=...). It is
 # looked up once, and only when a recipe needs it.
-PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+PYTHON_CANDIDATES := python3 python3.13 python3.12 python3.11
 ifeq ($(origin PYTHON),undefined)
 PYTHON = $(eval PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $(p)))))$(PYTHON)
 endif
