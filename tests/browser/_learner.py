@@ -124,3 +124,24 @@ def expect_all_cases_pass(page: Page, exercise: str = EXERCISE) -> None:
     expect(cases.first).to_be_visible()
     assert cases.count() == report.locator("li.case.pass").count() > 0
     expect(report.locator("li.case.fail")).to_have_count(0)
+
+
+def replay_first_failure(
+    page: Page, exercise: str, says: tuple[str, ...], timeout: int = 10_000
+) -> Locator:
+    """Replay the first failing case of the last Run and play it to its end: the verdict panel is
+    a failing one saying each of ``says``, and the last sentence says the run left the model's.
+    Returns the animation, for the lesson's own checks of what it drew."""
+    report = result(page, exercise).locator(".report")
+    expect(report).to_have_attribute("data-verdict", "failed", timeout=timeout)
+    report.locator("li.case.fail button.replay").first.click()
+    viz = page.locator(".viz")
+    panel = viz.locator(".viz-verdict")
+    expect(panel).to_have_class(re.compile(r"\bis-failed\b"))
+    for text in says:
+        expect(panel).to_contain_text(text)
+    forward = viz.locator("button.viz-forward")
+    while forward.get_attribute("aria-disabled") != "true":
+        forward.click()
+    expect(viz.locator(".viz-live")).to_contain_text("it does not match the model's")
+    return viz

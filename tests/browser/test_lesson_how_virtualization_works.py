@@ -17,7 +17,7 @@ from ._learner import (
     block_cdn,
     expect_all_cases_pass,
     hold_python,
-    result,
+    replay_first_failure,
     run_button,
     set_code,
     watch_console,
@@ -149,18 +149,7 @@ def test_a_learner_solves_an_exercise_and_replays_a_failing_run(
     # Copying a running guest's files leaves two copies running: a failing run, replayed.
     set_code(page, (FOLDER / exercise / "wrong/two_copies.py").read_text(), exercise)
     run_button(page, exercise).click()
-    report = result(page, exercise).locator(".report")
-    expect(report).to_have_attribute("data-verdict", "failed", timeout=10_000)
-    report.locator("li.case.fail button.replay").first.click()
-    viz = page.locator(".viz")
-    panel = viz.locator(".viz-verdict")
-    expect(panel).to_have_class(re.compile(r"\bis-failed\b"))
-    expect(panel).to_contain_text("This case fails.")
-    expect(panel).to_contain_text("two copies of")
-    forward = viz.locator("button.viz-forward")
-    while forward.get_attribute("aria-disabled") != "true":
-        forward.click()
-    expect(viz.locator(".viz-live")).to_contain_text("it does not match the model's")
+    viz = replay_first_failure(page, exercise, ("This case fails.", "two copies of"))
     # Both copies are drawn running, and the drawing ends on a ✗, never on a success mark.
     expect(viz.locator(".vf-guest[data-state='running']")).to_have_count(2)
     expect(viz.locator(".vf-failed-mark")).to_have_text("✗")

@@ -18,7 +18,7 @@ from ._learner import (
     block_cdn,
     expect_all_cases_pass,
     hold_python,
-    result,
+    replay_first_failure,
     run_button,
     set_code,
     watch_console,
@@ -136,18 +136,7 @@ def test_a_learner_solves_an_exercise_and_replays_a_failing_run(
     # Treating the pool as one big machine admits a guest no single host can hold.
     set_code(page, (FOLDER / exercise / "wrong/total_only.py").read_text(), exercise)
     run_button(page, exercise).click()
-    report = result(page, exercise).locator(".report")
-    expect(report).to_have_attribute("data-verdict", "failed", timeout=10_000)
-    report.locator("li.case.fail button.replay").first.click()
-    viz = page.locator(".viz")
-    panel = viz.locator(".viz-verdict")
-    expect(panel).to_have_class(re.compile(r"\bis-failed\b"))
-    expect(panel).to_contain_text("This case fails.")
-    expect(panel).to_contain_text("cannot span hosts")
-    forward = viz.locator("button.viz-forward")
-    while forward.get_attribute("aria-disabled") != "true":
-        forward.click()
-    expect(viz.locator(".viz-live")).to_contain_text("it does not match the model's")
+    viz = replay_first_failure(page, exercise, ("This case fails.", "cannot span hosts"))
     # The drawing ends on the ✗ of a run that left the model's, never on a success.
     expect(viz.locator(".rp-card")).to_have_attribute("data-tone", "refused")
     expect(viz.locator(".rp-card-verdict")).to_contain_text("✗")

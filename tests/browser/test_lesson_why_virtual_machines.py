@@ -15,6 +15,7 @@ from ._learner import (
     ROOT,
     block_cdn,
     hold_python,
+    replay_first_failure,
     result,
     run_button,
     set_code,
@@ -118,24 +119,14 @@ def test_a_failing_run_is_replayed_then_the_solution_passes(page: Page, live_ser
     expect(run_button(page, EXERCISE)).to_be_enabled()
     set_code(page, (FOLDER / "wrong/no_rollback.py").read_text(), EXERCISE)
     run_button(page, EXERCISE).click()
-    report = result(page, EXERCISE).locator(".report")
-    expect(report).to_have_attribute("data-verdict", "failed", timeout=60_000)
-    report.locator("li.case.fail button.replay").first.click()
-    viz = page.locator(".viz")
-    panel = viz.locator(".viz-verdict")
-    expect(panel).to_have_class(re.compile(r"\bis-failed\b"))
-    expect(panel).to_contain_text("✗")
-    expect(panel).to_contain_text("was not rolled back")
-    forward = viz.locator("button.viz-forward")
-    while forward.get_attribute("aria-disabled") != "true":
-        forward.click()
-    expect(viz.locator(".viz-live")).to_contain_text("it does not match the model's")
+    viz = replay_first_failure(page, EXERCISE, ("✗", "was not rolled back"), timeout=60_000)
     # The replay drew the learner's failed smoke test and never a success mark.
     expect(viz.locator(".cons-snapshot .is-bad")).to_contain_text("failed")
     expect(viz.locator(".cons-snapshot .is-good")).to_have_count(0)
 
     set_code(page, (FOLDER / "solution.py").read_text(), EXERCISE)
     run_button(page, EXERCISE).click()
+    report = result(page, EXERCISE).locator(".report")
     expect(report).to_have_attribute("data-verdict", "passed", timeout=60_000)
     expect(report.locator("li.case.fail")).to_have_count(0)
     expect(report.locator("li.case.pass")).to_have_count(4)  # the four practice cases
