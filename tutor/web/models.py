@@ -6,10 +6,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+
+STATUSES = ("pending", "grading", "graded", "failed", "error")
 
 
 def _now() -> datetime:
@@ -23,7 +25,25 @@ class Course(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Submission(db.Model):  # type: ignore[name-defined,misc]
-    """``status`` goes pending → graded (or error); ``report`` is the judge's, not the browser's."""
+    """One learner's code for one exercise, stored before it is graded; ``report`` is the judge's,
+    not the browser's.
+
+    ``status`` is one of:
+
+    * ``pending``: stored and queued, no worker has claimed it yet (a sweeper re-queues it when
+      its message was lost);
+    * ``grading``: a worker claimed it at ``started_at`` (a claim older than the job's time limit
+      means the worker died; the sweeper puts it back to ``pending``);
+    * ``graded``: the judge's verdict is in ``report`` and ``score`` (passed or failed alike);
+    * ``failed``: it could not be graded after ``attempts`` tries (the learner sees "could not be
+      graded"; staff can re-grade it);
+    * ``error``: the code was refused before grading (empty, not UTF-8, too large ...) or the
+      grader reported an error the learner caused.
+
+    ``exercise_version`` (the content hash of the exercise in the lesson build), ``variant_seed``
+    and ``grader_version`` say exactly what it was graded against, so a re-grade after a fix can
+    report what changed.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
@@ -35,6 +55,11 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     report_json: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=_now)
     graded_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    exercise_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    variant_seed: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    grader_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def report(self) -> dict[str, Any] | None:
