@@ -93,6 +93,10 @@ def run() -> str:
 
     precopy(2048.0, ConstantDirtyRate(2048.0, 120.0), bandwidth_mbps=1000.0, trace=t)
     precopy(512.0, ConstantDirtyRate(512.0, 800.0), trace=t)
+    precopy(512.0, ConstantDirtyRate(512.0, 800.0), rules="xen-4.5", trace=t)
+    precopy(
+        65536.0, ConstantDirtyRate(65536.0, 660.0), bandwidth_mbps=1000.0, rules="xen-4.5", trace=t
+    )
     t.emit("parity.series", v=precopy_volumes(1024.0, 100.0, 1000.0, 8))
 
     web = Guest("web", vcpus=2, memory_pages=32, disk_blocks={"disk0": 64}, trace=t)

@@ -20,6 +20,7 @@ from tutor.sim import (
     MachineMemory,
     ResourcePool,
     StepBudgetExceeded,
+    StopRules,
     Trace,
     VirtualSwitch,
     VmSpec,
@@ -59,8 +60,7 @@ def forever_migrating() -> None:
         1024.0,
         ConstantDirtyRate(1024.0, 999.0),
         bandwidth_mbps=1000.0,
-        max_rounds=10**9,
-        max_factor=1e12,
+        rules=StopRules("forever", 10**9, 0, None, True, "a test that never stops"),
         trace=small(),
     )
 

@@ -8,10 +8,14 @@ Quake 3 server.
 
 With memory M, a constant dirty rate d and bandwidth B, round i sends V_i = M·(d/B)^i: a
 geometric series that converges only if d < B. If it does not, the rounds never shrink, and
-Xen's stop rules end pre-copy anyway: at most 30 rounds, at most 3× the memory sent in total.
-Xen also adapts its rate: the first round goes at 100 Mb/s, each later one at the dirty rate just
-observed plus 50 Mb/s, capped at 500 Mb/s; stop-and-copy uses the cap. A slow start leaves
-bandwidth to the guest's own traffic; a rising rate catches up with the dirtying.
+the stop rules end pre-copy anyway. Two presets, exact to Xen's code (``StopRules``):
+'xen-4.5' (Xen <= 4.5: at most 29 live rounds, stop after a round that sent under 50 pages or
+once more than 3x memory is sent) and 'xen-v2' (Xen >= 4.6, migration v2: at most 5 live
+rounds, stop after a round that sent under 50 pages), the default.
+
+The paper also proposed an adaptive rate (§5): the first round at 100 Mb/s, each later one at
+the dirty rate just observed plus 50 Mb/s, capped at 500 Mb/s, the cap also for stop-and-copy.
+No released Xen enabled it, so it is offered as the paper's (``bandwidth_mbps=None``).
 
 Units: memory in MB, rates in Mb/s (megabits), so a rate r moves r/8 MB per second.
 """
@@ -26,13 +30,78 @@ from .errors import InvalidOperation
 from .pool import ResourcePool
 from .trace import Trace
 
-MAX_ROUNDS = 30
-MAX_FACTOR = 3.0
-MIN_RATE_MBPS = 100.0
-MAX_RATE_MBPS = 500.0
-RATE_INCREMENT_MBPS = 50.0
 PAGE_MB = 4096 / 1_000_000
 MAX_SIMULATED_WRITES = 5_000_000
+
+# The paper's adaptive rate (Clark et al., NSDI 2005, §5): first round at 100 Mb/s, each later
+# one at the dirty rate just observed + 50 Mb/s, capped at 500 Mb/s. Xen carried it behind an
+# ADAPTIVE_SAVE ifdef that no release enabled (removed in commit e611ad5b31, 2011).
+PAPER_MIN_RATE_MBPS = 100.0
+PAPER_MAX_RATE_MBPS = 500.0
+PAPER_RATE_INCREMENT_MBPS = 50.0
+
+
+@dataclass(frozen=True)
+class StopRules:
+    """When pre-copy gives up on live rounds and pauses the guest.
+
+    Every Xen version decides *after* a live round, on what that round sent: stop once it sent
+    fewer than ``stop_below_pages`` pages, once ``max_live_rounds`` rounds are done, or (legacy
+    only) once everything sent so far exceeds ``max_factor`` × memory. The stop-and-copy that
+    follows sends what the guest dirtied during the last live round. ``empty_round_counts``: the
+    legacy loop still walks memory when nothing is dirty (a round that sends 0 pages), where
+    migration v2 goes straight to stop-and-copy.
+    """
+
+    name: str
+    max_live_rounds: int
+    stop_below_pages: float
+    max_factor: float | None
+    empty_round_counts: bool
+    source: str
+
+
+XEN_LEGACY = StopRules(
+    name="xen-4.5",
+    max_live_rounds=29,
+    stop_below_pages=50,
+    max_factor=3.0,
+    empty_round_counts=True,
+    source=(
+        "Xen <= 4.5, tools/libxc/xc_domain_save.c, xc_domain_save(): DEF_MAX_ITERS 29 "
+        "('limit us to 30 times round loop'), DEF_MAX_FACTOR 3; after each live iteration "
+        "stop if iter >= max_iters, sent_this_iter + skip_this_iter < 50, or "
+        "total_sent > p2m_size * max_factor"
+    ),
+)
+XEN_V2 = StopRules(
+    name="xen-v2",
+    max_live_rounds=5,
+    stop_below_pages=50,
+    max_factor=None,
+    empty_round_counts=False,
+    source=(
+        "Xen >= 4.6 (migration v2), tools/libs/guest/xg_sr_save.c, simple_precopy_policy() "
+        "and send_memory_live(): SPP_MAX_ITERATIONS 5, SPP_TARGET_DIRTY_COUNT 50 (stop when "
+        "dirty_count < 50 or iteration >= 5). Xen 4.6-4.9 hard-coded 5 and 50 in "
+        "tools/libxc/xc_sr_save.c, send_memory_live(), continuing while dirty_count > 50, so "
+        "a round of exactly 50 pages also stopped there"
+    ),
+)
+STOP_RULES: dict[str, StopRules] = {r.name: r for r in (XEN_LEGACY, XEN_V2)}
+DEFAULT_STOP_RULES = XEN_V2
+
+
+def stop_rules(rules: StopRules | str) -> StopRules:
+    """A preset by name ('xen-4.5', 'xen-v2') or a custom ``StopRules`` as given."""
+    if isinstance(rules, StopRules):
+        return rules
+    if rules not in STOP_RULES:
+        raise InvalidOperation(
+            f"unknown stop rules {rules!r}; choose one of {sorted(STOP_RULES)}",
+            zh=f"没有名为 {rules!r} 的停止规则；可选：{sorted(STOP_RULES)}",
+        )
+    return STOP_RULES[rules]
 
 
 class DirtyModel(Protocol):
@@ -107,6 +176,7 @@ class MigrationResult:
     downtime_ms: float
     total_sent_mb: float
     total_seconds: float
+    rules: str = DEFAULT_STOP_RULES.name
 
 
 def precopy_volumes(
@@ -116,41 +186,65 @@ def precopy_volumes(
     return [memory_mb * (dirty_mbps / bandwidth_mbps) ** i for i in range(n)]
 
 
+def _stop_reason(
+    rules: StopRules, rounds: int, sent_mb: float, total_mb: float, memory_mb: float
+) -> str | None:
+    """The rules' verdict after a live round; any one stops pre-copy (Xen ORs them), and a
+    round that sent under the threshold is reported as converged even when it was the last."""
+    if sent_mb < rules.stop_below_pages * PAGE_MB:
+        return "converged"
+    if rounds >= rules.max_live_rounds:
+        return "max_rounds"
+    if rules.max_factor is not None and total_mb > rules.max_factor * memory_mb:
+        return "max_sent"
+    return None
+
+
 def precopy(
     memory_mb: float,
     dirty: DirtyModel,
     *,
     bandwidth_mbps: float | None = None,
-    max_rounds: int = MAX_ROUNDS,
-    max_factor: float = MAX_FACTOR,
-    min_rate_mbps: float = MIN_RATE_MBPS,
-    max_rate_mbps: float = MAX_RATE_MBPS,
-    stop_below_mb: float = 50 * PAGE_MB,
+    rules: StopRules | str = DEFAULT_STOP_RULES,
+    min_rate_mbps: float = PAPER_MIN_RATE_MBPS,
+    max_rate_mbps: float = PAPER_MAX_RATE_MBPS,
     trace: Trace | None = None,
     guest: str = "vm",
 ) -> MigrationResult:
-    """Run pre-copy rounds, then stop-and-copy.
+    """Run live pre-copy rounds until ``rules`` say stop, then stop-and-copy.
 
-    With ``bandwidth_mbps`` set, every round and the final copy use that fixed rate (the textbook
-    model); without it, Xen's adaptive rate is used. Stop when what is dirty is at most
-    ``stop_below_mb`` (default: Xen's 50 pages), after ``max_rounds`` rounds, or when sending
-    another round would push the total above ``max_factor`` × memory.
+    Round 0 sends all memory; round i+1 sends what the guest dirtied during round i. After
+    each round the rules look at what it sent (see ``StopRules``); the stop-and-copy then sends
+    what was dirtied during the last live round, with the guest paused: that time is the
+    downtime. ``rules`` defaults to Xen's migration v2 ('xen-v2'); 'xen-4.5' is the legacy one.
+
+    With ``bandwidth_mbps`` every transfer uses that fixed rate (the textbook model, and what
+    Xen does: it sends as fast as the link allows). Without it, the paper's adaptive rate (§5)
+    is used: ``min_rate_mbps`` first, then the observed dirty rate + 50 Mb/s, capped at
+    ``max_rate_mbps``, which the stop-and-copy uses.
     """
     if memory_mb <= 0:
-        raise InvalidOperation("memory_mb must be positive")
+        raise InvalidOperation("memory_mb must be positive", zh="memory_mb 必须是正数")
     if bandwidth_mbps is not None and bandwidth_mbps <= 0:
-        raise InvalidOperation("bandwidth_mbps must be positive")
+        raise InvalidOperation("bandwidth_mbps must be positive", zh="bandwidth_mbps 必须是正数")
+    chosen = stop_rules(rules)
     trace = trace if trace is not None else Trace()
-    trace.emit("migrate.start", guest=guest, memory_mb=memory_mb, fixed_rate=bandwidth_mbps)
+    trace.emit(
+        "migrate.start",
+        guest=guest,
+        memory_mb=memory_mb,
+        fixed_rate=bandwidth_mbps,
+        rules=chosen.name,
+    )
     rounds: list[Round] = []
     to_send = memory_mb
     rate = bandwidth_mbps if bandwidth_mbps is not None else min_rate_mbps
     total_sent = 0.0
     total_seconds = 0.0
-    reason = "max_rounds"
-    while len(rounds) < max_rounds:
-        if total_sent + to_send > max_factor * memory_mb:
-            reason = "max_sent"
+    reason: str | None = None
+    while reason is None:
+        if to_send <= 0 and rounds and not chosen.empty_round_counts:
+            reason = "clean"
             break
         seconds = to_send / (rate / 8)
         dirtied = dirty.dirtied_mb(seconds)
@@ -166,13 +260,11 @@ def precopy(
             seconds=seconds,
             dirtied_mb=dirtied,
         )
+        reason = _stop_reason(chosen, len(rounds), to_send, total_sent, memory_mb)
         to_send = dirtied
-        if to_send <= stop_below_mb:
-            reason = "converged"
-            break
-        if bandwidth_mbps is None:
+        if reason is None and bandwidth_mbps is None:
             observed = dirtied * 8 / seconds if seconds > 0 else max_rate_mbps
-            rate = min(max_rate_mbps, max(min_rate_mbps, observed + RATE_INCREMENT_MBPS))
+            rate = min(max_rate_mbps, max(min_rate_mbps, observed + PAPER_RATE_INCREMENT_MBPS))
     final_rate = bandwidth_mbps if bandwidth_mbps is not None else max_rate_mbps
     downtime_ms = to_send / (final_rate / 8) * 1000
     total_sent += to_send
@@ -180,7 +272,9 @@ def precopy(
     trace.emit("migrate.stop", guest=guest, reason=reason, rounds=len(rounds))
     trace.emit("migrate.stop_copy", guest=guest, sent_mb=to_send, downtime_ms=downtime_ms)
     trace.emit("migrate.done", guest=guest, total_sent_mb=total_sent, total_seconds=total_seconds)
-    return MigrationResult(tuple(rounds), reason, to_send, downtime_ms, total_sent, total_seconds)
+    return MigrationResult(
+        tuple(rounds), reason, to_send, downtime_ms, total_sent, total_seconds, chosen.name
+    )
 
 
 def live_migrate(
@@ -190,13 +284,19 @@ def live_migrate(
     memory_mb: float,
     dirty: DirtyModel,
     bandwidth_mbps: float | None = None,
+    rules: StopRules | str = DEFAULT_STOP_RULES,
 ) -> MigrationResult:
     """Pre-copy a placed guest, then move its reservation; it keeps running except for the
     downtime. The target's capacity is checked *before* copying starts, because a real
     migration reserves the destination first rather than discover at the end that it is full."""
     pool.check_move(vm_name, host_name)
     result = precopy(
-        memory_mb, dirty, bandwidth_mbps=bandwidth_mbps, trace=pool.trace, guest=vm_name
+        memory_mb,
+        dirty,
+        bandwidth_mbps=bandwidth_mbps,
+        rules=rules,
+        trace=pool.trace,
+        guest=vm_name,
     )
     pool.move(vm_name, host_name)
     return result
