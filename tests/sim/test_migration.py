@@ -14,7 +14,9 @@ from tutor.sim import (
     Host,
     HotPageDirtier,
     InvalidOperation,
+    MigrationLink,
     ResourcePool,
+    Trace,
     VmSpec,
     live_migrate,
     precopy,
@@ -168,3 +170,24 @@ def test_stop_rules_always_hold(memory: float, dirty: float, bandwidth: float | 
     assert legacy.final_mb <= memory
     v2 = precopy(memory, ConstantDirtyRate(memory, dirty), bandwidth_mbps=bandwidth)
     assert len(v2.rounds) <= 5 and v2.final_mb <= memory
+
+
+def test_a_link_driven_by_hand_gives_precopys_trace_and_refuses_nonsense() -> None:
+    m = 1024.0
+    auto = precopy(m, ConstantDirtyRate(m, 100.0), bandwidth_mbps=1000.0, guest="g")
+    link = MigrationLink(m, ConstantDirtyRate(m, 100.0), 1000.0, guest="g", rules=auto.rules)
+    to_send = m
+    for _ in range(len(auto.rounds)):
+        to_send = link.send(to_send)
+    assert link.stop_and_copy(to_send, auto.stop_reason) == auto.downtime_ms
+    reference = Trace()
+    precopy(m, ConstantDirtyRate(m, 100.0), bandwidth_mbps=1000.0, guest="g", trace=reference)
+    assert link.trace.events == reference.events
+    assert link.finished == auto
+    with pytest.raises(InvalidOperation, match="already"):
+        link.send(1.0)
+    fresh = MigrationLink(m, ConstantDirtyRate(m, 100.0), 1000.0)
+    with pytest.raises(InvalidOperation, match="between 0"):
+        fresh.send(2 * m)
+    with pytest.raises(InvalidOperation, match="reason"):
+        fresh.stop_and_copy(1.0, "tired")

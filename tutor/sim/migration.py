@@ -200,6 +200,120 @@ def _stop_reason(
     return None
 
 
+STOP_REASONS = ("converged", "max_rounds", "max_sent", "clean")
+
+
+class MigrationLink:
+    """A guest being migrated over a link, one transfer at a time: what ``precopy`` drives, and
+    what an exercise hands a learner who writes the pre-copy loop. Every transfer is an event,
+    so a loop that sends the wrong volume, or stops for the wrong reason, shows in the trace.
+
+    ``send`` is a live round (the guest keeps running and dirtying memory); ``stop_and_copy``
+    pauses the guest, sends the rest and ends the migration. Rates are fixed at
+    ``bandwidth_mbps`` unless ``send`` is given one (the paper's adaptive rate).
+    """
+
+    def __init__(
+        self,
+        memory_mb: float,
+        dirty: DirtyModel,
+        bandwidth_mbps: float,
+        *,
+        rules: str = DEFAULT_STOP_RULES.name,
+        trace: Trace | None = None,
+        guest: str = "vm",
+        adaptive: bool = False,
+    ) -> None:
+        if memory_mb <= 0:
+            raise InvalidOperation("memory_mb must be positive", zh="memory_mb 必须是正数")
+        if bandwidth_mbps <= 0:
+            raise InvalidOperation(
+                "bandwidth_mbps must be positive", zh="bandwidth_mbps 必须是正数"
+            )
+        self.memory_mb = memory_mb
+        self.bandwidth_mbps = bandwidth_mbps
+        self.dirty = dirty
+        self.trace = trace if trace is not None else Trace()
+        self.guest = guest
+        self.rounds: list[Round] = []
+        self.total_sent_mb = 0.0
+        self.total_seconds = 0.0
+        self.finished: MigrationResult | None = None
+        self.rules = rules
+        self.trace.emit(
+            "migrate.start",
+            guest=guest,
+            memory_mb=memory_mb,
+            fixed_rate=None if adaptive else bandwidth_mbps,
+            rules=rules,
+        )
+
+    def _check_volume(self, mb: float) -> float:
+        if self.finished is not None:
+            raise InvalidOperation(
+                "the migration is over: stop_and_copy was already called",
+                zh="迁移已经结束：stop_and_copy 已经调用过了",
+            )
+        if isinstance(mb, bool) or not isinstance(mb, int | float) or not 0 <= mb <= self.memory_mb:
+            raise InvalidOperation(
+                f"a transfer must be between 0 and the guest's {self.memory_mb} MB, not {mb!r}",
+                zh=f"一次传输必须在 0 到客户机的 {self.memory_mb} MB 之间，而不是 {mb!r}",
+            )
+        return float(mb)
+
+    def send(self, mb: float, rate_mbps: float | None = None) -> float:
+        """Send ``mb`` while the guest runs; return the MB it dirtied meanwhile (to send next)."""
+        mb = self._check_volume(mb)
+        rate = self.bandwidth_mbps if rate_mbps is None else rate_mbps
+        seconds = mb / (rate / 8)
+        dirtied = self.dirty.dirtied_mb(seconds)
+        self.rounds.append(Round(len(self.rounds), mb, rate, seconds, dirtied))
+        self.total_sent_mb += mb
+        self.total_seconds += seconds
+        self.trace.emit(
+            "migrate.round",
+            guest=self.guest,
+            round=len(self.rounds) - 1,
+            sent_mb=mb,
+            rate_mbps=rate,
+            seconds=seconds,
+            dirtied_mb=dirtied,
+        )
+        return dirtied
+
+    def stop_and_copy(self, mb: float, reason: str, rate_mbps: float | None = None) -> float:
+        """Pause the guest, send the last ``mb`` and resume it on the target; return the
+        downtime in ms. ``reason`` is the stop rule that ended the live rounds."""
+        mb = self._check_volume(mb)
+        if reason not in STOP_REASONS:
+            raise InvalidOperation(
+                f"reason must be one of {list(STOP_REASONS)}, not {reason!r}",
+                zh=f"reason 必须是 {list(STOP_REASONS)} 之一，而不是 {reason!r}",
+            )
+        rate = self.bandwidth_mbps if rate_mbps is None else rate_mbps
+        downtime_ms = mb / (rate / 8) * 1000
+        self.total_sent_mb += mb
+        self.total_seconds += downtime_ms / 1000
+        self.trace.emit("migrate.stop", guest=self.guest, reason=reason, rounds=len(self.rounds))
+        self.trace.emit("migrate.stop_copy", guest=self.guest, sent_mb=mb, downtime_ms=downtime_ms)
+        self.trace.emit(
+            "migrate.done",
+            guest=self.guest,
+            total_sent_mb=self.total_sent_mb,
+            total_seconds=self.total_seconds,
+        )
+        self.finished = MigrationResult(
+            tuple(self.rounds),
+            reason,
+            mb,
+            downtime_ms,
+            self.total_sent_mb,
+            self.total_seconds,
+            self.rules,
+        )
+        return downtime_ms
+
+
 def precopy(
     memory_mb: float,
     dirty: DirtyModel,
@@ -223,58 +337,36 @@ def precopy(
     is used: ``min_rate_mbps`` first, then the observed dirty rate + 50 Mb/s, capped at
     ``max_rate_mbps``, which the stop-and-copy uses.
     """
-    if memory_mb <= 0:
-        raise InvalidOperation("memory_mb must be positive", zh="memory_mb 必须是正数")
     if bandwidth_mbps is not None and bandwidth_mbps <= 0:
         raise InvalidOperation("bandwidth_mbps must be positive", zh="bandwidth_mbps 必须是正数")
     chosen = stop_rules(rules)
-    trace = trace if trace is not None else Trace()
-    trace.emit(
-        "migrate.start",
-        guest=guest,
-        memory_mb=memory_mb,
-        fixed_rate=bandwidth_mbps,
+    adaptive = bandwidth_mbps is None
+    link = MigrationLink(
+        memory_mb,
+        dirty,
+        max_rate_mbps if bandwidth_mbps is None else bandwidth_mbps,
         rules=chosen.name,
+        trace=trace,
+        guest=guest,
+        adaptive=adaptive,
     )
-    rounds: list[Round] = []
     to_send = memory_mb
-    rate = bandwidth_mbps if bandwidth_mbps is not None else min_rate_mbps
-    total_sent = 0.0
-    total_seconds = 0.0
+    rate = min_rate_mbps if adaptive else link.bandwidth_mbps
     reason: str | None = None
     while reason is None:
-        if to_send <= 0 and rounds and not chosen.empty_round_counts:
+        if to_send <= 0 and link.rounds and not chosen.empty_round_counts:
             reason = "clean"
             break
-        seconds = to_send / (rate / 8)
-        dirtied = dirty.dirtied_mb(seconds)
-        rounds.append(Round(len(rounds), to_send, rate, seconds, dirtied))
-        total_sent += to_send
-        total_seconds += seconds
-        trace.emit(
-            "migrate.round",
-            guest=guest,
-            round=len(rounds) - 1,
-            sent_mb=to_send,
-            rate_mbps=rate,
-            seconds=seconds,
-            dirtied_mb=dirtied,
-        )
-        reason = _stop_reason(chosen, len(rounds), to_send, total_sent, memory_mb)
-        to_send = dirtied
-        if reason is None and bandwidth_mbps is None:
+        dirtied = link.send(to_send, rate)
+        reason = _stop_reason(chosen, len(link.rounds), to_send, link.total_sent_mb, memory_mb)
+        if reason is None and adaptive:
+            seconds = link.rounds[-1].seconds
             observed = dirtied * 8 / seconds if seconds > 0 else max_rate_mbps
             rate = min(max_rate_mbps, max(min_rate_mbps, observed + PAPER_RATE_INCREMENT_MBPS))
-    final_rate = bandwidth_mbps if bandwidth_mbps is not None else max_rate_mbps
-    downtime_ms = to_send / (final_rate / 8) * 1000
-    total_sent += to_send
-    total_seconds += downtime_ms / 1000
-    trace.emit("migrate.stop", guest=guest, reason=reason, rounds=len(rounds))
-    trace.emit("migrate.stop_copy", guest=guest, sent_mb=to_send, downtime_ms=downtime_ms)
-    trace.emit("migrate.done", guest=guest, total_sent_mb=total_sent, total_seconds=total_seconds)
-    return MigrationResult(
-        tuple(rounds), reason, to_send, downtime_ms, total_sent, total_seconds, chosen.name
-    )
+        to_send = dirtied
+    link.stop_and_copy(to_send, reason)
+    assert link.finished is not None
+    return link.finished
 
 
 def live_migrate(
