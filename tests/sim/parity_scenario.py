@@ -30,6 +30,7 @@ from tutor.sim import (
     VmSpec,
     classify,
     consolidate_servers,
+    fifo,
     idle_tax_allocation,
     live_migrate,
     page_faults,
@@ -37,6 +38,7 @@ from tutor.sim import (
     precopy_volumes,
     round_robin,
     share_bandwidth,
+    sjf,
 )
 from tutor.sim.budget import StepBudget
 
@@ -87,6 +89,17 @@ def run() -> str:
     mm.balloon_inflate("B", 2)
     mm.check()
     page_faults([1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5], 3, "fifo", trace=t)
+    page_faults([rng.randrange(8) for _ in range(40)], 4, "opt", trace=t)
+    fifo([3, 17, 16, 6, 10], trace=t)
+    sjf([5, 11, 8, 13, 13], trace=t)
+    salted = MachineMemory(12, t, salting=True)
+    for g, salt in (("P", "tenant"), ("Q", "tenant"), ("R", None)):
+        salted.add_guest(g, 4, salt=salt)
+        for v in range(4):
+            salted.map(g, v, v)
+            salted.write(g, v, rng.choice([7, 7, 9]))
+    salted.share()
+    salted.check()
     idle_tax_allocation(
         900, [TaxClient("x", 1000, 0.9, 600), TaxClient("y", 1500, 0.2, 600)], trace=t
     )

@@ -99,7 +99,15 @@ from .scenarios import (
     consolidate_servers,
     several_oses,
 )
-from .sched import CreditScheduler, Priority, RoundRobinResult, SchedVcpu, round_robin
+from .sched import (
+    CreditScheduler,
+    Priority,
+    RoundRobinResult,
+    SchedVcpu,
+    fifo,
+    round_robin,
+    sjf,
+)
 from .slices import RESOURCES, Slice, SlicedHost
 from .trace import SCHEMA_VERSION, Trace
 
@@ -195,6 +203,7 @@ __all__ = [
     "copy_files",
     "diverges",
     "examples_of",
+    "fifo",
     "idle_tax_allocation",
     "live_migrate",
     "mac_of",
@@ -208,6 +217,7 @@ __all__ = [
     "several_oses",
     "share_bandwidth",
     "shares_per_page",
+    "sjf",
     "stack_of",
     "stop_rules",
     "storage_blocks",

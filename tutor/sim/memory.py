@@ -14,7 +14,9 @@ guests, take frames back, and so give guests more memory in total than the machi
 - **the idle memory tax**: when memory is short, take it from the client with the fewest shares
   per page, charging idle pages more (``shares_per_page``);
 - **swapping** as the last resort, with a replacement policy choosing the victim (FIFO, LRU,
-  CLOCK; ``page_faults`` replays a reference string, e.g. Belady's anomaly).
+  CLOCK; ``page_faults`` replays a reference string, e.g. Belady's anomaly, and also knows
+  Belady's OPT, the bound). CLOCK here is the textbook one (one use bit, a hand that sweeps in
+  order); OSTEP's ``paging-policy.py`` CLOCK is a different, randomised multi-bit variant.
 
 The security manager's rule is that a guest reaches machine memory only through its own maps:
 a guest can never name, read or write a frame that holds another guest's data, and every frame is
@@ -127,10 +129,64 @@ def make_policy(policy: str | ReplacementPolicy) -> ReplacementPolicy:
         try:
             return REPLACEMENT[policy]()
         except KeyError:
+            hint = (
+                " (opt reads the future, so only page_faults can replay it)"
+                if policy == "opt"
+                else ""
+            )
             raise InvalidOperation(
-                f"unknown replacement policy {policy!r}; use fifo, lru or clock"
+                f"unknown replacement policy {policy!r}; use fifo, lru or clock{hint}"
             ) from None
     return policy
+
+
+class Opt:
+    """Belady's OPT (MIN): evict the resident page whose next use lies furthest in the future.
+
+    No real system can run it (it reads the future), but replaying a reference string it gives
+    the fewest misses any policy can reach, the bound every other policy is measured against.
+    It therefore needs the whole reference string up front and exists only in ``page_faults``.
+    Ties (pages never used again) go to the page loaded most recently, as in OSTEP's
+    ``vm-beyondphys-policy/paging-policy.py``, so the two agree page for page.
+    """
+
+    name = "opt"
+
+    def __init__(self, refs: Sequence[Hashable]) -> None:
+        self._refs = refs
+        self._next_use: list[int] = [len(refs)] * len(refs)
+        seen: dict[Hashable, int] = {}
+        for i in range(len(refs) - 1, -1, -1):
+            self._next_use[i] = seen.get(refs[i], len(refs))
+            seen[refs[i]] = i
+        self._at = -1
+        self._when: dict[Hashable, int] = {}
+        self._loaded: list[Hashable] = []
+
+    def _advance(self, page: Hashable) -> None:
+        self._at += 1
+        self._when[page] = self._next_use[self._at]
+
+    def insert(self, page: Hashable) -> None:
+        self._advance(page)
+        self._loaded.append(page)
+
+    def touch(self, page: Hashable) -> None:
+        self._advance(page)
+
+    def remove(self, page: Hashable) -> None:
+        self._loaded.remove(page)
+        del self._when[page]
+
+    def victim(self) -> Hashable:
+        # the victim is chosen before the missing page is inserted: look from the next reference
+        best = None
+        for page in self._loaded:
+            if best is None or self._when[page] >= self._when[best]:
+                best = page
+        if best is None:
+            raise IndexError("no resident page to evict")
+        return best
 
 
 @dataclass(frozen=True)
@@ -146,10 +202,19 @@ def page_faults(
     policy: str | ReplacementPolicy = "fifo",
     trace: Trace | None = None,
 ) -> FaultResult:
-    """Replay a page reference string through ``frames`` frames and count the misses."""
+    """Replay a page reference string through ``frames`` frames and count the misses.
+
+    ``policy`` is "fifo", "lru", "clock", "opt" (Belady's optimal, which reads the rest of the
+    string) or a policy object. ``resident`` lists the pages in the order they were loaded.
+    """
     if frames < 1:
         raise InvalidOperation("page replacement needs at least one frame")
-    chooser = make_policy(policy)
+    chooser: ReplacementPolicy
+    if policy == "opt":
+        refs = list(refs)
+        chooser = Opt(refs)
+    else:
+        chooser = make_policy(policy)
     trace = trace if trace is not None else Trace()
     resident: list[Hashable] = []
     misses = hits = 0
@@ -246,17 +311,25 @@ class GuestMemory:
     pmap: dict[int, int] = field(default_factory=dict)
     swapped: dict[int, int] = field(default_factory=dict)
     ballooned: set[int] = field(default_factory=set)
+    salt: str | None = None
 
 
 class MachineMemory:
     """The machine's frames and every guest's second-level map, run by one hypervisor."""
 
     def __init__(
-        self, frames: int, trace: Trace | None = None, policy: str | ReplacementPolicy = "lru"
+        self,
+        frames: int,
+        trace: Trace | None = None,
+        policy: str | ReplacementPolicy = "lru",
+        salting: bool = False,
     ) -> None:
+        """``salting=True`` gives every guest its own salt by default (VMware's default since
+        2015): pages are then shared only within a guest, never across guests."""
         if frames < 1:
             raise InvalidOperation("machine memory needs at least one frame")
         self.frames = frames
+        self.salting = salting
         self.trace = trace if trace is not None else Trace()
         self.policy = make_policy(policy)
         self.guests: dict[str, GuestMemory] = {}
@@ -267,14 +340,23 @@ class MachineMemory:
         self.trace.emit("mem.create", frames=frames, policy=self.policy.name)
 
     # ----- guests and the first translation ---------------------------------------------------
-    def add_guest(self, name: str, pages: int) -> GuestMemory:
+    def add_guest(self, name: str, pages: int, salt: str | None = None) -> GuestMemory:
+        """``salt``: pages are merged only between guests with the same salt. ``None`` means the
+        machine's default: no salt (every guest shares with every other) or, with ``salting``,
+        the guest's own name (sharing only inside the guest). Guests that trust each other, say
+        one customer's VMs, can be given one salt to share among themselves again."""
         if name in self.guests:
             raise InvalidOperation(f"a guest named {name!r} already has memory here")
         if pages < 1:
             raise InvalidOperation("a guest needs at least one page of memory")
-        guest = GuestMemory(name, pages)
+        if salt is not None and (not isinstance(salt, str) or not salt):
+            raise InvalidOperation("a salt is a non-empty string (or None for the default)")
+        salt = salt if salt is not None else (name if self.salting else None)
+        guest = GuestMemory(name, pages, salt=salt)
         self.guests[name] = guest
-        self.trace.emit("mem.guest", guest=name, pages=pages, overcommit=self.committed())
+        self.trace.emit(
+            "mem.guest", guest=name, pages=pages, overcommit=self.committed(), salt=salt
+        )
         return guest
 
     def committed(self) -> float:
@@ -411,14 +493,24 @@ class MachineMemory:
         """Merge frames with identical contents into one read-only frame; return frames freed.
 
         ESX hashes page contents and compares on a hash match; here contents are small ints, so
-        the content itself is the hash. Sharing works across guests: isolation is kept because a
-        shared frame is read-only and any write gets a private copy first.
+        the content itself is the hash. Only frames of guests with the same salt are merged.
+
+        Sharing keeps *direct* isolation (a shared frame is read-only, any write gets a private
+        copy first) but not isolation against timing: a write to a shared page is slow (the COW
+        break), and a shared frame read by another guest is already in the cache, so one guest
+        can learn whether another holds a page with given contents (memory-deduplication and
+        Flush+Reload attacks, e.g. Irazoqui et al. 2014 recovering AES keys across VMs). For
+        this reason VMware turned inter-VM transparent page sharing off by default in 2014–15
+        (salting, KB 2080735 / 2097593). ``salting=True`` models that default.
         """
-        by_content: dict[int, list[int]] = {}
+        by_content: dict[tuple[str, int], list[int]] = {}
         for mpn in sorted(self._owners):
-            by_content.setdefault(self._content[mpn], []).append(mpn)
+            name = min(self._owners[mpn])[0]
+            salt = self.guests[name].salt
+            key = ("" if salt is None else "salt:" + salt, self._content[mpn])
+            by_content.setdefault(key, []).append(mpn)
         freed = 0
-        for content, mpns in sorted(by_content.items()):
+        for (group, content), mpns in sorted(by_content.items()):
             if len(mpns) < 2:
                 continue
             keep, rest = mpns[0], mpns[1:]
@@ -439,6 +531,7 @@ class MachineMemory:
             self.trace.emit(
                 "mem.share",
                 mpn=keep,
+                salt=group[5:] if group else None,
                 content=content,
                 pages=sorted([list(k) for k in self._owners[keep]]),
                 freed=rest,

@@ -1,4 +1,4 @@
-"""Scheduling: who runs on a CPU next. Round robin first, then Xen's credit scheduler for vCPUs.
+"""Scheduling: who runs on a CPU next. FIFO, SJF and round robin, then Xen's credit scheduler.
 
 A hypervisor's scheduler has the same job as an OS scheduler, one level down: its "processes" are
 virtual CPUs and its CPUs are physical cores (pCPUs). Round robin shows the basic trade-off
@@ -18,9 +18,14 @@ pCPU until the accountant pays it again. IDLE is what a pCPU runs when nothing e
 is kept between −300 and +300 (one slice's worth), so an idle vCPU cannot hoard credit for a
 later burst, nor a busy one run up a debt it could never repay.
 
-As in Xen, weight and cap belong to a *domain* (a guest): ``add("db", vcpus=2, cap=150)`` makes a
-two-vCPU guest that may use one and a half pCPUs in total; a domain's credit is split evenly among
-its active vCPUs. A one-vCPU domain is named like its vCPU.
+As in Xen, weight and cap are set on a *domain* (a guest): ``add("db", vcpus=2, cap=150)`` makes a
+two-vCPU guest that may use one and a half pCPUs in total. The weight, though, counts *per active
+vCPU*: Xen's ``csched_acct`` (``xen/common/sched/credit.c``) gives each domain
+``weight × active vCPUs / Σ(weight × active vCPUs)`` of the credit, then splits it evenly among
+its active vCPUs, so a busy two-vCPU domain gets twice the CPU of a busy one-vCPU domain of the
+same weight (0.667 : 0.333 on one pCPU). The cap stays a ceiling for the domain as a whole. A
+one-vCPU domain is named like its vCPU. (Xen's default scheduler has been credit2 since Xen 4.12;
+credit1, modelled here, is still shipped and is the one the classic papers measure.)
 
 Simplifications (stated so nobody mistakes them for Xen's): one global run queue stands in for
 Xen's per-pCPU queues with work stealing, and decisions happen on tick boundaries only.
@@ -103,6 +108,46 @@ def round_robin(
     return RoundRobinResult(
         tuple(JobStats(j, lengths[j], response[j], done[j], wait[j]) for j in range(len(lengths)))
     )
+
+
+def fifo(lengths: Sequence[float], trace: Trace | None = None) -> RoundRobinResult:
+    """First in, first out with OSTEP ``cpu-sched/scheduler.py`` semantics: every job arrives at
+    time 0 in list order and runs to completion; response = wait = its start time.
+
+    One long job at the front makes every short job behind it wait (the convoy effect), which is
+    why FIFO's average turnaround depends so much on the order of the list.
+    """
+    return _run_to_completion(
+        _check_jobs(lengths, "FIFO"), list(range(len(lengths))), "fifo", trace
+    )
+
+
+def sjf(lengths: Sequence[float], trace: Trace | None = None) -> RoundRobinResult:
+    """Shortest job first, as OSTEP ``scheduler.py -p SJF``: FIFO over the jobs sorted by length,
+    ties kept in list order (a stable sort). With all jobs arriving at once this minimises the
+    average turnaround; results are listed by job number, as for the other policies."""
+    lengths = _check_jobs(lengths, "SJF")
+    order = sorted(range(len(lengths)), key=lambda j: lengths[j])
+    return _run_to_completion(lengths, order, "sjf", trace)
+
+
+def _check_jobs(lengths: Sequence[float], policy: str) -> Sequence[float]:
+    if not lengths or any(length <= 0 for length in lengths):
+        raise InvalidOperation(f"{policy} needs at least one job, each with a positive length")
+    return lengths
+
+
+def _run_to_completion(
+    lengths: Sequence[float], order: Sequence[int], policy: str, trace: Trace | None
+) -> RoundRobinResult:
+    trace = trace if trace is not None else Trace()
+    stats: dict[int, JobStats] = {}
+    now: float = 0
+    for job in order:
+        trace.emit(f"{policy}.run", job=job, start=now, ran=lengths[job], done=True)
+        stats[job] = JobStats(job, lengths[job], now, now + lengths[job], now)
+        now += lengths[job]
+    return RoundRobinResult(tuple(stats[j] for j in range(len(lengths))))
 
 
 # ----- the credit scheduler ------------------------------------------------------------------
@@ -351,7 +396,9 @@ class CreditScheduler:
                 limit = min(limit, (cap * CREDITS_PER_SLICE + 99) // 100)
             limits[dom] = limit
         dom_share = dict.fromkeys(limits, 0)
-        weight = {dom: members[0].weight for dom, members in active.items()}
+        # Xen credit.c, csched_acct: a domain competes with weight × its *active* vCPUs, so the
+        # weight is really per vCPU (two busy vCPUs at 256 outweigh one at 256, 2 : 1).
+        weight = {dom: members[0].weight * len(members) for dom, members in active.items()}
         remaining = CREDITS_PER_SLICE * self.pcpus
         open_ = list(active)
         while open_ and remaining > 0:
