@@ -41,6 +41,7 @@ from tutor.sim import (
     sjf,
 )
 from tutor.sim.budget import StepBudget
+from tutor.sim.isa import HARDWARE, X86_UMIP_ISA, compare_runs, isa_variant, measure_techniques
 
 
 def run() -> str:
@@ -128,6 +129,12 @@ def run() -> str:
     kernel = [("add", "a", 4), ("cli",), ("out", "a"), ("popf", "b"), ("sti",), ("halt",)]
     TrapAndEmulateVmm(TOY_ISA, trace=t).run(kernel)
     TrapAndEmulateVmm(X86_LIKE_ISA, trace=t).run(kernel)
+    probe = [("setr", 0, 16), ("getr", "a"), ("popf", "b"), ("out", "a"), ("halt",)]
+    for isa in (X86_UMIP_ISA, isa_variant("holes", ["getr", "cli", "out"])):
+        classify(isa, trace=t)
+        compare_runs(isa, probe, trace=t)
+    for hardware in HARDWARE:
+        measure_techniques({"pte_write": 500, "page_fault": 40, "tlb_miss": 900}, hardware, t)
 
     sw = VirtualSwitch(trace=t)
     macs = [f"02:00:00:00:00:{i:02x}" for i in range(6)]

@@ -10,15 +10,22 @@ on the guest's *virtual* control state; the guest cannot tell the difference.
 
 The toy machine has a user/supervisor mode, a relocation-bounds register (every address is
 offset by ``base`` and checked against ``bound``), an interrupt flag and an output port.
-``TOY_ISA`` satisfies the theorem. ``X86_LIKE_ISA`` has x86's flaw (Robin & Irvine, USENIX
-Security 2000): POPF in user mode silently leaves the interrupt flag alone instead of trapping,
-and the mode can be read without privilege, so a guest kernel behaves differently under the VMM.
-``classify`` finds this by *running* each instruction in probe states, not by reading labels.
+``TOY_ISA`` satisfies the theorem. ``X86_LIKE_ISA`` has x86's two classic flaws (Robin & Irvine,
+USENIX Security 2000, §4): system registers can be *read* without privilege (their first group,
+SGDT, SIDT, SLDT, SMSW, STR: here ``getr`` returns the real relocation base, so a guest kernel
+sees where the VMM put it), and POPF in user mode silently leaves the interrupt flag alone
+instead of trapping. The current privilege level is readable too (x86 code can read the low two
+bits of CS). ``X86_UMIP_ISA`` is x86 with UMIP (User-Mode Instruction Prevention, Intel since
+2017, AMD since Zen 2): those register reads now fault in user mode, but POPF and the visible
+privilege level remain, so x86 still fails the theorem. ``isa_variant`` builds any mixture.
+``classify`` finds all this by *running* each instruction in probe states, not by reading labels.
 
 The cost model compares the two ways x86 was virtualised anyway: binary translation (rewrite
-sensitive code on the fly) and early hardware assist (VT-x: trap to the VMM on a VM exit). Adams
-& Agesen (ASPLOS 2006) showed BT winning on page-table-heavy work; the cycle figures are theirs,
-approximate teaching values.
+sensitive code on the fly) and hardware assist (VT-x/AMD-V: trap to the VMM on a VM exit).
+Adams & Agesen (ASPLOS 2006) showed BT winning on page-table-heavy work on the first VT-x
+CPUs; the cycle figures are theirs, approximate teaching values. Nested paging (AMD NPT 2008,
+Intel EPT 2008) let the guest edit its own page tables without a VM exit, which removed most of
+that cost: ``NESTED_PAGING_COSTS`` is the same table on such hardware.
 """
 
 from __future__ import annotations
@@ -116,8 +123,17 @@ def _getmode(cpu: CpuState, args: Sequence[object]) -> None:
     cpu.regs[_reg(args[0])] = 1 if cpu.mode == "supervisor" else 0
 
 
+def _getr_unprivileged(cpu: CpuState, args: Sequence[object]) -> None:
+    """Like x86 SGDT/SIDT/SLDT/SMSW/STR before UMIP: anyone may read the system register.
+
+    Under a VMM the real register holds where the VMM put the guest, not what the guest set, so
+    the guest kernel reads the host's value and no trap gives the VMM a chance to lie.
+    """
+    cpu.regs[_reg(args[0])] = cpu.base
+
+
 def _getmode_unprivileged(cpu: CpuState, args: Sequence[object]) -> None:
-    """Like x86 SMSW/PUSHF: anyone may read the mode, so a guest kernel sees 'user'."""
+    """Like x86 code reading CS's low bits (the CPL): anyone may, so a guest kernel sees 'user'."""
     cpu.regs[_reg(args[0])] = 1 if cpu.mode == "supervisor" else 0
 
 
@@ -140,6 +156,26 @@ def _popf_x86(cpu: CpuState, args: Sequence[object]) -> None:
     """x86 POPF: in user mode the interrupt flag is silently left unchanged. No trap."""
     if cpu.mode == "supervisor":
         cpu.iflag = cpu.regs[_reg(args[0])] & 1
+
+
+def _cli_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
+    cpu.iflag = 0
+
+
+def _sti_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
+    cpu.iflag = 1
+
+
+def _setr_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
+    cpu.base, cpu.bound = int(args[0]), int(args[1])  # type: ignore[call-overload]
+
+
+def _out_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
+    cpu.io.append(cpu.regs[_reg(args[0])])
+
+
+def _halt_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
+    cpu.halted = True
 
 
 def _out(cpu: CpuState, args: Sequence[object]) -> None:
@@ -193,9 +229,56 @@ TOY_ISA = Isa(
 
 X86_LIKE_ISA = Isa(
     "x86-like",
-    {**TOY_ISA.semantics, "popf": _popf_x86, "getmode": _getmode_unprivileged},
+    {
+        **TOY_ISA.semantics,
+        "popf": _popf_x86,
+        "getmode": _getmode_unprivileged,
+        "getr": _getr_unprivileged,
+    },
     _EXAMPLES,
 )
+
+# UMIP (CR4.UMIP) makes SGDT, SIDT, SLDT, SMSW and STR fault at CPL > 0, so ``getr`` traps
+# again; POPF and reading the privilege level from CS are untouched.
+X86_UMIP_ISA = Isa(
+    "x86-umip",
+    {**X86_LIKE_ISA.semantics, "getr": _getr},
+    _EXAMPLES,
+)
+
+# What each sensitive instruction does on a machine that lets it run in user mode: the control
+# changes take effect on the real CPU, the reads return the real value, POPF is x86's (ignored).
+UNPROTECTED: dict[str, Semantics] = {
+    "setr": _setr_unprotected,
+    "getr": _getr_unprivileged,
+    "getmode": _getmode_unprivileged,
+    "cli": _cli_unprotected,
+    "sti": _sti_unprotected,
+    "popf": _popf_x86,
+    "out": _out_unprotected,
+    "halt": _halt_unprotected,
+}
+
+ISAS: dict[str, Isa] = {isa.name: isa for isa in (TOY_ISA, X86_LIKE_ISA, X86_UMIP_ISA)}
+
+
+def isa_variant(name: str, runs_in_user_mode: Sequence[str] = ()) -> Isa:
+    """The toy ISA with the named sensitive instructions running in user mode instead of trapping.
+
+    ``isa_variant("toy")`` behaves like ``TOY_ISA``; ``isa_variant("m", ["getr", "popf",
+    "getmode"])`` behaves like ``X86_LIKE_ISA``. Innocuous instructions (add, load, store) run
+    in user mode on every machine, so naming them changes nothing.
+    """
+    unknown = sorted(set(runs_in_user_mode) - set(TOY_ISA.semantics))
+    if unknown:
+        raise InvalidOperation(
+            f"{unknown} are not instructions of the toy ISA ({', '.join(TOY_ISA.semantics)})",
+            zh=f"{unknown} 不是这台玩具 ISA 的指令（{', '.join(TOY_ISA.semantics)}）",
+        )
+    semantics = dict(TOY_ISA.semantics)
+    for op in runs_in_user_mode:
+        semantics[op] = UNPROTECTED.get(op, semantics[op])
+    return Isa(name, semantics, _EXAMPLES)
 
 
 def step(isa: Isa, cpu: CpuState, insn: Instruction) -> None:
@@ -341,10 +424,15 @@ def run_native(
             break
         insn = program[cpu.pc]
         trace.emit("isa.exec", run="native", pc=cpu.pc, insn=list(insn), mode=cpu.mode)
+        pc = cpu.pc
         try:
             step(isa, cpu, insn)
         except Trap as trap:
-            raise InvalidOperation(f"the program faulted natively at pc {cpu.pc}: {trap}") from None
+            raise InvalidOperation(
+                f"the program faulted natively at pc {cpu.pc}: {trap}",
+                zh=f"这段程序在裸机上运行到 pc {cpu.pc} 就出错了：{_trap_zh(trap.reason)}",
+            ) from None
+        _retire(trace, "native", pc, cpu, cpu)
     return RunResult(
         dict(cpu.regs),
         cpu.mode,
@@ -388,7 +476,8 @@ class TrapAndEmulateVmm:
             if vcpu.halted or real.pc >= len(program):
                 break
             insn = program[real.pc]
-            self.trace.emit("isa.exec", run="vmm", pc=real.pc, insn=list(insn), mode=real.mode)
+            pc = real.pc
+            self.trace.emit("isa.exec", run="vmm", pc=pc, insn=list(insn), mode=real.mode)
             try:
                 step(self.isa, real, insn)
             except Trap as trap:
@@ -400,7 +489,9 @@ class TrapAndEmulateVmm:
                     self.handler(vcpu, insn)
                 except Trap as fault:
                     raise InvalidOperation(
-                        f"the guest faulted at pc {real.pc} even in its virtual mode: {fault}"
+                        f"the guest faulted at pc {real.pc} even in its virtual mode: {fault}",
+                        zh=f"客户机在 pc {real.pc} 处即使在它的虚拟模式下也出错了："
+                        f"{_trap_zh(fault.reason)}",
                     ) from None
                 self.trace.emit(
                     "isa.emulate",
@@ -416,8 +507,10 @@ class TrapAndEmulateVmm:
                 real.base = GUEST_WORDS + min(vcpu.base, GUEST_WORDS)
                 real.bound = max(0, min(vcpu.bound, GUEST_WORDS - vcpu.base))
                 vcpu.io, real.io = list(vcpu.io), list(vcpu.io)
+                _retire(self.trace, "vmm", pc, real, vcpu, trapped=True)
             else:
                 vcpu.regs = dict(real.regs)
+                _retire(self.trace, "vmm", pc, real, vcpu)
         return RunResult(
             dict(real.regs),
             vcpu.mode,
@@ -428,6 +521,81 @@ class TrapAndEmulateVmm:
             tuple(vcpu.io),
             traps,
         )
+
+
+def _trap_zh(reason: str) -> str:
+    if reason.startswith("privileged"):
+        return "用户态下执行了特权指令"
+    return reason.replace("address", "地址").replace("outside bound", "超出界限")
+
+
+def _retire(
+    trace: Trace, run: str, pc: int, real: CpuState, seen: CpuState, trapped: bool = False
+) -> None:
+    """What the guest can see after one instruction: registers from the real CPU, control state
+    as the guest believes it (the virtual CPU under a VMM). The animation draws these."""
+    trace.emit(
+        "isa.retire",
+        run=run,
+        pc=pc,
+        trapped=trapped,
+        regs=dict(real.regs),
+        iflag=seen.iflag,
+        base=seen.base,
+        bound=seen.bound,
+        halted=seen.halted,
+        io=list(seen.io),
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A native run and a trap-and-emulate run of the same guest kernel, and where they differ."""
+
+    isa: str
+    native: RunResult
+    virtual: RunResult
+    differences: tuple[str, ...]
+
+    @property
+    def diverges(self) -> bool:
+        return bool(self.differences)
+
+
+COMPARED = ("regs", "iflag", "base", "bound", "memory", "io")
+
+
+def compare_runs(
+    isa: Isa,
+    program: Sequence[Instruction],
+    handler: Callable[[CpuState, Instruction], None] | None = None,
+    trace: Trace | None = None,
+    max_steps: int = 1000,
+) -> Comparison:
+    """Run ``program`` on bare metal, then under ``TrapAndEmulateVmm``, and name what differs.
+
+    The trace holds the native run's events, then the VMM run's, then one ``isa.compare``.
+    """
+    trace = trace if trace is not None else Trace()
+    native = run_native(isa, program, trace, max_steps)
+    virtual = TrapAndEmulateVmm(isa, trace, handler).run(program, max_steps)
+    differences = tuple(
+        name for name in COMPARED if getattr(native, name) != getattr(virtual, name)
+    )
+    trace.emit(
+        "isa.compare",
+        isa=isa.name,
+        diverges=bool(differences),
+        differences=list(differences),
+        traps=virtual.traps,
+        native={name: _plain(getattr(native, name)) for name in COMPARED},
+        vmm={name: _plain(getattr(virtual, name)) for name in COMPARED},
+    )
+    return Comparison(isa.name, native, virtual, differences)
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def diverges(isa: Isa, program: Sequence[Instruction]) -> bool:
@@ -441,8 +609,18 @@ def diverges(isa: Isa, program: Sequence[Instruction]) -> bool:
 
 TECHNIQUES = ("native", "bt", "hw")
 
+# A TLB miss walks the page tables: 4 memory references on x86-64 natively, and under binary
+# translation or early VT-x too, because both point the hardware at *shadow* page tables kept by
+# the VMM. With nested paging the walk is two-dimensional: each of the guest's 4 references needs
+# its own 4-level host walk, up to 24 references (Bhargava et al., ASPLOS 2008).
+# WALK_REFERENCE_CYCLES is a teaching assumption (approx.: a reference that hits the cache).
+WALK_REFERENCE_CYCLES = 10
+NATIVE_WALK_REFERENCES = 4
+NESTED_WALK_REFERENCES = 24
+
 COSTS: dict[str, dict[str, int]] = {
-    # cycles per operation (approx.), Adams & Agesen, ASPLOS 2006
+    # cycles per operation (approx.), Adams & Agesen, ASPLOS 2006, nanobenchmarks
+    # (first-generation VT-x, no nested paging)
     "pte_write": {"native": 1, "bt": 391, "hw": 12_733},
     "page_fault": {"native": 1_093, "bt": 3_927, "hw": 11_242},
     # ordinary instructions run directly under both techniques
@@ -450,6 +628,34 @@ COSTS: dict[str, dict[str, int]] = {
     # teaching values (not the paper's table): VT-x runs a guest system call without any exit,
     # while BT must enter translated kernel code, so here hardware assist wins
     "syscall": {"native": 250, "bt": 2_300, "hw": 250},
+    # shadow page tables under both techniques: the hardware walks them as fast as native ones
+    "tlb_miss": {
+        "native": NATIVE_WALK_REFERENCES * WALK_REFERENCE_CYCLES,
+        "bt": NATIVE_WALK_REFERENCES * WALK_REFERENCE_CYCLES,
+        "hw": NATIVE_WALK_REFERENCES * WALK_REFERENCE_CYCLES,
+    },
+}
+
+# The same operations on hardware with nested paging (AMD NPT, Barcelona 2008; Intel EPT,
+# Nehalem 2008). The guest owns its page tables, so a PTE write is an ordinary store and a guest
+# page fault goes to the guest kernel without a VM exit: both cost what they cost natively
+# (AMD, "AMD-V Nested Paging" white paper, 2008; Intel SDM vol. 3C, ch. 29). The price moves to
+# the TLB miss, whose walk is two-dimensional. BT still keeps shadow page tables: its row is the
+# 2006 one.
+NESTED_PAGING_COSTS: dict[str, dict[str, int]] = {
+    **COSTS,
+    "pte_write": {**COSTS["pte_write"], "hw": COSTS["pte_write"]["native"]},
+    "page_fault": {**COSTS["page_fault"], "hw": COSTS["page_fault"]["native"]},
+    "tlb_miss": {
+        **COSTS["tlb_miss"],
+        "hw": NESTED_WALK_REFERENCES * WALK_REFERENCE_CYCLES,
+    },
+}
+
+# Named cost tables: which hardware the comparison is about.
+HARDWARE: dict[str, dict[str, dict[str, int]]] = {
+    "vt-x-2006": COSTS,
+    "nested-paging": NESTED_PAGING_COSTS,
 }
 
 
@@ -461,7 +667,8 @@ def technique_cycles(
     unknown = set(mix) - set(table)
     if unknown:
         raise InvalidOperation(
-            f"no cost known for {sorted(unknown)}; the model knows {sorted(table)}"
+            f"no cost known for {sorted(unknown)}; the model knows {sorted(table)}",
+            zh=f"模型不知道 {sorted(unknown)} 的代价；它知道的操作有 {sorted(table)}",
         )
     return {t: sum(count * table[op][t] for op, count in mix.items()) for t in TECHNIQUES}
 
@@ -470,3 +677,40 @@ def cheaper(mix: dict[str, int], costs: dict[str, dict[str, int]] | None = None)
     """``"bt"`` or ``"hw"``, whichever runs the mix in fewer cycles (ties go to hardware)."""
     cycles = technique_cycles(mix, costs)
     return "bt" if cycles["bt"] < cycles["hw"] else "hw"
+
+
+def measure_techniques(
+    mix: dict[str, int], hardware: str = "vt-x-2006", trace: Trace | None = None
+) -> dict[str, int]:
+    """Run an operation mix under each technique on the named hardware, one event per operation.
+
+    Each ``cost.op`` event carries the per-operation cycles and the mix's count, so the
+    animation (and a learner) can see which operation makes the difference; ``cost.total`` ends
+    the run with the totals and the cheaper technique.
+    """
+    if hardware not in HARDWARE:
+        raise InvalidOperation(
+            f"unknown hardware {hardware!r}; the model knows {', '.join(HARDWARE)}",
+            zh=f"未知的硬件 {hardware!r}；模型知道的有 {', '.join(HARDWARE)}",
+        )
+    for op, count in mix.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise InvalidOperation(
+                f"the count of {op!r} must be a whole number of 0 or more, not {count!r}",
+                zh=f"{op!r} 的次数必须是 0 或更大的整数，而不是 {count!r}",
+            )
+    table = HARDWARE[hardware]
+    totals = technique_cycles(mix, table)
+    trace = trace if trace is not None else Trace()
+    trace.emit("cost.hardware", hardware=hardware, ops=sorted(mix))
+    for op, count in mix.items():
+        trace.emit(
+            "cost.op",
+            hardware=hardware,
+            op=op,
+            count=count,
+            per_op=dict(table[op]),
+            cycles={t: count * table[op][t] for t in TECHNIQUES},
+        )
+    trace.emit("cost.total", hardware=hardware, cycles=totals, cheaper=cheaper(mix, table))
+    return totals
