@@ -44,5 +44,7 @@ export function setupConceptCheck(fieldset) {
       ` ${feedback.dataset.explain ?? ""}`,
     );
     feedback.hidden = false;
+    // self-study.js keeps the answer in this browser's progress.
+    fieldset.dispatchEvent(new CustomEvent("virttutor:check", { bubbles: true, detail: { choice: chosen.value, right } }));
   });
 }

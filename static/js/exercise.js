@@ -63,6 +63,8 @@ export function setupExercise(section, python) {
       step_budget: data.step_budget,
     });
     if (outcome.kind === "report") countFailures(data.id, outcome.report);
+    // self-study.js keeps the best Run in this browser's progress.
+    document.dispatchEvent(new CustomEvent("virttutor:run", { detail: { exerciseId: data.id, outcome } }));
     const stopHadFocus = document.activeElement === stopButton;
     stopButton.hidden = true;
     runButton.hidden = false;

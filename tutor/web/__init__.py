@@ -11,7 +11,7 @@ from flask import Flask
 
 from tutor.content import load_catalog
 
-from . import api, cli, course, errors, fairness, learn, progress, scenes
+from . import api, cli, course, errors, fairness, learn, progress, scenes, self_study
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     learn.init_app(app)
     progress.init_app(app)
+    self_study.init_app(app)
     course.init_app(app)
     api.init_app(app)
     fairness.init_app(app)
