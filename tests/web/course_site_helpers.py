@@ -1,0 +1,108 @@
+"""What the course-site tests share: accounts, a course with exercises, graded submissions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tutor.grading.judge import Judge, variant_seed
+from tutor.grading.runner import InProcessRunner
+from tutor.web.accounts import create_user, find_user
+from tutor.web.extensions import db
+from tutor.web.grading_service import stored_report
+from tutor.web.models import Course, Submission
+from tutor.web.roster import enrol
+from tutor.web.schedule import Assignment, settings_of
+from tutor.web.teaching import create_course
+
+PASSWORD = "correct horse"
+
+
+def account(app: Flask, email: str, name: str = "") -> int:
+    with app.app_context():
+        user = create_user(email, PASSWORD, name or email.split("@")[0].title())
+        db.session.commit()
+        return int(user.id)
+
+
+def signed_in(app: Flask, email: str, password: str = PASSWORD) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def hosted_course(
+    app: Flask,
+    slug: str,
+    instructor: str,
+    exercises: dict[str, tuple[datetime | None, datetime | None]],
+    students: tuple[str, ...] = (),
+    tas: tuple[str, ...] = (),
+    late_policy: str = "accept",
+    penalty: float = 10.0,
+) -> str:
+    """Makes the course (instructor account included if missing); returns its join code."""
+    with app.app_context():
+        teacher = find_user(instructor) or create_user(instructor, PASSWORD, "Teacher")
+        course, settings = create_course(slug, f"Course {slug}", teacher)
+        settings.late_policy, settings.penalty_per_day = late_policy, penalty
+        for position, (exercise_id, (opens, due)) in enumerate(exercises.items()):
+            db.session.add(
+                Assignment(
+                    course_id=course.id,
+                    exercise_id=exercise_id,
+                    position=position,
+                    opens_at=opens,
+                    due_at=due,
+                )
+            )
+        for role, people in (("student", students), ("ta", tas)):
+            for email in people:
+                user = find_user(email) or create_user(email, PASSWORD, email.split("@")[0])
+                enrol(course, user, role)
+        db.session.commit()
+        return settings_of(course).join_code
+
+
+def graded(app: Flask, slug: str, email: str, exercise_id: str, code: str, when: datetime) -> int:
+    """A submission stored and graded as the server would (the judge, hidden cases), at
+    ``when``; the lessons' own programs only, so grading in process is safe."""
+    with app.app_context():
+        course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one()
+        user = find_user(email)
+        assert user is not None
+        exercise = app.extensions["catalog"].exercise(exercise_id)
+        report = Judge(InProcessRunner()).grade(
+            exercise, code, variant_seed(slug, user.learner, exercise_id), "hidden"
+        )
+        submission = Submission(
+            course_id=course.id,
+            learner=user.learner,
+            exercise_id=exercise_id,
+            code=code,
+            status="graded",
+            score=report.score,
+            report_json=stored_report(report),
+            created_at=when,
+            graded_at=when,
+        )
+        db.session.add(submission)
+        db.session.commit()
+        return int(submission.id)
+
+
+def solution(app: Flask, exercise_id: str) -> str:
+    return str(app.extensions["catalog"].exercise(exercise_id).solution)
+
+
+def wrong(app: Flask, exercise_id: str, index: int = 0) -> str:
+    return str(app.extensions["catalog"].exercise(exercise_id).wrong[index].code)
+
+
+def page_text(html: str) -> str:
+    """The words of a page, tags dropped, spaces squeezed: what a reader sees."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

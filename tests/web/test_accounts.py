@@ -1,0 +1,240 @@
+"""Accounts (#13): sign up, sign in, sign out; anonymous work kept on signing in; progress on
+every device; a password change signs out every other device; sign-in is rate-limited; CSRF."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tutor.web import create_app
+from tutor.web.extensions import db
+from tutor.web.models import Submission
+
+from .course_site_helpers import PASSWORD, account, graded, page_text, signed_in, solution
+
+
+def _outline_best(client: FlaskClient, exercise_id: str) -> str | None:
+    page = client.get("/").get_data(as_text=True)
+    found = re.search(
+        rf'data-exercise-id="{exercise_id}" data-best="([^"]*)" data-attempts="(\d+)"', page
+    )
+    return f"{found.group(1)}/{found.group(2)}" if found else None
+
+
+def test_sign_up_signs_in_and_sign_out_forgets(app: Flask) -> None:
+    client = app.test_client()
+    response = client.post(
+        "/signup",
+        data={"email": "Ana@Example.org", "name": "Ana", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.status_code == 302
+    page = client.get("/courses").get_data(as_text=True)
+    assert "Ana" in page and "Sign out" in page
+    again = app.test_client().post(
+        "/signup", data={"email": "ana@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert again.status_code == 400
+    assert "already has an account" in again.get_data(as_text=True)
+    client.post("/logout")
+    assert client.get("/courses").status_code == 302  # to /login
+    assert "Sign in" in client.get("/").get_data(as_text=True)
+
+
+def test_sign_up_explains_bad_input(app: Flask) -> None:
+    response = app.test_client().post(
+        "/signup", data={"email": "not-an-address", "password": "short", "confirm": "other"}
+    )
+    text = page_text(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Enter an email address." in text
+    assert "Use at least 8 characters." in text
+    assert "The passwords differ." in text
+
+
+def test_wrong_password_or_unknown_email_get_the_same_answer(app: Flask) -> None:
+    account(app, "bo@example.org")
+    for email, password in (("bo@example.org", "wrong password"), ("nobody@example.org", PASSWORD)):
+        response = app.test_client().post("/login", data={"email": email, "password": password})
+        assert response.status_code == 401
+        assert "do not match an account" in response.get_data(as_text=True)
+
+
+def test_login_goes_back_only_to_this_site(app: Flask) -> None:
+    account(app, "cy@example.org")
+    for target, expected in (
+        ("/lessons/hypervisors", "/lessons/hypervisors"),
+        ("https://evil.example/", "/courses"),
+        ("//evil.example", "/courses"),
+    ):
+        response = app.test_client().post(
+            f"/login?next={target}", data={"email": "cy@example.org", "password": PASSWORD}
+        )
+        assert response.location == expected
+
+
+def test_anonymous_work_moves_to_the_account_and_shows_on_another_device(app: Flask) -> None:
+    account(app, "di@example.org")
+    browser = app.test_client()
+    browser.get("/api/session")
+    with browser.session_transaction() as session:
+        anonymous = session["learner"]
+    with app.app_context():
+        db.session.add(
+            Submission(
+                course_id=1,
+                learner=anonymous,
+                exercise_id="io-path",
+                code="x",
+                status="graded",
+                score=60.0,
+            )
+        )
+        db.session.commit()
+    assert _outline_best(browser, "io-path") == "60/1"
+    browser.post("/login", data={"email": "di@example.org", "password": PASSWORD})
+    assert _outline_best(browser, "io-path") == "60/1"  # kept in this browser
+    other = signed_in(app, "di@example.org")
+    assert _outline_best(other, "io-path") == "60/1"  # and on another device
+    lesson = other.get("/lessons/hypervisors").get_data(as_text=True)
+    assert re.search(r'class="exercise-progress" data-best="60" data-attempts="1"', lesson)
+    assert _outline_best(app.test_client(), "io-path") is None  # a stranger sees nothing
+    browser.post("/logout")
+    assert _outline_best(browser, "io-path") is None  # a shared computer forgets
+
+
+def test_signing_up_keeps_the_browsers_work(app: Flask) -> None:
+    browser = app.test_client()
+    browser.get("/api/session")
+    with browser.session_transaction() as session:
+        anonymous = session["learner"]
+    with app.app_context():
+        db.session.add(
+            Submission(
+                course_id=1,
+                learner=anonymous,
+                exercise_id="vm-spec",
+                code="x",
+                status="graded",
+                score=100.0,
+            )
+        )
+        db.session.commit()
+    browser.post(
+        "/signup", data={"email": "ed@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert _outline_best(signed_in(app, "ed@example.org"), "vm-spec") == "100/1"
+
+
+def test_changing_the_password_signs_out_every_other_device(app: Flask) -> None:
+    account(app, "fa@example.org")
+    hosted_now = datetime.now(UTC)
+    here, there = signed_in(app, "fa@example.org"), signed_in(app, "fa@example.org")
+    from .course_site_helpers import hosted_course
+
+    hosted_course(
+        app, "c1", "teach@example.org", {"io-path": (None, None)}, students=("fa@example.org",)
+    )
+    graded(app, "c1", "fa@example.org", "io-path", solution(app, "io-path"), hosted_now)
+    assert _outline_best(there, "io-path") == "100/1"
+    bad = here.post(
+        "/account",
+        data={"current": "not it", "password": "new password 1", "confirm": "new password 1"},
+    )
+    assert bad.status_code == 400 and "not your current password" in bad.get_data(as_text=True)
+    changed = here.post(
+        "/account",
+        data={"current": PASSWORD, "password": "new password 1", "confirm": "new password 1"},
+    )
+    assert changed.status_code == 302
+    assert here.get("/account").status_code == 200  # this device stays signed in
+    assert there.get("/account").status_code == 302  # the other is signed out ...
+    assert _outline_best(there, "io-path") is None  # ... and no longer sees the account's work
+    assert (
+        app.test_client()
+        .post("/login", data={"email": "fa@example.org", "password": PASSWORD})
+        .status_code
+        == 401
+    )
+    signed_in(app, "fa@example.org", "new password 1")
+
+
+def test_sign_in_is_rate_limited_per_address(app: Flask) -> None:
+    app.config["SIGNIN_RATE_LIMIT"] = "3 per minute"
+    account(app, "gi@example.org")
+    client = app.test_client()
+    for _ in range(3):
+        client.post("/login", data={"email": "gi@example.org", "password": "guess"})
+    response = client.post("/login", data={"email": "gi@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Too many tries" in response.get_data(as_text=True)
+
+
+def test_forms_and_json_need_the_csrf_token(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "csrf",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.db'}",
+        }
+    )
+    account(app, "ha@example.org")
+    client = app.test_client()
+    refused = client.post("/login", data={"email": "ha@example.org", "password": PASSWORD})
+    assert refused.status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token
+    ok = client.post(
+        "/login",
+        data={"email": "ha@example.org", "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    assert ok.status_code == 302
+    answer = client.post("/lessons/hypervisors/checks/0", json={"choice": 0})
+    assert answer.status_code == 400  # no X-CSRFToken
+    meta = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").get_data(as_text=True))
+    assert meta
+    recorded = client.post(
+        "/lessons/hypervisors/checks/0", json={"choice": 0}, headers={"X-CSRFToken": meta.group(1)}
+    )
+    assert recorded.status_code == 200
+    anonymous_account = app.test_client().post("/logout")
+    assert anonymous_account.status_code == 400
+
+
+def test_session_cookie_is_http_only_and_same_site(app: Flask) -> None:
+    account(app, "io@example.org")
+    response = app.test_client().post(
+        "/login", data={"email": "io@example.org", "password": PASSWORD}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    secure = app.test_client().post(
+        "/login",
+        base_url="https://localhost",
+        data={"email": "io@example.org", "password": PASSWORD},
+    )
+    assert "Secure" in secure.headers["Set-Cookie"]
+
+
+def test_concept_check_answers_are_recorded_and_judged_here(app: Flask) -> None:
+    account(app, "jo@example.org")
+    client = signed_in(app, "jo@example.org")
+    lesson = app.extensions["catalog"].lesson("hypervisors")
+    right = lesson.checks[0].answer
+    wrong_choice = (right + 1) % len(lesson.checks[0].options["en"])
+    assert client.post(
+        "/lessons/hypervisors/checks/0", json={"choice": wrong_choice}
+    ).get_json() == {"correct": False}
+    assert "Your last answer was wrong" in client.get("/lessons/hypervisors").get_data(as_text=True)
+    assert client.post("/lessons/hypervisors/checks/0", json={"choice": right}).get_json() == {
+        "correct": True
+    }
+    other = signed_in(app, "jo@example.org")
+    assert "Your last answer was right." in other.get("/lessons/hypervisors").get_data(as_text=True)
+    assert client.post("/lessons/hypervisors/checks/0", json={"choice": "x"}).status_code == 400
+    assert client.post("/lessons/hypervisors/checks/99", json={"choice": 0}).status_code == 404

@@ -1,0 +1,167 @@
+"""Accounts: who is signed in, and how their work follows them.
+
+A browser without an account is an anonymous learner (a random id in the signed session cookie,
+see ``course.current_learner``). An account owns one such learner id too, ``User.learner``: on
+sign-up the browser's anonymous id becomes the account's, and on sign-in the anonymous id's
+submissions and concept-check answers move to the account's id, so nothing solved before
+signing in is lost and every device signed in to the account sees the same progress.
+
+Sessions are Flask-Login's. The id in the cookie carries the account's ``session_version``;
+changing a password bumps it, so every other browser signed in to the account is signed out
+at its next request (the one that changed it signs in again at once).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
+
+from flask import Flask, session
+from flask_babel import lazy_gettext
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
+from sqlalchemy import String, update
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+from .models import Submission
+from .utc_time import UTCDateTime
+
+MIN_PASSWORD = 8
+login_manager = LoginManager()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # The learner id of this account's submissions (``Submission.learner``).
+    learner: Mapped[str] = mapped_column(String(64), unique=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        """Stores a salted hash (Werkzeug's scrypt) and signs out every other session."""
+        self.password_hash = generate_password_hash(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+def normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    found: User | None = db.session.execute(
+        db.select(User).filter_by(email=normal_email(email))
+    ).scalar_one_or_none()
+    return found
+
+
+def create_user(email: str, password: str, name: str = "", learner: str | None = None) -> User:
+    """A new account; ``learner`` is the browser's anonymous id when signing up from one."""
+    taken = learner and db.session.execute(db.select(User.id).filter_by(learner=learner)).first()
+    user = User(
+        email=normal_email(email),
+        name=name.strip(),
+        learner=learner if learner and not taken else secrets.token_hex(8),
+        session_version=0,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def new_password() -> str:
+    """A password for an account someone else creates (roster import, a staff reset)."""
+    return secrets.token_urlsafe(9)
+
+
+def sign_in(user: User) -> None:
+    """Flask-Login's session, and the browser's anonymous work moved to the account."""
+    anonymous = session.get("learner")
+    if anonymous and anonymous != user.learner and not session.get("account"):
+        adopt_learner(str(anonymous), user.learner)
+    login_user(user)
+    session["learner"] = user.learner
+    session["account"] = True
+    session.permanent = True
+
+
+def adopt_learner(anonymous: str, learner: str) -> None:
+    """What an anonymous learner id did now belongs to ``learner`` (an account's id)."""
+    from .concept_answers import ConceptAnswer
+
+    for model in (Submission, ConceptAnswer):
+        db.session.execute(update(model).where(model.learner == anonymous).values(learner=learner))
+    db.session.commit()
+
+
+def sign_out() -> None:
+    """The next visit is a new anonymous learner: a shared computer shows nothing of ours."""
+    logout_user()
+    session.clear()
+
+
+def _keep_learner_in_step() -> None:
+    """A signed-in browser works as the account's learner; a browser whose account session
+    ended (signed out elsewhere, password changed) stops being that learner."""
+    if current_user.is_authenticated:
+        if session.get("learner") != current_user.learner:
+            session["learner"] = current_user.learner
+            session["account"] = True
+    elif session.get("account"):
+        session.clear()
+
+
+def _load_user(user_id: str) -> User | None:
+    ident, _, version = user_id.partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    app.before_request(_keep_learner_in_step)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def signed_in_only(view: View) -> View:
+    """Flask-Login's ``login_required`` (to /login and back), typed."""
+    return cast(View, login_required(view))

@@ -1,0 +1,212 @@
+"""``flask tutor create-user|create-course|enrol|export-grades|seed-demo-course``: running a
+course from the command line (docs/course-site.md)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from tutor.grading.judge import Judge, variant_seed
+from tutor.grading.runner import InProcessRunner
+
+from .accounts import MIN_PASSWORD, User, create_user, find_user, new_password
+from .extensions import db
+from .grading_service import stored_report
+from .models import Submission
+from .roster import ROLES, STUDENT, TA, course_by_slug, enrol
+from .schedule import Assignment
+
+# Added to the existing ``flask tutor`` group (see init_app).
+commands = AppGroup("course-commands")
+DEMO_SLUG = "virt101"
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        sys.exit(f"{value!r} is not an email address: {exc}")
+
+
+@commands.command("create-user")
+@click.argument("email")
+@click.option(
+    "--password", help=f"at least {MIN_PASSWORD} characters; made up and printed if left out"
+)
+@click.option("--name", default="", help="the name staff see in the gradebook")
+def create_user_command(email: str, password: str | None, name: str) -> None:
+    """Create an account (prints the password when it made one up)."""
+    address = _email(email)
+    if find_user(address) is not None:
+        sys.exit(f"{address} already has an account")
+    if password is not None and len(password) < MIN_PASSWORD:
+        sys.exit(f"the password must have at least {MIN_PASSWORD} characters")
+    chosen = password or new_password()
+    create_user(address, chosen, name)
+    db.session.commit()
+    click.echo(f"account {address} created" + ("" if password else f"; password: {chosen}"))
+
+
+@commands.command("create-course")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--instructor", "instructor_email", required=True, help="an existing account")
+def create_course_command(slug: str, title: str, instructor_email: str) -> None:
+    """Create a hosted course; prints its join code."""
+    from .teaching import CourseTaken, create_course
+
+    instructor = find_user(instructor_email)
+    if instructor is None:
+        sys.exit(f"no account {instructor_email}: flask tutor create-user {instructor_email} first")
+    try:
+        course, settings = create_course(slug, title, instructor)
+    except CourseTaken as exc:
+        sys.exit(str(exc))
+    db.session.commit()
+    click.echo(f"course {course.slug!r} created; join code: {settings.join_code}")
+
+
+@commands.command("enrol")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["student", "ta", "instructor"]), default="student")
+def enrol_command(slug: str, email: str, role: str) -> None:
+    """Put an existing account in a course with a role."""
+    course = course_by_slug(slug)
+    if course is None:
+        sys.exit(f"no course {slug!r}")
+    user = find_user(email)
+    if user is None:
+        sys.exit(f"no account {email}: flask tutor create-user {email} first")
+    assert role in ROLES
+    enrol(course, user, role)
+    db.session.commit()
+    click.echo(f"{user.email} is {role} in {course.slug}")
+
+
+@commands.command("export-grades")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_grades_command(slug: str, file: Path) -> None:
+    """Write the gradebook CSV (the same as the gradebook page's) to FILE."""
+    from .gradebook import grades_csv
+    from .schedule import CourseSettings
+
+    course = course_by_slug(slug)
+    if course is None or db.session.get(CourseSettings, course.id) is None:
+        sys.exit(f"no hosted course {slug!r}")
+    file.write_text(grades_csv(course), encoding="utf-8")
+    click.echo(f"grades of {slug} written to {file}")
+
+
+@commands.command("seed-demo-course")
+def seed_demo_command() -> None:
+    """A demo course to try the course site with: an instructor, a TA and four students with
+    graded submissions (some late, some failing on different rules). Prints how to sign in;
+    the passwords are made up now, never fixed in the code. Safe to run again (does nothing)."""
+    if course_by_slug(DEMO_SLUG) is not None:
+        click.echo(
+            f"demo course {DEMO_SLUG!r} exists already: sign in at /login with the "
+            "accounts printed when it was made (or reset one with flask tutor "
+            "create-user)"
+        )
+        return
+    click.echo(seed_demo_course())
+
+
+def seed_demo_course() -> str:
+    from .teaching import create_course
+
+    people: dict[str, tuple[User, str]] = {}
+    for email, name in [
+        ("instructor@example.org", "Ada Instructor"),
+        ("ta@example.org", "Tom Assistant"),
+        ("li.wei@example.org", "Li Wei"),
+        ("maria@example.org", "María García"),
+        ("sam@example.org", "Sam Okafor"),
+        ("yuki@example.org", "Yuki Tanaka"),
+    ]:
+        user = find_user(email)
+        password = new_password()
+        if user is None:
+            user = create_user(email, password, name)
+        else:
+            user.set_password(password)
+        people[email] = (user, password)
+    instructor = people["instructor@example.org"][0]
+    course, settings = create_course(DEMO_SLUG, "Virtualization 101 (demo)", instructor)
+    enrol(course, people["ta@example.org"][0], TA)
+    for email in list(people)[2:]:
+        enrol(course, people[email][0], STUDENT)
+    catalog = current_app.extensions["catalog"]
+    now = datetime.now(UTC)
+    chosen = [e for e in catalog.exercises() if e.wrong][:4]
+    for position, exercise in enumerate(chosen):
+        due = now - timedelta(days=2) if position == 0 else now + timedelta(days=7 * position)
+        db.session.add(
+            Assignment(
+                course_id=course.id,
+                exercise_id=exercise.id,
+                position=position,
+                opens_at=now - timedelta(days=14),
+                due_at=due,
+            )
+        )
+    judge = Judge(InProcessRunner())  # the lessons' own programs only: trusted, in process
+    students = [people[e][0] for e in list(people)[2:]]
+    for position, exercise in enumerate(chosen[:2]):
+        due = now - timedelta(days=2) if position == 0 else now + timedelta(days=7)
+        for index, student in enumerate(students):
+            programs = [w.code for w in exercise.wrong[index % len(exercise.wrong) :][:1]]
+            if index != 3:
+                programs.append(exercise.solution)
+            for attempt, code in enumerate(programs):
+                # Student 1 is a day late on the first exercise; the rest are on time.
+                when = min(due, now) - timedelta(days=1, hours=2 - attempt)
+                if index == 1 and position == 0:
+                    when = due + timedelta(hours=20 + attempt)
+                report = judge.grade(
+                    exercise,
+                    code,
+                    variant_seed(course.slug, student.learner, exercise.id),
+                    "hidden",
+                )
+                db.session.add(
+                    Submission(
+                        course_id=course.id,
+                        learner=student.learner,
+                        exercise_id=exercise.id,
+                        code=code,
+                        status="graded" if report.verdict != "error" else "error",
+                        score=report.score,
+                        report_json=stored_report(report),
+                        created_at=when,
+                        graded_at=when,
+                    )
+                )
+    db.session.commit()
+    lines = [
+        f"demo course {DEMO_SLUG!r} ({course.title}); join code {settings.join_code}",
+        "sign in at http://127.0.0.1:5000/login with:",
+    ]
+    for email, (_, password) in people.items():
+        role = (
+            "instructor"
+            if email.startswith("instructor")
+            else ("ta" if email.startswith("ta@") else "student")
+        )
+        lines.append(f"  {role:10} {email:26} {password}")
+    return "\n".join(lines)
+
+
+def init_app(app: Flask) -> None:
+    group = app.cli.commands.get("tutor")
+    assert isinstance(group, click.Group), "cli.init_app first: it makes the tutor group"
+    for name, command in commands.commands.items():
+        group.add_command(command, name)

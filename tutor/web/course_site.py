@@ -1,0 +1,50 @@
+"""The instructor-hosted course site, put together: accounts, courses, gradebook, dashboards.
+
+Rate limits (Flask-Limiter, the same limiter as submissions, per network address):
+``SIGNIN_RATE_LIMIT`` (default 10 a minute) on ``POST /login``, ``SIGNUP_RATE_LIMIT`` (5 a
+minute) on ``POST /signup`` and ``JOIN_RATE_LIMIT`` (10 a minute) on ``POST /join``, so neither
+passwords nor join codes can be guessed at speed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+
+from . import accounts, concept_answers, course_cli, dashboard, gradebook, signin, teaching
+from .roster import my_courses
+from .schedule import stamp
+
+DEFAULTS = {
+    "SIGNIN_RATE_LIMIT": "10 per minute",
+    "SIGNUP_RATE_LIMIT": "5 per minute",
+    "JOIN_RATE_LIMIT": "10 per minute",
+}
+LIMITED = {
+    "auth.login": "SIGNIN_RATE_LIMIT",
+    "auth.signup": "SIGNUP_RATE_LIMIT",
+    "teaching.join": "JOIN_RATE_LIMIT",
+}
+
+
+def _limit(setting: str) -> Any:
+    return lambda: str(current_app.config[setting])
+
+
+def init_app(app: Flask) -> None:
+    """After ``fairness.init_app``: it owns the limiter these limits join."""
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    accounts.init_app(app)
+    for blueprint in (signin.bp, teaching.bp, gradebook.bp, dashboard.bp):
+        app.register_blueprint(blueprint)
+    concept_answers.init_app(app)
+    course_cli.init_app(app)
+    limiter: Limiter = app.extensions["fairness_limiter"]
+    for endpoint, setting in LIMITED.items():
+        limited: Any = limiter.limit(_limit(setting), methods=["POST"])
+        app.view_functions[endpoint] = limited(app.view_functions[endpoint])
+    app.context_processor(lambda: {"my_courses": my_courses})
+    app.jinja_env.globals["stamp"] = stamp

@@ -1,0 +1,276 @@
+"""Who belongs to a course and as what: instructor, teaching assistant or student.
+
+Roles are per course: the instructor of one course may be a student in another. Staff
+(instructors and TAs) see the course's gradebook, dashboards and every student's submissions;
+only instructors change the course's settings, unless they let its TAs do it too
+(``CourseSettings.ta_can_edit``). Anyone who is not a member of a course is told it does not
+exist, so course slugs cannot be probed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import abort
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, aliased, mapped_column
+
+from .accounts import User, create_user, find_user, new_password, normal_email
+from .extensions import db
+from .models import Course
+from .utc_time import UTCDateTime
+
+INSTRUCTOR, TA, STUDENT = "instructor", "ta", "student"
+ROLES = (INSTRUCTOR, TA, STUDENT)
+STAFF = (INSTRUCTOR, TA)
+MAX_ROSTER_ROWS = 5000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Membership(db.Model):  # type: ignore[name-defined,misc]
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default=STUDENT)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+def role_names() -> dict[str, str]:
+    return {
+        INSTRUCTOR: gettext("Instructor"),
+        TA: gettext("Teaching assistant"),
+        STUDENT: gettext("Student"),
+    }
+
+
+def enrol(course: Course, user: User, role: str) -> Membership:
+    """Adds ``user`` to ``course`` (or changes their role there); the caller commits."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    found = membership(course, user)
+    if found is None:
+        found = Membership(course_id=course.id, user_id=user.id, role=role)
+        db.session.add(found)
+    else:
+        found.role = role
+    db.session.flush()
+    return found
+
+
+def membership(course: Course, user: User) -> Membership | None:
+    found: Membership | None = db.session.execute(
+        db.select(Membership).filter_by(course_id=course.id, user_id=user.id)
+    ).scalar_one_or_none()
+    return found
+
+
+def course_by_slug(slug: str) -> Course | None:
+    found: Course | None = db.session.execute(
+        db.select(Course).filter_by(slug=slug)
+    ).scalar_one_or_none()
+    return found
+
+
+def my_courses() -> list[tuple[Course, str]]:
+    """The signed-in user's courses with their role in each, newest first."""
+    if not current_user.is_authenticated:
+        return []
+    rows = db.session.execute(
+        db.select(Course, Membership.role)
+        .join(Membership, Membership.course_id == Course.id)
+        .where(Membership.user_id == current_user.id)
+        .order_by(Membership.joined_at.desc())
+    ).all()
+    return [(course, role) for course, role in rows]
+
+
+def require_member(slug: str, roles: tuple[str, ...] = ROLES) -> tuple[Course, Membership]:
+    """The course and the signed-in user's place in it, or 404 (not a member: as if the course
+    did not exist) or 403 (a member without one of ``roles``)."""
+    course = course_by_slug(slug)
+    if course is None or not current_user.is_authenticated:
+        abort(404)
+    found = membership(course, current_user)
+    if found is None:
+        abort(404)
+    if found.role not in roles:
+        abort(403)
+    return course, found
+
+
+def students(course: Course) -> list[User]:
+    rows = db.session.execute(
+        db.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.course_id == course.id, Membership.role == STUDENT)
+        .order_by(User.name, User.email)
+    ).scalars()
+    return list(rows)
+
+
+def members(course: Course) -> list[tuple[User, str]]:
+    rows = db.session.execute(
+        db.select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.course_id == course.id)
+        .order_by(Membership.role, User.name, User.email)
+    ).all()
+    return [(user, role) for user, role in rows]
+
+
+# -- roster CSV --------------------------------------------------------------------------------
+
+
+@dataclass
+class RosterResult:
+    """What an import did, or (``errors``) why it did nothing."""
+
+    errors: list[str] = field(default_factory=list)
+    added: list[tuple[str, str]] = field(default_factory=list)  # (email, role)
+    # New accounts and the password each was given, to hand to the student once.
+    created: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    line: int
+    email: str
+    name: str
+    role: str
+    password: str
+
+
+def import_roster(course: Course, data: bytes) -> RosterResult:
+    """Enrols every row of a roster CSV (``email`` column required; ``name``, ``role``
+    (student or ta) and ``password`` optional), or nothing at all when any row is bad: the
+    result then lists every bad row, so one corrected upload does it."""
+    result = RosterResult()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result.errors.append(gettext("The file is not UTF-8 text: save it as CSV UTF-8."))
+        return result
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    if "email" not in fields:
+        result.errors.append(
+            gettext(
+                "The first line must name the columns, with at least “email” "
+                "(optional: name, role, password)."
+            )
+        )
+        return result
+    reader.fieldnames = fields
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
+    for record in reader:
+        line = reader.line_num
+        if len(rows) >= MAX_ROSTER_ROWS:
+            result.errors.append(
+                gettext("More than %(n)d rows: split the file.", n=MAX_ROSTER_ROWS)
+            )
+            break
+        values = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
+        if not any(values.values()):
+            continue
+        row = _check_row(line, values, seen, result.errors)
+        if row is not None:
+            rows.append(row)
+    if not rows and not result.errors:
+        result.errors.append(gettext("The file has no students in it."))
+    if result.errors:
+        return result
+    for row in rows:
+        user = find_user(row.email)
+        if user is None:
+            password = row.password or new_password()
+            user = create_user(row.email, password, row.name)
+            if not row.password:
+                result.created.append((user.email, password))
+        existing = membership(course, user)
+        if existing is not None and existing.role == INSTRUCTOR:
+            continue  # a roster never demotes an instructor
+        enrol(course, user, row.role)
+        result.added.append((user.email, row.role))
+    db.session.commit()
+    return result
+
+
+def _check_row(
+    line: int, values: dict[str, str], seen: dict[str, int], errors: list[str]
+) -> _Row | None:
+    raw = values.get("email", "")
+    if not raw:
+        errors.append(gettext("Line %(line)d: the email is empty.", line=line))
+        return None
+    try:
+        email = normal_email(validate_email(raw, check_deliverability=False).normalized)
+    except EmailNotValidError:
+        errors.append(
+            gettext("Line %(line)d: “%(email)s” is not an email address.", line=line, email=raw)
+        )
+        return None
+    if email in seen:
+        errors.append(
+            gettext(
+                "Line %(line)d: %(email)s is already on line %(first)d.",
+                line=line,
+                email=email,
+                first=seen[email],
+            )
+        )
+        return None
+    seen[email] = line
+    role = (values.get("role") or STUDENT).lower()
+    role = {"teaching assistant": TA, "assistant": TA}.get(role, role)
+    if role not in (STUDENT, TA):
+        errors.append(
+            gettext(
+                "Line %(line)d: the role “%(role)s” must be student or ta.",
+                line=line,
+                role=values.get("role", ""),
+            )
+        )
+        return None
+    password = values.get("password", "")
+    if password and len(password) < 8:
+        errors.append(
+            gettext("Line %(line)d: the password must have at least 8 characters.", line=line)
+        )
+        return None
+    name = values.get("name", "")[:200]
+    return _Row(line, email, name, role, password)
+
+
+def staff_of_course(course_id: int, learner: str) -> bool:
+    """Whether the signed-in user is staff of course ``course_id`` and ``learner`` one of its
+    students: what lets staff open a student's submission to that course."""
+    if not current_user.is_authenticated:
+        return False
+    student = aliased(Membership)
+    staff = aliased(Membership)
+    row = db.session.execute(
+        db.select(staff.id)
+        .join(student, student.course_id == staff.course_id)
+        .join(User, User.id == student.user_id)
+        .where(
+            staff.course_id == course_id,
+            staff.user_id == current_user.id,
+            staff.role.in_(STAFF),
+            student.role == STUDENT,
+            User.learner == learner,
+        )
+        .limit(1)
+    ).first()
+    return row is not None

@@ -1,0 +1,172 @@
+"""A course's exercises, when each opens and is due, and what happens to late work.
+
+All times are UTC. The late policy is the course's:
+
+* ``accept`` — a late submission is graded as usual, and its score counts
+  ``score × (1 − penalty × days late / 100)`` (never below 0), where a day late is any started
+  24 hours after the due time;
+* ``refuse`` — after the due time a student's Submit is refused with a message (nothing is
+  stored), and anything late that got in (say, before the policy changed) counts 0.
+
+A student's submission to an exercise of one of their courses is stored under that course
+(``submission_course``); before the exercise opens it is refused. Anonymous learners and
+exercises outside every course of the learner go to the self-study course as before.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_login import current_user
+from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tutor.content import Exercise
+
+from .course import demo_course
+from .extensions import db
+from .grading_service import SubmissionRefused
+from .models import Course
+from .roster import STUDENT, Membership
+from .utc_time import UTCDateTime
+
+ACCEPT, REFUSE = "accept", "refuse"
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def utc(moment: datetime) -> datetime:
+    """Databases hand back naive datetimes; every one stored here is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def stamp(moment: datetime | None) -> str:
+    """A time as every page and message shows it: ISO-like, minutes, UTC (no locale guessing)."""
+    return utc(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(8))
+
+
+class CourseSettings(db.Model):  # type: ignore[name-defined,misc]
+    """What a hosted course adds to ``models.Course`` (one row per course)."""
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), primary_key=True)
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    late_policy: Mapped[str] = mapped_column(String(16), default=ACCEPT)
+    penalty_per_day: Mapped[float] = mapped_column(Float, default=10.0)
+    ta_can_edit: Mapped[bool] = mapped_column(default=False)
+
+
+class Assignment(db.Model):  # type: ignore[name-defined,misc]
+    __table_args__ = (UniqueConstraint("course_id", "exercise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    exercise_id: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    def is_open(self, moment: datetime) -> bool:
+        return self.opens_at is None or utc(self.opens_at) <= moment
+
+
+def settings_of(course: Course) -> CourseSettings:
+    found = db.session.get(CourseSettings, course.id)
+    if found is None:
+        found = CourseSettings(course_id=course.id, join_code=new_join_code())
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def assignments(course: Course) -> list[Assignment]:
+    return list(
+        db.session.execute(
+            db.select(Assignment).filter_by(course_id=course.id).order_by(Assignment.position)
+        ).scalars()
+    )
+
+
+def days_late(submitted: datetime, due: datetime | None) -> int:
+    if due is None:
+        return 0
+    over = (utc(submitted) - utc(due)).total_seconds()
+    return math.ceil(over / 86400) if over > 0 else 0
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A submission's score as the course counts it."""
+
+    raw: float
+    score: float
+    days_late: int
+
+
+def counted(
+    raw: float | None, submitted: datetime, due: datetime | None, settings: CourseSettings
+) -> Counted:
+    late = days_late(submitted, due)
+    value = raw or 0.0
+    if late and settings.late_policy == REFUSE:
+        return Counted(value, 0.0, late)
+    if late:
+        factor = max(0.0, 1 - late * settings.penalty_per_day / 100)
+        return Counted(value, round(value * factor, 2), late)
+    return Counted(value, value, 0)
+
+
+class NotOpenYet(SubmissionRefused):
+    status = 403
+
+
+class PastDue(SubmissionRefused):
+    status = 403
+
+
+def submission_course(exercise: Exercise) -> Course:
+    """The course a Submit of ``exercise`` counts for; raises ``SubmissionRefused`` (nothing
+    stored) when that course does not take it now."""
+    if not current_user.is_authenticated:
+        return demo_course()
+    row = db.session.execute(
+        db.select(Course, Assignment)
+        .join(Assignment, Assignment.course_id == Course.id)
+        .join(Membership, Membership.course_id == Course.id)
+        .where(
+            Membership.user_id == current_user.id,
+            Membership.role == STUDENT,
+            Assignment.exercise_id == exercise.id,
+        )
+        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Course.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return demo_course()
+    course: Course = row[0]
+    assignment: Assignment = row[1]
+    moment = now()
+    if not assignment.is_open(moment):
+        when = stamp(assignment.opens_at)
+        raise NotOpenYet(
+            f"this exercise opens for {course.title} on {when} UTC; nothing was submitted",
+            zh=f"这个练习在 {when}（UTC）才对“{course.title}”开放；没有提交",
+        )
+    settings = settings_of(course)
+    if settings.late_policy == REFUSE and days_late(moment, assignment.due_at):
+        when = stamp(assignment.due_at)
+        raise PastDue(
+            f"this exercise was due for {course.title} on {when} UTC and the course does not "
+            "take late work; nothing was submitted",
+            zh=f"这个练习在“{course.title}”的截止时间是 {when}（UTC），课程不接受迟交；没有提交",
+        )
+    return course

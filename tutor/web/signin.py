@@ -1,0 +1,159 @@
+"""Sign up, sign in, sign out and change a password (Flask-Login sessions, Flask-WTF forms).
+
+Sign-in and sign-up are rate-limited per network address (``SIGNIN_RATE_LIMIT``,
+``SIGNUP_RATE_LIMIT``; see ``course_site``). A wrong email and a wrong password get the same
+answer, so the form does not tell which addresses have accounts.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .accounts import MIN_PASSWORD, create_user, find_user, sign_in, sign_out, signed_in_only
+from .extensions import db
+from .roster import my_courses
+
+bp = Blueprint("auth", __name__)
+
+_password_length = Length(
+    min=MIN_PASSWORD,
+    max=200,
+    message=lazy_gettext("Use at least %(n)d characters.", n=MIN_PASSWORD),
+)
+
+
+class SignUpForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        lazy_gettext("Email"),
+        validators=[DataRequired(), Email(message=lazy_gettext("Enter an email address."))],
+    )
+    name = StringField(
+        lazy_gettext("Your name (as your instructor knows you)"), validators=[Length(max=200)]
+    )
+    password = PasswordField(
+        lazy_gettext("Password"), validators=[DataRequired(), _password_length]
+    )
+    confirm = PasswordField(
+        lazy_gettext("Password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=lazy_gettext("The passwords differ.")),
+        ],
+    )
+
+    def validate_email(self, field: EmailField) -> None:
+        if find_user(field.data or "") is not None:
+            raise ValidationError(gettext("That email already has an account: sign in instead."))
+
+
+class SignInForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(lazy_gettext("Email"), validators=[DataRequired()])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired()])
+
+
+class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
+    current = PasswordField(lazy_gettext("Current password"), validators=[DataRequired()])
+    password = PasswordField(
+        lazy_gettext("New password"), validators=[DataRequired(), _password_length]
+    )
+    confirm = PasswordField(
+        lazy_gettext("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=lazy_gettext("The passwords differ.")),
+        ],
+    )
+
+
+def _next_page() -> str:
+    """Where to go after signing in: a path on this site, never another site."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    unsafe = any(ord(ch) < 32 for ch in target) or "\\" in target
+    if not target.startswith("/") or target.startswith("//") or parts.netloc or unsafe:
+        return url_for("teaching.my_courses_page")
+    return target
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> ResponseReturnValue:
+    form = SignUpForm()
+    if form.validate_on_submit():
+        user = create_user(
+            form.email.data or "",
+            form.password.data or "",
+            form.name.data or "",
+            learner=None if session.get("account") else session.get("learner"),
+        )
+        db.session.commit()
+        sign_in(user)
+        flash(gettext("Welcome! Your account keeps what you solve from now on, on any device."))
+        return redirect(_next_page())
+    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data or "")
+        if user is not None and user.check_password(form.password.data or ""):
+            sign_in(user)
+            return redirect(_next_page())
+        form.password.errors = [gettext("That email and password do not match an account.")]
+    status = 401 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    sign_out()
+    flash(gettext("You are signed out."))
+    return redirect(url_for("learn.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@signed_in_only
+def account() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data or ""):
+            form.current.errors = [gettext("That is not your current password.")]
+        else:
+            current_user.set_password(form.password.data or "")
+            db.session.commit()
+            sign_in(
+                current_user._get_current_object()
+            )  # this browser stays signed in; every other one is not
+            flash(gettext("Password changed. Every other device is now signed out."))
+            return redirect(url_for("auth.account"))
+    status = 400 if form.errors else 200
+    return render_template("auth/account.html", form=form, courses=my_courses()), status
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_tries(exc: RateLimitExceeded) -> ResponseReturnValue:
+    """429 with how long to wait, on the page that was being used (sign-in, sign-up, join)."""
+    limiter = current_app.extensions["fairness_limiter"]
+    current = limiter.current_limit
+    wait = max(1, int(current.reset_at - time.time()) + 1) if current else 60
+    return render_template("auth/too_many.html", retry_after=wait), 429, {"Retry-After": str(wait)}

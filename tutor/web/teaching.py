@@ -1,0 +1,435 @@
+"""Course pages: create a course, choose its exercises and deadlines, its roster, joining.
+
+A learner sees only their own courses (``/courses``), each with their own deadlines and scores;
+staff pages answer 404 to anyone outside the course and 403 to a member without the role.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms import DecimalField as NumberField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+
+from .accounts import User, create_user, find_user, new_password, signed_in_only
+from .extensions import db
+from .learn import catalog, pick
+from .models import Course, Submission
+from .roster import (
+    INSTRUCTOR,
+    STAFF,
+    STUDENT,
+    TA,
+    Membership,
+    course_by_slug,
+    enrol,
+    import_roster,
+    members,
+    membership,
+    my_courses,
+    require_member,
+    role_names,
+)
+from .schedule import (
+    ACCEPT,
+    REFUSE,
+    Assignment,
+    CourseSettings,
+    assignments,
+    new_join_code,
+    settings_of,
+    utc,
+)
+from .signin import too_many_tries
+from .standing import gradebook
+
+bp = Blueprint("teaching", __name__)
+bp.register_error_handler(RateLimitExceeded, too_many_tries)
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class CourseTaken(ValueError):
+    pass
+
+
+def create_course(slug: str, title: str, instructor: User) -> tuple[Course, CourseSettings]:
+    """A hosted course with its instructor and a fresh join code (the caller commits)."""
+    from flask import current_app
+
+    if not SLUG.match(slug):
+        raise CourseTaken(gettext("Use 2–64 lower-case letters, digits and dashes."))
+    if slug == current_app.config["DEMO_COURSE"] or course_by_slug(slug) is not None:
+        raise CourseTaken(gettext("A course called “%(slug)s” exists already.", slug=slug))
+    course = Course(slug=slug, title=title.strip())
+    db.session.add(course)
+    db.session.flush()
+    settings = settings_of(course)
+    enrol(course, instructor, INSTRUCTOR)
+    return course, settings
+
+
+def may_edit(role: str, settings: CourseSettings) -> bool:
+    return role == INSTRUCTOR or (role == TA and settings.ta_can_edit)
+
+
+# -- forms --------------------------------------------------------------------------------------
+
+
+class NewCourseForm(FlaskForm):  # type: ignore[misc]
+    title = StringField(lazy_gettext("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        lazy_gettext("Short name in addresses (letters, digits, dashes)"),
+        validators=[
+            DataRequired(),
+            Regexp(SLUG, message=lazy_gettext("Use 2–64 lower-case letters, digits and dashes.")),
+        ],
+    )
+
+
+class JoinForm(FlaskForm):  # type: ignore[misc]
+    code = StringField(lazy_gettext("Join code"), validators=[DataRequired(), Length(max=16)])
+
+
+class AssignmentRow(Form):  # type: ignore[misc]
+    exercise_id = HiddenField()
+    included = BooleanField(lazy_gettext("In the course"))
+    opens = DateTimeLocalField(
+        lazy_gettext("Opens (UTC)"), format=TIME_FORMAT, validators=[Optional()]
+    )
+    due = DateTimeLocalField(lazy_gettext("Due (UTC)"), format=TIME_FORMAT, validators=[Optional()])
+
+
+class SettingsForm(FlaskForm):  # type: ignore[misc]
+    title = StringField(lazy_gettext("Title"), validators=[DataRequired(), Length(max=200)])
+    late_policy = RadioField(
+        lazy_gettext("Late work"),
+        choices=[
+            (ACCEPT, lazy_gettext("Accept it, with a penalty per day late")),
+            (REFUSE, lazy_gettext("Refuse it after the due time")),
+        ],
+    )
+    penalty_per_day = NumberField(
+        lazy_gettext("Penalty per day late (% of the score)"),
+        places=None,
+        validators=[NumberRange(min=0, max=100)],
+    )
+    ta_can_edit = BooleanField(lazy_gettext("Teaching assistants may change these settings"))
+    exercises = FieldList(FormField(AssignmentRow))
+
+
+class AddMemberForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(lazy_gettext("Email"), validators=[DataRequired(), Email()])
+    role = SelectField(
+        lazy_gettext("Role"),
+        choices=[
+            (STUDENT, lazy_gettext("Student")),
+            (TA, lazy_gettext("Teaching assistant")),
+            (INSTRUCTOR, lazy_gettext("Instructor")),
+        ],
+    )
+
+
+class RosterForm(FlaskForm):  # type: ignore[misc]
+    roster = FileField(lazy_gettext("Roster CSV file"), validators=[FileRequired()])
+
+
+class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
+    password = PasswordField(
+        lazy_gettext("New password (empty: make one up for me)"),
+        validators=[Optional(), Length(min=8, max=200)],
+    )
+
+
+# -- a learner's pages -------------------------------------------------------------------------
+
+
+@bp.route("/courses")
+@signed_in_only
+def my_courses_page() -> ResponseReturnValue:
+    return render_template(
+        "courses/mine.html", courses=my_courses(), join=JoinForm(), roles=role_names()
+    )
+
+
+@bp.post("/join")
+@signed_in_only
+def join() -> ResponseReturnValue:
+    form = JoinForm()
+    if form.validate_on_submit():
+        code = (form.code.data or "").strip().upper()
+        settings = db.session.execute(
+            db.select(CourseSettings).filter_by(join_code=code)
+        ).scalar_one_or_none()
+        if settings is not None:
+            course = db.session.get(Course, settings.course_id)
+            assert course is not None
+            if membership(course, current_user) is None:
+                enrol(course, current_user, STUDENT)
+                db.session.commit()
+            flash(gettext("You joined %(title)s.", title=course.title))
+            return redirect(url_for("teaching.course_page", slug=course.slug))
+        form.code.errors = [gettext("No course has that join code: check it with your instructor.")]
+    return render_template(
+        "courses/mine.html", courses=my_courses(), join=form, roles=role_names()
+    ), 400
+
+
+@bp.route("/courses/<slug>")
+@signed_in_only
+def course_page(slug: str) -> ResponseReturnValue:
+    course, member = require_member(slug)
+    settings = settings_of(course)
+    mine = gradebook(course, [current_user])
+    row = mine.rows[0]
+    return render_template(
+        "courses/course.html",
+        course=course,
+        role=member.role,
+        settings=settings,
+        exercises=mine.exercises,
+        row=row,
+        catalog=catalog(),
+        staff=member.role in STAFF,
+        may_edit=may_edit(member.role, settings),
+        roles=role_names(),
+        now=datetime.now(UTC),
+        utc=utc,
+    )
+
+
+@bp.route("/me/submissions")
+@signed_in_only
+def my_submissions() -> ResponseReturnValue:
+    rows = db.session.execute(
+        db.select(Submission, Course)
+        .join(Course, Course.id == Submission.course_id)
+        .where(Submission.learner == current_user.learner)
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+        .limit(500)
+    ).all()
+    return render_template("courses/history.html", rows=rows, catalog=catalog())
+
+
+# -- staff pages -------------------------------------------------------------------------------
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@signed_in_only
+def new_course() -> ResponseReturnValue:
+    form = NewCourseForm()
+    if form.validate_on_submit():
+        try:
+            course, _ = create_course(form.slug.data or "", form.title.data or "", current_user)
+        except CourseTaken as exc:
+            form.slug.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(gettext("Course created. Now choose its exercises and deadlines."))
+            return redirect(url_for("teaching.settings", slug=course.slug))
+    return render_template("courses/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
+@signed_in_only
+def settings(slug: str) -> ResponseReturnValue:
+    course, member = require_member(slug, STAFF)
+    config = settings_of(course)
+    if not may_edit(member.role, config):
+        abort(403)
+    chosen = {a.exercise_id: a for a in assignments(course)}
+    all_exercises = catalog().exercises()
+    form = SettingsForm()
+    if request.method == "GET":
+        form.title.data = course.title
+        form.late_policy.data = config.late_policy
+        form.penalty_per_day.data = config.penalty_per_day
+        form.ta_can_edit.data = config.ta_can_edit
+        for exercise in all_exercises:
+            found = chosen.get(exercise.id)
+            form.exercises.append_entry(
+                {
+                    "exercise_id": exercise.id,
+                    "included": found is not None,
+                    "opens": utc(found.opens_at).replace(tzinfo=None)
+                    if found and found.opens_at
+                    else None,
+                    "due": utc(found.due_at).replace(tzinfo=None)
+                    if found and found.due_at
+                    else None,
+                }
+            )
+    elif form.validate_on_submit() and _dates_in_order(form):
+        course.title = form.title.data or course.title
+        config.late_policy = form.late_policy.data or ACCEPT
+        config.penalty_per_day = float(form.penalty_per_day.data or 0)
+        if member.role == INSTRUCTOR:  # a TA never widens their own rights
+            config.ta_can_edit = bool(form.ta_can_edit.data)
+        _save_assignments(course, form, chosen)
+        db.session.commit()
+        flash(gettext("Settings saved."))
+        return redirect(url_for("teaching.settings", slug=slug))
+    titles = {e.id: pick(e.title) for e in all_exercises}
+    lessons = {e.id: pick(each.title) for each in catalog().lessons for e in each.exercises}
+    return render_template(
+        "courses/settings.html",
+        course=course,
+        form=form,
+        config=config,
+        titles=titles,
+        lessons=lessons,
+        role=member.role,
+    ), 400 if form.errors else 200
+
+
+def _dates_in_order(form: SettingsForm) -> bool:
+    good = True
+    for entry in form.exercises:
+        row = entry.form
+        if row.opens.data and row.due.data and row.due.data <= row.opens.data:
+            row.due.errors = [gettext("The due time must come after the opening time.")]
+            good = False
+    return good
+
+
+def _save_assignments(course: Course, form: SettingsForm, chosen: dict[str, Assignment]) -> None:
+    known = {e.id for e in catalog().exercises()}
+    position = 0
+    for entry in form.exercises:
+        row = entry.form
+        exercise_id = row.exercise_id.data or ""
+        if exercise_id not in known:
+            continue
+        found = chosen.pop(exercise_id, None)
+        if not row.included.data:
+            if found is not None:
+                db.session.delete(found)  # submissions stay; they just stop counting
+            continue
+        if found is None:
+            found = Assignment(course_id=course.id, exercise_id=exercise_id)
+            db.session.add(found)
+        found.position = position
+        position += 1
+        found.opens_at = row.opens.data.replace(tzinfo=UTC) if row.opens.data else None
+        found.due_at = row.due.data.replace(tzinfo=UTC) if row.due.data else None
+
+
+@bp.route("/courses/<slug>/roster")
+@signed_in_only
+def roster(slug: str) -> ResponseReturnValue:
+    course, member = require_member(slug, STAFF)
+    return _roster_page(course, member)
+
+
+def _roster_page(
+    course: Course, member: Membership, status: int = 200, **forms: object
+) -> ResponseReturnValue:
+    config = settings_of(course)
+    return render_template(
+        "courses/roster.html",
+        course=course,
+        members=members(course),
+        config=config,
+        role=member.role,
+        may_edit=may_edit(member.role, config),
+        roles=role_names(),
+        add=forms.get("add") or AddMemberForm(),
+        upload=forms.get("upload") or RosterForm(),
+        reset=ResetPasswordForm(),
+        result=forms.get("result"),
+        reset_done=forms.get("reset_done"),
+    ), status
+
+
+@bp.post("/courses/<slug>/roster/add")
+@signed_in_only
+def add_member(slug: str) -> ResponseReturnValue:
+    course, member = require_member(slug, STAFF)
+    if not may_edit(member.role, settings_of(course)):
+        abort(403)
+    form = AddMemberForm()
+    if not form.validate_on_submit():
+        return _roster_page(course, member, 400, add=form)
+    role = form.role.data or STUDENT
+    if member.role != INSTRUCTOR and role != STUDENT:
+        abort(403)  # only an instructor appoints staff
+    user = find_user(form.email.data or "")
+    created = None
+    if user is None:
+        created = new_password()
+        user = create_user(form.email.data or "", created)
+    enrol(course, user, role)
+    db.session.commit()
+    flash(gettext("%(email)s is now in the course.", email=user.email))
+    if created:
+        return _roster_page(course, member, reset_done=(user.email, created))
+    return redirect(url_for("teaching.roster", slug=slug))
+
+
+@bp.post("/courses/<slug>/roster/import")
+@signed_in_only
+def import_csv(slug: str) -> ResponseReturnValue:
+    course, member = require_member(slug, STAFF)
+    if not may_edit(member.role, settings_of(course)):
+        abort(403)
+    form = RosterForm()
+    if not form.validate_on_submit():
+        return _roster_page(course, member, 400, upload=form)
+    result = import_roster(course, form.roster.data.read())
+    if result.errors:
+        return _roster_page(course, member, 400, upload=form, result=result)
+    flash(gettext("%(n)d people imported.", n=len(result.added)))
+    return _roster_page(course, member, result=result)
+
+
+@bp.post("/courses/<slug>/students/<int:user_id>/password")
+@signed_in_only
+def reset_password(slug: str, user_id: int) -> ResponseReturnValue:
+    """Staff set a student's password (everywhere the student was signed in is signed out)."""
+    course, member = require_member(slug, STAFF)
+    student = db.session.get(User, user_id)
+    target = membership(course, student) if student is not None else None
+    if student is None or target is None or target.role != STUDENT:
+        abort(404)  # staff reset students of their own course, nobody else
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        flash(gettext("Use at least %(n)d characters.", n=8))
+        return redirect(url_for("teaching.roster", slug=slug))
+    password = form.password.data or new_password()
+    student.set_password(password)
+    db.session.commit()
+    return _roster_page(course, member, reset_done=(student.email, password))
+
+
+@bp.post("/courses/<slug>/join-code")
+@signed_in_only
+def new_code(slug: str) -> ResponseReturnValue:
+    course, member = require_member(slug, STAFF)
+    config = settings_of(course)
+    if not may_edit(member.role, config):
+        abort(403)
+    config.join_code = new_join_code()
+    db.session.commit()
+    flash(gettext("New join code: %(code)s. The old one no longer works.", code=config.join_code))
+    return redirect(url_for("teaching.course_page", slug=slug))
