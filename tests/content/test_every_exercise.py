@@ -7,7 +7,7 @@ from flask.testing import FlaskCliRunner
 
 from tutor.content import load_catalog
 from tutor.content.checker import check_exercise
-from tutor.grading.judge import Judge
+from tutor.grading.judge import Judge, ReferenceFailure
 from tutor.grading.runner import InProcessRunner
 
 from ..conftest import ROOT
@@ -44,8 +44,9 @@ def test_checker_catches_a_solution_that_fails() -> None:
     # The io-path driver compares with the model's own path, so a wrong reference is caught.
     broken = type(exercise)(**{**exercise.__dict__, "solution": exercise.starter})
     problems = check_exercise(broken, InProcessRunner())
-    assert any("solution scores" in p for p in problems)
-    assert Judge(InProcessRunner()).grade(broken, broken.solution, 0, "practice").score < 100
+    assert any("the reference solution fails" in p for p in problems)
+    with pytest.raises(ReferenceFailure):  # never a learner's score
+        Judge(InProcessRunner()).grade(broken, broken.solution, 0, "practice")
 
 
 def test_checker_catches_feedback_that_is_only_in_english() -> None:

@@ -6,13 +6,16 @@ known wrong program must get the feedback written for it, and grading must be re
 
 from __future__ import annotations
 
-from tutor.grading.judge import Judge, variant_seed
+from tutor.grading.judge import Judge, ReferenceFailure, variant_seed
 from tutor.grading.runner import InProcessRunner, Runner
 
 from .model import Catalog, Exercise
 from .zh_checks import check_hints, check_lesson_chinese, check_zh_starter
 
 SEEDS = [variant_seed("check", f"student-{i}", "") for i in range(3)]
+# Hidden variants the reference solution must run cleanly on (an unlucky seed that breaks it
+# would otherwise be met first by a learner; the grader then reports an internal error).
+REFERENCE_SEEDS = [variant_seed("reference", f"student-{i}", "") for i in range(50)]
 # Hidden variants sampled to learn which kinds of case learners will be graded on.
 KIND_SEEDS = [variant_seed("kinds", f"student-{i}", "") for i in range(20)]
 
@@ -39,9 +42,29 @@ def check_kinds(exercise: Exercise) -> list[str]:
     return problems
 
 
+def check_references(exercise: Exercise, judge: Judge) -> list[str]:
+    """The reference solution on many hidden seeds: it must run and satisfy its own compare()."""
+    where = f"{exercise.lesson_id}/{exercise.id}"
+    for seed in REFERENCE_SEEDS:
+        try:
+            judge.reference(exercise, exercise.cases(seed, "hidden"))
+        except ReferenceFailure as exc:
+            return [f"{where}: the reference solution fails on hidden seed {seed}: {exc}"]
+    return []
+
+
 def check_exercise(exercise: Exercise, runner: Runner | None = None) -> list[str]:
     judge = Judge(runner or InProcessRunner())
     problems = check_kinds(exercise)
+    where = f"{exercise.lesson_id}/{exercise.id}"
+    try:
+        return problems + check_references(exercise, judge) + _check_grading(exercise, judge)
+    except ReferenceFailure as exc:
+        return [*problems, f"{where}: the reference solution fails: {exc}"]
+
+
+def _check_grading(exercise: Exercise, judge: Judge) -> list[str]:
+    problems: list[str] = []
     where = f"{exercise.lesson_id}/{exercise.id}"
     for seed in SEEDS:
         for variant in ("practice", "hidden"):

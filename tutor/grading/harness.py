@@ -9,14 +9,17 @@ outputs of practice cases are public anyway.
 from __future__ import annotations
 
 import builtins
+import contextvars
 import difflib
 import inspect
 import io
 import json
+import sys
+import threading
 import traceback
 import types
-from collections.abc import Callable, Iterable
-from contextlib import redirect_stdout
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tutor.sim import SimError, StepBudget, Trace
@@ -79,6 +82,61 @@ class CappedOutput(io.StringIO):
         if room > 0:
             super().write(text[:room])
         return len(text)
+
+
+_capture: contextvars.ContextVar[CappedOutput | None] = contextvars.ContextVar(
+    "virttutor_capture", default=None
+)
+_install_lock = threading.Lock()
+
+
+class ThreadStdout(io.TextIOBase):
+    """``sys.stdout`` once a run has captured output: each thread (each context) writes to its
+    own capture, everything else to the stream that was there before.
+
+    ``contextlib.redirect_stdout`` swaps the process-wide ``sys.stdout``: two threads running
+    cases at once (a grader worker computing references) restore each other's buffers, so the
+    process is left printing into a dead, capped buffer and one run's output lands in another's.
+    """
+
+    def __init__(self, fallback: Any) -> None:
+        super().__init__()
+        self.fallback = fallback
+
+    def _stream(self) -> Any:
+        target = _capture.get()
+        return self.fallback if target is None else target
+
+    def write(self, text: str) -> int:
+        written: int = self._stream().write(text)
+        return written
+
+    def flush(self) -> None:
+        self._stream().flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream(), name)
+
+
+@contextmanager
+def captured_stdout(out: CappedOutput) -> Iterator[None]:
+    """Print into ``out`` in this thread only; other threads keep their own stdout."""
+    with _install_lock:
+        proxy = sys.stdout
+        if not isinstance(proxy, ThreadStdout):
+            proxy = ThreadStdout(proxy)
+            sys.stdout = proxy
+    token = _capture.set(out)
+    try:
+        yield
+    finally:
+        _capture.reset(token)
+        if sys.stdout is not proxy:  # the code replaced sys.stdout: undo it, as redirect did
+            with _install_lock:
+                sys.stdout = proxy
 
 
 class SubmissionError(LearnerError):
@@ -310,7 +368,7 @@ def _run_one(
     if guarded is not None:
         submission.__dict__["__builtins__"] = guarded
     try:
-        with redirect_stdout(out):
+        with captured_stdout(out):
             exec(compiled, submission.__dict__)
             check_entry_points(driver, submission)
             outcome.output = driver.run(submission, case.args, trace)

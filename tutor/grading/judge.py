@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .harness import Compare, SubmissionError, judge_outcome, load_module
+from .harness import Compare, SubmissionError, judge_outcome, load_module, takes_reveal
 from .limits import Limits
 from .protocol import JSON, Case, Report, RunOutcome
 from .runner import InProcessRunner, Runner, RunnerFailure
@@ -37,6 +37,12 @@ def variant_seed(course: str, student: str, exercise_id: str) -> int:
     """Same student, same variant every time; two students, different variants."""
     digest = hashlib.sha256(f"{course}\x00{student}\x00{exercise_id}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
+
+
+class ReferenceFailure(Exception):
+    """The exercise's own reference solution failed (raised, did not compile, or produced an
+    output its own ``compare`` rejects) on these cases: the exercise is broken, not the learner's
+    code, so no learner may be scored against it. The message is for the operator's log."""
 
 
 def check_code(code: object) -> str:
@@ -73,35 +79,87 @@ class Judge:
         default_factory=OrderedDict, repr=False
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _computing: dict[tuple[str, ...], threading.Lock] = field(default_factory=dict, repr=False)
 
     def reference(self, exercise: GradedExercise, cases: list[Case]) -> list[RunOutcome]:
-        """The reference solution is ours: it runs here, under the exercise's own limits."""
-        return InProcessRunner().run(exercise.solution, exercise.driver, cases, exercise.limits)
+        """The reference solution is ours: it runs here, under the exercise's own limits.
+
+        Raises ``ReferenceFailure`` when it fails on any case."""
+        where = f"the reference solution of {exercise.id!r}"
+        try:
+            outcomes = InProcessRunner().run(
+                exercise.solution, exercise.driver, cases, exercise.limits
+            )
+        except (SubmissionError, RunnerFailure) as exc:
+            raise ReferenceFailure(f"{where} cannot run: {exc}") from exc
+        compare, _ = _compare_of(exercise.driver)
+        for case, outcome in zip(cases, outcomes, strict=True):
+            if outcome.error is not None:
+                message = outcome.error.get("message")
+                text = message.get("en") if isinstance(message, dict) else message
+                raise ReferenceFailure(f"{where} fails on case {case.name!r}: {text}")
+            try:
+                if takes_reveal(compare):
+                    problem = compare(case.args, outcome.output, outcome.output, False)
+                else:
+                    problem = compare(case.args, outcome.output, outcome.output)
+            except Exception as exc:
+                problem = repr(exc)
+            if problem is not None:
+                raise ReferenceFailure(
+                    f"{where} gives an output on case {case.name!r} that its own compare() "
+                    f"rejects: {problem}"
+                )
+        return outcomes
 
     def _reference_for(
         self, exercise: GradedExercise, seed: int, variant: str, cases: list[Case]
     ) -> list[RunOutcome]:
-        key = (exercise.id, str(seed), variant, exercise.solution, exercise.driver)
+        """Cached per (exercise version, seed, variant); each key is computed once even when
+        several threads ask for it at the same time."""
+        version = (
+            getattr(exercise, "version", None)
+            or hashlib.sha256(f"{exercise.solution}\x00{exercise.driver}".encode()).hexdigest()
+        )
+        key = (exercise.id, str(version), str(seed), variant)
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
                 self._cache.move_to_end(key)
                 return found
-        outcomes = self.reference(exercise, cases)
-        with self._lock:
-            self._cache[key] = outcomes
-            while len(self._cache) > REFERENCE_CACHE:
-                self._cache.popitem(last=False)
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._lock:
+                found = self._cache.get(key)
+                if found is not None:
+                    return found
+            try:
+                outcomes = self.reference(exercise, cases)
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            with self._lock:
+                self._cache[key] = outcomes
+                while len(self._cache) > REFERENCE_CACHE:
+                    self._cache.popitem(last=False)
         return outcomes
 
     def grade(self, exercise: GradedExercise, code: object, seed: int, variant: str) -> Report:
+        """The learner's report; raises ``ReferenceFailure`` (before running the learner's code)
+        when the exercise's reference fails on these cases: that is never the learner's fault."""
         try:
             source = check_code(code)
+        except SubmissionError as exc:
+            return Report.error(exc)
+        try:
             cases = exercise.cases(seed, variant)
+        except Exception as exc:
+            raise ReferenceFailure(f"the cases of {exercise.id!r} cannot be made: {exc!r}") from exc
+        expected = self._reference_for(exercise, seed, variant, cases)
+        try:
             actual = self.runner.run(source, exercise.driver, cases, exercise.limits)
         except (SubmissionError, RunnerFailure) as exc:
             return Report.error(exc)
-        expected = self._reference_for(exercise, seed, variant, cases)
         compare, grade_trace = _compare_of(exercise.driver)
         results = [
             judge_outcome(case, exp, act, compare, reveal=False, grade_trace=grade_trace)
