@@ -11,7 +11,7 @@ from flask import Flask
 
 from tutor.content import load_catalog
 
-from . import api, cli, course, errors, fairness, learn, progress, scenes, self_study
+from . import api, cli, course, database_url, errors, fairness, learn, progress, scenes, schema
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
@@ -42,11 +42,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TUTOR")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    database_url.configure(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     db.init_app(app)
+    schema.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     catalog = load_catalog(Path(app.config["LESSONS_DIR"]), animations=scenes.registered())
@@ -55,7 +57,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     learn.init_app(app)
     progress.init_app(app)
-    self_study.init_app(app)
     course.init_app(app)
     api.init_app(app)
     fairness.init_app(app)

@@ -12,8 +12,8 @@ from flask.cli import AppGroup
 
 from tutor.content.checker import check_catalog
 
+from . import schema
 from .course import demo_course
-from .extensions import db
 from .grading_service import GraderBusy, GraderUnavailable
 
 tutor_cli = AppGroup("tutor", help="VirtTutor commands.")
@@ -21,10 +21,13 @@ tutor_cli = AppGroup("tutor", help="VirtTutor commands.")
 
 @tutor_cli.command("init-db")
 def init_db() -> None:
-    """Create the tables and the demo course (safe to run again: nothing is dropped)."""
-    db.create_all()
+    """Upgrade the database to the newest schema and add the demo course (safe to run again:
+    nothing is dropped; ``flask db upgrade`` does the same without the demo course)."""
+    schema.upgrade(current_app)
     course = demo_course()
-    click.echo(f"database ready; demo course {course.slug!r}")
+    click.echo(
+        f"database at revision {schema.current_revision(current_app)}; demo course {course.slug!r}"
+    )
 
 
 @tutor_cli.command("check-lessons")

@@ -29,5 +29,4 @@ def current_learner() -> str:
 
 
 def init_app(app: Flask) -> None:
-    with app.app_context():
-        db.create_all()
+    """The tables come from the migrations (``tutor.web.schema``), never from ``create_all``."""

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+from .utc_time import UTCDateTime
 
 STATUSES = ("pending", "grading", "graded", "failed", "error")
 
@@ -53,13 +54,13 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     score: Mapped[float | None] = mapped_column(default=None)
     report_json: Mapped[str | None] = mapped_column(Text, default=None)
-    created_at: Mapped[datetime] = mapped_column(default=_now)
-    graded_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     exercise_version: Mapped[str | None] = mapped_column(String(64), default=None)
     variant_seed: Mapped[int | None] = mapped_column(BigInteger, default=None)
     grader_version: Mapped[str | None] = mapped_column(String(64), default=None)
-    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     @property
     def report(self) -> dict[str, Any] | None:

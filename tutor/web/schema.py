@@ -1,0 +1,111 @@
+"""The database schema is Alembic's (Flask-Migrate): ``migrations/`` holds every change.
+
+Every process that opens the database brings it to the newest revision first (``AUTO_MIGRATE``,
+on by default), under a lock, so ``make run``, a fresh test database and four web processes
+starting at once all end up on one schema and none of them races another into "table already
+exists". A database made before migrations existed (by ``db.create_all()``) has no version
+table: it is recognised by its tables, stamped with the revision it matches and upgraded from
+there, keeping its rows. Operators who prefer to migrate by hand set ``AUTO_MIGRATE = False``
+and run ``flask --app app db upgrade`` (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from flask_migrate import Migrate
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from . import database_file
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# Any fixed number: the PostgreSQL advisory lock that one migrating process holds at a time.
+_PG_LOCK_KEY = 0x7475746F72  # "tutor"
+# (revision, column of ``submission`` that only it and later revisions have), newest first:
+# how a database made by ``create_all`` before migrations is told apart.
+_UNVERSIONED = (("0002", "attempts"), ("0001", None))
+
+migrate = Migrate()
+
+
+def init_app(app: Flask) -> None:
+    migrate.init_app(app, db, directory=str(MIGRATIONS), compare_type=True)
+    if app.config.get("AUTO_MIGRATE", True):
+        upgrade(app)
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (the newest by default); safe to run again."""
+    with app.app_context():
+        uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+        sqlite_file = database_file.prepare(uri, Path(app.instance_path))
+        command.upgrade(migrate.get_config(str(MIGRATIONS)), revision)
+        if sqlite_file is not None:
+            # Connections opened while migrating predate the server's own settings (WAL, busy
+            # timeout) registered later on this engine: start the pool afresh.
+            db.engine.dispose()
+
+
+def downgrade(app: Flask, revision: str) -> None:
+    with app.app_context():
+        command.downgrade(migrate.get_config(str(MIGRATIONS)), revision)
+
+
+def current_revision(app: Flask) -> str | None:
+    with app.app_context(), db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+@contextmanager
+def migration_lock(connection: Connection) -> Iterator[None]:
+    """One migrating process at a time: a PostgreSQL advisory lock, or a lock file beside a
+    SQLite database (processes sharing a SQLite file share a machine)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.rollback()
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK_KEY})
+            connection.commit()
+        return
+    database = connection.engine.url.database
+    if connection.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    descriptor = os.open(f"{database}.migrating", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def adopt_unversioned(connection: Connection, script: ScriptDirectory) -> None:
+    """Stamp a database made by ``create_all`` (tables, no version) with the revision it matches."""
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" in tables or "submission" not in tables:
+        return
+    columns = {column["name"] for column in inspect(connection).get_columns("submission")}
+    revision = next(rev for rev, column in _UNVERSIONED if column is None or column in columns)
+    MigrationContext.configure(connection).stamp(script, revision)
+    connection.commit()
+    log.warning("database made before migrations: stamped at revision %s, upgrading", revision)
