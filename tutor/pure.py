@@ -8,6 +8,7 @@ the same code.
 PURE_SOURCES = (
     "tutor/__init__.py",
     "tutor/sim/*.py",
+    "tutor/explanations/*.py",
     "tutor/grading/__init__.py",
     "tutor/grading/protocol.py",
     "tutor/grading/harness.py",

@@ -23,12 +23,14 @@ for (const key of keys.ui) say(describe.ui(key, sample));
 for (const key of keys.strings) say(strings.t(key, sample));
 for (const hv of Object.keys(NAMES.hv)) {
   for (const op of Object.keys(NAMES.op)) {
-    const ctx = { hv, op, native: { [op]: 800 } };
+    const ctx = { hv, op, native: { [op]: 800 }, why: keys.why };
     say(describe.describe({ kind: "op.start", hv, op }, ctx));
     say(describe.describe({ kind: "op.end", op, cycles: 3500 }, ctx));
     say(describe.describe({ kind: "op.end", op, cycles: 3500 }, { op }));
     for (const layer of Object.keys(NAMES.layer)) {
       say(describe.describe({ kind: "layer.enter", layer, dir: "down", cycles: 1200 }, ctx));
+      for (const io of ["vhost", "sriov"])
+        say(describe.describe({ kind: "layer.enter", layer, dir: "down", cycles: 1200 }, { ...ctx, io }));
       say(describe.describe({ kind: "layer.enter", layer, dir: "down", cycles: 0 }, { ...ctx, inStack: false }));
       say(describe.describe({ kind: "layer.enter", layer, dir: "up", cycles: 0 }, ctx));
       for (const component of Object.keys(NAMES.component))

@@ -15,6 +15,7 @@ import pytest
 from tutor.content.glossary import GlossaryError, load_glossary, parse_glossary
 from tutor.content.zh_review import Finding, review_files, review_passage
 from tutor.content.zh_text import Passage, learner_sources, passages
+from tutor.web.scenes import layer_stacks
 
 from ..conftest import ROOT
 
@@ -174,6 +175,7 @@ def render_chinese_ui(tmp_path: Path) -> dict[str, Any]:
         "strings": re.findall(r"^\s+(\w+):", strings_block.group(1), re.MULTILINE),
     }
     assert len(keys["ui"]) > 10 and len(keys["strings"]) > 20
+    keys["why"] = layer_stacks()["why"]  # the narration's explanations, as the page gets them
     shutil.copy(HERE / "render_zh.mjs", tmp_path / "render_zh.mjs")
     out = subprocess.run(
         ["node", str(tmp_path / "render_zh.mjs"), str(js), json.dumps(keys)],

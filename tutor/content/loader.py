@@ -17,9 +17,11 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from tutor.explanations import problems as explanation_problems
 from tutor.grading.limits import Limits
 from tutor.grading.protocol import Case
 
+from . import explanation_ids
 from .import_deadline import deadline
 from .model import LANGUAGES, Catalog, CheckQuestion, Exercise, Lesson, WrongProgram
 
@@ -55,6 +57,7 @@ def load_catalog(root: Path, animations: Collection[str] | None = None) -> Catal
     lessons = []
     if not root.is_dir():
         raise LessonError([f"{root}: lessons folder not found"])
+    problems.items.extend(explanation_problems())
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         lesson = _load_lesson(folder, problems)
         if lesson is not None:
@@ -125,10 +128,17 @@ def _read_text(path: Path, problems: _Problems) -> str:
 
 
 def _per_language(folder: Path, stem: str, problems: _Problems) -> dict[str, str]:
-    return {
-        lang: render_markdown(_read_text(folder / f"{stem}.{lang}.md", problems))
-        for lang in LANGUAGES
-    }
+    """Rendered Markdown per language, each ``:explain[id]`` replaced by that explanation."""
+    rendered = {}
+    for lang in LANGUAGES:
+        path = folder / f"{stem}.{lang}.md"
+
+        def report(message: str, path: Path = path) -> None:
+            problems.add(path, "", message)
+
+        text = explanation_ids.insert(_read_text(path, problems), lang, report)
+        rendered[lang] = render_markdown(text)
+    return rendered
 
 
 def _load_lesson(folder: Path, problems: _Problems) -> Lesson | None:
@@ -256,6 +266,8 @@ def _load_exercise(folder: Path, lesson_id: str, problems: _Problems) -> Exercis
     starter = _read_text(folder / "starter.py", problems)
     driver = _read_text(driver_path, problems) + _entry_points(starter, folder, problems)
     driver_module = _load_module(driver_path, f"_driver_{exercise_id}", problems)
+    for unknown in explanation_ids.unknown_in_source(driver):
+        problems.add(driver_path, "", unknown)
     for required in ("run", "compare"):
         if driver_module is not None and not callable(getattr(driver_module, required, None)):
             problems.add(driver_path, required, "function is missing")

@@ -223,6 +223,6 @@ def learner_sources(project: Path) -> list[Path]:
     ]
     found += sorted((project / "tutor" / "web" / "translations").glob("*/LC_MESSAGES/*.po"))
     found += sorted(p for p in (project / "static" / "js").rglob("*.js") if "vendor" not in p.parts)
-    for package in ("sim", "grading", "web"):
+    for package in ("sim", "explanations", "grading", "web"):
         found += sorted((project / "tutor" / package).glob("*.py"))
     return found

@@ -18,7 +18,7 @@ item, so a domain explanation is written once, beside the model, and read wherev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 Message = dict[str, str]
@@ -36,7 +36,54 @@ RULES: dict[str, Message] = {
         "en": "{field}[{item}] is {actual}, which is wrong",
         "zh": "{field}[{item}] 是 {actual}，这个值不对",
     },
+    "unknown": {
+        "en": "{item} is not in the model; it knows {known}",
+        "zh": "{item} 不在模型中；模型中有：{known}",
+    },
+    "past_end": {
+        "en": "step {step}: the {field} should already have ended; {item} must not follow",
+        "zh": "第 {step} 步：{field} 此时应该已经结束；{item} 不应该出现在后面",
+    },
+    "outside": {
+        "en": "step {step}: {item} is not part of {where}",
+        "zh": "第 {step} 步：{item} 不属于{where}",
+    },
+    "twice": {"en": "step {step}: {item} appears twice", "zh": "第 {step} 步：{item} 出现了两次"},
+    "early": {
+        "en": "step {step}: {item} comes too early",
+        "zh": "第 {step} 步：{item} 出现得太早了",
+    },
+    "late": {
+        "en": "step {step}: {item} comes too late; the {field} has already passed it",
+        "zh": "第 {step} 步：{item} 出现得太晚了；{field} 早已经过了它",
+    },
+    "never": {
+        "en": "step {step}: {item} never belongs in this {field}",
+        "zh": "第 {step} 步：这条 {field} 根本不该经过 {item}",
+    },
+    "stops": {
+        "en": "the {field} stops after {last} (step {count}) before it is done",
+        "zh": "{field} 在 {last}（第 {count} 步）就停下了，还没有完成",
+    },
+    "nothing": {"en": "nothing", "zh": "空列表"},
+    "leaves_out": {
+        "en": "the {field} leaves out {item} it still needs",
+        "zh": "{field} 漏掉了仍然需要的{item}",
+    },
+    "crosses": {
+        "en": "the {field} crosses {item}, which it must not",
+        "zh": "{field} 经过了 {item}，但不应该经过它",
+    },
+    "an_item": {"en": "a step", "zh": "一步"},
+    "order": {
+        "en": "the right steps, in the wrong order",
+        "zh": "步骤是对的，顺序不对",
+    },
     "reveal": {"en": " (expected {expected})", "zh": "（应为 {expected}）"},
+    "reveal_step": {
+        "en": ". The model's step {step} is {expected}",
+        "zh": "。模型的第 {step} 步是 {expected}",
+    },
     "because": {"en": ": {why}", "zh": "：{why}"},
 }
 
@@ -53,7 +100,7 @@ class Feedback:
         """A catalogue sentence in both languages, with its reason and (if allowed) the answer."""
         message = {}
         for lang in ("en", "zh"):
-            text = RULES[rule][lang].format(**values)
+            text = RULES[rule][lang].format(**{k: _in(v, lang) for k, v in values.items()})
             if why:
                 text += RULES["because"][lang].format(why=why.get(lang) or why.get("en", ""))
             if self.reveal and expected is not None:
@@ -95,6 +142,97 @@ class Feedback:
                 )
         return None
 
+    def sequence(
+        self,
+        field: str,
+        expected: Sequence[Any],
+        actual: Sequence[Any],
+        *,
+        known: Collection[Any] | None = None,
+        allowed: Collection[Any] | None = None,
+        where: Mapping[str, str] | None = None,
+        why: Why = None,
+        needs: Why = None,
+        twice: Mapping[str, str] | None = None,
+        end: Mapping[str, str] | None = None,
+    ) -> Message | None:
+        """An ordered list (a path through layers, a schedule): the first step that departs
+        from ``expected``, and why the learner's item cannot be there, never which item belongs
+        there unless ``reveal`` allows it (then with ``why`` of that item).
+
+        ``known``: every item that exists; ``allowed``: the items that can appear at all in this
+        case, ``where`` naming that place ("a type2 stack"); ``why``: item -> why it is crossed;
+        ``needs``: item -> what must happen before it (said when it comes too early); ``twice``:
+        why no item repeats; ``end``: why the list is over after its last expected step."""
+        for i, item in enumerate(actual):
+            if i < len(expected) and item == expected[i]:
+                continue
+            at = {"step": i + 1, "item": _show(item), "field": field}
+            if known is not None and item not in known:
+                return self.say("unknown", item=_show(item), known=", ".join(map(str, known)))
+            if i >= len(expected):
+                return self.say("past_end", end, **at)
+            if allowed is not None and item not in allowed:
+                message = self.say("outside", _why(why, item), where=where or field, **at)
+            elif item in actual[:i]:
+                message = self.say("twice", twice, **at)
+            elif item in expected[i + 1 :]:
+                message = self.say("early", _why(needs, item), **at)
+            elif item in expected:
+                message = self.say("late", None, **at)
+            else:
+                message = self.say("never", _why(why, item), **at)
+            return self._step(message, expected, i, why)
+        if len(actual) < len(expected):
+            last = _show(actual[-1]) if actual else RULES["nothing"]
+            message = self.say("stops", end, field=field, last=last, count=len(actual))
+            return self._step(message, expected, len(actual), why)
+        return None
+
+    def members(
+        self,
+        field: str,
+        expected: Sequence[Any],
+        actual: Sequence[Any],
+        *,
+        known: Collection[Any] | None = None,
+        why_extra: Why = None,
+        why_missing: Why = None,
+        twice: Mapping[str, str] | None = None,
+        order: Mapping[str, str] | None = None,
+    ) -> Message | None:
+        """A list judged first by what it holds, then by its order: an item it must not hold
+        (``why_extra``), one it leaves out (``why_missing``, naming the item only when
+        revealed), a repeat (``twice``), then the order (``order``)."""
+        for item in actual:
+            if known is not None and item not in known:
+                return self.say("unknown", item=_show(item), known=", ".join(map(str, known)))
+            if item not in expected:
+                return self.say("crosses", _why(why_extra, item), field=field, item=_show(item))
+        for item in expected:
+            if item not in actual:
+                named = _show(item) if self.reveal else RULES["an_item"]
+                return self.say("leaves_out", _why(why_missing, item), field=field, item=named)
+        if len(actual) != len(set(actual)):
+            repeated = next(item for item in actual if actual.count(item) > 1)
+            return self.say("twice", twice, step=actual.index(repeated) + 1, item=_show(repeated))
+        if list(actual) != list(expected):
+            return self.say("order", order)
+        return None
+
+    def _step(self, message: Message, expected: Sequence[Any], i: int, why: Why) -> Message:
+        """With ``reveal``, the model's own step ``i`` and why it is there."""
+        if not self.reveal or i >= len(expected):
+            return message
+        reason = _why(why, expected[i])
+        for lang in ("en", "zh"):
+            message[lang] += RULES["reveal_step"][lang].format(
+                step=i + 1, expected=_show(expected[i])
+            )
+            if reason:
+                message[lang] += RULES["because"][lang].format(why=_in(reason, lang))
+        return message
+
     @staticmethod
     def first(*messages: Message | None) -> Message | None:
         """The first problem, in the order a learner should fix them."""
@@ -109,6 +247,13 @@ def _why(why: Why, key: Any) -> Mapping[str, str] | None:
         return why  # type: ignore[return-value]
     found = why.get(key)
     return found if isinstance(found, Mapping) else None
+
+
+def _in(value: Any, lang: str) -> Any:
+    """A placeholder's value: one language of a bilingual text, anything else as it is."""
+    if isinstance(value, Mapping) and isinstance(value.get("en"), str):
+        return value.get(lang) or value["en"]
+    return value
 
 
 def _show(value: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tutor.explanations import table
 from tutor.sim import (
     COMPONENTS,
     LAYERS,
@@ -88,6 +89,8 @@ def layer_stacks() -> dict[str, Any]:
         },
         "examples": {kind.value: examples_of(kind) for kind in Kind},
         "default": f"compare/{DEFAULT_OPERATION}",
+        # Why each layer is crossed, for the narration: the same sentences the feedback uses.
+        "why": {key: table(f"layers.{key}") for key in ("crossed", "crossed_in")},
         "scenes": scenes,
     }
 

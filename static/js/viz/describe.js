@@ -198,51 +198,12 @@ export function sceneText(key, vars) {
   return fill(SCENE[lang()][key], vars);
 }
 
-// Why a layer costs what it does: one clause per layer, said as the request goes down.
-const LAYER_WHY = {
-  guest_app: { en: "the request starts in an application inside the guest", zh: "请求从客户机内的应用程序发出" },
-  guest_kernel: { en: "the guest's own kernel handles it first, as on a real machine", zh: "客户机自己的内核先处理它，就像在真实机器上一样" },
-  vm_exit: { en: "the guest may not touch real hardware, so the CPU traps out of guest mode", zh: "客户机不能直接访问真实硬件，CPU 因此离开客户机模式，陷入虚拟机监控程序" },
-  hypervisor: { en: "the monolithic hypervisor takes the exit and works out what the guest's device access asks for", zh: "单体式虚拟机监控程序接住这次退出，弄清客户机的设备访问要做什么" },
-  hypervisor_driver: { en: "a monolithic hypervisor has its own I/O stack and device drivers, so it does the I/O itself", zh: "单体式虚拟机监控程序有自己的 I/O 堆栈和设备驱动程序，于是亲自完成这次 I/O" },
-  partition_switch: { en: "the CPU switches to the privileged partition (Xen's dom0, Hyper-V's root partition), the guest that owns the real devices", zh: "CPU 切换到特权分区（Xen 的 dom0、Hyper-V 的根分区），也就是拥有真实设备的那个客户机" },
-  backend_driver: { en: "the back-end (Xen's blkback or netback, Hyper-V's VSP) takes the request off the ring it shares with the guest's front-end", zh: "后端驱动（Xen 的 blkback 或 netback，Hyper-V 的 VSP）从它与客户机前端驱动共享的环中取出请求" },
-  partition_driver: { en: "the privileged partition's ordinary driver (Linux in dom0, Windows in the root partition) talks to the hardware", zh: "特权分区里普通的驱动程序（dom0 中的 Linux、根分区中的 Windows）与硬件通信" },
-  vmm: { en: "in a hosted setup the trap lands in the VMM, beside the host OS", zh: "在托管方案中，陷入落在与宿主机操作系统并列的 VMM 中" },
-  world_switch: { en: "the VMM has no drivers of its own, so it switches the whole CPU to the host's world", zh: "VMM 没有自己的驱动程序，于是把整个 CPU 切换到宿主机的世界" },
-  host_vmm_driver: { en: "the switch arrives in the VMM's small driver inside the host OS", zh: "切换到达宿主机操作系统中 VMM 的小型驱动" },
-  vmm_app: { en: "a user-level program of the hosted hypervisor emulates the device and performs the I/O for the guest", zh: "托管型虚拟机监控程序的用户态程序模拟设备，替客户机执行 I/O" },
-  kvm_module: { en: "in KVM, Linux itself takes the exit", zh: "在 KVM 中，由 Linux 自己接管这次退出" },
-  kvm_run_return: { en: "the kvm module cannot satisfy this device access itself, so the KVM_RUN ioctl returns to user space with an exit reason", zh: "kvm 模块自己无法满足这次设备访问，于是 KVM_RUN ioctl 带着退出原因返回用户态" },
-  device_model: { en: "a user-space device model (QEMU's role) emulates the device", zh: "用户态的设备模型（QEMU 的角色）模拟该设备" },
-  host_syscall: { en: "the I/O becomes an ordinary system call of the host OS", zh: "该 I/O 变成宿主机操作系统的一次普通系统调用" },
-  vhost: { en: "it takes the packet off the virtqueue inside the kernel: no user-space device model, no system call", zh: "它在内核中从 virtqueue 取出数据包：不经过用户态设备模型，也没有系统调用" },
-  host_kernel: { en: "the host kernel schedules and performs the I/O", zh: "宿主机内核调度并执行该 I/O" },
-  host_driver: { en: "the host's driver talks to the hardware", zh: "宿主机的驱动程序与硬件通信" },
-  iommu: { en: "the IOMMU confines the card's DMA to this guest's memory, as the hypervisor set it up beforehand", zh: "IOMMU 按虚拟机监控程序事先的设置，把网卡的 DMA 限制在这个客户机的内存里" },
-  disk: { en: "the real device does the work, and it dwarfs every other cost", zh: "真实设备完成工作，其开销远超其他各层" },
-  nic: { en: "the real network card sends the packet", zh: "真实网卡发送数据包" },
-};
-
-// Where a design, an operation or a faster I/O path changes why a layer is crossed. Looked up
-// most specific first: I/O path, then operation, then design, then LAYER_WHY.
-const WHY_IN = {
-  "type1_partition/guest_kernel": { en: "the guest kernel's front-end driver (Xen's blkfront or netfront, Hyper-V's VSC) puts the request on a ring shared with the privileged partition", zh: "客户机内核的前端驱动（Xen 的 blkfront 或 netfront，Hyper-V 的 VSC）把请求放进与特权分区共享的环中" },
-  "type1_partition/vm_exit": { en: "the front-end notifies the other side with a hypercall (a Xen event channel, a Hyper-V VMBus signal), which leaves guest mode like any VM exit", zh: "前端驱动用一次超级调用（Xen 的事件通道、Hyper-V 的 VMBus 信号）通知另一端，它和任何 VM 退出一样离开客户机模式" },
-  "type1_partition/hypervisor": { en: "this hypervisor has no device drivers, so it only checks the notification and schedules the privileged partition", zh: "这个虚拟机监控程序没有设备驱动程序，它只检查这次通知，并调度特权分区" },
-  "privileged/guest_kernel": { en: "the guest kernel executes a privileged instruction, here WRMSR to set its timer deadline", zh: "客户机内核执行一条特权指令，这里是设置定时器截止时间的 WRMSR" },
-  "privileged/vm_exit": { en: "the guest may not do that on the real machine, so the CPU traps out of guest mode", zh: "客户机不能在真实机器上这样做，CPU 因此离开客户机模式，陷入虚拟机监控程序" },
-  "privileged/hypervisor": { en: "the hypervisor emulates the instruction for the guest; no device and no other partition is involved", zh: "虚拟机监控程序替客户机模拟这条指令；不涉及设备，也不涉及其他分区" },
-  "privileged/vmm": { en: "the hosted VMM emulates it itself: no world switch, the host OS is not needed", zh: "托管型的 VMM 自己模拟它：不需要世界切换，也用不到宿主机操作系统" },
-  "privileged/kvm_module": { en: "the kvm module emulates it in the kernel: KVM_RUN does not return to user space", zh: "kvm 模块在内核中模拟它：KVM_RUN 不会返回用户态" },
-  "vhost/guest_kernel": { en: "the guest's virtio-net driver puts the packet on a virtqueue and kicks the device", zh: "客户机的 virtio-net 驱动把数据包放进 virtqueue，并通知（kick）设备" },
-  "vhost/vm_exit": { en: "the kick is a write to the device's notify register, which leaves guest mode", zh: "这次通知是对设备通知寄存器的一次写入，会离开客户机模式" },
-  "vhost/kvm_module": { en: "the kvm module recognises the kick (an ioeventfd) and wakes the vhost-net thread instead of returning from KVM_RUN", zh: "kvm 模块认出这次通知（ioeventfd），唤醒 vhost-net 线程，而不是从 KVM_RUN 返回" },
-  "sriov/guest_kernel": { en: "the guest's own driver programs its virtual function of the network card directly: no VM exit on this path", zh: "客户机自己的驱动程序直接对网卡分给它的虚拟功能编程：这条路径上没有 VM 退出" },
-};
-
-function why(layer, { hv, op, io } = {}) {
-  const entry = WHY_IN[`${io}/${layer}`] ?? WHY_IN[`${op}/${layer}`] ?? WHY_IN[`${hv}/${layer}`] ?? LAYER_WHY[layer];
+// Why a request crosses a layer: the scene data carries the catalogue's tables
+// (tutor/explanations/layers.py, "crossed" and "crossed_in"), so the narration and the exercises'
+// feedback say the same sentence. Looked up most specific first: I/O path, operation, design.
+function why(layer, { hv, op, io, why: table } = {}) {
+  const special = table?.crossed_in ?? {};
+  const entry = special[io]?.[layer] ?? special[op]?.[layer] ?? special[hv]?.[layer] ?? table?.crossed?.[layer];
   return entry ? pick(entry) : undefined;
 }
 

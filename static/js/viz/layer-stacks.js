@@ -349,6 +349,7 @@ export default function createLayerStacks(stage, data, d3) {
       opLabel: event.kind === "vcpu.exit" ? null : previous?.opLabel,
       inStack,
       native: data.native,
+      why: data.why,
     });
   }
 
