@@ -18,8 +18,9 @@ lesson text all say it. So it lives here once, under a stable id, and everything
 Each topic is a module of this package holding ``EXPLANATIONS``, a nested dict whose leaves are
 ``{"en": ..., "zh": ...}``; an id is the module's name followed by the keys down to a leaf, joined
 with dots. A leaf may hold ``{placeholders}``, filled by ``explain(id, name=value)``; both
-languages must use the same ones. An unknown id raises ``UnknownExplanation``; a leaf without
-both languages makes its topic fail to load (``ExplanationError``), so neither reaches a learner.
+languages must use the same ones (write a literal brace twice: ``{{``). An unknown id raises
+``UnknownExplanation``; a leaf without both languages makes its topic fail to load
+(``ExplanationError``), so neither reaches a learner.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def explain(explanation_id: str, **values: Any) -> Text:
         hint = f" (it is a table of {len(near)}: use table())" if near else ""
         raise UnknownExplanation(f"no explanation {explanation_id!r}{hint}")
     text = entries[explanation_id]
-    return {lang: text[lang].format(**values) if values else text[lang] for lang in LANGUAGES}
+    return {lang: text[lang].format(**values) for lang in LANGUAGES}
 
 
 def table(prefix: str) -> dict[str, Any]:

@@ -27,6 +27,10 @@ Why = Mapping[str, str] | Mapping[Any, Mapping[str, str]] | None
 # The catalogue: one sentence per rule, {placeholders} filled by the helpers.
 RULES: dict[str, Message] = {
     "value": {"en": "{field} is {actual}, which is wrong", "zh": "{field} 是 {actual}，这个值不对"},
+    "value_but": {
+        "en": "{field} is {actual}, but {reason}",
+        "zh": "{field} 是 {actual}，但{reason}",
+    },
     "missing": {"en": "{field} is missing {item}", "zh": "{field} 缺少 {item}"},
     "extra": {
         "en": "{field} lists {item}, which does not belong there",
@@ -70,10 +74,6 @@ RULES: dict[str, Message] = {
         "en": "the {field} leaves out {item} it still needs",
         "zh": "{field} 漏掉了仍然需要的{item}",
     },
-    "crosses": {
-        "en": "the {field} crosses {item}, which it must not",
-        "zh": "{field} 经过了 {item}，但不应该经过它",
-    },
     "an_item": {"en": "a step", "zh": "一步"},
     "order": {
         "en": "the right steps, in the wrong order",
@@ -108,9 +108,27 @@ class Feedback:
             message[lang] = text
         return message
 
-    def equal(self, field: str, expected: Any, actual: Any, why: Why = None) -> Message | None:
+    def equal(
+        self,
+        field: str,
+        expected: Any,
+        actual: Any,
+        why: Why = None,
+        mistakes: Mapping[Any, Mapping[str, str]] | None = None,
+    ) -> Message | None:
+        """One value. ``mistakes`` maps an anticipated wrong value (the textbook's number where
+        the case changed it, a device named as overhead) to why it is wrong; ``why`` says why
+        any other wrong value is."""
         if actual == expected:
             return None
+        if mistakes and _hashable(actual) and actual in mistakes:
+            return self.say(
+                "value_but",
+                expected=_show(expected),
+                field=field,
+                actual=_show(actual),
+                reason=mistakes[actual],
+            )
         return self.say(
             "value", _why(why, actual), expected=_show(expected), field=field, actual=_show(actual)
         )
@@ -122,23 +140,30 @@ class Feedback:
         actual: Mapping[Any, Any],
         why: Why = None,
         why_extra: Why = None,
+        *,
+        known: Collection[Any] | None = None,
+        why_value: Why = None,
+        mistakes: Mapping[Any, Mapping[Any, Mapping[str, str]]] | None = None,
     ) -> Message | None:
-        """A mapping: no extra keys (``why_extra`` says why each cannot be there), no missing
-        keys (``why`` says why each is needed), then each value."""
+        """A mapping: no key outside ``known``, no extra keys (``why_extra`` says why each
+        cannot be there), no missing keys (``why`` says why each is needed), then each value
+        (``why_value`` says why a wrong one is; ``mistakes``: key -> anticipated wrong value ->
+        why)."""
         for key in actual:
+            if known is not None and key not in known:
+                return self.say("unknown", item=_show(key), known=", ".join(map(str, known)))
             if key not in expected:
                 return self.say("extra", _why(why_extra, key), field=field, item=_show(key))
         for key, value in expected.items():
             if key not in actual:
                 return self.say("missing", _why(why, key), field=field, item=_show(key))
             if actual[key] != value:
-                return self.say(
-                    "item",
-                    None,
-                    expected=_show(value),
-                    field=field,
-                    item=_show(key),
-                    actual=_show(actual[key]),
+                return self.equal(
+                    f"{field}[{_show(key)}]",
+                    value,
+                    actual[key],
+                    why=_why(why_value, key),
+                    mistakes=(mistakes or {}).get(key),
                 )
         return None
 
@@ -208,7 +233,7 @@ class Feedback:
             if known is not None and item not in known:
                 return self.say("unknown", item=_show(item), known=", ".join(map(str, known)))
             if item not in expected:
-                return self.say("crosses", _why(why_extra, item), field=field, item=_show(item))
+                return self.say("extra", _why(why_extra, item), field=field, item=_show(item))
         for item in expected:
             if item not in actual:
                 named = _show(item) if self.reveal else RULES["an_item"]
@@ -254,6 +279,14 @@ def _in(value: Any, lang: str) -> Any:
     if isinstance(value, Mapping) and isinstance(value.get("en"), str):
         return value.get(lang) or value["en"]
     return value
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _show(value: Any) -> str:
