@@ -17,7 +17,8 @@ FLASK := $(BIN)/flask --app app
 .PHONY: run test check bench screenshot system-deps setup assets bundle translations clean
 
 run: setup
-	$(FLASK) tutor init-db
+	$(FLASK) db upgrade
+	$(FLASK) tutor build-lessons
 	-$(FLASK) tutor regrade-pending
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

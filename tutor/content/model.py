@@ -42,6 +42,9 @@ class Exercise:
     shortcuts: list[WrongProgram] = field(default_factory=list)
     # starter.zh.py: the same code with Chinese docstrings and comments; "" when there is none.
     starter_zh: str = ""
+    # The content hash of this exercise in the lesson build (tutor.content.build): what a
+    # submission records as ``exercise_version``; "" until a build has been computed.
+    version: str = ""
 
     @property
     def starters(self) -> Text:

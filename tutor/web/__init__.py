@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from tutor.content import build as lesson_build
 from tutor.content import load_catalog
 
 from . import api, cli, course, database_url, errors, fairness, learn, progress, scenes, schema
@@ -53,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     catalog = load_catalog(Path(app.config["LESSONS_DIR"]), animations=scenes.registered())
     app.extensions["catalog"] = catalog
+    # Each exercise's content hash: what submissions record as the version they were graded on.
+    app.extensions["lesson_build"] = lesson_build.stamp(catalog, Path(app.config["LESSONS_DIR"]))
     app.extensions["grading"] = GradingService.for_app(app, catalog)
 
     learn.init_app(app)

@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from tutor.content import build as lesson_build
 from tutor.content.checker import check_catalog
 
 from . import schema
@@ -28,6 +29,23 @@ def init_db() -> None:
     click.echo(
         f"database at revision {schema.current_revision(current_app)}; demo course {course.slug!r}"
     )
+
+
+@tutor_cli.command("build-lessons")
+def build_lessons() -> None:
+    """Compile the lessons into a versioned build (a content hash per exercise) and keep its
+    files under LESSON_BUILDS_DIR; prints the build id and each exercise's version."""
+    build = current_app.extensions["lesson_build"]
+    folder = lesson_build.publish(
+        build, Path(current_app.config["LESSONS_DIR"]), lesson_builds_dir(current_app)
+    )
+    click.echo(f"lesson build {build.id} (grader {build.grader_version}) in {folder}")
+    for exercise_id, version in sorted(build.exercises.items()):
+        click.echo(f"  {exercise_id} {version}")
+
+
+def lesson_builds_dir(app: Flask) -> Path:
+    return Path(app.config.get("LESSON_BUILDS_DIR") or Path(app.instance_path) / "lesson-builds")
 
 
 @tutor_cli.command("check-lessons")
