@@ -13,16 +13,31 @@ from tutor.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The fixture lesson (tests/fixtures/lessons): infrastructure tests grade, load and render it, so
+# rewording or renaming a course lesson does not break them.
+FIXTURE_LESSONS = FIXTURES / "lessons"
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def lessons_dir() -> Path:
+    """The lessons the ``app`` serves: the course's. A test module about the infrastructure
+    overrides it with ``FIXTURE_LESSONS`` (define a ``lessons_dir`` fixture returning it)."""
+    return ROOT / "lessons"
+
+
+@pytest.fixture
+def app(tmp_path: Path, lessons_dir: Path) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
+            "LESSONS_DIR": str(lessons_dir),
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
             "WTF_CSRF_ENABLED": False,
+            # The development runner, graded inside the request (no worker, no sandbox): the
+            # sandbox and the worker path are tested in tests/grading.
+            "GRADER": "process",
+            "QUEUE_URL": "immediate",
         }
     )
     yield app

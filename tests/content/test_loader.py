@@ -9,9 +9,9 @@ import pytest
 
 from tutor.content import LessonError, load_catalog
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS, ROOT
 
-LESSON = ROOT / "lessons" / "05-hypervisors"
+LESSON = FIXTURE_LESSONS / "01-fixture"
 
 
 @pytest.fixture
@@ -29,60 +29,65 @@ def problems_of(root: Path) -> list[str]:
 
 def test_real_lessons_load_with_text_in_both_languages() -> None:
     catalog = load_catalog(ROOT / "lessons")
-    lesson = catalog.lesson("hypervisors")
+    assert len(catalog.lessons) >= 6
+    for lesson in catalog.lessons:
+        assert "<h" in lesson.body_html["en"] and lesson.title["zh"] != lesson.title["en"]
+        for exercise in lesson.exercises:
+            assert exercise.wrong and exercise.hints["zh"]
+
+
+def test_the_fixture_lesson_loads_in_both_languages() -> None:
+    catalog = load_catalog(FIXTURE_LESSONS)
+    lesson = catalog.lesson("fixture-lesson")
     assert lesson is not None
-    assert "<h" in lesson.body_html["en"] and lesson.title["zh"] != lesson.title["en"]
-    assert [e.id for e in lesson.exercises][:2] == ["io-path", "vcpu-run-loop"]
-    exercise = catalog.exercise("vcpu-run-loop")
+    assert "<h2>" in lesson.body_html["en"] and lesson.title["zh"] != lesson.title["en"]
+    assert [e.id for e in lesson.exercises] == ["walk", "echo-loop"]
+    exercise = catalog.exercise("echo-loop")
     assert exercise is not None and exercise.wrong and exercise.hints["zh"]
 
 
 def test_missing_translation_names_file_and_field(lessons: Path) -> None:
     manifest = lessons / LESSON.name / "lesson.toml"
-    manifest.write_text(
-        manifest.read_text().replace('zh = "虚拟机监控程序：类型 1 与类型 2"\n', "")
-    )
+    manifest.write_text(manifest.read_text().replace('zh = "测试课：请求沿分层结构向下走"\n', ""))
     assert any(p.endswith("lesson.toml: title.zh: missing or empty") for p in problems_of(lessons))
 
 
 def test_invalid_toml_and_missing_files_are_all_reported_at_once(lessons: Path) -> None:
-    exercise = lessons / LESSON.name / "exercises" / "io-path"
+    exercise = lessons / LESSON.name / "exercises" / "walk"
     (exercise / "exercise.toml").write_text("id = [unclosed")
     (lessons / LESSON.name / "lesson.zh.md").unlink()
     problems = problems_of(lessons)
-    assert any("io-path/exercise.toml: not valid TOML" in p for p in problems)
+    assert any("walk/exercise.toml: not valid TOML" in p for p in problems)
     assert any(p.endswith("lesson.zh.md: file is missing") for p in problems)
 
 
 def test_driver_without_compare_and_cases_that_crash(lessons: Path) -> None:
-    exercise = lessons / LESSON.name / "exercises" / "vcpu-run-loop"
+    exercise = lessons / LESSON.name / "exercises" / "echo-loop"
     driver = exercise / "driver.py"
     driver.write_text(driver.read_text().replace("def compare(", "def kompare("))
     (exercise / "cases.py").write_text("raise RuntimeError('boom')\n")
     problems = problems_of(lessons)
-    assert any(
-        p.endswith("vcpu-run-loop/driver.py: compare: function is missing") for p in problems
-    )
+    assert any(p.endswith("echo-loop/driver.py: compare: function is missing") for p in problems)
     assert any("cases.py: cannot be imported: RuntimeError: boom" in p for p in problems)
 
 
 def test_wrong_program_needs_an_expect_line(lessons: Path) -> None:
-    wrong = lessons / LESSON.name / "exercises" / "io-path" / "wrong" / "no_header.py"
+    wrong = lessons / LESSON.name / "exercises" / "walk" / "wrong" / "no_header.py"
     wrong.write_text("def path(kind, operation):\n    return []\n")
     assert any("no_header.py: line 1: must be '# expect:" in p for p in problems_of(lessons))
 
 
 def test_unknown_limit_and_duplicate_ids(lessons: Path) -> None:
-    exercise = lessons / LESSON.name / "exercises" / "io-path" / "exercise.toml"
+    exercise = lessons / LESSON.name / "exercises" / "walk" / "exercise.toml"
     exercise.write_text(exercise.read_text() + "\n[limits]\ncpu_secs = 2\n")
-    vcpu = lessons / LESSON.name / "exercises" / "vcpu-run-loop" / "exercise.toml"
-    vcpu.write_text(vcpu.read_text().replace('id = "vcpu-run-loop"', 'id = "io-path"'))
+    vcpu = lessons / LESSON.name / "exercises" / "echo-loop" / "exercise.toml"
+    vcpu.write_text(vcpu.read_text().replace('id = "echo-loop"', 'id = "walk"'))
     problems = problems_of(lessons)
     assert any("limits: unknown limit(s) ['cpu_secs']" in p for p in problems)
-    assert any("id: 'io-path' is also used by" in p for p in problems)
+    assert any("id: 'walk' is also used by" in p for p in problems)
 
 
 def test_non_utf8_prompt_is_reported(lessons: Path) -> None:
-    prompt = lessons / LESSON.name / "exercises" / "io-path" / "prompt.zh.md"
+    prompt = lessons / LESSON.name / "exercises" / "walk" / "prompt.zh.md"
     prompt.write_bytes("路径".encode("gb18030"))
-    assert any(p.endswith("io-path/prompt.zh.md: not UTF-8") for p in problems_of(lessons))
+    assert any(p.endswith("walk/prompt.zh.md: not UTF-8") for p in problems_of(lessons))

@@ -11,11 +11,11 @@ from tutor.grading.limits import Limits
 from tutor.grading.protocol import Case
 from tutor.grading.runner import ProcessRunner, RunnerFailure
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 
-CATALOG = load_catalog(ROOT / "lessons")
-IO_PATH = CATALOG.exercise("io-path")
-VCPU = CATALOG.exercise("vcpu-run-loop")
+CATALOG = load_catalog(FIXTURE_LESSONS)
+IO_PATH = CATALOG.exercise("walk")
+VCPU = CATALOG.exercise("echo-loop")
 assert IO_PATH is not None and VCPU is not None
 PRACTICE = IO_PATH.cases(0, "practice")
 FAST = Limits(cpu_seconds=1, wall_seconds=3, memory_mb=256, output_kb=64)
@@ -26,16 +26,16 @@ def test_practice_reports_per_case_verdicts_and_messages() -> None:
     cases = judge.practice_payload(IO_PATH)
     report = practice(IO_PATH.starter, IO_PATH.driver, cases, 10_000)
     verdicts = {c["name"]: c["passed"] for c in report["cases"]}
-    # The starter knows only the type 1 disk read; every other design's practice case fails.
-    assert verdicts == {case.name: case.name == "type1 · disk_read" for case in PRACTICE}
-    assert len(verdicts) >= 4  # one per hypervisor design at least
+    # The starter forgets the skipped layers: the plain stack passes, the one with a skip fails.
+    assert verdicts == {case.name: case.name == "plain" for case in PRACTICE}
+    assert len(verdicts) == 2
     assert report["verdict"] == "failed" and round(report["score"]) == round(100 / len(verdicts))
     assert (report["scope"], report["passed_count"], report["total_count"]) == (
         "practice",
         1,
         len(verdicts),
     )
-    assert "the path stops after" in report["message"]["en"]
+    assert "never belongs in this path: it is marked to be skipped" in report["message"]["en"]
 
 
 def test_syntax_error_names_the_line() -> None:
@@ -44,10 +44,8 @@ def test_syntax_error_names_the_line() -> None:
 
 
 def test_learner_exception_names_the_line_of_their_code() -> None:
-    code = "def path(kind, operation):\n    x = 1\n    return x / 0\n"
-    (outcome,) = run_cases(
-        code, IO_PATH.driver, [Case("c", {"kind": "kvm", "operation": "privileged"})], 1000
-    )
+    code = "def path(layers, skip):\n    x = 1\n    return x / 0\n"
+    (outcome,) = run_cases(code, IO_PATH.driver, [Case("c", {"layers": ["a"], "skip": []})], 1000)
     assert outcome.error is not None
     assert outcome.error["message"] == {
         "en": "ZeroDivisionError: division by zero (line 3 of your code)",
@@ -86,16 +84,16 @@ def test_process_runner_reports_exit_as_failure() -> None:
 
 
 def test_printing_a_fake_result_does_not_pass() -> None:
-    fake = "print('{\"outcomes\": []}')\ndef path(kind, operation):\n    return []\n"
+    fake = "print('{\"outcomes\": []}')\ndef path(layers, skip):\n    return []\n"
     report = Judge(ProcessRunner()).grade(IO_PATH, fake, 1, "hidden")
     assert report.verdict == "failed" and report.score == 0
 
 
 def test_judge_grades_solution_fully_and_variants_are_per_student() -> None:
     judge = Judge(ProcessRunner())
-    seed_a = variant_seed("demo", "alice", "vcpu-run-loop")
-    seed_b = variant_seed("demo", "bob", "vcpu-run-loop")
-    assert seed_a == variant_seed("demo", "alice", "vcpu-run-loop") != seed_b
+    seed_a = variant_seed("demo", "alice", "echo-loop")
+    seed_b = variant_seed("demo", "bob", "echo-loop")
+    assert seed_a == variant_seed("demo", "alice", "echo-loop") != seed_b
     assert VCPU.cases(seed_a, "hidden") != VCPU.cases(seed_b, "hidden")
     report = judge.grade(VCPU, VCPU.solution, seed_a, "hidden")
     assert report.verdict == "passed" and report.score == 100
@@ -118,7 +116,7 @@ def test_bad_submissions_get_a_clear_error(code: object, message: str) -> None:
 
 
 def test_printing_too_much_fails_the_case_with_a_message() -> None:
-    code = "def path(kind, operation):\n    while True:\n        print('x' * 1000)\n"
+    code = "def path(layers, skip):\n    while True:\n        print('x' * 1000)\n"
     (outcome,) = run_cases(code, IO_PATH.driver, PRACTICE[:1], 1000)
     assert outcome.error is not None and "printed more than" in outcome.error["message"]["en"]
     assert len(outcome.stdout) <= 10_000
@@ -157,7 +155,7 @@ def test_chinese_text_survives_the_grading_process() -> None:
     assert "已经停机的 vCPU" in error["message"]["zh"]
     assert "already halted" not in error["message"]["zh"]
 
-    divide = "def path(kind, operation):\n    return 1 / 0\n"
+    divide = "def path(layers, skip):\n    return 1 / 0\n"
     (outcome,) = ProcessRunner().run(divide, IO_PATH.driver, PRACTICE[:1], FAST)
     assert outcome.error is not None
     assert outcome.error["message"]["zh"].endswith("（你的代码第 2 行）")
@@ -175,7 +173,7 @@ def test_a_plain_string_from_compare_falls_back_to_english() -> None:
 
 
 def test_an_exercise_sets_how_much_its_cases_may_print() -> None:
-    code = "def path(kind, operation):\n    print('x' * 2000)\n    return []\n"
+    code = "def path(layers, skip):\n    print('x' * 2000)\n    return []\n"
     tight = Limits(cpu_seconds=1, wall_seconds=3, memory_mb=256, output_kb=1)
     (outcome,) = ProcessRunner().run(code, IO_PATH.driver, PRACTICE[:1], tight)
     assert outcome.error is not None

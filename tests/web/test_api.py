@@ -2,37 +2,48 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from flask.testing import FlaskClient
 
-from tutor.sim import OPERATIONS, Kind
+from ..conftest import FIXTURE_LESSONS
 
-from ..conftest import ROOT
+WALK = FIXTURE_LESSONS / "01-fixture/exercises/walk"
+SOLUTION = (WALK / "solution.py").read_text()
+URL = "/api/exercises/walk/grade"
 
-IO_SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
-URL = "/api/exercises/io-path/grade"
+
+@pytest.fixture
+def lessons_dir() -> Path:
+    return FIXTURE_LESSONS
 
 
 def test_lessons_lists_ids_titles_and_exercises(client: FlaskClient) -> None:
     lessons = client.get("/api/lessons").get_json()["lessons"]
-    hv = next(lesson for lesson in lessons if lesson["id"] == "hypervisors")
-    assert hv["title"]["zh"] and hv["exercises"][:2] == ["io-path", "vcpu-run-loop"]
+    (lesson,) = lessons
+    assert lesson["id"] == "fixture-lesson" and lesson["exercises"] == ["walk", "echo-loop"]
+    assert lesson["title"]["zh"] == "测试课：请求沿分层结构向下走"
 
 
 def test_grade_a_correct_answer(client: FlaskClient) -> None:
-    body = client.post(URL, json={"code": IO_SOLUTION}).get_json()
+    body = client.post(URL, json={"code": SOLUTION}).get_json()
     assert body["verdict"] == "passed" and body["score"] == 100 and body["status"] == "graded"
-    # Every hypervisor design with every operation.
-    assert len(body["cases"]) == len(Kind) * len(OPERATIONS) == 12
+    assert (
+        len(body["cases"]) == 8
+    )  # the fixture's hidden cases: four stacks, with and without skips
     assert all(case["passed"] for case in body["cases"])
 
 
 def test_grade_a_wrong_answer_has_partial_score_and_first_failure(client: FlaskClient) -> None:
-    code = IO_SOLUTION.replace('"world_switch", ', "")
-    body = client.post(URL, json={"code": code}).get_json()
-    assert body["verdict"] == "failed" and 0 < body["score"] < 100
-    assert "'host_vmm_driver' comes too early" in body["message"]["en"]
+    upside_down = "def path(layers, skip):\n    return [x for x in layers[::-1] if x not in skip]\n"
+    body = client.post(URL, json={"code": upside_down}).get_json()
+    assert body["verdict"] == "failed" and 0 <= body["score"] < 100
+    assert "step 1: " in body["message"]["en"] and "comes too early" in body["message"]["en"]
     # Hidden-case feedback never names the layer the model expects there.
-    assert "world_switch" not in body["message"]["en"]
+    assert (
+        "expected" not in body["message"]["en"] and "The model's step" not in body["message"]["en"]
+    )
     failing = next(case for case in body["cases"] if not case["passed"])
     assert failing["trace"] and failing["rule"] == "answer"
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskCliRunner
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 
-SOLUTION = ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py"
+SOLUTION = FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py"
+
+
+@pytest.fixture
+def lessons_dir() -> Path:
+    return FIXTURE_LESSONS
 
 
 def test_grade_a_file_prints_the_report(runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["tutor", "grade", "io-path", str(SOLUTION)])
+    result = runner.invoke(args=["tutor", "grade", "walk", str(SOLUTION)])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["verdict"] == "passed" and report["score"] == 100
@@ -21,8 +27,8 @@ def test_grade_a_file_prints_the_report(runner: FlaskCliRunner) -> None:
 
 def test_grade_a_wrong_file_exits_non_zero(runner: FlaskCliRunner, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.py"
-    wrong.write_text("def path(kind, operation):\n    return ['guest_app']\n")
-    result = runner.invoke(args=["tutor", "grade", "io-path", str(wrong)])
+    wrong.write_text("def path(layers, skip):\n    return layers[:1]\n")
+    result = runner.invoke(args=["tutor", "grade", "walk", str(wrong)])
     assert result.exit_code == 1
     assert "the path stops after" in json.loads(result.output)["message"]["en"]
 
@@ -34,7 +40,7 @@ def test_grade_rejects_unknown_exercise_and_non_utf8(
     assert unknown.exit_code != 0 and "no exercise 'nope'" in unknown.output
     latin = tmp_path / "latin.py"
     latin.write_bytes("# caf\xe9\n".encode("latin-1"))
-    result = runner.invoke(args=["tutor", "grade", "io-path", str(latin)])
+    result = runner.invoke(args=["tutor", "grade", "walk", str(latin)])
     assert result.exit_code != 0 and "is not UTF-8 text" in result.output
 
 

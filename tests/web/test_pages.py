@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,19 +15,26 @@ from tutor.web import duplicate_submit
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 
-SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/vcpu-run-loop/solution.py").read_text()
+SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/echo-loop/solution.py").read_text()
+WALK_SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
+LESSON = "/lessons/fixture-lesson"
 
 
-def test_outline_lists_the_hypervisor_lesson(client: FlaskClient) -> None:
+@pytest.fixture
+def lessons_dir() -> Path:
+    return FIXTURE_LESSONS
+
+
+def test_outline_lists_the_lesson(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
-    assert 'href="/lessons/hypervisors"' in page
-    assert "Hypervisors: type 1 vs type 2" in page
+    assert f'href="{LESSON}"' in page
+    assert "Fixture: a request walks down a stack" in page
 
 
 def test_lesson_page_has_exercises_animation_data_and_no_solution(client: FlaskClient) -> None:
-    response = client.get("/lessons/hypervisors")
+    response = client.get(LESSON)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
@@ -37,17 +45,17 @@ def test_lesson_page_has_exercises_animation_data_and_no_solution(client: FlaskC
             r'<script type="application/json" class="exercise-data">(.*?)</script>', page, re.S
         )
     ]
-    assert [p["id"] for p in payloads][:2] == ["io-path", "vcpu-run-loop"]
-    vcpu = next(p for p in payloads if p["id"] == "vcpu-run-loop")
+    assert [p["id"] for p in payloads] == ["walk", "echo-loop"]
+    vcpu = next(p for p in payloads if p["id"] == "echo-loop")
     assert vcpu["cases"][0]["expected"]["halted"] is True
     assert "def compare" in vcpu["driver"]
-    assert "HOST_IO = [" not in page  # a line of the io-path reference solution
+    assert WALK_SOLUTION.splitlines()[1].strip() not in page  # the reference solution's line
     scenes = re.search(r'class="viz-data">(.*?)</script>', page, re.S)
     assert scenes and "world_switch" in json.loads(scenes.group(1))["stacks"]["type2"]
 
 
 def test_d3_comes_from_the_cdn_with_sri_unless_local_only(app: Flask) -> None:
-    page = app.test_client().get("/lessons/hypervisors").get_data(as_text=True)
+    page = app.test_client().get(LESSON).get_data(as_text=True)
     loader = re.search(r'<script src="/static/js/d3-fallback\.js"[^>]*>', page)
     assert loader, "the d3 loader script is on the page"
     assert 'data-cdn="https://cdn.jsdelivr.net/npm/d3@7.9.2/dist/d3.min.js"' in loader.group(0)
@@ -56,7 +64,7 @@ def test_d3_comes_from_the_cdn_with_sri_unless_local_only(app: Flask) -> None:
     # Never a parser-blocking <script src> on the CDN: one that hangs would freeze the page.
     assert not re.search(r'<script[^>]+src="https://', page)
     app.config["ASSETS_MODE"] = "local"
-    local = app.test_client().get("/lessons/hypervisors").get_data(as_text=True)
+    local = app.test_client().get(LESSON).get_data(as_text=True)
     assert "cdn.jsdelivr.net" not in local and "/static/vendor/d3-7.9.2/dist/d3.min.js" in local
 
 
@@ -65,17 +73,17 @@ def test_unknown_lesson_is_404(client: FlaskClient) -> None:
 
 
 def test_language_switch_sets_cookie_and_only_redirects_locally(client: FlaskClient) -> None:
-    response = client.get("/lang/zh?next=/lessons/hypervisors")
-    assert response.status_code == 302 and response.location.endswith("/lessons/hypervisors")
+    response = client.get(f"/lang/zh?next={LESSON}")
+    assert response.status_code == 302 and response.location.endswith(LESSON)
     assert "lang=zh" in response.headers["Set-Cookie"]
-    assert client.get("/lessons/hypervisors").get_data(as_text=True).count("虚拟机监控程序") > 0
+    assert client.get(LESSON).get_data(as_text=True).count("测试课：请求沿分层结构向下走") > 0
     assert client.get("/lang/zh?next=https://evil.example/").location.endswith("/")
     assert client.get("/lang/fr").status_code == 404
 
 
 def test_htmx_submit_stores_then_returns_the_fragment(app: Flask, client: FlaskClient) -> None:
     response = client.post(
-        "/exercises/vcpu-run-loop/submit", data={"code": SOLUTION}, headers={"HX-Request": "true"}
+        "/exercises/echo-loop/submit", data={"code": SOLUTION}, headers={"HX-Request": "true"}
     )
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in fragment
@@ -87,7 +95,7 @@ def test_htmx_submit_stores_then_returns_the_fragment(app: Flask, client: FlaskC
 
 def test_plain_form_submit_gets_a_full_page(client: FlaskClient) -> None:
     response = client.post(
-        "/exercises/io-path/submit", data={"code": "def path(k, o):\n    return []\n"}
+        "/exercises/walk/submit", data={"code": "def path(layers, skip):\n    return []\n"}
     )
     page = response.get_data(as_text=True)
     assert "<html" in page and 'data-verdict="failed"' in page and "the path stops after" in page
@@ -95,7 +103,7 @@ def test_plain_form_submit_gets_a_full_page(client: FlaskClient) -> None:
 
 def test_submit_without_csrf_token_is_refused(app: Flask) -> None:
     app.config["WTF_CSRF_ENABLED"] = True
-    response = app.test_client().post("/exercises/io-path/submit", data={"code": "x"})
+    response = app.test_client().post("/exercises/walk/submit", data={"code": "x"})
     assert response.status_code == 400
 
 
@@ -107,18 +115,16 @@ def stored(app: Flask) -> list[Submission]:
 def test_the_same_code_sent_twice_at_once_is_stored_once(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION})
-    again = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION})
+    first = client.post("/exercises/echo-loop/submit", data={"code": SOLUTION})
+    again = client.post("/exercises/echo-loop/submit", data={"code": SOLUTION})
     assert first.status_code == again.status_code == 200
     assert first.headers["X-Submission-Id"] == again.headers["X-Submission-Id"]
     assert 'data-verdict="passed"' in again.get_data(as_text=True)
     assert len(stored(app)) == 1
 
-    changed = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION + "\n"})
+    changed = client.post("/exercises/echo-loop/submit", data={"code": SOLUTION + "\n"})
     assert changed.headers["X-Submission-Id"] != first.headers["X-Submission-Id"]
-    other_learner = app.test_client().post(
-        "/exercises/vcpu-run-loop/submit", data={"code": SOLUTION}
-    )
+    other_learner = app.test_client().post("/exercises/echo-loop/submit", data={"code": SOLUTION})
     assert other_learner.headers["X-Submission-Id"] not in {
         first.headers["X-Submission-Id"],
         changed.headers["X-Submission-Id"],
@@ -126,7 +132,7 @@ def test_the_same_code_sent_twice_at_once_is_stored_once(
     assert len(stored(app)) == 3
 
     monkeypatch.setattr(duplicate_submit, "DUPLICATE_WINDOW", timedelta(0))
-    later = client.post("/exercises/vcpu-run-loop/submit", data={"code": SOLUTION + "\n"})
+    later = client.post("/exercises/echo-loop/submit", data={"code": SOLUTION + "\n"})
     assert later.headers["X-Submission-Id"] != changed.headers["X-Submission-Id"]
     assert len(stored(app)) == 4
 
@@ -135,7 +141,7 @@ def test_a_stored_verdict_is_shown_again_in_the_current_language_to_its_learner_
     app: Flask, client: FlaskClient
 ) -> None:
     sent = client.post(
-        "/exercises/io-path/submit", data={"code": "def path(k, o):\n    return []\n"}
+        "/exercises/walk/submit", data={"code": "def path(layers, skip):\n    return []\n"}
     )
     number = sent.headers["X-Submission-Id"]
     english = client.get(f"/submissions/{number}", headers={"HX-Request": "true"})

@@ -1,0 +1,116 @@
+"""The explanations catalogue: one text per id in both languages, read by drivers, narration and
+lesson Markdown; an unknown id or a missing language stops the site from starting."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import tutor.explanations as catalogue
+from tutor.content import LessonError, load_catalog
+from tutor.content.checker import check_catalog
+from tutor.explanations import ExplanationError, UnknownExplanation, explain, table
+from tutor.web.scenes import layer_stacks
+
+from ..conftest import FIXTURE_LESSONS
+
+LESSON = "01-fixture"
+
+
+@pytest.fixture
+def lessons(tmp_path: Path) -> Path:
+    root = tmp_path / "lessons"
+    shutil.copytree(FIXTURE_LESSONS, root)
+    return root
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(LessonError) as info:
+        load_catalog(root)
+    return info.value.problems
+
+
+def test_every_explanation_has_both_languages_and_the_same_placeholders() -> None:
+    assert catalogue.problems() == []
+    entries = catalogue.catalogue()
+    assert len(entries) > 50
+    assert all(text["en"].strip() and text["zh"].strip() for text in entries.values())
+
+
+def test_explain_fills_placeholders_and_refuses_unknown_ids() -> None:
+    text = explain("overhead.difference", total=900, native=300)
+    assert "900 - 300" in text["en"] and "900 - 300" in text["zh"]
+    with pytest.raises(
+        UnknownExplanation, match=re.escape("no explanation 'layers.needs.nowhere'")
+    ):
+        explain("layers.needs.nowhere")
+    with pytest.raises(UnknownExplanation, match="no explanation topic 'nope'"):
+        explain("nope.x")
+    with pytest.raises(UnknownExplanation, match="use table"):
+        explain("layers.needs")
+    assert table("layers.crossed_in")["privileged"]["vm_exit"]["zh"]
+
+
+def test_a_topic_missing_a_language_fails_to_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = types.ModuleType("tutor.explanations.broken")
+    broken.EXPLANATIONS = {  # type: ignore[attr-defined]
+        "half": {"en": "only in English"},
+        "fields": {"en": "{a} of {b}", "zh": "{a}"},
+    }
+    monkeypatch.setitem(sys.modules, "tutor.explanations.broken", broken)
+    monkeypatch.setattr(catalogue, "topics", lambda: ["broken", "layers"])
+    with pytest.raises(ExplanationError) as raised:
+        explain("broken.half")
+    assert "broken.half.zh: missing or empty" in str(raised.value)
+    assert "broken.fields: en and zh use different {placeholders}" in str(raised.value)
+    # The loader lists it with the lesson problems, so the site does not start.
+    catalogue._topics.pop("broken", None)
+    problems = problems_of(FIXTURE_LESSONS)
+    assert any("tutor/explanations/broken.py" in p and "half.zh" in p for p in problems)
+
+
+def test_markdown_inserts_an_explanation_in_the_files_language() -> None:
+    lesson = load_catalog(FIXTURE_LESSONS).lesson("fixture-lesson")
+    assert lesson is not None
+    twice = explain("layers.twice")
+    assert twice["en"] in lesson.body_html["en"] and twice["zh"] in lesson.body_html["zh"]
+    assert ":explain[" not in lesson.body_html["en"] + lesson.body_html["zh"]
+
+
+def test_an_unknown_id_in_markdown_or_a_driver_is_refused(lessons: Path) -> None:
+    text = lessons / LESSON / "lesson.zh.md"
+    text.write_text(text.read_text().replace("layers.twice", "layers.twise"))
+    driver = lessons / LESSON / "exercises/walk/driver.py"
+    # Read only inside compare(): the loader still finds it without running it.
+    driver.write_text(
+        driver.read_text().replace(
+            "    return Feedback(reveal)",
+            "    explain(f'layers.endz.{args}')\n    return Feedback(reveal)",
+        )
+    )
+    problems = problems_of(lessons)
+    assert any(
+        "lesson.zh.md: :explain[layers.twise]: no explanation 'layers.twise'" in p for p in problems
+    )
+    assert any(
+        "walk/driver.py: line" in p and "explain('layers.endz'): no such explanation" in p
+        for p in problems
+    )
+
+
+def test_the_narration_gets_the_same_sentences_as_the_feedback() -> None:
+    why = layer_stacks()["why"]
+    assert why["crossed"]["vm_exit"] == explain("layers.crossed.vm_exit")
+    assert why["crossed_in"]["vhost"]["vm_exit"] == explain("layers.crossed_in.vhost.vm_exit")
+    describe = (Path(__file__).resolve().parents[2] / "static/js/viz/describe.js").read_text()
+    # No copy of a catalogue sentence in the page's script.
+    assert explain("layers.crossed.world_switch")["en"] not in describe
+
+
+def test_the_fixture_lesson_passes_check_lessons() -> None:
+    assert check_catalog(load_catalog(FIXTURE_LESSONS)) == []
