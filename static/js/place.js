@@ -133,9 +133,12 @@ export function followSubmissions(form, exerciseId) {
  * exactly as the original was (and gets the same enhancements).
  */
 export function restoreResults(renderRun) {
+  // A submission's own page links here (?submission=<id>#exercise-<id>) to replay its cases.
+  const linked = new URLSearchParams(window.location.search).get("submission");
+  const linkedExercise = window.location.hash.replace(/^#exercise-/, "");
   for (const section of document.querySelectorAll("section.exercise")) {
     const id = section.dataset.exerciseId;
-    const shown = recallShown(id);
+    const shown = linked && id === linkedExercise ? { kind: "submission", id: linked } : recallShown(id);
     const result = section.querySelector(".result");
     if (!shown || !result) continue;
     if (shown.kind === "run" && shown.outcome) {

@@ -28,13 +28,10 @@ from typing import Any
 
 from ..conftest import ROOT
 
-SERVE = """
+# The app as every process of a live server makes it (web and grader worker alike).
+MAKE_APP = """
 import json
 import os
-import sys
-import logging
-from werkzeug.serving import make_server
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
 from tutor.web import create_app
 app = create_app()
 if os.environ.get("VIRTTUTOR_TEST_LIMITS"):  # tests only: fast limits for every exercise
@@ -42,8 +39,53 @@ if os.environ.get("VIRTTUTOR_TEST_LIMITS"):  # tests only: fast limits for every
     limits = Limits(**json.loads(os.environ["VIRTTUTOR_TEST_LIMITS"]))
     for exercise in app.extensions["catalog"].exercises():
         exercise.limits = limits
+"""
+
+# ``flask tutor worker`` for one process, with the test limits.
+WORKER = (
+    MAKE_APP
+    + """
+from tutor.queue.worker import run_consumer
+run_consumer(app)
+"""
+)
+
+# The web process starts its grader worker as its own child (so the sandbox's processes are
+# among the server's descendants, and die with it), and answers once the worker has beaten.
+START_WORKER = """
+import ctypes
+import signal
+import subprocess
+import sys
+import time
+
+
+def _die_with_parent():
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+worker = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT], preexec_fn=_die_with_parent)
+signal.signal(signal.SIGTERM, lambda *_: (worker.terminate(), worker.wait(10), sys.exit(0)))
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    beat = app.extensions["grading_queue"].last_beat()
+    if beat is not None and beat.fresh(5) and worker.poll() is None:
+        break
+    time.sleep(0.1)
+"""
+
+SERVE = (
+    MAKE_APP
+    + f"WORKER_SCRIPT = {WORKER!r}\n"
+    + START_WORKER
+    + """
+import logging
+from werkzeug.serving import make_server
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
 server = make_server("127.0.0.1", int(sys.argv[1]), app, threaded=True)
-server.socket.listen(1024)
+"""
+)
+SERVE += """server.socket.listen(1024)
 print(server.server_port, flush=True)
 server.serve_forever()
 """
@@ -51,17 +93,19 @@ server.serve_forever()
 
 # The production set-up documented in docs/deployment.md: waitress, buffering whole requests,
 # behind one proxy on 127.0.0.1 (the tests' X-Forwarded-For names each simulated machine).
-SERVE_WAITRESS = """
-import sys
+SERVE_WAITRESS = (
+    MAKE_APP
+    + f"WORKER_SCRIPT = {WORKER!r}\n"
+    + START_WORKER
+    + """
 from waitress.server import create_server
-from tutor.web import create_app
-app = create_app()
 server = create_server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=16,
                        connection_limit=1000, channel_timeout=30, trusted_proxy="127.0.0.1",
                        trusted_proxy_count=1, trusted_proxy_headers="x-forwarded-for")
 print(server.effective_port, flush=True)
 server.run()
 """
+)
 
 
 @dataclass
@@ -124,7 +168,13 @@ class LiveServer:
         self.mode = mode
         self.front = front
         self.limits = limits
-        self.config = {"SECRET_KEY": "live-tests", "WTF_CSRF_ENABLED": False, **config}
+        # A request waits for its verdict (as these tests expect) unless a test says otherwise.
+        self.config = {
+            "SECRET_KEY": "live-tests",
+            "WTF_CSRF_ENABLED": False,
+            "GRADER_WAIT_SECONDS": 120,
+            **config,
+        }
         self.proc: subprocess.Popen[str] | None = None
         self.port = 0
         self._private: Path | None = None
@@ -135,6 +185,7 @@ class LiveServer:
         env = {
             **os.environ,
             "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.db}",
+            "TUTOR_QUEUE_URL": f"sqlite:///{self.db.with_suffix('.queue.db')}",
             **{f"TUTOR_{k}": json.dumps(v) for k, v in self.config.items()},
         }
         env["TUTOR_SECRET_KEY"] = str(self.config["SECRET_KEY"])
@@ -232,6 +283,15 @@ class LiveServer:
     def descendants(self) -> set[int]:
         assert self.proc is not None
         return descendants_of(self.proc.pid)
+
+    def worker_pid(self) -> int:
+        """The grader worker process (the web process's child that runs the consumer)."""
+        assert self.proc is not None
+        return next(
+            pid
+            for pid in descendants_of(self.proc.pid)
+            if "run_consumer" in cmdline(pid) and "tutor.grading.zygote" not in cmdline(pid)
+        )
 
 
 class Learner:

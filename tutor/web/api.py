@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Flask, current_app, jsonify, request, session
+from flask import Blueprint, Flask, current_app, jsonify, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, default_exceptions
@@ -30,8 +30,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, default_ex
 from .course import current_learner, demo_course
 from .errors import render_error_page
 from .extensions import csrf
-from .grading_service import GraderBusy, GraderUnavailable, SubmissionRefused
+from .grading_service import IN_FLIGHT, GraderBusy, GraderUnavailable, SubmissionRefused
 from .learn import catalog, grading
+from .models import Submission
+from .submission_access import viewable_submission
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -123,9 +125,24 @@ def grade(exercise_id: str) -> ResponseReturnValue:
         return refusal_json(exc)
     except GraderUnavailable as exc:
         return _error(503, str(exc))
-    return jsonify(
-        {"submission": submission.id, "status": submission.status, **(submission.report or {})}
-    ), (202 if submission.status == "pending" else 200)
+    return submission_json(submission)
+
+
+def submission_json(submission: Submission) -> ResponseReturnValue:
+    """200 with the verdict once there is one; 202 with ``Location`` (poll it) while the
+    submission waits for a grader or is being graded."""
+    body: dict[str, object] = {"submission": submission.id, "status": submission.status}
+    if submission.status in IN_FLIGHT:
+        location = url_for("api.submission", submission_id=submission.id)
+        body["location"] = location
+        return jsonify(body), 202, {"Location": location, "Retry-After": "1"}
+    return jsonify({**body, **(submission.report or {})}), 200
+
+
+@bp.get("/submissions/<int:submission_id>")
+def submission(submission_id: int) -> ResponseReturnValue:
+    """One stored submission: its status and, once graded, the report (owner and staff only)."""
+    return submission_json(viewable_submission(submission_id))
 
 
 def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from tutor.content import build as lesson_build
 from tutor.content.checker import check_catalog
+from tutor.queue.commands import register as register_queue_commands
 
 from . import schema
 from .course import demo_course
@@ -77,7 +78,7 @@ def grade(exercise_id: str, file: Path, student: str) -> None:
     service = current_app.extensions["grading"]
     course = demo_course()
     try:
-        submission = service.submit(exercise, code, course, student)
+        submission = service.submit(exercise, code, course, student, here=True)
     except (GraderBusy, GraderUnavailable) as exc:
         sys.exit(str(exc))
     report = submission.report or {"verdict": "pending", "message": "still grading"}
@@ -85,16 +86,7 @@ def grade(exercise_id: str, file: Path, student: str) -> None:
     sys.exit(0 if report["verdict"] == "passed" else 1)
 
 
-@tutor_cli.command("regrade-pending")
-def regrade_pending() -> None:
-    """Grade every stored submission left pending (e.g. the server died while grading)."""
-    service = current_app.extensions["grading"]
-    try:
-        service.runner()
-    except GraderUnavailable as exc:
-        sys.exit(str(exc))
-    count = service.resume_pending(wait=True)
-    click.echo(f"re-graded {count} pending submission(s)")
+register_queue_commands(tutor_cli)  # worker, regrade, regrade-pending
 
 
 def init_app(app: Flask) -> None:

@@ -1,21 +1,18 @@
-"""Where the web layer meets the judge: store first, queue, grade, record the verdict.
+"""Where the web layer meets the grading queue: check, store, enqueue, and wait a little.
 
 One path for the htmx Submit, the JSON API and ``flask tutor grade``:
 
-1. the submission row is stored (``pending``) before anything else, so nothing accepted is lost;
-2. it joins a bounded queue served by ``GRADER_WORKERS`` threads, each of which owns one sandboxed
-   grader process; when the queue is full the caller gets ``GraderBusy`` (HTTP 503 with
-   ``Retry-After``) *before* anything is stored, and the page keeps the learner's code;
-3. a worker grades it (the judge computes the reference itself; learner code runs in the
-   sandbox) and records ``graded`` or ``error`` with the report;
-4. the request waits for that (up to ``GRADER_WAIT_SECONDS``) and shows the verdict.
+1. refusals come first, before anything is stored: no grader worker alive (``GraderUnavailable``,
+   503), too many submissions waiting (``GraderBusy``, 503 with ``Retry-After``), code too large
+   (413), this learner or address already has one in flight (429);
+2. the submission row is stored ``pending`` with its variant seed — the row is the source of
+   truth — and only its id goes on the queue (``tutor.queue``);
+3. a grader worker (``flask tutor worker``) claims, grades and records it; this process never
+   runs learner code or the reference solution for it;
+4. the request waits up to ``GRADER_WAIT_SECONDS`` (default 5) for the verdict, then answers
+   with what the row says: the verdict, or ``pending`` (the page polls, the API answers 202).
 
-A submission still ``pending`` when the server died is graded again when the server starts
-(its first request) or by ``flask tutor regrade-pending``.
-
-``GRADER`` picks the runner: ``"sandbox"`` (the default: bubblewrap + seccomp pool) or
-``"process"`` (a plain subprocess: development only, logged loudly). If the sandbox cannot be set
-up, grading is refused with the reason; it never silently falls back to an unconfined runner.
+``QUEUE_URL=immediate`` grades inside the request instead (tests and ``flask tutor grade``).
 """
 
 from __future__ import annotations
@@ -23,34 +20,32 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import threading
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, func
 
 from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
 from tutor.grading.judge import MAX_CODE_BYTES, Judge, check_code, variant_seed
 from tutor.grading.protocol import JSON, Report
 from tutor.grading.report_budget import fit
-from tutor.grading.runner import InProcessRunner, ProcessRunner, Runner
-from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
+from tutor.grading.runner import InProcessRunner
+from tutor.queue.grader import MODES
+from tutor.queue.rows import stored_seed
+from tutor.queue.tasks import GradingQueue
 
 from . import database_file
 from .extensions import db
-from .fair_queue import FairQueue
 from .models import Course, Submission
 
 log = logging.getLogger(__name__)
 
-MODES = ("sandbox", "process")
 DEFAULT_QUEUE = 256  # ≥ 200 concurrent submitters, each with one request in flight
-DEFAULT_WAIT = 120.0
+DEFAULT_WAIT = 5.0
+IN_FLIGHT = ("pending", "grading")
 
 
 class GraderBusy(LearnerError):
@@ -112,64 +107,41 @@ class TooManyInFlight(SubmissionRefused):
         )
 
 
-@dataclass
-class Job:
-    submission_id: int
-    exercise_id: str
-    course_slug: str
-    learner: str
-    code: str
-    holds_slot: bool = True
-    done: threading.Event = field(default_factory=threading.Event)
-    client: str = ""  # whose line of the fair queue it waits in
-    claims: tuple[tuple[str, str], ...] = ()  # in-flight counts it holds until graded
-
-
 class GradingService:
     def __init__(
         self,
         app: Flask,
         catalog: Catalog,
-        mode: str = "sandbox",
-        workers: int = 4,
+        queue: GradingQueue,
         queue_size: int = DEFAULT_QUEUE,
         wait_seconds: float = DEFAULT_WAIT,
         per_learner: int = 1,
         per_address: int = 1,
     ) -> None:
-        if mode not in MODES:
-            raise ValueError(f"GRADER must be one of {MODES}, not {mode!r}")
         self.app = app
         self.catalog = catalog
-        self.mode = mode
-        self.workers = max(1, int(workers))
+        self.queue = queue
+        self.mode = queue.mode
         self.queue_size = max(0, int(queue_size))
         self.wait_seconds = float(wait_seconds)
-        self.judge: Judge | None = None
-        self.refusal: GraderUnavailable | None = None
-        self._refused_at = 0.0
-        self._practice: dict[str, list[dict[str, JSON]]] = {}
-        self._jobs: FairQueue[Job] = FairQueue()
         self.limits = {"learner": max(1, int(per_learner)), "address": max(1, int(per_address))}
-        self._claimed: dict[tuple[str, str], int] = {}
-        self._slots = threading.BoundedSemaphore(self.workers + self.queue_size)
-        self._lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
-        self._inflight: set[int] = set()
-        self._resumed = False
-        self._seconds_per_job = 0.05
-        # Only the reference side; always available (no learner code runs through it).
+        self._practice: dict[str, list[dict[str, JSON]]] = {}
+        # Submission ids per network address, to count an address's submissions in flight.
+        self._by_address: dict[str, list[int]] = {}
+        # Only the reference side, for the practice cases the lesson page carries.
         self._reference = Judge(InProcessRunner())
 
     @classmethod
     def for_app(cls, app: Flask, catalog: Catalog) -> GradingService:
         mode = str(app.config.get("GRADER", "sandbox"))
-        cores = os.cpu_count() or 2
+        if mode not in MODES:
+            raise ValueError(f"GRADER must be one of {MODES}, not {mode!r}")
+        queue = GradingQueue(app, catalog)
+        app.extensions["grading_queue"] = queue
         service = cls(
             app,
             catalog,
-            mode=mode,
-            workers=int(app.config.get("GRADER_WORKERS", 4 * cores)),
+            queue,
             queue_size=int(app.config.get("GRADER_QUEUE_SIZE", DEFAULT_QUEUE)),
             wait_seconds=float(app.config.get("GRADER_WAIT_SECONDS", DEFAULT_WAIT)),
             per_learner=int(app.config.get("GRADER_INFLIGHT_PER_LEARNER", 1)),
@@ -182,45 +154,7 @@ class GradingService:
                 "only: never use it for a course. !!!"
             )
         _tune_sqlite(app)
-        app.before_request(service._on_first_request)
         return service
-
-    # -- runner selection -------------------------------------------------------------------
-
-    def runner(self) -> Runner:
-        """The judge's runner; raises ``GraderUnavailable`` when the sandbox cannot start."""
-        with self._lock:
-            if self.judge is not None:
-                return self.judge.runner
-            if self.refusal is not None and time.monotonic() - self._refused_at < 30:
-                raise GraderUnavailable(str(self.refusal), zh=self.refusal.zh)
-            if self.mode == "process":
-                runner: Runner = ProcessRunner()
-            else:
-                try:
-                    child_mb = max(
-                        (e.limits.memory_mb for e in self.catalog.exercises()), default=512
-                    )
-                    cgroup = self.app.config.get("GRADER_CGROUP") or None
-                    runner = SandboxRunner(shared_pool(self.workers, child_mb, cgroup))
-                except (SandboxUnavailable, OSError) as exc:
-                    self.refusal = GraderUnavailable(
-                        f"learner code is not graded because the sandbox cannot be set up: {exc}. "
-                        "Fix that, or set GRADER='process' (development only, unsafe)",
-                        zh=f"学习者的代码不会被评测，因为无法建立沙箱：{exc}。请修复这个问题，"
-                        "或者设置 GRADER='process'（仅用于开发，不安全）",
-                    )
-                    self._refused_at = time.monotonic()
-                    log.error("%s", self.refusal)
-                    raise GraderUnavailable(str(self.refusal), zh=self.refusal.zh) from None
-            self.refusal = None
-            self.judge = Judge(runner)
-            return runner
-
-    def grade_judge(self) -> Judge:
-        self.runner()
-        assert self.judge is not None
-        return self.judge
 
     def practice_cases(self, exercise: Exercise) -> list[dict[str, JSON]]:
         """Practice cases only (fixed seed, "practice" variant): all the browser ever gets."""
@@ -228,75 +162,144 @@ class GradingService:
             self._practice[exercise.id] = self._reference.practice_payload(exercise)
         return self._practice[exercise.id]
 
-    # -- the queue ----------------------------------------------------------------------------
+    # -- refusals -----------------------------------------------------------------------------
 
-    def retry_after(self) -> int:
-        waiting = self._jobs.qsize() + self.workers
-        return max(1, min(60, math.ceil(waiting * self._seconds_per_job / self.workers)))
+    def check_available(self) -> None:
+        """Raises ``GraderUnavailable`` when no grader worker has beaten recently, or the last
+        one cannot set up its sandbox."""
+        if self.queue.immediate:
+            refused = self.queue.grader().refusal()
+            if refused is not None:
+                raise GraderUnavailable(refused.en, zh=refused.zh)
+            return
+        beat = self.queue.last_beat()
+        if beat is None or not beat.fresh():
+            raise GraderUnavailable(
+                "no grader is running, so submissions cannot be graded now; your code was not "
+                "submitted and is still in the editor (operators: start one with "
+                "`flask tutor worker`)",
+                zh="现在没有运行中的评测程序，所以无法评测提交；你的代码没有提交，仍在编辑器中"
+                "（运维人员：请用 `flask tutor worker` 启动一个）",
+            )
+        if beat.refusal_en:
+            raise GraderUnavailable(beat.refusal_en, zh=beat.refusal_zh)
+
+    def waiting(self) -> int:
+        return int(
+            db.session.execute(
+                db.select(func.count())
+                .select_from(Submission)
+                .where(Submission.status == "pending")
+            ).scalar_one()
+        )
+
+    def retry_after(self, waiting: int | None = None) -> int:
+        beat = None if self.queue.immediate else self.queue.last_beat()
+        threads = beat.threads if beat is not None else 1
+        waiting = self.waiting() if waiting is None else waiting
+        return max(1, min(60, math.ceil((waiting + threads) * 0.5 / max(1, threads))))
+
+    def _check_in_flight(self, learner: str, address: str | None) -> None:
+        mine = db.session.execute(
+            db.select(func.count())
+            .select_from(Submission)
+            .where(Submission.learner == learner, Submission.status.in_(IN_FLIGHT))
+        ).scalar_one()
+        if mine >= self.limits["learner"]:
+            raise TooManyInFlight("learner", self.retry_after())
+        if address is None:
+            return
+        ids = self._by_address.get(address, [])
+        if ids:
+            ids = list(
+                db.session.execute(
+                    db.select(Submission.id).where(
+                        Submission.id.in_(ids), Submission.status.in_(IN_FLIGHT)
+                    )
+                ).scalars()
+            )
+            self._by_address[address] = ids
+        if len(ids) >= self.limits["address"]:
+            raise TooManyInFlight("address", self.retry_after())
+
+    # -- submitting ---------------------------------------------------------------------------
 
     def submit(
-        self, exercise: Exercise, code: str, course: Course, learner: str, wait: bool = True
+        self,
+        exercise: Exercise,
+        code: str,
+        course: Course,
+        learner: str,
+        wait: bool = True,
+        here: bool = False,
     ) -> Submission:
-        """Store, queue, and (by default) wait for the verdict. Raises before storing if the
-        grader is unavailable (``GraderUnavailable``), full (``GraderBusy``), the code is too
-        large or the learner or their address has a submission in flight
-        (``SubmissionRefused``)."""
+        """Store and enqueue; by default wait up to ``wait_seconds`` for the verdict. Raises
+        before storing if no grader is available (``GraderUnavailable``), too many submissions
+        wait (``GraderBusy``), the code is too large or the learner or their address has a
+        submission in flight (``SubmissionRefused``).
+
+        ``here``: grade in this process, as a worker would (``flask tutor grade``)."""
         if isinstance(code, str) and len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
             raise CodeTooLarge()
-        self.runner()
+        if here:
+            refused = self.queue.grader().refusal()
+            if refused is not None:
+                raise GraderUnavailable(refused.en, zh=refused.zh)
+        else:
+            self.check_available()
         try:
             check_code(code)
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
             return self._store_rejected(exercise, code, course, learner, exc)
         address = request.remote_addr if has_request_context() else None
-        claims = self._claim(learner, address)
-        if not self._slots.acquire(blocking=False):
-            self._release(claims)
-            raise GraderBusy(self.retry_after())
-        course_id, slug = course.id, course.slug
-        try:
-            submission = Submission(
-                course_id=course_id, learner=learner, exercise_id=exercise.id, code=code
-            )
-            db.session.add(submission)
-            db.session.flush()
-            submission_id = submission.id
-            db.session.commit()
-        except BaseException:
-            self._slots.release()
-            self._release(claims)
-            raise
-        # Hold no database connection while waiting: 200 waiting requests must not starve the
-        # workers that record verdicts.
+        self._check_in_flight(learner, address)
+        waiting = self.waiting()
+        if waiting >= self.queue_size:
+            raise GraderBusy(self.retry_after(waiting))
+        submission = Submission(
+            course_id=course.id,
+            learner=learner,
+            exercise_id=exercise.id,
+            code=code,
+            variant_seed=stored_seed(submission_seed(course, learner, exercise)),
+        )
+        db.session.add(submission)
+        db.session.commit()
+        submission_id = submission.id
+        if address is not None:
+            self._by_address.setdefault(address, []).append(submission_id)
+        # Hold no database connection while the worker grades.
         db.session.close()
-        job = Job(submission_id, exercise.id, slug, learner, code, client=address or learner)
-        job.claims = claims
-        self._enqueue(job)
+        try:
+            if here:
+                self.queue.grader().grade(submission_id)
+            else:
+                self.queue.enqueue(submission_id)
+        except Exception:  # the queue is down: the row is kept, the sweeper queues it later
+            log.exception("submission %s stored but not queued", submission_id)
         if wait:
-            job.done.wait(self.wait_seconds)
+            return self.wait_for_verdict(submission_id, self.wait_seconds)
         found = db.session.get(Submission, submission_id)
         assert found is not None
         return found
 
-    def _claim(self, learner: str, address: str | None) -> tuple[tuple[str, str], ...]:
-        """Count this submission against its learner and address, or refuse it."""
-        wanted = [("learner", learner)] + ([("address", address)] if address else [])
-        with self._lock:
-            for key in wanted:
-                if self._claimed.get(key, 0) >= self.limits[key[0]]:
-                    raise TooManyInFlight(key[0], self.retry_after())
-            for key in wanted:
-                self._claimed[key] = self._claimed.get(key, 0) + 1
-        return tuple(wanted)
-
-    def _release(self, claims: tuple[tuple[str, str], ...]) -> None:
-        with self._lock:
-            for key in claims:
-                left = self._claimed.get(key, 0) - 1
-                if left > 0:
-                    self._claimed[key] = left
-                else:
-                    self._claimed.pop(key, None)
+    def wait_for_verdict(self, submission_id: int, seconds: float) -> Submission:
+        """The row once it leaves ``pending``/``grading``, or as it is after ``seconds``."""
+        deadline = time.monotonic() + seconds
+        pause = 0.02
+        while time.monotonic() < deadline:
+            status = db.session.execute(
+                db.select(Submission.status).where(Submission.id == submission_id)
+            ).scalar_one_or_none()
+            db.session.close()
+            if status not in IN_FLIGHT:
+                break
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 1.5, 0.25)
+        found = db.session.get(Submission, submission_id)
+        assert found is not None
+        db.session.refresh(found)
+        return found
 
     def _store_rejected(
         self, exercise: Exercise, code: str, course: Course, learner: str, why: SubmissionError
@@ -319,114 +322,26 @@ class GradingService:
         db.session.commit()
         return submission
 
-    def _enqueue(self, job: Job) -> None:
-        with self._lock:
-            self._inflight.add(job.submission_id)
-            if not self._threads:
-                for i in range(self.workers):
-                    thread = threading.Thread(target=self._work, name=f"grader-{i}", daemon=True)
-                    thread.start()
-                    self._threads.append(thread)
-        self._jobs.put(job.client or job.learner, job)
-
-    def _work(self) -> None:
-        while True:
-            job = self._jobs.get()
-            started = time.monotonic()
-            try:
-                self._grade(job)
-            except Exception:  # a bug of ours: the submission still gets an answer
-                log.exception("grading submission %s failed", job.submission_id)
-                failed = {
-                    "en": "the grader failed; submit again",
-                    "zh": "评测程序出错了；请重新提交",
-                }
-                self._record(job.submission_id, Report.error(failed))
-            finally:
-                elapsed = time.monotonic() - started
-                self._seconds_per_job = 0.9 * self._seconds_per_job + 0.1 * elapsed
-                with self._lock:
-                    self._inflight.discard(job.submission_id)
-                self._release(job.claims)
-                if job.holds_slot:
-                    self._slots.release()
-                job.done.set()
-
-    def _grade(self, job: Job) -> None:
-        exercise = self.catalog.exercise(job.exercise_id)
-        if exercise is None:
-            report = Report.error(
-                {
-                    "en": f"the exercise {job.exercise_id!r} no longer exists",
-                    "zh": f"练习 {job.exercise_id!r} 已不存在",
-                }
-            )
-        else:
-            seed = variant_seed(job.course_slug, job.learner, exercise.id)
-            try:
-                judge = self.grade_judge()
-            except GraderUnavailable as exc:
-                report = Report.error(exc)
-            else:
-                report = judge.grade(exercise, job.code, seed, "hidden")
-        self._record(job.submission_id, report)
-
-    def _record(self, submission_id: int, report: Report) -> None:
-        with self.app.app_context():
-            submission = db.session.get(Submission, submission_id)
-            if submission is None:
-                return
-            submission.status = "graded" if report.verdict != "error" else "error"
-            submission.score = report.score
-            submission.report_json = stored_report(report)
-            submission.graded_at = datetime.now(UTC)
-            db.session.commit()
-
     # -- restart ------------------------------------------------------------------------------
 
-    def resume_pending(self, wait: bool = False) -> int:
-        """Queue every stored submission still ``pending`` (the server died while grading)."""
-        with self.app.app_context():
-            rows = db.session.execute(
-                db.select(Submission, Course.slug)
-                .join(Course, Submission.course_id == Course.id)
+    def resume_pending(self) -> int:
+        """Queue every stored submission still ``pending`` again (the sweeper does this by itself
+        in every worker; this is for an operator who wants it now)."""
+        ids = list(
+            db.session.execute(
+                db.select(Submission.id)
                 .where(Submission.status == "pending")
                 .order_by(Submission.id)
-            ).all()
-        jobs = []
-        for submission, slug in rows:
-            with self._lock:
-                if submission.id in self._inflight:
-                    continue
-            job = Job(
-                submission.id,
-                submission.exercise_id,
-                slug,
-                submission.learner,
-                submission.code,
-                holds_slot=False,
-            )
-            self._enqueue(job)
-            jobs.append(job)
-        if jobs:
-            log.warning("re-grading %d submission(s) left pending by a previous run", len(jobs))
-        if wait:
-            for job in jobs:
-                job.done.wait()
-        return len(jobs)
+            ).scalars()
+        )
+        for submission_id in ids:
+            self.queue.enqueue(submission_id)
+        return len(ids)
 
-    def _on_first_request(self) -> None:
-        if self._resumed:
-            return
-        with self._lock:
-            if self._resumed:
-                return
-            self._resumed = True
-        try:
-            self.runner()  # start the sandbox pool now, not on the first learner's submission
-        except GraderUnavailable:
-            return
-        self.resume_pending()
+
+def submission_seed(course: Course, learner: str, exercise: Exercise) -> int:
+    """The learner's hidden variant of the exercise, fixed when the submission is stored."""
+    return variant_seed(course.slug, learner, exercise.id)
 
 
 def stored_report(report: Report) -> str:

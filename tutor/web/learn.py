@@ -28,10 +28,17 @@ from tutor.grading.protocol import bilingual
 
 from .course import current_learner, demo_course
 from .duplicate_submit import recent_duplicate, with_verdict
-from .extensions import LANGUAGES, db
-from .grading_service import GraderBusy, GraderUnavailable, GradingService, SubmissionRefused
+from .extensions import LANGUAGES
+from .grading_service import (
+    IN_FLIGHT,
+    GraderBusy,
+    GraderUnavailable,
+    GradingService,
+    SubmissionRefused,
+)
 from .models import Submission
 from .scenes import scenes_for
+from .submission_access import viewable_submission
 
 bp = Blueprint("learn", __name__)
 # Names the stored submission a Submit answered with (a duplicate gets the first one's id).
@@ -103,8 +110,7 @@ def submit(exercise_id: str) -> ResponseReturnValue:
     except (GraderBusy, GraderUnavailable, SubmissionRefused) as exc:
         return refused(exc)
     template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
-    # Still grading: say so, with no score (a "0 of 0" beside "being graded" would be a lie).
-    report = submission.report or {"verdict": "pending", "cases": []}
+    report = shown_report(submission)
     return render_template(template, report=report, exercise=exercise, submission=submission)
 
 
@@ -132,18 +138,26 @@ def _name_the_submission(response: Response) -> Response:
 
 @bp.route("/submissions/<int:submission_id>")
 def submission_report(submission_id: int) -> ResponseReturnValue:
-    """A stored verdict, in the current language: the htmx fragment, or a page of its own.
+    """A stored submission, in the current language: the htmx fragment (what a pending report
+    polls), or a page of its own with the code, the verdict and each case.
 
-    Only its own learner sees it; anyone else gets the same 404 as for an id that never was."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.learner != current_learner():
-        abort(404)
+    Only its learner and staff see it (``submission_access``); anyone else gets the same 404
+    as for an id that never was."""
+    submission = viewable_submission(submission_id)
     exercise = catalog().exercise(submission.exercise_id)
     if exercise is None:
         abort(404)
     template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
-    report = submission.report or {"verdict": "pending", "cases": []}
-    return render_template(template, report=report, exercise=exercise, submission=submission)
+    return render_template(
+        template, report=shown_report(submission), exercise=exercise, submission=submission
+    )
+
+
+def shown_report(submission: Submission) -> dict[str, Any]:
+    """The stored report, or a pending one (no score: "0 of 0" beside "grading" would lie)."""
+    if submission.status in IN_FLIGHT or not submission.report:
+        return {"verdict": "pending", "cases": []}
+    return submission.report
 
 
 def refused(exc: GraderBusy | GraderUnavailable | SubmissionRefused) -> ResponseReturnValue:

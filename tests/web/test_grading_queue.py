@@ -1,0 +1,226 @@
+"""Grading through the queue: a real web process and a real grader worker on an SQLite queue
+(the development runner, so no sandbox is needed), and the queue's rules on the row itself."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import update
+
+from tutor.queue import rows
+from tutor.queue.sweeper import Sweeper
+from tutor.web.course import demo_course
+from tutor.web.extensions import db
+from tutor.web.models import Submission
+
+from ..conftest import ROOT
+from ..grading.live import MANY_MACHINES, Learner, LiveServer, Response
+
+IO = ROOT / "lessons/05-hypervisors/exercises/io-path"
+SOLUTION = (IO / "solution.py").read_text()
+STARTER = (IO / "starter.py").read_text()
+SLOW = (  # sleeps once (the module runs again for every case), then is right
+    "import builtins, time\nif not hasattr(builtins, 'slept'):\n"
+    "    time.sleep(1.5)\n    builtins.slept = True\n" + SOLUTION
+)
+
+
+def _poll(learner: Learner, location: str, timeout: float = 60) -> Response:
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = learner.request("GET", location)
+        if reply.status != 202 or time.monotonic() > deadline:
+            return reply
+        assert reply.headers["Location"] == location
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+    folder = tmp_path_factory.mktemp("queue")
+    live = LiveServer(
+        folder / "queue.db", GRADER="process", GRADER_WAIT_SECONDS=0.3, **MANY_MACHINES
+    ).start()
+    yield live  # type: ignore[misc]
+    live.stop()
+
+
+def test_the_api_answers_202_then_the_worker_grades(server: LiveServer) -> None:
+    ann, bob = server.learner(), server.learner()
+    reply = ann.grade("io-path", SLOW)
+    assert reply.status == 202, reply.body[:300]
+    location = reply.headers["Location"]
+    body = reply.json()
+    assert body["status"] in ("pending", "grading") and location == body["location"]
+    assert location == f"/api/submissions/{body['submission']}"
+    bob.open_site()
+    assert bob.request("GET", location).status == 404  # someone else's submission
+    final = _poll(ann, location)
+    assert final.status == 200
+    graded = final.json()
+    assert graded["status"] == "graded" and graded["verdict"] == "passed"
+    assert graded["score"] == 100 and graded["cases"]
+    assert ann.grade("io-path", STARTER).json().get("verdict") in (None, "failed")
+
+
+def test_the_page_shows_grading_and_polls_until_the_verdict(server: LiveServer) -> None:
+    ann = server.learner()
+    ann.open_site()
+    from urllib.parse import urlencode
+
+    reply = ann.request(
+        "POST",
+        "/exercises/io-path/submit",
+        urlencode({"code": SLOW}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"},
+    )
+    assert reply.status == 200
+    page = reply.body.decode()
+    submission = reply.headers["X-Submission-Id"]
+    assert 'data-verdict="pending"' in page and "Grading…" in page
+    assert f'hx-get="/submissions/{submission}"' in page and 'hx-trigger="every 1s"' in page
+    deadline = time.monotonic() + 60
+    while 'data-verdict="pending"' in page and time.monotonic() < deadline:
+        time.sleep(0.2)
+        page = ann.request("GET", f"/submissions/{submission}", headers={"HX-Request": "1"})
+        page = page.body.decode()
+    assert 'data-verdict="passed"' in page and "hx-trigger" not in page
+    own = ann.request("GET", f"/submissions/{submission}").body.decode()
+    assert "def path(kind, operation)" in own and 'data-verdict="passed"' in own  # the code
+    zh = ann.request("GET", f"/submissions/{submission}?lang=zh").body.decode()
+    assert "你提交的代码" in zh
+    stranger = server.learner()
+    stranger.open_site()
+    assert stranger.request("GET", f"/submissions/{submission}").status == 404
+
+
+def _store(app: Flask, code: str = SOLUTION, learner: str = "ann") -> int:
+    with app.app_context():
+        course = demo_course()
+        submission = Submission(
+            course_id=course.id, learner=learner, exercise_id="io-path", code=code, variant_seed=1
+        )
+        db.session.add(submission)
+        db.session.commit()
+        return int(submission.id)
+
+
+def _row(app: Flask, submission_id: int) -> Submission:
+    with app.app_context():
+        found = db.session.get(Submission, submission_id)
+        assert found is not None
+        db.session.expunge(found)
+        return found
+
+
+def test_a_row_is_claimed_once_and_recorded_only_by_its_claim(app: Flask) -> None:
+    submission_id = _store(app)
+    with app.app_context():
+        first = rows.claim(submission_id)
+        assert first is not None and first.attempt == 1
+        assert rows.claim(submission_id) is None  # a duplicate message finds it taken
+        # The sweeper gave the job away (the first worker looked dead): a new claim, attempt 2.
+        found = db.session.get(Submission, submission_id)
+        assert found is not None and found.started_at is not None
+        assert rows.requeue_abandoned(submission_id, 1, found.started_at)
+        second = rows.claim(submission_id)
+        assert second is not None and second.attempt == 2
+        assert rows.record(second, "graded", 100.0, json.dumps({"verdict": "passed"}))
+        # The first worker comes back late: its verdict is not recorded.
+        assert not rows.record(first, "graded", 0.0, json.dumps({"verdict": "failed"}))
+    row = _row(app, submission_id)
+    assert (row.status, row.score, row.attempts) == ("graded", 100.0, 2)
+
+
+def test_the_sweeper_requeues_lost_and_abandoned_rows_then_gives_up(app: Flask) -> None:
+    app.config.update(GRADER_REQUEUE_SECONDS=0, GRADER_CLAIM_SECONDS=0.01, GRADER_MAX_ATTEMPTS=2)
+    queued: list[int] = []
+    lost = _store(app)
+    abandoned = _store(app, learner="bob")
+    with app.app_context():
+        assert rows.claim(abandoned) is not None
+    time.sleep(0.05)
+    sweeper = Sweeper(app, app.extensions["catalog"], queued.append)
+    counts = sweeper.sweep()
+    assert counts == {"requeued": 1, "abandoned": 1, "failed": 0}
+    assert sorted(queued) == [lost, abandoned]
+    assert _row(app, abandoned).status == "pending"
+    with app.app_context():  # the second attempt dies too: the last one
+        assert rows.claim(abandoned) is not None
+    time.sleep(0.05)
+    sweeper.sweep()
+    row = _row(app, abandoned)
+    assert row.status == "failed" and row.report is not None
+    assert "could not be graded" in row.report["message"]["en"]
+    assert "无法评测" in row.report["message"]["zh"]
+
+
+def test_a_grader_crash_is_retried_and_a_stored_row_graded_by_the_worker_path(
+    app: Flask,
+) -> None:
+    submission_id = _store(app)
+    queue = app.extensions["grading_queue"]
+    assert queue.grader().grade(submission_id) == "graded"
+    row = _row(app, submission_id)
+    assert row.status == "graded" and row.score == 100 and row.attempts == 1
+    assert row.grader_version and row.exercise_version
+    assert queue.grader().grade(submission_id) == "taken"  # a duplicate changes nothing
+    assert _row(app, submission_id).attempts == 1
+
+
+def test_a_reference_failure_keeps_the_submission_for_a_regrade(
+    app: Flask, runner: FlaskCliRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    exercise = app.extensions["catalog"].exercise("io-path")
+    good = exercise.solution
+    submission_id = _store(app)
+    exercise.solution = "def path(kind, operation):\n    raise RuntimeError('broken')\n"
+    try:
+        outcome = app.extensions["grading_queue"].grader().grade(submission_id)
+    finally:
+        exercise.solution = good
+    assert outcome == "reference-failed"
+    assert any("reference solution of 'io-path'" in r.getMessage() for r in caplog.records)
+    row = _row(app, submission_id)
+    assert row.status == "pending" and row.score is None  # never the learner's 0
+    # After the fix, a re-grade of the exercise reports what changed.
+    other = _store(app, STARTER, learner="bob")
+    app.extensions["grading_queue"].grader().grade(other)
+    assert _row(app, other).status == "graded"
+    app.extensions["grading_queue"].grader().grade(submission_id)
+    with app.app_context():
+        db.session.execute(update(Submission).values(score=0.0).where(Submission.id == other))
+        db.session.commit()
+    result = runner.invoke(args=["tutor", "regrade", "--exercise", "io-path"])
+    assert result.exit_code == 0, result.output
+    assert "re-graded 2 submission(s) of io-path: 1 changed, 1 unchanged" in result.output
+    assert f"#{other} (bob): graded 0 → graded" in result.output
+
+
+def test_no_worker_means_grading_is_unavailable_and_nothing_is_stored(tmp_path: Path) -> None:
+    from tutor.web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'alone.db'}",
+            "QUEUE_URL": f"sqlite:///{tmp_path / 'alone-queue.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "GRADER": "process",
+        }
+    )
+    client = app.test_client()
+    client.get("/api/session")
+    api = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert api.status_code == 503 and "no grader is running" in api.get_json()["error"]
+    page = client.post("/exercises/io-path/submit", data={"code": SOLUTION})
+    assert page.status_code == 503 and "flask tutor worker" in page.get_data(True)
+    assert client.get("/").status_code == 200  # pages are served all the same
+    with app.app_context():
+        assert db.session.execute(db.select(Submission)).first() is None

@@ -1,0 +1,40 @@
+"""The Huey instance behind ``QUEUE_URL``.
+
+* ``sqlite:///path`` (default ``sqlite:///<instance>/queue.db``): the queue is a file; web and
+  workers on one machine share it and nothing needs installing;
+* ``redis://host:port/db``: workers on other machines consume the same queue;
+* ``immediate``: no queue at all: a task runs inside the call that enqueues it (tests, and
+  single-process tools).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+NAME = "virttutor-grading"
+
+
+class QueueUrlError(ValueError):
+    """``QUEUE_URL`` names no queue this server knows; the message says which are known."""
+
+
+def default_url(instance: Path) -> str:
+    return f"sqlite:///{instance / 'queue.db'}"
+
+
+def make_huey(url: str) -> Huey:
+    if url == "immediate":
+        return MemoryHuey(NAME, immediate=True)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Results are never read back (the database row carries the verdict): store none.
+        return SqliteHuey(NAME, filename=str(path), results=False, timeout=30)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(NAME, url=url, results=False)
+    raise QueueUrlError(
+        f"QUEUE_URL {url!r} is not a queue: use sqlite:///path/to/queue.db (the default, one "
+        "machine), redis://host:6379/0 (many machines) or immediate (tests)"
+    )

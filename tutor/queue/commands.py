@@ -1,0 +1,103 @@
+"""``flask tutor worker``, ``flask tutor regrade --exercise ID`` and ``flask tutor
+regrade-pending``: the grading queue from the command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import and_, update
+
+from tutor.web.extensions import db
+from tutor.web.models import Submission
+
+from .tasks import GradingQueue
+from .worker import run_workers
+
+FINISHED = ("graded", "error", "failed")
+
+
+def _queue() -> GradingQueue:
+    queue: GradingQueue = current_app.extensions["grading_queue"]
+    return queue
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--workers", default=1, show_default=True, help="grader processes to run")
+def worker(workers: int) -> None:
+    """Grade queued submissions until Ctrl+C (GRADER_WORKERS threads per process, each
+    process with its own sandbox pool)."""
+    if _queue().immediate:
+        sys.exit("QUEUE_URL is 'immediate': there is no queue for a worker to consume")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    run_workers(current_app._get_current_object(), max(1, workers))  # type: ignore[attr-defined]
+
+
+@click.command("regrade")
+@with_appcontext
+@click.option("--exercise", "exercise_id", required=True, help="the exercise whose submissions")
+def regrade(exercise_id: str) -> None:
+    """Grade EXERCISE's finished submissions again (after a fix to the exercise or the grader)
+    and report what changed."""
+    queue = _queue()
+    if queue.catalog.exercise(exercise_id) is None:
+        sys.exit(f"no exercise {exercise_id!r}; see GET /api/lessons")
+    refused = queue.grader().refusal()
+    if refused is not None:
+        sys.exit(refused.en)
+    before = {
+        row.id: (row.status, row.score)
+        for row in db.session.execute(
+            db.select(Submission.id, Submission.status, Submission.score)
+            .where(Submission.exercise_id == exercise_id, Submission.status.in_(FINISHED))
+            .order_by(Submission.id)
+        )
+    }
+    db.session.commit()
+    changed: list[str] = []
+    for submission_id, (status, score) in before.items():
+        reopened = db.session.execute(
+            update(Submission)
+            .where(and_(Submission.id == submission_id, Submission.status == status))
+            .values(status="pending", attempts=0, started_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if reopened.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        queue.grader().grade(submission_id)
+        service = current_app.extensions["grading"]
+        after = service.wait_for_verdict(submission_id, 120.0)
+        if (after.status, after.score) != (status, score):
+            changed.append(
+                f"  #{submission_id} ({after.learner}): {status} {_score(score)} → "
+                f"{after.status} {_score(after.score)}"
+            )
+    click.echo(
+        f"re-graded {len(before)} submission(s) of {exercise_id}: {len(changed)} changed, "
+        f"{len(before) - len(changed)} unchanged"
+    )
+    for line in changed:
+        click.echo(line)
+
+
+def _score(score: float | None) -> str:
+    return "-" if score is None else f"{score:g}"
+
+
+@click.command("regrade-pending")
+@with_appcontext
+def regrade_pending() -> None:
+    """Queue every stored submission still pending again (workers also do this by themselves,
+    through their sweeper)."""
+    count = current_app.extensions["grading"].resume_pending()
+    click.echo(f"queued {count} pending submission(s) again")
+
+
+def register(group: AppGroup) -> None:
+    for command in (worker, regrade, regrade_pending):
+        group.add_command(command)

@@ -1,0 +1,134 @@
+"""``flask tutor worker``: grader processes consuming the queue.
+
+Each process runs one Huey consumer with ``GRADER_WORKERS`` threads and its own sandbox pool of
+that size (started before the first job, so a broken sandbox is reported at once, through the
+heartbeat, instead of on a learner's submission). Beside the consumer a maintenance thread beats
+the heartbeat and runs the sweeper. ``--workers N`` (N > 1) starts N such processes and restarts
+any that dies; Ctrl+C or SIGTERM stops them all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import signal
+import threading
+import time
+from typing import Any
+
+from flask import Flask
+
+from . import heartbeat
+from .sweeper import Sweeper
+from .tasks import GradingQueue
+
+log = logging.getLogger(__name__)
+
+
+def _maintain(queue: GradingQueue, sweeper: Sweeper, stop: threading.Event) -> None:
+    sweep_every = float(queue.app.config.get("GRADER_SWEEP_SECONDS", 10))
+    next_sweep = 0.0
+    first = True
+    while not stop.is_set():
+        refused = queue.grader().refusal()
+        try:
+            heartbeat.beat(queue.huey, queue.threads, (refused.en, refused.zh) if refused else None)
+        except Exception:
+            log.exception("the heartbeat could not be written (is the queue reachable?)")
+        if refused is None and time.monotonic() >= next_sweep:
+            try:
+                sweeper.sweep(first=first)
+                first = False
+            except Exception:
+                log.exception("the sweep failed; it runs again in %s s", sweep_every)
+            next_sweep = time.monotonic() + sweep_every
+        stop.wait(heartbeat.EVERY_SECONDS)
+
+
+def run_consumer(app: Flask) -> None:
+    """One worker process: the consumer in this (main) thread until a signal stops it."""
+    queue: GradingQueue = app.extensions["grading_queue"]
+    refused = queue.grader().refusal()  # start the sandbox pool now
+    if refused is not None:
+        log.error("%s", refused.en)
+    sweeper = Sweeper(app, queue.catalog, queue.enqueue)
+    stop = threading.Event()
+    maintenance = threading.Thread(
+        target=_maintain, args=(queue, sweeper, stop), name="grader-maintenance", daemon=True
+    )
+    maintenance.start()
+    consumer = queue.huey.create_consumer(
+        workers=queue.threads,
+        worker_type="thread",
+        periodic=False,
+        initial_delay=0.05,
+        backoff=1.2,
+        max_delay=0.5,  # an idle SQLite queue is polled twice a second; Redis blocks instead
+        check_worker_health=True,
+    )
+    log.info(
+        "grader worker: %d thread(s), GRADER=%s, queue %s", queue.threads, queue.mode, queue.url
+    )
+    try:
+        consumer.run()
+    finally:
+        stop.set()
+        maintenance.join(timeout=5)
+
+
+def _plain_config(app: Flask) -> dict[str, Any]:
+    """The app's settings that survive the trip to a new process (JSON-able values)."""
+    plain = {}
+    for key, value in app.config.items():
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            continue
+        plain[key] = value
+    return plain
+
+
+def _child(config: dict[str, Any]) -> None:
+    from tutor.web import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    run_consumer(create_app(config))
+
+
+def run_workers(app: Flask, processes: int) -> None:
+    """``processes`` worker processes, kept running until Ctrl+C or SIGTERM."""
+    if processes <= 1:
+        run_consumer(app)
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited pools
+    config = _plain_config(app)
+    children: list[multiprocessing.process.BaseProcess] = []
+    stopping = threading.Event()
+
+    def start() -> multiprocessing.process.BaseProcess:
+        child = context.Process(target=_child, args=(config,), name="grader-worker")
+        child.start()
+        return child
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    children = [start() for _ in range(processes)]
+    log.info("started %d grader worker processes: %s", processes, [c.pid for c in children])
+    try:
+        while not stopping.wait(1.0):
+            for i, child in enumerate(children):
+                if not child.is_alive():
+                    log.warning(
+                        "grader worker %s exited (%s); starting another", child.pid, child.exitcode
+                    )
+                    children[i] = start()
+    finally:
+        for child in children:
+            if child.is_alive() and child.pid is not None:
+                child.terminate()
+        for child in children:
+            child.join(timeout=15)
