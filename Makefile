@@ -19,8 +19,7 @@ FLASK := $(BIN)/flask --app app
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) tutor build-lessons
-	-$(FLASK) tutor regrade-pending
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho start -f Procfile
 
 test: setup
 	$(BIN)/ruff check .
