@@ -19,9 +19,16 @@ from tutor.web.schedule import Assignment, settings_of
 from tutor.web.teaching import create_course
 
 PASSWORD = "correct horse"
+# scrypt takes a second per hash on a loaded two-core machine; tests need no such strength.
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
+def fast_hashing(app: Flask) -> None:
+    app.config["PASSWORD_HASH_METHOD"] = FAST_HASH
 
 
 def account(app: Flask, email: str, name: str = "") -> int:
+    fast_hashing(app)
     with app.app_context():
         user = create_user(email, PASSWORD, name or email.split("@")[0].title())
         db.session.commit()
@@ -46,6 +53,7 @@ def hosted_course(
     penalty: float = 10.0,
 ) -> str:
     """Makes the course (instructor account included if missing); returns its join code."""
+    fast_hashing(app)
     with app.app_context():
         teacher = find_user(instructor) or create_user(instructor, PASSWORD, "Teacher")
         course, settings = create_course(slug, f"Course {slug}", teacher)

@@ -14,7 +14,15 @@ from tutor.web import create_app
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
-from .course_site_helpers import PASSWORD, account, graded, page_text, signed_in, solution
+from .course_site_helpers import (
+    PASSWORD,
+    account,
+    fast_hashing,
+    graded,
+    page_text,
+    signed_in,
+    solution,
+)
 
 
 def _outline_best(client: FlaskClient, exercise_id: str) -> str | None:
@@ -26,6 +34,7 @@ def _outline_best(client: FlaskClient, exercise_id: str) -> str | None:
 
 
 def test_sign_up_signs_in_and_sign_out_forgets(app: Flask) -> None:
+    fast_hashing(app)
     client = app.test_client()
     response = client.post(
         "/signup",
@@ -107,6 +116,7 @@ def test_anonymous_work_moves_to_the_account_and_shows_on_another_device(app: Fl
 
 
 def test_signing_up_keeps_the_browsers_work(app: Flask) -> None:
+    fast_hashing(app)
     browser = app.test_client()
     browser.get("/api/session")
     with browser.session_transaction() as session:

@@ -12,7 +12,20 @@ from flask import Flask
 from tutor.content import build as lesson_build
 from tutor.content import load_catalog
 
-from . import api, cli, course, database_url, errors, fairness, learn, progress, scenes, schema
+from . import (
+    api,
+    cli,
+    course,
+    course_site,
+    database_url,
+    errors,
+    fairness,
+    learn,
+    progress,
+    scenes,
+    schema,
+    self_study,
+)
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
@@ -60,10 +73,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     learn.init_app(app)
     progress.init_app(app)
+    self_study.init_app(app)
     course.init_app(app)
     api.init_app(app)
     fairness.init_app(app)
     cli.init_app(app)
+    course_site.init_app(app)
     errors.init_app(app)
     install_headers(app)
     return app

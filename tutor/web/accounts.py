@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from flask import Flask, session
+from flask import Flask, current_app, session
 from flask_babel import lazy_gettext
 from flask_login import (
     LoginManager,
@@ -60,8 +60,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
-        """Stores a salted hash (Werkzeug's scrypt) and signs out every other session."""
-        self.password_hash = generate_password_hash(password)
+        """Stores a salted hash (Werkzeug's scrypt unless ``PASSWORD_HASH_METHOD`` says
+        otherwise) and signs out every other session."""
+        method = str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+        self.password_hash = generate_password_hash(password, method=method)
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:

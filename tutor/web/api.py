@@ -27,12 +27,13 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, default_exceptions
 
-from .course import current_learner, demo_course
+from .course import current_learner
 from .errors import render_error_page
 from .extensions import csrf
 from .grading_service import IN_FLIGHT, GraderBusy, GraderUnavailable, SubmissionRefused
 from .learn import catalog, grading
 from .models import Submission
+from .schedule import submission_course
 from .submission_access import viewable_submission
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -120,7 +121,8 @@ def grade(exercise_id: str) -> ResponseReturnValue:
     if not isinstance(body["code"], str):
         return _error(400, '"code" must be a string of Python source')
     try:
-        submission = grading().submit(exercise, body["code"], demo_course(), current_learner())
+        course = submission_course(exercise)  # a student's course, or self-study
+        submission = grading().submit(exercise, body["code"], course, current_learner())
     except (GraderBusy, SubmissionRefused) as exc:
         return refusal_json(exc)
     except GraderUnavailable as exc:

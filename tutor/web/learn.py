@@ -26,7 +26,7 @@ from tutor.assets import pinned, sri
 from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
-from .course import current_learner, demo_course
+from .course import current_learner
 from .duplicate_submit import recent_duplicate, with_verdict
 from .extensions import LANGUAGES
 from .grading_service import (
@@ -38,6 +38,7 @@ from .grading_service import (
 )
 from .models import Submission
 from .scenes import scenes_for
+from .schedule import submission_course
 from .submission_access import viewable_submission
 
 bp = Blueprint("learn", __name__)
@@ -124,7 +125,7 @@ def _submit_once(exercise: Exercise, code: str) -> Submission:
     if duplicate is not None:
         submission = with_verdict(duplicate)
     else:
-        submission = grading().submit(exercise, code, demo_course(), learner)
+        submission = grading().submit(exercise, code, submission_course(exercise), learner)
     g.submission_id = submission.id
     return submission
 

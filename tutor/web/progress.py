@@ -7,10 +7,13 @@ the same. Nothing here mints a learner: a first visit simply has solved nothing 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template, session
 from flask.typing import ResponseReturnValue
+from sqlalchemy import func
 
 from tutor.content import Catalog, Lesson
 from tutor.content.glossary import load_glossary
@@ -34,6 +37,47 @@ def solved_exercises() -> set[str]:
     return {str(row[0]) for row in rows}
 
 
+@dataclass(frozen=True)
+class Tried:
+    """One learner's record on one exercise, across every course and before signing in."""
+
+    best: float
+    attempts: int
+    last: datetime
+
+
+def exercise_progress() -> dict[str, Tried]:
+    """Best score, number of Submits and the last one, per exercise, for the current learner
+    (an account's learner on every device it is signed in on)."""
+    learner = session.get("learner")
+    if not learner:
+        return {}
+    rows = db.session.execute(
+        db.select(
+            Submission.exercise_id,
+            func.max(Submission.score),
+            func.count(Submission.id),
+            func.max(Submission.created_at),
+        )
+        .where(Submission.learner == str(learner))
+        .group_by(Submission.exercise_id)
+    )
+    return {
+        str(exercise): Tried(float(best or 0), int(count), last)
+        for exercise, best, count, last in rows
+    }
+
+
+def concept_progress(lesson_id: str) -> dict[int, Any]:
+    """The current learner's latest answer to each concept check of a lesson."""
+    from .concept_answers import answers_for
+
+    learner = session.get("learner")
+    if not learner:
+        return {}
+    return {question: a for (_, question), a in answers_for(str(learner), lesson_id).items()}
+
+
 def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     catalog: Catalog = current_app.extensions["catalog"]
     return catalog.neighbours(lesson.id)
@@ -46,7 +90,12 @@ def glossary() -> ResponseReturnValue:
 
 
 def _template_helpers() -> dict[str, Any]:
-    return {"solved_exercises": solved_exercises, "neighbours": neighbours}
+    return {
+        "solved_exercises": solved_exercises,
+        "neighbours": neighbours,
+        "exercise_progress": exercise_progress,
+        "concept_progress": concept_progress,
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -30,6 +30,7 @@ from wtforms import (
     StringField,
 )
 from wtforms import DecimalField as NumberField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from .accounts import User, create_user, find_user, new_password, signed_in_only
@@ -71,7 +72,21 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class CourseTaken(ValueError):
-    pass
+    """The short name is malformed or in use; ``str()`` is English (the CLI's), ``page_text()``
+    the page's language."""
+
+    def __init__(self, slug: str, malformed: bool) -> None:
+        self.slug, self.malformed = slug, malformed
+        super().__init__(
+            "use 2-64 lower-case letters, digits and dashes"
+            if malformed
+            else f"a course called {slug!r} exists already"
+        )
+
+    def page_text(self) -> str:
+        if self.malformed:
+            return gettext("Use 2–64 lower-case letters, digits and dashes.")
+        return gettext("A course called “%(slug)s” exists already.", slug=self.slug)
 
 
 def create_course(slug: str, title: str, instructor: User) -> tuple[Course, CourseSettings]:
@@ -79,9 +94,9 @@ def create_course(slug: str, title: str, instructor: User) -> tuple[Course, Cour
     from flask import current_app
 
     if not SLUG.match(slug):
-        raise CourseTaken(gettext("Use 2–64 lower-case letters, digits and dashes."))
+        raise CourseTaken(slug, malformed=True)
     if slug == current_app.config["DEMO_COURSE"] or course_by_slug(slug) is not None:
-        raise CourseTaken(gettext("A course called “%(slug)s” exists already.", slug=slug))
+        raise CourseTaken(slug, malformed=False)
     course = Course(slug=slug, title=title.strip())
     db.session.add(course)
     db.session.flush()
@@ -126,8 +141,8 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
     late_policy = RadioField(
         lazy_gettext("Late work"),
         choices=[
-            (ACCEPT, lazy_gettext("Accept it, with a penalty per day late")),
-            (REFUSE, lazy_gettext("Refuse it after the due time")),
+            SelectChoice(ACCEPT, lazy_gettext("Accept it, with a penalty per day late")),
+            SelectChoice(REFUSE, lazy_gettext("Refuse it after the due time")),
         ],
     )
     penalty_per_day = NumberField(
@@ -144,9 +159,9 @@ class AddMemberForm(FlaskForm):  # type: ignore[misc]
     role = SelectField(
         lazy_gettext("Role"),
         choices=[
-            (STUDENT, lazy_gettext("Student")),
-            (TA, lazy_gettext("Teaching assistant")),
-            (INSTRUCTOR, lazy_gettext("Instructor")),
+            SelectChoice(STUDENT, lazy_gettext("Student")),
+            SelectChoice(TA, lazy_gettext("Teaching assistant")),
+            SelectChoice(INSTRUCTOR, lazy_gettext("Instructor")),
         ],
     )
 
@@ -243,7 +258,7 @@ def new_course() -> ResponseReturnValue:
         try:
             course, _ = create_course(form.slug.data or "", form.title.data or "", current_user)
         except CourseTaken as exc:
-            form.slug.errors = [str(exc)]
+            form.slug.errors = [exc.page_text()]
         else:
             db.session.commit()
             flash(gettext("Course created. Now choose its exercises and deadlines."))
@@ -280,7 +295,7 @@ def settings(slug: str) -> ResponseReturnValue:
                     else None,
                 }
             )
-    elif form.validate_on_submit() and _dates_in_order(form):
+    elif form.validate_on_submit() & _dates_in_order(form):  # both run: every error shown
         course.title = form.title.data or course.title
         config.late_policy = form.late_policy.data or ACCEPT
         config.penalty_per_day = float(form.penalty_per_day.data or 0)
@@ -300,7 +315,7 @@ def settings(slug: str) -> ResponseReturnValue:
         titles=titles,
         lessons=lessons,
         role=member.role,
-    ), 400 if form.errors else 200
+    ), 400 if request.method == "POST" else 200
 
 
 def _dates_in_order(form: SettingsForm) -> bool:

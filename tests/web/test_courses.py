@@ -1,0 +1,339 @@
+"""Courses (#13): create one, choose exercises and deadlines, join with a code, import a roster,
+the late policy at submission and in the score, and who may do what."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from flask_login import login_user
+
+from tutor.web.accounts import find_user
+from tutor.web.extensions import db
+from tutor.web.models import Course, Submission
+from tutor.web.schedule import Assignment, submission_course
+
+from .course_site_helpers import (
+    PASSWORD,
+    account,
+    graded,
+    hosted_course,
+    page_text,
+    signed_in,
+    solution,
+)
+
+NOW = datetime.now(UTC)
+
+
+def _assignments(app: Flask, slug: str) -> dict[str, Assignment]:
+    with app.app_context():
+        course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one()
+        rows = db.session.execute(db.select(Assignment).filter_by(course_id=course.id)).scalars()
+        return {a.exercise_id: a for a in rows}
+
+
+def test_an_instructor_creates_a_course_and_chooses_exercises_and_deadlines(app: Flask) -> None:
+    account(app, "prof@example.org")
+    prof = signed_in(app, "prof@example.org")
+    taken = prof.post("/courses/new", data={"title": "OS", "slug": "Bad Slug!"})
+    assert taken.status_code == 400 and "lower-case letters" in taken.get_data(as_text=True)
+    created = prof.post("/courses/new", data={"title": "Operating systems", "slug": "os-101"})
+    assert created.location == "/courses/os-101/settings"
+    again = prof.post("/courses/new", data={"title": "Again", "slug": "os-101"})
+    assert again.status_code == 400 and "exists already" in again.get_data(as_text=True)
+    form = prof.get("/courses/os-101/settings").get_data(as_text=True)
+    rows = re.findall(r'name="(exercises-(\d+)-exercise_id)"[^>]*value="([^"]+)"', form)
+    assert len(rows) == len(app.extensions["catalog"].exercises())
+    index = {exercise: number for _, number, exercise in rows}
+    data = {"title": "Operating systems", "late_policy": "refuse", "penalty_per_day": "0"}
+    for _, number, exercise in rows:
+        data[f"exercises-{number}-exercise_id"] = exercise
+    n = index["io-path"]
+    data |= {
+        f"exercises-{n}-included": "y",
+        f"exercises-{n}-opens": "2026-01-05T09:00",
+        f"exercises-{n}-due": "2026-01-12T23:59",
+    }
+    m = index["vm-spec"]
+    data |= {
+        f"exercises-{m}-included": "y",
+        f"exercises-{m}-opens": "2026-02-01T00:00",
+        f"exercises-{m}-due": "2026-01-01T00:00",
+    }
+    backwards = prof.post("/courses/os-101/settings", data=data)
+    assert backwards.status_code == 400
+    assert "must come after the opening time" in backwards.get_data(as_text=True)
+    assert _assignments(app, "os-101") == {}  # nothing saved from a form with an error
+    data[f"exercises-{m}-due"] = "2026-02-08T00:00"
+    assert prof.post("/courses/os-101/settings", data=data).status_code == 302
+    saved = _assignments(app, "os-101")
+    assert set(saved) == {"io-path", "vm-spec"}
+    assert saved["io-path"].due_at == datetime(2026, 1, 12, 23, 59, tzinfo=UTC)
+    page = page_text(prof.get("/courses/os-101").get_data(as_text=True))
+    assert "Late work is refused after the due time." in page
+    assert "2026-01-12 23:59" in page
+
+
+def test_students_join_with_the_code_and_see_only_their_courses(app: Flask) -> None:
+    code = hosted_course(
+        app, "alpha", "t@example.org", {"io-path": (None, NOW + timedelta(days=3))}
+    )
+    hosted_course(app, "beta", "t2@example.org", {"vm-spec": (None, None)})
+    account(app, "stu@example.org")
+    student = signed_in(app, "stu@example.org")
+    wrong = student.post("/join", data={"code": "NOPE1234"})
+    assert wrong.status_code == 400 and "No course has that join code" in wrong.get_data(
+        as_text=True
+    )
+    assert student.get("/courses/alpha").status_code == 404  # not before joining
+    joined = student.post("/join", data={"code": code.lower()})
+    assert joined.location == "/courses/alpha"
+    mine = student.get("/courses").get_data(as_text=True)
+    assert "Course alpha" in mine and "Course beta" not in mine
+    assert student.get("/courses/beta").status_code == 404
+    deadline = page_text(student.get("/courses/alpha").get_data(as_text=True))
+    assert (NOW + timedelta(days=3)).strftime("%Y-%m-%d %H:%M") in deadline
+
+
+def test_a_roster_csv_enrols_everyone_or_says_which_lines_are_wrong(app: Flask) -> None:
+    hosted_course(app, "gamma", "t@example.org", {"io-path": (None, None)})
+    account(app, "known@example.org")
+    prof = signed_in(app, "t@example.org")
+    bad = (
+        "Email,Name,Role\n"
+        "ok@example.org,Ok,student\n"
+        "not-an-email,Bad,student\n"
+        "ok@example.org,Twice,student\n"
+        "ta@example.org,T,professor\n"
+    )
+    response = prof.post(
+        "/courses/gamma/roster/import",
+        data={"roster": (__import__("io").BytesIO(bad.encode()), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    text = page_text(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Line 3: “not-an-email” is not an email address." in text
+    assert "Line 4: ok@example.org is already on line 2." in text
+    assert "Line 5: the role “professor” must be student or ta." in text
+    assert (
+        "ok@example.org"
+        not in page_text(prof.get("/courses/gamma/roster").get_data(as_text=True)).split(
+            "People in the course"
+        )[1]
+    )
+    no_header = prof.post(
+        "/courses/gamma/roster/import",
+        data={"roster": (__import__("io").BytesIO(b"a@example.org,A\n"), "r.csv")},
+        content_type="multipart/form-data",
+    )
+    assert "at least “email”" in no_header.get_data(as_text=True)
+    good = "email,name,role,password\nnew@example.org,New,student,\nknown@example.org,,ta,\n"
+    done = prof.post(
+        "/courses/gamma/roster/import",
+        data={"roster": (__import__("io").BytesIO(good.encode()), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200
+    password = re.search(r"<td>new@example.org</td><td><code>([^<]+)</code>", page)
+    assert password, page
+    signed_in(app, "new@example.org", password.group(1))
+    roster = page_text(prof.get("/courses/gamma/roster").get_data(as_text=True))
+    assert "known@example.org Teaching assistant" in roster
+
+
+def test_staff_reset_a_students_password_and_nobody_elses(app: Flask) -> None:
+    hosted_course(
+        app,
+        "delta",
+        "t@example.org",
+        {"io-path": (None, None)},
+        students=("s1@example.org",),
+        tas=("ta@example.org",),
+    )
+    hosted_course(
+        app, "other", "t9@example.org", {"io-path": (None, None)}, tas=("ta9@example.org",)
+    )
+    with app.app_context():
+        from tutor.web.accounts import find_user
+
+        student_id = find_user("s1@example.org").id  # type: ignore[union-attr]
+        teacher_id = find_user("t@example.org").id  # type: ignore[union-attr]
+    victim = signed_in(app, "s1@example.org")
+    ta = signed_in(app, "ta@example.org")
+    done = ta.post(
+        f"/courses/delta/students/{student_id}/password", data={"password": "brand new pass"}
+    )
+    assert done.status_code == 200 and "brand new pass" in done.get_data(as_text=True)
+    assert victim.get("/account").status_code == 302  # signed out everywhere
+    signed_in(app, "s1@example.org", "brand new pass")
+    stranger = signed_in(app, "ta9@example.org")
+    assert (
+        stranger.post(
+            f"/courses/delta/students/{student_id}/password", data={"password": "hijacked!!"}
+        ).status_code
+        == 404
+    )
+    assert (
+        stranger.post(
+            f"/courses/other/students/{student_id}/password", data={"password": "hijacked!!"}
+        ).status_code
+        == 404
+    )
+    assert (
+        ta.post(
+            f"/courses/delta/students/{teacher_id}/password", data={"password": "hijacked!!"}
+        ).status_code
+        == 404
+    )  # not a student
+    student = signed_in(app, "s1@example.org", "brand new pass")
+    assert (
+        student.post(
+            f"/courses/delta/students/{student_id}/password", data={"password": "x" * 10}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_ta_changes_settings_only_when_the_instructor_allows_it(app: Flask) -> None:
+    hosted_course(app, "eps", "t@example.org", {"io-path": (None, None)}, tas=("ta@example.org",))
+    ta = signed_in(app, "ta@example.org")
+    assert ta.get("/courses/eps/settings").status_code == 403
+    assert ta.post("/courses/eps/settings", data={"title": "Mine"}).status_code == 403
+    assert (
+        ta.post(
+            "/courses/eps/roster/add", data={"email": "x@example.org", "role": "student"}
+        ).status_code
+        == 403
+    )
+    with app.app_context():
+        from tutor.web.schedule import CourseSettings
+
+        course = db.session.execute(db.select(Course).filter_by(slug="eps")).scalar_one()
+        db.session.get(CourseSettings, course.id).ta_can_edit = True  # type: ignore[union-attr]
+        db.session.commit()
+    assert ta.get("/courses/eps/settings").status_code == 200
+    assert (
+        ta.post(
+            "/courses/eps/roster/add", data={"email": "x@example.org", "role": "student"}
+        ).status_code
+        == 200
+    )
+    assert (
+        ta.post(
+            "/courses/eps/roster/add", data={"email": "y@example.org", "role": "instructor"}
+        ).status_code
+        == 403
+    )
+
+
+def test_late_work_is_refused_before_it_is_stored_when_the_course_says_so(app: Flask) -> None:
+    hosted_course(
+        app,
+        "zeta",
+        "t@example.org",
+        {
+            "io-path": (None, NOW - timedelta(hours=1)),
+            "vm-spec": (NOW + timedelta(days=1), NOW + timedelta(days=8)),
+        },
+        students=("s@example.org",),
+        late_policy="refuse",
+    )
+    student = signed_in(app, "s@example.org")
+    late = student.post(
+        "/exercises/io-path/submit",
+        data={"code": solution(app, "io-path")},
+        headers={"HX-Request": "true"},
+    )
+    assert late.status_code == 403
+    assert "does not take late work" in late.get_data(as_text=True)
+    early = student.post("/api/exercises/vm-spec/grade", json={"code": "x = 1"})
+    assert early.status_code == 403 and "opens for Course zeta" in early.get_json()["error"]
+    with app.app_context():
+        assert db.session.execute(db.select(Submission)).first() is None
+    # Anonymous self-study of the same exercise is untouched by any course.
+    anonymous = app.test_client()
+    anonymous.get("/api/session")
+    refused = anonymous.post("/exercises/io-path/submit", data={"code": solution(app, "io-path")})
+    assert refused.status_code != 403
+
+
+def test_late_work_is_accepted_with_the_penalty_per_day(app: Flask) -> None:
+    due = NOW - timedelta(days=3)
+    hosted_course(
+        app,
+        "eta",
+        "t@example.org",
+        {"io-path": (None, due)},
+        students=("late@example.org", "ontime@example.org"),
+        penalty=15,
+    )
+    graded(
+        app,
+        "eta",
+        "late@example.org",
+        "io-path",
+        solution(app, "io-path"),
+        due + timedelta(days=1, hours=2),
+    )  # 2 days late (a started day counts)
+    graded(
+        app,
+        "eta",
+        "ontime@example.org",
+        "io-path",
+        solution(app, "io-path"),
+        due - timedelta(hours=1),
+    )
+    late = page_text(signed_in(app, "late@example.org").get("/courses/eta").get_data(as_text=True))
+    assert "Your best score" in late and " 70 " in late and "2 days" in late
+    ontime = page_text(
+        signed_in(app, "ontime@example.org").get("/courses/eta").get_data(as_text=True)
+    )
+    assert " 100 " in ontime
+
+
+def test_a_students_submit_counts_for_their_course(app: Flask) -> None:
+    hosted_course(
+        app,
+        "theta",
+        "t@example.org",
+        {"io-path": (None, NOW + timedelta(days=1))},
+        students=("s@example.org",),
+        tas=("ta@example.org",),
+    )
+    catalog = app.extensions["catalog"]
+    for email, exercise_id, expected in (
+        ("s@example.org", "io-path", "theta"),
+        ("s@example.org", "vm-spec", "demo"),  # not in the course: self-study
+        ("ta@example.org", "io-path", "demo"),  # staff practise outside the gradebook
+    ):
+        with app.test_request_context():
+            user = find_user(email)
+            assert user is not None
+            login_user(user)
+            assert submission_course(catalog.exercise(exercise_id)).slug == expected
+    with app.test_request_context():
+        assert submission_course(catalog.exercise("io-path")).slug == "demo"  # anonymous
+
+
+def test_learners_see_only_their_own_history(app: Flask) -> None:
+    hosted_course(
+        app,
+        "iota",
+        "t@example.org",
+        {"io-path": (None, None)},
+        students=("a@example.org", "b@example.org"),
+    )
+    mine = graded(app, "iota", "a@example.org", "io-path", solution(app, "io-path"), NOW)
+    theirs = graded(
+        app, "iota", "b@example.org", "io-path", "def path(k, o):\n    return []\n", NOW
+    )
+    a = signed_in(app, "a@example.org")
+    history = a.get("/me/submissions").get_data(as_text=True)
+    assert f"/submissions/{mine}" in history and f"/submissions/{theirs}" not in history
+    assert a.get(f"/submissions/{theirs}").status_code == 404
+    assert a.get(f"/submissions/{mine}").status_code == 200
+    assert PASSWORD  # the helpers' password signs everyone in
