@@ -74,7 +74,7 @@ RULES: dict[str, Message] = {
         "en": "the {field} leaves out {item} it still needs",
         "zh": "{field} 漏掉了仍然需要的{item}",
     },
-    "an_item": {"en": "a step", "zh": "一步"},
+    "an_item": {"en": "an item", "zh": "一项"},
     "order": {
         "en": "the right steps, in the wrong order",
         "zh": "步骤是对的，顺序不对",
@@ -257,6 +257,21 @@ class Feedback:
             if reason:
                 message[lang] += RULES["because"][lang].format(why=_in(reason, lang))
         return message
+
+    @staticmethod
+    def because(message: Mapping[str, str], why: Mapping[str, str]) -> Message:
+        """``message`` followed by its reason, as the helpers write it ("...: why")."""
+        return {
+            lang: message[lang] + RULES["because"][lang].format(why=_in(why, lang))
+            for lang in ("en", "zh")
+        }
+
+    def revealing(self, message: Mapping[str, str], answer: Mapping[str, str]) -> Message:
+        """``message``, plus ``answer`` (a text naming the reference's value) only when
+        ``reveal`` allows it."""
+        if not self.reveal:
+            return dict(message)
+        return {lang: message[lang] + _in(answer, lang) for lang in ("en", "zh")}
 
     @staticmethod
     def first(*messages: Message | None) -> Message | None:
