@@ -28,6 +28,7 @@ from tutor.sim import (
 )
 from tutor.sim.hypervisor import FAST_PATHS, NATIVE_PATHS, OWNERS
 from tutor.web.consolidation_scenes import consolidation
+from tutor.web.migration_scenes import migration_rounds
 from tutor.web.slice_scenes import machine_slices
 from tutor.web.virtualization_scenes import virtualization_types
 from tutor.web.vm_files_scenes import vm_files
@@ -196,6 +197,7 @@ SCENES["virtualization-types"] = virtualization_types
 SCENES["consolidation"] = consolidation
 SCENES["vm-files"] = vm_files
 SCENES["machine-slices"] = machine_slices
+SCENES["migration-rounds"] = migration_rounds
 RENDERERS = Path(__file__).resolve().parents[2] / "static/js/viz"
 
 

@@ -1,0 +1,253 @@
+// Lesson 11: pre-copy live migration, round by round. Each live round is a bar whose length is
+// the megabytes it sent while the guest kept running, with what the guest dirtied meanwhile
+// under it (what the next round must resend); the stop-and-copy is a red bar, and the timeline at
+// the bottom puts the pause (the downtime) against the time the guest kept running. So a series
+// that shrinks, one that never does, and the rule that ends it can be seen without the numbers.
+//
+// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
+// least 14 units, so at least 12.4 px on a 390 px phone.
+
+import { lang, ui } from "./describe.js";
+import { say } from "./migration-rounds-text.js";
+
+const W = 360;
+const X0 = 12;
+const LABEL_W = 34;
+const BAR_X = X0 + LABEL_W;
+const BAR_W = W - BAR_X - X0;
+const ROW_H = 34;
+const MAX_EVENTS = 2000;
+const PAGE_MB = 4096 / 1_000_000;
+
+let instances = 0;
+
+function num(n, digits = 2) {
+  const value = Number(n);
+  if (!Number.isFinite(value)) return "?";
+  const abs = Math.abs(value);
+  const places = abs >= 100 ? 0 : abs >= 1 ? 1 : abs >= 0.01 ? digits + 1 : 4;
+  return value.toLocaleString(lang() === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: places });
+}
+
+export default function createMigrationRounds(stage, data, d3) {
+  const uid = `viz-mr-${++instances}`;
+  const labels = { converges: "sceneConverges", never: "sceneNever", legacy: "sceneLegacy", wws: "sceneWws" };
+  const scenes = (data.scenes ?? []).map((scene) => ({
+    ...scene,
+    label: say(labels[scene.kind] ?? "sceneConverges"),
+    group: say("groupLesson"),
+  }));
+
+  const svg = d3
+    .select(stage)
+    .append("svg")
+    .attr("class", "migration-rounds")
+    .attr("role", "img")
+    .attr("aria-labelledby", `${uid}-title ${uid}-desc`)
+    .attr("viewBox", `0 0 ${W} 120`);
+  svg.append("title").attr("id", `${uid}-title`).text(say("title"));
+  svg.append("desc").attr("id", `${uid}-desc`).text(say("desc"));
+  const drawing = svg.append("g").attr("class", "mr-drawing");
+
+  // --- the model of a step ---------------------------------------------------------------------
+  function initial() {
+    return { start: null, rounds: [], stop: null, copy: null, done: null, current: null };
+  }
+
+  function reduce(state, e) {
+    const next = { ...state, current: e?.kind ?? null };
+    switch (e?.kind) {
+      case "migrate.start":
+        return { ...initial(), start: { guest: e.guest, memory: Number(e.memory_mb), rate: e.fixed_rate, rules: e.rules ?? "" }, current: e.kind };
+      case "migrate.round":
+        next.rounds = [
+          ...state.rounds,
+          { i: e.round, sent: Number(e.sent_mb), dirtied: Number(e.dirtied_mb), seconds: Number(e.seconds), rate: Number(e.rate_mbps) },
+        ];
+        break;
+      case "migrate.stop":
+        next.stop = { reason: e.reason, rounds: e.rounds };
+        break;
+      case "migrate.stop_copy":
+        next.copy = { mb: Number(e.sent_mb), ms: Number(e.downtime_ms) };
+        break;
+      case "migrate.done":
+        next.done = { total: Number(e.total_sent_mb), seconds: Number(e.total_seconds) };
+        break;
+      default:
+        break;
+    }
+    return next;
+  }
+
+  // --- the sentence of a step ------------------------------------------------------------------
+  function rulesName(rules) {
+    if (rules === "xen-v2") return say("rulesV2");
+    if (rules === "xen-4.5") return say("rulesLegacy");
+    return String(rules ?? "");
+  }
+
+  function rateName(rate) {
+    return rate == null ? say("rateAdaptive") : say("rateFixed", { rate: num(rate) });
+  }
+
+  function describeStep({ event: e, previous, state }) {
+    const before = previous ?? initial();
+    const start = state.start ?? before.start ?? { guest: e.guest, memory: 0 };
+    switch (e.kind) {
+      case "migrate.start":
+        return say("start", { guest: e.guest, memory: num(e.memory_mb), rate: rateName(e.fixed_rate), rules: rulesName(e.rules) });
+      case "migrate.round": {
+        let text = say("round", { i: e.round, sent: num(e.sent_mb), seconds: num(e.seconds), dirtied: num(e.dirtied_mb) });
+        const last = before.rounds[before.rounds.length - 1];
+        if (last && last.sent > 0) {
+          const ratio = Number(e.sent_mb) / last.sent;
+          if (ratio >= 0.999) text += say("growing");
+          else if (before.rounds.length >= 2) text += say("shrinking", { ratio: num(ratio) });
+        }
+        return text;
+      }
+      case "migrate.stop": {
+        const last = before.rounds[before.rounds.length - 1];
+        const i = last ? last.i : 0;
+        if (e.reason === "converged") return say("stopConverged", { i, pages: Math.round((last?.sent ?? 0) / PAGE_MB) });
+        if (e.reason === "max_rounds") return say("stopMaxRounds", { n: e.rounds, rules: rulesName(start.rules), dirty: num(last?.dirtied ?? 0) });
+        if (e.reason === "max_sent") return say("stopMaxSent", { total: num(before.rounds.reduce((sum, r) => sum + r.sent, 0)) });
+        if (e.reason === "clean") return say("stopClean", { i });
+        return say("unknown", { kind: `${e.kind} ${e.reason}` });
+      }
+      case "migrate.stop_copy":
+        return say("stopCopy", { mb: num(e.sent_mb), ms: num(e.downtime_ms) });
+      case "migrate.done":
+        return say("done", {
+          guest: e.guest,
+          total: num(e.total_sent_mb),
+          seconds: num(e.total_seconds),
+          factor: num(start.memory ? Number(e.total_sent_mb) / start.memory : 0),
+          ms: num(state.copy?.ms ?? 0),
+        });
+      default:
+        return say("unknown", { kind: String(e.kind) });
+    }
+  }
+
+  // --- drawing a state -------------------------------------------------------------------------
+  function bar(g, cls, y, width, height) {
+    return g.append("rect").attr("class", cls).attr("x", BAR_X).attr("y", y).attr("width", Math.max(width, 1.5)).attr("height", height).attr("rx", 2);
+  }
+
+  function render(state, { duration, failed = false, departed = false }) {
+    drawing.selectAll("*").remove();
+    svg.classed("is-departed", departed).classed("is-failed-run", failed);
+    if (!state.start) {
+      drawing.append("text").attr("class", "mr-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      svg.attr("viewBox", `0 0 ${W} 120`);
+      return;
+    }
+    const start = state.start;
+    const scale = (mb) => (BAR_W * Math.min(mb, start.memory)) / Math.max(start.memory, 1e-9);
+    let y = 8;
+    drawing
+      .append("text")
+      .attr("class", "mr-header")
+      .attr("x", X0)
+      .attr("y", y + 14)
+      .text(say("header", { guest: start.guest, memory: num(start.memory), rate: rateName(start.rate), rules: start.rules }));
+    y += 28;
+    // The key, so colour never carries the meaning alone.
+    const key = drawing.append("g").attr("class", "mr-key");
+    [["mr-sent", "legendSent"], ["mr-dirtied", "legendDirtied"], ["mr-pause", "legendPause"]].forEach(([cls, word]) => {
+      key.append("rect").attr("class", cls).attr("x", X0).attr("y", y + 2).attr("width", 14).attr("height", 12).attr("rx", 2);
+      key.append("text").attr("x", X0 + 20).attr("y", y + 13).text(say(word));
+      y += 18;
+    });
+    y += 6;
+
+    state.rounds.forEach((r, index) => {
+      const isLast = index === state.rounds.length - 1;
+      const row = drawing
+        .append("g")
+        .attr("class", `mr-round${isLast && state.current === "migrate.round" ? " is-current" : ""}`)
+        .attr("data-round", r.i)
+        .attr("data-sent-mb", r.sent);
+      row.append("text").attr("class", "mr-label").attr("x", X0).attr("y", y + 14).text(say("roundLabel", { i: r.i }));
+      bar(row, "mr-sent", y + 2, scale(r.sent), 16);
+      const value = say("roundValue", { mb: num(r.sent) });
+      const inside = scale(r.sent) > 110;
+      row
+        .append("text")
+        .attr("class", `mr-value${inside ? " is-inside" : ""}`)
+        .attr("x", inside ? BAR_X + 6 : BAR_X + Math.max(scale(r.sent), 1.5) + 4)
+        .attr("y", y + 15)
+        .text(value);
+      bar(row, "mr-dirtied", y + 20, scale(r.dirtied), 8);
+      row
+        .append("text")
+        .attr("class", "mr-dirtied-value")
+        .attr("x", W - X0)
+        .attr("y", y + 28)
+        .attr("text-anchor", "end")
+        .text(say("dirtiedValue", { mb: num(r.dirtied) }));
+      y += ROW_H;
+    });
+
+    if (state.stop) {
+      drawing
+        .append("text")
+        .attr("class", "mr-stop")
+        .attr("data-reason", state.stop.reason)
+        .attr("x", X0)
+        .attr("y", y + 12)
+        .text(`■ ${state.stop.reason}`);
+      y += 20;
+    }
+    if (state.copy) {
+      const row = drawing.append("g").attr("class", `mr-copy${state.current === "migrate.stop_copy" ? " is-current" : ""}`).attr("data-downtime-ms", state.copy.ms);
+      row.append("text").attr("class", "mr-label").attr("x", X0).attr("y", y + 14).text(say("stopLabel"));
+      bar(row, "mr-pause", y + 2, scale(state.copy.mb), 16);
+      row
+        .append("text")
+        .attr("class", "mr-value")
+        .attr("x", BAR_X + Math.min(scale(state.copy.mb), BAR_W - 120) + 4)
+        .attr("y", y + 15)
+        .text(say("stopValue", { mb: num(state.copy.mb), ms: num(state.copy.ms) }));
+      y += ROW_H;
+    }
+
+    // The downtime bar: the time the guest kept running against the time it was paused.
+    const running = state.rounds.reduce((sum, r) => sum + r.seconds, 0);
+    const paused = state.copy ? state.copy.ms / 1000 : 0;
+    const total = running + paused;
+    if (total > 0) {
+      const tl = drawing.append("g").attr("class", "mr-timeline");
+      const full = W - 2 * X0;
+      const pausedW = state.copy ? Math.max(2, (full * paused) / total) : 0;
+      tl.append("rect").attr("class", "mr-running").attr("x", X0).attr("y", y).attr("width", Math.max(0, full - pausedW)).attr("height", 14);
+      if (state.copy) tl.append("rect").attr("class", "mr-pause").attr("x", X0 + full - pausedW).attr("y", y).attr("width", pausedW).attr("height", 14);
+      tl.append("text").attr("x", X0).attr("y", y + 32).text(say("timeline", { running: num(running), paused: num(paused * 1000) }));
+      y += 42;
+    }
+    svg.attr("viewBox", `0 0 ${W} ${y + 4}`);
+    if (duration > 0) {
+      drawing.selectAll(".is-current rect").style("opacity", 0.3).transition().duration(duration).style("opacity", 1);
+    }
+  }
+
+  function replayScene({ caseName, trace, passed = true, departure = null, message = "", state = null, back } = {}) {
+    const events = (Array.isArray(trace) ? trace : (trace?.events ?? [])).filter((e) => e && typeof e === "object");
+    let label = say("yourRun", { name: caseName ?? "" });
+    if (events.length > MAX_EVENTS) label += ui("truncated", { n: MAX_EVENTS });
+    return {
+      id: "replay",
+      kind: "replay",
+      label,
+      group: say("groupRun"),
+      events: events.slice(0, MAX_EVENTS),
+      failure: passed ? null : { departure, message },
+      state,
+      back,
+    };
+  }
+
+  return { scenes, defaultScene: data.default, initial, reduce, render, describe: describeStep, replayScene };
+}

@@ -1,0 +1,127 @@
+"""Lesson 11 in real Chromium: the migration-rounds animation played to its end in both languages
+and checked against the model's own migrations (rounds drawn, downtime), legible on a phone, and
+an exercise solved (after a failing run replayed) through the editor and Run."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tutor.web.migration_scenes import migration_rounds
+
+from ._learner import (
+    ROOT,
+    block_cdn,
+    expect_all_cases_pass,
+    hold_python,
+    replay_first_failure,
+    run_button,
+    set_code,
+)
+
+LESSON = "/lessons/live-migration"
+EXERCISE = "precopy-loop"
+FOLDER = ROOT / "lessons/11-live-migration/exercises" / EXERCISE
+DATA = migration_rounds()
+SCENES = {scene["id"]: scene["events"] for scene in DATA["scenes"]}
+# The last sentence of each scene names the total the model sent and the pause it measured.
+LAST = {
+    ("converges", "en"): ("1,138 MB were sent", "paused for 0.082 ms"),
+    ("converges", "zh"): ("发送了 1,138 MB", "暂停了 0.082 毫秒"),
+    ("never-converges", "en"): ("6,144 MB were sent", "paused for 8,192 ms"),
+    ("never-converges", "zh"): ("发送了 6,144 MB", "暂停了 8,192 毫秒"),
+    ("legacy", "en"): ("5,120 MB were sent", "5× its memory"),
+    ("legacy", "zh"): ("发送了 5,120 MB", "是其内存的 5 倍"),
+    ("working-set", "en"): ("280 MB were sent", "paused for 0.819 ms"),
+    ("working-set", "zh"): ("发送了 280 MB", "暂停了 0.819 毫秒"),
+}
+
+
+def open_animation(page: Page, live_server: str, language: str) -> None:
+    block_cdn(page)
+    hold_python(page)  # Python is not needed to animate
+    page.goto(f"{live_server}{LESSON}?lang={language}")
+    page.wait_for_selector(".viz[data-viz-mounted='true']")
+
+
+def play_to_end(page: Page, scene: str) -> None:
+    page.select_option(".viz-scene", scene)
+    page.select_option(".viz-speed", "4")
+    page.locator(".viz button.viz-play").click()
+    n = len(SCENES[scene])
+    expect(page.locator(".viz-progress")).to_have_text(
+        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_scene_plays_to_its_end_and_draws_the_models_rounds(
+    page: Page, live_server: str, language: str
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_animation(page, live_server, language)
+    for scene in SCENES:
+        play_to_end(page, scene)
+        live = page.locator(".viz-live")
+        for words in LAST[(scene, language)]:
+            expect(live).to_contain_text(words)
+        expect(live).to_contain_text("End of the animation." if language == "en" else "动画结束")
+        # One bar per live round, each as long as the model's round, and the model's pause.
+        rounds = [e for e in SCENES[scene] if e["kind"] == "migrate.round"]
+        bars = page.locator(".mr-round")
+        expect(bars).to_have_count(len(rounds))
+        for i, event in enumerate(rounds):
+            assert float(bars.nth(i).get_attribute("data-sent-mb") or "nan") == pytest.approx(
+                event["sent_mb"]
+            )
+        pause = next(e for e in SCENES[scene] if e["kind"] == "migrate.stop_copy")
+        drawn = page.locator(".mr-copy").get_attribute("data-downtime-ms")
+        assert float(drawn or "nan") == pytest.approx(pause["downtime_ms"])
+        stop = next(e for e in SCENES[scene] if e["kind"] == "migrate.stop")
+        expect(page.locator(".mr-stop")).to_have_attribute("data-reason", stop["reason"])
+        # Legible on a phone: no text of the drawing under 12 px, no sideways scroll.
+        smallest = page.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('svg.migration-rounds text')]
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+        )
+        assert smallest >= 12
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == []
+
+
+def test_stepping_narrates_each_round_and_the_stop_rule(page: Page, live_server: str) -> None:
+    open_animation(page, live_server, "en")
+    page.select_option(".viz-scene", "never-converges")
+    page.locator(".viz-stage").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".viz-live")).to_contain_text("stop rules xen-v2 (Xen ≥ 4.6)")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # round 1 resends all of memory
+    expect(page.locator(".viz-live")).to_contain_text("The round did not shrink")
+    for _ in range(4):  # rounds 2-4, then the stop
+        page.keyboard.press("ArrowRight")
+    expect(page.locator(".viz-live")).to_contain_text("5 live rounds is the limit of xen-v2")
+
+
+def test_a_failing_run_is_replayed_then_the_solution_passes(page: Page, live_server: str) -> None:
+    block_cdn(page)
+    page.goto(f"{live_server}{LESSON}")
+    # Pyodide compiles for well over 30 s on a loaded two-core machine: wait for it generously.
+    expect(page.locator("#python-status")).to_have_attribute(
+        "data-state", re.compile("^(ready|error)$"), timeout=180_000
+    )
+    assert page.locator("#python-status").get_attribute("data-state") == "ready"
+    expect(run_button(page, EXERCISE)).to_be_enabled()
+    set_code(page, (FOLDER / "wrong/judges_next_round.py").read_text(), EXERCISE)
+    run_button(page, EXERCISE).click()
+    viz = replay_first_failure(page, EXERCISE, ("✗", "stopped the live rounds too early"))
+    # The replay drew the learner's own rounds, one fewer than the model's first practice case.
+    expect(viz.locator(".mr-round")).to_have_count(4)
+
+    set_code(page, (FOLDER / "solution.py").read_text(), EXERCISE)
+    run_button(page, EXERCISE).click()
+    expect_all_cases_pass(page, EXERCISE)
