@@ -140,7 +140,10 @@ def exists(explanation_id: str) -> bool:
     topic, _, _ = explanation_id.partition(".")
     if topic not in topics():
         return False
-    entries = _topic(topic)
+    try:
+        entries = _topic(topic)
+    except (ExplanationError, ImportError, SyntaxError):
+        return False  # problems() reports what is wrong with the topic itself
     return explanation_id in entries or any(k.startswith(explanation_id + ".") for k in entries)
 
 

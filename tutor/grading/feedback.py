@@ -266,12 +266,15 @@ class Feedback:
             for lang in ("en", "zh")
         }
 
-    def revealing(self, message: Mapping[str, str], answer: Mapping[str, str]) -> Message:
-        """``message``, plus ``answer`` (a text naming the reference's value) only when
-        ``reveal`` allows it."""
+    def revealing(
+        self, message: Mapping[str, str], answer: Mapping[str, str] | None = None, **values: Any
+    ) -> Message:
+        """``message``, plus ``answer`` (a text naming the reference's value, by default
+        " (expected {expected})", filled with ``values``) only when ``reveal`` allows it."""
         if not self.reveal:
             return dict(message)
-        return {lang: message[lang] + _in(answer, lang) for lang in ("en", "zh")}
+        answer = answer or RULES["reveal"]
+        return {lang: message[lang] + answer[lang].format(**values) for lang in ("en", "zh")}
 
     @staticmethod
     def first(*messages: Message | None) -> Message | None:
