@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tutor.grading.sandbox import SandboxUnavailable
-from tutor.web import create_app, grading_service
+from tutor.queue import grader as queue_grader
+from tutor.web import create_app
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
@@ -25,6 +26,8 @@ def _config(tmp_path: Path, **extra: object) -> dict[str, object]:
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'selection.db'}",
         "WTF_CSRF_ENABLED": False,
+        # Graded inside the request through the worker's own code path (no worker process).
+        "QUEUE_URL": "immediate",
         **extra,
     }
 
@@ -42,7 +45,8 @@ def test_sandbox_is_the_default_and_grades(tmp_path: Path) -> None:
     assert service.mode == "sandbox"
     body = _learner(app).post("/api/exercises/io-path/grade", json={"code": SOLUTION})
     assert body.get_json()["verdict"] == "passed"
-    assert type(service.runner()).__name__ == "SandboxRunner"
+    judge = app.extensions["grading_queue"].grader().judge()
+    assert type(judge.runner).__name__ == "SandboxRunner"
 
 
 def test_without_a_sandbox_grading_is_refused_with_the_reason(
@@ -51,7 +55,7 @@ def test_without_a_sandbox_grading_is_refused_with_the_reason(
     def broken(*pool: object) -> None:
         raise SandboxUnavailable("bubblewrap is not installed (apt-get install bubblewrap)")
 
-    monkeypatch.setattr(grading_service, "shared_pool", broken)
+    monkeypatch.setattr(queue_grader, "shared_pool", broken)
     app = create_app(_config(tmp_path))
     client = _learner(app)
     api = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
