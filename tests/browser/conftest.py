@@ -64,7 +64,15 @@ def close_every_response(app: WSGIApplication) -> WSGIApplication:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = Path(tmp_path_factory.mktemp("live")) / "live.db"
-    app = create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}"})
+    # Graded inside the request (the sandbox still runs learner code); the worker path has
+    # its own tests in tests/web/test_grading_queue.py and tests/grading.
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}",
+            "QUEUE_URL": "immediate",
+        }
+    )
     server = make_server("127.0.0.1", 0, close_every_response(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
