@@ -7,6 +7,7 @@ check over all of them. After the learner's function returns, the driver rolls o
 desktops: an update that only touched the existing desktops shows on them at once.
 """
 
+from tutor.explanations import explain
 from tutor.sim.scenarios import DesktopPool
 
 RETURNS = {"roll_update": [str]}
@@ -71,87 +72,37 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual, reveal=False):
-    image = _image(args)
-    new = _new_patches(args)
-    if (
-        actual["stale_existing"]
-        and not actual["stale_late"]
-        and actual["version"] == args["current"]
-    ):
-        return {
-            "en": "the desktops that already existed still read the old blocks, while desktops "
-            "made afterwards have the patch: a write into the golden image's own disk does not "
-            "reach desktops already cloned from it; push_update builds a new image version and "
-            "recomposes every desktop onto it",
-            "zh": "已经存在的桌面读到的仍是旧数据块，而之后创建的桌面却有补丁：直接写黄金镜像"
-            "自己的磁盘，到达不了已经从它克隆出来的桌面；push_update 会构建新的镜像版本，"
-            "并把每台桌面重新组合到新版本上",
-        }
-    if actual["stale_late"] and actual["version"] == args["current"]:
-        return {
-            "en": f"{len(actual['stale_late'])} desktop(s) rolled out after your update do not "
-            "have it: the golden image was never updated, only the desktops one by one; patch "
-            "the image (push_update), so every desktop, old and new, gets it",
-            "zh": f"你的更新之后新部署的 {len(actual['stale_late'])} 台桌面没有这个补丁："
-            "黄金镜像从未更新，只是逐台改了桌面；请更新镜像（push_update），这样新旧桌面都能"
-            "得到补丁",
-        }
-    if actual["version"] > expected["version"]:
-        return {
-            "en": f"the image is at version {actual['version']}: you pushed a patch the image "
-            f"already has (it was at version {args['current']}, so every patch up to that one "
-            "is installed); push only the newer ones",
-            "zh": f"镜像到了版本 {actual['version']}：你推送了镜像已经有的补丁（它原来是版本 "
-            f"{args['current']}，这个版本及以前的补丁都已安装）；只推送更新的补丁",
-        }
-    if actual["stale_existing"] or actual["stale_late"]:
-        stale = len(actual["stale_existing"]) + len(actual["stale_late"])
-        older = {
-            b: {p["blocks"][str(b)] for p in new if str(b) in p["blocks"]} - {image[b]}
-            for b in image
-        }
-        if any(older.values()):
-            return {
-                "en": f"{stale} desktop(s) end with a block from an older "
-                "patch: push the patches in version order, so the newest value of each block "
-                "wins",
-                "zh": f"有 {stale} 台桌面最后留下的是旧补丁的数据块："
-                "请按版本顺序推送补丁，让每个数据块的最新值生效",
-            }
-        return {
-            "en": f"{stale} desktop(s) do not carry every patched block",
-            "zh": f"有 {stale} 台桌面没有包含所有打过补丁的数据块",
-        }
-    if actual["version"] < expected["version"]:
-        return {
-            "en": f"the image is at version {actual['version']}: each new patch is one "
-            "push_update, one new version",
-            "zh": f"镜像停在版本 {actual['version']}：每个新补丁都是一次 push_update，"
-            "产生一个新版本",
-        }
-    if actual["profiles_lost"]:
-        return {
-            "en": f"{len(actual['profiles_lost'])} user profile(s) lost their data: recomposing "
-            "replaces only the OS disk and keeps each user's profile disk; do not rebuild the "
-            "desktops",
-            "zh": f"有 {len(actual['profiles_lost'])} 个用户配置文件丢失了数据：重新组合只替换"
-            "系统盘，保留每个用户的配置文件磁盘；不要重建桌面",
-        }
+    image, new, version, current = (
+        _image(args),
+        _new_patches(args),
+        actual["version"],
+        args["current"],
+    )
+    stale = len(actual["stale_existing"]) + len(actual["stale_late"])
+    older = any(
+        {p["blocks"][str(b)] for p in new if str(b) in p["blocks"]} - {image[b]} for b in image
+    )
     missing = sorted(set(expected["audited"]) - set(actual["audited"]))
-    if missing:
-        shown = missing if reveal else len(missing)
-        return {
-            "en": f"no security check ran for {shown} patched block(s): after an update, audit "
-            "every block it changed, over all desktops at once (pool.audit)",
-            "zh": f"有 {shown} 个打过补丁的数据块没有做安全检查：更新之后，要对它改动的每个数据块"
-            "一次性检查所有桌面（pool.audit）",
-        }
-    if actual["failing"] != expected["failing"]:
-        return {
-            "en": f"you report {len(actual['failing'])} failing desktop(s), yet every desktop "
-            "carries the update: audit each patched block for its value in the newest patch, "
-            "and return the desktops your audits found failing",
-            "zh": f"你报告有 {len(actual['failing'])} 台桌面不合格，可每台桌面都已经带上了更新："
-            "请按最新补丁中的值检查每个打过补丁的数据块，并返回检查发现的不合格桌面",
-        }
-    return None
+    # The first problem, in the order a learner should fix them: (broken?, explanation, values).
+    problems = [
+        (
+            actual["stale_existing"] and not actual["stale_late"] and version == current,
+            "golden_disk",
+            {},
+        ),
+        (
+            actual["stale_late"] and version == current,
+            "by_hand",
+            {"count": len(actual["stale_late"])},
+        ),
+        (version > expected["version"], "already_has", {"version": version, "current": current}),
+        (stale and older, "order", {"count": stale}),
+        (stale, "stale", {"count": stale}),
+        (version < expected["version"], "one_version_each", {"version": version}),
+        (actual["profiles_lost"], "profiles", {"count": len(actual["profiles_lost"])}),
+        (missing, "no_audit", {"count": missing if reveal else len(missing)}),
+        (actual["failing"] != expected["failing"], "failing", {"count": len(actual["failing"])}),
+    ]
+    return next(
+        (explain(f"desktops.{key}", **values) for bad, key, values in problems if bad), None
+    )
