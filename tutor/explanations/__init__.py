@@ -17,8 +17,9 @@ lesson text all say it. So it lives here once, under a stable id, and everything
 
 Each topic is a module of this package holding ``EXPLANATIONS``, a nested dict whose leaves are
 ``{"en": ..., "zh": ...}``; an id is the module's name followed by the keys down to a leaf, joined
-with dots. A leaf may hold ``{placeholders}``, filled by ``explain(id, name=value)``; both
-languages must use the same ones (write a literal brace twice: ``{{``). An unknown id raises
+with dots. A leaf may hold ``{placeholders}``, filled by ``explain(id, name=value)`` (a value
+that is itself ``{"en", "zh"}`` fills each language with its own text); both languages must use
+the same ones (write a literal brace twice: ``{{``). An unknown id raises
 ``UnknownExplanation``; a leaf without both languages makes its topic fail to load
 (``ExplanationError``), so neither reaches a learner.
 """
@@ -112,7 +113,16 @@ def explain(explanation_id: str, **values: Any) -> Text:
         hint = f" (it is a table of {len(near)}: use table())" if near else ""
         raise UnknownExplanation(f"no explanation {explanation_id!r}{hint}")
     text = entries[explanation_id]
-    return {lang: text[lang].format(**values) for lang in LANGUAGES}
+    return {lang: text[lang].format(**_in(values, lang)) for lang in LANGUAGES}
+
+
+def _in(values: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Placeholder values for one language: a bilingual value (another explanation) gives its
+    text in that language, anything else stays as it is."""
+    return {
+        key: value[lang] if isinstance(value, Mapping) and lang in value else value
+        for key, value in values.items()
+    }
 
 
 def table(prefix: str) -> dict[str, Any]:

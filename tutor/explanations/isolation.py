@@ -1,0 +1,72 @@
+"""What a guest's reads see on a host sliced among guests (lesson 1, who-sees-what)."""
+
+EXPLANATIONS = {
+    "unit": {
+        "memory": {"en": "memory page {address}", "zh": "内存第 {address} 页"},
+        "disk": {"en": "disk block {address}", "zh": "磁盘第 {address} 块"},
+    },
+    "own": {
+        "memory": {
+            "en": "the {size} pages of {guest!r} (0..{last})",
+            "zh": "{guest!r} 的 {size} 页（0..{last}）",
+        },
+        "disk": {
+            "en": "the {size} blocks of {guest!r} (0..{last})",
+            "zh": "{guest!r} 的 {size} 块（0..{last}）",
+        },
+    },
+    "count": {
+        "en": "predict() returned {predicted} values, but the ops contain {reads} reads: one value "
+        "per read, in order (writes and restarts add none)",
+        "zh": "predict() 返回了 {predicted} 个值，但 ops 中有 {reads} 次读取：每次读取对应一个值，"
+        "按顺序排列（写入和重启不产生值）",
+    },
+    "read": {
+        "en": "read {n} ({guest!r}, {unit}): you predicted {guess!r}, which is wrong",
+        "zh": "第 {n} 次读取（{guest!r}，{unit}）：你预测的是 {guess!r}，这不对",
+    },
+    "model_sees": {
+        "en": " (the model's read sees {seen!r})",
+        "zh": "（模型的这次读取看到的是 {seen!r}）",
+    },
+    "outside": {
+        "en": "{address} is outside {own}: the hypervisor's bounds check refuses it, so it can "
+        "never reach into the next guest's slice",
+        "zh": "{address} 超出了{own}：虚拟机监控程序的边界检查拒绝了它，所以它永远伸不进下一台"
+        "客户机的切片",
+    },
+    "inside": {
+        "en": "{address} lies inside {own}, so the read is allowed",
+        "zh": "{address} 在{own}之内，所以这次读取是允许的",
+    },
+    "refused_write": {
+        "en": "{guess!r} was written by a refused write ({writer!r} past the end of its slice): a "
+        "refused write lands nowhere, least of all in a neighbour's slice",
+        "zh": "{guess!r} 来自一次被拒绝的写入（{writer!r} 越过了自己切片的末尾）：被拒绝的写入"
+        "哪里都不会落下，更不会落进邻居的切片",
+    },
+    "other_guest": {
+        "en": "{guess!r} was written by {writer!r} into its own slice: {resource} {address} of "
+        "{guest!r} is a different host frame, so it never sees another guest's writes",
+        "zh": "{guess!r} 是 {writer!r} 写进它自己切片的：{guest!r} 的 {resource} "
+        "{address} 是宿主机上另一个"
+        "位置，所以它永远看不到别的客户机写入的内容",
+    },
+    "restart": {
+        "memory": {
+            "en": "a restart wipes the guest's memory (it is RAM); only its disk keeps what was "
+            "written before",
+            "zh": "重启会清空客户机的内存（它是 RAM）；只有磁盘会保留之前写入的内容",
+        },
+        "disk": {
+            "en": "a restart keeps the disk: the virtual disk is a file on the host that survives "
+            "power-off",
+            "zh": "重启不会清空磁盘：虚拟磁盘是宿主机上的一个文件，断电后依然存在",
+        },
+    },
+    "last_write": {
+        "en": "a read sees the last value its own guest wrote at that address, or 0 if it never "
+        "wrote there",
+        "zh": "一次读取看到的，是它自己这台客户机最后一次写在这个地址的值；从没写过就是 0",
+    },
+}
