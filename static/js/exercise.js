@@ -181,7 +181,8 @@ function wireSubmit(form, editor, result) {
     result.replaceChildren(errorReport(message, "submit-error"));
   });
   form.addEventListener("htmx:sendError", () => {
-    result.replaceChildren(errorReport(t("submitNetwork"), "submit-error"));
+    // Offline (the service worker still serves the lesson and Run): say Submit needs the network.
+    result.replaceChildren(errorReport(t(navigator.onLine ? "submitNetwork" : "submitOffline"), "submit-error"));
   });
   // The server's report is HTML (it works without JavaScript); give its cases their replays.
   document.body.addEventListener("htmx:afterSwap", (event) => {

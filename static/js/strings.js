@@ -38,6 +38,7 @@ const STRINGS = {
     submitBusy: "The server is busy; try Submit again in {s} s. Your code is still here.",
     submitTooLarge: "Your code is too large to submit. Your code is still here.",
     submitNetwork: "The server could not be reached; check your connection and Submit again. Your code is still here.",
+    submitOffline: "You are offline: Submit needs the network. Your code is kept here; Run still works. Submit again once you are back online.",
     checkRight: "✓ Right.",
     checkWrong: "✗ Not quite.",
     checkChooseFirst: "Choose an answer first, then press Check.",
@@ -70,6 +71,10 @@ const STRINGS = {
     recordNotStarted: "not started",
     recordSummary: "{done} of {num} lessons completed, as of {date}.",
     progressUnavailable: "This browser does not let the page keep your progress (private mode?).",
+    // The static copy (no server, no Submit): t() prefers these to the keys without the suffix.
+    passedPracticeSelfStudy: "All {total} practice cases pass: solved.",
+    practiceMetaSelfStudy: "Checked in your browser.",
+    loadFailedSelfStudy: "Python could not be loaded: {msg}. Reload the page to try again.",
   },
   zh: {
     loadingPython: "正在加载 Python…",
@@ -104,6 +109,7 @@ const STRINGS = {
     submitBusy: "服务器繁忙；请在 {s} 秒后重新提交。你的代码仍在这里。",
     submitTooLarge: "代码太大，无法提交。你的代码仍在这里。",
     submitNetwork: "无法连接服务器；请检查网络后重新提交。你的代码仍在这里。",
+    submitOffline: "你现在处于离线状态：“提交”需要联网。你的代码保留在这里，“运行”照常可用。恢复联网后再提交。",
     checkRight: "✓ 正确。",
     checkWrong: "✗ 不太对。",
     checkChooseFirst: "请先选择一个答案，再按“检查答案”。",
@@ -136,10 +142,14 @@ const STRINGS = {
     recordNotStarted: "尚未开始",
     recordSummary: "截至 {date}，已完成 {done}/{num} 课。",
     progressUnavailable: "此浏览器不允许本页面保存你的学习进度（隐私模式？）。",
+    passedPracticeSelfStudy: "{total} 个练习用例全部通过：已解决。",
+    practiceMetaSelfStudy: "在你的浏览器中检查。",
+    loadFailedSelfStudy: "无法加载 Python：{msg}。请刷新页面重试。",
   },
 };
 
 const lang = document.body.dataset.lang in STRINGS ? document.body.dataset.lang : "en";
+const selfStudyOnly = document.body.dataset.selfStudy === "only";
 
 /**
  * The current language's text of a grading message: `{en, zh}` from the harness (or the worker),
@@ -153,6 +163,8 @@ export function pick(message) {
 
 /** The current language's string for `key`, with `{name}` placeholders filled from `values`. */
 export function t(key, values = {}) {
+  // The static copy has no Submit: where a string mentions it, that copy has its own variant.
+  if (selfStudyOnly && `${key}SelfStudy` in STRINGS.en) key = `${key}SelfStudy`;
   const text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
   const filled = text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
   return lang === "zh" ? spaceCjk(filled) : filled;

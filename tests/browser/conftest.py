@@ -94,7 +94,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
+    # The offline service worker (#14) would cache and answer requests these tests route or
+    # hold; its own tests (test_static_copy.py) open contexts that allow it.
+    context = browser.new_context(service_workers="block")
     yield context
     context.close()
 

@@ -30,10 +30,20 @@ def record() -> ResponseReturnValue:
     return render_template("my_progress.html", lessons=catalog.lessons)
 
 
+@bp.route("/sw.js")
+def service_worker() -> ResponseReturnValue:
+    """At the site's root, so its scope covers every page (see offline.py)."""
+    from .offline import service_worker
+
+    return service_worker()
+
+
 def _template_helpers() -> dict[str, Any]:
     return {"self_study_only": self_study_only()}
 
 
 def init_app(app: Flask) -> None:
+    from . import static_copy  # noqa: F401  (adds `flask tutor export-static`)
+
     app.register_blueprint(bp)
     app.context_processor(_template_helpers)

@@ -1,0 +1,106 @@
+// The offline copy of the course (served as sw.js; tutor/web/offline.py puts the first line,
+// self.VIRTTUTOR_OFFLINE = {version, precache: [[url, sha256 | null], ...]}, in front of this).
+//
+// - install: fills the cache of this version with every lesson page, Pyodide, the simulation
+//   bundle and every asset. A file whose sha256 is unchanged is copied from an older cache
+//   instead of downloaded again; pages are always fetched fresh.
+// - activate: drops the caches of older versions and takes over open pages.
+// - fetch: pages network-first (the server may know newer progress), falling back to the cache
+//   when offline; everything else cache-first. POSTs (Submit) always go to the network.
+// The Pyodide memory snapshot (python-worker.js) lives in a cache of its own, which is kept.
+
+const { version, precache } = self.VIRTTUTOR_OFFLINE;
+const PREFIX = "virttutor-offline-";
+const CACHE = PREFIX + version;
+const HASH_HEADER = "X-VirtTutor-Sha256";
+// A page slower than this online is answered from the cache (a train's flaky connection).
+const PAGE_TIMEOUT_MS = 4000;
+
+const absolute = (path) => new URL(path, self.location.href).href;
+
+async function fromOlderCache(url, sha256) {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX) || name === CACHE) continue;
+    const old = await (await caches.open(name)).match(url);
+    if (old && old.headers.get(HASH_HEADER) === sha256) return old;
+  }
+  return null;
+}
+
+// A stored copy carries the hash it was checked against, so the next version can reuse it.
+function withHash(response, sha256) {
+  const headers = new Headers(response.headers);
+  if (sha256) headers.set(HASH_HEADER, sha256);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function fill() {
+  const cache = await caches.open(CACHE);
+  await Promise.all(
+    precache.map(async ([path, sha256]) => {
+      const url = absolute(path);
+      const reused = sha256 ? await fromOlderCache(url, sha256) : null;
+      if (reused) return cache.put(url, reused);
+      const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      return cache.put(url, withHash(response, sha256));
+    }),
+  );
+}
+
+self.addEventListener("install", (event) => {
+  // A failed fill (the network dropped halfway) leaves the previous version in charge.
+  event.waitUntil(fill().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+// A static host sends no COOP/COEP; adding them here makes the page cross-origin isolated, so
+// Stop can interrupt Python instead of restarting it (see browser-runtime.md). A response that
+// already has them (the Flask site sends its own) is left as it is.
+function isolated(response) {
+  if (response.headers.has("Cross-Origin-Opener-Policy") || response.type === "opaqueredirect") return response;
+  const headers = new Headers(response.headers);
+  headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  headers.set("Cross-Origin-Embedder-Policy", "credentialless");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function page(request) {
+  const cache = await caches.open(CACHE);
+  const cached = () => cache.match(request, { ignoreSearch: true });
+  try {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), PAGE_TIMEOUT_MS);
+    const response = await fetch(request, { signal: controller.signal });
+    clearTimeout(timer);
+    // Keep the newest copy of a page we cache anyway (a lesson, the outline...).
+    if (response.ok && !response.redirected && (await cached())) await cache.put(request, response.clone());
+    return isolated(response);
+  } catch (error) {
+    const copy = await cached();
+    if (copy) return isolated(copy);
+    throw error;
+  }
+}
+
+// Scripts too: a dedicated worker of an isolated page must itself carry COEP, or it is refused.
+async function asset(request) {
+  const cache = await caches.open(CACHE);
+  return isolated((await cache.match(request)) ?? (await fetch(request)));
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(request.mode === "navigate" ? page(request) : asset(request));
+});

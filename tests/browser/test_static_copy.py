@@ -1,0 +1,119 @@
+"""The static copy (#14): exported with `flask tutor export-static`, served by a plain static web
+server from a sub-path, graded in the browser, and still working once the network is gone."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tutor.web import create_app
+
+from ._learner import PYTHON_READY_MS
+
+ROOT = Path(__file__).resolve().parents[2]
+SUB_PATH = "course/virt"
+
+
+def solution(lesson_folder: str, exercise: str) -> str:
+    return (ROOT / "lessons" / lesson_folder / "exercises" / exercise / "solution.py").read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def static_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+    """The copy in <host root>/course/virt/, served by `python -m http.server`."""
+    host_root = tmp_path_factory.mktemp("static-host")
+    runner = create_app({"SECRET_KEY": "export-test"}).test_cli_runner()
+    result = runner.invoke(args=["tutor", "export-static", str(host_root / SUB_PATH)])
+    assert result.exit_code == 0, result.output
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=host_root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/{SUB_PATH}/", server
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def run_and_pass(page: Page, exercise: str, code: str) -> None:
+    page.evaluate(
+        "([id, code]) => document.querySelector(`#exercise-${id} .CodeMirror`).CodeMirror"
+        ".setValue(code)",
+        [exercise, code],
+    )
+    page.locator(f"#exercise-{exercise} button.run").click()
+    report = page.locator(f"#result-{exercise} .report")
+    expect(report).to_have_attribute("data-verdict", "passed", timeout=10_000)
+    expect(report).to_contain_text("Checked in your browser")
+
+
+def wait_for_python(page: Page) -> None:
+    status = page.locator("#python-status")
+    expect(status).to_have_attribute("data-state", "ready", timeout=PYTHON_READY_MS * 2)
+
+
+def test_static_copy_runs_from_a_sub_path_and_then_offline(
+    browser: Browser,
+    static_host: tuple[str, subprocess.Popen],  # type: ignore[type-arg]
+) -> None:
+    base, server = static_host
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(base)
+        # The copy's root is the outline; its lesson links stay under the sub-path.
+        page.locator("ol.outline a[href*=hypervisors]").click()
+        expect(page).to_have_url(f"{base}en/lessons/hypervisors/")
+        expect(page.locator("button.submit")).to_have_count(0)
+        wait_for_python(page)
+        run_and_pass(page, "vcpu-run-loop", solution("05-hypervisors", "vcpu-run-loop"))
+
+        # Once the service worker has cached the course, the network can go.
+        page.wait_for_function(
+            "async () => { const r = await navigator.serviceWorker.ready;"
+            " return r.active && navigator.serviceWorker.controller !== null; }",
+            timeout=60_000,
+        )
+        server.terminate()
+        server.wait(timeout=10)
+        context.set_offline(True)
+        page.reload()
+        page.locator("a[rel=next]").click()
+        expect(page).to_have_url(f"{base}en/lessons/why-virtual-machines/")
+        wait_for_python(page)
+        run_and_pass(
+            page,
+            "emulate-or-virtualize",
+            solution("06-why-virtual-machines", "emulate-or-virtualize"),
+        )
+        # The other language was cached too.
+        page.locator(".lang-switch a[lang=zh-CN]").click()
+        expect(page.locator("h1")).not_to_have_text("")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    finally:
+        context.close()

@@ -1,0 +1,110 @@
+"""`flask tutor export-static` (#14): every page in both languages, links that work wherever the
+copy is served from, nothing that needs the server, and a folder of the user's never emptied."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tutor.web import create_app
+
+ATTRIBUTES = {"href", "src", "action", "data-pyodide-index", "data-local", "data-service-worker"}
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [v for k, v in attrs if k in ATTRIBUTES and v]
+
+
+def export(dest: Path) -> tuple[int, str]:
+    runner = create_app({"SECRET_KEY": "export-test"}).test_cli_runner()
+    result = runner.invoke(args=["tutor", "export-static", str(dest)])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("copy") / "site"
+    code, output = export(dest)
+    assert code == 0, output
+    return dest
+
+
+@pytest.fixture(scope="module")
+def lesson_ids() -> list[str]:
+    app = create_app({"SECRET_KEY": "export-test"})
+    return [lesson.id for lesson in app.extensions["catalog"].lessons]
+
+
+def pages(copy: Path) -> list[Path]:
+    return sorted(copy.rglob("index.html"))
+
+
+def test_every_lesson_in_both_languages(copy: Path, lesson_ids: list[str]) -> None:
+    for lang, marker in (("en", 'lang="en"'), ("zh", 'lang="zh-CN"')):
+        for lesson in lesson_ids:
+            page = (copy / lang / "lessons" / lesson / "index.html").read_text()
+            assert marker in page and f'data-lesson-id="{lesson}"' in page
+        assert (copy / lang / "glossary/index.html").is_file()
+        assert (copy / lang / "my-progress/index.html").is_file()
+    assert 'class="outline"' in (copy / "index.html").read_text()
+
+
+def test_every_link_resolves_inside_the_copy_from_any_sub_path(copy: Path) -> None:
+    """Relative links only: served at https://host/any/path/ they land on the copy's files."""
+    base = "https://host/course/virt/"
+    for page in pages(copy):
+        parser = Links()
+        parser.feed(page.read_text())
+        page_url = urljoin(base, page.relative_to(copy).as_posix())
+        for url in parser.urls:
+            if url.startswith("#"):
+                continue
+            assert not url.startswith("/") and "//" not in url, f"{page}: {url}"
+            target = urlsplit(urljoin(page_url, url)).path
+            assert target.startswith("/course/virt/"), f"{page}: {url} leaves the copy"
+            local = copy / target.removeprefix("/course/virt/")
+            found = [local, local / "index.html", local / "pyodide.mjs"]  # a page, Pyodide's folder
+            assert any(path.is_file() for path in found), f"{page}: {url} is missing"
+
+
+def test_nothing_needs_the_server(copy: Path) -> None:
+    for page in pages(copy):
+        html = page.read_text()
+        assert 'class="submit"' not in html and "hx-post" not in html, page
+        assert "Grading on the server" not in html and "在服务器上评测" not in html, page
+        assert "account-nav" not in html and ">Sign in<" not in html, page
+        assert 'data-self-study="only"' in html, page
+
+
+def test_service_worker_caches_files_that_exist(copy: Path, lesson_ids: list[str]) -> None:
+    head = (copy / "sw.js").read_text().split("\n", 1)[0]
+    manifest = json.loads(head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";"))
+    paths = [path for path, _ in manifest["precache"]]
+    for lang in ("en", "zh"):
+        for lesson in lesson_ids:
+            assert f"{lang}/lessons/{lesson}/" in paths
+    assert any(p.endswith("pyodide.asm.wasm") for p in paths)
+    assert any(re.search(r"virttutor_core-.*\.whl$", p) for p in paths)
+    for path in paths:
+        local = copy / path
+        assert local.is_file() or (local / "index.html").is_file(), path
+    marker = json.loads((copy / "virttutor-static.json").read_text())
+    assert marker["version"] == manifest["version"]
+
+
+def test_a_folder_of_other_files_is_refused_and_kept(tmp_path: Path) -> None:
+    keep = tmp_path / "notes.txt"
+    keep.write_text("mine")
+    code, output = export(tmp_path)
+    assert code != 0 and "not empty" in output
+    assert keep.read_text() == "mine"

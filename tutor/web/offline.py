@@ -1,0 +1,110 @@
+"""The service worker that keeps the course in the browser: every lesson page, Pyodide, the
+simulation bundle and every asset, cached after one visit so the learner can read, watch and Run
+with the network off.
+
+``/sw.js`` is ``static/js/service-worker.js`` behind one generated line: the cache version and
+the list of files to cache, each with the sha256 of its bytes (pages have none: they are always
+fetched again). The version is a hash of the lesson sources, the bundle's sha256 and every
+cached file, so any lesson build or bundle change makes a different ``sw.js``; the browser
+notices on its next visit, the new worker fills a new cache in the background (copying the
+files whose hash did not change from the old cache instead of downloading them again) and then
+drops the old caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Response, current_app, url_for
+
+from .extensions import LANGUAGES
+
+WORKER_SOURCE = "js/service-worker.js"
+# Not for the browser: the pins file is read by set-up only.
+NOT_CACHED = {"assets.json"}
+
+
+@lru_cache(maxsize=4096)
+def _file_hash(path: Path, mtime_ns: int, size: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file, computed again only when it changes (Pyodide is 12 MB)."""
+    stat = path.stat()
+    return _file_hash(path, stat.st_mtime_ns, stat.st_size)
+
+
+def static_files() -> list[tuple[str, Path]]:
+    """(filename under static/, path) of every file the pages may load."""
+    root = Path(str(current_app.static_folder))
+    return [
+        (path.relative_to(root).as_posix(), path)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and path.relative_to(root).as_posix() not in NOT_CACHED
+    ]
+
+
+def _lesson_digest() -> str:
+    lessons = Path(str(current_app.config["LESSONS_DIR"]))
+    digest = hashlib.sha256()
+    for path in sorted(
+        p for p in lessons.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
+        digest.update(path.relative_to(lessons).as_posix().encode() + b"\0")
+        digest.update(file_hash(path).encode())
+    return digest.hexdigest()
+
+
+def _page_urls() -> list[str]:
+    """The pages to cache, as URL paths: the static copy's in both languages, or the live
+    site's in the language this learner reads."""
+    if current_app.config.get("SELF_STUDY_ONLY"):
+        from .static_copy import page_urls
+
+        return [url_for(endpoint, **dict(values)) for endpoint, values in page_urls()]
+    catalog = current_app.extensions["catalog"]
+    pages = [url_for("learn.index"), url_for("progress.glossary"), url_for("self_study.record")]
+    return pages + [url_for("learn.lesson", lesson_id=lesson.id) for lesson in catalog.lessons]
+
+
+def precache_list() -> list[tuple[str, str | None]]:
+    """(URL relative to sw.js, sha256 or None) of everything the worker caches."""
+    from .static_copy import relative
+
+    files = [
+        (relative(url_for("static", filename=name)), file_hash(path))
+        for name, path in static_files()
+    ]
+    pages: list[tuple[str, str | None]] = [(relative(url), None) for url in _page_urls()]
+    return pages + files
+
+
+def precache_version(entries: list[tuple[str, str | None]] | None = None) -> str:
+    """Changes with the lessons, the bundle, any cached file, the languages and the mode."""
+    entries = entries if entries is not None else precache_list()
+    digest = hashlib.sha256()
+    digest.update(_lesson_digest().encode())
+    digest.update(json.dumps(entries).encode())
+    digest.update(json.dumps([LANGUAGES, bool(current_app.config.get("SELF_STUDY_ONLY"))]).encode())
+    return digest.hexdigest()[:16]
+
+
+def service_worker() -> Response:
+    entries = precache_list()
+    header = json.dumps({"version": precache_version(entries), "precache": entries})
+    source = Path(str(current_app.static_folder), WORKER_SOURCE).read_text()
+    body = f"self.VIRTTUTOR_OFFLINE = {header};\n{source}"
+    response = Response(body, mimetype="text/javascript")
+    # The browser compares sw.js byte for byte on each visit; never let a cache answer for it.
+    response.headers["Cache-Control"] = "no-cache"
+    return response

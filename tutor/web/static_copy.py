@@ -1,0 +1,219 @@
+"""``flask tutor export-static DIR``: the self-study site as plain files for any web host.
+
+Frozen-Flask renders every page of a copy of the app configured with ``SELF_STUDY_ONLY`` (no
+Submit, no accounts or courses: the templates leave them out) and copies ``static/``. Pages live
+at ``<lang>/…/index.html`` for both languages, because a static host has no cookie to choose a
+language with, and every URL in them is relative to the page, so the copy works from the root of
+a host as well as from any sub-path (``https://host/course/virt/``). Exercises are graded in the
+browser by Pyodide, progress is kept in the browser, and the service worker (``sw.js`` at the
+copy's root) makes the whole course available offline after one visit.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import secrets
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Blueprint, Flask, current_app, g, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+
+from tutor.assets import pinned, sri
+from tutor.content import Catalog
+
+from .cli import tutor_cli
+from .extensions import LANGUAGES
+
+bp = Blueprint("static_copy", __name__)
+# Written at the copy's root: marks a folder this command may empty and write again.
+MARKER = "virttutor-static.json"
+# Pages the self-study site has, by the live site's endpoint; anything else a page links to
+# (Submit, sign-in, courses) must be left out of the templates when ``self_study_only``.
+PAGES = {
+    "learn.index": "static_copy.outline",
+    "learn.lesson": "static_copy.lesson",
+    "progress.glossary": "static_copy.glossary",
+    "self_study.record": "static_copy.record",
+}
+PASS_THROUGH = {"static", "self_study.service_worker", *PAGES.values()}
+
+
+class StaticCopyError(click.ClickException):
+    pass
+
+
+def _catalog() -> Catalog:
+    catalog: Catalog = current_app.extensions["catalog"]
+    return catalog
+
+
+def _in(lang: str, view: Callable[..., ResponseReturnValue], **values: Any) -> ResponseReturnValue:
+    if lang not in LANGUAGES:
+        return "no such language", 404
+    g.static_lang = lang
+    with force_locale(lang):
+        return view(**values)
+
+
+@bp.route("/<lang>/")
+def outline(lang: str) -> ResponseReturnValue:
+    from . import learn
+
+    return _in(lang, learn.index)
+
+
+@bp.route("/<lang>/lessons/<lesson_id>/")
+def lesson(lang: str, lesson_id: str) -> ResponseReturnValue:
+    from . import learn
+
+    return _in(lang, learn.lesson, lesson_id=lesson_id)
+
+
+@bp.route("/<lang>/glossary/")
+def glossary(lang: str) -> ResponseReturnValue:
+    from . import progress
+
+    return _in(lang, progress.glossary)
+
+
+@bp.route("/<lang>/my-progress/")
+def record(lang: str) -> ResponseReturnValue:
+    from . import self_study
+
+    return _in(lang, self_study.record)
+
+
+def page_urls() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every page of the copy, as (endpoint, values)."""
+    yield "learn.index", {}  # the copy's root: the outline in English, with the language switch
+    for lang in LANGUAGES:
+        yield "static_copy.outline", {"lang": lang}
+        yield "static_copy.glossary", {"lang": lang}
+        yield "static_copy.record", {"lang": lang}
+        for found in _catalog().lessons:
+            yield "static_copy.lesson", {"lang": lang, "lesson_id": found.id}
+
+
+def relative(url: str) -> str:
+    """``url`` (a path on this site) relative to the page being rendered; folders keep their
+    trailing slash, so a static host serves their index.html."""
+    if not url.startswith("/"):
+        return url
+    url, hash_sep, fragment = url.partition("#")
+    path, query_sep, query = url.partition("?")
+    here = request.path if request.path.endswith("/") else posixpath.dirname(request.path)
+    target = posixpath.relpath(path, here)
+    if path.endswith("/"):
+        target = "./" if target == "." else target + "/"
+    return target + query_sep + query + hash_sep + fragment
+
+
+def static_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` in the copy's templates: the live site's pages become the copy's pages in the
+    page's language, the language switch goes to this page in the other language."""
+    if endpoint in PAGES:
+        values.setdefault("lang", g.get("static_lang", "en"))
+        return relative(url_for(PAGES[endpoint], **values))
+    if endpoint == "learn.set_language":
+        here = dict(request.view_args or {})
+        if "lang" not in here:  # the language chooser: each language's outline
+            return relative(url_for("static_copy.outline", lang=values["code"]))
+        return relative(url_for(str(request.endpoint), **{**here, "lang": values["code"]}))
+    if endpoint in PASS_THROUGH:
+        return relative(url_for(endpoint, **values))
+    raise StaticCopyError(
+        f"{request.path} links to {endpoint!r}, which the static copy has no page for: "
+        "leave it out of the template when self_study_only is set"
+    )
+
+
+def _vendor_url(package: str, file: str) -> str:
+    return static_url_for("static", filename=f"vendor/{pinned()[package].folder.name}/{file}")
+
+
+def _d3_sources() -> dict[str, str | None]:
+    asset = pinned()["d3"]
+    integrity = sri(asset.folder / "dist/d3.min.js") if asset.installed() else None
+    return {"cdn": None, "local": _vendor_url("d3", "dist/d3.min.js"), "integrity": integrity}
+
+
+def export_app(lessons_dir: str) -> Flask:
+    """A copy of the app that renders the self-study pages only, with relative links."""
+    from . import create_app
+
+    app = create_app(
+        {
+            "SELF_STUDY_ONLY": True,
+            "ASSETS_MODE": "local",  # a copy that needs no CDN, and works offline
+            "LESSONS_DIR": lessons_dir,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            # The pages carry CSRF tokens for forms the copy does not have; never the real key.
+            "SECRET_KEY": secrets.token_hex(16),
+            "FREEZER_RELATIVE_URLS": False,  # ours: see relative(), which keeps folder links
+            "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,
+        }
+    )
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        url_for=static_url_for, vendor_url=_vendor_url, d3_sources=_d3_sources
+    )
+    return app
+
+
+def _prepare(dest: Path) -> None:
+    """Refuses a folder holding anything but an earlier copy: nothing of the user's is lost."""
+    if dest.exists() and not dest.is_dir():
+        raise StaticCopyError(f"{dest} exists and is not a folder")
+    if dest.is_dir() and any(dest.iterdir()):
+        if not (dest / MARKER).is_file():
+            raise StaticCopyError(
+                f"{dest} is not empty and holds no earlier static copy ({MARKER}); "
+                "choose an empty or new folder"
+            )
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+
+
+def export(dest: Path, lessons_dir: str) -> int:
+    """Writes the copy to ``dest``; returns the number of files written."""
+    from flask_frozen import Freezer, MissingURLGeneratorWarning
+
+    from .offline import precache_version
+
+    _prepare(dest)
+    app = export_app(lessons_dir)
+    app.config["FREEZER_DESTINATION"] = str(dest.resolve())
+    app.config["FREEZER_REMOVE_EXTRA_FILES"] = False  # _prepare emptied it
+    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
+
+    @freezer.register_generator  # type: ignore[untyped-decorator]
+    def _pages() -> Iterator[tuple[str, dict[str, str]]]:
+        yield from page_urls()
+        yield "self_study.service_worker", {}
+
+    with warnings.catch_warnings():
+        # Deliberate: the copy has no Submit, sign-in or course pages to generate.
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+        urls = freezer.freeze()
+    with app.test_request_context():
+        version = precache_version()
+    (dest / MARKER).write_text(
+        json.dumps({"virttutor": "self-study static copy", "version": version}, indent=1) + "\n"
+    )
+    return len(urls)
+
+
+@tutor_cli.command("export-static")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def export_static(dest: Path) -> None:
+    """Write the self-study site to DEST as static files (both languages, graded in the
+    browser, offline after one visit), for any web host, at its root or a sub-path."""
+    count = export(dest, str(current_app.config["LESSONS_DIR"]))
+    click.echo(f"{count} files in {dest}; serve that folder from any static web host")
