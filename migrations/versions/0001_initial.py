@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("exercise_id", sa.String(length=100), nullable=False),
         sa.Column("code", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("score", sa.Double(), nullable=True),
         sa.Column("report_json", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("graded_at", sa.DateTime(), nullable=True),
