@@ -117,10 +117,11 @@ def explain(explanation_id: str, **values: Any) -> Text:
 
 
 def _in(values: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """Placeholder values for one language: a bilingual value (another explanation) gives its
-    text in that language, anything else stays as it is."""
+    """Placeholder values for one language: a bilingual value (another explanation, a model
+    error's ``{"en", "zh"}``) gives its text in that language, or its English where it has none;
+    anything else stays as it is."""
     return {
-        key: value[lang] if isinstance(value, Mapping) and lang in value else value
+        key: (value.get(lang) or value.get("en", "")) if _is_text(value) else value
         for key, value in values.items()
     }
 
