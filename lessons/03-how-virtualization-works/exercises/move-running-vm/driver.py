@@ -7,6 +7,7 @@ further work as the twin, stay equal to it: a guest that was moved cannot tell i
 
 import random
 
+from tutor.explanations import explain
 from tutor.grading.feedback import Feedback
 from tutor.sim import Guest, Trace
 
@@ -51,64 +52,20 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual, reveal=False):
-    source, target, name = args["source"], args["target"], args["name"]
-    check = Feedback(reveal)
-    if actual["host"] != target:
-        return {
-            "en": f"the guest you returned runs on {actual['host']!r}, not on the target: the "
-            "restored VM must be placed on the host its files were copied to (host=...)",
-            "zh": f"你返回的客户机运行在 {actual['host']!r} "
-            "上，而不是目标宿主机上：恢复出来的虚拟机"
-            "必须放在它的文件被复制到的那台宿主机上（host=...）",
-        }
-    if not actual["copied_to_target"]:
-        return {
-            "en": f"{name!r} now says it runs on {target!r}, but its files never reached "
-            f"{target!r}: a host can only run a VM whose files it has, so save the VM, copy its "
-            "files with copy_files(...) and restore them there",
-            "zh": f"{name!r} 声称自己在 {target!r} 上运"
-            f"行，但它的文件从未到达 {target!r}：宿主机只能"
-            "运行它拥有文件的虚拟机，所以要先保存虚拟机，用 copy_files(...) 复制文件，再在那里恢复",
-        }
-    if actual["original"] == "running":
-        return {
-            "en": f"two copies of {name!r} now run, on {source!r} and on {target!r}, and will "
-            "drift apart: suspend the original with save() (files() leaves it running) before "
-            "copying its files",
-            "zh": f"现在有两份 {name!r} 在运行，分别在 {source!r} "
-            f"和 {target!r} 上，它们会越走越远："
-            "复制文件之前，要先用 save() 挂起原来的虚拟机（files() 会让它继续运行）",
-        }
-    if actual["state"] != "running":
-        return {
-            "en": f"the guest arrived on {target!r} but is {actual['state']}: it must keep "
-            "running there; a suspended VM's .vmss file restores it running",
-            "zh": f"客户机到达了 {target!r}，但它的状态是 {actual['state']}：它必须在那里继续运行；"
-            "被挂起的虚拟机有 .vmss 文件，恢复后就是运行状态",
-        }
+    check, target = Feedback(reveal), args["target"]
+    where = {"name": args["name"], "source": args["source"], "target": target}
+    problems = [
+        (actual["host"] != target, "wrong_host"),
+        (not actual["copied_to_target"], "not_copied"),
+        (actual["original"] == "running", "two_copies"),
+        (actual["state"] != "running", "not_running"),
+    ]
+    for broken, key in problems:
+        if broken:
+            return explain(f"moving.{key}", host=actual["host"], state=actual["state"], **where)
     return check.first(
-        check.equal(
-            "same_on_arrival",
-            expected["same_on_arrival"],
-            actual["same_on_arrival"],
-            why={
-                "en": "the guest on the target is not the VM that left the source: its memory or "
-                "CPU differ. Powering off (stop) loses memory; suspend with save() instead, so "
-                "the .vmss file carries memory and CPU along",
-                "zh": "目标宿主机上的客户机已经不是离开源宿主机"
-                "的那台虚拟机了：它的内存或 CPU 不同。"
-                "关机（stop）会丢掉内存；请改用 save() 挂起，让 .vmss 文件把内存和 CPU 一起带过去",
-            },
-        ),
-        check.equal(
-            "same_after_work",
-            expected["same_after_work"],
-            actual["same_after_work"],
-            why={
-                "en": "after the move the guest did the same work as a twin that never moved, but "
-                "ended in a different state: return the restored guest itself, untouched",
-                "zh": "迁移之后，客户机做了与一台从未迁移的孪生虚拟机相同的工作，最后状态却不同："
-                "请原样返回恢复出来的那台客户机",
-            },
-        ),
+        *(
+            check.equal(key, expected[key], actual[key], why=explain(f"moving.{key}"))
+            for key in ("same_on_arrival", "same_after_work")
+        )
     )
