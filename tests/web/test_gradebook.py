@@ -215,3 +215,20 @@ def test_a_student_cannot_reach_another_students_detail(course: Flask) -> None:
     ann = signed_in(course, "ann@example.org")
     for user_id in range(1, 12):
         assert ann.get(f"/courses/os/students/{user_id}").status_code in (403, 404)
+
+
+def test_the_course_pages_speak_chinese(course: Flask) -> None:
+    prof = signed_in(course, "prof@example.org")
+    prof.get("/lang/zh")
+    for path, words in (
+        ("/courses/os/gradebook", ["成绩册", "查找学生", "迟交 1 天", "导出 CSV"]),
+        ("/courses/os/dashboard", ["学生最常违反的模型规则", "通过率随时间的变化"]),
+        ("/courses/os/roster", ["课程成员", "导入名单 CSV"]),
+        ("/courses/os/settings", ["迟交的作业", "截止时间（UTC）"]),
+        ("/courses/os", ["学生的加入码", "练习和截止时间"]),
+    ):
+        page = prof.get(path).get_data(as_text=True)
+        for word in words:
+            assert word in page, (path, word)
+    login = course.test_client().get("/login?lang=zh").get_data(as_text=True)
+    assert "不用账户也能学习" in login and "电子邮件" in login

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, session
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _  # extracted by pybabel's default keywords
 from flask_login import (
     LoginManager,
     UserMixin,
@@ -156,7 +156,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message = _("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     app.before_request(_keep_learner_in_step)
 

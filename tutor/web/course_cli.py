@@ -53,6 +53,24 @@ def create_user_command(email: str, password: str | None, name: str) -> None:
     click.echo(f"account {address} created" + ("" if password else f"; password: {chosen}"))
 
 
+@commands.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password", help=f"at least {MIN_PASSWORD} characters; made up and printed if left out"
+)
+def set_password_command(email: str, password: str | None) -> None:
+    """Give an account a new password (it is signed out everywhere)."""
+    user = find_user(email)
+    if user is None:
+        sys.exit(f"no account {email}")
+    if password is not None and len(password) < MIN_PASSWORD:
+        sys.exit(f"the password must have at least {MIN_PASSWORD} characters")
+    chosen = password or new_password()
+    user.set_password(chosen)
+    db.session.commit()
+    click.echo(f"password of {user.email} changed" + ("" if password else f": {chosen}"))
+
+
 @commands.command("create-course")
 @click.argument("slug")
 @click.option("--title", required=True)

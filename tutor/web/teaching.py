@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _  # extracted by pybabel's default keywords
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -113,66 +114,64 @@ def may_edit(role: str, settings: CourseSettings) -> bool:
 
 
 class NewCourseForm(FlaskForm):  # type: ignore[misc]
-    title = StringField(lazy_gettext("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
-        lazy_gettext("Short name in addresses (letters, digits, dashes)"),
+        _("Short name in addresses (letters, digits, dashes)"),
         validators=[
             DataRequired(),
-            Regexp(SLUG, message=lazy_gettext("Use 2–64 lower-case letters, digits and dashes.")),
+            Regexp(SLUG, message=_("Use 2–64 lower-case letters, digits and dashes.")),
         ],
     )
 
 
 class JoinForm(FlaskForm):  # type: ignore[misc]
-    code = StringField(lazy_gettext("Join code"), validators=[DataRequired(), Length(max=16)])
+    code = StringField(_("Join code"), validators=[DataRequired(), Length(max=16)])
 
 
 class AssignmentRow(Form):  # type: ignore[misc]
     exercise_id = HiddenField()
-    included = BooleanField(lazy_gettext("In the course"))
-    opens = DateTimeLocalField(
-        lazy_gettext("Opens (UTC)"), format=TIME_FORMAT, validators=[Optional()]
-    )
-    due = DateTimeLocalField(lazy_gettext("Due (UTC)"), format=TIME_FORMAT, validators=[Optional()])
+    included = BooleanField(_("In the course"))
+    opens = DateTimeLocalField(_("Opens (UTC)"), format=TIME_FORMAT, validators=[Optional()])
+    due = DateTimeLocalField(_("Due (UTC)"), format=TIME_FORMAT, validators=[Optional()])
 
 
 class SettingsForm(FlaskForm):  # type: ignore[misc]
-    title = StringField(lazy_gettext("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_("Title"), validators=[DataRequired(), Length(max=200)])
     late_policy = RadioField(
-        lazy_gettext("Late work"),
+        _("Late work"),
         choices=[
-            SelectChoice(ACCEPT, lazy_gettext("Accept it, with a penalty per day late")),
-            SelectChoice(REFUSE, lazy_gettext("Refuse it after the due time")),
+            SelectChoice(ACCEPT, _("Accept it, with a penalty per day late")),
+            SelectChoice(REFUSE, _("Refuse it after the due time")),
         ],
     )
     penalty_per_day = NumberField(
-        lazy_gettext("Penalty per day late (% of the score)"),
+        _("Penalty per day late, in percent of the score"),
         places=None,
         validators=[NumberRange(min=0, max=100)],
     )
-    ta_can_edit = BooleanField(lazy_gettext("Teaching assistants may change these settings"))
+    ta_can_edit = BooleanField(_("Teaching assistants may change these settings"))
     exercises = FieldList(FormField(AssignmentRow))
 
 
 class AddMemberForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField(lazy_gettext("Email"), validators=[DataRequired(), Email()])
+    email = EmailField(_("Email"), validators=[DataRequired(), Email()])
     role = SelectField(
-        lazy_gettext("Role"),
+        _("Role"),
         choices=[
-            SelectChoice(STUDENT, lazy_gettext("Student")),
-            SelectChoice(TA, lazy_gettext("Teaching assistant")),
-            SelectChoice(INSTRUCTOR, lazy_gettext("Instructor")),
+            SelectChoice(STUDENT, _("Student")),
+            SelectChoice(TA, _("Teaching assistant")),
+            SelectChoice(INSTRUCTOR, _("Instructor")),
         ],
     )
 
 
 class RosterForm(FlaskForm):  # type: ignore[misc]
-    roster = FileField(lazy_gettext("Roster CSV file"), validators=[FileRequired()])
+    roster = FileField(_("Roster CSV file"), validators=[FileRequired()])
 
 
 class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField(
-        lazy_gettext("New password (empty: make one up for me)"),
+        _("New password (empty: make one up for me)"),
         validators=[Optional(), Length(min=8, max=200)],
     )
 
@@ -414,7 +413,6 @@ def import_csv(slug: str) -> ResponseReturnValue:
     result = import_roster(course, form.roster.data.read())
     if result.errors:
         return _roster_page(course, member, 400, upload=form, result=result)
-    flash(gettext("%(n)d people imported.", n=len(result.added)))
     return _roster_page(course, member, result=result)
 
 
