@@ -86,8 +86,8 @@ class CourseTaken(ValueError):
 
     def page_text(self) -> str:
         if self.malformed:
-            return gettext("Use 2–64 lower-case letters, digits and dashes.")
-        return gettext("A course called “%(slug)s” exists already.", slug=self.slug)
+            return str(gettext("Use 2–64 lower-case letters, digits and dashes."))
+        return str(gettext("A course called “%(slug)s” exists already.", slug=self.slug))
 
 
 def create_course(slug: str, title: str, instructor: User) -> tuple[Course, CourseSettings]:
