@@ -32,4 +32,21 @@ EXPLANATIONS = {
         "en": "the hosts left powered on differ from First Fit's",
         "zh": "最终开机的宿主机与首次适应的结果不同",
     },
+    "plan_no_room": {
+        "en": "your plan puts {vm!r} on {host!r}, which has no room left for it: the guests you "
+        "put on one host must fit in its cores and pages together",
+        "zh": "你的方案把 {vm!r} 放到 {host!r}，而那里已经没有放得下它的空间："
+        "放在同一台宿主机上的客户机，加起来不能超过它的 cores 和 pages",
+    },
+    "plan_unplaced": {
+        "en": "your plan does not place {vm!r} on a host of the pool (got {host!r})",
+        "zh": "你的方案没有把 {vm!r} 放到资源池中的某台宿主机上（得到的是 {host!r}）",
+    },
+    "stranded": {
+        "en": "if {host!r} fails, {lost} cannot restart: the other hosts lack the headroom (they "
+        "restart largest first, First Fit). Leave enough free on the others for every host's "
+        "guests",
+        "zh": "如果 {host!r} 发生故障，{lost} 无法重启：其他宿主机的余量不够（按从大到小的顺序、"
+        "用首次适应重启）。要在其他宿主机上为每台宿主机的客户机留足余量",
+    },
 }

@@ -282,6 +282,15 @@ class Feedback:
         return next((m for m in messages if m is not None), None)
 
 
+def mistake(text: Mapping[str, str], kind: type[Exception] = ValueError) -> Exception:
+    """An exception for a driver's ``run`` to raise when the learner's code did something the
+    case cannot go on from (a verdict that is not one, a plan that overfills a host): the harness
+    shows its ``en`` text, and its ``zh`` text on the Chinese page."""
+    error = kind(text["en"])
+    error.zh = text.get("zh") or text["en"]  # type: ignore[attr-defined]
+    return error
+
+
 def _why(why: Why, key: Any) -> Mapping[str, str] | None:
     """``why`` itself (one explanation) or its entry for ``key`` (a table of them)."""
     if not why:

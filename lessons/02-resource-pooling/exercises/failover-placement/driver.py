@@ -7,6 +7,8 @@ the grader checks the property, not one answer. The trace replays the plan and t
 that strands a guest (or, if none does, the failure of the busiest host).
 """
 
+from tutor.explanations import explain
+from tutor.grading.feedback import mistake
 from tutor.sim import CapacityExceeded, Host, ResourcePool, Trace, VmSpec
 
 RETURNS = {"plan": {str: str}}
@@ -28,15 +30,7 @@ def _pool(args, placement, trace):
             if pool.try_place(VmSpec(g["name"], g["vcpus"], g["pages"]), planned) is None:
                 raise CapacityExceeded("refused")
         except CapacityExceeded:
-            error = ValueError(
-                f"your plan puts {g['name']!r} on {where!r}, which has no room left for it: "
-                "the guests you put on one host must fit in its cores and pages together"
-            )
-            error.zh = (
-                f"你的方案把 {g['name']!r} 放到 {where!r}，而那里已经没有放得下它的空间："
-                "放在同一台宿主机上的客户机，加起来不能超过它的 cores 和 pages"
-            )
-            raise error from None
+            raise mistake(explain("placement.plan_no_room", vm=g["name"], host=where)) from None
     return pool
 
 
@@ -46,13 +40,7 @@ def run(submission, args, trace):
     for g in args["guests"]:
         where = placement.get(g["name"])
         if where not in names:
-            error = ValueError(
-                f"your plan does not place {g['name']!r} on a host of the pool (got {where!r})"
-            )
-            error.zh = (
-                f"你的方案没有把 {g['name']!r} 放到资源池中的某台宿主机上（得到的是 {where!r}）"
-            )
-            raise error
+            raise mistake(explain("placement.plan_unplaced", vm=g["name"], host=where))
     stranded = {}
     for h in args["hosts"]:
         pool = _pool(args, placement, Trace())
@@ -71,14 +59,6 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual, reveal=False):
-    if actual["stranded"]:
-        host, lost = next(iter(actual["stranded"].items()))
-        return {
-            "en": f"if {host!r} fails, {', '.join(map(repr, lost))} cannot restart: the other "
-            "hosts lack the headroom (they restart largest first, First Fit). Leave enough free "
-            "on the others for every host's guests",
-            "zh": f"如果 {host!r} 发生故障，{', '.join(map(repr, lost))} 无法重启："
-            "其他宿主机的余量不够（按从大到小的顺序、用首次适应重启）。"
-            "要在其他宿主机上为每台宿主机的客户机留足余量",
-        }
+    for host, lost in actual["stranded"].items():
+        return explain("placement.stranded", host=host, lost=", ".join(map(repr, lost)))
     return None

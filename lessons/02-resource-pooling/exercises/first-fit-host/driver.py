@@ -6,7 +6,7 @@ First Fit's choice, guest by guest.
 """
 
 from tutor.explanations import explain
-from tutor.grading.feedback import Feedback
+from tutor.grading.feedback import Feedback, mistake
 from tutor.sim import CapacityExceeded, Host, ResourcePool, VmSpec
 
 RETURNS = {"first_fit": (str, None)}
@@ -36,7 +36,7 @@ def run(submission, args, trace):
             {"name": vm.name, "vcpus": vm.vcpus, "pages": vm.memory_pages}, hosts
         )
         if chosen is None:
-            raise _error(explain("placement.returned_none", vm=vm.name))
+            raise mistake(explain("placement.returned_none", vm=vm.name))
         return chosen
 
     # Not "first_fit": the replay must not narrate a wrong choice as First Fit's.
@@ -48,15 +48,9 @@ def run(submission, args, trace):
         except CapacityExceeded as broken:
             no_room = explain("placement.no_room", vm=g["name"])
             broken = {"en": str(broken), "zh": broken.zh or no_room["zh"]}
-            raise _error(explain("placement.does_not_fit", broken=broken)) from None
+            raise mistake(explain("placement.does_not_fit", broken=broken)) from None
     pool.check()
     return {"placed": placed, "on": [v.name for v in pool.views() if v.powered_on]}
-
-
-def _error(text):
-    error = ValueError(text["en"])
-    error.zh = text["zh"]
-    return error
 
 
 def compare(args, expected, actual, reveal=False):

@@ -6,7 +6,7 @@ refusal is recorded with the learner's reason, so the replay shows the run the l
 """
 
 from tutor.explanations import explain, table
-from tutor.grading.feedback import Feedback
+from tutor.grading.feedback import Feedback, mistake
 from tutor.sim import Host, ResourcePool, VmSpec
 
 RETURNS = {
@@ -53,12 +53,10 @@ def run(submission, args, trace):
         elif answer["verdict"] in VERDICT:
             pool.decline(vm, answer["verdict"])
         else:
-            text = explain(
-                "admission.unknown_verdict", verdict=answer["verdict"], verdicts=", ".join(VERDICT)
+            verdicts = ", ".join(VERDICT)
+            raise mistake(
+                explain("admission.unknown_verdict", verdict=answer["verdict"], verdicts=verdicts)
             )
-            error = ValueError(text["en"])
-            error.zh = text["zh"]
-            raise error
     pool.check()
     placed = {g["name"]: pool.host_of(g["name"]) for g in args["guests"] if _placed(pool, g)}
     return {"answers": answers, "placed": placed}

@@ -8,7 +8,7 @@ are emitted as the same ``net.*`` events, so a replay shows them on the animatio
 """
 
 from tutor.explanations import explain
-from tutor.grading.feedback import Feedback
+from tutor.grading.feedback import Feedback, mistake
 from tutor.sim.network import BROADCAST, VirtualSwitch
 
 RETURNS = {"forward": [int]}
@@ -43,10 +43,7 @@ def run(submission, args, trace):
         out = submission.forward(table, dict(ports), in_port, src, dst)
         for key, port in table.items():
             if not (isinstance(key, tuple) and len(key) == 2):
-                text = explain("switching.table_keys", key=repr(key))
-                error = TypeError(text["en"])
-                error.zh = text["zh"]
-                raise error
+                raise mistake(explain("switching.table_keys", key=repr(key)), TypeError)
             if before.get(key) != port:
                 trace.emit("net.learn", switch="vswitch0", vlan=key[0], mac=key[1], port=port)
         out = sorted(out)
