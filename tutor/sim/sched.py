@@ -458,14 +458,17 @@ class CreditScheduler:
     def _check_weight(self, weight: int) -> None:
         if not 1 <= weight <= 65535:
             raise InvalidOperation(
-                f"weight must be between 1 and 65535 (Xen's range), got {weight}"
+                f"weight must be between 1 and 65535 (Xen's range), got {weight}",
+                zh=f"权重必须在 1 到 65535 之间（Xen 的范围），现在是 {weight}",
             )
 
     def _check_cap(self, cap: int, vcpus: int) -> None:
         if not 0 <= cap <= 100 * vcpus:
             raise InvalidOperation(
                 f"cap is a percentage of one pCPU, between 0 (no cap) and {100 * vcpus} for "
-                f"a domain of {vcpus} vCPU(s); got {cap}"
+                f"a domain of {vcpus} vCPU(s); got {cap}",
+                zh=f"上限是一个物理 CPU 的百分比，对有 {vcpus} 个 vCPU 的域应在 0（无上限）到 "
+                f"{100 * vcpus} 之间；现在是 {cap}",
             )
 
     def _domain(self, name: str) -> list[SchedVcpu]:

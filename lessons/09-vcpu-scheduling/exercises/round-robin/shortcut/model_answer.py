@@ -1,0 +1,7 @@
+from tutor.sim import Trace, round_robin as model
+
+
+def round_robin(lengths, quantum):
+    trace = Trace()
+    model(lengths, quantum, trace=trace)
+    return [[e["job"], e["ran"]] for e in trace.events if e["kind"] == "rr.run"]

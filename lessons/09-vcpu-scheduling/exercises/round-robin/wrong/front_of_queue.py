@@ -1,0 +1,11 @@
+# expect: out of turn
+def round_robin(lengths, quantum):
+    turns = []
+    queue = [[job, left] for job, left in enumerate(lengths)]
+    while queue:
+        job, left = queue.pop(0)
+        ran = min(quantum, left)
+        turns.append([job, ran])
+        if left > ran:
+            queue.insert(0, [job, left - ran])
+    return turns

@@ -1,0 +1,127 @@
+"""Lesson 9 in real Chromium: the credit-gantt animation played to its end in both languages and
+checked against the model's own run, a failing round robin replayed, and an exercise solved
+through the editor and Run."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tutor.web.credit_scenes import credit_gantt
+
+from ._learner import (
+    ROOT,
+    block_cdn,
+    hold_python,
+    replay_first_failure,
+    result,
+    run_button,
+    set_code,
+)
+
+LESSON = "/lessons/vcpu-scheduling"
+FOLDER = ROOT / "lessons/09-vcpu-scheduling/exercises"
+DATA = credit_gantt()
+SCENES = {scene["id"]: scene["events"] for scene in DATA["scenes"]}
+LAST = {
+    ("round-robin", "en"): "All jobs are done: average turnaround 22.00, average response 2.00.",
+    ("round-robin", "zh"): "所有作业都已完成：平均周转时间 22.00，平均响应时间 2.00。",
+}
+
+
+def shares_said(scene: str, language: str) -> str:
+    """The closing "CPU so far" figures, from the model's ticks: each domain's % of one pCPU."""
+    events = SCENES[scene]
+    domain = {v: e["vcpu"] for e in events if e["kind"] == "sched.add" for v in e["vcpus"]}
+    ticks = [e for e in events if e["kind"] == "sched.tick"]
+    ran: dict[str, int] = {}
+    for tick in ticks:
+        for who in tick["running"]:
+            if who:
+                ran[domain[who]] = ran.get(domain[who], 0) + 1
+    parts = [f"{name} {round(100 * n / len(ticks))} %" for name, n in ran.items()]
+    if language == "en":
+        return "CPU so far, per domain (% of one pCPU): " + ", ".join(parts) + "."
+    return "（占一个物理 CPU 的百分比）：" + "，".join(parts) + "。"
+
+
+def open_animation(page: Page, live_server: str, language: str) -> None:
+    block_cdn(page)
+    hold_python(page)
+    page.goto(f"{live_server}{LESSON}?lang={language}")
+    page.wait_for_selector(".viz[data-viz-mounted='true']")
+
+
+def play_to_end(page: Page, scene: str) -> None:
+    page.select_option(".viz-scene", scene)
+    page.select_option(".viz-speed", "4")
+    page.locator(".viz button.viz-play").click()
+    n = len(SCENES[scene])
+    expect(page.locator(".viz-progress")).to_have_text(
+        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_scene_plays_to_its_end_and_draws_the_models_run(
+    page: Page, live_server: str, language: str
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_animation(page, live_server, language)
+    for scene in ("round-robin", "per-vcpu", "cap-idle"):
+        play_to_end(page, scene)
+        live = page.locator(".viz-live")
+        last = LAST.get((scene, language)) or shares_said(scene, language)
+        expect(live).to_contain_text(last)
+        expect(live).to_contain_text("End of the animation." if language == "en" else "动画结束")
+        if scene == "round-robin":
+            # The jobs end where the model ended them, and the average is OSTEP's 22.00.
+            expect(page.locator(".cg-done")).to_have_count(3)
+            ends = page.locator(".cg-done").evaluate_all("els => els.map(e => e.dataset.end)")
+            assert ends == ["13", "23", "30"]
+            expect(page.locator(".cg-average")).to_have_attribute("data-turnaround", "22.00")
+        else:
+            # One block per vCPU tick the model ran, drawn on the pCPU it ran on.
+            ticks = [e for e in SCENES[scene] if e["kind"] == "sched.tick"]
+            ran = sum(1 for e in ticks for who in e["running"] if who)
+            expect(page.locator(".cg-pcpu .cg-block")).to_have_count(ran)
+            paid = next(e for e in reversed(SCENES[scene]) if e["kind"] == "sched.account")
+            for vcpu in paid["credit"]:
+                expect(page.locator(f".cg-credit[data-vcpu='{vcpu}']")).to_have_count(1)
+        smallest = page.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('svg.credit-gantt text')]
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+        )
+        assert smallest >= 12
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == []
+
+
+def test_a_failing_round_robin_is_replayed_then_the_solution_passes(
+    page: Page, live_server: str
+) -> None:
+    block_cdn(page)
+    page.goto(f"{live_server}{LESSON}")
+    expect(page.locator("#python-status")).to_have_attribute(
+        "data-state", re.compile("^(ready|error)$"), timeout=180_000
+    )
+    assert page.locator("#python-status").get_attribute("data-state") == "ready"
+    exercise = "round-robin"
+    expect(run_button(page, exercise)).to_be_enabled()
+    set_code(page, (FOLDER / exercise / "wrong/full_quantum.py").read_text(), exercise)
+    run_button(page, exercise).click()
+    viz = replay_first_failure(page, exercise, ("✗", "had only"), timeout=60_000)
+    # The replay drew the learner's own schedule: job 0 ran 2 although it needed 1 more.
+    expect(viz.locator(".cg-job")).to_have_count(3)
+    expect(viz.locator("svg.credit-gantt")).to_have_class(re.compile(r"\bis-failed-run\b"))
+
+    set_code(page, (FOLDER / exercise / "solution.py").read_text(), exercise)
+    run_button(page, exercise).click()
+    report = result(page, exercise).locator(".report")
+    expect(report).to_have_attribute("data-verdict", "passed", timeout=60_000)
+    expect(report.locator("li.case.fail")).to_have_count(0)
+    expect(report.locator("li.case.pass")).to_have_count(4)
