@@ -18,6 +18,7 @@ item, so a domain explanation is written once, beside the model, and read wherev
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -132,6 +133,21 @@ class Feedback:
         return self.say(
             "value", _why(why, actual), expected=_show(expected), field=field, actual=_show(actual)
         )
+
+    def close(
+        self,
+        field: str,
+        expected: float,
+        actual: float,
+        why: Why = None,
+        rel: float = 1e-6,
+        absolute: float = 0.01,
+    ) -> Message | None:
+        """A measured number (watts, kWh): right within ``rel``/``absolute``, both values shown
+        rounded to two places."""
+        if math.isclose(actual, expected, rel_tol=rel, abs_tol=absolute):
+            return None
+        return self.equal(field, round(expected, 2), round(actual, 2), why)
 
     def items(
         self,

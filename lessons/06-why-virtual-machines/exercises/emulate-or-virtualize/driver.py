@@ -6,6 +6,7 @@ no host speaks with ``ArchitectureMismatch``, and one that fits on no host with
 ``arch.emulate`` event). Graded: what each guest became, and where the virtualised ones run.
 """
 
+from tutor.explanations import explain, table
 from tutor.grading.feedback import Feedback
 from tutor.sim import (
     Arch,
@@ -21,26 +22,7 @@ from tutor.sim.architecture import mixed_pool
 MODEL_ANSWERS = {"tutor.sim.architecture": ("run_guest",)}
 RETURNS = {"start": str}
 
-WHY = {
-    "virtualised": {
-        "en": "a guest built for an instruction set that some host speaks runs on that host "
-        "under the VMM: pool.place finds it, mixed pools included",
-        "zh": "如果有宿主机使用客户机所针对的指令集，客户机就在那台宿主机上由 VMM 运行："
-        "pool.place 会找到它，混合资源池也一样",
-    },
-    "emulated": {
-        "en": "no host speaks this guest's instruction set, so a VMM alone cannot run it "
-        "(ArchitectureMismatch): it needs emulation",
-        "zh": "没有宿主机使用这台客户机的指令集，仅靠 VMM 无法运行它（ArchitectureMismatch）："
-        "需要模拟",
-    },
-    "refused": {
-        "en": "this guest's architecture is fine but no host has room (CapacityExceeded): "
-        "emulation translates instructions, it does not create capacity, so the guest is refused",
-        "zh": "这台客户机的架构没有问题，只是没有宿主机还有空间（CapacityExceeded）："
-        "模拟翻译的是指令，并不能创造容量，所以这台客户机被拒绝",
-    },
-}
+WHY = table("architectures.why")
 
 
 def run(submission, args, trace: Trace):
@@ -78,17 +60,12 @@ def compare(args, expected, actual, reveal=False):
         want, got = expected["results"][i], actual["results"][i]
         if got != want:
             why = WHY.get(want)
-            return check.say("value", why, expected=want, field=guest["name"], actual=repr(got))
+            return check.equal(guest["name"], want, got, why=why)
     return check.equal("hosts", expected["hosts"], actual["hosts"], why=WHY["virtualised"])
 
 
 def _chinese(error, name):
     """The pool's refusals in Chinese, for a learner whose start() let one escape."""
-    if isinstance(error, ArchitectureMismatch):
-        return (
-            f"准入控制拒绝了 {name}：资源池里没有使用它的指令集的宿主机；运行它需要模拟或"
-            "二进制翻译（例如 QEMU TCG），仅靠 VMM 不够"
-        )
-    if isinstance(error, CapacityExceeded):
-        return f"准入控制拒绝了 {name}：没有一台宿主机还能容纳它"
-    return "模型拒绝了这个操作：" + str(error)
+    kind = {ArchitectureMismatch: "mismatch", CapacityExceeded: "no_capacity"}.get(type(error))
+    key = f"architectures.{kind}" if kind else "architectures.refused"
+    return explain(key, vm=name, error=str(error))["zh"]
