@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import sqlalchemy as sa
 from flask import Flask
 
-from tutor.grading.variants import learner_variant_seed
 from tutor.web.extensions import db
 from tutor.web.models import Course, Submission
 
@@ -63,23 +62,39 @@ def test_every_column_comes_back_as_stored(make_app: Callable[..., Flask]) -> No
 def test_a_learner_keeps_their_variant_when_the_course_is_renamed(
     make_app: Callable[..., Flask],
 ) -> None:
-    app = make_app()
-    course_id = _course(app, "virt-2026")
-    before = learner_variant_seed(course_id, "learner-1", "io-path")
+    """Staff rename the course between two submissions: the learner is graded on the same hidden
+    cases, recorded with the exercise's version and the grader's."""
+    app = make_app(QUEUE_URL="immediate", DEMO_COURSE="virt-2026", WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.get("/api/session")
+    solution = app.extensions["catalog"].exercise("io-path").solution
+
+    def submit(code: str) -> Submission:
+        response = client.post("/api/exercises/io-path/grade", json={"code": code})
+        assert response.status_code == 200, response.get_json()
+        with app.app_context():
+            found = db.session.get(Submission, response.get_json()["submission"])
+            assert found is not None and found.status == "graded"
+            db.session.expunge(found)
+            return found
+
+    first = submit(solution)
     with app.app_context():
-        course = db.session.get(Course, course_id)
-        assert course is not None
+        course = db.session.execute(db.select(Course).filter_by(slug="virt-2026")).scalar_one()
         course.slug = "virtualization-autumn"
         db.session.commit()
-        renamed = db.session.execute(
-            db.select(Course).filter_by(slug="virtualization-autumn")
-        ).scalar_one()
-        assert learner_variant_seed(renamed.id, "learner-1", "io-path") == before
-    catalog = app.extensions["catalog"]
-    exercise = catalog.exercise("io-path")
-    assert exercise.cases(before, "hidden") == exercise.cases(
-        learner_variant_seed(course_id, "learner-1", "io-path"), "hidden"
-    )
+    app.config["DEMO_COURSE"] = "virtualization-autumn"
+    second = submit(solution + "\n# second try\n")
+
+    assert second.course_id == first.course_id
+    assert first.variant_seed is not None and second.variant_seed == first.variant_seed
+    assert first.report and second.report
+    # The same cases: each case's name and the trace of the state it was graded on.
+    cases = [[(c["name"], c.get("trace")) for c in s.report["cases"]] for s in (first, second)]
+    assert cases[0] == cases[1]
+    build = app.extensions["lesson_build"]
+    assert first.exercise_version == build.exercises["io-path"] == second.exercise_version
+    assert first.grader_version == build.grader_version
 
 
 def test_one_worker_wins_the_claim_on_a_pending_submission(make_app: Callable[..., Flask]) -> None:

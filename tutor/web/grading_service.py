@@ -29,10 +29,11 @@ from sqlalchemy import event, func
 
 from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
-from tutor.grading.judge import MAX_CODE_BYTES, Judge, check_code, variant_seed
+from tutor.grading.judge import MAX_CODE_BYTES, Judge, check_code
 from tutor.grading.protocol import JSON, Report
 from tutor.grading.report_budget import fit
 from tutor.grading.runner import InProcessRunner
+from tutor.grading.variants import learner_variant_seed
 from tutor.queue.grader import MODES
 from tutor.queue.rows import stored_seed
 from tutor.queue.tasks import GradingQueue
@@ -340,8 +341,9 @@ class GradingService:
 
 
 def submission_seed(course: Course, learner: str, exercise: Exercise) -> int:
-    """The learner's hidden variant of the exercise, fixed when the submission is stored."""
-    return variant_seed(course.slug, learner, exercise.id)
+    """The learner's hidden variant of the exercise, fixed when the submission is stored: from
+    the course's id, never its slug (staff may rename a course; its learners keep their cases)."""
+    return learner_variant_seed(course.id, learner, exercise.id)
 
 
 def stored_report(report: Report) -> str:
