@@ -145,3 +145,40 @@ def replay_first_failure(
         forward.click()
     expect(viz.locator(".viz-live")).to_contain_text("it does not match the model's")
     return viz
+
+
+def open_animation(
+    page: Page, live_server: str, lesson: str, language: str, drawn: str = ""
+) -> None:
+    """Open ``lesson`` in ``language`` for its animation alone (no CDN, Python held back: it is
+    not needed to animate) and wait until the animation is mounted (and ``drawn``, a selector of
+    what it draws inside, is there)."""
+    block_cdn(page)
+    hold_python(page)
+    page.goto(f"{live_server}{lesson}?lang={language}")
+    page.wait_for_selector(f".viz[data-viz-mounted='true'] {drawn}".strip())
+
+
+def play_to_end(page: Page, scene: str, steps: int) -> None:
+    """Play ``scene`` (of ``steps`` steps) with the Play button at the fastest speed until the
+    progress says its last step."""
+    page.select_option(".viz-scene", scene)
+    page.select_option(".viz-speed", "4")
+    page.locator(".viz button.viz-play").click()
+    expect(page.locator(".viz-progress")).to_have_text(
+        re.compile(rf"(Step {steps} of {steps}|第 {steps} 步，共 {steps} 步)"),
+        timeout=steps * 1000 + 5000,
+    )
+
+
+def step_to_end(page: Page, scene: str, steps: int) -> list[str]:
+    """Every step's sentence of ``scene``, read by stepping with the keyboard from the first to
+    the last."""
+    page.select_option(".viz-scene", scene)
+    page.locator(".viz-stage").focus()
+    page.keyboard.press("Home")
+    sentences = []
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")
+        sentences.append(page.inner_text(".viz-live"))
+    return sentences

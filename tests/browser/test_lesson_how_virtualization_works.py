@@ -16,10 +16,11 @@ from ._learner import (
     ROOT,
     block_cdn,
     expect_all_cases_pass,
-    hold_python,
+    open_animation,
     replay_first_failure,
     run_button,
     set_code,
+    step_to_end,
     watch_console,
 )
 
@@ -28,25 +29,6 @@ FOLDER = ROOT / "lessons/03-how-virtualization-works/exercises"
 DATA = vm_files()
 SCENES = {scene["id"]: scene for scene in DATA["scenes"]}
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def open_animation(page: Page, live_server: str, language: str) -> None:
-    hold_python(page)
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true'] svg.vm-files")
-
-
-def play_scene_to_end(page: Page, scene: str) -> list[str]:
-    """Every step's sentence, read by stepping with the keyboard from the first to the last."""
-    page.select_option(".viz-scene", scene)
-    page.locator(".viz-stage").focus()
-    page.keyboard.press("Home")
-    sentences = []
-    for _ in SCENES[scene]["events"]:
-        page.keyboard.press("ArrowRight")
-        sentences.append(page.inner_text(".viz-live"))
-    return sentences
 
 
 def model_clones() -> tuple[int, int]:
@@ -74,18 +56,18 @@ def test_every_scene_plays_to_its_end_with_the_models_figures(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    open_animation(page, live_server, language)
+    open_animation(page, live_server, LESSON, language, "svg.vm-files")
     viz = page.locator(".viz")
     ended = "动画结束。" if language == "zh" else "End of the animation."
 
-    sentences = play_scene_to_end(page, "partition")
+    sentences = step_to_end(page, "partition", len(SCENES["partition"]["events"]))
     assert len(set(sentences)) == len(sentences)  # each step says what is new
     expect(viz.locator(".viz-live")).to_contain_text(ended)
     # Three guests carved out of host-a: 7 of its 8 cores given out, all three running there.
     expect(viz.locator(".vf-guest[data-host='host-a'][data-state='running']")).to_have_count(3)
     expect(viz.locator(".vf-host[data-host='host-a'] .vf-host-label")).to_contain_text("7/8")
 
-    sentences = play_scene_to_end(page, "files")
+    sentences = step_to_end(page, "files", len(SCENES["files"]["events"]))
     expect(viz.locator(".viz-live")).to_contain_text(ended)
     events = SCENES["files"]["events"]
     save = next(e for e in events if e["kind"] == "guest.save")
@@ -104,7 +86,7 @@ def test_every_scene_plays_to_its_end_with_the_models_figures(
     copied = viz.locator(".vf-file[data-host='host-b']")
     expect(copied).to_have_text(["web.vmx", "web-disk0.vmdk", "web.vmss"])
 
-    sentences = play_scene_to_end(page, "clones")
+    sentences = step_to_end(page, "clones", len(SCENES["clones"]["events"]))
     expect(viz.locator(".viz-live")).to_contain_text(ended)
     stored, full = model_clones()
     total = viz.locator(".vf-total")

@@ -17,10 +17,11 @@ from ._learner import (
     ROOT,
     block_cdn,
     expect_all_cases_pass,
-    hold_python,
+    open_animation,
     replay_first_failure,
     run_button,
     set_code,
+    step_to_end,
     watch_console,
 )
 
@@ -32,25 +33,6 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 GIB = 2**30 // PAGE_SIZE
 
 
-def open_animation(page: Page, live_server: str, language: str) -> None:
-    hold_python(page)
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true'] svg.resource-pool")
-
-
-def play_scene_to_end(page: Page, scene: str) -> list[str]:
-    """Every step's sentence, read by stepping with the keyboard from the first to the last."""
-    page.select_option(".viz-scene", scene)
-    page.locator(".viz-stage").focus()
-    page.keyboard.press("Home")
-    sentences = []
-    for _ in SCENES[scene]["events"]:
-        page.keyboard.press("ArrowRight")
-        sentences.append(page.inner_text(".viz-live"))
-    return sentences
-
-
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_scene_plays_to_its_end_with_the_models_figures(
     page: Page, live_server: str, language: str
@@ -58,12 +40,12 @@ def test_every_scene_plays_to_its_end_with_the_models_figures(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    open_animation(page, live_server, language)
+    open_animation(page, live_server, LESSON, language, "svg.resource-pool")
     viz = page.locator(".viz")
     svg = viz.locator("svg.resource-pool")
     ended = "动画结束。" if language == "zh" else "End of the animation."
 
-    sentences = play_scene_to_end(page, "story")
+    sentences = step_to_end(page, "story", len(SCENES["story"]["events"]))
     assert len(set(sentences)) == len(sentences)  # each step says what is new
     expect(viz.locator(".viz-live")).to_contain_text(ended)
     figures = SCENES["story"]["figures"]
@@ -87,12 +69,12 @@ def test_every_scene_plays_to_its_end_with_the_models_figures(
     if language == "zh":
         assert all(HAN.search(s) for s in sentences)
 
-    sentences = play_scene_to_end(page, "refusals")
+    sentences = step_to_end(page, "refusals", len(SCENES["refusals"]["events"]))
     reasons = [e["reason"] for e in SCENES["refusals"]["events"] if e["kind"] == "pool.refuse"]
     assert reasons == ["too_big", "pool_full", "fragmented"]
     expect(viz.locator(".rp-card")).to_have_attribute("data-tone", "refused")
 
-    sentences = play_scene_to_end(page, "no-headroom")
+    sentences = step_to_end(page, "no-headroom", len(SCENES["no-headroom"]["events"]))
     stopped = "保持停止" if language == "zh" else "stays stopped"
     assert stopped in sentences[-1]
 

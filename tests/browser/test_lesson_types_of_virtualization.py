@@ -11,7 +11,15 @@ from playwright.sync_api import Page, expect
 
 from tutor.web.virtualization_scenes import DESKTOPS, virtualization_types
 
-from ._learner import ROOT, block_cdn, hold_python, result, run_button, set_code
+from ._learner import (
+    ROOT,
+    block_cdn,
+    open_animation,
+    play_to_end,
+    result,
+    run_button,
+    set_code,
+)
 
 LESSON = "/lessons/types-of-virtualization"
 EXERCISE = "vlan-switch"
@@ -35,16 +43,6 @@ LAST = {
 }
 
 
-def play_to_end(page: Page, scene: str) -> None:
-    page.select_option(".viz-scene", scene)
-    page.select_option(".viz-speed", "4")
-    page.locator(".viz button.viz-play").click()
-    n = len(SCENES[scene])
-    expect(page.locator(".viz-progress")).to_have_text(
-        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
-    )
-
-
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_scene_plays_to_its_end_legibly_on_a_phone(
     page: Page, live_server: str, language: str
@@ -52,13 +50,10 @@ def test_every_scene_plays_to_its_end_legibly_on_a_phone(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    block_cdn(page)
-    hold_python(page)  # Python is not needed to animate
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true']")
+    open_animation(page, live_server, LESSON, language)
     svg = page.locator("svg.virtualization-types")
     for scene in SCENES:
-        play_to_end(page, scene)
+        play_to_end(page, scene, len(SCENES[scene]))
         live = page.locator(".viz-live")
         expect(live).to_contain_text(LAST[(scene, language)])
         expect(live).to_contain_text("End of the animation." if language == "en" else "动画结束")

@@ -14,7 +14,8 @@ from tutor.web.slice_scenes import machine_slices
 from ._learner import (
     ROOT,
     block_cdn,
-    hold_python,
+    open_animation,
+    play_to_end,
     result,
     run_button,
     set_code,
@@ -36,23 +37,6 @@ LAST = {
 }
 
 
-def open_animation(page: Page, live_server: str, language: str) -> None:
-    block_cdn(page)
-    hold_python(page)  # Python is not needed to animate
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true']")
-
-
-def play_to_end(page: Page, scene: str) -> None:
-    page.select_option(".viz-scene", scene)
-    page.select_option(".viz-speed", "4")
-    page.locator(".viz button.viz-play").click()
-    n = len(SCENES[scene])
-    expect(page.locator(".viz-progress")).to_have_text(
-        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
-    )
-
-
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_scene_plays_to_its_end_and_draws_the_models_slices(
     page: Page, live_server: str, language: str
@@ -60,9 +44,9 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_slices(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    open_animation(page, live_server, language)
+    open_animation(page, live_server, LESSON, language)
     for scene in ("carve", "isolation", "files"):
-        play_to_end(page, scene)
+        play_to_end(page, scene, len(SCENES[scene]))
         live = page.locator(".viz-live")
         expect(live).to_contain_text(LAST[(scene, language)])
         expect(live).to_contain_text("End of the animation." if language == "en" else "动画结束")
@@ -92,7 +76,7 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_slices(
 
 
 def test_isolation_scene_shows_each_write_in_its_own_slice(page: Page, live_server: str) -> None:
-    open_animation(page, live_server, "en")
+    open_animation(page, live_server, LESSON, "en")
     page.select_option(".viz-scene", "isolation")
     page.locator(".viz-stage").focus()
     for _ in range(5):  # host, two carves, web writes page 2, db writes page 2
