@@ -28,6 +28,7 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
         "/lessons/types-of-virtualization",
         "/lessons/how-virtualization-works",
         "/lessons/why-virtual-machines",
+        "/lessons/trap-and-emulate",
         "/lessons/vcpu-scheduling",
         "/lessons/live-migration",
     ],

@@ -432,7 +432,7 @@ def run_native(
                 f"the program faulted natively at pc {cpu.pc}: {trap}",
                 zh=f"这段程序在裸机上运行到 pc {cpu.pc} 就出错了：{_trap_zh(trap.reason)}",
             ) from None
-        _retire(trace, "native", pc, cpu, cpu)
+        _retire(trace, "native", pc, insn, cpu, cpu)
     return RunResult(
         dict(cpu.regs),
         cpu.mode,
@@ -507,10 +507,10 @@ class TrapAndEmulateVmm:
                 real.base = GUEST_WORDS + min(vcpu.base, GUEST_WORDS)
                 real.bound = max(0, min(vcpu.bound, GUEST_WORDS - vcpu.base))
                 vcpu.io, real.io = list(vcpu.io), list(vcpu.io)
-                _retire(self.trace, "vmm", pc, real, vcpu, trapped=True)
+                _retire(self.trace, "vmm", pc, insn, real, vcpu, trapped=True)
             else:
                 vcpu.regs = dict(real.regs)
-                _retire(self.trace, "vmm", pc, real, vcpu)
+                _retire(self.trace, "vmm", pc, insn, real, vcpu)
         return RunResult(
             dict(real.regs),
             vcpu.mode,
@@ -530,7 +530,13 @@ def _trap_zh(reason: str) -> str:
 
 
 def _retire(
-    trace: Trace, run: str, pc: int, real: CpuState, seen: CpuState, trapped: bool = False
+    trace: Trace,
+    run: str,
+    pc: int,
+    insn: Instruction,
+    real: CpuState,
+    seen: CpuState,
+    trapped: bool = False,
 ) -> None:
     """What the guest can see after one instruction: registers from the real CPU, control state
     as the guest believes it (the virtual CPU under a VMM). The animation draws these."""
@@ -538,6 +544,7 @@ def _retire(
         "isa.retire",
         run=run,
         pc=pc,
+        insn=list(insn),
         trapped=trapped,
         regs=dict(real.regs),
         iflag=seen.iflag,

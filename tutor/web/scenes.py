@@ -29,6 +29,7 @@ from tutor.sim import (
 from tutor.sim.hypervisor import FAST_PATHS, NATIVE_PATHS, OWNERS
 from tutor.web.consolidation_scenes import consolidation
 from tutor.web.credit_scenes import credit_gantt
+from tutor.web.isa_scenes import trap_and_emulate
 from tutor.web.migration_scenes import migration_rounds
 from tutor.web.slice_scenes import machine_slices
 from tutor.web.virtualization_scenes import virtualization_types
@@ -198,6 +199,7 @@ SCENES["virtualization-types"] = virtualization_types
 SCENES["consolidation"] = consolidation
 SCENES["vm-files"] = vm_files
 SCENES["machine-slices"] = machine_slices
+SCENES["trap-and-emulate"] = trap_and_emulate
 SCENES["migration-rounds"] = migration_rounds
 SCENES["credit-gantt"] = credit_gantt
 RENDERERS = Path(__file__).resolve().parents[2] / "static/js/viz"

@@ -1,0 +1,88 @@
+"""Guest kernels for the trap handler: every sensitive instruction of the toy ISA in practice.
+
+A case's kinds are the sensitive instructions its kernel uses, so a handler that passes the
+practice cases has emulated every instruction a hidden kernel can trap on. Hidden kernels are
+random (values, registers, relocation, order, a halt before the end) per learner.
+"""
+
+SENSITIVE = ("cli", "sti", "popf", "out", "setr", "getr", "getmode", "halt")
+
+
+def _case(name, zh, program):
+    kinds = sorted({insn[0] for insn in program if insn[0] in SENSITIVE})
+    return {
+        "name": name,
+        "title": {"en": name, "zh": zh},
+        "args": {"program": [list(insn) for insn in program]},
+        "kinds": kinds,
+    }
+
+
+PRACTICE = [
+    _case(
+        "interrupts off and on",
+        "关中断再开中断",
+        [
+            ("add", "a", 5),
+            ("cli",),
+            ("add", "b", 1),
+            ("sti",),
+            ("cli",),
+            ("halt",),
+            ("add", "a", 1),
+        ],
+    ),
+    _case(
+        "output and popf",
+        "输出与 popf",
+        [("add", "a", 6), ("out", "a"), ("popf", "a"), ("add", "b", 3), ("out", "b"), ("halt",)],
+    ),
+    _case(
+        "relocation",
+        "重定位",
+        [
+            ("add", "a", 7),
+            ("store", 3, "a"),
+            ("setr", 4, 16),
+            ("getr", "b"),
+            ("store", 3, "b"),
+            ("load", "a", 3),
+            ("out", "a"),
+            ("halt",),
+        ],
+    ),
+    _case("mode", "模式", [("getmode", "a"), ("out", "a"), ("add", "b", 2), ("halt",)]),
+]
+
+REGS = ("a", "b")
+
+
+def _instruction(rng, op):
+    reg = rng.choice(REGS)
+    if op == "add":
+        return ("add", reg, rng.randint(-5, 9))
+    if op == "load":
+        return ("load", reg, rng.randint(0, 15))
+    if op == "store":
+        return ("store", rng.randint(0, 15), reg)
+    if op == "setr":
+        return ("setr", rng.randint(1, 8), rng.randint(16, 24))
+    if op in ("cli", "sti", "halt"):
+        return (op,)
+    return (op, reg)
+
+
+def hidden(rng):
+    cases = []
+    for n in range(5):
+        ops = rng.sample(SENSITIVE[:-1], k=rng.randint(3, 6))
+        ops += [rng.choice(("add", "load", "store")) for _ in range(rng.randint(3, 6))]
+        rng.shuffle(ops)
+        program = [("add", "a", rng.randint(1, 9)), ("add", "b", rng.randint(1, 9))]
+        program += [_instruction(rng, op) for op in ops]
+        if rng.random() < 0.5:
+            program.insert(rng.randint(3, len(program)), ("halt",))
+        else:
+            program.append(("halt",))
+        cases.append(_case(f"kernel {n + 1}", f"内核 {n + 1}", program))
+    return cases

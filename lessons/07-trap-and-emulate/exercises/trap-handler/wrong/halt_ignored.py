@@ -1,0 +1,18 @@
+# expect: halt stops the guest
+def emulate(vcpu, insn):
+    op, *args = insn
+    if op == "cli":
+        vcpu.iflag = 0
+    elif op == "sti":
+        vcpu.iflag = 1
+    elif op == "popf":
+        vcpu.iflag = vcpu.regs[args[0]] & 1
+    elif op == "out":
+        vcpu.io.append(vcpu.regs[args[0]])
+    elif op == "setr":
+        vcpu.base, vcpu.bound = args[0], args[1]
+    elif op == "getr":
+        vcpu.regs[args[0]] = vcpu.base
+    elif op == "getmode":
+        vcpu.regs[args[0]] = 1
+    vcpu.pc += 1  # halt: nothing to do, the guest will stop by itself
