@@ -238,3 +238,14 @@ def test_measure_techniques_traces_every_operation_and_the_verdict() -> None:
         measure_techniques(mix, "vt-x-2030")
     with pytest.raises(InvalidOperation, match="whole number"):
         measure_techniques({"pte_write": -1})
+
+
+def test_measured_costs_replace_the_table_for_one_run_only() -> None:
+    trace = Trace()
+    mix = {"pte_write": 10, "plain": 100}
+    totals = measure_techniques(mix, "vt-x-2006", trace, measured={"pte_write": {"hw": 5000}})
+    assert totals == {"native": 110, "bt": 4010, "hw": 50100}
+    assert trace.events[1]["per_op"] == {"native": 1, "bt": 391, "hw": 5000}
+    assert HARDWARE["vt-x-2006"]["pte_write"]["hw"] == 12_733  # the published table is untouched
+    with pytest.raises(InvalidOperation, match="cannot measure"):
+        measure_techniques(mix, measured={"vmcall": {"hw": 1}})

@@ -687,13 +687,18 @@ def cheaper(mix: dict[str, int], costs: dict[str, dict[str, int]] | None = None)
 
 
 def measure_techniques(
-    mix: dict[str, int], hardware: str = "vt-x-2006", trace: Trace | None = None
+    mix: dict[str, int],
+    hardware: str = "vt-x-2006",
+    trace: Trace | None = None,
+    measured: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, int]:
     """Run an operation mix under each technique on the named hardware, one event per operation.
 
     Each ``cost.op`` event carries the per-operation cycles and the mix's count, so the
     animation (and a learner) can see which operation makes the difference; ``cost.total`` ends
-    the run with the totals and the cheaper technique.
+    the run with the totals and the cheaper technique. ``measured`` replaces some per-operation
+    costs of that hardware (``{"pte_write": {"hw": 9000}}``): a particular CPU measured instead of
+    the published table.
     """
     if hardware not in HARDWARE:
         raise InvalidOperation(
@@ -706,7 +711,16 @@ def measure_techniques(
                 f"the count of {op!r} must be a whole number of 0 or more, not {count!r}",
                 zh=f"{op!r} 的次数必须是 0 或更大的整数，而不是 {count!r}",
             )
-    table = HARDWARE[hardware]
+    table = {op: dict(cycles) for op, cycles in HARDWARE[hardware].items()}
+    for op, cycles in (measured or {}).items():
+        if op not in table or set(cycles) - set(TECHNIQUES):
+            raise InvalidOperation(
+                f"cannot measure {op!r} {sorted(cycles)}; the model knows {sorted(table)} "
+                f"under {', '.join(TECHNIQUES)}",
+                zh=f"无法测量 {op!r} {sorted(cycles)}；模型知道的操作有 {sorted(table)}，"
+                f"技术有 {', '.join(TECHNIQUES)}",
+            )
+        table[op].update({t: int(c) for t, c in cycles.items()})
     totals = technique_cycles(mix, table)
     trace = trace if trace is not None else Trace()
     trace.emit("cost.hardware", hardware=hardware, ops=sorted(mix))
