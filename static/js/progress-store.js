@@ -184,6 +184,33 @@ export async function hasProgress() {
   return Object.keys(doc.records).length > 0 || Object.keys(doc.code).length > 0;
 }
 
+// ---- Offering this browser's progress at sign-in (course accounts, #13) --------------------
+
+const OFFERED_PREFIX = "virttutor:progress-offered:";
+
+/**
+ * The hook for a sign-in page: this browser's progress document (as exportProgress() makes it)
+ * to offer for import into `account` (any stable id, e.g. the user id), or null when there is
+ * none or it was already offered to that account. Call markOffered(account) once the learner
+ * has answered, whether they imported it or not; nothing here is sent anywhere by itself.
+ */
+export async function progressToOffer(account) {
+  try {
+    if (localStorage.getItem(OFFERED_PREFIX + account)) return null;
+  } catch {
+    // Storage refused: offer every time rather than never.
+  }
+  return (await hasProgress()) ? exportProgress() : null;
+}
+
+export function markOffered(account) {
+  try {
+    localStorage.setItem(OFFERED_PREFIX + account, new Date().toISOString());
+  } catch {
+    // Nothing to do: the offer will simply come again.
+  }
+}
+
 /** A progress file that cannot be imported; `code` names the reason for the page's message. */
 export class ProgressFileError extends Error {
   constructor(code, detail = "") {

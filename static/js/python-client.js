@@ -69,6 +69,8 @@ export class PythonClient extends EventTarget {
         break;
       case "ready":
         this.readySeconds = this.seconds;
+        // Restored from the memory snapshot of an earlier visit (python-worker.js), not started cold.
+        this.warm = Boolean(message.warm);
         this.setState("ready", "ready");
         this.resolveReady();
         break;

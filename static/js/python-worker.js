@@ -1,6 +1,7 @@
 // Module worker that owns Pyodide, so a slow load or a runaway program never blocks the page.
 // Protocol (postMessage, plain JSON):
-//   in:  {type: "init", indexURL, interruptBuffer?}   out: {type: "stage", stage} … {type: "ready"} | {type: "load-error", message}
+//   in:  {type: "init", indexURL, interruptBuffer?, snapshots?}
+//   out: {type: "stage", stage} … {type: "ready", warm} | {type: "load-error", message}
 //   in:  {type: "run", id, code, driver, cases, step_budget}
 //   out: {type: "result", id, report, fatal?} | {type: "interrupted", id} | {type: "run-error", id, message}
 // After `fatal` or "run-error" the page replaces this worker: Pyodide may be left inconsistent.
@@ -13,34 +14,21 @@ const RECURSION_LIMIT = 1000;
 let pyodide = null;
 let runPractice = null;
 
-async function init({ indexURL, interruptBuffer }) {
-  try {
-    post({ type: "stage", stage: "python" });
-    const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
-    pyodide = await loadPyodide({
-      indexURL,
-      // Our lock file is Pyodide's plus the bundle; its sha256 becomes the fetch()'s Subresource
-      // Integrity, so a tampered or stale wheel is refused by the browser before it is unpacked.
-      lockFileURL: `${indexURL}virttutor-lock.json`,
-      stdout: () => {},
-      stderr: () => {},
-    });
-    post({ type: "stage", stage: "bundle" });
-    let loadError = null;
-    try {
-      await pyodide.loadPackage(PACKAGE, {
-        messageCallback: () => {},
-        errorCallback: (message) => {
-          loadError = message;
-        },
-      });
-    } catch (error) {
-      loadError = String(error?.message ?? error);
-    }
-    // loadPackage reports most failures through errorCallback instead of rejecting.
-    if (loadError) throw new Error(await explainBundleFailure(indexURL, loadError));
-    runPractice = pyodide.runPython(`
-import json, sys
+// Python after the bundle is imported, as a Pyodide memory snapshot, kept per bundle: a return
+// visit restores it instead of starting Python and importing everything again (docs/performance.md).
+// SNAPSHOT_FORMAT changes whenever WARM_UP below does, so an old snapshot is never restored.
+const SNAPSHOT_CACHE = "virttutor-python-snapshots";
+const SNAPSHOT_FORMAT = 1;
+// Imports every module of the bundle (a snapshot has the modules in memory, not the wheel's files
+// on disk) and defines the one function the page calls.
+const WARM_UP = `
+import importlib, json, pkgutil, sys
+import tutor
+for _module in pkgutil.walk_packages(tutor.__path__, "tutor."):
+    try:
+        importlib.import_module(_module.name)
+    except ImportError:
+        pass  # a module the browser bundle leaves out
 from tutor.grading.harness import practice
 
 def _virttutor_practice(request_json):
@@ -48,13 +36,111 @@ def _virttutor_practice(request_json):
     request = json.loads(request_json)
     report = practice(request["code"], request["driver"], request["cases"], request["step_budget"])
     return json.dumps(report)
+`;
 
-_virttutor_practice
-`);
+async function init({ indexURL, interruptBuffer, snapshots = true }) {
+  try {
+    post({ type: "stage", stage: "python" });
+    // The snapshot is read while Pyodide's module loads.
+    const keyed = snapshots ? snapshotKey(indexURL) : Promise.resolve(null);
+    const [{ loadPyodide }, key, saved] = await Promise.all([
+      import(`${indexURL}pyodide.mjs`),
+      keyed,
+      keyed.then(readSnapshot),
+    ]);
+    const options = {
+      indexURL,
+      // Our lock file is Pyodide's plus the bundle; its sha256 becomes the fetch()'s Subresource
+      // Integrity, so a tampered or stale wheel is refused by the browser before it is unpacked.
+      lockFileURL: `${indexURL}virttutor-lock.json`,
+      stdout: () => {},
+      stderr: () => {},
+    };
+    const warm = saved && (await restore(loadPyodide, options, key, saved));
+    if (!warm) await coldStart(loadPyodide, options, indexURL, key);
+    runPractice = pyodide.globals.get("_virttutor_practice");
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
-    post({ type: "ready" });
+    post({ type: "ready", warm: Boolean(warm) });
+    if (!warm && key) await saveSnapshot(key);
   } catch (error) {
     post({ type: "load-error", message: String(error?.message ?? error) });
+  }
+}
+
+async function coldStart(loadPyodide, options, indexURL, key) {
+  pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(key) });
+  post({ type: "stage", stage: "bundle" });
+  let loadError = null;
+  try {
+    await pyodide.loadPackage(PACKAGE, {
+      messageCallback: () => {},
+      errorCallback: (message) => {
+        loadError = message;
+      },
+    });
+  } catch (error) {
+    loadError = String(error?.message ?? error);
+  }
+  // loadPackage reports most failures through errorCallback instead of rejecting.
+  if (loadError) throw new Error(await explainBundleFailure(indexURL, loadError));
+  pyodide.runPython(WARM_UP);
+}
+
+/** The snapshot's cache key: Pyodide's folder (its version), the bundle's sha256, our format. */
+async function snapshotKey(indexURL) {
+  try {
+    if (!self.caches) return null;
+    const lock = await (await fetch(`${indexURL}virttutor-lock.json`)).json();
+    const sha256 = lock.packages[PACKAGE].sha256;
+    return `${indexURL}virttutor-snapshot-${SNAPSHOT_FORMAT}-${sha256}.bin`;
+  } catch {
+    return null; // no snapshot: the cold start that follows says what is wrong, if anything
+  }
+}
+
+async function readSnapshot(key) {
+  if (!key) return null;
+  try {
+    const cached = await (await caches.open(SNAPSHOT_CACHE)).match(key);
+    return cached ? new Uint8Array(await cached.arrayBuffer()) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function restore(loadPyodide, options, key, bytes) {
+  try {
+    pyodide = await loadPyodide({ ...options, _loadSnapshot: bytes });
+    pyodide.globals.get("_virttutor_practice").destroy(); // present, or this is no snapshot of ours
+    return true;
+  } catch (error) {
+    // A snapshot from another Pyodide build, or damaged: forget it and start cold.
+    console.warn("Python snapshot not used:", error);
+    await caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key), () => {});
+    pyodide = null;
+    return false;
+  }
+}
+
+async function saveSnapshot(key) {
+  try {
+    // Pyodide checks that the JS objects Python holds are still those of a fresh start; the one
+    // listing loaded packages now names ours. Nothing loads packages after a restore, so the
+    // snapshot may record it empty.
+    const loaded = { ...pyodide.loadedPackages };
+    for (const name of Object.keys(loaded)) delete pyodide.loadedPackages[name];
+    let snapshot;
+    try {
+      snapshot = pyodide.makeMemorySnapshot();
+    } finally {
+      Object.assign(pyodide.loadedPackages, loaded);
+    }
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    // One snapshot per bundle: a new bundle's replaces the others.
+    for (const old of await cache.keys()) if (old.url !== new URL(key).href) await cache.delete(old);
+    await cache.put(key, new Response(snapshot, { headers: { "Content-Type": "application/octet-stream" } }));
+  } catch (error) {
+    console.warn("Python snapshot not saved:", error);
   }
 }
 
