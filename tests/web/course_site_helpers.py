@@ -8,11 +8,12 @@ from datetime import datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tutor.grading.judge import Judge, variant_seed
+from tutor.grading.judge import Judge
 from tutor.grading.runner import InProcessRunner
+from tutor.queue.rows import stored_seed
 from tutor.web.accounts import create_user, find_user
 from tutor.web.extensions import db
-from tutor.web.grading_service import stored_report
+from tutor.web.grading_service import stored_report, submission_seed
 from tutor.web.models import Course, Submission
 from tutor.web.roster import enrol
 from tutor.web.schedule import Assignment, settings_of
@@ -84,9 +85,8 @@ def graded(app: Flask, slug: str, email: str, exercise_id: str, code: str, when:
         user = find_user(email)
         assert user is not None
         exercise = app.extensions["catalog"].exercise(exercise_id)
-        report = Judge(InProcessRunner()).grade(
-            exercise, code, variant_seed(slug, user.learner, exercise_id), "hidden"
-        )
+        seed = submission_seed(course, user.learner, exercise)
+        report = Judge(InProcessRunner()).grade(exercise, code, seed, "hidden")
         submission = Submission(
             course_id=course.id,
             learner=user.learner,
@@ -97,6 +97,7 @@ def graded(app: Flask, slug: str, email: str, exercise_id: str, code: str, when:
             report_json=stored_report(report),
             created_at=when,
             graded_at=when,
+            variant_seed=stored_seed(seed),
         )
         db.session.add(submission)
         db.session.commit()

@@ -6,10 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
+
+from tutor.web import create_app
+from tutor.web.accounts import find_user
+from tutor.web.extensions import db
+from tutor.web.models import Submission
 
 from .course_site_helpers import graded, hosted_course, page_text, signed_in, solution, wrong
 
@@ -17,11 +23,21 @@ NOW = datetime.now(UTC)
 DUE = NOW - timedelta(days=2)
 
 
-@pytest.fixture
-def course(app: Flask) -> Flask:
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """Course "os": ann passed io-path on time after a wrong try; bob passed it a day late;
     cat only failed it; dan never tried. vm-spec: ann failed it. A second course "db" has its
-    own TA and student."""
+    own TA and student. Made once for the module: the tests only read it."""
+    folder = tmp_path_factory.mktemp("gradebook")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "gradebook",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'gradebook.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "SIGNIN_RATE_LIMIT": "1000 per minute",  # every test signs in from one address
+        }
+    )
     hosted_course(
         app,
         "os",
@@ -53,7 +69,9 @@ def course(app: Flask) -> Flask:
     )
     graded(app, "os", "ann@example.org", "vm-spec", wrong(app, "vm-spec", 0), NOW)
     graded(app, "db", "eve@example.org", "io-path", good, NOW)
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
 
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
@@ -163,7 +181,12 @@ def test_a_students_detail_lists_their_submissions_and_answers(course: Flask) ->
 
 
 def test_staff_open_a_students_submission_and_others_cannot(course: Flask) -> None:
-    ann_wrong = graded(course, "os", "ann@example.org", "io-path", wrong(course, "io-path", 2), NOW)
+    with course.app_context():
+        ann = find_user("ann@example.org")
+        assert ann is not None
+        ann_wrong = db.session.execute(
+            db.select(Submission.id).filter_by(learner=ann.learner, exercise_id="vm-spec")
+        ).scalar_one()
     assert signed_in(course, "ta@example.org").get(f"/submissions/{ann_wrong}").status_code == 200
     assert signed_in(course, "prof@example.org").get(f"/submissions/{ann_wrong}").status_code == (
         200

@@ -12,12 +12,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from tutor.grading.judge import Judge, variant_seed
+from tutor.grading.judge import Judge
 from tutor.grading.runner import InProcessRunner
+from tutor.queue.rows import stored_seed
 
 from .accounts import MIN_PASSWORD, User, create_user, find_user, new_password
 from .extensions import db
-from .grading_service import stored_report
+from .grading_service import stored_report, submission_seed
 from .models import Submission
 from .roster import ROLES, STUDENT, TA, course_by_slug, enrol
 from .schedule import Assignment
@@ -189,12 +190,8 @@ def seed_demo_course() -> str:
                 when = min(due, now) - timedelta(days=1, hours=2 - attempt)
                 if index == 1 and position == 0:
                     when = due + timedelta(hours=20 + attempt)
-                report = judge.grade(
-                    exercise,
-                    code,
-                    variant_seed(course.slug, student.learner, exercise.id),
-                    "hidden",
-                )
+                seed = submission_seed(course, student.learner, exercise)
+                report = judge.grade(exercise, code, seed, "hidden")
                 db.session.add(
                     Submission(
                         course_id=course.id,
@@ -206,6 +203,7 @@ def seed_demo_course() -> str:
                         report_json=stored_report(report),
                         created_at=when,
                         graded_at=when,
+                        variant_seed=stored_seed(seed),
                     )
                 )
     db.session.commit()

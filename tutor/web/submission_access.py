@@ -1,8 +1,9 @@
 """Who may see a stored submission: its own learner, and staff.
 
-One function, so the course site's roles extend it in one place: today the owner is the learner
-id in the session and nobody is staff; accounts add "staff of the submission's course". Anyone
-else gets the same 404 as for an id that never existed (no way to probe which ids exist).
+One function, so the course site's roles extend it in one place: the owner is the learner id in
+the session (an account's, once signed in), and staff are the instructors and TAs of the
+submission's course (``roster.staff_of_course``). Anyone else gets the same 404 as for an id
+that never existed (no way to probe which ids exist).
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from .models import Submission
 
 
 def is_staff_for(submission: Submission) -> bool:
-    """Whether the signed-in user teaches the submission's course (accounts come with #13)."""
-    return False
+    """Whether the signed-in user is an instructor or TA of the submission's course and its
+    learner a student there: staff of course A see nothing of course B, nor a student's
+    self-study."""
+    from .roster import staff_of_course
+
+    return staff_of_course(submission.course_id, submission.learner)
 
 
 def can_view(submission: Submission) -> bool:
