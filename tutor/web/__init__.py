@@ -17,6 +17,7 @@ from . import (
     cli,
     course,
     course_site,
+    database_outage,
     database_url,
     errors,
     fairness,
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    database_outage.init_app(app)  # engine options first: db.init_app makes the engine
     db.init_app(app)
     schema.init_app(app)
     csrf.init_app(app)

@@ -1,0 +1,49 @@
+"""The database out of reach (restarting, failed over, a SQLite file locked too long) answers
+**503 with Retry-After**, never a 500 with a traceback.
+
+Nothing the learner sent is half-stored: a submission row is written in one transaction, so it
+either exists (and is graded) or does not (and the learner submits again when told). Pooled
+connections are checked before use (``pool_pre_ping``), so the first request after the database
+comes back gets a fresh connection instead of a dead one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import ServiceUnavailable
+
+from .errors import API_PREFIX, render_error_page
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = 5
+
+
+def _unavailable(exc: Exception) -> ResponseReturnValue:
+    log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the session is discarded at teardown anyway
+        log.debug("rollback after a database outage failed", exc_info=True)
+    if request.path.startswith(API_PREFIX):
+        body = {
+            "error": "the database is unavailable for a moment: nothing was saved by this "
+            f"request; try again in {RETRY_AFTER} s",
+            "error_zh": f"数据库暂时不可用：这次请求没有保存任何内容；请在 {RETRY_AFTER} 秒后重试",
+            "retry_after": RETRY_AFTER,
+        }
+        return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER)}
+    return render_error_page(ServiceUnavailable(retry_after=RETRY_AFTER))
+
+
+def init_app(app: Flask) -> None:
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.register_error_handler(OperationalError, _unavailable)
+    app.register_error_handler(InterfaceError, _unavailable)
