@@ -191,6 +191,13 @@ def test_staff_open_a_students_submission_and_others_cannot(course: Flask) -> No
     assert signed_in(course, "prof@example.org").get(f"/submissions/{ann_wrong}").status_code == (
         200
     )
+    page = signed_in(course, "ta@example.org").get(f"/submissions/{ann_wrong}")
+    assert "The code ann submitted" in page_text(page.get_data(as_text=True))
+    api = signed_in(course, "ta@example.org").get(f"/api/submissions/{ann_wrong}")
+    assert api.status_code == 200
+    assert (
+        signed_in(course, "bob@example.org").get(f"/api/submissions/{ann_wrong}").status_code == 404
+    )
     for outsider in ("bob@example.org", "ta2@example.org", "prof2@example.org"):
         assert signed_in(course, outsider).get(f"/submissions/{ann_wrong}").status_code == 404
     assert course.test_client().get(f"/submissions/{ann_wrong}").status_code == 404

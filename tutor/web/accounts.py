@@ -85,6 +85,14 @@ def find_user(email: str) -> User | None:
     return found
 
 
+def account_of_learner(learner: str) -> User | None:
+    """The account a learner id belongs to (``None``: an anonymous learner)."""
+    found: User | None = db.session.execute(
+        db.select(User).filter_by(learner=learner)
+    ).scalar_one_or_none()
+    return found
+
+
 def create_user(email: str, password: str, name: str = "", learner: str | None = None) -> User:
     """A new account; ``learner`` is the browser's anonymous id when signing up from one."""
     taken = learner and db.session.execute(db.select(User.id).filter_by(learner=learner)).first()

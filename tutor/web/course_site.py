@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask_limiter import Limiter
 
 from . import accounts, concept_answers, course_cli, dashboard, gradebook, signin, teaching
+from .accounts import account_of_learner
 from .roster import my_courses
 from .schedule import stamp
 
@@ -48,3 +49,4 @@ def init_app(app: Flask) -> None:
         app.view_functions[endpoint] = limited(app.view_functions[endpoint])
     app.context_processor(lambda: {"my_courses": my_courses})
     app.jinja_env.globals["stamp"] = stamp
+    app.jinja_env.globals["account_of_learner"] = account_of_learner
