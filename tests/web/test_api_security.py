@@ -37,6 +37,8 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "SECRET_KEY": "api-security",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'api.db'}",
             "WTF_CSRF_ENABLED": True,
+            "GRADER": "process",
+            "QUEUE_URL": "immediate",
         }
     )
 

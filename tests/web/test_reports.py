@@ -63,7 +63,7 @@ def test_a_pending_report_has_no_score(app: Flask) -> None:
     with app.test_request_context("/"):
         html = render_template("_report.html", report={"verdict": "pending", "cases": []})
     text = shown(html)
-    assert "still being graded" in text
+    assert "Grading…" in text and "the verdict appears here" in text
     assert "Not yet" not in text and "0" not in text and "data-score" not in html
 
 
