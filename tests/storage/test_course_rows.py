@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from flask import Flask
 
+from tutor.web.accounts import find_user
 from tutor.web.extensions import db
-from tutor.web.models import Submission
+from tutor.web.models import Course, Submission
 
 from ..web.course_site_helpers import (
     PASSWORD,
@@ -80,4 +83,132 @@ def test_lateness_adoption_and_the_gradebook_on_each_database(
         "ontime@example.org": "100",
     }
     with app.app_context():
+        db.session.remove()
+
+
+def _course_with_work(app: Flask) -> None:
+    fast_hashing(app)
+    due = datetime(2026, 3, 1, 23, 0, tzinfo=UTC)
+    hosted_course(
+        app,
+        "os",
+        "prof@example.org",
+        {"io-path": (None, due)},
+        students=("late@example.org", "ontime@example.org"),
+        tas=("ta@example.org",),
+        penalty=25,
+    )
+    graded(
+        app,
+        "os",
+        "late@example.org",
+        "io-path",
+        solution(app, "io-path"),
+        due + timedelta(hours=25),
+    )
+    graded(
+        app,
+        "os",
+        "ontime@example.org",
+        "io-path",
+        solution(app, "io-path"),
+        due - timedelta(minutes=1),
+    )
+    signed_in(app, "ontime@example.org").post("/lessons/hypervisors/checks/0", json={"choice": 1})
+
+
+def _grades(app: Flask) -> str:
+    return (
+        signed_in(app, "prof@example.org").get("/courses/os/gradebook.csv").get_data(as_text=True)
+    )
+
+
+def test_a_backup_restores_on_the_other_database_and_never_over_rows(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    source = make_app(WTF_CSRF_ENABLED=False)
+    _course_with_work(source)
+    file = tmp_path / "semester.json.gz"
+    made = source.test_cli_runner().invoke(args=["tutor", "backup", str(file)])
+    assert made.exit_code == 0, made.output
+    assert "2 submission" in made.output and oct(file.stat().st_mode & 0o777) == "0o600"
+    other = make_app_on(tmp_path / "other.db")
+    restored = other.test_cli_runner().invoke(args=["tutor", "restore", str(file)])
+    assert restored.exit_code == 0, restored.output
+    assert _grades(other) == _grades(source)
+    again = other.test_cli_runner().invoke(args=["tutor", "restore", str(file)])
+    assert again.exit_code != 0 and "already has rows" in again.output
+    assert _grades(other) == _grades(source)  # nothing lost by the refused restore
+    replaced = other.test_cli_runner().invoke(args=["tutor", "restore", "--replace", str(file)])
+    assert replaced.exit_code == 0, replaced.output
+    signed_in(other, "prof@example.org").post("/courses/new", data={"title": "N", "slug": "new"})
+    with other.app_context():
+        assert db.session.scalar(db.select(Course.id).filter_by(slug="new"))  # ids continue
+        db.session.remove()
+    (tmp_path / "junk.gz").write_bytes(b"not a backup")
+    junk = other.test_cli_runner().invoke(
+        args=["tutor", "restore", "--replace", str(tmp_path / "junk.gz")]
+    )
+    assert junk.exit_code != 0 and "not a VirtTutor backup" in junk.output
+    # Back into the database it came from (PostgreSQL too): its id counters continue after
+    # the restored rows, so the next course is stored.
+    back = source.test_cli_runner().invoke(args=["tutor", "restore", "--replace", str(file)])
+    assert back.exit_code == 0, back.output
+    created = signed_in(source, "prof@example.org").post(
+        "/courses/new", data={"title": "Next", "slug": "next"}
+    )
+    assert created.status_code == 302
+    assert _grades(source) == _grades(other)
+    with source.app_context():
+        db.session.remove()
+
+
+def make_app_on(path: Path) -> Flask:
+    """A second installation on its own SQLite file (the backup crosses databases)."""
+    from tutor.web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
+    )
+    fast_hashing(app)
+    return app
+
+
+def test_a_course_moves_with_its_submissions_and_an_account_is_erased(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = make_app(WTF_CSRF_ENABLED=False)
+    _course_with_work(app)
+    runner = app.test_cli_runner()
+    file = tmp_path / "os.json"
+    exported = runner.invoke(args=["tutor", "export-course", "os", str(file), "--with-submissions"])
+    assert exported.exit_code == 0 and "2 submissions" in exported.output, exported.output
+    taken = runner.invoke(args=["tutor", "import-course", str(file)])
+    assert taken.exit_code != 0 and "another short name" in taken.output
+    elsewhere = make_app_on(tmp_path / "elsewhere.db")
+    imported = elsewhere.test_cli_runner().invoke(args=["tutor", "import-course", str(file)])
+    assert imported.exit_code == 0, imported.output
+    passwords = dict(re.findall(r"new account (\S+) password: (\S+)", imported.output))
+    assert set(passwords) == {
+        "prof@example.org",
+        "ta@example.org",
+        "late@example.org",
+        "ontime@example.org",
+    }
+    prof = signed_in(elsewhere, "prof@example.org", passwords["prof@example.org"])
+    assert prof.get("/courses/os/gradebook.csv").get_data(as_text=True) == _grades(app)
+    dry = runner.invoke(args=["tutor", "delete-account", "ontime@example.org"])
+    assert "1 submissions, 1 concept-check answers would be deleted" in dry.output
+    erased = runner.invoke(args=["tutor", "delete-account", "ontime@example.org", "--yes"])
+    assert erased.exit_code == 0 and "1 submissions" in erased.output, erased.output
+    assert "ontime@example.org" not in _grades(app)
+    with app.app_context():
+        assert find_user("ontime@example.org") is None
+        learners = set(db.session.execute(db.select(Submission.learner)).scalars())
+        assert len(learners) == 1  # only the late student's work is left
         db.session.remove()

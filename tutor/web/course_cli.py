@@ -124,6 +124,100 @@ def export_grades_command(slug: str, file: Path) -> None:
     click.echo(f"grades of {slug} written to {file}")
 
 
+@commands.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write every table (courses, accounts, submissions, ...) to FILE (gzip JSON; SQLite and
+    PostgreSQL alike)."""
+    from . import backup
+
+    counts = backup.backup(current_app._get_current_object(), file)  # type: ignore[attr-defined]
+    click.echo(f"backup written to {file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+@commands.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="delete the rows already in this database first")
+def restore_command(file: Path, replace: bool) -> None:
+    """Load a backup into this database (empty, or --replace)."""
+    from . import backup
+
+    try:
+        counts = backup.restore(current_app._get_current_object(), file, replace)  # type: ignore[attr-defined]
+    except backup.BackupError as exc:
+        sys.exit(f"nothing restored: {exc}")
+    click.echo(f"restored from {file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+@commands.command("export-course")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--with-submissions", is_flag=True, help="every submission to the course too")
+def export_course_command(slug: str, file: Path, with_submissions: bool) -> None:
+    """Write a course's structure (exercises, deadlines, late policy, members) to FILE (JSON)."""
+    import json
+
+    from .course_transfer import export_course
+
+    course = course_by_slug(slug)
+    if course is None:
+        sys.exit(f"no course {slug!r}")
+    document = export_course(course, with_submissions)
+    file.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    extra = f", {len(document['submissions'])} submissions" if with_submissions else ""
+    click.echo(
+        f"course {slug} written to {file}: {len(document['exercises'])} exercises, "
+        f"{len(document['members'])} members{extra}"
+    )
+
+
+@commands.command("import-course")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", help="a new short name (the file's by default)")
+@click.option("--title", help="a new title (the file's by default)")
+def import_course_command(file: Path, slug: str | None, title: str | None) -> None:
+    """Make a course from an exported FILE; prints its join code and new accounts' passwords."""
+    from .course_transfer import TransferError, import_course
+
+    try:
+        done = import_course(file.read_text(encoding="utf-8"), slug, title)
+    except (TransferError, UnicodeDecodeError) as exc:
+        sys.exit(f"nothing imported: {exc}")
+    click.echo(
+        f"course {done.course.slug!r} imported ({done.submissions} submissions); "
+        f"join code: {done.join_code}"
+    )
+    for email, password in done.created:
+        click.echo(f"  new account {email} password: {password}")
+
+
+@commands.command("delete-account")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="really delete (without it, only says what would go)")
+def delete_account_command(email: str, yes: bool) -> None:
+    """Delete an account and everything it did (a student's request to erase their data)."""
+    from .concept_answers import ConceptAnswer
+    from .course_transfer import erase_account
+
+    user = find_user(email)
+    if user is None:
+        sys.exit(f"no account {email}")
+    if not yes:
+        submissions = db.session.scalar(
+            db.select(db.func.count()).select_from(Submission).filter_by(learner=user.learner)
+        )
+        answers = db.session.scalar(
+            db.select(db.func.count()).select_from(ConceptAnswer).filter_by(learner=user.learner)
+        )
+        click.echo(
+            f"{user.email}: {submissions} submissions, {answers} concept-check answers "
+            "would be deleted with the account; run again with --yes to delete them"
+        )
+        return
+    counts = erase_account(user)
+    click.echo(f"{email} deleted with " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
 @commands.command("seed-demo-course")
 def seed_demo_command() -> None:
     """A demo course to try the course site with: an instructor, a TA and four students with

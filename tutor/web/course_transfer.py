@@ -1,0 +1,195 @@
+"""A course carried from one installation (or semester) to another, and one person's data
+erased on request.
+
+``export_course`` writes the course's structure — title, late policy, exercises with their
+opening and due times, who is in it and as what — and, if asked, every submission to it, as
+JSON. ``import_course`` makes a new course from such a file (under a new short name if wanted),
+with a fresh join code; people are matched by email, and an account is made for anyone who has
+none (its password made up and returned, to hand out). ``erase_account`` deletes an account and
+everything its learner id did: submissions, concept-check answers, memberships.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete
+
+from .accounts import User, create_user, find_user, new_password
+from .concept_answers import ConceptAnswer
+from .extensions import db
+from .models import Course, Submission
+from .roster import INSTRUCTOR, ROLES, Membership, enrol, members
+from .schedule import Assignment, assignments, settings_of
+
+FORMAT = "virttutor-course"
+VERSION = 1
+SUBMISSION_FIELDS = (
+    "exercise_id",
+    "code",
+    "status",
+    "score",
+    "report_json",
+    "exercise_version",
+    "variant_seed",
+    "grader_version",
+    "attempts",
+)
+
+
+class TransferError(Exception):
+    """Why an import did nothing; the message says what to change."""
+
+
+def _moment(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def _parse(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def export_course(course: Course, with_submissions: bool) -> dict[str, Any]:
+    settings = settings_of(course)
+    people = members(course)
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "course": {"slug": course.slug, "title": course.title},
+        "settings": {
+            "late_policy": settings.late_policy,
+            "penalty_per_day": settings.penalty_per_day,
+            "ta_can_edit": settings.ta_can_edit,
+        },
+        "exercises": [
+            {
+                "exercise_id": a.exercise_id,
+                "opens_at": _moment(a.opens_at),
+                "due_at": _moment(a.due_at),
+            }
+            for a in assignments(course)
+        ],
+        "members": [{"email": u.email, "name": u.name, "role": role} for u, role in people],
+    }
+    if with_submissions:
+        by_learner = {u.learner: u.email for u, _ in people}
+        rows = db.session.execute(
+            db.select(Submission)
+            .where(Submission.course_id == course.id, Submission.learner.in_(list(by_learner)))
+            .order_by(Submission.id)
+        ).scalars()
+        document["submissions"] = [
+            {
+                "email": by_learner[s.learner],
+                "created_at": _moment(s.created_at),
+                "graded_at": _moment(s.graded_at),
+                **{name: getattr(s, name) for name in SUBMISSION_FIELDS},
+            }
+            for s in rows
+        ]
+    return document
+
+
+@dataclass
+class Imported:
+    course: Course
+    join_code: str
+    created: list[tuple[str, str]] = field(default_factory=list)  # (email, password)
+    submissions: int = 0
+
+
+def import_course(text: str, slug: str | None = None, title: str | None = None) -> Imported:
+    """A new course from an exported file; nothing is stored if the file is wrong."""
+    from .teaching import CourseTaken, create_course
+
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise TransferError(f"not a course file (JSON): {exc}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise TransferError("not a VirtTutor course file")
+    people = document.get("members") or []
+    instructors = [m for m in people if m.get("role") == INSTRUCTOR]
+    if not instructors:
+        raise TransferError("the file names no instructor")
+    if any(m.get("role") not in ROLES or not m.get("email") for m in people):
+        raise TransferError("every member needs an email and a role (student, ta, instructor)")
+    result_created: list[tuple[str, str]] = []
+    try:
+        users: dict[str, User] = {}
+        for member in people:
+            user = find_user(member["email"])
+            if user is None:
+                password = new_password()
+                user = create_user(member["email"], password, member.get("name") or "")
+                result_created.append((user.email, password))
+            users[member["email"]] = user
+        course, settings = create_course(
+            slug or document["course"]["slug"],
+            title or document["course"]["title"],
+            users[instructors[0]["email"]],
+        )
+        given = document.get("settings") or {}
+        settings.late_policy = given.get("late_policy", settings.late_policy)
+        settings.penalty_per_day = float(given.get("penalty_per_day", settings.penalty_per_day))
+        settings.ta_can_edit = bool(given.get("ta_can_edit", False))
+        for position, item in enumerate(document.get("exercises") or []):
+            db.session.add(
+                Assignment(
+                    course_id=course.id,
+                    exercise_id=item["exercise_id"],
+                    position=position,
+                    opens_at=_parse(item.get("opens_at")),
+                    due_at=_parse(item.get("due_at")),
+                )
+            )
+        for member in people:
+            enrol(course, users[member["email"]], member["role"])
+        count = 0
+        for item in document.get("submissions") or []:
+            user = users.get(item.get("email"))
+            if user is None:
+                raise TransferError(f"a submission of {item.get('email')!r}, who is not a member")
+            db.session.add(
+                Submission(
+                    course_id=course.id,
+                    learner=user.learner,
+                    created_at=_parse(item.get("created_at")) or datetime.now(UTC),
+                    graded_at=_parse(item.get("graded_at")),
+                    **{name: item.get(name) for name in SUBMISSION_FIELDS if name in item},
+                )
+            )
+            count += 1
+        db.session.commit()
+    except CourseTaken as exc:
+        db.session.rollback()
+        raise TransferError(f"{exc}: import it under another short name (--slug)") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        db.session.rollback()
+        raise TransferError(f"the course file is incomplete or malformed: {exc!r}") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return Imported(course, settings.join_code, result_created, count)
+
+
+def erase_account(user: User) -> dict[str, int]:
+    """Deletes the account and everything its learner did; returns what was deleted."""
+    learner = user.learner
+    counts = {
+        "submissions": _deleted(delete(Submission).where(Submission.learner == learner)),
+        "concept answers": _deleted(delete(ConceptAnswer).where(ConceptAnswer.learner == learner)),
+        "memberships": _deleted(delete(Membership).where(Membership.user_id == user.id)),
+    }
+    db.session.delete(user)
+    db.session.commit()
+    return counts
+
+
+def _deleted(statement: Any) -> int:
+    return int(getattr(db.session.execute(statement), "rowcount", 0) or 0)
