@@ -15,7 +15,6 @@ from tutor.web.extensions import db
 from tutor.web.models import Submission
 
 from .tasks import GradingQueue
-from .worker import run_workers
 
 FINISHED = ("graded", "error", "failed")
 
@@ -33,6 +32,8 @@ def worker(workers: int) -> None:
     process with its own sandbox pool)."""
     if _queue().immediate:
         sys.exit("QUEUE_URL is 'immediate': there is no queue for a worker to consume")
+    from .worker import run_workers  # not at import: the worker module imports the web app
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     run_workers(current_app._get_current_object(), max(1, workers))  # type: ignore[attr-defined]
 

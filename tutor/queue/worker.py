@@ -117,15 +117,22 @@ def run_workers(app: Flask, processes: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     children = [start() for _ in range(processes)]
+    started = [time.monotonic()] * processes
+    pause = [1.0] * processes
     log.info("started %d grader worker processes: %s", processes, [c.pid for c in children])
     try:
         while not stopping.wait(1.0):
             for i, child in enumerate(children):
-                if not child.is_alive():
-                    log.warning(
-                        "grader worker %s exited (%s); starting another", child.pid, child.exitcode
-                    )
-                    children[i] = start()
+                if child.is_alive() or time.monotonic() - started[i] < pause[i]:
+                    continue
+                # One that dies at once (a broken set-up) is restarted ever more slowly.
+                quick = time.monotonic() - started[i] < 30
+                pause[i] = min(pause[i] * 2, 60.0) if quick else 1.0
+                log.warning(
+                    "grader worker %s exited (%s); starting another", child.pid, child.exitcode
+                )
+                children[i] = start()
+                started[i] = time.monotonic()
     finally:
         for child in children:
             if child.is_alive() and child.pid is not None:
