@@ -95,6 +95,10 @@ def test_students_join_with_the_code_and_see_only_their_courses(app: Flask) -> N
     assert student.get("/courses/beta").status_code == 404
     deadline = page_text(student.get("/courses/alpha").get_data(as_text=True))
     assert (NOW + timedelta(days=3)).strftime("%Y-%m-%d %H:%M") in deadline
+    lesson = page_text(student.get("/lessons/hypervisors").get_data(as_text=True))
+    due = (NOW + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    assert f"For Course alpha: due {due} UTC." in lesson
+    assert lesson.count("For Course alpha") == 1  # only the course's exercise says so
 
 
 def test_a_roster_csv_enrols_everyone_or_says_which_lines_are_wrong(app: Flask) -> None:

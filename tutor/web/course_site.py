@@ -16,7 +16,7 @@ from flask_limiter import Limiter
 from . import accounts, concept_answers, course_cli, dashboard, gradebook, signin, teaching
 from .accounts import account_of_learner
 from .roster import my_courses
-from .schedule import stamp
+from .schedule import course_assignment, now, stamp
 
 DEFAULTS = {
     "SIGNIN_RATE_LIMIT": "10 per minute",
@@ -50,3 +50,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"my_courses": my_courses})
     app.jinja_env.globals["stamp"] = stamp
     app.jinja_env.globals["account_of_learner"] = account_of_learner
+    app.jinja_env.globals["course_assignment"] = course_assignment
+    app.jinja_env.globals["now_utc"] = now

@@ -133,11 +133,11 @@ class PastDue(SubmissionRefused):
     status = 403
 
 
-def submission_course(exercise: Exercise) -> Course:
-    """The course a Submit of ``exercise`` counts for; raises ``SubmissionRefused`` (nothing
-    stored) when that course does not take it now."""
+def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
+    """The signed-in student's course that has this exercise, with its times (the soonest due
+    when several do); ``None`` for anyone else: self-study."""
     if not current_user.is_authenticated:
-        return demo_course()
+        return None
     row = db.session.execute(
         db.select(Course, Assignment)
         .join(Assignment, Assignment.course_id == Course.id)
@@ -145,15 +145,21 @@ def submission_course(exercise: Exercise) -> Course:
         .where(
             Membership.user_id == current_user.id,
             Membership.role == STUDENT,
-            Assignment.exercise_id == exercise.id,
+            Assignment.exercise_id == exercise_id,
         )
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Course.id)
         .limit(1)
     ).first()
-    if row is None:
+    return None if row is None else (row[0], row[1])
+
+
+def submission_course(exercise: Exercise) -> Course:
+    """The course a Submit of ``exercise`` counts for; raises ``SubmissionRefused`` (nothing
+    stored) when that course does not take it now."""
+    found = course_assignment(exercise.id)
+    if found is None:
         return demo_course()
-    course: Course = row[0]
-    assignment: Assignment = row[1]
+    course, assignment = found
     moment = now()
     if not assignment.is_open(moment):
         when = stamp(assignment.opens_at)
