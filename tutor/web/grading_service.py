@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,6 +130,7 @@ class GradingService:
         self._practice: dict[str, list[dict[str, JSON]]] = {}
         # Submission ids per network address, to count an address's submissions in flight.
         self._by_address: dict[str, list[int]] = {}
+        self._admitting = threading.Lock()
         # Only the reference side, for the practice cases the lesson page carries.
         self._reference = Judge(InProcessRunner())
 
@@ -253,22 +255,23 @@ class GradingService:
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
             return self._store_rejected(exercise, code, course, learner, exc)
         address = request.remote_addr if has_request_context() else None
-        self._check_in_flight(learner, address)
-        waiting = self.waiting()
-        if waiting >= self.queue_size:
-            raise GraderBusy(self.retry_after(waiting))
-        submission = Submission(
-            course_id=course.id,
-            learner=learner,
-            exercise_id=exercise.id,
-            code=code,
-            variant_seed=stored_seed(submission_seed(course, learner, exercise)),
-        )
-        db.session.add(submission)
-        db.session.commit()
-        submission_id = submission.id
-        if address is not None:
-            self._by_address.setdefault(address, []).append(submission_id)
+        with self._admitting:  # check and store as one step (within this process)
+            self._check_in_flight(learner, address)
+            waiting = self.waiting()
+            if waiting >= self.queue_size:
+                raise GraderBusy(self.retry_after(waiting))
+            submission = Submission(
+                course_id=course.id,
+                learner=learner,
+                exercise_id=exercise.id,
+                code=code,
+                variant_seed=stored_seed(submission_seed(course, learner, exercise)),
+            )
+            db.session.add(submission)
+            db.session.commit()
+            submission_id = submission.id
+            if address is not None:
+                self._by_address.setdefault(address, []).append(submission_id)
         # Hold no database connection while the worker grades.
         db.session.close()
         try:
