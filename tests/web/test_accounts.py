@@ -248,3 +248,23 @@ def test_concept_check_answers_are_recorded_and_judged_here(app: Flask) -> None:
     assert "Your last answer was right." in other.get("/lessons/hypervisors").get_data(as_text=True)
     assert client.post("/lessons/hypervisors/checks/0", json={"choice": "x"}).status_code == 400
     assert client.post("/lessons/hypervisors/checks/99", json={"choice": 0}).status_code == 404
+
+
+def test_sign_up_and_join_codes_are_rate_limited_too(app: Flask) -> None:
+    fast_hashing(app)
+    app.config["SIGNUP_RATE_LIMIT"] = "2 per minute"
+    app.config["JOIN_RATE_LIMIT"] = "3 per minute"
+    client = app.test_client()
+    for n in range(2):
+        made = client.post(
+            "/signup",
+            data={"email": f"u{n}@example.org", "password": PASSWORD, "confirm": PASSWORD},
+        )
+        assert made.status_code == 302
+    third = client.post(
+        "/signup", data={"email": "u9@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert third.status_code == 429 and "Too many tries" in third.get_data(as_text=True)
+    guesser = signed_in(app, "u0@example.org")
+    answers = [guesser.post("/join", data={"code": f"GUESS{n:03d}"}).status_code for n in range(4)]
+    assert answers == [400, 400, 400, 429]
