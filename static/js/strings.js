@@ -121,8 +121,8 @@ const STRINGS = {
     // 本浏览器中的学习进度（self-study.js）
     exerciseSolved: "已解决",
     lessonCompleted: "已完成",
-    solvedOfOne: "已解决 {done}/{num} 道练习",
-    solvedOfMany: "已解决 {done}/{num} 道练习",
+    solvedOfOne: "已完成 {num} 个练习中的 {done} 个",
+    solvedOfMany: "已完成 {num} 个练习中的 {done} 个",
     continueWhereLeft: "从上次离开的地方继续：",
     exported: "进度文件已保存。在另一个浏览器的“我的进度”页面导入即可。",
     imported: "已导入：更新了 {records} 条记录，{code} 道练习的代码。原有内容都没有丢失。",

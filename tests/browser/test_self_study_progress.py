@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from ._learner import (
     block_cdn,
@@ -33,7 +33,7 @@ def shown(page: Page) -> None:
     page.evaluate("window.virttutor.progressShown")
 
 
-def outline_entry(page: Page, base: str):  # type: ignore[no-untyped-def]
+def outline_entry(page: Page, base: str) -> Locator:
     page.goto(base + "/")
     shown(page)
     return page.locator(f"ol.outline li[data-lesson-id={LESSON}]")
