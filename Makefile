@@ -33,6 +33,7 @@ check: setup
 
 bench: setup
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.lab_session --students 1000 --spread 180
 
 setup: system-deps $(VENV)/.installed assets bundle translations
 

@@ -135,3 +135,27 @@ def test_one_worker_wins_the_claim_on_a_pending_submission(make_app: Callable[..
     with app.app_context():
         row = db.session.get(Submission, submission_id)
         assert row is not None and (row.status, row.attempts) == ("grading", 1)
+
+
+def test_processes_making_the_demo_course_at_once_share_one(make_app: Callable[..., Flask]) -> None:
+    """The first requests of several web processes on a new database all need the demo course."""
+    from tutor.web.course import demo_course
+
+    app = make_app()
+    barrier = threading.Barrier(6)
+    ids: list[int] = []
+
+    def first_request() -> None:
+        with app.app_context():
+            barrier.wait()
+            ids.append(demo_course().id)
+            db.session.remove()
+
+    threads = [threading.Thread(target=first_request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        courses = db.session.execute(db.select(Course)).scalars().all()
+    assert len(courses) == 1 and ids == [courses[0].id] * 6
