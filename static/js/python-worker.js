@@ -56,7 +56,7 @@ async function init({ indexURL, interruptBuffer, snapshots = true }) {
       stdout: () => {},
       stderr: () => {},
     };
-    const warm = saved && (await restore(loadPyodide, options, key, saved));
+    const warm = saved && (await restore(loadPyodide, options, indexURL, key, saved));
     if (!warm) await coldStart(loadPyodide, options, indexURL, key);
     runPractice = pyodide.globals.get("_virttutor_practice");
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
@@ -86,12 +86,16 @@ async function coldStart(loadPyodide, options, indexURL, key) {
   pyodide.runPython(WARM_UP);
 }
 
+async function bundleEntry(indexURL) {
+  const lock = await (await fetch(`${indexURL}virttutor-lock.json`)).json();
+  return lock.packages[PACKAGE];
+}
+
 /** The snapshot's cache key: Pyodide's folder (its version), the bundle's sha256, our format. */
 async function snapshotKey(indexURL) {
   try {
     if (!self.caches) return null;
-    const lock = await (await fetch(`${indexURL}virttutor-lock.json`)).json();
-    const sha256 = lock.packages[PACKAGE].sha256;
+    const { sha256 } = await bundleEntry(indexURL);
     return `${indexURL}virttutor-snapshot-${SNAPSHOT_FORMAT}-${sha256}.bin`;
   } catch {
     return null; // no snapshot: the cold start that follows says what is wrong, if anything
@@ -108,10 +112,26 @@ async function readSnapshot(key) {
   }
 }
 
-async function restore(loadPyodide, options, key, bytes) {
+// The snapshot holds Python's memory, not its files: the bundle's files go back on disk, checked
+// against the lock's sha256 like a cold load, for code that lists them (tutor.explanations reads
+// its topics from its folder) or imports a module for the first time.
+async function bundleFiles(indexURL) {
+  const entry = await bundleEntry(indexURL);
+  const digest = entry.sha256.match(/../g).map((byte) => Number.parseInt(byte, 16));
+  const integrity = `sha256-${btoa(String.fromCharCode(...digest))}`;
+  const response = await fetch(new URL(entry.file_name, indexURL), { integrity });
+  if (!response.ok) throw new Error(`${entry.file_name}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+async function restore(loadPyodide, options, indexURL, key, bytes) {
   try {
+    const files = bundleFiles(indexURL);
+    files.catch(() => {}); // awaited below; a failure there means a cold start
     pyodide = await loadPyodide({ ...options, _loadSnapshot: bytes });
     pyodide.globals.get("_virttutor_practice").destroy(); // present, or this is no snapshot of ours
+    const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+    pyodide.unpackArchive(await files, "zip", { extractDir: sitePackages });
     return true;
   } catch (error) {
     // A snapshot from another Pyodide build, or damaged: forget it and start cold.

@@ -77,7 +77,8 @@ function isolated(response) {
 
 async function page(request) {
   const cache = await caches.open(CACHE);
-  const cached = () => cache.match(request, { ignoreSearch: true });
+  // ignoreVary: the site varies pages on Cookie / Accept-Language, which a navigation does not expose.
+  const cached = () => cache.match(request, { ignoreSearch: true, ignoreVary: true });
   try {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), PAGE_TIMEOUT_MS);
@@ -96,7 +97,7 @@ async function page(request) {
 // Scripts too: a dedicated worker of an isolated page must itself carry COEP, or it is refused.
 async function asset(request) {
   const cache = await caches.open(CACHE);
-  return isolated((await cache.match(request)) ?? (await fetch(request)));
+  return isolated((await cache.match(request, { ignoreVary: true })) ?? (await fetch(request)));
 }
 
 self.addEventListener("fetch", (event) => {

@@ -1,0 +1,57 @@
+"""/sw.js (#14): lists every lesson page and the files Python needs, and its version follows the
+lesson sources and the bundle, so a changed course reaches learners who are offline-ready."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from flask import Flask
+
+from tutor.web import PROJECT_ROOT, create_app
+
+
+def manifest(app: Flask) -> dict[str, object]:
+    response = app.test_client().get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/javascript")
+    assert response.headers["Cache-Control"] == "no-cache"
+    head = response.get_data(as_text=True).split("\n", 1)[0]
+    data: dict[str, object] = json.loads(
+        head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";")
+    )
+    return data
+
+
+def make_app(lessons: Path, tmp_path: Path) -> Flask:
+    return create_app(
+        {
+            "SECRET_KEY": "sw-test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'sw.db'}",
+            "LESSONS_DIR": str(lessons),
+        }
+    )
+
+
+def test_worker_caches_every_lesson_and_python(tmp_path: Path) -> None:
+    app = make_app(PROJECT_ROOT / "lessons", tmp_path)
+    entries = manifest(app)["precache"]
+    assert isinstance(entries, list)
+    paths = {path: sha for path, sha in entries}
+    for lesson in app.extensions["catalog"].lessons:
+        assert paths[f"lessons/{lesson.id}"] is None  # pages: always fetched fresh
+    wheel = next(p for p in paths if p.endswith(".whl"))
+    assert paths[wheel] and len(str(paths[wheel])) == 64
+    for needed in ("pyodide.asm.wasm", "python_stdlib.zip", "virttutor-lock.json", "js/lesson.js"):
+        assert any(p.endswith(needed) for p in paths), needed
+
+
+def test_version_follows_the_lessons(tmp_path: Path) -> None:
+    lessons = tmp_path / "lessons"
+    shutil.copytree(PROJECT_ROOT / "lessons", lessons, ignore=shutil.ignore_patterns("__pycache__"))
+    before = manifest(make_app(lessons, tmp_path))["version"]
+    assert manifest(make_app(lessons, tmp_path))["version"] == before  # stable
+    prompt = next(lessons.glob("*/exercises/*/prompt.en.md"))
+    prompt.write_text(prompt.read_text() + "\nOne more sentence.\n")
+    assert manifest(make_app(lessons, tmp_path))["version"] != before
