@@ -31,6 +31,7 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
         "/lessons/trap-and-emulate",
         "/lessons/vcpu-scheduling",
         "/lessons/live-migration",
+        "/lessons/placement-at-scale",
     ],
 )
 @pytest.mark.parametrize("language", ["en", "zh"])

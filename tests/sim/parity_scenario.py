@@ -56,6 +56,7 @@ def run() -> str:
         VmSpec(f"vm{i}", rng.randint(1, 4), rng.randint(100, 1500), load=rng.random())
         for i in range(40)
     ]
+    pool.announce(vms)
     pool.place_all(vms, "first_fit_decreasing")
     for i in range(0, 40, 3):
         pool.remove(f"vm{i}")

@@ -271,6 +271,18 @@ class ResourcePool:
             "fragmented)"
         )
 
+    def announce(self, vms: Iterable[Demand]) -> None:
+        """Record the guests a placement is about to handle, with their sizes and loads, in
+        one event: ``pool.place`` names only guest and host, and an animation of a packing
+        must draw each guest's size before it lands (lesson 12)."""
+        self.trace.emit(
+            "pool.demands",
+            vms=[
+                {"vm": v.name, "vcpus": v.vcpus, "pages": v.memory_pages, "load": v.load}
+                for v in vms
+            ],
+        )
+
     def place(self, vm: Demand, policy: str | Policy = "first_fit") -> str:
         """Choose a host for one guest with ``policy`` and reserve its resources there."""
         self.admit(vm)

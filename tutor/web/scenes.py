@@ -31,6 +31,7 @@ from tutor.web.consolidation_scenes import consolidation
 from tutor.web.credit_scenes import credit_gantt
 from tutor.web.isa_scenes import trap_and_emulate
 from tutor.web.migration_scenes import migration_rounds
+from tutor.web.placement_scenes import bin_packing
 from tutor.web.slice_scenes import machine_slices
 from tutor.web.virtualization_scenes import virtualization_types
 from tutor.web.vm_files_scenes import vm_files
@@ -201,6 +202,7 @@ SCENES["vm-files"] = vm_files
 SCENES["machine-slices"] = machine_slices
 SCENES["trap-and-emulate"] = trap_and_emulate
 SCENES["migration-rounds"] = migration_rounds
+SCENES["bin-packing"] = bin_packing
 SCENES["credit-gantt"] = credit_gantt
 RENDERERS = Path(__file__).resolve().parents[2] / "static/js/viz"
 
