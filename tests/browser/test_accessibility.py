@@ -22,6 +22,7 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
     "path",
     [
         "/",
+        "/my-progress",
         "/lessons/hypervisors",
         "/lessons/virtual-machines",
         "/lessons/resource-pooling",
