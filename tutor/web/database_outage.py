@@ -2,7 +2,9 @@
 **503 with Retry-After**, never a 500 with a traceback.
 
 Nothing the learner sent is half-stored: a submission row is written in one transaction, so it
-either exists (and is graded) or does not (and the learner submits again when told). Pooled
+either exists (and is graded) or does not. The database may go away after the row is stored and
+before the verdict is read, so the answer does not claim nothing was saved: a stored submission
+is graded and listed among the learner's submissions either way. Pooled
 connections are checked before use (``pool_pre_ping``), so the first request after the database
 comes back gets a fresh connection instead of a dead one.
 """
@@ -32,9 +34,11 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
         log.debug("rollback after a database outage failed", exc_info=True)
     if request.path.startswith(API_PREFIX):
         body = {
-            "error": "the database is unavailable for a moment: nothing was saved by this "
-            f"request; try again in {RETRY_AFTER} s",
-            "error_zh": f"数据库暂时不可用：这次请求没有保存任何内容；请在 {RETRY_AFTER} 秒后重试",
+            "error": f"the database is unavailable for a moment: try again in {RETRY_AFTER} s "
+            "(a submission that was already stored is kept, graded and listed among your "
+            "submissions)",
+            "error_zh": f"数据库暂时不可用：请在 {RETRY_AFTER} 秒后重试（已经保存的提交会被保留、"
+            "评测，并列在你的提交记录中）",
             "retry_after": RETRY_AFTER,
         }
         return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER)}
