@@ -30,6 +30,7 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
         "/lessons/how-virtualization-works",
         "/lessons/why-virtual-machines",
         "/lessons/trap-and-emulate",
+        "/lessons/bt-vs-hardware-assist",
         "/lessons/vcpu-scheduling",
         "/lessons/live-migration",
         "/lessons/placement-at-scale",

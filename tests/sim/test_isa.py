@@ -249,3 +249,19 @@ def test_measured_costs_replace_the_table_for_one_run_only() -> None:
     assert HARDWARE["vt-x-2006"]["pte_write"]["hw"] == 12_733  # the published table is untouched
     with pytest.raises(InvalidOperation, match="cannot measure"):
         measure_techniques(mix, measured={"vmcall": {"hw": 1}})
+
+
+def test_lesson_8_reference_mix_figures() -> None:
+    # The figures lessons/08-bt-vs-hardware-assist states for its page-table-heavy mix, from
+    # Adams & Agesen (ASPLOS 2006) per-operation costs and the model's nested-paging table.
+    mix = {"plain": 1_000_000, "pte_write": 2_000, "page_fault": 500, "syscall": 1_000}
+    assert technique_cycles(mix, HARDWARE["vt-x-2006"]) == {
+        "native": 1_798_500,
+        "bt": 6_045_500,
+        "hw": 32_337_000,
+    }
+    assert technique_cycles(mix, HARDWARE["nested-paging"]) == {
+        "native": 1_798_500,
+        "bt": 6_045_500,
+        "hw": 1_798_500,
+    }

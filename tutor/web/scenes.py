@@ -29,7 +29,7 @@ from tutor.sim import (
 from tutor.sim.hypervisor import FAST_PATHS, NATIVE_PATHS, OWNERS
 from tutor.web.consolidation_scenes import consolidation
 from tutor.web.credit_scenes import credit_gantt
-from tutor.web.isa_scenes import trap_and_emulate
+from tutor.web.isa_scenes import technique_costs, trap_and_emulate
 from tutor.web.migration_scenes import migration_rounds
 from tutor.web.placement_scenes import bin_packing
 from tutor.web.slice_scenes import machine_slices
@@ -201,6 +201,7 @@ SCENES["consolidation"] = consolidation
 SCENES["vm-files"] = vm_files
 SCENES["machine-slices"] = machine_slices
 SCENES["trap-and-emulate"] = trap_and_emulate
+SCENES["technique-costs"] = technique_costs
 SCENES["migration-rounds"] = migration_rounds
 SCENES["bin-packing"] = bin_packing
 SCENES["credit-gantt"] = credit_gantt
