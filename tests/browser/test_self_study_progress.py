@@ -118,3 +118,10 @@ def test_solved_lesson_survives_reload_export_and_import(
     shown(page)
     expect(page.locator(".solved-mark")).to_have_count(len(EXERCISES))
     assert editor_code(page, "vcpu-run-loop") == solution("vcpu-run-loop")
+
+    # Offline, Submit says it needs the network, and the code stays.
+    page.context.set_offline(True)
+    page.locator("#exercise-vcpu-run-loop button.submit").click()
+    expect(page.locator("#result-vcpu-run-loop")).to_contain_text("Submit needs the network")
+    assert editor_code(page, "vcpu-run-loop") == solution("vcpu-run-loop")
+    page.context.set_offline(False)
