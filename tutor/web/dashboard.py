@@ -14,12 +14,14 @@ The numbers come from the server; the page draws them with d3 and lists them in 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy import case
 
 from .accounts import User, signed_in_only
 from .extensions import db
@@ -76,8 +78,16 @@ def exercise_stats(course: Course, exercise_id: str, people: list[User]) -> Exer
     learners = [u.learner for u in people]
     if not learners:
         return stats
+    # Only a failing submission's report is read (for its problems): reports are large.
+    failing_report = case((Submission.score < 100, Submission.report_json), else_=None)
     found = db.session.execute(
-        db.select(Submission)
+        db.select(
+            Submission.id,
+            Submission.learner,
+            Submission.score,
+            Submission.created_at,
+            failing_report,
+        )
         .where(
             Submission.course_id == course.id,
             Submission.exercise_id == exercise_id,
@@ -85,25 +95,24 @@ def exercise_stats(course: Course, exercise_id: str, people: list[User]) -> Exer
             Submission.status != "pending",
         )
         .order_by(Submission.created_at, Submission.id)
-    ).scalars()
+    )
     days: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     best: dict[str, float] = {}
     tries: dict[str, int] = defaultdict(int)
     first_pass: dict[str, int] = {}
     rules: dict[tuple[str, str], BrokenRule] = {}
-    for submission in found:
+    for ident, learner, raw_score, created_at, report_json in found:
         stats.graded += 1
-        score = submission.score or 0.0
+        score = raw_score or 0.0
         passed = score >= 100
-        day = submission.created_at.strftime("%Y-%m-%d")
+        day = created_at.strftime("%Y-%m-%d")
         days[day][0] += 1
         days[day][1] += int(passed)
-        learner = submission.learner
         best[learner] = max(best.get(learner, 0.0), score)
         tries[learner] += 1
         if passed and learner not in first_pass:
             first_pass[learner] = tries[learner]
-        report = submission.report or {}
+        report = json.loads(report_json) if report_json else {}
         for problem in report.get("problems") or []:
             message = problem.get("message") or {}
             key = (str(problem.get("rule") or ""), str(message.get("en", "")))
@@ -112,7 +121,7 @@ def exercise_stats(course: Course, exercise_id: str, people: list[User]) -> Exer
                 broken = rules[key] = BrokenRule(key[0], message)
             broken.students.add(learner)
             broken.submissions += 1
-            broken.example = submission.id  # the latest one: the most recent code
+            broken.example = ident  # the latest one: the most recent code
     stats.tried_students = len(best)
     stats.passed_students = len(first_pass)
     stats.pass_rate = [
