@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from tutor.content import LessonError, load_catalog
 from tutor.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,10 +20,17 @@ FIXTURE_LESSONS = FIXTURES / "lessons"
 
 
 @pytest.fixture
-def lessons_dir() -> Path:
-    """The lessons the ``app`` serves: the course's. A test module about the infrastructure
-    overrides it with ``FIXTURE_LESSONS`` (define a ``lessons_dir`` fixture returning it)."""
-    return ROOT / "lessons"
+def lessons_dir(request: pytest.FixtureRequest) -> Path:
+    """The lessons the ``app`` serves: the course's, or the module's ``LESSONS_DIR`` (a test
+    module about the machinery sets ``LESSONS_DIR = FIXTURE_LESSONS``)."""
+    return Path(getattr(request.module, "LESSONS_DIR", ROOT / "lessons"))
+
+
+def lesson_problems(root: Path) -> list[str]:
+    """What the loader refuses in the lessons under ``root`` (it must refuse something)."""
+    with pytest.raises(LessonError) as info:
+        load_catalog(root)
+    return info.value.problems
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 import tutor.explanations as catalogue
-from tutor.content import LessonError, load_catalog
+from tutor.content import load_catalog
 from tutor.content.checker import check_catalog
 from tutor.explanations import ExplanationError, UnknownExplanation, explain, table
 from tutor.web.scenes import layer_stacks
 
-from ..conftest import FIXTURE_LESSONS
+from ..conftest import FIXTURE_LESSONS, lesson_problems
 
 LESSON = "01-fixture"
 
@@ -27,12 +27,6 @@ def lessons(tmp_path: Path) -> Path:
     root = tmp_path / "lessons"
     shutil.copytree(FIXTURE_LESSONS, root)
     return root
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(LessonError) as info:
-        load_catalog(root)
-    return info.value.problems
 
 
 def test_every_explanation_has_both_languages_and_the_same_placeholders() -> None:
@@ -70,7 +64,7 @@ def test_a_topic_missing_a_language_fails_to_load(monkeypatch: pytest.MonkeyPatc
     assert "broken.fields: en and zh use different {placeholders}" in str(raised.value)
     # The loader lists it with the lesson problems, so the site does not start.
     catalogue._topics.pop("broken", None)
-    problems = problems_of(FIXTURE_LESSONS)
+    problems = lesson_problems(FIXTURE_LESSONS)
     assert any("tutor/explanations/broken.py" in p and "half.zh" in p for p in problems)
 
 
@@ -93,7 +87,7 @@ def test_an_unknown_id_in_markdown_or_a_driver_is_refused(lessons: Path) -> None
             "    explain(f'layers.endz.{args}')\n    return Feedback(reveal)",
         )
     )
-    problems = problems_of(lessons)
+    problems = lesson_problems(lessons)
     assert any(
         "lesson.zh.md: :explain[layers.twise]: no explanation 'layers.twise'" in p for p in problems
     )

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tutor.content import LessonError, load_catalog
+from tutor.content import load_catalog
 
-from ..conftest import FIXTURE_LESSONS, ROOT
+from ..conftest import FIXTURE_LESSONS, ROOT, lesson_problems
 
 LESSON = FIXTURE_LESSONS / "01-fixture"
 
@@ -19,12 +19,6 @@ def lessons(tmp_path: Path) -> Path:
     root = tmp_path / "lessons"
     shutil.copytree(LESSON, root / LESSON.name)
     return root
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(LessonError) as info:
-        load_catalog(root)
-    return info.value.problems
 
 
 def test_real_lessons_load_with_text_in_both_languages() -> None:
@@ -49,14 +43,16 @@ def test_the_fixture_lesson_loads_in_both_languages() -> None:
 def test_missing_translation_names_file_and_field(lessons: Path) -> None:
     manifest = lessons / LESSON.name / "lesson.toml"
     manifest.write_text(manifest.read_text().replace('zh = "测试课：请求沿分层结构向下走"\n', ""))
-    assert any(p.endswith("lesson.toml: title.zh: missing or empty") for p in problems_of(lessons))
+    assert any(
+        p.endswith("lesson.toml: title.zh: missing or empty") for p in lesson_problems(lessons)
+    )
 
 
 def test_invalid_toml_and_missing_files_are_all_reported_at_once(lessons: Path) -> None:
     exercise = lessons / LESSON.name / "exercises" / "walk"
     (exercise / "exercise.toml").write_text("id = [unclosed")
     (lessons / LESSON.name / "lesson.zh.md").unlink()
-    problems = problems_of(lessons)
+    problems = lesson_problems(lessons)
     assert any("walk/exercise.toml: not valid TOML" in p for p in problems)
     assert any(p.endswith("lesson.zh.md: file is missing") for p in problems)
 
@@ -66,7 +62,7 @@ def test_driver_without_compare_and_cases_that_crash(lessons: Path) -> None:
     driver = exercise / "driver.py"
     driver.write_text(driver.read_text().replace("def compare(", "def kompare("))
     (exercise / "cases.py").write_text("raise RuntimeError('boom')\n")
-    problems = problems_of(lessons)
+    problems = lesson_problems(lessons)
     assert any(p.endswith("echo-loop/driver.py: compare: function is missing") for p in problems)
     assert any("cases.py: cannot be imported: RuntimeError: boom" in p for p in problems)
 
@@ -74,7 +70,7 @@ def test_driver_without_compare_and_cases_that_crash(lessons: Path) -> None:
 def test_wrong_program_needs_an_expect_line(lessons: Path) -> None:
     wrong = lessons / LESSON.name / "exercises" / "walk" / "wrong" / "no_header.py"
     wrong.write_text("def path(kind, operation):\n    return []\n")
-    assert any("no_header.py: line 1: must be '# expect:" in p for p in problems_of(lessons))
+    assert any("no_header.py: line 1: must be '# expect:" in p for p in lesson_problems(lessons))
 
 
 def test_unknown_limit_and_duplicate_ids(lessons: Path) -> None:
@@ -82,7 +78,7 @@ def test_unknown_limit_and_duplicate_ids(lessons: Path) -> None:
     exercise.write_text(exercise.read_text() + "\n[limits]\ncpu_secs = 2\n")
     vcpu = lessons / LESSON.name / "exercises" / "echo-loop" / "exercise.toml"
     vcpu.write_text(vcpu.read_text().replace('id = "echo-loop"', 'id = "walk"'))
-    problems = problems_of(lessons)
+    problems = lesson_problems(lessons)
     assert any("limits: unknown limit(s) ['cpu_secs']" in p for p in problems)
     assert any("id: 'walk' is also used by" in p for p in problems)
 
@@ -90,4 +86,4 @@ def test_unknown_limit_and_duplicate_ids(lessons: Path) -> None:
 def test_non_utf8_prompt_is_reported(lessons: Path) -> None:
     prompt = lessons / LESSON.name / "exercises" / "walk" / "prompt.zh.md"
     prompt.write_bytes("路径".encode("gb18030"))
-    assert any(p.endswith("walk/prompt.zh.md: not UTF-8") for p in problems_of(lessons))
+    assert any(p.endswith("walk/prompt.zh.md: not UTF-8") for p in lesson_problems(lessons))

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from flask.testing import FlaskClient
 
 from ..conftest import FIXTURE_LESSONS
 
+LESSONS_DIR = FIXTURE_LESSONS  # the app serves the fixture lesson (tests/conftest.py)
+
 WALK = FIXTURE_LESSONS / "01-fixture/exercises/walk"
 SOLUTION = (WALK / "solution.py").read_text()
 URL = "/api/exercises/walk/grade"
-
-
-@pytest.fixture
-def lessons_dir() -> Path:
-    return FIXTURE_LESSONS
 
 
 def test_lessons_lists_ids_titles_and_exercises(client: FlaskClient) -> None:

@@ -5,17 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from flask.testing import FlaskCliRunner
 
 from ..conftest import FIXTURE_LESSONS
 
+LESSONS_DIR = FIXTURE_LESSONS  # the app serves the fixture lesson (tests/conftest.py)
+
 SOLUTION = FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py"
-
-
-@pytest.fixture
-def lessons_dir() -> Path:
-    return FIXTURE_LESSONS
 
 
 def test_grade_a_file_prints_the_report(runner: FlaskCliRunner) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -17,14 +16,11 @@ from tutor.web.models import Submission
 
 from ..conftest import FIXTURE_LESSONS
 
+LESSONS_DIR = FIXTURE_LESSONS  # the app serves the fixture lesson (tests/conftest.py)
+
 SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/echo-loop/solution.py").read_text()
 WALK_SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
 LESSON = "/lessons/fixture-lesson"
-
-
-@pytest.fixture
-def lessons_dir() -> Path:
-    return FIXTURE_LESSONS
 
 
 def test_outline_lists_the_lesson(client: FlaskClient) -> None:

@@ -7,7 +7,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from flask import Flask, render_template
 from flask.testing import FlaskClient
 
@@ -15,13 +14,10 @@ from tutor.web import create_app
 
 from ..conftest import FIXTURE_LESSONS
 
+LESSONS_DIR = FIXTURE_LESSONS  # the app serves the fixture lesson (tests/conftest.py)
+
 SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
 STOPS_EARLY = "def path(layers, skip):\n    return layers[:1]\n"
-
-
-@pytest.fixture
-def lessons_dir() -> Path:
-    return FIXTURE_LESSONS
 
 
 def shown(fragment: str) -> str:

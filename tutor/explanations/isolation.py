@@ -5,16 +5,6 @@ EXPLANATIONS = {
         "memory": {"en": "memory page {address}", "zh": "内存第 {address} 页"},
         "disk": {"en": "disk block {address}", "zh": "磁盘第 {address} 块"},
     },
-    "own": {
-        "memory": {
-            "en": "the {size} pages of {guest!r} (0..{last})",
-            "zh": "{guest!r} 的 {size} 页（0..{last}）",
-        },
-        "disk": {
-            "en": "the {size} blocks of {guest!r} (0..{last})",
-            "zh": "{guest!r} 的 {size} 块（0..{last}）",
-        },
-    },
     "count": {
         "en": "predict() returned {predicted} values, but the ops contain {reads} reads: one value "
         "per read, in order (writes and restarts add none)",

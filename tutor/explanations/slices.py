@@ -1,5 +1,5 @@
 """How a hypervisor translates a guest's addresses into its slice of the host (lesson 1,
-translate-address)."""
+translate-address and who-sees-what)."""
 
 EXPLANATIONS = {
     "access": {

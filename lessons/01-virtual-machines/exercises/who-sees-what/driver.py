@@ -73,7 +73,7 @@ def _why(args, index, guess, seen):
     history = args["ops"][: reads[index]]
     _, guest, resource, address = args["ops"][reads[index]]
     size = args["guests"][guest][SIZE[resource]]
-    own = explain(f"isolation.own.{resource}", size=size, guest=guest, last=size - 1)
+    own = explain(f"slices.slice.{resource}", size=size, guest=guest, last=size - 1)
     if seen == "refused" or guess == "refused":
         key = "outside" if seen == "refused" else "inside"
         return explain(f"isolation.{key}", address=address, own=own)
