@@ -76,6 +76,7 @@ class Attempt:
 
     student: int
     exercise: str
+    learner: str = ""  # the id the site gave this browser
     submission: int | None = None
     status: str = ""
     verdict: str = ""
@@ -331,6 +332,7 @@ def student(
                 status, answer, parsed = call("GET", "/api/session")
                 if status == 200 and isinstance(parsed, dict):
                     token = str(parsed["csrf_token"])
+                    attempt.learner = str(parsed["learner"])
                 else:
                     wait(answer)
                 continue
@@ -366,7 +368,7 @@ def student(
 class Session:
     attempts: list[Attempt]
     seconds: float
-    rows: dict[int, tuple[str, int, float]]  # id -> (status, attempts, server latency s)
+    rows: dict[int, tuple[str, int, float, str]]  # id -> (status, attempts, latency s, learner)
     verdicts: Counter[int]  # submission id -> verdicts written
 
     def problems(self) -> list[str]:
@@ -384,11 +386,18 @@ class Session:
         missing = set(self.rows) - set(self.verdicts)
         if twice or missing:
             found.append(f"verdicts not exactly one: {twice}, none for {sorted(missing)[:10]}")
-        known = {a.submission for a in self.attempts}
-        strays = set(self.rows) - known
-        if strays:
-            found.append(f"stored submissions no student knows of: {sorted(strays)[:10]}")
+        learners = {a.learner for a in self.attempts}
+        strangers = [i for i in self.unanswered() if self.rows[i][3] not in learners]
+        if strangers:
+            found.append(f"stored submissions of no student: {strangers[:10]}")
         return found
+
+    def unanswered(self) -> list[int]:
+        """Stored submissions whose answer the student never got (the database or the web
+        process went away after the row was stored): the student submitted again. Each is
+        still graded once; the check above holds them to it."""
+        known = {a.submission for a in self.attempts}
+        return sorted(set(self.rows) - known)
 
     def figures(self) -> dict[str, float]:
         client = sorted(a.verdict_at - a.sent_at for a in self.attempts if a.verdict)
@@ -407,6 +416,7 @@ class Session:
             "answers_202": answers[202],
             "dropped_connections": sum(a.dropped for a in self.attempts),
             "retried_claims": sum(1 for r in self.rows.values() if r[1] > 1),
+            "stored_unanswered": len(self.unanswered()),
         }
 
 
@@ -468,9 +478,9 @@ def run_session(
     lab.wait_until_settled(settle_seconds)
     seconds = time.monotonic() - start
     rows = {
-        int(i): (str(s), int(n), float(latency))  # type: ignore[call-overload]
-        for i, s, n, latency in lab.query(
-            "SELECT id, status, attempts, EXTRACT(EPOCH FROM graded_at - created_at) "
+        int(i): (str(s), int(n), float(latency), str(learner))  # type: ignore[call-overload]
+        for i, s, n, latency, learner in lab.query(
+            "SELECT id, status, attempts, EXTRACT(EPOCH FROM graded_at - created_at), learner "
             "FROM submission"
         )
     }
