@@ -170,3 +170,12 @@ def test_processes_starting_at_once_migrate_one_at_a_time(
     assert [rc for rc, _ in outcomes] == [0, 0, 0], [err[-2000:] for _, err in outcomes]
     app = make_app(AUTO_MIGRATE=False)
     assert schema.current_revision(app) == schema.head_revision()
+
+
+def test_the_migrations_have_one_head() -> None:
+    """Two migrations written on the same parent (two engineers, two branches) must be chained
+    before they land: Alembic would refuse to upgrade to an ambiguous "head"."""
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory(str(schema.MIGRATIONS)).get_heads()
+    assert len(heads) == 1, f"migrations have several heads {heads}: re-parent the newer one"
