@@ -32,6 +32,7 @@ AUDIT = (Path(__file__).parent / "audit.js").read_text()
         "/lessons/trap-and-emulate",
         "/lessons/bt-vs-hardware-assist",
         "/lessons/vcpu-scheduling",
+        "/lessons/memory-virtualization",
         "/lessons/live-migration",
         "/lessons/placement-at-scale",
     ],

@@ -29,6 +29,7 @@ from tutor.sim import (
 from tutor.sim.hypervisor import FAST_PATHS, NATIVE_PATHS, OWNERS
 from tutor.web.consolidation_scenes import consolidation
 from tutor.web.credit_scenes import credit_gantt
+from tutor.web.memory_scenes import page_map
 from tutor.web.isa_scenes import technique_costs, trap_and_emulate
 from tutor.web.migration_scenes import migration_rounds
 from tutor.web.placement_scenes import bin_packing
@@ -205,6 +206,7 @@ SCENES["technique-costs"] = technique_costs
 SCENES["migration-rounds"] = migration_rounds
 SCENES["bin-packing"] = bin_packing
 SCENES["credit-gantt"] = credit_gantt
+SCENES["page-map"] = page_map
 RENDERERS = Path(__file__).resolve().parents[2] / "static/js/viz"
 
 
