@@ -152,7 +152,7 @@ class Lab:
             [
                 sys.executable, "-m", "gunicorn", "--workers", str(WEB_PROCESSES),
                 "--threads", "16", "--bind", f"127.0.0.1:{self.port}", "--timeout", "60",
-                "--graceful-timeout", "20", "app:app",
+                "--graceful-timeout", "20", "--no-control-socket", "app:app",
             ],
         )  # fmt: skip
         self.wait_for_web()
