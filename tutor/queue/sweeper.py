@@ -1,8 +1,10 @@
 """Finds submissions the queue lost and puts them back in line.
 
 * ``pending`` for longer than ``GRADER_REQUEUE_SECONDS`` (default 30) since it was stored or
-  last re-queued: its message was lost (Redis restarted, a worker took it and died before
-  claiming): queue its id again. A duplicate message is harmless: only one claim succeeds.
+  last re-queued, while the queue holds fewer messages than there are such rows: some messages
+  were lost (Redis restarted, a worker took one and died before claiming): queue those ids
+  again. A duplicate message is harmless (only one claim succeeds); a long queue that is simply
+  busy is left alone.
 * ``grading`` for longer than ``GRADER_CLAIM_SECONDS`` (default: the slowest exercise's wall
   limit plus a minute): its worker died mid-job: back to ``pending`` and queued again.
 * once ``GRADER_MAX_ATTEMPTS`` (default 3) claims have been used up: ``failed``, with a report
@@ -44,9 +46,16 @@ def claim_seconds(app: Flask, catalog: Catalog) -> float:
 
 
 class Sweeper:
-    def __init__(self, app: Flask, catalog: Catalog, enqueue: Callable[[int], None]) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        catalog: Catalog,
+        enqueue: Callable[[int], None],
+        queued: Callable[[], int] = lambda: 0,
+    ) -> None:
         self.app = app
         self.enqueue = enqueue
+        self.queued = queued  # messages waiting in the queue now
         self.requeue_after = float(app.config.get("GRADER_REQUEUE_SECONDS", 30))
         self.claim_after = claim_seconds(app, catalog)
         self.max_attempts = max(1, int(app.config.get("GRADER_MAX_ATTEMPTS", 3)))
@@ -92,6 +101,7 @@ class Sweeper:
             .order_by(Submission.id)
         ).all()
         clock = time.monotonic()
+        stale = []
         for submission_id, attempts, created_at in waiting:
             if attempts >= self.max_attempts:
                 if rows.give_up(submission_id, "pending", could_not_grade(attempts)):
@@ -100,12 +110,20 @@ class Sweeper:
             if submission_id in self._this_sweep:
                 continue
             last = self._queued_at.get(submission_id)
-            stale = _utc(created_at) <= cutoff and (
-                last is None or clock - last >= self.requeue_after
-            )
-            if first or stale:
-                self._queue(submission_id)
-                counts["requeued"] += 1
+            if first or (
+                _utc(created_at) <= cutoff and (last is None or clock - last >= self.requeue_after)
+            ):
+                stale.append(submission_id)
+        if stale and not first:
+            try:
+                queued = self.queued()
+            except Exception:  # the queue cannot say: assume the messages are gone
+                queued = 0
+            if queued >= len(stale):
+                return  # as many messages wait as there are rows: busy, not lost
+        for submission_id in stale:
+            self._queue(submission_id)
+            counts["requeued"] += 1
         alive = {row[0] for row in waiting}
         for submission_id in list(self._queued_at):
             if submission_id not in alive:

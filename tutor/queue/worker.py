@@ -26,24 +26,28 @@ from .tasks import GradingQueue
 log = logging.getLogger(__name__)
 
 
-def _maintain(queue: GradingQueue, sweeper: Sweeper, stop: threading.Event) -> None:
-    sweep_every = float(queue.app.config.get("GRADER_SWEEP_SECONDS", 10))
-    next_sweep = 0.0
-    first = True
+def _beat(queue: GradingQueue, stop: threading.Event) -> None:
+    """The heartbeat, on its own thread: a long sweep must not make the workers look dead."""
     while not stop.is_set():
         refused = queue.grader().refusal()
         try:
             heartbeat.beat(queue.huey, queue.threads, (refused.en, refused.zh) if refused else None)
         except Exception:
             log.exception("the heartbeat could not be written (is the queue reachable?)")
-        if refused is None and time.monotonic() >= next_sweep:
+        stop.wait(heartbeat.EVERY_SECONDS)
+
+
+def _sweep(queue: GradingQueue, sweeper: Sweeper, stop: threading.Event) -> None:
+    sweep_every = float(queue.app.config.get("GRADER_SWEEP_SECONDS", 10))
+    first = True
+    while not stop.is_set():
+        if queue.grader().refusal() is None:
             try:
                 sweeper.sweep(first=first)
                 first = False
             except Exception:
                 log.exception("the sweep failed; it runs again in %s s", sweep_every)
-            next_sweep = time.monotonic() + sweep_every
-        stop.wait(heartbeat.EVERY_SECONDS)
+        stop.wait(sweep_every)
 
 
 def run_consumer(app: Flask) -> None:
@@ -52,12 +56,16 @@ def run_consumer(app: Flask) -> None:
     refused = queue.grader().refusal()  # start the sandbox pool now
     if refused is not None:
         log.error("%s", refused.en)
-    sweeper = Sweeper(app, queue.catalog, queue.enqueue)
+    sweeper = Sweeper(app, queue.catalog, queue.enqueue, queue.pending_messages)
     stop = threading.Event()
-    maintenance = threading.Thread(
-        target=_maintain, args=(queue, sweeper, stop), name="grader-maintenance", daemon=True
-    )
-    maintenance.start()
+    maintenance = [
+        threading.Thread(target=_beat, args=(queue, stop), name="grader-heartbeat", daemon=True),
+        threading.Thread(
+            target=_sweep, args=(queue, sweeper, stop), name="grader-sweeper", daemon=True
+        ),
+    ]
+    for thread in maintenance:
+        thread.start()
     consumer = queue.huey.create_consumer(
         workers=queue.threads,
         worker_type="thread",
@@ -74,7 +82,8 @@ def run_consumer(app: Flask) -> None:
         consumer.run()
     finally:
         stop.set()
-        maintenance.join(timeout=5)
+        for thread in maintenance:
+            thread.join(timeout=5)
 
 
 def _plain_config(app: Flask) -> dict[str, Any]:

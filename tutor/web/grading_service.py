@@ -36,8 +36,10 @@ from tutor.grading.report_budget import fit
 from tutor.grading.runner import InProcessRunner
 from tutor.grading.variants import learner_variant_seed
 from tutor.queue.grader import MODES
+from tutor.queue.heartbeat import Beat
 from tutor.queue.rows import stored_seed
 from tutor.queue.tasks import GradingQueue
+from tutor.queue.verdicts import VerdictWatcher
 
 from . import database_file
 from .extensions import db
@@ -131,6 +133,8 @@ class GradingService:
         # Submission ids per network address, to count an address's submissions in flight.
         self._by_address: dict[str, list[int]] = {}
         self._admitting = threading.Lock()
+        self._verdicts = VerdictWatcher(app)
+        self._beat: tuple[float, Beat | None] = (0.0, None)
         # Only the reference side, for the practice cases the lesson page carries.
         self._reference = Judge(InProcessRunner())
 
@@ -175,7 +179,7 @@ class GradingService:
             if refused is not None:
                 raise GraderUnavailable(refused.en, zh=refused.zh)
             return
-        beat = self.queue.last_beat()
+        beat = self.last_beat()
         if beat is None or not beat.fresh():
             raise GraderUnavailable(
                 "no grader is running, so submissions cannot be graded now; your code was not "
@@ -187,6 +191,14 @@ class GradingService:
         if beat.refusal_en:
             raise GraderUnavailable(beat.refusal_en, zh=beat.refusal_zh)
 
+    def last_beat(self) -> Beat | None:
+        """The workers' latest heartbeat, read from the queue at most once a second."""
+        read_at, beat = self._beat
+        if time.monotonic() - read_at > 1.0:
+            beat = self.queue.last_beat()
+            self._beat = (time.monotonic(), beat)
+        return beat
+
     def waiting(self) -> int:
         return int(
             db.session.execute(
@@ -197,7 +209,7 @@ class GradingService:
         )
 
     def retry_after(self, waiting: int | None = None) -> int:
-        beat = None if self.queue.immediate else self.queue.last_beat()
+        beat = None if self.queue.immediate else self.last_beat()
         threads = beat.threads if beat is not None else 1
         waiting = self.waiting() if waiting is None else waiting
         return max(1, min(60, math.ceil((waiting + threads) * 0.5 / max(1, threads))))
@@ -289,20 +301,15 @@ class GradingService:
 
     def wait_for_verdict(self, submission_id: int, seconds: float) -> Submission:
         """The row once it leaves ``pending``/``grading``, or as it is after ``seconds``."""
-        deadline = time.monotonic() + seconds
-        pause = 0.02
-        while time.monotonic() < deadline:
-            status = db.session.execute(
-                db.select(Submission.status).where(Submission.id == submission_id)
-            ).scalar_one_or_none()
-            db.session.close()
-            if status not in IN_FLIGHT:
-                break
-            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
-            pause = min(pause * 1.5, 0.25)
         found = db.session.get(Submission, submission_id)
         assert found is not None
         db.session.refresh(found)
+        if found.status in IN_FLIGHT and seconds > 0:
+            db.session.close()  # hold no connection while waiting
+            self._verdicts.wait(submission_id, seconds)
+            found = db.session.get(Submission, submission_id)
+            assert found is not None
+            db.session.refresh(found)
         return found
 
     def _store_rejected(
