@@ -8,6 +8,7 @@ learner who copies the published table instead of reading ``per_op`` from the ev
 
 import copy
 
+from tutor.explanations import explain, table
 from tutor.sim.isa import HARDWARE, measure_techniques
 
 MODEL_ANSWERS = {
@@ -17,11 +18,7 @@ MODEL_ANSWERS = {
 
 RETURNS = {"compare_techniques": {"cycles": {str: int}, "cheaper": str, "decisive": str}}
 
-NAMES = {
-    "bt": {"en": "binary translation", "zh": "二进制翻译"},
-    "hw": {"en": "hardware assist", "zh": "硬件辅助"},
-    "native": {"en": "native", "zh": "原生"},
-}
+NAMES = table("techniques.names")
 
 
 def run(submission, args, trace):
@@ -40,47 +37,18 @@ def compare(args, expected, actual, reveal=False):
             continue
         name = NAMES[technique]
         if got is None:
-            return {
-                "en": f"cycles has no entry {technique!r} ({name['en']})",
-                "zh": f"cycles 里缺少 {technique!r}（{name['zh']}）",
-            }
+            return explain("techniques.cycles.missing", technique=technique, name=name)
         published = sum(
             count * HARDWARE[args["hardware"]][op][technique] for op, count in args["mix"].items()
         )
-        if measured and got == published:
-            message = {
-                "en": f"cycles[{technique!r}] is {got}, what the published table gives, but this "
-                "CPU was measured: take each operation's cost from per_op in its event",
-                "zh": f"cycles[{technique!r}] 是 {got}，这是公开表格给出的值，"
-                "但这台 CPU 是实测过的：每种操作的代价要从它的事件里的 per_op 读取",
-            }
-        else:
-            message = {
-                "en": f"cycles[{technique!r}] is {got}, not the sum over the events of count × "
-                f"per_op[{technique!r}] ({name['en']})",
-                "zh": f"cycles[{technique!r}] 是 {got}，不等于各事件的 count × "
-                f"per_op[{technique!r}] 之和（{name['zh']}）",
-            }
+        why = "published" if measured and got == published else "sum"
+        message = explain(f"techniques.cycles.{why}", technique=technique, got=got, name=name)
         return _with_value(message, reveal, want)
     if actual["cheaper"] != expected["cheaper"]:
-        return {
-            "en": f"cheaper is {actual['cheaper']!r}, but it must name the technique, 'bt' or "
-            "'hw', with fewer cycles by your own (correct) totals; a tie goes to 'hw'",
-            "zh": f"cheaper 是 {actual['cheaper']!r}，但它必须是周期数更少的技术（'bt' 或 'hw'），"
-            "按你自己（正确）的总数来判断；相等时算 'hw'",
-        }
+        return explain("techniques.cheaper", got=actual["cheaper"])
     if actual["decisive"] != expected["decisive"]:
-        return _with_value(
-            {
-                "en": f"decisive is {actual['decisive']!r}, but that is not the operation whose "
-                "count × (loser's cost − winner's cost) is largest: the one that decided the "
-                "comparison",
-                "zh": f"decisive 是 {actual['decisive']!r}，但它不是 count ×（落败者的代价 − "
-                "胜出者的代价）最大的那种操作，也就是决定胜负的那种操作",
-            },
-            reveal,
-            repr(expected["decisive"]),
-        )
+        message = explain("techniques.decisive", got=actual["decisive"])
+        return _with_value(message, reveal, repr(expected["decisive"]))
     return None
 
 
@@ -88,4 +56,5 @@ def _with_value(message, reveal, value):
     """Name the reference's value only where the learner may see it (see the harness)."""
     if not reveal:
         return message
-    return {"en": f"{message['en']} (expected {value})", "zh": f"{message['zh']}（应为 {value}）"}
+    more = explain("techniques.expected", value=value)
+    return {lang: message[lang] + more[lang] for lang in message}
