@@ -22,10 +22,10 @@ from tutor.web import create_app
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 
-URL = "/api/exercises/io-path/grade"
-SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+URL = "/api/exercises/walk/grade"
+SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
 EVIL = "https://evil.example"
 
 
@@ -37,6 +37,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "SECRET_KEY": "api-security",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'api.db'}",
             "WTF_CSRF_ENABLED": True,
+            "LESSONS_DIR": str(FIXTURE_LESSONS),
             "GRADER": "process",
             "QUEUE_URL": "immediate",
         }
@@ -111,7 +112,7 @@ def test_code_over_200_kb_is_refused_before_it_is_stored(app: Flask) -> None:
     response = client.post(URL, json={"code": big}, headers={"X-CSRFToken": token})
     assert response.status_code == 413 and "200 KB" in response.get_json()["error"]
     page = client.post(
-        "/exercises/io-path/submit",
+        "/exercises/walk/submit",
         data={"code": big, "csrf_token": token},
         headers={"HX-Request": "true"},
     )

@@ -7,6 +7,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from ..conftest import FIXTURE_LESSONS
+
+LESSONS_DIR = FIXTURE_LESSONS  # the app serves the fixture lesson (tests/conftest.py)
+
 
 def error_page(client: FlaskClient, url: str, status: int, **kwargs: object) -> str:
     response = client.open(url, **kwargs)  # type: ignore[arg-type]
@@ -24,7 +28,7 @@ def error_page(client: FlaskClient, url: str, status: int, **kwargs: object) -> 
     [
         ("/no/such/page", "GET", 404, "Page not found", "找不到这个页面"),
         ("/lessons/no-such-lesson", "GET", 404, "Page not found", "找不到这个页面"),
-        ("/exercises/io-path/submit", "GET", 405, "does not take that kind", "不接受这种请求"),
+        ("/exercises/walk/submit", "GET", 405, "does not take that kind", "不接受这种请求"),
     ],
 )
 def test_error_pages_speak_the_learners_language(
@@ -40,7 +44,7 @@ def test_error_pages_speak_the_learners_language(
 
 
 def test_method_not_allowed_still_says_which_methods_are(client: FlaskClient) -> None:
-    response = client.get("/exercises/io-path/submit")
+    response = client.get("/exercises/walk/submit")
     assert response.status_code == 405 and "POST" in response.headers["Allow"]
 
 

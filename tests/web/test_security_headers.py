@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 
 from tutor.web import create_app
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS, ROOT
 from ..grading.live import MANY_MACHINES, UNPRIVILEGED_UID, LiveServer, _as_unprivileged
 
 LMS = "https://moodle.example.edu"
@@ -33,6 +33,7 @@ def _app(tmp_path: Path, **extra: object) -> Flask:
             "SECRET_KEY": "headers",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.db'}",
             "WTF_CSRF_ENABLED": False,
+            "LESSONS_DIR": str(FIXTURE_LESSONS),
             **extra,
         }
     )
@@ -48,7 +49,7 @@ def _policy(header: str) -> dict[str, list[str]]:
 
 
 def test_pages_carry_a_strict_script_policy_and_refuse_framing(client: FlaskClient) -> None:
-    for path in ("/", "/lessons/hypervisors", "/api/lessons", "/static/js/lesson.js"):
+    for path in ("/", "/lessons/fixture-lesson", "/api/lessons", "/static/js/lesson.js"):
         response = client.get(path)
         response.close()
         policy = _policy(response.headers["Content-Security-Policy"])
@@ -81,11 +82,11 @@ def test_cookies_are_secure_behind_https_only(client: FlaskClient) -> None:
 def test_everything_under_api_answers_json(client: FlaskClient) -> None:
     client.get("/api/session")
     replies = [
-        client.get("/api/exercises/io-path/grade"),  # 405
+        client.get("/api/exercises/walk/grade"),  # 405
         client.delete("/api/lessons"),  # 405
         client.get("/api/no-such-thing"),  # 404
         client.post(  # nested 100,000 deep: RecursionError in the parser
-            "/api/exercises/io-path/grade", data="[" * 100_000, content_type="application/json"
+            "/api/exercises/walk/grade", data="[" * 100_000, content_type="application/json"
         ),
     ]
     assert [r.status_code for r in replies] == [405, 405, 404, 400]
@@ -134,7 +135,9 @@ def test_a_read_only_database_folder_stops_the_start_with_a_sentence() -> None:
 
 
 def test_a_chunked_body_over_the_limit_is_413(tmp_path: Path) -> None:
-    server = LiveServer(tmp_path / "chunked.db", **MANY_MACHINES).start()
+    server = LiveServer(
+        tmp_path / "chunked.db", LESSONS_DIR=str(FIXTURE_LESSONS), **MANY_MACHINES
+    ).start()
     try:
         learner = server.learner()
         learner.open_site()
@@ -142,7 +145,7 @@ def test_a_chunked_body_over_the_limit_is_413(tmp_path: Path) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         conn.request(
             "POST",
-            "/api/exercises/io-path/grade",
+            "/api/exercises/walk/grade",
             body=(body[i : i + 65536] for i in range(0, len(body), 65536)),
             headers={
                 "Content-Type": "application/json",
