@@ -1,7 +1,8 @@
 """The Huey instance behind ``QUEUE_URL``.
 
-* ``sqlite:///path`` (default ``sqlite:///<instance>/queue.db``): the queue is a file; web and
-  workers on one machine share it and nothing needs installing;
+* ``sqlite:///path`` (default: beside an SQLite database, ``instance/tutor.queue.db``; else
+  ``instance/queue.db``): the queue is a file; web and workers on one machine share it and
+  nothing needs installing;
 * ``redis://host:port/db``: workers on other machines consume the same queue;
 * ``immediate``: no queue at all: a task runs inside the call that enqueues it (tests, and
   single-process tools).
@@ -20,7 +21,13 @@ class QueueUrlError(ValueError):
     """``QUEUE_URL`` names no queue this server knows; the message says which are known."""
 
 
-def default_url(instance: Path) -> str:
+def default_url(instance: Path, database_uri: str = "") -> str:
+    """Beside an SQLite database (``tutor.db`` → ``tutor.queue.db``: a queue belongs to its
+    database, and a second database never receives another one's ids); else
+    ``instance/queue.db``."""
+    if database_uri.startswith("sqlite:///") and not database_uri.endswith(":memory:"):
+        database = Path(database_uri.removeprefix("sqlite:///"))
+        return f"sqlite:///{database.with_suffix('.queue.db')}"
     return f"sqlite:///{instance / 'queue.db'}"
 
 

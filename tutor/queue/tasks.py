@@ -29,7 +29,12 @@ class GradingQueue:
     def __init__(self, app: Flask, catalog: Catalog) -> None:
         self.app = app
         self.catalog = catalog
-        self.url = str(app.config.get("QUEUE_URL") or default_url(Path(app.instance_path)))
+        self.url = str(
+            app.config.get("QUEUE_URL")
+            or default_url(
+                Path(app.instance_path), str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+            )
+        )
         self.huey: Huey = make_huey(self.url)
         cores = os.cpu_count() or 2
         self.threads = max(1, int(app.config.get("GRADER_WORKERS", 4 * cores)))
