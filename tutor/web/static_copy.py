@@ -189,8 +189,10 @@ def export(dest: Path, lessons_dir: str) -> int:
 
     _prepare(dest)
     app = export_app(lessons_dir)
-    app.config["FREEZER_DESTINATION"] = str(dest.resolve())
-    app.config["FREEZER_REMOVE_EXTRA_FILES"] = False  # _prepare emptied it
+    app.config.update(
+        FREEZER_DESTINATION=str(dest.resolve()),
+        FREEZER_REMOVE_EXTRA_FILES=False,  # _prepare emptied it
+    )
     freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
 
     @freezer.register_generator  # type: ignore[untyped-decorator]
