@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ from tutor.web.models import Submission
 
 from ..conftest import ROOT
 from ..grading.live import MANY_MACHINES, Learner, LiveServer, Response
+from ..servers import RedisServer, database_url, postgres_server, postgres_url, redis_server
+
+__all__ = ["database_url", "postgres_server", "postgres_url", "redis_server"]
 
 IO = ROOT / "lessons/05-hypervisors/exercises/io-path"
 SOLUTION = (IO / "solution.py").read_text()
@@ -41,12 +45,12 @@ def _poll(learner: Learner, location: str, timeout: float = 60) -> Response:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> LiveServer:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("queue")
     live = LiveServer(
         folder / "queue.db", GRADER="process", GRADER_WAIT_SECONDS=0.3, **MANY_MACHINES
     ).start()
-    yield live  # type: ignore[misc]
+    yield live
     live.stop()
 
 
@@ -66,6 +70,25 @@ def test_the_api_answers_202_then_the_worker_grades(server: LiveServer) -> None:
     assert graded["status"] == "graded" and graded["verdict"] == "passed"
     assert graded["score"] == 100 and graded["cases"]
     assert ann.grade("io-path", STARTER).json().get("verdict") in (None, "failed")
+
+
+def test_the_same_tasks_run_on_redis(redis_server: RedisServer, tmp_path: Path) -> None:
+    live = LiveServer(
+        tmp_path / "redis.db",
+        GRADER="process",
+        GRADER_WAIT_SECONDS=0,
+        QUEUE_URL=redis_server.url(),
+        **MANY_MACHINES,
+    ).start()
+    try:
+        ann = live.learner()
+        reply = ann.grade("io-path", SOLUTION)
+        assert reply.status == 202 and live.rows()[0][1] in ("pending", "grading", "graded")
+        final = _poll(ann, reply.headers["Location"])
+        assert final.status == 200 and final.json()["verdict"] == "passed"
+        assert redis_server.client().keys("*")  # the queue and the heartbeat live there
+    finally:
+        live.stop()
 
 
 def test_the_page_shows_grading_and_polls_until_the_verdict(server: LiveServer) -> None:
@@ -118,7 +141,28 @@ def _row(app: Flask, submission_id: int) -> Submission:
         return found
 
 
-def test_a_row_is_claimed_once_and_recorded_only_by_its_claim(app: Flask) -> None:
+@pytest.fixture
+def any_database_app(database_url: str) -> Iterator[Flask]:
+    """The app on SQLite, then on a real PostgreSQL server (closed before it is dropped)."""
+    from tutor.web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "GRADER": "process",
+            "QUEUE_URL": "immediate",
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_row_is_claimed_once_and_recorded_only_by_its_claim(any_database_app: Flask) -> None:
+    app = any_database_app
     submission_id = _store(app)
     with app.app_context():
         first = rows.claim(submission_id)
