@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _  # extracted by pybabel's default keywords
 from flask_login import (
     LoginManager,
@@ -142,6 +142,8 @@ def sign_out() -> None:
 def _keep_learner_in_step() -> None:
     """A signed-in browser works as the account's learner; a browser whose account session
     ended (signed out elsewhere, password changed) stops being that learner."""
+    if request.endpoint == "static":
+        return  # a stylesheet or script needs no account (and no database query)
     if current_user.is_authenticated:
         if session.get("learner") != current_user.learner:
             session["learner"] = current_user.learner
