@@ -28,7 +28,10 @@ one-vCPU domain is named like its vCPU. (Xen's default scheduler has been credit
 credit1, modelled here, is still shipped and is the one the classic papers measure.)
 
 Simplifications (stated so nobody mistakes them for Xen's): one global run queue stands in for
-Xen's per-pCPU queues with work stealing, and decisions happen on tick boundaries only.
+Xen's per-pCPU queues with work stealing, and decisions happen on tick boundaries only. A capped
+vCPU is parked as soon as it is in debt; ``csched_acct`` parks it only below minus its share of
+the cap, so Xen lets a capped vCPU run slightly longer bursts (the long-run share is the same),
+and where the model clamps credit at +300 Xen stops paying such a vCPU and halves its credit.
 """
 
 from __future__ import annotations
