@@ -267,17 +267,22 @@ class GradingService:
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
             return self._store_rejected(exercise, code, course, learner, exc)
         address = request.remote_addr if has_request_context() else None
+        course_id = course.id
+        seed = stored_seed(submission_seed(course, learner, exercise))
+        # Give the connection back before queueing for the lock: two hundred requests waiting
+        # here must not hold the pool's fifteen connections between them.
+        db.session.close()
         with self._admitting:  # check and store as one step (within this process)
             self._check_in_flight(learner, address)
             waiting = self.waiting()
             if waiting >= self.queue_size:
                 raise GraderBusy(self.retry_after(waiting))
             submission = Submission(
-                course_id=course.id,
+                course_id=course_id,
                 learner=learner,
                 exercise_id=exercise.id,
                 code=code,
-                variant_seed=stored_seed(submission_seed(course, learner, exercise)),
+                variant_seed=seed,
             )
             db.session.add(submission)
             db.session.commit()
