@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.browser_timings import READY_TIMES, live_server, wait_until_ready  # noqa: E402
+from bench.browser_timings import READY_TIMES, SETTLED, live_server  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 
 LESSON = "/lessons/hypervisors"
@@ -31,6 +31,13 @@ SNAPSHOT_SAVED = """async () => {
   const cache = await caches.open("virttutor-python-snapshots");
   return (await cache.keys()).length > 0;
 }"""
+
+
+def wait_until_ready(page: Page) -> None:
+    # Generous: a cold start on a machine shared by many test runs took over a minute.
+    page.wait_for_function(SETTLED, timeout=300_000)
+    if page.evaluate("window.virttutor.python.state") != "ready":
+        raise SystemExit(f"Python did not load: {page.inner_text('#python-status')}")
 
 
 def visit(browser_page: Page, base: str) -> tuple[float, float, bool]:
