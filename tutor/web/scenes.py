@@ -29,8 +29,8 @@ from tutor.sim import (
 from tutor.sim.hypervisor import FAST_PATHS, NATIVE_PATHS, OWNERS
 from tutor.web.consolidation_scenes import consolidation
 from tutor.web.credit_scenes import credit_gantt
-from tutor.web.memory_scenes import page_map
 from tutor.web.isa_scenes import technique_costs, trap_and_emulate
+from tutor.web.memory_scenes import page_map
 from tutor.web.migration_scenes import migration_rounds
 from tutor.web.placement_scenes import bin_packing
 from tutor.web.slice_scenes import machine_slices
