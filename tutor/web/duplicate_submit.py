@@ -8,7 +8,6 @@ submission instead of being stored and graded again.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from .extensions import db
@@ -18,7 +17,6 @@ from .models import Submission
 DUPLICATE_WINDOW = timedelta(seconds=5)
 # How long a duplicate waits for the first copy's verdict before showing it as still pending.
 VERDICT_WAIT_SECONDS = 10.0
-POLL_SECONDS = 0.05
 
 
 def _utc(moment: datetime) -> datetime:
@@ -39,12 +37,3 @@ def recent_duplicate(exercise_id: str, learner: str, code: str) -> Submission | 
     if datetime.now(UTC) - _utc(latest.created_at) > DUPLICATE_WINDOW:
         return None
     return latest
-
-
-def with_verdict(submission: Submission, wait_seconds: float = VERDICT_WAIT_SECONDS) -> Submission:
-    """The same submission once graded (the first copy's request is grading it right now)."""
-    deadline = time.monotonic() + wait_seconds
-    while submission.status == "pending" and time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        db.session.refresh(submission)
-    return submission

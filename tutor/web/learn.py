@@ -27,7 +27,7 @@ from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
 from .course import current_learner
-from .duplicate_submit import recent_duplicate, with_verdict
+from .duplicate_submit import VERDICT_WAIT_SECONDS, recent_duplicate
 from .extensions import LANGUAGES
 from .grading_service import (
     IN_FLIGHT,
@@ -123,7 +123,7 @@ def _submit_once(exercise: Exercise, code: str) -> Submission:
     learner = current_learner()
     duplicate = recent_duplicate(exercise.id, learner, code)
     if duplicate is not None:
-        submission = with_verdict(duplicate)
+        submission = grading().wait_for_verdict(duplicate.id, VERDICT_WAIT_SECONDS)
     else:
         submission = grading().submit(exercise, code, submission_course(exercise), learner)
     g.submission_id = submission.id
