@@ -315,7 +315,8 @@ def student(
         headers = {"Cookie": cookie} if cookie else {}
         if token:
             headers["X-CSRFToken"] = token
-        status, answer, parsed = request(lab_port(), method, path, body, headers)
+        # A browser waits minutes for an answer before giving up; so does this student.
+        status, answer, parsed = request(lab_port(), method, path, body, headers, timeout=300)
         attempt.answers[status] += 1
         if status >= 500 and status != 503:
             attempt.unexpected.append(f"{method} {path}: {status} {str(parsed)[:200]}")

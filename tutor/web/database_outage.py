@@ -1,4 +1,5 @@
-"""The database out of reach (restarting, failed over, a SQLite file locked too long) answers
+"""The database out of reach (restarting, failed over, a SQLite file locked too long, every
+pooled connection busy) answers
 **503 with Retry-After**, never a 500 with a traceback.
 
 Nothing the learner sent is half-stored: a submission row is written in one transaction, so it
@@ -16,6 +17,7 @@ import logging
 from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import ServiceUnavailable
 
 from .errors import API_PREFIX, render_error_page
@@ -48,6 +50,15 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("pool_pre_ping", True)
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # Enough connections for a web process's threads (16 in docs/deployment.md), each
+        # holding one while it stores a submission; SQLAlchemy's default (5 + 10) ran out
+        # under a lab session and answered 500s.
+        options.setdefault("pool_size", 10)
+        options.setdefault("max_overflow", 10)
+        options.setdefault("pool_timeout", 10)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.register_error_handler(OperationalError, _unavailable)
     app.register_error_handler(InterfaceError, _unavailable)
+    # Every pooled connection busy for pool_timeout: the database is saturated, say so.
+    app.register_error_handler(PoolTimeout, _unavailable)
