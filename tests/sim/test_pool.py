@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pytest
@@ -178,7 +179,7 @@ def test_first_fit_and_ffd_stay_within_their_proven_bounds(sizes: list[int]) -> 
     ffd = bins_used(sizes, "first_fit_decreasing")
     ff = bins_used(sizes, "first_fit")
     assert opt <= ffd <= 11 / 9 * opt + 6 / 9  # Dósa 2007, tight
-    assert opt <= ff <= int(1.7 * opt) or ff <= opt + 1  # ⌊1.7·OPT⌋ (Dósa & Sgall 2013)
+    assert opt <= ff <= math.floor(1.7 * opt)  # ⌊1.7·OPT⌋ for every OPT (Dósa & Sgall, STACS 2013)
 
 
 moves = st.lists(
