@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_limiter import Limiter
 
-from . import accounts, concept_answers, course_cli, dashboard, gradebook, signin, teaching
+from . import accounts, concept_answers, course_cli, dashboard, gradebook, lti, signin, teaching
 from .accounts import account_of_learner
 from .roster import my_courses
 from .schedule import course_assignment, now, stamp
@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     concept_answers.init_app(app)
     course_cli.init_app(app)
+    lti.init_app(app)  # LTI 1.3 launches into this site's courses (#12)
     limiter: Limiter = app.extensions["fairness_limiter"]
     for endpoint, setting in LIMITED.items():
         limited: Any = limiter.limit(_limit(setting), methods=["POST"])

@@ -68,11 +68,19 @@ def _secure_cookies(response: Response) -> None:
 
 
 class SecureBehindHttps(SecureCookieSessionInterface):
-    """The session cookie is ``Secure`` when the request came over HTTPS (or when
-    ``SESSION_COOKIE_SECURE`` says so), without configuring it per deployment."""
+    """The session cookie is ``Secure`` (and ``SameSite=None``) when the request came over
+    HTTPS (or ``SESSION_COOKIE_SECURE`` says so), without configuring it per deployment."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """Over HTTPS the session cookie is ``SameSite=None`` so that a course site framing
+        VirtTutor (an LTI 1.3 launch, #12) keeps the learner signed in inside its iframe;
+        over plain HTTP browsers refuse ``None`` without ``Secure``, so the setting stays."""
+        if has_request_context() and request.is_secure:
+            return "None"
+        return super().get_cookie_samesite(app)
 
 
 def install_headers(app: Flask) -> None:

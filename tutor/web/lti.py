@@ -1,0 +1,247 @@
+"""LTI 1.3 launches (#12): an LMS opens a lesson or exercise for its user in its course.
+
+The protocol is pylti1p3's (Flask adapter): ``/lti/login`` answers the platform's OIDC login
+initiation (GET or POST) with a redirect to its authorization endpoint carrying a fresh state
+(cookie) and nonce; the platform posts a signed id_token to ``/lti/launch``, which pylti1p3
+verifies against the platform's key set (signature, issuer, audience, expiry, deployment) and
+``OneLaunchPerNonce`` against the nonces issued here (each serves one launch). The launch then
+maps the LMS context to a course (made on first launch), issuer + ``sub`` to an account, LMS
+roles to ours, signs the account in and opens the linked lesson.
+
+Anything a platform or a replayed request gets wrong ends on a page that says what to do,
+never a stack trace: pylti1p3 raises ``LtiException`` for most faults and a plain ``Exception``
+for some (an unknown issuer), so validation failures of every kind are caught here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_login import current_user
+from pylti1p3.contrib.flask.message_launch import FlaskMessageLaunch
+from pylti1p3.contrib.flask.oidc_login import FlaskOIDCLogin
+from pylti1p3.contrib.flask.request import FlaskRequest
+
+from .accounts import User, create_user, find_user, new_password, sign_in, signed_in_only
+from .extensions import csrf, db
+from .lti_config import DatabaseToolConf, OneLaunchPerNonce
+from .lti_keys import key_set
+from .lti_models import LtiContext, LtiIdentity, LtiPlatform
+from .models import Course
+from .roster import INSTRUCTOR, STAFF, STUDENT, TA, Membership, enrol
+from .schedule import settings_of
+
+log = logging.getLogger(__name__)
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+
+CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
+DEPLOYMENT = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
+ROLES = "https://purl.imsglobal.org/spec/lti/claim/roles"
+TARGET = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
+LESSON_PATH = re.compile(r"^/lessons/(?P<lesson>[^/#?]+)/?$")
+
+
+class LaunchRefused(Exception):
+    """A launch this tool will not honour; ``reason`` is for the log, never the learner."""
+
+
+def _refused(reason: str, code: int = 400) -> ResponseReturnValue:
+    log.info("LTI launch refused: %s", reason)
+    title = gettext("This launch from your course could not be accepted")
+    advice = gettext(
+        "Launch links work once and expire after a few minutes, and only from a course site "
+        "registered with VirtTutor. Go back to your course site and open the activity again; "
+        "if this page comes back, tell your instructor."
+    )
+    return render_template("error.html", code=code, title=title, advice=advice), code
+
+
+def _tool_conf() -> DatabaseToolConf:
+    return DatabaseToolConf()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    request = FlaskRequest()  # type: ignore[no-untyped-call]
+    try:
+        oidc = FlaskOIDCLogin(  # type: ignore[no-untyped-call]
+            request, _tool_conf(), session_service=OneLaunchPerNonce(request)
+        )
+        response: ResponseReturnValue = oidc.redirect(url_for("lti.launch", _external=True))
+    except Exception as exc:  # OIDCException, or a plain Exception for an unknown issuer
+        return _refused(f"login: {exc}")
+    return response
+
+
+@bp.route("/launch", methods=["POST"])
+def launch() -> ResponseReturnValue:
+    request = FlaskRequest()  # type: ignore[no-untyped-call]
+    try:
+        message = FlaskMessageLaunch(  # type: ignore[no-untyped-call]
+            request, _tool_conf(), session_service=OneLaunchPerNonce(request)
+        )
+        data: dict[str, Any] = dict(message.get_launch_data())
+    except Exception as exc:  # LtiException, or a plain Exception (unknown issuer)
+        db.session.rollback()
+        return _refused(f"launch: {exc}")
+    if not message.is_resource_launch():
+        return _refused("only resource-link launches are supported (deep linking is not built)")
+    try:
+        target = _target(data)
+    except LaunchRefused as exc:
+        return _refused(str(exc), 404)
+    user = _account(data)
+    course = _course(data)
+    enrol(course, user, _role(data.get(ROLES, [])))
+    db.session.commit()
+    sign_in(user)
+    session["lti_course"] = course.slug
+    return redirect(target)
+
+
+def _role(roles: list[str]) -> str:
+    """LMS roles to ours: a teaching assistant (a sub-role of Instructor in LIS) is a TA,
+    an instructor or administrator is an instructor, everyone else a student."""
+    names = [role.rsplit("/", 1)[-1] for role in roles]
+    if any(name.endswith("TeachingAssistant") for name in names):
+        return TA
+    if any(name.split("#")[-1] in ("Instructor", "Administrator") for name in names):
+        return INSTRUCTOR
+    return STUDENT
+
+
+def _account(data: dict[str, Any]) -> User:
+    """The account of an LMS user, made at their first launch. The LMS's e-mail address is
+    used only when no account has it already: an address alone never joins an LMS user to an
+    account made elsewhere (that would hand the account to whoever controls the LMS)."""
+    issuer, subject = str(data["iss"]), str(data["sub"])
+    identity = db.session.execute(
+        db.select(LtiIdentity).filter_by(issuer=issuer, subject=subject)
+    ).scalar_one_or_none()
+    if identity is not None:
+        user = db.session.get(User, identity.user_id)
+        assert user is not None
+        return user
+    digest = hashlib.sha256(f"{issuer}\0{subject}".encode()).hexdigest()[:20]
+    email = str(data.get("email") or "")
+    if not email or find_user(email) is not None:
+        email = f"lti-{digest}@lti.invalid"
+    name = str(data.get("name") or data.get("given_name") or "")
+    user = create_user(email, new_password(), name=name)
+    db.session.add(LtiIdentity(issuer=issuer, subject=subject, user_id=user.id))
+    db.session.flush()
+    return user
+
+
+def _course(data: dict[str, Any]) -> Course:
+    """The course of an LMS context (issuer + deployment + context id), made at its first
+    launch with a short name derived from those ids."""
+    issuer, deployment = str(data["iss"]), str(data.get(DEPLOYMENT, ""))
+    context = data.get(CONTEXT) or {}
+    context_id = str(context.get("id", ""))
+    found = db.session.execute(
+        db.select(LtiContext).filter_by(
+            issuer=issuer, deployment_id=deployment, context_id=context_id
+        )
+    ).scalar_one_or_none()
+    if found is not None:
+        course = db.session.get(Course, found.course_id)
+        assert course is not None
+        return course
+    digest = hashlib.sha256(f"{issuer}\0{deployment}\0{context_id}".encode()).hexdigest()[:12]
+    title = str(context.get("title") or context.get("label") or gettext("Course from the LMS"))
+    course = Course(slug=f"lti-{digest}", title=title[:200])
+    db.session.add(course)
+    db.session.flush()
+    settings_of(course)
+    db.session.add(
+        LtiContext(
+            issuer=issuer, deployment_id=deployment, context_id=context_id, course_id=course.id
+        )
+    )
+    db.session.flush()
+    return course
+
+
+def _target(data: dict[str, Any]) -> str:
+    """Where the link opens: its custom parameter ``exercise=<id>`` or ``lesson=<id>`` first,
+    else a lesson address as the target link URI, else the course outline."""
+    catalog = current_app.extensions["catalog"]
+    custom = data.get(CUSTOM) or {}
+    exercise_id = str(custom.get("exercise", "") or "")
+    lesson_id = str(custom.get("lesson", "") or "")
+    if not exercise_id and not lesson_id:
+        parts = urlsplit(str(data.get(TARGET, "")))
+        match = LESSON_PATH.match(parts.path)
+        if match:
+            lesson_id = match["lesson"]
+            if parts.fragment.startswith("exercise-"):
+                exercise_id = parts.fragment.removeprefix("exercise-")
+    if exercise_id:
+        exercise = catalog.exercise(exercise_id)
+        if exercise is None:
+            raise LaunchRefused(f"the link names no exercise called {exercise_id!r}")
+        return url_for("learn.lesson", lesson_id=exercise.lesson_id) + f"#exercise-{exercise_id}"
+    if lesson_id:
+        if catalog.lesson(lesson_id) is None:
+            raise LaunchRefused(f"the link names no lesson called {lesson_id!r}")
+        return url_for("learn.lesson", lesson_id=lesson_id)
+    return url_for("learn.index")
+
+
+@bp.route("/jwks")
+def jwks() -> ResponseReturnValue:
+    """The tool's public keys, for platforms verifying its signed client assertions."""
+    return jsonify(key_set())
+
+
+@bp.route("/setup")
+@signed_in_only
+def setup() -> ResponseReturnValue:
+    """The values an instructor or administrator pastes into the LMS, and the platforms
+    registered so far. Staff of some course only: nothing here is secret, but it is of no
+    use to students."""
+    staff = db.session.execute(
+        db.select(Membership.id).filter(
+            Membership.user_id == current_user.id, Membership.role.in_(STAFF)
+        )
+    ).first()
+    if staff is None:
+        abort(404)
+    platforms = db.session.execute(db.select(LtiPlatform).order_by(LtiPlatform.id)).scalars()
+    return render_template(
+        "lti/setup.html",
+        login_url=url_for("lti.login", _external=True),
+        launch_url=url_for("lti.launch", _external=True),
+        jwks_url=url_for("lti.jwks", _external=True),
+        domain=urlsplit(url_for("learn.index", _external=True)).netloc,
+        platforms=list(platforms),
+    )
+
+
+def init_app(app: Flask) -> None:
+    from . import lti_cli
+
+    # The platform's OIDC login and its id_token post are cross-site form posts by design:
+    # the signed id_token, the state cookie and the one-use nonce protect them, not a CSRF token.
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+    lti_cli.init_app(app)

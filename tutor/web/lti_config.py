@@ -1,0 +1,108 @@
+"""pylti1p3's view of this tool, read from the database: which platforms may launch it
+(``DatabaseToolConf``) and a session service that lets each nonce serve one launch only
+(``OneLaunchPerNonce``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pylti1p3.contrib.flask.request import FlaskRequest
+from pylti1p3.contrib.flask.session import FlaskSessionService
+from pylti1p3.deployment import Deployment
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config.abstract import ToolConfAbstract
+
+from .extensions import db
+from .lti_keys import signing_key
+from .lti_models import LtiNonce, LtiPlatform
+
+# An OIDC login's nonce must come back in a launch within this time.
+NONCE_LIFETIME = timedelta(minutes=10)
+
+
+def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:
+    query = db.select(LtiPlatform).filter_by(issuer=issuer)
+    if client_id:
+        query = query.filter_by(client_id=client_id)
+    return db.session.execute(query.order_by(LtiPlatform.id)).scalars().first()
+
+
+class DatabaseToolConf(ToolConfAbstract[FlaskRequest]):
+    """Every issuer may hold several client ids (pylti1p3's "many clients" relation)."""
+
+    def __init__(self) -> None:
+        self.issuers_relation_types = {}
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def _registration(self, platform: LtiPlatform | None) -> Registration | None:
+        if platform is None:
+            return None
+        key = signing_key()
+        return (
+            Registration()
+            .set_issuer(platform.issuer)
+            .set_client_id(platform.client_id)
+            .set_auth_login_url(platform.auth_url)
+            .set_auth_token_url(platform.token_url)
+            .set_key_set_url(platform.jwks_url)
+            .set_tool_private_key(key.private_pem)
+            .set_tool_public_key(key.public_pem)
+        )
+
+    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
+        return self._registration(find_platform(iss, None))  # type: ignore[return-value]
+
+    def find_registration_by_params(
+        self, iss: str, client_id: str, *args: Any, **kwargs: Any
+    ) -> Registration:
+        return self._registration(find_platform(iss, client_id))  # type: ignore[return-value]
+
+    def find_deployment(self, iss: str, deployment_id: str) -> Deployment | None:
+        return self.find_deployment_by_params(iss, deployment_id, "")
+
+    def find_deployment_by_params(
+        self, iss: str, deployment_id: str, client_id: str, *args: Any, **kwargs: Any
+    ) -> Deployment | None:
+        platform = find_platform(iss, client_id or None)
+        if platform is None or deployment_id not in platform.deployments:
+            return None
+        return Deployment().set_deployment_id(deployment_id)
+
+
+class OneLaunchPerNonce(FlaskSessionService):
+    """pylti1p3 2.0 keeps the nonce in the session and only checks it is there, so the same
+    id_token posted twice launches twice. Here a nonce is recorded when the login issues it
+    and marked used by the first launch that brings it back; a second use, a nonce this tool
+    never issued, or one older than ``NONCE_LIFETIME`` fails validation."""
+
+    def save_nonce(self, nonce: str) -> None:
+        super().save_nonce(nonce)
+        db.session.add(LtiNonce(nonce=nonce))
+        db.session.commit()
+
+    def check_nonce(self, nonce: str) -> bool:
+        now = datetime.now(UTC)
+        used = db.session.execute(
+            db.update(LtiNonce)
+            .where(
+                LtiNonce.nonce == nonce,
+                LtiNonce.used_at.is_(None),
+                LtiNonce.issued_at > now - NONCE_LIFETIME,
+            )
+            .values(used_at=now)
+        )
+        db.session.commit()
+        first_use = used.rowcount == 1  # type: ignore[attr-defined]
+        return bool(first_use and super().check_nonce(nonce))
+
+    def forget_old_nonces(self) -> None:
+        """Nonces past their lifetime can never launch again: their rows go."""
+        cutoff = datetime.now(UTC) - NONCE_LIFETIME
+        db.session.execute(db.delete(LtiNonce).where(LtiNonce.issued_at < cutoff))
+        db.session.commit()
