@@ -114,7 +114,7 @@ def running_platform() -> Iterator[Platform]:
     holder: dict[str, Platform] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             if self.path != "/jwks":
                 self.send_error(404)
                 return

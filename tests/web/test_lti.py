@@ -143,7 +143,7 @@ def _refused(client: FlaskClient, platform: Platform, **changes: Any) -> str:
     page = response.get_data(as_text=True)
     assert REFUSED in page
     assert signed_in_page(client) == 302  # nobody was signed in
-    return page
+    return str(page)
 
 
 def test_a_token_signed_by_another_key_is_refused(client: FlaskClient, platform: Platform) -> None:
