@@ -218,3 +218,18 @@ def test_learner_role_is_the_default(client: FlaskClient, platform: Platform) ->
     authorization = login(client, platform)
     launch(client, authorization, platform.id_token(authorization, roles=(LEARNER,)))
     assert client.get(f"/courses/{course_slug(client)}/roster").status_code in (403, 404)
+
+
+def test_the_refusal_page_is_in_chinese_for_a_chinese_browser(
+    client: FlaskClient, platform: Platform
+) -> None:
+    authorization = login(client, platform)
+    token = platform.id_token(authorization)
+    launch(client, authorization, token)
+    replay = client.post(
+        "/lti/launch",
+        data={"id_token": token, "state": authorization["state"]},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert replay.status_code == 400
+    assert "无法接受这次从课程网站发起的启动" in replay.get_data(as_text=True)
