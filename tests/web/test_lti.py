@@ -96,6 +96,32 @@ def test_an_instructor_launch_reaches_staff_pages_of_the_same_course(
     assert platform.issuer in client.get("/lti/setup").get_data(as_text=True)
 
 
+def test_a_launched_learners_submission_counts_in_the_lms_course_gradebook(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    authorization = login(client, platform)
+    launch(client, authorization, platform.id_token(authorization, custom={"exercise": "walk"}))
+    slug = course_slug(client)
+    code = str(app.extensions["catalog"].exercise("walk").solution)
+    response = client.post(
+        "/exercises/walk/submit", data={"code": code}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    with app.app_context():
+        from tutor.web.extensions import db
+        from tutor.web.models import Course, Submission
+
+        submission = db.session.execute(db.select(Submission)).scalar_one()
+        assert db.session.get(Course, submission.course_id).slug == slug
+        assert submission.score == 100.0
+    teacher = app.test_client()
+    authorization = login(teacher, platform)
+    launch(teacher, authorization, platform.id_token(authorization, sub="t", roles=(INSTRUCTOR,)))
+    gradebook = teacher.get(f"/courses/{slug}/gradebook").get_data(as_text=True)
+    assert "lms-user-42@lms.example" in gradebook
+    assert "walk" in gradebook
+
+
 def test_the_target_link_uri_opens_a_lesson_and_a_ta_is_staff(
     client: FlaskClient, platform: Platform
 ) -> None:

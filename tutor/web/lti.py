@@ -46,7 +46,7 @@ from .lti_keys import key_set
 from .lti_models import LtiContext, LtiIdentity, LtiPlatform
 from .models import Course
 from .roster import INSTRUCTOR, STAFF, STUDENT, TA, Membership, enrol
-from .schedule import settings_of
+from .schedule import Assignment, settings_of
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -105,11 +105,12 @@ def launch() -> ResponseReturnValue:
     if not message.is_resource_launch():
         return _refused("only resource-link launches are supported (deep linking is not built)")
     try:
-        target = _target(data)
+        target, exercise_ids = _target(data)
     except LaunchRefused as exc:
         return _refused(str(exc), 404)
     user = _account(data)
     course = _course(data)
+    _assign(course, exercise_ids)
     enrol(course, user, _role(data.get(ROLES, [])))
     db.session.commit()
     sign_in(user)
@@ -181,9 +182,28 @@ def _course(data: dict[str, Any]) -> Course:
     return course
 
 
-def _target(data: dict[str, Any]) -> str:
-    """Where the link opens: its custom parameter ``exercise=<id>`` or ``lesson=<id>`` first,
-    else a lesson address as the target link URI, else the course outline."""
+def _assign(course: Course, exercise_ids: list[str]) -> None:
+    """The linked exercises become the course's assignments (no opening or due time: the LMS
+    keeps those), so a student's submissions count in this course's gradebook."""
+    have = set(
+        db.session.execute(
+            db.select(Assignment.exercise_id).filter_by(course_id=course.id)
+        ).scalars()
+    )
+    position = len(have)
+    for exercise_id in exercise_ids:
+        if exercise_id not in have:
+            db.session.add(
+                Assignment(course_id=course.id, exercise_id=exercise_id, position=position)
+            )
+            position += 1
+    db.session.flush()
+
+
+def _target(data: dict[str, Any]) -> tuple[str, list[str]]:
+    """Where the link opens, and the exercises it links: its custom parameter
+    ``exercise=<id>`` or ``lesson=<id>`` first, else a lesson address as the target link URI,
+    else the course outline (no exercise)."""
     catalog = current_app.extensions["catalog"]
     custom = data.get(CUSTOM) or {}
     exercise_id = str(custom.get("exercise", "") or "")
@@ -199,12 +219,15 @@ def _target(data: dict[str, Any]) -> str:
         exercise = catalog.exercise(exercise_id)
         if exercise is None:
             raise LaunchRefused(f"the link names no exercise called {exercise_id!r}")
-        return url_for("learn.lesson", lesson_id=exercise.lesson_id) + f"#exercise-{exercise_id}"
+        address = url_for("learn.lesson", lesson_id=exercise.lesson_id)
+        return f"{address}#exercise-{exercise_id}", [exercise_id]
     if lesson_id:
-        if catalog.lesson(lesson_id) is None:
+        lesson = catalog.lesson(lesson_id)
+        if lesson is None:
             raise LaunchRefused(f"the link names no lesson called {lesson_id!r}")
-        return url_for("learn.lesson", lesson_id=lesson_id)
-    return url_for("learn.index")
+        address = url_for("learn.lesson", lesson_id=lesson_id)
+        return address, [exercise.id for exercise in lesson.exercises]
+    return url_for("learn.index"), []
 
 
 @bp.route("/jwks")
