@@ -25,7 +25,9 @@ class LtiPlatform(db.Model):  # type: ignore[name-defined,misc]
     register the tool more than once, e.g. a Canvas test and production key)."""
 
     __tablename__ = "lti_platform"
-    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+    __table_args__ = (
+        UniqueConstraint("issuer", "client_id", name="uq_lti_platform_issuer_client_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer: Mapped[str] = mapped_column(String(255))
@@ -59,7 +61,7 @@ class LtiIdentity(db.Model):  # type: ignore[name-defined,misc]
     """An LMS user (issuer + ``sub``) is one of our accounts."""
 
     __tablename__ = "lti_identity"
-    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_lti_identity_issuer_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer: Mapped[str] = mapped_column(String(255))
@@ -71,7 +73,14 @@ class LtiContext(db.Model):  # type: ignore[name-defined,misc]
     """An LMS course (issuer + deployment + context id) is one of our courses."""
 
     __tablename__ = "lti_context"
-    __table_args__ = (UniqueConstraint("issuer", "deployment_id", "context_id"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "issuer",
+            "deployment_id",
+            "context_id",
+            name="uq_lti_context_issuer_deployment_id_context_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer: Mapped[str] = mapped_column(String(255))
