@@ -244,6 +244,8 @@ def test_learner_role_is_the_default(client: FlaskClient, platform: Platform) ->
     authorization = login(client, platform)
     launch(client, authorization, platform.id_token(authorization, roles=(LEARNER,)))
     assert client.get(f"/courses/{course_slug(client)}/roster").status_code in (403, 404)
+    assert client.get("/lti/setup").status_code == 404  # the setup page is for staff
+    assert FlaskClient(client.application).get("/lti/setup").status_code == 302  # sign in first
 
 
 def test_the_refusal_page_is_in_chinese_for_a_chinese_browser(
