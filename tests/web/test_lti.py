@@ -112,7 +112,8 @@ def test_a_launched_learners_submission_counts_in_the_lms_course_gradebook(
         from tutor.web.models import Course, Submission
 
         submission = db.session.execute(db.select(Submission)).scalar_one()
-        assert db.session.get(Course, submission.course_id).slug == slug
+        course = db.session.get(Course, submission.course_id)
+        assert course is not None and course.slug == slug
         assert submission.score == 100.0
     teacher = app.test_client()
     authorization = login(teacher, platform)
