@@ -67,8 +67,7 @@ EXPLANATIONS = {
     "expected_rounds": {"en": " (expected {n} rounds)", "zh": "（应为 {n} 轮）"},
     "expected_mb": {"en": " (expected {mb} MB)", "zh": "（应为 {mb} MB）"},
     "not_finished": {
-        "en": "migrate() returned without link.stop_and_copy(...): the guest never finished "
-        "moving",
+        "en": "migrate() returned without link.stop_and_copy(...): the guest never finished moving",
         "zh": "migrate() 没有调用 link.stop_and_copy(...) 就返回了：客户机始终没有迁移完成",
     },
     "dirty_out_of_range": {

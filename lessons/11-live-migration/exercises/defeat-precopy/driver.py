@@ -16,9 +16,7 @@ SLACK = 1.01
 
 
 def _pause(args):
-    return explain(
-        f"migration.pause.{args['rules'].replace('-', '_').replace('.', '_')}"
-    )
+    return explain(f"migration.pause.{args['rules'].replace('-', '_').replace('.', '_')}")
 
 
 def run(submission, args, trace):
@@ -56,9 +54,7 @@ def compare(args, expected, actual, reveal=False):
     if actual["dirty_mbps"] > expected["dirty_mbps"] * SLACK:
         message = explain("migration.gentler_exists", dirty=dirty, why=why)
         if reveal:
-            extra = explain(
-                "migration.about_rate", rate=f"{expected['dirty_mbps']:.4g}"
-            )
+            extra = explain("migration.about_rate", rate=f"{expected['dirty_mbps']:.4g}")
             message = {lang: message[lang] + extra[lang] for lang in message}
         return message
     if actual["predicted_rounds"] != actual["rounds"]:

@@ -47,21 +47,13 @@ def hidden(rng):
     bandwidth = rng.choice((1000, 2500, 10000))
     memory = rng.choice((512, 1024, 2048, 4096))
     # v2, converges: the ratio is small enough for round 4 to fall under 50 pages.
-    cases.append(
-        _case(memory, round(bandwidth * rng.uniform(0.02, 0.08)), bandwidth, "xen-v2")
-    )
+    cases.append(_case(memory, round(bandwidth * rng.uniform(0.02, 0.08)), bandwidth, "xen-v2"))
     # v2, gives up after 5 rounds.
-    cases.append(
-        _case(memory, round(bandwidth * rng.uniform(0.4, 0.9)), bandwidth, "xen-v2")
-    )
+    cases.append(_case(memory, round(bandwidth * rng.uniform(0.4, 0.9)), bandwidth, "xen-v2"))
     # legacy, converges after more than 5 rounds.
-    cases.append(
-        _case(memory, round(bandwidth * rng.uniform(0.25, 0.4)), bandwidth, "xen-4.5")
-    )
+    cases.append(_case(memory, round(bandwidth * rng.uniform(0.25, 0.4)), bandwidth, "xen-4.5"))
     # legacy, dirtying faster than the link: 3x memory, and the formula departs.
-    cases.append(
-        _case(memory, round(bandwidth * rng.uniform(1.1, 2.0)), bandwidth, "xen-4.5")
-    )
+    cases.append(_case(memory, round(bandwidth * rng.uniform(1.1, 2.0)), bandwidth, "xen-4.5"))
     # legacy, a large guest just slow enough to reach the 29-round limit.
     big = rng.choice((65536, 131072))
     cases.append(_case(big, round(1000 * rng.uniform(0.64, 0.66), 1), 1000, "xen-4.5"))

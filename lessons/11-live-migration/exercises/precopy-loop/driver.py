@@ -32,9 +32,7 @@ RETURNS = {"migrate": {"closed_form_mb": [float], "departs_at": (int, None)}}
 
 
 def _rules(args):
-    return explain(
-        f"migration.rules.{args['rules'].replace('-', '_').replace('.', '_')}"
-    )
+    return explain(f"migration.rules.{args['rules'].replace('-', '_').replace('.', '_')}")
 
 
 def run(submission, args, trace):
@@ -75,11 +73,7 @@ def _rounds(args, expected, actual, reveal):
             )
             return _revealing(message, "migration.expected_mb", reveal, mb=f"{w:.4g}")
     if len(got) != len(want):
-        key = (
-            "migration.too_many_rounds"
-            if len(got) > len(want)
-            else "migration.too_few_rounds"
-        )
+        key = "migration.too_many_rounds" if len(got) > len(want) else "migration.too_few_rounds"
         message = explain(key, n=len(got), why=_rules(args))
         return _revealing(message, "migration.expected_rounds", reveal, n=len(want))
     return None

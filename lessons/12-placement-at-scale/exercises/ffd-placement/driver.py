@@ -16,9 +16,7 @@ RETURNS = {"ffd": int}
 
 
 def run(submission, args, trace):
-    pool = ResourcePool(
-        [Host(h["name"], h["cores"], h["pages"]) for h in args["hosts"]], trace
-    )
+    pool = ResourcePool([Host(h["name"], h["cores"], h["pages"]) for h in args["hosts"]], trace)
     specs = {v["name"]: VmSpec(v["name"], v["vcpus"], v["pages"]) for v in args["vms"]}
     pool.announce(specs.values())
 
@@ -43,9 +41,7 @@ def run(submission, args, trace):
             )
         pool.place(vm, lambda vm, hosts: host_name)
 
-    used = submission.ffd(
-        [dict(v) for v in args["vms"]], [dict(h) for h in args["hosts"]], place
-    )
+    used = submission.ffd([dict(v) for v in args["vms"]], [dict(h) for h in args["hosts"]], place)
     placement = {}
     for name in specs:
         try:
@@ -73,9 +69,7 @@ def compare(args, expected, actual, reveal=False):
     for name in expected["placement"]:
         if actual["placement"].get(name) is None:
             return explain("packing.never_placed", vm=name)
-    for i, (want, got) in enumerate(
-        zip(expected["order"], actual["order"], strict=False)
-    ):
+    for i, (want, got) in enumerate(zip(expected["order"], actual["order"], strict=False)):
         if want != got:
             message = explain("packing.wrong_order", i=i + 1, vm=got, why=rule)
             return _revealing(message, reveal, want)
@@ -85,7 +79,5 @@ def compare(args, expected, actual, reveal=False):
             message = explain("packing.not_first_host", vm=name, host=got, why=rule)
             return _revealing(message, reveal, host)
     if actual["used"] != actual["hosts_on"]:
-        return explain(
-            "packing.hosts_count", returned=actual["used"], lit=actual["hosts_on"]
-        )
+        return explain("packing.hosts_count", returned=actual["used"], lit=actual["hosts_on"])
     return None

@@ -10,9 +10,7 @@ MODEL_ANSWERS = {"tutor.sim": ("ResourcePool",), "tutor.sim.pool": ("ResourcePoo
 
 
 def _pool(args, trace):
-    pool = ResourcePool(
-        [Host(h["name"], h["cores"], h["pages"]) for h in args["hosts"]], trace
-    )
+    pool = ResourcePool([Host(h["name"], h["cores"], h["pages"]) for h in args["hosts"]], trace)
     specs = {}
     for h in args["hosts"]:
         for g in h["guests"]:

@@ -15,9 +15,7 @@ RETURNS = {"compare": {"first_fit": int, "ffd": int, "optimum": int}}
 def run(submission, args, trace):
     sizes, capacity = args["sizes"], args["capacity"]
     # The model's FFD run is the trace the replay draws: hosts as bins filling up.
-    pool = ResourcePool(
-        [Host(f"h{i}", len(sizes), capacity) for i in range(len(sizes))], trace
-    )
+    pool = ResourcePool([Host(f"h{i}", len(sizes), capacity) for i in range(len(sizes))], trace)
     vms = [VmSpec(f"g{i}", 1, size) for i, size in enumerate(sizes)]
     pool.announce(vms)
     pool.place_all(vms, "first_fit_decreasing")
