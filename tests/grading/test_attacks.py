@@ -150,7 +150,7 @@ ATTACKS = [
         "read_environment",
         "import os\n\ndef path(kind, operation):\n"
         "    return [f'{k}={v}' for k, v in os.environ.items()] + ['hypervisor']\n",
-        r"is not a layer",
+        r"is not in the model",
     ),
     _a(
         "read_other_processes",
@@ -170,7 +170,7 @@ ATTACKS = [
         "    seen += [open(f'/proc/{p}/cmdline', 'rb').read().decode(errors='replace')\n"
         "             for p in os.listdir('/proc') if p.isdigit()]\n"
         "    return ['x'] + seen\n",
-        r"is not a layer",
+        r"is not in the model",
     ),
     # -- writing, network, processes -------------------------------------------------------
     _a(
@@ -197,7 +197,7 @@ ATTACKS = [
         "os_system",
         f"import os\nrc = os.system('touch /tmp/{MARK}')\n\ndef path(kind, operation):\n"
         "    return ['system returned', str(rc)]\n",
-        r"is not a layer",
+        r"is not in the model",
     ),
     _a("os_exec", f"import os\nos.execv('/bin/sh', ['sh', '-c', 'touch /tmp/{MARK}'])\n", SANDBOX),
     _a(
@@ -281,7 +281,7 @@ ATTACKS = [
         "hv.LAYERS['made_up'] = hv.LAYERS['disk']\n"
         "tutor.sim.LAYERS['made_up'] = hv.LAYERS['disk']\n"
         "def path(kind, operation):\n    return ['made_up']\n",
-        r"'made_up' is not a layer",
+        r"'made_up' is not in the model",
     ),
     _a(
         "monkeypatch_builtins",
