@@ -14,7 +14,8 @@ from tutor.web.isa_scenes import technique_costs
 from ._learner import (
     ROOT,
     block_cdn,
-    hold_python,
+    open_animation,
+    play_to_end,
     replay_first_failure,
     result,
     run_button,
@@ -36,23 +37,6 @@ def grouped(n: int, language: str) -> str:
     return f"{n:,}"  # en-US and zh-CN both group thousands with commas
 
 
-def open_animation(page: Page, live_server: str, language: str) -> None:
-    block_cdn(page)
-    hold_python(page)
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true']")
-
-
-def play_to_end(page: Page, scene: str) -> None:
-    page.select_option(".viz-scene", scene)
-    page.select_option(".viz-speed", "4")
-    page.locator(".viz button.viz-play").click()
-    n = len(SCENES[scene])
-    expect(page.locator(".viz-progress")).to_have_text(
-        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
-    )
-
-
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_scenes_play_to_their_end_with_the_models_totals(
     page: Page, live_server: str, language: str
@@ -60,10 +44,10 @@ def test_the_scenes_play_to_their_end_with_the_models_totals(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    open_animation(page, live_server, language)
+    open_animation(page, live_server, LESSON, language)
     # 2006: BT wins the page-table-heavy build; with nested paging hardware assist does.
     for scene, winner in (("compile-2006", "bt"), ("compile-nested", "hw")):
-        play_to_end(page, scene)
+        play_to_end(page, scene, len(SCENES[scene]))
         assert SCENES[scene][-1]["cheaper"] == winner
         live = page.locator(".viz-live")
         expect(live).to_contain_text(grouped(totals(scene)["hw"], language))
@@ -83,7 +67,7 @@ def test_the_scenes_play_to_their_end_with_the_models_totals(
 
 
 def test_the_pte_write_step_names_the_operation_that_decides(page: Page, live_server: str) -> None:
-    open_animation(page, live_server, "en")
+    open_animation(page, live_server, LESSON, "en")
     page.select_option(".viz-scene", "compile-2006")
     page.locator(".viz-stage").focus()
     events = SCENES["compile-2006"]

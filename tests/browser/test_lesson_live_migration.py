@@ -15,7 +15,8 @@ from ._learner import (
     ROOT,
     block_cdn,
     expect_all_cases_pass,
-    hold_python,
+    open_animation,
+    play_to_end,
     replay_first_failure,
     run_button,
     set_code,
@@ -39,23 +40,6 @@ LAST = {
 }
 
 
-def open_animation(page: Page, live_server: str, language: str) -> None:
-    block_cdn(page)
-    hold_python(page)  # Python is not needed to animate
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true']")
-
-
-def play_to_end(page: Page, scene: str) -> None:
-    page.select_option(".viz-scene", scene)
-    page.select_option(".viz-speed", "4")
-    page.locator(".viz button.viz-play").click()
-    n = len(SCENES[scene])
-    expect(page.locator(".viz-progress")).to_have_text(
-        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
-    )
-
-
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_scene_plays_to_its_end_and_draws_the_models_rounds(
     page: Page, live_server: str, language: str
@@ -63,9 +47,9 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_rounds(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    open_animation(page, live_server, language)
+    open_animation(page, live_server, LESSON, language)
     for scene in SCENES:
-        play_to_end(page, scene)
+        play_to_end(page, scene, len(SCENES[scene]))
         live = page.locator(".viz-live")
         for words in LAST[(scene, language)]:
             expect(live).to_contain_text(words)
@@ -94,7 +78,7 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_rounds(
 
 
 def test_stepping_narrates_each_round_and_the_stop_rule(page: Page, live_server: str) -> None:
-    open_animation(page, live_server, "en")
+    open_animation(page, live_server, LESSON, "en")
     page.select_option(".viz-scene", "never-converges")
     page.locator(".viz-stage").focus()
     page.keyboard.press("ArrowRight")

@@ -14,7 +14,8 @@ from tutor.web.memory_scenes import page_map
 from ._learner import (
     ROOT,
     block_cdn,
-    hold_python,
+    open_animation,
+    play_to_end,
     replay_first_failure,
     result,
     run_button,
@@ -35,23 +36,6 @@ LAST = {
 }
 
 
-def open_animation(page: Page, live_server: str, language: str) -> None:
-    block_cdn(page)
-    hold_python(page)
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true']")
-
-
-def play_to_end(page: Page, scene: str) -> None:
-    page.select_option(".viz-scene", scene)
-    page.select_option(".viz-speed", "4")
-    page.locator(".viz button.viz-play").click()
-    n = len(SCENES[scene])
-    expect(page.locator(".viz-progress")).to_have_text(
-        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
-    )
-
-
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_scene_plays_to_its_end_and_draws_the_models_run(
     page: Page, live_server: str, language: str
@@ -59,9 +43,9 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_run(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    open_animation(page, live_server, language)
+    open_animation(page, live_server, LESSON, language)
     for scene in ("share", "balloon", "belady"):
-        play_to_end(page, scene)
+        play_to_end(page, scene, len(SCENES[scene]))
         live = page.locator(".viz-live")
         expect(live).to_contain_text(LAST[(scene, language)])
         expect(live).to_contain_text("End of the animation." if language == "en" else "动画结束")

@@ -15,7 +15,8 @@ from ._learner import (
     ROOT,
     block_cdn,
     expect_all_cases_pass,
-    hold_python,
+    open_animation,
+    play_to_end,
     replay_first_failure,
     run_button,
     set_code,
@@ -37,23 +38,6 @@ LAST = {
 HOSTS_ON = {"ffd": 11, "optimum": 9, "overload": 3}
 
 
-def open_animation(page: Page, live_server: str, language: str) -> None:
-    block_cdn(page)
-    hold_python(page)  # Python is not needed to animate
-    page.goto(f"{live_server}{LESSON}?lang={language}")
-    page.wait_for_selector(".viz[data-viz-mounted='true']")
-
-
-def play_to_end(page: Page, scene: str) -> None:
-    page.select_option(".viz-scene", scene)
-    page.select_option(".viz-speed", "4")
-    page.locator(".viz button.viz-play").click()
-    n = len(SCENES[scene])
-    expect(page.locator(".viz-progress")).to_have_text(
-        re.compile(rf"(Step {n} of {n}|第 {n} 步，共 {n} 步)"), timeout=n * 1000 + 5000
-    )
-
-
 def pages_per_host(scene: str) -> dict[str, int]:
     size = {vm.name: vm.memory_pages for vm in fixture_vms()}
     used: dict[str, int] = {}
@@ -70,9 +54,9 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_packing(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 390, "height": 844})
-    open_animation(page, live_server, language)
+    open_animation(page, live_server, LESSON, language)
     for scene in SCENES:
-        play_to_end(page, scene)
+        play_to_end(page, scene, len(SCENES[scene]))
         live = page.locator(".viz-live")
         expect(live).to_contain_text(LAST[(scene, language)])
         expect(live).to_contain_text("End of the animation." if language == "en" else "动画结束")
@@ -99,7 +83,7 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_packing(
 def test_stepping_the_overload_narrates_why_the_smallest_guest_is_not_enough(
     page: Page, live_server: str
 ) -> None:
-    open_animation(page, live_server, "en")
+    open_animation(page, live_server, LESSON, "en")
     page.select_option(".viz-scene", "overload")
     page.locator(".viz-stage").focus()
     events = SCENES["overload"]
