@@ -42,3 +42,28 @@ def test_a_stopped_database_gets_503_and_then_service_again(
     with app.app_context():
         codes = db.session.execute(db.select(Submission.code).order_by(Submission.id)).scalars()
         assert [c.endswith("#3\n") for c in codes] == [False, True]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_connection_lost_after_the_answer_is_ready_still_answers(
+    make_app: Callable[..., Flask], postgres_server: PostgresServer
+) -> None:
+    """The database drops a request's connection after its last query: closing the session at
+    the end of the request then fails, outside every error handler, and the web server used to
+    answer its own bare 500 page. The learner gets the answer that was ready; the next request
+    gets a fresh connection."""
+    app = make_app(QUEUE_URL="immediate", WTF_CSRF_ENABLED=False)
+
+    @app.get("/api/probe/dropped-after-read")
+    def dropped_after_read() -> dict[str, int]:
+        count = db.session.execute(db.select(db.func.count(Submission.id))).scalar_one()
+        pid = db.session.execute(db.text("SELECT pg_backend_pid()")).scalar_one()
+        with postgres_server._admin() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        return {"submissions": count}
+
+    client = app.test_client()
+    dropped = client.get("/api/probe/dropped-after-read")
+    assert dropped.status_code == 200 and dropped.get_json() == {"submissions": 0}
+    again = client.get("/api/probe/dropped-after-read")
+    assert again.status_code == 200

@@ -64,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     database_outage.init_app(app)  # engine options first: db.init_app makes the engine
     db.init_app(app)
+    database_outage.close_sessions_safely(app)
     schema.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

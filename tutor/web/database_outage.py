@@ -62,3 +62,19 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InterfaceError, _unavailable)
     # Every pooled connection busy for pool_timeout: the database is saturated, say so.
     app.register_error_handler(PoolTimeout, _unavailable)
+
+
+def close_sessions_safely(app: Flask) -> None:
+    """Registered after ``db.init_app`` so that it runs before Flask-SQLAlchemy's own teardown
+    (Flask runs teardowns last-registered first). The database may drop a request's connection
+    after its last query; the rollback that closes the session then fails outside every error
+    handler and the web server answers its own bare 500 page instead of the answer that was
+    ready. The dead connection is discarded (the pool replaces it on the next checkout)."""
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except (OperationalError, InterfaceError) as error:
+            log.warning("the database went away while closing a session: %s", error.orig)
+            db.session.registry.clear()
