@@ -41,6 +41,7 @@ from tutor.sim import (
     sjf,
 )
 from tutor.sim.budget import StepBudget
+from tutor.sim.credit_policy import PolicyCreditScheduler, xen_account, xen_pick
 from tutor.sim.isa import HARDWARE, X86_UMIP_ISA, compare_runs, isa_variant, measure_techniques
 
 
@@ -77,6 +78,11 @@ def run() -> str:
         )
     sched.add("smp", vcpus=3, cap=150, weight=384)
     sched.run(1200)
+    policy = PolicyCreditScheduler(2, t, account=xen_account, pick=xen_pick)
+    policy.add("io", burst_ms=10, sleep_ms=20)
+    policy.add("smp", vcpus=2, cap=120)
+    policy.add("up", weight=512)
+    policy.run(600)
 
     mm = MachineMemory(24, t, policy="clock")
     for g in ("A", "B", "C"):

@@ -351,16 +351,8 @@ class CreditScheduler:
         current = self.running[p]
         if current is not None and current.runnable and not current.parked:
             self._runq.append(current)
-        chosen: SchedVcpu | None = None
-        at, best = -1, Priority.IDLE
-        for i, vcpu in enumerate(self._runq):  # first of the highest priority = FIFO within it
-            affinity = vcpu.affinity
-            if vcpu.priority < best and (affinity is None or p in affinity):
-                chosen, at, best = vcpu, i, vcpu.priority
-                if best == Priority.BOOST:
-                    break
-        if chosen is not None:
-            del self._runq[at]
+        at = self._choose(p)
+        chosen = self._runq.pop(at) if at is not None else None
         self.running[p] = chosen
         self._slice_used[p] = 0
         if chosen is not current:
@@ -371,6 +363,18 @@ class CreditScheduler:
                 vcpu=chosen.name if chosen else None,
                 prio=(chosen.priority if chosen else Priority.IDLE).name,
             )
+
+    def _choose(self, p: int) -> int | None:
+        """The run-queue index of the vCPU pCPU ``p`` runs next: one of the two decisions a
+        credit scheduler makes (``credit_policy`` lets a learner make it instead)."""
+        at, best = None, Priority.IDLE
+        for i, vcpu in enumerate(self._runq):  # first of the highest priority = FIFO within it
+            affinity = vcpu.affinity
+            if vcpu.priority < best and (affinity is None or p in affinity):
+                at, best = i, vcpu.priority
+                if best == Priority.BOOST:
+                    break
+        return at
 
     def _wake_sleepers(self) -> None:
         for vcpu in self.vcpus.values():
@@ -385,12 +389,40 @@ class CreditScheduler:
                 )
 
     def _account(self) -> None:
-        """Hand out 300 credits per pCPU by weight among active domains, respecting caps; each
-        domain's credit is split evenly among its active vCPUs."""
+        """Pay every vCPU its earnings for the next 30 ms, then update priorities and parking."""
         active: dict[str, list[SchedVcpu]] = {}
         for v in self.vcpus.values():
             if v.runnable or v._ran_since_acct:
                 active.setdefault(v.domain, []).append(v)
+        shares = self._earnings(active)
+        for v in self.vcpus.values():
+            v._ran_since_acct = False
+            credit = v.credit + shares.get(v.name, 0)
+            v.credit = max(-CREDITS_PER_SLICE, min(CREDITS_PER_SLICE, credit))
+            if v.priority != Priority.BOOST or v.credit < 0:
+                v.priority = Priority.UNDER if v.credit >= 0 else Priority.OVER
+            should_park = v.cap > 0 and v.credit < 0
+            if should_park and not v.parked:
+                v.parked = True
+                if v in self._runq:
+                    self._runq.remove(v)
+                self.trace.emit("sched.park", t=self.now_ms, vcpu=v.name, credit=v.credit)
+            elif not should_park and v.parked:
+                v.parked = False
+                if v.runnable and v not in self.running:
+                    self._runq.append(v)
+                self.trace.emit("sched.unpark", t=self.now_ms, vcpu=v.name, credit=v.credit)
+        self.trace.emit(
+            "sched.account",
+            t=self.now_ms,
+            credit={v.name: v.credit for v in self.vcpus.values()},
+            prio={v.name: v.priority.name for v in self.vcpus.values()},
+        )
+
+    def _earnings(self, active: dict[str, list[SchedVcpu]]) -> dict[str, int]:
+        """Credits each active vCPU earns this period: 300 per pCPU by weight among active
+        domains, respecting caps, each domain's part split evenly among its active vCPUs. The
+        other decision a credit scheduler makes (``credit_policy`` lets a learner make it)."""
         limits = {}
         for dom, members in active.items():
             limit = CREDITS_PER_SLICE * len(members)  # no vCPU can use more than one pCPU
@@ -420,29 +452,7 @@ class CreditScheduler:
             each, extra = divmod(dom_share[dom], len(members))
             for i, v in enumerate(members):
                 shares[v.name] = each + (1 if i < extra else 0)
-        for v in self.vcpus.values():
-            v._ran_since_acct = False
-            credit = v.credit + shares.get(v.name, 0)
-            v.credit = max(-CREDITS_PER_SLICE, min(CREDITS_PER_SLICE, credit))
-            if v.priority != Priority.BOOST or v.credit < 0:
-                v.priority = Priority.UNDER if v.credit >= 0 else Priority.OVER
-            should_park = v.cap > 0 and v.credit < 0
-            if should_park and not v.parked:
-                v.parked = True
-                if v in self._runq:
-                    self._runq.remove(v)
-                self.trace.emit("sched.park", t=self.now_ms, vcpu=v.name, credit=v.credit)
-            elif not should_park and v.parked:
-                v.parked = False
-                if v.runnable and v not in self.running:
-                    self._runq.append(v)
-                self.trace.emit("sched.unpark", t=self.now_ms, vcpu=v.name, credit=v.credit)
-        self.trace.emit(
-            "sched.account",
-            t=self.now_ms,
-            credit={v.name: v.credit for v in self.vcpus.values()},
-            prio={v.name: v.priority.name for v in self.vcpus.values()},
-        )
+        return shares
 
     # ----- helpers --------------------------------------------------------------------------
     def _allowed(self, vcpu: SchedVcpu, p: int) -> bool:
