@@ -8,7 +8,9 @@ changes the reason, looked up most specific first (:func:`crossing`).
 
 from __future__ import annotations
 
-from . import Text, table
+from typing import Any
+
+from . import Text, explain, table
 
 EXPLANATIONS = {
     "crossed": {
@@ -379,3 +381,16 @@ def crossing(
         if context in special and layer in special[context]:
             return dict(special[context][layer])
     return table("layers.crossed").get(layer)
+
+
+def path_reasons(kind: str, operation: str) -> dict[str, Any]:
+    """Everything ``Feedback.sequence`` says about a path through ``kind``'s stack: the stack's
+    name, why each layer is crossed and what must come before it, and where ``operation``
+    ends."""
+    return {
+        "where": {"en": f"a {kind} stack", "zh": f" {kind} 的分层结构"},
+        "why": table("layers.crossed"),
+        "needs": table("layers.needs"),
+        "twice": explain("layers.twice"),
+        "end": explain(f"layers.ends.{operation}"),
+    }

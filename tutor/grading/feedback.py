@@ -286,11 +286,15 @@ class Feedback:
         self, message: Mapping[str, str], answer: Mapping[str, str] | None = None, **values: Any
     ) -> Message:
         """``message``, plus ``answer`` (a text naming the reference's value, by default
-        " (expected {expected})", filled with ``values``) only when ``reveal`` allows it."""
+        " (expected {expected})", filled with ``values``; an ``explain``-ed text is used as it
+        is) only when ``reveal`` allows it."""
         if not self.reveal:
             return dict(message)
         answer = answer or RULES["reveal"]
-        return {lang: message[lang] + answer[lang].format(**values) for lang in ("en", "zh")}
+        return {
+            lang: message[lang] + (answer[lang].format(**values) if values else answer[lang])
+            for lang in ("en", "zh")
+        }
 
     @staticmethod
     def first(*messages: Message | None) -> Message | None:

@@ -2,14 +2,14 @@
 
 The model is the authority: ``path_of(kind, "net_send", io)`` is the path the hypervisor really
 takes (or an ``InvalidOperation`` saying why the design has none), and two model runs on this
-machine's costs say how many cycles the faster path saves. The prediction is emitted into the
-trace, so a replay shows it on the design's stack, flagged where it strays.
+machine's costs say how many cycles the faster path saves (``tutor.sim.testbed``).
 """
 
 from tutor.explanations import explain, table
 from tutor.explanations.layers import crossing
 from tutor.grading.feedback import Feedback
-from tutor.sim import LAYERS, Hypervisor, InvalidOperation, path_of
+from tutor.sim import LAYERS, InvalidOperation, path_of
+from tutor.sim.testbed import cycles_saved, draw_path, machine_cycles
 
 OP = "net_send"
 _HIDDEN = ("path_of", "Hypervisor", "stack_of", "PATHS", "FAST_PATHS", "_SRIOV_NET", "_steps")
@@ -17,30 +17,17 @@ MODEL_ANSWERS = {
     "tutor.sim": ("path_of", "Hypervisor", "stack_of"),
     "tutor.sim.hypervisor": (*_HIDDEN, "_NO_FAST_PATH"),
     "tutor.sim.kvm": ("PATHS", "_ACTING"),
+    "tutor.sim.testbed": ("cycles_saved",),
 }
 RETURNS = {"predict": (None, {"path": [str], "saved": int})}
 
 
 def run(submission, args, trace):
-    kind, io, costs = args["kind"], args["io"], machine_costs(args)
+    kind, io, costs = args["kind"], args["io"], machine_cycles(args.get("costs"))
     result = submission.predict(kind, io, path_of(kind, OP), dict(costs))
     if result is None:
         return {"path": None, "saved": None}
-    trace.emit("op.start", hv=kind, op=OP, guest="vm1", io=io)
-    for layer in result["path"]:
-        trace.emit("layer.enter", layer=layer, dir="down", cycles=costs.get(layer, 0))
-    trace.emit("op.end", op=OP, cycles=sum(costs.get(layer, 0) for layer in result["path"]))
-    return {"path": list(result["path"]), "saved": result["saved"]}
-
-
-def machine_costs(args):
-    """This machine's cycles for every layer: the lesson's table, with the case's changes."""
-    return {layer: int(args.get("costs", {}).get(layer, i.cycles)) for layer, i in LAYERS.items()}
-
-
-def saved(kind, io, costs):
-    slow = Hypervisor(kind, costs=dict(costs)).perform(OP)
-    return slow - Hypervisor(kind, costs=dict(costs), io=io).perform(OP)
+    return {"path": draw_path(trace, kind, OP, result["path"], costs, io), "saved": result["saved"]}
 
 
 def compare(args, expected, actual, reveal=False):
@@ -52,8 +39,8 @@ def compare(args, expected, actual, reveal=False):
         return None if got is None else {"en": f"{exc}; return None", "zh": f"{zh}；请返回 None"}
     if got is None:
         return explain(f"layers.has_fast_path.{io}")
-    removed = table(f"layers.removed.{io}")
-    textbook = args.get("costs") and actual["saved"] == saved(kind, io, {})
+    removed, costs = table(f"layers.removed.{io}"), args.get("costs", {})
+    textbook = costs and actual["saved"] == cycles_saved(kind, io, {})
     return check.first(
         check.members(
             "path",
@@ -67,7 +54,7 @@ def compare(args, expected, actual, reveal=False):
         ),
         check.equal(
             "saved",
-            saved(kind, io, args.get("costs", {})),
+            cycles_saved(kind, io, costs),
             actual["saved"],
             why=explain("layers.saved_textbook" if textbook else "layers.saved"),
         ),

@@ -1,9 +1,9 @@
 """Checks a learner's layer list against the path the model itself takes; public."""
 
-from tutor.explanations import explain, table
+from tutor.explanations.layers import path_reasons
 from tutor.grading.feedback import Feedback
-from tutor.sim import LAYERS, path_of
-from tutor.sim.hypervisor import OPERATIONS
+from tutor.sim import LAYERS, OPERATIONS, path_of
+from tutor.sim.testbed import draw_path, machine_cycles
 
 # The model's own answer: learner code that imports these gets the module without them.
 MODEL_ANSWERS = {
@@ -15,15 +15,9 @@ RETURNS = {"path": [str]}
 
 
 def run(submission, args, trace):
-    layers = list(submission.path(args["kind"], args["operation"]))
-    trace.emit("op.start", hv=args["kind"], op=args["operation"], guest="vm1")
-    for layer in layers:
-        cycles = LAYERS[layer].cycles if layer in LAYERS else 0
-        trace.emit("layer.enter", layer=layer, dir="down", cycles=cycles)
-    trace.emit(
-        "op.end", op=args["operation"], cycles=sum(LAYERS[x].cycles for x in layers if x in LAYERS)
-    )
-    return {"path": layers}
+    kind, operation = args["kind"], args["operation"]
+    path = submission.path(kind, operation)
+    return {"path": draw_path(trace, kind, operation, path, machine_cycles())}
 
 
 def compare(args, expected, actual, reveal=False):
@@ -34,9 +28,5 @@ def compare(args, expected, actual, reveal=False):
         actual["path"],
         known=LAYERS,
         allowed={layer for op in OPERATIONS for layer in path_of(kind, op)},
-        where={"en": f"a {kind} stack", "zh": f" {kind} 的分层结构"},
-        why=table("layers.crossed"),
-        needs=table("layers.needs"),
-        twice=explain("layers.twice"),
-        end=explain(f"layers.ends.{operation}"),
+        **path_reasons(kind, operation),
     )

@@ -1,9 +1,5 @@
-"""Runs one operation through the model and hands its events to the learner's overhead(); public.
-
-A case may give this machine's layers other costs than the textbook table (``args["costs"]``);
-the model runs with them, so the learner's events and the replayed trace show the same cycles.
-The learner gets a copy of the events, so it cannot change the recorded trace.
-"""
+"""Runs one operation through the model (on the case's layer costs, if it changes them) and
+hands a copy of its events to the learner's overhead(); public."""
 
 import copy
 
