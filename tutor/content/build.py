@@ -11,6 +11,12 @@ re-grade after a fix can tell which submissions were graded against an older ver
 ``instance/lesson-builds/<build id>/`` (written once, atomically; later runs of an unchanged
 build only read it), so what a past submission was graded against stays readable after the
 lessons change.
+
+The build also holds what the lesson pages need from the reference solutions: each exercise's
+**practice cases** with their expected outputs (``practice-<grader version>.json``: the
+expected outputs depend on the simulation as well as on the lessons). They are computed here,
+by ``flask tutor build-lessons`` or ``python -m tutor.content.build`` — a process of their own —
+so a web process only reads them and never runs a reference solution (issue #10).
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .model import Catalog
 
@@ -29,6 +37,9 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # The code an exercise's grading runs besides its own folder: the judge and the simulation.
 GRADER_SOURCES = ("grading", "sim")
 MANIFEST = "manifest.json"
+PRACTICE = "practice-{grader_version}.json"
+# exercise id -> the practice cases the lesson page carries (name, title, args, expected, ...)
+Practice = dict[str, list[dict[str, Any]]]
 _SKIPPED = {"__pycache__", ".pytest_cache"}
 
 
@@ -92,12 +103,81 @@ def stamp(catalog: Catalog, lessons: Path) -> LessonBuild:
     return build
 
 
-def publish(build: LessonBuild, lessons: Path, builds: Path) -> Path:
-    """Keep the build's files and manifest under ``builds/<id>``; safe when several processes
-    publish the same build at once (each writes a private folder, the first rename wins)."""
+def compute_practice(catalog: Catalog) -> tuple[Practice, list[str]]:
+    """Each exercise's practice cases with the reference's outputs, run in this (building)
+    process; an exercise whose reference fails is left out and named in the problems."""
+    from tutor.grading.judge import Judge
+    from tutor.grading.runner import InProcessRunner
+
+    judge = Judge(InProcessRunner())  # the lessons' own solutions: trusted code
+    practice: Practice = {}
+    problems: list[str] = []
+    for exercise in catalog.exercises():
+        try:
+            practice[exercise.id] = judge.practice_payload(exercise)
+        except Exception as exc:
+            problems.append(f"{exercise.id}: its practice cases cannot be computed: {exc}")
+    return practice, problems
+
+
+def practice_path(build: LessonBuild, builds: Path) -> Path:
+    return builds / build.id / PRACTICE.format(grader_version=build.grader_version)
+
+
+def publish(
+    build: LessonBuild, lessons: Path, builds: Path, practice: Practice | None = None
+) -> Path:
+    """Keep the build's files and manifest under ``builds/<id>`` (and ``practice`` beside
+    them); safe when several processes publish the same build at once (each writes a private
+    folder or file, the first rename wins)."""
     target = builds / build.id
-    if (target / MANIFEST).is_file():
-        return target
+    if not (target / MANIFEST).is_file():
+        _publish_files(build, lessons, builds)
+    if practice is not None and not practice_path(build, builds).is_file():
+        _write_atomically(
+            practice_path(build, builds),
+            json.dumps(
+                {
+                    "build": build.id,
+                    "grader_version": build.grader_version,
+                    "exercises": {
+                        exercise_id: {"version": build.exercises.get(exercise_id), "cases": cases}
+                        for exercise_id, cases in practice.items()
+                    },
+                },
+                allow_nan=False,
+            ),
+        )
+    return target
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(staging, path)
+    finally:
+        if os.path.exists(staging):
+            os.unlink(staging)
+
+
+def read_practice(build: LessonBuild, builds: Path) -> Practice | None:
+    """The practice cases of ``build`` as published, each only if it belongs to the exercise's
+    version in ``build``; ``None`` when none were published for this build and grader."""
+    try:
+        raw = json.loads(practice_path(build, builds).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return {
+        str(exercise_id): list(entry["cases"])
+        for exercise_id, entry in raw["exercises"].items()
+        if entry.get("version") == build.exercises.get(exercise_id)
+    }
+
+
+def _publish_files(build: LessonBuild, lessons: Path, builds: Path) -> None:
+    target = builds / build.id
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{build.id}-", dir=builds))
     try:
@@ -110,7 +190,6 @@ def publish(build: LessonBuild, lessons: Path, builds: Path) -> Path:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 def read(builds: Path, build_id: str) -> LessonBuild:
@@ -121,3 +200,30 @@ def read(builds: Path, build_id: str) -> LessonBuild:
         grader_version=str(raw["grader_version"]),
         exercises={str(k): str(v) for k, v in raw["exercises"].items()},
     )
+
+
+def build_lessons(lessons: Path, builds: Path) -> tuple[LessonBuild, Path, list[str]]:
+    """Load, version, compute the practice cases and publish: the whole build, in this process."""
+    from .loader import load_catalog
+
+    catalog = load_catalog(lessons)
+    build = stamp(catalog, lessons)
+    practice, problems = compute_practice(catalog)
+    return build, publish(build, lessons, builds, practice), problems
+
+
+def main(argv: list[str]) -> int:
+    """``python -m tutor.content.build LESSONS BUILDS``: what a web process runs, as a child,
+    when the build it serves has no practice cases yet."""
+    if len(argv) != 2:
+        print("usage: python -m tutor.content.build LESSONS_DIR LESSON_BUILDS_DIR", file=sys.stderr)
+        return 2
+    build, folder, problems = build_lessons(Path(argv[0]), Path(argv[1]))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"lesson build {build.id} (grader {build.grader_version}) in {folder}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

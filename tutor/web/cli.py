@@ -34,15 +34,21 @@ def init_db() -> None:
 
 @tutor_cli.command("build-lessons")
 def build_lessons() -> None:
-    """Compile the lessons into a versioned build (a content hash per exercise) and keep its
-    files under LESSON_BUILDS_DIR; prints the build id and each exercise's version."""
+    """Compile the lessons into a versioned build (a content hash per exercise, and each
+    exercise's practice cases with the reference's outputs, which the lesson pages read) and
+    keep it under LESSON_BUILDS_DIR; prints the build id and each exercise's version."""
     build = current_app.extensions["lesson_build"]
+    practice, problems = lesson_build.compute_practice(current_app.extensions["catalog"])
     folder = lesson_build.publish(
-        build, Path(current_app.config["LESSONS_DIR"]), lesson_builds_dir(current_app)
+        build, Path(current_app.config["LESSONS_DIR"]), lesson_builds_dir(current_app), practice
     )
     click.echo(f"lesson build {build.id} (grader {build.grader_version}) in {folder}")
     for exercise_id, version in sorted(build.exercises.items()):
         click.echo(f"  {exercise_id} {version}")
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(f"{len(problems)} exercise(s) without practice cases: fix their references")
 
 
 def lesson_builds_dir(app: Flask) -> Path:

@@ -30,10 +30,9 @@ from sqlalchemy import event, func
 
 from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
-from tutor.grading.judge import MAX_CODE_BYTES, Judge, check_code
+from tutor.grading.judge import MAX_CODE_BYTES, check_code
 from tutor.grading.protocol import JSON, Report
 from tutor.grading.report_budget import fit
-from tutor.grading.runner import InProcessRunner
 from tutor.grading.variants import learner_variant_seed
 from tutor.queue.grader import MODES
 from tutor.queue.heartbeat import Beat
@@ -44,6 +43,7 @@ from tutor.queue.verdicts import VerdictWatcher
 from . import database_file
 from .extensions import db
 from .models import Course, Submission
+from .practice_cases import PracticeCases
 
 log = logging.getLogger(__name__)
 
@@ -129,14 +129,17 @@ class GradingService:
         self.queue_size = max(0, int(queue_size))
         self.wait_seconds = float(wait_seconds)
         self.limits = {"learner": max(1, int(per_learner)), "address": max(1, int(per_address))}
-        self._practice: dict[str, list[dict[str, JSON]]] = {}
         # Submission ids per network address, to count an address's submissions in flight.
         self._by_address: dict[str, list[int]] = {}
         self._admitting = threading.Lock()
         self._verdicts = VerdictWatcher(app)
         self._beat: tuple[float, Beat | None] = (0.0, None)
-        # Only the reference side, for the practice cases the lesson page carries.
-        self._reference = Judge(InProcessRunner())
+        # Read from the lesson build: this process never runs a reference solution.
+        from .cli import lesson_builds_dir  # not at import: cli imports this module
+
+        self._practice = PracticeCases(
+            app.extensions["lesson_build"], Path(app.config["LESSONS_DIR"]), lesson_builds_dir(app)
+        )
 
     @classmethod
     def for_app(cls, app: Flask, catalog: Catalog) -> GradingService:
@@ -164,10 +167,9 @@ class GradingService:
         return service
 
     def practice_cases(self, exercise: Exercise) -> list[dict[str, JSON]]:
-        """Practice cases only (fixed seed, "practice" variant): all the browser ever gets."""
-        if exercise.id not in self._practice:
-            self._practice[exercise.id] = self._reference.practice_payload(exercise)
-        return self._practice[exercise.id]
+        """Practice cases only (fixed seed, "practice" variant): all the browser ever gets,
+        as the lesson build computed them (``tutor.web.practice_cases``)."""
+        return self._practice.of(exercise)
 
     # -- refusals -----------------------------------------------------------------------------
 
