@@ -18,6 +18,7 @@ import {
   recordVisit,
 } from "./progress-store.js";
 import { registerOffline } from "./offline.js";
+import { offerProgressToAccount } from "./progress-offer.js";
 import { t } from "./strings.js";
 
 const lang = document.body.dataset.lang === "zh" ? "zh-CN" : "en";
@@ -38,6 +39,8 @@ async function setup() {
   if (outline) await showOutline(outline);
   const record = document.querySelector("article.my-progress");
   if (record) await setupRecord(record);
+  // Signed in: the progress of this browser is offered to the account once (progress-offer.js).
+  await offerProgressToAccount();
 }
 
 // ---- A lesson page -------------------------------------------------------------------------

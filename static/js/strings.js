@@ -71,6 +71,22 @@ const STRINGS = {
     recordNotStarted: "not started",
     recordSummary: "{done} of {num} lessons completed, as of {date}.",
     progressUnavailable: "This browser does not let the page keep your progress (private mode?).",
+    // The offer, after signing in, to bring this browser's progress into the account (progress-offer.js)
+    offerTitle: "Progress from this browser",
+    offerText:
+      "Before you signed in, this browser kept your work — exercises solved: {exercises}; concept checks answered: {checks}. Bring it into your account? Your solutions are graded again on the server, and then count on every device and in your courses.",
+    offerAccept: "Bring it into my account",
+    offerDecline: "No, keep it in this browser only",
+    offerRetry: "Try again",
+    offerSending: "Sending your progress…",
+    offerProgress: "Sending your progress… ({done} of {total})",
+    offerDone:
+      "Brought into your account — solutions graded on the server: {graded} ({passed} passed; already solved there: {skipped}); concept-check answers recorded: {answers}. This browser keeps its own copy too.",
+    offerPartly:
+      "Not everything was brought in: {failed}. Solutions graded: {graded}; answers recorded: {answers}. Try again for the rest; nothing in this browser was changed.",
+    offerDeclined: "Kept in this browser only. You can still export it from “Your progress”.",
+    offerUnreachable: "the server could not be reached ({detail})",
+    offerStillGrading: "still being graded; see your submissions later",
     // The static copy (no server, no Submit): t() prefers these to the keys without the suffix.
     passedPracticeSelfStudy: "All {total} practice cases pass: solved.",
     practiceMetaSelfStudy: "Checked in your browser.",
@@ -142,6 +158,21 @@ const STRINGS = {
     recordNotStarted: "尚未开始",
     recordSummary: "截至 {date}，已完成 {done}/{num} 课。",
     progressUnavailable: "此浏览器不允许本页面保存你的学习进度（隐私模式？）。",
+    offerTitle: "此浏览器中的学习进度",
+    offerText:
+      "登录之前，此浏览器保存了你的学习成果：已解出练习 {exercises} 道，已回答概念检测 {checks} 题。要把它们带入你的账号吗？你的解答会在服务器上重新评分，之后在所有设备和你的课程中都算数。",
+    offerAccept: "带入我的账号",
+    offerDecline: "不用，只保留在此浏览器中",
+    offerRetry: "重试",
+    offerSending: "正在发送你的学习进度…",
+    offerProgress: "正在发送你的学习进度…（{done} / {total}）",
+    offerDone:
+      "已带入你的账号：在服务器上评分的解答 {graded} 份（通过 {passed} 份；服务器上早已解出 {skipped} 道），记录的概念检测答案 {answers} 个。此浏览器也保留自己的一份。",
+    offerPartly:
+      "有些内容没有带入：{failed}。已评分的解答 {graded} 份，已记录的答案 {answers} 个。请重试其余部分；此浏览器中的内容没有任何改动。",
+    offerDeclined: "只保留在此浏览器中。你仍可以在“我的进度”页面导出它。",
+    offerUnreachable: "无法连接服务器（{detail}）",
+    offerStillGrading: "仍在评分中，请稍后查看你的提交",
     passedPracticeSelfStudy: "{total} 个练习用例全部通过：已解决。",
     practiceMetaSelfStudy: "在你的浏览器中检查。",
     loadFailedSelfStudy: "无法加载 Python：{msg}。请刷新页面重试。",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app, jsonify, render_template, session
 from flask.typing import ResponseReturnValue
 
 from tutor.content import Catalog
@@ -28,6 +28,30 @@ def self_study_only() -> bool:
 def record() -> ResponseReturnValue:
     catalog: Catalog = current_app.extensions["catalog"]
     return render_template("my_progress.html", lessons=catalog.lessons)
+
+
+@bp.get("/my-progress/account")
+def account_progress() -> ResponseReturnValue:
+    """What the server already holds for this learner, so the sign-in offer of a browser's
+    progress (``static/js/progress-offer.js``) sends only the rest: ``{"solved": [exercise
+    ids passed by a Submit], "answered": ["<lesson>:<question>", ...]}``. Empty for a browser
+    the server does not know; it never creates a learner."""
+    from .concept_answers import ConceptAnswer
+    from .extensions import db
+    from .progress import solved_exercises
+
+    learner = session.get("learner")
+    answered: list[str] = []
+    if learner:
+        rows = db.session.execute(
+            db.select(ConceptAnswer.lesson_id, ConceptAnswer.question).filter_by(
+                learner=str(learner)
+            )
+        )
+        answered = sorted(f"{lesson}:{question}" for lesson, question in rows)
+    response = jsonify({"solved": sorted(solved_exercises()), "answered": answered})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/sw.js")
