@@ -34,12 +34,14 @@ check: setup
 bench: setup
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.lab_session --students 1000 --spread 180
+	$(BIN)/python -m bench.budgets
 
 setup: system-deps $(VENV)/.installed assets bundle translations
 
 # Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox, Node.js and
 # npm to fetch the pinned front-end assets and to run Pyodide in the parity test, PostgreSQL and
-# Redis whose servers the storage and reliability tests start on 127.0.0.1 (tests/servers.py), and
+# Redis whose servers the storage and reliability tests start on 127.0.0.1 (tests/servers.py), wrk
+# for `make bench`'s throughput ratios (bench/budgets.py), and
 # python3.X-venv when the chosen Python has no ensurepip (Debian and Ubuntu split it out).
 # Ubuntu's only Chromium package installs the snap, which Playwright cannot drive: there
 # tutor.chromium prints what to do instead of failing later.
@@ -54,6 +56,7 @@ system-deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
 	  || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ ! -x $(BIN)/python ] && ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
 	  missing="$$missing $$($(PYTHON) -c 'import sys; print("python3.%d-venv" % sys.version_info[1])')"; \
 	fi; \

@@ -1,0 +1,431 @@
+"""The server-side goals of issue #15, each as a ratio measured in this one run (``make bench``).
+
+    .venv/bin/python -m bench.budgets [--seconds 10] [--lesson hypervisors] [--clients 4]
+
+One gunicorn (``bench.served_app``: the real application plus a trivial route), started and
+stopped here, with a fresh SQLite database and grading inside the request (``QUEUE_URL=
+immediate``, the bubblewrap sandbox), so a Submit over HTTP costs what the server does for it:
+
+* **lesson page throughput** (wrk, a learner's session cookie) against ``/bench/trivial`` on the
+  same server, same run: goal ≥ 0.8. Measured twice: as wrk asks by default (no compression,
+  the issue's method) and as a browser asks (``Accept-Encoding: br, gzip``).
+* **graded submissions per second** end to end (``POST /api/exercises/<id>/grade``, ``--clients``
+  learners each with one submission in flight) against the sandbox alone (``SandboxRunner`` with
+  as many zygotes, as many in flight, in this process): goal ≥ 0.7; with the bytes of each reply
+  and the web processes' CPU per submission (their own time, not the sandboxed children's).
+* **JS sent for a lesson**, except Pyodide: every script of the page and every module they import,
+  fetched with ``Accept-Encoding: gzip``: goal ≤ 150 KB.
+
+It fails loudly (exit status 2, naming the Debian package) when wrk or bubblewrap is missing.
+The machine's load average is printed: on a shared machine every figure depends on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port  # noqa: E402
+
+WEB_PROCESSES = 2
+WEB_THREADS = 8
+GOALS = {"lesson": 0.8, "grading": 0.7, "js_kb": 150.0}
+EXERCISES = ("io-path", "vcpu-run-loop")
+# What a browser sends; wrk sends no Accept-Encoding unless told.
+BROWSER_ENCODING = "br, gzip"
+NEEDED = {"wrk": "wrk", "bwrap": "bubblewrap"}
+
+
+def require_tools() -> None:
+    missing = [package for tool, package in NEEDED.items() if shutil.which(tool) is None]
+    if missing:
+        sys.exit(
+            f"bench.budgets needs {', '.join(missing)} (Debian: apt-get install "
+            f"{' '.join(missing)}, or `make system-deps`); nothing was measured"
+        )
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def connection(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn worker processes (children of the master), not their sandboxes."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of every web process so far (``/proc/<pid>/stat``)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+
+@contextmanager
+def served(folder: Path, grader_threads: int) -> Iterator[Server]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "TUTOR_SECRET_KEY": "bench-budgets",
+        "TUTOR_QUEUE_URL": "immediate",
+        "TUTOR_GRADER": "sandbox",
+        "TUTOR_GRADER_WORKERS": str(grader_threads),
+        "TUTOR_ASSETS_MODE": "local",  # every script from this server, so all of it is counted
+        "TUTOR_GRADER_INFLIGHT_PER_IP": "100000",
+        "TUTOR_SUBMIT_RATE_LIMIT": "100000 per minute",
+        "TUTOR_SUBMIT_RATE_LIMIT_PER_IP": "100000 per minute",
+        "TUTOR_SESSION_RATE_LIMIT": "100000 per minute",
+        "TUTOR_RATELIMIT_STORAGE_URI": "memory://",
+        "TUTOR_GRADER_QUEUE_SIZE": "100000",
+    }
+    log = folder / "gunicorn.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--workers",
+                str(WEB_PROCESSES),
+                "--threads",
+                str(WEB_THREADS),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+                "bench.served_app:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
+    server = Server(port, process, log)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            sys.exit(
+                f"gunicorn exited at start; see {server.log}:\n{server.log.read_text()[-3000:]}"
+            )
+        try:
+            status, _, _ = get(server, "/bench/trivial")
+            if status == 200 and len(server.worker_pids()) == WEB_PROCESSES:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    sys.exit(f"gunicorn did not answer within 120 s; see {server.log}")
+
+
+def get(
+    server: Server, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    connection = server.connection()
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+@dataclass
+class Learner:
+    cookie: str
+    token: str
+
+
+def new_learner(server: Server) -> Learner:
+    status, headers, body = get(server, "/api/session")
+    assert status == 200, (status, body[:200])
+    cookie = headers["set-cookie"].split(";", 1)[0]
+    return Learner(cookie, json.loads(body)["csrf_token"])
+
+
+# -- lesson page throughput ---------------------------------------------------------------------
+
+
+def wrk(server: Server, path: str, seconds: float, headers: dict[str, str]) -> float:
+    command = ["wrk", "--threads", "2", "--connections", "16", "--duration", f"{seconds:g}s"]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    out = subprocess.run(
+        [*command, server.url(path)], check=True, capture_output=True, text=True
+    ).stdout
+    if "Non-2xx" in out:
+        sys.exit(f"wrk got errors from {path}:\n{out}")
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        sys.exit(f"wrk printed no rate for {path}:\n{out}")
+    return float(found.group(1))
+
+
+def lesson_throughput(
+    server: Server, lesson: str, seconds: float
+) -> list[tuple[str, float, float]]:
+    learner = new_learner(server)
+    rows = []
+    for label, encoding in (
+        ("no compression (wrk's default)", None),
+        ("as a browser", BROWSER_ENCODING),
+    ):
+        headers = {"Cookie": learner.cookie}
+        if encoding:
+            headers["Accept-Encoding"] = encoding
+        status, _, body = get(server, f"/lessons/{lesson}", headers)  # warm both processes' caches
+        assert status == 200, (status, body[:200])
+        page = wrk(server, f"/lessons/{lesson}", seconds, headers)
+        trivial = wrk(server, "/bench/trivial", seconds, headers)
+        rows.append((label, page, trivial))
+    return rows
+
+
+# -- grading over HTTP against the sandbox alone ------------------------------------------------
+
+
+@dataclass
+class GradingFigures:
+    exercise: str
+    http_rate: float
+    sandbox_rate: float
+    reply_bytes: float
+    cpu_ms: float
+    graded: int
+
+
+def grade_over_http(
+    server: Server, exercise_id: str, code: str, clients: int, seconds: float
+) -> tuple[float, float, float, int]:
+    learners = [new_learner(server) for _ in range(clients)]
+    body = json.dumps({"code": code}).encode()
+    sizes: list[int] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def submit_until_stopped(learner: Learner) -> None:
+        connection = server.connection()
+        headers = {
+            "Content-Type": "application/json",
+            "Cookie": learner.cookie,
+            "X-CSRFToken": learner.token,
+        }
+        while time.monotonic() < stop:
+            connection.request("POST", f"/api/exercises/{exercise_id}/grade", body, headers)
+            response = connection.getresponse()
+            reply = response.read()
+            with lock:
+                if response.status == 200 and json.loads(reply).get("verdict") == "passed":
+                    sizes.append(len(reply))
+                else:
+                    failures.append(f"{response.status} {reply[:300]!r}")
+        connection.close()
+
+    threads = [threading.Thread(target=submit_until_stopped, args=(x,)) for x in learners]
+    cpu_before = server.cpu_seconds()
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    cpu = server.cpu_seconds() - cpu_before
+    if failures or not sizes:
+        sys.exit(f"grading over HTTP failed ({len(failures)} bad replies), first: {failures[:1]}")
+    return len(sizes) / elapsed, sum(sizes) / len(sizes), 1000 * cpu / len(sizes), len(sizes)
+
+
+def sandbox_alone(exercise_id: str, clients: int, seconds: float) -> float:
+    from bench.sandbox import throughput
+    from tutor.content import load_catalog
+    from tutor.grading.judge import variant_seed
+    from tutor.grading.sandbox import SandboxPool, SandboxRunner
+
+    exercise = load_catalog(ROOT / "lessons").exercise(exercise_id)
+    assert exercise is not None, exercise_id
+    cases = exercise.cases(variant_seed("bench", "student", exercise.id), "hidden")
+    pool = SandboxPool(clients)
+    pool.start()
+    try:
+        runner = SandboxRunner(pool)
+        rate, _ = throughput(
+            lambda: runner.run(exercise.solution, exercise.driver, cases, exercise.limits),
+            clients,
+            seconds,
+        )
+    finally:
+        pool.close()
+    return rate
+
+
+def grading_figures(server: Server, clients: int, seconds: float) -> list[GradingFigures]:
+    from tutor.content import load_catalog
+
+    catalog = load_catalog(ROOT / "lessons")
+    rows = []
+    for exercise_id in EXERCISES:
+        exercise = catalog.exercise(exercise_id)
+        assert exercise is not None, exercise_id
+        grade_over_http(server, exercise_id, exercise.solution, clients, 1.0)  # warm the judge
+        rate, size, cpu_ms, graded = grade_over_http(
+            server, exercise_id, exercise.solution, clients, seconds
+        )
+        alone = sandbox_alone(exercise_id, clients, seconds)
+        rows.append(GradingFigures(exercise_id, rate, alone, size, cpu_ms, graded))
+    return rows
+
+
+# -- JS sent for a lesson -----------------------------------------------------------------------
+
+SCRIPT_SRC = re.compile(r"<script\b[^>]*?\bsrc=\"([^\"]+)\"")
+LOCAL_D3 = re.compile(r"\bdata-local=\"([^\"]+\.js)\"")
+# Static imports, dynamic imports, workers and `new URL("./x.js", import.meta.url)`.
+JS_REFERENCE = re.compile(
+    r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\bnew\s+(?:Worker|URL)\s*\(\s*|\bimportScripts\s*\(\s*)"""
+    r"""["']((?:\.{1,2}/|/static/)[^"']+?\.m?js)["']"""
+)
+EXCLUDED = ("/vendor/pyodide-",)
+COMMENT = re.compile(r"/\*.*?\*/|(?<![:\\])//[^\n]*", re.S)
+# The animation's renderer is imported by a computed name (`./${name}.js`): taken from the page.
+ANIMATION = re.compile(r"\bdata-animation=\"([\w-]+)\"")
+
+
+def lesson_scripts(server: Server, lesson: str) -> dict[str, tuple[int, int]]:
+    """Every script URL of the lesson (transitively) → (bytes, bytes as sent with gzip)."""
+    _, _, page = get(server, f"/lessons/{lesson}")
+    html = page.decode()
+    base = server.url(f"/lessons/{lesson}")
+    queue = [urljoin(base, src) for src in SCRIPT_SRC.findall(html) + LOCAL_D3.findall(html)]
+    queue += [server.url(f"/static/js/viz/{name}.js") for name in ANIMATION.findall(html)]
+    sizes: dict[str, tuple[int, int]] = {}
+    while queue:
+        url = queue.pop()
+        path = urlsplit(url)
+        key = path.path
+        if key in sizes or any(part in key for part in EXCLUDED):
+            continue
+        target = f"{path.path}?{path.query}" if path.query else path.path
+        status, headers, sent = get(server, target, {"Accept-Encoding": "gzip"})
+        if status != 200:
+            sys.exit(f"{target}: HTTP {status}")
+        raw = gzip.decompress(sent) if headers.get("content-encoding") == "gzip" else sent
+        sizes[key] = (len(raw), len(sent))
+        for reference in JS_REFERENCE.findall(COMMENT.sub("", raw.decode("utf-8", "replace"))):
+            queue.append(urljoin(url, reference))
+    return sizes
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+def line(label: str, measured: str, yardstick: str, ratio: float, goal: str, met: bool) -> None:
+    print(
+        f"{label:56} {measured:>13} {yardstick:>13} {ratio:6.2f} {goal:>7}  "
+        f"{'met' if met else 'NOT met'}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.budgets")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--lesson", default="hypervisors")
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    require_tools()
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="bench-budgets-") as tmp:
+        grader_threads = max(1, args.clients // WEB_PROCESSES)
+        with served(Path(tmp), grader_threads) as server:
+            scripts = lesson_scripts(server, args.lesson)
+            pages = lesson_throughput(server, args.lesson, args.seconds)
+            grading = grading_figures(server, WEB_PROCESSES * grader_threads, args.seconds)
+    load_after = os.getloadavg()
+
+    print(
+        f"\n#15 budgets, {os.cpu_count()} cores, load average {load_before[0]:.1f} before, "
+        f"{load_after[0]:.1f} after; gunicorn {WEB_PROCESSES} processes × {WEB_THREADS} threads"
+    )
+    print(f"{'goal':56} {'measured':>13} {'yardstick':>13} {'ratio':>6} {'goal':>7}")
+    for label, page, trivial in pages:
+        ratio = page / trivial
+        line(
+            f"lesson page {args.lesson}, {label}",
+            f"{page:.0f} r/s",
+            f"{trivial:.0f} r/s",
+            ratio,
+            "≥ 0.80",
+            ratio >= GOALS["lesson"],
+        )
+    for row in grading:
+        ratio = row.http_rate / row.sandbox_rate
+        line(
+            f"graded over HTTP / sandbox alone, {row.exercise}",
+            f"{row.http_rate:.1f}/s",
+            f"{row.sandbox_rate:.1f}/s",
+            ratio,
+            "≥ 0.70",
+            ratio >= GOALS["grading"],
+        )
+        print(
+            f"  {row.graded} graded: {row.reply_bytes / 1000:.1f} KB per reply, "
+            f"{row.cpu_ms:.2f} ms of web-process CPU per submission"
+        )
+    raw = sum(size for size, _ in scripts.values())
+    sent = sum(size for _, size in scripts.values())
+    ratio = sent / 1000 / GOALS["js_kb"]
+    line(
+        f"JS for the lesson but Pyodide, gzip ({len(scripts)} files)",
+        f"{sent / 1000:.1f} KB",
+        f"{raw / 1000:.1f} KB",
+        ratio,
+        "≤ 1.00",
+        ratio <= 1.0,
+    )
+    print("  (JS row: yardstick = the same files uncompressed; ratio = bytes sent / 150 KB)")
+
+
+if __name__ == "__main__":
+    main()
