@@ -19,7 +19,7 @@ item, so a domain explanation is written once, beside the model, and read wherev
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 Message = dict[str, str]
@@ -148,6 +148,34 @@ class Feedback:
         if math.isclose(actual, expected, rel_tol=rel, abs_tol=absolute):
             return None
         return self.equal(field, round(expected, 2), round(actual, 2), why)
+
+    def numbers(
+        self,
+        field: str,
+        expected: Sequence[float],
+        actual: Sequence[float],
+        why: Mapping[str, str] | None = None,
+        why_count: Mapping[str, str] | None = None,
+        rel: float = 1e-6,
+        absolute: float = 1e-9,
+    ) -> Message | None:
+        """A list of measured numbers (one per round, per step): first its length
+        (``why_count``), then the first number off by more than ``rel``/``absolute``, both
+        shown to four significant digits."""
+        if len(actual) != len(expected):
+            return self.say(
+                "value",
+                why_count,
+                expected=len(expected),
+                field=f"len({field})",
+                actual=len(actual),
+            )
+        for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
+            if not math.isclose(want, got, rel_tol=rel, abs_tol=absolute):
+                return self.say(
+                    "value", why, expected=f"{want:.4g}", field=f"{field}[{i}]", actual=f"{got:.4g}"
+                )
+        return None
 
     def items(
         self,
@@ -282,6 +310,11 @@ class Feedback:
             for lang in ("en", "zh")
         }
 
+    @staticmethod
+    def joined(*messages: Mapping[str, str]) -> Message:
+        """Texts written to follow one another (a rule, then what this case adds), as one."""
+        return {lang: "".join(_in(m, lang) for m in messages) for lang in ("en", "zh")}
+
     def revealing(
         self, message: Mapping[str, str], answer: Mapping[str, str] | None = None, **values: Any
     ) -> Message:
@@ -295,6 +328,17 @@ class Feedback:
             lang: message[lang] + (answer[lang].format(**values) if values else answer[lang])
             for lang in ("en", "zh")
         }
+
+    @staticmethod
+    def broken(prefix: str, rules: Iterable[tuple[object, str]], **values: Any) -> Message | None:
+        """The explanation ``prefix.key`` (filled with ``values``) of the first rule whose
+        condition holds, the rules listed in the order a learner should fix them; ``None`` when
+        none does. Several wrong answers can each break a different rule of the domain, and the
+        message names the one that explains this answer."""
+        from tutor.explanations import explain
+
+        key = next((key for condition, key in rules if condition), None)
+        return None if key is None else explain(f"{prefix}.{key}", **values)
 
     @staticmethod
     def first(*messages: Message | None) -> Message | None:

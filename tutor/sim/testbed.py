@@ -5,15 +5,22 @@ A driver's ``run`` used to build its hosts, guests and pools by hand from the ca
 every driver repeated the same dozen lines and a change to the model touched them all. Each
 function here builds one such set-up from a case's plain data and returns the model objects;
 none computes an exercise's answer (a driver hides the few that come close with
-``MODEL_ANSWERS``).
+``MODEL_ANSWERS``), and the model's names are imported inside the functions, so this module
+offers learner code no way round that hiding. Refusals of a learner's action are worded by
+``tutor.explanations``, which ships with this package everywhere (``tutor/pure.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .trace import Trace
+if TYPE_CHECKING:  # imported where used, so learner code finds no model answer through here
+    from .migration import MigrationLink, MigrationResult
+    from .pool import ResourcePool, VmSpec
+    from .trace import Trace
+
+Case = Mapping[str, Any]
 
 
 def draw_path(
@@ -53,3 +60,240 @@ def cycles_saved(kind: str, io: str, costs: Mapping[str, int]) -> int:
 
     slow = Hypervisor(Kind(kind), costs=dict(costs)).perform("net_send")
     return slow - Hypervisor(Kind(kind), costs=dict(costs), io=Io(io)).perform("net_send")
+
+
+def shared_frames(
+    guests: Mapping[str, list[int]],
+    salts: Mapping[str, Any],
+    writes: Iterable[tuple[str, int, int]],
+    trace: Trace,
+) -> dict[str, int]:
+    """Frames in use after each guest's pages are written, ``share()`` merges them, and then
+    ``writes`` land (each may break a shared frame by copy-on-write): a prediction's yardstick."""
+    from .memory import MachineMemory
+
+    writes = list(writes)
+    pages = sum(len(contents) for contents in guests.values())
+    memory = MachineMemory(frames=pages + len(writes), trace=trace)
+    for guest, contents in guests.items():
+        memory.add_guest(guest, pages=len(contents), salt=salts.get(guest))
+        for page, value in enumerate(contents):
+            memory.map(guest, page, page)
+            memory.write(guest, page, value)
+    memory.share()
+    after_share = memory.frames - memory.free_frames
+    for guest, page, value in writes:
+        memory.write(guest, page, value)
+    memory.check()
+    return {"after_share": after_share, "after_writes": memory.frames - memory.free_frames}
+
+
+def fifo_misses(refs: list[int], frame_counts: Iterable[int], trace: Trace) -> list[int]:
+    """A reference string replayed through FIFO once per frame count, each run announced so
+    the replay draws them side by side: the misses of each."""
+    from .memory import page_faults
+
+    misses = []
+    for frames in frame_counts:
+        trace.emit("swap.frames", frames=frames, policy="fifo", refs=list(refs))
+        misses.append(page_faults(refs, frames, "fifo", trace=trace).misses)
+    return misses
+
+
+def pool_of(hosts: Iterable[Case], trace: Trace) -> ResourcePool:
+    """A pool of the case's hosts (``name``, ``cores``, ``pages``), nothing placed yet."""
+    from .hardware import Host
+    from .pool import ResourcePool
+
+    return ResourcePool((Host(h["name"], h["cores"], h["pages"]) for h in hosts), trace)
+
+
+def specs_of(guests: Iterable[Case]) -> dict[str, VmSpec]:
+    """The case's guests (``name``, ``vcpus``, ``pages``, ``load`` if given) as requests."""
+    from .pool import VmSpec
+
+    return {
+        g["name"]: VmSpec(g["name"], g["vcpus"], g["pages"], g.get("load", 1.0)) for g in guests
+    }
+
+
+def announced_pool(
+    hosts: Iterable[Case], guests: Iterable[Case], trace: Trace
+) -> tuple[ResourcePool, dict[str, VmSpec]]:
+    """A pool told which guests are coming, so the replay draws them waiting to be placed."""
+    pool, specs = pool_of(hosts, trace), specs_of(guests)
+    pool.announce(specs.values())
+    return pool, specs
+
+
+def loaded_pool(
+    hosts: list[Case], threshold: float, trace: Trace
+) -> tuple[ResourcePool, dict[str, VmSpec]]:
+    """A pool whose hosts already run the guests the case lists under each, with the load
+    threshold the replay marks."""
+    pool, specs = announced_pool(hosts, [g for h in hosts for g in h["guests"]], trace)
+    for h in hosts:
+        for g in h["guests"]:
+            pool.place(specs[g["name"]], _onto(h["name"]))
+    trace.emit("pool.threshold", threshold=threshold)
+    return pool, specs
+
+
+def named_target(
+    pool: ResourcePool, specs: Mapping[str, VmSpec], vm_name: Any, host_name: Any, moving: bool
+) -> VmSpec:
+    """The guest a learner's ``place``/``migrate`` names, once the pool has checked that guest
+    and host exist and that the guest fits there (moving to its own host always fits); else
+    the learner's broken rule in the catalogue's words."""
+    if vm_name not in specs:
+        raise _refusal("packing.no_guest", KeyError, vm=repr(vm_name))
+    views = {view.name: view for view in pool.views()}
+    if host_name not in views:
+        raise _refusal("packing.no_host", KeyError, host=repr(host_name))
+    vm, view = specs[vm_name], views[host_name]
+    staying = moving and pool.host_of(vm_name) == host_name
+    if not staying and not view.fits(vm):
+        raise _refusal(
+            "packing.does_not_fit",
+            vm=vm_name,
+            vcpus=vm.vcpus,
+            pages=vm.memory_pages,
+            host=host_name,
+            free_vcpus=view.free_vcpus,
+            free_pages=view.free_pages,
+        )
+    return vm
+
+
+def placement_of(pool: ResourcePool, names: Iterable[str]) -> dict[str, str | None]:
+    """Where each guest ended up (``None``: never placed)."""
+    from .errors import SimError
+
+    found: dict[str, str | None] = {}
+    for name in names:
+        try:
+            found[name] = pool.host_of(name)
+        except SimError:
+            found[name] = None
+    return found
+
+
+def ffd_packing(sizes: list[int], capacity: int, trace: Trace) -> int:
+    """First Fit Decreasing of one-vCPU guests of ``sizes`` pages on hosts of ``capacity``
+    pages, as the replay draws it (hosts as bins filling up): the hosts it lights."""
+    from .hardware import Host
+    from .pool import ResourcePool, VmSpec
+
+    pool = ResourcePool([Host(f"h{i}", len(sizes), capacity) for i in range(len(sizes))], trace)
+    vms = [VmSpec(f"g{i}", 1, size) for i, size in enumerate(sizes)]
+    pool.announce(vms)
+    pool.place_all(vms, "first_fit_decreasing")
+    return pool.hosts_on()
+
+
+def _onto(host: str) -> Any:
+    """A placement policy that puts the guest on ``host``, as the case says it runs."""
+    return lambda vm, views: host
+
+
+def _refusal(explanation_id: str, kind: type[Exception] = ValueError, **values: Any) -> Exception:
+    """An error in the catalogue's words, with its Chinese text where the harness looks."""
+    from tutor.explanations import explain
+
+    text = explain(explanation_id, **values)
+    error = kind(text["en"])
+    error.zh = text["zh"]  # type: ignore[attr-defined]
+    return error
+
+
+def migration_link(case: Case, trace: Trace) -> MigrationLink:
+    """A guest of ``memory_mb`` dirtying ``dirty_mbps`` being migrated over ``bandwidth_mbps``
+    under the case's stop ``rules``: the link a learner's loop drives round by round."""
+    from .migration import ConstantDirtyRate, MigrationLink
+
+    memory = case["memory_mb"]
+    dirty = ConstantDirtyRate(memory, case["dirty_mbps"])
+    return MigrationLink(memory, dirty, case["bandwidth_mbps"], rules=case["rules"], trace=trace)
+
+
+def precopy_with(case: Case, dirty_mbps: float, trace: Trace) -> MigrationResult:
+    """The model's own pre-copy of the case's guest, were it to dirty ``dirty_mbps``."""
+    from .migration import ConstantDirtyRate, precopy
+
+    memory, bandwidth = case["memory_mb"], case["bandwidth_mbps"]
+    dirty = ConstantDirtyRate(memory, dirty_mbps)
+    return precopy(memory, dirty, bandwidth_mbps=bandwidth, rules=case["rules"], trace=trace)
+
+
+def cpu_costs(
+    hardware: str, measured: Mapping[str, Mapping[str, int]] | None
+) -> dict[str, dict[str, int]]:
+    """The per-operation cycles of the case's CPU: the published table with its measurements."""
+    from .isa import HARDWARE
+
+    table = {op: dict(cycles) for op, cycles in HARDWARE[hardware].items()}
+    for op, cycles in (measured or {}).items():
+        table[op].update(cycles)
+    return table
+
+
+def bt_wins(case: Case, extra_writes: int, trace: Trace) -> bool:
+    """Whether binary translation beats hardware assist on the case's mix with ``extra_writes``
+    more page-table writes, measured by the model on the case's CPU."""
+    from .isa import measure_techniques
+
+    mix = {op: int(n) for op, n in case["mix"].items()}
+    mix["pte_write"] = mix.get("pte_write", 0) + extra_writes
+    totals = measure_techniques(mix, case["hardware"], trace, measured=case.get("measured"))
+    return totals["bt"] < totals["hw"]
+
+
+def replay_turns(lengths: list[int], turns: Iterable[Any], trace: Trace) -> dict[str, Any]:
+    """A schedule of ``[job, ran]`` turns played on the model's clock (an ``rr.run`` event per
+    turn): when each job first ran and finished, and the average turnaround once all have."""
+    left, now = list(lengths), 0
+    first: dict[int, int] = {}
+    end: dict[int, int] = {}
+    played = []
+    for i, turn in enumerate(turns):
+        if len(turn) != 2 or not 0 <= turn[0] < len(lengths) or turn[1] <= 0:
+            raise _refusal("scheduling.turn.bad", step=i + 1, turn=turn, last=len(lengths) - 1)
+        job, ran = int(turn[0]), turn[1]
+        first.setdefault(job, now)
+        left[job] -= ran
+        done = left[job] <= 0 and job not in end
+        trace.emit("rr.run", job=job, start=now, ran=ran, done=done)
+        now += ran
+        if done:
+            end[job] = now
+        played.append([job, ran])
+    finished = len(end) == len(lengths)
+    return {
+        "turns": played,
+        "lengths": list(lengths),
+        "response": [first.get(j) for j in range(len(lengths))],
+        "turnaround": [end.get(j) for j in range(len(lengths))],
+        "average_turnaround": round(sum(end.values()) / len(lengths), 2) if finished else None,
+    }
+
+
+def credit_shares(
+    pcpus: int,
+    domains: list[Case],
+    settings: Mapping[str, Mapping[str, int]],
+    run_ms: int,
+    trace: Trace,
+) -> dict[str, float]:
+    """Each domain's share of the pCPUs after ``run_ms`` on Xen's credit scheduler with the
+    weights and caps of ``settings``, to three places."""
+    from .sched import CreditScheduler
+
+    for d in domains:
+        if d["name"] not in settings:
+            raise _refusal("scheduling.share.no_settings", KeyError, name=d["name"])
+    scheduler = CreditScheduler(pcpus, trace)
+    for d in domains:
+        chosen = settings[d["name"]]
+        scheduler.add(d["name"], weight=chosen["weight"], cap=chosen["cap"], vcpus=d["vcpus"])
+    scheduler.run(run_ms)
+    return {d["name"]: round(scheduler.share(d["name"]), 3) for d in domains}
