@@ -15,6 +15,7 @@ from tutor.content import load_catalog
 from . import (
     api,
     cli,
+    compression,
     course,
     course_site,
     database_outage,
@@ -22,10 +23,12 @@ from . import (
     errors,
     fairness,
     learn,
+    page_validators,
     progress,
     scenes,
     schema,
     self_study,
+    static_delivery,
 )
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
@@ -83,6 +86,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     course_site.init_app(app)
     errors.init_app(app)
+    compression.init_app(app)
+    page_validators.init_app(app)  # after compression: validates the plain page first
+    static_delivery.init_app(app)
     install_headers(app)
     return app
 

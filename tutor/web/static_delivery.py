@@ -1,0 +1,172 @@
+"""Static files: URLs named by content and cached for a year, bodies compressed once per file.
+
+Every ``url_for("static", filename=...)`` of a file gets ``?v=`` and the first 12 hex digits of
+the file's sha256 (``offline.file_hash``, computed again only when the file changes). A request
+whose ``v`` is the file's current version is answered with ``Cache-Control: public,
+max-age=31536000, immutable``: the browser never asks again, and a changed file has another URL.
+A request without ``v``, or with a stale one (a page rendered before a deploy, an ES module
+imported by relative path, Pyodide loading from its folder) still gets the current file, with
+``no-cache``: the browser revalidates with the ``ETag``/``Last-Modified`` Werkzeug sends and
+usually gets a 304. So no old page ever breaks. The self-study static copy gets no ``v``: a
+static host serves files by path and decides caching itself.
+
+Compression: a text-like file (HTML, CSS, JS, JSON, SVG, WebAssembly, the wheel) asked for with
+``Accept-Encoding: br`` or ``gzip`` is sent compressed, with ``Vary: Accept-Encoding``. Each
+file is compressed once per content version and encoding and kept in memory and under
+``instance/compressed-static/`` (shared by every process; ``flask tutor compress-static`` fills
+it at set-up so no learner waits for the 8.6 MB Pyodide WebAssembly to be compressed). A
+compressed copy that saves less than ``MIN_SAVING`` of the bytes (the wheel is already a
+deflated ZIP) is not used: the file goes as it is. Range requests get the plain file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import brotli
+from flask import Flask, Response, current_app, request
+
+from .offline import file_hash
+
+VERSION_ARG = "v"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+ENCODINGS = ("br", "gzip")
+COMPRESSIBLE = frozenset(
+    {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".whl", ".txt", ".map", ".py"}
+)
+MIN_SIZE = 500  # smaller bodies gain nothing after the headers
+MIN_SAVING = 0.05
+LARGE = 1 << 20  # above this, a faster setting: the WebAssembly would take minutes at the best
+CACHE_FOLDER = "compressed-static"
+
+
+def version_of(path: Path) -> str:
+    return file_hash(path)[:12]
+
+
+def _compress(data: bytes, encoding: str) -> bytes:
+    large = len(data) > LARGE
+    if encoding == "br":
+        return bytes(brotli.compress(data, quality=5 if large else 11))
+    return gzip.compress(data, compresslevel=6 if large else 9, mtime=0)
+
+
+class CompressedCopies:
+    """Each file's compressed bytes per (content hash, encoding): in memory, and on disk so the
+    other processes and the next start reuse them. ``None``: not worth sending compressed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._memory: dict[tuple[str, str], bytes | None] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path, encoding: str) -> bytes | None:
+        digest = file_hash(path)
+        key = (digest, encoding)
+        if key in self._memory:
+            return self._memory[key]
+        stored = self.folder / f"{digest}.{encoding}"
+        skipped = self.folder / f"{digest}.{encoding}.skip"
+        if stored.is_file():
+            body: bytes | None = stored.read_bytes()
+        elif skipped.is_file():
+            body = None
+        else:
+            data = path.read_bytes()
+            packed = _compress(data, encoding)
+            body = packed if len(packed) <= len(data) * (1 - MIN_SAVING) else None
+            self._store(skipped if body is None else stored, body or b"")
+        with self._lock:
+            self._memory[key] = body
+        return body
+
+    def _store(self, target: Path, body: bytes) -> None:
+        """Atomically: a process reading at the same moment sees all of it or nothing."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+        os.replace(temporary, target)
+
+
+def _static_path(filename: str) -> Path | None:
+    root = Path(str(current_app.static_folder)).resolve()
+    path = (root / filename).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def _versioned_urls(endpoint: str, values: dict[str, Any]) -> None:
+    """``url_defaults``: adds the content version to a static file's URL."""
+    if endpoint != "static" or VERSION_ARG in values or "filename" not in values:
+        return
+    if current_app.config.get("SELF_STUDY_ONLY"):
+        return
+    path = _static_path(str(values["filename"]))
+    if path is not None:
+        values[VERSION_ARG] = version_of(path)
+
+
+def compressible(path: Path) -> bool:
+    return path.suffix in COMPRESSIBLE
+
+
+def serve(filename: str) -> Response:
+    """The ``static`` endpoint: Flask's own file response (404s, conditional GET, ranges), with
+    the cache lifetime its URL earns and a compressed body when the browser takes one."""
+    response = current_app.send_static_file(filename)
+    path = _static_path(filename)
+    if path is None:
+        return response
+    asked = request.args.get(VERSION_ARG)
+    current = version_of(path)
+    response.headers["Cache-Control"] = IMMUTABLE if asked == current else REVALIDATE
+    response.vary.add("Accept-Encoding")
+    if (
+        response.status_code != 200
+        or request.range is not None
+        or not compressible(path)
+        or path.stat().st_size < MIN_SIZE
+    ):
+        return response
+    encoding = request.accept_encodings.best_match(ENCODINGS)
+    if encoding is None:
+        return response
+    body = current_app.extensions["compressed_static"].get(path, encoding)
+    if body is None:
+        return response
+    response.close()  # the open file Werkzeug would have streamed
+    response.direct_passthrough = False
+    response.set_data(body)
+    response.headers["Content-Encoding"] = encoding
+    etag, weak = response.get_etag()
+    if etag:  # another representation, another validator
+        response.set_etag(f"{etag}-{encoding}", weak=bool(weak))
+    response.make_conditional(request)
+    return response
+
+
+def compress_all(app: Flask) -> int:
+    """Every compressible static file in every encoding, ahead of the first request."""
+    copies: CompressedCopies = app.extensions["compressed_static"]
+    count = 0
+    root = Path(str(app.static_folder))
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and compressible(path) and path.stat().st_size >= MIN_SIZE:
+            for encoding in ENCODINGS:
+                copies.get(path, encoding)
+                count += 1
+    return count
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["compressed_static"] = CompressedCopies(Path(app.instance_path) / CACHE_FOLDER)
+    app.view_functions["static"] = serve
+    app.url_defaults(_versioned_urls)
