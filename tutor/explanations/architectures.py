@@ -1,6 +1,10 @@
 """Running a guest on a host of another instruction set: virtualise, emulate or refuse "
 "(lesson 6, emulate-or-virtualize)."""
 
+from __future__ import annotations
+
+from . import explain
+
 EXPLANATIONS = {
     "why": {
         "virtualised": {
@@ -42,3 +46,10 @@ EXPLANATIONS = {
         "zh": "模型拒绝了这个操作：{error}",
     },
 }
+
+
+def refusal_zh(error: Exception, vm: str) -> str:
+    """The pool's refusal of ``vm`` in Chinese, for a learner whose start() let one escape."""
+    kind = {"ArchitectureMismatch": "mismatch", "CapacityExceeded": "no_capacity"}
+    key = kind.get(type(error).__name__, "refused")
+    return explain(f"architectures.{key}", vm=vm, error=str(error))["zh"]

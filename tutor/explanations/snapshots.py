@@ -1,5 +1,9 @@
 """Snapshot, smoke test and rollback around an update (lesson 6, snapshot-rollback)."""
 
+from __future__ import annotations
+
+from . import Text, explain, table
+
 EXPLANATIONS = {
     "why": {
         "kept": {
@@ -55,3 +59,34 @@ EXPLANATIONS = {
         "zh": "每个快照的名称必须唯一：这台客户机已经有一个同名快照了",
     },
 }
+
+
+def order_rule(expected: list[str], actual: list[str]) -> Text:
+    """Which rule of snapshot-test-rollback a learner's sequence of steps (``snapshot``,
+    ``write``, ``test``, ``rollback``) breaks first, against the reference's sequence."""
+    why: dict[str, Text] = table("snapshots.why")
+    i = next(
+        (k for k, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b),
+        min(len(expected), len(actual)),
+    )
+    want = expected[i] if i < len(expected) else None
+    got = actual[i] if i < len(actual) else None
+    undoes = "snapshot" not in actual and any(
+        step == "write" and "test" in actual[:k] for k, step in enumerate(actual)
+    )
+    if (want == "rollback" and got == "write") or (want == "snapshot" and undoes):
+        return why["by_hand"]
+    if want == "snapshot" and got == "write":
+        return why["snapshot_first"]
+    if want == "rollback":
+        return why["no_rollback"]
+    if got == "rollback":
+        return why["rolled_back_good"]
+    return why["order"]
+
+
+def refusal_zh(error: Exception) -> str:
+    """The Chinese of a model refusal a learner's try_update let escape."""
+    if "already has a snapshot" in str(error):
+        return explain("snapshots.same_name")["zh"]
+    return explain("snapshots.refused", error=str(error))["zh"]

@@ -12,10 +12,11 @@ offers learner code no way round that hiding. Refusals of a learner's action are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used, so learner code finds no model answer through here
+    from .guest import Guest
     from .migration import MigrationLink, MigrationResult
     from .pool import ResourcePool, VmSpec
     from .trace import Trace
@@ -108,13 +109,16 @@ def pool_of(hosts: Iterable[Case], trace: Trace) -> ResourcePool:
     return ResourcePool((Host(h["name"], h["cores"], h["pages"]) for h in hosts), trace)
 
 
-def specs_of(guests: Iterable[Case]) -> dict[str, VmSpec]:
-    """The case's guests (``name``, ``vcpus``, ``pages``, ``load`` if given) as requests."""
+def spec_of(guest: Case) -> VmSpec:
+    """A case's guest (``name``, ``vcpus``, ``pages``, ``load`` if given) as a request."""
     from .pool import VmSpec
 
-    return {
-        g["name"]: VmSpec(g["name"], g["vcpus"], g["pages"], g.get("load", 1.0)) for g in guests
-    }
+    return VmSpec(guest["name"], guest["vcpus"], guest["pages"], guest.get("load", 1.0))
+
+
+def specs_of(guests: Iterable[Case]) -> dict[str, VmSpec]:
+    """The case's guests as requests, by name."""
+    return {g["name"]: spec_of(g) for g in guests}
 
 
 def announced_pool(
@@ -297,3 +301,181 @@ def credit_shares(
         scheduler.add(d["name"], weight=chosen["weight"], cap=chosen["cap"], vcpus=d["vcpus"])
     scheduler.run(run_ms)
     return {d["name"]: round(scheduler.share(d["name"]), 3) for d in domains}
+
+
+def departure(events: list[dict[str, Any]], fields: Iterable[str]) -> dict[str, Any] | None:
+    """The first instruction after which the guest under the VMM sees something bare metal
+    would not show it (``isa.retire`` events of the ``native`` and ``vmm`` runs compared step by
+    step on ``fields``), or ``None``: where a learner's emulation went wrong."""
+    native = [e for e in events if e["kind"] == "isa.retire" and e["run"] == "native"]
+    vmm = [e for e in events if e["kind"] == "isa.retire" and e["run"] == "vmm"]
+    for k in range(max(len(native), len(vmm))):
+        if k >= len(native):
+            return {"step": k, "field": "ran_on", "pc": vmm[k]["pc"], "insn": vmm[k]["insn"]}
+        if k >= len(vmm):
+            return {"step": k, "field": "stopped", "pc": native[k]["pc"], "insn": native[k]["insn"]}
+        if vmm[k]["pc"] != native[k]["pc"]:
+            blame = vmm[k - 1] if k else vmm[k]
+            return {"step": k, "field": "pc", "pc": blame["pc"], "insn": blame["insn"]}
+        for field in fields:
+            if vmm[k][field] != native[k][field]:
+                at = {"step": k, "field": field, "pc": vmm[k]["pc"], "insn": vmm[k]["insn"]}
+                return {**at, "yours": vmm[k][field], "native": native[k][field]}
+    return None
+
+
+def consolidated_fleet(case: Case, trace: Trace) -> None:
+    """The case's fleet, one VM per server, drained host by host up to the target utilisation
+    with the power meter read after every move: the run the animation replays."""
+    from .consolidation import Fleet, consolidate_fleet
+
+    fields = ("servers", "utilisation_pct", "cores", "p_max", "p_idle", "target_pct")
+    consolidate_fleet(Fleet(**{key: case[key] for key in fields}), trace)
+
+
+def arch_pool(hosts: Iterable[Case], trace: Trace) -> tuple[ResourcePool, Callable[[Any], None]]:
+    """A pool of hosts that speak different instruction sets, and ``emulate(vm)``: the guest
+    run under QEMU TCG on the first host (an ``arch.emulate`` event), for one no host speaks."""
+    from .architecture import mixed_pool
+    from .hardware import Arch, Host
+
+    pool = mixed_pool(
+        [Host(h["name"], h["cores"], h["pages"], arch=Arch(h["arch"])) for h in hosts], trace
+    )
+
+    def emulate(vm: Any) -> None:
+        host = pool.hosts[0]
+        trace.emit(
+            "arch.emulate",
+            vm=vm.name,
+            guest_arch=str(vm.arch),
+            host=host.name,
+            host_arch=host.arch.value,
+            translator="QEMU TCG",
+        )
+
+    return pool, emulate
+
+
+def configured_guest(case: Case, config_page: int, trace: Trace) -> Guest:
+    """A running guest that has done the case's deterministic work and then stored its service
+    configuration on ``config_page``: what an update is tried on."""
+    import random
+
+    from .guest import Guest
+
+    guest = Guest("web", memory_pages=8, disk_blocks={"disk0": 8}, trace=trace)
+    guest.start("host1")
+    guest.run(case["work"], random.Random(case["seed"]))
+    guest.write_memory(config_page, case["config"])
+    return guest
+
+
+def learner_policy(choose: Callable[[dict[str, Any], list[dict[str, Any]]], Any]) -> Any:
+    """A learner's ``choose(vm, hosts)`` as the pool's placement policy: it sees the guest and
+    each host's free capacity as plain dicts, and must name a host. Its trace label is
+    ``learner``, so the replay never narrates a wrong choice as First Fit's."""
+
+    def learner(vm: Any, views: Any) -> Any:
+        hosts = [
+            {
+                "name": v.name,
+                "free_vcpus": v.free_vcpus,
+                "free_pages": v.free_pages,
+                "on": v.powered_on,
+            }
+            for v in views
+        ]
+        chosen = choose({"name": vm.name, "vcpus": vm.vcpus, "pages": vm.memory_pages}, hosts)
+        if chosen is None:
+            raise _refusal("placement.returned_none", vm=vm.name)
+        return chosen
+
+    return learner
+
+
+def place_each(pool: ResourcePool, guests: Iterable[Case], policy: Any) -> list[str | None]:
+    """Each guest asked of the pool in turn and placed by ``policy``; a choice that does not
+    fit is refused with the rule it broke (its host's free capacity), in both languages."""
+    from tutor.explanations import explain
+
+    from .errors import CapacityExceeded
+
+    placed = []
+    for spec in map(spec_of, guests):
+        try:
+            placed.append(pool.try_place(spec, policy))
+        except CapacityExceeded as broken:
+            no_room = explain("placement.no_room", vm=spec.name)
+            reason = {"en": str(broken), "zh": broken.zh or no_room["zh"]}
+            raise _refusal("placement.does_not_fit", broken=reason) from None
+    return placed
+
+
+def planned_pool(
+    hosts: list[Case], guests: list[Case], plan: Mapping[str, str], trace: Trace
+) -> ResourcePool:
+    """A pool with every guest placed where ``plan`` says, through the model, so a plan that
+    overfills a host is refused with the guest and host it broke on."""
+    from .errors import CapacityExceeded
+
+    pool = pool_of(hosts, trace)
+    for spec in map(spec_of, guests):
+        where = plan[spec.name]
+        try:
+            if pool.try_place(spec, _planned(where)) is None:
+                raise CapacityExceeded("refused")
+        except CapacityExceeded:
+            raise _refusal("placement.plan_no_room", vm=spec.name, host=where) from None
+    return pool
+
+
+def _planned(host: str) -> Any:
+    """The policy "where the plan says", labelled ``plan`` in the trace."""
+
+    def plan(vm: Any, views: Any) -> str:
+        return host
+
+    return plan
+
+
+def host_table(pool: ResourcePool) -> list[dict[str, Any]]:
+    """Each host's size and what is still free on it, as admission control reads them."""
+    return [
+        {
+            "name": v.name,
+            "cores": v.cores,
+            "pages": v.memory_pages,
+            "free_vcpus": v.free_vcpus,
+            "free_pages": v.free_pages,
+        }
+        for v in pool.views()
+    ]
+
+
+def admit_each(
+    pool: ResourcePool, guests: list[Case], admit: Callable[..., Any], verdicts: Iterable[str]
+) -> tuple[list[Any], dict[str, str]]:
+    """Each guest asked of the pool in turn, the learner's ``admit(hosts, guest)`` deciding: an
+    "admit" goes to the model (which places the guest First Fit, or refuses it itself), a
+    refusal is recorded with the learner's reason. The answers, and where the guests landed."""
+    verdicts = list(verdicts)
+    answers = []
+    for guest, spec in zip(guests, map(spec_of, guests), strict=True):
+        answer = admit(host_table(pool), dict(guest))
+        answers.append(answer)
+        if answer["verdict"] == "admit":
+            pool.try_place(spec)
+        elif answer["verdict"] in verdicts:
+            pool.decline(spec, answer["verdict"])
+        else:
+            raise _refusal(
+                "admission.unknown_verdict", verdict=answer["verdict"], verdicts=", ".join(verdicts)
+            )
+    pool.check()
+    placed = {
+        g["name"]: pool.host_of(g["name"])
+        for g in guests
+        if any(g["name"] in v.vms for v in pool.views())
+    }
+    return answers, placed
