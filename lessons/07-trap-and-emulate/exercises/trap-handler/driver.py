@@ -1,113 +1,52 @@
-"""Runs a guest kernel natively, then under a trap-and-emulate VMM whose handler is the learner's.
-
-The model does the rest (``tutor.sim.isa.compare_runs``): the real CPU runs the guest in user
-mode, every sensitive instruction of the toy ISA traps, and the learner's ``emulate(vcpu, insn)``
-must leave the *virtual* CPU exactly as bare metal would. The first step where the two runs
-differ is found from the trace's ``isa.retire`` events, so the message names the instruction
-whose emulation went wrong.
-"""
+"""Runs a guest kernel natively, then under a trap-and-emulate VMM whose handler is the learner's
+(``tutor.sim.isa.compare_runs``): ``emulate(vcpu, insn)`` must leave the virtual CPU exactly as
+bare metal would, and the message names the first instruction whose emulation went wrong."""
 
 from tutor.explanations import explain, table
+from tutor.grading.feedback import Feedback
 from tutor.sim.isa import TOY_ISA, compare_runs
+from tutor.sim.testbed import departure
 
 # The ISA's own semantics would emulate every instruction in one line: hidden from learner code.
+_ISA = ("TOY_ISA", "X86_LIKE_ISA", "X86_UMIP_ISA", "ISAS", "UNPROTECTED", "isa_variant", "step")
+_RUNS = ("TrapAndEmulateVmm", "run_native", "compare_runs", "diverges")
+_OPS = ("_setr", "_getr", "_getmode", "_cli", "_sti", "_popf", "_out", "_halt")
 MODEL_ANSWERS = {
     "tutor.sim": ("TOY_ISA", "X86_LIKE_ISA", "TrapAndEmulateVmm", "run_native", "diverges"),
-    "tutor.sim.isa": (
-        "TOY_ISA",
-        "X86_LIKE_ISA",
-        "X86_UMIP_ISA",
-        "ISAS",
-        "UNPROTECTED",
-        "isa_variant",
-        "step",
-        "TrapAndEmulateVmm",
-        "run_native",
-        "compare_runs",
-        "diverges",
-        "_setr",
-        "_getr",
-        "_getmode",
-        "_cli",
-        "_sti",
-        "_popf",
-        "_out",
-        "_halt",
-    ),
+    "tutor.sim.isa": (*_ISA, *_RUNS, *_OPS),
 }
-
 FIELDS = ("halted", "iflag", "base", "bound", "regs", "io")
-WHY = table("trap_emulate.emulate")
-SEES = table("trap_emulate.sees")
 
 
 def run(submission, args, trace):
     program = [tuple(insn) for insn in args["program"]]
     result = compare_runs(TOY_ISA, program, handler=submission.emulate, trace=trace, max_steps=200)
-    virtual = result.virtual
+    cpu = result.virtual
+    state = {"regs": dict(cpu.regs), "iflag": cpu.iflag, "base": cpu.base, "bound": cpu.bound}
     return {
-        "regs": dict(virtual.regs),
-        "iflag": virtual.iflag,
-        "base": virtual.base,
-        "bound": virtual.bound,
-        "io": list(virtual.io),
-        "traps": virtual.traps,
-        "departure": _departure(trace.events),
+        **state,
+        "io": list(cpu.io),
+        "traps": cpu.traps,
+        "departure": departure(trace.events, FIELDS),
     }
 
 
-def _departure(events):
-    """The first instruction after which the guest under the VMM sees something bare metal
-    would not show it, or None."""
-    native = [e for e in events if e["kind"] == "isa.retire" and e["run"] == "native"]
-    vmm = [e for e in events if e["kind"] == "isa.retire" and e["run"] == "vmm"]
-    for k in range(max(len(native), len(vmm))):
-        if k >= len(native):
-            return {"step": k, "field": "ran_on", "pc": vmm[k]["pc"], "insn": vmm[k]["insn"]}
-        if k >= len(vmm):
-            return {"step": k, "field": "stopped", "pc": native[k]["pc"], "insn": native[k]["insn"]}
-        if vmm[k]["pc"] != native[k]["pc"]:
-            blame = vmm[k - 1] if k else vmm[k]
-            return {"step": k, "field": "pc", "pc": blame["pc"], "insn": blame["insn"]}
-        for field in FIELDS:
-            if vmm[k][field] != native[k][field]:
-                return {
-                    "step": k,
-                    "field": field,
-                    "pc": vmm[k]["pc"],
-                    "insn": vmm[k]["insn"],
-                    "yours": vmm[k][field],
-                    "native": native[k][field],
-                }
-    return None
-
-
 def compare(args, expected, actual, reveal=False):
-    gone = actual["departure"]
+    gone, why = actual["departure"], table("trap_emulate.emulate")
     if gone is None:
         return None
-    op, pc = gone["insn"][0], gone["pc"]
-    shown = " ".join(str(part) for part in gone["insn"])
-    why = WHY.get(op) or explain("trap_emulate.direct", op=op)
-    field = gone["field"]
-    if field == "pc":
-        return explain("trap_emulate.pc_stuck", shown=shown, pc=pc)
-    if field == "ran_on":
-        return explain("trap_emulate.ran_on", shown=shown, pc=pc, why=WHY["halt"])
-    if field == "stopped":
-        return explain("trap_emulate.stopped", shown=shown, pc=pc)
+    at = {"shown": " ".join(str(part) for part in gone["insn"]), "pc": gone["pc"]}
+    stops = {"pc": "pc_stuck", "ran_on": "ran_on", "stopped": "stopped"}
+    if gone["field"] in stops:
+        return explain(f"trap_emulate.{stops[gone['field']]}", why=why["halt"], **at)
+    op, field = gone["insn"][0], table("trap_emulate.sees")[gone["field"]]
+    because = why.get(op) or explain("trap_emulate.direct", op=op)
     message = explain(
-        "trap_emulate.differs",
-        shown=shown,
-        pc=pc,
-        field=SEES[field],
-        value=_show(gone["yours"]),
-        why=why,
+        "trap_emulate.differs", field=field, value=_show(gone["yours"]), why=because, **at
     )
-    if reveal:
-        more = explain("trap_emulate.bare_metal", value=_show(gone["native"]))
-        message = {lang: message[lang] + more[lang] for lang in message}
-    return message
+    return Feedback(reveal).revealing(
+        message, explain("trap_emulate.bare_metal", value=_show(gone["native"]))
+    )
 
 
 def _show(value):
