@@ -1,6 +1,10 @@
 """Admission control in a resource pool (lesson 2, pool-admission): capacity, headroom "
 "and the four verdicts."""
 
+from __future__ import annotations
+
+from . import Text, exists, explain
+
 EXPLANATIONS = {
     "why": {
         "capacity": {
@@ -73,3 +77,17 @@ EXPLANATIONS = {
         "zh": "模型最终留下的资源池与参考答案的不同",
     },
 }
+
+
+def wrong_verdict(want: str, got: str, reveal: bool) -> Text:
+    """Why the learner's verdict is impossible; why the right one holds only when the right
+    one may be named."""
+    if reveal:
+        return dict(explain(f"admission.verdict.{want}"))
+    if want == "too_big" and got != "admit":
+        return explain("admission.order")
+    return (
+        explain(f"admission.not.{got}")
+        if exists(f"admission.not.{got}")
+        else explain("admission.verdict.admit")
+    )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported where used, so learner code finds no model answer 
     from .guest import Guest
     from .migration import MigrationLink, MigrationResult
     from .pool import ResourcePool, VmSpec
+    from .slices import SlicedHost
     from .trace import Trace
 
 Case = Mapping[str, Any]
@@ -479,3 +480,145 @@ def admit_each(
         if any(g["name"] in v.vms for v in pool.views())
     }
     return answers, placed
+
+
+SLICE_KEYS = ("vcpus", "memory_pages", "disk_blocks", "nic_mbps")
+
+
+def carved_host(
+    guests: Mapping[str, Case], hypervisor_pages: int, spare: int, trace: Trace
+) -> SlicedHost:
+    """A host just big enough for the hypervisor's pages and each guest's slice of memory and
+    disk (one core each, ``spare`` pages and blocks left over), every guest carved in order."""
+    from .hardware import Disk, Host, Nic
+    from .slices import SlicedHost
+
+    memory = hypervisor_pages + sum(g["memory_pages"] for g in guests.values()) + spare
+    disk = sum(g["disk_blocks"] for g in guests.values()) + spare
+    host = Host("host", len(guests), memory, disks=(Disk("sda", disk),), nics=(Nic("eth0", 1000),))
+    sliced = SlicedHost(host, trace=trace, hypervisor_pages=hypervisor_pages)
+    for name, g in guests.items():
+        sliced.carve(name, 1, g["memory_pages"], g["disk_blocks"], 0)
+    return sliced
+
+
+def sized_host(host: Case, trace: Trace) -> SlicedHost:
+    """The case's host (``cores``, ``memory_pages``, ``disk_blocks``, ``nic_mbps``,
+    ``hypervisor_pages``) with its ``guests`` already carved, as ``guest1``, ``guest2`` ..."""
+    from .hardware import Disk, Host, Nic
+    from .slices import SlicedHost
+
+    machine = Host(
+        "host",
+        cores=host["cores"],
+        memory_pages=host["memory_pages"],
+        disks=(Disk("sda", host["disk_blocks"]),),
+        nics=(Nic("eth0", host["nic_mbps"]),),
+    )
+    sliced = SlicedHost(machine, trace=trace, hypervisor_pages=host["hypervisor_pages"])
+    for i, guest in enumerate(host["guests"]):
+        sliced.carve(f"guest{i + 1}", *(guest[key] for key in SLICE_KEYS))
+    return sliced
+
+
+def try_spec(
+    host: SlicedHost, spec: Mapping[str, int], need: Mapping[str, int], next_guest: Case | None
+) -> dict[str, Any]:
+    """A learner's VM spec carved out of ``host`` as ``yours``: the host's refusal, the
+    resources it gives less of than ``need``, and whether ``next_guest`` still fits after it
+    (``True``, the refusal, or ``None`` when no guest follows)."""
+    from .errors import CapacityExceeded
+
+    outcome: dict[str, Any] = {
+        "spec": spec,
+        "refused": None,
+        "error": None,
+        "short": [],
+        "room": None,
+    }
+    try:
+        host.carve("yours", *(spec[key] for key in SLICE_KEYS))
+    except CapacityExceeded as error:
+        outcome["refused"] = {"en": str(error), "zh": error.zh}
+        return outcome
+    outcome["short"] = [key for key in SLICE_KEYS if spec[key] < need[key]]
+    if next_guest is not None:
+        try:
+            host.carve("next", *(next_guest[key] for key in SLICE_KEYS))
+            outcome["room"] = True
+        except CapacityExceeded as error:
+            outcome["room"] = {"en": str(error), "zh": error.zh}
+    return outcome
+
+
+def workload_need(load: Case) -> dict[str, int]:
+    """What a workload needs of a VM: a vCPU per thread, pages for its OS and application,
+    blocks for its OS and data, its network rate."""
+    return {
+        "vcpus": load["threads"],
+        "memory_pages": load["os_pages"] + load["app_pages"],
+        "disk_blocks": load["os_blocks"] + load["data_blocks"],
+        "nic_mbps": load["mbps"],
+    }
+
+
+def play_ops(
+    host: SlicedHost, ops: list[list[Any]], predicted: list[Any], trace: Trace
+) -> list[Any]:
+    """The case's restarts, writes and reads on the sliced host, each read followed by the
+    learner's prediction of it (``slice.predicted``): what each read saw (``"refused"`` for one
+    outside the guest's slice)."""
+    from .errors import IsolationViolation
+
+    observed: list[Any] = []
+    for op in ops:
+        try:
+            if op[0] == "restart":
+                host.restart(op[1])
+            elif op[0] == "write":
+                host.write(op[1], op[2], op[3], op[4])
+            else:
+                observed.append(host.read(op[1], op[2], op[3]))
+        except IsolationViolation:
+            if op[0] == "read":
+                observed.append("refused")
+        if op[0] == "read":
+            i = len(observed) - 1
+            guess = predicted[i] if i < len(predicted) else None
+            trace.emit("slice.predicted", guest=op[1], read=i, predicted=guess)
+    return observed
+
+
+def translate_each(
+    host: SlicedHost,
+    layout: Case,
+    accesses: list[list[Any]],
+    translate: Callable[..., Any],
+    trace: Trace,
+) -> tuple[list[int | None], list[Any]]:
+    """Each access read by the model (its host address, or ``None`` when refused) and then
+    translated by the learner's ``translate(layout, guest, resource, address)``, whose answer
+    follows in the trace (``slice.translated``): the model's addresses and the learner's."""
+    from .errors import IsolationViolation
+
+    model: list[int | None] = []
+    yours = []
+    for guest, resource, address in accesses:
+        try:
+            host.read(guest, resource, address)
+            model.append(host.host_address(guest, resource, address))
+        except IsolationViolation:
+            model.append(None)
+        copy = {
+            "hypervisor_pages": layout["hypervisor_pages"],
+            "guests": [dict(g) for g in layout["guests"]],
+        }
+        yours.append(translate(copy, guest, resource, address))
+        trace.emit(
+            "slice.translated",
+            guest=guest,
+            resource=resource,
+            address=address,
+            host_address=yours[-1],
+        )
+    return model, yours
