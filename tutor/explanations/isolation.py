@@ -1,5 +1,13 @@
 """What a guest's reads see on a host sliced among guests (lesson 1, who-sees-what)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import Text, explain
+from .slices import SIZE
+
 EXPLANATIONS = {
     "unit": {
         "memory": {"en": "memory page {address}", "zh": "内存第 {address} 页"},
@@ -60,3 +68,26 @@ EXPLANATIONS = {
         "zh": "一次读取看到的，是它自己这台客户机最后一次写在这个地址的值；从没写过就是 0",
     },
 }
+
+
+def why_read(case: Mapping[str, Any], index: int, guess: Any, seen: Any) -> Text:
+    """The isolation rule a prediction of read ``index`` breaks, worked out from the writes
+    and restarts before it (``case``: the guests' sizes and the ops)."""
+    ops, guests = case["ops"], case["guests"]
+    reads = [i for i, op in enumerate(ops) if op[0] == "read"]
+    history = ops[: reads[index]]
+    _, guest, resource, address = ops[reads[index]]
+    size = guests[guest][SIZE[resource]]
+    own = explain(f"slices.slice.{resource}", size=size, guest=guest, last=size - 1)
+    if seen == "refused" or guess == "refused":
+        key = "outside" if seen == "refused" else "inside"
+        return explain(f"isolation.{key}", address=address, own=own)
+    for op in (op for op in history if op[0] == "write" and op[4] == guess):
+        if not 0 <= op[3] < guests[op[1]][SIZE[op[2]]]:
+            return explain("isolation.refused_write", guess=guess, writer=op[1])
+        if op[1] != guest:
+            values = {"guess": guess, "writer": op[1], "resource": resource, "address": address}
+            return explain("isolation.other_guest", guest=guest, **values)
+    if any(op[0] == "restart" and op[1] == guest for op in history):
+        return explain(f"isolation.restart.{resource}")
+    return explain("isolation.last_write")

@@ -1,6 +1,13 @@
 """How a hypervisor translates a guest's addresses into its slice of the host (lesson 1,
 translate-address and who-sees-what)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import Text, explain
+
 EXPLANATIONS = {
     "access": {
         "memory": {
@@ -63,3 +70,43 @@ EXPLANATIONS = {
     },
     "model_answer": {"en": " (the model's answer is {want!r})", "zh": "（模型的答案是 {want!r}）"},
 }
+
+
+SIZE = {"memory": "memory_pages", "disk": "disk_blocks"}
+
+
+def why_translated(
+    layout: Mapping[str, Any], guest: str, resource: str, address: int, want: Any, got: Any
+) -> Text:
+    """Why ``got`` is not where ``guest``'s ``address`` lives on the host (``want``, or
+    ``None`` outside its slice): the slicing rule the learner's arithmetic missed."""
+    size = next(g for g in layout["guests"] if g["name"] == guest)[SIZE[resource]]
+    own = explain(f"slices.slice.{resource}", size=size, guest=guest, last=size - 1)
+    pages = layout["hypervisor_pages"]
+    if want is None:
+        owner = _owner(layout, resource, got) if isinstance(got, int) else None
+        tail = explain(f"slices.belongs.{resource}", got=got, owner=owner) if owner else {}
+        refused = explain("slices.refused", address=address, slice=own)
+        return {lang: refused[lang] + tail.get(lang, "") for lang in refused}
+    if got is None:
+        return explain("slices.inside", address=address, slice=own)
+    if got == address:
+        return explain("slices.own_number")
+    if resource == "memory" and got == want - pages:
+        return explain("slices.hypervisor_pages", pages=pages)
+    if resource == "disk" and got == want + pages:
+        return explain("slices.disk_from_zero")
+    return explain("slices.carved_in_order", guest=guest)
+
+
+def _owner(layout: Mapping[str, Any], resource: str, where: int) -> Any:
+    """Whose slice (or the hypervisor's own pages) host address ``where`` is in, if anyone's."""
+    start = layout["hypervisor_pages"] if resource == "memory" else 0
+    if resource == "memory" and 0 <= where < start:
+        return explain("slices.hypervisor_itself")
+    for g in layout["guests"]:
+        size = g[SIZE[resource]]
+        if start <= where < start + size:
+            return repr(g["name"])
+        start += size
+    return None
