@@ -1,5 +1,12 @@
 """Linked clones and copy-on-write storage (lesson 3, clone-storage)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import explain
+
 EXPLANATIONS = {
     "guests": {
         "en": "it must name every guest of the plan, the golden VM included, and nothing else",
@@ -48,3 +55,44 @@ EXPLANATIONS = {
         "zh": "它与模型实际存储的不一致：每一层只算一次——被冻结的共享层，加上每台客户机自己的增量",
     },
 }
+
+
+def deltas(plan: Mapping[str, Any]) -> dict[str, list[list[int]]]:
+    """Each guest's write lists, split where a clone froze its delta: {guest: [[blocks], ...]}."""
+    split: dict[str, list[list[int]]] = {plan["golden"]: [[]]}
+    for step in plan["steps"]:
+        if step[0] == "write":
+            split[step[1]][-1].extend(step[2])
+        else:
+            split[step[1]].append([])
+            split[step[2]] = [[]]
+    return split
+
+
+def forecast_reasons(
+    plan: Mapping[str, Any], measured: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What ``Feedback.items`` (per guest) and ``Feedback.equal`` (the total) say about a
+    storage forecast: why each
+    guest's delta holds what it does, and the counts the common mistakes give (every block a
+    guest ever wrote, a block written twice counted twice, every write, full copies, the
+    golden image's base forgotten) with why each is wrong."""
+    split, golden = deltas(plan), plan["golden"]
+    why_value: dict[str, Any] = {}
+    mistakes: dict[str, Any] = {}
+    for name in measured["per_guest"]:
+        own = split[name][-1]
+        every = len({b for layer in split[name] for b in layer})
+        mistakes[name] = {every: explain("clones.frozen", name=name)}
+        if len(own) != len(set(own)):
+            mistakes[name][len(own)] = explain("clones.written_twice")
+        why_value[name] = explain("clones.own_delta", name=name)
+    writes = sum(len(layer) for guest in split.values() for layer in guest)
+    total = {
+        writes: explain("clones.every_write"),
+        measured["full_copies"]: explain("clones.full_copies"),
+        sum(measured["per_guest"].values()): explain("clones.forgets_base", golden=golden),
+    }
+    guests = explain("clones.guests")
+    per_guest = {"why": guests, "why_extra": guests, "why_value": why_value, "mistakes": mistakes}
+    return per_guest, {"why": explain("clones.total"), "mistakes": total}

@@ -1,5 +1,12 @@
 """Why a VM's files open the way they do (lesson 3, open-vm-files): .vmx, .vmdk chains, .vmss."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import Text, explain
+
 EXPLANATIONS = {
     "state": {
         "stopped": {
@@ -73,3 +80,23 @@ EXPLANATIONS = {
         },
     },
 }
+
+
+def disk_problem(
+    disk: str, want: Mapping[str, Any], got: Mapping[str, Any]
+) -> tuple[Text, Text | None] | None:
+    """Why a disk opened from its files differs from the saved one — a layer of its chain left
+    out, or applied out of order — and the block that shows it (to name only when revealed)."""
+    wrong = {
+        "missing": [b for b in want if b not in got],
+        "stale": [b for b in want if b in got and got[b] != want[b]],
+        "extra": [b for b in got if b not in want],
+    }
+    kind = "empty" if want and not got else next((k for k, v in wrong.items() if v), None)
+    if kind is None:
+        return None
+    message = explain(f"vm_files.disk.{kind}", disk=disk, count=len(wrong.get(kind, ())))
+    shown = wrong["missing"] + wrong["stale"]
+    if not shown:
+        return message, None
+    return message, explain("vm_files.disk.reveal", block=shown[0], value=want[shown[0]])

@@ -330,15 +330,18 @@ class Feedback:
         }
 
     @staticmethod
-    def broken(prefix: str, rules: Iterable[tuple[object, str]], **values: Any) -> Message | None:
-        """The explanation ``prefix.key`` (filled with ``values``) of the first rule whose
-        condition holds, the rules listed in the order a learner should fix them; ``None`` when
-        none does. Several wrong answers can each break a different rule of the domain, and the
+    def broken(prefix: str, rules: Iterable[tuple[Any, ...]], **values: Any) -> Message | None:
+        """The explanation ``prefix.key`` of the first rule ``(condition, key)`` or
+        ``(condition, key, {values})`` whose condition holds, filled with ``values`` (and the
+        rule's own); ``None`` when none holds. Rules are listed in the order a learner should
+        fix them: several wrong answers each break a different rule of the domain, and the
         message names the one that explains this answer."""
         from tutor.explanations import explain
 
-        key = next((key for condition, key in rules if condition), None)
-        return None if key is None else explain(f"{prefix}.{key}", **values)
+        for condition, key, *own in rules:
+            if condition:
+                return explain(f"{prefix}.{key}", **values, **(own[0] if own else {}))
+        return None
 
     @staticmethod
     def first(*messages: Message | None) -> Message | None:

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used, so learner code finds no model answer through here
-    from .guest import Guest
+    from .guest import DiskImage, Guest
     from .migration import MigrationLink, MigrationResult
     from .pool import ResourcePool, VmSpec
+    from .scenarios import DesktopPool
     from .slices import SlicedHost
     from .trace import Trace
 
@@ -622,3 +623,278 @@ def translate_each(
             host_address=yours[-1],
         )
     return model, yours
+
+
+def worked_guest(case: Case, trace: Trace, snapshot: str | None = None) -> Guest:
+    """The case's guest started on its ``source`` host and put through its ``work``: each
+    number is that many steps of deterministic work, each ``"snapshot"`` a snapshot (named
+    ``snapshot``, or ``s1``, ``s2`` ... in order)."""
+    import random
+
+    from .guest import Guest
+
+    guest = Guest(
+        case["name"],
+        vcpus=case.get("vcpus", 1),
+        memory_pages=case["pages"],
+        disk_blocks=dict(case["disks"]),
+        trace=trace,
+    )
+    guest.start(case["source"])
+    rng = random.Random(case["seed"])
+    for steps in case["work"]:
+        if steps == "snapshot":
+            guest.snapshot(snapshot or f"s{len(guest.snapshots()) + 1}")
+        else:
+            guest.run(steps, rng)
+    return guest
+
+
+def vm_files(guest: Guest) -> dict[str, Any]:
+    """The VM's files as a hypervisor lays them out, as JSON: a ``.vmx`` naming each disk's top
+    file, one ``.vmdk`` per layer of each disk's chain (base first, each naming its parent), and
+    a ``.vmss`` memory file if the guest was suspended while running."""
+    vm = guest.name
+    files: dict[str, Any] = {}
+    tops: dict[str, str | None] = {}
+    for disk, image in sorted(guest.disks.items()):
+        layers = []
+        layer: DiskImage | None = image
+        while layer is not None:
+            layers.append(layer)
+            layer = layer.base
+        parent = None
+        for depth, layer in enumerate(reversed(layers)):
+            name = f"{vm}-{disk}.vmdk" if depth == 0 else f"{vm}-{disk}-{depth:06d}.vmdk"
+            blocks = {str(b): v for b, v in sorted(layer.delta.items())}
+            files[name] = {"parent": parent, "blocks": blocks}
+            parent = name
+        tops[disk] = parent
+    files[f"{vm}.vmx"] = {"config": guest.config(), "disk_files": tops}
+    if guest.state == "saved":
+        files[f"{vm}.vmss"] = {
+            "memory": {str(p): v for p, v in sorted(guest.memory.items())},
+            "cpu": dict(guest.cpu),
+        }
+    return files
+
+
+def cloned_storage(plan: Case, trace: Trace) -> dict[str, Any]:
+    """A plan of disk writes and linked clones carried out on the model (every write a distinct
+    non-zero value, every clone started), and the storage it measures: each guest's own
+    copy-on-write blocks, the blocks stored in all, and what full copies would have held."""
+    from .guest import Guest, storage_blocks
+
+    golden = Guest(
+        plan["golden"], memory_pages=4, disk_blocks={"disk0": plan["blocks"]}, trace=trace
+    )
+    golden.start("host-a")
+    guests = {golden.name: golden}
+    value = 0
+    for step in plan["steps"]:
+        if step[0] == "write":
+            for block in step[2]:
+                value += 1
+                guests[step[1]].write_disk("disk0", block, value)
+        else:
+            clone = guests[step[1]].linked_clone(step[2])
+            clone.start()
+            guests[clone.name] = clone
+    return {
+        "per_guest": {name: g.own_blocks() for name, g in guests.items()},
+        "total": storage_blocks(list(guests.values())),
+        "full_copies": sum(len(g.disks["disk0"].contents()) for g in guests.values()),
+    }
+
+
+def guest_state(guest: Guest) -> dict[str, Any]:
+    """Everything a guest is, as plain JSON (page and block numbers as text): its state, host,
+    configuration, each disk's contents through its chain, memory and CPU."""
+    return {
+        "state": guest.state,
+        "host": guest.host,
+        "config": guest.config(),
+        "disks": {
+            d: {str(b): v for b, v in img.contents().items()} for d, img in guest.disks.items()
+        },
+        "memory": {str(p): v for p, v in sorted(guest.memory.items())},
+        "cpu": dict(guest.cpu),
+    }
+
+
+VNF_FOR = {"block_ports": "firewall", "hide_addresses": "nat", "backends": "load_balancer"}
+
+
+def needed_vnfs(need: Case) -> list[str]:
+    """The network functions a customer's needs call for, sorted."""
+    return sorted(VNF_FOR[key] for key in VNF_FOR if need.get(key))
+
+
+def build_scene(kind: str, facts: Case, scene: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
+    """The scene a learner's classification implies, built on the model (its trace is the
+    replay), and whether it meets the situation's need (``met``); a scene missing what its type
+    needs says so (``why``)."""
+    builders = {
+        "desktop": _desktop_scene,
+        "operating_system": _os_scene,
+        "server": _server_scene,
+        "data": _data_scene,
+        "network_function": _nfv_scene,
+    }
+    return {**builders[kind](facts, scene, trace), "type": kind}
+
+
+def _scene_lacks(key: str) -> dict[str, Any]:
+    from tutor.explanations import explain
+
+    return {"met": False, "why": explain(f"virtualization_types.scene.{key}")}
+
+
+def _desktop_scene(facts: Case, scene: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
+    from .scenarios import DesktopPool
+
+    n = scene.get("desktops")
+    if not isinstance(n, int) or n < 1:
+        return _scene_lacks("desktops")
+    pool = DesktopPool(trace=trace)
+    pool.install(1, 1)
+    pool.roll_out(n)
+    pool.push_update({2: 2})
+    failing = pool.audit(2, 2)
+    return {"met": n == facts["users"] and not failing, "desktops": n}
+
+
+def _os_scene(facts: Case, scene: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
+    from .scenarios import several_oses
+
+    oses = scene.get("oses")
+    if not isinstance(oses, list):
+        return _scene_lacks("oses")
+    several_oses([str(o) for o in oses], trace=trace)
+    return {"met": sorted(oses) == sorted(facts["oses"]), "oses": sorted(map(str, oses))}
+
+
+def _server_scene(facts: Case, scene: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
+    from .scenarios import consolidate_servers
+
+    hosts = scene.get("hosts")
+    if not isinstance(hosts, int):
+        return _scene_lacks("hosts")
+    result = consolidate_servers(
+        len(facts["apps"]),
+        facts["load"],
+        cores=facts["server_cores"],
+        memory_pages=facts["server_memory_gb"] * 1024,
+        server_pages=facts["app_memory_gb"] * 1024,
+        trace=trace,
+    )
+    return {"met": hosts == result.hosts_after, "hosts": hosts}
+
+
+def _data_scene(facts: Case, scene: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
+    from .errors import InvalidOperation
+    from .scenarios import FederatedView
+
+    mapping = scene.get("mapping")
+    if not isinstance(mapping, dict):
+        return _scene_lacks("mapping")
+    try:
+        rows = FederatedView(facts["sources"], mapping, trace=trace).query(facts["fields"])
+    except (InvalidOperation, AttributeError, TypeError):
+        return {"met": False, "rows": 0, "complete": 0}
+    complete = sum(all(row.get(f) is not None for f in facts["fields"]) for row in rows)
+    total = sum(len(r) for r in facts["sources"].values())
+    return {"met": complete == total, "rows": len(rows), "complete": complete}
+
+
+def _nfv_scene(facts: Case, scene: Mapping[str, Any], trace: Trace) -> dict[str, Any]:
+    from .errors import SimError
+    from .hardware import Host
+    from .network import Mano, Packet
+
+    chain = scene.get("chain")
+    if not isinstance(chain, list) or not chain:
+        return _scene_lacks("chain")
+    mano = Mano([Host("nfvi-1", 8, 4096), Host("nfvi-2", 8, 4096)], trace=trace)
+    try:
+        service = mano.nfvo.create_service("customer", [str(k) for k in chain])
+    except SimError:
+        return {"met": False, "chain": sorted(map(str, chain))}
+    need = facts["network"]
+    ok = True
+    for port in need.get("block_ports", []):
+        ok &= service.send(Packet("10.0.0.5", "198.51.100.7", port)) is None
+    out = service.send(Packet("10.0.0.5", "198.51.100.7", 443))
+    ok &= out is not None
+    if out is not None:
+        ok &= (out.src != "10.0.0.5") == bool(need.get("hide_addresses"))
+    return {"met": ok and sorted(chain) == needed_vnfs(need), "chain": sorted(map(str, chain))}
+
+
+OS_BLOCKS, PROFILE_BLOCKS = 16, 4
+USER_BLOCK = 0  # each user's data on their profile disk
+
+
+def patches(case: Case, new: bool | None = None) -> list[dict[str, Any]]:
+    """The case's patches in its order, block numbers as numbers: all of them, or only those
+    newer (``new=True``) or not newer (``new=False``) than the pool's ``current`` version."""
+    found = [
+        {"version": p["version"], "blocks": {int(b): v for b, v in p["blocks"].items()}}
+        for p in case["patches"]
+    ]
+    if new is None:
+        return found
+    return [p for p in found if (p["version"] > case["current"]) == new]
+
+
+def patched_image(case: Case) -> dict[int, Any]:
+    """The OS blocks every desktop must read once all patches are in, newest patch last."""
+    image = {int(b): v for b, v in case["image"].items()}
+    for patch in sorted(patches(case), key=lambda p: p["version"]):
+        image.update(patch["blocks"])
+    return image
+
+
+def desktop_pool(case: Case, trace: Trace) -> DesktopPool:
+    """The case's pool of desktops: linked clones of one golden image with the patches up to
+    ``current`` in, each user's data on their profile disk, and some desktops' OS disks
+    drifted by hand."""
+    from .scenarios import DesktopPool
+
+    pool = DesktopPool(OS_BLOCKS, PROFILE_BLOCKS, trace=trace)
+    for block, value in sorted(case["image"].items()):
+        pool.install(int(block), value)
+    pool.roll_out(case["desktops"])
+    for patch in sorted(patches(case, new=False), key=lambda p: p["version"]):
+        pool.push_update(patch["blocks"])
+    for i, desktop in enumerate(pool.desktops):
+        desktop.write_disk("profile", USER_BLOCK, 1000 + i)
+    for i, block, value in case["drift"]:
+        pool.desktops[i].write_disk("os", block, value)
+    return pool
+
+
+def after_rollout(pool: DesktopPool, case: Case, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The pool a roll-out left (``events``: the trace since it began), checked after a few
+    more desktops are rolled out: its version, the desktops still reading an old block (among
+    the existing and the late ones), profiles lost, the blocks audited."""
+    audited = sorted({e["block"] for e in events if e["kind"] == "desktop.audit"})
+    existing = [d.name for d in pool.desktops]
+    pool.roll_out(case["late"])
+    image = patched_image(case)
+    patched = sorted({b for p in patches(case, new=True) for b in p["blocks"]})
+    stale = sorted(
+        d.name for d in pool.desktops if any(d.read_disk("os", b) != image[b] for b in patched)
+    )
+    lost = sorted(
+        d.name
+        for i, d in enumerate(pool.desktops)
+        if d.name in existing and d.read_disk("profile", USER_BLOCK) != 1000 + i
+    )
+    return {
+        "version": pool.version,
+        "stale_existing": [n for n in stale if n in existing],
+        "stale_late": [n for n in stale if n not in existing],
+        "profiles_lost": lost,
+        "audited": audited,
+    }
