@@ -9,9 +9,15 @@ from typing import Any
 
 import pytest
 
+from tutor.explanations.credit import departure
 from tutor.sim import CreditScheduler, InvalidOperation, Trace
 from tutor.sim.budget import StepBudget
-from tutor.sim.credit_policy import PolicyCreditScheduler, xen_account, xen_pick
+from tutor.sim.credit_policy import (
+    PolicyCreditScheduler,
+    run_against_model,
+    xen_account,
+    xen_pick,
+)
 
 
 def _host(cls: Any, seed: int, **policy: Any) -> Any:
@@ -105,3 +111,42 @@ def test_bad_decisions_are_refused_with_a_clear_message() -> None:
     sched.add("web")
     with pytest.raises(InvalidOperation, match="'db', which is not in the run queue"):
         sched.run(10)
+
+
+def test_run_against_model_names_the_first_decision_that_changed_the_run() -> None:
+    def ignores_caps(vcpus: list[dict[str, Any]], pcpus: int) -> dict[str, int]:
+        return xen_account([{**v, "cap": 0} for v in vcpus], pcpus)
+
+    domains: list[dict[str, Any]] = [{"name": "batch", "cap": 25}, {"name": "web"}]
+    own = run_against_model(1, domains, xen_account, xen_pick, 600, Trace())
+    assert own["first_departure"] is None
+    model = CreditScheduler(1)
+    for d in domains:
+        model.add(**d)
+    model.run(600)
+    assert own["ticks"] == [e["running"] for e in model.trace.of_kind("sched.tick")]
+    assert own["shares"] == {n: round(model.share(n), 3) for n in ("batch", "web")}
+
+    mine = run_against_model(1, domains, ignores_caps, xen_pick, 600, Trace())
+    found = mine["first_departure"]
+    assert (found["t"], found["paid"]) == (0, {"batch": 150, "web": 150})
+    said = departure(found, 1)
+    assert "paid domain 'batch' 150 credits, more than its cap allows" in said["en"]
+    assert "cap 25 is 75 credits per 30 ms" in said["en"]
+    assert "上限 25 就是" in said["zh"]
+    assert "225" not in said["en"]  # the model's payment only when revealed
+    assert "'web': 225" in departure(found, 1, reveal=True)["en"]
+
+
+def test_a_payment_the_credit_ceiling_swallows_is_no_departure() -> None:
+    def overpays_the_full(vcpus: list[dict[str, Any]], pcpus: int) -> dict[str, int]:
+        paid = xen_account(vcpus, pcpus)
+        return {
+            n: c + 50 if v["credit"] >= 300 else c
+            for v in vcpus
+            for n, c in paid.items()
+            if n == v["name"]
+        }
+
+    run = run_against_model(4, [{"name": "solo"}], overpays_the_full, xen_pick, 600, Trace())
+    assert run["first_departure"] is None

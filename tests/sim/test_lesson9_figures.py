@@ -41,6 +41,17 @@ def test_two_vcpus_against_one_at_256_get_two_thirds_xen_csched_acct() -> None:
     assert round(s.share("up"), 3) == pytest.approx(0.333, abs=0.005)
 
 
+def test_a_cap_of_25_leaves_225_credits_to_the_other_domain_xen_csched_acct() -> None:
+    """csched_acct: a domain whose part reaches its cap gets the cap (25 % of 300 = 75); the
+    credits it cannot use are shared again among the others (225), every 30 ms."""
+    s = CreditScheduler(pcpus=1)
+    s.add("batch", cap=25)
+    s.add("web")
+    s.run(10)
+    paid = s.trace.of_kind("sched.account")[0]["credit"]
+    assert paid == {"batch": 75, "web": 225}
+
+
 def test_a_cap_of_50_holds_on_an_idle_host_xen_credit_c_parking() -> None:
     """csched_acct parks a capped vCPU in debt: half a pCPU even with three pCPUs idle."""
     s = CreditScheduler(pcpus=4)

@@ -163,3 +163,53 @@ class PolicyCreditScheduler(CreditScheduler):
             zh=f"pick() 选择了 {name!r}，但它不在运行队列中；队列里有 "
             f"{', '.join(str(v['name']) for v in queue)}",
         )
+
+
+def _balances(vcpus: list[dict[str, Any]], paid: Mapping[str, int]) -> dict[str, int]:
+    """Each vCPU's credit after a payment, kept within ±300 as the model keeps it: a payment
+    the ceiling swallows leaves the model's state as it was, so it is no departure."""
+    ceiling = CREDITS_PER_SLICE
+    return {
+        v["name"]: max(-ceiling, min(ceiling, v["credit"] + paid.get(v["name"], 0))) for v in vcpus
+    }
+
+
+def run_against_model(
+    pcpus: int,
+    domains: list[dict[str, Any]],
+    account: Account,
+    pick: Pick,
+    run_ms: int,
+    trace: Trace,
+) -> dict[str, Any]:
+    """Run ``domains`` (``CreditScheduler.add`` keywords plus ``name``) on a learner's
+    ``account`` and ``pick`` for ``run_ms``, putting every decision to ``xen_account`` and
+    ``xen_pick`` as well. Returns the run's state (each vCPU's share, who ran on each pCPU every
+    tick) and the first decision that changed the run, with what the learner's function saw;
+    with no such decision the run is the model's own."""
+    first: list[dict[str, Any]] = []
+
+    def checked_account(vcpus: list[dict[str, Any]], n: int) -> Mapping[str, int]:
+        seen = [dict(v) for v in vcpus]
+        earned = account(vcpus, n)
+        paid = {name: c for name, c in dict(earned).items() if c}
+        if not first and _balances(seen, paid) != _balances(seen, xen_account(seen, n)):
+            first.append({"t": sched.now_ms, "account": seen, "paid": paid})
+        return earned
+
+    def checked_pick(queue: list[dict[str, Any]]) -> str:
+        seen = [dict(v) for v in queue]
+        name = pick(queue)
+        if not first and name != xen_pick(seen):
+            first.append({"t": sched.now_ms, "queue": seen, "picked": name})
+        return name
+
+    sched = PolicyCreditScheduler(pcpus, trace, account=checked_account, pick=checked_pick)
+    for domain in domains:
+        sched.add(**domain)
+    sched.run(run_ms)
+    return {
+        "shares": {name: round(sched.share(name), 3) for name in sched.vcpus},
+        "ticks": [e["running"] for e in sched.trace.of_kind("sched.tick")],
+        "first_departure": first[0] if first else None,
+    }
