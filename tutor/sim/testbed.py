@@ -898,3 +898,65 @@ def after_rollout(pool: DesktopPool, case: Case, events: list[dict[str, Any]]) -
         "profiles_lost": lost,
         "audited": audited,
     }
+
+
+def drive_switch(
+    ports: list[Case], frames: list[Case], forward: Callable[..., Any], trace: Trace
+) -> dict[str, Any]:
+    """A learner's learning switch driven frame by frame: ``forward(table, ports, in_port, src,
+    dst)`` learns into ``table`` and returns the ports a frame leaves by; its decisions go into
+    the trace as the model's own ``net.*`` events, so the replay shows them on the switch."""
+    from .network import BROADCAST
+
+    vlans = {int(p["port"]): int(p["vlan"]) for p in ports}
+    macs = {int(p["port"]): p["mac"] for p in ports}
+    for p in ports:
+        at = {"port": p["port"], "guest": p["guest"], "mac": p["mac"], "vlan": p["vlan"]}
+        trace.emit("net.attach", switch="vswitch0", **at)
+    table: dict[Any, Any] = {}
+    sent = []
+    for frame in frames:
+        in_port, dst = frame["port"], frame["dst"]
+        src, vlan = macs[in_port], vlans[in_port]
+        known = (vlan, dst) in table and dst != BROADCAST
+        before = dict(table)
+        out = forward(table, dict(vlans), in_port, src, dst)
+        for key, port in table.items():
+            if not (isinstance(key, tuple) and len(key) == 2):
+                raise _refusal("switching.table_keys", TypeError, key=repr(key))
+            if before.get(key) != port:
+                trace.emit("net.learn", switch="vswitch0", vlan=key[0], mac=key[1], port=port)
+        out = sorted(out)
+        delivered = [macs[p] for p in out if p in macs and (macs[p] == dst or dst == BROADCAST)]
+        trace.emit(
+            "net.forward",
+            switch="vswitch0",
+            vlan=vlan,
+            src=src,
+            dst=dst,
+            flooded=not known,
+            ports=out,
+            delivered=delivered,
+        )
+        sent.append(out)
+    return {"sent": sent, "table": sorted([k[0], k[1], v] for k, v in table.items())}
+
+
+def switch_decisions(ports: list[Case], frames: list[Case]) -> tuple[list[Any], list[bool]]:
+    """What the model's switch does with the same ports and frames: the ports each frame leaves
+    by, and whether its destination was already learned when it arrived."""
+    from .network import BROADCAST, VirtualSwitch
+
+    switch = VirtualSwitch()
+    macs = {int(p["port"]): p["mac"] for p in ports}
+    for p in ports:
+        switch.attach(p["guest"], p["mac"], p["vlan"])
+    guest = {p["mac"]: p["guest"] for p in ports}
+    known_before = []
+    for frame in frames:
+        src = macs[frame["port"]]
+        vlan = next(p["vlan"] for p in ports if p["port"] == frame["port"])
+        known_before.append((vlan, frame["dst"]) in switch.table and frame["dst"] != BROADCAST)
+        switch.send(guest[src], src, frame["dst"])
+    sent = [e["ports"] for e in switch.trace.events if e["kind"] == "net.forward"]
+    return sent, known_before
