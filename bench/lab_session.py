@@ -9,7 +9,7 @@ after a documented 503 or a dropped connection. Faults can be injected while the
 What is checked afterwards, from the database itself:
 
 * every student has a verdict, and every stored submission is ``graded`` (none ``pending``,
-  ``grading`` or ``failed``): none lost;
+  ``grading``, or ``error`` — could not be graded): none lost;
 * a trigger installed in the test database logs every write of a verdict: each submission has
   exactly one, so none was graded twice;
 * no answer was a 5xx other than the documented 503 (grader unavailable or busy, database
@@ -51,14 +51,14 @@ WEB_PROCESSES = 4
 WORKERS = 2
 # Fast exercises of different lessons, each graded on the learner's own hidden variant.
 EXERCISES = ("io-path", "faster-io", "layer-overhead")
-FINAL = ("graded", "error", "failed")
+FINAL = ("graded", "error")
 
 VERDICT_LOG = """
 CREATE TABLE verdict_log (submission_id integer NOT NULL, status text NOT NULL,
                           at timestamptz NOT NULL DEFAULT clock_timestamp());
 CREATE FUNCTION log_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.status IN ('graded', 'error', 'failed')
+  IF NEW.status IN ('graded', 'error')
      AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM NEW.status
           OR OLD.report_json IS DISTINCT FROM NEW.report_json) THEN
     INSERT INTO verdict_log (submission_id, status) VALUES (NEW.id, NEW.status);

@@ -191,7 +191,7 @@ def test_the_sweeper_requeues_lost_and_abandoned_rows_then_gives_up(app: Flask) 
     time.sleep(0.05)
     sweeper = Sweeper(app, app.extensions["catalog"], queued.append)
     counts = sweeper.sweep()
-    assert counts == {"requeued": 1, "abandoned": 1, "failed": 0}
+    assert counts == {"requeued": 1, "abandoned": 1, "gave_up": 0}
     assert sorted(queued) == [lost, abandoned]
     assert _row(app, abandoned).status == "pending"
     with app.app_context():  # the second attempt dies too: the last one
@@ -199,7 +199,7 @@ def test_the_sweeper_requeues_lost_and_abandoned_rows_then_gives_up(app: Flask) 
     time.sleep(0.05)
     sweeper.sweep()
     row = _row(app, abandoned)
-    assert row.status == "failed" and row.report is not None
+    assert row.status == "error" and row.score is None and row.report is not None
     assert "could not be graded" in row.report["message"]["en"]
     assert "无法评测" in row.report["message"]["zh"]
 

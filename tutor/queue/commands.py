@@ -16,7 +16,7 @@ from tutor.web.models import Submission
 
 from .tasks import GradingQueue
 
-FINISHED = ("graded", "error", "failed")
+FINISHED = ("graded", "error")
 
 
 def _queue() -> GradingQueue:

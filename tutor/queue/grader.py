@@ -146,7 +146,7 @@ class Grader:
             return "missing"
         if found.status == "pending" and found.attempts >= self.max_attempts:
             rows.give_up(submission_id, "pending", could_not_grade(found.attempts))
-            return "failed"
+            return "gave-up"
         claim = rows.claim(submission_id)
         if claim is None:
             return "taken"
@@ -161,7 +161,7 @@ class Grader:
                     "zh": f"练习 {submission.exercise_id!r} 已不存在",
                 }
             )
-            rows.record(claim, "error", report.score, stored_report(report))
+            rows.record(claim, "error", None, stored_report(report))  # not the learner's doing
             return "error"
         seed = rows.seed_of(int(submission.variant_seed or 0))
         code = submission.code
@@ -176,7 +176,9 @@ class Grader:
             log.exception("grading submission %s failed; it will be retried", submission_id)
             rows.release(claim)
             return "crashed"
-        status = "graded" if report.verdict != "error" else "error"
+        # The learner's result, whatever its verdict (code that could not run is theirs too);
+        # the status ``error`` is kept for what the server could not grade.
+        status = "graded"
         recorded = rows.record(
             claim,
             status,

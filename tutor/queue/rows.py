@@ -1,9 +1,10 @@
 """The submission row's transitions, each one atomic (a conditional UPDATE), so two workers, a
 sweeper and a re-grade can race without ever giving one submission two verdicts.
 
-``pending`` → ``grading`` (claim: only one claimer wins) → ``graded`` / ``error`` (record: only
-while the claim, identified by its attempt number, still holds) — or back to ``pending``
-(release: an internal error, retried later) — or ``failed`` (give up after the last attempt).
+``pending`` → ``grading`` (claim: only one claimer wins) → ``graded`` (record: only while the
+claim, identified by its attempt number, still holds) — or back to ``pending`` (release: an
+internal error, retried later) — or ``error`` (give up after the last attempt: the server could
+not grade it, never the learner's fault; an exercise that no longer exists also ends here).
 Plain ``UPDATE … WHERE status = …`` works the same on SQLite and PostgreSQL.
 """
 
@@ -93,11 +94,11 @@ def release(claim: Claim) -> bool:
 
 
 def give_up(submission_id: int, status: str, report_json: str) -> bool:
-    """``failed``: the last attempt is used up. Only from the state the caller saw."""
+    """``error`` (internal): the last attempt is used up. Only from the state the caller saw."""
     result = db.session.execute(
         update(Submission)
         .where(and_(Submission.id == submission_id, Submission.status == status))
-        .values(status="failed", score=None, report_json=report_json, graded_at=now())
+        .values(status="error", score=None, report_json=report_json, graded_at=now())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -7,8 +7,8 @@
   busy is left alone.
 * ``grading`` for longer than ``GRADER_CLAIM_SECONDS`` (default: the slowest exercise's wall
   limit plus a minute): its worker died mid-job: back to ``pending`` and queued again.
-* once ``GRADER_MAX_ATTEMPTS`` (default 3) claims have been used up: ``failed``, with a report
-  that says it could not be graded and was not the learner's fault.
+* once ``GRADER_MAX_ATTEMPTS`` (default 3) claims have been used up: ``error`` (an internal
+  error), with a report that says it could not be graded and was not the learner's fault.
 
 Every worker process runs a sweep at start and then every ``GRADER_SWEEP_SECONDS`` (default
 10); sweeps from several workers at once are safe (each change is a conditional UPDATE).
@@ -64,7 +64,7 @@ class Sweeper:
 
     def sweep(self, first: bool = False) -> dict[str, int]:
         """One pass; ``first`` (a worker starting) re-queues every pending row at once."""
-        counts = {"requeued": 0, "abandoned": 0, "failed": 0}
+        counts = {"requeued": 0, "abandoned": 0, "gave_up": 0}
         self._this_sweep = set()
         with self.app.app_context():
             try:
@@ -88,7 +88,7 @@ class Sweeper:
                 continue
             if attempts >= self.max_attempts:
                 if rows.give_up(submission_id, "grading", could_not_grade(attempts)):
-                    counts["failed"] += 1
+                    counts["gave_up"] += 1
             elif rows.requeue_abandoned(submission_id, attempts, started_at):
                 counts["abandoned"] += 1
                 self._queue(submission_id)
@@ -105,7 +105,7 @@ class Sweeper:
         for submission_id, attempts, created_at in waiting:
             if attempts >= self.max_attempts:
                 if rows.give_up(submission_id, "pending", could_not_grade(attempts)):
-                    counts["failed"] += 1
+                    counts["gave_up"] += 1
                 continue
             if submission_id in self._this_sweep:
                 continue

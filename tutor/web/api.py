@@ -21,6 +21,7 @@ send must not count. ``POST …/grade`` therefore needs:
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Blueprint, Flask, current_app, jsonify, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -37,6 +38,10 @@ from .schedule import submission_course
 from .submission_access import viewable_submission
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+# A client that sends a submit again (its answer lost with a dropped connection) sends the same
+# key and gets the same submission back; docs/api.md.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,128}")
 
 
 def _error(status: int, message: str) -> ResponseReturnValue:
@@ -120,9 +125,18 @@ def grade(exercise_id: str) -> ResponseReturnValue:
         return _error(400, 'send a JSON object with a "code" field')
     if not isinstance(body["code"], str):
         return _error(400, '"code" must be a string of Python source')
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        return _error(
+            400,
+            f"{IDEMPOTENCY_HEADER} must be 1 to 128 visible ASCII characters (a UUID is a good "
+            "key); nothing was submitted",
+        )
     try:
         course = submission_course(exercise)  # a student's course, or self-study
-        submission = grading().submit(exercise, body["code"], course, current_learner())
+        submission = grading().submit(
+            exercise, body["code"], course, current_learner(), idempotency_key=key
+        )
     except (GraderBusy, SubmissionRefused) as exc:
         return refusal_json(exc)
     except GraderUnavailable as exc:
@@ -138,7 +152,9 @@ def submission_json(submission: Submission) -> ResponseReturnValue:
         location = url_for("api.submission", submission_id=submission.id)
         body["location"] = location
         return jsonify(body), 202, {"Location": location, "Retry-After": "1"}
-    return jsonify({**body, **(submission.report or {})}), 200
+    # ``error``: the server could not grade it (an internal error): no score, not even a 0.
+    score = {"score": None} if submission.status == "error" else {}
+    return jsonify({**body, **(submission.report or {}), **score}), 200
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -92,7 +92,8 @@ def exercise_stats(course: Course, exercise_id: str, people: list[User]) -> Exer
             Submission.course_id == course.id,
             Submission.exercise_id == exercise_id,
             Submission.learner.in_(learners),
-            Submission.status != "pending",
+            # Only learners' results: not those in flight, nor those the server could not grade.
+            Submission.status == "graded",
         )
         .order_by(Submission.created_at, Submission.id)
     )

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event, func
+from sqlalchemy.exc import IntegrityError
 
 from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
@@ -109,6 +110,30 @@ class TooManyInFlight(SubmissionRefused):
             zh=f"{zh}，然后再提交（大约 {retry_after} 秒后）；你的代码没有提交，仍在编辑器中",
             retry_after=retry_after,
         )
+
+
+class KeyReused(SubmissionRefused):
+    """An ``Idempotency-Key`` this learner already used for another submission (another
+    exercise, or other code): a retry must resend the same request."""
+
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this Idempotency-Key was already used for a different submission (another "
+            "exercise or other code); your code was not submitted: send a new key with a new "
+            "submission, and the same key only when you send the same submission again",
+            zh="这个 Idempotency-Key 已经用于另一次提交（不同的练习或代码）；你的代码没有提交："
+            "新的提交请用新的键，只有重发同一次提交时才用同一个键",
+        )
+
+
+def storable_code(code: object) -> str:
+    """The code as a row holds it: unpaired surrogates cannot be stored as UTF-8, so they are
+    kept visible, escaped."""
+    if isinstance(code, str):
+        return code.encode("utf-8", "backslashreplace").decode("utf-8")
+    return repr(code)
 
 
 class GradingService:
@@ -249,15 +274,22 @@ class GradingService:
         learner: str,
         wait: bool = True,
         here: bool = False,
+        idempotency_key: str | None = None,
     ) -> Submission:
         """Store and enqueue; by default wait up to ``wait_seconds`` for the verdict. Raises
         before storing if no grader is available (``GraderUnavailable``), too many submissions
         wait (``GraderBusy``), the code is too large or the learner or their address has a
         submission in flight (``SubmissionRefused``).
 
-        ``here``: grade in this process, as a worker would (``flask tutor grade``)."""
+        ``here``: grade in this process, as a worker would (``flask tutor grade``).
+        ``idempotency_key``: stored with the row (unique per learner); the same submit sent
+        again with it gets this submission back (``replay``), even from another process."""
         if isinstance(code, str) and len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
             raise CodeTooLarge()
+        if idempotency_key is not None:
+            replayed = self.replay(exercise, code, learner, idempotency_key, wait)
+            if replayed is not None:
+                return replayed
         if here:
             refused = self.queue.grader().refusal()
             if refused is not None:
@@ -267,7 +299,7 @@ class GradingService:
         try:
             check_code(code)
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
-            return self._store_rejected(exercise, code, course, learner, exc)
+            return self._store_rejected(exercise, code, course, learner, exc, idempotency_key)
         address = request.remote_addr if has_request_context() else None
         course_id = course.id
         seed = stored_seed(submission_seed(course, learner, exercise))
@@ -275,22 +307,11 @@ class GradingService:
         # here must not hold the pool's fifteen connections between them.
         db.session.close()
         with self._admitting:  # check and store as one step (within this process)
-            self._check_in_flight(learner, address)
-            waiting = self.waiting()
-            if waiting >= self.queue_size:
-                raise GraderBusy(self.retry_after(waiting))
-            submission = Submission(
-                course_id=course_id,
-                learner=learner,
-                exercise_id=exercise.id,
-                code=code,
-                variant_seed=seed,
+            submission_id, stored = self._admit(
+                exercise, code, course_id, learner, address, seed, idempotency_key
             )
-            db.session.add(submission)
-            db.session.commit()
-            submission_id = submission.id
-            if address is not None:
-                self._by_address.setdefault(address, []).append(submission_id)
+        if not stored:  # the same submit, stored by an earlier request that queued it
+            return self.wait_for_verdict(submission_id, self.wait_seconds if wait else 0)
         # Hold no database connection while the worker grades.
         db.session.close()
         try:
@@ -306,6 +327,52 @@ class GradingService:
         assert found is not None
         return found
 
+    def _admit(
+        self,
+        exercise: Exercise,
+        code: str,
+        course_id: int,
+        learner: str,
+        address: str | None,
+        seed: int,
+        idempotency_key: str | None,
+    ) -> tuple[int, bool]:
+        """Check the in-flight and queue limits and store the row: ``(id, True)``; or, for a
+        submit whose ``idempotency_key`` is stored already (by a request that got there first,
+        in this process or another), ``(its id, False)``."""
+        if idempotency_key is not None:
+            twin = self.replay(exercise, code, learner, idempotency_key, wait=False)
+            if twin is not None:
+                return twin.id, False
+        self._check_in_flight(learner, address)
+        waiting = self.waiting()
+        if waiting >= self.queue_size:
+            raise GraderBusy(self.retry_after(waiting))
+        submission = Submission(
+            course_id=course_id,
+            learner=learner,
+            exercise_id=exercise.id,
+            code=code,
+            variant_seed=seed,
+            idempotency_key=idempotency_key,
+        )
+        db.session.add(submission)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same key, stored a moment ago by another process
+            db.session.rollback()
+            twin = (
+                None
+                if idempotency_key is None
+                else self.replay(exercise, code, learner, idempotency_key, wait=False)
+            )
+            if twin is None:
+                raise
+            return twin.id, False
+        if address is not None:
+            self._by_address.setdefault(address, []).append(submission.id)
+        return submission.id, True
+
     def wait_for_verdict(self, submission_id: int, seconds: float) -> Submission:
         """The row once it leaves ``pending``/``grading``, or as it is after ``seconds``."""
         found = db.session.get(Submission, submission_id)
@@ -319,25 +386,57 @@ class GradingService:
             db.session.refresh(found)
         return found
 
+    def replay(
+        self, exercise: Exercise, code: object, learner: str, key: str, wait: bool = True
+    ) -> Submission | None:
+        """The learner's submission stored under ``key``, if any — the answer to a submit sent
+        again (waiting for its verdict as a first submit would); ``KeyReused`` if that key
+        stored a different submission."""
+        found = db.session.execute(
+            db.select(Submission).where(
+                Submission.learner == learner, Submission.idempotency_key == key
+            )
+        ).scalar_one_or_none()
+        if found is None:
+            return None
+        if found.exercise_id != exercise.id or found.code not in (code, storable_code(code)):
+            raise KeyReused()
+        return self.wait_for_verdict(found.id, self.wait_seconds if wait else 0)
+
     def _store_rejected(
-        self, exercise: Exercise, code: str, course: Course, learner: str, why: SubmissionError
+        self,
+        exercise: Exercise,
+        code: str,
+        course: Course,
+        learner: str,
+        why: SubmissionError,
+        idempotency_key: str | None = None,
     ) -> Submission:
         report = Report.error(why)
         submission = Submission(
             course_id=course.id,
             learner=learner,
             exercise_id=exercise.id,
-            # Unpaired surrogates cannot be stored as UTF-8; keep them visible, escaped.
-            code=code.encode("utf-8", "backslashreplace").decode("utf-8")
-            if isinstance(code, str)
-            else repr(code),
-            status="error",
+            code=storable_code(code),
+            status="graded",  # the learner's own result: code that cannot run scores 0
             score=0.0,
             report_json=stored_report(report),
             graded_at=datetime.now(UTC),
+            idempotency_key=idempotency_key,
         )
         db.session.add(submission)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same key, stored a moment ago by another process
+            db.session.rollback()
+            twin = (
+                None
+                if idempotency_key is None
+                else self.replay(exercise, code, learner, idempotency_key, wait=False)
+            )
+            if twin is None:
+                raise
+            return twin
         return submission
 
     # -- restart ------------------------------------------------------------------------------

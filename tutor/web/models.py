@@ -6,13 +6,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
 from .utc_time import UTCDateTime
 
-STATUSES = ("pending", "grading", "graded", "failed", "error")
+STATUSES = ("pending", "grading", "graded", "error")
 
 
 def _now() -> datetime:
@@ -35,16 +35,24 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
       its message was lost);
     * ``grading``: a worker claimed it at ``started_at`` (a claim older than the job's time limit
       means the worker died; the sweeper puts it back to ``pending``);
-    * ``graded``: the judge's verdict is in ``report`` and ``score`` (passed or failed alike);
-    * ``failed``: it could not be graded after ``attempts`` tries (the learner sees "could not be
-      graded"; staff can re-grade it);
-    * ``error``: the code was refused before grading (empty, not UTF-8, too large ...) or the
-      grader reported an error the learner caused.
+    * ``graded``: the learner's result is in ``report`` and ``score``: its ``verdict`` is
+      ``passed``, ``failed`` (some cases wrong) or ``error`` (the code could not run: empty, a
+      syntax error, it raised or ran out of time — score 0);
+    * ``error``: an internal error — the server could not grade it after ``attempts`` tries
+      (through no fault of the learner's: ``score`` stays empty and it counts for nothing; the
+      learner is told so, and staff can re-grade it). Issue #10's words; docs/api.md.
+
+    ``idempotency_key``: the JSON API's ``Idempotency-Key``, unique per learner: the same
+    submit sent again gets this submission back instead of a second one.
 
     ``exercise_version`` (the content hash of the exercise in the lesson build), ``variant_seed``
     and ``grader_version`` say exactly what it was graded against, so a re-grade after a fix can
     report what changed.
     """
+
+    __table_args__ = (
+        Index("ix_submission_idempotency", "learner", "idempotency_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
@@ -61,6 +69,7 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     variant_seed: Mapped[int | None] = mapped_column(BigInteger, default=None)
     grader_version: Mapped[str | None] = mapped_column(String(64), default=None)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), default=None)
 
     @property
     def report(self) -> dict[str, Any] | None:
