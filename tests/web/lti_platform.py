@@ -39,6 +39,11 @@ NRPS_MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+AGS_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+AGS_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 
 
 class Platform:
@@ -65,6 +70,12 @@ class Platform:
         self.deep_link_refusals: list[str] = []
         # The browser flow (GET /course, /auth): who the next launch is for.
         self.browser_user: dict[str, Any] = {}
+        # AGS: the course's line items, every score accepted (its body plus "lineitem"), and
+        # how many score posts to answer 500 before accepting again (a platform outage).
+        self.lineitems: list[dict[str, Any]] = []
+        self.scores: list[dict[str, Any]] = []
+        self.score_failures = 0
+        self.refused_scores: list[str] = []
 
     @property
     def jwks(self) -> dict[str, Any]:
@@ -88,6 +99,55 @@ class Platform:
     def memberships_url(self) -> str:
         # Upper case as in Moodle's address: a next-page URL must keep its case.
         return f"{self.base}/CourseSection/ctx-7/Memberships"
+
+    def ags(
+        self, lineitem: str | None = "lineitem-1", scopes: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """The AGS claim of a graded resource link (``id_token(..., **platform.ags())``):
+        its own line item ``lineitem`` (``None``: only the course's line item container)."""
+        claim: dict[str, Any] = {
+            "scope": list(scopes or (AGS_SCORE, AGS_LINEITEM)),
+            "lineitems": f"{self.base}/lineitems",
+        }
+        if lineitem is not None:
+            claim["lineitem"] = f"{self.base}/lineitems/{lineitem}"
+        return {AGS: claim}
+
+    def receive_score(
+        self, path: str, authorization: str, media: str, body: bytes
+    ) -> tuple[int, dict[str, Any]]:
+        """A score posted to ``/lineitems/<id>/scores``: the bearer token must carry the score
+        scope, the body is the score media type with every field LTI AGS requires."""
+        if AGS_SCORE not in self.scopes_of(authorization):
+            self.refused_scores.append("token")
+            return 401, {"error": "invalid_token"}
+        if media.split(";")[0].strip() != SCORE_MEDIA_TYPE:
+            self.refused_scores.append(f"media type {media}")
+            return 415, {"error": "unsupported media type"}
+        if self.score_failures > 0:
+            self.score_failures -= 1
+            self.refused_scores.append("outage")
+            return 500, {"error": "the gradebook is down"}
+        score = json.loads(body)
+        required = ("userId", "activityProgress", "gradingProgress", "timestamp")
+        if any(name not in score for name in required):
+            self.refused_scores.append("fields")
+            return 400, {"error": "missing fields"}
+        lineitem = f"{self.base}{path.removesuffix('/scores')}"
+        self.scores.append({**score, "lineitem": lineitem})
+        return 200, {}
+
+    def lineitem_container(self, authorization: str) -> tuple[int, list[dict[str, Any]]]:
+        if AGS_LINEITEM not in self.scopes_of(authorization):
+            return 401, []
+        return 200, self.lineitems
+
+    def create_lineitem(self, authorization: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        if AGS_LINEITEM not in self.scopes_of(authorization):
+            return 401, {"error": "invalid_token"}
+        item = {**json.loads(body), "id": f"{self.base}/lineitems/made-{len(self.lineitems)}"}
+        self.lineitems.append(item)
+        return 200, item
 
     def member(
         self,
@@ -313,6 +373,9 @@ def running_platform() -> Iterator[Platform]:
                 self._answer(200, platform.course_page(query["tool"], query.get("target", "")))
             elif parts.path == "/auth":
                 self._answer(200, platform.authorization_page(query))
+            elif parts.path == "/lineitems":
+                status, items = platform.lineitem_container(self.headers.get("Authorization", ""))
+                self._answer(status, json.dumps(items), "application/json")
             else:
                 self.send_error(404)
 
@@ -324,6 +387,18 @@ def running_platform() -> Iterator[Platform]:
             elif self.path == "/deep-link-return":
                 status, page = platform.receive_deep_link(self._form())
                 self._answer(status, page)
+            elif self.path.startswith("/lineitems/") and self.path.endswith("/scores"):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                authorization = self.headers.get("Authorization", "")
+                media = self.headers.get("Content-Type", "")
+                status, answer = platform.receive_score(self.path, authorization, media, body)
+                self._answer(status, answer)
+            elif self.path == "/lineitems":
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status, answer = platform.create_lineitem(
+                    self.headers.get("Authorization", ""), body
+                )
+                self._answer(status, answer, LINEITEM_MEDIA_TYPE)
             else:
                 self.send_error(404)
 

@@ -187,7 +187,20 @@ class Grader:
             grader_version=self.version,
             exercise_version=self.exercise_version(exercise),
         )
+        if recorded:
+            self._announce(submission_id)
         return status if recorded else "superseded"
+
+    def _announce(self, submission_id: int) -> None:
+        """Tell the verdict listeners (``app.extensions["verdict_listeners"]``: LTI grade
+        passback, #12) that a verdict was recorded. A listener that fails is logged; the
+        verdict stands."""
+        for listener in self.app.extensions.get("verdict_listeners", ()):
+            try:
+                listener(submission_id)
+            except Exception:
+                db.session.rollback()
+                log.exception("a verdict listener failed on submission %s", submission_id)
 
 
 def could_not_grade(attempts: int) -> str:

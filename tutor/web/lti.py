@@ -39,6 +39,7 @@ from pylti1p3.contrib.flask.message_launch import FlaskMessageLaunch
 from pylti1p3.contrib.flask.oidc_login import FlaskOIDCLogin
 from pylti1p3.contrib.flask.request import FlaskRequest
 
+from . import lti_grade_links, lti_grades_page, lti_passback
 from .accounts import User, create_user, find_user, new_password, sign_in, signed_in_only
 from .extensions import csrf, db
 from .lti_config import DatabaseToolConf, OneLaunchPerNonce
@@ -111,8 +112,21 @@ def launch() -> ResponseReturnValue:
     user = _account(data)
     course = _course(data)
     _assign(course, exercise_ids)
-    enrol(course, user, _role(data.get(ROLES, [])))
+    role = _role(data.get(ROLES, []))
+    enrol(course, user, role)
+    grade_link = None
+    if role == STUDENT:  # scores go back for learners only (AGS, lti_passback)
+        grade_link = lti_grade_links.remember(
+            data,
+            client_id=message.get_client_id(),
+            user_id=user.id,
+            course_id=course.id,
+            target=target,
+            exercise_ids=exercise_ids,
+        )
     db.session.commit()
+    if grade_link is not None:
+        lti_passback.passback(current_app).after_launch(grade_link)
     sign_in(user)
     session["lti_course"] = course.slug
     return redirect(target)
@@ -268,3 +282,5 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     lti_cli.init_app(app)
+    lti_passback.init_app(app)  # grade passback from the worker (AGS)
+    lti_grades_page.init_app(app)

@@ -1,0 +1,240 @@
+"""LTI grade passback (#12, Assignment and Grade Services) against the platform simulated on
+127.0.0.1 (tests/web/lti_platform.py): after a verdict, the grading worker (here the queue runs
+``immediate``) gets an access token with a client assertion signed by the tool's key and posts
+the learner's best score to the line item; failures are retried, then shown to staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from tests.conftest import FIXTURE_LESSONS
+from tutor.web.lti_passback import RETRIES
+
+from .lti_platform import AGS, AGS_SCORE, INSTRUCTOR, Platform, running_platform
+from .test_lti import course_slug, launch, login
+
+LESSONS_DIR = FIXTURE_LESSONS
+WRONG = FIXTURE_LESSONS / "01-fixture" / "exercises" / "walk" / "wrong"
+UNGRADED: dict[str, Any] = {AGS: {}}  # a launch of an activity without a grade column
+
+
+@pytest.fixture
+def platform(client: FlaskClient, runner: FlaskCliRunner) -> Iterator[Platform]:
+    """A registered platform that knows the tool's public keys (pasted by its administrator)."""
+    with running_platform() as platform:
+        result = runner.invoke(args=platform.register_args())
+        assert result.exit_code == 0, result.output
+        platform.tool_jwks = client.get("/lti/jwks").get_json()
+        yield platform
+
+
+def open_activity(
+    client: FlaskClient, platform: Platform, sub: str = "lms-user-42", **claims: Any
+) -> None:
+    """A launch from the LMS; a graded exercise link unless ``claims`` say otherwise."""
+    claims.setdefault("custom", {"exercise": "walk"})
+    for name, value in platform.ags().items():
+        claims.setdefault(name, value)
+    authorization = login(client, platform)
+    response = launch(client, authorization, platform.id_token(authorization, sub=sub, **claims))
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def submit(app: Flask, client: FlaskClient, exercise: str, code: str) -> float:
+    response = client.post(
+        f"/exercises/{exercise}/submit", data={"code": code}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    from tutor.web.extensions import db
+    from tutor.web.models import Submission
+
+    with app.app_context():
+        latest = db.session.execute(
+            db.select(Submission).order_by(Submission.id.desc()).limit(1)
+        ).scalar_one()
+        assert latest.status == "graded"
+        return float(latest.score or 0)
+
+
+def solution(app: Flask, exercise: str) -> str:
+    return str(app.extensions["catalog"].exercise(exercise).solution)
+
+
+def staff(app: Flask, platform: Platform) -> FlaskClient:
+    teacher = app.test_client()
+    open_activity(teacher, platform, sub="teacher-1", roles=(INSTRUCTOR,))
+    return teacher
+
+
+def test_a_graded_submission_posts_the_score_with_a_token_from_the_platform(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    open_activity(client, platform)
+    assert platform.scores == []  # nothing graded yet: nothing sent at launch
+    assert submit(app, client, "walk", solution(app, "walk")) == 100.0
+    assert len(platform.scores) == 1
+    score = platform.scores[0]
+    assert score["lineitem"] == f"{platform.base}/lineitems/lineitem-1"
+    assert score["userId"] == "lms-user-42"  # the LMS's sub
+    assert (score["scoreGiven"], score["scoreMaximum"]) == (100.0, 100.0)
+    assert (score["activityProgress"], score["gradingProgress"]) == ("Completed", "FullyGraded")
+    assert datetime.fromisoformat(score["timestamp"]).tzinfo is not None
+    # The access token came from the token endpoint, for a client assertion the platform
+    # verified against the tool's published key.
+    assert platform.token_requests and AGS_SCORE in platform.token_requests[-1]["scopes"]
+    assert platform.token_requests[-1]["claims"]["iss"] == platform.client_id
+    assert platform.refused_scores == []
+
+
+def test_a_worse_submission_after_a_better_one_keeps_the_best(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    open_activity(client, platform)
+    worse = (WRONG / "stops_early.py").read_text()
+    first = submit(app, client, "walk", worse)
+    assert first < 100.0
+    assert platform.scores[-1]["scoreGiven"] == first
+    submit(app, client, "walk", solution(app, "walk"))
+    assert platform.scores[-1]["scoreGiven"] == 100.0
+    again = submit(app, client, "walk", worse)
+    assert again < 100.0
+    assert len(platform.scores) == 3
+    assert platform.scores[-1]["scoreGiven"] == 100.0  # the best, not the latest
+
+
+def test_a_lesson_link_sends_the_lesson_score_to_a_line_item_it_finds_or_makes(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    # A link with no line item of its own: the tool makes one in the context's container.
+    open_activity(
+        client, platform, custom={"lesson": "fixture-lesson"}, **platform.ags(lineitem=None)
+    )
+    submit(app, client, "walk", solution(app, "walk"))
+    assert len(platform.lineitems) == 1
+    made = platform.lineitems[0]
+    assert made["resourceLinkId"] == "resource-link-1" and made["scoreMaximum"] == 200.0
+    score = platform.scores[-1]
+    assert score["lineitem"] == made["id"]
+    assert (score["scoreGiven"], score["scoreMaximum"]) == (100.0, 200.0)
+    assert score["activityProgress"] == "InProgress"
+    submit(app, client, "echo-loop", solution(app, "echo-loop"))
+    assert len(platform.lineitems) == 1  # found again, not made twice
+    score = platform.scores[-1]
+    assert (score["scoreGiven"], score["activityProgress"]) == (200.0, "Completed")
+
+
+def test_only_the_learners_own_links_and_exercises_are_sent(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    teacher = staff(app, platform)
+    submit(app, teacher, "walk", solution(app, "walk"))  # staff work is not a learner's grade
+    ungraded = app.test_client()
+    open_activity(ungraded, platform, sub="no-ags", **UNGRADED)
+    submit(app, ungraded, "walk", solution(app, "walk"))  # an ungraded activity
+    open_activity(client, platform)
+    submit(app, client, "echo-loop", solution(app, "echo-loop"))  # not the linked exercise
+    assert platform.scores == []
+
+
+def test_a_platform_that_keeps_failing_is_retried_then_shown_to_staff_who_retry(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    open_activity(client, platform)
+    platform.score_failures = RETRIES + 1
+    submit(app, client, "walk", solution(app, "walk"))
+    assert platform.refused_scores == ["outage"] * (RETRIES + 1)  # every attempt reached it
+    assert platform.scores == []
+    teacher = staff(app, platform)
+    slug = course_slug(teacher)
+    assert f"/courses/{slug}/lms-grades" in teacher.get(f"/courses/{slug}").get_data(as_text=True)
+    page = teacher.get(f"/courses/{slug}/lms-grades").get_data(as_text=True)
+    assert "1 grade could not be sent to the LMS." in page
+    assert "lms-user-42@lms.example" in page or "Ada Learner" in page
+    assert "500" in page and "the gradebook is down" in page
+    assert f"<td>{RETRIES + 1}</td>" in page
+    zh = teacher.get(f"/courses/{slug}/lms-grades?lang=zh").get_data(as_text=True)
+    assert "有 1 个成绩未能发送到 LMS。" in zh and "立即重试" in zh
+    # The LMS is back: staff retry, the score arrives and the row says so.
+    link_id = _link_id(app)
+    response = teacher.post(f"/courses/{slug}/lms-grades/{link_id}/retry")
+    assert response.status_code == 302
+    assert [s["scoreGiven"] for s in platform.scores] == [100.0]
+    page = teacher.get(f"/courses/{slug}/lms-grades").get_data(as_text=True)
+    assert "could not be sent" not in page and ">sent<" in page
+
+
+def test_a_failure_that_clears_up_is_retried_by_the_queue(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    open_activity(client, platform)
+    platform.score_failures = 2
+    submit(app, client, "walk", solution(app, "walk"))
+    assert platform.refused_scores == ["outage", "outage"]
+    assert [s["scoreGiven"] for s in platform.scores] == [100.0]
+
+
+def test_a_token_the_platform_refuses_is_recorded(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    open_activity(client, platform)
+    platform.tool_jwks = {"keys": []}  # the LMS lost the tool's key: its assertions fail
+    submit(app, client, "walk", solution(app, "walk"))
+    assert platform.scores == [] and platform.token_requests == []
+    from tutor.web.extensions import db
+    from tutor.web.lti_grade_links import LtiGradeLink
+
+    with app.app_context():
+        link = db.session.execute(db.select(LtiGradeLink)).scalar_one()
+        assert link.status == "failed"
+        assert link.last_error is not None and "401" in link.last_error
+
+
+def test_students_do_not_see_the_page(app: Flask, client: FlaskClient, platform: Platform) -> None:
+    open_activity(client, platform)
+    slug = course_slug(client)
+    assert client.get(f"/courses/{slug}/lms-grades").status_code in (403, 404)
+    assert client.post(f"/courses/{slug}/lms-grades/1/retry").status_code in (403, 404)
+
+
+def test_a_regrade_sends_the_new_score(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, platform: Platform
+) -> None:
+    open_activity(client, platform)
+    submit(app, client, "walk", solution(app, "walk"))
+    from tutor.web.extensions import db
+    from tutor.web.models import Submission
+
+    # As if an earlier grader had got it wrong (and the LMS had received that).
+    with app.app_context():
+        db.session.execute(db.update(Submission).values(score=40.0))
+        db.session.commit()
+    result = runner.invoke(args=["tutor", "regrade", "--exercise", "walk"])
+    assert result.exit_code == 0, result.output
+    assert "1 changed" in result.output
+    assert len(platform.scores) == 2
+    assert platform.scores[-1]["scoreGiven"] == 100.0
+    assert platform.scores[-1]["timestamp"] >= platform.scores[0]["timestamp"]
+
+
+def test_a_learner_with_graded_work_sends_it_when_launching(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    open_activity(client, platform, **UNGRADED)  # ungraded at first
+    submit(app, client, "walk", solution(app, "walk"))
+    assert platform.scores == []
+    open_activity(client, platform)  # the instructor made the activity graded
+    assert [s["scoreGiven"] for s in platform.scores] == [100.0]
+
+
+def _link_id(app: Flask) -> int:
+    from tutor.web.extensions import db
+    from tutor.web.lti_grade_links import LtiGradeLink
+
+    with app.app_context():
+        return int(db.session.execute(db.select(LtiGradeLink.id)).scalar_one())

@@ -1,0 +1,168 @@
+"""Where a learner's grade goes in the LMS (#12, Assignment and Grade Services).
+
+A launch carrying the AGS claim leaves behind one ``LtiGradeLink`` per learner and resource
+link: the platform (issuer, client id), the LMS user (``sub``, the score's ``userId``), the
+line item URLs and scopes, and the exercises the link grades. The grading worker has no launch
+session; everything it needs to post a score later is in this row. The same row records how
+the last passback went (status, attempts, last error), for the staff page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+from .models import Submission
+from .utc_time import UTCDateTime
+
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+RESOURCE_LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
+DEPLOYMENT = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+# Scores are percentages: one exercise is out of 100, a lesson of n exercises out of 100 n.
+EXERCISE_MAXIMUM = 100.0
+
+# The passback states the staff page shows.
+WAITING = "waiting"  # launched, no graded submission yet
+QUEUED = "queued"
+SENT = "sent"
+RETRYING = "retrying"
+FAILED = "failed"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LtiGradeLink(db.Model):  # type: ignore[name-defined,misc]
+    """One learner on one graded LMS resource link, and the state of its grade passback."""
+
+    __tablename__ = "lti_grade_link"
+    __table_args__ = (
+        UniqueConstraint(
+            "issuer", "deployment_id", "resource_link_id", "user_id", name="uq_lti_grade_link"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The platform by issuer and client id, not by row: removing a platform keeps the link
+    # (its passbacks then fail with a clear error instead of the row vanishing).
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    resource_title: Mapped[str] = mapped_column(String(255), default="")
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    # "exercise:<id>" or "lesson:<id>": what the link grades, for people reading the page.
+    target: Mapped[str] = mapped_column(String(255))
+    exercise_ids: Mapped[str] = mapped_column(Text)  # space-separated
+    endpoint_json: Mapped[str] = mapped_column(Text)  # the launch's AGS claim
+    status: Mapped[str] = mapped_column(String(16), default=WAITING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    score_sent: Mapped[float | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+    @property
+    def exercises(self) -> list[str]:
+        return self.exercise_ids.split()
+
+    @property
+    def endpoint(self) -> dict[str, Any]:
+        return dict(json.loads(self.endpoint_json))
+
+
+def remember(
+    data: dict[str, Any],
+    *,
+    client_id: str,
+    user_id: int,
+    course_id: int,
+    target: str,
+    exercise_ids: list[str],
+) -> LtiGradeLink | None:
+    """Record (or refresh) the grade link of a launch; ``None`` when the launch carries no AGS
+    claim with the score scope (an ungraded activity) or links no exercise."""
+    endpoint = data.get(AGS) or {}
+    if SCORE_SCOPE not in (endpoint.get("scope") or []) or not exercise_ids:
+        return None
+    if not endpoint.get("lineitem") and not endpoint.get("lineitems"):
+        return None
+    resource = data.get(RESOURCE_LINK) or {}
+    key = {
+        "issuer": str(data["iss"]),
+        "deployment_id": str(data.get(DEPLOYMENT, "")),
+        "resource_link_id": str(resource.get("id", "")),
+        "user_id": user_id,
+    }
+    link = db.session.execute(db.select(LtiGradeLink).filter_by(**key)).scalar_one_or_none()
+    if link is None:
+        link = LtiGradeLink(**key)
+        db.session.add(link)
+    link.client_id = client_id
+    link.resource_title = str(resource.get("title") or "")[:255]
+    link.subject = str(data["sub"])
+    link.course_id = course_id
+    link.target = target[:255]
+    link.exercise_ids = " ".join(exercise_ids)
+    link.endpoint_json = json.dumps(
+        {name: endpoint[name] for name in ("scope", "lineitem", "lineitems") if name in endpoint}
+    )
+    link.updated_at = _now()
+    db.session.flush()
+    return link
+
+
+def links_of(user_id: int, course_id: int, exercise_id: str) -> list[LtiGradeLink]:
+    """The grade links a verdict on ``exercise_id`` in ``course_id`` changes."""
+    links = db.session.execute(
+        db.select(LtiGradeLink).filter_by(user_id=user_id, course_id=course_id)
+    ).scalars()
+    return [link for link in links if exercise_id in link.exercises]
+
+
+@dataclass(frozen=True)
+class BestScore:
+    """What the LMS receives: the sum of the best score of each linked exercise."""
+
+    given: float
+    maximum: float
+    graded: int  # exercises with at least one graded submission
+    exercises: int
+
+    @property
+    def complete(self) -> bool:
+        return self.graded == self.exercises
+
+
+def best_score(link: LtiGradeLink, learner: str) -> BestScore:
+    """The learner's best graded score on each of the link's exercises in the link's course;
+    an exercise never graded counts 0."""
+    exercises = link.exercises
+    rows = db.session.execute(
+        db.select(Submission.exercise_id, func.max(Submission.score))
+        .where(
+            Submission.learner == learner,
+            Submission.course_id == link.course_id,
+            Submission.exercise_id.in_(exercises),
+            Submission.status == "graded",
+        )
+        .group_by(Submission.exercise_id)
+    )
+    best = {str(exercise): score for exercise, score in rows}
+    given = sum(float(best.get(exercise) or 0.0) for exercise in exercises)
+    return BestScore(
+        given=round(given, 2),
+        maximum=EXERCISE_MAXIMUM * len(exercises),
+        graded=len(best),
+        exercises=len(exercises),
+    )
