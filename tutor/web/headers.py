@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
-from tutor.assets import pinned
+from .asset_pins import current_pins
 
 HSTS = "max-age=15552000"  # 180 days
 
@@ -33,7 +33,7 @@ def _cdn_origins() -> list[str]:
     if current_app.config.get("ASSETS_MODE") != "cdn":
         return []
     origins = set()
-    for asset in pinned().values():
+    for asset in current_pins().values():
         for url in asset.cdn.values():
             parts = urlsplit(url)
             origins.add(f"{parts.scheme}://{parts.netloc}")

@@ -22,10 +22,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 
-from tutor.assets import pinned, sri
 from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
+from . import lesson_page
+from .asset_pins import current_pins, file_sri
 from .course import current_learner
 from .duplicate_submit import VERDICT_WAIT_SECONDS, recent_duplicate
 from .extensions import LANGUAGES
@@ -37,7 +38,6 @@ from .grading_service import (
     SubmissionRefused,
 )
 from .models import Submission
-from .scenes import scenes_for
 from .schedule import submission_course
 from .submission_access import viewable_submission
 
@@ -79,10 +79,7 @@ def lesson(lesson_id: str) -> ResponseReturnValue:
     found = catalog().lesson(lesson_id)
     if found is None:
         abort(404)
-    practice = {e.id: grading().practice_cases(e) for e in found.exercises}
-    return render_template(
-        "lesson.html", lesson=found, practice=practice, scenes=scenes_for(found.animation)
-    )
+    return lesson_page.render(found)  # its shared part from a cache: no simulation per request
 
 
 @bp.route("/lang/<code>")
@@ -183,21 +180,22 @@ def refused(exc: GraderBusy | GraderUnavailable | SubmissionRefused) -> Response
 
 
 def _vendor_url(package: str, file: str) -> str:
-    asset = pinned()[package]
+    asset = current_pins()[package]
     return url_for("static", filename=f"vendor/{asset.folder.name}/{file}")
 
 
 def _d3_sources() -> dict[str, str | None]:
     """The d3 script: CDN with SRI in "cdn" mode, always with the verified local copy behind it."""
-    asset = pinned()["d3"]
+    asset = current_pins()["d3"]
     local = _vendor_url("d3", "dist/d3.min.js")
     cdn = asset.cdn.get("dist/d3.min.js") if current_app.config["ASSETS_MODE"] == "cdn" else None
-    integrity = sri(asset.folder / "dist/d3.min.js") if asset.installed() else None
+    integrity = file_sri(asset.folder / "dist/d3.min.js") if asset.installed() else None
     return {"cdn": cdn, "local": local, "integrity": integrity}
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    lesson_page.init_app(app)
     app.jinja_env.globals.update(
         pick=pick, lang=lang, vendor_url=_vendor_url, d3_sources=_d3_sources, languages=LANGUAGES
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Any
 
 import brotli
 from flask import Flask, Response, current_app, request
+from werkzeug.security import safe_join
 
 from .offline import file_hash
 
@@ -48,6 +50,29 @@ CACHE_FOLDER = "compressed-static"
 
 def version_of(path: Path) -> str:
     return file_hash(path)[:12]
+
+
+_versions: dict[str, tuple[int, int, str]] = {}
+
+
+def static_version(filename: str) -> str | None:
+    """The version of ``static/<filename>``, or ``None`` when it is no file: one ``stat`` per
+    call, the hash only when the file changed (every page asks for a dozen of these)."""
+    joined = safe_join(str(current_app.static_folder), filename)
+    if joined is None:
+        return None
+    try:
+        status = os.stat(joined)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    known = _versions.get(joined)
+    if known is not None and known[:2] == (status.st_mtime_ns, status.st_size):
+        return known[2]
+    version = version_of(Path(joined))
+    _versions[joined] = (status.st_mtime_ns, status.st_size, version)
+    return version
 
 
 def _compress(data: bytes, encoding: str) -> bytes:
@@ -96,11 +121,11 @@ class CompressedCopies:
 
 
 def _static_path(filename: str) -> Path | None:
-    root = Path(str(current_app.static_folder)).resolve()
-    path = (root / filename).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    """The file under ``static/`` (``safe_join``: string checks, no ``resolve()`` per URL)."""
+    joined = safe_join(str(current_app.static_folder), filename)
+    if joined is None or not os.path.isfile(joined):
         return None
-    return path
+    return Path(joined)
 
 
 def _versioned_urls(endpoint: str, values: dict[str, Any]) -> None:
@@ -109,9 +134,9 @@ def _versioned_urls(endpoint: str, values: dict[str, Any]) -> None:
         return
     if current_app.config.get("SELF_STUDY_ONLY"):
         return
-    path = _static_path(str(values["filename"]))
-    if path is not None:
-        values[VERSION_ARG] = version_of(path)
+    version = static_version(str(values["filename"]))
+    if version is not None:
+        values[VERSION_ARG] = version
 
 
 def compressible(path: Path) -> bool:
@@ -126,7 +151,7 @@ def serve(filename: str) -> Response:
     if path is None:
         return response
     asked = request.args.get(VERSION_ARG)
-    current = version_of(path)
+    current = static_version(filename)
     response.headers["Cache-Control"] = IMMUTABLE if asked == current else REVALIDATE
     response.vary.add("Accept-Encoding")
     if (

@@ -1,0 +1,191 @@
+"""How pages and files travel (#15): compressed bodies that decompress to the same bytes, static
+URLs named by content and cached for a year (old and plain URLs still served), HTML that
+revalidates with a 304, and a lesson page whose shared part is rendered once while each
+learner still sees their own progress."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from pathlib import Path
+
+import brotli
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.test import TestResponse
+
+from tests.conftest import FIXTURE_LESSONS, ROOT
+from tutor.web import scenes
+
+LESSONS_DIR = FIXTURE_LESSONS
+LESSON = "/lessons/fixture-lesson"
+SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
+DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
+STATIC_URL = re.compile(r'(?:src|href|data-local)="(/static/[^"?]+)\?v=([0-9a-f]+)"')
+
+
+def fetch(client: FlaskClient, url: str, **headers: str) -> TestResponse:
+    """A GET whose file, if it streamed one, is closed before the test goes on."""
+    response = client.get(url, headers={k.replace("_", "-"): v for k, v in headers.items()})
+    response.get_data()
+    response.close()
+    return response
+
+
+def static_urls(page: str) -> dict[str, str]:
+    return dict(STATIC_URL.findall(page))
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        LESSON,  # HTML
+        "/api/submissions/1",  # JSON: a graded report
+        "/static/css/site.css",
+        "/static/js/exercise.js",
+        "/static/vendor/codemirror-5.65.21/lib/codemirror.js",
+        "/static/vendor/pyodide-0.29.5/pyodide-lock.json",  # the bundle's lock file
+    ],
+)
+def test_bodies_are_compressed_and_decompress_to_the_same_bytes(
+    client: FlaskClient, path: str, encoding: str
+) -> None:
+    graded = client.post("/api/exercises/walk/grade", json={"code": SOLUTION})
+    assert graded.get_json()["submission"] == 1
+    plain = fetch(client, path)
+    packed = fetch(client, path, Accept_Encoding=encoding)
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.data) < len(plain.data) / 2
+    body = DECODE[encoding](packed.data)
+    if path == LESSON:  # the same page, but with a fresh signed CSRF token in each response
+        token = re.compile(
+            rb'name="csrf-token" content="[^"]+"|"X-CSRFToken": "[^"]+"|'
+            rb'name="csrf_token" value="[^"]+"'
+        )
+        body, expected = token.sub(b"", body), token.sub(b"", plain.data)
+    else:
+        expected = plain.data
+    assert body == expected
+
+
+def test_a_client_that_takes_no_compression_gets_none(client: FlaskClient) -> None:
+    response = fetch(client, "/static/js/exercise.js", Accept_Encoding="identity")
+    assert "Content-Encoding" not in response.headers
+    assert response.data == (ROOT / "static/js/exercise.js").read_bytes()
+
+
+def test_the_lesson_names_its_files_by_content_and_they_are_cached_for_a_year(
+    client: FlaskClient,
+) -> None:
+    urls = static_urls(client.get(LESSON).get_data(as_text=True))
+    assert "/static/css/site.css" in urls and "/static/js/lesson.js" in urls
+    for path, version in urls.items():
+        file = ROOT / path.removeprefix("/")
+        assert version == hashlib.sha256(file.read_bytes()).hexdigest()[: len(version)]
+        response = fetch(client, f"{path}?v={version}", Accept_Encoding="br, gzip")
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_plain_and_stale_static_urls_still_work_and_revalidate(client: FlaskClient) -> None:
+    """A page rendered before a deploy names the old version: it gets the current file, not a
+    404, and not cached for a year; a revalidation is a bodiless 304."""
+    current = (ROOT / "static/js/lesson.js").read_bytes()
+    for url in ("/static/js/lesson.js", "/static/js/lesson.js?v=0123456789ab"):
+        response = fetch(client, url)
+        assert response.status_code == 200 and response.data == current
+        assert response.headers["Cache-Control"] == "no-cache"
+        etag = response.headers["ETag"]
+        again = fetch(client, url, If_None_Match=etag)
+        assert again.status_code == 304 and again.data == b""
+    packed = fetch(client, "/static/js/lesson.js", Accept_Encoding="gzip")
+    again = fetch(
+        client, "/static/js/lesson.js", Accept_Encoding="gzip", If_None_Match=packed.headers["ETag"]
+    )
+    assert again.status_code == 304
+    assert client.get("/static/js/no-such-file.js?v=0123456789ab").status_code == 404
+
+
+def test_html_pages_revalidate_with_an_etag(app: Flask, client: FlaskClient) -> None:
+    first = client.get(LESSON, headers={"Accept-Encoding": "br"})
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    assert "no-cache" in first.headers["Cache-Control"]
+    again = client.get(LESSON, headers={"Accept-Encoding": "br", "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    # Another learner's browser never reuses this one's page (its CSRF token, its progress).
+    other = app.test_client()
+    other.get("/api/session")
+    assert other.get(LESSON, headers={"If-None-Match": etag}).status_code == 200
+    # After a Submit this learner's page shows the new score: the old copy is no longer valid.
+    client.post("/exercises/walk/submit", data={"code": SOLUTION})
+    changed = client.get(LESSON, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "Your best score: 100 of 100" in changed.get_data(as_text=True)
+
+
+def test_the_lesson_page_runs_no_simulation_per_request(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    build = scenes.SCENES["layer-stacks"]
+
+    def counted() -> object:
+        calls.append("layer-stacks")
+        return build()
+
+    monkeypatch.setitem(scenes.SCENES, "layer-stacks", counted)
+    english = [client.get(LESSON).get_data(as_text=True) for _ in range(3)]
+    client.get("/lang/zh")
+    chinese = client.get(LESSON).get_data(as_text=True)
+    assert calls == ["layer-stacks"]  # once, for both languages and every request
+    assert "Fixture: a request walks down a stack" in english[2]
+    assert 'lang="en"' in english[2] and "Concept check" in english[2]
+    assert "测试课：请求沿分层结构向下走" in chinese and 'lang="zh-CN"' in chinese
+    assert "Fixture: a request walks down a stack</h1>" not in chinese
+    scene_data = re.search(r'class="viz-data">(.*?)</script>', chinese, re.S)
+    assert scene_data and "world_switch" in scene_data.group(1)
+
+
+def test_each_learner_sees_their_own_progress_on_the_cached_page(app: Flask) -> None:
+    alice, bob = app.test_client(), app.test_client()
+    for browser in (alice, bob):
+        browser.get("/api/session")
+    assert "Your best score" not in alice.get(LESSON).get_data(as_text=True)
+    alice.post("/exercises/walk/submit", data={"code": SOLUTION})
+    wrong = alice.post("/lessons/fixture-lesson/checks/0", json={"choice": 1})
+    assert wrong.get_json() == {"correct": False}
+    alice_page = alice.get(LESSON).get_data(as_text=True)
+    bob_page = bob.get(LESSON).get_data(as_text=True)
+    assert "Your best score: 100 of 100 · 1 submitted" in alice_page
+    assert "Your last answer was wrong: try again." in alice_page
+    assert "Your best score" not in bob_page and "Your last answer" not in bob_page
+    # Each page carries its own session's CSRF token in every form.
+    for browser, page in ((alice, alice_page), (bob, bob_page)):
+        with browser.session_transaction() as session:
+            raw = session["csrf_token"]
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+        assert len(tokens) == 1
+        signed = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+        assert signed.loads(tokens.pop()) == raw
+
+
+def test_compress_static_fills_the_shared_cache(app: Flask, tmp_path: Path) -> None:
+    from tutor.web.static_delivery import CompressedCopies
+
+    copies = CompressedCopies(tmp_path / "copies")
+    source = ROOT / "static/js/exercise.js"
+    first = copies.get(source, "br")
+    assert first is not None and brotli.decompress(first) == source.read_bytes()
+    # Another process (a new object) reads the stored copy instead of compressing again.
+    stored = list((tmp_path / "copies").iterdir())
+    assert [p.suffix for p in stored] == [".br"]
+    assert CompressedCopies(tmp_path / "copies").get(source, "br") == first
