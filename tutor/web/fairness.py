@@ -36,7 +36,11 @@ DEFAULTS = {
     "SUBMIT_RATE_LIMIT_PER_IP": "120 per minute",
     "SESSION_RATE_LIMIT": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # Off: Flask-Limiter would rewrite every Retry-After on a rate-limited route to its own
+    # window's reset (a 503 "database unavailable" saying 5 s in its body would say 59 in the
+    # header, a 202 "poll in 1 s" too). Each answer states its own wait, header and body alike:
+    # the 429s here compute theirs from the limit that was hit.
+    "RATELIMIT_HEADERS_ENABLED": False,
     "PROXY_HOPS": 0,
 }
 

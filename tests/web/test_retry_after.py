@@ -1,0 +1,88 @@
+"""Every answer that says "wait" says the same wait in its ``Retry-After`` header and its body,
+on the rate-limited submit routes too: Flask-Limiter never restates it as its own window's
+reset (#10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.exc import OperationalError
+
+from tutor.queue import heartbeat
+from tutor.web import create_app
+from tutor.web.grading_service import GradingService
+
+from ..conftest import FIXTURE_LESSONS
+
+SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
+URL = "/api/exercises/walk/grade"
+PAGE_URL = "/exercises/walk/submit"
+
+
+def _app(tmp_path: Path, **config: object) -> Flask:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "LESSONS_DIR": str(FIXTURE_LESSONS),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.db'}",
+            "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
+            "GRADER": "process",
+            "GRADER_WAIT_SECONDS": 0,
+            "WTF_CSRF_ENABLED": False,
+            **config,
+        }
+    )
+    heartbeat.beat(app.extensions["grading_queue"].huey, 1)  # a worker is alive (none consumes)
+    return app
+
+
+def _client(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    client.get("/api/session")
+    return client
+
+
+def test_a_database_outage_on_the_submit_route_says_five_seconds_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(tmp_path)
+    client = _client(app)
+
+    def down(*_args: object, **_kwargs: object) -> object:
+        raise OperationalError("INSERT INTO submission ...", {}, Exception("server closed"))
+
+    monkeypatch.setattr(GradingService, "submit", down)
+    answer = client.post(URL, json={"code": SOLUTION})
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "5" == str(answer.get_json()["retry_after"])
+    page = client.post(PAGE_URL, data={"code": SOLUTION})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+
+
+def test_a_pending_submission_says_poll_in_one_second(tmp_path: Path) -> None:
+    client = _client(_app(tmp_path))
+    answer = client.post(URL, json={"code": SOLUTION})
+    assert answer.status_code == 202
+    assert answer.headers["Retry-After"] == "1"
+
+
+def test_refusals_say_the_same_wait_in_header_and_body(tmp_path: Path) -> None:
+    app = _app(tmp_path, SUBMIT_RATE_LIMIT="2 per minute")
+    client = _client(app)
+    assert client.post(URL, json={"code": SOLUTION}).status_code == 202
+    in_flight = client.post(URL, json={"code": SOLUTION + "\n# 2\n"})  # one in flight already
+    limited = client.post(URL, json={"code": SOLUTION + "\n# 3\n"})  # third in a minute
+    assert (in_flight.status_code, limited.status_code) == (429, 429)
+    for answer in (in_flight, limited):
+        assert answer.headers["Retry-After"] == str(answer.get_json()["retry_after"])
+    assert 50 <= limited.get_json()["retry_after"] <= 61  # the minute's window, not the queue's
+
+    (tmp_path / "busy").mkdir()
+    busy_app = _app(tmp_path / "busy", GRADER_QUEUE_SIZE=0)
+    busy = _client(busy_app).post(URL, json={"code": SOLUTION})
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == str(busy.get_json()["retry_after"])
