@@ -91,3 +91,12 @@ def why_read(case: Mapping[str, Any], index: int, guess: Any, seen: Any) -> Text
     if any(op[0] == "restart" and op[1] == guest for op in history):
         return explain(f"isolation.restart.{resource}")
     return explain("isolation.last_write")
+
+
+def wrong_read(case: Mapping[str, Any], index: int, guess: Any, seen: Any) -> Text:
+    """The learner's prediction of read ``index`` and the isolation rule it breaks."""
+    _, guest, resource, address = [op for op in case["ops"] if op[0] == "read"][index]
+    unit = explain(f"isolation.unit.{resource}", address=address)
+    head = explain("isolation.read", n=index + 1, guest=guest, unit=unit, guess=guess)
+    why = why_read(case, index, guess, seen)
+    return {"en": f"{head['en']}: {why['en']}", "zh": f"{head['zh']}：{why['zh']}"}

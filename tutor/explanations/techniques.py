@@ -1,5 +1,12 @@
 """Binary translation vs hardware assist (lesson 8: technique-choice, break-even)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import Text, explain
+
 EXPLANATIONS = {
     "names": {
         "native": {"en": "native", "zh": "原生"},
@@ -70,3 +77,22 @@ EXPLANATIONS = {
         },
     },
 }
+
+
+def break_even_problem(
+    want: int | None, actual: Mapping[str, Any], cost: Mapping[str, int]
+) -> tuple[Text, Text | None] | None:
+    """What is wrong with a predicted break-even point (the model's verdicts at it and one
+    write before it in ``actual``; ``cost``: a page-table write's cycles under each technique),
+    and the reference's point, to name only when revealed."""
+    n = actual["writes"]
+    if want is None or n is None:
+        key = "never" if n is not None else "missed" if want is not None else None
+        if key is None:
+            return None
+        return explain(f"techniques.break_even.{key}", hw=cost["hw"], bt=cost["bt"]), None
+    if actual["bt_wins_at"] and not actual["bt_wins_before"]:
+        return None
+    key, shown = ("too_large", n - 1) if actual["bt_wins_at"] else ("too_small", n)
+    message = explain(f"techniques.break_even.{key}", n=shown)
+    return message, explain("techniques.expected", value=want)

@@ -1,5 +1,12 @@
 """What a VM needs from its host to run a workload (lesson 1, vm-spec)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import Text, explain
+
 EXPLANATIONS = {
     # What each resource of a VM must cover, said when a spec falls short of it.
     "needs": {
@@ -46,3 +53,27 @@ EXPLANATIONS = {
     },
     "passes": {"en": "your spec passes here", "zh": "你的规格在这里通过了"},
 }
+
+
+def spec_problem(outcome: Mapping[str, Any], possible: bool) -> Text | None:
+    """What is wrong with a VM spec's trial on the host (``tutor.sim.testbed.try_spec``), when
+    some spec could meet the workload (``possible``) or none could: the host refused it, it
+    gives the workload too little of something, or it leaves no room for the next guest."""
+    spec = outcome["spec"]
+    if spec is None:
+        return explain("vm_spec.exists") if possible else None
+    if outcome["refused"]:
+        message = explain("vm_spec.refused", why=outcome["refused"])
+    elif outcome["short"]:
+        key = outcome["short"][0]
+        why = explain(f"vm_spec.needs.{key}")
+        message = explain("vm_spec.short", key=key, value=spec[key], why=why)
+    elif outcome["room"] not in (None, True):
+        message = explain("vm_spec.next_guest", why=outcome["room"])
+    elif possible:
+        return None
+    else:
+        message = explain("vm_spec.passes")
+    if possible:
+        return message
+    return {lang: message[lang] + explain("vm_spec.none_needed")[lang] for lang in message}

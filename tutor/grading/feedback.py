@@ -321,8 +321,8 @@ class Feedback:
         """``message``, plus ``answer`` (a text naming the reference's value, by default
         " (expected {expected})", filled with ``values``; an ``explain``-ed text is used as it
         is) only when ``reveal`` allows it."""
-        if not self.reveal:
-            return dict(message)
+        if not self.reveal or (answer is None and not values):
+            return dict(message)  # nothing to reveal: a message no value can complete
         answer = answer or RULES["reveal"]
         return {
             lang: message[lang] + (answer[lang].format(**values) if values else answer[lang])

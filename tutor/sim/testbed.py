@@ -960,3 +960,91 @@ def switch_decisions(ports: list[Case], frames: list[Case]) -> tuple[list[Any], 
         switch.send(guest[src], src, frame["dst"])
     sent = [e["ports"] for e in switch.trace.events if e["kind"] == "net.forward"]
     return sent, known_before
+
+
+def stranded_guests(
+    hosts: list[Case], guests: list[Case], plan: Mapping[str, Any], trace: Trace
+) -> dict[str, list[str]]:
+    """Each host failed in turn on its own copy of the planned pool, its guests restarted First
+    Fit (largest first): the guests each failure leaves stopped, by host. ``trace`` gets the
+    plan and the first failure that strands a guest (or, if none does, the busiest host's)."""
+    from .trace import Trace
+
+    names = {h["name"] for h in hosts}
+    for g in guests:
+        if plan.get(g["name"]) not in names:
+            raise _refusal("placement.plan_unplaced", vm=g["name"], host=plan.get(g["name"]))
+    stranded = {}
+    for h in hosts:
+        lost = planned_pool(hosts, guests, plan, Trace()).fail_host(h["name"])
+        if any(where is None for where in lost.values()):
+            stranded[h["name"]] = sorted(vm for vm, where in lost.items() if where is None)
+    busiest = max(hosts, key=lambda h: sum(1 for v in plan.values() if v == h["name"]))
+    planned_pool(hosts, guests, plan, trace).fail_host(next(iter(stranded), busiest["name"]))
+    return stranded
+
+
+def start_each(
+    pool: ResourcePool, guests: list[Case], start: Callable[..., Any], emulate: Any, trace: Trace
+) -> tuple[list[Any], dict[str, str | None]]:
+    """Each guest (built for its ``arch``) started through the learner's ``start(pool, vm,
+    emulate)``: what each became, and the host each virtualised guest runs on. A refusal of the
+    pool that escapes is shown in Chinese too."""
+    from tutor.explanations.architectures import refusal_zh
+
+    from .errors import SimError
+    from .hardware import Arch
+    from .pool import VmSpec
+
+    results, where = [], {}
+    for g in guests:
+        vm = VmSpec(g["name"], g["vcpus"], g["pages"], 0.5, arch=Arch(g["arch"]))
+        try:
+            results.append(start(pool, vm, emulate))
+        except SimError as error:
+            error.zh = error.zh or refusal_zh(error, vm.name)
+            raise
+        placed = any(e["kind"] == "pool.place" and e["vm"] == vm.name for e in trace.events)
+        where[vm.name] = pool.host_of(vm.name) if placed else None
+    return results, where
+
+
+def place_by_name(pool: ResourcePool, specs: Mapping[str, VmSpec]) -> Callable[[Any, Any], None]:
+    """``place(vm_name, host_name)``: the one call a learner's packing makes on the pool, each
+    refused in the catalogue's words unless guest and host exist and the guest fits."""
+
+    def place(vm_name: Any, host_name: Any) -> None:
+        vm = named_target(pool, specs, vm_name, host_name, moving=False)
+        pool.place(vm, lambda *_: host_name)
+
+    return place
+
+
+def migrate_by_name(
+    pool: ResourcePool, specs: Mapping[str, VmSpec], moved: list[str]
+) -> Callable[[Any, Any], None]:
+    """``migrate(vm_name, host_name)``: a live migration a learner asks of the pool, checked
+    like ``place``; each guest moved is appended to ``moved``."""
+
+    def migrate(vm_name: Any, host_name: Any) -> None:
+        pool.move(named_target(pool, specs, vm_name, host_name, moving=True).name, host_name)
+        moved.append(vm_name)
+
+    return migrate
+
+
+def kernel_runs(
+    user_mode: list[str], program: list[Any] | None, most: int, trace: Trace
+) -> dict[str, Any]:
+    """A learner's guest kernel (at most ``most`` instructions) run natively and under
+    trap-and-emulate on a machine where ``user_mode`` instructions run unprivileged: whether
+    the two runs diverge, and how."""
+    from .isa import compare_runs, isa_variant
+
+    shown = None if program is None else [list(insn) for insn in program]
+    result = {"program": shown, "diverges": False, "differences": [], "too_long": False}
+    if program is None or len(program) > most:
+        return {**result, "too_long": program is not None}
+    isa = isa_variant("this machine", user_mode)
+    runs = compare_runs(isa, [tuple(insn) for insn in program], trace=trace, max_steps=50)
+    return {**result, "diverges": runs.diverges, "differences": list(runs.differences)}

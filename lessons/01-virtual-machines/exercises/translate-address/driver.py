@@ -1,6 +1,4 @@
-"""Checks the learner's address translation against the hypervisor model's, access by access:
-the model reads each address (``slice.read`` with the host address, or ``slice.refused``), and
-the learner's answer follows as ``slice.translated``, so a replay departs at the first wrong one."""
+"""Checks the learner's address translations against the model's, access by access; public."""
 
 from tutor.explanations import explain
 from tutor.explanations.slices import why_translated

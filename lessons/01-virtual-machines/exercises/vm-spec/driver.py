@@ -1,11 +1,8 @@
-"""Carves the learner's VM spec out of a model host and checks it against the workload; public.
-The model admits the spec or refuses it (naming the resource), then the next guest must still
-be carved. Several specs can be right, so only whether one exists is compared, never which."""
+"""Carves the learner's VM spec out of a model host and checks it against the workload; public."""
 
 import copy
 
-from tutor.explanations import explain
-from tutor.grading.feedback import Feedback
+from tutor.explanations.vm_spec import spec_problem
 from tutor.sim.testbed import sized_host, try_spec, workload_need
 
 MODEL_ANSWERS = {"tutor.sim.testbed": ("workload_need",)}
@@ -22,19 +19,5 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual, reveal=False):
-    possible = expected["spec"] is not None
-    if actual["spec"] is None:
-        return None if not possible else explain("vm_spec.exists")
-    if actual["refused"]:
-        message = explain("vm_spec.refused", why=actual["refused"])
-    elif actual["short"]:
-        key = actual["short"][0]
-        why = explain(f"vm_spec.needs.{key}")
-        message = explain("vm_spec.short", key=key, value=actual["spec"][key], why=why)
-    elif actual["room"] not in (None, True):
-        message = explain("vm_spec.next_guest", why=actual["room"])
-    elif possible:
-        return None
-    else:
-        message = explain("vm_spec.passes")
-    return message if possible else Feedback.joined(message, explain("vm_spec.none_needed"))
+    # Several specs can be right: only whether one exists is compared, never which.
+    return spec_problem(actual, possible=expected["spec"] is not None)

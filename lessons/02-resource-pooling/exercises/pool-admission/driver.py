@@ -1,6 +1,4 @@
-"""Asks a resource pool for guests in turn; the learner's admit() decides each one; public. An
-"admit" goes to the model, which refuses a guest that does not fit itself: the learner's broken
-rule (reservations never exceed capacity). A refusal is recorded with the learner's reason."""
+"""Asks a resource pool for guests in turn; the learner's admit() decides each one; public."""
 
 from tutor.explanations import explain, table
 from tutor.explanations.admission import wrong_verdict

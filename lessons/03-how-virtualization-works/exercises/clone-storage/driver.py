@@ -1,6 +1,4 @@
-"""Plays a plan of disk writes and linked clones on the model and checks the learner's forecast,
-made from the plan alone, of each guest's own copy-on-write blocks and the blocks stored in all:
-graded against the model's measurement, never against a formula of ours; public."""
+"""Plays writes and linked clones on the model and checks the learner's forecast; public."""
 
 import copy
 

@@ -1,6 +1,4 @@
-"""Runs a guest on its source host, hands it to the learner's move(), then keeps it working
-beside a twin that never moved (in a trace of its own): the moved guest must arrive running on
-the target as the same VM (equal state hash) and stay equal to the twin; public."""
+"""Runs a guest, hands it to move(), then keeps it working beside an unmoved twin; public."""
 
 import random
 

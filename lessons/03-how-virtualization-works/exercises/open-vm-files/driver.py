@@ -1,8 +1,4 @@
-"""Writes a VM's files as a hypervisor lays them out and opens them with the learner's open_vm:
-the source guest runs, may take snapshots (each adds a delta on top of its disk) and is then
-suspended (a .vmss memory file) or powered off. The learner gets only the files, as JSON (page
-and block numbers arrive as text), and must rebuild the guest on another host with the same
-state hash; public."""
+"""Writes a VM's files as a hypervisor lays them out and opens them with open_vm(); public."""
 
 from tutor.explanations import table
 from tutor.explanations.vm_files import disk_problem
@@ -27,7 +23,7 @@ def compare(args, expected, actual, reveal=False):
     disks = (disk_problem(disk, want, actual["disks"].get(disk, {})) for disk, want in wants)
     return check.first(
         *(check.equal(key, expected[key], actual[key], why=why[key]) for key in FIRST),
-        next((check.revealing(*p) if p[1] else p[0] for p in disks if p), None),
+        next((check.revealing(*problem) for problem in disks if problem), None),
         None if actual["memory"] == expected["memory"] else why["memory"],
         check.equal("cpu", expected["cpu"], actual["cpu"], why=why["cpu"]),
         None if actual["same_hash"] == expected["same_hash"] else why["keys"],

@@ -1,9 +1,4 @@
-"""Runs a learner's prediction of a faster network path and checks it against the model; public.
-
-The model is the authority: ``path_of(kind, "net_send", io)`` is the path the hypervisor really
-takes (or an ``InvalidOperation`` saying why the design has none), and two model runs on this
-machine's costs say how many cycles the faster path saves (``tutor.sim.testbed``).
-"""
+"""Checks a prediction of a faster network path against the model's; public."""
 
 from tutor.explanations import explain, table
 from tutor.explanations.layers import crossing

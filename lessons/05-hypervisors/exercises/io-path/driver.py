@@ -15,18 +15,14 @@ RETURNS = {"path": [str]}
 
 
 def run(submission, args, trace):
-    kind, operation = args["kind"], args["operation"]
-    path = submission.path(kind, operation)
-    return {"path": draw_path(trace, kind, operation, path, machine_cycles())}
+    path = submission.path(args["kind"], args["operation"])
+    return {"path": draw_path(trace, args["kind"], args["operation"], path, machine_cycles())}
 
 
 def compare(args, expected, actual, reveal=False):
     kind, operation = args["kind"], args["operation"]
+    allowed = {layer for op in OPERATIONS for layer in path_of(kind, op)}
+    reasons = path_reasons(kind, operation)
     return Feedback(reveal).sequence(
-        "path",
-        path_of(kind, operation),
-        actual["path"],
-        known=LAYERS,
-        allowed={layer for op in OPERATIONS for layer in path_of(kind, op)},
-        **path_reasons(kind, operation),
+        "path", path_of(kind, operation), actual["path"], known=LAYERS, allowed=allowed, **reasons
     )

@@ -1,5 +1,4 @@
-"""Runs one operation through the model (on the case's layer costs, if it changes them) and
-hands a copy of its events to the learner's overhead(); public."""
+"""Runs one operation through the model and hands its events to the learner's overhead(); public."""
 
 import copy
 

@@ -1,5 +1,4 @@
-"""Runs the fleet through the consolidation model (the trace the animation replays) and checks
-the learner's prediction, made from the fleet's figures alone; public."""
+"""Runs the fleet through the consolidation model and checks the learner's prediction; public."""
 
 from tutor.explanations import table
 from tutor.grading.feedback import Feedback

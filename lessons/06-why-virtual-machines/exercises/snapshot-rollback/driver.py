@@ -1,6 +1,4 @@
-"""Tries the learner's updates on a running guest and checks the state it leaves: whether each
-update was kept, the state hash after each (a rolled-back update leaves the hash it had before,
-to the bit) and the order in which the model was driven; public."""
+"""Tries the learner's updates on a running guest and checks the state it leaves; public."""
 
 from tutor.explanations import table
 from tutor.explanations.snapshots import order_rule, refusal_zh

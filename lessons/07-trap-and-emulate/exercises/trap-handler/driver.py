@@ -1,6 +1,4 @@
-"""Runs a guest kernel natively, then under a trap-and-emulate VMM whose handler is the learner's
-(``tutor.sim.isa.compare_runs``): ``emulate(vcpu, insn)`` must leave the virtual CPU exactly as
-bare metal would, and the message names the first instruction whose emulation went wrong."""
+"""Runs a guest kernel natively, then under a VMM whose trap handler is the learner's; public."""
 
 from tutor.explanations import explain, table
 from tutor.grading.feedback import Feedback

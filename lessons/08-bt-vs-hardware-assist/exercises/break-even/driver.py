@@ -1,23 +1,18 @@
-"""Checks a predicted break-even point against the cost model: the model runs the mix with that
-many page-table writes, and with one fewer, so the trace and the verdict are its own; public."""
+"""Checks a predicted break-even point by running the mix on the cost model; public."""
 
 from tutor.explanations import explain
+from tutor.explanations.techniques import break_even_problem
 from tutor.grading.feedback import Feedback, mistake
 from tutor.sim.testbed import bt_wins, cpu_costs
 
-_HIDDEN = ("cheaper", "technique_cycles")
-MODEL_ANSWERS = {
-    "tutor.sim": _HIDDEN,
-    "tutor.sim.isa": (*_HIDDEN, "measure_techniques"),
-    "tutor.sim.testbed": ("bt_wins",),
-}
+_HIDDEN = ("cheaper", "technique_cycles", "measure_techniques", "bt_wins")
+MODEL_ANSWERS = dict.fromkeys(("tutor.sim", "tutor.sim.isa", "tutor.sim.testbed"), _HIDDEN)
 RETURNS = {"break_even": (int, None)}
 
 
 def run(submission, args, trace):
-    answer = submission.break_even(
-        dict(args["mix"]), cpu_costs(args["hardware"], args.get("measured"))
-    )
+    costs = cpu_costs(args["hardware"], args.get("measured"))
+    answer = submission.break_even(dict(args["mix"]), costs)
     if answer is None:
         return {"writes": None, "bt_wins_at": False, "bt_wins_before": False}
     if answer < 0:
@@ -27,14 +22,6 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual, reveal=False):
-    costs, n = cpu_costs(args["hardware"], args.get("measured"))["pte_write"], actual["writes"]
-    if expected["writes"] is None or n is None:
-        key = "never" if n is not None else "missed" if expected["writes"] is not None else None
-        return key and explain(f"techniques.break_even.{key}", hw=costs["hw"], bt=costs["bt"])
-    if actual["bt_wins_at"] and not actual["bt_wins_before"]:
-        return None
-    key, shown = ("too_large", n - 1) if actual["bt_wins_at"] else ("too_small", n)
-    message = explain(f"techniques.break_even.{key}", n=shown)
-    return Feedback(reveal).revealing(
-        message, explain("techniques.expected", value=expected["writes"])
-    )
+    cost = cpu_costs(args["hardware"], args.get("measured"))["pte_write"]
+    problem = break_even_problem(expected["writes"], actual, cost)
+    return problem and Feedback(reveal).revealing(*problem)

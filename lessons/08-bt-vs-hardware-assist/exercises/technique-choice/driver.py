@@ -1,6 +1,4 @@
-"""Runs an operation mix through the cost model (``measure_techniques``) on the case's hardware
-and hands its events to the learner; cases that measured a particular CPU catch a learner who
-copies the published table instead of reading ``per_op``; public."""
+"""Runs an operation mix through the cost model and hands its events to the learner; public."""
 
 import copy
 

@@ -1,6 +1,4 @@
-"""Runs the learner's designed workload through the model's pre-copy and grades the design:
-its pause must exceed the downtime budget, it must be (nearly) the gentlest workload that does,
-and the learner must predict how many live rounds pre-copy makes. Public (runs in the browser)."""
+"""Runs the learner's designed workload through the model's pre-copy, grades the design."""
 
 from tutor.explanations import explain
 from tutor.grading.feedback import Feedback, mistake

@@ -1,6 +1,4 @@
-"""Hands a learner's migrate() a guest being migrated (tutor.sim.MigrationLink) and grades the
-migration it drove: its rounds, stop rule and downtime, then its comparison with V_i = M·(d/B)^i.
-Public (runs in the browser)."""
+"""Hands migrate() a guest being migrated and grades the migration it drove; public (browser)."""
 
 import math
 

@@ -1,9 +1,8 @@
-"""Gives a learner's ffd() the model's pool through one call, place(vm, host), and grades the
-packing it built: which host each guest landed on, in which order, and the hosts it lit; public."""
+"""Gives ffd() the model's pool through place(vm, host) and grades the packing it built; public."""
 
 from tutor.explanations import explain
 from tutor.grading.feedback import Feedback
-from tutor.sim.testbed import announced_pool, named_target, placement_of
+from tutor.sim.testbed import announced_pool, place_by_name, placement_of
 
 # The order of placement is the algorithm: the trace must match FFD's, not only the result.
 GRADE_TRACE = True
@@ -13,12 +12,8 @@ RETURNS = {"ffd": int}
 
 def run(submission, args, trace):
     pool, specs = announced_pool(args["hosts"], args["vms"], trace)
-
-    def place(vm_name, host_name):
-        vm = named_target(pool, specs, vm_name, host_name, moving=False)
-        pool.place(vm, lambda *_: host_name)
-
-    used = submission.ffd([dict(v) for v in args["vms"]], [dict(h) for h in args["hosts"]], place)
+    vms, hosts = [dict(v) for v in args["vms"]], [dict(h) for h in args["hosts"]]
+    used = submission.ffd(vms, hosts, place_by_name(pool, specs))
     order = [e["vm"] for e in trace.events if e["kind"] == "pool.place"]
     placement = placement_of(pool, specs)
     return {"placement": placement, "order": order, "hosts_on": pool.hosts_on(), "used": used}

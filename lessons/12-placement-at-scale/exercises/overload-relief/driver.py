@@ -1,10 +1,8 @@
-"""Builds the model's pool with the given placement, lets a learner's relieve() live-migrate
-guests, and grades the result: no host above the threshold, and no more memory migrated than
-the model's own rule needs; public."""
+"""Lets relieve() live-migrate guests off hot hosts and grades the result; public."""
 
 from tutor.explanations import explain
 from tutor.grading.feedback import Feedback
-from tutor.sim.testbed import loaded_pool, named_target
+from tutor.sim.testbed import loaded_pool, migrate_by_name
 
 MODEL_ANSWERS = {"tutor.sim": ("ResourcePool",), "tutor.sim.pool": ("ResourcePool",)}
 
@@ -12,20 +10,12 @@ MODEL_ANSWERS = {"tutor.sim": ("ResourcePool",), "tutor.sim.pool": ("ResourcePoo
 def run(submission, args, trace):
     threshold, moved = args["threshold"], []
     pool, specs = loaded_pool(args["hosts"], threshold, trace)
-
-    def migrate(vm_name, host_name):
-        pool.move(named_target(pool, specs, vm_name, host_name, moving=True).name, host_name)
-        moved.append(vm_name)
-
     hot_before = pool.overloaded(threshold)
     hosts = [{**h, "guests": [dict(g) for g in h["guests"]]} for h in args["hosts"]]
-    submission.relieve(hosts, threshold, migrate)
-    return {
-        "hot_before": hot_before,
-        "hot_after": {h: round(pool.utilisation(h) * 100, 1) for h in pool.overloaded(threshold)},
-        "pages_moved": sum(specs[name].memory_pages for name in moved),
-        "moves": len(moved),
-    }
+    submission.relieve(hosts, threshold, migrate_by_name(pool, specs, moved))
+    hot = {h: round(pool.utilisation(h) * 100, 1) for h in pool.overloaded(threshold)}
+    pages = sum(specs[name].memory_pages for name in moved)
+    return {"hot_before": hot_before, "hot_after": hot, "pages_moved": pages, "moves": len(moved)}
 
 
 def compare(args, expected, actual, reveal=False):
