@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tutor.sim import Trace
+from tutor.sim.credit_policy import run_against_model, xen_account, xen_pick
 from tutor.web.credit_scenes import credit_gantt
 
 from ._learner import (
@@ -109,3 +111,52 @@ def test_a_failing_round_robin_is_replayed_then_the_solution_passes(
     expect(report).to_have_attribute("data-verdict", "passed", timeout=60_000)
     expect(report.locator("li.case.fail")).to_have_count(0)
     expect(report.locator("li.case.pass")).to_have_count(4)
+
+
+def _ticks_of(module_path: str, vcpu: str) -> int:
+    """Ticks ``vcpu`` ran in practice case 2 (2 vCPUs against 1 on one pCPU) when the credit
+    scheduler runs on the program at ``module_path`` (the model's own decisions for None)."""
+    namespace: dict[str, object] = {}
+    if module_path:
+        exec(compile((FOLDER / module_path).read_text(), module_path, "exec"), namespace)
+    run = run_against_model(
+        1,
+        [{"name": "smp", "vcpus": 2}, {"name": "up"}],
+        namespace.get("account", xen_account),  # type: ignore[arg-type]
+        namespace.get("pick", xen_pick),  # type: ignore[arg-type]
+        600,
+        Trace(),
+    )
+    return sum(tick.count(vcpu) for tick in run["ticks"])
+
+
+def test_a_learners_credit_scheduler_is_replayed_with_its_credit_bars_then_the_solution_passes(
+    page: Page, live_server: str
+) -> None:
+    block_cdn(page)
+    page.goto(f"{live_server}{LESSON}")
+    expect(page.locator("#python-status")).to_have_attribute(
+        "data-state", re.compile("^(ready|error)$"), timeout=180_000
+    )
+    assert page.locator("#python-status").get_attribute("data-state") == "ready"
+    exercise = "credit-scheduler"
+    wrong = "credit-scheduler/wrong/per_domain_weight.py"
+    expect(run_button(page, exercise)).to_be_enabled()
+    set_code(page, (FOLDER / wrong).read_text(), exercise)
+    run_button(page, exercise).click()
+    viz = replay_first_failure(page, exercise, ("✗", "once per active vCPU"), timeout=90_000)
+    expect(viz.locator("svg.credit-gantt")).to_have_class(re.compile(r"\bis-failed-run\b"))
+    # The Gantt chart is the learner's run, not the model's: with the weight counted once per
+    # domain, 'up' ran more ticks than the model gives it; one credit bar per vCPU.
+    learner, model = _ticks_of(wrong, "up"), _ticks_of("", "up")
+    assert learner != model
+    expect(viz.locator(".cg-pcpu .cg-block[data-vcpu='up']")).to_have_count(learner)
+    for vcpu in ("smp.0", "smp.1", "up"):
+        expect(viz.locator(f".cg-credit[data-vcpu='{vcpu}']")).to_have_count(1)
+
+    set_code(page, (FOLDER / exercise / "solution.py").read_text(), exercise)
+    run_button(page, exercise).click()
+    report = result(page, exercise).locator(".report")
+    expect(report).to_have_attribute("data-verdict", "passed", timeout=90_000)
+    expect(report.locator("li.case.fail")).to_have_count(0)
+    expect(report.locator("li.case.pass")).to_have_count(6)
