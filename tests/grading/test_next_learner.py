@@ -21,20 +21,21 @@ from tutor.grading.limits import Limits
 from tutor.grading.protocol import Case
 from tutor.grading.sandbox import SandboxPool, SandboxRunner
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 from .live import grading_children, wait_for
 
-IO = ROOT / "lessons/05-hypervisors/exercises/io-path"
-SOLUTION = (IO / "solution.py").read_text()
-DRIVER = (IO / "driver.py").read_text()
-CASES = [Case("c", {"kind": "kvm", "operation": "privileged"})]
+# Any exercise will do: the fixture lesson's, so editing a course lesson cannot break this.
+WALK = FIXTURE_LESSONS / "01-fixture/exercises/walk"
+SOLUTION = (WALK / "solution.py").read_text()
+DRIVER = (WALK / "driver.py").read_text()
+CASES = [Case("c", {"layers": ["app", "kernel", "disk"], "skip": []})]
 LIMITS = Limits(cpu_seconds=2, wall_seconds=4)
 # Reports how the grading child itself was scheduled: state, nice, policy (from /proc/self/stat)
 # and the CPUs it may use.
 SELF_REPORT = (
     "fields = open('/proc/self/stat').read().rsplit(')', 1)[1].split()\n"
     "cpus = [l for l in open('/proc/self/status') if l.startswith('Cpus_allowed_list')]\n"
-    "def path(kind, operation):\n"
+    "def path(layers, skip):\n"
     "    return [fields[0], fields[16], fields[38], cpus[0].split(':')[1].strip()]\n"
 )
 

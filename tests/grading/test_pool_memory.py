@@ -20,9 +20,10 @@ from tutor.grading.pool_memory import ZYGOTE_MB, CgroupUnavailable, plan
 from tutor.grading.protocol import Case
 from tutor.grading.sandbox import SandboxPool, SandboxRunner
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 
-IO = ROOT / "lessons/05-hypervisors/exercises/io-path"
+# Any exercise will do: the fixture lesson's, so editing a course lesson cannot break this.
+WALK = FIXTURE_LESSONS / "01-fixture/exercises/walk"
 
 
 def _delegated(folder: Path, controllers: str = "cpu memory pids") -> Path:
@@ -65,9 +66,9 @@ def test_every_sandbox_process_starts_inside_the_pools_cgroup(
     pool.start()
     try:
         (outcome,) = SandboxRunner(pool).run(
-            (IO / "solution.py").read_text(),
-            (IO / "driver.py").read_text(),
-            [Case("c", {"kind": "kvm", "operation": "privileged"})],
+            (WALK / "solution.py").read_text(),
+            (WALK / "driver.py").read_text(),
+            [Case("c", {"layers": ["app", "kernel", "disk"], "skip": []})],
             Limits(cpu_seconds=2, wall_seconds=5, memory_mb=128),
         )
         assert outcome.error is None
