@@ -15,9 +15,11 @@ from tutor.web import create_app
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 
-SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+# Any exercises will do: the fixture lesson's, so editing a course lesson cannot break these.
+WALK = FIXTURE_LESSONS / "01-fixture/exercises/walk"
+SOLUTION = (WALK / "solution.py").read_text()
 
 
 def _config(tmp_path: Path, **extra: object) -> dict[str, object]:
@@ -28,6 +30,7 @@ def _config(tmp_path: Path, **extra: object) -> dict[str, object]:
         "WTF_CSRF_ENABLED": False,
         # Graded inside the request through the worker's own code path (no worker process).
         "QUEUE_URL": "immediate",
+        "LESSONS_DIR": str(FIXTURE_LESSONS),
         **extra,
     }
 
@@ -43,7 +46,7 @@ def test_sandbox_is_the_default_and_grades(tmp_path: Path) -> None:
     app = create_app(_config(tmp_path, GRADER_WORKERS=2))
     service = app.extensions["grading"]
     assert service.mode == "sandbox"
-    body = _learner(app).post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    body = _learner(app).post("/api/exercises/walk/grade", json={"code": SOLUTION})
     assert body.get_json()["verdict"] == "passed"
     judge = app.extensions["grading_queue"].grader().judge()
     assert type(judge.runner).__name__ == "SandboxRunner"
@@ -58,18 +61,18 @@ def test_without_a_sandbox_grading_is_refused_with_the_reason(
     monkeypatch.setattr(queue_grader, "shared_pool", broken)
     app = create_app(_config(tmp_path))
     client = _learner(app)
-    api = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    api = client.post("/api/exercises/walk/grade", json={"code": SOLUTION})
     assert api.status_code == 503
     error = api.get_json()["error"]
     assert "bubblewrap is not installed" in error and "GRADER='process'" in error
-    page = client.post("/exercises/io-path/submit", data={"code": SOLUTION})
+    page = client.post("/exercises/walk/submit", data={"code": SOLUTION})
     assert page.status_code == 503 and "bubblewrap is not installed" in page.get_data(True)
     cli = app.test_cli_runner().invoke(
         args=[
             "tutor",
             "grade",
-            "io-path",
-            str(ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py"),
+            "walk",
+            str(WALK / "solution.py"),
         ]
     )
     assert cli.exit_code != 0 and "bubblewrap is not installed" in cli.output
@@ -83,7 +86,7 @@ def test_process_grader_is_explicit_and_loud(
     with caplog.at_level(logging.WARNING):
         app = create_app(_config(tmp_path, GRADER="process"))
     assert any("WITHOUT the sandbox" in r.getMessage() for r in caplog.records)
-    body = _learner(app).post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    body = _learner(app).post("/api/exercises/walk/grade", json={"code": SOLUTION})
     assert body.get_json()["verdict"] == "passed"
 
 
@@ -94,12 +97,12 @@ def test_an_unknown_grader_is_a_start_up_error(tmp_path: Path) -> None:
 
 def test_feedback_names_the_smallest_failing_case_its_rule_and_trace(tmp_path: Path) -> None:
     app = create_app(_config(tmp_path, GRADER_WORKERS=2))
-    starter = (ROOT / "lessons/05-hypervisors/exercises/vcpu-run-loop/starter.py").read_text()
-    loop = starter + "        if exit.reason == 'HLT':\n            return\n"
-    body = _learner(app).post("/api/exercises/vcpu-run-loop/grade", json={"code": loop})
+    # A loop that drops the guest's output: the empty word passes, the first real one fails.
+    loop = "def run_vm(vcpu, devices):\n    while vcpu.run().reason != 'HLT':\n        pass\n"
+    body = _learner(app).post("/api/exercises/echo-loop/grade", json={"code": loop})
     report = body.get_json()
     assert report["verdict"] == "failed" and 0 <= report["score"] < 100
     first = next(c for c in report["cases"] if not c["passed"])
-    assert report["failing_case"] == first["name"] == "print a word"
+    assert report["failing_case"] == first["name"] == "out · hlt"
     assert report["rule"] and report["message"] == first["message"]
     assert report["trace"] == first["trace"] and report["trace"]
