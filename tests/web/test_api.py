@@ -31,7 +31,7 @@ def test_grade_a_correct_answer(client: FlaskClient) -> None:
 
 def test_grade_a_wrong_answer_has_partial_score_and_first_failure(client: FlaskClient) -> None:
     upside_down = "def path(layers, skip):\n    return [x for x in layers[::-1] if x not in skip]\n"
-    body = client.post(URL, json={"code": upside_down}).get_json()
+    body = client.post(f"{URL}?traces=1", json={"code": upside_down}).get_json()
     assert body["verdict"] == "failed" and 0 <= body["score"] < 100
     assert "step 1: " in body["message"]["en"] and "comes too early" in body["message"]["en"]
     # Hidden-case feedback never names the layer the model expects there.

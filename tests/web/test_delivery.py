@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -189,3 +190,38 @@ def test_compress_static_fills_the_shared_cache(app: Flask, tmp_path: Path) -> N
     stored = list((tmp_path / "copies").iterdir())
     assert [p.suffix for p in stored] == [".br"]
     assert CompressedCopies(tmp_path / "copies").get(source, "br") == first
+
+
+WRONG = "def path(layers, skip):\n    return [x for x in layers[::-1] if x not in skip]\n"
+
+
+def test_api_replies_carry_no_traces_unless_asked(client: FlaskClient) -> None:
+    lean = client.post("/api/exercises/walk/grade", json={"code": WRONG})
+    assert lean.get_json()["verdict"] == "failed"
+    assert b'"trace"' not in lean.data
+    full = client.post("/api/exercises/walk/grade?traces=1", json={"code": WRONG}).get_json()
+    assert "trace" not in full  # never twice: the failing case's trace is in its case
+    failing = next(case for case in full["cases"] if not case["passed"])
+    assert failing["name"] == full["failing_case"] and failing["trace"]
+    assert len(lean.data) < len(client.get(f"/api/submissions/{full['submission']}?traces=1").data)
+
+
+def test_the_report_fragment_sends_each_trace_once_and_the_page_none(
+    client: FlaskClient,
+) -> None:
+    fragment = client.post(
+        "/exercises/walk/submit", data={"code": WRONG}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    data = re.search(r'class="report-data">(.*?)</script>', fragment, re.S)
+    assert data is not None
+    replay = json.loads(data.group(1))
+    assert list(replay) == ["cases"]  # not the whole report again, no second copy at the top
+    names = [case["name"] for case in replay["cases"]]
+    assert len(names) == len(set(names)) == fragment.count('<li class="case ')
+    assert all(case["trace"] for case in replay["cases"])
+    assert any(not case["passed"] and case["departure"] is not None for case in replay["cases"])
+    # The page of its own (no animation on it) gets the verdict and no traces at all.
+    submission = re.search(r"Submission #(\d+)", fragment)
+    assert submission is not None
+    page = client.get(f"/submissions/{submission.group(1)}").get_data(as_text=True)
+    assert "Not yet:" in page and "report-data" not in page

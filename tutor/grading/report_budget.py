@@ -34,15 +34,27 @@ def clip_text(text: str, limit: int = MAX_TEXT) -> str:
 
 
 def _bounded(value: Any, key: str = "") -> Any:
+    """``value`` with every string and list within bounds; what is already within them is
+    returned as it is, not copied (a report is mostly thousands of small trace events)."""
     if isinstance(value, str):
         return clip_text(value, MAX_PRINTED if key in PRINTED_KEYS else MAX_TEXT)
     if isinstance(value, dict):
-        return {str(k)[:MAX_TEXT]: _bounded(v, str(k)) for k, v in value.items()}
+        changed = False
+        bounded = {}
+        for k, v in value.items():
+            name = str(k)[:MAX_TEXT]
+            inner = _bounded(v, str(k))
+            changed = changed or inner is not v or not isinstance(k, str) or len(k) > MAX_TEXT
+            bounded[name] = inner
+        return bounded if changed else value
     if isinstance(value, list | tuple):
         kept = [_bounded(v, key) for v in value[:MAX_ITEMS]]
         if len(value) > MAX_ITEMS:
             kept.append(f"… {len(value) - MAX_ITEMS} more not shown")
-        return kept
+            return kept
+        if any(a is not b for a, b in zip(kept, value, strict=True)):
+            return kept
+        return value
     return value
 
 
@@ -51,9 +63,14 @@ def _size(report: dict[str, Any]) -> int:
 
 
 def fit(report: dict[str, Any], budget: int = MAX_REPORT_BYTES) -> dict[str, Any]:
-    """A copy of ``report`` (JSON data) that is at most ``budget`` bytes of JSON."""
-    fitted: dict[str, Any] = _bounded(report)
-    cases = [c for c in fitted.get("cases", []) if isinstance(c, dict)]
+    """``report`` (JSON data) within ``budget`` bytes of JSON: a new dict, which shares what
+    needed no cutting with ``report`` (never changed in place)."""
+    fitted: dict[str, Any] = dict(_bounded(report))
+    if _size(fitted) <= budget:
+        return fitted
+    cases = [dict(c) for c in fitted.get("cases", []) if isinstance(c, dict)]
+    if "cases" in fitted:
+        fitted["cases"] = cases
     steps: tuple[tuple[str, Any, bool], ...] = (
         ("trace", [], True),  # (field, emptied value, passing cases only)
         ("trace", [], False),

@@ -34,6 +34,7 @@ from .extensions import csrf
 from .grading_service import IN_FLIGHT, GraderBusy, GraderUnavailable, SubmissionRefused
 from .learn import catalog, grading
 from .models import Submission
+from .report_replies import api_report
 from .schedule import submission_course
 from .submission_access import viewable_submission
 
@@ -154,7 +155,7 @@ def submission_json(submission: Submission) -> ResponseReturnValue:
         return jsonify(body), 202, {"Location": location, "Retry-After": "1"}
     # ``error``: the server could not grade it (an internal error): no score, not even a 0.
     score = {"score": None} if submission.status == "error" else {}
-    return jsonify({**body, **(submission.report or {}), **score}), 200
+    return jsonify({**body, **api_report(submission.report or {}), **score}), 200
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -38,6 +38,7 @@ from .grading_service import (
     SubmissionRefused,
 )
 from .models import Submission
+from .report_replies import replay_data
 from .schedule import submission_course
 from .submission_access import viewable_submission
 
@@ -197,5 +198,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     lesson_page.init_app(app)
     app.jinja_env.globals.update(
-        pick=pick, lang=lang, vendor_url=_vendor_url, d3_sources=_d3_sources, languages=LANGUAGES
+        pick=pick,
+        lang=lang,
+        vendor_url=_vendor_url,
+        d3_sources=_d3_sources,
+        languages=LANGUAGES,
+        replay_data=replay_data,
     )
