@@ -116,8 +116,9 @@ class Platform:
     def receive_score(
         self, path: str, authorization: str, media: str, body: bytes
     ) -> tuple[int, dict[str, Any]]:
-        """A score posted to ``/lineitems/<id>/scores``: the bearer token must carry the score
-        scope, the body is the score media type with every field LTI AGS requires."""
+        """A score posted to ``/lineitems/<id>/scores`` (a query, as Moodle's line item URLs
+        carry, is kept after ``/scores``): the bearer token must carry the score scope, the
+        body is the score media type with every field LTI AGS requires."""
         if AGS_SCORE not in self.scopes_of(authorization):
             self.refused_scores.append("token")
             return 401, {"error": "invalid_token"}
@@ -133,7 +134,10 @@ class Platform:
         if any(name not in score for name in required):
             self.refused_scores.append("fields")
             return 400, {"error": "missing fields"}
-        lineitem = f"{self.base}{path.removesuffix('/scores')}"
+        parts = urlsplit(path)
+        lineitem = f"{self.base}{parts.path.removesuffix('/scores')}"
+        if parts.query:
+            lineitem += f"?{parts.query}"
         self.scores.append({**score, "lineitem": lineitem})
         return 200, {}
 
@@ -387,7 +391,9 @@ def running_platform() -> Iterator[Platform]:
             elif self.path == "/deep-link-return":
                 status, page = platform.receive_deep_link(self._form())
                 self._answer(status, page)
-            elif self.path.startswith("/lineitems/") and self.path.endswith("/scores"):
+            elif self.path.startswith("/lineitems/") and urlsplit(self.path).path.endswith(
+                "/scores"
+            ):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 authorization = self.headers.get("Authorization", "")
                 media = self.headers.get("Content-Type", "")

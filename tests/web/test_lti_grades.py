@@ -92,6 +92,17 @@ def test_a_graded_submission_posts_the_score_with_a_token_from_the_platform(
     assert platform.refused_scores == []
 
 
+def test_a_line_item_url_with_a_query_gets_the_score_at_its_scores_address(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    # Moodle's line item URLs look like .../lineitems/7/lineitem?type_id=2.
+    open_activity(client, platform, **platform.ags(lineitem="7/lineitem?type_id=2"))
+    submit(app, client, "walk", solution(app, "walk"))
+    assert [s["lineitem"] for s in platform.scores] == [
+        f"{platform.base}/lineitems/7/lineitem?type_id=2"
+    ]
+
+
 def test_a_worse_submission_after_a_better_one_keeps_the_best(
     app: Flask, client: FlaskClient, platform: Platform
 ) -> None:
