@@ -93,3 +93,37 @@ def test_feedback_on_mappings_explains_extra_and_missing_items_from_tables() -> 
     assert Feedback.first(None, missing, extra) == missing
     # Every rule of the catalogue speaks both languages.
     assert all(set(text) == {"en", "zh"} for text in RULES.values())
+
+
+def test_numbers_checks_the_length_then_the_first_number_off() -> None:
+    why = {"en": "one per round", "zh": "每轮一个"}
+    check = Feedback(reveal=True)
+    assert check.numbers("sent", [1.0, 0.5], [1.0, 0.5 + 1e-12]) is None
+    short = check.numbers("sent", [1.0, 0.5], [1.0], why_count=why)
+    assert (
+        short is not None
+        and short["en"] == "len(sent) is 1, which is wrong: one per round (expected 2)"
+    )
+    off = Feedback().numbers("sent", [1.0, 0.5], [1.0, 0.25], why=why)
+    assert off is not None and off["en"] == "sent[1] is 0.25, which is wrong: one per round"
+    assert off["zh"] == "sent[1] 是 0.25，这个值不对：每轮一个"
+
+
+def test_broken_names_the_first_rule_that_holds_with_its_own_values() -> None:
+    rules = [(False, "bad_page"), (True, "too_long", {"length": 9}), (True, "bad_page")]
+    message = Feedback.broken("paging.belady", rules, limit=8, page=3, pages=4)
+    assert message is not None
+    assert message["en"] == "the string has 9 references, more than the 8 allowed"
+    assert message["zh"] == "序列有 9 次访问，超过了允许的 8 次"
+    assert Feedback.broken("paging.belady", [(False, "too_long")]) is None
+
+
+def test_revealing_adds_an_answer_only_when_there_is_one_to_reveal() -> None:
+    message = {"en": "wrong", "zh": "不对"}
+    answer = {"en": " (it is {x})", "zh": "（应为 {x}）"}
+    assert Feedback(reveal=True).revealing(message, None) == message
+    assert Feedback(reveal=False).revealing(message, answer, x=1) == message
+    assert Feedback(reveal=True).revealing(message, answer, x=1)["zh"] == "不对（应为 1）"
+    literal = {"en": " (a set {1, 2})", "zh": "（集合 {1, 2}）"}  # already filled: braces stay
+    assert Feedback(reveal=True).revealing(message, literal)["en"] == "wrong (a set {1, 2})"
+    assert Feedback.joined(message, {"en": ". More", "zh": "。更多"})["zh"] == "不对。更多"
