@@ -17,6 +17,7 @@ import base64
 import hashlib
 import json
 import os
+import platform
 import shutil
 import subprocess
 import tarfile
@@ -24,9 +25,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
 PINS = STATIC / "assets.json"
 VENDOR = STATIC / "vendor"
+# Test and build tools (axe-core, esbuild): pinned like the rest, but never served to learners.
+TOOLS = ROOT / "build" / "tools"
+ESBUILD = "@esbuild/{}"
 
 
 class AssetError(RuntimeError):
@@ -50,22 +55,92 @@ class Asset:
     integrity: str
     files: tuple[str, ...]
     cdn: dict[str, str]
+    minify: tuple[str, ...] = ()
+    tool: bool = False
+    platform: str | None = None
 
     @property
     def folder(self) -> Path:
-        return VENDOR / f"{self.package.replace('.', '-')}-{self.version}"
+        name = f"{self.package.replace('.', '-').replace('/', '+')}-{self.version}"
+        return (TOOLS if self.tool else VENDOR) / name
 
     def installed(self) -> bool:
-        return all((self.folder / f).is_file() for f in self.files)
+        return all((self.folder / f).is_file() for f in (*self.files, *self.minified()))
+
+    def minified(self) -> tuple[str, ...]:
+        """The served names of the files esbuild minifies at set-up (``x.js`` -> ``x.min.js``)."""
+        return tuple(str(PurePosixPath(f).with_suffix(".min.js")) for f in self.minify)
+
+    def wanted_here(self) -> bool:
+        return self.platform is None or self.platform == machine_platform()
 
 
 def pinned() -> dict[str, Asset]:
     raw = json.loads(PINS.read_text())
     return {
-        name: Asset(name, pin["version"], pin["integrity"], tuple(pin["files"]), pin.get("cdn", {}))
+        name: Asset(
+            name,
+            pin["version"],
+            pin["integrity"],
+            tuple(pin["files"]),
+            pin.get("cdn", {}),
+            tuple(pin.get("minify", ())),
+            bool(pin.get("tool", False)),
+            pin.get("platform"),
+        )
         for name, pin in raw.items()
         if not name.startswith("_")
     }
+
+
+def d3_modules(pins: dict[str, Asset]) -> list[Asset]:
+    """The d3 modules the site loads: the ``d3-*`` pins, in the file's (dependency) order, each
+    extending ``window.d3`` with what the ones before it defined."""
+    return [asset for name, asset in pins.items() if name.startswith("d3-")]
+
+
+def machine_platform() -> str:
+    """npm's name for this machine (esbuild ships one native package per platform)."""
+    system = platform.system().lower()
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64"}.get(
+        platform.machine().lower(), platform.machine().lower()
+    )
+    return f"{system}-{arch}"
+
+
+def esbuild() -> Path:
+    """The pinned esbuild binary for this machine, fetched if missing; a clear error where none
+    is pinned (add the matching ``@esbuild/<platform>`` entry to static/assets.json)."""
+    name = ESBUILD.format(machine_platform())
+    asset = pinned().get(name)
+    if asset is None:
+        raise AssetError(
+            f"no esbuild is pinned for this machine ({machine_platform()}): add {name} "
+            "with its integrity to static/assets.json"
+        )
+    if not asset.installed():
+        fetch(asset)
+    binary = asset.folder / "bin" / "esbuild"
+    binary.chmod(0o755)
+    return binary
+
+
+def minify(asset: Asset) -> None:
+    """Writes ``x.min.js`` beside each file of ``asset.minify``: what learners download (the
+    readable file stays for debugging). Comments that must be kept (licences) stay."""
+    tool = esbuild()
+    for source, target in zip(asset.minify, asset.minified(), strict=True):
+        subprocess.run(
+            [
+                str(tool),
+                str(asset.folder / source),
+                "--minify",
+                "--legal-comments=inline",
+                "--log-level=warning",
+                f"--outfile={asset.folder / target}",
+            ],
+            check=True,
+        )
 
 
 def fetch(asset: Asset) -> None:
@@ -97,6 +172,9 @@ def fetch(asset: Asset) -> None:
             target = asset.folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(staging / "package" / name, target)
+            shutil.copymode(staging / "package" / name, target)
+    if asset.minify:
+        minify(asset)
 
 
 def unpack(tarball: Path, target: Path) -> None:
@@ -195,7 +273,7 @@ def _data_mode(mode: int) -> int:
 def fetch_missing() -> list[str]:
     fetched = []
     for asset in pinned().values():
-        if not asset.installed():
+        if asset.wanted_here() and not asset.installed():
             fetch(asset)
             fetched.append(f"{asset.package}@{asset.version}")
     return fetched

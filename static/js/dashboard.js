@@ -6,15 +6,14 @@ const data = JSON.parse(document.getElementById("dashboard-data")?.textContent ?
 const lang = document.body.dataset.lang === "zh" ? "zh" : "en";
 
 /** A labelled bar chart: `rows` of {label, value}, values as `format` says. */
-function bars(element, rows, { max = null, format = (v) => String(v) } = {}) {
-  const d3 = window.d3;
+function bars(d3, element, rows, { max = null, format = (v) => String(v) } = {}) {
   if (!d3 || !element) return;
   const width = 640;
   const barHeight = 22;
   const labelWidth = 220;
   const height = Math.max(1, rows.length) * (barHeight + 6) + 10;
-  const top = max ?? (d3.max(rows, (r) => r.value) || 1);
-  const x = d3.scaleLinear().domain([0, top]).range([0, width - labelWidth - 60]);
+  const top = max ?? (Math.max(0, ...rows.map((r) => r.value)) || 1);
+  const x = (value) => (value / top) * (width - labelWidth - 60);
   const svg = d3.select(element).append("svg")
     .attr("viewBox", `0 0 ${width} ${height}`).attr("class", "bar-chart");
   const row = svg.selectAll("g").data(rows).join("g")
@@ -35,11 +34,13 @@ const charts = {
   attempts: () => (data.attempts ?? []).map((b) => ({ label: b.attempts, value: b.students })),
 };
 
+// d3 (its CDN or local modules, d3-fallback.js); without it the tables still say everything.
+const d3 = await (window.d3Ready ?? Promise.resolve(window.d3)).catch(() => undefined);
 for (const element of document.querySelectorAll(".chart[data-chart]")) {
   const name = element.dataset.chart;
   const rows = charts[name]?.() ?? [];
-  if (name === "passRate") bars(element, rows, { max: 100, format: (v) => `${v} %` });
-  else bars(element, rows);
+  if (name === "passRate") bars(d3, element, rows, { max: 100, format: (v) => `${v} %` });
+  else bars(d3, element, rows);
 }
 
 // Picking another exercise shows it at once (the Show button does the same without scripts).

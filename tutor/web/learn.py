@@ -22,6 +22,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 
+from tutor.assets import d3_modules
 from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
@@ -186,11 +187,18 @@ def _vendor_url(package: str, file: str) -> str:
 
 
 def _d3_sources() -> dict[str, str | None]:
-    """The d3 script: CDN with SRI in "cdn" mode, always with the verified local copy behind it."""
-    asset = current_pins()["d3"]
-    local = _vendor_url("d3", "dist/d3.min.js")
-    cdn = asset.cdn.get("dist/d3.min.js") if current_app.config["ASSETS_MODE"] == "cdn" else None
-    integrity = file_sri(asset.folder / "dist/d3.min.js") if asset.installed() else None
+    """The d3 modules' scripts, space-separated in load order (d3-fallback.js): from the CDN with
+    SRI in "cdn" mode, always with the verified local copies (the same bytes) behind them."""
+    modules = d3_modules(current_pins())
+    files = [(asset, asset.files[0]) for asset in modules]
+    local = " ".join(_vendor_url(asset.package, file) for asset, file in files)
+    cdn = (
+        " ".join(asset.cdn[file] for asset, file in files)
+        if current_app.config["ASSETS_MODE"] == "cdn"
+        else None
+    )
+    installed = all(asset.installed() for asset in modules)
+    integrity = " ".join(file_sri(a.folder / f) for a, f in files) if installed else None
     return {"cdn": cdn, "local": local, "integrity": integrity}
 
 

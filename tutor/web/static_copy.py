@@ -25,7 +25,7 @@ from flask import Blueprint, Flask, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
-from tutor.assets import pinned, sri
+from tutor.assets import d3_modules, pinned, sri
 from tutor.content import Catalog
 
 from .cli import tutor_cli
@@ -139,9 +139,14 @@ def _vendor_url(package: str, file: str) -> str:
 
 
 def _d3_sources() -> dict[str, str | None]:
-    asset = pinned()["d3"]
-    integrity = sri(asset.folder / "dist/d3.min.js") if asset.installed() else None
-    return {"cdn": None, "local": _vendor_url("d3", "dist/d3.min.js"), "integrity": integrity}
+    """The local d3 modules only (see learn._d3_sources): a static copy must work offline."""
+    modules = d3_modules(pinned())
+    local = " ".join(_vendor_url(asset.package, asset.files[0]) for asset in modules)
+    installed = all(asset.installed() for asset in modules)
+    integrity = (
+        " ".join(sri(asset.folder / asset.files[0]) for asset in modules) if installed else None
+    )
+    return {"cdn": None, "local": local, "integrity": integrity}
 
 
 def export_app(lessons_dir: str) -> Flask:

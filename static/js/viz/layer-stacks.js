@@ -380,7 +380,8 @@ export default function createLayerStacks(stage, data, d3) {
         return `${componentLong(d.component)}: ${count}`;
       });
 
-    const x = d3.scaleLinear().domain([0, state.scale]).range([0, BOX_W]).clamp(true);
+    // Cycles to bar width, clamped to the box (d3-scale's only use; the site loads no scales).
+    const x = (cycles) => BOX_W * Math.min(1, Math.max(0, cycles / (state.scale || 1)));
     const counters = stackG.select("g.cycles");
     counters
       .select(".cycles-text")

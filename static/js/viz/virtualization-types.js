@@ -342,7 +342,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
     const gridX = (W - (cols * step - (step - cell))) / 2;
     const gridY = 84;
     const failing = new Set(d.audit?.failing ?? []);
-    const cells = d3.range(d.capacity).map((i) => {
+    const cells = Array.from({ length: d.capacity }, (_, i) => i).map((i) => {
       const name = d.names[i] ?? `desk${String(i).padStart(3, "0")}`;
       return { i, name, made: i < d.made, changed: name in d.changed, failing: failing.has(name) };
     });
@@ -422,7 +422,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
 
   function drawServer(g, state, { failed }) {
     const sv = state.server;
-    const hosts = sv.hosts.length ? sv.hosts : d3.range(state.setup.servers ?? 8).map((i) => ({ name: `server${String(i).padStart(3, "0")}`, on: false, apps: [] }));
+    const hosts = sv.hosts.length ? sv.hosts : Array.from({ length: state.setup.servers ?? 8 }, (_, i) => i).map((i) => ({ name: `server${String(i).padStart(3, "0")}`, on: false, apps: [] }));
     text(g, 8, 12, sv.phase === "after" ? say("after") : say("before"), "vt-strong");
     const perRow = 4;
     const gap = 8;
