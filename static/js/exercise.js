@@ -254,7 +254,9 @@ function renderCase(item) {
   li.append(element("strong", "", pick(item.title) || item.name));
   if (item.stdout) {
     const printed = element("details", "printed");
-    printed.append(element("summary", "", t("printed")), element("pre", "", item.stdout));
+    const output = element("pre", "", item.stdout);
+    output.tabIndex = 0; // it may scroll sideways: keyboard users must reach it
+    printed.append(element("summary", "", t("printed")), output);
     li.append(printed);
   }
   return li;

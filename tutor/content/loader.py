@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import random
+import re
 import tomllib
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -46,8 +47,16 @@ class _Problems:
         self.items.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
 
 
+_EMPTY_HEADER = re.compile(r"<th((?: [a-z-]+=\"[^\"]*\")*)>\s*</th>")
+
+
 def render_markdown(text: str) -> str:
-    return str(_markdown.render(text))
+    """Code blocks and tables scroll sideways when wider than a phone (site.css), so each is a
+    tab stop: a keyboard user can focus it and scroll it with the arrow keys (WCAG 2.1.1)."""
+    html = str(_markdown.render(text))
+    html = html.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
+    # An empty header cell (a table's corner) heads nothing: a plain cell, as WCAG's tables do.
+    return _EMPTY_HEADER.sub(r"<td\1></td>", html)
 
 
 def load_catalog(root: Path, animations: Collection[str] | None = None) -> Catalog:
