@@ -19,6 +19,7 @@ FLASK := $(BIN)/flask --app app
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) tutor build-lessons
+	$(FLASK) tutor compress-static
 	$(FLASK) tutor seed-demo-course
 	$(BIN)/honcho start -f Procfile
 

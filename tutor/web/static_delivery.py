@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import brotli
+import click
 from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
+from .cli import tutor_cli
 from .offline import file_hash
 
 VERSION_ARG = "v"
@@ -189,6 +191,13 @@ def compress_all(app: Flask) -> int:
                 copies.get(path, encoding)
                 count += 1
     return count
+
+
+@tutor_cli.command("compress-static")
+def compress_static() -> None:
+    """Compress every static file now (brotli and gzip), so no learner waits for it later."""
+    count = compress_all(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"{count} compressed copies in {current_app.extensions['compressed_static'].folder}")
 
 
 def init_app(app: Flask) -> None:
