@@ -95,9 +95,12 @@ async function page(request) {
 }
 
 // Scripts too: a dedicated worker of an isolated page must itself carry COEP, or it is refused.
+// ignoreSearch: pages name static files by content (`lesson.js?v=<sha256 prefix>`, #15) while ES
+// modules import each other by plain path; the cache holds one copy of each file either way.
 async function asset(request) {
   const cache = await caches.open(CACHE);
-  return isolated((await cache.match(request, { ignoreVary: true })) ?? (await fetch(request)));
+  const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
+  return isolated(cached ?? (await fetch(request)));
 }
 
 self.addEventListener("fetch", (event) => {
