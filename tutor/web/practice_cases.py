@@ -5,13 +5,15 @@ Their expected outputs come from the reference solutions, and a web process neve
 that serves pages. ``flask tutor build-lessons`` computes them into the build
 (``tutor.content.build``); a web process reads that file. When the build it serves has none yet
 (the first start after a change to the lessons), it runs the build as a child process —
-``python -m tutor.content.build`` — waits for it once, and reads the result. A failed build is
-logged and retried after ``RETRY_SECONDS``; meanwhile the page shows the exercise without
-practice cases rather than failing.
+``python -m tutor.content.build`` — waits for it once, and reads the result (one child per
+machine: processes that need the same build at once wait on a lock file beside it). A failed
+build is logged and retried after ``RETRY_SECONDS``; meanwhile the page shows the exercise
+without practice cases rather than failing.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import subprocess
 import sys
@@ -50,8 +52,7 @@ class PracticeCases:
                 return self._practice
             found = lesson_build.read_practice(self.build, self.builds)
             if found is None and self._may_build():
-                self._build_in_a_child()
-                found = lesson_build.read_practice(self.build, self.builds)
+                found = self._build_once()
             if found is None:
                 self._failed_at = time.monotonic()
                 return {}
@@ -60,6 +61,21 @@ class PracticeCases:
 
     def _may_build(self) -> bool:
         return self._failed_at is None or time.monotonic() - self._failed_at >= RETRY_SECONDS
+
+    def _build_once(self) -> Practice | None:
+        """One child build for all the web processes of this machine that need it at once: the
+        others wait on the lock, then read what it wrote."""
+        self.builds.mkdir(parents=True, exist_ok=True)
+        with open(self.builds / f".{self.build.id}.lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                found = lesson_build.read_practice(self.build, self.builds)
+                if found is None:
+                    self._build_in_a_child()
+                    found = lesson_build.read_practice(self.build, self.builds)
+                return found
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _build_in_a_child(self) -> None:
         command = [sys.executable, "-m", "tutor.content.build", str(self.lessons), str(self.builds)]
