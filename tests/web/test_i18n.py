@@ -5,7 +5,6 @@ These need the compiled catalogue (``make setup`` runs ``pybabel compile``).
 
 from __future__ import annotations
 
-import re
 import tomllib
 
 from flask.testing import FlaskClient
@@ -100,53 +99,4 @@ def test_language_switch_sets_the_cookie(client: FlaskClient) -> None:
 EXERCISES = len(
     tomllib.loads((ROOT / "lessons/05-hypervisors/lesson.toml").read_text())["exercises"]
 )
-IO_SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
-NO_WORLD_SWITCH = IO_SOLUTION.replace('"world_switch", ', "")
-ZH_FEEDBACK = "只能通过世界切换进入"
-EN_FEEDBACK = "is entered only through a world switch"
-
-
-def submit_fragment(client: FlaskClient, code: str) -> str:
-    response = client.post(
-        "/exercises/io-path/submit", data={"code": code}, headers={"HX-Request": "true"}
-    )
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def test_grading_feedback_follows_the_interface_language(client: FlaskClient) -> None:
-    assert NO_WORLD_SWITCH != IO_SOLUTION
-    client.set_cookie("lang", "zh")
-    fragment = submit_fragment(client, NO_WORLD_SWITCH)
-    assert 'data-verdict="failed"' in fragment and "<html" not in fragment
-    # What the page shows (the replay data beside it carries both languages, for the script).
-    shown = re.sub(
-        r'<script type="application/json" class="report-data">.*?</script>',
-        "",
-        fragment,
-        flags=re.S,
-    )
-    assert ZH_FEEDBACK in shown and "第 5 步" in shown and "个用例中有" in shown
-    assert EN_FEEDBACK not in shown and "step 5" not in shown
-
-    # The API returns both languages, whatever the interface language.
-    body = client.post("/api/exercises/io-path/grade", json={"code": NO_WORLD_SWITCH}).get_json()
-    assert set(body["message"]) == {"en", "zh"}
-    assert EN_FEEDBACK in body["message"]["en"] and ZH_FEEDBACK in body["message"]["zh"]
-    failing = next(case for case in body["cases"] if not case["passed"])
-    assert failing["message"] == body["message"] and failing["rule"] == "answer"
-    passing = next(case for case in body["cases"] if case["passed"])
-    assert passing["message"] == {"en": "", "zh": ""}
-
-    client.set_cookie("lang", "en")
-    fragment = submit_fragment(client, NO_WORLD_SWITCH)
-    assert EN_FEEDBACK in fragment and ZH_FEEDBACK not in fragment
-
-
-def test_errors_before_grading_are_in_chinese_too(client: FlaskClient) -> None:
-    client.set_cookie("lang", "zh")
-    assert "代码是空的" in submit_fragment(client, "   \n")
-    fragment = submit_fragment(client, "def path(:\n")
-    assert "语法错误 SyntaxError（第 1 行）" in fragment and "SyntaxError on line 1" not in fragment
-    body = client.post("/api/exercises/io-path/grade", json={"code": "def path(:\n"}).get_json()
-    assert body["verdict"] == "error" and body["message"]["en"].startswith("SyntaxError on line 1")
+# Grading feedback in both languages: test_i18n_feedback.py, on the fixture lesson.
