@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 PYODIDE_VENV := .venv-pyodide
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test check bench screenshot system-deps setup assets bundle translations clean
+.PHONY: run test check bench bench-tools screenshot system-deps setup assets bundle translations clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -32,10 +32,19 @@ test: setup
 check: setup
 	$(FLASK) tutor check-lessons
 
-bench: setup
+bench: setup bench-tools
 	$(BIN)/python -m bench
+	$(BIN)/python bench/lesson_weight.py
+	$(BIN)/python bench/lighthouse_scores.py
 	$(BIN)/python -m bench.lab_session --students 1000 --spread 180
 	$(BIN)/python -m bench.budgets
+
+# Lighthouse for `make bench` only (never for `make run`): npm ci checks every package against
+# bench/lighthouse/package-lock.json's integrity hashes.
+bench-tools: bench/lighthouse/node_modules/.package-lock.json
+
+bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --ignore-scripts
 
 setup: system-deps $(VENV)/.installed assets bundle translations
 
@@ -88,7 +97,7 @@ bundle: $(VENV)/.installed assets
 	$(BIN)/python -m tutor.bundle $(PYODIDE_VENV)
 
 clean:
-	rm -rf $(VENV) $(PYODIDE_VENV) static/vendor instance
+	rm -rf $(VENV) $(PYODIDE_VENV) static/vendor build/tools bench/lighthouse/node_modules instance
 
 # Chinese glyphs in the picture need a CJK font (learners' own browsers bring theirs).
 screenshot: setup

@@ -37,7 +37,7 @@ def lesson_scripts(base: str, lesson: str) -> dict[str, tuple[int, int]]:
         if not path.endswith((".js", ".mjs")):
             return
         body = response.body()
-        sizes[path] = (len(body), len(gzip.compress(body, 6)))
+        sizes[path] = (len(body), len(gzip.compress(body, 9)))
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)

@@ -1,0 +1,158 @@
+"""Lighthouse 12.2.3 on a lesson page: mobile and desktop presets, English and Chinese (#15).
+
+``make bench`` installs Lighthouse from npm into ``bench/lighthouse/`` (its lockfile pins every
+package's integrity; ``make run`` never installs it) and runs this. Chromium is Debian's
+(``CHROME_PATH``, default /usr/bin/chromium) with the test suite's flags. Prints, per run, the
+performance score, LCP, TBT and CLS, each beside the goal as a ratio, and the load average: the
+figures are only comparable on a machine doing the same amount of other work.
+
+The server is the app on a free port (a thread of this process, like the other benches), with the
+local assets (``ASSETS_MODE=local``): this machine cannot reach the CDN, and a CDN request that
+fails would be measured instead of the page. ``--runs N`` takes the median of N runs per cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM_FLAGS  # noqa: E402
+from tutor.web import create_app  # noqa: E402
+
+LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+VERSION = "12.2.3"
+LESSON = "/lessons/hypervisors"
+GOAL_SCORE = 95
+# Lighthouse's own "good" thresholds.
+GOAL_LCP_MS = 2500
+GOAL_TBT_MS = 200
+GOAL_CLS = 0.1
+
+
+class LighthouseMissing(RuntimeError):
+    pass
+
+
+def lighthouse() -> Path:
+    """The pinned Lighthouse, or a loud error saying how to get it (never a silent skip)."""
+    if not LIGHTHOUSE.exists():
+        raise LighthouseMissing(
+            f"Lighthouse {VERSION} is not installed at {LIGHTHOUSE}: run `make bench-tools` "
+            "(npm ci in bench/lighthouse; needs Node 18.20+ and npm)"
+        )
+    found = subprocess.run(
+        [str(LIGHTHOUSE), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if found != VERSION:
+        raise LighthouseMissing(f"bench/lighthouse has Lighthouse {found!r}, not {VERSION}")
+    return LIGHTHOUSE
+
+
+@contextmanager
+def site() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {
+                "SECRET_KEY": "lighthouse",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/l.db",
+                "ASSETS_MODE": "local",
+            }
+        )
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+
+
+def measure(tool: Path, url: str, preset: str) -> dict[str, float]:
+    chrome = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
+    command = [
+        str(tool),
+        url,
+        "--only-categories=performance",
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        "--chrome-flags=" + " ".join(CHROMIUM_FLAGS),
+    ]
+    if preset == "desktop":
+        command.append("--preset=desktop")
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CHROME_PATH": chrome},
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"lighthouse failed on {url} ({preset}): {done.stderr[-2000:]}")
+    report = json.loads(done.stdout)
+    if report.get("runtimeError"):
+        raise RuntimeError(f"lighthouse: {report['runtimeError']}")
+    audits = report["audits"]
+    return {
+        "score": 100 * float(report["categories"]["performance"]["score"] or 0),
+        "lcp": float(audits["largest-contentful-paint"]["numericValue"]),
+        "tbt": float(audits["total-blocking-time"]["numericValue"]),
+        "cls": float(audits["cumulative-layout-shift"]["numericValue"]),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--lesson", default=LESSON)
+    args = parser.parse_args()
+    try:
+        tool = lighthouse()
+    except LighthouseMissing as missing:
+        print(f"ERROR: {missing}", file=sys.stderr)
+        return 2
+    print(f"Lighthouse {VERSION}, {args.lesson}, median of {args.runs} run(s)")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"{'preset':<8} {'lang':<4} {'score':>12} {'LCP':>16} {'TBT':>16} {'CLS':>14}")
+    met = True
+    with site() as base:
+        for preset in ("mobile", "desktop"):
+            for language in ("en", "zh"):
+                url = f"{base}{args.lesson}?lang={language}"
+                runs = [measure(tool, url, preset) for _ in range(args.runs)]
+                figure = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                met &= figure["score"] >= GOAL_SCORE and figure["cls"] <= GOAL_CLS
+                print(
+                    f"{preset:<8} {language:<4} "
+                    f"{figure['score']:>4.0f} ({figure['score'] / GOAL_SCORE:.2f}x) "
+                    f"{figure['lcp'] / 1000:>5.2f} s ({figure['lcp'] / GOAL_LCP_MS:.2f}x) "
+                    f"{figure['tbt']:>5.0f} ms ({figure['tbt'] / GOAL_TBT_MS:.2f}x) "
+                    f"{figure['cls']:>6.3f} ({figure['cls'] / GOAL_CLS:.2f}x)",
+                    flush=True,
+                )
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"goals: score >= {GOAL_SCORE}, LCP <= {GOAL_LCP_MS} ms, TBT <= {GOAL_TBT_MS} ms, "
+        f"CLS <= {GOAL_CLS} (ratios: figure / goal; score > 1 and the others < 1 are good)"
+    )
+    print("all presets meet score and CLS goals" if met else "NOT MET: see the rows above")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
