@@ -6,7 +6,8 @@ the learner's best score to the line item; failures are retried, then shown to s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -249,3 +250,63 @@ def _link_id(app: Flask) -> int:
 
     with app.app_context():
         return int(db.session.execute(db.select(LtiGradeLink.id)).scalar_one())
+
+
+def test_on_a_real_queue_the_worker_sends_the_score_and_retries_later(tmp_path: Path) -> None:
+    """With an SQLite queue (as in production) the web request only stores and queues: the
+    score is sent by the worker's passback task, and a failed send waits in Huey's schedule
+    for its retry (30 s, then twice as long) instead of being tried at once."""
+    from tutor.queue import heartbeat
+    from tutor.web import create_app
+    from tutor.web.extensions import db
+    from tutor.web.lti_grade_links import LtiGradeLink
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "LESSONS_DIR": str(FIXTURE_LESSONS),
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'worker.db'}",
+            "QUEUE_URL": f"sqlite:///{tmp_path / 'worker-queue.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "GRADER": "process",
+            "GRADER_WAIT_SECONDS": 0,
+        }
+    )
+    huey = app.extensions["grading_queue"].huey
+    heartbeat.beat(huey, 1)  # a worker is alive: the web process accepts submissions
+    client = app.test_client()
+    client.get("/api/session")
+    with running_platform() as platform:
+        assert app.test_cli_runner().invoke(args=platform.register_args()).exit_code == 0
+        platform.tool_jwks = client.get("/lti/jwks").get_json()
+        open_activity(client, platform)
+        reply = client.post("/api/exercises/walk/grade", json={"code": solution(app, "walk")})
+        assert reply.status_code == 202
+        grading = huey.dequeue()
+        assert grading is not None and huey.dequeue() is None
+        huey.execute(grading)  # the worker grades ...
+        assert platform.scores == []  # ... and queues the passback: nothing sent yet
+        passback = huey.dequeue()
+        assert passback is not None and passback.name == "lti_grade_passback"
+        platform.score_failures = 1
+        huey.execute(passback)
+        assert platform.scores == [] and huey.dequeue() is None
+        (retry,) = huey.scheduled()
+        assert retry.retries == RETRIES - 1 and retry.retry_delay == 60  # the next one doubles
+        wait = retry.eta - datetime.now(UTC).replace(tzinfo=None)  # Huey's naive UTC
+        assert timedelta(seconds=20) < wait <= timedelta(seconds=30)
+        with app.app_context():
+            link = db.session.execute(db.select(LtiGradeLink)).scalar_one()
+            assert (link.status, link.attempts) == ("retrying", 1)
+            assert link.last_error is not None and "500" in link.last_error
+        due = huey.read_schedule(retry.eta)  # half a minute later
+        assert [task.id for task in due] == [retry.id]
+        assert huey.execute(due[0], retry.eta - timedelta(seconds=1)) is None
+        assert platform.scores == [] and huey.scheduled()  # not due yet: back in the schedule
+        (retry,) = huey.read_schedule(retry.eta)
+        huey.execute(retry, retry.eta)
+        assert [s["scoreGiven"] for s in platform.scores] == [100.0]
+        with app.app_context():
+            link = db.session.execute(db.select(LtiGradeLink)).scalar_one()
+            assert (link.status, link.score_sent, link.last_error) == ("sent", 100.0, None)
