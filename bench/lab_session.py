@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -309,12 +310,17 @@ def student(
     attempt = Attempt(index, exercise)
     cookie = token = ""
     pause = 0.5
+    # The same key on every retry of this student's submit: an answer lost to a fault and sent
+    # again gets the stored submission back instead of a second one (docs/api.md).
+    key = f"lab-{index}-{uuid.uuid4()}"
 
     def call(method: str, path: str, body: object = None) -> tuple[int, dict[str, str], object]:
         nonlocal cookie
         headers = {"Cookie": cookie} if cookie else {}
         if token:
             headers["X-CSRFToken"] = token
+        if method == "POST":
+            headers["Idempotency-Key"] = key
         # A browser waits minutes for an answer before giving up; so does this student.
         status, answer, parsed = request(lab_port(), method, path, body, headers, timeout=300)
         attempt.answers[status] += 1
@@ -395,8 +401,9 @@ class Session:
 
     def unanswered(self) -> list[int]:
         """Stored submissions whose answer the student never got (the database or the web
-        process went away after the row was stored): the student submitted again. Each is
-        still graded once; the check above holds them to it."""
+        process went away after the row was stored) and that the student's retry did not get
+        back. Students send an ``Idempotency-Key``, so there should be none; each would still
+        be graded once (the check above holds them to it)."""
         known = {a.submission for a in self.attempts}
         return sorted(set(self.rows) - known)
 
