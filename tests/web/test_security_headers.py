@@ -79,6 +79,28 @@ def test_cookies_are_secure_behind_https_only(client: FlaskClient) -> None:
     )
 
 
+def test_over_https_the_session_cookie_is_partitioned_and_replaces_an_older_one(
+    app: Flask,
+) -> None:
+    """Partitioned (CHIPS) so an LMS's iframe keeps it where third-party cookies are blocked
+    (#12); a browser still holding the unpartitioned cookie of before sends both, and the old
+    one (sent first, so read) must go or the new one would never be read."""
+    first = app.test_client().get("/api/session", base_url="https://tutor.example")
+    (cookie,) = [c for c in first.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
+    value = cookie.split(";", 1)[0].removeprefix("session=")
+    both = app.test_client(use_cookies=False).get(
+        "/api/session",
+        base_url="https://tutor.example",
+        headers={"Cookie": f"session={value}; session={value}"},
+    )
+    cookies = [c for c in both.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert any(c.startswith("session=;") and "Partitioned" not in c for c in cookies)
+    # The session read (the old cookie's) lives on in a partitioned cookie.
+    kept = [c for c in cookies if not c.startswith("session=;")]
+    assert len(kept) == 1 and "Partitioned" in kept[0]
+
+
 def test_everything_under_api_answers_json(client: FlaskClient) -> None:
     client.get("/api/session")
     replies = [

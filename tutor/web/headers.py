@@ -19,6 +19,7 @@ proxy's ``X-Forwarded-Proto``) every cookie is marked ``Secure`` and HSTS is sen
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, has_request_context, request
@@ -58,13 +59,19 @@ def content_security_policy() -> str:
 
 
 def _secure_cookies(response: Response) -> None:
+    """Every cookie ``Secure``; a ``SameSite=None`` one (pylti1p3's LTI state cookie) also
+    ``Partitioned``, as the session cookie is (``SecureBehindHttps``)."""
     cookies = response.headers.getlist("Set-Cookie")
     if not cookies:
         return
     response.headers.remove("Set-Cookie")
     for cookie in cookies:
-        secure = any(part.strip().lower() == "secure" for part in cookie.split(";"))
-        response.headers.add("Set-Cookie", cookie if secure else f"{cookie}; Secure")
+        parts = {part.strip().lower() for part in cookie.split(";")[1:]}
+        if "secure" not in parts:
+            cookie = f"{cookie}; Secure"
+        if "samesite=none" in parts and "partitioned" not in parts:
+            cookie = f"{cookie}; Partitioned"
+        response.headers.add("Set-Cookie", cookie)
 
 
 class SecureBehindHttps(SecureCookieSessionInterface):
@@ -81,6 +88,35 @@ class SecureBehindHttps(SecureCookieSessionInterface):
         if has_request_context() and request.is_secure:
             return "None"
         return super().get_cookie_samesite(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        """Over HTTPS the session cookie is also ``Partitioned`` (CHIPS): browsers that block
+        third-party cookies — Chromium in headless and incognito modes, Firefox and Safari by
+        default — still keep a partitioned cookie inside an LMS's iframe, so an LTI launch
+        there stays signed in (#12). A top-level visit is its own partition: no change there."""
+        secure = has_request_context() and request.is_secure
+        return super().get_cookie_partitioned(app) or secure
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        """A browser holding a session cookie from before partitioning sends it first, and it
+        would win over the partitioned one for good: the partitioned cookie takes its content
+        now and the old one is deleted."""
+        name = self.get_cookie_name(app)
+        old_too = (
+            has_request_context()
+            and request.is_secure
+            and len(request.cookies.getlist(name)) > 1
+            and self.get_cookie_partitioned(app)
+        )
+        if old_too and session:
+            session.modified = True
+        super().save_session(app, session, response)
+        if old_too:
+            response.headers.add(
+                "Set-Cookie",
+                f"{name}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; "
+                f"Path={self.get_cookie_path(app)}; Secure; HttpOnly; SameSite=None",
+            )
 
 
 def install_headers(app: Flask) -> None:

@@ -43,8 +43,10 @@ from . import lti_grade_links, lti_grades_page, lti_passback
 from .accounts import User, create_user, find_user, new_password, sign_in, signed_in_only
 from .extensions import csrf, db
 from .lti_config import DatabaseToolConf, OneLaunchPerNonce
+from .lti_deep_linking import open_picker, return_address
 from .lti_keys import key_set
 from .lti_models import LtiContext, LtiIdentity, LtiPlatform
+from .lti_roster import remember_source
 from .models import Course
 from .roster import INSTRUCTOR, STAFF, STUDENT, TA, Membership, enrol
 from .schedule import Assignment, settings_of
@@ -103,14 +105,17 @@ def launch() -> ResponseReturnValue:
     except Exception as exc:  # LtiException, or a plain Exception (unknown issuer)
         db.session.rollback()
         return _refused(f"launch: {exc}")
+    if message.is_deep_link_launch():
+        return _deep_linking(data, message.get_client_id())
     if not message.is_resource_launch():
-        return _refused("only resource-link launches are supported (deep linking is not built)")
+        return _refused("only resource-link and deep-linking launches are supported")
     try:
         target, exercise_ids = _target(data)
     except LaunchRefused as exc:
         return _refused(str(exc), 404)
     user = _account(data)
     course = _course(data)
+    remember_source(course, data, message.get_client_id())
     _assign(course, exercise_ids)
     role = _role(data.get(ROLES, []))
     enrol(course, user, role)
@@ -130,6 +135,23 @@ def launch() -> ResponseReturnValue:
     sign_in(user)
     session["lti_course"] = course.slug
     return redirect(target)
+
+
+def _deep_linking(data: dict[str, Any], client_id: str) -> ResponseReturnValue:
+    """An instructor adding activities in the LMS: signed in, staff of the LMS course, and
+    sent to the catalogue picker (lti_deep_linking)."""
+    role = _role(data.get(ROLES, []))
+    if role not in STAFF:
+        return _refused("a deep-linking launch by someone who is not an instructor", 403)
+    if not return_address(data):
+        return _refused("a deep-linking launch without an http(s) deep_link_return_url")
+    user = _account(data)
+    course = _course(data)
+    remember_source(course, data, client_id)
+    enrol(course, user, role)
+    db.session.commit()
+    sign_in(user)
+    return open_picker(data, client_id, user, course)
 
 
 def _role(roles: list[str]) -> str:
@@ -275,12 +297,14 @@ def setup() -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
-    from . import lti_cli
+    from . import lti_cli, lti_deep_linking, lti_roster_page
 
     # The platform's OIDC login and its id_token post are cross-site form posts by design:
     # the signed id_token, the state cookie and the one-use nonce protect them, not a CSRF token.
     csrf.exempt(bp)
     app.register_blueprint(bp)
     lti_cli.init_app(app)
+    lti_deep_linking.init_app(app)  # picking activities from the LMS (deep linking)
+    lti_roster_page.init_app(app)  # roster sync from the LMS (NRPS)
     lti_passback.init_app(app)  # grade passback from the worker (AGS)
     lti_grades_page.init_app(app)

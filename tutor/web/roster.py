@@ -44,6 +44,9 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     role: Mapped[str] = mapped_column(String(16), default=STUDENT)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    # When the member left the course (an LMS roster sync, #12): the row stays so their work
+    # stays in the gradebook, but they no longer open the course. Enrolling again clears it.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 def role_names() -> dict[str, str]:
@@ -64,6 +67,7 @@ def enrol(course: Course, user: User, role: str) -> Membership:
         db.session.add(found)
     else:
         found.role = role
+        found.left_at = None
     db.session.flush()
     return found
 
@@ -89,7 +93,7 @@ def my_courses() -> list[tuple[Course, str]]:
     rows = db.session.execute(
         db.select(Course, Membership.role)
         .join(Membership, Membership.course_id == Course.id)
-        .where(Membership.user_id == current_user.id)
+        .where(Membership.user_id == current_user.id, Membership.left_at.is_(None))
         .order_by(Membership.joined_at.desc())
     ).all()
     return [(course, role) for course, role in rows]
@@ -102,7 +106,7 @@ def require_member(slug: str, roles: tuple[str, ...] = ROLES) -> tuple[Course, M
     if course is None or not current_user.is_authenticated:
         abort(404)
     found = membership(course, current_user)
-    if found is None:
+    if found is None or found.left_at is not None:
         abort(404)
     if found.role not in roles:
         abort(403)
@@ -268,6 +272,7 @@ def staff_of_course(course_id: int, learner: str) -> bool:
             staff.course_id == course_id,
             staff.user_id == current_user.id,
             staff.role.in_(STAFF),
+            staff.left_at.is_(None),
             student.role == STUDENT,
             User.learner == learner,
         )
