@@ -1,10 +1,11 @@
 """Hostile programs against the real grading path (JSON API → queue → sandbox → judge).
 
-Each attack is written against a real exercise of lesson 5 (``io-path``: ``def path(kind,
-operation)``; ``vcpu-run-loop``: ``def run_vm(vcpu, devices)``) and must end non-passing with a
-clear message, leave the server grading correctly, and leave no trace on the host: no new files,
-no stray processes, nothing secret in the report. docs/security.md lists the same attacks with
-what stops each one.
+Each attack is written against an exercise of the fixture lesson (``walk``: ``def path(layers,
+skip)``, which the attacks spell ``path(kind, operation)``; ``echo-loop``: ``def run_vm(vcpu,
+devices)``), so editing a course lesson cannot break them. Each must end non-passing with a clear
+message, leave the server grading correctly, and leave no trace on the host: no new files, no
+stray processes, nothing secret in the report. docs/security.md lists the same attacks with what
+stops each one.
 """
 
 from __future__ import annotations
@@ -24,17 +25,18 @@ from flask import Flask
 
 from tutor.web import create_app
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS, ROOT
 from .live import MANY_MACHINES, LiveServer, descendants_of, grading_children, privilege_modes
 
 CANARY_ENV = "VIRTTUTOR_ATTACK_CANARY"
 CANARY = "canary-5b1e0c77"
 os.environ[CANARY_ENV] = CANARY  # in the server's own environment: must never reach a report
 FAST_LIMITS = {"cpu_seconds": 1, "wall_seconds": 2.5, "memory_mb": 256, "output_kb": 64}
-IO_PATH = "io-path"
-VCPU = "vcpu-run-loop"
-SOLUTION = ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py"
-CASES = ROOT / "lessons/05-hypervisors/exercises/io-path/cases.py"
+IO_PATH = "walk"
+LOOP = "echo-loop"
+VCPU = "vcpu-run-loop"  # only for what the browser gets of a course lesson's page
+SOLUTION = FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py"
+CASES = FIXTURE_LESSONS / "01-fixture/exercises/walk/cases.py"
 MARK = "virttutor-pwned-4c1d"
 SECRET_KEY = str(ROOT / "instance/secret_key")
 DATABASE = str(ROOT / "instance/tutor.db")
@@ -257,15 +259,15 @@ ATTACKS = [
     _a(
         "lying_vcpu_state",
         "def run_vm(vcpu, devices):\n    vcpu.state = 'halted'\n",
-        r"serial console",
-        VCPU,
+        r"must reach devices.port_write",
+        LOOP,
     ),
     _a(
         "not_plain_data",
         "class Weird:\n    pass\n\ndef run_vm(vcpu, devices):\n    vcpu.state = 'halted'\n"
         "    devices.serial = Weird()\n",
         r"not plain data",
-        VCPU,
+        LOOP,
     ),
     _a(
         "monkeypatch_judge",
@@ -462,6 +464,7 @@ def server(
         limits=FAST_LIMITS,
         SECRET_KEY="attack-tests-secret",
         GRADER_WORKERS=2,
+        LESSONS_DIR=str(FIXTURE_LESSONS),
         **MANY_MACHINES,
     ).start()
     try:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS, ROOT
 from .live import (
     MANY_MACHINES,
     LiveServer,
@@ -35,7 +35,8 @@ from .live import (
     wait_for,
 )
 
-SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+# Any exercise will do: the fixture lesson's, so editing a course lesson cannot break these.
+SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
 LIMITS = {"cpu_seconds": 2, "wall_seconds": 5, "memory_mb": 256, "output_kb": 64}
 TOKEN_HEAD = "vt-chan"
 HOLD_SECONDS = 2.0
@@ -283,17 +284,18 @@ def server(
         mode=request.param,
         limits=LIMITS,
         GRADER_WORKERS=2,
+        LESSONS_DIR=str(FIXTURE_LESSONS),
         **MANY_MACHINES,
     ).start()
     try:
-        assert live.learner().grade("io-path", SOLUTION).json()["verdict"] == "passed"
+        assert live.learner().grade("walk", SOLUTION).json()["verdict"] == "passed"
         yield live
     finally:
         live.stop()
 
 
 def _grade(server: LiveServer, code: str) -> dict[str, Any]:
-    reply = server.learner().grade("io-path", code)
+    reply = server.learner().grade("walk", code)
     assert reply.status == 200, reply.body[:300]
     body = reply.json()
     assert isinstance(body, dict)
