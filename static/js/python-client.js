@@ -17,23 +17,35 @@ export class PythonClient extends EventTarget {
     this.interruptGraceMs = interruptGraceMs;
     this.indexURL = new URL(indexURL, location.href).href;
     this.timeoutMs = timeoutMs;
+    // The worker python-start.js started from the page's <head>, if it did, for this Pyodide.
+    const early = window.virttutorEarlyPython;
+    const adopt = early?.indexURL === this.indexURL ? early : null;
+    if (early) delete window.virttutorEarlyPython;
     // Without cross-origin isolation there is no SharedArrayBuffer: Stop must kill the worker.
-    this.interruptBuffer = self.crossOriginIsolated ? new Int8Array(new SharedArrayBuffer(1)) : null;
+    this.interruptBuffer =
+      adopt?.interruptBuffer ?? (self.crossOriginIsolated ? new Int8Array(new SharedArrayBuffer(1)) : null);
     this.state = "idle";
     this.nextId = 1;
     this.pending = null;
     this.restarts = 0;
-    this.start();
+    if (early && !adopt) early.worker.terminate();
+    this.start(false, adopt);
   }
 
-  /** Starts (or restarts) the worker; listeners get "status" events with {state, stage, seconds}. */
-  start(restarting = false) {
+  /**
+   * Starts (or restarts) the worker, or adopts the one python-start.js started early (`early`);
+   * listeners get "status" events with {state, stage, seconds}.
+   */
+  start(restarting = false, early = null) {
     this.worker?.terminate();
     // A SIGINT left over from the killed worker must not interrupt the new one's first run.
     if (this.interruptBuffer) this.interruptBuffer[0] = 0;
-    this.startedAt = performance.now();
+    this.startedAt = early?.startedAt ?? performance.now();
+    this.ready = new Promise((resolve) => {
+      this.resolveReady = resolve;
+    });
     this.setState(restarting ? "restarting" : "loading", "python");
-    this.worker = new Worker(new URL("./python-worker.js", import.meta.url), { type: "module" });
+    this.worker = early?.worker ?? new Worker(new URL("./python-worker.js", import.meta.url), { type: "module" });
     this.worker.addEventListener("message", (event) => this.onMessage(event.data));
     this.worker.addEventListener("error", (event) => {
       event.preventDefault();
@@ -46,10 +58,15 @@ export class PythonClient extends EventTarget {
         this.fail(message);
       }
     });
-    this.worker.postMessage({ type: "init", indexURL: this.indexURL, interruptBuffer: this.interruptBuffer });
-    this.ready = new Promise((resolve) => {
-      this.resolveReady = resolve;
-    });
+    if (!early) {
+      this.worker.postMessage({ type: "init", indexURL: this.indexURL, interruptBuffer: this.interruptBuffer });
+      return;
+    }
+    // What the early worker said before this client listened, in order, as if heard now.
+    this.worker.removeEventListener("message", early.onMessage);
+    this.worker.removeEventListener("error", early.onError);
+    for (const message of early.messages) this.onMessage(message);
+    for (const message of early.errors) this.fail(message);
   }
 
   get seconds() {
@@ -67,12 +84,21 @@ export class PythonClient extends EventTarget {
       case "stage":
         this.setState(this.state === "restarting" ? "restarting" : "loading", message.stage);
         break;
-      case "ready":
-        this.readySeconds = this.seconds;
+      case "ready": {
+        // The worker's own step times (python-worker.js), for the benchmark. Its clock says when
+        // it was ready even if this client heard it later (a message kept by python-start.js).
+        this.timings = message.timings ?? null;
+        const readyAt = this.timings && this.timings.origin + this.timings.ready - performance.timeOrigin;
+        this.readySeconds = Number.isFinite(readyAt) ? Math.max(0, readyAt - this.startedAt) / 1000 : this.seconds;
         // Restored from the memory snapshot of an earlier visit (python-worker.js), not started cold.
         this.warm = Boolean(message.warm);
         this.setState("ready", "ready");
         this.resolveReady();
+        break;
+      }
+      case "snapshot":
+        // After a cold start: whether the next visit can restore Python (python-worker.js).
+        this.snapshot = { saved: message.saved, message: message.message ?? null };
         break;
       case "load-error":
         this.fail(message.message);

@@ -1,7 +1,10 @@
 // Module worker that owns Pyodide, so a slow load or a runaway program never blocks the page.
 // Protocol (postMessage, plain JSON):
 //   in:  {type: "init", indexURL, interruptBuffer?, snapshots?}
-//   out: {type: "stage", stage} … {type: "ready", warm} | {type: "load-error", message}
+//   out: {type: "stage", stage} … {type: "ready", warm, timings} | {type: "load-error", message}
+//   (timings: milliseconds since this worker's time origin at each step of the start, for
+//   bench/self_study_timings.py and anyone asking where a slow start went)
+//   out, after a cold start: {type: "snapshot", saved, message?} (the memory snapshot was kept)
 //   in:  {type: "run", id, code, driver, cases, step_budget}
 //   out: {type: "result", id, report, fatal?} | {type: "interrupted", id} | {type: "run-error", id, message}
 // After `fatal` or "run-error" the page replaces this worker: Pyodide may be left inconsistent.
@@ -14,11 +17,34 @@ const RECURSION_LIMIT = 1000;
 let pyodide = null;
 let runPractice = null;
 
+// Where the start-up time goes: each step's end, in ms on this worker's clock; `origin` is the
+// worker's time origin on the wall clock, so the page can place these on its own timeline.
+const timings = { origin: performance.timeOrigin, evaluated: performance.now() };
+const mark = (name) => {
+  timings[name] = performance.now();
+};
+// WebAssembly compilation is the largest step of a start and the one a browser's code cache
+// removes: time it wherever Pyodide starts it.
+for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "compile"]) {
+  const original = WebAssembly[name];
+  if (typeof original !== "function") continue;
+  WebAssembly[name] = async function (...args) {
+    const started = performance.now();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      // Pyodide also compiles a few tiny modules; the big one is the one that took longest.
+      const took = performance.now() - started;
+      if (!(took < (timings.wasmMs ?? 0))) Object.assign(timings, { wasmMs: took, wasmStart: started, wasmVia: name });
+    }
+  };
+}
+
 // Python after the bundle is imported, as a Pyodide memory snapshot, kept per bundle: a return
 // visit restores it instead of starting Python and importing everything again (docs/performance.md).
 // SNAPSHOT_FORMAT changes whenever WARM_UP below does, so an old snapshot is never restored.
 const SNAPSHOT_CACHE = "virttutor-python-snapshots";
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 // Imports every module of the bundle (a snapshot has the modules in memory, not the wheel's files
 // on disk) and defines the one function the page calls.
 const WARM_UP = `
@@ -40,35 +66,48 @@ def _virttutor_practice(request_json):
 
 async function init({ indexURL, interruptBuffer, snapshots = true }) {
   try {
+    mark("init");
     post({ type: "stage", stage: "python" });
-    // The snapshot is read while Pyodide's module loads.
-    const keyed = snapshots ? snapshotKey(indexURL) : Promise.resolve(null);
-    const [{ loadPyodide }, key, saved] = await Promise.all([
-      import(`${indexURL}pyodide.mjs`),
-      keyed,
-      keyed.then(readSnapshot),
-    ]);
+    // Everything below starts at once: Pyodide's loader, the lock file (read once, for the
+    // snapshot's key and for Pyodide) and the lookup of a saved snapshot.
+    const loader = import(`${indexURL}pyodide.mjs`).then((module) => {
+      mark("loaderImported");
+      return module;
+    });
+    const lock = fetch(`${indexURL}virttutor-lock.json`).then((response) => {
+      if (!response.ok) throw new Error(`virttutor-lock.json: HTTP ${response.status}`);
+      return response.json();
+    });
+    lock.catch(() => {}); // awaited by loadPyodide, which reports it
+    const key = snapshots ? await snapshotKey(indexURL, lock) : null;
+    const saved = await findSnapshot(key);
+    mark("snapshotFound");
+    const { loadPyodide } = await loader;
     const options = {
       indexURL,
       // Our lock file is Pyodide's plus the bundle; its sha256 becomes the fetch()'s Subresource
       // Integrity, so a tampered or stale wheel is refused by the browser before it is unpacked.
-      lockFileURL: `${indexURL}virttutor-lock.json`,
+      lockFileContents: lock,
+      packageBaseUrl: indexURL,
       stdout: () => {},
       stderr: () => {},
     };
-    const warm = saved && (await restore(loadPyodide, options, indexURL, key, saved));
-    if (!warm) await coldStart(loadPyodide, options, indexURL, key);
+    const warm = saved && (await restore(loadPyodide, options, key, saved));
+    if (!warm) await coldStart(loadPyodide, options, indexURL, lock, key);
     runPractice = pyodide.globals.get("_virttutor_practice");
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
-    post({ type: "ready", warm: Boolean(warm) });
+    mark("ready");
+    timings.resources = resourceTimings();
+    post({ type: "ready", warm: Boolean(warm), timings });
     if (!warm && key) await saveSnapshot(key);
   } catch (error) {
     post({ type: "load-error", message: String(error?.message ?? error) });
   }
 }
 
-async function coldStart(loadPyodide, options, indexURL, key) {
+async function coldStart(loadPyodide, options, indexURL, lock, key) {
   pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(key) });
+  mark("pyodideLoaded");
   post({ type: "stage", stage: "bundle" });
   let loadError = null;
   try {
@@ -82,56 +121,59 @@ async function coldStart(loadPyodide, options, indexURL, key) {
     loadError = String(error?.message ?? error);
   }
   // loadPackage reports most failures through errorCallback instead of rejecting.
-  if (loadError) throw new Error(await explainBundleFailure(indexURL, loadError));
+  if (loadError) throw new Error(await explainBundleFailure(indexURL, lock, loadError));
+  mark("bundleLoaded");
   pyodide.runPython(WARM_UP);
-}
-
-async function bundleEntry(indexURL) {
-  const lock = await (await fetch(`${indexURL}virttutor-lock.json`)).json();
-  return lock.packages[PACKAGE];
+  mark("bundleImported");
 }
 
 /** The snapshot's cache key: Pyodide's folder (its version), the bundle's sha256, our format. */
-async function snapshotKey(indexURL) {
+async function snapshotKey(indexURL, lock) {
   try {
     if (!self.caches) return null;
-    const { sha256 } = await bundleEntry(indexURL);
+    const { sha256 } = (await lock).packages[PACKAGE];
     return `${indexURL}virttutor-snapshot-${SNAPSHOT_FORMAT}-${sha256}.bin`;
   } catch {
     return null; // no snapshot: the cold start that follows says what is wrong, if anything
   }
 }
 
-async function readSnapshot(key) {
+// The snapshot holds Python's memory, not its files. The bundle's files (the wheel as unpacked
+// on the cold start, checked against the lock's sha256 then) are kept beside it and written back
+// before Python resumes, for code that lists them (tutor.explanations finds its topics in its
+// folder): plain file writes, with no Python to run and no archive to unpack.
+const filesKey = (key) => key.replace(/\.bin$/, "-files.bin");
+
+/** The saved snapshot's responses (bodies not read yet), or null. */
+async function findSnapshot(key) {
   if (!key) return null;
   try {
-    const cached = await (await caches.open(SNAPSHOT_CACHE)).match(key);
-    return cached ? new Uint8Array(await cached.arrayBuffer()) : null;
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    const [memory, files] = await Promise.all([cache.match(key), cache.match(filesKey(key))]);
+    return memory && files ? { memory, files } : null;
   } catch {
     return null;
   }
 }
 
-// The snapshot holds Python's memory, not its files: the bundle's files go back on disk, checked
-// against the lock's sha256 like a cold load, for code that lists them (tutor.explanations reads
-// its topics from its folder) or imports a module for the first time.
-async function bundleFiles(indexURL) {
-  const entry = await bundleEntry(indexURL);
-  const digest = entry.sha256.match(/../g).map((byte) => Number.parseInt(byte, 16));
-  const integrity = `sha256-${btoa(String.fromCharCode(...digest))}`;
-  const response = await fetch(new URL(entry.file_name, indexURL), { integrity });
-  if (!response.ok) throw new Error(`${entry.file_name}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-async function restore(loadPyodide, options, indexURL, key, bytes) {
+async function restore(loadPyodide, options, key, saved) {
   try {
-    const files = bundleFiles(indexURL);
-    files.catch(() => {}); // awaited below; a failure there means a cold start
-    pyodide = await loadPyodide({ ...options, _loadSnapshot: bytes });
+    // Both are read while Pyodide fetches and compiles its own files; it awaits them itself.
+    const memory = saved.memory.arrayBuffer().then((bytes) => {
+      mark("snapshotRead");
+      return new Uint8Array(bytes);
+    });
+    const files = saved.files.arrayBuffer().then(unpackFiles);
+    memory.catch(() => {});
+    files.catch(() => {});
+    pyodide = await loadPyodide({
+      ...options,
+      _loadSnapshot: memory,
+      fsInit: async (FS, { sitePackages }) => writeFiles(FS, sitePackages, await files),
+    });
+    mark("pyodideLoaded");
     pyodide.globals.get("_virttutor_practice").destroy(); // present, or this is no snapshot of ours
-    const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-    pyodide.unpackArchive(await files, "zip", { extractDir: sitePackages });
+    mark("bundleFiles");
     return true;
   } catch (error) {
     // A snapshot from another Pyodide build, or damaged: forget it and start cold.
@@ -155,21 +197,77 @@ async function saveSnapshot(key) {
     } finally {
       Object.assign(pyodide.loadedPackages, loaded);
     }
+    const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+    const files = packFiles(readFiles(pyodide.FS, sitePackages));
     const cache = await caches.open(SNAPSHOT_CACHE);
     // One snapshot per bundle: a new bundle's replaces the others.
-    for (const old of await cache.keys()) if (old.url !== new URL(key).href) await cache.delete(old);
-    await cache.put(key, new Response(snapshot, { headers: { "Content-Type": "application/octet-stream" } }));
+    const keep = new Set([new URL(key).href, new URL(filesKey(key)).href]);
+    for (const old of await cache.keys()) if (!keep.has(old.url)) await cache.delete(old);
+    const binary = { headers: { "Content-Type": "application/octet-stream" } };
+    // The files first: a snapshot is only used with its files beside it.
+    await cache.put(filesKey(key), new Response(files, binary));
+    await cache.put(key, new Response(snapshot, binary));
+    post({ type: "snapshot", saved: true });
   } catch (error) {
     console.warn("Python snapshot not saved:", error);
+    post({ type: "snapshot", saved: false, message: String(error?.message ?? error) });
   }
+}
+
+/** Every file under `root`, as [path relative to root, bytes]. */
+function readFiles(FS, root, folder = "") {
+  const found = [];
+  for (const name of FS.readdir(`${root}/${folder}`)) {
+    if (name === "." || name === "..") continue;
+    const path = folder ? `${folder}/${name}` : name;
+    const { mode } = FS.stat(`${root}/${path}`);
+    if (FS.isDir(mode)) found.push(...readFiles(FS, root, path));
+    else if (FS.isFile(mode)) found.push([path, FS.readFile(`${root}/${path}`)]);
+  }
+  return found;
+}
+
+function writeFiles(FS, root, files) {
+  for (const [path, bytes] of files) {
+    const slash = path.lastIndexOf("/");
+    if (slash > 0) FS.mkdirTree(`${root}/${path.slice(0, slash)}`);
+    FS.writeFile(`${root}/${path}`, bytes);
+  }
+}
+
+// One buffer: a 4-byte length, a JSON list of [path, size], then the files' bytes in that order.
+function packFiles(files) {
+  const header = new TextEncoder().encode(JSON.stringify(files.map(([path, bytes]) => [path, bytes.length])));
+  const total = files.reduce((sum, [, bytes]) => sum + bytes.length, 4 + header.length);
+  const packed = new Uint8Array(total);
+  new DataView(packed.buffer).setUint32(0, header.length);
+  packed.set(header, 4);
+  let offset = 4 + header.length;
+  for (const [, bytes] of files) {
+    packed.set(bytes, offset);
+    offset += bytes.length;
+  }
+  return packed;
+}
+
+function unpackFiles(buffer) {
+  const length = new DataView(buffer).getUint32(0);
+  const list = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
+  let offset = 4 + length;
+  const files = list.map(([path, size]) => {
+    const bytes = new Uint8Array(buffer, offset, size);
+    offset += size;
+    return [path, bytes];
+  });
+  if (offset !== buffer.byteLength) throw new Error("the saved bundle files are damaged");
+  return files;
 }
 
 // The browser's integrity check only says "Failed to fetch"; tell a stale or tampered bundle apart
 // from a network failure by hashing the bytes the server sends against the lock entry.
-async function explainBundleFailure(indexURL, original) {
+async function explainBundleFailure(indexURL, lock, original) {
   try {
-    const lock = await (await fetch(`${indexURL}virttutor-lock.json`)).json();
-    const entry = lock.packages[PACKAGE];
+    const entry = (await lock).packages[PACKAGE];
     const response = await fetch(new URL(entry.file_name, indexURL), { cache: "no-store" });
     const digest = await crypto.subtle.digest("SHA-256", await response.arrayBuffer());
     const actual = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -218,6 +316,13 @@ function recursionReport() {
       zh: "RecursionError：你的代码递归太深了（它会停下来吗？）",
     },
   };
+}
+
+/** Each file the start fetched: [name, start, end] in ms on this worker's clock. */
+function resourceTimings() {
+  return performance
+    .getEntriesByType("resource")
+    .map((entry) => [entry.name.split("/").pop(), Math.round(entry.startTime), Math.round(entry.responseEnd)]);
 }
 
 function post(message) {

@@ -94,13 +94,19 @@ async function page(request) {
   }
 }
 
-// Scripts too: a dedicated worker of an isolated page must itself carry COEP, or it is refused.
+// A worker's own script too: a dedicated worker of an isolated page must itself carry COEP, or it
+// is refused. Nothing else is rebuilt: a same-origin subresource needs no COEP, and a response
+// answered straight from Cache Storage lets Chromium keep the compiled code of pyodide.asm.wasm
+// and pyodide.asm.js for the next visit, which a Response made here would not.
+const NEEDS_ISOLATION = new Set(["worker", "sharedworker", "iframe", "frame"]);
+
 // ignoreSearch: pages name static files by content (`lesson.js?v=<sha256 prefix>`, #15) while ES
 // modules import each other by plain path; the cache holds one copy of each file either way.
 async function asset(request) {
   const cache = await caches.open(CACHE);
-  const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
-  return isolated(cached ?? (await fetch(request)));
+  const response =
+    (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ?? (await fetch(request));
+  return NEEDS_ISOLATION.has(request.destination) ? isolated(response) : response;
 }
 
 self.addEventListener("fetch", (event) => {

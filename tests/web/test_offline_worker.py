@@ -38,7 +38,8 @@ def test_worker_caches_every_lesson_and_python(tmp_path: Path) -> None:
     app = make_app(PROJECT_ROOT / "lessons", tmp_path)
     entries = manifest(app)["precache"]
     assert isinstance(entries, list)
-    paths = {path: sha for path, sha in entries}
+    # Static files are listed by their content-versioned URL (?v=...); pages by their path.
+    paths = {path.split("?v=")[0]: sha for path, sha in entries}
     for lesson in app.extensions["catalog"].lessons:
         assert paths[f"lessons/{lesson.id}"] is None  # pages: always fetched fresh
     wheel = next(p for p in paths if p.endswith(".whl"))

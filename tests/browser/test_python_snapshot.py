@@ -1,0 +1,63 @@
+"""A return visit restores Python from the memory snapshot the first visit saved (#14), and the
+restored Python grades like a cold one: a solution passes, and a wrong answer gets the feedback
+its driver reads from the explanations catalogue, which finds its topics by listing the bundle's
+folder — files a memory snapshot does not hold and the worker must have put back.
+
+Started by python-start.js from the page's <head>, the worker is the one the page then uses."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from ._learner import ROOT, block_cdn, result, run_button, set_code, wait_for_python_ready
+
+LESSON = "/lessons/hypervisors"
+EXERCISE = "io-path"
+FOLDER = ROOT / "lessons/05-hypervisors/exercises" / EXERCISE
+# A cold start on a machine shared by many test runs can take far longer than a restore.
+COLD_MS = 240_000
+
+
+def open_lesson(context: BrowserContext, base: str) -> Page:
+    page = context.new_page()
+    block_cdn(page)
+    page.goto(base + LESSON)
+    expect(page.locator("#python-status")).to_have_attribute(
+        "data-state", re.compile("^(ready|error)$"), timeout=COLD_MS
+    )
+    wait_for_python_ready(page)
+    return page
+
+
+def test_return_visit_restores_python_and_grades_like_a_cold_one(
+    context: BrowserContext, live_server: str
+) -> None:
+    first = open_lesson(context, live_server)
+    assert first.evaluate("window.virttutor.python.warm") is False
+    # The worker says once the snapshot is in the browser's cache (a page closed before that
+    # would end the worker mid-write).
+    first.wait_for_function("() => window.virttutor.python.snapshot", timeout=120_000)
+    assert first.evaluate("window.virttutor.python.snapshot") == {"saved": True, "message": None}
+    first.close()
+
+    again = open_lesson(context, live_server)
+    python = again.evaluate(
+        "({warm: window.virttutor.python.warm, restarts: window.virttutor.python.restarts})"
+    )
+    assert python == {"warm": True, "restarts": 0}
+    expect(again.locator("#python-status")).to_contain_text("Python is ready")
+
+    wrong = (FOLDER / "wrong/no_trap.py").read_text()
+    expected = wrong.splitlines()[0].removeprefix("# expect:").strip()
+    set_code(again, wrong, EXERCISE)
+    run_button(again, EXERCISE).click()
+    report = result(again, EXERCISE).locator(".report")
+    expect(report).to_have_attribute("data-verdict", "failed", timeout=20_000)
+    expect(report).to_contain_text(expected)
+
+    set_code(again, (FOLDER / "solution.py").read_text(), EXERCISE)
+    run_button(again, EXERCISE).click()
+    expect(report).to_have_attribute("data-verdict", "passed", timeout=20_000)
+    expect(report.locator("li.case.fail")).to_have_count(0)
