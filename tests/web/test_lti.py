@@ -262,3 +262,20 @@ def test_the_refusal_page_is_in_chinese_for_a_chinese_browser(
     )
     assert replay.status_code == 400
     assert "无法接受这次从课程网站发起的启动" in replay.get_data(as_text=True)
+
+
+def test_repeated_launches_do_not_grow_the_session_cookie(
+    client: FlaskClient, platform: Platform
+) -> None:
+    """pylti1p3 keeps every launch's id_token body in the session (a cookie here): without
+    tidying, some 20 launches in one browser passed the browsers' 4 KB limit and signed the
+    learner out."""
+    sizes = []
+    for _ in range(8):
+        authorization = login(client, platform)
+        response = launch(client, authorization, platform.id_token(authorization))
+        assert response.status_code == 302
+        (cookie,) = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+        sizes.append(len(cookie))
+    assert max(sizes) - sizes[0] < 100, sizes
+    assert signed_in_page(client) == 200

@@ -77,6 +77,8 @@ def test_staff_sync_the_lms_members_with_their_roles_following_every_page(
         platform.member("learner-2", name="Ann Learner"),
         platform.member("learner-3", name="Bo Learner"),
     ]
+    course_roster = teacher.get(f"/courses/{course_slug(teacher)}/roster").get_data(as_text=True)
+    assert f'href="/courses/{course_slug(teacher)}/lms-roster"' in course_roster  # the tab
     page = sync(teacher)
     assert "5 active members in the LMS course (3 pages read)." in page
     assert "Added: Tim Assistant, Lin Learner, Ann Learner, Bo Learner." in page

@@ -97,14 +97,17 @@ def login() -> ResponseReturnValue:
 @bp.route("/launch", methods=["POST"])
 def launch() -> ResponseReturnValue:
     request = FlaskRequest()  # type: ignore[no-untyped-call]
+    nonces = OneLaunchPerNonce(request)
     try:
         message = FlaskMessageLaunch(  # type: ignore[no-untyped-call]
-            request, _tool_conf(), session_service=OneLaunchPerNonce(request)
+            request, _tool_conf(), session_service=nonces
         )
         data: dict[str, Any] = dict(message.get_launch_data())
     except Exception as exc:  # LtiException, or a plain Exception (unknown issuer)
         db.session.rollback()
         return _refused(f"launch: {exc}")
+    state = str(request.get_param("state") or "")  # type: ignore[no-untyped-call]
+    nonces.forget_launch(message.get_launch_id(), state)
     if message.is_deep_link_launch():
         return _deep_linking(data, message.get_client_id())
     if not message.is_resource_launch():

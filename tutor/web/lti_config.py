@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask import session
 from pylti1p3.contrib.flask.request import FlaskRequest
 from pylti1p3.contrib.flask.session import FlaskSessionService
 from pylti1p3.deployment import Deployment
@@ -100,6 +101,30 @@ class OneLaunchPerNonce(FlaskSessionService):
         db.session.commit()
         first_use = used.rowcount == 1  # type: ignore[attr-defined]
         return bool(first_use and super().check_nonce(nonce))
+
+    def forget_launch(self, launch_id: str, state: str) -> None:
+        """pylti1p3 keeps each launch's whole id_token body, and each login's nonce, in the
+        session — here a cookie, which grew by some 160 bytes a launch until the browser
+        dropped it (4 KB) and the learner was signed out. Nothing reads them after the launch:
+        this launch's entries go, and the nonces that can no longer launch."""
+        session.pop(launch_id, None)
+        session.pop(f"lti1p3-{state}-id-token-hash", None)
+        prefix = "lti1p3-nonce-"
+        kept = [key.removeprefix(prefix) for key in session if key.startswith(prefix)]
+        if not kept:
+            return
+        live = set(
+            db.session.execute(
+                db.select(LtiNonce.nonce).where(
+                    LtiNonce.nonce.in_(kept),
+                    LtiNonce.used_at.is_(None),
+                    LtiNonce.issued_at > datetime.now(UTC) - NONCE_LIFETIME,
+                )
+            ).scalars()
+        )
+        for nonce in kept:
+            if nonce not in live:
+                session.pop(prefix + nonce, None)
 
     def forget_old_nonces(self) -> None:
         """Nonces past their lifetime can never launch again: their rows go."""

@@ -132,12 +132,6 @@ def no_source_message(course: Course) -> str:
     )
 
 
-def lms_roster_available(course: Course) -> bool:
-    """For the course pages: whether to offer the LMS roster page."""
-    return context_of(course) is not None
-
-
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals["lms_roster_available"] = lms_roster_available
     app.jinja_env.globals["no_lms_roster_message"] = no_source_message
