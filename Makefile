@@ -27,7 +27,7 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup --durations=25
 
 check: setup
 	$(FLASK) tutor check-lessons

@@ -37,10 +37,15 @@ CHROMIUM_FLAGS = [
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run as two groups of whole files, one per xdist worker (``make test`` runs
+    ``-n 2 --dist loadgroup``): a file's tests share its worker's browser and server, and the
+    two halves overlap instead of one worker running every browser test while the other idles."""
+    files = sorted({item.path for item in items if "tests/browser" in str(item.path)})
+    half = {path: f"browser-{index % 2}" for index, path in enumerate(files)}
     for item in items:
-        if "tests/browser" in str(item.path):
+        if item.path in half:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(half[item.path]))
 
 
 def close_every_response(app: WSGIApplication) -> WSGIApplication:
