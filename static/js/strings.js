@@ -160,19 +160,19 @@ const STRINGS = {
     progressUnavailable: "此浏览器不允许本页面保存你的学习进度（隐私模式？）。",
     offerTitle: "此浏览器中的学习进度",
     offerText:
-      "登录之前，此浏览器保存了你的学习成果：已解出练习 {exercises} 道，已回答概念检测 {checks} 题。要把它们带入你的账号吗？你的解答会在服务器上重新评分，之后在所有设备和你的课程中都算数。",
+      "登录之前，此浏览器保存了你的学习成果：已解出练习 {exercises} 道，已回答概念检测 {checks} 题。要把它们带入你的账号吗？你的解答会在服务器上重新评测，之后在所有设备和你的课程中都算数。",
     offerAccept: "带入我的账号",
     offerDecline: "不用，只保留在此浏览器中",
     offerRetry: "重试",
     offerSending: "正在发送你的学习进度…",
     offerProgress: "正在发送你的学习进度…（{done} / {total}）",
     offerDone:
-      "已带入你的账号：在服务器上评分的解答 {graded} 份（通过 {passed} 份；服务器上早已解出 {skipped} 道），记录的概念检测答案 {answers} 个。此浏览器也保留自己的一份。",
+      "已带入你的账号：在服务器上评测的解答 {graded} 份（通过 {passed} 份；服务器上早已解出 {skipped} 道），记录的概念检测答案 {answers} 个。此浏览器也保留自己的一份。",
     offerPartly:
-      "有些内容没有带入：{failed}。已评分的解答 {graded} 份，已记录的答案 {answers} 个。请重试其余部分；此浏览器中的内容没有任何改动。",
+      "有些内容没有带入：{failed}。已评测的解答 {graded} 份，已记录的答案 {answers} 个。请重试其余部分；此浏览器中的内容没有任何改动。",
     offerDeclined: "只保留在此浏览器中。你仍可以在“我的进度”页面导出它。",
     offerUnreachable: "无法连接服务器（{detail}）",
-    offerStillGrading: "仍在评分中，请稍后查看你的提交",
+    offerStillGrading: "仍在评测中，请稍后查看你的提交",
     passedPracticeSelfStudy: "{total} 个练习用例全部通过：已解决。",
     practiceMetaSelfStudy: "在你的浏览器中检查。",
     loadFailedSelfStudy: "无法加载 Python：{msg}。请刷新页面重试。",
