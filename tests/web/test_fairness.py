@@ -21,10 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS
 from ..grading.live import Learner, LiveServer
 
-SOLUTION = (ROOT / "lessons/05-hypervisors/exercises/io-path/solution.py").read_text()
+# Any exercise will do: the fixture lesson's, so editing a course lesson cannot break these.
+SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
 SLOW = "import time\ntime.sleep(0.5)\ndef path(kind, operation):\n    return []\n"
 SLOWER = "import time\ntime.sleep(1.5)\ndef path(kind, operation):\n    return []\n"
 
@@ -39,16 +40,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         SUBMIT_RATE_LIMIT="8 per minute",
         SUBMIT_RATE_LIMIT_PER_IP="1000 per minute",
         SESSION_RATE_LIMIT="1000 per minute",
+        LESSONS_DIR=str(FIXTURE_LESSONS),
     ).start()
     try:
-        assert live.learner("10.9.9.9").grade("io-path", SOLUTION).json()["verdict"] == "passed"
+        assert live.learner("10.9.9.9").grade("walk", SOLUTION).json()["verdict"] == "passed"
         yield live
     finally:
         live.stop()
 
 
 def _in_background(learner: Learner, code: str) -> threading.Thread:
-    thread = threading.Thread(target=learner.grade, args=("io-path", code))
+    thread = threading.Thread(target=learner.grade, args=("walk", code))
     thread.start()
     time.sleep(0.4)  # it is being graded now
     return thread
@@ -59,9 +61,9 @@ def test_one_submission_in_flight_per_learner_and_per_address(server: LiveServer
     ann.open_site()
     rows = len(server.rows())
     first = _in_background(ann, SLOWER)
-    again = ann.grade("io-path", SOLUTION)
-    neighbour = server.learner("10.0.0.1").grade("io-path", SOLUTION)  # same address
-    elsewhere = server.learner("10.0.0.2").grade("io-path", SOLUTION)
+    again = ann.grade("walk", SOLUTION)
+    neighbour = server.learner("10.0.0.1").grade("walk", SOLUTION)  # same address
+    elsewhere = server.learner("10.0.0.2").grade("walk", SOLUTION)
     first.join()
     for refused in (again, neighbour):
         assert refused.status == 429 and int(refused.headers["Retry-After"]) >= 1
@@ -69,14 +71,14 @@ def test_one_submission_in_flight_per_learner_and_per_address(server: LiveServer
     assert elsewhere.status == 200 and elsewhere.json()["verdict"] == "passed"
     assert len(server.rows()) == rows + 2  # the slow one and the other address's
     # With the verdict in, the learner may submit again.
-    assert ann.grade("io-path", SOLUTION).json()["verdict"] == "passed"
+    assert ann.grade("walk", SOLUTION).json()["verdict"] == "passed"
 
 
 def _latency(learner: Learner, times: int) -> list[float]:
     seconds = []
     for _ in range(times):
         began = time.monotonic()
-        reply = learner.grade("io-path", SOLUTION)
+        reply = learner.grade("walk", SOLUTION)
         seconds.append(time.monotonic() - began)
         assert reply.status == 200 and reply.json()["verdict"] == "passed", reply.body[:300]
     return seconds
@@ -89,7 +91,7 @@ def test_a_greedy_client_does_not_slow_an_honest_learner(server: LiveServer) -> 
 
     def greedy(learner: Learner) -> None:
         while not stop.is_set():
-            reply = learner.grade("io-path", SLOW)
+            reply = learner.grade("walk", SLOW)
             if reply.status == 429:
                 refused.append(reply)
                 time.sleep(0.05)
@@ -109,14 +111,14 @@ def test_a_greedy_client_does_not_slow_an_honest_learner(server: LiveServer) -> 
 
 def test_past_the_rate_limit_submissions_are_refused(server: LiveServer) -> None:
     learner = server.learner("10.2.0.1")
-    statuses = [learner.grade("io-path", SOLUTION).status for _ in range(9)]
+    statuses = [learner.grade("walk", SOLUTION).status for _ in range(9)]
     assert statuses == [200] * 8 + [429]
-    over = learner.grade("io-path", SOLUTION)
+    over = learner.grade("walk", SOLUTION)
     assert over.status == 429 and int(over.headers["Retry-After"]) >= 1
     assert "too many submissions" in over.json()["error"]
     fragment = learner.request(
         "POST",
-        "/exercises/io-path/submit",
+        "/exercises/walk/submit",
         b"code=x",
         {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"},
     )
@@ -129,13 +131,13 @@ def test_slow_bodies_do_not_stop_the_site_answering(server: LiveServer) -> None:
         for _ in range(200):
             conn = socket.create_connection(("127.0.0.1", server.port), timeout=5)
             conn.sendall(
-                b"POST /api/exercises/io-path/grade HTTP/1.1\r\nHost: x\r\n"
+                b"POST /api/exercises/walk/grade HTTP/1.1\r\nHost: x\r\n"
                 b"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"
             )
             sockets.append(conn)
         began = time.monotonic()
         page = server.request("GET", "/", timeout=10)
-        graded = server.learner("10.3.0.1").grade("io-path", SOLUTION)
+        graded = server.learner("10.3.0.1").grade("walk", SOLUTION)
         seconds = time.monotonic() - began
         for conn in sockets[:50]:  # still trickling
             conn.sendall(b" ")
