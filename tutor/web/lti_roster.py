@@ -266,16 +266,6 @@ def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> S
     return result
 
 
-def departures(course: Course) -> dict[int, datetime]:
-    """Members who left the course, by account id, and when."""
-    rows = db.session.execute(
-        db.select(Membership.user_id, Membership.left_at).where(
-            Membership.course_id == course.id, Membership.left_at.is_not(None)
-        )
-    ).all()
-    return {user_id: left_at for user_id, left_at in rows}
-
-
 def everyone(course: Course) -> list[tuple[User, str, datetime | None, bool]]:
     """Every member, current or departed: account, role, when they left, and whether the
     account came from this course's LMS."""
