@@ -64,10 +64,10 @@ def test_d3_comes_from_the_cdn_with_sri_unless_local_only(app: Flask) -> None:
     hashes = re.search(r'data-integrity="([^"]*)"', loader.group(0))
     assert hashes and len(hashes.group(1).split()) == len(modules)
     assert all(h.startswith("sha384-") for h in hashes.group(1).split())
-    local = re.search(r'data-local="([^"]*)"', loader.group(0))
-    assert local and len(local.group(1).split()) == len(modules)
+    copies = re.search(r'data-local="([^"]*)"', loader.group(0))
+    assert copies and len(copies.group(1).split()) == len(modules)
     assert re.search(
-        r"/static/vendor/d3-selection-[\d.]+/dist/d3-selection\.min\.js\?v=\w+", local.group(1)
+        r"/static/vendor/d3-selection-[\d.]+/dist/d3-selection\.min\.js\?v=\w+", copies.group(1)
     )
     # Never a parser-blocking <script src> on the CDN: one that hangs would freeze the page.
     assert not re.search(r'<script[^>]+src="https://', page)
