@@ -321,7 +321,8 @@ def grading_figures(server: Server, clients: int, seconds: float) -> list[Gradin
 # -- JS sent for a lesson -----------------------------------------------------------------------
 
 SCRIPT_SRC = re.compile(r"<script\b[^>]*?\bsrc=\"([^\"]+)\"")
-LOCAL_D3 = re.compile(r"\bdata-local=\"([^\"]+\.js)\"")
+# The d3 loader's local copies: one URL, or several separated by spaces (one per d3 module).
+LOCAL_D3 = re.compile(r"\bdata-local=\"([^\"]+\.js[^\"]*)\"")
 # Static imports, dynamic imports, workers and `new URL("./x.js", import.meta.url)`.
 JS_REFERENCE = re.compile(
     r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\bnew\s+(?:Worker|URL)\s*\(\s*|\bimportScripts\s*\(\s*)"""
@@ -338,7 +339,10 @@ def lesson_scripts(server: Server, lesson: str) -> dict[str, tuple[int, int]]:
     _, _, page = get(server, f"/lessons/{lesson}")
     html = page.decode()
     base = server.url(f"/lessons/{lesson}")
-    queue = [urljoin(base, src) for src in SCRIPT_SRC.findall(html) + LOCAL_D3.findall(html)]
+    sources = SCRIPT_SRC.findall(html) + [
+        url for found in LOCAL_D3.findall(html) for url in found.split()
+    ]
+    queue = [urljoin(base, src) for src in sources]
     queue += [server.url(f"/static/js/viz/{name}.js") for name in ANIMATION.findall(html)]
     sizes: dict[str, tuple[int, int]] = {}
     while queue:
