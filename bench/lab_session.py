@@ -215,7 +215,11 @@ class Lab:
         raise TimeoutError(f"no worker beat; see {self.folder}/worker-*.log")
 
     def close(self) -> None:
-        self.stop_web()
+        # The session is over: no request to finish, so no graceful stop to wait for.
+        if self.web is not None:
+            _kill_group(self.web.pid)
+            self.web.wait()
+            self.web = None
         for worker in self.workers:
             if worker is not None:
                 _kill_group(worker.pid)
