@@ -22,7 +22,10 @@ class Links(HTMLParser):
         self.urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.urls += [v for k, v in attrs if k in ATTRIBUTES and v]
+        for name, value in attrs:
+            if name in ATTRIBUTES and value:
+                # data-local lists the d3 modules' local copies, space-separated, in load order.
+                self.urls += value.split() if name == "data-local" else [value]
 
 
 def export(dest: Path) -> tuple[int, str]:
