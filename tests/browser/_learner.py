@@ -14,7 +14,8 @@ LESSON = "/lessons/hypervisors"
 SOLUTION = (ROOT / "lessons/05-hypervisors/exercises" / EXERCISE / "solution.py").read_text()
 STARTER = (ROOT / "lessons/05-hypervisors/exercises" / EXERCISE / "starter.py").read_text()
 CDN = "https://cdn.jsdelivr.net/"
-PYTHON_READY_MS = 30_000
+# A wait, not a timing check: a cold Pyodide on a loaded 2-core machine took over a minute.
+PYTHON_READY_MS = 120_000
 STOPPED = "stopped: your code ran for more than 5 s (infinite loop?)"
 
 
@@ -57,20 +58,27 @@ def hold_python(page: Page) -> None:
     )
 
 
-def open_lesson(page: Page, base: str, *, wait_for_python: bool = True) -> None:
+def open_lesson(
+    page: Page,
+    base: str,
+    *,
+    lesson: str = LESSON,
+    exercise: str = EXERCISE,
+    wait_for_python: bool = True,
+) -> None:
     block_cdn(page)
-    page.goto(base + LESSON)
+    page.goto(base + lesson)
     if wait_for_python:
-        wait_for_python_ready(page)
+        wait_for_python_ready(page, exercise)
 
 
-def wait_for_python_ready(page: Page) -> None:
+def wait_for_python_ready(page: Page, exercise: str = EXERCISE) -> None:
     status = page.locator("#python-status")
     expect(status).to_have_attribute(
         "data-state", re.compile("^(ready|error)$"), timeout=PYTHON_READY_MS
     )
     assert status.get_attribute("data-state") == "ready", status.inner_text()
-    expect(run_button(page)).to_be_enabled()
+    expect(run_button(page, exercise)).to_be_enabled()
 
 
 def section(page: Page, exercise: str = EXERCISE) -> Locator:

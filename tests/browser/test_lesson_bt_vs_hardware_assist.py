@@ -4,8 +4,6 @@ and Run after a failing prediction is replayed."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,8 +11,8 @@ from tutor.web.isa_scenes import technique_costs
 
 from ._learner import (
     ROOT,
-    block_cdn,
     open_animation,
+    open_lesson,
     play_to_end,
     replay_first_failure,
     result,
@@ -83,13 +81,7 @@ def test_the_pte_write_step_names_the_operation_that_decides(page: Page, live_se
 def test_a_wrong_prediction_is_replayed_then_the_solution_passes(
     page: Page, live_server: str
 ) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
-    expect(run_button(page, EXERCISE)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=EXERCISE)
     set_code(page, (FOLDER / "wrong/off_by_one.py").read_text(), EXERCISE)
     run_button(page, EXERCISE).click()
     viz = replay_first_failure(

@@ -4,8 +4,6 @@ an exercise solved (after a failing run replayed) through the editor and Run."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,9 +11,9 @@ from tutor.web.migration_scenes import migration_rounds
 
 from ._learner import (
     ROOT,
-    block_cdn,
     expect_all_cases_pass,
     open_animation,
+    open_lesson,
     play_to_end,
     replay_first_failure,
     run_button,
@@ -92,14 +90,7 @@ def test_stepping_narrates_each_round_and_the_stop_rule(page: Page, live_server:
 
 
 def test_a_failing_run_is_replayed_then_the_solution_passes(page: Page, live_server: str) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    # Pyodide compiles for well over 30 s on a loaded two-core machine: wait for it generously.
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
-    expect(run_button(page, EXERCISE)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=EXERCISE)
     set_code(page, (FOLDER / "wrong/judges_next_round.py").read_text(), EXERCISE)
     run_button(page, EXERCISE).click()
     viz = replay_first_failure(page, EXERCISE, ("✗", "stopped the live rounds too early"))

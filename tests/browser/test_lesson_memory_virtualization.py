@@ -13,8 +13,8 @@ from tutor.web.memory_scenes import page_map
 
 from ._learner import (
     ROOT,
-    block_cdn,
     open_animation,
+    open_lesson,
     play_to_end,
     replay_first_failure,
     result,
@@ -74,14 +74,8 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_run(
 def test_a_failing_prediction_is_replayed_then_the_solution_passes(
     page: Page, live_server: str
 ) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
     exercise = "page-sharing"
-    expect(run_button(page, exercise)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=exercise)
     set_code(page, (FOLDER / exercise / "wrong/writes_are_free.py").read_text(), exercise)
     run_button(page, exercise).click()
     viz = replay_first_failure(page, exercise, ("✗", "copy-on-write"), timeout=60_000)

@@ -4,8 +4,6 @@ on a phone, and an exercise solved (after a failing run replayed) through the ed
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,9 +11,9 @@ from tutor.web.placement_scenes import bin_packing, fixture_vms
 
 from ._learner import (
     ROOT,
-    block_cdn,
     expect_all_cases_pass,
     open_animation,
+    open_lesson,
     play_to_end,
     replay_first_failure,
     run_button,
@@ -98,14 +96,7 @@ def test_stepping_the_overload_narrates_why_the_smallest_guest_is_not_enough(
 
 
 def test_a_failing_run_is_replayed_then_the_solution_passes(page: Page, live_server: str) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    # Pyodide compiles for well over 30 s on a loaded two-core machine: wait for it generously.
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
-    expect(run_button(page, EXERCISE)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=EXERCISE)
     set_code(page, (FOLDER / "wrong/unsorted.py").read_text(), EXERCISE)
     run_button(page, EXERCISE).click()
     viz = replay_first_failure(page, EXERCISE, ("✗", "too early or too late"))

@@ -13,8 +13,8 @@ from tutor.web.isa_scenes import trap_and_emulate
 
 from ._learner import (
     ROOT,
-    block_cdn,
     open_animation,
+    open_lesson,
     play_to_end,
     replay_first_failure,
     result,
@@ -95,13 +95,7 @@ def test_stepping_shows_the_sgdt_style_read_leak_as_it_happens(
 def test_a_failing_handler_is_replayed_then_the_solution_passes(
     page: Page, live_server: str
 ) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
-    expect(run_button(page, EXERCISE)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=EXERCISE)
     set_code(page, (FOLDER / "wrong/popf_whole_register.py").read_text(), EXERCISE)
     run_button(page, EXERCISE).click()
     viz = replay_first_failure(page, EXERCISE, ("✗", "bit 0"), timeout=60_000)

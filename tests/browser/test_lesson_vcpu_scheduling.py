@@ -15,8 +15,8 @@ from tutor.web.credit_scenes import credit_gantt
 
 from ._learner import (
     ROOT,
-    block_cdn,
     open_animation,
+    open_lesson,
     play_to_end,
     replay_first_failure,
     result,
@@ -90,14 +90,8 @@ def test_every_scene_plays_to_its_end_and_draws_the_models_run(
 def test_a_failing_round_robin_is_replayed_then_the_solution_passes(
     page: Page, live_server: str
 ) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
     exercise = "round-robin"
-    expect(run_button(page, exercise)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=exercise)
     set_code(page, (FOLDER / exercise / "wrong/full_quantum.py").read_text(), exercise)
     run_button(page, exercise).click()
     viz = replay_first_failure(page, exercise, ("✗", "had only"), timeout=60_000)
@@ -133,15 +127,9 @@ def _ticks_of(module_path: str, vcpu: str) -> int:
 def test_a_learners_credit_scheduler_is_replayed_with_its_credit_bars_then_the_solution_passes(
     page: Page, live_server: str
 ) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
     exercise = "credit-scheduler"
     wrong = "credit-scheduler/wrong/per_domain_weight.py"
-    expect(run_button(page, exercise)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=exercise)
     set_code(page, (FOLDER / wrong).read_text(), exercise)
     run_button(page, exercise).click()
     viz = replay_first_failure(page, exercise, ("✗", "once per active vCPU"), timeout=90_000)

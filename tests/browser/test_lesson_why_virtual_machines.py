@@ -4,8 +4,6 @@ through the editor and Run."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,8 +11,8 @@ from tutor.web.consolidation_scenes import consolidation
 
 from ._learner import (
     ROOT,
-    block_cdn,
     open_animation,
+    open_lesson,
     play_to_end,
     replay_first_failure,
     result,
@@ -93,14 +91,7 @@ def test_a_move_leaves_the_meter_unchanged_and_a_power_off_lowers_it(
 
 
 def test_a_failing_run_is_replayed_then_the_solution_passes(page: Page, live_server: str) -> None:
-    block_cdn(page)
-    page.goto(f"{live_server}{LESSON}")
-    # Pyodide compiles for well over 30 s on a loaded two-core machine: wait for it generously.
-    expect(page.locator("#python-status")).to_have_attribute(
-        "data-state", re.compile("^(ready|error)$"), timeout=180_000
-    )
-    assert page.locator("#python-status").get_attribute("data-state") == "ready"
-    expect(run_button(page, EXERCISE)).to_be_enabled()
+    open_lesson(page, live_server, lesson=LESSON, exercise=EXERCISE)
     set_code(page, (FOLDER / "wrong/no_rollback.py").read_text(), EXERCISE)
     run_button(page, EXERCISE).click()
     viz = replay_first_failure(page, EXERCISE, ("✗", "was not rolled back"), timeout=60_000)
