@@ -356,19 +356,9 @@ class GradingService:
             variant_seed=seed,
             idempotency_key=idempotency_key,
         )
-        db.session.add(submission)
-        try:
-            db.session.commit()
-        except IntegrityError:  # the same key, stored a moment ago by another process
-            db.session.rollback()
-            twin = (
-                None
-                if idempotency_key is None
-                else self.replay(exercise, code, learner, idempotency_key, wait=False)
-            )
-            if twin is None:
-                raise
-            return twin.id, False
+        stored, new = self._store_once(submission, exercise, code)
+        if not new:
+            return stored.id, False
         if address is not None:
             self._by_address.setdefault(address, []).append(submission.id)
         return submission.id, True
@@ -424,20 +414,24 @@ class GradingService:
             graded_at=datetime.now(UTC),
             idempotency_key=idempotency_key,
         )
+        return self._store_once(submission, exercise, code)[0]
+
+    def _store_once(
+        self, submission: Submission, exercise: Exercise, code: object
+    ) -> tuple[Submission, bool]:
+        """Stores ``submission`` and says it is new; if another process stored the same
+        idempotency key a moment ago, that process's row instead (not new)."""
+        learner, key = submission.learner, submission.idempotency_key
         db.session.add(submission)
         try:
             db.session.commit()
-        except IntegrityError:  # the same key, stored a moment ago by another process
+        except IntegrityError:
             db.session.rollback()
-            twin = (
-                None
-                if idempotency_key is None
-                else self.replay(exercise, code, learner, idempotency_key, wait=False)
-            )
+            twin = None if key is None else self.replay(exercise, code, learner, key, wait=False)
             if twin is None:
                 raise
-            return twin
-        return submission
+            return twin, False
+        return submission, True
 
     # -- restart ------------------------------------------------------------------------------
 
