@@ -18,7 +18,7 @@ from typing import Protocol
 from .harness import Compare, SubmissionError, judge_outcome, load_module, takes_reveal
 from .limits import Limits
 from .protocol import JSON, Case, Report, RunOutcome
-from .runner import InProcessRunner, Runner, RunnerFailure
+from .runner import GradingLost, InProcessRunner, Runner, RunnerFailure
 
 MAX_CODE_BYTES = 200_000
 PRACTICE_SEED = 0
@@ -158,6 +158,8 @@ class Judge:
         expected = self._reference_for(exercise, seed, variant, cases)
         try:
             actual = self.runner.run(source, exercise.driver, cases, exercise.limits)
+        except GradingLost:
+            raise  # no verdict on the learner's code: the caller records a server error
         except (SubmissionError, RunnerFailure) as exc:
             return Report.error(exc)
         compare, grade_trace = _compare_of(exercise.driver)

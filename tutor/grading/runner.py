@@ -35,6 +35,13 @@ class RunnerFailure(LearnerError):
     Chinese ``exc.zh``) is for the learner."""
 
 
+class GradingLost(RunnerFailure):
+    """The grading process was lost before it finished (killed from outside, its zygote gone):
+    the server could not grade this code, which is not the learner's doing. The judge gives no
+    verdict for it; the worker stores the submission with the status ``error`` and this
+    message (submit again)."""
+
+
 def wall_clock_failure(limits: Limits) -> RunnerFailure:
     return RunnerFailure(
         f"stopped after {limits.wall_seconds:g} s of wall-clock time: does your code wait "

@@ -49,6 +49,7 @@ from .limits import Limits
 from .pool_memory import CgroupUnavailable, PoolMemory, plan
 from .protocol import Case, RunOutcome
 from .runner import (
+    GradingLost,
     RunnerFailure,
     cpu_failure,
     decode_reply,
@@ -504,7 +505,7 @@ def interpret(
             zh="你的代码产生了超过 8 MB 的结果；请返回少一些",
         )
     if sig == signal.SIGKILL:
-        raise RunnerFailure(
+        raise GradingLost(
             "the grading process was killed before it finished (by the server or for using too "
             "much memory); this submission is marked as errored: submit again",
             zh="评测进程在完成之前被结束了（被服务器结束，或者因为占用内存过多）；" + LOST_ZH,
@@ -537,7 +538,7 @@ class SandboxRunner:
         try:
             status, raw, overflow = self.pool.run(request, limits)
         except ZygoteLost as exc:
-            raise RunnerFailure(
+            raise GradingLost(
                 f"the grader process was lost while running your code ({exc}); this submission "
                 "is marked as errored: submit again",
                 zh=f"运行你的代码时评测进程丢失了（{exc}）；" + LOST_ZH,

@@ -20,7 +20,7 @@ from flask import Flask
 from tutor.content import Catalog, Exercise
 from tutor.grading.judge import Judge, ReferenceFailure
 from tutor.grading.protocol import Report
-from tutor.grading.runner import ProcessRunner, Runner
+from tutor.grading.runner import GradingLost, ProcessRunner, Runner
 from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
 from tutor.web.extensions import db
 from tutor.web.models import Submission
@@ -168,6 +168,10 @@ class Grader:
         db.session.commit()  # hold no transaction while the code runs
         try:
             report = judge.grade(exercise, code, seed, "hidden")
+        except GradingLost as exc:  # killed from outside: not the learner's doing
+            log.warning("submission %s not graded: %s", submission_id, exc)
+            rows.record(claim, "error", None, stored_report(Report.error(exc)))
+            return "error"
         except ReferenceFailure as exc:
             log.error("submission %s not graded: %s", submission_id, exc)
             rows.release(claim)
