@@ -59,11 +59,12 @@ RUN_ONCE = """async (id) => {
 
 
 @contextmanager
-def live_server() -> Iterator[str]:
+def live_server(**config: object) -> Iterator[str]:
+    """The app on a free port with a throw-away database; ``config`` adds settings."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
-            {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/b.db"}
+            {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/b.db", **config}
         )
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -15,24 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.browser_timings import live_server  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS  # noqa: E402
-from tutor.web import create_app  # noqa: E402
 
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 VERSION = "12.2.3"
@@ -61,26 +54,6 @@ def lighthouse() -> Path:
     if found != VERSION:
         raise LighthouseMissing(f"bench/lighthouse has Lighthouse {found!r}, not {VERSION}")
     return LIGHTHOUSE
-
-
-@contextmanager
-def site() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {
-                "SECRET_KEY": "lighthouse",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/l.db",
-                "ASSETS_MODE": "local",
-            }
-        )
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
 
 
 def measure(tool: Path, url: str, preset: str) -> dict[str, float]:
@@ -134,7 +107,7 @@ def main() -> int:
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'preset':<8} {'lang':<4} {'score':>12} {'LCP':>16} {'TBT':>16} {'CLS':>14}")
     met = True
-    with site() as base:
+    with live_server(ASSETS_MODE="local") as base:
         for preset in ("mobile", "desktop"):
             for language in ("en", "zh"):
                 url = f"{base}{args.lesson}?lang={language}"
