@@ -30,6 +30,19 @@ def mixed_pool(hosts: Iterable[Host], trace: Trace | None = None) -> ResourcePoo
     return ResourcePool(hosts, trace)
 
 
+def emulate(pool: ResourcePool, vm: VmSpec) -> None:
+    """Run ``vm`` under QEMU TCG on the pool's first host: one ``arch.emulate`` event."""
+    host = pool.hosts[0]
+    pool.trace.emit(
+        "arch.emulate",
+        vm=vm.name,
+        guest_arch=str(vm.arch),
+        host=host.name,
+        host_arch=host.arch.value,
+        translator="QEMU TCG",
+    )
+
+
 def run_guest(pool: ResourcePool, vm: VmSpec) -> str:
     """Place ``vm`` in the pool if a host speaks its architecture; else run it under emulation.
 
@@ -46,14 +59,6 @@ def run_guest(pool: ResourcePool, vm: VmSpec) -> str:
             rule=refusal.rule,
             host_arches=sorted({h.arch.value for h in pool.hosts}),
         )
-        host = pool.hosts[0]
-        pool.trace.emit(
-            "arch.emulate",
-            vm=vm.name,
-            guest_arch=str(vm.arch),
-            host=host.name,
-            host_arch=host.arch.value,
-            translator="QEMU TCG",
-        )
+        emulate(pool, vm)
         return EMULATED
     return VIRTUALISED

@@ -338,25 +338,13 @@ def consolidated_fleet(case: Case, trace: Trace) -> None:
 def arch_pool(hosts: Iterable[Case], trace: Trace) -> tuple[ResourcePool, Callable[[Any], None]]:
     """A pool of hosts that speak different instruction sets, and ``emulate(vm)``: the guest
     run under QEMU TCG on the first host (an ``arch.emulate`` event), for one no host speaks."""
-    from .architecture import mixed_pool
+    from .architecture import emulate, mixed_pool
     from .hardware import Arch, Host
 
     pool = mixed_pool(
         [Host(h["name"], h["cores"], h["pages"], arch=Arch(h["arch"])) for h in hosts], trace
     )
-
-    def emulate(vm: Any) -> None:
-        host = pool.hosts[0]
-        trace.emit(
-            "arch.emulate",
-            vm=vm.name,
-            guest_arch=str(vm.arch),
-            host=host.name,
-            host_arch=host.arch.value,
-            translator="QEMU TCG",
-        )
-
-    return pool, emulate
+    return pool, lambda vm: emulate(pool, vm)
 
 
 def configured_guest(case: Case, config_page: int, trace: Trace) -> Guest:
