@@ -8,6 +8,7 @@ a typo is a start-up error naming the file, not a learner's "the checker cannot 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable
 
@@ -33,10 +34,21 @@ def insert(markdown: str, lang: str, report: Callable[[str], None]) -> str:
 def unknown_in_source(source: str) -> list[str]:
     """The ids a driver passes to ``explain``/``table`` that name nothing. An f-string id
     (``f"layers.ends.{operation}"``) is checked up to its first placeholder."""
+    return [
+        f"line {line}: {call}({explanation_id!r}): no such explanation"
+        for line, call, explanation_id in _named_ids(source)
+        if not exists(explanation_id)
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _named_ids(source: str) -> tuple[tuple[int, str, str], ...]:
+    """(line, function, id) of each call naming an explanation; parsed once per source text,
+    as every app start loads every driver again."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []  # the import of the driver reports it
+        return ()  # the import of the driver reports it
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and node.args and _name(node.func) in CALLS):
@@ -48,11 +60,8 @@ def unknown_in_source(source: str) -> list[str]:
             explanation_id = str(first.values[0].value).rstrip(".")
         else:
             continue
-        if not exists(explanation_id):
-            found.append(
-                f"line {node.lineno}: {_name(node.func)}({explanation_id!r}): no such explanation"
-            )
-    return found
+        found.append((node.lineno, str(_name(node.func)), explanation_id))
+    return tuple(found)
 
 
 def _name(func: ast.expr) -> str | None:

@@ -22,7 +22,7 @@ from tutor.explanations import problems as explanation_problems
 from tutor.grading.limits import Limits
 from tutor.grading.protocol import Case
 
-from . import explanation_ids
+from . import explanation_ids, rendered
 from .import_deadline import deadline
 from .model import LANGUAGES, Catalog, CheckQuestion, Exercise, Lesson, WrongProgram
 
@@ -59,16 +59,20 @@ def render_markdown(text: str) -> str:
     return _EMPTY_HEADER.sub(r"<td\1></td>", html)
 
 
-def load_catalog(root: Path, animations: Collection[str] | None = None) -> Catalog:
+def load_catalog(
+    root: Path, animations: Collection[str] | None = None, renderings: Path | None = None
+) -> Catalog:
     """``animations``: the registered animation names (the web layer's); a lesson naming any
-    other is a problem, not a page that silently draws nothing."""
+    other is a problem, not a page that silently draws nothing. ``renderings``: a folder where
+    rendered Markdown is kept for the next process (``tutor.content.rendered``)."""
     problems = _Problems(root)
+    render = rendered.cached(render_markdown, renderings)
     lessons = []
     if not root.is_dir():
         raise LessonError([f"{root}: lessons folder not found"])
     problems.items.extend(explanation_problems())
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        lesson = _load_lesson(folder, problems)
+        lesson = _load_lesson(folder, problems, render)
         if lesson is not None:
             lessons.append(lesson)
     _check_unique(lessons, problems)
@@ -136,9 +140,11 @@ def _read_text(path: Path, problems: _Problems) -> str:
     return text
 
 
-def _per_language(folder: Path, stem: str, problems: _Problems) -> dict[str, str]:
+def _per_language(
+    folder: Path, stem: str, problems: _Problems, render: Callable[[str], str]
+) -> dict[str, str]:
     """Rendered Markdown per language, each ``:explain[id]`` replaced by that explanation."""
-    rendered = {}
+    html = {}
     for lang in LANGUAGES:
         path = folder / f"{stem}.{lang}.md"
 
@@ -146,11 +152,11 @@ def _per_language(folder: Path, stem: str, problems: _Problems) -> dict[str, str
             problems.add(path, "", message)
 
         text = explanation_ids.insert(_read_text(path, problems), lang, report)
-        rendered[lang] = render_markdown(text)
-    return rendered
+        html[lang] = render(text)
+    return html
 
 
-def _load_lesson(folder: Path, problems: _Problems) -> Lesson | None:
+def _load_lesson(folder: Path, problems: _Problems, render: Callable[[str], str]) -> Lesson | None:
     manifest_path = folder / "lesson.toml"
     manifest = _read_toml(manifest_path, problems)
     if manifest is None:
@@ -169,7 +175,7 @@ def _load_lesson(folder: Path, problems: _Problems) -> Lesson | None:
         exercise_ids = []
     exercises = []
     for name in exercise_ids:
-        exercise = _load_exercise(folder / "exercises" / name, lesson_id, problems)
+        exercise = _load_exercise(folder / "exercises" / name, lesson_id, problems, render)
         if exercise is not None:
             exercises.append(exercise)
     return Lesson(
@@ -179,7 +185,7 @@ def _load_lesson(folder: Path, problems: _Problems) -> Lesson | None:
         folder=folder,
         title=_text(manifest, "title", manifest_path, problems),
         summary=_text(manifest, "summary", manifest_path, problems),
-        body_html=_per_language(folder, "lesson", problems),
+        body_html=_per_language(folder, "lesson", problems, render),
         animation=str(manifest.get("animation", "")),
         exercises=exercises,
         checks=_load_checks(manifest, manifest_path, problems),
@@ -254,7 +260,9 @@ def _load_module(path: Path, name: str, problems: _Problems) -> ModuleType | Non
     return module
 
 
-def _load_exercise(folder: Path, lesson_id: str, problems: _Problems) -> Exercise | None:
+def _load_exercise(
+    folder: Path, lesson_id: str, problems: _Problems, render: Callable[[str], str]
+) -> Exercise | None:
     manifest_path = folder / "exercise.toml"
     if not folder.is_dir():
         problems.add(folder, "", "exercise folder listed in lesson.toml is missing")
@@ -298,7 +306,7 @@ def _load_exercise(folder: Path, lesson_id: str, problems: _Problems) -> Exercis
         lesson_id=lesson_id,
         folder=folder,
         title=_text(manifest, "title", manifest_path, problems),
-        prompt_html=_per_language(folder, "prompt", problems),
+        prompt_html=_per_language(folder, "prompt", problems, render),
         starter=starter,
         solution=_read_text(folder / "solution.py", problems),
         driver=driver,

@@ -149,7 +149,7 @@ def table(prefix: str) -> dict[str, Any]:
 def exists(explanation_id: str) -> bool:
     """Whether ``explanation_id`` names one explanation or a table of them."""
     topic, _, _ = explanation_id.partition(".")
-    if topic not in topics():
+    if topic not in _topics and topic not in topics():  # listing the package costs a scan
         return False
     try:
         entries = _topic(topic)

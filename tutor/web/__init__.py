@@ -71,7 +71,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     schema.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    catalog = load_catalog(Path(app.config["LESSONS_DIR"]), animations=scenes.registered())
+    # Rendered Markdown is kept by its text's hash in the instance folder: the next process (a
+    # server worker, a CLI command) reads it instead of rendering every lesson again.
+    catalog = load_catalog(
+        Path(app.config["LESSONS_DIR"]),
+        animations=scenes.registered(),
+        renderings=Path(app.instance_path) / "rendered-markdown",
+    )
     app.extensions["catalog"] = catalog
     # Each exercise's content hash: what submissions record as the version they were graded on.
     app.extensions["lesson_build"] = lesson_build.stamp(catalog, Path(app.config["LESSONS_DIR"]))
