@@ -32,6 +32,11 @@ VENDOR = STATIC / "vendor"
 # Test and build tools (axe-core, esbuild): pinned like the rest, but never served to learners.
 TOOLS = ROOT / "build" / "tools"
 ESBUILD = "@esbuild/{}"
+# The site's own scripts, minified at set-up (never committed, never edited by hand): each copy is
+# named by the sha256 of the source bytes it was made from, so a copy of an older version of a file
+# is never served for the current one (tutor/web/static_delivery.py serves them).
+SITE_JS = STATIC / "js"
+MINIFIED_JS = ROOT / "build" / "minified-js"
 
 
 class AssetError(RuntimeError):
@@ -141,6 +146,47 @@ def minify(asset: Asset) -> None:
             ],
             check=True,
         )
+
+
+def source_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def minified_js_name(digest: str) -> str:
+    """The minified copy's file name for a source whose sha256 is ``digest``."""
+    return f"{digest}.js"
+
+
+def minify_site_js(sources: Path = SITE_JS, target: Path = MINIFIED_JS) -> int:
+    """Minifies every script under ``sources`` whose copy is missing, in one esbuild run, each
+    file on its own (no bundling: the ES modules keep their imports, ``import.meta.url`` and
+    dynamic ``import()`` by relative path, so the served import graph is the source's), and
+    removes copies no current source was made from. Returns how many files were minified."""
+    wanted = {path: minified_js_name(source_digest(path)) for path in sorted(sources.rglob("*.js"))}
+    target.mkdir(parents=True, exist_ok=True)
+    missing = [path for path, name in wanted.items() if not (target / name).is_file()]
+    if missing:
+        with tempfile.TemporaryDirectory(dir=target) as tmp:
+            subprocess.run(
+                [
+                    str(esbuild()),
+                    *(str(path) for path in missing),
+                    "--minify",
+                    "--legal-comments=inline",
+                    "--log-level=warning",
+                    f"--outbase={sources}",
+                    f"--outdir={tmp}",
+                ],
+                check=True,
+            )
+            for path in missing:
+                built = Path(tmp) / path.relative_to(sources)
+                os.replace(built, target / wanted[path])  # whole or absent, never half written
+    keep = set(wanted.values())
+    for old in target.glob("*.js"):
+        if old.name not in keep:
+            old.unlink()
+    return len(missing)
 
 
 def fetch(asset: Asset) -> None:
@@ -286,3 +332,9 @@ def sri(path: Path) -> str:
 if __name__ == "__main__":
     done = fetch_missing()
     print("fetched " + ", ".join(done) if done else "assets up to date")
+    count = minify_site_js()
+    print(
+        f"minified {count} of the site's scripts into {MINIFIED_JS}"
+        if count
+        else "site scripts up to date"
+    )

@@ -80,9 +80,10 @@ def _page_urls() -> list[str]:
 def precache_list() -> list[tuple[str, str | None]]:
     """(URL relative to sw.js, sha256 or None) of everything the worker caches."""
     from .static_copy import relative
+    from .static_delivery import served_path
 
     files = [
-        (relative(url_for("static", filename=name)), file_hash(path))
+        (relative(url_for("static", filename=name)), file_hash(served_path(name) or path))
         for name, path in static_files()
     ]
     pages: list[tuple[str, str | None]] = [(relative(url), None) for url in _page_urls()]

@@ -17,6 +17,13 @@ file is compressed once per content version and encoding and kept in memory and 
 it at set-up so no learner waits for the 8.6 MB Pyodide WebAssembly to be compressed). A
 compressed copy that saves less than ``MIN_SAVING`` of the bytes (the wheel is already a
 deflated ZIP) is not used: the file goes as it is. Range requests get the plain file.
+
+The site's own scripts (``static/js/**.js``) go minified: set-up (``python -m tutor.assets``)
+writes a copy of each, made by the pinned esbuild, under ``build/minified-js/`` named by the
+sha256 of the source it was made from, and a URL of the source sends the copy made from the
+source's current bytes (same URL, so relative imports, the worker's URL, the service worker's
+list and the static copy are unchanged). Without such a copy (a file edited since set-up), in
+debug mode, or with ``MINIFIED_JS = False``, the readable source goes instead.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ from typing import Any
 
 import brotli
 import click
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, send_file
 from werkzeug.security import safe_join
+
+from tutor.assets import MINIFIED_JS, minified_js_name
 
 from .cli import tutor_cli
 from .offline import file_hash
@@ -57,12 +66,31 @@ def version_of(path: Path) -> str:
 _versions: dict[str, tuple[int, int, str]] = {}
 
 
-def static_version(filename: str) -> str | None:
-    """The version of ``static/<filename>``, or ``None`` when it is no file: one ``stat`` per
-    call, the hash only when the file changed (every page asks for a dozen of these)."""
+def served_path(filename: str) -> Path | None:
+    """The file a URL of ``static/<filename>`` sends (see the module's docstring), or ``None``."""
     joined = safe_join(str(current_app.static_folder), filename)
-    if joined is None:
+    if joined is None or not os.path.isfile(joined):
         return None
+    path = Path(joined)
+    if (
+        filename.startswith("js/")
+        and path.suffix == ".js"
+        and current_app.config.get("MINIFIED_JS", not current_app.debug)
+    ):
+        folder = Path(current_app.config.get("MINIFIED_JS_DIR", MINIFIED_JS))
+        copy = folder / minified_js_name(file_hash(path))
+        if copy.is_file():
+            return copy
+    return path
+
+
+def static_version(filename: str) -> str | None:
+    """The version of what ``static/<filename>`` sends, or ``None`` when it is no file: a few
+    ``stat`` calls, the hash only when the file changed (every page asks for a dozen of these)."""
+    served = served_path(filename)
+    if served is None:
+        return None
+    joined = str(served)
     try:
         status = os.stat(joined)
     except OSError:
@@ -148,8 +176,11 @@ def compressible(path: Path) -> bool:
 def serve(filename: str) -> Response:
     """The ``static`` endpoint: Flask's own file response (404s, conditional GET, ranges), with
     the cache lifetime its URL earns and a compressed body when the browser takes one."""
-    response = current_app.send_static_file(filename)
-    path = _static_path(filename)
+    path = served_path(filename)
+    if path is None or path == _static_path(filename):
+        response = current_app.send_static_file(filename)
+    else:  # the minified copy, with its own validators
+        response = send_file(path, mimetype="text/javascript")
     if path is None:
         return response
     asked = request.args.get(VERSION_ARG)
@@ -185,11 +216,13 @@ def compress_all(app: Flask) -> int:
     copies: CompressedCopies = app.extensions["compressed_static"]
     count = 0
     root = Path(str(app.static_folder))
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and compressible(path) and path.stat().st_size >= MIN_SIZE:
-            for encoding in ENCODINGS:
-                copies.get(path, encoding)
-                count += 1
+    with app.app_context():
+        for source in sorted(root.rglob("*")):
+            path = served_path(source.relative_to(root).as_posix()) if source.is_file() else None
+            if path is not None and compressible(path) and path.stat().st_size >= MIN_SIZE:
+                for encoding in ENCODINGS:
+                    copies.get(path, encoding)
+                    count += 1
     return count
 
 
