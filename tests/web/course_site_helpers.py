@@ -10,9 +10,10 @@ from flask.testing import FlaskClient
 
 from tutor.grading.judge import Judge
 from tutor.grading.runner import InProcessRunner
+from tutor.queue.rows import stored_seed
 from tutor.web.accounts import create_user, find_user
 from tutor.web.extensions import db
-from tutor.web.grading_service import stored_report, stored_seed, submission_seed
+from tutor.web.grading_service import stored_report, submission_seed
 from tutor.web.models import Course, Submission
 from tutor.web.roster import enrol
 from tutor.web.schedule import Assignment, settings_of

@@ -1,5 +1,5 @@
-"""``flask tutor create-user|create-course|enrol|export-grades|seed-demo-course``: running a
-course from the command line (docs/course-site.md)."""
+"""``flask tutor create-user|create-course|enrol|unenrol|export-grades|seed-demo-course``:
+running a course from the command line (docs/course-site.md)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,20 @@ from tutor.grading.runner import InProcessRunner
 from tutor.queue.rows import stored_seed
 
 from .accounts import MIN_PASSWORD, User, create_user, find_user, new_password
+from .course_zone import DEFAULT_ZONE, canonical_zone
 from .extensions import db
 from .grading_service import stored_report, submission_seed
 from .models import Submission
-from .roster import ROLES, STUDENT, TA, course_by_slug, enrol
+from .roster import (
+    ROLES,
+    STUDENT,
+    TA,
+    RosterRefused,
+    course_by_slug,
+    enrol,
+    remove_member,
+    set_role,
+)
 from .schedule import Assignment
 
 # Added to the existing ``flask tutor`` group (see init_app).
@@ -76,10 +86,19 @@ def set_password_command(email: str, password: str | None) -> None:
 @click.argument("slug")
 @click.option("--title", required=True)
 @click.option("--instructor", "instructor_email", required=True, help="an existing account")
-def create_course_command(slug: str, title: str, instructor_email: str) -> None:
+@click.option(
+    "--time-zone",
+    default=DEFAULT_ZONE,
+    show_default=True,
+    help="the IANA zone its deadlines are typed and shown in, e.g. Asia/Shanghai",
+)
+def create_course_command(slug: str, title: str, instructor_email: str, time_zone: str) -> None:
     """Create a hosted course; prints its join code."""
     from .teaching import CourseTaken, create_course
 
+    zone = canonical_zone(time_zone)
+    if zone is None:
+        sys.exit(f"{time_zone!r} is not a time zone: use an IANA name such as Asia/Shanghai or UTC")
     instructor = find_user(instructor_email)
     if instructor is None:
         sys.exit(f"no account {instructor_email}: flask tutor create-user {instructor_email} first")
@@ -87,8 +106,11 @@ def create_course_command(slug: str, title: str, instructor_email: str) -> None:
         course, settings = create_course(slug, title, instructor)
     except CourseTaken as exc:
         sys.exit(str(exc))
+    settings.time_zone = zone
     db.session.commit()
-    click.echo(f"course {course.slug!r} created; join code: {settings.join_code}")
+    click.echo(
+        f"course {course.slug!r} created (deadlines in {zone}); join code: {settings.join_code}"
+    )
 
 
 @commands.command("enrol")
@@ -96,7 +118,7 @@ def create_course_command(slug: str, title: str, instructor_email: str) -> None:
 @click.argument("email")
 @click.option("--role", type=click.Choice(["student", "ta", "instructor"]), default="student")
 def enrol_command(slug: str, email: str, role: str) -> None:
-    """Put an existing account in a course with a role."""
+    """Put an existing account in a course with a role, or change the role of a member."""
     course = course_by_slug(slug)
     if course is None:
         sys.exit(f"no course {slug!r}")
@@ -104,9 +126,45 @@ def enrol_command(slug: str, email: str, role: str) -> None:
     if user is None:
         sys.exit(f"no account {email}: flask tutor create-user {email} first")
     assert role in ROLES
-    enrol(course, user, role)
+    try:
+        before, _ = set_role(course, user, role)
+    except RosterRefused as exc:
+        sys.exit(f"nothing changed: {exc}")
     db.session.commit()
-    click.echo(f"{user.email} is {role} in {course.slug}")
+    if before is None:
+        click.echo(f"{user.email} is {role} in {course.slug}")
+    elif before == role:
+        click.echo(f"{user.email} was already {role} in {course.slug}")
+    else:
+        click.echo(f"{user.email} is {role} in {course.slug} (was {before})")
+
+
+@commands.command("unenrol")
+@click.argument("slug")
+@click.argument("email")
+def unenrol_command(slug: str, email: str) -> None:
+    """Take an account out of a course; its submissions stay (enrol it again to bring them
+    back). A course keeps at least one instructor."""
+    course = course_by_slug(slug)
+    if course is None:
+        sys.exit(f"no course {slug!r}")
+    user = find_user(email)
+    if user is None:
+        sys.exit(f"no account {email}")
+    try:
+        role = remove_member(course, user)
+    except RosterRefused as exc:
+        sys.exit(f"nothing changed: {exc}")
+    db.session.commit()
+    kept = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Submission)
+        .filter_by(course_id=course.id, learner=user.learner)
+    )
+    click.echo(
+        f"{user.email} ({role}) is no longer in {course.slug}; their {kept} submissions to it "
+        "are kept (enrol them again to bring them back)"
+    )
 
 
 @commands.command("export-grades")

@@ -15,8 +15,9 @@ from flask_limiter import Limiter
 
 from . import accounts, concept_answers, course_cli, dashboard, gradebook, lti, signin, teaching
 from .accounts import account_of_learner
+from .course_zone import shown_zone
 from .roster import my_courses
-from .schedule import course_assignment, now, stamp
+from .schedule import course_assignment, course_stamp, now, stamp
 
 DEFAULTS = {
     "SIGNIN_RATE_LIMIT": "10 per minute",
@@ -50,6 +51,8 @@ def init_app(app: Flask) -> None:
         app.view_functions[endpoint] = limited(app.view_functions[endpoint])
     app.context_processor(lambda: {"my_courses": my_courses})
     app.jinja_env.globals["stamp"] = stamp
+    app.jinja_env.globals["course_stamp"] = course_stamp  # in the course's zone, named (#13)
+    app.jinja_env.globals["shown_zone"] = shown_zone
     app.jinja_env.globals["account_of_learner"] = account_of_learner
     app.jinja_env.globals["course_assignment"] = course_assignment
     app.jinja_env.globals["now_utc"] = now

@@ -1,12 +1,13 @@
 """A course carried from one installation (or semester) to another, and one person's data
 erased on request.
 
-``export_course`` writes the course's structure — title, late policy, exercises with their
-opening and due times, who is in it and as what — and, if asked, every submission to it, as
-JSON. ``import_course`` makes a new course from such a file (under a new short name if wanted),
-with a fresh join code; people are matched by email, and an account is made for anyone who has
-none (its password made up and returned, to hand out). ``erase_account`` deletes an account and
-everything its learner id did: submissions, concept-check answers, memberships.
+``export_course`` writes the course's structure — title, late policy, time zone, exercises
+with their opening and due times (UTC), who is in it and as what — and, if asked, every
+submission to it, as JSON. ``import_course`` makes a new course from such a file (under a new
+short name if wanted), with a fresh join code; people are matched by email, and an account is
+made for anyone who has none (its password made up and returned, to hand out).
+``erase_account`` deletes an account and everything its learner id did: submissions,
+concept-check answers, memberships.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import delete
 
 from .accounts import User, create_user, find_user, new_password
 from .concept_answers import ConceptAnswer
+from .course_zone import DEFAULT_ZONE, canonical_zone
 from .extensions import db
 from .models import Course, Submission
 from .roster import INSTRUCTOR, ROLES, Membership, enrol, members
@@ -65,6 +67,7 @@ def export_course(course: Course, with_submissions: bool) -> dict[str, Any]:
             "late_policy": settings.late_policy,
             "penalty_per_day": settings.penalty_per_day,
             "ta_can_edit": settings.ta_can_edit,
+            "time_zone": settings.time_zone,
         },
         "exercises": [
             {
@@ -138,6 +141,12 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
         settings.late_policy = given.get("late_policy", settings.late_policy)
         settings.penalty_per_day = float(given.get("penalty_per_day", settings.penalty_per_day))
         settings.ta_can_edit = bool(given.get("ta_can_edit", False))
+        zone = canonical_zone(str(given.get("time_zone") or DEFAULT_ZONE))
+        if zone is None:
+            raise TransferError(
+                f"the time zone {given.get('time_zone')!r} is not an IANA name (Asia/Shanghai, UTC)"
+            )
+        settings.time_zone = zone
         for position, item in enumerate(document.get("exercises") or []):
             db.session.add(
                 Assignment(

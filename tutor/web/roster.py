@@ -72,6 +72,78 @@ def enrol(course: Course, user: User, role: str) -> Membership:
     return found
 
 
+class RosterRefused(ValueError):
+    """Why a change to a course's members was refused; ``str()`` is English (the CLI's),
+    ``page_text()`` the page's language."""
+
+    LAST_INSTRUCTOR, NOT_MEMBER = "last-instructor", "not-member"
+
+    def __init__(self, reason: str, email: str, slug: str) -> None:
+        self.reason, self.email, self.slug = reason, email, slug
+        super().__init__(
+            f"{email} is the last instructor of {slug}: a course keeps at least one; "
+            "make someone else its instructor first"
+            if reason == self.LAST_INSTRUCTOR
+            else f"{email} is not in {slug}"
+        )
+
+    def page_text(self) -> str:
+        if self.reason == self.LAST_INSTRUCTOR:
+            return str(
+                gettext(
+                    "%(email)s is the last instructor of this course, and a course keeps at "
+                    "least one: make someone else an instructor first.",
+                    email=self.email,
+                )
+            )
+        return str(gettext("That person is not in this course (any more)."))
+
+
+def _other_instructors(course: Course, user: User) -> int:
+    count = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Membership)
+        .where(
+            Membership.course_id == course.id,
+            Membership.role == INSTRUCTOR,
+            Membership.left_at.is_(None),
+            Membership.user_id != user.id,
+        )
+    )
+    return int(count or 0)
+
+
+def _keeps_an_instructor(course: Course, user: User, found: Membership, role: str | None) -> None:
+    """Refuses to take the instructor role (``role`` None: the place) from the last one."""
+    active = found.role == INSTRUCTOR and found.left_at is None
+    if active and role != INSTRUCTOR and not _other_instructors(course, user):
+        raise RosterRefused(RosterRefused.LAST_INSTRUCTOR, user.email, course.slug)
+
+
+def set_role(course: Course, user: User, role: str) -> tuple[str | None, Membership]:
+    """Enrols ``user`` with ``role``, or changes their role if they are in the course already;
+    returns their role before (``None``: they were not in it). Never leaves the course without
+    an instructor (``RosterRefused``); the caller commits."""
+    found = membership(course, user)
+    before = None if found is None or found.left_at is not None else found.role
+    if found is not None:
+        _keeps_an_instructor(course, user, found, role)
+    return before, enrol(course, user, role)
+
+
+def remove_member(course: Course, user: User) -> str:
+    """Takes ``user`` out of ``course``; returns the role they had. Only the membership goes:
+    their submissions stay stored under the course (out of its gradebook and roster until they
+    are enrolled again, when they are back). The caller commits."""
+    found = membership(course, user)
+    if found is None:
+        raise RosterRefused(RosterRefused.NOT_MEMBER, user.email, course.slug)
+    _keeps_an_instructor(course, user, found, None)
+    db.session.delete(found)
+    db.session.flush()
+    return str(found.role)
+
+
 def membership(course: Course, user: User) -> Membership | None:
     found: Membership | None = db.session.execute(
         db.select(Membership).filter_by(course_id=course.id, user_id=user.id)

@@ -1,6 +1,8 @@
 """A course's exercises, when each opens and is due, and what happens to late work.
 
-All times are UTC. The late policy is the course's:
+All times are stored and compared in UTC; each course has a time zone (``time_zone``, an IANA
+name, UTC by default) in which its deadlines are typed and shown (``course_zone``). The late
+policy is the course's:
 
 * ``accept`` — a late submission is graded as usual, and its score counts
   ``score × (1 − penalty × days late / 100)`` (never below 0), where a day late is any started
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tutor.content import Exercise
 
 from .course import demo_course
+from .course_zone import DEFAULT_ZONE, zoned_stamp
 from .extensions import db
 from .grading_service import SubmissionRefused
 from .models import Course
@@ -63,6 +66,10 @@ class CourseSettings(db.Model):  # type: ignore[name-defined,misc]
     late_policy: Mapped[str] = mapped_column(String(16), default=ACCEPT)
     penalty_per_day: Mapped[float] = mapped_column(Float, default=10.0)
     ta_can_edit: Mapped[bool] = mapped_column(default=False)
+    # The IANA zone its deadlines are typed and shown in (stored times stay UTC).
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_ZONE, server_default=DEFAULT_ZONE
+    )
 
 
 class Assignment(db.Model):  # type: ignore[name-defined,misc]
@@ -77,6 +84,19 @@ class Assignment(db.Model):  # type: ignore[name-defined,misc]
 
     def is_open(self, moment: datetime) -> bool:
         return self.opens_at is None or utc(self.opens_at) <= moment
+
+
+def course_zone_name(course: Course | int | None) -> str:
+    """The time zone of a course (or course id); UTC for a course without settings (the
+    self-study course)."""
+    ident = course.id if isinstance(course, Course) else course
+    found = db.session.get(CourseSettings, ident) if ident is not None else None
+    return found.time_zone if found is not None and found.time_zone else DEFAULT_ZONE
+
+
+def course_stamp(moment: datetime | None, course: Course | int | None) -> str:
+    """A moment as a course's pages show it: in the course's zone, the zone named."""
+    return zoned_stamp(moment, course_zone_name(course))
 
 
 def settings_of(course: Course) -> CourseSettings:
@@ -162,17 +182,17 @@ def submission_course(exercise: Exercise) -> Course:
     course, assignment = found
     moment = now()
     if not assignment.is_open(moment):
-        when = stamp(assignment.opens_at)
+        when = course_stamp(assignment.opens_at, course)
         raise NotOpenYet(
-            f"this exercise opens for {course.title} on {when} UTC; nothing was submitted",
-            zh=f"这个练习在 {when}（UTC）才对“{course.title}”开放；没有提交",
+            f"this exercise opens for {course.title} on {when}; nothing was submitted",
+            zh=f"这个练习在 {when} 才对“{course.title}”开放；没有提交",
         )
     settings = settings_of(course)
     if settings.late_policy == REFUSE and days_late(moment, assignment.due_at):
-        when = stamp(assignment.due_at)
+        when = course_stamp(assignment.due_at, course)
         raise PastDue(
-            f"this exercise was due for {course.title} on {when} UTC and the course does not "
+            f"this exercise was due for {course.title} on {when} and the course does not "
             "take late work; nothing was submitted",
-            zh=f"这个练习在“{course.title}”的截止时间是 {when}（UTC），课程不接受迟交；没有提交",
+            zh=f"这个练习在“{course.title}”的截止时间是 {when}，课程不接受迟交；没有提交",
         )
     return course

@@ -35,23 +35,28 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from .accounts import User, create_user, find_user, new_password, signed_in_only
+from .course_zone import NoSuchLocalTime, canonical_zone, from_local, local_time, zone_names
 from .extensions import db
 from .learn import catalog, pick
 from .models import Course, Submission
 from .roster import (
     INSTRUCTOR,
+    ROLES,
     STAFF,
     STUDENT,
     TA,
     Membership,
+    RosterRefused,
     course_by_slug,
     enrol,
     import_roster,
     members,
     membership,
     my_courses,
+    remove_member,
     require_member,
     role_names,
+    set_role,
 )
 from .schedule import (
     ACCEPT,
@@ -131,8 +136,8 @@ class JoinForm(FlaskForm):  # type: ignore[misc]
 class AssignmentRow(Form):  # type: ignore[misc]
     exercise_id = HiddenField()
     included = BooleanField(_("In the course"))
-    opens = DateTimeLocalField(_("Opens (UTC)"), format=TIME_FORMAT, validators=[Optional()])
-    due = DateTimeLocalField(_("Due (UTC)"), format=TIME_FORMAT, validators=[Optional()])
+    opens = DateTimeLocalField(_("Opens"), format=TIME_FORMAT, validators=[Optional()])
+    due = DateTimeLocalField(_("Due"), format=TIME_FORMAT, validators=[Optional()])
 
 
 class SettingsForm(FlaskForm):  # type: ignore[misc]
@@ -150,6 +155,10 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
         validators=[NumberRange(min=0, max=100)],
     )
     ta_can_edit = BooleanField(_("Teaching assistants may change these settings"))
+    time_zone = StringField(
+        _("Time zone of the deadlines (an IANA name such as Asia/Shanghai or America/New_York)"),
+        validators=[Optional(), Length(max=64)],  # left out: the course's zone stays
+    )
     exercises = FieldList(FormField(AssignmentRow))
 
 
@@ -280,27 +289,27 @@ def settings(slug: str) -> ResponseReturnValue:
         form.late_policy.data = config.late_policy
         form.penalty_per_day.data = config.penalty_per_day
         form.ta_can_edit.data = config.ta_can_edit
+        form.time_zone.data = config.time_zone
         for exercise in all_exercises:
             found = chosen.get(exercise.id)
+            opens, due = (found.opens_at, found.due_at) if found else (None, None)
             form.exercises.append_entry(
                 {
                     "exercise_id": exercise.id,
                     "included": found is not None,
-                    "opens": utc(found.opens_at).replace(tzinfo=None)
-                    if found and found.opens_at
-                    else None,
-                    "due": utc(found.due_at).replace(tzinfo=None)
-                    if found and found.due_at
-                    else None,
+                    "opens": local_time(opens, config.time_zone) if opens else None,
+                    "due": local_time(due, config.time_zone) if due else None,
                 }
             )
-    elif form.validate_on_submit() & _dates_in_order(form):  # both run: every error shown
+    # Both checks run (``&``, not ``and``): every error is shown at once.
+    elif form.validate_on_submit() & _times_make_sense(form, config.time_zone):
         course.title = form.title.data or course.title
         config.late_policy = form.late_policy.data or ACCEPT
         config.penalty_per_day = float(form.penalty_per_day.data or 0)
         if member.role == INSTRUCTOR:  # a TA never widens their own rights
             config.ta_can_edit = bool(form.ta_can_edit.data)
-        _save_assignments(course, form, chosen)
+        config.time_zone = _form_zone(form, config.time_zone) or config.time_zone
+        _save_assignments(course, form, chosen, config.time_zone)
         db.session.commit()
         flash(gettext("Settings saved."))
         return redirect(url_for("teaching.settings", slug=slug))
@@ -314,20 +323,63 @@ def settings(slug: str) -> ResponseReturnValue:
         titles=titles,
         lessons=lessons,
         role=member.role,
+        zone=_form_zone(form, config.time_zone) or config.time_zone,
+        zone_names=zone_names(),
     ), 400 if request.method == "POST" else 200
 
 
-def _dates_in_order(form: SettingsForm) -> bool:
+def _form_zone(form: SettingsForm, current: str) -> str | None:
+    """The zone the form names (its IANA spelling), the course's own if it names none."""
+    typed = (form.time_zone.data or "").strip()
+    return canonical_zone(typed) if typed else current
+
+
+def _times_make_sense(form: SettingsForm, current: str) -> bool:
+    """The zone is a real one, every typed time exists in it (daylight saving time skips an
+    hour a year), and each due time comes after its opening time; errors go on the fields."""
+    zone = _form_zone(form, current)
+    if zone is None:
+        form.time_zone.errors = [
+            *form.time_zone.errors,
+            gettext(
+                "“%(zone)s” is not a time zone: use an IANA name such as Asia/Shanghai, "
+                "Europe/Berlin or UTC.",
+                zone=form.time_zone.data or "",
+            ),
+        ]
+        return False
     good = True
     for entry in form.exercises:
         row = entry.form
-        if row.opens.data and row.due.data and row.due.data <= row.opens.data:
-            row.due.errors = [gettext("The due time must come after the opening time.")]
+        moments = []
+        for field in (row.opens, row.due):
+            try:
+                moments.append(from_local(field.data, zone) if field.data else None)
+            except NoSuchLocalTime:
+                field.errors = [
+                    *field.errors,
+                    gettext(
+                        "%(when)s does not exist in %(zone)s: the clocks skip that hour "
+                        "(daylight saving time). Choose another time.",
+                        when=field.data.strftime("%Y-%m-%d %H:%M"),
+                        zone=zone,
+                    ),
+                ]
+                good = False
+                moments.append(None)
+        opens, due = moments
+        if opens and due and due <= opens:
+            row.due.errors = [
+                *row.due.errors,
+                gettext("The due time must come after the opening time."),
+            ]
             good = False
     return good
 
 
-def _save_assignments(course: Course, form: SettingsForm, chosen: dict[str, Assignment]) -> None:
+def _save_assignments(
+    course: Course, form: SettingsForm, chosen: dict[str, Assignment], zone: str
+) -> None:
     known = {e.id for e in catalog().exercises()}
     position = 0
     for entry in form.exercises:
@@ -345,8 +397,8 @@ def _save_assignments(course: Course, form: SettingsForm, chosen: dict[str, Assi
             db.session.add(found)
         found.position = position
         position += 1
-        found.opens_at = row.opens.data.replace(tzinfo=UTC) if row.opens.data else None
-        found.due_at = row.due.data.replace(tzinfo=UTC) if row.due.data else None
+        found.opens_at = from_local(row.opens.data, zone) if row.opens.data else None
+        found.due_at = from_local(row.due.data, zone) if row.due.data else None
 
 
 @bp.route("/courses/<slug>/roster")
@@ -373,6 +425,7 @@ def _roster_page(
         reset=ResetPasswordForm(),
         result=forms.get("result"),
         reset_done=forms.get("reset_done"),
+        refused=forms.get("refused"),
     ), status
 
 
@@ -389,11 +442,18 @@ def add_member(slug: str) -> ResponseReturnValue:
     if member.role != INSTRUCTOR and role != STUDENT:
         abort(403)  # only an instructor appoints staff
     user = find_user(form.email.data or "")
+    existing = membership(course, user) if user is not None else None
+    if member.role != INSTRUCTOR and existing is not None and existing.role in STAFF:
+        abort(403)  # nor does a TA demote one
     created = None
     if user is None:
         created = new_password()
         user = create_user(form.email.data or "", created)
-    enrol(course, user, role)
+    try:
+        set_role(course, user, role)
+    except RosterRefused as exc:
+        db.session.rollback()
+        return _roster_page(course, member, 409, add=form, refused=exc.page_text())
     db.session.commit()
     flash(gettext("%(email)s is now in the course.", email=user.email))
     if created:
@@ -433,6 +493,99 @@ def reset_password(slug: str, user_id: int) -> ResponseReturnValue:
     student.set_password(password)
     db.session.commit()
     return _roster_page(course, member, reset_done=(student.email, password))
+
+
+def _roster_change(slug: str, user_id: int) -> tuple[Course, Membership, User, Membership]:
+    """The course, the acting staff member, and the member to change: 404 outside the course,
+    403 to a student, to a TA the instructor has not allowed to edit, and to a TA acting on
+    staff (only an instructor appoints or removes staff). Someone not in the course raises
+    ``RosterRefused`` (the page says so)."""
+    course, member = require_member(slug, STAFF)
+    if not may_edit(member.role, settings_of(course)):
+        abort(403)
+    person = db.session.get(User, user_id)
+    target = membership(course, person) if person is not None else None
+    if person is None or target is None:
+        raise RosterRefused(RosterRefused.NOT_MEMBER, "", course.slug)
+    if member.role != INSTRUCTOR and target.role in STAFF:
+        abort(403)
+    return course, member, person, target
+
+
+def _refused(slug: str, exc: RosterRefused) -> ResponseReturnValue:
+    course, member = require_member(slug, STAFF)
+    status = 404 if exc.reason == RosterRefused.NOT_MEMBER else 409
+    return _roster_page(course, member, status, refused=exc.page_text())
+
+
+@bp.route("/courses/<slug>/members/<int:user_id>/remove", methods=["GET", "POST"])
+@signed_in_only
+def remove(slug: str, user_id: int) -> ResponseReturnValue:
+    """GET asks to confirm; POST takes the person out of the course. Their submissions stay
+    stored: they leave the gradebook and come back if the person is enrolled again."""
+    try:
+        course, member, person, target = _roster_change(slug, user_id)
+        if request.method == "GET":
+            kept = db.session.scalar(
+                db.select(db.func.count())
+                .select_from(Submission)
+                .filter_by(course_id=course.id, learner=person.learner)
+            )
+            return render_template(
+                "courses/remove.html",
+                course=course,
+                person=person,
+                role=target.role,
+                roles=role_names(),
+                kept=int(kept or 0),
+            )
+        remove_member(course, person)  # CSRF: checked for every POST (CSRFProtect)
+    except RosterRefused as exc:
+        db.session.rollback()
+        return _refused(slug, exc)
+    db.session.commit()
+    flash(
+        gettext(
+            "%(email)s is no longer in the course. Their submissions are kept: enrol them again "
+            "to bring them back.",
+            email=person.email,
+        )
+    )
+    if person.id == member.user_id:
+        return redirect(url_for("teaching.my_courses_page"))
+    return redirect(url_for("teaching.roster", slug=slug))
+
+
+@bp.post("/courses/<slug>/members/<int:user_id>/role")
+@signed_in_only
+def change_role(slug: str, user_id: int) -> ResponseReturnValue:
+    """A member becomes student, TA or instructor (only an instructor appoints staff)."""
+    role = request.form.get("role", "")
+    try:
+        course, member, person, target = _roster_change(slug, user_id)
+        if role not in ROLES:
+            abort(400)
+        if member.role != INSTRUCTOR and role != STUDENT:
+            abort(403)
+        before = target.role
+        set_role(course, person, role)
+    except RosterRefused as exc:
+        db.session.rollback()
+        return _refused(slug, exc)
+    db.session.commit()
+    names = role_names()
+    if before != role:
+        flash(
+            gettext(
+                "%(email)s is now %(role)s (was %(before)s).",
+                email=person.email,
+                role=names[role],
+                before=names[before],
+            )
+        )
+    if person.id == member.user_id and role != INSTRUCTOR:
+        return redirect(url_for("teaching.course_page", slug=slug))
+    return redirect(url_for("teaching.roster", slug=slug))
 
 
 @bp.post("/courses/<slug>/join-code")
