@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask.testing import FlaskCliRunner
 
 from tutor.content import load_catalog
 from tutor.content.checker import check_exercise
+from tutor.content.zh_checks import check_lesson_chinese
 from tutor.grading.judge import Judge, ReferenceFailure
 from tutor.grading.runner import InProcessRunner
 
-from ..conftest import ROOT
+from ..conftest import FIXTURE_LESSONS, ROOT
 
 CATALOG = load_catalog(ROOT / "lessons")
 
@@ -32,10 +35,22 @@ def test_hidden_variants_differ_by_student_but_not_by_call(exercise) -> None:  #
     assert a1 != b or len(a1) == 1
 
 
-def test_check_lessons_command_reports_success(runner: FlaskCliRunner) -> None:
+@pytest.mark.parametrize("lesson", CATALOG.lessons, ids=lambda lesson: lesson.id)
+def test_lesson_text_meets_the_chinese_rules(lesson) -> None:  # type: ignore[no-untyped-def]
+    assert check_lesson_chinese(lesson) == []
+
+
+# check-lessons is exactly the two tests above over the whole course (check_catalog); running
+# the command on the course as well would grade every exercise twice (a minute of the suite), so
+# the command itself is run on the fixture lesson: what it reads, prints and exits with.
+@pytest.mark.parametrize("lessons_dir", [FIXTURE_LESSONS], ids=["fixture"])
+def test_check_lessons_command_reports_success(runner: FlaskCliRunner, lessons_dir: Path) -> None:
+    fixture = load_catalog(lessons_dir)
     result = runner.invoke(args=["tutor", "check-lessons"])
     assert result.exit_code == 0, result.output
-    assert f"{len(CATALOG.exercises())} exercise(s): all checks pass" in result.output
+    assert (
+        f"{len(fixture.lessons)} lesson(s), {len(fixture.exercises())} exercise(s): all checks pass"
+    ) in result.output
 
 
 def test_checker_catches_a_solution_that_fails() -> None:
