@@ -158,6 +158,7 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
     time_zone = StringField(
         _("Time zone of the deadlines (an IANA name such as Asia/Shanghai or America/New_York)"),
         validators=[Optional(), Length(max=64)],  # left out: the course's zone stays
+        render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
     )
     exercises = FieldList(FormField(AssignmentRow))
 
