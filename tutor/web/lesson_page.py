@@ -1,40 +1,72 @@
-"""The lesson page: its shared part rendered once, its learner's part on every request.
+"""The lesson page: rendered once per lesson build and mode, with each learner's parts spliced in.
 
-Almost all of a lesson page is the same for everyone who reads it in one language: the text,
-the animation's scenes (a real ``tutor.sim`` run each), the practice cases and the exercises.
-Rendering that on every request re-ran the simulation and serialised hundreds of kilobytes of
-JSON. So the ``main`` block of ``lesson.html`` is rendered once per (page path, language, lesson
-build, grader version, asset mode, self-study mode) and kept; the scenes once per (animation,
-grader version), shared by both languages. The lesson build and grader version
-(``tutor.content.build``) change whenever a lesson file or the simulation code does.
+Almost all of a lesson page is the same for everyone who reads it in one language: the page
+shell (head, language links, navigation), the text, the animation's scenes (a real ``tutor.sim``
+run each), the practice cases and the exercises. So the *whole* page is rendered once per
+(page path, language, lesson build, grader version, asset mode, self-study mode, signed in or
+not, pins file) and kept as plain bytes; the scenes once per (animation, grader version), shared
+by both languages. The lesson build and grader version (``tutor.content.build``) change whenever
+a lesson file or the simulation code does; every ``/static/…?v=`` URL the page names is checked
+against its file on each request (one ``stat`` each), so a changed asset renders it again.
 
-What belongs to one learner is never in the shared part: the template asks for it with
-``learner_part(name, ...)``, which leaves a marker there, and each request fills the markers
-(``_learner_parts.html``: best score and course deadline per exercise, the last concept-check
-answers; the session's CSRF token). While the shared part renders, the per-learner helpers
-refuse to run, so a template change that reached for a learner's data there would fail loudly
-instead of showing one learner's progress to everyone.
+What belongs to one learner or one request is never in the shared page: the templates ask for it
+with ``learner_part(name, ...)``, which leaves a marker there, and each request fills the markers
+(``FILLERS``: the CSRF token, the account navigation, flashed messages, the language links'
+return address, best score and course deadline per exercise, the last concept-check answers).
+While the shared page renders, the per-learner helpers refuse to run and ``current_user`` tells
+only whether someone is signed in, so a template change that reached for a learner's data there
+fails loudly instead of showing one learner's progress to everyone.
+
+A request is then nearly a byte copy: the fills, a ``join``, an ETag from the cached page's
+digest and the fills (no hash over the page), and for ``Accept-Encoding: gzip`` a body spliced
+from the shared pieces compressed once (``gzip_splice``), never compressed per request.
 
 ``DEBUG`` renders everything on every request (templates change while developing).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, g, get_template_attribute, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    get_flashed_messages,
+    get_template_attribute,
+    request,
+    session,
+)
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from tutor.assets import PINS
 from tutor.content import Lesson
+
+from . import static_delivery
+from .gzip_splice import gzip_body, packed_piece, stored_piece
 
 MARK = "\x00"  # never in rendered HTML text: Jinja output of lesson content cannot hold NUL
 SEP = "\x1f"
 SHARING = "rendering_shared_lesson"
-PER_LEARNER_HELPERS = ("exercise_progress", "concept_progress", "course_assignment")
+PER_LEARNER_HELPERS = (
+    "exercise_progress",
+    "concept_progress",
+    "course_assignment",
+    "solved_exercises",
+    "get_flashed_messages",
+)
+# Every content-versioned static URL the page names (``static_delivery``): checked per request.
+STATIC_URL = re.compile(r"/static/([^\"'?\s]+)\?v=([0-9a-f]{12})\b")
+GZIP_MIN = 500
 
-Part = str | tuple[str, tuple[str, ...]]
+Marker = tuple[str, tuple[str, ...]]
 
 
 class PerLearnerInSharedPart(RuntimeError):
@@ -42,8 +74,8 @@ class PerLearnerInSharedPart(RuntimeError):
 
 
 def learner_part(name: str, *args: object) -> Markup:
-    """A per-learner part of a lesson page: a marker while the shared part renders, else the
-    part itself (any other template may use it too)."""
+    """A per-learner part of a page: a marker while the shared lesson page renders, else the
+    part itself (every other page renders it at once)."""
     values = tuple(str(arg) for arg in args)
     if g.get(SHARING):
         return Markup(f"{MARK}{name}{SEP}{SEP.join(values)}{MARK}")
@@ -53,22 +85,59 @@ def learner_part(name: str, *args: object) -> Markup:
 def _refuse(name: str) -> Callable[..., Any]:
     def refuse(*_args: object, **_kwargs: object) -> Any:
         raise PerLearnerInSharedPart(
-            f"lesson.html used {name}() in the part shared by every learner; "
+            f"lesson.html used {name}() in the page shared by every learner; "
             "use learner_part() (tutor/web/lesson_page.py)"
         )
 
     return refuse
 
 
-def _split(html: str) -> list[Part]:
-    parts: list[Part] = []
+class SharedVisitor:
+    """``current_user`` while the shared page renders: whether someone is signed in (that is
+    in the cache key), nothing about who."""
+
+    def __init__(self, signed_in: bool) -> None:
+        self.is_authenticated = signed_in
+        self.is_anonymous = not signed_in
+
+    def __getattr__(self, name: str) -> Any:
+        raise PerLearnerInSharedPart(
+            f"a template read current_user.{name} in the page shared by every learner; "
+            "use learner_part() (tutor/web/lesson_page.py)"
+        )
+
+
+@dataclass
+class SharedPage:
+    """The page as every learner gets it: plain bytes between the learners' markers."""
+
+    pieces: list[bytes | Marker]
+    digest: bytes
+    assets: tuple[tuple[str, str], ...]
+    packed: list[bytes] | None = field(default=None)
+
+    def fresh(self) -> bool:
+        """Every static file the page names still has the version in its URL."""
+        return all(static_delivery.static_version(name) == version for name, version in self.assets)
+
+    def packed_pieces(self) -> list[bytes]:
+        """The shared pieces deflated once (on the first request that takes gzip)."""
+        if self.packed is None:
+            self.packed = [
+                packed_piece(piece) if isinstance(piece, bytes) else b"" for piece in self.pieces
+            ]
+        return self.packed
+
+
+def _split(html: str) -> list[bytes | Marker]:
+    pieces: list[bytes | Marker] = []
     for index, piece in enumerate(html.split(MARK)):
         if index % 2:
             name, _, args = piece.partition(SEP)
-            parts.append((name, tuple(args.split(SEP)) if args else ()))
+            pieces.append((name, tuple(args.split(SEP)) if args else ()))
         elif piece:
-            parts.append(piece)
-    return parts
+            pieces.append(piece.encode())
+    return pieces
 
 
 def scenes_of(animation: str | None) -> dict[str, Any] | None:
@@ -86,10 +155,11 @@ def scenes_of(animation: str | None) -> dict[str, Any] | None:
     return cache[key]
 
 
-def _key(lesson: Lesson) -> tuple[object, ...]:
+def _key(lesson: Lesson, signed_in: bool) -> tuple[object, ...]:
     from .learn import lang
 
     build = current_app.extensions["lesson_build"]
+    pins = PINS.stat()
     return (
         request.script_root,
         request.path,
@@ -99,17 +169,13 @@ def _key(lesson: Lesson) -> tuple[object, ...]:
         build.grader_version,
         current_app.config.get("ASSETS_MODE"),
         bool(current_app.config.get("SELF_STUDY_ONLY")),
+        signed_in,
+        pins.st_mtime_ns,
+        pins.st_size,
     )
 
 
-def _shared(lesson: Lesson) -> list[Part]:
-    pages: dict[tuple[object, ...], list[Part]] = current_app.extensions.setdefault(
-        "lesson_pages", {}
-    )
-    key = _key(lesson)
-    found = pages.get(key)
-    if found is not None and not current_app.debug:
-        return found
+def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
     from .learn import grading
 
     template = current_app.jinja_env.get_template("lesson.html")
@@ -121,15 +187,29 @@ def _shared(lesson: Lesson) -> list[Part]:
     current_app.update_template_context(context)
     context.update({name: _refuse(name) for name in PER_LEARNER_HELPERS})
     context["csrf_token"] = _csrf_marker
-    g.setdefault(SHARING, False)
+    context["current_user"] = SharedVisitor(signed_in)
     setattr(g, SHARING, True)
     try:
-        html = "".join(template.blocks["main"](template.new_context(context)))
+        html = template.render(context)
     finally:
         setattr(g, SHARING, False)
-    parts = _split(html)
-    pages[key] = parts
-    return parts
+    assets = tuple(sorted(set(STATIC_URL.findall(html))))
+    digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
+    return SharedPage(_split(html), digest, assets)
+
+
+def _shared(lesson: Lesson) -> SharedPage:
+    signed_in = bool(current_user.is_authenticated)
+    if current_app.debug:
+        return _render_shared(lesson, signed_in)
+    pages: dict[tuple[object, ...], SharedPage] = current_app.extensions.setdefault(
+        "lesson_pages", {}
+    )
+    key = _key(lesson, signed_in)
+    found = pages.get(key)
+    if found is None or not found.fresh():
+        found = pages[key] = _render_shared(lesson, signed_in)
+    return found
 
 
 # -- the learner's parts ------------------------------------------------------------------------
@@ -148,22 +228,49 @@ def _exercise_standing(exercise_id: str) -> Markup:
     from .schedule import course_assignment, now
 
     tried = _memo("progress", exercise_progress).get(exercise_id)
+    deadline = course_assignment(exercise_id)
+    if tried is None and deadline is None:
+        return Markup("")
     macro = get_template_attribute("_learner_parts.html", "exercise_standing")
-    return Markup(macro(tried, course_assignment(exercise_id), now()))
+    return Markup(macro(tried, deadline, now()))
 
 
 def _check_recorded(lesson_id: str, question: str) -> Markup:
     from .progress import concept_progress
 
-    answers = _memo(f"checks_{lesson_id}", lambda: concept_progress(lesson_id))
-    macro = get_template_attribute("_learner_parts.html", "check_recorded")
-    return Markup(macro(answers.get(int(question))))
+    answer = _memo(f"checks_{lesson_id}", lambda: concept_progress(lesson_id)).get(int(question))
+    if answer is None:
+        return Markup("")
+    return Markup(get_template_attribute("_learner_parts.html", "check_recorded")(answer))
+
+
+def _language_link(code: str) -> Markup:
+    """The language switch's address, which brings the reader back to this very URL."""
+    url_for: Callable[..., str] = current_app.jinja_env.globals["url_for"]  # type: ignore[assignment]
+    target = url_for("learn.set_language", code=code, next=request.full_path.rstrip("?"))
+    return Markup.escape(target)
+
+
+def _account_nav() -> Markup:
+    macro = get_template_attribute("_learner_parts.html", "account_nav")
+    return Markup(macro(current_user))
+
+
+def _flashes() -> Markup:
+    messages = get_flashed_messages()
+    if not messages:
+        return Markup("")
+    return Markup(get_template_attribute("_learner_parts.html", "flashes")(messages))
 
 
 FILLERS: dict[str, Callable[..., Markup]] = {
+    "csrf": lambda: _memo("csrf", lambda: Markup.escape(generate_csrf())),
+    "lang-href": _language_link,
+    "account-id": lambda: Markup.escape(current_user.id),
+    "account-nav": _account_nav,
+    "flashes": _flashes,
     "exercise-standing": _exercise_standing,
     "check-recorded": _check_recorded,
-    "csrf": lambda: Markup.escape(generate_csrf()),
 }
 
 
@@ -182,7 +289,45 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["learner_part"] = learner_part
 
 
-def render(lesson: Lesson) -> str:
-    parts = _shared(lesson)
-    main = "".join(part if isinstance(part, str) else _filled(*part) for part in parts)
-    return render_template("lesson.html", lesson=lesson, shared_main=Markup(main))
+def _etag(page: SharedPage, fills: list[tuple[str, bytes]]) -> str:
+    """The page's validator from the cached page's digest and this request's parts: the same
+    page for the same session matches; another session, score or answer never does. The
+    signed CSRF token changes every second although every form of it stays valid for the
+    session, so the session's raw token stands for it (unless tokens expire)."""
+    digest = hashlib.blake2b(page.digest, digest_size=16)
+    stable_tokens = current_app.config.get("WTF_CSRF_TIME_LIMIT") is None
+    for name, value in fills:
+        if name == "csrf" and stable_tokens:
+            continue
+        digest.update(name.encode() + b"\0" + value + b"\0")
+    if stable_tokens:
+        digest.update(str(session.get("csrf_token", "")).encode())
+    return digest.hexdigest()
+
+
+def render(lesson: Lesson) -> Response:
+    page = _shared(lesson)
+    fills: list[tuple[str, bytes]] = []
+    plain: list[bytes] = []
+    for piece in page.pieces:
+        if isinstance(piece, bytes):
+            plain.append(piece)
+        else:
+            value = _filled(*piece).encode()
+            fills.append((piece[0], value))
+            plain.append(value)
+    body = b"".join(plain)
+    response = current_app.response_class(body, mimetype="text/html")
+    response.set_etag(_etag(page, fills), weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"  # progress changes: ask each time
+    response.vary.add("Accept-Encoding")
+    response.make_conditional(request)
+    if response.status_code == 200 and request.accept_encodings["gzip"] and len(body) > GZIP_MIN:
+        filled = iter(fills)
+        pieces = [
+            packed if isinstance(piece, bytes) else stored_piece(next(filled)[1])
+            for piece, packed in zip(page.pieces, page.packed_pieces(), strict=True)
+        ]
+        response.set_data(gzip_body(pieces, body))
+        response.headers["Content-Encoding"] = "gzip"
+    return response

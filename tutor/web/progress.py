@@ -3,6 +3,16 @@
 The outline shows each lesson's goals, its time estimate and how many of its exercises this
 learner has solved — a Submit that scored 100 on the server, so a reload or another day shows
 the same. Nothing here mints a learner: a first visit simply has solved nothing yet.
+
+Most page views come from a learner with nothing stored yet, and every lesson page asked the
+database twice to find that out. So the session remembers it (``PROGRESS_KEY``: the learner's
+id and whether anything is stored): one ``EXISTS`` query the first time, none after. Any
+submission or concept answer stored for that learner in a request with this session marks it
+(an ORM ``after_flush`` listener, so every way of storing one does); a row stored for a learner
+outside that learner's own request (a course import, the command line, staff) is remembered by
+the process instead, which then asks the database again. The flag is tied to the learner id, so a
+sign-in (another learner id) asks again; a signed-in learner always asks, because another device
+of the same account may have stored something meanwhile.
 """
 
 from __future__ import annotations
@@ -11,9 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, render_template, session
+from flask import Blueprint, Flask, current_app, has_request_context, render_template, session
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func
+from flask_login import current_user
+from sqlalchemy import event, exists, func, or_
+from sqlalchemy.orm import Session
 
 from tutor.content import Catalog, Lesson
 from tutor.content.glossary import load_glossary
@@ -22,12 +34,60 @@ from .extensions import db
 from .models import Submission
 
 bp = Blueprint("progress", __name__)
+PROGRESS_KEY = "progress"  # "<learner id>:0" nothing stored, "<learner id>:1" something
+# Learners something was stored for outside their own requests (their cookie could not say so).
+_stored_elsewhere: set[str] = set()
+
+
+def progress_stored() -> bool:
+    """Whether the current learner may have submissions or concept answers stored: ``False``
+    without a database query when this session already found out that it has none."""
+    learner = session.get("learner")
+    if not learner:
+        return False
+    if current_user.is_authenticated:
+        return True  # another device of this account may have stored something meanwhile
+    known = session.get(PROGRESS_KEY)
+    if known == f"{learner}:0" and str(learner) not in _stored_elsewhere:
+        return False
+    if known == f"{learner}:1":
+        return True
+    from .concept_answers import ConceptAnswer
+
+    found = bool(
+        db.session.execute(
+            db.select(
+                or_(
+                    exists().where(Submission.learner == str(learner)),
+                    exists().where(ConceptAnswer.learner == str(learner)),
+                )
+            )
+        ).scalar()
+    )
+    session[PROGRESS_KEY] = f"{learner}:{int(found)}"
+    return found
+
+
+def _mark_stored(db_session: Session, _context: object) -> None:
+    """After a flush: a submission or concept answer was stored, for this session's learner
+    (its cookie says so) or for another one (this process remembers it)."""
+    from .concept_answers import ConceptAnswer
+
+    learner = session.get("learner") if has_request_context() else None
+    for row in db_session.new:
+        if not isinstance(row, Submission | ConceptAnswer):
+            continue
+        if learner and str(row.learner) == str(learner):
+            if session.get(PROGRESS_KEY) != f"{learner}:1":
+                session[PROGRESS_KEY] = f"{learner}:1"
+        else:
+            _stored_elsewhere.add(str(row.learner))
 
 
 def solved_exercises() -> set[str]:
     """Ids of the exercises the current learner has passed on the server."""
     learner = session.get("learner")
-    if not learner:
+    if not learner or not progress_stored():
         return set()
     rows = db.session.execute(
         db.select(Submission.exercise_id)
@@ -50,7 +110,7 @@ def exercise_progress() -> dict[str, Tried]:
     """Best score, number of Submits and the last one, per exercise, for the current learner
     (an account's learner on every device it is signed in on)."""
     learner = session.get("learner")
-    if not learner:
+    if not learner or not progress_stored():
         return {}
     rows = db.session.execute(
         db.select(
@@ -73,7 +133,7 @@ def concept_progress(lesson_id: str) -> dict[int, Any]:
     from .concept_answers import answers_for
 
     learner = session.get("learner")
-    if not learner:
+    if not learner or not progress_stored():
         return {}
     return {question: a for (_, question), a in answers_for(str(learner), lesson_id).items()}
 
@@ -101,3 +161,5 @@ def _template_helpers() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.context_processor(_template_helpers)
+    if not event.contains(Session, "after_flush", _mark_stored):
+        event.listen(Session, "after_flush", _mark_stored)

@@ -1,0 +1,208 @@
+"""The cached lesson page (#15): one rendering shared by every learner, each learner's own parts
+spliced in per request; no progress queries for a learner with nothing stored; a gzip body
+spliced from pieces compressed once; a changed asset or language renders it again."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event
+
+from tests.conftest import FIXTURE_LESSONS
+from tutor.web import static_delivery
+from tutor.web.extensions import db
+from tutor.web.models import Submission
+
+from .course_site_helpers import account, signed_in
+
+LESSONS_DIR = FIXTURE_LESSONS
+LESSON = "/lessons/fixture-lesson"
+SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
+WRONG = "def path(layers, skip):\n    return []\n"
+
+
+def browser(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    client.get("/api/session")
+    return client
+
+
+def csrf_of(app: Flask, client: FlaskClient, page: str) -> set[str]:
+    """The raw session tokens behind every signed CSRF token on ``page``."""
+    signed = URLSafeTimedSerializer(str(app.secret_key), salt="wtf-csrf-token")
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', page)
+    tokens += re.findall(r'<meta name="csrf-token" content="([^"]+)"', page)
+    tokens += re.findall(r'"X-CSRFToken": "([^"]+)"', page)
+    return {signed.loads(token) for token in tokens}
+
+
+@contextmanager
+def sql_statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_two_learners_get_their_own_parts_of_the_same_cached_page(app: Flask) -> None:
+    alice, bob = browser(app), browser(app)
+    alice.post("/exercises/walk/submit", data={"code": SOLUTION})
+    bob.post("/exercises/walk/submit", data={"code": WRONG})
+    bob.post("/exercises/walk/submit", data={"code": WRONG.replace("[]", "[0]")})
+    assert alice.post("/lessons/fixture-lesson/checks/0", json={"choice": 1}).get_json() == {
+        "correct": False
+    }
+    pages = {name: c.get(LESSON).get_data(as_text=True) for name, c in (("a", alice), ("b", bob))}
+    assert "Your best score: 100 of 100 · 1 submitted" in pages["a"]
+    assert "Your best score: 0 of 100 · 2 submitted" in pages["b"]
+    assert "Your last answer was wrong" in pages["a"] and "Your last answer" not in pages["b"]
+    assert "100 of 100" not in pages["b"]
+    for client, page in ((alice, pages["a"]), (bob, pages["b"])):
+        with client.session_transaction() as session:
+            assert csrf_of(app, client, page) == {session["csrf_token"]}
+    # The same again, in the other order and compressed: still nobody else's parts.
+    mine_and_not = ((bob, "score: 0 of", "score: 100 of"), (alice, "score: 100", "score: 0"))
+    for client, own, other in mine_and_not:
+        packed = client.get(LESSON, headers={"Accept-Encoding": "br, gzip"})
+        assert packed.headers["Content-Encoding"] == "gzip"
+        page = gzip.decompress(packed.data).decode()
+        assert own in page and other not in page
+
+
+def test_signed_in_learners_get_their_own_account_navigation(app: Flask) -> None:
+    account(app, "ann@example.org", "Ann Example")
+    account(app, "bo@example.org", "Bo Example")
+    ann, bo, stranger = (
+        signed_in(app, "ann@example.org"),
+        signed_in(app, "bo@example.org"),
+        browser(app),
+    )
+    ann_page = ann.get(LESSON).get_data(as_text=True)
+    bo_page = bo.get(LESSON).get_data(as_text=True)
+    stranger_page = stranger.get(LESSON).get_data(as_text=True)
+    assert "Ann Example" in ann_page and "Bo Example" not in ann_page
+    assert "Bo Example" in bo_page and "Ann Example" not in bo_page
+    assert "Sign out" not in stranger_page and "Sign in" in stranger_page
+    assert "Ann Example" not in stranger_page and "Bo Example" not in stranger_page
+    ann_id = re.search(r'data-account="(\d+)"', ann_page)
+    bo_id = re.search(r'data-account="(\d+)"', bo_page)
+    assert ann_id and bo_id and ann_id.group(1) != bo_id.group(1)
+    for client, page in ((ann, ann_page), (bo, bo_page)):
+        with client.session_transaction() as session:
+            assert csrf_of(app, client, page) == {session["csrf_token"]}
+
+
+def test_the_gzip_body_is_the_page_and_the_etag_revalidates(app: Flask) -> None:
+    client = browser(app)
+    plain = client.get(LESSON)
+    packed = client.get(LESSON, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.data) < len(plain.data) / 3
+    unsigned = re.compile(r'(csrf_token" value="|csrf-token" content="|X-CSRFToken": ")[^"]+')
+    assert unsigned.sub(r"\1", gzip.decompress(packed.data).decode()) == unsigned.sub(
+        r"\1", plain.get_data(as_text=True)
+    )
+    assert packed.headers["ETag"] == plain.headers["ETag"]  # one page, two encodings
+    again = client.get(LESSON, headers={"If-None-Match": plain.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert browser(app).get(LESSON, headers={"If-None-Match": plain.headers["ETag"]}).status_code
+    # A flashed message is this request's part, and changes the validator.
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "Saved for you only")]
+    flashed = client.get(LESSON, headers={"If-None-Match": plain.headers["ETag"]})
+    assert flashed.status_code == 200 and "Saved for you only" in flashed.get_data(as_text=True)
+    assert "Saved for you only" not in client.get(LESSON).get_data(as_text=True)
+
+
+def test_the_language_links_come_back_to_this_very_address(app: Flask) -> None:
+    client = browser(app)
+    client.get(LESSON)
+    page = client.get(f"{LESSON}?from=outline").get_data(as_text=True)
+    links = re.findall(r'href="(/lang/\w+\?next=[^"]+)"', page)
+    assert len(links) == 2 and all("from%3Doutline" in link for link in links), links
+    plain = client.get(LESSON).get_data(as_text=True)
+    assert "from%3Doutline" not in plain
+
+
+def test_a_changed_asset_renders_the_page_again(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = browser(app)
+    first = client.get(LESSON).get_data(as_text=True)
+    version = re.search(r"/static/css/site\.css\?v=([0-9a-f]{12})", first)
+    assert version is not None
+    known = static_delivery.static_version
+
+    def edited(filename: str) -> str | None:
+        return "0123456789ab" if filename == "css/site.css" else known(filename)
+
+    monkeypatch.setattr(static_delivery, "static_version", edited)
+    page = client.get(LESSON).get_data(as_text=True)
+    assert "/static/css/site.css?v=0123456789ab" in page
+    assert f"css/site.css?v={version.group(1)}" not in page
+
+
+def test_no_progress_queries_for_a_learner_with_nothing_stored(app: Flask) -> None:
+    client = browser(app)
+    client.get(LESSON)  # finds out once
+    with sql_statements(app) as statements:
+        page = client.get(LESSON).get_data(as_text=True)
+    assert statements == [] and "Your best score" not in page
+    client.post("/exercises/walk/submit", data={"code": SOLUTION})
+    client.post("/lessons/fixture-lesson/checks/0", json={"choice": 0})
+    page = client.get(LESSON).get_data(as_text=True)
+    assert "Your best score: 100 of 100" in page and "Your last answer was right" in page
+
+
+def test_progress_stored_elsewhere_still_shows(app: Flask) -> None:
+    """Rows stored outside the learner's own request (an import, staff, the command line), an
+    anonymous browser's work adopted at sign-in, and another device of the same account."""
+    client = browser(app)
+    assert "Your best score" not in client.get(LESSON).get_data(as_text=True)
+    with client.session_transaction() as session:
+        learner = session["learner"]
+    with app.app_context():
+        db.session.add(
+            Submission(
+                course_id=1,
+                learner=learner,
+                exercise_id="walk",
+                code="x",
+                status="graded",
+                score=40.0,
+            )
+        )
+        db.session.commit()
+    assert "Your best score: 40 of 100" in client.get(LESSON).get_data(as_text=True)
+
+    account(app, "di@example.org")
+    anonymous = browser(app)
+    anonymous.post("/exercises/walk/submit", data={"code": WRONG})
+    assert "Your best score: 0 of 100" in anonymous.get(LESSON).get_data(as_text=True)
+    other = signed_in(app, "di@example.org")
+    assert "Your best score" not in other.get(LESSON).get_data(as_text=True)
+    anonymous.post("/login", data={"email": "di@example.org", "password": "correct horse"})
+    assert "Your best score: 0 of 100" in other.get(LESSON).get_data(as_text=True)
+
+    # (after the anonymous Submit above: the first Submit of a database creates its demo course)
+    account(app, "cy@example.org")
+    laptop, phone = signed_in(app, "cy@example.org"), signed_in(app, "cy@example.org")
+    assert "Your best score" not in phone.get(LESSON).get_data(as_text=True)
+    laptop.post("/exercises/walk/submit", data={"code": SOLUTION})
+    assert "Your best score: 100 of 100" in phone.get(LESSON).get_data(as_text=True)
