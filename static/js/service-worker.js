@@ -59,6 +59,8 @@ self.addEventListener("activate", (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
       }
+      // The browser asks the server for a page while this worker starts, instead of after.
+      await self.registration.navigationPreload?.enable();
       await self.clients.claim();
     })(),
   );
@@ -75,14 +77,22 @@ function isolated(response) {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function page(request) {
+async function page(request, preloaded) {
   const cache = await caches.open(CACHE);
   // ignoreVary: the site varies pages on Cookie / Accept-Language, which a navigation does not expose.
   const cached = () => cache.match(request, { ignoreSearch: true, ignoreVary: true });
   try {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), PAGE_TIMEOUT_MS);
-    const response = await fetch(request, { signal: controller.signal });
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`no answer in ${PAGE_TIMEOUT_MS} ms`));
+      }, PAGE_TIMEOUT_MS);
+    });
+    // The navigation preload's answer when there is one (see activate), else our own request.
+    const online = (async () => (await preloaded) ?? fetch(request, { signal: controller.signal }))();
+    const response = await Promise.race([online, late]);
     clearTimeout(timer);
     // Keep the newest copy of a page we cache anyway (a lesson, the outline...).
     if (response.ok && !response.redirected && (await cached())) await cache.put(request, response.clone());
@@ -112,5 +122,5 @@ async function asset(request) {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith(request.mode === "navigate" ? page(request) : asset(request));
+  event.respondWith(request.mode === "navigate" ? page(request, event.preloadResponse) : asset(request));
 });

@@ -3,7 +3,9 @@ restored Python grades like a cold one: a solution passes, and a wrong answer ge
 its driver reads from the explanations catalogue, which finds its topics by listing the bundle's
 folder — files a memory snapshot does not hold and the worker must have put back.
 
-Started by python-start.js from the page's <head>, the worker is the one the page then uses."""
+Started by python-start.js from the page's <head>, the worker is the one the page then uses.
+A snapshot that is damaged (here: Pyodide's build id in it overwritten, as a snapshot of another
+Pyodide build would have) is not restored: Python starts cold, works, and saves a new one."""
 
 from __future__ import annotations
 
@@ -18,6 +20,21 @@ EXERCISE = "io-path"
 FOLDER = ROOT / "lessons/05-hypervisors/exercises" / EXERCISE
 # A cold start on a machine shared by many test runs can take far longer than a restore.
 COLD_MS = 240_000
+# Overwrites bytes 16-47 of the saved snapshot (where Pyodide keeps its build id) in the origin
+# private file system, where python-worker.js keeps it; answers how many files it damaged.
+DAMAGE_SNAPSHOT = """async () => {
+  const root = await navigator.storage.getDirectory();
+  const folder = await root.getDirectoryHandle("virttutor-python-snapshot");
+  let damaged = 0;
+  for await (const handle of folder.values()) {
+    const writable = await handle.createWritable({ keepExistingData: true });
+    await writable.write({ type: "write", position: 16, data: new Uint8Array(32) });
+    await writable.close();
+    damaged += 1;
+  }
+  return damaged;
+}"""
+SNAPSHOT_SAVED = "() => window.virttutor.python.snapshot"
 
 
 def open_lesson(context: BrowserContext, base: str) -> Page:
@@ -38,7 +55,7 @@ def test_return_visit_restores_python_and_grades_like_a_cold_one(
     assert first.evaluate("window.virttutor.python.warm") is False
     # The worker says once the snapshot is in the browser's cache (a page closed before that
     # would end the worker mid-write).
-    first.wait_for_function("() => window.virttutor.python.snapshot", timeout=120_000)
+    first.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
     assert first.evaluate("window.virttutor.python.snapshot") == {"saved": True, "message": None}
     first.close()
 
@@ -61,3 +78,12 @@ def test_return_visit_restores_python_and_grades_like_a_cold_one(
     run_button(again, EXERCISE).click()
     expect(report).to_have_attribute("data-verdict", "passed", timeout=20_000)
     expect(report.locator("li.case.fail")).to_have_count(0)
+
+    # A damaged snapshot: Python starts cold instead, is ready, and keeps a sound one again.
+    assert again.evaluate(DAMAGE_SNAPSHOT) == 1
+    again.close()
+    damaged = open_lesson(context, live_server)
+    assert damaged.evaluate("window.virttutor.python.warm") is False
+    expect(damaged.locator("#python-status")).to_contain_text("Python is ready")
+    damaged.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
+    assert damaged.evaluate("window.virttutor.python.snapshot") == {"saved": True, "message": None}
