@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 
 from tutor.web import create_app
 from tutor.web.accounts import find_user
 from tutor.web.extensions import db
-from tutor.web.models import Submission
+from tutor.web.models import Course, Submission
+from tutor.web.progress import exercise_progress
 
 from .course_site_helpers import graded, hosted_course, page_text, signed_in, solution, wrong
 
@@ -262,3 +263,31 @@ def test_the_course_pages_speak_chinese(course: Flask) -> None:
             assert word in page, (path, word)
     login = course.test_client().get("/login?lang=zh").get_data(as_text=True)
     assert "不用账户也能学习" in login and "电子邮件" in login
+
+
+def test_a_submission_the_server_could_not_grade_is_not_an_attempt(course: Flask) -> None:
+    """Issue #10's ``error`` status counts for nothing: neither in the gradebook's tries nor in
+    the student's own record (their lesson page says "1 try", not 2)."""
+    with course.app_context():
+        db_course = db.session.execute(db.select(Course).filter_by(slug="db")).scalar_one()
+        eve = find_user("eve@example.org")
+        assert eve is not None
+        learner = eve.learner
+        db.session.add(
+            Submission(
+                course_id=db_course.id,
+                learner=learner,
+                exercise_id="io-path",
+                code="print('lost')",
+                status="error",
+                created_at=NOW + timedelta(seconds=1),
+            )
+        )
+        db.session.commit()
+    book = page_text(
+        signed_in(course, "prof2@example.org").get("/courses/db/gradebook").get_data(as_text=True)
+    )
+    assert "eve eve@example.org 100 / 1 try" in book
+    with course.test_request_context():
+        session["learner"] = learner
+        assert exercise_progress()["io-path"].attempts == 1

@@ -119,7 +119,8 @@ def exercise_progress() -> dict[str, Tried]:
             func.count(Submission.id),
             func.max(Submission.created_at),
         )
-        .where(Submission.learner == str(learner))
+        # A submission the server could not grade counts for nothing (#10), not even an attempt.
+        .where(Submission.learner == str(learner), Submission.status != "error")
         .group_by(Submission.exercise_id)
     )
     return {

@@ -94,9 +94,11 @@ def gradebook(course: Course, people: list[User]) -> Gradebook:
         )
         for ident, learner, exercise_id, score, created, status in found:
             cell = rows[learner].cells[exercise_id]
-            cell.attempts += 1
             cell.last = created
-            if status != "graded":  # in flight, or the server could not grade it (#10)
+            if status == "error":  # the server could not grade it: not the student's attempt (#10)
+                continue
+            cell.attempts += 1
+            if status != "graded":  # in flight: an attempt, with no score yet
                 continue
             result = counted(score, created, due[exercise_id], settings)
             if cell.best_submission is None or result.score > cell.best:
