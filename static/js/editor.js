@@ -20,6 +20,8 @@ export function createEditor(textarea, { onRun, onChange }) {
     electricChars: true,
     matchBrackets: true,
     viewportMargin: Infinity,
+    // From the start: switching it on after creation draws and measures every line twice.
+    lineWrapping: Boolean(window.matchMedia?.(NARROW).matches),
     // contenteditable input is what screen readers read best in CodeMirror 5.
     inputStyle: "contenteditable",
     screenReaderLabel: label?.textContent.trim() ?? "",
@@ -102,9 +104,7 @@ const NARROW = "(max-width: 40rem)";
 function wrapOnNarrowScreens(cm) {
   const query = window.matchMedia?.(NARROW);
   if (!query) return;
-  const apply = () => cm.setOption("lineWrapping", query.matches);
-  apply();
-  query.addEventListener?.("change", apply);
+  query.addEventListener?.("change", () => cm.setOption("lineWrapping", query.matches));
 }
 
 function indentOrSpaces(cm) {

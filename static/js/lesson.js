@@ -4,6 +4,7 @@
 import { setupConceptCheck } from "./concept-check.js";
 import { renderOutcome, setupExercise } from "./exercise.js";
 import { setupHints } from "./hints.js";
+import { afterPaint, giveWay, whenIdle } from "./main-thread.js";
 import { keepPlaceOnLanguageSwitch, restoreResults, restoreScroll, takePlace } from "./place.js";
 import { PythonClient } from "./python-client.js";
 import { t } from "./strings.js";
@@ -21,9 +22,14 @@ showStatus(document.getElementById("python-status"), python);
 // Read before anything else: it exists only if this load is the learner switching language.
 const place = takePlace();
 
-for (const section of document.querySelectorAll("section.exercise")) {
-  setupHints(section);
-  window.virttutor.editors[section.dataset.exerciseId] = setupExercise(section, python);
+const exercises = [...document.querySelectorAll("section.exercise")];
+for (const section of exercises) setupHints(section);
+if (place) {
+  // The learner switched language: their scroll position is restored below, against the page
+  // as it was, editors and all.
+  for (const section of exercises) wireExercise(section);
+} else {
+  wireExercisesInTurn(exercises);
 }
 for (const fieldset of document.querySelectorAll(".concept-check fieldset.check[data-answer]")) {
   setupConceptCheck(fieldset);
@@ -37,7 +43,41 @@ if (place) {
 // Loaded apart from the static imports so a broken animation can never take the editor and
 // Python down with it (a failed static import would stop this whole module).
 if (document.querySelector(".viz")) {
-  import("./viz/index.js").catch((error) => console.error("the animation could not start:", error));
+  afterPaint()
+    .then(() => import("./viz/index.js")).catch((error) => console.error("the animation could not start:", error));
+}
+
+function wireExercise(section) {
+  if (section.dataset.wired) return;
+  section.dataset.wired = "true";
+  const typing = document.activeElement === section.querySelector("textarea");
+  const editor = setupExercise(section, python);
+  window.virttutor.editors[section.dataset.exerciseId] = editor;
+  if (typing) editor.focus(); // the learner got to the plain text box first: keep them there
+}
+
+/**
+ * Each editor is CodeMirror's biggest start-up cost, so each exercise is wired in a task of its
+ * own, after the first paint: those on or near the screen first, the rest when the browser is
+ * idle. Until then the exercise is its server-rendered form, a plain text box the learner can
+ * already type in (focusing it wires the exercise at once) with Run disabled.
+ */
+async function wireExercisesInTurn(sections) {
+  if (sections.length === 0) return;
+  for (const section of sections) {
+    section.addEventListener("focusin", () => wireExercise(section), { once: true });
+  }
+  await afterPaint();
+  const height = window.innerHeight || document.documentElement.clientHeight;
+  const near = (section) => {
+    const box = section.getBoundingClientRect();
+    return box.bottom > -height && box.top < 2 * height;
+  };
+  for (const section of [...sections.filter(near), ...sections.filter((s) => !near(s))]) {
+    if (section.dataset.wired) continue;
+    await (near(section) ? giveWay() : whenIdle());
+    wireExercise(section);
+  }
 }
 
 function showStatus(element, client) {

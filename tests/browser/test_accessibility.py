@@ -4,9 +4,15 @@ A crawler starts from the outline as three people (a visitor, a student who has 
 and submitted, the course's instructor) and follows every link of the site it finds, so a new
 page is checked without anyone listing it here; error pages and failed forms are visited on
 purpose. The lesson page is also checked in each state a learner brings it to: after Play (with
-Pause hovered), after Run (a failing run, Stop hovered while it runs, a case replayed), after
-Submit and with every hint open. One browser, one server, pages in sequence: each language is one
-test, and Python loads once per language.
+Pause hovered), with every hint open, while a Run runs (Stop hovered), after Run (a case's Replay
+hovered, the case replayed) and after Submit.
+
+One test, one browser, one server: each person has a page per language, and every URL the crawl
+finds is checked in both before it moves on. Each page is checked whole as loaded; a lesson
+state is checked in the region it changed (the animation, the exercises, the report, the status
+line), which is where any new violation can be: the rest of the page is the one already checked.
+The two languages' lesson pages start Python before the crawl, so it loads while the crawl runs;
+the running state ends with Stop, not by waiting for the time limit.
 
 The older structural audit (audit.js: the page language, heading levels, live regions) still
 runs on every page too: axe does not check that the animation's description is a live region.
@@ -15,7 +21,7 @@ runs on every page too: axe does not check that the animation's description is a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,8 +46,10 @@ NOT_A_PAGE = re.compile(r"/(static|api|lang|logout|sw\.js|lti/(jwks|login|launch
 NUMBER = re.compile(r"/\d+")
 # Every rule axe has for WCAG 2.0-2.2 A and AA, plus its best practices.
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+LANGUAGES = ("en", "zh")
+# `include`: CSS selectors of the regions to check (every element each one matches), or the page.
 RUN_AXE = """async ([tags, include]) => {
-  const result = await axe.run(include ? document.querySelector(include) : document,
+  const result = await axe.run(include ? { include: include.map((s) => [s]) } : document,
       { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; ` +
       v.nodes.slice(0, 4).map((n) => n.target.join(" ") + " -> " + n.failureSummary
@@ -57,45 +65,59 @@ def _axe_source() -> str:
 
 
 class Checker:
-    """Runs axe (and the structural audit) on whatever a page shows, collecting violations with
-    the page and state they were found in, so one run reports every problem at once."""
+    """Runs axe (and, on a whole page, the structural audit) on whatever a page shows, collecting
+    violations with the page, language and state they were found in, so one run reports every
+    problem at once."""
 
-    def __init__(self, source: str, language: str) -> None:
+    def __init__(self, source: str) -> None:
         self.source = source
-        self.language = language
         self.found: list[str] = []
         self.checked: list[str] = []
 
-    def check(self, page: Page, state: str, include: str | None = None) -> None:
+    def check(
+        self, page: Page, language: str, state: str, include: list[str] | None = None
+    ) -> None:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.add_script_tag(content=self.source)
-        where = f"{urlsplit(page.url).path} [{self.language}, {state}]"
+        if include is not None:
+            for selector in include:  # a region that is not there would be checked as nothing
+                expect(page.locator(selector).first).to_be_attached()
+        where = f"{urlsplit(page.url).path} [{language}, {state}]"
         self.checked.append(where)
         for violation in page.evaluate(RUN_AXE, [RULES, include]):
             self.found.append(f"{where}: {violation}")
         if include is None:
             audit = page.evaluate(AUDIT)
             self.found.extend(f"{where}: {problem}" for problem in audit["problems"])
-            expected = "zh-CN" if self.language == "zh" else "en"
+            expected = "zh-CN" if language == "zh" else "en"
             if audit["lang"] != expected:
                 self.found.append(f"{where}: <html lang={audit['lang']}>, not {expected}")
 
 
-def _context(browser: Browser, language: str) -> BrowserContext:
+def _context(
+    browser: Browser, base: str, language: str, *, cookies: Sequence[Any] = (), hold: bool = True
+) -> Page:
+    """A page in its own context, reading ``language``; Python held back unless ``hold`` is off."""
     # Injecting axe is an inline script: the site's Content-Security-Policy rightly refuses it.
     context = browser.new_context(service_workers="block", bypass_csp=True)
+    context.add_cookies([*cookies, {"name": "lang", "value": language, "url": base}])
     context.route(f"{CDN}**", lambda route: route.abort())
+    if hold:
+        _hold_python(context)
     page = context.new_page()
     page.set_default_timeout(60_000)
-    return context
+    return page
 
 
 def _settle(page: Page) -> None:
-    """Waits for what scripts draw: the animation, the editors."""
+    """Waits for what scripts draw: the animation, every exercise's editor."""
     if page.locator(".viz").count():
         page.wait_for_selector(".viz[data-viz-mounted='true']")
-    if page.locator("textarea[name=code]").count():
-        page.wait_for_selector(".CodeMirror")
+    if page.locator("section.exercise textarea[name=code]").count():
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('section.exercise')].every((s) =>"
+            " !s.querySelector('textarea[name=code]') || s.querySelector('.CodeMirror'))"
+        )
 
 
 def _hold_python(context: BrowserContext) -> None:
@@ -118,8 +140,11 @@ def _sign_up(page: Page, base: str, email: str, name: str) -> None:
     expect(page).not_to_have_url(re.compile("/signup$"))
 
 
-def _crawl(page: Page, base: str, seeds: list[str], seen: set[str], checker: Checker) -> None:
-    """Visits every page reachable from ``seeds`` by the site's own links, one per URL shape."""
+def _crawl(
+    pages: dict[str, Page], base: str, seeds: list[str], seen: set[str], checker: Checker
+) -> None:
+    """Visits every page reachable from ``seeds`` by the site's own links, one per URL shape,
+    in each language's page."""
     queue = list(seeds)
     while queue:
         url = queue.pop(0)
@@ -128,10 +153,13 @@ def _crawl(page: Page, base: str, seeds: list[str], seen: set[str], checker: Che
         if shape in seen:
             continue
         seen.add(shape)
-        page.goto(url)
-        _settle(page)
-        checker.check(page, "as loaded")
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+        links: list[str] = []
+        for language, page in pages.items():
+            page.goto(url)
+            _settle(page)
+            checker.check(page, language, "as loaded")
+            links += page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        for href in dict.fromkeys(links):
             target = urljoin(url, href).split("#")[0]
             parts = urlsplit(target)
             if target.startswith(base) and not NOT_A_PAGE.search(parts.path):
@@ -165,135 +193,129 @@ def people(browser: Browser, live_server: str) -> Iterator[dict[str, Any]]:
         learner.fill("input[name=code]", code)
         learner.locator("form[action$='/join'] button").click()
         learner.wait_for_url(re.compile(f"/courses/{slug}$"))
+        # Submitted once, so their submissions and the gradebook have a row to show.
+        _hold_python(student)
+        learner.goto(f"{live_server}{LESSON}")
+        _settle(learner)
+        section(learner).locator("button.submit").click()
+        expect(result(learner).locator(".report")).to_be_visible(timeout=60_000)
         yield {"teacher": teacher, "student": student, "slug": slug}
     finally:
         teacher.close()
         student.close()
 
 
-def _lesson_states(page: Page, base: str, checker: Checker) -> None:
-    """The lesson after Play, with hints open, after Run (and a replayed case) and Submit."""
-    page.goto(f"{base}{LESSON}")
+def _lesson_states(page: Page, language: str, checker: Checker) -> None:
+    """The lesson (opened before, Python loading) after Play, with hints open, while and after
+    Run (a case replayed) and after Submit; each checked in the region it changed."""
+    exercise = f"#exercise-{EXERCISE}"
     _settle(page)
     viz = page.locator(".viz")
     viz.locator(".viz-speed").select_option("1")
     viz.locator("button.viz-play").click()
     viz.locator("button.viz-play").hover()  # now Pause, hovered: its colours while playing
-    checker.check(page, "playing, Pause hovered")
+    checker.check(page, language, "playing, Pause hovered", include=[".viz"])
     viz.locator("button.viz-play").click()
     for details in page.locator("details.hints").all():
         details.locator("summary").click()
-    checker.check(page, "hints open")
+    checker.check(page, language, "hints open", include=["section.exercise"])
 
     wait_for_python_ready(page)
-    # A run that loops until its time limit stops it: the running state is there to check
-    # every time, not only when a quick run happens to be caught in flight.
+    # A run that loops until stopped: the running state is there to check every time, not
+    # only when a quick run happens to be caught in flight.
     set_code(page, "while True: pass\n")
     run_button(page).click()
-    section(page).locator("button.stop").hover()
-    checker.check(page, "running, Stop hovered", include=f"#exercise-{EXERCISE}")
-    expect(result(page).locator(".report")).to_have_attribute(
-        "data-verdict", "stopped", timeout=60_000
-    )
+    stop = section(page).locator("button.stop")
+    stop.hover()
+    checker.check(page, language, "running, Stop hovered", include=[exercise, "#python-status"])
+    stop.click()
+    expect(result(page).locator(".report")).to_have_attribute("data-verdict", "stopped")
     set_code(page, STARTER)
     run_button(page).click()
     report = result(page).locator(".report")
     expect(report).to_have_attribute("data-verdict", re.compile("passed|failed"))
-    checker.check(page, "after Run")
+    checker.check(page, language, "after Run", include=[exercise, "#python-status"])
     replay = report.locator("button.replay").first
     if replay.count():
         replay.hover()
-        checker.check(page, "after Run, Replay hovered", include=f"#result-{EXERCISE}")
+        checker.check(page, language, "after Run, Replay hovered", include=[f"#result-{EXERCISE}"])
         replay.click()
         expect(viz.locator(".viz-verdict")).to_be_visible()
-        checker.check(page, "a case replayed")
+        checker.check(page, language, "a case replayed", include=[".viz"])
 
     result(page).evaluate("element => element.replaceChildren()")  # the Run's report goes
     section(page).locator("button.submit").click()
     expect(result(page).locator(".report")).to_have_attribute(
         "data-verdict", re.compile("passed|failed"), timeout=60_000
     )
-    checker.check(page, "after Submit")
+    checker.check(page, language, "after Submit", include=[exercise])
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_page_and_lesson_state_passes_axe(
-    browser: Browser, live_server: str, people: dict[str, Any], language: str
+    browser: Browser, live_server: str, people: dict[str, Any]
 ) -> None:
-    checker = Checker(_axe_source(), language)
+    checker = Checker(_axe_source())
     seen: set[str] = set()
     slug = people["slug"]
-    visitor = _context(browser, language)
+    student = people["student"].cookies()
+    opened: list[Page] = []
+
+    def pages(**options: Any) -> dict[str, Page]:
+        made = {lang: _context(browser, live_server, lang, **options) for lang in LANGUAGES}
+        opened.extend(made.values())
+        return made
+
     try:
-        for context in (visitor, people["student"], people["teacher"]):
-            context.route(f"{CDN}**", lambda route: route.abort())
-            _hold_python(context)
-        page = visitor.pages[0]
-        page.goto(f"{live_server}/lang/{language}?next=/")
-        _crawl(page, live_server, [f"{live_server}/", f"{live_server}/login"], seen, checker)
-        # Failed forms and error pages.
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=email]", "nobody@example.org")
-        page.fill("input[name=password]", "wrong password")
-        page.locator("main form button[type=submit]").click()
-        checker.check(page, "wrong password")
-        page.goto(f"{live_server}/signup")
-        page.locator("main form button[type=submit]").click()
-        checker.check(page, "empty form sent")
-        for missing in ("/lessons/no-such-lesson", "/no/such/page", "/submissions/999999"):
-            page.goto(f"{live_server}{missing}")
-            checker.check(page, "error page")
+        # Python starts loading in these now, while the crawl runs.
+        states = pages(cookies=student, hold=False)
+        for page in states.values():
+            page.goto(f"{live_server}{LESSON}")
+
+        visitor = pages()
+        _crawl(visitor, live_server, [f"{live_server}/", f"{live_server}/login"], seen, checker)
+        for language, page in visitor.items():  # failed forms and error pages
+            page.goto(f"{live_server}/login")
+            page.fill("input[name=email]", "nobody@example.org")
+            page.fill("input[name=password]", "wrong password")
+            page.locator("main form button[type=submit]").click()
+            checker.check(page, language, "wrong password")
+            page.goto(f"{live_server}/signup")
+            page.locator("main form button[type=submit]").click()
+            checker.check(page, language, "empty form sent")
+            for missing in ("/lessons/no-such-lesson", "/no/such/page", "/submissions/999999"):
+                page.goto(f"{live_server}{missing}")
+                checker.check(page, language, "error page")
 
         for who in ("student", "teacher"):
-            context = people[who]
             # The axe script is injected inline, which the site's CSP refuses: the people's own
             # contexts (made before) cannot bypass it, so their pages are opened with its cookies.
-            with_csp_off = browser.new_context(service_workers="block", bypass_csp=True)
-            try:
-                with_csp_off.add_cookies(context.cookies())
-                with_csp_off.route(f"{CDN}**", lambda route: route.abort())
-                _hold_python(with_csp_off)
-                own = with_csp_off.new_page()
-                own.set_default_timeout(60_000)
-                own.goto(f"{live_server}/lang/{language}?next=/")
-                if who == "student":
-                    own.goto(f"{live_server}{LESSON}")
-                    _settle(own)
-                    section(own).locator("button.submit").click()
-                    expect(result(own).locator(".report")).to_be_visible(timeout=60_000)
-                    own.goto(f"{live_server}/courses/{slug}/gradebook")  # not theirs: refused
-                    checker.check(own, "refused")
-                seeds = ["/", "/courses", "/me/submissions", "/account", "/my-progress"]
-                if who == "teacher":
-                    seeds += [f"/courses/{slug}/{p}" for p in ("gradebook", "dashboard", "roster")]
-                _crawl(own, live_server, [f"{live_server}{s}" for s in seeds], seen, checker)
-            finally:
-                with_csp_off.close()
+            own = pages(cookies=people[who].cookies())
+            if who == "student":
+                for language, page in own.items():
+                    page.goto(f"{live_server}/courses/{slug}/gradebook")  # not theirs: refused
+                    checker.check(page, language, "refused")
+            seeds = ["/", "/courses", "/me/submissions", "/account", "/my-progress"]
+            if who == "teacher":
+                seeds += [f"/courses/{slug}/{p}" for p in ("gradebook", "dashboard", "roster")]
+            _crawl(own, live_server, [f"{live_server}{s}" for s in seeds], seen, checker)
 
-        states = browser.new_context(service_workers="block", bypass_csp=True)
-        try:
-            states.route(f"{CDN}**", lambda route: route.abort())
-            states.add_cookies(people["student"].cookies())
-            page = states.new_page()
-            page.set_default_timeout(60_000)
-            page.goto(f"{live_server}/lang/{language}?next=/")
-            _lesson_states(page, live_server, checker)
-        finally:
-            states.close()
+        for language, page in states.items():
+            _lesson_states(page, language, checker)
     finally:
-        visitor.close()
-    assert any("/lessons/" in where for where in checker.checked)
-    assert any("/gradebook" in where for where in checker.checked)
+        for page in opened:
+            page.context.close()
+    for language in LANGUAGES:
+        assert any("/lessons/" in w and f"[{language}," in w for w in checker.checked)
+        assert any("/gradebook" in w and f"[{language}," in w for w in checker.checked)
     assert checker.found == [], "\n".join(checker.found)
 
 
 def test_axe_finds_what_it_is_asked_to_find(browser: Browser, live_server: str) -> None:
     """The check can fail: an unnamed button, an image without text and grey-on-grey text on the
-    outline are each reported (and the structural audit still catches a missing lang)."""
-    context = _context(browser, "en")
+    outline are each reported (and the structural audit still catches a missing lang); a check of
+    regions reports what is wrong in any of them, and only there."""
+    page = _context(browser, live_server, "en")
     try:
-        page = context.pages[0]
-        _hold_python(context)
         page.goto(f"{live_server}/")
         page.evaluate(
             """() => {
@@ -306,10 +328,17 @@ def test_axe_finds_what_it_is_asked_to_find(browser: Browser, live_server: str) 
             document.documentElement.removeAttribute("lang");
         }"""
         )
-        checker = Checker(_axe_source(), "en")
-        checker.check(page, "broken on purpose")
+        checker = Checker(_axe_source())
+        checker.check(page, "en", "broken on purpose")
         found = "\n".join(checker.found)
         for rule in ("button-name", "image-alt", "color-contrast", "html-has-lang"):
             assert rule in found, found
+
+        regions = Checker(_axe_source())
+        regions.check(page, "en", "a region", include=["header", "main"])
+        assert "button-name" in "\n".join(regions.found), regions.found
+        elsewhere = Checker(_axe_source())
+        elsewhere.check(page, "en", "another region", include=["header"])
+        assert not any("button-name" in v or "image-alt" in v for v in elsewhere.found)
     finally:
-        context.close()
+        page.context.close()

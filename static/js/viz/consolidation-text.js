@@ -2,7 +2,7 @@
 // Chinese. Each narration sentence stands on its own (the live region reads it without the
 // picture) and says why, not only what: why the meter did not move, why a guest was refused.
 
-import { lang } from "./describe.js";
+import { formatNumber, lang } from "./describe.js";
 import { spaceCjk } from "../zh-spacing.js";
 
 const TEXT = {
@@ -146,8 +146,5 @@ export function say(key, vars = {}) {
 
 export function num(n, digits = 0) {
   const value = Number(n ?? 0);
-  return value.toLocaleString(lang() === "zh" ? "zh-CN" : "en-US", {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: 0,
-  });
+  return formatNumber(value, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }

@@ -7,7 +7,7 @@
 // The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
 // least 14 units, so at least 12.4 px on a 390 px phone.
 
-import { lang, ui } from "./describe.js";
+import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./credit-gantt-text.js";
 
 const W = 360;
@@ -25,11 +25,11 @@ let instances = 0;
 function num(n, digits = 2) {
   const value = Number(n);
   if (!Number.isFinite(value)) return "?";
-  return value.toLocaleString(lang() === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: digits });
+  return formatNumber(value, { maximumFractionDigits: digits });
 }
 
 function fixed2(n) {
-  return Number(n).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return formatNumber(Number(n), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /** A learner's long vCPU name cut to fit the label column (the narration keeps it whole). */

@@ -76,8 +76,24 @@ export function ui(key, vars) {
   return fill(table[key] ?? UI.en[key] ?? key, vars);
 }
 
+// One Intl.NumberFormat per language and options: toLocaleString(locale) builds a new formatter
+// on every call, and an animation formats every counter of every step (it was most of the
+// hypervisors animation's first draw, #15).
+const formats = new Map();
+
+/** `n` written for the page's language (or `locale`), e.g. 12,345.6. */
+export function formatNumber(n, options = {}, locale = lang() === "zh" ? "zh-CN" : "en-US") {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    formats.set(key, format);
+  }
+  return format.format(n);
+}
+
 export function number(n) {
-  return Number(n ?? 0).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US");
+  return formatNumber(Number(n ?? 0));
 }
 
 const HEX = (n) => (typeof n === "number" ? `0x${n.toString(16)}` : String(n));

@@ -1,6 +1,7 @@
 // Mounts every animation on the page. Importing this module is enough (lesson.js does
 // `import "./viz/index.js";`); mount() is exported for pages that add a .viz later (htmx swaps).
 
+import { giveWay } from "../main-thread.js";
 import { ui } from "./describe.js";
 import { Player } from "./player.js";
 
@@ -30,6 +31,9 @@ async function mountOne(root, d3) {
   const data = JSON.parse(root.querySelector("script.viz-data")?.textContent || "null");
   if (!data) return null;
   const renderer = make(stage, data, d3);
+  // The static drawing and the first scene (folding its trace, drawing its first step) are two
+  // tasks, not one long one that would hold up a tap or a key (#15).
+  await giveWay();
   const player = new Player(root, stage, renderer, renderer.scenes, {
     initialScene: renderer.defaultScene,
   });

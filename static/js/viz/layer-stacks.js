@@ -12,6 +12,7 @@ import {
   componentShort,
   describe,
   exitOp,
+  formatNumber,
   hvName,
   insnOp,
   ioName,
@@ -354,7 +355,7 @@ export default function createLayerStacks(stage, data, d3) {
   }
 
   // --- drawing a state ---------------------------------------------------------------------
-  const fmt = (n) => Number(n).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US");
+  const fmt = (n) => formatNumber(Number(n));
 
   function render(state, { duration, event, failed = false, departed = false }) {
     const stackState = (hv) => state.stacks[hv];
@@ -386,12 +387,12 @@ export default function createLayerStacks(stage, data, d3) {
     counters
       .select(".cycles-text")
       .text((hv) => `${lang() === "zh" ? "周期" : "Cycles"}: ${fmt(stackState(hv).cycles)}`);
-    counters
-      .select(".cycles-bar")
-      .interrupt("cycles")
-      .transition("cycles")
-      .duration(duration)
-      .attr("width", (hv) => x(stackState(hv).cycles));
+    const bars = counters.select(".cycles-bar").interrupt("cycles");
+    // No transition for a jump (the first draw, a reader who asked for less motion): one
+    // with no duration still costs d3-timer frames before it lands.
+    (duration > 0 ? bars.transition("cycles").duration(duration) : bars).attr("width", (hv) =>
+      x(stackState(hv).cycles),
+    );
     counters
       .select(".cycles-native")
       .attr("x1", () => x(data.native?.[state.op] ?? 0))
@@ -513,8 +514,10 @@ export default function createLayerStacks(stage, data, d3) {
     shown.perRow = n;
     layout();
   }
+  // A ResizeObserver reports the stage's first size itself, when layout is done anyway: measuring
+  // here as well would force a layout of the whole page in the middle of the first draw (#15).
   if (typeof ResizeObserver === "function") new ResizeObserver(measure).observe(stage);
-  measure();
+  else measure();
 
   return { scenes, defaultScene: data.default, initial, reduce, render, describe: describeStep, replayScene };
 }

@@ -6,7 +6,7 @@
 // The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
 // least 14 units, so at least 12.4 px, on a 390 px phone too.
 
-import { lang, ui } from "./describe.js";
+import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./machine-slices-text.js";
 
 const W = 360;
@@ -23,7 +23,7 @@ const MAX_EVENTS = 2000;
 
 let instances = 0;
 
-const fmt = (n) => Number(n).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US");
+const fmt = (n) => formatNumber(Number(n));
 
 export default function createMachineSlices(stage, data, d3) {
   const uid = `viz-ms-${++instances}`;

@@ -7,7 +7,7 @@
 // The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
 // least 14 units, so at least 12.4 px on a 390 px phone.
 
-import { lang, ui } from "./describe.js";
+import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./migration-rounds-text.js";
 
 const W = 360;
@@ -26,7 +26,7 @@ function num(n, digits = 2) {
   if (!Number.isFinite(value)) return "?";
   const abs = Math.abs(value);
   const places = abs >= 100 ? 0 : abs >= 1 ? 1 : abs >= 0.01 ? digits + 1 : 4;
-  return value.toLocaleString(lang() === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: places });
+  return formatNumber(value, { maximumFractionDigits: places });
 }
 
 export default function createMigrationRounds(stage, data, d3) {

@@ -331,13 +331,11 @@ export default function createResourcePool(stage, data, d3) {
       });
       seg.classed("is-failed", (d) => d.host.failed).classed("is-off", (d) => !d.host.on && !d.host.failed);
       seg.select(".rp-seg-cap").attr("x", (d) => d.x).attr("width", (d) => Math.max(0, d.w - 1));
-      seg
-        .select(".rp-seg-used")
-        .attr("x", (d) => d.x)
-        .interrupt("bar")
-        .transition("bar")
-        .duration(duration)
-        .attr("width", (d) => Math.max(0, Math.min(d.w - 1, d.usedW)));
+      const used = seg.select(".rp-seg-used").attr("x", (d) => d.x).interrupt("bar");
+      // A jump (first draw, less motion) lands at once: no zero-length transition frames.
+      (duration > 0 ? used.transition("bar").duration(duration) : used).attr("width", (d) =>
+        Math.max(0, Math.min(d.w - 1, d.usedW)),
+      );
     });
 
     // The request card: who asks for what, and the verdict.
@@ -424,7 +422,10 @@ export default function createResourcePool(stage, data, d3) {
         return g;
       },
       (update) => update,
-      (exit) => exit.interrupt("move").transition("move").duration(duration).attr("opacity", 0).remove(),
+      (exit) =>
+        duration > 0
+          ? exit.interrupt("move").transition("move").duration(duration).attr("opacity", 0).remove()
+          : exit.interrupt("move").remove(),
     );
     guestG
       .attr("data-vm", (d) => d.vm)

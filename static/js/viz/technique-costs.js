@@ -6,7 +6,7 @@
 // The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
 // least 14 units, so at least 12.4 px on a 390 px phone.
 
-import { lang, ui } from "./describe.js";
+import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./technique-costs-text.js";
 
 const W = 360;
@@ -18,7 +18,7 @@ const MAX_EVENTS = 2000;
 
 let instances = 0;
 
-const fmt = (n) => Number(n).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US");
+const fmt = (n) => formatNumber(Number(n));
 const opName = (op) => (OPS.includes(op) ? say(`op_${op}`) : op);
 const techName = (t) => say(`t_${t}`);
 

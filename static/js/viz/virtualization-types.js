@@ -11,7 +11,7 @@
 // network_function: tenants on VLANs of one virtual switch, then MANO (NFVO, VNFM, VIM) placing
 //          VNFs on the NFVI and a packet travelling each service chain.
 
-import { describe as describeGeneric, lang, ui } from "./describe.js";
+import { describe as describeGeneric, formatNumber, lang, ui } from "./describe.js";
 import { list, say, TYPES } from "./virtualization-types-text.js";
 
 const W = 320;
@@ -250,7 +250,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
       case "op.start":
         return say("say_op_start", { guest: e.guest });
       case "op.end":
-        return say("say_op_end", { cycles: Number(e.cycles ?? 0).toLocaleString("en-US") });
+        return say("say_op_end", { cycles: formatNumber(Number(e.cycles ?? 0), {}, "en-US") });
       case "pool.create":
         if (state.type === "network_function") return say("say_pool_nfvi", { n: (e.hosts ?? []).length });
         return before.server.hosts.length
