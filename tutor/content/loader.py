@@ -7,13 +7,14 @@ missing"), not one per restart, so problems are collected and raised together.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import random
 import re
 import tomllib
 from collections.abc import Callable, Collection
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -253,11 +254,19 @@ def _load_module(path: Path, name: str, problems: _Problems) -> ModuleType | Non
     module = importlib.util.module_from_spec(spec)
     try:
         with deadline():  # a loop at import time must not hang the start
-            spec.loader.exec_module(module)
+            exec(_compiled(str(path), path.read_bytes()), module.__dict__)
     except Exception as exc:
         problems.add(path, "", f"cannot be imported: {type(exc).__name__}: {exc}")
         return None
     return module
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(filename: str, source: bytes) -> CodeType:
+    """Each lesson module compiled once per process and content (as an import's bytecode cache
+    would, which PYTHONDONTWRITEBYTECODE turns off): every app start loads every driver again,
+    and an edited file is new bytes, so it is compiled afresh."""
+    return compile(source, filename, "exec", dont_inherit=True)
 
 
 def _load_exercise(
