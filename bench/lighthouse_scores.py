@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,7 +57,7 @@ def lighthouse() -> Path:
     return LIGHTHOUSE
 
 
-def measure(tool: Path, url: str, preset: str) -> dict[str, float]:
+def measure(tool: Path, url: str, preset: str) -> dict[str, Any]:
     chrome = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
     command = [
         str(tool),
@@ -90,13 +91,26 @@ def measure(tool: Path, url: str, preset: str) -> dict[str, float]:
         "lcp": float(audits["largest-contentful-paint"]["numericValue"]),
         "tbt": float(audits["total-blocking-time"]["numericValue"]),
         "cls": float(audits["cumulative-layout-shift"]["numericValue"]),
+        "long_tasks": long_tasks(audits),
     }
+
+
+def long_tasks(audits: dict[str, Any], count: int = 4) -> list[str]:
+    """The longest main-thread tasks (as the preset counts them) and the script each is
+    charged to: where TBT comes from, so the next change can aim at it."""
+    items = (audits.get("long-tasks", {}).get("details") or {}).get("items", [])
+    longest = sorted(items, key=lambda item: -float(item.get("duration", 0)))[:count]
+    named = [(item, str(item.get("url", "?")).split("?")[0].rsplit("/", 1)[-1]) for item in longest]
+    return [f"{float(item['duration']):.0f} ms {name}" for item, name in named]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--lesson", default=LESSON)
+    parser.add_argument(
+        "--tasks", action="store_true", help="also print each run's longest main-thread tasks"
+    )
     args = parser.parse_args()
     try:
         tool = lighthouse()
@@ -112,7 +126,9 @@ def main() -> int:
             for language in ("en", "zh"):
                 url = f"{base}{args.lesson}?lang={language}"
                 runs = [measure(tool, url, preset) for _ in range(args.runs)]
-                figure = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                figure = {
+                    k: statistics.median(r[k] for r in runs) for k in ("score", "lcp", "tbt", "cls")
+                }
                 met &= figure["score"] >= GOAL_SCORE and figure["cls"] <= GOAL_CLS
                 print(
                     f"{preset:<8} {language:<4} "
@@ -122,6 +138,9 @@ def main() -> int:
                     f"{figure['cls']:>6.3f} ({figure['cls'] / GOAL_CLS:.2f}x)",
                     flush=True,
                 )
+                if args.tasks:
+                    for run in runs:
+                        print("    longest tasks: " + "; ".join(run["long_tasks"]), flush=True)
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(
         f"goals: score >= {GOAL_SCORE}, LCP <= {GOAL_LCP_MS} ms, TBT <= {GOAL_TBT_MS} ms, "
