@@ -170,9 +170,11 @@ async function readSnapshot() {
   try {
     if (!navigator.storage?.getDirectory) return null;
     const folder = await snapshotFolder();
-    let found = null;
-    for await (const handle of folder.values()) if (handle.kind === "file") found = handle;
-    if (!found) return null;
+    const handles = [];
+    for await (const handle of folder.values()) if (handle.kind === "file") handles.push(handle);
+    if (!handles.length) return null;
+    // Normally one; an old one another tab was reading when the new one was saved may remain.
+    const found = handles.length === 1 ? handles[0] : await newest(handles);
     const bytes = await readWhole(found);
     mark("snapshotRead");
     const footer = new DataView(bytes.buffer, bytes.byteLength - FOOTER_BYTES, FOOTER_BYTES);
@@ -187,6 +189,11 @@ async function readSnapshot() {
   } catch {
     return null; // none saved yet (no folder), or unreadable: Python starts cold and saves one
   }
+}
+
+async function newest(handles) {
+  const modified = await Promise.all(handles.map(async (handle) => (await handle.getFile()).lastModified));
+  return handles[modified.indexOf(Math.max(...modified))];
 }
 
 // A read-only synchronous handle reads the file in one call, and several tabs may hold one; a
