@@ -16,7 +16,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event
 
 from tests.conftest import FIXTURE_LESSONS
-from tutor.web import static_delivery
+from tutor.web import lesson_page, static_delivery
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
@@ -153,6 +153,7 @@ def test_a_changed_asset_renders_the_page_again(
         return "0123456789ab" if filename == "css/site.css" else known(filename)
 
     monkeypatch.setattr(static_delivery, "static_version", edited)
+    monkeypatch.setattr(lesson_page, "ASSET_CHECK_SECONDS", 0.0)  # not a second later: now
     page = client.get(LESSON).get_data(as_text=True)
     assert "/static/css/site.css?v=0123456789ab" in page
     assert f"css/site.css?v={version.group(1)}" not in page

@@ -150,9 +150,9 @@ class Grader:
         claim = rows.claim(submission_id)
         if claim is None:
             return "taken"
-        submission = db.session.get(Submission, submission_id)
+        # One SELECT: the claim's commit expired ``found``; ``populate_existing`` reloads it.
+        submission = db.session.get(Submission, submission_id, populate_existing=True)
         assert submission is not None
-        db.session.refresh(submission)
         exercise = self.catalog.exercise(submission.exercise_id)
         if exercise is None:
             report = Report.error(

@@ -33,7 +33,7 @@ from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
 from tutor.grading.judge import MAX_CODE_BYTES, check_code
 from tutor.grading.protocol import JSON, Report
-from tutor.grading.report_budget import fit
+from tutor.grading.report_budget import fitted_json
 from tutor.grading.variants import learner_variant_seed
 from tutor.queue.grader import MODES
 from tutor.queue.heartbeat import Beat
@@ -364,16 +364,17 @@ class GradingService:
         return submission.id, True
 
     def wait_for_verdict(self, submission_id: int, seconds: float) -> Submission:
-        """The row once it leaves ``pending``/``grading``, or as it is after ``seconds``."""
-        found = db.session.get(Submission, submission_id)
+        """The row once it leaves ``pending``/``grading``, or as it is after ``seconds``.
+
+        One ``SELECT`` each time (``populate_existing``: fresh even when this session holds
+        the row already), not a ``get`` and then a ``refresh``."""
+        found = db.session.get(Submission, submission_id, populate_existing=True)
         assert found is not None
-        db.session.refresh(found)
         if found.status in IN_FLIGHT and seconds > 0:
             db.session.close()  # hold no connection while waiting
             self._verdicts.wait(submission_id, seconds)
-            found = db.session.get(Submission, submission_id)
+            found = db.session.get(Submission, submission_id, populate_existing=True)
             assert found is not None
-            db.session.refresh(found)
         return found
 
     def replay(
@@ -460,7 +461,7 @@ def stored_report(report: Report) -> str:
     """The report as stored and served: within the size budget, and plain JSON (a non-finite
     number would be stored as ``NaN``, which no JSON reader accepts)."""
     try:
-        return json.dumps(fit(report.to_json()), allow_nan=False)
+        return fitted_json(report.to_json())
     except ValueError:
         failed = {
             "en": "the grader could not record this result; submit again",

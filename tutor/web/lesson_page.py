@@ -4,10 +4,11 @@ Almost all of a lesson page is the same for everyone who reads it in one languag
 shell (head, language links, navigation), the text, the animation's scenes (a real ``tutor.sim``
 run each), the practice cases and the exercises. So the *whole* page is rendered once per
 (page path, language, lesson build, grader version, asset mode, self-study mode, signed in or
-not, pins file) and kept as plain bytes; the scenes once per (animation, grader version), shared
-by both languages. The lesson build and grader version (``tutor.content.build``) change whenever
-a lesson file or the simulation code does; every ``/static/…?v=`` URL the page names is checked
-against its file on each request (one ``stat`` each), so a changed asset renders it again.
+not) and kept as plain bytes; the scenes once per (animation, grader version), shared by both
+languages. The lesson build and grader version (``tutor.content.build``) change whenever a
+lesson file or the simulation code does; every ``/static/…?v=`` URL the page names, and the
+pins file (``static/assets.json``: CDN URLs and SRI hashes), are checked against the files at
+most once a second (``ASSET_CHECK_SECONDS``), so a changed asset renders the page again.
 
 What belongs to one learner or one request is never in the shared page: the templates ask for it
 with ``learner_part(name, ...)``, which leaves a marker there, and each request fills the markers
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +67,7 @@ PER_LEARNER_HELPERS = (
 # Every content-versioned static URL the page names (``static_delivery``): checked per request.
 STATIC_URL = re.compile(r"/static/([^\"'?\s]+)\?v=([0-9a-f]{12})\b")
 GZIP_MIN = 500
+ASSET_CHECK_SECONDS = 1.0
 
 Marker = tuple[str, tuple[str, ...]]
 
@@ -114,11 +117,23 @@ class SharedPage:
     pieces: list[bytes | Marker]
     digest: bytes
     assets: tuple[tuple[str, str], ...]
+    pins: tuple[int, int]
     packed: list[bytes] | None = field(default=None)
+    same_for_the_page: dict[Marker, bytes] = field(default_factory=dict)
+    checked_at: float = field(default_factory=time.monotonic)
 
     def fresh(self) -> bool:
-        """Every static file the page names still has the version in its URL."""
-        return all(static_delivery.static_version(name) == version for name, version in self.assets)
+        """Every static file the page names still has the version in its URL, and the pins
+        file is the one it was rendered with (looked at most once per ``ASSET_CHECK_SECONDS``)."""
+        now = time.monotonic()
+        if now - self.checked_at < ASSET_CHECK_SECONDS:
+            return True
+        current = _pins_stamp() == self.pins and all(
+            static_delivery.static_version(name) == version for name, version in self.assets
+        )
+        if current:
+            self.checked_at = now
+        return current
 
     def packed_pieces(self) -> list[bytes]:
         """The shared pieces deflated once (on the first request that takes gzip)."""
@@ -155,11 +170,15 @@ def scenes_of(animation: str | None) -> dict[str, Any] | None:
     return cache[key]
 
 
+def _pins_stamp() -> tuple[int, int]:
+    found = PINS.stat()
+    return found.st_mtime_ns, found.st_size
+
+
 def _key(lesson: Lesson, signed_in: bool) -> tuple[object, ...]:
     from .learn import lang
 
     build = current_app.extensions["lesson_build"]
-    pins = PINS.stat()
     return (
         request.script_root,
         request.path,
@@ -170,14 +189,13 @@ def _key(lesson: Lesson, signed_in: bool) -> tuple[object, ...]:
         current_app.config.get("ASSETS_MODE"),
         bool(current_app.config.get("SELF_STUDY_ONLY")),
         signed_in,
-        pins.st_mtime_ns,
-        pins.st_size,
     )
 
 
 def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
     from .learn import grading
 
+    pins = _pins_stamp()
     template = current_app.jinja_env.get_template("lesson.html")
     context: dict[str, Any] = {
         "lesson": lesson,
@@ -195,7 +213,7 @@ def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
         setattr(g, SHARING, False)
     assets = tuple(sorted(set(STATIC_URL.findall(html))))
     digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
-    return SharedPage(_split(html), digest, assets)
+    return SharedPage(_split(html), digest, assets, pins)
 
 
 def _shared(lesson: Lesson) -> SharedPage:
@@ -305,17 +323,40 @@ def _etag(page: SharedPage, fills: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def render(lesson: Lesson) -> Response:
-    page = _shared(lesson)
+# Parts that depend on nothing but the cache key when the URL has no query string.
+SAME_FOR_THE_PAGE = frozenset({"lang-href"})
+# Parts that are empty for a visitor who is not signed in and has nothing stored.
+PROGRESS_PARTS = frozenset({"exercise-standing", "check-recorded"})
+
+
+def _request_fills(page: SharedPage) -> list[tuple[str, bytes]]:
+    """This request's value of every marker, each distinct marker computed once."""
+    from .progress import progress_stored
+
+    known: dict[Marker, bytes] = {}
+    if not request.query_string:
+        known.update(page.same_for_the_page)
+    blank = not current_user.is_authenticated and not progress_stored()
     fills: list[tuple[str, bytes]] = []
-    plain: list[bytes] = []
     for piece in page.pieces:
         if isinstance(piece, bytes):
-            plain.append(piece)
-        else:
-            value = _filled(*piece).encode()
-            fills.append((piece[0], value))
-            plain.append(value)
+            continue
+        value = known.get(piece)
+        if value is None:
+            name = piece[0]
+            value = b"" if blank and name in PROGRESS_PARTS else _filled(*piece).encode()
+            known[piece] = value
+            if name in SAME_FOR_THE_PAGE and not request.query_string:
+                page.same_for_the_page[piece] = value
+        fills.append((piece[0], value))
+    return fills
+
+
+def render(lesson: Lesson) -> Response:
+    page = _shared(lesson)
+    fills = _request_fills(page)
+    values = iter(fills)
+    plain = [piece if isinstance(piece, bytes) else next(values)[1] for piece in page.pieces]
     body = b"".join(plain)
     response = current_app.response_class(body, mimetype="text/html")
     response.set_etag(_etag(page, fills), weak=True)
