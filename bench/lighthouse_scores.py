@@ -57,7 +57,23 @@ def lighthouse() -> Path:
     return LIGHTHOUSE
 
 
+# Lighthouse's own "run Lighthouse again" failures, seen on a loaded machine: retried, not fatal.
+TRANSIENT = ("NO_NAVSTART", "NO_FCP", "Something went wrong with recording the trace")
+ATTEMPTS = 3
+
+
 def measure(tool: Path, url: str, preset: str) -> dict[str, Any]:
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return measure_once(tool, url, preset)
+        except RuntimeError as error:
+            if attempt == ATTEMPTS or not any(code in str(error) for code in TRANSIENT):
+                raise
+            print(f"    (attempt {attempt}: {str(error)[-120:].strip()}; again)", flush=True)
+    raise AssertionError("unreachable")
+
+
+def measure_once(tool: Path, url: str, preset: str) -> dict[str, Any]:
     chrome = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
     command = [
         str(tool),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,17 @@ NUMBER = re.compile(r"/\d+")
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 LANGUAGES = ("en", "zh")
 # `include`: CSS selectors of the regions to check (every element each one matches), or the page.
-RUN_AXE = """async ([tags, include]) => {
-  const result = await axe.run(include ? { include: include.map((s) => [s]) } : document,
+# Started without waiting (axe injected first if the page has none), so the pages of both
+# languages are checked at the same time; `window.axeChecked` is collected afterwards.
+START_AXE = """([source, tags, include]) => {
+  window.axeChecked = new Promise((ready) => setTimeout(ready, 0)).then(async () => {
+    if (typeof window.axe === "undefined") (0, eval)(source);
+    const result = await axe.run(include ? { include: include.map((s) => [s]) } : document,
       { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; ` +
       v.nodes.slice(0, 4).map((n) => n.target.join(" ") + " -> " + n.failureSummary
                                         .replace(/\\s+/g, " ").slice(0, 200)).join(" | "));
+  });
 }"""
 
 
@@ -77,14 +83,23 @@ class Checker:
     def check(
         self, page: Page, language: str, state: str, include: list[str] | None = None
     ) -> None:
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(content=self.source)
-        if include is not None:
-            for selector in include:  # a region that is not there would be checked as nothing
+        self.check_each({language: page}, state, include)
+
+    def check_each(
+        self, pages: dict[str, Page], state: str, include: list[str] | None = None
+    ) -> None:
+        """Checks every language's page at once: axe starts in all, then each is collected."""
+        for page in pages.values():
+            for selector in include or ():  # a region that is not there would be checked as nothing
                 expect(page.locator(selector).first).to_be_attached()
+            page.evaluate(START_AXE, [self.source, RULES, include])
+        for language, page in pages.items():
+            self._collect(page, language, state, include)
+
+    def _collect(self, page: Page, language: str, state: str, include: list[str] | None) -> None:
         where = f"{urlsplit(page.url).path} [{language}, {state}]"
         self.checked.append(where)
-        for violation in page.evaluate(RUN_AXE, [RULES, include]):
+        for violation in page.evaluate("() => window.axeChecked"):
             self.found.append(f"{where}: {violation}")
         if include is None:
             audit = page.evaluate(AUDIT)
@@ -140,6 +155,16 @@ def _sign_up(page: Page, base: str, email: str, name: str) -> None:
     expect(page).not_to_have_url(re.compile("/signup$"))
 
 
+def _open(pages: dict[str, Page], url: str) -> None:
+    """Opens ``url`` in every language's page at once and waits until each has settled."""
+    with ExitStack() as loading:
+        for page in pages.values():
+            loading.enter_context(page.expect_navigation(wait_until="load"))
+            page.evaluate("url => setTimeout(() => location.assign(url), 0)", url)
+    for page in pages.values():
+        _settle(page)
+
+
 def _crawl(
     pages: dict[str, Page], base: str, seeds: list[str], seen: set[str], checker: Checker
 ) -> None:
@@ -153,11 +178,10 @@ def _crawl(
         if shape in seen:
             continue
         seen.add(shape)
+        _open(pages, url)
+        checker.check_each(pages, "as loaded")
         links: list[str] = []
-        for language, page in pages.items():
-            page.goto(url)
-            _settle(page)
-            checker.check(page, language, "as loaded")
+        for page in pages.values():
             links += page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         for href in dict.fromkeys(links):
             target = urljoin(url, href).split("#")[0]
