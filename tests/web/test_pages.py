@@ -163,3 +163,18 @@ def test_a_stored_verdict_is_shown_again_in_the_current_language_to_its_learner_
     assert "<html" in full and "Back to the lesson" in full
     assert app.test_client().get(f"/submissions/{number}").status_code == 404
     assert client.get("/submissions/999999").status_code == 404
+
+
+def test_a_signed_in_learners_first_submit_on_a_new_database_gets_its_page(app: Flask) -> None:
+    """The first Submit makes the self-study course; that must not cost the request the signed-in
+    account it still has to show (it used to end in a 500, DetachedInstanceError)."""
+    from .course_site_helpers import account, signed_in
+
+    account(app, "first@example.org")
+    client = signed_in(app, "first@example.org")
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.post(
+            "/exercises/echo-loop/submit", data={"code": SOLUTION}, headers=headers
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
+        assert 'data-verdict="passed"' in response.get_data(as_text=True)

@@ -6,6 +6,7 @@ import secrets
 
 from flask import Flask, current_app, session
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Course
@@ -13,17 +14,22 @@ from .models import Course
 
 def demo_course() -> Course:
     """Made on first use. Several web processes may all make it at once on a new database: the
-    slug is unique, so one insert wins and the others read the winner's row."""
+    slug is unique, so one insert wins and the others read the winner's row.
+
+    The insert commits in a session of its own: committing the request's session would expire
+    every object it holds, the signed-in account among them, and the submit path then closes
+    that session, so the page could no longer read who is signed in."""
     slug = current_app.config["DEMO_COURSE"]
-    course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one_or_none()
+    query = db.select(Course).filter_by(slug=slug)
+    course = db.session.execute(query).scalar_one_or_none()
     if course is None:
-        course = Course(slug=slug, title="VirtTutor demo course")
-        db.session.add(course)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one()
+        with Session(db.engine) as own:
+            own.add(Course(slug=slug, title="VirtTutor demo course"))
+            try:
+                own.commit()
+            except IntegrityError:
+                own.rollback()  # another process made it first
+        course = db.session.execute(query).scalar_one()
     return course
 
 
