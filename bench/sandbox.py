@@ -93,7 +93,7 @@ def main() -> None:
     judge = Judge(sandbox)
     assert judge.grade(exercise, code, seed, "hidden").verdict == "passed"
 
-    rows = []
+    rows: list[tuple[str, list[float], float | None]] = []
     inproc = latencies(lambda: InProcessRunner().run(code, driver, cases, limits), args.count)
     rows.append(("in-process (no isolation)", inproc, None))
     proc = latencies(lambda: ProcessRunner().run(code, driver, cases, limits), args.count // 10)
