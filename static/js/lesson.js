@@ -58,21 +58,25 @@ function wireExercise(section) {
 
 /**
  * Each editor is CodeMirror's biggest start-up cost, so each exercise is wired in a task of its
- * own, after the first paint: those on or near the screen first, the rest when the browser is
- * idle. Until then the exercise is its server-rendered form, a plain text box the learner can
- * already type in (focusing it wires the exercise at once) with Run disabled.
+ * own: one already on screen at once (its editor must not replace the text box in view: that
+ * would move what is below it), the rest after the first paint, those near the screen first and
+ * the others when the browser is idle. Until then an exercise is its server-rendered form, a
+ * plain text box the learner can already type in (focusing it wires the exercise at once) with
+ * Run disabled.
  */
 async function wireExercisesInTurn(sections) {
   if (sections.length === 0) return;
+  const height = window.innerHeight || document.documentElement.clientHeight;
+  const within = (section, above, below) => {
+    const box = section.getBoundingClientRect();
+    return box.bottom > -above && box.top < below;
+  };
   for (const section of sections) {
-    section.addEventListener("focusin", () => wireExercise(section), { once: true });
+    if (within(section, 0, height)) wireExercise(section);
+    else section.addEventListener("focusin", () => wireExercise(section), { once: true });
   }
   await afterPaint();
-  const height = window.innerHeight || document.documentElement.clientHeight;
-  const near = (section) => {
-    const box = section.getBoundingClientRect();
-    return box.bottom > -height && box.top < 2 * height;
-  };
+  const near = (section) => within(section, height, 2 * height);
   for (const section of [...sections.filter(near), ...sections.filter((s) => !near(s))]) {
     if (section.dataset.wired) continue;
     await (near(section) ? giveWay() : whenIdle());
