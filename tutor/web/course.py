@@ -21,7 +21,7 @@ def demo_course() -> Course:
     that session, so the page could no longer read who is signed in."""
     slug = current_app.config["DEMO_COURSE"]
     query = db.select(Course).filter_by(slug=slug)
-    course = db.session.execute(query).scalar_one_or_none()
+    course: Course | None = db.session.execute(query).scalar_one_or_none()
     if course is None:
         with Session(db.engine) as own:
             own.add(Course(slug=slug, title="VirtTutor demo course"))
