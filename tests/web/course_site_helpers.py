@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,6 +13,7 @@ from flask.testing import FlaskClient
 from tutor.grading.judge import Judge
 from tutor.grading.runner import InProcessRunner
 from tutor.queue.rows import stored_seed
+from tutor.web import create_app
 from tutor.web.accounts import create_user, find_user
 from tutor.web.extensions import db
 from tutor.web.grading_service import stored_report, submission_seed
@@ -22,6 +25,23 @@ from tutor.web.teaching import create_course
 PASSWORD = "correct horse"
 # scrypt takes a second per hash on a loaded two-core machine; tests need no such strength.
 FAST_HASH = "pbkdf2:sha256:1000"
+
+
+def course_site(folder: Path, name: str) -> Iterator[Flask]:
+    """One app for a test module (its tests make their own courses in it): a module fixture's
+    body, ``yield from course_site(tmp_path_factory.mktemp(name), name)``."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": name,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'course-site.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "SIGNIN_RATE_LIMIT": "1000 per minute",  # every test signs in from one address
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
 
 
 def fast_hashing(app: Flask) -> None:

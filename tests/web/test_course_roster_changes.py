@@ -12,14 +12,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tutor.web import create_app
 from tutor.web.accounts import find_user
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 from tutor.web.roster import course_by_slug
 from tutor.web.schedule import settings_of
 
-from .course_site_helpers import graded, hosted_course, page_text, signed_in, solution
+from .course_site_helpers import course_site, graded, hosted_course, page_text, signed_in, solution
 
 NOW = datetime.now(UTC)
 
@@ -27,19 +26,7 @@ NOW = datetime.now(UTC)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module; every test makes its own course in it."""
-    folder = tmp_path_factory.mktemp("roster-changes")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "roster-changes",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'roster.db'}",
-            "WTF_CSRF_ENABLED": False,
-            "SIGNIN_RATE_LIMIT": "1000 per minute",  # every test signs in from one address
-        }
-    )
-    yield app
-    with app.app_context():
-        db.session.remove()
+    yield from course_site(tmp_path_factory.mktemp("roster-changes"), "roster-changes")
 
 
 def _id(app: Flask, email: str) -> int:

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tutor.web import backup, create_app, schema
+from tutor.web import backup, schema
 from tutor.web.extensions import db
 from tutor.web.models import Course
 from tutor.web.roster import course_by_slug
 from tutor.web.schedule import Assignment, CourseSettings, settings_of
 
-from .course_site_helpers import graded, hosted_course, page_text, signed_in, solution
+from .course_site_helpers import course_site, graded, hosted_course, page_text, signed_in, solution
 
 NOW = datetime.now(UTC)
 NEW_YORK = "America/New_York"
@@ -30,19 +30,7 @@ NEW_YORK = "America/New_York"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module; every test makes its own course in it."""
-    folder = tmp_path_factory.mktemp("time-zones")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "time-zones",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'zones.db'}",
-            "WTF_CSRF_ENABLED": False,
-            "SIGNIN_RATE_LIMIT": "1000 per minute",  # every test signs in from one address
-        }
-    )
-    yield app
-    with app.app_context():
-        db.session.remove()
+    yield from course_site(tmp_path_factory.mktemp("time-zones"), "time-zones")
 
 
 def _settings_form(client: FlaskClient, slug: str, **rows: tuple[str, str]) -> dict[str, str]:
