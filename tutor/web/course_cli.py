@@ -20,7 +20,7 @@ from .accounts import MIN_PASSWORD, User, create_user, find_user, new_password
 from .course_zone import DEFAULT_ZONE, canonical_zone
 from .extensions import db
 from .grading_service import stored_report, submission_seed
-from .models import Submission
+from .models import Course, Submission
 from .roster import (
     ROLES,
     STUDENT,
@@ -113,18 +113,24 @@ def create_course_command(slug: str, title: str, instructor_email: str, time_zon
     )
 
 
-@commands.command("enrol")
-@click.argument("slug")
-@click.argument("email")
-@click.option("--role", type=click.Choice(["student", "ta", "instructor"]), default="student")
-def enrol_command(slug: str, email: str, role: str) -> None:
-    """Put an existing account in a course with a role, or change the role of a member."""
+def _course_and_account(slug: str, email: str) -> tuple[Course, User]:
+    """The course and the account a roster command names, or exit saying which is missing."""
     course = course_by_slug(slug)
     if course is None:
         sys.exit(f"no course {slug!r}")
     user = find_user(email)
     if user is None:
         sys.exit(f"no account {email}: flask tutor create-user {email} first")
+    return course, user
+
+
+@commands.command("enrol")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["student", "ta", "instructor"]), default="student")
+def enrol_command(slug: str, email: str, role: str) -> None:
+    """Put an existing account in a course with a role, or change the role of a member."""
+    course, user = _course_and_account(slug, email)
     assert role in ROLES
     try:
         before, _ = set_role(course, user, role)
@@ -145,12 +151,7 @@ def enrol_command(slug: str, email: str, role: str) -> None:
 def unenrol_command(slug: str, email: str) -> None:
     """Take an account out of a course; its submissions stay (enrol it again to bring them
     back). A course keeps at least one instructor."""
-    course = course_by_slug(slug)
-    if course is None:
-        sys.exit(f"no course {slug!r}")
-    user = find_user(email)
-    if user is None:
-        sys.exit(f"no account {email}")
+    course, user = _course_and_account(slug, email)
     try:
         role = remove_member(course, user)
     except RosterRefused as exc:
