@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -228,3 +229,35 @@ def test_a_spliced_gzip_body_reads_back_as_the_plain_bytes() -> None:
     assert gzip.decompress(body) == plain
     assert zlib.decompress(body, wbits=31) == plain
     assert len(body) < len(plain)
+
+
+def test_the_signed_csrf_token_is_reused_and_still_accepted(app: Flask) -> None:
+    """The lesson page signs a session's CSRF token once per process (tokens never expire
+    here): the same session gets the same signed token again, which the server still takes;
+    another session gets its own; a new raw token (a sign-in) gets a new signed one."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    signed = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+    alice, bob = browser(app), browser(app)
+    first = signed.search(alice.get(LESSON).get_data(as_text=True))
+    time.sleep(1.05)  # a token signed now would carry another timestamp
+    second = signed.search(alice.get(LESSON).get_data(as_text=True))
+    other = signed.search(bob.get(LESSON).get_data(as_text=True))
+    assert first and second and other
+    assert first.group(1) == second.group(1) != other.group(1)
+    answered = alice.post(
+        "/lessons/fixture-lesson/checks/0",
+        json={"choice": 1},
+        headers={"X-CSRFToken": second.group(1)},
+    )
+    assert answered.status_code == 200 and answered.get_json() == {"correct": False}
+    refused = alice.post(
+        "/lessons/fixture-lesson/checks/0",
+        json={"choice": 1},
+        headers={"X-CSRFToken": other.group(1)},
+    )
+    assert refused.status_code == 400
+    with alice.session_transaction() as session:
+        session["csrf_token"] = "a-new-raw-token-after-sign-in"
+    renewed = signed.search(alice.get(LESSON).get_data(as_text=True))
+    assert renewed and renewed.group(1) != first.group(1)
+    assert csrf_of(app, alice, renewed.group(0)) == {"a-new-raw-token-after-sign-in"}

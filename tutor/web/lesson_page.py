@@ -121,6 +121,15 @@ class SharedPage:
     packed: list[bytes] | None = field(default=None)
     same_for_the_page: dict[Marker, bytes] = field(default_factory=dict)
     checked_at: float = field(default_factory=time.monotonic)
+    # Where the markers are, found once: a request fills these slots of a copy of ``pieces``.
+    slots: list[tuple[int, Marker]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = [
+            (index, piece)
+            for index, piece in enumerate(self.pieces)
+            if not isinstance(piece, bytes)
+        ]
 
     def fresh(self) -> bool:
         """Every static file the page names still has the version in its URL, and the pins
@@ -281,8 +290,40 @@ def _flashes() -> Markup:
     return Markup(get_template_attribute("_learner_parts.html", "flashes")(messages))
 
 
+# The signed form of each session's CSRF token, per (secret, field name, raw token): signing
+# costs as much as the rest of a request's parts together. Only while signed tokens never
+# expire (``WTF_CSRF_TIME_LIMIT = None``, this app's setting), so any signed form is as good as
+# a fresh one; with a time limit every request signs anew, as Flask-WTF does.
+_SIGNED_CSRF: dict[tuple[str, str, str], str] = {}
+SIGNED_CSRF_KEPT = 10_000
+
+
+def signed_csrf() -> str:
+    """``generate_csrf()``, reusing this session's signed token once signed in this process.
+
+    Flask-WTF's own per-request cache (``g.<field name>``) is set too, so a later
+    ``generate_csrf()`` in the same request returns the same token; a session without a raw
+    token yet gets one from ``generate_csrf`` itself."""
+    config = current_app.config
+    field_name = str(config.get("WTF_CSRF_FIELD_NAME") or "csrf_token")
+    raw = session.get(field_name)
+    if config.get("WTF_CSRF_TIME_LIMIT") is not None or not isinstance(raw, str):
+        return str(generate_csrf())
+    if field_name in g:
+        return str(g.get(field_name))
+    key = (str(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key), field_name, raw)
+    token = _SIGNED_CSRF.get(key)
+    if token is None:
+        token = str(generate_csrf())
+        if len(_SIGNED_CSRF) >= SIGNED_CSRF_KEPT:
+            _SIGNED_CSRF.clear()
+        _SIGNED_CSRF[key] = token
+    setattr(g, field_name, token)
+    return token
+
+
 FILLERS: dict[str, Callable[..., Markup]] = {
-    "csrf": lambda: _memo("csrf", lambda: Markup.escape(generate_csrf())),
+    "csrf": lambda: _memo("csrf", lambda: Markup.escape(signed_csrf())),
     "lang-href": _language_link,
     "account-id": lambda: Markup.escape(current_user.id),
     "account-nav": _account_nav,
@@ -333,42 +374,46 @@ def _request_fills(page: SharedPage) -> list[tuple[str, bytes]]:
     """This request's value of every marker, each distinct marker computed once."""
     from .progress import progress_stored
 
-    known: dict[Marker, bytes] = {}
-    if not request.query_string:
-        known.update(page.same_for_the_page)
+    plain_url = not request.query_string
+    known: dict[Marker, bytes] = dict(page.same_for_the_page) if plain_url else {}
     blank = not current_user.is_authenticated and not progress_stored()
     fills: list[tuple[str, bytes]] = []
-    for piece in page.pieces:
-        if isinstance(piece, bytes):
-            continue
+    for _index, piece in page.slots:
         value = known.get(piece)
         if value is None:
             name = piece[0]
             value = b"" if blank and name in PROGRESS_PARTS else _filled(*piece).encode()
             known[piece] = value
-            if name in SAME_FOR_THE_PAGE and not request.query_string:
+            if name in SAME_FOR_THE_PAGE and plain_url:
                 page.same_for_the_page[piece] = value
         fills.append((piece[0], value))
     return fills
 
 
+# The request headers that can make ``make_conditional`` answer anything but the page itself
+# (the page takes no ranges: Range alone changes nothing).
+CONDITIONAL_HEADERS = frozenset(
+    {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"}
+)
+
+
 def render(lesson: Lesson) -> Response:
     page = _shared(lesson)
     fills = _request_fills(page)
-    values = iter(fills)
-    plain = [piece if isinstance(piece, bytes) else next(values)[1] for piece in page.pieces]
+    plain: list[Any] = list(page.pieces)
+    for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
+        plain[index] = value
     body = b"".join(plain)
     response = current_app.response_class(body, mimetype="text/html")
     response.set_etag(_etag(page, fills), weak=True)
     response.headers["Cache-Control"] = "private, no-cache"  # progress changes: ask each time
     response.vary.add("Accept-Encoding")
-    response.make_conditional(request)
+    if CONDITIONAL_HEADERS.intersection(request.headers.keys()):
+        response.make_conditional(request)  # only a validator can turn this page into a 304
     if response.status_code == 200 and request.accept_encodings["gzip"] and len(body) > GZIP_MIN:
-        filled = iter(fills)
-        pieces = [
-            packed if isinstance(piece, bytes) else stored_piece(next(filled)[1])
-            for piece, packed in zip(page.pieces, page.packed_pieces(), strict=True)
-        ]
+        pieces = list(page.packed_pieces())
+        for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
+            pieces[index] = stored_piece(value)
         response.set_data(gzip_body(pieces, body))
         response.headers["Content-Encoding"] = "gzip"
     return response
