@@ -141,31 +141,30 @@ class Grader:
             judge = self.judge()
         except SandboxRefused:
             return "refused"  # stays pending: the sweeper queues it again once a sandbox works
-        found = db.session.get(Submission, submission_id)
-        if found is None:
-            return "missing"
-        if found.status == "pending" and found.attempts >= self.max_attempts:
-            rows.give_up(submission_id, "pending", could_not_grade(found.attempts))
-            return "gave-up"
-        claim = rows.claim(submission_id)
-        if claim is None:
+        # The claim itself returns what grading reads (one statement); only a row it could
+        # not take is read, to tell a missing row or a used-up one from a taken one.
+        claimed = rows.claim_row(submission_id, below_attempts=self.max_attempts)
+        if claimed is None:
+            found = db.session.get(Submission, submission_id)
+            if found is None:
+                return "missing"
+            if found.status == "pending" and found.attempts >= self.max_attempts:
+                rows.give_up(submission_id, "pending", could_not_grade(found.attempts))
+                return "gave-up"
             return "taken"
-        # One SELECT: the claim's commit expired ``found``; ``populate_existing`` reloads it.
-        submission = db.session.get(Submission, submission_id, populate_existing=True)
-        assert submission is not None
-        exercise = self.catalog.exercise(submission.exercise_id)
+        claim = claimed.claim
+        exercise = self.catalog.exercise(claimed.exercise_id)
         if exercise is None:
             report = Report.error(
                 {
-                    "en": f"the exercise {submission.exercise_id!r} no longer exists",
-                    "zh": f"练习 {submission.exercise_id!r} 已不存在",
+                    "en": f"the exercise {claimed.exercise_id!r} no longer exists",
+                    "zh": f"练习 {claimed.exercise_id!r} 已不存在",
                 }
             )
             rows.record(claim, "error", None, stored_report(report))  # not the learner's doing
             return "error"
-        seed = rows.seed_of(int(submission.variant_seed or 0))
-        code = submission.code
-        db.session.commit()  # hold no transaction while the code runs
+        seed = rows.seed_of(claimed.variant_seed)
+        code = claimed.code
         try:
             report = judge.grade(exercise, code, seed, "hidden")
         except GradingLost as exc:  # killed from outside: not the learner's doing

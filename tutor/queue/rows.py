@@ -40,22 +40,48 @@ class Claim:
     attempt: int
 
 
+@dataclass(frozen=True)
+class ClaimedRow:
+    """A claim and what grading reads from the row, returned by the claiming UPDATE itself."""
+
+    claim: Claim
+    exercise_id: str
+    code: str
+    variant_seed: int
+
+
 def claim(submission_id: int) -> Claim | None:
     """Take a pending submission for grading; ``None`` if it is not pending (already claimed by
     another worker, graded, or a duplicate message)."""
-    result = db.session.execute(
+    claimed = claim_row(submission_id)
+    return None if claimed is None else claimed.claim
+
+
+def claim_row(submission_id: int, below_attempts: int | None = None) -> ClaimedRow | None:
+    """``claim``, and the row's exercise, code and seed, in one statement (``UPDATE …
+    RETURNING``: SQLite ≥ 3.35, PostgreSQL): no reads before or after it. With
+    ``below_attempts`` only a row that has used fewer attempts is taken (the caller gives up
+    on the others)."""
+    condition = and_(Submission.id == submission_id, Submission.status == "pending")
+    if below_attempts is not None:
+        condition = and_(condition, Submission.attempts < below_attempts)
+    found = db.session.execute(
         update(Submission)
-        .where(and_(Submission.id == submission_id, Submission.status == "pending"))
+        .where(condition)
         .values(status="grading", attempts=Submission.attempts + 1, started_at=now())
+        .returning(
+            Submission.attempts,
+            Submission.exercise_id,
+            Submission.code,
+            Submission.variant_seed,
+        )
         .execution_options(synchronize_session=False)
-    )
+    ).one_or_none()
     db.session.commit()
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if found is None:
         return None
-    attempts = db.session.execute(
-        db.select(Submission.attempts).where(Submission.id == submission_id)
-    ).scalar_one()
-    return Claim(submission_id, int(attempts))
+    attempts, exercise_id, code, seed = found
+    return ClaimedRow(Claim(submission_id, int(attempts)), exercise_id, code, int(seed or 0))
 
 
 def _held(claim: Claim) -> object:

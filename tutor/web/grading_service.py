@@ -241,16 +241,22 @@ class GradingService:
         waiting = self.waiting() if waiting is None else waiting
         return max(1, min(60, math.ceil((waiting + threads) * 0.5 / max(1, threads))))
 
-    def _check_in_flight(self, learner: str, address: str | None) -> None:
-        mine = db.session.execute(
-            db.select(func.count())
-            .select_from(Submission)
-            .where(Submission.learner == learner, Submission.status.in_(IN_FLIGHT))
-        ).scalar_one()
+    def _check_in_flight(self, learner: str, address: str | None) -> int:
+        """Refuses a learner or address with too many submissions in flight; returns how many
+        submissions wait (both counts are one ``SELECT``: one round-trip per submit)."""
+        mine, waiting = db.session.execute(
+            db.select(
+                func.count().filter(
+                    Submission.learner == learner, Submission.status.in_(IN_FLIGHT)
+                ),
+                func.count().filter(Submission.status == "pending"),
+            ).select_from(Submission)
+        ).one()
+        mine, waiting = int(mine), int(waiting)
         if mine >= self.limits["learner"]:
-            raise TooManyInFlight("learner", self.retry_after())
+            raise TooManyInFlight("learner", self.retry_after(waiting))
         if address is None:
-            return
+            return waiting
         ids = self._by_address.get(address, [])
         if ids:
             ids = list(
@@ -262,7 +268,8 @@ class GradingService:
             )
             self._by_address[address] = ids
         if len(ids) >= self.limits["address"]:
-            raise TooManyInFlight("address", self.retry_after())
+            raise TooManyInFlight("address", self.retry_after(waiting))
+        return waiting
 
     # -- submitting ---------------------------------------------------------------------------
 
@@ -344,8 +351,7 @@ class GradingService:
             twin = self.replay(exercise, code, learner, idempotency_key, wait=False)
             if twin is not None:
                 return twin.id, False
-        self._check_in_flight(learner, address)
-        waiting = self.waiting()
+        waiting = self._check_in_flight(learner, address)
         if waiting >= self.queue_size:
             raise GraderBusy(self.retry_after(waiting))
         submission = Submission(
