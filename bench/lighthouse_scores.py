@@ -108,6 +108,7 @@ def measure_once(tool: Path, url: str, preset: str) -> dict[str, Any]:
         "tbt": float(audits["total-blocking-time"]["numericValue"]),
         "cls": float(audits["cumulative-layout-shift"]["numericValue"]),
         "long_tasks": long_tasks(audits),
+        "report": report,
     }
 
 
@@ -117,7 +118,11 @@ def long_tasks(audits: dict[str, Any], count: int = 4) -> list[str]:
     items = (audits.get("long-tasks", {}).get("details") or {}).get("items", [])
     longest = sorted(items, key=lambda item: -float(item.get("duration", 0)))[:count]
     named = [(item, str(item.get("url", "?")).split("?")[0].rsplit("/", 1)[-1]) for item in longest]
-    return [f"{float(item['duration']):.0f} ms {name}" for item, name in named]
+    return [
+        f"{float(item['duration']):.0f} ms {name} "
+        f"(at {float(item.get('startTime', 0)) / 1000:.1f} s)"
+        for item, name in named
+    ]
 
 
 def main() -> int:
@@ -126,6 +131,13 @@ def main() -> int:
     parser.add_argument("--lesson", default=LESSON)
     parser.add_argument(
         "--tasks", action="store_true", help="also print each run's longest main-thread tasks"
+    )
+    parser.add_argument(
+        "--preset", choices=("mobile", "desktop"), help="only this preset (default: both)"
+    )
+    parser.add_argument("--lang", choices=("en", "zh"), help="only this language (default: both)")
+    parser.add_argument(
+        "--save", type=Path, help="also write each run's Lighthouse JSON report into this folder"
     )
     args = parser.parse_args()
     try:
@@ -138,8 +150,8 @@ def main() -> int:
     print(f"{'preset':<8} {'lang':<4} {'score':>12} {'LCP':>16} {'TBT':>16} {'CLS':>14}")
     met = True
     with live_server(ASSETS_MODE="local") as base:
-        for preset in ("mobile", "desktop"):
-            for language in ("en", "zh"):
+        for preset in [args.preset] if args.preset else ["mobile", "desktop"]:
+            for language in [args.lang] if args.lang else ["en", "zh"]:
                 url = f"{base}{args.lesson}?lang={language}"
                 runs = [measure(tool, url, preset) for _ in range(args.runs)]
                 figure = {
@@ -154,6 +166,11 @@ def main() -> int:
                     f"{figure['cls']:>6.3f} ({figure['cls'] / GOAL_CLS:.2f}x)",
                     flush=True,
                 )
+                if args.save:
+                    args.save.mkdir(parents=True, exist_ok=True)
+                    for number, run in enumerate(runs, 1):
+                        path = args.save / f"{preset}-{language}-{number}.json"
+                        path.write_text(json.dumps(run["report"]), encoding="utf-8")
                 if args.tasks:
                     for run in runs:
                         print("    longest tasks: " + "; ".join(run["long_tasks"]), flush=True)

@@ -3,6 +3,41 @@
 
 const INDENT = 4;
 
+let codeMirror = null;
+
+/**
+ * Loads CodeMirror's scripts (listed in the lesson script's `data-codemirror`) once, in order.
+ * They are not in the page: evaluating them is one of the longest tasks of a phone's start-up
+ * (#15), and a learner who only reads never needs them.
+ * @returns {Promise<void>}
+ */
+export function codeMirrorReady() {
+  if (window.CodeMirror) return Promise.resolve();
+  codeMirror ??= Promise.all(
+    (document.querySelector("script[data-codemirror]")?.dataset.codemirror ?? "")
+      .split(" ")
+      .filter(Boolean)
+      .map(
+        (src) =>
+          new Promise((resolve, reject) => {
+            const script = document.createElement("script");
+            script.src = src;
+            script.async = false; // run in the listed order: the mode and addon need the core
+            script.onload = resolve;
+            script.onerror = () => reject(new Error(`could not load ${src}`));
+            document.head.append(script);
+          }),
+      ),
+  ).then(
+    () => undefined,
+    (error) => {
+      codeMirror = null; // the next editor tries again
+      throw error;
+    },
+  );
+  return codeMirror;
+}
+
 /**
  * @param {HTMLTextAreaElement} textarea
  * @param {{onRun: () => void, onChange: (code: string) => void}} handlers

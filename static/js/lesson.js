@@ -2,6 +2,8 @@
 // reads), then wires the editors, the status line and the concept checks.
 
 import { setupConceptCheck } from "./concept-check.js";
+import { loadCode } from "./code-store.js";
+import { codeMirrorReady } from "./editor.js";
 import { renderOutcome, setupExercise } from "./exercise.js";
 import { setupHints } from "./hints.js";
 import { afterPaint, giveWay, whenIdle } from "./main-thread.js";
@@ -12,6 +14,12 @@ import { t } from "./strings.js";
 // Progress by stage; within the long first stage it creeps forward so the page looks alive.
 const STAGE_PROGRESS = { python: [5, 70], bundle: [80, 95], ready: [100, 100], running: [100, 100] };
 const TYPICAL_LOAD_SECONDS = 3;
+// How far from the screen an exercise gets its editor: a screen's height above and below.
+const NEAR = "100% 0px";
+// The editors still missing are made this long after the page has loaded, one per idle moment.
+const LATE_MS = 3000;
+// Editors are made one after another, each in a task of its own (see wireExercise).
+let queue = Promise.resolve();
 
 const python = new PythonClient(document.body.dataset.pyodideIndex);
 // Tests and the benchmark read load timings and the client from here.
@@ -23,22 +31,21 @@ showStatus(document.getElementById("python-status"), python);
 const place = takePlace();
 
 const exercises = [...document.querySelectorAll("section.exercise")];
-for (const section of exercises) setupHints(section);
+for (const section of exercises) {
+  setupHints(section);
+  showSavedCode(section);
+}
 if (place) {
   // The learner switched language: their scroll position is restored below, against the page
   // as it was, editors and all.
-  for (const section of exercises) wireExercise(section);
+  restorePlace(place);
 } else {
-  wireExercisesInTurn(exercises);
+  wireExercisesWhenNear(exercises);
 }
 for (const fieldset of document.querySelectorAll(".concept-check fieldset.check[data-answer]")) {
   setupConceptCheck(fieldset);
 }
 keepPlaceOnLanguageSwitch();
-if (place) {
-  restoreResults(renderOutcome);
-  restoreScroll(place);
-}
 
 // Loaded apart from the static imports so a broken animation can never take the editor and
 // Python down with it (a failed static import would stop this whole module).
@@ -47,39 +54,107 @@ if (document.querySelector(".viz")) {
     .then(() => import("./viz/index.js")).catch((error) => console.error("the animation could not start:", error));
 }
 
-function wireExercise(section) {
-  if (section.dataset.wired) return;
-  section.dataset.wired = "true";
-  const typing = document.activeElement === section.querySelector("textarea");
-  const editor = setupExercise(section, python);
-  window.virttutor.editors[section.dataset.exerciseId] = editor;
-  if (typing) editor.focus(); // the learner got to the plain text box first: keep them there
+async function restorePlace(where) {
+  try {
+    await codeMirrorReady();
+    for (const section of exercises) buildEditor(section);
+  } catch (error) {
+    console.error("the editors could not start:", error);
+  }
+  restoreResults(renderOutcome);
+  restoreScroll(where);
 }
 
 /**
- * Each editor is CodeMirror's biggest start-up cost, so each exercise is wired in a task of its
- * own: one already on screen at once (its editor must not replace the text box in view: that
- * would move what is below it), the rest after the first paint, those near the screen first and
- * the others when the browser is idle. Until then an exercise is its server-rendered form, a
- * plain text box the learner can already type in (focusing it wires the exercise at once) with
- * Run disabled.
+ * The plain text box shows the code this browser kept for the exercise from the start, so what
+ * a Submit sends before the editor exists, and what the learner types into it, begins there.
  */
-async function wireExercisesInTurn(sections) {
-  if (sections.length === 0) return;
-  const height = window.innerHeight || document.documentElement.clientHeight;
-  const within = (section, above, below) => {
-    const box = section.getBoundingClientRect();
-    return box.bottom > -above && box.top < below;
-  };
-  for (const section of sections) {
-    if (within(section, 0, height)) wireExercise(section);
-    else section.addEventListener("focusin", () => wireExercise(section), { once: true });
+function showSavedCode(section) {
+  const textarea = section.querySelector("form.exercise-form textarea");
+  const saved = section.dataset.exerciseId ? loadCode(section.dataset.exerciseId) : null;
+  if (textarea && saved !== null) textarea.value = saved;
+}
+
+/**
+ * Asks for the exercise's editor: at once if the learner is in its text box and CodeMirror is
+ * loaded, otherwise after CodeMirror's scripts and the editors asked for before it, each in a
+ * task of its own.
+ */
+function wireExercise(section, { now = false } = {}) {
+  if (now && window.CodeMirror) {
+    buildEditor(section);
+    return;
   }
-  await afterPaint();
-  const near = (section) => within(section, height, 2 * height);
-  for (const section of [...sections.filter(near), ...sections.filter((s) => !near(s))]) {
+  if (section.dataset.wired) return;
+  section.dataset.wired = "true";
+  queue = queue
+    .then(() => codeMirrorReady())
+    .then(() => (now ? undefined : giveWay()))
+    .then(() => buildEditor(section))
+    .catch((error) => {
+      console.error("the editor could not start:", error);
+      delete section.dataset.wired;
+    });
+}
+
+function buildEditor(section) {
+  const id = section.dataset.exerciseId;
+  if (window.virttutor.editors[id]) return;
+  section.dataset.wired = "true";
+  const textarea = section.querySelector("form.exercise-form textarea");
+  const typing = document.activeElement === textarea;
+  const typed = textarea?.value;
+  const [from, to] = [textarea?.selectionStart ?? 0, textarea?.selectionEnd ?? 0];
+  const editor = setupExercise(section, python);
+  window.virttutor.editors[id] = editor;
+  // Whatever the learner typed into the plain text box is kept (and saved by the editor).
+  if (typed !== undefined && editor.getValue() !== typed) {
+    editor.setValue(typed);
+    editor.clearHistory();
+  }
+  if (typing) {
+    // The learner got to the plain text box first: keep them there, cursor and all.
+    editor.focus();
+    editor.setSelection(editor.posFromIndex(from), editor.posFromIndex(to));
+  }
+}
+
+/**
+ * Each editor (and CodeMirror's script, with the first) is one of the longest tasks of a
+ * phone's start-up, so an exercise is wired when it comes near the screen, or when the learner
+ * focuses or touches its text box (at once), and the rest well after the page has loaded.
+ * Until then an exercise is its server-rendered form: a plain text box the learner can already
+ * type in, with Run disabled, as before Python is ready.
+ */
+async function wireExercisesWhenNear(sections) {
+  if (sections.length === 0) return;
+  const observer =
+    typeof IntersectionObserver === "function"
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (!entry.isIntersecting) continue;
+              observer.unobserve(entry.target);
+              wireExercise(entry.target);
+            }
+          },
+          { rootMargin: NEAR },
+        )
+      : null;
+  for (const section of sections) {
+    const now = () => wireExercise(section, { now: true });
+    section.addEventListener("focusin", now);
+    section.addEventListener("pointerdown", now);
+    if (observer) observer.observe(section);
+  }
+  if (document.readyState !== "complete") {
+    await new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+  }
+  await new Promise((resolve) => setTimeout(resolve, observer ? LATE_MS : 0));
+  for (const section of sections) {
     if (section.dataset.wired) continue;
-    await (near(section) ? giveWay() : whenIdle());
+    observer?.unobserve(section);
+    await whenIdle();
     wireExercise(section);
   }
 }

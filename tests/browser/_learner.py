@@ -93,8 +93,18 @@ def result(page: Page, exercise: str = EXERCISE) -> Locator:
     return page.locator(f"#result-{exercise}")
 
 
+def reach_editor(page: Page, exercise: str = EXERCISE) -> Locator:
+    """Scrolls to the exercise, as a learner does before typing: an exercise gets its editor when
+    it comes near the screen (or its text box is focused), not at load (#15)."""
+    section(page, exercise).scroll_into_view_if_needed()
+    editor = section(page, exercise).locator(".CodeMirror")
+    expect(editor).to_be_attached(timeout=30_000)
+    return editor
+
+
 def set_code(page: Page, code: str, exercise: str = EXERCISE) -> None:
     """Replaces the editor's text through CodeMirror's own API, as a paste would."""
+    reach_editor(page, exercise)
     page.evaluate(
         "([id, code]) => document.querySelector(`#exercise-${id} .CodeMirror`).CodeMirror"
         ".setValue(code)",
@@ -103,6 +113,7 @@ def set_code(page: Page, code: str, exercise: str = EXERCISE) -> None:
 
 
 def editor_code(page: Page, exercise: str = EXERCISE) -> str:
+    reach_editor(page, exercise)
     return str(
         page.evaluate(
             "id => document.querySelector(`#exercise-${id} .CodeMirror`).CodeMirror.getValue()",
@@ -112,7 +123,7 @@ def editor_code(page: Page, exercise: str = EXERCISE) -> str:
 
 
 def focus_editor(page: Page, exercise: str = EXERCISE) -> None:
-    section(page, exercise).locator(".CodeMirror-code").click()
+    reach_editor(page, exercise).locator(".CodeMirror-code").click()
 
 
 def stored_code(page: Page, exercise: str = EXERCISE, suffix: str = "") -> str | None:
