@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event, func
+from sqlalchemy import event, func, inspect
 from sqlalchemy.exc import IntegrityError
 
 from tutor.content import Catalog, Exercise
@@ -329,7 +329,10 @@ class GradingService:
         except Exception:  # the queue is down: the row is kept, the sweeper queues it later
             log.exception("submission %s stored but not queued", submission_id)
         if wait:
-            return self.wait_for_verdict(submission_id, self.wait_seconds)
+            verdict = self.wait_for_verdict(submission_id, self.wait_seconds)
+            if address is not None and verdict.status not in IN_FLIGHT:
+                self._settled(address, submission_id)
+            return verdict
         found = db.session.get(Submission, submission_id)
         assert found is not None
         return found
@@ -365,9 +368,22 @@ class GradingService:
         stored, new = self._store_once(submission, exercise, code)
         if not new:
             return stored.id, False
+        # The id from the row's identity: reading ``submission.id`` after the commit would
+        # load the whole row again.
+        submission_id = int(inspect(submission).identity[0])
         if address is not None:
-            self._by_address.setdefault(address, []).append(submission.id)
-        return submission.id, True
+            self._by_address.setdefault(address, []).append(submission_id)
+        return submission_id, True
+
+    def _settled(self, address: str, submission_id: int) -> None:
+        """A verdict seen here: the address's next submit need not ask the database about
+        this one (a submission still in flight stays listed and is asked about)."""
+        with self._admitting:
+            ids = self._by_address.get(address)
+            if ids and submission_id in ids:
+                ids.remove(submission_id)
+                if not ids:
+                    del self._by_address[address]
 
     def wait_for_verdict(self, submission_id: int, seconds: float) -> Submission:
         """The row once it leaves ``pending``/``grading``, or as it is after ``seconds``.
