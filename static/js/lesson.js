@@ -99,7 +99,10 @@ function wireExercise(section, { now = false } = {}) {
 
 function buildEditor(section) {
   const id = section.dataset.exerciseId;
-  if (window.virttutor.editors[id]) return;
+  // Claimed first: CodeMirror focuses an editor made on a focused box, and that focusin asks
+  // for this editor again while it is being made.
+  if (section.dataset.editor) return;
+  section.dataset.editor = "true";
   section.dataset.wired = "true";
   const textarea = section.querySelector("form.exercise-form textarea");
   const typing = document.activeElement === textarea;
