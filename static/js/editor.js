@@ -13,29 +13,31 @@ let codeMirror = null;
  */
 export function codeMirrorReady() {
   if (window.CodeMirror) return Promise.resolve();
-  codeMirror ??= Promise.all(
-    (document.querySelector("script[data-codemirror]")?.dataset.codemirror ?? "")
-      .split(" ")
-      .filter(Boolean)
-      .map(
-        (src) =>
-          new Promise((resolve, reject) => {
-            const script = document.createElement("script");
-            script.src = src;
-            script.async = false; // run in the listed order: the mode and addon need the core
-            script.onload = resolve;
-            script.onerror = () => reject(new Error(`could not load ${src}`));
-            document.head.append(script);
-          }),
-      ),
-  ).then(
-    () => undefined,
-    (error) => {
-      codeMirror = null; // the next editor tries again
-      throw error;
-    },
-  );
+  const [core, ...extras] = (document.querySelector("script[data-codemirror]")?.dataset.codemirror ?? "")
+    .split(" ")
+    .filter(Boolean);
+  // The core first, then the mode and the addon (they need only the core). Not `async = false`:
+  // those scripts run in one queue with d3's loader's, behind a CDN file that never answers.
+  codeMirror ??= loadScript(core)
+    .then(() => Promise.all(extras.map(loadScript)))
+    .then(
+      () => undefined,
+      (error) => {
+        codeMirror = null; // the next editor tries again
+        throw error;
+      },
+    );
   return codeMirror;
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
 }
 
 /**

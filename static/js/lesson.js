@@ -16,7 +16,7 @@ const STAGE_PROGRESS = { python: [5, 70], bundle: [80, 95], ready: [100, 100], r
 const TYPICAL_LOAD_SECONDS = 3;
 // How far from the screen an exercise gets its editor: a screen's height above and below.
 const NEAR = "100% 0px";
-// The editors still missing are made this long after the page has loaded, one per idle moment.
+// The editors still missing are made this long after the first paint, one per idle moment.
 const LATE_MS = 3000;
 // Editors are made one after another, each in a task of its own (see wireExercise).
 let queue = Promise.resolve();
@@ -125,7 +125,7 @@ function buildEditor(section) {
 /**
  * Each editor (and CodeMirror's script, with the first) is one of the longest tasks of a
  * phone's start-up, so an exercise is wired when it comes near the screen, or when the learner
- * focuses or touches its text box (at once), and the rest well after the page has loaded.
+ * focuses or touches its text box (at once), and the rest a few seconds after the first paint.
  * Until then an exercise is its server-rendered form: a plain text box the learner can already
  * type in, with Run disabled, as before Python is ready.
  */
@@ -150,9 +150,8 @@ async function wireExercisesWhenNear(sections) {
     section.addEventListener("pointerdown", now);
     if (observer) observer.observe(section);
   }
-  if (document.readyState !== "complete") {
-    await new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
-  }
+  // Counted from the first paint, not from `load`: a CDN that never answers holds `load` back.
+  await afterPaint();
   await new Promise((resolve) => setTimeout(resolve, observer ? LATE_MS : 0));
   for (const section of sections) {
     if (section.dataset.wired) continue;
