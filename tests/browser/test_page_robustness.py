@@ -56,6 +56,9 @@ def lesson_works_without_the_cdn(page: Page, base: str) -> None:
     """Editor, animation and Python all come up, and a Run grades the reference solution."""
     started = time.monotonic()
     page.goto(base + LESSON, wait_until="commit")
+    # Scrolled to, as a learner does: an exercise far below gets its editor when it nears the
+    # screen (#15).
+    section(page).scroll_into_view_if_needed(timeout=FEW_SECONDS_MS)
     expect(section(page).locator(".CodeMirror")).to_be_visible(timeout=FEW_SECONDS_MS)
     mounted_animation(page)
     assert time.monotonic() - started < FEW_SECONDS_MS / 1000

@@ -85,7 +85,13 @@ def test_nothing_is_clipped_on_a_phone(phone: Page, live_server: str) -> None:
     block_cdn(phone)
     for lang in ("en", "zh"):
         phone.goto(f"{live_server}{LESSON}?lang={lang}")
-        expect(phone.locator(".CodeMirror").first).to_be_visible()
+        # Scrolled through, as a learner does: an exercise gets its editor near the screen (#15).
+        exercises = phone.locator("section.exercise")
+        for exercise in exercises.all():
+            exercise.scroll_into_view_if_needed()
+        expect(phone.locator("section.exercise .CodeMirror")).to_have_count(
+            exercises.count(), timeout=30_000
+        )
         width = PHONE["width"]
         assert phone.evaluate("document.documentElement.scrollWidth") <= width, (
             "page scrolls sideways"
