@@ -61,6 +61,9 @@ def static_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
 
 def run_and_pass(page: Page, exercise: str, code: str) -> None:
+    # Scrolled to first, as a learner does: the editor is made near the screen (#15).
+    page.locator(f"#exercise-{exercise}").scroll_into_view_if_needed()
+    expect(page.locator(f"#exercise-{exercise} .CodeMirror")).to_be_attached(timeout=30_000)
     page.evaluate(
         "([id, code]) => document.querySelector(`#exercise-${id} .CodeMirror`).CodeMirror"
         ".setValue(code)",
