@@ -17,6 +17,7 @@ One path for the htmx Submit, the JSON API and ``flask tutor grade``:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -377,13 +378,13 @@ class GradingService:
 
     def _settled(self, address: str, submission_id: int) -> None:
         """A verdict seen here: the address's next submit need not ask the database about
-        this one (a submission still in flight stays listed and is asked about)."""
-        with self._admitting:
-            ids = self._by_address.get(address)
-            if ids and submission_id in ids:
+        this one. Without ``_admitting``: this request holds a database connection now, and a
+        thread admitting under that lock may be waiting for one (a removal that misses a list
+        just replaced costs one ``SELECT`` later, nothing more)."""
+        ids = self._by_address.get(address)
+        if ids is not None:
+            with contextlib.suppress(ValueError):
                 ids.remove(submission_id)
-                if not ids:
-                    del self._by_address[address]
 
     def wait_for_verdict(self, submission_id: int, seconds: float) -> Submission:
         """The row once it leaves ``pending``/``grading``, or as it is after ``seconds``.
