@@ -470,7 +470,9 @@ def run_session(
     work = programs(students)
     start = time.monotonic()
     deadline = start + spread_seconds + settle_seconds
-    moments = sorted(random.Random(1).uniform(0, spread_seconds) for _ in range(students))
+    # One generator for all: a fresh Random(1) per student gave every student the same moment.
+    arrivals = random.Random(1)
+    moments = sorted(arrivals.uniform(0, spread_seconds) for _ in range(students))
 
     def one(index: int) -> Attempt:
         delay = start + moments[index] - time.monotonic()
