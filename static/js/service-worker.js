@@ -18,10 +18,21 @@ const PAGE_TIMEOUT_MS = 4000;
 
 const absolute = (path) => new URL(path, self.location.href).href;
 
-async function fromOlderCache(url, sha256) {
+// The cache's key for a URL: a static file named by content (`lesson.js?v=<sha256 prefix>`, #15)
+// is kept under its plain path, which ES modules and Pyodide use to import each other. Lookups
+// are then exact: Chromium answers `ignoreSearch` by reading every entry of the cache (≈ 90),
+// which made each of a page's requests wait (docs/performance.md).
+const VERSION_QUERY = /^\?v=[\w-]*$/;
+function keyOf(url) {
+  const parsed = new URL(url, self.location.href);
+  if (VERSION_QUERY.test(parsed.search)) parsed.search = "";
+  return parsed.href;
+}
+
+async function fromOlderCache(key, sha256) {
   for (const name of await caches.keys()) {
     if (!name.startsWith(PREFIX) || name === CACHE) continue;
-    const old = await (await caches.open(name)).match(url);
+    const old = await (await caches.open(name)).match(key);
     if (old && old.headers.get(HASH_HEADER) === sha256) return old;
   }
   return null;
@@ -39,11 +50,12 @@ async function fill() {
   await Promise.all(
     precache.map(async ([path, sha256]) => {
       const url = absolute(path);
-      const reused = sha256 ? await fromOlderCache(url, sha256) : null;
-      if (reused) return cache.put(url, reused);
+      const key = keyOf(url);
+      const reused = sha256 ? await fromOlderCache(key, sha256) : null;
+      if (reused) return cache.put(key, reused);
       const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return cache.put(url, withHash(response, sha256));
+      return cache.put(key, withHash(response, sha256));
     }),
   );
 }
@@ -77,10 +89,11 @@ function isolated(response) {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function page(request, preloaded) {
+async function page(request, preloaded, waitUntil) {
   const cache = await caches.open(CACHE);
   // ignoreVary: the site varies pages on Cookie / Accept-Language, which a navigation does not expose.
-  const cached = () => cache.match(request, { ignoreSearch: true, ignoreVary: true });
+  const key = keyOf(request.url);
+  const cached = () => cache.match(key, { ignoreVary: true });
   try {
     const controller = new AbortController();
     let timer;
@@ -94,11 +107,15 @@ async function page(request, preloaded) {
     const online = (async () => (await preloaded) ?? fetch(request, { signal: controller.signal }))();
     const response = await Promise.race([online, late]);
     clearTimeout(timer);
-    // Keep the newest copy of a page we cache anyway (a lesson, the outline...).
-    if (response.ok && !response.redirected && (await cached())) await cache.put(request, response.clone());
+    // Keep the newest copy of a page we cache anyway (a lesson, the outline...), after answering.
+    if (response.ok && !response.redirected) {
+      const copy = response.clone();
+      waitUntil((async () => (await cached()) && cache.put(key, copy))());
+    }
     return isolated(response);
   } catch (error) {
-    const copy = await cached();
+    // Offline: the page as cached; one asked for with a query (`?continue`) by its path alone.
+    const copy = (await cached()) ?? (await cache.match(request, { ignoreSearch: true, ignoreVary: true }));
     if (copy) return isolated(copy);
     throw error;
   }
@@ -110,17 +127,18 @@ async function page(request, preloaded) {
 // and pyodide.asm.js for the next visit, which a Response made here would not.
 const NEEDS_ISOLATION = new Set(["worker", "sharedworker", "iframe", "frame"]);
 
-// ignoreSearch: pages name static files by content (`lesson.js?v=<sha256 prefix>`, #15) while ES
-// modules import each other by plain path; the cache holds one copy of each file either way.
 async function asset(request) {
   const cache = await caches.open(CACHE);
-  const response =
-    (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ?? (await fetch(request));
+  const response = (await cache.match(keyOf(request.url), { ignoreVary: true })) ?? (await fetch(request));
   return NEEDS_ISOLATION.has(request.destination) ? isolated(response) : response;
 }
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith(request.mode === "navigate" ? page(request, event.preloadResponse) : asset(request));
+  event.respondWith(
+    request.mode === "navigate"
+      ? page(request, event.preloadResponse, (work) => event.waitUntil(work))
+      : asset(request),
+  );
 });

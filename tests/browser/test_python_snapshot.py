@@ -5,7 +5,9 @@ folder — files a memory snapshot does not hold and the worker must have put ba
 
 Started by python-start.js from the page's <head>, the worker is the one the page then uses.
 A snapshot that is damaged (here: Pyodide's build id in it overwritten, as a snapshot of another
-Pyodide build would have) is not restored: Python starts cold, works, and saves a new one."""
+Pyodide build would have) is not restored: Python starts cold, works, and saves a new one. Nor is
+one of another bundle (after a deploy), though its restore starts before the lock file names the
+bundle."""
 
 from __future__ import annotations
 
@@ -35,6 +37,31 @@ DAMAGE_SNAPSHOT = """async () => {
   return damaged;
 }"""
 SNAPSHOT_SAVED = "() => window.virttutor.python.snapshot"
+# Gives the saved snapshot the name a snapshot of another bundle has (another sha256), as after a
+# deploy of new simulation code: the worker restores before the lock names the bundle, so it must
+# throw that one away. Answers the new names.
+AS_ANOTHER_BUNDLE = """async () => {
+  const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("virttutor-python-snapshot");
+  const handles = [];
+  for await (const handle of folder.values()) handles.push(handle);
+  const names = [];
+  for (const handle of handles) {
+    const other = handle.name.replace(/-[0-9a-f]{64}[.]bin$/, "-" + "0".repeat(64) + ".bin");
+    const bytes = await (await handle.getFile()).arrayBuffer();
+    const writable = await (await folder.getFileHandle(other, { create: true })).createWritable();
+    await writable.write(bytes);
+    await writable.close();
+    await folder.removeEntry(handle.name);
+    names.push(other);
+  }
+  return names;
+}"""
+SNAPSHOT_NAMES = """async () => {
+  const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("virttutor-python-snapshot");
+  const names = [];
+  for await (const name of folder.keys()) names.push(name);
+  return names;
+}"""
 
 
 def open_lesson(context: BrowserContext, base: str) -> Page:
@@ -87,3 +114,13 @@ def test_return_visit_restores_python_and_grades_like_a_cold_one(
     expect(damaged.locator("#python-status")).to_contain_text("Python is ready")
     damaged.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
     assert damaged.evaluate("window.virttutor.python.snapshot") == {"saved": True, "message": None}
+
+    # A snapshot of another bundle: thrown away, Python starts cold and saves this bundle's.
+    [stale] = damaged.evaluate(AS_ANOTHER_BUNDLE)
+    damaged.close()
+    after_deploy = open_lesson(context, live_server)
+    assert after_deploy.evaluate("window.virttutor.python.warm") is False
+    expect(after_deploy.locator("#python-status")).to_contain_text("Python is ready")
+    after_deploy.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
+    names = after_deploy.evaluate(SNAPSHOT_NAMES)
+    assert len(names) == 1 and names[0] != stale
