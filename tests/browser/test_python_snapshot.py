@@ -41,7 +41,8 @@ SNAPSHOT_SAVED = "() => window.virttutor.python.snapshot"
 # deploy of new simulation code: the worker restores before the lock names the bundle, so it must
 # throw that one away. Answers the new names.
 AS_ANOTHER_BUNDLE = """async () => {
-  const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("virttutor-python-snapshot");
+  const root = await navigator.storage.getDirectory();
+  const folder = await root.getDirectoryHandle("virttutor-python-snapshot");
   const handles = [];
   for await (const handle of folder.values()) handles.push(handle);
   const names = [];
@@ -57,7 +58,8 @@ AS_ANOTHER_BUNDLE = """async () => {
   return names;
 }"""
 SNAPSHOT_NAMES = """async () => {
-  const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("virttutor-python-snapshot");
+  const root = await navigator.storage.getDirectory();
+  const folder = await root.getDirectoryHandle("virttutor-python-snapshot");
   const names = [];
   for await (const name of folder.keys()) names.push(name);
   return names;

@@ -3,6 +3,7 @@ lesson Markdown; an unknown id or a missing language stops the site from startin
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -48,6 +49,25 @@ def test_explain_fills_placeholders_and_refuses_unknown_ids() -> None:
     with pytest.raises(UnknownExplanation, match="use table"):
         explain("layers.needs")
     assert table("layers.crossed_in")["privileged"]["vm_exit"]["zh"]
+
+
+def test_a_table_is_the_callers_to_change_but_its_texts_are_not() -> None:
+    """Tables are built once and handed out many times (once per case a driver explains): a
+    caller that changes its table must not change the next caller's."""
+    first = table("layers.crossed_in")
+    first["privileged"].pop("vm_exit")
+    first["invented"] = {}
+    again = table("layers.crossed_in")
+    assert "vm_exit" in again["privileged"] and "invented" not in again
+    text = again["privileged"]["vm_exit"]
+    with pytest.raises(TypeError, match="copy it"):
+        text["en"] = "changed"
+    with pytest.raises(TypeError, match="copy it"):
+        text.update(en="changed")
+    edited = dict(text)
+    edited["en"] = "changed"
+    assert table("layers.crossed_in")["privileged"]["vm_exit"]["en"] != "changed"
+    assert json.loads(json.dumps(again))["privileged"]["vm_exit"] == edited | {"en": text["en"]}
 
 
 def test_a_topic_missing_a_language_fails_to_load(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -129,9 +129,22 @@ def _in(values: Mapping[str, Any], lang: str) -> dict[str, Any]:
 def table(prefix: str) -> dict[str, Any]:
     """The explanations under ``prefix``, keyed by the rest of their ids (nested where the
     catalogue nests): a table a driver indexes by the item (a layer, an operation) or an
-    animation ships to the page."""
+    animation ships to the page. Built once per topic's load (a driver asks for one per case it
+    explains; scanning the topic each time was a tenth of the server's CPU per submission): each
+    call gets its own nesting, which the caller may change, around shared texts, which refuse
+    to be changed (copy one with ``dict(text)`` to edit it)."""
     topic, _, _ = prefix.partition(".")
     entries = _topic(topic)
+    built = _tables.get(prefix)
+    if built is None or built[0] is not entries:
+        built = _tables[prefix] = (entries, _build_table(entries, prefix))
+    return _copy(built[1])
+
+
+_tables: dict[str, tuple[dict[str, Text], dict[str, Any]]] = {}
+
+
+def _build_table(entries: dict[str, Text], prefix: str) -> dict[str, Any]:
     start = prefix + "."
     found: dict[str, Any] = {}
     for key, text in entries.items():
@@ -140,10 +153,27 @@ def table(prefix: str) -> dict[str, Any]:
             node = found
             for part in parents:
                 node = node.setdefault(part, {})
-            node[leaf] = dict(text)
+            node[leaf] = _SharedText(text)
     if not found:
         raise UnknownExplanation(f"no explanations under {prefix!r}")
     return found
+
+
+class _SharedText(dict[str, str]):
+    """One explanation's ``{"en", "zh"}`` as every table hands it out: a dict (JSON, ``in``,
+    ``.get``, ``dict(text)`` all work) that cannot be changed in place."""
+
+    def _refuse(self, *_args: object, **_kwargs: object) -> None:
+        raise TypeError("an explanation's text is shared by every table: copy it with dict(text)")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+
+def _copy(node: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value if type(value) is _SharedText else _copy(value) for key, value in node.items()
+    }
 
 
 def exists(explanation_id: str) -> bool:
