@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +100,30 @@ def test_over_https_the_session_cookie_is_partitioned_and_replaces_an_older_one(
     # The session read (the old cookie's) lives on in a partitioned cookie.
     kept = [c for c in cookies if not c.startswith("session=;")]
     assert len(kept) == 1 and "Partitioned" in kept[0]
+
+
+def _session_cookies(response: object) -> list[str]:
+    headers = response.headers  # type: ignore[attr-defined]
+    return [c for c in headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
+def test_an_unchanged_session_cookie_is_set_again_hourly_not_on_every_page(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A learner's session lives a month and each visit extends it; signing the cookie on every
+    page view (Flask's default for a permanent session) was a seventh of a lesson page's CPU."""
+    client.get("/api/session")
+    (first,) = _session_cookies(client.get("/lessons/fixture-lesson"))  # its CSRF token stored
+    assert "Expires=" in first
+    assert _session_cookies(client.get("/lessons/fixture-lesson")) == []
+    assert _session_cookies(client.get("/api/session")) == []
+    # An hour on, the next page view extends it.
+    import tutor.web.headers as headers
+
+    now = time.time()
+    monkeypatch.setattr(headers.time, "time", lambda: now + headers.SESSION_REFRESH_SECONDS + 1)
+    (later,) = _session_cookies(client.get("/lessons/fixture-lesson"))
+    assert "Expires=" in later
 
 
 def test_everything_under_api_answers_json(client: FlaskClient) -> None:

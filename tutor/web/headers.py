@@ -19,15 +19,21 @@ proxy's ``X-Forwarded-Proto``) every cookie is marked ``Secure`` and HSTS is sen
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, current_app, has_request_context, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from itsdangerous import BadSignature
 
 from .asset_pins import current_pins
 
 HSTS = "max-age=15552000"  # 180 days
+# An unchanged session's cookie is set again (its expiry moved on) at most this often, instead of
+# on every response as Flask does for a permanent session: signing it was a seventh of a lesson
+# page's CPU, and a month-long session loses nothing by being extended hourly.
+SESSION_REFRESH_SECONDS = 3600
 
 
 def _cdn_origins() -> list[str]:
@@ -96,6 +102,31 @@ class SecureBehindHttps(SecureCookieSessionInterface):
         there stays signed in (#12). A top-level visit is its own partition: no change there."""
         secure = has_request_context() and request.is_secure
         return super().get_cookie_partitioned(app) or secure
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's, also noting when the cookie was last set (its signature's timestamp)."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed_at.timestamp()  # type: ignore[attr-defined]
+        return session
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        return signed_at is None or time.time() - signed_at >= SESSION_REFRESH_SECONDS
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:
         """A browser holding a session cookie from before partitioning sends it first, and it
