@@ -17,7 +17,7 @@ const TYPICAL_LOAD_SECONDS = 3;
 // How far from the screen an exercise gets its editor: a screen's height above and below.
 const NEAR = "100% 0px";
 // The editors still missing are made this long after the first paint, one per idle moment.
-const LATE_MS = 3000000;
+const LATE_MS = 3000;
 // Editors are made one after another, each in a task of its own (see wireExercise).
 let queue = Promise.resolve();
 
