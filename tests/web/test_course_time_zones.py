@@ -298,3 +298,20 @@ def test_the_migration_gives_existing_courses_utc(tmp_path: Path) -> None:
         columns = {c["name"] for c in sa.inspect(connection).get_columns("course_settings")}
         assert "time_zone" not in columns and "join_code" in columns
         db.engine.dispose()
+
+
+def test_the_dashboards_days_are_the_courses_days(site: Flask) -> None:
+    """Pass rate over time counts per day as the course lives it: 01:00 in Shanghai is the next
+    day there, though still the day before in UTC."""
+    hosted_course(
+        site, "tz6", "tz6-prof@x.org", {"io-path": (None, None)}, students=("tz6-a@x.org",)
+    )
+    _set_zone(site, "tz6", "Asia/Shanghai")
+    good = solution(site, "io-path")
+    graded(site, "tz6", "tz6-a@x.org", "io-path", good, datetime(2026, 5, 1, 10, 0, tzinfo=UTC))
+    graded(site, "tz6", "tz6-a@x.org", "io-path", good, datetime(2026, 5, 1, 17, 0, tzinfo=UTC))
+    page = signed_in(site, "tz6-prof@x.org").get("/courses/tz6/dashboard?exercise=io-path")
+    found = re.search(r'id="dashboard-data">(.*?)</script>', page.get_data(as_text=True), re.S)
+    assert found
+    days = [row["day"] for row in json.loads(found[1])["passRate"]]
+    assert days == ["2026-05-01", "2026-05-02"]

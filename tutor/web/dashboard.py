@@ -2,7 +2,8 @@
 
 For one exercise, over the course's students' submissions to it:
 
-* pass rate over time — per day, the share of that day's graded submissions that passed;
+* pass rate over time — per day of the course's time zone, the share of that day's graded
+  submissions that passed;
 * score distribution — each student's best score, in bands of ten (100 on its own);
 * attempts to first pass — how many submissions each student needed before the first pass;
 * rules broken — every failing submission's report names the distinct problems it shows
@@ -24,11 +25,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import case
 
 from .accounts import User, signed_in_only
+from .course_zone import local_time
 from .extensions import db
 from .learn import catalog, pick
 from .models import Course, Submission
 from .roster import STAFF, require_member, students
-from .schedule import assignments
+from .schedule import assignments, course_zone_name
 
 bp = Blueprint("dashboard", __name__)
 BANDS = [f"{low}–{low + 9}" for low in range(0, 100, 10)] + ["100"]
@@ -102,11 +104,12 @@ def exercise_stats(course: Course, exercise_id: str, people: list[User]) -> Exer
     tries: dict[str, int] = defaultdict(int)
     first_pass: dict[str, int] = {}
     rules: dict[tuple[str, str], BrokenRule] = {}
+    zone = course_zone_name(course)  # a day as the course's students and staff live it
     for ident, learner, raw_score, created_at, report_json in found:
         stats.graded += 1
         score = raw_score or 0.0
         passed = score >= 100
-        day = created_at.strftime("%Y-%m-%d")
+        day = local_time(created_at, zone).strftime("%Y-%m-%d")
         days[day][0] += 1
         days[day][1] += int(passed)
         best[learner] = max(best.get(learner, 0.0), score)
