@@ -185,6 +185,30 @@ def test_the_command_line_syncs_a_course(
     assert missing.exit_code != 0 and "no course 'no-such-course'" in missing.output
 
 
+def test_a_sync_from_the_command_line_never_leaves_the_course_without_an_instructor(
+    app: Flask, runner: FlaskCliRunner, platform: Platform
+) -> None:
+    """A scheduled sync has no person syncing to keep: an LMS that lists the only instructor as
+    a learner (or not at all) would leave nobody able to run the course."""
+    teacher = launched(app, platform, "teacher-7", INSTRUCTOR)
+    slug = course_slug(teacher)
+    platform.members = [platform.member("teacher-7"), platform.member("cli-7")]  # both learners
+    result = runner.invoke(args=["tutor", "lti", "sync-roster", slug])
+    assert result.exit_code == 0, result.output
+    assert "Kept as instructors" in result.output and "User teacher-7" in result.output
+    assert "Role changed" not in result.output and "Added: Member cli-7." in result.output
+    assert teacher.get(f"/courses/{slug}/settings").status_code == 200
+    platform.members = [platform.member("cli-7")]  # not listed at all
+    result = runner.invoke(args=["tutor", "lti", "sync-roster", slug])
+    assert "Kept as instructors" in result.output and "No longer in the LMS" not in result.output
+    assert teacher.get(f"/courses/{slug}/settings").status_code == 200
+    # Another instructor listed: the LMS's word holds again.
+    platform.members = [platform.member("teacher-7"), platform.member("cli-7", (INSTRUCTOR,))]
+    result = runner.invoke(args=["tutor", "lti", "sync-roster", slug])
+    assert "Kept as instructors" not in result.output and "Role changed" in result.output
+    assert teacher.get(f"/courses/{slug}/settings").status_code in (403, 404)
+
+
 def test_a_refused_token_request_is_a_clear_message_and_changes_nothing(
     app: Flask, platform: Platform
 ) -> None:

@@ -41,7 +41,7 @@ from .extensions import db
 from .lti_config import DatabaseToolConf
 from .lti_models import LtiContext, LtiIdentity
 from .models import Course
-from .roster import STAFF, Membership, enrol, membership
+from .roster import INSTRUCTOR, STAFF, Membership, enrol, membership
 from .utc_time import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,9 @@ class SyncResult:
     role_changed: list[User] = field(default_factory=list)
     returned: list[User] = field(default_factory=list)  # had left, listed again
     left: list[User] = field(default_factory=list)
+    # Instructors the LMS no longer lists as such, kept because the course would otherwise have
+    # none left (nobody could then change its settings, roster or grades).
+    kept_instructors: list[User] = field(default_factory=list)
 
 
 def context_of(course: Course) -> LtiContext | None:
@@ -214,6 +217,7 @@ def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> S
     context = db.session.get(LtiContext, source.context_id)
     assert context is not None
     result = SyncResult(pages=pages)
+    instructors_before = _instructors(course)
     active: set[int] = set()
     for member in members:
         subject = str(member.get("user_id") or "")
@@ -261,9 +265,38 @@ def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> S
             continue
         row.left_at = now
         result.left.append(user)
+    _keep_an_instructor(course, instructors_before, result)
     source.synced_at = now
     db.session.commit()
     return result
+
+
+def _instructors(course: Course) -> dict[int, User]:
+    """The course's current instructors, by account id."""
+    rows = db.session.execute(
+        db.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.course_id == course.id,
+            Membership.role == INSTRUCTOR,
+            Membership.left_at.is_(None),
+        )
+    ).scalars()
+    return {user.id: user for user in rows}
+
+
+def _keep_an_instructor(course: Course, before: dict[int, User], result: SyncResult) -> None:
+    """A sync never leaves a course without an instructor (an LMS list of students only, or an
+    instructor enrolled there under another role): those who were instructors stay so."""
+    db.session.flush()
+    if _instructors(course) or not before:
+        return
+    for user in before.values():
+        enrol(course, user, INSTRUCTOR)
+        result.kept_instructors.append(user)
+    gone = set(before)
+    result.role_changed = [u for u in result.role_changed if u.id not in gone]
+    result.left = [u for u in result.left if u.id not in gone]
 
 
 def everyone(course: Course) -> list[tuple[User, str, datetime | None, bool]]:

@@ -44,6 +44,13 @@ def summary(result: SyncResult) -> list[str]:
         (result.role_changed, gettext("Role changed as in the LMS: %(names)s.")),
         (result.returned, gettext("Back in the course: %(names)s.")),
         (
+            result.kept_instructors,
+            gettext(
+                "Kept as instructors, though the LMS lists them otherwise or not at all, so "
+                "that the course still has an instructor: %(names)s."
+            ),
+        ),
+        (
             result.left,
             gettext(
                 "No longer in the LMS course, so they can no longer open this course (their "
