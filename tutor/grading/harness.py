@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import contextvars
 import difflib
+import functools
 import inspect
 import io
 import json
@@ -416,10 +417,22 @@ Compare = Callable[..., "str | dict[str, str] | None"]
 
 
 def takes_reveal(compare: Compare) -> bool:
+    """Whether ``compare`` takes ``reveal``: asked once per case, answered once per function
+    (reading a signature was ~1 ms of a submission's grading)."""
+    try:
+        return _takes_reveal(compare)
+    except TypeError:  # an unhashable callable
+        return _signature_takes_reveal(compare)
+
+
+def _signature_takes_reveal(compare: Compare) -> bool:
     try:
         return len(inspect.signature(compare).parameters) >= 4
     except (TypeError, ValueError):
         return False
+
+
+_takes_reveal = functools.lru_cache(maxsize=256)(_signature_takes_reveal)
 
 
 def first_departure(expected: list[JSON], actual: list[JSON]) -> int | None:

@@ -28,7 +28,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 
-from .accounts import User, account_of_learner
+from .accounts import User
 from .extensions import db
 from .lti_config import DatabaseToolConf, find_platform
 from .lti_grade_links import (
@@ -38,7 +38,6 @@ from .lti_grade_links import (
     SENT,
     LtiGradeLink,
     best_score,
-    links_of,
 )
 from .models import Submission
 
@@ -219,14 +218,19 @@ class GradePassback:
 
     def after_verdict(self, submission_id: int) -> None:
         """A graded submission of a learner who launched from an LMS changes the score of
-        every grade link of theirs that covers the exercise."""
-        submission = db.session.get(Submission, submission_id)
-        if submission is None or submission.status != "graded":
-            return
-        user = account_of_learner(submission.learner)
-        if user is None:
-            return
-        ids = [link.id for link in links_of(user.id, submission.course_id, submission.exercise_id)]
+        every grade link of theirs that covers the exercise. One query, as it runs for every
+        verdict (an anonymous learner's too)."""
+        rows = db.session.execute(
+            db.select(LtiGradeLink, Submission.exercise_id)
+            .join(User, User.id == LtiGradeLink.user_id)
+            .join(
+                Submission,
+                (Submission.learner == User.learner)
+                & (Submission.course_id == LtiGradeLink.course_id),
+            )
+            .where(Submission.id == submission_id, Submission.status == "graded")
+        ).all()
+        ids = [link.id for link, exercise_id in rows if exercise_id in link.exercises]
         db.session.commit()
         for link_id in ids:
             self.queue(link_id)
