@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -208,6 +209,32 @@ def test_progress_stored_elsewhere_still_shows(app: Flask) -> None:
     assert "Your best score" not in phone.get(LESSON).get_data(as_text=True)
     laptop.post("/exercises/walk/submit", data={"code": SOLUTION})
     assert "Your best score: 100 of 100" in phone.get(LESSON).get_data(as_text=True)
+
+
+def test_progress_stored_by_another_process_shows_within_minutes(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restore or an import from the command line stores rows in another process, which no
+    web process hears of: a learner's "nothing stored" is asked again after a while."""
+    import tutor.web.progress as progress
+
+    client = browser(app)
+    assert "Your best score" not in client.get(LESSON).get_data(as_text=True)
+    with client.session_transaction() as session:
+        learner = session["learner"]
+    with app.app_context():  # as another process would: no ORM flush in this one
+        db.session.execute(
+            sa.text(
+                "INSERT INTO submission (course_id, learner, exercise_id, code, status, score, "
+                "created_at) VALUES (1, :learner, 'walk', 'x', 'graded', 70.0, CURRENT_TIMESTAMP)"
+            ),
+            {"learner": learner},
+        )
+        db.session.commit()
+    assert "Your best score" not in client.get(LESSON).get_data(as_text=True)  # not yet asked
+    later = time.time() + progress.NOTHING_STORED_SECONDS + 1
+    monkeypatch.setattr(progress.time, "time", lambda: later)
+    assert "Your best score: 70 of 100" in client.get(LESSON).get_data(as_text=True)
 
 
 def test_a_spliced_gzip_body_reads_back_as_the_plain_bytes() -> None:

@@ -8,15 +8,18 @@ Most page views come from a learner with nothing stored yet, and every lesson pa
 database twice to find that out. So the session remembers it (``PROGRESS_KEY``: the learner's
 id and whether anything is stored): one ``EXISTS`` query the first time, none after. Any
 submission or concept answer stored for that learner in a request with this session marks it
-(an ORM ``after_flush`` listener, so every way of storing one does); a row stored for a learner
-outside that learner's own request (a course import, the command line, staff) is remembered by
-the process instead, which then asks the database again. The flag is tied to the learner id, so a
-sign-in (another learner id) asks again; a signed-in learner always asks, because another device
-of the same account may have stored something meanwhile.
+(an ORM ``after_flush`` listener, so every way of storing one does). A row stored for a learner
+outside that learner's own request (a course import, staff) makes this process ask every session
+again once (it keeps only the moment, not a list of learners that would grow for good); one
+stored by another process (the command line: a restore, an import) is seen within
+``NOTHING_STORED_SECONDS``, after which a "nothing stored" is asked again anyway. The flag is
+tied to the learner id, so a sign-in (another learner id) asks again; a signed-in learner always
+asks, because another device of the same account may have stored something meanwhile.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,9 +37,12 @@ from .extensions import db
 from .models import Submission
 
 bp = Blueprint("progress", __name__)
-PROGRESS_KEY = "progress"  # "<learner id>:0" nothing stored, "<learner id>:1" something
-# Learners something was stored for outside their own requests (their cookie could not say so).
-_stored_elsewhere: set[str] = set()
+# "<learner id>:1" something stored; "<learner id>:0:<unix time>" nothing, as found at that time
+PROGRESS_KEY = "progress"
+NOTHING_STORED_SECONDS = 600
+# When this process last stored a row outside its learner's own request (their cookie could not
+# say so): every "nothing stored" found out before then is asked again.
+_stored_elsewhere_at = 0.0
 
 
 def progress_stored() -> bool:
@@ -47,11 +53,16 @@ def progress_stored() -> bool:
         return False
     if current_user.is_authenticated:
         return True  # another device of this account may have stored something meanwhile
-    known = session.get(PROGRESS_KEY)
-    if known == f"{learner}:0" and str(learner) not in _stored_elsewhere:
-        return False
+    known = str(session.get(PROGRESS_KEY) or "")
     if known == f"{learner}:1":
         return True
+    if known.startswith(f"{learner}:0:"):
+        try:
+            found_at = float(known.rsplit(":", 1)[1])
+        except ValueError:
+            found_at = 0.0
+        if found_at > _stored_elsewhere_at and time.time() - found_at < NOTHING_STORED_SECONDS:
+            return False
     from .concept_answers import ConceptAnswer
 
     found = bool(
@@ -64,7 +75,7 @@ def progress_stored() -> bool:
             )
         ).scalar()
     )
-    session[PROGRESS_KEY] = f"{learner}:{int(found)}"
+    session[PROGRESS_KEY] = f"{learner}:1" if found else f"{learner}:0:{time.time():.3f}"
     return found
 
 
@@ -73,6 +84,7 @@ def _mark_stored(db_session: Session, _context: object) -> None:
     (its cookie says so) or for another one (this process remembers it)."""
     from .concept_answers import ConceptAnswer
 
+    global _stored_elsewhere_at
     learner = session.get("learner") if has_request_context() else None
     for row in db_session.new:
         if not isinstance(row, Submission | ConceptAnswer):
@@ -81,7 +93,7 @@ def _mark_stored(db_session: Session, _context: object) -> None:
             if session.get(PROGRESS_KEY) != f"{learner}:1":
                 session[PROGRESS_KEY] = f"{learner}:1"
         else:
-            _stored_elsewhere.add(str(row.learner))
+            _stored_elsewhere_at = time.time()
 
 
 def solved_exercises() -> set[str]:
