@@ -186,11 +186,8 @@ class Judge:
 
 
 @functools.lru_cache(maxsize=64)
-@functools.lru_cache(maxsize=128)
 def _compare_of(driver: str) -> tuple[Compare, bool]:
-    """The driver's compare() and whether it grades the process too (``GRADE_TRACE``), loaded
-    once per driver text (compiling and running the driver for every submission cost more
-    than its comparisons).
+    """The driver's compare() and whether it grades the process too (``GRADE_TRACE``).
 
     Hidden cases never ``reveal``: their expected values must not reach the learner."""
     module: types.ModuleType = load_module("driver", driver)
