@@ -129,6 +129,19 @@ def _settle(page: Page) -> None:
     if page.locator(".viz").count():
         page.wait_for_selector(".viz[data-viz-mounted='true']")
     if page.locator("section.exercise textarea[name=code]").count():
+        # As a reader does: each exercise brought near the screen gets its editor now, instead
+        # of 3 s after the first paint; then back to the top, where the audit starts.
+        page.evaluate(
+            """async () => {
+              const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+              for (const s of document.querySelectorAll('section.exercise')) {
+                s.scrollIntoView({ block: 'center' });
+                await frame();
+                await frame();
+              }
+              window.scrollTo(0, 0);
+            }"""
+        )
         page.wait_for_function(
             "() => [...document.querySelectorAll('section.exercise')].every((s) =>"
             " !s.querySelector('textarea[name=code]') || s.querySelector('.CodeMirror'))"
