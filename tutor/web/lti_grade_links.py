@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .accounts import User
 from .extensions import db
 from .models import Submission
 from .utc_time import UTCDateTime
@@ -122,12 +123,20 @@ def remember(
     return link
 
 
-def links_of(user_id: int, course_id: int, exercise_id: str) -> list[LtiGradeLink]:
-    """The grade links a verdict on ``exercise_id`` in ``course_id`` changes."""
-    links = db.session.execute(
-        db.select(LtiGradeLink).filter_by(user_id=user_id, course_id=course_id)
-    ).scalars()
-    return [link for link in links if exercise_id in link.exercises]
+def links_changed_by(submission_id: int) -> list[LtiGradeLink]:
+    """The grade links a verdict on a graded submission changes: those of its learner's account
+    in its course that cover its exercise. One query, as it runs for every verdict (an anonymous
+    learner's too)."""
+    rows = db.session.execute(
+        db.select(LtiGradeLink, Submission.exercise_id)
+        .join(User, User.id == LtiGradeLink.user_id)
+        .join(
+            Submission,
+            (Submission.learner == User.learner) & (Submission.course_id == LtiGradeLink.course_id),
+        )
+        .where(Submission.id == submission_id, Submission.status == "graded")
+    ).all()
+    return [link for link, exercise_id in rows if exercise_id in link.exercises]
 
 
 @dataclass(frozen=True)

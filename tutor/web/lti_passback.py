@@ -38,8 +38,8 @@ from .lti_grade_links import (
     SENT,
     LtiGradeLink,
     best_score,
+    links_changed_by,
 )
-from .models import Submission
 
 log = logging.getLogger(__name__)
 TASK = "lti_grade_passback"
@@ -218,19 +218,8 @@ class GradePassback:
 
     def after_verdict(self, submission_id: int) -> None:
         """A graded submission of a learner who launched from an LMS changes the score of
-        every grade link of theirs that covers the exercise. One query, as it runs for every
-        verdict (an anonymous learner's too)."""
-        rows = db.session.execute(
-            db.select(LtiGradeLink, Submission.exercise_id)
-            .join(User, User.id == LtiGradeLink.user_id)
-            .join(
-                Submission,
-                (Submission.learner == User.learner)
-                & (Submission.course_id == LtiGradeLink.course_id),
-            )
-            .where(Submission.id == submission_id, Submission.status == "graded")
-        ).all()
-        ids = [link.id for link, exercise_id in rows if exercise_id in link.exercises]
+        every grade link of theirs that covers the exercise."""
+        ids = [link.id for link in links_changed_by(submission_id)]
         db.session.commit()
         for link_id in ids:
             self.queue(link_id)

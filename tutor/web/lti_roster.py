@@ -41,7 +41,7 @@ from .extensions import db
 from .lti_config import DatabaseToolConf
 from .lti_models import LtiContext, LtiIdentity
 from .models import Course
-from .roster import INSTRUCTOR, STAFF, Membership, enrol, membership
+from .roster import INSTRUCTOR, STAFF, Membership, enrol, instructors, membership
 from .utc_time import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -217,7 +217,7 @@ def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> S
     context = db.session.get(LtiContext, source.context_id)
     assert context is not None
     result = SyncResult(pages=pages)
-    instructors_before = _instructors(course)
+    instructors_before = instructors(course)
     active: set[int] = set()
     for member in members:
         subject = str(member.get("user_id") or "")
@@ -271,25 +271,11 @@ def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> S
     return result
 
 
-def _instructors(course: Course) -> dict[int, User]:
-    """The course's current instructors, by account id."""
-    rows = db.session.execute(
-        db.select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.course_id == course.id,
-            Membership.role == INSTRUCTOR,
-            Membership.left_at.is_(None),
-        )
-    ).scalars()
-    return {user.id: user for user in rows}
-
-
 def _keep_an_instructor(course: Course, before: dict[int, User], result: SyncResult) -> None:
     """A sync never leaves a course without an instructor (an LMS list of students only, or an
     instructor enrolled there under another role): those who were instructors stay so."""
     db.session.flush()
-    if _instructors(course) or not before:
+    if instructors(course) or not before:
         return
     for user in before.values():
         enrol(course, user, INSTRUCTOR)

@@ -99,18 +99,22 @@ class RosterRefused(ValueError):
         return str(gettext("That person is not in this course (any more)."))
 
 
-def _other_instructors(course: Course, user: User) -> int:
-    count = db.session.scalar(
-        db.select(db.func.count())
-        .select_from(Membership)
+def instructors(course: Course) -> dict[int, User]:
+    """The course's current instructors, by account id."""
+    rows = db.session.execute(
+        db.select(User)
+        .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.course_id == course.id,
             Membership.role == INSTRUCTOR,
             Membership.left_at.is_(None),
-            Membership.user_id != user.id,
         )
-    )
-    return int(count or 0)
+    ).scalars()
+    return {user.id: user for user in rows}
+
+
+def _other_instructors(course: Course, user: User) -> int:
+    return len(instructors(course).keys() - {user.id})
 
 
 def _keeps_an_instructor(course: Course, user: User, found: Membership, role: str | None) -> None:
