@@ -46,7 +46,10 @@ bench-tools: bench/lighthouse/node_modules/.package-lock.json
 bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
 	cd bench/lighthouse && npm ci --no-audit --no-fund --ignore-scripts
 
+# The server's instance folder (secret key, caches, lesson builds) is made here, by the user who
+# sets the checkout up, so a server or test started as another user finds it.
 setup: system-deps $(VENV)/.installed assets bundle translations
+	mkdir -p instance
 
 # Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox, Node.js and
 # npm to fetch the pinned front-end assets and to run Pyodide in the parity test, PostgreSQL and

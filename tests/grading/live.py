@@ -130,25 +130,38 @@ def privilege_modes() -> list[str]:
     return ["root", "unprivileged"] if os.geteuid() == 0 else ["unprivileged"]
 
 
+def _hidden_ancestor(path: Path) -> Path | None:
+    """The outermost folder above ``path`` that other users cannot enter, if any."""
+    return next((p for p in reversed(path.parents[:-1]) if not p.stat().st_mode & 0o001), None)
+
+
 def _as_unprivileged(command: list[str]) -> list[str]:
     """``command`` run by root as ``UNPRIVILEGED_UID``, no capabilities, in a private mount
-    namespace where the Python runtime is reachable: a runtime under a private folder such as
-    /root (pyenv) gets that folder replaced by an empty traversable tmpfs holding only it."""
+    namespace where the Python runtime and this checkout are reachable: a folder above either
+    that others cannot enter (/root holding pyenv, or a checkout cloned into ``mktemp -d``) is
+    replaced there by an empty traversable tmpfs holding only what lies below it."""
     if os.geteuid() != 0:
         return command
-    prefix = Path(os.path.realpath(sys.base_prefix))
-    hidden = next((p for p in reversed(prefix.parents[:-1]) if not p.stat().st_mode & 0o001), None)
+    kept: dict[Path, list[Path]] = {}
+    for path in (Path(os.path.realpath(sys.base_prefix)), Path(os.path.realpath(ROOT))):
+        hidden = _hidden_ancestor(path)
+        if hidden is not None and path not in kept.get(hidden, []):
+            kept.setdefault(hidden, []).append(path)
     steps = ["set -e"]
-    if hidden is not None:
-        steps += [
-            'keep="$(mktemp -d)"',
-            f'mount --bind {shlex.quote(str(prefix))} "$keep"',
-            f"mount -t tmpfs -o mode=0755 tmpfs {shlex.quote(str(hidden))}",
-            f"mkdir -p {shlex.quote(str(prefix))}",
-            f'mount --bind "$keep" {shlex.quote(str(prefix))}',
-            'umount "$keep"',
-            'rmdir "$keep"',
-        ]
+    for n, (hidden, paths) in enumerate(kept.items()):
+        names = [f'"$keep{n}_{i}"' for i in range(len(paths))]
+        for i, (path, name) in enumerate(zip(paths, names, strict=True)):
+            steps += [f'keep{n}_{i}="$(mktemp -d)"']
+            steps += [f"mount --bind {shlex.quote(str(path))} {name}"]
+        steps.append(f"mount -t tmpfs -o mode=0755 tmpfs {shlex.quote(str(hidden))}")
+        for path, name in zip(paths, names, strict=True):
+            steps += [
+                f"mkdir -p {shlex.quote(str(path))}",
+                f"mount --bind {name} {shlex.quote(str(path))}",
+                f"umount {name}",
+                f"rmdir {name}",
+            ]
+    steps.append('cd "$PWD"')  # the working folder again, through the mounts just made
     uid = UNPRIVILEGED_UID
     drop = f"setpriv --reuid={uid} --regid={uid} --clear-groups --inh-caps=-all --bounding-set=-all"
     steps.append(f"exec {drop} {shlex.join(command)}")

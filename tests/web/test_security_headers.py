@@ -181,6 +181,39 @@ def test_a_read_only_database_folder_stops_the_start_with_a_sentence() -> None:
         shutil.rmtree(folder)
 
 
+MAKE_INSTANCE = (
+    "import sys; sys.path.insert(0, '.'); from pathlib import Path\n"
+    "from tutor.web.database_file import make_instance_folder\n"
+    "make_instance_folder(Path(sys.argv[1]))\n"
+)
+
+
+def test_an_instance_folder_the_user_cannot_make_stops_the_start_with_a_sentence() -> None:
+    """A server started as another user than the one who set the checkout up (whose instance
+    folder does not exist yet) says what to do instead of a bare PermissionError."""
+    folder = Path(tempfile.mkdtemp(prefix="virttutor-no-instance-"))  # reachable by any user
+    try:
+        folder.chmod(0o555)
+        command = _as_unprivileged([sys.executable, "-c", MAKE_INSTANCE, str(folder / "instance")])
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+        assert result.returncode != 0 and "InstanceFolderUnwritable" in last, result.stderr[-800:]
+        uid = UNPRIVILEGED_UID if os.geteuid() == 0 else os.geteuid()
+        assert f"{folder / 'instance'} cannot be created" in last and f"uid {uid}" in last
+        assert "make setup" in last
+        assert not (folder / "instance").exists()
+        # A user who may write there: made, and made again without complaint.
+        folder.chmod(0o755)
+        for _ in range(2):
+            made = subprocess.run(
+                [sys.executable, "-c", MAKE_INSTANCE, str(folder / "made")], cwd=ROOT, check=False
+            )
+            assert made.returncode == 0 and (folder / "made").is_dir()
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
 def test_a_chunked_body_over_the_limit_is_413(tmp_path: Path) -> None:
     server = LiveServer(
         tmp_path / "chunked.db", LESSONS_DIR=str(FIXTURE_LESSONS), **MANY_MACHINES

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from . import (
     compression,
     course,
     course_site,
+    database_file,
     database_outage,
     database_url,
     errors,
@@ -61,7 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     database_url.configure(app, test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    database_file.make_instance_folder(Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

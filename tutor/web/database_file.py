@@ -21,6 +21,24 @@ class DatabaseFolderUnwritable(RuntimeError):
     """The database's folder (or the file) cannot be written by this server."""
 
 
+class InstanceFolderUnwritable(RuntimeError):
+    """The instance folder (secret key, caches, lesson builds, SQLite by default) cannot be made."""
+
+
+def make_instance_folder(instance: Path) -> None:
+    """Creates the instance folder if needed, or says in one sentence why it cannot: a server
+    started as another user than the one who set the checkout up would otherwise stop on a bare
+    ``PermissionError`` traceback."""
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+    except PermissionError:
+        raise InstanceFolderUnwritable(
+            f"the instance folder {instance} cannot be created by this server's user "
+            f"(uid {os.geteuid()}): run `make setup` (it creates it), or create it and make it "
+            "writable by that user"
+        ) from None
+
+
 def prepare(uri: str, instance: Path) -> Path | None:
     """For a SQLite file URI: check the folder, create the file 0600 if new; its path.
 
