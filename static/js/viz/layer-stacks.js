@@ -48,6 +48,11 @@ let instances = 0;
 
 export default function createLayerStacks(stage, data, d3) {
   const uid = `viz-ls-${++instances}`;
+  // The stage's width, read before anything is drawn in it: the layout this forces is the page's
+  // own (due at the next frame anyway), and the drawing then starts with only the stacks that
+  // fit shown, so the others are never styled or laid out. Read after drawing, it cost the
+  // styles and layout of all four stacks, the longest task of a phone's start-up (#15).
+  const startPixels = contentWidth();
   const kinds = data.kinds ?? Object.keys(data.stacks);
   const stacks = data.stacks;
   const components = data.components ?? [];
@@ -505,19 +510,25 @@ export default function createLayerStacks(stage, data, d3) {
     layout();
   });
 
-  function measure() {
+  function contentWidth() {
     const style = getComputedStyle(stage);
-    const pixels = stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return stage.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  }
+
+  function measure() {
+    const pixels = contentWidth();
     if (!(pixels > 0)) return;
     const n = perRowFor(pixels);
     if (n === shown.perRow && svg.attr("data-shown")) return;
     shown.perRow = n;
     layout();
   }
+  // Shown as the width read at the start says, before the first frame: waiting for the
+  // observer's first report let a frame show all four stacks at a phone's width before it
+  // switched to one (CLS 0.38). The observer follows the width from then on.
+  if (startPixels > 0) shown.perRow = perRowFor(startPixels);
+  layout();
   if (typeof ResizeObserver === "function") new ResizeObserver(measure).observe(stage);
-  // Measured now as well, though it forces a layout: waiting for the observer's first report
-  // let a frame show all four stacks at a phone's width before it switched to one (CLS 0.38).
-  measure();
 
   return { scenes, defaultScene: data.default, initial, reduce, render, describe: describeStep, replayScene };
 }

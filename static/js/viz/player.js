@@ -192,21 +192,31 @@ export class Player {
     this.scene = scene;
     this.scenePicker.value = scene.id;
     this.states = [this.renderer.initial(scene)];
-    // Fold once: every later step, forward or back, is a lookup.
-    for (const event of scene.events) {
+    this.position = 0;
+    this.showVerdict(scene);
+    this.render(false);
+  }
+
+  /**
+   * The state after `p` steps. Each event is folded once, when a step first needs it, and kept:
+   * every later step, forward or back, is a lookup. (Folding the whole scene on selection was
+   * most of the first draw's script, before the learner asked for any step, #15.)
+   */
+  stateAt(p) {
+    const events = this.scene.events;
+    while (this.states.length <= p) {
       const previous = this.states[this.states.length - 1];
+      const event = events[this.states.length - 1];
       let next;
       try {
-        next = this.renderer.reduce(previous, event, scene);
+        next = this.renderer.reduce(previous, event, this.scene);
       } catch (error) {
         console.warn("viz: event could not be applied", event, error);
         next = previous;
       }
       this.states.push(next ?? previous);
     }
-    this.position = 0;
-    this.showVerdict(scene);
-    this.render(false);
+    return this.states[p];
   }
 
   /** The index of the event where a failing replay leaves the reference run, or null. */
@@ -333,8 +343,8 @@ export class Player {
       scene: this.scene,
       position: p,
       event,
-      state: this.states[p],
-      previous: p > 0 ? this.states[p - 1] : null,
+      state: this.stateAt(p),
+      previous: p > 0 ? this.stateAt(p - 1) : null,
       // No tweening when the reader asked for less motion: the picture jumps to each step.
       duration: animate && !this.reducedMotion ? TWEEN_MS / this.speed : 0,
       // A failing replay: renderers must never draw success on it, and mark the departure.
