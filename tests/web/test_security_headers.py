@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -165,20 +166,36 @@ START = (
 )
 
 
-def test_a_read_only_database_folder_stops_the_start_with_a_sentence() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="virttutor-readonly-"))  # reachable by any user
+@contextmanager
+def _read_only_folder(prefix: str) -> Iterator[Path]:
+    """A folder any user can enter but none but root can write in."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o555)
     try:
-        folder.chmod(0o555)
-        command = _as_unprivileged([sys.executable, "-c", START, str(folder / "tutor.db")])
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-        last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-        assert result.returncode != 0 and "DatabaseFolderUnwritable" in last, result.stderr[-800:]
-        uid = UNPRIVILEGED_UID if os.geteuid() == 0 else os.geteuid()
-        assert "is not writable" in last and f"uid {uid}" in last
-        assert not (folder / "tutor.db").exists()
+        yield folder
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+def _run_unprivileged(script: str, path: Path) -> tuple[int, str, str]:
+    """``script`` given ``path``, run as the unprivileged uid: exit status, the last line of its
+    stderr (where the sentence is) and the whole stderr (for the assertion's message)."""
+    command = _as_unprivileged([sys.executable, "-c", script, str(path)])
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+    return result.returncode, last, result.stderr[-800:]
+
+
+UID = UNPRIVILEGED_UID if os.geteuid() == 0 else os.geteuid()
+
+
+def test_a_read_only_database_folder_stops_the_start_with_a_sentence() -> None:
+    with _read_only_folder("virttutor-readonly-") as folder:
+        status, last, stderr = _run_unprivileged(START, folder / "tutor.db")
+        assert status != 0 and "DatabaseFolderUnwritable" in last, stderr
+        assert "is not writable" in last and f"uid {UID}" in last
+        assert not (folder / "tutor.db").exists()
 
 
 MAKE_INSTANCE = (
@@ -191,15 +208,10 @@ MAKE_INSTANCE = (
 def test_an_instance_folder_the_user_cannot_make_stops_the_start_with_a_sentence() -> None:
     """A server started as another user than the one who set the checkout up (whose instance
     folder does not exist yet) says what to do instead of a bare PermissionError."""
-    folder = Path(tempfile.mkdtemp(prefix="virttutor-no-instance-"))  # reachable by any user
-    try:
-        folder.chmod(0o555)
-        command = _as_unprivileged([sys.executable, "-c", MAKE_INSTANCE, str(folder / "instance")])
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-        last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-        assert result.returncode != 0 and "InstanceFolderUnwritable" in last, result.stderr[-800:]
-        uid = UNPRIVILEGED_UID if os.geteuid() == 0 else os.geteuid()
-        assert f"{folder / 'instance'} cannot be created" in last and f"uid {uid}" in last
+    with _read_only_folder("virttutor-no-instance-") as folder:
+        status, last, stderr = _run_unprivileged(MAKE_INSTANCE, folder / "instance")
+        assert status != 0 and "InstanceFolderUnwritable" in last, stderr
+        assert f"{folder / 'instance'} cannot be created" in last and f"uid {UID}" in last
         assert "make setup" in last
         assert not (folder / "instance").exists()
         # A user who may write there: made, and made again without complaint.
@@ -209,9 +221,6 @@ def test_an_instance_folder_the_user_cannot_make_stops_the_start_with_a_sentence
                 [sys.executable, "-c", MAKE_INSTANCE, str(folder / "made")], cwd=ROOT, check=False
             )
             assert made.returncode == 0 and (folder / "made").is_dir()
-    finally:
-        folder.chmod(0o755)
-        shutil.rmtree(folder)
 
 
 def test_a_chunked_body_over_the_limit_is_413(tmp_path: Path) -> None:
