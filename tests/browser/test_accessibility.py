@@ -314,10 +314,14 @@ def test_every_page_and_lesson_state_passes_axe(
             page.goto(f"{live_server}/login")
             page.fill("input[name=email]", "nobody@example.org")
             page.fill("input[name=password]", "wrong password")
-            page.locator("main form button[type=submit]").click()
+            # A click waits for the answer to start loading, not for its stylesheet: checked
+            # before that, the page's header links were unstyled text too small to tap.
+            with page.expect_navigation(wait_until="load"):
+                page.locator("main form button[type=submit]").click()
             checker.check(page, language, "wrong password")
             page.goto(f"{live_server}/signup")
-            page.locator("main form button[type=submit]").click()
+            with page.expect_navigation(wait_until="load"):
+                page.locator("main form button[type=submit]").click()
             checker.check(page, language, "empty form sent")
             for missing in ("/lessons/no-such-lesson", "/no/such/page", "/submissions/999999"):
                 page.goto(f"{live_server}{missing}")
