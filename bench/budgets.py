@@ -11,7 +11,7 @@ immediate``, the bubblewrap sandbox), so a Submit over HTTP costs what the serve
   Measured twice: as wrk asks by default (no compression,
   the issue's method) and as a browser asks (``Accept-Encoding: br, gzip``). Beside each, the web
   processes' CPU per request of the page and of the trivial route: wrk runs on the same two
-  cores, so the rates swing with the machine while the CPU per request stays put.
+  cores, so the rates swing with the machine while the CPU per request varies less.
 * **graded submissions per second** end to end (``POST /api/exercises/<id>/grade``, ``--clients``
   learners each with one submission in flight) against the sandbox alone (``SandboxRunner`` with
   as many zygotes, as many in flight, in this process): goal ≥ 0.7; with the bytes of each reply
@@ -254,7 +254,7 @@ def lesson_throughput(server: Server, lesson: str, seconds: float) -> list[PageF
             )
             for _ in range(SLICES)
         ]
-        _, rate, trivial, ratio = _medians(label, [(a.rate, b.rate) for a, b in pairs])
+        rate, trivial, ratio = _medians([(a.rate, b.rate) for a, b in pairs])
         rows.append(
             PageFigures(
                 label,
@@ -268,10 +268,9 @@ def lesson_throughput(server: Server, lesson: str, seconds: float) -> list[PageF
     return rows
 
 
-def _medians(label: str, pairs: list[tuple[float, float]]) -> tuple[str, float, float, float]:
-    """(label, median measured, median yardstick, median of the slices' ratios)."""
+def _medians(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(median measured, median yardstick, median of the slices' ratios)."""
     return (
-        label,
         statistics.median(a for a, _ in pairs),
         statistics.median(b for _, b in pairs),
         statistics.median(a / b for a, b in pairs),
@@ -372,7 +371,7 @@ def grading_figures(server: Server, clients: int, seconds: float) -> list[Gradin
                 server, exercise_id, exercise.solution, clients, seconds / SLICES
             )
             slices.append((http, sandbox_alone(exercise_id, clients, seconds / SLICES)))
-        _, rate, alone, ratio = _medians("", [(h[0], a) for h, a in slices])
+        rate, alone, ratio = _medians([(h[0], a) for h, a in slices])
         rows.append(
             GradingFigures(
                 exercise_id,
