@@ -86,3 +86,23 @@ def test_refusals_say_the_same_wait_in_header_and_body(tmp_path: Path) -> None:
     busy = _client(busy_app).post(URL, json={"code": SOLUTION})
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == str(busy.get_json()["retry_after"])
+
+
+def test_reading_never_counts_against_the_submission_limit(tmp_path: Path) -> None:
+    """The page's Submit and the API share one counter per learner; the GETs around them
+    (lesson pages, the lesson list, a submission's report) are never limited by it."""
+    app = _app(
+        tmp_path,
+        SUBMIT_RATE_LIMIT="2 per minute",
+        GRADER_INFLIGHT_PER_LEARNER=10,
+        GRADER_INFLIGHT_PER_IP=10,
+    )
+    client = _client(app)
+    assert client.post(URL, json={"code": SOLUTION}).status_code == 202
+    assert client.post(PAGE_URL, data={"code": SOLUTION + "\n# 2\n"}).status_code in (200, 202)
+    third = client.post(URL, json={"code": SOLUTION + "\n# 3\n"})
+    assert third.status_code == 429 and "too many submissions" in third.get_json()["error"]
+    assert client.post(PAGE_URL, data={"code": SOLUTION + "\n# 4\n"}).status_code == 429
+    for _ in range(5):
+        for page in ("/", "/lessons/fixture-lesson", "/api/lessons", "/api/submissions/1"):
+            assert client.get(page).status_code in (200, 202), page  # 202: still pending

@@ -45,6 +45,10 @@ DEFAULTS = {
 }
 
 
+# The blueprints whose POSTs are submissions: every such view shares the two counters.
+SUBMITTING_BLUEPRINTS = frozenset({"learn", "api"})
+
+
 def _learner_or_address() -> str:
     learner = session.get("learner")
     return f"learner:{learner}" if learner else f"address:{get_remote_address()}"
@@ -94,22 +98,36 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     limiter = Limiter(get_remote_address, app=app)  # one per app: its own limits and counters
     app.extensions["fairness_limiter"] = limiter
-    from . import api, learn
-
-    for blueprint in (learn.bp, api.bp):
+    # Only the views that take a POST carry the submission limits, not their blueprints: a
+    # blueprint's limits are resolved on every request to it, GETs too (Flask-Limiter parses
+    # the limit strings each time), a tenth of a lesson page's cost.
+    posting = sorted(
+        {
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.split(".")[0] in SUBMITTING_BLUEPRINTS
+            and "POST" in (rule.methods or ())
+        }
+    )
+    for endpoint in posting:
         # One counter for the pages and the API together (a shared limit, named by its scope).
-        limiter.shared_limit(
-            lambda: _setting("SUBMIT_RATE_LIMIT"),
-            "submissions-per-learner",
-            key_func=_learner_or_address,
-            methods=["POST"],
-        )(blueprint)
-        limiter.shared_limit(
-            lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
-            "submissions-per-address",
-            key_func=get_remote_address,
-            methods=["POST"],
-        )(blueprint)
+        view: Any = app.view_functions[endpoint]
+        for limit in (
+            limiter.shared_limit(
+                lambda: _setting("SUBMIT_RATE_LIMIT"),
+                "submissions-per-learner",
+                key_func=_learner_or_address,
+                methods=["POST"],
+            ),
+            limiter.shared_limit(
+                lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
+                "submissions-per-address",
+                key_func=get_remote_address,
+                methods=["POST"],
+            ),
+        ):
+            view = limit(view)
+        app.view_functions[endpoint] = view
     session_limit: Any = limiter.limit(lambda: _setting("SESSION_RATE_LIMIT"))
     app.view_functions["api.new_session"] = session_limit(app.view_functions["api.new_session"])
     app.register_error_handler(RateLimitExceeded, _rate_limited)
