@@ -239,23 +239,31 @@ def test_progress_stored_by_another_process_shows_within_minutes(
 
 def test_a_spliced_gzip_body_reads_back_as_the_plain_bytes() -> None:
     """Shared pieces deflated once, per-request pieces stored between them (one over the 64 KB
-    of a stored block, one empty): any gzip reader gets exactly the plain bytes back."""
+    of a stored block, empty ones, shared pieces side by side): any gzip reader gets exactly
+    the plain bytes back, CRC-32 and length checked."""
     import random
     import zlib
 
-    from tutor.web.gzip_splice import gzip_body, packed_piece, stored_piece
+    from tutor.web.gzip_splice import gzip_body, packed_piece
 
-    noise = random.Random(15).randbytes(70_000)
-    shared = [b"<html>" * 5000, noise, b"", "页面".encode() * 100]
-    mine = [b"token-1", b"", b"\x00\xff" * 40_000, b"<p>best 100</p>"]
-    plain = b"".join(s + m for s, m in zip(shared, mine, strict=True))
-    pieces = [
-        p for s, m in zip(shared, mine, strict=True) for p in (packed_piece(s), stored_piece(m))
+    rng = random.Random(15)
+    shared = [b"<html>" * 5000, rng.randbytes(70_000), b"", "页面".encode() * 100, b"x"]
+    mine = [b"token-1", b"", b"\x00\xff" * 40_000, b"<p>best 100</p>", rng.randbytes(3)]
+    # (shared?, bytes) in page order
+    orders = [
+        [p for s, m in zip(shared, mine, strict=True) for p in ((True, s), (False, m))],
+        [(False, mine[0]), *((True, s) for s in shared), (False, mine[3])],
+        [(False, mine[1]), (False, mine[2]), (True, shared[4]), (True, shared[1])],
     ]
-    body = gzip_body(pieces, plain)
-    assert gzip.decompress(body) == plain
-    assert zlib.decompress(body, wbits=31) == plain
-    assert len(body) < len(plain)
+    for order in orders:
+        plain = b"".join(data for _, data in order)
+        body = gzip_body(packed_piece(data) if kept else data for kept, data in order)
+        assert gzip.decompress(body) == plain
+        assert zlib.decompress(body, wbits=31) == plain
+    for _ in range(200):  # the CRC carried past a shared piece, from any start
+        before, piece = rng.randbytes(rng.randrange(40)), rng.randbytes(rng.randrange(3000))
+        after = packed_piece(piece).crc_after(zlib.crc32(before))
+        assert after == zlib.crc32(before + piece)
 
 
 def test_the_signed_csrf_token_is_reused_and_still_accepted(app: Flask) -> None:

@@ -52,7 +52,7 @@ from tutor.assets import PINS
 from tutor.content import Lesson
 
 from . import static_delivery
-from .gzip_splice import gzip_body, packed_piece, stored_piece
+from .gzip_splice import PackedPiece, gzip_body, packed_piece
 
 MARK = "\x00"  # never in rendered HTML text: Jinja output of lesson content cannot hold NUL
 SEP = "\x1f"
@@ -118,7 +118,7 @@ class SharedPage:
     digest: bytes
     assets: tuple[tuple[str, str], ...]
     pins: tuple[int, int]
-    packed: list[bytes] | None = field(default=None)
+    packed: list[PackedPiece | None] | None = field(default=None)
     same_for_the_page: dict[Marker, bytes] = field(default_factory=dict)
     checked_at: float = field(default_factory=time.monotonic)
     # Where the markers are, found once: a request fills these slots of a copy of ``pieces``.
@@ -144,11 +144,12 @@ class SharedPage:
             self.checked_at = now
         return current
 
-    def packed_pieces(self) -> list[bytes]:
-        """The shared pieces deflated once (on the first request that takes gzip)."""
+    def packed_pieces(self) -> list[PackedPiece | None]:
+        """The shared pieces deflated once (on the first request that takes gzip); ``None``
+        in the markers' slots."""
         if self.packed is None:
             self.packed = [
-                packed_piece(piece) if isinstance(piece, bytes) else b"" for piece in self.pieces
+                packed_piece(piece) if isinstance(piece, bytes) else None for piece in self.pieces
             ]
         return self.packed
 
@@ -411,9 +412,9 @@ def render(lesson: Lesson) -> Response:
     if CONDITIONAL_HEADERS.intersection(request.headers.keys()):
         response.make_conditional(request)  # only a validator can turn this page into a 304
     if response.status_code == 200 and request.accept_encodings["gzip"] and len(body) > GZIP_MIN:
-        pieces = list(page.packed_pieces())
+        pieces: list[PackedPiece | bytes | None] = list(page.packed_pieces())
         for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
-            pieces[index] = stored_piece(value)
-        response.set_data(gzip_body(pieces, body))
+            pieces[index] = value
+        response.set_data(gzip_body(piece for piece in pieces if piece is not None))
         response.headers["Content-Encoding"] = "gzip"
     return response
