@@ -17,6 +17,8 @@ from tutor.sim import DeviceModel, Trace, Vcpu
 from tutor.sim.kvm import SERIAL_PORT
 from tutor.web.scenes import layer_stacks
 
+from ._learner import hold_python
+
 LESSON = "/lessons/hypervisors"
 DATA = layer_stacks()
 SCENES = {scene["id"]: scene for scene in DATA["scenes"]}
@@ -27,8 +29,7 @@ LANE_DOWN = 10  # x of the token going down, inside its stack (layer-stacks.js L
 def open_lesson(page: Page, live_server: str, query: str = "") -> Page:
     # Offline like the test machine: the CDN fails fast and d3 comes from the pinned local copy.
     page.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
-    # Python is not needed to animate; skipping its 10 MB runtime keeps two cores free.
-    page.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    hold_python(page)  # Python is not needed to animate
     page.goto(f"{live_server}{LESSON}{query}")
     # lesson.js imports the module too; the same URL is one module instance, mounted once.
     page.add_script_tag(type="module", url=f"{live_server}/static/js/viz/index.js")

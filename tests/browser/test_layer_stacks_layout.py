@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tutor.web.scenes import layer_stacks
 
+from ._learner import hold_python
 from .test_animation import LESSON, step_forward
 
 DATA = layer_stacks()
@@ -55,7 +56,7 @@ def lang(request: pytest.FixtureRequest) -> str:
 def open_at(browser: Browser, live_server: str, viewport: dict[str, int], lang: str) -> Page:
     page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
     page.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
-    page.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    hold_python(page)  # Python is not needed to lay the stacks out
     page.goto(f"{live_server}{LESSON}?lang={lang}")
     page.wait_for_selector(".viz[data-viz-mounted='true']")
     return page
