@@ -103,6 +103,8 @@ def runs(browser: Browser, base: str, count: int) -> tuple[float, list[float], f
     context = browser.new_context()
     page = context.new_page()
     open_lesson(page, base)
+    page.locator(f"#exercise-{EXERCISE}").scroll_into_view_if_needed()  # its editor comes near
+    page.locator(f"#exercise-{EXERCISE} .CodeMirror").wait_for(state="attached")
     page.evaluate(
         "([id, code]) => document.querySelector(`#exercise-${id} .CodeMirror`).CodeMirror"
         ".setValue(code)",

@@ -48,6 +48,13 @@ def lesson_scripts(base: str, lesson: str) -> dict[str, tuple[int, int]]:
         page.goto(base + lesson)
         page.wait_for_function(SETTLED, timeout=180_000)
         page.wait_for_selector(".viz[data-viz-mounted='true']")
+        # A learner's first key brings every exercise's editor (and CodeMirror's scripts).
+        page.keyboard.press("Shift")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('section.exercise')]"
+            ".every((s) => s.querySelector('.CodeMirror'))",
+            timeout=60_000,
+        )
         browser.close()
     return sizes
 

@@ -16,8 +16,10 @@ const STAGE_PROGRESS = { python: [5, 70], bundle: [80, 95], ready: [100, 100], r
 const TYPICAL_LOAD_SECONDS = 3;
 // How far from the screen an exercise gets its editor: a screen's height above and below.
 const NEAR = "100% 0px";
-// The editors still missing are made this long after the first paint, one per idle moment.
-const LATE_MS = 3000;
+// The learner's first doing anything on the page: the editors still missing are made after it,
+// one per idle moment. (A timer after the first paint put them in a phone's start-up, its longest
+// tasks, for exercises nobody had scrolled to yet.)
+const FIRST_ACTS = ["scroll", "wheel", "keydown", "pointerdown", "touchstart"];
 // Editors are made one after another, each in a task of its own (see wireExercise).
 let queue = Promise.resolve();
 
@@ -125,9 +127,10 @@ function buildEditor(section) {
 /**
  * Each editor (and CodeMirror's script, with the first) is one of the longest tasks of a
  * phone's start-up, so an exercise is wired when it comes near the screen, or when the learner
- * focuses or touches its text box (at once), and the rest a few seconds after the first paint.
- * Until then an exercise is its server-rendered form: a plain text box the learner can already
- * type in, with Run disabled, as before Python is ready.
+ * focuses or touches its text box (at once), and the rest once the learner first scrolls, types
+ * or touches the page. Until then an exercise is its server-rendered form: a plain text box the
+ * learner can already type in (focusing it makes its editor at once), with Run disabled, as
+ * before Python is ready.
  */
 async function wireExercisesWhenNear(sections) {
   if (sections.length === 0) return;
@@ -150,15 +153,25 @@ async function wireExercisesWhenNear(sections) {
     section.addEventListener("pointerdown", now);
     if (observer) observer.observe(section);
   }
-  // Counted from the first paint, not from `load`: a CDN that never answers holds `load` back.
+  // After the first paint, not after `load`: a CDN that never answers holds `load` back.
   await afterPaint();
-  await new Promise((resolve) => setTimeout(resolve, observer ? LATE_MS : 0));
+  if (observer) await firstAct();
   for (const section of sections) {
     if (section.dataset.wired) continue;
     observer?.unobserve(section);
     await whenIdle();
     wireExercise(section);
   }
+}
+
+function firstAct() {
+  return new Promise((resolve) => {
+    const acted = () => {
+      for (const type of FIRST_ACTS) window.removeEventListener(type, acted, true);
+      resolve();
+    };
+    for (const type of FIRST_ACTS) window.addEventListener(type, acted, { capture: true, passive: true });
+  });
 }
 
 function showStatus(element, client) {

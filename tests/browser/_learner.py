@@ -78,6 +78,7 @@ def wait_for_python_ready(page: Page, exercise: str = EXERCISE) -> None:
         "data-state", re.compile("^(ready|error)$"), timeout=PYTHON_READY_MS
     )
     assert status.get_attribute("data-state") == "ready", status.inner_text()
+    reach_editor(page, exercise)  # Run is wired with the editor, when the learner gets there
     expect(run_button(page, exercise)).to_be_enabled()
 
 

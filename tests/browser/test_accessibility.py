@@ -129,8 +129,9 @@ def _settle(page: Page) -> None:
     if page.locator(".viz").count():
         page.wait_for_selector(".viz[data-viz-mounted='true']")
     if page.locator("section.exercise textarea[name=code]").count():
-        # As a reader does: each exercise brought near the screen gets its editor now, instead
-        # of 3 s after the first paint; then back to the top, where the audit starts.
+        # As a reader does: each exercise brought near the screen gets its editor (the ones
+        # nobody came near wait for the learner's first act); then back to the top, where the
+        # audit starts.
         page.evaluate(
             """async () => {
               const frame = () => new Promise((done) => requestAnimationFrame(() => done()));

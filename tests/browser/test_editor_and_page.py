@@ -13,6 +13,7 @@ from ._learner import (
     focus_editor,
     hold_python,
     open_lesson,
+    reach_editor,
     result,
     section,
     set_code,
@@ -27,7 +28,7 @@ def test_tab_indents_and_escape_then_tab_leaves_the_editor(page: Page, live_serv
     console = watch_console(page)
     hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
-    editor = section(page).locator(".CodeMirror")
+    editor = reach_editor(page)
     expect(section(page).locator(".editor-help")).to_contain_text("Esc")
     # The contenteditable input is named by the existing <label> and described by the help line.
     field = editor.get_by_role("textbox", name="Your code")

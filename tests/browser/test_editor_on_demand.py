@@ -54,6 +54,24 @@ def test_a_far_exercise_gets_its_editor_when_scrolled_near(page: Page, live_serv
     page.goto(live_server + LESSON)
     editor = section(page, LAST).locator(".CodeMirror")
     section(page, LAST).scroll_into_view_if_needed()
-    # Long before the editors still missing are made (3 s after load).
+    # Scrolling is the learner's first act too: this one's editor comes first, at once.
     expect(editor).to_be_attached(timeout=2_500)
     expect(editor).to_be_visible()
+
+
+def test_far_editors_wait_for_the_learners_first_act(page: Page, live_server: str) -> None:
+    """No editor for an exercise nobody has come near while the page starts (they were a
+    phone's longest start-up tasks); the learner's first key, scroll or touch brings them all,
+    the far ones too."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    hold_python(page)
+    block_cdn(page)
+    page.goto(live_server + LESSON)
+    far = section(page, LAST).locator(".CodeMirror")
+    page.wait_for_timeout(4_000)  # longer than the start-up timer that used to make them
+    assert far.count() == 0
+    page.keyboard.press("Shift")  # a key that neither scrolls nor types
+    expect(far).to_be_attached(timeout=30_000)
+    exercises = page.locator("section.exercise")
+    expect(exercises.locator(".CodeMirror")).to_have_count(exercises.count())
+    assert page.evaluate("() => window.scrollY") == 0  # nothing moved the reader

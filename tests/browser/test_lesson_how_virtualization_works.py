@@ -123,8 +123,8 @@ def test_a_learner_solves_an_exercise_and_replays_a_failing_run(
     expect(status).to_have_attribute("data-state", re.compile("^(ready|error)$"), timeout=120_000)
     assert status.get_attribute("data-state") == "ready", status.inner_text()
     exercise = "move-running-vm"
-    expect(run_button(page, exercise)).to_be_enabled()
     set_code(page, (FOLDER / exercise / "solution.py").read_text(), exercise)
+    expect(run_button(page, exercise)).to_be_enabled()
     run_button(page, exercise).click()
     expect_all_cases_pass(page, exercise)
 

@@ -110,8 +110,8 @@ def test_a_learner_solves_an_exercise_and_replays_a_failing_run(
     status = page.locator("#python-status")
     # Pyodide may take well over 30 s on a loaded machine.
     expect(status).to_have_attribute("data-state", "ready", timeout=3 * PYTHON_READY_MS)
-    expect(run_button(page, exercise)).to_be_enabled()
     set_code(page, (FOLDER / exercise / "solution.py").read_text(), exercise)
+    expect(run_button(page, exercise)).to_be_enabled()
     run_button(page, exercise).click()
     expect_all_cases_pass(page, exercise)
 

@@ -17,6 +17,7 @@ from ._learner import (
     block_cdn,
     hold_python,
     open_lesson,
+    reach_editor,
     result,
     run_button,
     section,
@@ -129,8 +130,7 @@ def test_tabbing_into_the_editor_brings_it_into_view(page: Page, live_server: st
     page.set_viewport_size({"width": 1280, "height": 720})
     hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
-    editor = section(page).locator(".CodeMirror")
-    expect(editor).to_be_visible()
+    editor = reach_editor(page)
     # A focusable stop just before the editor, then the page scrolled back to the top.
     page.evaluate(
         """id => {
