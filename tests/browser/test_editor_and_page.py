@@ -104,6 +104,7 @@ def test_without_local_storage_the_editor_still_works(page: Page, live_server: s
     )
     hold_python(page)
     open_lesson(page, live_server, wait_for_python=False)
+    reach_editor(page)  # the note comes with the editor, when the learner gets there
     expect(section(page).locator(".storage-note")).to_contain_text("will not be kept")
     set_code(page, "print('hi')\n")
     focus_editor(page)
