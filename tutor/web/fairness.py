@@ -109,23 +109,24 @@ def init_app(app: Flask) -> None:
             and "POST" in (rule.methods or ())
         }
     )
+    # One counter for the pages and the API together (a shared limit, named by its scope).
+    submission_limits = (
+        limiter.shared_limit(
+            lambda: _setting("SUBMIT_RATE_LIMIT"),
+            "submissions-per-learner",
+            key_func=_learner_or_address,
+            methods=["POST"],
+        ),
+        limiter.shared_limit(
+            lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
+            "submissions-per-address",
+            key_func=get_remote_address,
+            methods=["POST"],
+        ),
+    )
     for endpoint in posting:
-        # One counter for the pages and the API together (a shared limit, named by its scope).
         view: Any = app.view_functions[endpoint]
-        for limit in (
-            limiter.shared_limit(
-                lambda: _setting("SUBMIT_RATE_LIMIT"),
-                "submissions-per-learner",
-                key_func=_learner_or_address,
-                methods=["POST"],
-            ),
-            limiter.shared_limit(
-                lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
-                "submissions-per-address",
-                key_func=get_remote_address,
-                methods=["POST"],
-            ),
-        ):
+        for limit in submission_limits:
             view = limit(view)
         app.view_functions[endpoint] = view
     session_limit: Any = limiter.limit(lambda: _setting("SESSION_RATE_LIMIT"))

@@ -118,7 +118,7 @@ class SharedPage:
     digest: bytes
     assets: tuple[tuple[str, str], ...]
     pins: tuple[int, int]
-    packed: list[PackedPiece | None] | None = field(default=None)
+    packed: list[PackedPiece | bytes] | None = field(default=None)
     same_for_the_page: dict[Marker, bytes] = field(default_factory=dict)
     checked_at: float = field(default_factory=time.monotonic)
     # Where the markers are, found once: a request fills these slots of a copy of ``pieces``.
@@ -144,12 +144,12 @@ class SharedPage:
             self.checked_at = now
         return current
 
-    def packed_pieces(self) -> list[PackedPiece | None]:
-        """The shared pieces deflated once (on the first request that takes gzip); ``None``
-        in the markers' slots."""
+    def packed_pieces(self) -> list[PackedPiece | bytes]:
+        """The shared pieces deflated once (on the first request that takes gzip); empty in
+        the markers' slots, which each request fills with its own bytes."""
         if self.packed is None:
             self.packed = [
-                packed_piece(piece) if isinstance(piece, bytes) else None for piece in self.pieces
+                packed_piece(piece) if isinstance(piece, bytes) else b"" for piece in self.pieces
             ]
         return self.packed
 
@@ -412,9 +412,9 @@ def render(lesson: Lesson) -> Response:
     if CONDITIONAL_HEADERS.intersection(request.headers.keys()):
         response.make_conditional(request)  # only a validator can turn this page into a 304
     if response.status_code == 200 and request.accept_encodings["gzip"] and len(body) > GZIP_MIN:
-        pieces: list[PackedPiece | bytes | None] = list(page.packed_pieces())
+        pieces = list(page.packed_pieces())
         for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
             pieces[index] = value
-        response.set_data(gzip_body(piece for piece in pieces if piece is not None))
+        response.set_data(gzip_body(pieces))
         response.headers["Content-Encoding"] = "gzip"
     return response
