@@ -3,6 +3,7 @@
 
 import { loadCode, saveCode, storageAvailable } from "./code-store.js";
 import { createEditor, replaceAll } from "./editor.js";
+import { lessonData } from "./lesson-data.js";
 import { followSubmissions, rememberShown } from "./place.js";
 import { pick, t } from "./strings.js";
 
@@ -51,6 +52,17 @@ export function setupExercise(section, python) {
       waiting = false;
     }
     if (python.state !== "ready") return;
+    let practice;
+    waiting = true;
+    try {
+      practice = (await lessonData()).practice[data.id] ?? [];
+    } catch (error) {
+      console.error("the practice cases could not load:", error);
+      result.replaceChildren(element("p", "message", t("noLessonData")));
+      return;
+    } finally {
+      waiting = false;
+    }
     const hadFocus = document.activeElement === runButton;
     stopButton.hidden = false;
     runButton.hidden = true;
@@ -59,7 +71,7 @@ export function setupExercise(section, python) {
     const outcome = await python.run({
       code: editor.getValue(),
       driver: data.driver,
-      cases: withReveal(data, form),
+      cases: withReveal(data.id, practice, form),
       step_budget: data.step_budget,
     });
     if (outcome.kind === "report") countFailures(data.id, outcome.report);
@@ -117,10 +129,10 @@ function countFailures(exerciseId, report) {
   }
 }
 
-function withReveal(data, form) {
+function withReveal(exerciseId, cases, form) {
   const hints = Number.parseInt(form.querySelector("[name=hints_opened]")?.value ?? "0", 10) || 0;
-  const failures = readFailures(data.id);
-  return data.cases.map((c) => ({ ...c, reveal: hints > 0 || (failures[c.name] ?? 0) >= REVEAL_AFTER }));
+  const failures = readFailures(exerciseId);
+  return cases.map((c) => ({ ...c, reveal: hints > 0 || (failures[c.name] ?? 0) >= REVEAL_AFTER }));
 }
 
 function makeStopButton(runButton) {

@@ -115,7 +115,7 @@ def test_the_gzip_body_is_the_page_and_the_etag_revalidates(app: Flask) -> None:
     packed = client.get(LESSON, headers={"Accept-Encoding": "gzip"})
     assert packed.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed.headers["Vary"]
-    assert len(packed.data) < len(plain.data) / 3
+    assert len(packed.data) < len(plain.data) * 0.6  # spliced: see test_delivery
     unsigned = re.compile(r'(csrf_token" value="|csrf-token" content="|X-CSRFToken": ")[^"]+')
     assert unsigned.sub(r"\1", gzip.decompress(packed.data).decode()) == unsigned.sub(
         r"\1", plain.get_data(as_text=True)

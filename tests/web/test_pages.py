@@ -15,6 +15,7 @@ from tutor.web.extensions import db
 from tutor.web.models import Submission
 
 from ..conftest import FIXTURE_LESSONS
+from .lesson_pages import lesson_data
 
 LESSONS_DIR = FIXTURE_LESSONS  # the app serves the fixture lesson (tests/conftest.py)
 
@@ -43,11 +44,12 @@ def test_lesson_page_has_exercises_animation_data_and_no_solution(client: FlaskC
     ]
     assert [p["id"] for p in payloads] == ["walk", "echo-loop"]
     vcpu = next(p for p in payloads if p["id"] == "echo-loop")
-    assert vcpu["cases"][0]["expected"]["halted"] is True
     assert "def compare" in vcpu["driver"]
-    assert WALK_SOLUTION.splitlines()[1].strip() not in page  # the reference solution's line
-    scenes = re.search(r'class="viz-data">(.*?)</script>', page, re.S)
-    assert scenes and "world_switch" in json.loads(scenes.group(1))["stacks"]["type2"]
+    data = lesson_data(client, page)
+    assert data["practice"]["echo-loop"][0]["expected"]["halted"] is True
+    assert "world_switch" in data["scenes"]["stacks"]["type2"]
+    for text in (page, json.dumps(data)):
+        assert WALK_SOLUTION.splitlines()[1].strip() not in text  # the reference solution's line
 
 
 def test_d3_comes_from_the_cdn_with_sri_unless_local_only(app: Flask) -> None:

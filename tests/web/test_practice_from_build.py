@@ -5,7 +5,6 @@ practice cases, because nothing in the web process runs it."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from tutor.grading.runner import InProcessRunner
 from tutor.web import create_app
 
 from ..conftest import FIXTURE_LESSONS
+from .lesson_pages import lesson_data
 
 LESSON = "fixture-lesson"
 EXERCISES = ("walk", "echo-loop")
@@ -86,17 +86,13 @@ def _break_references(app: Flask) -> None:
 
 
 def _page_cases(app: Flask) -> dict[str, list[dict[str, object]]]:
-    page = app.test_client().get(f"/lessons/{LESSON}")
+    client = app.test_client()
+    page = client.get(f"/lessons/{LESSON}")
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
-    found = {}
-    for raw in re.findall(
-        r'<script type="application/json" class="exercise-data">(.*?)</script>',
-        page.get_data(as_text=True),
-        re.S,
-    ):
-        data = json.loads(raw)
-        found[data["id"]] = data["cases"]
-    return found
+    practice: dict[str, list[dict[str, object]]] = lesson_data(client, page.get_data(as_text=True))[
+        "practice"
+    ]
+    return practice
 
 
 def test_the_page_serves_the_builds_practice_cases_and_runs_no_reference(

@@ -26,6 +26,7 @@ from tutor.assets import d3_modules
 from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
+from . import lesson_data as lesson_data_file
 from . import lesson_page
 from .asset_pins import current_pins, file_sri
 from .course import current_learner
@@ -82,6 +83,12 @@ def lesson(lesson_id: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     return lesson_page.render(found)  # its shared part from a cache: no simulation per request
+
+
+@bp.route("/lessons/<lesson_id>/data.json")
+def lesson_data(lesson_id: str) -> ResponseReturnValue:
+    """The lesson's scenes and practice cases, named by content (``lesson_data``)."""
+    return lesson_data_file.serve(catalog().lesson(lesson_id))
 
 
 @bp.route("/lang/<code>")

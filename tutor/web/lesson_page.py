@@ -1,14 +1,14 @@
 """The lesson page: rendered once per lesson build and mode, with each learner's parts spliced in.
 
 Almost all of a lesson page is the same for everyone who reads it in one language: the page
-shell (head, language links, navigation), the text, the animation's scenes (a real ``tutor.sim``
-run each), the practice cases and the exercises. So the *whole* page is rendered once per
-(page path, language, lesson build, grader version, asset mode, self-study mode, signed in or
-not) and kept as plain bytes; the scenes once per (animation, grader version), shared by both
-languages. The lesson build and grader version (``tutor.content.build``) change whenever a
-lesson file or the simulation code does; every ``/static/…?v=`` URL the page names, and the
-pins file (``static/assets.json``: CDN URLs and SRI hashes), are checked against the files at
-most once a second (``ASSET_CHECK_SECONDS``), so a changed asset renders the page again.
+shell (head, language links, navigation), the text and the exercises. So the *whole* page is
+rendered once per (page path, language, lesson build, grader version, asset mode, self-study
+mode, signed in or not) and kept as plain bytes. The animation's scenes and the practice cases
+are not in it: the page names their file (``lesson_data``), fetched once and kept. The lesson
+build and grader version (``tutor.content.build``) change whenever a lesson file or the
+simulation code does; every ``/static/…?v=`` URL the page names, and the pins file
+(``static/assets.json``: CDN URLs and SRI hashes), are checked against the files at most once a
+second (``ASSET_CHECK_SECONDS``), so a changed asset renders the page again.
 
 What belongs to one learner or one request is never in the shared page: the templates ask for it
 with ``learner_part(name, ...)``, which leaves a marker there, and each request fills the markers
@@ -53,6 +53,7 @@ from tutor.content import Lesson
 
 from . import static_delivery
 from .gzip_splice import PackedPiece, gzip_body, packed_piece
+from .lesson_data import data_url, needs_data
 
 MARK = "\x00"  # never in rendered HTML text: Jinja output of lesson content cannot hold NUL
 SEP = "\x1f"
@@ -165,21 +166,6 @@ def _split(html: str) -> list[bytes | Marker]:
     return pieces
 
 
-def scenes_of(animation: str | None) -> dict[str, Any] | None:
-    """The animation's scenes, computed once per grader version (the simulation's code)."""
-    from .scenes import scenes_for
-
-    if not animation:
-        return None
-    cache: dict[tuple[str, str], dict[str, Any] | None] = current_app.extensions.setdefault(
-        "lesson_scenes", {}
-    )
-    key = (animation, current_app.extensions["lesson_build"].grader_version)
-    if key not in cache or current_app.debug:
-        cache[key] = scenes_for(animation)
-    return cache[key]
-
-
 def _pins_stamp() -> tuple[int, int]:
     found = PINS.stat()
     return found.st_mtime_ns, found.st_size
@@ -203,14 +189,11 @@ def _key(lesson: Lesson, signed_in: bool) -> tuple[object, ...]:
 
 
 def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
-    from .learn import grading
-
     pins = _pins_stamp()
     template = current_app.jinja_env.get_template("lesson.html")
     context: dict[str, Any] = {
         "lesson": lesson,
-        "practice": {e.id: grading().practice_cases(e) for e in lesson.exercises},
-        "scenes": scenes_of(lesson.animation),
+        "lesson_data_url": data_url(lesson) if needs_data(lesson) else None,
     }
     current_app.update_template_context(context)
     context.update({name: _refuse(name) for name in PER_LEARNER_HELPERS})

@@ -1,6 +1,6 @@
-"""The service worker that keeps the course in the browser: every lesson page, Pyodide, the
-simulation bundle and every asset, cached after one visit so the learner can read, watch and Run
-with the network off.
+"""The service worker that keeps the course in the browser: every lesson page and its data file,
+Pyodide, the simulation bundle and every asset, cached after one visit so the learner can read,
+watch and Run with the network off.
 
 ``/sw.js`` is ``static/js/service-worker.js`` behind one generated line: the cache version and
 the list of files to cache, each with the sha256 of its bytes (pages have none: they are always
@@ -87,7 +87,20 @@ def precache_list() -> list[tuple[str, str | None]]:
         for name, path in static_files()
     ]
     pages: list[tuple[str, str | None]] = [(relative(url), None) for url in _page_urls()]
-    return pages + files
+    return pages + _lesson_data() + files
+
+
+def _lesson_data() -> list[tuple[str, str | None]]:
+    """Each lesson's scenes and practice cases (``lesson_data``), checked like a static file."""
+    from .lesson_data import data_of, data_url, needs_data
+    from .static_copy import relative
+
+    catalog = current_app.extensions["catalog"]
+    return [
+        (relative(data_url(lesson)), data_of(lesson).sha256)
+        for lesson in catalog.lessons
+        if needs_data(lesson)
+    ]
 
 
 def precache_version(entries: list[tuple[str, str | None]] | None = None) -> str:

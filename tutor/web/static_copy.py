@@ -42,7 +42,8 @@ PAGES = {
     "progress.glossary": "static_copy.glossary",
     "self_study.record": "static_copy.record",
 }
-PASS_THROUGH = {"static", "self_study.service_worker", *PAGES.values()}
+# The lesson data files (``lesson_data``) are written once, shared by both languages' pages.
+PASS_THROUGH = {"static", "self_study.service_worker", "learn.lesson_data", *PAGES.values()}
 
 
 class StaticCopyError(click.ClickException):
@@ -99,6 +100,15 @@ def page_urls() -> Iterator[tuple[str, dict[str, Any]]]:
         yield "static_copy.record", {"lang": lang}
         for found in _catalog().lessons:
             yield "static_copy.lesson", {"lang": lang, "lesson_id": found.id}
+
+
+def data_urls() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every lesson's data file (scenes and practice cases), as (endpoint, values)."""
+    from .lesson_data import needs_data
+
+    for found in _catalog().lessons:
+        if needs_data(found):
+            yield "learn.lesson_data", {"lesson_id": found.id}
 
 
 def relative(url: str) -> str:
@@ -203,6 +213,7 @@ def export(dest: Path, lessons_dir: str) -> int:
     @freezer.register_generator  # type: ignore[untyped-decorator]
     def _pages() -> Iterator[tuple[str, dict[str, str]]]:
         yield from page_urls()
+        yield from data_urls()
         yield "self_study.service_worker", {}
 
     with warnings.catch_warnings():

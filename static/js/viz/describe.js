@@ -35,6 +35,7 @@ const UI = {
     truncated: " (first {n} steps only)",
     noD3: "The animation could not load its drawing library (d3).",
     broken: "The animation could not be drawn.",
+    noScenes: "The animation could not load its scenes (is the connection down?). Reload the page to try again.",
   },
   zh: {
     play: "播放",
@@ -63,6 +64,7 @@ const UI = {
     truncated: "（仅显示前 {n} 步）",
     noD3: "动画无法加载绘图库（d3）。",
     broken: "无法绘制动画。",
+    noScenes: "动画无法加载场景数据（网络断开了吗？）。请刷新页面重试。",
   },
 };
 

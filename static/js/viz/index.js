@@ -1,6 +1,7 @@
 // Mounts every animation on the page. Importing this module is enough (lesson.js does
 // `import "./viz/index.js";`); mount() is exported for pages that add a .viz later (htmx swaps).
 
+import { lessonData } from "../lesson-data.js";
 import { giveWay } from "../main-thread.js";
 import { ui } from "./describe.js";
 import { Player } from "./player.js";
@@ -28,7 +29,12 @@ async function mountOne(root, d3) {
   const make = await rendererOf(name);
   const stage = root.querySelector(".viz-stage");
   if (!make || !stage) return null;
-  const data = JSON.parse(root.querySelector("script.viz-data")?.textContent || "null");
+  const data = await lessonData().then(
+    (found) => found.scenes,
+    (error) => {
+      throw Object.assign(error, { vizProblem: "noScenes" });
+    },
+  );
   if (!data) return null;
   const renderer = make(stage, data, d3);
   // The static drawing and the first scene (folding its trace, drawing its first step) are two
@@ -67,7 +73,7 @@ export async function mount(scope = document) {
       if (player) mounted.push(player);
     } catch (error) {
       console.error("viz: could not mount", root.dataset.animation, error);
-      showProblem(root, ui("broken"));
+      showProblem(root, ui(error?.vizProblem ?? "broken"));
       root.dataset.vizMounted = "failed";
     }
   }

@@ -1,0 +1,23 @@
+// The lesson's scenes and practice cases: a file of their own, named by content, so the page
+// stays small and a browser keeps them (tutor/web/lesson_data.py). Asked for once per page (the
+// page's <link rel="preload"> has usually fetched it already); a failed fetch is asked again
+// by the next caller, so a Run after the connection comes back works.
+
+let loading = null;
+
+/** @returns {Promise<{scenes: object | null, practice: Record<string, object[]>}>} */
+export function lessonData() {
+  if (!loading) {
+    const url = document.querySelector("article.lesson[data-lesson-data]")?.dataset.lessonData;
+    loading = url
+      ? fetch(url).then((response) => {
+          if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+          return response.json();
+        })
+      : Promise.resolve({ scenes: null, practice: {} });
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}

@@ -1,0 +1,129 @@
+"""A lesson's data file: its animation's scenes and its exercises' practice cases, as JSON.
+
+They were inline in the lesson page, two thirds of its bytes (the hypervisors lesson: 105 of
+159 KB), sent again on every visit and parsed before the page could show anything (#15). They
+are the same for every learner and both languages, and change only with the lesson build or
+the simulation, so they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content
+like a static file: the page names the current version, a browser keeps that URL for a year
+(``immutable``), and any other ``v`` (a page rendered before a deploy) still gets the current
+file, revalidated (``no-cache``), so no old page breaks. The body is made and compressed (brotli
+and gzip) once per version, not per request. The self-study static copy writes it as a file
+beside the lessons, without ``v``; the service worker caches it with the pages
+(``tutor.web.offline``).
+
+``static/js/lesson-data.js`` fetches it once per page; the animation and Run wait for it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import brotli
+from flask import Response, abort, current_app, request
+
+from tutor.content import Lesson
+
+from .static_delivery import IMMUTABLE, REVALIDATE, VERSION_ARG
+
+MEDIA_TYPE = "application/json"
+ENCODINGS = ("br", "gzip")
+
+
+@dataclass
+class LessonData:
+    body: bytes
+    sha256: str
+    compressed: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.sha256[:12]
+
+    def encoded(self, encoding: str) -> bytes:
+        """The body compressed once per encoding (a learner's browser asks once a version)."""
+        if encoding not in self.compressed:
+            if encoding == "br":
+                self.compressed[encoding] = brotli.compress(self.body, quality=9)
+            else:
+                self.compressed[encoding] = gzip.compress(self.body, compresslevel=9, mtime=0)
+        return self.compressed[encoding]
+
+
+def needs_data(lesson: Lesson) -> bool:
+    return bool(lesson.animation or lesson.exercises)
+
+
+def scenes_of(animation: str | None) -> dict[str, Any] | None:
+    """The animation's scenes, computed once per grader version (the simulation's code)."""
+    from .scenes import scenes_for
+
+    if not animation:
+        return None
+    cache: dict[tuple[str, str], dict[str, Any] | None] = current_app.extensions.setdefault(
+        "lesson_scenes", {}
+    )
+    key = (animation, current_app.extensions["lesson_build"].grader_version)
+    if key not in cache or current_app.debug:
+        cache[key] = scenes_for(animation)
+    return cache[key]
+
+
+def _make(lesson: Lesson) -> LessonData:
+    from .learn import grading
+
+    service = grading()
+    content = {
+        "scenes": scenes_of(lesson.animation),
+        "practice": {e.id: service.practice_cases(e) for e in lesson.exercises},
+    }
+    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    return LessonData(body, hashlib.sha256(body).hexdigest())
+
+
+def data_of(lesson: Lesson) -> LessonData:
+    """Made once per (lesson, lesson build, grader version). Not kept while an exercise lacks its
+    practice cases (the build that computes them is still running): the next page asks again."""
+    if current_app.debug:
+        return _make(lesson)
+    build = current_app.extensions["lesson_build"]
+    cache: dict[tuple[str, str, str], LessonData] = current_app.extensions.setdefault(
+        "lesson_data", {}
+    )
+    key = (lesson.id, build.id, build.grader_version)
+    found = cache.get(key)
+    if found is None:
+        found = _make(lesson)
+        practice = json.loads(found.body)["practice"]
+        if all(practice.values()):
+            cache[key] = found
+    return found
+
+
+def data_url(lesson: Lesson) -> str:
+    """The page's address for its data, with the current version (none in the static copy,
+    where the host decides caching and a file has no query)."""
+    values: dict[str, str] = {"lesson_id": lesson.id}
+    if not current_app.config.get("SELF_STUDY_ONLY"):
+        values[VERSION_ARG] = data_of(lesson).version
+    url_for_here = current_app.jinja_env.globals["url_for"]
+    return str(url_for_here("learn.lesson_data", **values))  # type: ignore[operator]
+
+
+def serve(lesson: Lesson | None) -> Response:
+    if lesson is None or not needs_data(lesson):
+        abort(404)
+    data = data_of(lesson)
+    encoding = request.accept_encodings.best_match(ENCODINGS)
+    response = Response(data.encoded(encoding) if encoding else data.body, mimetype=MEDIA_TYPE)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    asked = request.args.get(VERSION_ARG)
+    response.headers["Cache-Control"] = IMMUTABLE if asked == data.version else REVALIDATE
+    response.set_etag(data.version + (f"-{encoding}" if encoding else ""))
+    response.make_conditional(request)
+    return response
