@@ -80,6 +80,34 @@ def test_a_cdn_that_never_answers_does_not_freeze_the_lesson(page: Page, live_se
     assert console.errors == []
 
 
+def test_a_lesson_data_file_that_fails_is_named_and_run_asks_for_it_again(
+    page: Page, live_server: str
+) -> None:
+    """The scenes and practice cases come in a file of their own (#15): when it cannot be had,
+    the animation and Run say so, and the next Run, once the network is back, works."""
+    refused: list[str] = []
+    offline = [True]
+
+    def flaky(route: Route) -> None:
+        if offline[0]:
+            refused.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/lessons/*/data.json*", flaky)
+    open_lesson(page, live_server)
+    expect(page.locator(".viz .viz-problem")).to_contain_text("could not load its scenes")
+    set_code(page, SOLUTION)
+    run_button(page).click()
+    expect(result(page)).to_contain_text("practice cases could not be loaded")
+    expect(run_button(page)).to_be_enabled()
+    offline[0] = False
+    run_button(page).click()  # asked for again: it comes through now
+    expect_all_cases_pass(page)
+    assert refused and all("/lessons/hypervisors/data.json?v=" in url for url in refused)
+
+
 def test_tampered_cdn_bytes_are_refused_and_the_local_copy_is_used(
     page: Page, live_server: str
 ) -> None:

@@ -52,7 +52,7 @@ from tutor.assets import PINS
 from tutor.content import Lesson
 
 from . import static_delivery
-from .gzip_splice import PackedPiece, gzip_body, packed_piece
+from .gzip_splice import PackedPiece, gzip_body, pack
 from .lesson_data import data_url, needs_data
 
 MARK = "\x00"  # never in rendered HTML text: Jinja output of lesson content cannot hold NUL
@@ -145,13 +145,15 @@ class SharedPage:
             self.checked_at = now
         return current
 
-    def packed_pieces(self) -> list[PackedPiece | bytes]:
-        """The shared pieces deflated once (on the first request that takes gzip); empty in
-        the markers' slots, which each request fills with its own bytes."""
+    def packed_pieces(self, fills: list[tuple[str, bytes]]) -> list[PackedPiece | bytes]:
+        """The shared pieces deflated once (on the first request that takes gzip), in context
+        for slots as long as that request's, except the progress parts and messages, assumed
+        empty (a new learner's); empty in the markers' slots, which each request fills."""
         if self.packed is None:
-            self.packed = [
-                packed_piece(piece) if isinstance(piece, bytes) else b"" for piece in self.pieces
-            ]
+            lengths = iter(0 if name in USUALLY_EMPTY else len(value) for name, value in fills)
+            self.packed = pack(
+                piece if isinstance(piece, bytes) else next(lengths) for piece in self.pieces
+            )
         return self.packed
 
 
@@ -352,6 +354,8 @@ def _etag(page: SharedPage, fills: list[tuple[str, bytes]]) -> str:
 SAME_FOR_THE_PAGE = frozenset({"lang-href"})
 # Parts that are empty for a visitor who is not signed in and has nothing stored.
 PROGRESS_PARTS = frozenset({"exercise-standing", "check-recorded"})
+# Empty for most requests: the gzip body is packed assuming so (``SharedPage.packed_pieces``).
+USUALLY_EMPTY = PROGRESS_PARTS | {"flashes"}
 
 
 def _request_fills(page: SharedPage) -> list[tuple[str, bytes]]:
@@ -395,7 +399,7 @@ def render(lesson: Lesson) -> Response:
     if CONDITIONAL_HEADERS.intersection(request.headers.keys()):
         response.make_conditional(request)  # only a validator can turn this page into a 304
     if response.status_code == 200 and request.accept_encodings["gzip"] and len(body) > GZIP_MIN:
-        pieces = list(page.packed_pieces())
+        pieces = list(page.packed_pieces(fills))
         for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
             pieces[index] = value
         response.set_data(gzip_body(pieces))
