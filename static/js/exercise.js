@@ -55,7 +55,9 @@ export function setupExercise(section, python) {
     let practice;
     waiting = true;
     try {
-      practice = (await lessonData()).practice[data.id] ?? [];
+      // The cases are in the page; their expected traces come in the lesson's data file.
+      const traces = (await lessonData()).traces[data.id] ?? [];
+      practice = data.cases.map((c, index) => ({ ...c, expected_trace: traces[index] ?? null }));
     } catch (error) {
       console.error("the practice cases could not load:", error);
       result.replaceChildren(element("p", "message", t("noLessonData")));

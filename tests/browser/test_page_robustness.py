@@ -83,7 +83,7 @@ def test_a_cdn_that_never_answers_does_not_freeze_the_lesson(page: Page, live_se
 def test_a_lesson_data_file_that_fails_is_named_and_run_asks_for_it_again(
     page: Page, live_server: str
 ) -> None:
-    """The scenes and practice cases come in a file of their own (#15): when it cannot be had,
+    """The scenes and expected traces come in a file of their own (#15): when it cannot be had,
     the animation and Run say so, and the next Run, once the network is back, works."""
     refused: list[str] = []
     offline = [True]
@@ -100,7 +100,7 @@ def test_a_lesson_data_file_that_fails_is_named_and_run_asks_for_it_again(
     expect(page.locator(".viz .viz-problem")).to_contain_text("could not load its scenes")
     set_code(page, SOLUTION)
     run_button(page).click()
-    expect(result(page)).to_contain_text("practice cases could not be loaded")
+    expect(result(page)).to_contain_text("Run could not load what it checks your code against")
     expect(run_button(page)).to_be_enabled()
     offline[0] = False
     run_button(page).click()  # asked for again: it comes through now

@@ -44,10 +44,14 @@ def test_lesson_page_has_exercises_animation_data_and_no_solution(client: FlaskC
     ]
     assert [p["id"] for p in payloads] == ["walk", "echo-loop"]
     vcpu = next(p for p in payloads if p["id"] == "echo-loop")
+    assert vcpu["cases"][0]["expected"]["halted"] is True
     assert "def compare" in vcpu["driver"]
+    # The scenes and the cases' expected traces come in the lesson's data file, in case order.
     data = lesson_data(client, page)
-    assert data["practice"]["echo-loop"][0]["expected"]["halted"] is True
     assert "world_switch" in data["scenes"]["stacks"]["type2"]
+    traces = data["traces"]["echo-loop"]
+    assert len(traces) == len(vcpu["cases"]) and all(traces)
+    assert all("expected_trace" not in case for case in vcpu["cases"])
     for text in (page, json.dumps(data)):
         assert WALK_SOLUTION.splitlines()[1].strip() not in text  # the reference solution's line
 

@@ -5,6 +5,7 @@ practice cases, because nothing in the web process runs it."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -86,13 +87,24 @@ def _break_references(app: Flask) -> None:
 
 
 def _page_cases(app: Flask) -> dict[str, list[dict[str, object]]]:
+    """The practice cases as Run sends them: from the page, with their expected traces from
+    the lesson's data file."""
     client = app.test_client()
     page = client.get(f"/lessons/{LESSON}")
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
-    practice: dict[str, list[dict[str, object]]] = lesson_data(client, page.get_data(as_text=True))[
-        "practice"
-    ]
-    return practice
+    traces = lesson_data(client, page.get_data(as_text=True))["traces"]
+    found = {}
+    for raw in re.findall(
+        r'<script type="application/json" class="exercise-data">(.*?)</script>',
+        page.get_data(as_text=True),
+        re.S,
+    ):
+        data = json.loads(raw)
+        found[data["id"]] = [
+            {**case, "expected_trace": trace}
+            for case, trace in zip(data["cases"], traces[data["id"]], strict=True)
+        ]
+    return found
 
 
 def test_the_page_serves_the_builds_practice_cases_and_runs_no_reference(

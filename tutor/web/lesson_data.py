@@ -1,8 +1,10 @@
-"""A lesson's data file: its animation's scenes and its exercises' practice cases, as JSON.
+"""A lesson's data file: its animation's scenes and its practice cases' expected traces, as JSON.
 
-They were inline in the lesson page, two thirds of its bytes (the hypervisors lesson: 105 of
-159 KB), sent again on every visit and parsed before the page could show anything (#15). They
-are the same for every learner and both languages, and change only with the lesson build or
+They were inline in the lesson page, two thirds of its bytes (the hypervisors lesson: 87 of
+159 KB; a scheduling lesson's traces alone are 270 KB), sent again on every visit and parsed
+before the page could show anything (#15). The practice cases themselves (names, arguments,
+expected outputs: a few KB) stay in the page with their exercise. The file's contents are the
+same for every learner and both languages, and change only with the lesson build or
 the simulation, so they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content
 like a static file: the page names the current version, a browser keeps that URL for a year
 (``immutable``), and any other ``v`` (a page rendered before a deploy) still gets the current
@@ -30,6 +32,7 @@ from tutor.content import Lesson
 from .static_delivery import IMMUTABLE, REVALIDATE, VERSION_ARG
 
 MEDIA_TYPE = "application/json"
+TRACE = "expected_trace"
 ENCODINGS = ("br", "gzip")
 
 
@@ -78,10 +81,24 @@ def _make(lesson: Lesson) -> LessonData:
     service = grading()
     content = {
         "scenes": scenes_of(lesson.animation),
-        "practice": {e.id: service.practice_cases(e) for e in lesson.exercises},
+        "traces": {
+            e.id: [case.get(TRACE) for case in service.practice_cases(e)] for e in lesson.exercises
+        },
     }
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     return LessonData(body, hashlib.sha256(body).hexdigest())
+
+
+def practice_in_page(lesson: Lesson) -> dict[str, list[dict[str, Any]]]:
+    """Each exercise's practice cases as the page carries them: without their expected traces,
+    which are in the data file, in the same order."""
+    from .learn import grading
+
+    service = grading()
+    return {
+        e.id: [{k: v for k, v in case.items() if k != TRACE} for case in service.practice_cases(e)]
+        for e in lesson.exercises
+    }
 
 
 def data_of(lesson: Lesson) -> LessonData:
@@ -97,8 +114,7 @@ def data_of(lesson: Lesson) -> LessonData:
     found = cache.get(key)
     if found is None:
         found = _make(lesson)
-        practice = json.loads(found.body)["practice"]
-        if all(practice.values()):
+        if all(json.loads(found.body)["traces"].values()):
             cache[key] = found
     return found
 
