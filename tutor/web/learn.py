@@ -87,7 +87,7 @@ def lesson(lesson_id: str) -> ResponseReturnValue:
 
 @bp.route("/lessons/<lesson_id>/data.json")
 def lesson_data(lesson_id: str) -> ResponseReturnValue:
-    """The lesson's scenes and practice cases, named by content (``lesson_data``)."""
+    """The lesson's scenes and expected traces, named by content (``lesson_data``)."""
     return lesson_data_file.serve(catalog().lesson(lesson_id))
 
 

@@ -4,9 +4,9 @@ They were inline in the lesson page, two thirds of its bytes (the hypervisors le
 159 KB; a scheduling lesson's traces alone are 270 KB), sent again on every visit and parsed
 before the page could show anything (#15). The practice cases themselves (names, arguments,
 expected outputs: a few KB) stay in the page with their exercise. The file's contents are the
-same for every learner and both languages, and change only with the lesson build or
-the simulation, so they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content
-like a static file: the page names the current version, a browser keeps that URL for a year
+same for every learner and both languages, and change only with the lesson build or the
+simulation, so they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content like
+a static file: the page names the current version, a browser keeps that URL for a year
 (``immutable``), and any other ``v`` (a page rendered before a deploy) still gets the current
 file, revalidated (``no-cache``), so no old page breaks. The body is made and compressed (brotli
 and gzip) once per version, not per request. The self-study static copy writes it as a file
