@@ -108,6 +108,8 @@ def test_static_copy_runs_from_a_sub_path_and_then_offline(
         page.reload()
         page.locator("a[rel=next]").click()
         expect(page).to_have_url(f"{base}en/lessons/why-virtual-machines/")
+        # Its animation's scenes come from the lesson's data file, cached with the pages.
+        expect(page.locator(".viz")).to_have_attribute("data-viz-mounted", "true", timeout=30_000)
         wait_for_python(page)
         run_and_pass(
             page,
