@@ -237,3 +237,25 @@ def test_the_report_fragment_sends_each_trace_once_and_the_page_none(
     assert submission is not None
     page = client.get(f"/submissions/{submission.group(1)}").get_data(as_text=True)
     assert "Not yet:" in page and "report-data" not in page
+
+
+def test_the_lesson_data_file_is_named_by_content_and_an_old_name_still_works(
+    client: FlaskClient,
+) -> None:
+    """The scenes and expected traces are a file the page names by content (#15): kept for a
+    year under that name; any other name (a page from before a deploy) gets the current file,
+    revalidated; the same file for both languages; an unknown lesson has none."""
+    url = data_url(client.get(LESSON).get_data(as_text=True))
+    assert re.fullmatch(rf"{LESSON}/data\.json\?v=[0-9a-f]{{12}}", url)
+    current = fetch(client, url)
+    assert current.status_code == 200 and current.mimetype == "application/json"
+    assert current.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert set(json.loads(current.data)) == {"scenes", "traces"}
+    for other in (f"{LESSON}/data.json?v=000000000000", f"{LESSON}/data.json"):
+        old = fetch(client, other)
+        assert old.status_code == 200 and old.data == current.data
+        assert old.headers["Cache-Control"] == "no-cache"
+    assert fetch(client, url, If_None_Match=current.headers["ETag"]).status_code == 304
+    client.get("/lang/zh")
+    assert data_url(client.get(LESSON).get_data(as_text=True)) == url
+    assert fetch(client, "/lessons/no-such-lesson/data.json").status_code == 404
