@@ -59,7 +59,7 @@ export function setupExercise(section, python) {
       const traces = (await lessonData()).traces[data.id] ?? [];
       practice = data.cases.map((c, index) => ({ ...c, expected_trace: traces[index] ?? null }));
     } catch (error) {
-      console.error("the practice cases could not load:", error);
+      console.error("the lesson data file could not load:", error);
       result.replaceChildren(element("p", "message", t("noLessonData")));
       return;
     } finally {

@@ -91,7 +91,7 @@ def precache_list() -> list[tuple[str, str | None]]:
 
 
 def _lesson_data() -> list[tuple[str, str | None]]:
-    """Each lesson's scenes and practice cases (``lesson_data``), checked like a static file."""
+    """Each lesson's data file (``lesson_data``), checked by its sha256 like a static file."""
     from .lesson_data import data_of, data_url, needs_data
     from .static_copy import relative
 

@@ -103,7 +103,7 @@ def page_urls() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def data_urls() -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every lesson's data file (scenes and practice cases), as (endpoint, values)."""
+    """Every lesson's data file (scenes and expected traces), as (endpoint, values)."""
     from .lesson_data import needs_data
 
     for found in _catalog().lessons:
