@@ -136,6 +136,20 @@ class Grader:
             finally:
                 db.session.remove()
 
+    def grade_claimed(self, claimed: rows.ClaimedRow) -> str:
+        """Grade a submission stored already claimed by this process (``grading``, attempt 1:
+        the web process grading inside the request), so no claiming statement is needed."""
+        with self.app.app_context():
+            try:
+                try:
+                    judge = self.judge()
+                except SandboxRefused:
+                    rows.release(claimed.claim)  # pending again, as a worker would leave it
+                    return "refused"
+                return self._judge_and_record(judge, claimed)
+            finally:
+                db.session.remove()
+
     def _grade(self, submission_id: int) -> str:
         try:
             judge = self.judge()
@@ -152,6 +166,10 @@ class Grader:
                 rows.give_up(submission_id, "pending", could_not_grade(found.attempts))
                 return "gave-up"
             return "taken"
+        return self._judge_and_record(judge, claimed)
+
+    def _judge_and_record(self, judge: Judge, claimed: rows.ClaimedRow) -> str:
+        submission_id = claimed.claim.submission_id
         claim = claimed.claim
         exercise = self.catalog.exercise(claimed.exercise_id)
         if exercise is None:

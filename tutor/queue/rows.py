@@ -6,14 +6,20 @@ claim, identified by its attempt number, still holds) — or back to ``pending``
 internal error, retried later) — or ``error`` (give up after the last attempt: the server could
 not grade it, never the learner's fault; an exercise that no longer exists also ends here).
 Plain ``UPDATE … WHERE status = …`` works the same on SQLite and PostgreSQL.
+
+Every statement is built once, on the table with bound parameters (SQLAlchemy Core): they run
+several times per graded submission, and building each one through the ORM cost more CPU than
+SQLite spent running it (#15: 0.46 ms against 0.07 ms for the verdict's ``UPDATE``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, update
+from sqlalchemy import Update, and_, bindparam, update
 
 from tutor.web.extensions import db
 from tutor.web.models import Submission
@@ -57,25 +63,71 @@ def claim(submission_id: int) -> Claim | None:
     return None if claimed is None else claimed.claim
 
 
+SUBMISSIONS = Submission.__table__
+_COLUMNS = SUBMISSIONS.c
+
+
+def _at(name: str) -> Any:
+    """A bound moment, as the column stores it (UTC)."""
+    return bindparam(name, type_=_COLUMNS.started_at.type)
+
+
+def _claiming(limited: bool) -> Any:
+    condition = and_(_COLUMNS.id == bindparam("sid"), _COLUMNS.status == "pending")
+    if limited:
+        condition = and_(condition, _COLUMNS.attempts < bindparam("below"))
+    return (
+        update(SUBMISSIONS)
+        .where(condition)
+        .values(status="grading", attempts=_COLUMNS.attempts + 1, started_at=_at("now"))
+        .returning(_COLUMNS.attempts, _COLUMNS.exercise_id, _COLUMNS.code, _COLUMNS.variant_seed)
+    )
+
+
+_CLAIM = {False: _claiming(False), True: _claiming(True)}
+# The claim still held: this attempt's, still ``grading``.
+_HELD = and_(
+    _COLUMNS.id == bindparam("sid"),
+    _COLUMNS.status == "grading",
+    _COLUMNS.attempts == bindparam("attempt"),
+)
+_RELEASE = update(SUBMISSIONS).where(_HELD).values(status="pending", started_at=None)
+_GIVE_UP = (
+    update(SUBMISSIONS)
+    .where(and_(_COLUMNS.id == bindparam("sid"), _COLUMNS.status == bindparam("seen")))
+    .values(status="error", score=None, report_json=bindparam("report"), graded_at=_at("now"))
+)
+_REQUEUE = (
+    update(SUBMISSIONS)
+    .where(_HELD, _COLUMNS.started_at == _at("started"))
+    .values(status="pending", started_at=None)
+)
+
+
+@cache
+def _recording(extra: frozenset[str]) -> Update:
+    """The verdict's ``UPDATE``, one per set of extra columns a caller records."""
+    return (
+        update(SUBMISSIONS)
+        .where(_HELD)
+        .values(
+            status=bindparam("new_status"),
+            score=bindparam("new_score"),
+            report_json=bindparam("report"),
+            graded_at=_at("now"),
+            **{name: bindparam(f"new_{name}") for name in sorted(extra)},
+        )
+    )
+
+
 def claim_row(submission_id: int, below_attempts: int | None = None) -> ClaimedRow | None:
     """``claim``, and the row's exercise, code and seed, in one statement (``UPDATE …
     RETURNING``: SQLite ≥ 3.35, PostgreSQL): no reads before or after it. With
     ``below_attempts`` only a row that has used fewer attempts is taken (the caller gives up
     on the others)."""
-    condition = and_(Submission.id == submission_id, Submission.status == "pending")
-    if below_attempts is not None:
-        condition = and_(condition, Submission.attempts < below_attempts)
     found = db.session.execute(
-        update(Submission)
-        .where(condition)
-        .values(status="grading", attempts=Submission.attempts + 1, started_at=now())
-        .returning(
-            Submission.attempts,
-            Submission.exercise_id,
-            Submission.code,
-            Submission.variant_seed,
-        )
-        .execution_options(synchronize_session=False)
+        _CLAIM[below_attempts is not None],
+        {"sid": submission_id, "now": now(), "below": below_attempts},
     ).one_or_none()
     db.session.commit()
     if found is None:
@@ -84,12 +136,10 @@ def claim_row(submission_id: int, below_attempts: int | None = None) -> ClaimedR
     return ClaimedRow(Claim(submission_id, int(attempts)), exercise_id, code, int(seed or 0))
 
 
-def _held(claim: Claim) -> object:
-    return and_(
-        Submission.id == claim.submission_id,
-        Submission.status == "grading",
-        Submission.attempts == claim.attempt,
-    )
+def _changed(statement: Any, values: dict[str, object]) -> bool:
+    result = db.session.execute(statement, values)
+    db.session.commit()
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def record(
@@ -97,54 +147,30 @@ def record(
 ) -> bool:
     """Store the verdict if the claim still holds; ``False`` if the sweeper gave the job away
     meanwhile (the other attempt's verdict is the one that counts)."""
-    result = db.session.execute(
-        update(Submission)
-        .where(_held(claim))  # type: ignore[arg-type]
-        .values(status=status, score=score, report_json=report_json, graded_at=now(), **extra)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    values = {
+        "sid": claim.submission_id,
+        "attempt": claim.attempt,
+        "new_status": status,
+        "new_score": score,
+        "report": report_json,
+        "now": now(),
+        **{f"new_{name}": value for name, value in extra.items()},
+    }
+    return _changed(_recording(frozenset(extra)), values)
 
 
 def release(claim: Claim) -> bool:
     """Give the submission back (an internal error): pending again, to be retried."""
-    result = db.session.execute(
-        update(Submission)
-        .where(_held(claim))  # type: ignore[arg-type]
-        .values(status="pending", started_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return _changed(_RELEASE, {"sid": claim.submission_id, "attempt": claim.attempt})
 
 
 def give_up(submission_id: int, status: str, report_json: str) -> bool:
     """``error`` (internal): the last attempt is used up. Only from the state the caller saw."""
-    result = db.session.execute(
-        update(Submission)
-        .where(and_(Submission.id == submission_id, Submission.status == status))
-        .values(status="error", score=None, report_json=report_json, graded_at=now())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    values = {"sid": submission_id, "seen": status, "report": report_json, "now": now()}
+    return _changed(_GIVE_UP, values)
 
 
 def requeue_abandoned(submission_id: int, attempt: int, started_at: datetime) -> bool:
     """A claim whose worker died (``grading`` for too long): back to ``pending``."""
-    result = db.session.execute(
-        update(Submission)
-        .where(
-            and_(
-                Submission.id == submission_id,
-                Submission.status == "grading",
-                Submission.attempts == attempt,
-                Submission.started_at == started_at,
-            )
-        )
-        .values(status="pending", started_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    values = {"sid": submission_id, "attempt": attempt, "started": started_at}
+    return _changed(_REQUEUE, values)

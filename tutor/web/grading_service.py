@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event, func, inspect
+from sqlalchemy import bindparam, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from tutor.content import Catalog, Exercise
@@ -36,6 +36,7 @@ from tutor.grading.judge import MAX_CODE_BYTES, check_code
 from tutor.grading.protocol import JSON, Report
 from tutor.grading.report_budget import fitted_json
 from tutor.grading.variants import learner_variant_seed
+from tutor.queue import rows
 from tutor.queue.grader import MODES
 from tutor.queue.heartbeat import Beat
 from tutor.queue.rows import stored_seed
@@ -52,6 +53,19 @@ log = logging.getLogger(__name__)
 DEFAULT_QUEUE = 256  # ≥ 200 concurrent submitters, each with one request in flight
 DEFAULT_WAIT = 5.0
 IN_FLIGHT = ("pending", "grading")
+
+# The statements of every submit, built once on the table (Core, bound parameters): built
+# through the ORM on each call they cost more CPU than SQLite spent running them (#15).
+_ROWS = Submission.__table__
+# One learner's submissions in flight, and how many wait for a grader: one round-trip.
+_IN_FLIGHT_COUNTS = select(
+    func.count().filter(_ROWS.c.learner == bindparam("learner"), _ROWS.c.status.in_(IN_FLIGHT)),
+    func.count().filter(_ROWS.c.status == "pending"),
+).select_from(_ROWS)
+_STILL_IN_FLIGHT = select(_ROWS.c.id).where(
+    _ROWS.c.id.in_(bindparam("ids", expanding=True)), _ROWS.c.status.in_(IN_FLIGHT)
+)
+_STORE = insert(_ROWS).returning(_ROWS.c.id)
 
 
 class GraderBusy(LearnerError):
@@ -245,14 +259,7 @@ class GradingService:
     def _check_in_flight(self, learner: str, address: str | None) -> int:
         """Refuses a learner or address with too many submissions in flight; returns how many
         submissions wait (both counts are one ``SELECT``: one round-trip per submit)."""
-        mine, waiting = db.session.execute(
-            db.select(
-                func.count().filter(
-                    Submission.learner == learner, Submission.status.in_(IN_FLIGHT)
-                ),
-                func.count().filter(Submission.status == "pending"),
-            ).select_from(Submission)
-        ).one()
+        mine, waiting = db.session.execute(_IN_FLIGHT_COUNTS, {"learner": learner}).one()
         mine, waiting = int(mine), int(waiting)
         if mine >= self.limits["learner"]:
             raise TooManyInFlight("learner", self.retry_after(waiting))
@@ -260,13 +267,7 @@ class GradingService:
             return waiting
         ids = self._by_address.get(address, [])
         if ids:
-            ids = list(
-                db.session.execute(
-                    db.select(Submission.id).where(
-                        Submission.id.in_(ids), Submission.status.in_(IN_FLIGHT)
-                    )
-                ).scalars()
-            )
+            ids = list(db.session.execute(_STILL_IN_FLIGHT, {"ids": ids}).scalars())
             self._by_address[address] = ids
         if len(ids) >= self.limits["address"]:
             raise TooManyInFlight("address", self.retry_after(waiting))
@@ -311,20 +312,24 @@ class GradingService:
         address = request.remote_addr if has_request_context() else None
         course_id = course.id
         seed = stored_seed(submission_seed(course, learner, exercise))
+        # Graded in this request: stored already claimed (``grading``, attempt 1), as a worker's
+        # claim would leave it, which saves the claiming statement and its commit.
+        graded_here = here or self.queue.immediate
         # Give the connection back before queueing for the lock: two hundred requests waiting
         # here must not hold the pool's fifteen connections between them.
         db.session.close()
         with self._admitting:  # check and store as one step (within this process)
             submission_id, stored = self._admit(
-                exercise, code, course_id, learner, address, seed, idempotency_key
+                exercise, code, course_id, learner, address, seed, idempotency_key, graded_here
             )
         if not stored:  # the same submit, stored by an earlier request that queued it
             return self.wait_for_verdict(submission_id, self.wait_seconds if wait else 0)
         # Hold no database connection while the worker grades.
         db.session.close()
         try:
-            if here:
-                self.queue.grader().grade(submission_id)
+            if graded_here:
+                claim = rows.Claim(submission_id, 1)
+                self.queue.grader().grade_claimed(rows.ClaimedRow(claim, exercise.id, code, seed))
             else:
                 self.queue.enqueue(submission_id)
         except Exception:  # the queue is down: the row is kept, the sweeper queues it later
@@ -347,10 +352,12 @@ class GradingService:
         address: str | None,
         seed: int,
         idempotency_key: str | None,
+        claimed: bool = False,
     ) -> tuple[int, bool]:
         """Check the in-flight and queue limits and store the row: ``(id, True)``; or, for a
         submit whose ``idempotency_key`` is stored already (by a request that got there first,
-        in this process or another), ``(its id, False)``."""
+        in this process or another), ``(its id, False)``. ``claimed``: stored as claimed by
+        this process (``grading``, attempt 1), to be graded here."""
         if idempotency_key is not None:
             twin = self.replay(exercise, code, learner, idempotency_key, wait=False)
             if twin is not None:
@@ -358,23 +365,20 @@ class GradingService:
         waiting = self._check_in_flight(learner, address)
         if waiting >= self.queue_size:
             raise GraderBusy(self.retry_after(waiting))
-        submission = Submission(
-            course_id=course_id,
-            learner=learner,
-            exercise_id=exercise.id,
-            code=code,
-            variant_seed=seed,
-            idempotency_key=idempotency_key,
-        )
-        stored, new = self._store_once(submission, exercise, code)
-        if not new:
-            return stored.id, False
-        # The id from the row's identity: reading ``submission.id`` after the commit would
-        # load the whole row again.
-        submission_id = int(inspect(submission).identity[0])
-        if address is not None:
+        row: dict[str, object] = {
+            "course_id": course_id,
+            "learner": learner,
+            "exercise_id": exercise.id,
+            "code": code,
+            "variant_seed": seed,
+            "idempotency_key": idempotency_key,
+        }
+        if claimed:
+            row.update(status="grading", attempts=1, started_at=rows.now())
+        submission_id, new = self._store_once(row, exercise, code)
+        if new and address is not None:
             self._by_address.setdefault(address, []).append(submission_id)
-        return submission_id, True
+        return submission_id, new
 
     def _settled(self, address: str, submission_id: int) -> None:
         """A verdict seen here: the address's next submit need not ask the database about
@@ -427,35 +431,42 @@ class GradingService:
         idempotency_key: str | None = None,
     ) -> Submission:
         report = Report.error(why)
-        submission = Submission(
-            course_id=course.id,
-            learner=learner,
-            exercise_id=exercise.id,
-            code=storable_code(code),
-            status="graded",  # the learner's own result: code that cannot run scores 0
-            score=0.0,
-            report_json=stored_report(report),
-            graded_at=datetime.now(UTC),
-            idempotency_key=idempotency_key,
-        )
-        return self._store_once(submission, exercise, code)[0]
+        row: dict[str, object] = {
+            "course_id": course.id,
+            "learner": learner,
+            "exercise_id": exercise.id,
+            "code": storable_code(code),
+            "status": "graded",  # the learner's own result: code that cannot run scores 0
+            "score": 0.0,
+            "report_json": stored_report(report),
+            "graded_at": datetime.now(UTC),
+            "idempotency_key": idempotency_key,
+        }
+        found = db.session.get(Submission, self._store_once(row, exercise, code)[0])
+        assert found is not None
+        return found
 
     def _store_once(
-        self, submission: Submission, exercise: Exercise, code: object
-    ) -> tuple[Submission, bool]:
-        """Stores ``submission`` and says it is new; if another process stored the same
-        idempotency key a moment ago, that process's row instead (not new)."""
-        learner, key = submission.learner, submission.idempotency_key
-        db.session.add(submission)
+        self, row: dict[str, object], exercise: Exercise, code: object
+    ) -> tuple[int, bool]:
+        """Stores ``row`` (one ``INSERT … RETURNING id``): its id, and that it is new; if
+        another process stored the same idempotency key a moment ago, that process's
+        submission's id instead (not new)."""
         try:
+            submission_id = int(db.session.execute(_STORE, row).scalar_one())
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            twin = None if key is None else self.replay(exercise, code, learner, key, wait=False)
+            key = row.get("idempotency_key")
+            twin = (
+                None
+                if key is None
+                else self.replay(exercise, code, str(row["learner"]), str(key), wait=False)
+            )
             if twin is None:
                 raise
-            return twin, False
-        return submission, True
+            return twin.id, False
+        return submission_id, True
 
     # -- restart ------------------------------------------------------------------------------
 

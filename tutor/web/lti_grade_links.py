@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, bindparam, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .accounts import User
@@ -123,20 +123,33 @@ def remember(
     return link
 
 
-def links_changed_by(submission_id: int) -> list[LtiGradeLink]:
-    """The grade links a verdict on a graded submission changes: those of its learner's account
-    in its course that cover its exercise. One query, as it runs for every verdict (an anonymous
-    learner's too)."""
-    rows = db.session.execute(
-        db.select(LtiGradeLink, Submission.exercise_id)
-        .join(User, User.id == LtiGradeLink.user_id)
+def _changing() -> Select[int, str, str]:
+    links, users, submissions = (
+        LtiGradeLink.__table__.c,
+        User.__table__.c,
+        Submission.__table__.c,
+    )
+    return (
+        select(links.id, links.exercise_ids, submissions.exercise_id)
+        .join_from(LtiGradeLink.__table__, User.__table__, users.id == links.user_id)
         .join(
-            Submission,
-            (Submission.learner == User.learner) & (Submission.course_id == LtiGradeLink.course_id),
+            Submission.__table__,
+            (submissions.learner == users.learner) & (submissions.course_id == links.course_id),
         )
-        .where(Submission.id == submission_id, Submission.status == "graded")
-    ).all()
-    return [link for link, exercise_id in rows if exercise_id in link.exercises]
+        .where(submissions.id == bindparam("sid"), submissions.status == "graded")
+    )
+
+
+# Built once (Core, bound parameter): it runs after every verdict, an anonymous learner's too.
+_CHANGING = _changing()
+
+
+def links_changed_by(submission_id: int) -> list[int]:
+    """The ids of the grade links a verdict on a graded submission changes: those of its
+    learner's account in its course that cover its exercise. One query, as it runs for every
+    verdict (an anonymous learner's too)."""
+    rows = db.session.execute(_CHANGING, {"sid": submission_id}).all()
+    return [link for link, exercises, exercise_id in rows if exercise_id in exercises.split()]
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,7 @@ class GradePassback:
     def after_verdict(self, submission_id: int) -> None:
         """A graded submission of a learner who launched from an LMS changes the score of
         every grade link of theirs that covers the exercise."""
-        ids = [link.id for link in links_changed_by(submission_id)]
+        ids = links_changed_by(submission_id)
         db.session.commit()
         for link_id in ids:
             self.queue(link_id)
