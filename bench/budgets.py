@@ -389,8 +389,10 @@ def grading_figures(server: Server, clients: int, seconds: float) -> list[Gradin
 # -- JS sent for a lesson -----------------------------------------------------------------------
 
 SCRIPT_SRC = re.compile(r"<script\b[^>]*?\bsrc=\"([^\"]+)\"")
-# The d3 loader's local copies: one URL, or several separated by spaces (one per d3 module).
-LOCAL_D3 = re.compile(r"\bdata-local=\"([^\"]+\.js[^\"]*)\"")
+# Scripts the page loads itself rather than through <script src>: the d3 loader's local copies
+# (one per d3 module) and CodeMirror's (loaded with the first editor), URLs separated by spaces.
+# Counted as sent: a learner who uses the page gets them all.
+LOADED_BY_THE_PAGE = re.compile(r"\bdata-(?:local|codemirror)=\"([^\"]+\.js[^\"]*)\"")
 # Static imports, dynamic imports, workers and `new URL("./x.js", import.meta.url)`.
 JS_REFERENCE = re.compile(
     r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\bnew\s+(?:Worker|URL)\s*\(\s*|\bimportScripts\s*\(\s*)"""
@@ -408,7 +410,7 @@ def lesson_scripts(server: Server, lesson: str) -> dict[str, tuple[int, int]]:
     html = page.decode()
     base = server.url(f"/lessons/{lesson}")
     sources = SCRIPT_SRC.findall(html) + [
-        url for found in LOCAL_D3.findall(html) for url in found.split()
+        url for found in LOADED_BY_THE_PAGE.findall(html) for url in found.split()
     ]
     queue = [urljoin(base, src) for src in sources]
     queue += [server.url(f"/static/js/viz/{name}.js") for name in ANIMATION.findall(html)]

@@ -3,8 +3,13 @@
 
 import { spaceCjk } from "../zh-spacing.js";
 
+// Read once: a page's language never changes (switching reloads it), and the animations ask for
+// it for every label they draw (10 ms of a lesson's start-up, read from the DOM each time).
+let pageLang = null;
+
 export function lang() {
-  return document.body?.dataset.lang === "zh" ? "zh" : "en";
+  if (pageLang === null && document.body) pageLang = document.body.dataset.lang === "zh" ? "zh" : "en";
+  return pageLang ?? "en";
 }
 
 const UI = {
