@@ -47,6 +47,7 @@ from . import database_file
 from .extensions import db
 from .models import Course, Submission
 from .practice_cases import PracticeCases
+from .progress import note_stored
 
 log = logging.getLogger(__name__)
 
@@ -466,6 +467,7 @@ class GradingService:
             if twin is None:
                 raise
             return twin.id, False
+        note_stored(str(row["learner"]))  # (no ORM flush to say so)
         return submission_id, True
 
     # -- restart ------------------------------------------------------------------------------

@@ -84,16 +84,21 @@ def _mark_stored(db_session: Session, _context: object) -> None:
     (its cookie says so) or for another one (this process remembers it)."""
     from .concept_answers import ConceptAnswer
 
-    global _stored_elsewhere_at
-    learner = session.get("learner") if has_request_context() else None
     for row in db_session.new:
-        if not isinstance(row, Submission | ConceptAnswer):
-            continue
-        if learner and str(row.learner) == str(learner):
-            if session.get(PROGRESS_KEY) != f"{learner}:1":
-                session[PROGRESS_KEY] = f"{learner}:1"
-        else:
-            _stored_elsewhere_at = time.time()
+        if isinstance(row, Submission | ConceptAnswer):
+            note_stored(str(row.learner))
+
+
+def note_stored(learner: str) -> None:
+    """Something of ``learner``'s was stored: said by the flush hook above, and by whoever
+    stores without the ORM (the submit path's ``INSERT``, ``grading_service``)."""
+    global _stored_elsewhere_at
+    mine = session.get("learner") if has_request_context() else None
+    if mine and learner == str(mine):
+        if session.get(PROGRESS_KEY) != f"{mine}:1":
+            session[PROGRESS_KEY] = f"{mine}:1"
+    else:
+        _stored_elsewhere_at = time.time()
 
 
 def solved_exercises() -> set[str]:
