@@ -12,7 +12,8 @@ One path for the htmx Submit, the JSON API and ``flask tutor grade``:
 4. the request waits up to ``GRADER_WAIT_SECONDS`` (default 5) for the verdict, then answers
    with what the row says: the verdict, or ``pending`` (the page polls, the API answers 202).
 
-``QUEUE_URL=immediate`` grades inside the request instead (tests and ``flask tutor grade``).
+``QUEUE_URL=immediate`` grades inside the request instead (tests and ``flask tutor grade``); the
+row is then stored already claimed (``grading``, attempt 1), as nobody else could take it.
 """
 
 from __future__ import annotations
