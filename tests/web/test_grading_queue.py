@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import update
 
 from tutor.queue import rows
+from tutor.queue.grader import SandboxRefused
 from tutor.queue.sweeper import Sweeper
 from tutor.web.course import demo_course
 from tutor.web.extensions import db
@@ -215,6 +216,38 @@ def test_a_grader_crash_is_retried_and_a_stored_row_graded_by_the_worker_path(
     assert row.grader_version and row.exercise_version
     assert queue.grader().grade(submission_id) == "taken"  # a duplicate changes nothing
     assert _row(app, submission_id).attempts == 1
+
+
+def test_a_submit_graded_in_the_request_is_stored_claimed_and_given_back_if_it_cannot_run(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In-request grading stores its row already claimed (#15): graded once, attempt 1; and a
+    sandbox that breaks between the availability check and the grading leaves the row
+    ``pending`` for a grader, never stuck in ``grading`` with nobody grading it."""
+    reply = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert reply.status_code == 200 and reply.get_json()["verdict"] == "passed"
+    row = _row(app, reply.get_json()["submission"])
+    assert (row.status, row.attempts, row.score) == ("graded", 1, 100)
+
+    grader = app.extensions["grading_queue"].grader()
+    works = grader.judge
+    checks: list[int] = []
+
+    def breaks_after_the_check() -> object:
+        checks.append(1)
+        if len(checks) > 1:  # the second call is the grading's own
+            raise SandboxRefused("the sandbox broke", "沙箱坏了")
+        return works()
+
+    monkeypatch.setattr(grader, "judge", breaks_after_the_check)
+    monkeypatch.setattr(app.extensions["grading"], "wait_seconds", 0.2)
+    reply = client.post("/api/exercises/io-path/grade", json={"code": STARTER})
+    assert reply.status_code == 202, reply.get_data(as_text=True)
+    submission_id = reply.get_json()["submission"]
+    assert _row(app, submission_id).status == "pending"
+    monkeypatch.setattr(grader, "judge", works)
+    assert grader.grade(submission_id) == "graded"  # as the sweeper's re-queue would have it
+    assert _row(app, submission_id).status == "graded"
 
 
 def test_a_reference_failure_keeps_the_submission_for_a_regrade(
