@@ -40,7 +40,7 @@ from tutor.grading.variants import learner_variant_seed
 from tutor.queue import rows
 from tutor.queue.grader import MODES
 from tutor.queue.heartbeat import Beat
-from tutor.queue.rows import stored_seed
+from tutor.queue.rows import SUBMISSIONS, stored_seed
 from tutor.queue.tasks import GradingQueue
 from tutor.queue.verdicts import VerdictWatcher
 
@@ -58,16 +58,17 @@ IN_FLIGHT = ("pending", "grading")
 
 # The statements of every submit, built once on the table (Core, bound parameters): built
 # through the ORM on each call they cost more CPU than SQLite spent running them (#15).
-_ROWS = Submission.__table__
 # One learner's submissions in flight, and how many wait for a grader: one round-trip.
 _IN_FLIGHT_COUNTS = select(
-    func.count().filter(_ROWS.c.learner == bindparam("learner"), _ROWS.c.status.in_(IN_FLIGHT)),
-    func.count().filter(_ROWS.c.status == "pending"),
-).select_from(_ROWS)
-_STILL_IN_FLIGHT = select(_ROWS.c.id).where(
-    _ROWS.c.id.in_(bindparam("ids", expanding=True)), _ROWS.c.status.in_(IN_FLIGHT)
+    func.count().filter(
+        SUBMISSIONS.c.learner == bindparam("learner"), SUBMISSIONS.c.status.in_(IN_FLIGHT)
+    ),
+    func.count().filter(SUBMISSIONS.c.status == "pending"),
+).select_from(SUBMISSIONS)
+_STILL_IN_FLIGHT = select(SUBMISSIONS.c.id).where(
+    SUBMISSIONS.c.id.in_(bindparam("ids", expanding=True)), SUBMISSIONS.c.status.in_(IN_FLIGHT)
 )
-_STORE = insert(_ROWS).returning(_ROWS.c.id)
+_STORE = insert(SUBMISSIONS).returning(SUBMISSIONS.c.id)
 
 
 class GraderBusy(LearnerError):
@@ -460,11 +461,9 @@ class GradingService:
         except IntegrityError:
             db.session.rollback()
             key = row.get("idempotency_key")
-            twin = (
-                None
-                if key is None
-                else self.replay(exercise, code, str(row["learner"]), str(key), wait=False)
-            )
+            if key is None:
+                raise
+            twin = self.replay(exercise, code, str(row["learner"]), str(key), wait=False)
             if twin is None:
                 raise
             return twin.id, False
