@@ -38,6 +38,21 @@ def test_chinese_editor_starts_from_and_resets_to_the_chinese_starter(
     assert editor_code(page) == STARTER_ZH
 
 
+def test_a_lesson_reached_by_a_chinese_link_gets_its_verdict_in_chinese(
+    page: Page, live_server: str
+) -> None:
+    """The link carries ?lang=zh; the browser asks for English; nobody used the language switch."""
+    page.context.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
+    hold_python(page)
+    block_cdn(page)
+    page.goto(live_server + LESSON + "?lang=zh")
+    set_code(page, "def run_vm(vcpu, devices):\n    return 42\n")
+    section(page).locator("button.submit").click()
+    verdict = section(page).locator(".result .report .verdict")
+    expect(verdict).to_contain_text("个用例中有")
+    expect(verdict).not_to_contain_text("cases pass")
+
+
 def test_chinese_animation_names_components_by_the_glossary(page: Page, live_server: str) -> None:
     page.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
     page.route("**/pyodide.asm.wasm", lambda route: route.abort())

@@ -5,6 +5,7 @@ wording cannot break them."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask.testing import FlaskClient
@@ -61,3 +62,49 @@ def test_errors_before_grading_are_in_chinese_too(client: FlaskClient) -> None:
     assert "语法错误 SyntaxError（第 1 行）" in fragment and "SyntaxError on line 1" not in fragment
     body = client.post("/api/exercises/walk/grade", json={"code": "def path(:\n"}).get_json()
     assert body["verdict"] == "error" and body["message"]["en"].startswith("SyntaxError on line 1")
+
+
+def page_language_header(html: str) -> dict[str, str]:
+    """What htmx sends with every request from this page (the body's ``hx-headers``)."""
+    found = re.search(r"<body hx-headers='([^']*)'", html)
+    assert found, "the page sets no headers for its htmx requests"
+    return {
+        name: value for name, value in json.loads(found.group(1)).items() if name != "X-CSRFToken"
+    }
+
+
+def test_a_submit_answers_in_the_language_of_the_page_it_was_sent_from(
+    client: FlaskClient,
+) -> None:
+    # A learner reaches the lesson by a link with ?lang=zh; another tab has since chosen English.
+    html = client.get(
+        "/lessons/fixture-lesson?lang=zh", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    response = client.post(
+        "/exercises/walk/submit",
+        data={"code": KEEPS_SKIPPED},
+        headers={"HX-Request": "true", "Accept-Language": "en", **page_language_header(html)},
+    )
+    fragment = response.get_data(as_text=True)
+    assert ZH_FEEDBACK in fragment and "个用例中有" in fragment
+    assert "cases pass" not in fragment
+    # A pending verdict's polls carry the same header: the fragment varies with it.
+    assert "X-Page-Lang" in response.headers["Vary"]
+
+
+def test_a_link_with_a_language_keeps_that_language_for_the_next_requests(
+    client: FlaskClient,
+) -> None:
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    response = client.get("/lessons/fixture-lesson?lang=zh", headers=english_browser)
+    assert "lang=zh" in response.headers["Set-Cookie"]
+    # A plain post (no script) and the next page, neither of which names the language.
+    fragment = client.post(
+        "/exercises/walk/submit", data={"code": KEEPS_SKIPPED}, headers=english_browser
+    ).get_data(as_text=True)
+    assert ZH_FEEDBACK in fragment
+    assert "课程大纲" in client.get("/", headers=english_browser).get_data(as_text=True)
+    # Asking again for the language it already has sets nothing.
+    again = client.get("/lessons/fixture-lesson?lang=zh", headers=english_browser)
+    assert "Set-Cookie" not in again.headers or "lang=" not in again.headers["Set-Cookie"]

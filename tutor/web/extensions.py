@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -31,9 +31,34 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+# What the page's own requests (htmx: Submit, a pending verdict's polls) carry: the language of the
+# page they were sent from, so its verdict comes back in that language however the page was reached.
+PAGE_LANGUAGE_HEADER = "X-Page-Lang"
+
+
 def select_locale() -> str:
-    """An explicit choice (?lang= or the cookie) wins over the browser's Accept-Language."""
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
+    """An explicit choice (?lang=, the sending page's language, the cookie) wins over the
+    browser's Accept-Language."""
+    for chosen in (
+        request.args.get("lang"),
+        request.headers.get(PAGE_LANGUAGE_HEADER),
+        request.cookies.get(LANGUAGE_COOKIE),
+    ):
+        if chosen in LANGUAGES:
+            return chosen
     return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def remember_chosen_language(response: Response) -> Response:
+    """A page opened by a link with ?lang= is a choice like the language switch: the next page (a
+    link without it, the "next lesson", a plain form post) keeps that language. A page's own
+    request (htmx) with ?lang= asks for one fragment in that language and changes nothing else."""
+    chosen = request.args.get("lang")
+    navigation = request.method == "GET" and "HX-Request" not in request.headers
+    if navigation and chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(
+            LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_SECONDS, samesite="Lax"
+        )
+    return response

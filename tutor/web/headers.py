@@ -168,5 +168,5 @@ def install_headers(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/static/"):
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        response.vary.add("HX-Request")
+        response.vary.update(("HX-Request", "X-Page-Lang"))
         return response

@@ -31,7 +31,7 @@ from . import lesson_page
 from .asset_pins import current_pins, file_sri
 from .course import current_learner
 from .duplicate_submit import VERDICT_WAIT_SECONDS, recent_duplicate
-from .extensions import LANGUAGES
+from .extensions import LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS, LANGUAGES
 from .grading_service import (
     IN_FLIGHT,
     GraderBusy,
@@ -102,7 +102,7 @@ def set_language(code: str) -> ResponseReturnValue:
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
         target = "/"
     response = make_response(redirect(target))
-    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=LANGUAGE_COOKIE_SECONDS, samesite="Lax")
     return response
 
 
