@@ -20,6 +20,7 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) tutor build-lessons
 	$(FLASK) tutor compress-static
+	$(FLASK) tutor draw-posters
 	$(FLASK) tutor seed-demo-course
 	$(BIN)/honcho start -f Procfile
 

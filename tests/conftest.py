@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The fixture lesson (tests/fixtures/lessons): infrastructure tests grade, load and render it, so
 # rewording or renaming a course lesson does not break them.
 FIXTURE_LESSONS = FIXTURES / "lessons"
+# Every app a test makes (and every server it starts) draws its animation at load, at any width,
+# whatever phone posters `make run` left in the checkout's instance folder; the posters have their
+# own tests (tests/browser/test_animation_poster.py), which draw them.
+os.environ["TUTOR_ANIMATION_POSTERS_DIR"] = ""
 
 
 @pytest.fixture

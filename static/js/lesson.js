@@ -1,6 +1,7 @@
 // Entry point of a lesson page: starts Python in a worker at once (it loads while the learner
 // reads), then wires the editors, the status line and the concept checks.
 
+import { posterShown, prefetch, startOnReach } from "./animation-poster.js";
 import { setupConceptCheck } from "./concept-check.js";
 import { loadCode } from "./code-store.js";
 import { codeMirrorReady } from "./editor.js";
@@ -14,6 +15,10 @@ import { t } from "./strings.js";
 // Progress by stage; within the long first stage it creeps forward so the page looks alive.
 const STAGE_PROGRESS = { python: [5, 70], bundle: [80, 95], ready: [100, 100], running: [100, 100] };
 const TYPICAL_LOAD_SECONDS = 3;
+// The status line moves on once a second while Python loads: each move is a style, layout and
+// paint of the page, and four a second were most of a phone's long tasks after the first paint
+// (#15).
+const STATUS_TICK_MS = 1000;
 // How far from the screen an exercise gets its editor: a screen's height above and below.
 const NEAR = "100% 0px";
 // The learner's first doing anything on the page: the editors still missing are made after it,
@@ -50,10 +55,19 @@ for (const fieldset of document.querySelectorAll(".concept-check fieldset.check[
 keepPlaceOnLanguageSwitch();
 
 // Loaded apart from the static imports so a broken animation can never take the editor and
-// Python down with it (a failed static import would stop this whole module).
-if (document.querySelector(".viz")) {
-  afterPaint()
-    .then(() => import("./viz/index.js")).catch((error) => console.error("the animation could not start:", error));
+// Python down with it (a failed static import would stop this whole module). On a phone that
+// has its first frame drawn in the page, only when the learner reaches for it (#15).
+const viz = document.querySelector(".viz");
+if (viz) {
+  const drawAnimation = () => import("./viz/index.js").then((module) => module.mounted);
+  if (posterShown(viz)) {
+    startOnReach(viz, drawAnimation);
+    whenIdle(3000).then(() =>
+      prefetch([new URL("./viz/index.js", import.meta.url), new URL(`./viz/${viz.dataset.animation}.js`, import.meta.url)]),
+    );
+  } else {
+    afterPaint().then(drawAnimation).catch((error) => console.error("the animation could not start:", error));
+  }
 }
 
 async function restorePlace(where) {
@@ -181,7 +195,7 @@ function showStatus(element, client) {
   let ticker = null;
 
   // The elapsed counter sits outside the accessibility tree: #python-status is a live region,
-  // and a number changing four times a second would drown a screen reader.
+  // and a number changing every second would drown a screen reader.
   const elapsed = document.createElement("span");
   elapsed.className = "python-status-elapsed";
   elapsed.setAttribute("aria-hidden", "true");
@@ -215,13 +229,13 @@ function showStatus(element, client) {
     }
     if (state === "restarting") setText(t("restarting"));
     else setText(stage === "bundle" ? t("loadingBundle") : t("loadingPython"));
-    elapsed.textContent = ` ${client.seconds.toFixed(1)} s`;
+    elapsed.textContent = ` ${Math.floor(client.seconds)} s`;
   };
 
   client.addEventListener("status", (event) => {
     if (event.detail.state === "error") client.errorMessage = event.detail.message;
     const loading = event.detail.state === "loading" || event.detail.state === "restarting";
-    if (loading && !ticker) ticker = setInterval(render, 250);
+    if (loading && !ticker) ticker = setInterval(render, STATUS_TICK_MS);
     if (!loading && ticker) {
       clearInterval(ticker);
       ticker = null;
@@ -229,5 +243,5 @@ function showStatus(element, client) {
     render();
   });
   render();
-  if (!ticker && (client.state === "loading" || client.state === "restarting")) ticker = setInterval(render, 250);
+  if (!ticker && (client.state === "loading" || client.state === "restarting")) ticker = setInterval(render, STATUS_TICK_MS);
 }

@@ -91,20 +91,3 @@ def test_a_submit_answers_in_the_language_of_the_page_it_was_sent_from(
     assert "cases pass" not in fragment
     # A pending verdict's polls carry the same header: the fragment varies with it.
     assert "X-Page-Lang" in response.headers["Vary"]
-
-
-def test_a_link_with_a_language_keeps_that_language_for_the_next_requests(
-    client: FlaskClient,
-) -> None:
-    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
-    response = client.get("/lessons/fixture-lesson?lang=zh", headers=english_browser)
-    assert "lang=zh" in response.headers["Set-Cookie"]
-    # A plain post (no script) and the next page, neither of which names the language.
-    fragment = client.post(
-        "/exercises/walk/submit", data={"code": KEEPS_SKIPPED}, headers=english_browser
-    ).get_data(as_text=True)
-    assert ZH_FEEDBACK in fragment
-    assert "课程大纲" in client.get("/", headers=english_browser).get_data(as_text=True)
-    # Asking again for the language it already has sets nothing.
-    again = client.get("/lessons/fixture-lesson?lang=zh", headers=english_browser)
-    assert "Set-Cookie" not in again.headers or "lang=" not in again.headers["Set-Cookie"]

@@ -30,7 +30,7 @@ from . import (
     self_study,
     static_delivery,
 )
-from .extensions import babel, csrf, db, remember_chosen_language, select_locale
+from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
 
@@ -71,7 +71,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     schema.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.after_request(remember_chosen_language)
     # Rendered Markdown is kept by its text's hash in the instance folder: the next process (a
     # server worker, a CLI command) reads it instead of rendering every lesson again.
     catalog = load_catalog(

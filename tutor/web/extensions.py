@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -49,16 +49,3 @@ def select_locale() -> str:
         if chosen in LANGUAGES:
             return chosen
     return request.accept_languages.best_match(LANGUAGES) or "en"
-
-
-def remember_chosen_language(response: Response) -> Response:
-    """A page opened by a link with ?lang= is a choice like the language switch: the next page (a
-    link without it, the "next lesson", a plain form post) keeps that language. A page's own
-    request (htmx) with ?lang= asks for one fragment in that language and changes nothing else."""
-    chosen = request.args.get("lang")
-    navigation = request.method == "GET" and "HX-Request" not in request.headers
-    if navigation and chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
-        response.set_cookie(
-            LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_SECONDS, samesite="Lax"
-        )
-    return response

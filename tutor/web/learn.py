@@ -26,8 +26,8 @@ from tutor.assets import d3_modules
 from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
+from . import animation_poster, lesson_page
 from . import lesson_data as lesson_data_file
-from . import lesson_page
 from .asset_pins import current_pins, file_sri
 from .course import current_learner
 from .duplicate_submit import VERDICT_WAIT_SECONDS, recent_duplicate
@@ -219,4 +219,5 @@ def init_app(app: Flask) -> None:
         d3_sources=_d3_sources,
         languages=LANGUAGES,
         replay_data=replay_data,
+        animation_poster=lambda lesson: animation_poster.stored(lesson, lang()),
     )

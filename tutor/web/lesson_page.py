@@ -32,6 +32,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -51,7 +52,7 @@ from markupsafe import Markup
 from tutor.assets import PINS
 from tutor.content import Lesson
 
-from . import static_delivery
+from . import animation_poster, static_delivery
 from .gzip_splice import PackedPiece, gzip_body, pack
 from .lesson_data import data_url, needs_data, practice_in_page
 
@@ -119,6 +120,10 @@ class SharedPage:
     digest: bytes
     assets: tuple[tuple[str, str], ...]
     pins: tuple[int, int]
+    # The animation's poster (whose lesson, in which language, the file it was read from, and
+    # whether that was there): drawing code changed since (another name) or a poster drawn or
+    # removed since, by `flask tutor draw-posters`, makes the page stale.
+    poster: tuple[Lesson, str, Path | None, bool] | None = None
     packed: list[PackedPiece | bytes] | None = field(default=None)
     same_for_the_page: dict[Marker, bytes] = field(default_factory=dict)
     checked_at: float = field(default_factory=time.monotonic)
@@ -138,8 +143,12 @@ class SharedPage:
         now = time.monotonic()
         if now - self.checked_at < ASSET_CHECK_SECONDS:
             return True
-        current = _pins_stamp() == self.pins and all(
-            static_delivery.static_version(name) == version for name, version in self.assets
+        current = (
+            _pins_stamp() == self.pins
+            and _same_poster(self.poster)
+            and all(
+                static_delivery.static_version(name) == version for name, version in self.assets
+            )
         )
         if current:
             self.checked_at = now
@@ -155,6 +164,15 @@ class SharedPage:
                 piece if isinstance(piece, bytes) else next(lengths) for piece in self.pieces
             )
         return self.packed
+
+
+def _poster(lesson: Lesson, lang: str) -> tuple[Lesson, str, Path | None, bool]:
+    path = animation_poster.stored_path(lesson, lang)
+    return lesson, lang, path, path is not None and path.exists()
+
+
+def _same_poster(seen: tuple[Lesson, str, Path | None, bool] | None) -> bool:
+    return seen is None or _poster(seen[0], seen[1]) == seen
 
 
 def _split(html: str) -> list[bytes | Marker]:
@@ -185,12 +203,15 @@ def _key(lesson: Lesson, signed_in: bool) -> tuple[object, ...]:
         build.id,
         build.grader_version,
         current_app.config.get("ASSETS_MODE"),
+        current_app.config.get("ANIMATION_POSTERS_DIR"),
         bool(current_app.config.get("SELF_STUDY_ONLY")),
         signed_in,
     )
 
 
 def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
+    from .learn import lang
+
     pins = _pins_stamp()
     template = current_app.jinja_env.get_template("lesson.html")
     context: dict[str, Any] = {
@@ -209,7 +230,8 @@ def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
         setattr(g, SHARING, False)
     assets = tuple(sorted(set(STATIC_URL.findall(html))))
     digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
-    return SharedPage(_split(html), digest, assets, pins)
+    poster = _poster(lesson, lang()) if lesson.animation else None
+    return SharedPage(_split(html), digest, assets, pins, poster)
 
 
 def _shared(lesson: Lesson) -> SharedPage:

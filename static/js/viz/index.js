@@ -1,6 +1,7 @@
 // Mounts every animation on the page. Importing this module is enough (lesson.js does
 // `import "./viz/index.js";`); mount() is exported for pages that add a .viz later (htmx swaps).
 
+import { clearPoster } from "../animation-poster.js";
 import { lessonData } from "../lesson-data.js";
 import { giveWay } from "../main-thread.js";
 import { ui } from "./describe.js";
@@ -36,6 +37,7 @@ async function mountOne(root, d3) {
     },
   );
   if (!data) return null;
+  clearPoster(root);
   const renderer = make(stage, data, d3);
   // The static drawing and the first scene (folding its trace, drawing its first step) are two
   // tasks, not one long one that would hold up a tap or a key (#15).
@@ -82,6 +84,7 @@ export async function mount(scope = document) {
 }
 
 function showProblem(root, text) {
+  clearPoster(root);
   const stage = root.querySelector(".viz-stage") ?? root;
   const note = document.createElement("p");
   note.className = "viz-problem";
@@ -107,8 +110,8 @@ document.addEventListener("virttutor:replay", (event) => {
   if (!replay(detail)) pendingReplays.splice(0, pendingReplays.length, detail);
 });
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", () => mount(), { once: true });
-} else {
-  mount();
-}
+// What importing this module starts: resolves when the page's animations are drawn.
+export const mounted =
+  document.readyState === "loading"
+    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true })).then(() => mount())
+    : mount();
