@@ -70,40 +70,56 @@
     });
   }
 
-  window.d3Ready = new Promise(function (resolve, reject) {
-    if (window.d3 && typeof window.d3.select === "function") {
-      resolve(window.d3);
-      return;
+  function start() {
+    if (!window.d3Ready) {
+      window.d3Ready = loadEither();
+      // A rejection is reported by whoever awaits it; never as an unhandled error on its own.
+      window.d3Ready.catch(function () {});
     }
-    var localStarted = false;
-    var timer = null;
-    // The local copy is the last resort: if it fails too, the animation says d3 is missing
-    // rather than waiting on a CDN that has already had its chance.
-    var useLocal = function () {
-      if (localStarted) return;
-      localStarted = true;
-      if (!local.length) {
-        reject(new Error("the d3 CDN did not answer and no local copy is configured"));
+    return window.d3Ready;
+  }
+
+  function loadEither() {
+    return new Promise(function (resolve, reject) {
+      if (window.d3 && typeof window.d3.select === "function") {
+        resolve(window.d3);
         return;
       }
-      loadSet(local, false, cdn.length > 0).then(resolve, reject);
-    };
-    if (!cdn.length) {
-      useLocal();
-      return;
-    }
-    timer = setTimeout(useLocal, CDN_PATIENCE_MS);
-    loadSet(cdn, true, false).then(
-      function (d3) {
-        clearTimeout(timer);
-        resolve(d3);
-      },
-      function () {
-        clearTimeout(timer);
+      var localStarted = false;
+      var timer = null;
+      // The local copy is the last resort: if it fails too, the animation says d3 is missing
+      // rather than waiting on a CDN that has already had its chance.
+      var useLocal = function () {
+        if (localStarted) return;
+        localStarted = true;
+        if (!local.length) {
+          reject(new Error("the d3 CDN did not answer and no local copy is configured"));
+          return;
+        }
+        loadSet(local, false, cdn.length > 0).then(resolve, reject);
+      };
+      if (!cdn.length) {
         useLocal();
-      },
-    );
-  });
-  // A rejection is reported by whoever awaits it; never as an unhandled error on its own.
-  window.d3Ready.catch(function () {});
+        return;
+      }
+      timer = setTimeout(useLocal, CDN_PATIENCE_MS);
+      loadSet(cdn, true, false).then(
+        function (d3) {
+          clearTimeout(timer);
+          resolve(d3);
+        },
+        function () {
+          clearTimeout(timer);
+          useLocal();
+        },
+      );
+    });
+  }
+
+  // On a phone shown the animation's first frame (static/js/animation-poster.js, the same test),
+  // d3 is needed only once the learner reaches for the animation: loaded then, by viz/index.js,
+  // not in the page's start-up (#15).
+  window.loadD3 = start;
+  var poster = document.querySelector(".viz-stage[data-poster]");
+  if (!(poster && window.matchMedia && window.matchMedia("(max-width: 30rem)").matches)) start();
 })();

@@ -81,6 +81,11 @@ def test_a_phone_shows_the_first_frame_at_once_and_draws_it_when_reached_for(
     page.wait_for_timeout(1500)  # the page's start-up is over: still nothing drawn by script
     before = viz_state(page)
     assert before["mounted"] is None and before["poster"] is True
+    # Nor was d3 loaded: it is asked for with the drawing.
+    assert page.evaluate("() => [typeof window.d3, typeof window.d3Ready]") == [
+        "undefined",
+        "undefined",
+    ]
     assert int(str(before["drawn"])) > 50  # the stacks are there, as the renderer draws them
     expect(page.locator(".viz .viz-progress")).to_have_text(re.compile(r"Step 0 of \d+"))
     poster = page.locator(".viz .viz-stage").inner_html()
@@ -89,6 +94,7 @@ def test_a_phone_shows_the_first_frame_at_once_and_draws_it_when_reached_for(
     expect(page.locator(".viz")).to_have_attribute("data-viz-mounted", "true")
     after = viz_state(page)
     assert after["poster"] is False
+    assert page.evaluate("() => typeof window.d3.select") == "function"
     # At the width it was drawn at, the poster is exactly what the renderer draws: nothing moves.
     assert page.locator(".viz .viz-stage").inner_html() == poster
     assert after["height"] == before["height"]

@@ -21,8 +21,9 @@ const players = [];
 // A replay may be requested before d3 has arrived; it is applied once a player can take it.
 const pendingReplays = [];
 
+// d3-fallback.js loads d3 at once, or (on a phone shown the first frame) when asked here.
 function d3Promise() {
-  return window.d3Ready ?? Promise.resolve(window.d3);
+  return window.d3Ready ?? window.loadD3?.() ?? Promise.resolve(window.d3);
 }
 
 async function mountOne(root, d3) {
