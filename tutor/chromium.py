@@ -16,6 +16,18 @@ import sys
 from collections.abc import Mapping
 
 NAMES = ("chromium", "chromium-browser")
+# Headless, and nothing that reaches for the network on its own (this machine has none but the
+# package registries): the browser tests, the benches and `flask tutor draw-posters`.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 GUIDANCE = (
     "Ubuntu's Chromium package only installs the snap, which Playwright cannot drive. Install a "
     "Chromium or Chrome build as a .deb or tarball (e.g. Google Chrome's .deb, or Playwright's "

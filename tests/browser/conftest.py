@@ -24,16 +24,7 @@ if TYPE_CHECKING:
 
 # Debian's by default; CHROMIUM_PATH points elsewhere (Ubuntu has no .deb: see tutor.chromium).
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_FLAGS = chromium.FLAGS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

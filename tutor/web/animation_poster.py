@@ -132,18 +132,6 @@ CAPTURE = """(root) => {
 }"""
 
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 def draw(
     app: Flask,
     lessons: Iterable[Lesson],
@@ -198,10 +186,10 @@ def _chromium(browser: Browser | None) -> Iterator[Browser]:
         return
     from playwright.sync_api import sync_playwright
 
-    from tutor.chromium import executable
+    from tutor.chromium import FLAGS, executable
 
     with sync_playwright() as playwright:
-        started = playwright.chromium.launch(executable_path=executable(), args=CHROMIUM_FLAGS)
+        started = playwright.chromium.launch(executable_path=executable(), args=FLAGS)
         try:
             yield started
         finally:
