@@ -33,9 +33,9 @@ from .lesson_data import data_of
 from .static_delivery import static_version
 
 FORMAT = "1"
-# The width a poster is drawn at: Lighthouse's phone (Moto G Power). The page shows it up to
-# POSTER_MAX_WIDTH (static/js/animation-poster.js and viz.css say the same), and draws at load
-# on anything wider, where the drawing takes another shape.
+# The width a poster is drawn at: Lighthouse's phone (Moto G Power). The page shows it on screens
+# up to 30 rem wide (static/js/animation-poster.js and viz.css say the same) and draws at load on
+# anything wider, where the drawing takes another shape.
 PHONE: ViewportSize = {"width": 412, "height": 823}
 # What the drawing depends on besides the lesson's data: these scripts and stylesheets (their
 # content versions, static_delivery), under static/.
