@@ -7,17 +7,16 @@ test session. Playwright never downloads a browser of its own.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from werkzeug.serving import make_server
 
 from tutor import chromium
 from tutor.web import create_app
+from tutor.web.local_server import served
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -69,11 +68,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "QUEUE_URL": "immediate",
         }
     )
-    server = make_server("127.0.0.1", 0, close_every_response(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(close_every_response(app)) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

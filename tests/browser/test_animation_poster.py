@@ -5,15 +5,14 @@ learner does on the frame — a press, a key, a choice — reaches the drawn ani
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
 from tutor.web import animation_poster, create_app, schema
+from tutor.web.local_server import served
 
 from ._learner import LESSON, block_cdn, hold_python, watch_console
 from .conftest import close_every_response
@@ -43,10 +42,8 @@ def poster_site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> I
         lesson = app.extensions["catalog"].lesson(LESSON_ID)
         drawn = list(animation_poster.draw(app, [lesson], ["en", "zh"], where / "posters", browser))
     assert [path.name.split(".")[1] for path in drawn] == ["en", "zh"]
-    server = make_server("127.0.0.1", 0, close_every_response(app), threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(close_every_response(app)) as base:
+        yield base
 
 
 def open_on(browser: Browser, base: str, viewport: dict[str, int], lang: str = "en") -> Page:

@@ -4,7 +4,6 @@ tampered bytes, a double-clicked Submit, a browser without JavaScript, unknown a
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +11,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, Route, expect
-from werkzeug.serving import make_server
 
 from tutor.web import create_app
 from tutor.web.extensions import db
+from tutor.web.local_server import served
 from tutor.web.models import Submission
 
 from ._learner import (
@@ -136,11 +135,8 @@ def server_and_app(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
             "QUEUE_URL": "immediate",  # graded inside the request: this server runs no worker
         }
     )
-    server = make_server("127.0.0.1", 0, close_every_response(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
+    with served(close_every_response(app)) as base:
+        yield base, app
 
 
 def stored_submissions(app: Flask) -> int:

@@ -15,7 +15,6 @@ since): nothing is ever drawn from a stale frame.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from tutor.content import Lesson
 
 from .cli import tutor_cli
 from .lesson_data import data_of
+from .local_server import served
 from .static_delivery import static_version
 
 FORMAT = "1"
@@ -96,10 +96,9 @@ def stored_path(lesson: Lesson, lang: str) -> Path | None:
     return where / poster_of(lesson, lang).name
 
 
-def stored(lesson: Lesson, lang: str) -> Markup | None:
-    """The stored first frame for this lesson and language, if one was drawn from the current
-    code and data (read when the shared page is rendered, which is then cached)."""
-    path = stored_path(lesson, lang)
+def read(path: Path | None) -> Markup | None:
+    """The first frame stored at ``path`` (``stored_path``), if it is there: read when the
+    shared lesson page is rendered, which is then cached."""
     if path is None:
         return None
     try:
@@ -198,21 +197,12 @@ def _chromium(browser: Browser | None) -> Iterator[Browser]:
 
 @contextmanager
 def _served_without_posters(app: Flask) -> Iterator[str]:
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    class Quiet(WSGIRequestHandler):
-        def log_request(self, *args: object, **kwargs: object) -> None:
-            """The pages' requests are not what the command reports."""
-
     before = app.config.get("ANIMATION_POSTERS_DIR")
     app.config["ANIMATION_POSTERS_DIR"] = ""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with served(app, quiet=True) as base:
+            yield base
     finally:
-        server.shutdown()
         app.config["ANIMATION_POSTERS_DIR"] = before
 
 
@@ -221,8 +211,8 @@ def _served_without_posters(app: Flask) -> Iterator[str]:
 def draw_posters(lesson_ids: tuple[str, ...]) -> None:
     """Draw each animation's first frame at a phone's width, for the lesson pages to show before
     their drawing code runs (tutor/web/animation_poster.py). Without Chromium it says so and
-    changes nothing: the pages then draw at load. A running server shows new ones after a
-    restart."""
+    changes nothing: the pages then draw at load. A running server's cached pages take new ones
+    up within ASSET_CHECK_SECONDS (lesson_page.py)."""
     from tutor.chromium import ChromiumUnavailable, executable
 
     from .extensions import LANGUAGES

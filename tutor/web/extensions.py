@@ -32,7 +32,6 @@ babel = Babel()
 
 
 LANGUAGE_COOKIE = "lang"
-LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 # What the page's own requests (htmx: Submit, a pending verdict's polls) carry: the language of the
 # page they were sent from, so its verdict comes back in that language however the page was reached.
 PAGE_LANGUAGE_HEADER = "X-Page-Lang"

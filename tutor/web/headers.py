@@ -28,6 +28,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 from itsdangerous import BadSignature
 
 from .asset_pins import current_pins
+from .extensions import PAGE_LANGUAGE_HEADER
 
 HSTS = "max-age=15552000"  # 180 days
 # An unchanged session's cookie is set again (its expiry moved on) at most this often, instead of
@@ -168,5 +169,5 @@ def install_headers(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/static/"):
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        response.vary.update(("HX-Request", "X-Page-Lang"))
+        response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER))
         return response

@@ -26,12 +26,12 @@ from tutor.assets import d3_modules
 from tutor.content import Catalog, Exercise
 from tutor.grading.protocol import bilingual
 
-from . import animation_poster, lesson_page
 from . import lesson_data as lesson_data_file
+from . import lesson_page
 from .asset_pins import current_pins, file_sri
 from .course import current_learner
 from .duplicate_submit import VERDICT_WAIT_SECONDS, recent_duplicate
-from .extensions import LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS, LANGUAGES
+from .extensions import LANGUAGE_COOKIE, LANGUAGES
 from .grading_service import (
     IN_FLIGHT,
     GraderBusy,
@@ -102,7 +102,7 @@ def set_language(code: str) -> ResponseReturnValue:
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
         target = "/"
     response = make_response(redirect(target))
-    response.set_cookie(LANGUAGE_COOKIE, code, max_age=LANGUAGE_COOKIE_SECONDS, samesite="Lax")
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     return response
 
 
@@ -219,5 +219,4 @@ def init_app(app: Flask) -> None:
         d3_sources=_d3_sources,
         languages=LANGUAGES,
         replay_data=replay_data,
-        animation_poster=lambda lesson: animation_poster.stored(lesson, lang()),
     )

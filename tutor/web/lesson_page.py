@@ -112,6 +112,9 @@ class SharedVisitor:
         )
 
 
+PosterSeen = tuple[Lesson, str, Path | None, bool]
+
+
 @dataclass
 class SharedPage:
     """The page as every learner gets it: plain bytes between the learners' markers."""
@@ -123,7 +126,7 @@ class SharedPage:
     # The animation's poster (whose lesson, in which language, the file it was read from, and
     # whether that was there): drawing code changed since (another name) or a poster drawn or
     # removed since, by `flask tutor draw-posters`, makes the page stale.
-    poster: tuple[Lesson, str, Path | None, bool] | None = None
+    poster: PosterSeen
     packed: list[PackedPiece | bytes] | None = field(default=None)
     same_for_the_page: dict[Marker, bytes] = field(default_factory=dict)
     checked_at: float = field(default_factory=time.monotonic)
@@ -166,13 +169,13 @@ class SharedPage:
         return self.packed
 
 
-def _poster(lesson: Lesson, lang: str) -> tuple[Lesson, str, Path | None, bool]:
+def _poster(lesson: Lesson, lang: str) -> PosterSeen:
     path = animation_poster.stored_path(lesson, lang)
     return lesson, lang, path, path is not None and path.exists()
 
 
-def _same_poster(seen: tuple[Lesson, str, Path | None, bool] | None) -> bool:
-    return seen is None or _poster(seen[0], seen[1]) == seen
+def _same_poster(seen: PosterSeen) -> bool:
+    return _poster(seen[0], seen[1]) == seen
 
 
 def _split(html: str) -> list[bytes | Marker]:
@@ -213,8 +216,10 @@ def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
     from .learn import lang
 
     pins = _pins_stamp()
+    poster = _poster(lesson, lang())
     template = current_app.jinja_env.get_template("lesson.html")
     context: dict[str, Any] = {
+        "animation_poster": animation_poster.read(poster[2]),
         "lesson": lesson,
         "lesson_data_url": data_url(lesson) if needs_data(lesson) else None,
         "practice": practice_in_page(lesson),
@@ -230,7 +235,6 @@ def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
         setattr(g, SHARING, False)
     assets = tuple(sorted(set(STATIC_URL.findall(html))))
     digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
-    poster = _poster(lesson, lang()) if lesson.animation else None
     return SharedPage(_split(html), digest, assets, pins, poster)
 
 
