@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import update
+from sqlalchemy import Connection, event, update
 
 from tutor.queue import rows
 from tutor.queue.grader import SandboxRefused
@@ -301,3 +301,39 @@ def test_no_worker_means_grading_is_unavailable_and_nothing_is_stored(tmp_path: 
     assert client.get("/").status_code == 200  # pages are served all the same
     with app.app_context():
         assert db.session.execute(db.select(Submission)).first() is None
+
+
+def test_queue_transitions_commit_without_the_disk_wait_and_every_other_commit_waits(
+    any_database_app: Flask,
+) -> None:
+    """#15: a claim or a verdict a power cut takes back is found and made again, so on SQLite it
+    does not wait for the disk (``synchronous=NORMAL``); what people save (a stored submission
+    here) still does, and so does the next use of the same pooled connection."""
+    app = any_database_app
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+        at_commit: list[int | None] = []
+
+        @event.listens_for(db.engine, "commit")
+        def _seen(connection: Connection) -> None:
+            raw = connection.connection.dbapi_connection
+            at_commit.append(
+                raw.execute("PRAGMA synchronous").fetchone()[0] if sqlite else None  # type: ignore[union-attr]
+            )
+
+    submission_id = _store(app)  # (the demo course made first, in a commit of its own)
+    stored = list(at_commit)
+    with app.app_context():
+        claimed = rows.claim(submission_id)
+        assert claimed is not None
+        assert rows.record(claimed, "graded", 100.0, json.dumps({"verdict": "passed"}))
+    second = _store(app, learner="bo")
+    if sqlite:
+        full, normal = 2, 1
+        assert stored and set(stored) == {full}
+        assert at_commit[len(stored) :] == [normal, normal, full]
+        with app.app_context(), db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == full
+    row = _row(app, submission_id)
+    assert (row.status, row.score) == ("graded", 100.0)
+    assert _row(app, second).status == "pending"

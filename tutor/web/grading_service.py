@@ -45,6 +45,7 @@ from tutor.queue.tasks import GradingQueue
 from tutor.queue.verdicts import VerdictWatcher
 
 from . import database_file
+from .commit_durability import restore_on_checkin
 from .extensions import db
 from .models import Course, Submission
 from .practice_cases import PracticeCases
@@ -514,6 +515,7 @@ def _tune_sqlite(app: Flask) -> None:
     database_file.prepare(str(app.config["SQLALCHEMY_DATABASE_URI"]), Path(app.instance_path))
     with app.app_context():
         engine = db.engine
+    restore_on_checkin(engine)
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: object, _record: object) -> None:
