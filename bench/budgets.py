@@ -84,8 +84,16 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """The gunicorn worker processes (children of the master), not their sandboxes."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        return self.children(self.process.pid)
+
+    @staticmethod
+    def children(pid: int) -> list[int]:
+        """Processes started by any thread of ``pid`` (each thread lists its own)."""
+        return [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
 
     def cpu_seconds(self) -> float:
         """User + system CPU of every web process so far (``/proc/<pid>/stat``)."""
@@ -241,10 +249,14 @@ def lesson_throughput(server: Server, lesson: str, seconds: float) -> list[PageF
         headers = {"Cookie": learner.cookie}
         if encoding:
             headers["Accept-Encoding"] = encoding
-        status, answer, body = get(server, f"/lessons/{lesson}", headers)  # warm the caches
+        status, answer, body = get(server, f"/lessons/{lesson}", headers)
         assert status == 200, (status, body[:200])
         if "set-cookie" in answer:  # what a browser would send from now on
             learner.cookie = headers["Cookie"] = answer["set-cookie"].split(";", 1)[0]
+        # Every web process renders and caches the page on its first request of it: a second
+        # of each before the slices, so no slice measures one process's first render instead.
+        wrk(server, f"/lessons/{lesson}", 1, headers)
+        wrk(server, "/bench/trivial", 1, headers)
         # Alternated in short slices: the speed of a shared (or virtual) machine drifts by 2x
         # within a minute, and page-then-trivial once measured the drift as much as the page.
         pairs = [
@@ -333,6 +345,20 @@ def grade_over_http(
     return len(sizes) / elapsed, sum(sizes) / len(sizes), 1000 * cpu / len(sizes), len(sizes)
 
 
+def warm_every_process(server: Server, exercise_id: str, code: str, clients: int) -> None:
+    """Grades until every web process has started its sandbox pool (its zygotes are its
+    children): a process starts it on its first submission, which takes seconds, and the
+    clients' kept-alive connections may all land on one process for a while, so a slice would
+    otherwise measure the other's start."""
+    deadline = time.monotonic() + 120
+    while True:
+        grade_over_http(server, exercise_id, code, clients, 1.0)
+        if all(server.children(pid) for pid in server.worker_pids()):
+            return
+        if time.monotonic() > deadline:
+            sys.exit("a web process did not start its sandbox pool within 120 s")
+
+
 def sandbox_alone(exercise_id: str, clients: int, seconds: float) -> float:
     from bench.sandbox import throughput
     from tutor.content import load_catalog
@@ -364,7 +390,7 @@ def grading_figures(server: Server, clients: int, seconds: float) -> list[Gradin
     for exercise_id in EXERCISES:
         exercise = catalog.exercise(exercise_id)
         assert exercise is not None, exercise_id
-        grade_over_http(server, exercise_id, exercise.solution, clients, 1.0)  # warm the judge
+        warm_every_process(server, exercise_id, exercise.solution, clients)
         slices = []
         for _ in range(SLICES):  # alternated, as for the page (lesson_throughput)
             http = grade_over_http(
