@@ -87,3 +87,32 @@ def test_without_chromium_no_poster_is_drawn_and_the_command_says_why(
     assert result.exit_code == 0
     assert "no posters drawn" in result.output and "CHROMIUM_PATH" in result.output
     assert list(posters.iterdir()) == []
+
+
+def test_the_drawing_files_are_looked_at_once_per_check_however_many_pages_check(
+    app: Flask, posters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every cached lesson page checks its poster's name once per ``ASSET_CHECK_SECONDS``;
+    looking at the ≈ 30 drawing files each time cost ≈ 20 ms per page per process (#15)."""
+    monkeypatch.setattr(lesson_page, "ASSET_CHECK_SECONDS", 60)
+    looked: list[str] = []
+    versions = animation_poster.static_version
+
+    def counted(name: str) -> str | None:
+        looked.append(name)
+        return versions(name)
+
+    monkeypatch.setattr(animation_poster, "static_version", counted)
+    monkeypatch.setattr(animation_poster, "_drawing_seen", {}, raising=False)
+    names = {poster_name(app, lang) for lang in ("en", "zh", "en", "zh")}
+    drawing_files = len(looked)
+    assert drawing_files > 1 and len(names) == 2
+    assert looked.count(looked[0]) == 1  # one look for four names
+    # Once the check's time is up, a change is seen at the next name.
+    monkeypatch.setattr(lesson_page, "ASSET_CHECK_SECONDS", 0)
+    monkeypatch.setattr(
+        animation_poster,
+        "static_version",
+        lambda name: "changed" if name.endswith("layer-stacks.js") else versions(name),
+    )
+    assert poster_name(app) not in names

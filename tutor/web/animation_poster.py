@@ -15,6 +15,7 @@ since): nothing is ever drawn from a stale frame.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,12 +79,32 @@ def _drawing_files(app: Flask) -> list[str]:
     return names
 
 
+# The drawing files' versions as last looked at, per static folder: (when, versions). Looking is
+# ≈ 30 files' stat calls and paths (≈ 20 ms here), and every cached lesson page looks once per
+# ``ASSET_CHECK_SECONDS`` — two dozen pages would each pay it, every second, in every process.
+_drawing_seen: dict[str, tuple[float, str]] = {}
+
+
+def _drawing_versions(app: Flask) -> str:
+    """The drawing files and their content versions, looked at again at most once per
+    ``lesson_page.ASSET_CHECK_SECONDS`` (how often a cached page checks its poster anyway)."""
+    from .lesson_page import ASSET_CHECK_SECONDS  # at call time: lesson_page imports this
+
+    folder = str(app.static_folder)
+    seen = _drawing_seen.get(folder)
+    now = time.monotonic()
+    if seen is not None and now - seen[0] < ASSET_CHECK_SECONDS:
+        return seen[1]
+    versions = "".join(f"\0{name}\0{static_version(name)}" for name in _drawing_files(app))
+    _drawing_seen[folder] = (now, versions)
+    return versions
+
+
 def poster_of(lesson: Lesson, lang: str) -> Poster:
     """Named by everything its drawing depends on: a change to any gives another name."""
     digest = hashlib.blake2b(digest_size=10)
     digest.update(f"{FORMAT}\0{lesson.animation}\0{data_of(lesson).version}".encode())
-    for name in _drawing_files(current_app):
-        digest.update(f"\0{name}\0{static_version(name)}".encode())
+    digest.update(_drawing_versions(current_app).encode())
     return Poster(lesson.id, lang, digest.hexdigest())
 
 
