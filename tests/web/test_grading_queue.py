@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -248,6 +249,37 @@ def test_a_submit_graded_in_the_request_is_stored_claimed_and_given_back_if_it_c
     monkeypatch.setattr(grader, "judge", works)
     assert grader.grade(submission_id) == "graded"  # as the sweeper's re-queue would have it
     assert _row(app, submission_id).status == "graded"
+
+
+@pytest.mark.parametrize("code", [SOLUTION, STARTER], ids=["passed", "failed"])
+def test_a_submit_graded_in_the_request_answers_with_its_verdict_without_reading_the_row_back(
+    app: Flask, client: FlaskClient, code: str
+) -> None:
+    """#15: the request that graded a submission answers with the verdict it has just recorded;
+    reading the row back cost a tenth of the server's CPU per submit. The answer is exactly what
+    the stored row says when asked for later."""
+    read: list[str] = []
+
+    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        if re.search(r"^\s*SELECT\b.*\bFROM submission\s+WHERE submission\.id = ", statement, re.S):
+            read.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        reply = client.post("/api/exercises/io-path/grade", json={"code": code})
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    assert read == []
+    answered = reply.get_json()
+    assert answered["verdict"] == ("passed" if code == SOLUTION else "failed")
+    stored = client.get(f"/api/submissions/{answered['submission']}")
+    assert stored.status_code == 200 and stored.get_json() == answered
+    row = _row(app, answered["submission"])
+    assert (row.status, row.attempts, row.score) == ("graded", 1, answered["score"])
+    assert row.graded_at is not None and row.created_at <= row.graded_at
 
 
 def test_a_reference_failure_keeps_the_submission_for_a_regrade(

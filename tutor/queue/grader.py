@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
@@ -51,6 +52,16 @@ def exercise_version(exercise: Exercise) -> str:
         f"{exercise.solution}\0{exercise.driver}\0{exercise.limits}".encode()
     ).hexdigest()
     return digest[:16]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What grading one claimed submission came to: ``name`` for logs and tests, and, when the
+    learner's verdict was recorded, the columns as written, so the request that graded it
+    answers without reading its row back (#15)."""
+
+    name: str
+    written: dict[str, object] | None = None
 
 
 class SandboxRefused(Exception):
@@ -136,7 +147,7 @@ class Grader:
             finally:
                 db.session.remove()
 
-    def grade_claimed(self, claimed: rows.ClaimedRow) -> str:
+    def grade_claimed(self, claimed: rows.ClaimedRow) -> Outcome:
         """Grade a submission stored already claimed by this process (``grading``, attempt 1:
         the web process grading inside the request), so no claiming statement is needed."""
         with self.app.app_context():
@@ -145,7 +156,7 @@ class Grader:
                     judge = self.judge()
                 except SandboxRefused:
                     rows.release(claimed.claim)  # pending again, as a worker would leave it
-                    return "refused"
+                    return Outcome("refused")
                 return self._judge_and_record(judge, claimed)
             finally:
                 db.session.remove()
@@ -166,9 +177,9 @@ class Grader:
                 rows.give_up(submission_id, "pending", could_not_grade(found.attempts))
                 return "gave-up"
             return "taken"
-        return self._judge_and_record(judge, claimed)
+        return self._judge_and_record(judge, claimed).name
 
-    def _judge_and_record(self, judge: Judge, claimed: rows.ClaimedRow) -> str:
+    def _judge_and_record(self, judge: Judge, claimed: rows.ClaimedRow) -> Outcome:
         submission_id = claimed.claim.submission_id
         claim = claimed.claim
         exercise = self.catalog.exercise(claimed.exercise_id)
@@ -180,7 +191,7 @@ class Grader:
                 }
             )
             rows.record(claim, "error", None, stored_report(report))  # not the learner's doing
-            return "error"
+            return Outcome("error")
         seed = rows.seed_of(claimed.variant_seed)
         code = claimed.code
         try:
@@ -188,29 +199,40 @@ class Grader:
         except GradingLost as exc:  # killed from outside: not the learner's doing
             log.warning("submission %s not graded: %s", submission_id, exc)
             rows.record(claim, "error", None, stored_report(Report.error(exc)))
-            return "error"
+            return Outcome("error")
         except ReferenceFailure as exc:
             log.error("submission %s not graded: %s", submission_id, exc)
             rows.release(claim)
-            return "reference-failed"
+            return Outcome("reference-failed")
         except Exception:
             log.exception("grading submission %s failed; it will be retried", submission_id)
             rows.release(claim)
-            return "crashed"
+            return Outcome("crashed")
         # The learner's result, whatever its verdict (code that could not run is theirs too);
         # the status ``error`` is kept for what the server could not grade.
-        status = "graded"
-        recorded = rows.record(
+        report_json = stored_report(report)
+        graded_at = rows.now()
+        exercise_version = self.exercise_version(exercise)
+        if not rows.record(
             claim,
-            status,
+            "graded",
             report.score,
-            stored_report(report),
+            report_json,
+            graded_at,
             grader_version=self.version,
-            exercise_version=self.exercise_version(exercise),
-        )
-        if recorded:
-            self._announce(submission_id)
-        return status if recorded else "superseded"
+            exercise_version=exercise_version,
+        ):
+            return Outcome("superseded")
+        self._announce(submission_id)
+        written: dict[str, object] = {
+            "status": "graded",
+            "score": report.score,
+            "report_json": report_json,
+            "graded_at": graded_at,
+            "grader_version": self.version,
+            "exercise_version": exercise_version,
+        }
+        return Outcome("graded", written)
 
     def _announce(self, submission_id: int) -> None:
         """Tell the verdict listeners (``app.extensions["verdict_listeners"]``: LTI grade

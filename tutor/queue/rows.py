@@ -144,7 +144,12 @@ def _changed(statement: Any, values: dict[str, object]) -> bool:
 
 
 def record(
-    claim: Claim, status: str, score: float | None, report_json: str, **extra: object
+    claim: Claim,
+    status: str,
+    score: float | None,
+    report_json: str,
+    graded_at: datetime | None = None,
+    **extra: object,
 ) -> bool:
     """Store the verdict if the claim still holds; ``False`` if the sweeper gave the job away
     meanwhile (the other attempt's verdict is the one that counts)."""
@@ -154,7 +159,7 @@ def record(
         "new_status": status,
         "new_score": score,
         "report": report_json,
-        "now": now(),
+        "now": graded_at or now(),
         **{f"new_{name}": value for name, value in extra.items()},
     }
     return _changed(_recording(frozenset(extra)), values)

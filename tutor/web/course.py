@@ -5,11 +5,15 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, current_app, session
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Course
+
+# Built once: it runs for every submit (#15).
+_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
 
 
 def demo_course() -> Course:
@@ -20,8 +24,7 @@ def demo_course() -> Course:
     every object it holds, the signed-in account among them, and the submit path then closes
     that session, so the page could no longer read who is signed in."""
     slug = current_app.config["DEMO_COURSE"]
-    query = db.select(Course).filter_by(slug=slug)
-    course: Course | None = db.session.execute(query).scalar_one_or_none()
+    course: Course | None = db.session.execute(_BY_SLUG, {"slug": slug}).scalar_one_or_none()
     if course is None:
         with Session(db.engine) as own:
             own.add(Course(slug=slug, title="VirtTutor demo course"))
@@ -29,7 +32,7 @@ def demo_course() -> Course:
                 own.commit()
             except IntegrityError:
                 own.rollback()  # another process made it first
-        course = db.session.execute(query).scalar_one()
+        course = db.session.execute(_BY_SLUG, {"slug": slug}).scalar_one()
     return course
 
 

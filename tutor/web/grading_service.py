@@ -314,71 +314,67 @@ class GradingService:
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
             return self._store_rejected(exercise, code, course, learner, exc, idempotency_key)
         address = request.remote_addr if has_request_context() else None
-        course_id = course.id
         seed = stored_seed(submission_seed(course, learner, exercise))
-        # Graded in this request: stored already claimed (``grading``, attempt 1), as a worker's
-        # claim would leave it, which saves the claiming statement and its commit.
-        graded_here = here or self.queue.immediate
-        # Give the connection back before queueing for the lock: two hundred requests waiting
-        # here must not hold the pool's fifteen connections between them.
-        db.session.close()
-        with self._admitting:  # check and store as one step (within this process)
-            submission_id, stored = self._admit(
-                exercise, code, course_id, learner, address, seed, idempotency_key, graded_here
-            )
-        if not stored:  # the same submit, stored by an earlier request that queued it
-            return self.wait_for_verdict(submission_id, self.wait_seconds if wait else 0)
-        # Hold no database connection while the worker grades.
-        db.session.close()
-        try:
-            if graded_here:
-                claim = rows.Claim(submission_id, 1)
-                self.queue.grader().grade_claimed(rows.ClaimedRow(claim, exercise.id, code, seed))
-            else:
-                self.queue.enqueue(submission_id)
-        except Exception:  # the queue is down: the row is kept, the sweeper queues it later
-            log.exception("submission %s stored but not queued", submission_id)
-        if wait:
-            verdict = self.wait_for_verdict(submission_id, self.wait_seconds)
-            if address is not None and verdict.status not in IN_FLIGHT:
-                self._settled(address, submission_id)
-            return verdict
-        found = db.session.get(Submission, submission_id)
-        assert found is not None
-        return found
-
-    def _admit(
-        self,
-        exercise: Exercise,
-        code: str,
-        course_id: int,
-        learner: str,
-        address: str | None,
-        seed: int,
-        idempotency_key: str | None,
-        claimed: bool = False,
-    ) -> tuple[int, bool]:
-        """Check the in-flight and queue limits and store the row: ``(id, True)``; or, for a
-        submit whose ``idempotency_key`` is stored already (by a request that got there first,
-        in this process or another), ``(its id, False)``. ``claimed``: stored as claimed by
-        this process (``grading``, attempt 1), to be graded here."""
-        if idempotency_key is not None:
-            twin = self.replay(exercise, code, learner, idempotency_key, wait=False)
-            if twin is not None:
-                return twin.id, False
-        waiting = self._check_in_flight(learner, address)
-        if waiting >= self.queue_size:
-            raise GraderBusy(self.retry_after(waiting))
         row: dict[str, object] = {
-            "course_id": course_id,
+            "course_id": course.id,
             "learner": learner,
             "exercise_id": exercise.id,
             "code": code,
             "variant_seed": seed,
             "idempotency_key": idempotency_key,
+            "created_at": rows.now(),
         }
-        if claimed:
+        # Graded in this request: stored already claimed (``grading``, attempt 1), as a worker's
+        # claim would leave it, which saves the claiming statement and its commit.
+        graded_here = here or self.queue.immediate
+        if graded_here:
             row.update(status="grading", attempts=1, started_at=rows.now())
+        # Give the connection back before queueing for the lock: two hundred requests waiting
+        # here must not hold the pool's fifteen connections between them.
+        db.session.close()
+        with self._admitting:  # check and store as one step (within this process)
+            submission_id, stored = self._admit(exercise, code, row, address)
+        if not stored:  # the same submit, stored by an earlier request that queued it
+            return self.wait_for_verdict(submission_id, self.wait_seconds if wait else 0)
+        # Hold no database connection while the worker grades.
+        db.session.close()
+        written = None
+        try:
+            if graded_here:
+                claim = rows.ClaimedRow(rows.Claim(submission_id, 1), exercise.id, code, seed)
+                written = self.queue.grader().grade_claimed(claim).written
+            else:
+                self.queue.enqueue(submission_id)
+        except Exception:  # the queue is down: the row is kept, the sweeper queues it later
+            log.exception("submission %s stored but not queued", submission_id)
+        if written is not None:
+            # Graded here: the row as stored and then recorded, without reading it back.
+            verdict = Submission(id=submission_id, **{**row, **written})
+        elif wait:
+            verdict = self.wait_for_verdict(submission_id, self.wait_seconds)
+        else:
+            found = db.session.get(Submission, submission_id)
+            assert found is not None
+            return found
+        if address is not None and verdict.status not in IN_FLIGHT:
+            self._settled(address, submission_id)
+        return verdict
+
+    def _admit(
+        self, exercise: Exercise, code: str, row: dict[str, object], address: str | None
+    ) -> tuple[int, bool]:
+        """Check the in-flight and queue limits and store ``row``: ``(id, True)``; or, for a
+        submit whose idempotency key is stored already (by a request that got there first,
+        in this process or another), ``(its id, False)``."""
+        learner = str(row["learner"])
+        key = row["idempotency_key"]
+        if key is not None:
+            twin = self.replay(exercise, code, learner, str(key), wait=False)
+            if twin is not None:
+                return twin.id, False
+        waiting = self._check_in_flight(learner, address)
+        if waiting >= self.queue_size:
+            raise GraderBusy(self.retry_after(waiting))
         submission_id, new = self._store_once(row, exercise, code)
         if new and address is not None:
             self._by_address.setdefault(address, []).append(submission_id)

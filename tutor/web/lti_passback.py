@@ -220,6 +220,8 @@ class GradePassback:
         """A graded submission of a learner who launched from an LMS changes the score of
         every grade link of theirs that covers the exercise."""
         ids = links_changed_by(submission_id)
+        if not ids:  # (most verdicts: a learner who never launched from an LMS)
+            return
         db.session.commit()
         for link_id in ids:
             self.queue(link_id)
