@@ -66,6 +66,28 @@ def test_an_over_long_string_or_list_is_still_cut() -> None:
     assert report["trace"] == list(range(10))  # never changed in place
 
 
-def test_a_non_finite_number_is_refused() -> None:
+@pytest.mark.parametrize(
+    "report",
+    [
+        {"score": math.inf},
+        {"cases": [{"trace": [{"at": 1.5}, {"at": math.nan}]}]},
+        {"output": [1, -math.inf]},
+        {"cases": [{"output": {"load": math.nan}}]},
+    ],
+)
+def test_a_non_finite_number_anywhere_is_refused(report: dict[str, Any]) -> None:
+    """orjson (the fast path, #15) would write ``null`` for it: the check must catch it."""
     with pytest.raises(ValueError):
-        fitted_json({"score": math.inf})
+        fitted_json(report)
+
+
+@settings(max_examples=200, deadline=None)
+@given(reports)
+def test_fitted_json_stores_the_data_the_standard_library_would(report: dict[str, Any]) -> None:
+    try:
+        expected = json.loads(json.dumps(fit(report), ensure_ascii=False, allow_nan=False))
+    except ValueError:
+        with pytest.raises(ValueError):
+            fitted_json(report)
+        return
+    assert json.loads(fitted_json(report)) == expected

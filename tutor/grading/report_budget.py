@@ -16,7 +16,8 @@ A correct solution's report is far below the budget (the largest, vcpu-run-loop,
 Almost every report is within every bound, and bounding it was most of the grading server's own
 CPU per submission (#15): so a first pass only *checks* (``_within``: no copies, no call per
 string or number) and the copying pass runs only when something is over; and ``fitted_json``
-serialises the report once, for the size and for storing, instead of twice.
+serialises the report once, for the size and for storing, instead of twice, with orjson when
+the check found nothing but plain data (``json_text``).
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .json_text import plain
+
 MAX_TEXT = 2_000
 MAX_PRINTED = 4_000
 MAX_ITEMS = 2_000
 MAX_REPORT_BYTES = 256 * 1024
 PRINTED_KEYS = frozenset({"stdout"})
+COMPACT = (",", ":")  # as orjson writes it
 
 
 def clip_text(text: str, limit: int = MAX_TEXT) -> str:
@@ -62,12 +66,12 @@ def _bounded(value: Any, key: str = "") -> Any:
     return value
 
 
-_SCALARS = (int, float, bool, type(None))
+_SCALARS = (int, bool, type(None))  # and finite floats (``x - x`` is 0.0 only for those)
 
 
 def _within(value: Any) -> bool:
-    """Every string, key and list of ``value`` already within bounds (``False`` also for any
-    type it does not know, which ``_bounded`` then handles)."""
+    """Every string, key and list of ``value`` already within bounds, and every number finite
+    (``False`` also for any type it does not know, which ``_bounded`` then handles)."""
     kind = type(value)
     if kind is dict:
         for k, v in value.items():
@@ -76,6 +80,9 @@ def _within(value: Any) -> bool:
             inner = type(v)
             if inner is str:
                 if len(v) > (MAX_PRINTED if k in PRINTED_KEYS else MAX_TEXT):
+                    return False
+            elif inner is float:
+                if v - v != 0.0:
                     return False
             elif inner not in _SCALARS and not _within_under(v, k):
                 return False
@@ -96,16 +103,21 @@ def _within_under(value: Any, key: str) -> bool:
             if inner is str:
                 if len(item) > limit:
                     return False
+            elif inner is float:
+                if item - item != 0.0:
+                    return False
             elif inner not in _SCALARS and not _within_under(item, key):
                 return False
         return True
     if kind is dict:
         return _within(value)
+    if kind is float:
+        return bool(value - value == 0.0)
     return kind in _SCALARS
 
 
 def _size(report: dict[str, Any]) -> int:
-    return len(json.dumps(report, ensure_ascii=False).encode("utf-8"))
+    return len(json.dumps(report, ensure_ascii=False, separators=COMPACT).encode("utf-8"))
 
 
 def fit(report: dict[str, Any], budget: int = MAX_REPORT_BYTES) -> dict[str, Any]:
@@ -118,13 +130,17 @@ def fit(report: dict[str, Any], budget: int = MAX_REPORT_BYTES) -> dict[str, Any
 
 
 def fitted_json(report: dict[str, Any], budget: int = MAX_REPORT_BYTES) -> str:
-    """``fit(report)`` as JSON text, serialised once when it fits (the usual case). Raises
-    ``ValueError`` for a non-finite number (no JSON reader accepts ``NaN``)."""
-    fitted: dict[str, Any] = dict(report if _within(report) else _bounded(report))
-    text = json.dumps(fitted, ensure_ascii=False, allow_nan=False)
+    """``fit(report)`` as compact JSON text, serialised once when it fits (the usual case).
+    Raises ``ValueError`` for a non-finite number (no JSON reader accepts ``NaN``)."""
+    plain_data = _within(report)
+    fitted: dict[str, Any] = dict(report if plain_data else _bounded(report))
+    if plain_data:
+        text = plain(fitted)
+    else:
+        text = json.dumps(fitted, ensure_ascii=False, allow_nan=False, separators=COMPACT)
     if len(text) <= budget // 4 or len(text.encode("utf-8")) <= budget:
         return text
-    return json.dumps(_cut(fitted, budget), ensure_ascii=False, allow_nan=False)
+    return json.dumps(_cut(fitted, budget), ensure_ascii=False, allow_nan=False, separators=COMPACT)
 
 
 def _cut(fitted: dict[str, Any], budget: int) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+from . import json_text
 from .harness import FAILED, LearnerError, SubmissionError
 from .limits import Limits
 from .protocol import Case, RunOutcome, bilingual
@@ -179,7 +180,7 @@ def decode_reply(raw: bytes, cases: list[Case] | None) -> list[RunOutcome]:
         zh="评测进程返回了无法识别的结果（你的代码是否写入了它的文件，或者替换了评测程序的某些部分？）",
     )
     try:
-        reply = json.loads(raw.decode("utf-8"), parse_constant=_refuse_non_finite)
+        reply = json_text.parse(raw.decode("utf-8"), parse_constant=_refuse_non_finite)
     except (ValueError, RecursionError):
         raise garbled from None
     if not isinstance(reply, dict):

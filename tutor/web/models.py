@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+
+from tutor.grading import json_text
 
 from .extensions import db
 from .utc_time import UTCDateTime
@@ -73,4 +74,4 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def report(self) -> dict[str, Any] | None:
-        return json.loads(self.report_json) if self.report_json else None
+        return json_text.parse(self.report_json) if self.report_json else None
