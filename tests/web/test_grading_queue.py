@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Connection, event, update
+from sqlalchemy import Connection, event, text, update
 
 from tutor.queue import rows
 from tutor.queue.grader import SandboxRefused
@@ -280,6 +280,51 @@ def test_a_submit_graded_in_the_request_answers_with_its_verdict_without_reading
     row = _row(app, answered["submission"])
     assert (row.status, row.attempts, row.score) == ("graded", 1, answered["score"])
     assert row.graded_at is not None and row.created_at <= row.graded_at
+
+
+@pytest.mark.parametrize("path", ["/api/exercises/io-path/grade", "/exercises/io-path/submit"])
+def test_no_statement_a_submit_runs_reads_every_submission_ever_stored(
+    app: Flask, client: FlaskClient, path: str
+) -> None:
+    """#15: a submit's cost must not grow with the course's history. Every statement a submit
+    runs on the submission table finds its rows by an index (SQLite's plan says SEARCH), never
+    by reading the whole table (SCAN): the in-flight check once did, 13 ms a submit with 100,000
+    rows stored."""
+    with app.app_context():
+        course_id = demo_course().id
+        db.session.execute(
+            text(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                "INSERT INTO submission (course_id, learner, exercise_id, code, status, score, "
+                "created_at, attempts) SELECT :course, 'other' || (i % 50), 'io-path', 'x', "
+                "'graded', 100, CURRENT_TIMESTAMP, 1 FROM n"
+            ),
+            {"course": course_id},
+        )
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        engine = db.engine
+    ran: list[tuple[str, object]] = []
+
+    def _seen(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
+        if re.search(r"\bsubmission\b", statement) and not statement.startswith("PRAGMA"):
+            ran.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        if path.startswith("/api/"):
+            reply = client.post(path, json={"code": SOLUTION})
+        else:
+            reply = client.post(path, data={"code": SOLUTION}, headers={"HX-Request": "true"})
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+    assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
+    assert any(statement.lstrip().startswith("SELECT") for statement, _ in ran)
+    with engine.connect() as connection:
+        for statement, parameters in ran:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            steps = [str(row[-1]) for row in plan]
+            assert not [s for s in steps if s.startswith("SCAN submission")], (statement, steps)
 
 
 def test_a_reference_failure_keeps_the_submission_for_a_regrade(

@@ -59,13 +59,19 @@ IN_FLIGHT = ("pending", "grading")
 
 # The statements of every submit, built once on the table (Core, bound parameters): built
 # through the ORM on each call they cost more CPU than SQLite spent running them (#15).
-# One learner's submissions in flight, and how many wait for a grader: one round-trip.
+# One learner's submissions in flight, and how many wait for a grader: one round-trip, each
+# count its own subquery so that each reads its index (learner, status). As one scan with two
+# FILTERed counts it read every submission ever stored: 13 ms a submit with 100,000 of them.
 _IN_FLIGHT_COUNTS = select(
-    func.count().filter(
-        SUBMISSIONS.c.learner == bindparam("learner"), SUBMISSIONS.c.status.in_(IN_FLIGHT)
-    ),
-    func.count().filter(SUBMISSIONS.c.status == "pending"),
-).select_from(SUBMISSIONS)
+    select(func.count())
+    .select_from(SUBMISSIONS)
+    .where(SUBMISSIONS.c.learner == bindparam("learner"), SUBMISSIONS.c.status.in_(IN_FLIGHT))
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(SUBMISSIONS)
+    .where(SUBMISSIONS.c.status == "pending")
+    .scalar_subquery(),
+)
 _STILL_IN_FLIGHT = select(SUBMISSIONS.c.id).where(
     SUBMISSIONS.c.id.in_(bindparam("ids", expanding=True)), SUBMISSIONS.c.status.in_(IN_FLIGHT)
 )
