@@ -25,6 +25,8 @@ from typing import Any
 
 import orjson
 
+COMPACT = (",", ":")  # as orjson writes it
+
 # Digits as "0", to find a run of 19 with one substring search (a regex takes ten times as long).
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19
@@ -51,4 +53,10 @@ def plain(data: Any) -> str:
     try:
         return orjson.dumps(data).decode("utf-8")
     except orjson.JSONEncodeError:
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return standard(data)
+
+
+def standard(data: Any) -> str:
+    """``data`` as compact JSON text written by the standard library: any data it takes, and
+    ``ValueError`` for a non-finite number (no JSON reader accepts ``NaN``)."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=COMPACT)

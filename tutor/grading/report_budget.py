@@ -25,14 +25,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .json_text import plain
+from .json_text import COMPACT, plain, standard
 
 MAX_TEXT = 2_000
 MAX_PRINTED = 4_000
 MAX_ITEMS = 2_000
 MAX_REPORT_BYTES = 256 * 1024
 PRINTED_KEYS = frozenset({"stdout"})
-COMPACT = (",", ":")  # as orjson writes it
 
 
 def clip_text(text: str, limit: int = MAX_TEXT) -> str:
@@ -134,13 +133,10 @@ def fitted_json(report: dict[str, Any], budget: int = MAX_REPORT_BYTES) -> str:
     Raises ``ValueError`` for a non-finite number (no JSON reader accepts ``NaN``)."""
     plain_data = _within(report)
     fitted: dict[str, Any] = dict(report if plain_data else _bounded(report))
-    if plain_data:
-        text = plain(fitted)
-    else:
-        text = json.dumps(fitted, ensure_ascii=False, allow_nan=False, separators=COMPACT)
+    text = plain(fitted) if plain_data else standard(fitted)
     if len(text) <= budget // 4 or len(text.encode("utf-8")) <= budget:
         return text
-    return json.dumps(_cut(fitted, budget), ensure_ascii=False, allow_nan=False, separators=COMPACT)
+    return standard(_cut(fitted, budget))
 
 
 def _cut(fitted: dict[str, Any], budget: int) -> dict[str, Any]:
