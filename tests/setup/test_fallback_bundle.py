@@ -90,6 +90,8 @@ def test_the_lock_entry_matches_the_wheel_the_browser_will_fetch(built: Built) -
     assert (manifest["sha256"], manifest["bytecode"]) == (entry["sha256"], False)
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
+        kinds = {info.compress_type for info in archive.infolist()}
+    assert kinds == {zipfile.ZIP_STORED}  # compressed as a whole in transit, not member by member
     assert "tutor/sim/__init__.py" in names
     assert not [n for n in names if n.endswith(".pyc")]
 

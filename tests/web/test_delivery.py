@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import brotli
@@ -19,6 +21,7 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.test import TestResponse
 
 from tests.conftest import FIXTURE_LESSONS, ROOT
+from tutor import bundle
 from tutor.assets import MINIFIED_JS, minified_js_name
 from tutor.web import scenes
 
@@ -87,6 +90,33 @@ def test_bodies_are_compressed_and_decompress_to_the_same_bytes(
     else:
         expected = plain.data
     assert body == expected
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_the_python_bundle_travels_compressed_and_arrives_as_its_lock_entry_says(
+    client: FlaskClient, encoding: str
+) -> None:
+    """The wheel the browser's Python loads: compressed in transit, to less than the deflated
+    wheel it was before (whose compressed copy saved too little to be sent), and decoded to the
+    exact bytes whose sha256 the lock file gives (Pyodide refuses anything else)."""
+    built = bundle.current()
+    assert built is not None, "no bundle: run `make bundle`"
+    url = f"/static/vendor/{built.wheel.parent.name}/{built.wheel.name}"
+    packed = fetch(client, url, Accept_Encoding=encoding)
+    assert packed.status_code == 200
+    assert packed.headers["Content-Encoding"] == encoding
+    body = DECODE[encoding](packed.data)
+    entry = json.loads(built.lock.read_text())["packages"][bundle.PACKAGE]
+    assert hashlib.sha256(body).hexdigest() == entry["sha256"] == built.sha256
+    deflated = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(body)) as stored,
+        zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        assert {info.compress_type for info in stored.infolist()} == {zipfile.ZIP_STORED}
+        for info in stored.infolist():
+            archive.writestr(info.filename, stored.read(info))
+    assert len(packed.data) < 0.9 * len(deflated.getvalue())
 
 
 def test_a_client_that_takes_no_compression_gets_none(client: FlaskClient) -> None:
