@@ -2,8 +2,9 @@
 // self.VIRTTUTOR_OFFLINE = {version, precache: [[url, sha256 | null], ...]}, in front of this).
 //
 // - install: fills the cache of this version with every lesson page, Pyodide, the simulation
-//   bundle and every asset. A file whose sha256 is unchanged is copied from an older cache
-//   instead of downloaded again; pages are always fetched fresh.
+//   bundle and every asset. A file whose sha256 is unchanged is copied from an older cache, or
+//   taken from the browser's HTTP cache where the page has just loaded it, instead of downloaded
+//   again; pages are always fetched fresh.
 // - activate: drops the caches of older versions and takes over open pages.
 // - fetch: pages network-first (the server may know newer progress), falling back to the cache
 //   when offline; everything else cache-first. POSTs (Submit) always go to the network.
@@ -45,14 +46,38 @@ function withHash(response, sha256) {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
+function hex(buffer) {
+  return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// The file as the page has just loaded it, from the browser's HTTP cache (by the URL listed or
+// by its plain path, which Pyodide and ES modules use), when its bytes are the listed ones: a
+// first visit then downloads Pyodide once, not twice (offline.js registers this worker after
+// Python is ready). Never the network: `only-if-cached` answers from the cache or fails.
+async function alreadyLoaded(url, sha256) {
+  for (const candidate of new Set([url, keyOf(url)])) {
+    try {
+      const response = await fetch(candidate, { cache: "only-if-cached", mode: "same-origin" });
+      if (!response.ok) continue;
+      const bytes = await response.arrayBuffer();
+      if (hex(await crypto.subtle.digest("SHA-256", bytes)) !== sha256) continue;
+      const { status, statusText, headers } = response;
+      return new Response(bytes, { status, statusText, headers });
+    } catch {
+      // not in the HTTP cache
+    }
+  }
+  return null;
+}
+
 async function fill() {
   const cache = await caches.open(CACHE);
   await Promise.all(
     precache.map(async ([path, sha256]) => {
       const url = absolute(path);
       const key = keyOf(url);
-      const reused = sha256 ? await fromOlderCache(key, sha256) : null;
-      if (reused) return cache.put(key, reused);
+      const reused = sha256 ? ((await fromOlderCache(key, sha256)) ?? (await alreadyLoaded(url, sha256))) : null;
+      if (reused) return cache.put(key, withHash(reused, sha256));
       const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       return cache.put(key, withHash(response, sha256));
