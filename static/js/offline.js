@@ -7,7 +7,7 @@
 // finds Pyodide's files in the browser's HTTP cache instead of downloading them a second time
 // (#15: 5.2 MB of 11.2 MB on a first visit). A Python that never settles waits this long.
 const PYTHON_SETTLED = new Set(["ready", "running", "error"]);
-const PYTHON_WAIT_MS = 120_000;
+const PYTHON_WAIT_MS = 60_000;
 
 function pythonSettled() {
   const status = document.getElementById("python-status");
