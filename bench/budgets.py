@@ -317,11 +317,13 @@ class HttpSlice:
 
 
 def machine_busy_seconds() -> float:
-    """Busy time of every core so far (``/proc/stat``: all but idle and I/O wait): what a
-    graded submission costs the whole machine, whichever process spent it (the web processes,
-    their sandboxes, the clients, the kernel)."""
+    """Busy time of every core so far (``/proc/stat``: user, nice, system, irq and softirq; not
+    idle, I/O wait or steal, the time a virtual machine's host gave to others): what a graded
+    submission costs the whole machine, whichever process spent it (the web processes, their
+    sandboxes, the clients, the kernel)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def grade_over_http(
