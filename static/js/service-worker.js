@@ -40,10 +40,11 @@ async function fromOlderCache(key, sha256) {
 }
 
 // A stored copy carries the hash it was checked against, so the next version can reuse it.
-function withHash(response, sha256) {
+// `body`: the response's bytes when they were read already (to check them).
+function withHash(response, sha256, body = response.body) {
   const headers = new Headers(response.headers);
   if (sha256) headers.set(HASH_HEADER, sha256);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 function hex(buffer) {
@@ -61,8 +62,7 @@ async function alreadyLoaded(url, sha256) {
       if (!response.ok) continue;
       const bytes = await response.arrayBuffer();
       if (hex(await crypto.subtle.digest("SHA-256", bytes)) !== sha256) continue;
-      const { status, statusText, headers } = response;
-      return new Response(bytes, { status, statusText, headers });
+      return withHash(response, sha256, bytes);
     } catch {
       // not in the HTTP cache
     }
@@ -77,7 +77,7 @@ async function fill() {
       const url = absolute(path);
       const key = keyOf(url);
       const reused = sha256 ? ((await fromOlderCache(key, sha256)) ?? (await alreadyLoaded(url, sha256))) : null;
-      if (reused) return cache.put(key, withHash(reused, sha256));
+      if (reused) return cache.put(key, reused);
       const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       return cache.put(key, withHash(response, sha256));

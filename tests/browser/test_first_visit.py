@@ -9,7 +9,6 @@ page has just loaded (checked against their sha256), and still works with the ne
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Browser
 
+from tutor import bundle
 from tutor.assets import pinned
 from tutor.web import create_app
 from tutor.web.local_server import served
@@ -31,6 +31,7 @@ from ._learner import (
     set_code,
     wait_for_python_ready,
 )
+from .conftest import close_every_response
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -51,18 +52,14 @@ class Bodies:
         self._lock = threading.Lock()
 
     def counting(self, app: WSGIApplication) -> WSGIApplication:
+        buffered = close_every_response(app)  # one bytes object per response, closed
+
         def counted(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-            body = app(environ, start_response)
-            try:
-                data = b"".join(body)
-            finally:
-                close = getattr(body, "close", None)
-                if close is not None:
-                    close()
-            if data:  # a 304 sends none
+            body = list(buffered(environ, start_response))
+            if any(body):  # a 304 sends none
                 with self._lock:
                     self.sent[environ["PATH_INFO"]] += 1
-            return [data]
+            return body
 
         return counted
 
@@ -97,9 +94,9 @@ def test_a_first_visit_downloads_python_once_and_still_works_offline(
             " return r.active !== null && navigator.serviceWorker.controller !== null; }",
             timeout=120_000,
         )
-        bundle = pinned()["pyodide"].folder / "virttutor-bundle.json"
-        wheel = json.loads(bundle.read_text())["wheel"]
-        for name in (*PYTHON_FILES, wheel):
+        built = bundle.current()
+        assert built is not None, "no bundle: run `make bundle`"
+        for name in (*PYTHON_FILES, built.wheel.name):
             assert bodies.sent[PYODIDE + name] == 1, (name, dict(bodies.sent))
 
         # The copies the offline cache took from the page's loading are whole and usable.
