@@ -37,6 +37,7 @@ bench: setup bench-tools cjk-font
 	$(BIN)/python -m bench
 	$(BIN)/python bench/lesson_weight.py
 	$(BIN)/python bench/lighthouse_scores.py --runs 3
+	$(BIN)/python bench/slow_first_visit.py --runs 2 --compare
 	$(BIN)/python -m bench.lab_session --students 1000 --spread 180
 	$(BIN)/python -m bench.budgets
 

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -37,6 +38,13 @@ ESBUILD = "@esbuild/{}"
 # is never served for the current one (tutor/web/static_delivery.py serves them).
 SITE_JS = STATIC / "js"
 MINIFIED_JS = ROOT / "build" / "minified-js"
+# Pyodide's standard library as a ZIP whose members are stored, not deflated: a deflated archive
+# does not compress in transit, a stored one does (brotli sends Pyodide's 9.2 MB in 1.5 MB, where
+# the deflated file is 2.4 MB). Set-up writes the copy, named by the sha256 of the file it was made
+# from; the Flask site sends it in that file's place (tutor/web/static_delivery.py), the static
+# copy for hosts that may compress nothing keeps Pyodide's own.
+STORED_STDLIB = ROOT / "build" / "stored-stdlib"
+STDLIB = "python_stdlib.zip"
 
 
 class AssetError(RuntimeError):
@@ -189,6 +197,42 @@ def minify_site_js(sources: Path = SITE_JS, target: Path = MINIFIED_JS) -> int:
     return len(missing)
 
 
+def store_uncompressed(source: Path, target: Path | None = None) -> None:
+    """Writes the ZIP ``source`` again (to ``target``, else in place) with every member stored:
+    same names, order, dates and modes. The whole file then compresses well in transit, and
+    Python reads each member without inflating it."""
+    with zipfile.ZipFile(source) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(target or source, "w", zipfile.ZIP_STORED) as archive:
+        for info, data in members:
+            info.compress_type = zipfile.ZIP_STORED
+            archive.writestr(info, data)
+
+
+def stored_stdlib_name(digest: str) -> str:
+    """The stored copy's file name for a standard library whose sha256 is ``digest``."""
+    return f"{digest}.zip"
+
+
+def store_stdlib(target: Path = STORED_STDLIB) -> bool:
+    """Writes the stored copy of Pyodide's standard library, unless it is there already, and
+    removes copies of other versions. Returns whether it wrote one."""
+    source = pinned()["pyodide"].folder / STDLIB
+    if not source.is_file():
+        return False
+    name = stored_stdlib_name(source_digest(source))
+    if (target / name).is_file():
+        return False
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target) as tmp:
+        store_uncompressed(source, Path(tmp) / name)
+        os.replace(Path(tmp) / name, target / name)  # whole or absent, never half written
+    for old in target.glob("*.zip"):
+        if old.name != name:
+            old.unlink()
+    return True
+
+
 def fetch(asset: Asset) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
@@ -338,3 +382,5 @@ if __name__ == "__main__":
         if count
         else "site scripts up to date"
     )
+    if store_stdlib():
+        print(f"stored Pyodide's standard library uncompressed in {STORED_STDLIB}")

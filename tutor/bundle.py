@@ -26,12 +26,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import lockfile, toolchain
-from .assets import pinned
+from .assets import pinned, store_uncompressed
 from .pure import PURE_SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,17 +178,6 @@ def build(
         )
     )
     return Bundle(final, sha256, out / LOCK_NAME, bytecode, skipped)
-
-
-def store_uncompressed(wheel: Path) -> None:
-    """Writes ``wheel`` again with every member stored (same names, dates and modes): the whole
-    file then compresses well in transit, and Python reads each member without inflating it."""
-    with zipfile.ZipFile(wheel) as archive:
-        members = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as archive:
-        for info, data in members:
-            info.compress_type = zipfile.ZIP_STORED
-            archive.writestr(info, data)
 
 
 def relock(lock: Path, wheel: Path) -> None:

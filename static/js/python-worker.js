@@ -47,7 +47,7 @@ for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "
 // lock file has arrived. SNAPSHOT_FORMAT changes whenever WARM_UP below or the file's layout does,
 // so an old snapshot is never restored.
 const SNAPSHOT_FOLDER = "virttutor-python-snapshot";
-const SNAPSHOT_FORMAT = 3;
+const SNAPSHOT_FORMAT = 4;
 // Where snapshots of format 2 were kept: deleted once a new one is saved.
 const OLD_SNAPSHOT_CACHE = "virttutor-python-snapshots";
 // Imports every module of the bundle (a snapshot has the modules in memory, not the wheel's files
@@ -167,9 +167,10 @@ async function snapshotKey(indexURL, lock) {
 // folder): plain file writes, with no Python to run and no archive to unpack.
 //
 // One file: the memory (first, so Pyodide gets a view at offset 0), the packed files, then a
-// footer of four little-endian uint32: the memory's length, the files' length, FOOTER_MAGIC and
-// SNAPSHOT_FORMAT. A file cut short (a tab closed while it was written) has no valid footer.
-const FOOTER_BYTES = 16;
+// footer of five little-endian uint32: the memory's length, the files' length, the standard
+// library's (stdlibBytes), FOOTER_MAGIC and SNAPSHOT_FORMAT. A file cut short (a tab closed while
+// it was written) has no valid footer.
+const FOOTER_BYTES = 20;
 const FOOTER_MAGIC = 0x56545353; // "VTSS"
 
 const snapshotFolder = async (create = false) =>
@@ -188,11 +189,14 @@ async function readSnapshot() {
     const bytes = await readWhole(found);
     mark("snapshotRead");
     const footer = new DataView(bytes.buffer, bytes.byteLength - FOOTER_BYTES, FOOTER_BYTES);
-    const [memoryLength, filesLength, magic, format] = [0, 4, 8, 12].map((at) => footer.getUint32(at, true));
+    const [memoryLength, filesLength, stdlib, magic, format] = [0, 4, 8, 12, 16].map((at) =>
+      footer.getUint32(at, true),
+    );
     if (magic !== FOOTER_MAGIC || format !== SNAPSHOT_FORMAT) return null;
     if (memoryLength + filesLength + FOOTER_BYTES !== bytes.byteLength) return null;
     return {
       name: found.name,
+      stdlib,
       memory: new Uint8Array(bytes.buffer, 0, memoryLength),
       files: new Uint8Array(bytes.buffer, memoryLength, filesLength),
     };
@@ -238,12 +242,14 @@ async function restore(loadPyodide, options, saved, keyRead) {
       },
     });
     mark("pyodideLoaded");
+    if (stdlibBytes(pyodide.FS) !== saved.stdlib) throw new Error("a snapshot made with another standard library");
     pyodide.globals.get("_virttutor_practice").destroy(); // present, or this is no snapshot of ours
     mark("bundleFiles");
     if ((await keyRead) !== saved.name) throw new Error("a snapshot of another bundle");
     return true;
   } catch (error) {
-    // A snapshot from another Pyodide build, or damaged: forget it and start cold.
+    // A snapshot of another Pyodide build, bundle or standard library, or damaged: forget it and
+    // start cold.
     console.warn("Python snapshot not used:", error);
     await snapshotFolder().then((folder) => folder.removeEntry(saved.name), () => {});
     pyodide = null;
@@ -267,7 +273,7 @@ async function saveSnapshot(key) {
     const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
     const files = packFiles(readFiles(pyodide.FS, sitePackages));
     const footer = new DataView(new ArrayBuffer(FOOTER_BYTES));
-    [memory.byteLength, files.byteLength, FOOTER_MAGIC, SNAPSHOT_FORMAT].forEach((value, index) =>
+    [memory.byteLength, files.byteLength, stdlibBytes(pyodide.FS), FOOTER_MAGIC, SNAPSHOT_FORMAT].forEach((value, index) =>
       footer.setUint32(index * 4, value, true),
     );
     const folder = await snapshotFolder(true);
@@ -291,6 +297,15 @@ async function saveSnapshot(key) {
     console.warn("Python snapshot not saved:", error);
     post({ type: "snapshot", saved: false, message: String(error?.message ?? error) });
   }
+}
+
+// Python's memory remembers where each standard-library module lies in the ZIP Pyodide loaded it
+// from (zipimport's directory of /lib/python3XY.zip), so a snapshot must not be restored over
+// another file: Pyodide's deflated one and the stored copy the Flask site sends hold the same
+// modules at other places. Their sizes tell them apart (2.4 MB and 9.2 MB for Pyodide 0.29.5).
+function stdlibBytes(FS) {
+  const name = FS.readdir("/lib").find((entry) => /^python\d+\.zip$/.test(entry));
+  return name ? FS.stat(`/lib/${name}`).size : 0;
 }
 
 /** Every file under `root`, as [path relative to root, bytes]. */

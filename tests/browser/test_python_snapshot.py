@@ -7,15 +7,22 @@ Started by python-start.js from the page's <head>, the worker is the one the pag
 A snapshot that is damaged (here: Pyodide's build id in it overwritten, as a snapshot of another
 Pyodide build would have) is not restored: Python starts cold, works, and saves a new one. Nor is
 one of another bundle (after a deploy), though its restore starts before the lock file names the
-bundle."""
+bundle, nor one made with another file of the standard library (the Flask site sends a stored
+copy of Pyodide's, the static copy Pyodide's own deflated one: the same modules at other places
+in the file, where the snapshot's memory would look for them)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tutor.web import create_app
+from tutor.web.local_server import served
+
 from ._learner import ROOT, block_cdn, result, run_button, set_code, wait_for_python_ready
+from .conftest import close_every_response
 
 LESSON = "/lessons/hypervisors"
 EXERCISE = "io-path"
@@ -126,3 +133,39 @@ def test_return_visit_restores_python_and_grades_like_a_cold_one(
     after_deploy.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
     names = after_deploy.evaluate(SNAPSHOT_NAMES)
     assert len(names) == 1 and names[0] != stale
+
+
+def test_a_snapshot_made_with_another_standard_library_is_not_restored(
+    context: BrowserContext, tmp_path: Path
+) -> None:
+    app = create_app(
+        {
+            "SECRET_KEY": "stdlib-snapshot",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'stdlib.db'}",
+            "QUEUE_URL": "immediate",
+        }
+    )
+    solution = (FOLDER / "solution.py").read_text()
+
+    def passes(page: Page) -> None:
+        set_code(page, solution, EXERCISE)
+        run_button(page, EXERCISE).click()
+        report = result(page, EXERCISE).locator(".report")
+        expect(report).to_have_attribute("data-verdict", "passed", timeout=20_000)
+
+    with served(close_every_response(app), quiet=True) as base:
+        stored = open_lesson(context, base)  # the Flask site's stored copy
+        stored.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
+        stored.close()
+
+        app.config["STORED_STDLIB"] = False  # now Pyodide's own file, as from a static copy
+        deflated = open_lesson(context, base)
+        assert deflated.evaluate("window.virttutor.python.warm") is False
+        passes(deflated)
+        deflated.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
+        assert deflated.evaluate(SNAPSHOT_SAVED) == {"saved": True, "message": None}
+        deflated.close()
+
+        again = open_lesson(context, base)  # the same file: the snapshot made with it is used
+        assert again.evaluate("window.virttutor.python.warm") is True
+        passes(again)

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import brotli
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.test import TestResponse
 
 from tests.conftest import FIXTURE_LESSONS, ROOT
 from tutor import bundle
-from tutor.assets import MINIFIED_JS, minified_js_name
+from tutor.assets import MINIFIED_JS, minified_js_name, pinned
 from tutor.web import scenes
 
 from .lesson_pages import data_url, lesson_data
@@ -230,8 +230,58 @@ def test_compress_static_fills_the_shared_cache(app: Flask, tmp_path: Path) -> N
     assert first is not None and brotli.decompress(first) == source.read_bytes()
     # Another process (a new object) reads the stored copy instead of compressing again.
     stored = list((tmp_path / "copies").iterdir())
-    assert [p.suffix for p in stored] == [".br"]
+    assert [p.suffix for p in stored] == [".br11"]
     assert CompressedCopies(tmp_path / "copies").get(source, "br") == first
+
+
+def test_a_large_file_goes_quickly_compressed_until_compress_static_makes_the_best(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No request waits for the best compression of a large file (brotli 11 takes 20 s over
+    Pyodide's WebAssembly): it gets a quick copy, which ``compress-static`` replaces with the
+    best one for every process."""
+    from tutor.web import static_delivery
+    from tutor.web.static_delivery import CompressedCopies
+
+    source = ROOT / "static/vendor/pyodide-0.29.5/pyodide.mjs"
+    monkeypatch.setattr(static_delivery, "LARGE", source.stat().st_size // 2)
+    copies = CompressedCopies(tmp_path / "copies")
+    quick = copies.get(source, "br")
+    assert quick is not None and brotli.decompress(quick) == source.read_bytes()
+    best = copies.get(source, "br", best=True)
+    assert best is not None and brotli.decompress(best) == source.read_bytes()
+    assert len(best) < len(quick)
+    assert copies.get(source, "br") == best
+    assert CompressedCopies(tmp_path / "copies").get(source, "br") == best
+    assert [p.suffix for p in (tmp_path / "copies").iterdir()] == [".br11"]  # the quick one gone
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_pythons_standard_library_travels_with_its_members_stored_and_compressed(
+    app: Flask, client: FlaskClient, encoding: str
+) -> None:
+    """Pyodide's standard library is a deflated ZIP, which compression in transit cannot shrink:
+    the site sends the same modules in a ZIP whose members are stored, compressed as a whole,
+    in fewer bytes than Pyodide's file. Its URL's version and the sha256 the service worker
+    checks are those of the bytes sent."""
+    folder = pinned()["pyodide"].folder
+    own = folder / "python_stdlib.zip"
+    url = f"/static/vendor/{folder.name}/python_stdlib.zip"
+    packed = fetch(client, url, Accept_Encoding=encoding)
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == encoding
+    body = DECODE[encoding](packed.data)
+    with zipfile.ZipFile(io.BytesIO(body)) as sent, zipfile.ZipFile(own) as pyodides:
+        assert {info.compress_type for info in sent.infolist()} == {zipfile.ZIP_STORED}
+        assert sent.namelist() == pyodides.namelist()
+        assert all(sent.read(name) == pyodides.read(name) for name in pyodides.namelist())
+    assert len(packed.data) < 0.95 * own.stat().st_size
+    digest = hashlib.sha256(body).hexdigest()
+    with app.test_request_context():
+        assert url_for("static", filename=url.removeprefix("/static/")) == f"{url}?v={digest[:12]}"
+    head = fetch(client, "/sw.js").get_data(as_text=True).split("\n", 1)[0]
+    manifest = json.loads(head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";"))
+    [listed] = [sha for path, sha in manifest["precache"] if "python_stdlib.zip" in path]
+    assert listed == digest
 
 
 WRONG = "def path(layers, skip):\n    return [x for x in layers[::-1] if x not in skip]\n"

@@ -4,11 +4,13 @@ lesson sources and the bundle, so a changed course reaches learners who are offl
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 from flask import Flask
 
+from tutor.assets import pinned
 from tutor.web import PROJECT_ROOT, create_app
 
 
@@ -56,3 +58,22 @@ def test_version_follows_the_lessons(tmp_path: Path) -> None:
     prompt = next(lessons.glob("*/exercises/*/prompt.en.md"))
     prompt.write_text(prompt.read_text() + "\nOne more sentence.\n")
     assert manifest(make_app(lessons, tmp_path))["version"] != before
+
+
+def test_worker_caches_what_the_pages_load_and_nothing_they_never_do(tmp_path: Path) -> None:
+    """A phone pays for every byte the worker fetches: each file a lesson names (CodeMirror's
+    minified scripts included) is listed, the readable sources of the scripts set-up minified
+    and Pyodide's own lock file (the build's, not the browser's) are not."""
+    app = make_app(PROJECT_ROOT / "lessons", tmp_path)
+    listed = {path.split("?v=")[0] for path, _ in manifest(app)["precache"]}
+    page = app.test_client().get("/lessons/hypervisors").get_data(as_text=True)
+    named = set(re.findall(r"/(static/[^\"'?\s]+)\?v=", page))
+    assert any(name.endswith("codemirror.min.js") for name in named)
+    assert named <= listed, named - listed
+    for asset in pinned().values():
+        for source in asset.minify:
+            assert f"static/vendor/{asset.folder.name}/{source}" not in listed
+            minified = Path(source).with_suffix(".min.js").as_posix()
+            assert f"static/vendor/{asset.folder.name}/{minified}" in listed
+    assert not any(path.endswith("/pyodide-lock.json") for path in listed)
+    assert any(path.endswith("/virttutor-lock.json") for path in listed)

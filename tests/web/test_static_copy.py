@@ -3,6 +3,7 @@ copy is served from, nothing that needs the server, and a folder of the user's n
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
@@ -11,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tutor.assets import pinned
 from tutor.web import create_app
 
 ATTRIBUTES = {"href", "src", "action", "data-pyodide-index", "data-local", "data-service-worker"}
@@ -103,6 +105,20 @@ def test_service_worker_caches_files_that_exist(copy: Path, lesson_ids: list[str
         assert local.is_file() or (local / "index.html").is_file(), path
     marker = json.loads((copy / "virttutor-static.json").read_text())
     assert marker["version"] == manifest["version"]
+
+
+def test_the_copy_keeps_pythons_standard_library_as_pyodide_made_it(copy: Path) -> None:
+    """A static host may compress nothing: the copy holds Pyodide's deflated standard library
+    (2.4 MB), not the stored one the Flask site sends compressed (9.2 MB as it is), and every
+    file the service worker checks has the sha256 it lists for it."""
+    [stdlib] = copy.rglob("python_stdlib.zip")
+    assert stdlib.read_bytes() == (pinned()["pyodide"].folder / "python_stdlib.zip").read_bytes()
+    head = (copy / "sw.js").read_text().split("\n", 1)[0]
+    manifest = json.loads(head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";"))
+    checked = [(path, sha) for path, sha in manifest["precache"] if sha]
+    assert any(path.endswith("python_stdlib.zip") for path, _ in checked)
+    for path, sha in checked:
+        assert hashlib.sha256((copy / path).read_bytes()).hexdigest() == sha, path
 
 
 def test_a_folder_of_other_files_is_refused_and_kept(tmp_path: Path) -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from flask import Response, current_app, url_for
 
+from tutor.assets import pinned
+
 from .extensions import LANGUAGES
 
 WORKER_SOURCE = "js/service-worker.js"
@@ -45,13 +47,30 @@ def file_hash(path: Path) -> str:
 def static_files() -> list[tuple[str, Path]]:
     """(filename under static/, path) of every file the pages may load."""
     root = Path(str(current_app.static_folder))
+    skipped = NOT_CACHED | never_loaded()
     return [
         (path.relative_to(root).as_posix(), path)
         for path in sorted(root.rglob("*"))
         if path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(root).parts)
-        and path.relative_to(root).as_posix() not in NOT_CACHED
+        and path.relative_to(root).as_posix() not in skipped
     ]
+
+
+@lru_cache(maxsize=1)
+def never_loaded() -> frozenset[str]:
+    """Vendored files no page loads (under static/): the readable sources of the scripts set-up
+    minifies (pages load each ``.min.js``: CodeMirror's 402 KB core among them), and Pyodide's
+    own lock file, which only the bundle's build reads (the worker hands Pyodide
+    ``virttutor-lock.json``, which names the bundle too). A phone would fetch them for nothing."""
+    assets = pinned()
+    names = {
+        f"vendor/{asset.folder.name}/{source}"
+        for asset in assets.values()
+        for source in asset.minify
+    }
+    names.add(f"vendor/{assets['pyodide'].folder.name}/pyodide-lock.json")
+    return frozenset(names)
 
 
 def _lesson_digest() -> str:

@@ -167,6 +167,8 @@ def export_app(lessons_dir: str) -> Flask:
         {
             "SELF_STUDY_ONLY": True,
             "ASSETS_MODE": "local",  # a copy that needs no CDN, and works offline
+            # Pyodide's own deflated standard library: a static host may compress nothing.
+            "STORED_STDLIB": False,
             "LESSONS_DIR": lessons_dir,
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             # The pages carry CSRF tokens for forms the copy does not have; never the real key.

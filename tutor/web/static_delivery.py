@@ -13,12 +13,16 @@ static host serves files by path and decides caching itself.
 Compression: a text-like file (HTML, CSS, JS, JSON, SVG, WebAssembly, the wheel) asked for with
 ``Accept-Encoding: br`` or ``gzip`` is sent compressed, with ``Vary: Accept-Encoding``. Each
 file is compressed once per content version and encoding and kept in memory and under
-``instance/compressed-static/`` (shared by every process; ``flask tutor compress-static`` fills
-it at set-up so no learner waits for the 8.6 MB Pyodide WebAssembly to be compressed). A
-compressed copy that saves less than ``MIN_SAVING`` of the bytes (a PNG, a deflated ZIP) is
-not used: the file goes as it is. The Python bundle's wheel is built with its members stored
-(``tutor.bundle``) for this: brotli sends it in ≈ 35 % of its bytes. Range requests get the
-plain file.
+``instance/compressed-static/`` (shared by every process). ``flask tutor compress-static``
+(``make run``) makes the best copies at set-up (brotli 11, gzip 9; a few seconds per core for
+the 8.6 MB Pyodide WebAssembly); a request that finds none for a file over ``LARGE`` makes a
+quicker one meanwhile. A compressed copy that saves less than ``MIN_SAVING`` of the bytes (a
+PNG, a deflated ZIP) is not used: the file goes as it is. ZIPs Python reads are made for this
+instead, their members stored: the Python bundle's wheel (``tutor.bundle``: brotli sends it in
+≈ 35 % of its bytes) and Pyodide's standard library, whose stored copy (``tutor.assets``,
+under ``build/stored-stdlib/``) a URL of ``python_stdlib.zip`` sends in the deflated file's
+place: 1.5 MB of brotli instead of 2.4 MB. ``STORED_STDLIB = False`` (the static copy, for
+hosts that may compress nothing) sends Pyodide's own. Range requests get the plain file.
 
 The site's own scripts (``static/js/**.js``) go minified: set-up (``python -m tutor.assets``)
 writes a copy of each, made by the pinned esbuild, under ``build/minified-js/`` named by the
@@ -35,6 +39,8 @@ import os
 import stat
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +49,14 @@ import click
 from flask import Flask, Response, current_app, request, send_file
 from werkzeug.security import safe_join
 
-from tutor.assets import MINIFIED_JS, minified_js_name
+from tutor.assets import (
+    MINIFIED_JS,
+    STDLIB,
+    STORED_STDLIB,
+    minified_js_name,
+    pinned,
+    stored_stdlib_name,
+)
 
 from .cli import tutor_cli
 from .offline import file_hash
@@ -53,11 +66,14 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 ENCODINGS = ("br", "gzip")
 COMPRESSIBLE = frozenset(
-    {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".whl", ".txt", ".map", ".py"}
+    {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".whl", ".zip", ".txt", ".map"}
+    | {".py"}
 )
 MIN_SIZE = 500  # smaller bodies gain nothing after the headers
 MIN_SAVING = 0.05
-LARGE = 1 << 20  # above this, a faster setting: the WebAssembly would take minutes at the best
+# Above this, a request that finds no compressed copy makes one with a faster setting (brotli 11
+# takes 20 s over the WebAssembly); ``flask tutor compress-static`` makes the best ones.
+LARGE = 1 << 20
 CACHE_FOLDER = "compressed-static"
 
 
@@ -83,7 +99,16 @@ def served_path(filename: str) -> Path | None:
         copy = folder / minified_js_name(file_hash(path))
         if copy.is_file():
             return copy
+    if filename == _stdlib_filename() and current_app.config.get("STORED_STDLIB", True):
+        copy = STORED_STDLIB / stored_stdlib_name(file_hash(path))
+        if copy.is_file():
+            return copy
     return path
+
+
+@cache
+def _stdlib_filename() -> str:
+    return f"vendor/{pinned()['pyodide'].folder.name}/{STDLIB}"
 
 
 def static_version(filename: str) -> str | None:
@@ -107,41 +132,63 @@ def static_version(filename: str) -> str | None:
     return version
 
 
-def _compress(data: bytes, encoding: str) -> bytes:
-    large = len(data) > LARGE
+# Compression levels: the best (``compress-static``, and any file up to ``LARGE``), and a quick
+# one for a large file a request finds no copy of.
+BEST = {"br": 11, "gzip": 9}
+QUICK = {"br": 5, "gzip": 6}
+
+
+def _compress(data: bytes, encoding: str, level: int) -> bytes:
     if encoding == "br":
-        return bytes(brotli.compress(data, quality=5 if large else 11))
-    return gzip.compress(data, compresslevel=6 if large else 9, mtime=0)
+        return bytes(brotli.compress(data, quality=level))
+    return gzip.compress(data, compresslevel=level, mtime=0)
 
 
 class CompressedCopies:
     """Each file's compressed bytes per (content hash, encoding): in memory, and on disk so the
-    other processes and the next start reuse them. ``None``: not worth sending compressed."""
+    other processes and the next start reuse them. ``None``: not worth sending compressed.
+
+    On disk each copy is named by the content's sha256, the encoding and its level
+    (``<sha256>.br11``); a large file's quick copy (``….br5``) is used until ``best=True``
+    (``compress-static``) has made the best one, which then replaces it."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._memory: dict[tuple[str, str], bytes | None] = {}
+        # (content hash, encoding) -> (level, body)
+        self._memory: dict[tuple[str, str], tuple[int, bytes | None]] = {}
         self._lock = threading.Lock()
 
-    def get(self, path: Path, encoding: str) -> bytes | None:
+    def get(self, path: Path, encoding: str, best: bool = False) -> bytes | None:
         digest = file_hash(path)
-        key = (digest, encoding)
-        if key in self._memory:
-            return self._memory[key]
-        stored = self.folder / f"{digest}.{encoding}"
-        skipped = self.folder / f"{digest}.{encoding}.skip"
-        if stored.is_file():
-            body: bytes | None = stored.read_bytes()
-        elif skipped.is_file():
-            body = None
+        finest = BEST[encoding]
+        known = self._memory.get((digest, encoding))
+        if known is not None and (not best or known[0] == finest):
+            return known[1]
+        wanted = finest if best or path.stat().st_size <= LARGE else QUICK[encoding]
+        for level in dict.fromkeys((finest, wanted)):
+            found, body = self._stored(f"{digest}.{encoding}{level}")
+            if found:
+                break
         else:
+            level = wanted
             data = path.read_bytes()
-            packed = _compress(data, encoding)
+            packed = _compress(data, encoding, level)
             body = packed if len(packed) <= len(data) * (1 - MIN_SAVING) else None
-            self._store(skipped if body is None else stored, body or b"")
+            name = f"{digest}.{encoding}{level}"
+            self._store(self.folder / (name if body is not None else f"{name}.skip"), body or b"")
+            if level == finest:
+                for quick in self.folder.glob(f"{digest}.{encoding}{QUICK[encoding]}*"):
+                    quick.unlink(missing_ok=True)
         with self._lock:
-            self._memory[key] = body
+            self._memory[(digest, encoding)] = (level, body)
         return body
+
+    def _stored(self, name: str) -> tuple[bool, bytes | None]:
+        """(whether the folder has this copy, its bytes or ``None`` if it was not worth it)."""
+        copy = self.folder / name
+        if copy.is_file():
+            return True, copy.read_bytes()
+        return copy.with_name(f"{name}.skip").is_file(), None
 
     def _store(self, target: Path, body: bytes) -> None:
         """Atomically: a process reading at the same moment sees all of it or nothing."""
@@ -181,8 +228,8 @@ def serve(filename: str) -> Response:
     path = served_path(filename)
     if path is None or path == _static_path(filename):
         response = current_app.send_static_file(filename)
-    else:  # the minified copy, with its own validators
-        response = send_file(path, mimetype="text/javascript")
+    else:  # a copy made at set-up (a minified script, the stored stdlib), its own validators
+        response = send_file(path, mimetype="text/javascript" if path.suffix == ".js" else None)
     if path is None:
         return response
     asked = request.args.get(VERSION_ARG)
@@ -214,18 +261,26 @@ def serve(filename: str) -> Response:
 
 
 def compress_all(app: Flask) -> int:
-    """Every compressible static file in every encoding, ahead of the first request."""
+    """The best compressed copy of every compressible static file in every encoding, ahead of
+    the first request: brotli and zlib let go of the GIL, so one thread per core."""
     copies: CompressedCopies = app.extensions["compressed_static"]
-    count = 0
     root = Path(str(app.static_folder))
     with app.app_context():
-        for source in sorted(root.rglob("*")):
-            path = served_path(source.relative_to(root).as_posix()) if source.is_file() else None
-            if path is not None and compressible(path) and path.stat().st_size >= MIN_SIZE:
-                for encoding in ENCODINGS:
-                    copies.get(path, encoding)
-                    count += 1
-    return count
+        served = [served_path(source.relative_to(root).as_posix()) for source in root.rglob("*")]
+    files = sorted(
+        {path for path in served if path is not None and compressible(path)},
+        key=lambda path: path.stat().st_size,
+        reverse=True,  # the largest first, so no thread is left with one at the end
+    )
+    jobs = [
+        (path, encoding)
+        for path in files
+        if path.stat().st_size >= MIN_SIZE
+        for encoding in ENCODINGS
+    ]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(lambda job: copies.get(job[0], job[1], best=True), jobs))
+    return len(jobs)
 
 
 @tutor_cli.command("compress-static")
