@@ -7,7 +7,8 @@
 //   again; pages are always fetched fresh.
 // - activate: drops the caches of older versions and takes over open pages.
 // - fetch: pages network-first (the server may know newer progress), falling back to the cache
-//   when offline; everything else cache-first. POSTs (Submit) always go to the network.
+//   when offline; everything else cache-first, unless the cached copy is not the version the
+//   URL names (after a deploy). POSTs (Submit) always go to the network.
 // The Pyodide memory snapshot (python-worker.js) lives in a cache of its own, which is kept.
 
 const { version, precache } = self.VIRTTUTOR_OFFLINE;
@@ -152,9 +153,28 @@ async function page(request, preloaded, waitUntil) {
 // and pyodide.asm.js for the next visit, which a Response made here would not.
 const NEEDS_ISOLATION = new Set(["worker", "sharedworker", "iframe", "frame"]);
 
+// A file named by content (`?v=`) is answered from the cache only when the copy there is that
+// content. After a deploy, a page fetched from the network names the new versions while this
+// worker's cache still holds the old files (until its successor has filled a cache of its own):
+// those go to the network, so the page runs the scripts it was written for. Offline, the old
+// copy is better than nothing.
+function isVersion(cached, url) {
+  const version = new URL(url).searchParams.get("v");
+  const sha256 = cached.headers.get(HASH_HEADER);
+  return !version || !sha256 || sha256.startsWith(version);
+}
+
 async function asset(request) {
   const cache = await caches.open(CACHE);
-  const response = (await cache.match(keyOf(request.url), { ignoreVary: true })) ?? (await fetch(request));
+  const cached = await cache.match(keyOf(request.url), { ignoreVary: true });
+  let response = cached;
+  if (!cached || !isVersion(cached, request.url)) {
+    try {
+      response = await fetch(request);
+    } catch (error) {
+      if (!cached) throw error;
+    }
+  }
   return NEEDS_ISOLATION.has(request.destination) ? isolated(response) : response;
 }
 
