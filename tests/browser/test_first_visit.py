@@ -1,22 +1,32 @@
-"""A learner's first visit to a lesson downloads Python once (#15).
+"""The offline copy a learner's visits make (#15): a first visit downloads Python once, and a
+return visit after a deploy runs the files its page names.
 
 The page's worker loads Pyodide by its plain paths; the service worker that keeps the course
 offline lists the same files by their ``?v=`` URLs. It used to download every one of them again
 as soon as the page had loaded: 11.2 MB sent for a first visit on a slow connection, 5.2 MB of it
 Pyodide a second time. The offline copy is now made after Python is ready, from the copies the
 page has just loaded (checked against their sha256), and still works with the network off.
+
+After a deploy the page comes from the network first, naming its scripts' new versions, while the
+service worker of the learner's last visit still holds the previous files until the browser has
+installed its successor. It used to answer every one of those URLs with its old copy: the new
+page ran the old scripts. It now answers from its cache only a copy that is the version the URL
+names, and fetches the others, falling back to its copy when offline.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from tutor import bundle
 from tutor.assets import pinned
@@ -40,6 +50,10 @@ LESSON = "/lessons/hypervisors"
 EXERCISE = "vcpu-run-loop"
 SOLUTION = (ROOT / "lessons/05-hypervisors/exercises" / EXERCISE / "solution.py").read_text()
 PYODIDE = f"/static/vendor/{pinned()['pyodide'].folder.name}/"
+CONTROLLED = (
+    "async () => { const r = await navigator.serviceWorker.ready;"
+    " return r.active !== null && navigator.serviceWorker.controller !== null; }"
+)
 # The files that make Python start: the bulk of a first visit's bytes.
 PYTHON_FILES = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.js", "pyodide.mjs")
 
@@ -64,15 +78,39 @@ class Bodies:
         return counted
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[str, Bodies]]:
-    app = create_app(
+def lesson_site(tmp_path: Path) -> Flask:
+    return create_app(
         {
-            "SECRET_KEY": "first-visit",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'first.db'}",
+            "SECRET_KEY": "offline-copy",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'offline.db'}",
             "QUEUE_URL": "immediate",
         }
     )
+
+
+def open_until_kept_offline(context: BrowserContext, base: str) -> Page:
+    """The lesson, once Python is ready and the service worker it registers controls the page
+    (its install, the offline copy, done)."""
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    block_cdn(page)
+    page.goto(base + LESSON)
+    wait_for_python_ready(page, EXERCISE)
+    page.wait_for_function(CONTROLLED, timeout=120_000)
+    return page
+
+
+def solves(page: Page) -> None:
+    """The exercise's solution passes every case in this page's Python."""
+    wait_for_python_ready(page, EXERCISE)
+    set_code(page, SOLUTION, EXERCISE)
+    run_button(page, EXERCISE).click()
+    expect_all_cases_pass(page, EXERCISE)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[str, Bodies]]:
+    app = lesson_site(tmp_path)
     bodies = Bodies()
     with served(bodies.counting(app), quiet=True) as base:
         yield base, bodies
@@ -84,16 +122,7 @@ def test_a_first_visit_downloads_python_once_and_still_works_offline(
     base, bodies = site
     context = browser.new_context()  # service workers allowed: they are the point
     try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        block_cdn(page)
-        page.goto(base + LESSON)
-        wait_for_python_ready(page, EXERCISE)
-        page.wait_for_function(
-            "async () => { const r = await navigator.serviceWorker.ready;"
-            " return r.active !== null && navigator.serviceWorker.controller !== null; }",
-            timeout=120_000,
-        )
+        page = open_until_kept_offline(context, base)
         built = bundle.current()
         assert built is not None, "no bundle: run `make bundle`"
         for name in (*PYTHON_FILES, built.wheel.name):
@@ -102,9 +131,55 @@ def test_a_first_visit_downloads_python_once_and_still_works_offline(
         # The copies the offline cache took from the page's loading are whole and usable.
         context.set_offline(True)
         page.reload()
-        wait_for_python_ready(page, EXERCISE)
-        set_code(page, SOLUTION, EXERCISE)
-        run_button(page, EXERCISE).click()
-        expect_all_cases_pass(page, EXERCISE)
+        solves(page)
+    finally:
+        context.close()
+
+
+class Server:
+    """Records what it sends; once ``keep_worker`` is called, sends that ``sw.js`` forever."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = close_every_response(app)
+        self.sent: list[tuple[str, str]] = []  # (path, query) of each body sent
+        self.worker: bytes | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ["PATH_INFO"] == "/sw.js" and self.worker is not None:
+            start_response(
+                "200 OK", [("Content-Type", "text/javascript"), ("Cache-Control", "no-cache")]
+            )
+            return [self.worker]
+        body = list(self.app(environ, start_response))
+        if any(body):
+            with self._lock:
+                self.sent.append((environ["PATH_INFO"], environ.get("QUERY_STRING", "")))
+        return body
+
+
+def test_after_a_deploy_the_page_runs_the_scripts_it_names(
+    browser: Browser, tmp_path: Path
+) -> None:
+    app = lesson_site(tmp_path)
+    server = Server(app)
+    context = browser.new_context()  # service workers allowed: they are the point
+    try:
+        with served(server, quiet=True) as base:
+            page = open_until_kept_offline(context, base)
+
+            server.worker = app.test_client().get("/sw.js").get_data()  # not noticed yet
+            app.config["MINIFIED_JS"] = False  # the deploy: every script another version
+            time.sleep(1.1)  # the cached lesson page checks its files' versions once a second
+            readable = hashlib.sha256((ROOT / "static/js/lesson.js").read_bytes()).hexdigest()
+            server.sent.clear()
+            page.reload()
+            solves(page)
+            assert ("/static/js/lesson.js", f"v={readable[:12]}") in server.sent, server.sent
+
+            # Offline, the page names versions the cache does not hold: its copies still serve.
+            context.set_offline(True)
+            page.reload()
+            solves(page)
     finally:
         context.close()
