@@ -14,9 +14,9 @@ Compression: a text-like file (HTML, CSS, JS, JSON, SVG, WebAssembly, the wheel)
 ``Accept-Encoding: br`` or ``gzip`` is sent compressed, with ``Vary: Accept-Encoding``. Each
 file is compressed once per content version and encoding and kept in memory and under
 ``instance/compressed-static/`` (shared by every process). ``flask tutor compress-static``
-(``make run``) makes the best copies at set-up (brotli 11, gzip 9; a few seconds per core for
-the 8.6 MB Pyodide WebAssembly); a request that finds none for a file over ``LARGE`` makes a
-quicker one meanwhile. A compressed copy that saves less than ``MIN_SAVING`` of the bytes (a
+(``make run``) makes the best copies at set-up (brotli 11, gzip 9, one thread per core: 20 s
+for the 8.6 MB Pyodide WebAssembly); a request that finds none for a file over ``LARGE`` makes
+a quicker one meanwhile. A compressed copy that saves less than ``MIN_SAVING`` of the bytes (a
 PNG, a deflated ZIP) is not used: the file goes as it is. ZIPs Python reads are made for this
 instead, their members stored: the Python bundle's wheel (``tutor.bundle``: brotli sends it in
 ≈ 35 % of its bytes) and Pyodide's standard library, whose stored copy (``tutor.assets``,
@@ -66,8 +66,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 ENCODINGS = ("br", "gzip")
 COMPRESSIBLE = frozenset(
-    {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".whl", ".zip", ".txt", ".map"}
-    | {".py"}
+    {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".txt", ".map", ".py"}
+    | {".whl", ".zip"}  # the ones Python reads have their members stored (below)
 )
 MIN_SIZE = 500  # smaller bodies gain nothing after the headers
 MIN_SAVING = 0.05
