@@ -26,6 +26,7 @@ from tutor.assets import MINIFIED_JS, minified_js_name, pinned
 from tutor.web import scenes
 
 from .lesson_pages import data_url, lesson_data
+from .service_worker import precache_manifest
 
 LESSONS_DIR = FIXTURE_LESSONS
 LESSON = "/lessons/fixture-lesson"
@@ -278,8 +279,7 @@ def test_pythons_standard_library_travels_with_its_members_stored_and_compressed
     digest = hashlib.sha256(body).hexdigest()
     with app.test_request_context():
         assert url_for("static", filename=url.removeprefix("/static/")) == f"{url}?v={digest[:12]}"
-    head = fetch(client, "/sw.js").get_data(as_text=True).split("\n", 1)[0]
-    manifest = json.loads(head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";"))
+    manifest = precache_manifest(fetch(client, "/sw.js").get_data(as_text=True))
     [listed] = [sha for path, sha in manifest["precache"] if "python_stdlib.zip" in path]
     assert listed == digest
 

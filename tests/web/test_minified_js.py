@@ -6,7 +6,6 @@ readable source in debug mode or for a file edited since set-up."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,8 @@ from werkzeug.test import TestResponse
 from tests.conftest import ROOT
 from tutor.assets import minified_js_name, minify_site_js
 from tutor.web import create_app
+
+from .service_worker import precache_manifest
 
 SOURCES = ROOT / "static" / "js"
 
@@ -108,8 +109,7 @@ def test_the_lesson_sends_minified_scripts_named_by_what_it_sends(
             == (minified / minified_js_name(sha256((SOURCES / name).read_bytes()))).read_bytes()
         )
     # The offline worker hashes the bytes it will be sent.
-    head = client.get("/sw.js").get_data(as_text=True).split("\n", 1)[0]
-    entries = json.loads(head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";"))
+    entries = precache_manifest(client.get("/sw.js").get_data(as_text=True))
     listed = {path.split("?")[0]: digest for path, digest in entries["precache"]}
     assert listed["static/js/lesson.js"] == sha256(copy)
 

@@ -3,27 +3,25 @@ lesson sources and the bundle, so a changed course reaches learners who are offl
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 from tutor.assets import pinned
 from tutor.web import PROJECT_ROOT, create_app
 
+from .service_worker import precache_manifest
 
-def manifest(app: Flask) -> dict[str, object]:
+
+def manifest(app: Flask) -> dict[str, Any]:
     response = app.test_client().get("/sw.js")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/javascript")
     assert response.headers["Cache-Control"] == "no-cache"
-    head = response.get_data(as_text=True).split("\n", 1)[0]
-    data: dict[str, object] = json.loads(
-        head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";")
-    )
-    return data
+    return precache_manifest(response.get_data(as_text=True))
 
 
 def make_app(lessons: Path, tmp_path: Path) -> Flask:

@@ -15,6 +15,8 @@ import pytest
 from tutor.assets import pinned
 from tutor.web import create_app
 
+from .service_worker import precache_manifest
+
 ATTRIBUTES = {"href", "src", "action", "data-pyodide-index", "data-local", "data-service-worker"}
 
 
@@ -92,8 +94,7 @@ def test_nothing_needs_the_server(copy: Path) -> None:
 
 
 def test_service_worker_caches_files_that_exist(copy: Path, lesson_ids: list[str]) -> None:
-    head = (copy / "sw.js").read_text().split("\n", 1)[0]
-    manifest = json.loads(head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";"))
+    manifest = precache_manifest((copy / "sw.js").read_text())
     paths = [path for path, _ in manifest["precache"]]
     for lang in ("en", "zh"):
         for lesson in lesson_ids:
@@ -113,8 +114,7 @@ def test_the_copy_keeps_pythons_standard_library_as_pyodide_made_it(copy: Path) 
     file the service worker checks has the sha256 it lists for it."""
     [stdlib] = copy.rglob("python_stdlib.zip")
     assert stdlib.read_bytes() == (pinned()["pyodide"].folder / "python_stdlib.zip").read_bytes()
-    head = (copy / "sw.js").read_text().split("\n", 1)[0]
-    manifest = json.loads(head.removeprefix("self.VIRTTUTOR_OFFLINE = ").removesuffix(";"))
+    manifest = precache_manifest((copy / "sw.js").read_text())
     checked = [(path, sha) for path, sha in manifest["precache"] if sha]
     assert any(path.endswith("python_stdlib.zip") for path, _ in checked)
     for path, sha in checked:
