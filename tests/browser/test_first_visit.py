@@ -58,24 +58,27 @@ CONTROLLED = (
 PYTHON_FILES = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.js", "pyodide.mjs")
 
 
-class Bodies:
-    """How many times the server sent each path's body (``?v=`` or not: the same file)."""
+class Server:
+    """The app, recording the path and query of each body it sends (a 304 sends none); once
+    ``worker`` is set, it sends that ``sw.js`` instead of the current one."""
 
-    def __init__(self) -> None:
-        self.sent: Counter[str] = Counter()
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = close_every_response(app)  # one bytes object per response, closed
+        self.sent: list[tuple[str, str]] = []
+        self.worker: bytes | None = None
         self._lock = threading.Lock()
 
-    def counting(self, app: WSGIApplication) -> WSGIApplication:
-        buffered = close_every_response(app)  # one bytes object per response, closed
-
-        def counted(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-            body = list(buffered(environ, start_response))
-            if any(body):  # a 304 sends none
-                with self._lock:
-                    self.sent[environ["PATH_INFO"]] += 1
-            return body
-
-        return counted
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ["PATH_INFO"] == "/sw.js" and self.worker is not None:
+            start_response(
+                "200 OK", [("Content-Type", "text/javascript"), ("Cache-Control", "no-cache")]
+            )
+            return [self.worker]
+        body = list(self.app(environ, start_response))
+        if any(body):
+            with self._lock:
+                self.sent.append((environ["PATH_INFO"], environ.get("QUERY_STRING", "")))
+        return body
 
 
 def lesson_site(tmp_path: Path) -> Flask:
@@ -109,24 +112,24 @@ def solves(page: Page) -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[str, Bodies]]:
-    app = lesson_site(tmp_path)
-    bodies = Bodies()
-    with served(bodies.counting(app), quiet=True) as base:
-        yield base, bodies
+def site(tmp_path: Path) -> Iterator[tuple[str, Server]]:
+    server = Server(lesson_site(tmp_path))
+    with served(server, quiet=True) as base:
+        yield base, server
 
 
 def test_a_first_visit_downloads_python_once_and_still_works_offline(
-    browser: Browser, site: tuple[str, Bodies]
+    browser: Browser, site: tuple[str, Server]
 ) -> None:
-    base, bodies = site
+    base, server = site
     context = browser.new_context()  # service workers allowed: they are the point
     try:
         page = open_until_kept_offline(context, base)
         built = bundle.current()
         assert built is not None, "no bundle: run `make bundle`"
+        sent = Counter(path for path, _query in server.sent)  # ``?v=`` or not: the same file
         for name in (*PYTHON_FILES, built.wheel.name):
-            assert bodies.sent[PYODIDE + name] == 1, (name, dict(bodies.sent))
+            assert sent[PYODIDE + name] == 1, (name, dict(sent))
 
         # The copies the offline cache took from the page's loading are whole and usable.
         context.set_offline(True)
@@ -134,28 +137,6 @@ def test_a_first_visit_downloads_python_once_and_still_works_offline(
         solves(page)
     finally:
         context.close()
-
-
-class Server:
-    """Records what it sends; once ``keep_worker`` is called, sends that ``sw.js`` forever."""
-
-    def __init__(self, app: WSGIApplication) -> None:
-        self.app = close_every_response(app)
-        self.sent: list[tuple[str, str]] = []  # (path, query) of each body sent
-        self.worker: bytes | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ["PATH_INFO"] == "/sw.js" and self.worker is not None:
-            start_response(
-                "200 OK", [("Content-Type", "text/javascript"), ("Cache-Control", "no-cache")]
-            )
-            return [self.worker]
-        body = list(self.app(environ, start_response))
-        if any(body):
-            with self._lock:
-                self.sent.append((environ["PATH_INFO"], environ.get("QUERY_STRING", "")))
-        return body
 
 
 def test_after_a_deploy_the_page_runs_the_scripts_it_names(
