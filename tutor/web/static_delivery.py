@@ -267,17 +267,10 @@ def compress_all(app: Flask) -> int:
     root = Path(str(app.static_folder))
     with app.app_context():
         served = [served_path(source.relative_to(root).as_posix()) for source in root.rglob("*")]
-    files = sorted(
-        {path for path in served if path is not None and compressible(path)},
-        key=lambda path: path.stat().st_size,
-        reverse=True,  # the largest first, so no thread is left with one at the end
-    )
-    jobs = [
-        (path, encoding)
-        for path in files
-        if path.stat().st_size >= MIN_SIZE
-        for encoding in ENCODINGS
-    ]
+    sizes = {path: path.stat().st_size for path in served if path and compressible(path)}
+    worth = [path for path, size in sizes.items() if size >= MIN_SIZE]
+    worth.sort(key=sizes.__getitem__, reverse=True)  # the largest first: no thread left with one
+    jobs = [(path, encoding) for path in worth for encoding in ENCODINGS]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(lambda job: copies.get(job[0], job[1], best=True), jobs))
     return len(jobs)
