@@ -53,11 +53,14 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
 
     __table_args__ = (
         Index("ix_submission_idempotency", "learner", "idempotency_key", unique=True),
+        # A submit counts the learner's submissions in flight: from this index alone, however
+        # many they have made before (by ``learner`` only it read each of their rows).
+        Index("ix_submission_learner_status", "learner", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
-    learner: Mapped[str] = mapped_column(String(64), index=True)
+    learner: Mapped[str] = mapped_column(String(64))
     exercise_id: Mapped[str] = mapped_column(String(100), index=True)
     code: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
