@@ -6,8 +6,10 @@ Nothing the learner sent is half-stored: a submission row is written in one tran
 either exists (and is graded) or does not. The database may go away after the row is stored and
 before the verdict is read, so the answer does not claim nothing was saved: a stored submission
 is graded and listed among the learner's submissions either way. Pooled
-connections are checked before use (``pool_pre_ping``), so the first request after the database
-comes back gets a fresh connection instead of a dead one.
+connections to a database server are checked before use (``pool_pre_ping``), so the first request
+after the database comes back gets a fresh connection instead of a dead one. A SQLite connection
+is a file opened in this process: nothing between it and the database can drop it, so it is not
+pinged (a ``SELECT 1`` on each of a submit's four checkouts, #15).
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_pre_ping", True)
-    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+    sqlite = str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+    options.setdefault("pool_pre_ping", not sqlite)
+    if not sqlite:
         # Enough connections for a web process's threads (16 in docs/deployment.md), each
         # holding one while it stores a submission; SQLAlchemy's default (5 + 10) ran out
         # under a lab session and answered 500s.
