@@ -26,6 +26,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .stdlib_core import CORE, REST_INDEX, top_level
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
 PINS = STATIC / "assets.json"
@@ -43,8 +45,11 @@ MINIFIED_JS = ROOT / "build" / "minified-js"
 # the deflated file is 2.4 MB). Set-up writes the copy, named by the sha256 of the file it was made
 # from; the Flask site sends it in that file's place (tutor/web/static_delivery.py), the static
 # copy for hosts that may compress nothing keeps Pyodide's own.
+# The copy is split in two (tutor/stdlib_core.py): the core, sent for python_stdlib.zip, and the
+# rest, which the worker fetches by STDLIB_REST when a program first imports one of its modules.
 STORED_STDLIB = ROOT / "build" / "stored-stdlib"
 STDLIB = "python_stdlib.zip"
+STDLIB_REST = "python_stdlib_rest.zip"
 
 
 class AssetError(RuntimeError):
@@ -209,26 +214,45 @@ def store_uncompressed(source: Path, target: Path | None = None) -> None:
             archive.writestr(info, data)
 
 
-def stored_stdlib_name(digest: str) -> str:
-    """The stored copy's file name for a standard library whose sha256 is ``digest``."""
-    return f"{digest}.zip"
+def stored_stdlib_names(digest: str) -> tuple[str, str]:
+    """The stored copies' file names (core, rest) for a standard library whose sha256 is
+    ``digest``."""
+    return f"{digest}-core.zip", f"{digest}-rest.zip"
+
+
+def split_stdlib(source: Path, core: Path, rest: Path) -> None:
+    """Writes the members of ``source`` in two ZIPs with every member stored: those of the
+    modules ``stdlib_core.CORE`` names to ``core``, with an index of the others' top-level
+    names (``REST_INDEX``, read by the Python worker), and the others to ``rest``."""
+    with zipfile.ZipFile(source) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    later = sorted({top_level(i.filename) for i, _ in members} - CORE)
+    with (
+        zipfile.ZipFile(core, "w", zipfile.ZIP_STORED) as first,
+        zipfile.ZipFile(rest, "w", zipfile.ZIP_STORED) as second,
+    ):
+        for info, data in members:
+            info.compress_type = zipfile.ZIP_STORED
+            (second if top_level(info.filename) in later else first).writestr(info, data)
+        first.writestr(REST_INDEX, json.dumps({"modules": later}))
 
 
 def store_stdlib(target: Path = STORED_STDLIB) -> bool:
-    """Writes the stored copy of Pyodide's standard library, unless it is there already, and
-    removes copies of other versions. Returns whether it wrote one."""
+    """Writes the stored copies of Pyodide's standard library, unless they are there already,
+    and removes copies of other versions. Returns whether it wrote them."""
     source = pinned()["pyodide"].folder / STDLIB
     if not source.is_file():
         return False
-    name = stored_stdlib_name(source_digest(source))
-    if (target / name).is_file():
+    names = stored_stdlib_names(source_digest(source))
+    if all((target / name).is_file() for name in names):
         return False
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target) as tmp:
-        store_uncompressed(source, Path(tmp) / name)
-        os.replace(Path(tmp) / name, target / name)  # whole or absent, never half written
+        split_stdlib(source, *(Path(tmp) / name for name in names))
+        for name in names:  # each whole or absent, never half written
+            os.replace(Path(tmp) / name, target / name)
     for old in target.glob("*.zip"):
-        if old.name != name:
+        if old.name not in names:
             old.unlink()
     return True
 
@@ -383,4 +407,4 @@ if __name__ == "__main__":
         else "site scripts up to date"
     )
     if store_stdlib():
-        print(f"stored Pyodide's standard library uncompressed in {STORED_STDLIB}")
+        print(f"stored Pyodide's standard library uncompressed, in two parts, in {STORED_STDLIB}")

@@ -13,6 +13,9 @@ const PACKAGE = "virttutor-core";
 // CPython's default, re-applied before every run: a learner who raises it lets recursion overflow
 // the WebAssembly stack (measured: 5000 does in Chromium), which kills the interpreter.
 const RECURSION_LIMIT = 1000;
+// The member of the standard library's ZIP that names the modules sent apart (tutor/stdlib_core.py).
+const REST_INDEX = "_virttutor_stdlib_rest.json";
+const REST_FILE = "python_stdlib_rest.zip";
 
 let pyodide = null;
 let runPractice = null;
@@ -47,7 +50,7 @@ for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "
 // lock file has arrived. SNAPSHOT_FORMAT changes whenever WARM_UP below or the file's layout does,
 // so an old snapshot is never restored.
 const SNAPSHOT_FOLDER = "virttutor-python-snapshot";
-const SNAPSHOT_FORMAT = 4;
+const SNAPSHOT_FORMAT = 5;
 // Where snapshots of format 2 were kept: deleted once a new one is saved.
 const OLD_SNAPSHOT_CACHE = "virttutor-python-snapshots";
 // Imports every module of the bundle (a snapshot has the modules in memory, not the wheel's files
@@ -61,6 +64,58 @@ for _module in pkgutil.walk_packages(tutor.__path__, "tutor."):
     except ImportError:
         pass  # a module the browser bundle leaves out
 from tutor.grading.harness import practice
+
+import importlib.machinery, zipimport
+
+class _RestOfTheStandardLibrary:
+    """The modules of the standard library the site sends apart (tutor/stdlib_core.py): the
+    first import of one fetches their ZIP (a synchronous request: a worker may) and puts it on
+    sys.path. Last on sys.meta_path, so it only ever sees names no other finder found."""
+
+    def __init__(self, modules):
+        self.modules = frozenset(modules)
+        self.url = None
+        self.loaded = False
+
+    def find_spec(self, name, path=None, target=None):
+        if path is not None or self.loaded or self.url is None or name not in self.modules:
+            return None
+        import js
+        request = js.XMLHttpRequest.new()
+        request.open("GET", self.url, False)
+        request.responseType = "arraybuffer"
+        try:
+            request.send()
+            ok = request.status == 200
+        except Exception:
+            ok = False
+        if not ok:
+            raise ModuleNotFoundError(
+                f"the module {name!r} is downloaded the first time a program imports it, and "
+                "the download failed (are you offline?); try again when connected",
+                name=name,
+            )
+        where = "/lib/python_stdlib_rest.zip"
+        with open(where, "wb") as file:
+            file.write(request.response.to_py())
+        sys.path.append(where)
+        importlib.invalidate_caches()
+        self.loaded = True
+        return importlib.machinery.PathFinder.find_spec(name)
+
+def _rest_of_the_standard_library():
+    for entry in sys.path:
+        if entry.endswith(".zip"):
+            try:
+                index = zipimport.zipimporter(entry).get_data("${REST_INDEX}")
+            except (OSError, zipimport.ZipImportError):
+                continue
+            finder = _RestOfTheStandardLibrary(json.loads(index)["modules"])
+            sys.meta_path.append(finder)
+            return finder
+    return None
+
+_virttutor_rest = _rest_of_the_standard_library()
 
 def _virttutor_practice(request_json):
     sys.setrecursionlimit(${RECURSION_LIMIT})
@@ -112,6 +167,8 @@ async function init({ indexURL, interruptBuffer, snapshots = true }) {
     const key = await keyRead;
     if (!warm) await coldStart(loadPyodide, options, indexURL, lock, key);
     runPractice = pyodide.globals.get("_virttutor_practice");
+    // Where the rest of the standard library is, if this one was sent without it.
+    pyodide.runPython(`if _virttutor_rest is not None: _virttutor_rest.url = ${JSON.stringify(new URL(REST_FILE, indexURL).href)}`);
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
     mark("ready");
     timings.resources = resourceTimings();

@@ -29,7 +29,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tutor import bundle
-from tutor.assets import pinned
+from tutor.assets import STDLIB_REST, pinned
 from tutor.web import create_app
 from tutor.web.local_server import served
 
@@ -54,6 +54,7 @@ CONTROLLED = (
     "async () => { const r = await navigator.serviceWorker.ready;"
     " return r.active !== null && navigator.serviceWorker.controller !== null; }"
 )
+SNAPSHOT_SAVED = "() => window.virttutor.python.snapshot?.saved === true"
 # The files that make Python start: the bulk of a first visit's bytes.
 PYTHON_FILES = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.js", "pyodide.mjs")
 
@@ -103,10 +104,16 @@ def open_until_kept_offline(context: BrowserContext, base: str) -> Page:
     return page
 
 
-def solves(page: Page) -> None:
-    """The exercise's solution passes every case in this page's Python."""
+# Modules of the standard library's rest (tutor/stdlib_core.py): no lesson needs them to start.
+LATER_MODULES = ("argparse", "csv", "xml.dom.minidom")
+# The solution, importing them first: it passes only if they import.
+IMPORTING = "".join(f"import {name}\n" for name in LATER_MODULES) + SOLUTION
+
+
+def solves(page: Page, code: str = SOLUTION) -> None:
+    """``code`` (the exercise's solution) passes every case in this page's Python."""
     wait_for_python_ready(page, EXERCISE)
-    set_code(page, SOLUTION, EXERCISE)
+    set_code(page, code, EXERCISE)
     run_button(page, EXERCISE).click()
     expect_all_cases_pass(page, EXERCISE)
 
@@ -131,10 +138,47 @@ def test_a_first_visit_downloads_python_once_and_still_works_offline(
         for name in (*PYTHON_FILES, built.wheel.name):
             assert sent[PYODIDE + name] == 1, (name, dict(sent))
 
-        # The copies the offline cache took from the page's loading are whole and usable.
+        # The copies the offline cache took from the page's loading are whole and usable, the
+        # standard library's rest among them (the worker listed it; no page had loaded it).
+        assert sent[PYODIDE + STDLIB_REST] == 1, dict(sent)
         context.set_offline(True)
         page.reload()
-        solves(page)
+        solves(page, IMPORTING)
+    finally:
+        context.close()
+
+
+def test_the_rest_of_the_standard_library_comes_with_the_first_import_of_one_of_its_modules(
+    browser: Browser, site: tuple[str, Server]
+) -> None:
+    """Python starts with the core of its standard library; a program that imports a module of
+    the rest gets it, fetched once, on a cold start and on a start from the memory snapshot."""
+    base, server = site
+    context = browser.new_context(service_workers="block")  # only the page's own requests
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        block_cdn(page)
+        page.goto(base + LESSON)
+        wait_for_python_ready(page, EXERCISE)
+        sent = Counter(path for path, _query in server.sent)
+        assert sent[PYODIDE + "python_stdlib.zip"] == 1 and not sent[PYODIDE + STDLIB_REST]
+        solves(page)  # nothing of the rest needed
+        assert not Counter(path for path, _query in server.sent)[PYODIDE + STDLIB_REST]
+        solves(page, IMPORTING)
+        solves(page, IMPORTING)
+        assert Counter(path for path, _query in server.sent)[PYODIDE + STDLIB_REST] == 1
+
+        # A return visit restores Python from its memory snapshot, made before any import of
+        # the rest: the first program that needs it fetches it again, once (a learner's browser
+        # revalidates its copy; this test's routes keep the browser from caching at all).
+        page.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
+        page.reload()
+        wait_for_python_ready(page, EXERCISE)
+        assert page.evaluate("window.virttutor.python.warm") is True
+        solves(page, IMPORTING)
+        solves(page, IMPORTING)
+        assert Counter(path for path, _query in server.sent)[PYODIDE + STDLIB_REST] == 2
     finally:
         context.close()
 

@@ -23,6 +23,7 @@ from werkzeug.test import TestResponse
 from tests.conftest import FIXTURE_LESSONS, ROOT
 from tutor import bundle
 from tutor.assets import MINIFIED_JS, minified_js_name, pinned
+from tutor.stdlib_core import REST_INDEX
 from tutor.web import scenes
 
 from .lesson_pages import data_url, lesson_data
@@ -262,26 +263,53 @@ def test_pythons_standard_library_travels_with_its_members_stored_and_compressed
     app: Flask, client: FlaskClient, encoding: str
 ) -> None:
     """Pyodide's standard library is a deflated ZIP, which compression in transit cannot shrink:
-    the site sends the same modules in a ZIP whose members are stored, compressed as a whole,
-    in fewer bytes than Pyodide's file. Its URL's version and the sha256 the service worker
-    checks are those of the bytes sent."""
+    the site sends the same modules in ZIPs whose members are stored, compressed as a whole, in
+    fewer bytes than Pyodide's file. Python starts with the first (the core, at Pyodide's URL),
+    which names the modules of the second (the rest, fetched by the worker when a program first
+    imports one). Together they hold every member, unchanged. Their URLs' versions and the
+    sha256 the service worker checks are those of the bytes sent."""
     folder = pinned()["pyodide"].folder
     own = folder / "python_stdlib.zip"
-    url = f"/static/vendor/{folder.name}/python_stdlib.zip"
-    packed = fetch(client, url, Accept_Encoding=encoding)
-    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == encoding
-    body = DECODE[encoding](packed.data)
-    with zipfile.ZipFile(io.BytesIO(body)) as sent, zipfile.ZipFile(own) as pyodides:
-        assert {info.compress_type for info in sent.infolist()} == {zipfile.ZIP_STORED}
-        assert sent.namelist() == pyodides.namelist()
-        assert all(sent.read(name) == pyodides.read(name) for name in pyodides.namelist())
-    assert len(packed.data) < 0.95 * own.stat().st_size
-    digest = hashlib.sha256(body).hexdigest()
-    with app.test_request_context():
-        assert url_for("static", filename=url.removeprefix("/static/")) == f"{url}?v={digest[:12]}"
     manifest = precache_manifest(fetch(client, "/sw.js").get_data(as_text=True))
-    [listed] = [sha for path, sha in manifest["precache"] if "python_stdlib.zip" in path]
-    assert listed == digest
+    members: dict[str, bytes] = {}
+    sizes = 0
+    for name in ("python_stdlib.zip", "python_stdlib_rest.zip"):
+        url = f"/static/vendor/{folder.name}/{name}"
+        packed = fetch(client, url, Accept_Encoding=encoding)
+        assert packed.status_code == 200 and packed.headers["Content-Encoding"] == encoding
+        sizes += len(packed.data)
+        body = DECODE[encoding](packed.data)
+        with zipfile.ZipFile(io.BytesIO(body)) as sent:
+            assert {info.compress_type for info in sent.infolist()} == {zipfile.ZIP_STORED}
+            assert not members.keys() & set(sent.namelist())
+            members.update((member, sent.read(member)) for member in sent.namelist())
+        digest = hashlib.sha256(body).hexdigest()
+        with app.test_request_context():
+            versioned = url_for("static", filename=url.removeprefix("/static/"))
+        assert versioned == f"{url}?v={digest[:12]}"
+        [listed] = [
+            sha for path, sha in manifest["precache"] if path.split("?")[0].endswith(f"/{name}")
+        ]
+        assert listed == digest
+    later = set(json.loads(members.pop(REST_INDEX))["modules"])
+    assert {"argparse", "unittest", "xml"} <= later and not later & {"encodings", "json", "re"}
+    with zipfile.ZipFile(own) as pyodides:
+        assert members == {name: pyodides.read(name) for name in pyodides.namelist()}
+    assert sizes < 0.95 * own.stat().st_size
+
+
+def test_the_static_copy_setting_sends_pyodides_own_standard_library(
+    app: Flask, client: FlaskClient
+) -> None:
+    """``STORED_STDLIB = False``: Pyodide's file as it is, whole, and no rest to fetch."""
+    folder = pinned()["pyodide"].folder
+    app.config["STORED_STDLIB"] = False
+    whole = fetch(client, f"/static/vendor/{folder.name}/python_stdlib.zip")
+    assert whole.status_code == 200
+    assert whole.data == (folder / "python_stdlib.zip").read_bytes()
+    assert fetch(client, f"/static/vendor/{folder.name}/python_stdlib_rest.zip").status_code == 404
+    manifest = precache_manifest(fetch(client, "/sw.js").get_data(as_text=True))
+    assert not [path for path, _ in manifest["precache"] if "python_stdlib_rest" in path]
 
 
 WRONG = "def path(layers, skip):\n    return [x for x in layers[::-1] if x not in skip]\n"

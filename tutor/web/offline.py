@@ -46,15 +46,19 @@ def file_hash(path: Path) -> str:
 
 def static_files() -> list[tuple[str, Path]]:
     """(filename under static/, path) of every file the pages may load."""
+    from .static_delivery import served_elsewhere, served_path
+
     root = Path(str(current_app.static_folder))
     skipped = NOT_CACHED | never_loaded()
-    return [
+    found = [
         (path.relative_to(root).as_posix(), path)
         for path in sorted(root.rglob("*"))
         if path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(root).parts)
         and path.relative_to(root).as_posix() not in skipped
     ]
+    elsewhere = [(name, served_path(name)) for name in served_elsewhere()]
+    return found + [(name, path) for name, path in elsewhere if path is not None]
 
 
 @lru_cache(maxsize=1)

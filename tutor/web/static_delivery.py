@@ -52,10 +52,11 @@ from werkzeug.security import safe_join
 from tutor.assets import (
     MINIFIED_JS,
     STDLIB,
+    STDLIB_REST,
     STORED_STDLIB,
     minified_js_name,
     pinned,
-    stored_stdlib_name,
+    stored_stdlib_names,
 )
 
 from .cli import tutor_cli
@@ -86,6 +87,8 @@ _versions: dict[str, tuple[int, int, str]] = {}
 
 def served_path(filename: str) -> Path | None:
     """The file a URL of ``static/<filename>`` sends (see the module's docstring), or ``None``."""
+    if filename == _stdlib_filename(STDLIB_REST):
+        return _stored_stdlib(1)
     joined = safe_join(str(current_app.static_folder), filename)
     if joined is None or not os.path.isfile(joined):
         return None
@@ -99,16 +102,33 @@ def served_path(filename: str) -> Path | None:
         copy = folder / minified_js_name(file_hash(path))
         if copy.is_file():
             return copy
-    if filename == _stdlib_filename() and current_app.config.get("STORED_STDLIB", True):
-        copy = STORED_STDLIB / stored_stdlib_name(file_hash(path))
-        if copy.is_file():
-            return copy
+    if filename == _stdlib_filename(STDLIB):
+        return _stored_stdlib(0) or path
     return path
 
 
 @cache
-def _stdlib_filename() -> str:
-    return f"vendor/{pinned()['pyodide'].folder.name}/{STDLIB}"
+def _stdlib_filename(name: str) -> str:
+    return f"vendor/{pinned()['pyodide'].folder.name}/{name}"
+
+
+def _stored_stdlib(part: int) -> Path | None:
+    """Set-up's stored copy of Pyodide's standard library (part 0 the core, 1 the rest), if
+    the site sends it (``STORED_STDLIB``) and set-up wrote it for the current file."""
+    if not current_app.config.get("STORED_STDLIB", True):
+        return None
+    source = Path(str(current_app.static_folder)) / _stdlib_filename(STDLIB)
+    if not source.is_file():
+        return None
+    copy = STORED_STDLIB / stored_stdlib_names(file_hash(source))[part]
+    return copy if copy.is_file() else None
+
+
+def served_elsewhere() -> list[str]:
+    """Filenames under ``static/`` the site sends though no file there has the name: the rest
+    of the standard library, when it sends the core (``tutor.stdlib_core``)."""
+    rest = _stdlib_filename(STDLIB_REST)
+    return [rest] if served_path(rest) is not None else []
 
 
 def static_version(filename: str) -> str | None:
@@ -266,7 +286,8 @@ def compress_all(app: Flask) -> int:
     copies: CompressedCopies = app.extensions["compressed_static"]
     root = Path(str(app.static_folder))
     with app.app_context():
-        served = [served_path(source.relative_to(root).as_posix()) for source in root.rglob("*")]
+        names = [source.relative_to(root).as_posix() for source in root.rglob("*")]
+        served = [served_path(name) for name in names + served_elsewhere()]
     sizes = {path: path.stat().st_size for path in served if path and compressible(path)}
     worth = [path for path, size in sizes.items() if size >= MIN_SIZE]
     worth.sort(key=sizes.__getitem__, reverse=True)  # the largest first: no thread left with one
