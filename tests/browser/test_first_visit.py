@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tutor import bundle
 from tutor.assets import STDLIB_REST, pinned
@@ -37,6 +37,7 @@ from ._learner import (
     ROOT,
     block_cdn,
     expect_all_cases_pass,
+    result,
     run_button,
     set_code,
     wait_for_python_ready,
@@ -165,6 +166,13 @@ def test_the_rest_of_the_standard_library_comes_with_the_first_import_of_one_of_
         assert sent[PYODIDE + "python_stdlib.zip"] == 1 and not sent[PYODIDE + STDLIB_REST]
         solves(page)  # nothing of the rest needed
         assert not Counter(path for path, _query in server.sent)[PYODIDE + STDLIB_REST]
+
+        # Offline, with no offline copy: the import fails saying why, and Python carries on.
+        context.set_offline(True)
+        set_code(page, IMPORTING, EXERCISE)
+        run_button(page, EXERCISE).click()
+        expect(result(page, EXERCISE)).to_contain_text("is downloaded the first time")
+        context.set_offline(False)
         solves(page, IMPORTING)
         solves(page, IMPORTING)
         assert Counter(path for path, _query in server.sent)[PYODIDE + STDLIB_REST] == 1
