@@ -112,6 +112,14 @@ export class PythonClient extends EventTarget {
         if (message.fatal) this.start(true);
         break;
       }
+      case "download":
+        // The running program waits for the rest of Python's standard library (python-worker.js):
+        // the network's time, not the program's, so its time limit starts again once it is here.
+        if (this.pending && !this.pending.stopReason) {
+          this.pending.timers.forEach(clearTimeout);
+          this.pending.timers = message.done ? [setTimeout(() => this.stop("timeout"), this.timeoutMs)] : [];
+        }
+        break;
       case "interrupted":
         this.settle(message.id, { kind: "stopped", reason: this.pending?.stopReason ?? "timeout" });
         break;

@@ -7,6 +7,7 @@
 //   out, after a cold start: {type: "snapshot", saved, message?} (the memory snapshot was kept)
 //   in:  {type: "run", id, code, driver, cases, step_budget}
 //   out: {type: "result", id, report, fatal?} | {type: "interrupted", id} | {type: "run-error", id, message}
+//   out, during a run: {type: "download", done} (Python fetches the rest of its standard library)
 // After `fatal` or "run-error" the page replaces this worker: Pyodide may be left inconsistent.
 
 const PACKAGE = "virttutor-core";
@@ -84,11 +85,15 @@ class _RestOfTheStandardLibrary:
         request = js.XMLHttpRequest.new()
         request.open("GET", self.url, False)
         request.responseType = "arraybuffer"
+        # The page stops timing the program meanwhile: the wait is the network's.
+        js.postMessage(js.JSON.parse('{"type": "download", "done": false}'))
         try:
             request.send()
             ok = request.status == 200
         except Exception:
             ok = False
+        finally:
+            js.postMessage(js.JSON.parse('{"type": "download", "done": true}'))
         if not ok:
             raise ModuleNotFoundError(
                 f"the module {name!r} is downloaded the first time a program imports it, and "

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tutor import bundle
 from tutor.assets import STDLIB_REST, pinned
@@ -173,7 +173,19 @@ def test_the_rest_of_the_standard_library_comes_with_the_first_import_of_one_of_
         run_button(page, EXERCISE).click()
         expect(result(page, EXERCISE)).to_contain_text("is downloaded the first time")
         context.set_offline(False)
+
+        # A slow download does not count against the program's time limit (5 s).
+        delayed: list[str] = []
+
+        def slowly(route: Route) -> None:
+            delayed.append(route.request.url)
+            time.sleep(7)
+            route.continue_()
+
+        page.route(f"**{PYODIDE}{STDLIB_REST}*", slowly)
         solves(page, IMPORTING)
+        assert delayed, "the delay never applied: the test tested nothing"
+        page.unroute(f"**{PYODIDE}{STDLIB_REST}*")
         solves(page, IMPORTING)
         assert Counter(path for path, _query in server.sent)[PYODIDE + STDLIB_REST] == 1
 
