@@ -10,9 +10,9 @@ too, until nothing has been asked for during ``IDLE_SECONDS``). Bytes are counte
 the WSGI app: compressed, headers left out. The static files' best compressed copies are made
 first, as ``make run`` does (``compress_all``; half a minute on two cores the first time).
 
-``--compare`` alternates the standard library as the site sends it (a ZIP with its members
-stored, compressed in transit: ``STORED_STDLIB``) with Pyodide's own deflated file, visit by
-visit, so both see the same machine.
+``--compare`` alternates the standard library as the site sends it (ZIPs with their members
+stored, compressed in transit: ``STORED_STDLIB``) with the static copy's (the same split, its
+members deflated), visit by visit, so both see the same machine.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def main() -> None:
             ready, wire = visit(args.lesson, stored)
             results[stored].append((ready, wire))
             total = sum(wire.sent.values()) / 1e6
-            label = "stored" if stored else "Pyodide's"
+            label = "stored" if stored else "deflated"
             print(f"run {run + 1}, {label} stdlib: Python ready {ready:.1f} s, {total:.2f} MB sent")
     print(f"\nFirst visit to /lessons/{args.lesson} over slow 4G (1.6 Mbps, 150 ms), median:")
     print("| standard library | navigation → Python ready | sent in all | sent by Python ready |")
@@ -138,7 +138,7 @@ def main() -> None:
         early = statistics.median(
             sum(n for path, n in w.sent.items() if w.first[path] <= r) for r, w in runs
         )
-        label = "stored, compressed in transit" if stored else "Pyodide's deflated file"
+        label = "stored, compressed in transit" if stored else "deflated members (static copy)"
         print(f"| {label} | {ready:.1f} s | {total:.2f} MB | {early / 1e6:.2f} MB |")
     _, wire = results[True][-1]
     print("\nThe largest files of the last visit with the stored standard library:")

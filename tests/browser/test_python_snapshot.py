@@ -7,8 +7,8 @@ Started by python-start.js from the page's <head>, the worker is the one the pag
 A snapshot that is damaged (here: Pyodide's build id in it overwritten, as a snapshot of another
 Pyodide build would have) is not restored: Python starts cold, works, and saves a new one. Nor is
 one of another bundle (after a deploy), though its restore starts before the lock file names the
-bundle, nor one made with another file of the standard library (the Flask site sends a stored
-copy of Pyodide's, the static copy Pyodide's own deflated one: the same modules at other places
+bundle, nor one made with another file of the standard library (the Flask site sends its core
+with the members stored, the static copy with them deflated: the same modules at other places
 in the file, where the snapshot's memory would look for them)."""
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def test_a_snapshot_made_with_another_standard_library_is_not_restored(
         stored.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
         stored.close()
 
-        app.config["STORED_STDLIB"] = False  # now Pyodide's own file, as from a static copy
+        app.config["STORED_STDLIB"] = False  # now its members deflated, as in a static copy
         deflated = open_lesson(context, base)
         assert deflated.evaluate("window.virttutor.python.warm") is False
         passes(deflated)

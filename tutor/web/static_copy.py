@@ -167,7 +167,7 @@ def export_app(lessons_dir: str) -> Flask:
         {
             "SELF_STUDY_ONLY": True,
             "ASSETS_MODE": "local",  # a copy that needs no CDN, and works offline
-            # Pyodide's own deflated standard library: a static host may compress nothing.
+            # The standard library's members deflated: a static host may compress nothing.
             "STORED_STDLIB": False,
             "LESSONS_DIR": lessons_dir,
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
@@ -203,6 +203,7 @@ def export(dest: Path, lessons_dir: str) -> int:
     from flask_frozen import Freezer, MissingURLGeneratorWarning
 
     from .offline import precache_version
+    from .static_delivery import served_elsewhere
 
     _prepare(dest)
     app = export_app(lessons_dir)
@@ -217,6 +218,7 @@ def export(dest: Path, lessons_dir: str) -> int:
         yield from page_urls()
         yield from data_urls()
         yield "self_study.service_worker", {}
+        yield from (("static", {"filename": name}) for name in served_elsewhere())
 
     with warnings.catch_warnings():
         # Deliberate: the copy has no Submit, sign-in or course pages to generate.

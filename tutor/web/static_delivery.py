@@ -113,20 +113,21 @@ def _stdlib_filename(name: str) -> str:
 
 
 def _stored_stdlib(part: int) -> Path | None:
-    """Set-up's stored copy of Pyodide's standard library (part 0 the core, 1 the rest), if
-    the site sends it (``STORED_STDLIB``) and set-up wrote it for the current file."""
-    if not current_app.config.get("STORED_STDLIB", True):
-        return None
+    """Set-up's split copy of Pyodide's standard library (part 0 the core, 1 the rest), with
+    its members stored (``STORED_STDLIB``) or deflated, if set-up wrote it for the current
+    file."""
     source = Path(str(current_app.static_folder)) / _stdlib_filename(STDLIB)
     if not source.is_file():
         return None
-    copy = STORED_STDLIB / stored_stdlib_names(file_hash(source))[part]
+    stored = current_app.config.get("STORED_STDLIB", True)
+    copy = STORED_STDLIB / stored_stdlib_names(file_hash(source))[part + (0 if stored else 2)]
     return copy if copy.is_file() else None
 
 
 def served_elsewhere() -> list[str]:
     """Filenames under ``static/`` the site sends though no file there has the name: the rest
-    of the standard library, when it sends the core (``tutor.stdlib_core``)."""
+    of the standard library, when it sends the core (``tutor.stdlib_core``): the static copy
+    writes them too."""
     rest = _stdlib_filename(STDLIB_REST)
     return [rest] if served_path(rest) is not None else []
 
