@@ -40,15 +40,13 @@ ESBUILD = "@esbuild/{}"
 # is never served for the current one (tutor/web/static_delivery.py serves them).
 SITE_JS = STATIC / "js"
 MINIFIED_JS = ROOT / "build" / "minified-js"
-# Pyodide's standard library as a ZIP whose members are stored, not deflated: a deflated archive
-# does not compress in transit, a stored one does (brotli sends Pyodide's 9.2 MB in 1.5 MB, where
-# the deflated file is 2.4 MB). Set-up writes the copy, named by the sha256 of the file it was made
-# from; the Flask site sends it in that file's place (tutor/web/static_delivery.py), the static
-# copy for hosts that may compress nothing keeps Pyodide's own.
-# The copy is split in two (tutor/stdlib_core.py): the core, sent for python_stdlib.zip, and the
-# rest, which the worker fetches by STDLIB_REST when a program first imports one of its modules.
-# The static copy gets the same split with deflated members (2.4 MB → 1.4 MB before Python starts
-# when the host compresses nothing).
+# Pyodide's standard library, split in two (tutor/stdlib_core.py): the core, sent for
+# python_stdlib.zip, and the rest, which the worker fetches by STDLIB_REST when a program first
+# imports one of its modules. Set-up writes both with their members stored, not deflated (a
+# deflated archive does not compress in transit, a stored one does: brotli sends the core in
+# 0.83 MB where Pyodide's whole deflated file is 2.4 MB), and both deflated, for the static copy
+# (a host may compress nothing: 1.4 MB before Python starts). Each is named by the sha256 of the
+# file it was made from; the site sends them in its place (tutor/web/static_delivery.py).
 STORED_STDLIB = ROOT / "build" / "stored-stdlib"
 STDLIB = "python_stdlib.zip"
 STDLIB_REST = "python_stdlib_rest.zip"

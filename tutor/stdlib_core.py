@@ -3,8 +3,9 @@
 Over a slow connection a first visit is its download, and the standard library was a third of
 it (1.5 MB of brotli). Most of its modules no lesson touches: ``argparse``, ``unittest``,
 ``xml``, ``http``, ``pydoc``... Set-up (``tutor.assets.store_stdlib``) therefore writes two ZIPs
-with their members stored: the *core*, every top-level module or package named here, which
-Pyodide mounts as its standard library (0.83 MB of brotli), and the *rest* (0.71 MB), which
+(members stored for the Flask site, deflated for the static copy): the *core*, every top-level
+module or package named here, which Pyodide mounts as its standard library (0.83 MB of brotli;
+1.4 MB deflated), and the *rest* (0.71 MB), which
 the Python worker fetches the first time a program imports one of its modules (a synchronous
 request from the worker, then an ordinary import). Nothing is missing from the browser's Python
 and nothing differs from the server's: a module arrives later, not never.

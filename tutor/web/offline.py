@@ -46,7 +46,7 @@ def file_hash(path: Path) -> str:
 
 def static_files() -> list[tuple[str, Path]]:
     """(filename under static/, path) of every file the pages may load."""
-    from .static_delivery import served_elsewhere, served_path
+    from .static_delivery import served_elsewhere
 
     root = Path(str(current_app.static_folder))
     skipped = NOT_CACHED | never_loaded()
@@ -57,8 +57,7 @@ def static_files() -> list[tuple[str, Path]]:
         and not any(part.startswith(".") for part in path.relative_to(root).parts)
         and path.relative_to(root).as_posix() not in skipped
     ]
-    elsewhere = [(name, served_path(name)) for name in served_elsewhere()]
-    return found + [(name, path) for name, path in elsewhere if path is not None]
+    return found + served_elsewhere()
 
 
 @lru_cache(maxsize=1)

@@ -218,7 +218,7 @@ def export(dest: Path, lessons_dir: str) -> int:
         yield from page_urls()
         yield from data_urls()
         yield "self_study.service_worker", {}
-        yield from (("static", {"filename": name}) for name in served_elsewhere())
+        yield from (("static", {"filename": name}) for name, _ in served_elsewhere())
 
     with warnings.catch_warnings():
         # Deliberate: the copy has no Submit, sign-in or course pages to generate.

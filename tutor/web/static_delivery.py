@@ -19,10 +19,11 @@ for the 8.6 MB Pyodide WebAssembly); a request that finds none for a file over `
 a quicker one meanwhile. A compressed copy that saves less than ``MIN_SAVING`` of the bytes (a
 PNG, a deflated ZIP) is not used: the file goes as it is. ZIPs Python reads are made for this
 instead, their members stored: the Python bundle's wheel (``tutor.bundle``: brotli sends it in
-≈ 35 % of its bytes) and Pyodide's standard library, whose stored copy (``tutor.assets``,
-under ``build/stored-stdlib/``) a URL of ``python_stdlib.zip`` sends in the deflated file's
-place: 1.5 MB of brotli instead of 2.4 MB. ``STORED_STDLIB = False`` (the static copy, for
-hosts that may compress nothing) sends Pyodide's own. Range requests get the plain file.
+≈ 35 % of its bytes) and Pyodide's standard library, split in two (``tutor.stdlib_core``,
+written under ``build/stored-stdlib/``): a URL of ``python_stdlib.zip`` sends the core in the
+deflated file's place (0.83 MB of brotli instead of 2.4 MB), one of ``python_stdlib_rest.zip``
+the rest. ``STORED_STDLIB = False`` (the static copy, for hosts that may compress nothing)
+sends the same two with their members deflated. Range requests get the plain file.
 
 The site's own scripts (``static/js/**.js``) go minified: set-up (``python -m tutor.assets``)
 writes a copy of each, made by the pinned esbuild, under ``build/minified-js/`` named by the
@@ -124,12 +125,13 @@ def _stored_stdlib(part: int) -> Path | None:
     return copy if copy.is_file() else None
 
 
-def served_elsewhere() -> list[str]:
-    """Filenames under ``static/`` the site sends though no file there has the name: the rest
-    of the standard library, when it sends the core (``tutor.stdlib_core``): the static copy
-    writes them too."""
+def served_elsewhere() -> list[tuple[str, Path]]:
+    """(filename under ``static/``, path sent) of what the site sends though no file there has
+    the name: the rest of the standard library, when it sends the core
+    (``tutor.stdlib_core``). The service worker lists it and the static copy writes it too."""
     rest = _stdlib_filename(STDLIB_REST)
-    return [rest] if served_path(rest) is not None else []
+    path = served_path(rest)
+    return [(rest, path)] if path is not None else []
 
 
 def static_version(filename: str) -> str | None:
@@ -288,7 +290,8 @@ def compress_all(app: Flask) -> int:
     root = Path(str(app.static_folder))
     with app.app_context():
         names = [source.relative_to(root).as_posix() for source in root.rglob("*")]
-        served = [served_path(name) for name in names + served_elsewhere()]
+        served = [served_path(name) for name in names]
+        served += [path for _, path in served_elsewhere()]
     sizes = {path: path.stat().st_size for path in served if path and compressible(path)}
     worth = [path for path, size in sizes.items() if size >= MIN_SIZE]
     worth.sort(key=sizes.__getitem__, reverse=True)  # the largest first: no thread left with one
