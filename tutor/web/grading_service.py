@@ -44,7 +44,7 @@ from tutor.queue.rows import SUBMISSIONS, stored_seed
 from tutor.queue.tasks import GradingQueue
 from tutor.queue.verdicts import VerdictWatcher
 
-from . import database_file
+from . import database_file, sqlite_journal
 from .commit_durability import restore_on_checkin
 from .extensions import db
 from .models import Course, Submission
@@ -521,7 +521,4 @@ def _tune_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: object, _record: object) -> None:
-        cursor = connection.cursor()  # type: ignore[attr-defined]
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
+        sqlite_journal.prepare_connection(connection)
