@@ -43,10 +43,10 @@ def commit_recomputable(
     session = db.session
     connection = session.connection()
     raw = connection.connection
-    if connection.dialect.name == "sqlite" and not getattr(
-        raw.dbapi_connection, "in_transaction", True
-    ):
-        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+    dbapi = raw.dbapi_connection
+    if connection.dialect.name == "sqlite" and not getattr(dbapi, "in_transaction", True):
+        # On the driver's connection: no statement of the ORM's to build (#15: 0.13 ms).
+        dbapi.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
         raw.info[_RELAXED] = True
     result = read(session.execute(statement, values))
     session.commit()
