@@ -100,3 +100,25 @@ EXERCISES = len(
     tomllib.loads((ROOT / "lessons/05-hypervisors/lesson.toml").read_text())["exercises"]
 )
 # Grading feedback in both languages: test_i18n_feedback.py, on the fixture lesson.
+
+
+def test_each_request_gets_the_language_its_own_headers_ask_for(client: FlaskClient) -> None:
+    """Accept-Language values are parsed once and kept: requests in any order still each get
+    their own header's answer, and an explicit choice in the query wins wherever it stands."""
+    asks = [
+        ("zh-CN,zh;q=0.9,en;q=0.5", ZH_TITLE),
+        ("en-US,en;q=0.9", EN_TITLE),
+        ("zh-TW", ZH_TITLE),
+        ("fr-FR,fr;q=0.9", EN_TITLE),  # neither: English
+        ("de;q=0.9,zh;q=0.8,en;q=0.1", ZH_TITLE),
+        ("*", EN_TITLE),
+        ("zh;q=0, en;q=0.2", EN_TITLE),  # zh refused outright
+    ]
+    for _ in range(2):  # the second time from what was kept
+        for header, title in asks:
+            html = page(client, LESSON, **{"Accept-Language": header})
+            assert title in html, header
+    long_header = ",".join(f"x{i}-y;q=0.{i % 9 + 1}" for i in range(60)) + ",zh;q=0.95"
+    assert ZH_TITLE in page(client, LESSON, **{"Accept-Language": long_header})
+    assert ZH_TITLE in page(client, LESSON + "?step=2&lang=zh", **{"Accept-Language": "en"})
+    assert EN_TITLE in page(client, LESSON + "?xlang=zh", **{"Accept-Language": "en"})

@@ -332,3 +332,27 @@ def test_the_signed_csrf_token_is_reused_and_still_accepted(app: Flask) -> None:
     renewed = signed.search(alice.get(LESSON).get_data(as_text=True))
     assert renewed and renewed.group(1) != first.group(1)
     assert csrf_of(app, alice, renewed.group(0)) == {"a-new-raw-token-after-sign-in"}
+
+
+def test_a_browser_that_refuses_gzip_gets_the_plain_page(app: Flask) -> None:
+    client = browser(app)
+    plain = client.get(LESSON)
+    for refusing in ("identity", "", "deflate"):
+        answer = client.get(LESSON, headers={"Accept-Encoding": refusing})
+        assert answer.status_code == 200 and "Content-Encoding" not in answer.headers, refusing
+        assert answer.data == plain.data or len(answer.data) == len(plain.data)  # (its token)
+        assert answer.headers["ETag"] == plain.headers["ETag"]
+    for taking in ("gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8, *;q=0.1", "GZIP"):
+        answer = client.get(LESSON, headers={"Accept-Encoding": taking})
+        assert answer.headers.get("Content-Encoding") == "gzip", taking
+        assert len(gzip.decompress(answer.data)) == len(plain.data)
+
+
+def test_a_failed_precondition_answers_412_and_a_match_304(app: Flask) -> None:
+    client = browser(app)
+    etag = client.get(LESSON).headers["ETag"]
+    failed = client.get(LESSON, headers={"If-Match": '"another"', "Accept-Encoding": "gzip"})
+    assert failed.status_code == 412
+    matched = client.get(LESSON, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"})
+    assert matched.status_code == 304 and matched.data == b""
+    assert "Content-Encoding" not in matched.headers

@@ -40,11 +40,15 @@ PAGE_LANGUAGE_HEADER = "X-Page-Lang"
 def select_locale() -> str:
     """An explicit choice (?lang=, the sending page's language, the cookie) wins over the
     browser's Accept-Language."""
+    from .accept_headers import best_language
+
+    # (The query is parsed only when it may name one: most requests have none.)
+    asked = request.args.get("lang") if b"lang=" in request.query_string else None
     for chosen in (
-        request.args.get("lang"),
+        asked,
         request.headers.get(PAGE_LANGUAGE_HEADER),
         request.cookies.get(LANGUAGE_COOKIE),
     ):
         if chosen in LANGUAGES:
             return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return best_language(request.headers.get("Accept-Language"), LANGUAGES) or "en"

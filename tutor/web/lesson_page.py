@@ -53,6 +53,7 @@ from tutor.assets import PINS
 from tutor.content import Lesson
 
 from . import animation_poster, static_delivery
+from .accept_headers import takes_gzip
 from .gzip_splice import PackedPiece, gzip_body, pack
 from .lesson_data import data_url, needs_data, practice_in_page
 
@@ -418,17 +419,25 @@ def render(lesson: Lesson) -> Response:
     plain: list[Any] = list(page.pieces)
     for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
         plain[index] = value
-    body = b"".join(plain)
-    response = current_app.response_class(body, mimetype="text/html")
+    response = current_app.response_class(mimetype="text/html")
     response.set_etag(_etag(page, fills), weak=True)
     response.headers["Cache-Control"] = "private, no-cache"  # progress changes: ask each time
     response.vary.add("Accept-Encoding")
     if CONDITIONAL_HEADERS.intersection(request.headers.keys()):
         response.make_conditional(request)  # only a validator can turn this page into a 304
-    if response.status_code == 200 and request.accept_encodings["gzip"] and len(body) > GZIP_MIN:
+        if response.status_code == 304:
+            return response
+    # Only the body that is sent is made: the plain page joined, or the gzip body spliced.
+    if (
+        response.status_code == 200
+        and takes_gzip(request.headers.get("Accept-Encoding"))
+        and sum(len(piece) for piece in plain) > GZIP_MIN
+    ):
         pieces = list(page.packed_pieces(fills))
         for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
             pieces[index] = value
         response.set_data(gzip_body(pieces))
         response.headers["Content-Encoding"] = "gzip"
+    else:
+        response.set_data(b"".join(plain))
     return response
