@@ -9,6 +9,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .accept_headers import best_language
+
 LANGUAGES = ("en", "zh")
 
 
@@ -40,8 +42,6 @@ PAGE_LANGUAGE_HEADER = "X-Page-Lang"
 def select_locale() -> str:
     """An explicit choice (?lang=, the sending page's language, the cookie) wins over the
     browser's Accept-Language."""
-    from .accept_headers import best_language
-
     # (The query is parsed only when it may name one: most requests have none.)
     asked = request.args.get("lang") if b"lang=" in request.query_string else None
     for chosen in (
