@@ -29,11 +29,11 @@ from flask import Response, abort, current_app, request
 
 from tutor.content import Lesson
 
-from .static_delivery import IMMUTABLE, REVALIDATE, VERSION_ARG
+from .accept_headers import best_encoding
+from .static_delivery import ENCODINGS, IMMUTABLE, REVALIDATE, VERSION_ARG
 
 MEDIA_TYPE = "application/json"
 TRACE = "expected_trace"
-ENCODINGS = ("br", "gzip")
 
 
 @dataclass
@@ -134,7 +134,7 @@ def serve(lesson: Lesson | None) -> Response:
     if lesson is None or not needs_data(lesson):
         abort(404)
     data = data_of(lesson)
-    encoding = request.accept_encodings.best_match(ENCODINGS)
+    encoding = best_encoding(request.headers.get("Accept-Encoding"), ENCODINGS)
     response = Response(data.encoded(encoding) if encoding else data.body, mimetype=MEDIA_TYPE)
     if encoding:
         response.headers["Content-Encoding"] = encoding

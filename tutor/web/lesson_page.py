@@ -53,7 +53,7 @@ from tutor.assets import PINS
 from tutor.content import Lesson
 
 from . import animation_poster, static_delivery
-from .accept_headers import takes_gzip
+from .accept_headers import best_encoding
 from .gzip_splice import PackedPiece, gzip_body, pack
 from .lesson_data import data_url, needs_data, practice_in_page
 
@@ -70,6 +70,7 @@ PER_LEARNER_HELPERS = (
 # Every content-versioned static URL the page names (``static_delivery``): checked per request.
 STATIC_URL = re.compile(r"/static/([^\"'?\s]+)\?v=([0-9a-f]{12})\b")
 GZIP_MIN = 500
+GZIP = ("gzip",)
 ASSET_CHECK_SECONDS = 1.0
 
 Marker = tuple[str, tuple[str, ...]]
@@ -430,7 +431,7 @@ def render(lesson: Lesson) -> Response:
     # Only the body that is sent is made: the plain page joined, or the gzip body spliced.
     if (
         response.status_code == 200
-        and takes_gzip(request.headers.get("Accept-Encoding"))
+        and best_encoding(request.headers.get("Accept-Encoding"), GZIP) is not None
         and sum(len(piece) for piece in plain) > GZIP_MIN
     ):
         pieces = list(page.packed_pieces(fills))

@@ -60,6 +60,7 @@ from tutor.assets import (
     stored_stdlib_names,
 )
 
+from .accept_headers import best_encoding
 from .cli import tutor_cli
 from .offline import file_hash
 
@@ -266,7 +267,7 @@ def serve(filename: str) -> Response:
         or path.stat().st_size < MIN_SIZE
     ):
         return response
-    encoding = request.accept_encodings.best_match(ENCODINGS)
+    encoding = best_encoding(request.headers.get("Accept-Encoding"), ENCODINGS)
     if encoding is None:
         return response
     body = current_app.extensions["compressed_static"].get(path, encoding)
