@@ -127,6 +127,52 @@ def test_a_client_that_takes_no_compression_gets_none(client: FlaskClient) -> No
     assert response.data == served_bytes("/static/js/exercise.js")
 
 
+# Pages, the lesson page, JSON (a graded report) and static files: each chooses its encoding
+# its own way.
+NEGOTIATED = ["/", LESSON, "/api/submissions/1", f"{LESSON}/data.json", "/static/css/site.css"]
+
+
+def with_a_submission(client: FlaskClient) -> FlaskClient:
+    assert client.post("/api/exercises/walk/grade", json={"code": SOLUTION}).status_code == 200
+    return client
+
+
+@pytest.mark.parametrize("path", NEGOTIATED)
+@pytest.mark.parametrize(
+    "refusal", ["gzip;q=0", "br;q=0, gzip;q=0", "*;q=0", "gzip;q=0.0, deflate", "identity"]
+)
+def test_an_encoding_the_client_refuses_is_never_sent(
+    client: FlaskClient, path: str, refusal: str
+) -> None:
+    """A quality of 0 means "not acceptable" (RFC 9110): a client that cannot decode gzip says
+    so, and must get the body it can read."""
+    plain = fetch(with_a_submission(client), path)
+    response = fetch(client, path, Accept_Encoding=refusal)
+    assert response.status_code == plain.status_code == 200
+    assert "Content-Encoding" not in response.headers
+    assert "Accept-Encoding" in response.headers["Vary"]
+    if path != LESSON:  # (the lesson page carries a fresh CSRF token in each response)
+        assert response.data == plain.data
+
+
+@pytest.mark.parametrize("path", NEGOTIATED)
+@pytest.mark.parametrize(
+    ("header", "encoding"),
+    [
+        ("gzip;q=0, br", "br"),
+        ("br;q=0, gzip", "gzip"),
+        ("br;q=0.5, gzip;q=0.9", "gzip"),
+        ("*;q=0.5, br;q=0", "gzip"),
+    ],
+)
+def test_the_encoding_sent_is_one_the_client_takes(
+    client: FlaskClient, path: str, header: str, encoding: str
+) -> None:
+    response = fetch(with_a_submission(client), path, Accept_Encoding=header)
+    assert response.headers.get("Content-Encoding") == encoding
+    assert DECODE[encoding](response.data)
+
+
 def test_the_lesson_names_its_files_by_content_and_they_are_cached_for_a_year(
     client: FlaskClient,
 ) -> None:

@@ -6,12 +6,20 @@ compressed once per file by ``static_delivery`` instead (they are sent as files,
 Flask-Compress would compress again on every request), so streamed responses are left alone
 here. A dynamic body is compressed per response at a fast level: a lesson page is ≈ 100-250 KB
 of HTML and JSON, ≈ 15-30 KB compressed.
+
+The encoding is chosen as for static files (``accept_headers.best_encoding``): Flask-Compress
+1.25 takes the highest quality a client names even when it is 0, so ``gzip;q=0`` ("never gzip")
+got gzip and ``br;q=0, gzip;q=0`` brotli (RFC 9110 §12.5.3: 0 means not acceptable).
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_compress import Compress
+
+from .accept_headers import best_encoding
+
+ACCEPT_ENCODING = "HTTP_ACCEPT_ENCODING"
 
 SETTINGS = {
     "COMPRESS_ALGORITHM": ["br", "gzip"],
@@ -31,7 +39,24 @@ SETTINGS = {
 }
 
 
+class NegotiatedCompress(Compress):
+    """Flask-Compress, told only the one encoding the client takes best (or ``identity``)."""
+
+    def after_request(self, response: Response | None) -> Response:
+        environ = request.environ
+        header = environ.get(ACCEPT_ENCODING)
+        chosen = best_encoding(header, tuple(self.enabled_algorithms))
+        environ[ACCEPT_ENCODING] = chosen or "identity"
+        try:
+            return super().after_request(response)
+        finally:  # later hooks and the access log see what the client sent
+            if header is None:
+                del environ[ACCEPT_ENCODING]
+            else:
+                environ[ACCEPT_ENCODING] = header
+
+
 def init_app(app: Flask) -> None:
     for name, value in SETTINGS.items():
         app.config.setdefault(name, value)
-    Compress(app)
+    NegotiatedCompress(app)
