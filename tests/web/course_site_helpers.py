@@ -91,7 +91,9 @@ def hosted_course(
             )
         for role, people in (("student", students), ("ta", tas)):
             for email in people:
-                user = find_user(email) or create_user(email, PASSWORD, email.split("@")[0])
+                user = find_user(email) or create_user(  # as the course's roster makes it
+                    email, PASSWORD, email.split("@")[0], managed_by=course.id
+                )
                 enrol(course, user, role)
         db.session.commit()
         return settings_of(course).join_code

@@ -55,6 +55,12 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     learner: Mapped[str] = mapped_column(String(64), unique=True)
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    # The course whose staff made this account (a roster, "add one person", a course import):
+    # only that course's staff may set its password, and only while it is in no other course
+    # (``roster.resettable``). An account its owner made at sign-up, an operator or an LMS made
+    # is no course's: otherwise anyone could make a course, add someone's email to it and set
+    # their password.
+    managed_by_course_id: Mapped[int | None] = mapped_column(default=None)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -93,14 +99,22 @@ def account_of_learner(learner: str) -> User | None:
     return found
 
 
-def create_user(email: str, password: str, name: str = "", learner: str | None = None) -> User:
-    """A new account; ``learner`` is the browser's anonymous id when signing up from one."""
+def create_user(
+    email: str,
+    password: str,
+    name: str = "",
+    learner: str | None = None,
+    managed_by: int | None = None,
+) -> User:
+    """A new account; ``learner`` is the browser's anonymous id when signing up from one;
+    ``managed_by`` the id of the course whose staff make it."""
     taken = learner and db.session.execute(db.select(User.id).filter_by(learner=learner)).first()
     user = User(
         email=normal_email(email),
         name=name.strip(),
         learner=learner if learner and not taken else secrets.token_hex(8),
         session_version=0,
+        managed_by_course_id=managed_by,
     )
     user.set_password(password)
     db.session.add(user)

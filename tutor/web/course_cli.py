@@ -313,6 +313,8 @@ def seed_demo_course() -> str:
         people[email] = (user, password)
     instructor = people["instructor@example.org"][0]
     course, settings = create_course(DEMO_SLUG, "Virtualization 101 (demo)", instructor)
+    for user, _password in people.values():  # the demo's staff may reset its students
+        user.managed_by_course_id = course.id
     enrol(course, people["ta@example.org"][0], TA)
     for email in list(people)[2:]:
         enrol(course, people[email][0], STUDENT)

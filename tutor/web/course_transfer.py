@@ -157,8 +157,12 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
                     due_at=_parse(item.get("due_at")),
                 )
             )
+        made_here = {email for email, _password in result_created}
         for member in people:
-            enrol(course, users[member["email"]], member["role"])
+            user = users[member["email"]]
+            if user.email in made_here:  # this course's staff may set its password
+                user.managed_by_course_id = course.id
+            enrol(course, user, member["role"])
         count = 0
         for item in document.get("submissions") or []:
             user = users.get(item.get("email"))

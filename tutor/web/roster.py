@@ -155,6 +155,34 @@ def membership(course: Course, user: User) -> Membership | None:
     return found
 
 
+def resettable(course: Course, user_id: int | None = None) -> set[int]:
+    """The students of ``course`` whose password its staff may set (of them, ``user_id`` alone
+    when given): accounts this course's staff made, in no other course. Whoever made their own
+    account — or was made by another course, or has since joined one — is someone staff could
+    otherwise lock out and impersonate by adding their email to a course of their own."""
+    elsewhere = aliased(Membership)
+    query = (
+        db.select(Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.course_id == course.id,
+            Membership.role == STUDENT,
+            Membership.left_at.is_(None),
+            User.managed_by_course_id == course.id,
+            ~db.select(elsewhere.id)
+            .where(
+                elsewhere.user_id == Membership.user_id,
+                elsewhere.course_id != course.id,
+                elsewhere.left_at.is_(None),
+            )
+            .exists(),
+        )
+    )
+    if user_id is not None:
+        query = query.where(Membership.user_id == user_id)
+    return set(db.session.execute(query).scalars())
+
+
 def course_by_slug(slug: str) -> Course | None:
     found: Course | None = db.session.execute(
         db.select(Course).filter_by(slug=slug)
@@ -231,10 +259,14 @@ class _Row:
     password: str
 
 
-def import_roster(course: Course, data: bytes) -> RosterResult:
+def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> RosterResult:
     """Enrols every row of a roster CSV (``email`` column required; ``name``, ``role``
     (student or ta) and ``password`` optional), or nothing at all when any row is bad: the
-    result then lists every bad row, so one corrected upload does it."""
+    result then lists every bad row, so one corrected upload does it.
+
+    ``appoints_staff`` False (a TA allowed to edit the roster): rows that make a TA, or that
+    name someone who is staff of the course already, are bad rows — only an instructor appoints
+    or demotes staff, by file as by hand."""
     result = RosterResult()
     try:
         text = data.decode("utf-8-sig")
@@ -252,39 +284,81 @@ def import_roster(course: Course, data: bytes) -> RosterResult:
         )
         return result
     reader.fieldnames = fields
-    rows: list[_Row] = []
-    seen: dict[str, int] = {}
-    for record in reader:
-        line = reader.line_num
-        if len(rows) >= MAX_ROSTER_ROWS:
-            result.errors.append(
-                gettext("More than %(n)d rows: split the file.", n=MAX_ROSTER_ROWS)
-            )
-            break
-        values = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
-        if not any(values.values()):
-            continue
-        row = _check_row(line, values, seen, result.errors)
-        if row is not None:
-            rows.append(row)
+    rows = _read_rows(reader, result.errors)
     if not rows and not result.errors:
         result.errors.append(gettext("The file has no students in it."))
     if result.errors:
         return result
+    found = {row.email: find_user(row.email) for row in rows}
+    held = {email: membership(course, user) for email, user in found.items() if user is not None}
+    if not appoints_staff:
+        for row in rows:
+            _check_staff_change(row, held.get(row.email), result.errors)
+        if result.errors:
+            return result
     for row in rows:
-        user = find_user(row.email)
+        user = found[row.email]
         if user is None:
             password = row.password or new_password()
-            user = create_user(row.email, password, row.name)
+            user = create_user(row.email, password, row.name, managed_by=course.id)
             if not row.password:
                 result.created.append((user.email, password))
-        existing = membership(course, user)
+        existing = held.get(row.email)
         if existing is not None and existing.role == INSTRUCTOR:
             continue  # a roster never demotes an instructor
         enrol(course, user, row.role)
         result.added.append((user.email, row.role))
     db.session.commit()
     return result
+
+
+def _read_rows(reader: csv.DictReader[str], errors: list[str]) -> list[_Row]:
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
+    records = iter(reader)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return rows
+        except csv.Error:  # a value over the csv module's limit: most often a quote left open
+            errors.append(
+                gettext(
+                    "Line %(line)d: a value is too long to be a name or an email (is a quote "
+                    "mark left open?).",
+                    line=reader.line_num,
+                )
+            )
+            return rows
+        if len(rows) >= MAX_ROSTER_ROWS:
+            errors.append(gettext("More than %(n)d rows: split the file.", n=MAX_ROSTER_ROWS))
+            return rows
+        values = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
+        if not any(values.values()):
+            continue
+        row = _check_row(reader.line_num, values, seen, errors)
+        if row is not None:
+            rows.append(row)
+
+
+def _check_staff_change(row: _Row, existing: Membership | None, errors: list[str]) -> None:
+    if row.role == TA:
+        errors.append(
+            gettext(
+                "Line %(line)d: only an instructor adds teaching assistants (%(email)s).",
+                line=row.line,
+                email=row.email,
+            )
+        )
+    elif existing is not None and existing.left_at is None and existing.role in STAFF:
+        errors.append(
+            gettext(
+                "Line %(line)d: %(email)s is staff of this course; only an instructor "
+                "changes staff.",
+                line=row.line,
+                email=row.email,
+            )
+        )
 
 
 def _check_row(

@@ -55,6 +55,7 @@ from .roster import (
     my_courses,
     remove_member,
     require_member,
+    resettable,
     role_names,
     set_role,
 )
@@ -424,6 +425,7 @@ def _roster_page(
         add=forms.get("add") or AddMemberForm(),
         upload=forms.get("upload") or RosterForm(),
         reset=ResetPasswordForm(),
+        resettable=resettable(course),
         result=forms.get("result"),
         reset_done=forms.get("reset_done"),
         refused=forms.get("refused"),
@@ -449,7 +451,7 @@ def add_member(slug: str) -> ResponseReturnValue:
     created = None
     if user is None:
         created = new_password()
-        user = create_user(form.email.data or "", created)
+        user = create_user(form.email.data or "", created, managed_by=course.id)
     try:
         set_role(course, user, role)
     except RosterRefused as exc:
@@ -471,7 +473,9 @@ def import_csv(slug: str) -> ResponseReturnValue:
     form = RosterForm()
     if not form.validate_on_submit():
         return _roster_page(course, member, 400, upload=form)
-    result = import_roster(course, form.roster.data.read())
+    result = import_roster(
+        course, form.roster.data.read(), appoints_staff=member.role == INSTRUCTOR
+    )
     if result.errors:
         return _roster_page(course, member, 400, upload=form, result=result)
     return _roster_page(course, member, result=result)
@@ -480,12 +484,20 @@ def import_csv(slug: str) -> ResponseReturnValue:
 @bp.post("/courses/<slug>/students/<int:user_id>/password")
 @signed_in_only
 def reset_password(slug: str, user_id: int) -> ResponseReturnValue:
-    """Staff set a student's password (everywhere the student was signed in is signed out)."""
+    """Staff set a student's password (everywhere the student was signed in is signed out):
+    only of an account the course made and no other course shares (``roster.resettable``)."""
     course, member = require_member(slug, STAFF)
     student = db.session.get(User, user_id)
     target = membership(course, student) if student is not None else None
     if student is None or target is None or target.role != STUDENT:
         abort(404)  # staff reset students of their own course, nobody else
+    if not resettable(course, student.id):
+        refused = gettext(
+            "%(email)s made this account themselves, or it is in another course too: only its "
+            "owner changes its password (on their Account page), or the site's operator.",
+            email=student.email,
+        )
+        return _roster_page(course, member, 403, refused=refused)
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         flash(gettext("Use at least %(n)d characters.", n=8))

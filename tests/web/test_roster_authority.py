@@ -1,0 +1,188 @@
+"""What a course's staff may do to accounts and staff through its roster: set the password of
+an account only when their course made it and shares it with no other course (else anyone who
+makes a course could add someone's email and take the account over); a TA appoints or demotes
+no staff by file either; and a roster file that cannot be read is refused with its line."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tutor.web.accounts import find_user
+from tutor.web.extensions import db
+from tutor.web.roster import course_by_slug
+from tutor.web.schedule import settings_of
+
+from .course_site_helpers import (
+    PASSWORD,
+    account,
+    course_site,
+    hosted_course,
+    page_text,
+    signed_in,
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    yield from course_site(tmp_path_factory.mktemp("roster-authority"), "roster-authority")
+
+
+def _id(app: Flask, email: str) -> int:
+    with app.app_context():
+        user = find_user(email)
+        assert user is not None
+        return int(user.id)
+
+
+def _reset(client: FlaskClient, slug: str, user_id: int, password: str = "taken-over!") -> int:
+    return client.post(
+        f"/courses/{slug}/students/{user_id}/password", data={"password": password}
+    ).status_code
+
+
+def _upload(client: FlaskClient, slug: str, text: str | bytes) -> tuple[int, str]:
+    data = text.encode() if isinstance(text, str) else text
+    response = client.post(
+        f"/courses/{slug}/roster/import",
+        data={"roster": (io.BytesIO(data), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    return response.status_code, page_text(response.get_data(as_text=True))
+
+
+def _roles(client: FlaskClient, slug: str) -> str:
+    return page_text(client.get(f"/courses/{slug}/roster").get_data(as_text=True))
+
+
+def test_making_a_course_and_adding_someone_does_not_give_their_password(site: Flask) -> None:
+    """The takeover: sign up, make a course, add the victim's email, set their password."""
+    hosted_course(site, "real-course", "victim-prof@x.org", {"io-path": (None, None)})
+    account(site, "mallory@x.org")  # signed up, as anyone may
+    mallory = signed_in(site, "mallory@x.org")
+    made = mallory.post("/courses/new", data={"title": "Trap", "slug": "trap"})
+    assert made.status_code == 302
+    for email in ("victim-prof@x.org", "self-study@x.org"):
+        if email == "self-study@x.org":
+            account(site, email)  # a learner with an account and no course
+        added = mallory.post("/courses/trap/roster/add", data={"email": email, "role": "student"})
+        assert added.status_code == 302
+        victim = _id(site, email)
+        refused = mallory.post(
+            f"/courses/trap/students/{victim}/password", data={"password": "taken-over!"}
+        )
+        assert refused.status_code == 403
+        assert "only its owner changes its password" in page_text(refused.get_data(as_text=True))
+        roster = mallory.get("/courses/trap/roster").get_data(as_text=True)
+        assert f'id="password-{victim}"' not in roster
+        assert "Their own account" in roster
+        signed_in(site, email)  # their own password still works
+        bad = site.test_client().post("/login", data={"email": email, "password": "taken-over!"})
+        assert bad.status_code != 302
+    assert (
+        signed_in(site, "victim-prof@x.org").get("/courses/real-course/gradebook").status_code
+        == 200
+    )
+
+
+def test_staff_set_passwords_of_accounts_their_course_made(site: Flask) -> None:
+    hosted_course(site, "made", "made-prof@x.org", {"io-path": (None, None)})
+    prof = signed_in(site, "made-prof@x.org")
+    added = prof.post("/courses/made/roster/add", data={"email": "new1@x.org", "role": "student"})
+    assert added.status_code == 200  # shows the first password, once
+    status, _text = _upload(prof, "made", "email,name\nnew2@x.org,New Two\n")
+    assert status == 200
+    for email in ("new1@x.org", "new2@x.org"):
+        assert _reset(prof, "made", _id(site, email), "fresh pass 1") == 200
+        signed_in(site, email, "fresh pass 1")
+
+
+def test_an_account_in_another_course_too_is_reset_by_neither(site: Flask) -> None:
+    hosted_course(site, "first", "first-prof@x.org", {"io-path": (None, None)})
+    hosted_course(site, "second", "second-prof@x.org", {"io-path": (None, None)})
+    first, second = signed_in(site, "first-prof@x.org"), signed_in(site, "second-prof@x.org")
+    assert _upload(first, "first", "email\nshared@x.org\n")[0] == 200
+    shared = _id(site, "shared@x.org")
+    assert _reset(first, "first", shared) == 200  # only in the course that made it: allowed
+    assert _upload(second, "second", "email\nshared@x.org\n")[0] == 200
+    assert _reset(second, "second", shared) == 403  # not made by the second course
+    assert _reset(first, "first", shared) == 403  # now in another course: staff there see it
+    # Staff of a course the account has since made itself an instructor of: the same.
+    assert _upload(first, "first", "email\nnow-teaches@x.org\n")[0] == 200
+    teacher = _id(site, "now-teaches@x.org")
+    hosted_course(site, "taught", "now-teaches@x.org", {"io-path": (None, None)})
+    assert _reset(first, "first", teacher) == 403
+
+
+def test_a_ta_appoints_and_demotes_no_staff_by_roster_file(site: Flask) -> None:
+    hosted_course(
+        site,
+        "tafile",
+        "tafile-prof@x.org",
+        {"io-path": (None, None)},
+        students=("tafile-s@x.org",),
+        tas=("tafile-ta@x.org", "tafile-ta2@x.org"),
+    )
+    with site.app_context():
+        course = course_by_slug("tafile")
+        assert course is not None
+        settings_of(course).ta_can_edit = True  # the TA may add and remove students
+        db.session.commit()
+    ta = signed_in(site, "tafile-ta@x.org")
+    before = _roles(ta, "tafile")
+    status, text = _upload(
+        ta,
+        "tafile",
+        "email,role\nfriend@x.org,ta\ntafile-s@x.org,ta\ntafile-ta2@x.org,student\n"
+        "tafile-prof@x.org,student\nok-student@x.org,student\n",
+    )
+    assert status == 400
+    assert "Line 2: only an instructor adds teaching assistants (friend@x.org)." in text
+    assert "Line 3: only an instructor adds teaching assistants (tafile-s@x.org)." in text
+    assert "Line 4: tafile-ta2@x.org is staff of this course; only an instructor" in text
+    assert "Line 5: tafile-prof@x.org is staff of this course" in text
+    after = _roles(ta, "tafile")
+    assert after == before and "ok-student@x.org" not in after  # nothing imported
+    assert _upload(ta, "tafile", "email,role\nok-student@x.org,student\n")[0] == 200
+    prof = signed_in(site, "tafile-prof@x.org")
+    assert _upload(prof, "tafile", "email,role\nfriend@x.org,ta\n")[0] == 200
+    roles = _roles(prof, "tafile")
+    assert re.search(r"friend@x\.org\s+Teaching assistant", roles), roles
+    assert re.search(r"ok-student@x\.org\s+Student", roles), roles
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "email,name\n" + "a@x.org,A\n" + 'b@x.org,"' + "x" * 200_000 + '"\n',  # one huge value
+        'email,name\nopen@x.org,"Open\n' + "".join(f"c{i}@x.org,Name {i}\n" for i in range(9000)),
+    ],
+    ids=["huge-value", "open-quote"],
+)
+def test_a_roster_file_the_csv_reader_refuses_is_named_by_its_line(site: Flask, body: str) -> None:
+    hosted_course(site, "csvbad", "csvbad-prof@x.org", {"io-path": (None, None)})
+    prof = signed_in(site, "csvbad-prof@x.org")
+    before = _roles(prof, "csvbad")
+    status, text = _upload(prof, "csvbad", body.encode())
+    assert status == 400
+    assert re.search(r"Line \d+: a value is too long to be a name or an email", text), text[:500]
+    assert _roles(prof, "csvbad") == before
+
+
+def test_the_refusal_speaks_the_pages_language(site: Flask) -> None:
+    hosted_course(site, "zhreset", "zhreset-prof@x.org", {"io-path": (None, None)})
+    account(site, "zh-own@x.org")
+    prof = signed_in(site, "zhreset-prof@x.org")
+    prof.post("/courses/zhreset/roster/add", data={"email": "zh-own@x.org", "role": "student"})
+    refused = prof.post(
+        f"/courses/zhreset/students/{_id(site, 'zh-own@x.org')}/password?lang=zh",
+        data={"password": PASSWORD + "!"},
+    )
+    assert refused.status_code == 403
+    text = page_text(refused.get_data(as_text=True))
+    assert "只有账户的主人" in text, text[:400]
