@@ -196,6 +196,12 @@ def test_forms_and_json_need_the_csrf_token(tmp_path: Path) -> None:
     client = app.test_client()
     refused = client.post("/login", data={"email": "ha@example.org", "password": PASSWORD})
     assert refused.status_code == 400
+    # Going back would send the same stale token: the page says to reload, and that nothing
+    # was saved, in the page's language.
+    assert "This form has expired" in refused.get_data(as_text=True)
+    assert "Reload the page" in refused.get_data(as_text=True)
+    stale = client.post("/login?lang=zh", data={"email": "ha@example.org", "csrf_token": "old"})
+    assert "这个表单已过期" in stale.get_data(as_text=True)
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert token

@@ -146,9 +146,13 @@ def test_the_csv_export_is_what_canvas_and_moodle_import(course: Flask) -> None:
     assert 0 < float(by_email["cat@example.org"][io_path]) < 100
 
 
-def test_a_spreadsheet_never_runs_a_students_name(app: Flask) -> None:
+def test_a_spreadsheet_never_runs_a_students_name_or_email(app: Flask) -> None:
     hosted_course(
-        app, "xx", "prof@example.org", {"io-path": (None, None)}, students=("evil@example.org",)
+        app,
+        "xx",
+        "prof@example.org",
+        {"io-path": (None, None)},
+        students=("evil@example.org", "=1+2@example.org"),  # an email sign-up accepts
     )
     with app.app_context():
         from tutor.web.accounts import find_user
@@ -159,7 +163,10 @@ def test_a_spreadsheet_never_runs_a_students_name(app: Flask) -> None:
     rows = _csv_rows(
         signed_in(app, "prof@example.org").get("/courses/xx/gradebook.csv").get_data(as_text=True)
     )
-    assert rows[0]["Student"] == "'=HYPERLINK(1)"
+    by_name = {row["Student"]: row for row in rows}
+    assert "'=HYPERLINK(1)" in by_name
+    formula = by_name["'=1+2"]  # (the helper names the account after its email)
+    assert formula["Email address"] == formula["SIS Login ID"] == "'=1+2@example.org"
 
 
 def test_a_students_detail_lists_their_submissions_and_answers(course: Flask) -> None:

@@ -165,13 +165,14 @@ def test_a_ta_appoints_and_demotes_no_staff_by_roster_file(site: Flask) -> None:
     ids=["huge-value", "open-quote"],
 )
 def test_a_roster_file_the_csv_reader_refuses_is_named_by_its_line(site: Flask, body: str) -> None:
-    hosted_course(site, "csvbad", "csvbad-prof@x.org", {"io-path": (None, None)})
-    prof = signed_in(site, "csvbad-prof@x.org")
-    before = _roles(prof, "csvbad")
-    status, text = _upload(prof, "csvbad", body.encode())
+    slug = f"csvbad-{len(body)}"  # (one course per case: the app is the module's)
+    hosted_course(site, slug, f"{slug}-prof@x.org", {"io-path": (None, None)})
+    prof = signed_in(site, f"{slug}-prof@x.org")
+    before = _roles(prof, slug)
+    status, text = _upload(prof, slug, body.encode())
     assert status == 400
     assert re.search(r"Line \d+: a value is too long to be a name or an email", text), text[:500]
-    assert _roles(prof, "csvbad") == before
+    assert _roles(prof, slug) == before
 
 
 def test_the_refusal_speaks_the_pages_language(site: Flask) -> None:

@@ -37,6 +37,7 @@ from .models import Submission
 from .utc_time import UTCDateTime
 
 MIN_PASSWORD = 8
+MAX_PASSWORD = 200
 login_manager = LoginManager()
 
 

@@ -102,6 +102,8 @@ def create_course_command(slug: str, title: str, instructor_email: str, time_zon
     instructor = find_user(instructor_email)
     if instructor is None:
         sys.exit(f"no account {instructor_email}: flask tutor create-user {instructor_email} first")
+    if not title.strip():
+        sys.exit("the title is empty: give the course a title (--title)")
     try:
         course, settings = create_course(slug, title, instructor)
     except CourseTaken as exc:
@@ -168,9 +170,20 @@ def unenrol_command(slug: str, email: str) -> None:
     )
 
 
+# An output file: click checks the file, not its folder, so a missing folder would end in a
+# traceback after the work was done; it is refused first, saying so.
+OUTPUT_FILE = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+def _folder_exists(_context: click.Context, _parameter: click.Parameter, file: Path) -> Path:
+    if not file.parent.is_dir():
+        raise click.BadParameter(f"the folder {file.parent} does not exist: make it first")
+    return file
+
+
 @commands.command("export-grades")
 @click.argument("slug")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("file", type=OUTPUT_FILE, callback=_folder_exists)
 def export_grades_command(slug: str, file: Path) -> None:
     """Write the gradebook CSV (the same as the gradebook page's) to FILE."""
     from .gradebook import grades_csv
@@ -184,7 +197,7 @@ def export_grades_command(slug: str, file: Path) -> None:
 
 
 @commands.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("file", type=OUTPUT_FILE, callback=_folder_exists)
 def backup_command(file: Path) -> None:
     """Write every table (courses, accounts, submissions, ...) to FILE (gzip JSON; SQLite and
     PostgreSQL alike)."""
@@ -210,7 +223,7 @@ def restore_command(file: Path, replace: bool) -> None:
 
 @commands.command("export-course")
 @click.argument("slug")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("file", type=OUTPUT_FILE, callback=_folder_exists)
 @click.option("--with-submissions", is_flag=True, help="every submission to the course too")
 def export_course_command(slug: str, file: Path, with_submissions: bool) -> None:
     """Write a course's structure (exercises, deadlines, late policy, members) to FILE (JSON)."""

@@ -13,6 +13,7 @@ concept-check answers, memberships.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,11 +22,11 @@ from sqlalchemy import delete
 
 from .accounts import User, create_user, find_user, new_password
 from .concept_answers import ConceptAnswer
-from .course_zone import DEFAULT_ZONE, canonical_zone
+from .course_zone import DEFAULT_ZONE, EARLIEST_YEAR, LATEST_YEAR, canonical_zone, kept_year
 from .extensions import db
 from .models import Course, Submission
 from .roster import INSTRUCTOR, ROLES, Membership, enrol, members
-from .schedule import Assignment, assignments, settings_of
+from .schedule import ACCEPT, REFUSE, Assignment, assignments, settings_of
 
 FORMAT = "virttutor-course"
 VERSION = 1
@@ -54,6 +55,32 @@ def _moment(value: datetime | None) -> str | None:
 
 def _parse(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _deadline(value: Any) -> datetime | None:
+    """An opening or due time of the file, within the years a course keeps (``course_zone``)."""
+    moment = _parse(value)
+    if moment is not None and not kept_year(moment):
+        raise TransferError(
+            f"the time {value!r} is outside {EARLIEST_YEAR}-{LATEST_YEAR}; nothing was imported"
+        )
+    return moment
+
+
+def _late_work(given: dict[str, Any]) -> tuple[str, float]:
+    """The file's late policy and penalty, checked as the settings form checks them."""
+    policy = given.get("late_policy", ACCEPT)
+    if policy not in (ACCEPT, REFUSE):
+        raise TransferError(f"the late policy {policy!r} must be {ACCEPT!r} or {REFUSE!r}")
+    try:
+        penalty = float(given.get("penalty_per_day", 0))
+    except (TypeError, ValueError):
+        penalty = math.nan
+    if not 0 <= penalty <= 100:  # (NaN fails this too)
+        raise TransferError(
+            f"the penalty per day {given.get('penalty_per_day')!r} must be a number from 0 to 100"
+        )
+    return policy, penalty
 
 
 def export_course(course: Course, with_submissions: bool) -> dict[str, Any]:
@@ -138,8 +165,7 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
             users[instructors[0]["email"]],
         )
         given = document.get("settings") or {}
-        settings.late_policy = given.get("late_policy", settings.late_policy)
-        settings.penalty_per_day = float(given.get("penalty_per_day", settings.penalty_per_day))
+        settings.late_policy, settings.penalty_per_day = _late_work(given)
         settings.ta_can_edit = bool(given.get("ta_can_edit", False))
         zone = canonical_zone(str(given.get("time_zone") or DEFAULT_ZONE))
         if zone is None:
@@ -153,8 +179,8 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
                     course_id=course.id,
                     exercise_id=item["exercise_id"],
                     position=position,
-                    opens_at=_parse(item.get("opens_at")),
-                    due_at=_parse(item.get("due_at")),
+                    opens_at=_deadline(item.get("opens_at")),
+                    due_at=_deadline(item.get("due_at")),
                 )
             )
         made_here = {email for email, _password in result_created}
@@ -182,6 +208,9 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
     except CourseTaken as exc:
         db.session.rollback()
         raise TransferError(f"{exc}: import it under another short name (--slug)") from None
+    except TransferError:
+        db.session.rollback()
+        raise
     except (KeyError, TypeError, ValueError) as exc:
         db.session.rollback()
         raise TransferError(f"the course file is incomplete or malformed: {exc!r}") from None

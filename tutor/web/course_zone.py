@@ -69,6 +69,15 @@ class NoSuchLocalTime(ValueError):
     """A wall-clock time the zone skips (daylight saving time starts)."""
 
 
+# Deadlines a course keeps: any year in between converts to every zone and back (year 1 east of
+# UTC or 9999 west of it leaves ``datetime``'s range, and every page showing it would fail).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
+
+
+def kept_year(moment: datetime) -> bool:
+    return EARLIEST_YEAR <= moment.year <= LATEST_YEAR
+
+
 def from_local(wall_clock: datetime, name: str) -> datetime:
     """The UTC moment of a naive wall-clock time in zone ``name``; raises ``NoSuchLocalTime``
     for a time the clocks skip. A repeated time is its first occurrence."""

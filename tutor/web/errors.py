@@ -12,6 +12,7 @@ import logging
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,13 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 
 
-def _wording(code: int) -> tuple[str, str]:
+def _wording(code: int, exc: HTTPException) -> tuple[str, str]:
     """Title and advice for a status code; looked up per request so gettext sees the locale."""
+    if isinstance(exc, CSRFError):  # going back would send the same stale token again
+        return gettext("This form has expired"), gettext(
+            "Nothing was saved: the page was open for a long time, or you signed in or out in "
+            "another tab. Reload the page, then fill in the form and send it again."
+        )
     if code == 404:
         return gettext("Page not found"), gettext(
             "There is no page at this address. The link may be mistyped, or the page may have "
@@ -44,7 +50,7 @@ def _wording(code: int) -> tuple[str, str]:
 def render_error_page(exc: HTTPException) -> ResponseReturnValue:
     """The HTML error page for ``exc``; any other handler may delegate here for non-API paths."""
     code = exc.code or 500
-    title, advice = _wording(code)
+    title, advice = _wording(code, exc)
     # Werkzeug's own headers matter to clients (Allow on a 405, Retry-After on a 503).
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     try:

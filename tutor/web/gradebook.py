@@ -113,9 +113,9 @@ def grades_csv(course: Course) -> str:
         + ["Total"]
     )
     for row in _sorted(book.rows, "name", False):
-        user = row.student
+        user, email = row.student, _cell_text(row.student.email)  # both chosen by the user
         writer.writerow(
-            [_cell_text(user.display_name), "", user.email, user.email, course.slug, user.email]
+            [_cell_text(user.display_name), "", email, email, course.slug, email]
             + [
                 _score(row.cells[a.exercise_id].best) if row.cells[a.exercise_id].tried else ""
                 for a in book.exercises
@@ -130,7 +130,7 @@ def _score(value: float) -> str:
 
 
 def _cell_text(value: str) -> str:
-    """A spreadsheet must not run a name as a formula (=, +, -, @ at the start)."""
+    """A spreadsheet must not run a name or an email as a formula (=, +, -, @ at the start)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 

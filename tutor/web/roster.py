@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
-from .accounts import User, create_user, find_user, new_password, normal_email
+from .accounts import MAX_PASSWORD, User, create_user, find_user, new_password, normal_email
 from .extensions import db
 from .models import Course
 from .utc_time import UTCDateTime
@@ -401,6 +401,15 @@ def _check_row(
     if password and len(password) < 8:
         errors.append(
             gettext("Line %(line)d: the password must have at least 8 characters.", line=line)
+        )
+        return None
+    if len(password) > MAX_PASSWORD:
+        errors.append(
+            gettext(
+                "Line %(line)d: the password must have at most %(n)d characters.",
+                line=line,
+                n=MAX_PASSWORD,
+            )
         )
         return None
     name = values.get("name", "")[:200]

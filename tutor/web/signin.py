@@ -29,16 +29,24 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from .accounts import MIN_PASSWORD, create_user, find_user, sign_in, sign_out, signed_in_only
+from .accounts import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    create_user,
+    find_user,
+    sign_in,
+    sign_out,
+    signed_in_only,
+)
 from .extensions import db
 from .roster import my_courses
 
 bp = Blueprint("auth", __name__)
 
-_password_length = Length(
-    min=MIN_PASSWORD,
-    max=200,
-    message=_("Use at least %(n)d characters.", n=MIN_PASSWORD),
+# Two checks, so a password too long is not told to be too short.
+PASSWORD_LENGTH = (
+    Length(min=MIN_PASSWORD, message=_("Use at least %(n)d characters.", n=MIN_PASSWORD)),
+    Length(max=MAX_PASSWORD, message=_("Use at most %(n)d characters.", n=MAX_PASSWORD)),
 )
 
 
@@ -48,7 +56,7 @@ class SignUpForm(FlaskForm):  # type: ignore[misc]
         validators=[DataRequired(), Email(message=_("Enter an email address."))],
     )
     name = StringField(_("Your name (as your instructor knows you)"), validators=[Length(max=200)])
-    password = PasswordField(_("Password"), validators=[DataRequired(), _password_length])
+    password = PasswordField(_("Password"), validators=[DataRequired(), *PASSWORD_LENGTH])
     confirm = PasswordField(
         _("Password again"),
         validators=[
@@ -69,7 +77,7 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
 
 class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
     current = PasswordField(_("Current password"), validators=[DataRequired()])
-    password = PasswordField(_("New password"), validators=[DataRequired(), _password_length])
+    password = PasswordField(_("New password"), validators=[DataRequired(), *PASSWORD_LENGTH])
     confirm = PasswordField(
         _("New password again"),
         validators=[

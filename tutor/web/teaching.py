@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -17,10 +18,12 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -32,10 +35,27 @@ from wtforms import (
 )
 from wtforms import DecimalField as NumberField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+)
 
 from .accounts import User, create_user, find_user, new_password, signed_in_only
-from .course_zone import NoSuchLocalTime, canonical_zone, from_local, local_time, zone_names
+from .course_zone import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    NoSuchLocalTime,
+    canonical_zone,
+    from_local,
+    kept_year,
+    local_time,
+    zone_names,
+)
 from .extensions import db
 from .learn import catalog, pick
 from .models import Course, Submission
@@ -69,12 +89,15 @@ from .schedule import (
     settings_of,
     utc,
 )
-from .signin import too_many_tries
+from .signin import PASSWORD_LENGTH, too_many_tries
 from .standing import gradebook
 
 bp = Blueprint("teaching", __name__)
 bp.register_error_handler(RateLimitExceeded, too_many_tries)
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}\Z")  # (``match``: from the start; ``\Z``, not ``$``,
+# which also matches before a final newline)
+# Short names the site's own addresses use under /courses/: a course called so could not be opened.
+RESERVED_SLUGS = frozenset({"new"})
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -82,17 +105,26 @@ class CourseTaken(ValueError):
     """The short name is malformed or in use; ``str()`` is English (the CLI's), ``page_text()``
     the page's language."""
 
-    def __init__(self, slug: str, malformed: bool) -> None:
-        self.slug, self.malformed = slug, malformed
-        super().__init__(
-            "use 2-64 lower-case letters, digits and dashes"
-            if malformed
-            else f"a course called {slug!r} exists already"
-        )
+    def __init__(self, slug: str, malformed: bool, reserved: bool = False) -> None:
+        self.slug, self.malformed, self.reserved = slug, malformed, reserved
+        if malformed:
+            message = "use 2-64 lower-case letters, digits and dashes"
+        elif reserved:
+            message = f"{slug!r} is part of the site's own addresses: choose another short name"
+        else:
+            message = f"a course called {slug!r} exists already"
+        super().__init__(message)
 
     def page_text(self) -> str:
         if self.malformed:
             return str(gettext("Use 2–64 lower-case letters, digits and dashes."))
+        if self.reserved:
+            return str(
+                gettext(
+                    "“%(slug)s” is part of the site's own addresses: choose another short name.",
+                    slug=self.slug,
+                )
+            )
         return str(gettext("A course called “%(slug)s” exists already.", slug=self.slug))
 
 
@@ -102,6 +134,8 @@ def create_course(slug: str, title: str, instructor: User) -> tuple[Course, Cour
 
     if not SLUG.match(slug):
         raise CourseTaken(slug, malformed=True)
+    if slug in RESERVED_SLUGS:
+        raise CourseTaken(slug, malformed=False, reserved=True)
     if slug == current_app.config["DEMO_COURSE"] or course_by_slug(slug) is not None:
         raise CourseTaken(slug, malformed=False)
     course = Course(slug=slug, title=title.strip())
@@ -134,7 +168,20 @@ class JoinForm(FlaskForm):  # type: ignore[misc]
     code = StringField(_("Join code"), validators=[DataRequired(), Length(max=16)])
 
 
+def finite_number(form: Form, field: Field) -> None:
+    """``NaN``, ``sNaN`` and ``Infinity`` are decimals too; comparing a signalling one fails."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        raise StopValidation(field.gettext("Not a valid decimal value."))
+
+
 class AssignmentRow(Form):  # type: ignore[misc]
+    """One exercise's row of the settings form: a plain form inside it, which needs Flask-WTF's
+    translations given (a ``FlaskForm`` has them) so its messages speak the page's language."""
+
+    class Meta:
+        def get_translations(self, form: Form) -> object:
+            return wtf_translations
+
     exercise_id = HiddenField()
     included = BooleanField(_("In the course"))
     opens = DateTimeLocalField(_("Opens"), format=TIME_FORMAT, validators=[Optional()])
@@ -153,7 +200,7 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
     penalty_per_day = NumberField(
         _("Penalty per day late, in percent of the score"),
         places=None,
-        validators=[NumberRange(min=0, max=100)],
+        validators=[finite_number, NumberRange(min=0, max=100)],
     )
     ta_can_edit = BooleanField(_("Teaching assistants may change these settings"))
     time_zone = StringField(
@@ -183,7 +230,7 @@ class RosterForm(FlaskForm):  # type: ignore[misc]
 class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField(
         _("New password (empty: make one up for me)"),
-        validators=[Optional(), Length(min=8, max=200)],
+        validators=[Optional(), *PASSWORD_LENGTH],
     )
 
 
@@ -353,8 +400,20 @@ def _times_make_sense(form: SettingsForm, current: str) -> bool:
     good = True
     for entry in form.exercises:
         row = entry.form
-        moments = []
+        moments: list[datetime | None] = []
         for field in (row.opens, row.due):
+            if field.data and not kept_year(field.data):
+                field.errors = [
+                    *field.errors,
+                    gettext(
+                        "Choose a date from %(first)d to %(last)d.",
+                        first=EARLIEST_YEAR,
+                        last=LATEST_YEAR,
+                    ),
+                ]
+                good = False
+                moments.append(None)
+                continue
             try:
                 moments.append(from_local(field.data, zone) if field.data else None)
             except NoSuchLocalTime:
@@ -500,7 +559,7 @@ def reset_password(slug: str, user_id: int) -> ResponseReturnValue:
         return _roster_page(course, member, 403, refused=refused)
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        flash(gettext("Use at least %(n)d characters.", n=8))
+        flash(" ".join(str(e) for e in form.password.errors))
         return redirect(url_for("teaching.roster", slug=slug))
     password = form.password.data or new_password()
     student.set_password(password)
