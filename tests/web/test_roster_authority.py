@@ -187,3 +187,27 @@ def test_the_refusal_speaks_the_pages_language(site: Flask) -> None:
     assert refused.status_code == 403
     text = page_text(refused.get_data(as_text=True))
     assert "只有账户的主人" in text, text[:400]
+
+
+@pytest.mark.parametrize(
+    ("text", "bad_line"),
+    [
+        ("email;name\nsemi@x.org;Semi, Colon\nnot-an-email;Bad\n", 3),  # Excel in much of Europe
+        ("sep=;\nemail;name\nsep@x.org;Sep, Line\nnot-an-email;Bad\n", 4),  # with its hint line
+        ("email\tname\ntab@x.org\tTab, Separated\nnot-an-email\tBad\n", 3),
+    ],
+    ids=["semicolons", "sep-line", "tabs"],
+)
+def test_a_roster_saved_with_semicolons_or_tabs_is_read_as_such(
+    site: Flask, text: str, bad_line: int
+) -> None:
+    slug = f"sep-{bad_line}-{len(text)}"
+    hosted_course(site, slug, f"{slug}-prof@x.org", {"io-path": (None, None)})
+    prof = signed_in(site, f"{slug}-prof@x.org")
+    status, message = _upload(prof, slug, text)
+    assert status == 400
+    assert f"Line {bad_line}: “not-an-email” is not an email address." in message
+    good = "\n".join(line for line in text.splitlines() if "not-an-email" not in line) + "\n"
+    assert _upload(prof, slug, good)[0] == 200
+    roster = _roles(prof, slug)
+    assert re.search(r"(Semi|Sep|Tab), (Colon|Line|Separated)", roster), roster

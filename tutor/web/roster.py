@@ -273,7 +273,9 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
     except UnicodeDecodeError:
         result.errors.append(gettext("The file is not UTF-8 text: save it as CSV UTF-8."))
         return result
-    reader = csv.DictReader(io.StringIO(text))
+    source = io.StringIO(text)
+    delimiter, skipped = _separator(source)
+    reader = csv.DictReader(source, delimiter=delimiter)
     fields = [(name or "").strip().lower() for name in reader.fieldnames or []]
     if "email" not in fields:
         result.errors.append(
@@ -284,7 +286,7 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
         )
         return result
     reader.fieldnames = fields
-    rows = _read_rows(reader, result.errors)
+    rows = _read_rows(reader, result.errors, skipped)
     if not rows and not result.errors:
         result.errors.append(gettext("The file has no students in it."))
     if result.errors:
@@ -312,7 +314,24 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
     return result
 
 
-def _read_rows(reader: csv.DictReader[str], errors: list[str]) -> list[_Row]:
+def _separator(source: io.StringIO) -> tuple[str, int]:
+    """What separates the columns, and how many lines were read to learn it. Excel writes ";"
+    where the decimal mark is a comma (much of Europe), sometimes after a ``sep=;`` line; a
+    header line with no comma but semicolons or tabs says so too."""
+    first = source.readline()
+    hint = first.strip()
+    if hint.lower().startswith("sep=") and len(hint) == 5:
+        return hint[4], 1
+    source.seek(0)
+    if "," not in first:
+        for candidate in (";", "\t"):
+            if candidate in first:
+                return candidate, 0
+    return ",", 0
+
+
+def _read_rows(reader: csv.DictReader[str], errors: list[str], skipped: int) -> list[_Row]:
+    """The file's rows, checked; ``skipped``: lines read before the header (for line numbers)."""
     rows: list[_Row] = []
     seen: dict[str, int] = {}
     records = iter(reader)
@@ -326,7 +345,7 @@ def _read_rows(reader: csv.DictReader[str], errors: list[str]) -> list[_Row]:
                 gettext(
                     "Line %(line)d: a value is too long to be a name or an email (is a quote "
                     "mark left open?).",
-                    line=reader.line_num,
+                    line=reader.line_num + skipped,
                 )
             )
             return rows
@@ -336,7 +355,7 @@ def _read_rows(reader: csv.DictReader[str], errors: list[str]) -> list[_Row]:
         values = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
         if not any(values.values()):
             continue
-        row = _check_row(reader.line_num, values, seen, errors)
+        row = _check_row(reader.line_num + skipped, values, seen, errors)
         if row is not None:
             rows.append(row)
 
