@@ -303,7 +303,7 @@ ATTACKS = [
     _a(
         "lone_surrogates", "def path(kind, operation):\n    return ['\udcff']\n", r"not valid UTF-8"
     ),
-    _a("null_bytes", "x = '\0'\n", r"null bytes"),
+    _a("null_bytes", "x = '\0'\n", r"NUL character"),
     _a("syntax_error", "def path(kind, operation:\n    return []\n", r"SyntaxError on line 1"),
     _a(
         "unicode_confusable_name",

@@ -107,7 +107,7 @@ def test_judge_grades_solution_fully_and_variants_are_per_student() -> None:
         ("x = 1\n" * 50_000, "larger than 200 KB"),
         (b"def path(): pass", "must be text"),
         ("def path(k, o):\n  return [\n", "SyntaxError on line 2"),
-        ("x = '\0'\n", "null bytes"),
+        ("x = '\0'\n", "NUL character"),
     ],
 )
 def test_bad_submissions_get_a_clear_error(code: object, message: str) -> None:

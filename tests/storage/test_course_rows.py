@@ -141,9 +141,9 @@ def test_a_backup_restores_on_the_other_database_and_never_over_rows(
     assert _grades(other) == _grades(source)  # nothing lost by the refused restore
     replaced = other.test_cli_runner().invoke(args=["tutor", "restore", "--replace", str(file)])
     assert replaced.exit_code == 0, replaced.output
-    signed_in(other, "prof@example.org").post("/courses/new", data={"title": "N", "slug": "new"})
+    signed_in(other, "prof@example.org").post("/courses/new", data={"title": "N", "slug": "after"})
     with other.app_context():
-        assert db.session.scalar(db.select(Course.id).filter_by(slug="new"))  # ids continue
+        assert db.session.scalar(db.select(Course.id).filter_by(slug="after"))  # ids continue
         db.session.remove()
     (tmp_path / "junk.gz").write_bytes(b"not a backup")
     junk = other.test_cli_runner().invoke(

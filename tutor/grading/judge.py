@@ -64,6 +64,13 @@ def check_code(code: object) -> str:
         raise SubmissionError(
             "the code is empty: write your function first", zh="代码是空的：请先编写你的函数"
         )
+    if "\x00" in code:  # Python refuses it in source; PostgreSQL could not even store the code
+        raise SubmissionError(
+            "the code holds a NUL character (often pasted in from another program), which "
+            "Python source cannot contain: remove it and submit again",
+            zh="代码里有一个 NUL 字符（常是从其他程序粘贴时带进来的），Python 源代码不能包含它："
+            "请删掉后重新提交",
+        )
     return code
 
 

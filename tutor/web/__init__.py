@@ -22,6 +22,7 @@ from . import (
     database_url,
     errors,
     fairness,
+    form_text,
     learn,
     page_validators,
     progress,
@@ -92,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     course_site.init_app(app)
     errors.init_app(app)
+    form_text.init_app(app)
     compression.init_app(app)
     page_validators.init_app(app)  # after compression: validates the plain page first
     static_delivery.init_app(app)

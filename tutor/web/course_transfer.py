@@ -24,6 +24,7 @@ from .accounts import User, create_user, find_user, new_password
 from .concept_answers import ConceptAnswer
 from .course_zone import DEFAULT_ZONE, EARLIEST_YEAR, LATEST_YEAR, canonical_zone, kept_year
 from .extensions import db
+from .form_text import NUL
 from .models import Course, Submission
 from .roster import INSTRUCTOR, ROLES, Membership, enrol, members
 from .schedule import ACCEPT, REFUSE, Assignment, assignments, settings_of
@@ -51,6 +52,16 @@ def _moment(value: datetime | None) -> str | None:
     if value is None:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _parse(value: Any) -> datetime | None:
@@ -143,6 +154,8 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
         raise TransferError(f"not a course file (JSON): {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TransferError("not a VirtTutor course file")
+    if _holds_nul(document):  # no database text can (PostgreSQL's)
+        raise TransferError("the file holds the NUL character (\\u0000), which text cannot have")
     people = document.get("members") or []
     instructors = [m for m in people if m.get("role") == INSTRUCTOR]
     if not instructors:

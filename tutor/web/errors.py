@@ -15,6 +15,8 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .form_text import NulInForm
+
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -22,6 +24,11 @@ API_PREFIX = "/api/"
 
 def _wording(code: int, exc: HTTPException) -> tuple[str, str]:
     """Title and advice for a status code; looked up per request so gettext sees the locale."""
+    if isinstance(exc, NulInForm):
+        return gettext("This form holds a character text cannot have"), gettext(
+            "A field holds the NUL character, which often comes along when text is pasted from "
+            "another program. Type that field again, then send the form. Nothing was saved."
+        )
     if isinstance(exc, CSRFError):  # going back would send the same stale token again
         return gettext("This form has expired"), gettext(
             "Nothing was saved: the page was open for a long time, or you signed in or out in "

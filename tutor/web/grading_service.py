@@ -154,10 +154,11 @@ class KeyReused(SubmissionRefused):
 
 
 def storable_code(code: object) -> str:
-    """The code as a row holds it: unpaired surrogates cannot be stored as UTF-8, so they are
-    kept visible, escaped."""
+    """The code as a row holds it: unpaired surrogates cannot be stored as UTF-8, nor NUL in
+    PostgreSQL's text, so they are kept visible, escaped (code holding either cannot run: only a
+    refused submission's row has them)."""
     if isinstance(code, str):
-        return code.encode("utf-8", "backslashreplace").decode("utf-8")
+        return code.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
     return repr(code)
 
 

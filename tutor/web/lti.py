@@ -42,6 +42,7 @@ from pylti1p3.contrib.flask.request import FlaskRequest
 from . import lti_grade_links, lti_grades_page, lti_passback
 from .accounts import User, create_user, find_user, new_password, sign_in, signed_in_only
 from .extensions import csrf, db
+from .form_text import NUL
 from .lti_config import DatabaseToolConf, OneLaunchPerNonce
 from .lti_deep_linking import open_picker, return_address
 from .lti_keys import key_set
@@ -182,9 +183,10 @@ def _account(data: dict[str, Any]) -> User:
         return user
     digest = hashlib.sha256(f"{issuer}\0{subject}".encode()).hexdigest()[:20]
     email = str(data.get("email") or "")
-    if not email or find_user(email) is not None:
+    if not email or NUL in email or find_user(email) is not None:
         email = f"lti-{digest}@lti.invalid"
-    name = str(data.get("name") or data.get("given_name") or "")
+    # (an LMS's claim is text PostgreSQL must hold: without NUL)
+    name = str(data.get("name") or data.get("given_name") or "").replace(NUL, "")
     user = create_user(email, new_password(), name=name)
     db.session.add(LtiIdentity(issuer=issuer, subject=subject, user_id=user.id))
     db.session.flush()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from .accounts import MAX_PASSWORD, User, create_user, find_user, new_password, normal_email
 from .extensions import db
+from .form_text import NUL
 from .models import Course
 from .utc_time import UTCDateTime
 
@@ -383,6 +384,15 @@ def _check_staff_change(row: _Row, existing: Membership | None, errors: list[str
 def _check_row(
     line: int, values: dict[str, str], seen: dict[str, int], errors: list[str]
 ) -> _Row | None:
+    if any(NUL in value for value in values.values()):
+        errors.append(
+            gettext(
+                "Line %(line)d: a value holds the NUL character, which text cannot have: "
+                "remove it.",
+                line=line,
+            )
+        )
+        return None
     raw = values.get("email", "")
     if not raw:
         errors.append(gettext("Line %(line)d: the email is empty.", line=line))
