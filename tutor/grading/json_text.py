@@ -58,5 +58,25 @@ def plain(data: Any) -> str:
 
 def standard(data: Any) -> str:
     """``data`` as compact JSON text written by the standard library: any data it takes, and
-    ``ValueError`` for a non-finite number (no JSON reader accepts ``NaN``)."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=COMPACT)
+    ``ValueError`` for a non-finite number (no JSON reader accepts ``NaN``).
+
+    The text is always UTF-8, as a database stores it: a lone surrogate (learner code can print
+    ``"\\udcff"`` or put it in an exception's message) is written as its escape, visible, as
+    the stored code keeps one (orjson refuses such text, so only this path ever meets it)."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=COMPACT)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(_visible(data), ensure_ascii=False, allow_nan=False, separators=COMPACT)
+    return text
+
+
+def _visible(value: Any) -> Any:
+    """``value`` with every lone surrogate of its strings (and keys) written as ``\\udcff``."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_visible(k): _visible(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_visible(v) for v in value]
+    return value
