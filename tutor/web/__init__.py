@@ -26,6 +26,7 @@ from . import (
     learn,
     page_validators,
     progress,
+    row_ids,
     scenes,
     schema,
     self_study,
@@ -66,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    row_ids.init_app(app)  # before any route is added
     database_outage.init_app(app)  # engine options first: db.init_app makes the engine
     db.init_app(app)
     database_outage.close_sessions_safely(app)
