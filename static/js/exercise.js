@@ -187,6 +187,13 @@ function wireSubmit(form, editor, result) {
   });
   form.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
+    // The server's own refusal says why, in the page's language ("still being graded", "the
+    // code is larger than 200 KB"); a proxy's or a server's bare error page does not.
+    const told = serverRefusal(xhr.responseText);
+    if (told) {
+      result.replaceChildren(told);
+      return;
+    }
     let message;
     if (xhr.status === 413) message = t("submitTooLarge");
     else if (xhr.status === 503 || xhr.status === 429) {
@@ -205,6 +212,16 @@ function wireSubmit(form, editor, result) {
     const data = root?.querySelector("script.report-data");
     if (root && data) enhanceReport(root, JSON.parse(data.textContent), form.closest(".exercise").dataset.exerciseId);
   });
+}
+
+/** A refusal fragment of this server (tutor/web/learn.py `refused`), or null. */
+function serverRefusal(text) {
+  if (!text) return null;
+  const holder = document.createElement("template");
+  holder.innerHTML = text;
+  const node = holder.content.firstElementChild;
+  const ours = node?.matches(".report[data-verdict]") && node.querySelector(".message")?.textContent.trim();
+  return ours ? node : null;
 }
 
 /** The report for one Run, matching tutor/web/templates/_report.html. */

@@ -168,6 +168,24 @@ def test_submit_errors_are_explained_and_code_is_kept(page: Page, live_server: s
     expect(result(page)).to_contain_text("The server is busy; try Submit again in 30 s.")
     page.unroute("**/exercises/*/submit")
 
+    # The server's own refusal says why (here: the learner's last submission is still being
+    # graded), not the page's generic "busy".
+    still_grading = (
+        '<div class="report verdict-busy" data-verdict="busy" role="alert">'
+        '<p class="verdict">The grader is busy.</p><p class="message">your previous submission '
+        "is still being graded: wait for its verdict</p></div>"
+    )
+    page.route(
+        "**/exercises/*/submit",
+        lambda route: route.fulfill(
+            status=429, headers={"Retry-After": "3"}, body=still_grading, content_type="text/html"
+        ),
+    )
+    submit.click()
+    expect(result(page)).to_contain_text("is still being graded")
+    expect(result(page)).not_to_contain_text("The server is busy")
+    page.unroute("**/exercises/*/submit")
+
     page.route("**/exercises/*/submit", lambda route: route.fulfill(status=413, body="big"))
     submit.click()
     expect(result(page)).to_contain_text("too large to submit")

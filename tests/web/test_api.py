@@ -48,8 +48,8 @@ def test_empty_code_and_syntax_errors_are_graded_failures(client: FlaskClient) -
     assert body["verdict"] == "error" and "SyntaxError on line 1" in body["message"]["en"]
 
 
-def test_one_megabyte_submission_is_413(client: FlaskClient) -> None:
-    response = client.post(URL, json={"code": "#" * 1_000_000})
+def test_a_two_megabyte_submission_is_413(client: FlaskClient) -> None:
+    response = client.post(URL, json={"code": "#" * 2_000_000})
     assert response.status_code == 413 and "too large" in response.get_json()["error"]
 
 

@@ -108,7 +108,7 @@ def test_this_site_grades_with_a_token_or_its_own_origin(app: Flask) -> None:
 
 def test_code_over_200_kb_is_refused_before_it_is_stored(app: Flask) -> None:
     client, _, token = _victim(app)
-    big = "x = 1\n" * 40_000  # 240 KB: under the 512 KB request limit, over the code limit
+    big = "x = 1\n" * 40_000  # 240 KB: under the 1 MB request limit, over the code limit
     response = client.post(URL, json={"code": big}, headers={"X-CSRFToken": token})
     assert response.status_code == 413 and "200 KB" in response.get_json()["error"]
     page = client.post(
@@ -118,6 +118,22 @@ def test_code_over_200_kb_is_refused_before_it_is_stored(app: Flask) -> None:
     )
     assert page.status_code == 413 and "200 KB" in page.get_data(as_text=True)
     assert _rows(app) == 0
+
+
+def test_code_just_under_200_kb_of_chinese_is_taken_from_the_page(app: Flask) -> None:
+    """The page's Submit sends a form: each byte of Chinese text travels as "%XX", so 195 KB of
+    code is a 585 KB request, which the request limit must take."""
+    client, _, token = _victim(app)
+    comments = "# 虚拟机的资源池与调度说明\n" * 4_950  # ≈ 193 KB of UTF-8
+    code = comments + SOLUTION
+    assert 190_000 < len(code.encode()) < 200_000
+    page = client.post(
+        "/exercises/walk/submit",
+        data={"code": code, "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert page.status_code in (200, 202), page.get_data(as_text=True)[:300]
+    assert _rows(app) == 1
 
 
 AMPLIFIERS = {

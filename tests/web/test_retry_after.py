@@ -102,6 +102,8 @@ def test_reading_never_counts_against_the_submission_limit(tmp_path: Path) -> No
     assert client.post(PAGE_URL, data={"code": SOLUTION + "\n# 2\n"}).status_code in (200, 202)
     third = client.post(URL, json={"code": SOLUTION + "\n# 3\n"})
     assert third.status_code == 429 and "too many submissions" in third.get_json()["error"]
+    assert "(2 per minute)" in third.get_json()["error"]
+    assert "（每分钟 2 次）" in third.get_json()["error_zh"]  # all Chinese, not "2 per 1 minute"
     assert client.post(PAGE_URL, data={"code": SOLUTION + "\n# 4\n"}).status_code == 429
     for _ in range(5):
         for page in ("/", "/lessons/fixture-lesson", "/api/lessons", "/api/submissions/1"):

@@ -230,7 +230,7 @@ def test_a_chunked_body_over_the_limit_is_413(tmp_path: Path) -> None:
     try:
         learner = server.learner()
         learner.open_site()
-        body = json.dumps({"code": "#" * 700_000}).encode()
+        body = json.dumps({"code": "#" * 1_200_000}).encode()
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         conn.request(
             "POST",

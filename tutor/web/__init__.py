@@ -51,7 +51,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LESSONS_DIR=str(PROJECT_ROOT / "lessons"),
         # "cdn": d3 from its CDN with SRI and a local fallback; "local": every asset from here.
         ASSETS_MODE="cdn",
-        MAX_CONTENT_LENGTH=512 * 1024,
+        # Room for the largest code (200 KB) as the page's Submit sends it, form-encoded: each
+        # byte of Chinese text becomes "%XX", three times as long.
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
         DEMO_COURSE="demo",
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),

@@ -28,6 +28,8 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, default_exceptions
 
+from tutor.grading.judge import MAX_CODE_BYTES
+
 from .course import current_learner
 from .errors import render_error_page
 from .extensions import csrf
@@ -115,7 +117,7 @@ def grade(exercise_id: str) -> ResponseReturnValue:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and request.content_length is None and len(data) >= limit:
         # A chunked body is cut at the limit by some servers rather than refused: say so.
-        return _error(413, "the request is too large (limit 512 KB)")
+        return _error(413, too_large_message())
     try:
         body = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -164,9 +166,14 @@ def submission(submission_id: int) -> ResponseReturnValue:
     return submission_json(viewable_submission(submission_id))
 
 
+def too_large_message() -> str:
+    limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    return f"the request is too large (limit {limit // 1024} KB; code: {MAX_CODE_BYTES // 1000} KB)"
+
+
 def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
     if request.path.startswith("/api/"):
-        return _error(413, "the request is too large (limit 512 KB)")
+        return _error(413, too_large_message())
     return render_error_page(exc)
 
 

@@ -27,6 +27,7 @@ from flask import Flask, current_app, request, session
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .grading_service import SubmissionRefused
@@ -58,14 +59,34 @@ def _setting(name: str) -> str:
     return str(current_app.config[name])
 
 
+UNITS_ZH = {
+    "second": "秒",
+    "minute": "分钟",
+    "hour": "小时",
+    "day": "天",
+    "month": "月",
+    "year": "年",
+}
+
+
+def limit_words(limit: RateLimitItem) -> tuple[str, str]:
+    """A limit as people write it, in English and in Chinese ("20 per minute", "每分钟 20 次")."""
+    unit, every = limit.GRANULARITY.name, limit.multiples
+    en = f"{limit.amount} per {unit}" if every == 1 else f"{limit.amount} per {every} {unit}s"
+    per = UNITS_ZH.get(unit, unit)
+    zh = f"每{per} {limit.amount} 次" if every == 1 else f"每 {every} {per} {limit.amount} 次"
+    return en, zh
+
+
 class RateLimited(SubmissionRefused):
     status = 429
 
-    def __init__(self, limit: str, retry_after: int) -> None:
+    def __init__(self, limit: RateLimitItem, retry_after: int) -> None:
+        en, zh = limit_words(limit)
         super().__init__(
-            f"too many submissions ({limit}): submit again in {retry_after} s; your code was not "
+            f"too many submissions ({en}): submit again in {retry_after} s; your code was not "
             "submitted and is still in the editor",
-            zh=f"提交太频繁了（{limit}）：请在 {retry_after} 秒后再提交；"
+            zh=f"提交太频繁了（{zh}）：请在 {retry_after} 秒后再提交；"
             "你的代码没有提交，仍在编辑器中",
             retry_after=retry_after,
         )
@@ -80,7 +101,7 @@ def _retry_after() -> int:
 
 
 def _rate_limited(exc: RateLimitExceeded) -> ResponseReturnValue:
-    refusal = RateLimited(str(exc.limit.limit), _retry_after())
+    refusal = RateLimited(exc.limit.limit, _retry_after())
     if request.path.startswith("/api/"):
         from .api import refusal_json
 
