@@ -22,6 +22,14 @@ OVERHEAD = {"per_layer": {str: int}, "total": int, "dominant": (str, None)}
         ({"per_layer": {"vm_exit": 1.5}, "total": 1, "dominant": "x"}, OVERHEAD, "whole number"),
         ({"per_layer": {}, "total": True, "dominant": "x"}, OVERHEAD, "['total'] must be a whole"),
         ({"per_layer": {}, "total": 1, "dominant": 4}, OVERHEAD, "text or None, not int"),
+        # "a dict or None" (vm-spec's answer): a dict with a wrong inside says what is wrong,
+        # never "must be a dict ... or None, not dict"
+        ({"vcpus": 2.0}, ({"vcpus": int}, None), "path()['vcpus'] must be a whole number, not"),
+        ({"vcpus": "2"}, ({"vcpus": int}, None), "path()['vcpus'] must be a whole number, not"),
+        ({}, ({"vcpus": int}, None), "path() has no key 'vcpus'"),
+        (["x", 1], ([str], None), "path()[1] must be text, not int"),
+        ({"a": 1.5}, ({str: int}, None), "path()['a'] must be a whole number"),
+        (3, ({"vcpus": int}, None), "must be a dict with the keys 'vcpus' or None, not int"),
     ],
 )
 def test_a_wrong_shape_is_named_where_it_departs(value: object, spec: object, says: str) -> None:

@@ -60,6 +60,15 @@ def _is_mapping(spec: Spec) -> bool:
     return isinstance(spec, dict) and len(spec) == 1 and isinstance(next(iter(spec)), type)
 
 
+def _container_of(value: object, spec: Spec) -> bool:
+    """Whether ``value`` is the dict or list ``spec`` asks for (its inside may still be wrong)."""
+    if isinstance(spec, dict):
+        return isinstance(value, dict)
+    if isinstance(spec, list):
+        return isinstance(value, (list, tuple))
+    return False
+
+
 def _kind(value: object) -> str:
     return "None" if value is None else type(value).__name__
 
@@ -67,12 +76,16 @@ def _kind(value: object) -> str:
 def check(value: object, spec: Spec, where: str) -> None:
     """Raise ``ShapeError`` naming the first place where ``value`` departs from ``spec``."""
     if isinstance(spec, tuple):
+        failures = []
         for option in spec:
             try:
                 check(value, option, where)
                 return
-            except ShapeError:
-                continue
+            except ShapeError as exc:
+                failures.append((option, exc))
+        for option, exc in failures:
+            if _container_of(value, option):  # the right kind, wrong inside: say where
+                raise exc
         _fail(value, spec, where)
     if spec is None or isinstance(spec, type):
         wanted = type(None) if spec is None else spec
