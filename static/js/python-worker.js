@@ -455,10 +455,26 @@ function run({ id, code, driver, cases, step_budget }) {
     } else if (error instanceof RangeError) {
       // The JS stack overflowed under Python: the interpreter is unusable, so ask for a new one.
       post({ type: "result", id, report: recursionReport(), fatal: true });
+    } else if (error?.type) {
+      // A Python error that escaped the harness: the learner's code broke it (replaced builtins,
+      // json or a harness module), as the server's grader says, not our traceback. This
+      // interpreter keeps what the code replaced, so the next Run gets a fresh one.
+      post({ type: "result", id, report: brokeReport(error), fatal: true });
     } else {
       post({ type: "run-error", id, message: String(error?.message ?? error) });
     }
   }
+}
+
+// As tutor/grading/child.py words it; the error's last line, not the harness's traceback.
+function brokeReport(error) {
+  const detail = String(error.message ?? error).trim().split("\n").pop();
+  return {
+    verdict: "error",
+    score: 0,
+    cases: [],
+    message: { en: `your code broke the grader: ${detail}`, zh: `你的代码破坏了评测程序：${detail}` },
+  };
 }
 
 // The harness turns RecursionError into a case message; this covers recursion that escapes it

@@ -163,6 +163,25 @@ def test_runaway_recursion_gets_a_clear_message(page: Page, live_server: str) ->
     expect_all_cases_pass(page)
 
 
+def test_code_that_breaks_the_harness_is_told_so_without_our_traceback(
+    page: Page, live_server: str
+) -> None:
+    """Replacing a builtin breaks the harness that runs in the same Python: the learner is told
+    so, as Submit tells them, and the next Run gets a Python the code has not touched."""
+    open_lesson(page, live_server)
+    touched = page.evaluate_handle("window.virttutor.python.worker")
+    set_code(page, "import builtins\nbuiltins.isinstance = lambda *a: True\n" + RECURSION)
+    run_via_keyboard(page)
+    expect(result(page)).to_contain_text("your code broke the grader", timeout=10_000)
+    expect(result(page)).not_to_contain_text("Traceback")
+    expect(result(page)).not_to_contain_text("stopped unexpectedly")
+    wait_for_python_ready(page)
+    assert page.evaluate("worker => worker !== window.virttutor.python.worker", touched)
+    set_code(page, SOLUTION)
+    run_via_keyboard(page)
+    expect_all_cases_pass(page)
+
+
 def test_tampered_bundle_is_refused(context: BrowserContext, page: Page, live_server: str) -> None:
     """Pyodide turns the lock file's sha256 into fetch() Subresource Integrity; prove it bites."""
 

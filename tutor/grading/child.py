@@ -17,7 +17,7 @@ import signal
 import sys
 from typing import Any
 
-from .harness import MAX_PRINTED, SubmissionError, run_cases
+from .harness import MAX_PRINTED, SubmissionError, run_cases, unwritable
 from .protocol import Case, RunOutcome, bilingual
 
 SANDBOX_NOTE = (
@@ -77,16 +77,17 @@ def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
     except (TypeError, ValueError, RecursionError) as exc:
         data["output"] = None
         data["trace"] = []
-        data["error"] = {
-            "type": "TypeError",
-            "rule": "python",
-            "message": {
+        message = (
+            unwritable(exc)
+            if "int_max_str_digits" in str(exc)
+            else {
                 "en": "your function returned something that is not plain data (lists, dicts, "
                 f"strings, numbers): {type(exc).__name__}: {exc}",
                 "zh": "你的函数返回的不是普通数据（列表、字典、字符串、数字）："
                 f"{type(exc).__name__}: {exc}",
-            },
-        }
+            }
+        )
+        data["error"] = {"type": type(exc).__name__, "rule": "python", "message": message}
     return data
 
 

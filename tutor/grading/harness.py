@@ -48,6 +48,25 @@ RECURSION = {
     "zh": "RecursionError：你的代码递归太深了（它会停下来吗？）",
 }
 FAILED = {"en": "your code failed", "zh": "你的代码出错了"}
+# Python writes no integer over 4,300 digits (``sys.set_int_max_str_digits``): no answer or model
+# value here comes near one.
+HUGE_NUMBER = {
+    "en": "your code made a number with more than 4,300 digits, which cannot be written down; "
+    "no answer here is that large",
+    "zh": "你的代码算出了一个超过 4,300 位的数，无法写出来；这里没有哪个答案会这么大",
+}
+UNRECORDABLE = {
+    "en": "your code gave the model something it cannot record (only lists, dicts, text and "
+    "numbers can be)",
+    "zh": "你的代码交给模型的东西无法记录（只能是列表、字典、文本和数字）",
+}
+
+
+def unwritable(exc: BaseException) -> dict[str, str]:
+    """Why a value of the learner's could not be written as JSON, in both languages."""
+    if isinstance(exc, ValueError) and "int_max_str_digits" in str(exc):
+        return dict(HUGE_NUMBER)
+    return dict(UNRECORDABLE)
 
 
 class LearnerError(Exception):
@@ -404,7 +423,11 @@ def _run_one(
     except BaseException as exc:  # KeyboardInterrupt, BaseException: the learner's, not ours
         outcome.error = describe(exc)
     outcome.trace = trace.events[:MAX_TRACE_EVENTS]
-    outcome.digest = trace.digest()
+    try:
+        outcome.digest = trace.digest()
+    except (TypeError, ValueError, RecursionError) as exc:  # the run holds the learner's value
+        outcome.trace, outcome.output = [], None
+        outcome.error = {"type": type(exc).__name__, "rule": "python", "message": unwritable(exc)}
     outcome.stdout = out.getvalue()
     return outcome
 

@@ -83,9 +83,9 @@ def check(value: object, spec: Spec, where: str) -> None:
                 return
             except ShapeError as exc:
                 failures.append((option, exc))
-        for option, exc in failures:
+        for option, failure in failures:
             if _container_of(value, option):  # the right kind, wrong inside: say where
-                raise exc
+                raise failure
         _fail(value, spec, where)
     if spec is None or isinstance(spec, type):
         wanted = type(None) if spec is None else spec

@@ -1,0 +1,55 @@
+"""An answer Python cannot write down — a number of thousands of digits — is the learner's
+mistake, told plainly on Submit (the sandbox's child) and on Run (the browser's harness) alike,
+never "your code broke the grader" or a traceback advising ``sys.set_int_max_str_digits``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+from tutor.content import load_catalog
+from tutor.content.model import Exercise
+from tutor.grading.child import handle
+from tutor.grading.harness import practice
+from tutor.grading.judge import variant_seed
+
+HUGE = (
+    "def spec(*args, **kwargs):\n"
+    "    return {'vcpus': 10**5000, 'memory_pages': 1, 'disk_blocks': 1, 'nic_mbps': 1}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def exercise() -> Exercise:
+    found = load_catalog(ROOT / "lessons").exercise("vm-spec")
+    assert found is not None
+    return found
+
+
+def test_submit_says_the_number_is_too_large(exercise: Exercise) -> None:
+    cases = exercise.cases(variant_seed("c", "learner", exercise.id), "hidden")
+    request = {
+        "code": HUGE,
+        "driver": exercise.driver,
+        "cases": [{"name": c.name, "args": c.args, "weight": c.weight} for c in cases],
+        "step_budget": 1_000_000,
+    }
+    reply = json.loads(handle(request))
+    assert "submission_error" not in reply
+    errors = [outcome["error"] for outcome in reply["outcomes"]]
+    assert errors and all("more than 4,300 digits" in e["message"]["en"] for e in errors)
+    assert all("4,300" in e["message"]["zh"] for e in errors)
+    assert "set_int_max_str_digits" not in json.dumps(reply)
+
+
+def test_run_says_the_same(exercise: Exercise) -> None:
+    payload = [
+        {"name": c.name, "args": c.args, "weight": c.weight, "expected": None}
+        for c in exercise.cases(0, "practice")
+    ]
+    report = practice(HUGE, exercise.driver, payload, 1_000_000)
+    assert report["verdict"] != "passed"
+    messages = [case["message"]["en"] for case in report["cases"]]
+    assert messages and all("more than 4,300 digits" in m for m in messages), messages
