@@ -48,6 +48,7 @@ if (place) {
   restorePlace(place);
 } else {
   wireExercisesWhenNear(exercises);
+  restoreResults(renderOutcome, { inFlightOnly: true }); // a Submit a reload cut off
 }
 for (const fieldset of document.querySelectorAll(".concept-check fieldset.check[data-answer]")) {
   setupConceptCheck(fieldset);

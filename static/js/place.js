@@ -118,8 +118,13 @@ export function recallShown(exerciseId) {
   }
 }
 
-/** Notes the id of every Submit verdict the server sends back (see the X-Submission-Id header). */
+/**
+ * Notes the id of every Submit verdict the server sends back (see the X-Submission-Id header),
+ * and that a Submit is on its way until then: a page reloaded or switched to another language
+ * meanwhile never gets that answer, so it asks for the learner's newest submission instead.
+ */
 export function followSubmissions(form, exerciseId) {
+  form.addEventListener("htmx:beforeRequest", () => rememberShown(exerciseId, { kind: "submitting" }));
   form.addEventListener("htmx:afterRequest", (event) => {
     const xhr = event.detail?.xhr;
     const id = event.detail?.successful ? xhr?.getResponseHeader("X-Submission-Id") : null;
@@ -130,9 +135,10 @@ export function followSubmissions(form, exerciseId) {
 /**
  * Shows each exercise's last result again, in this page's language. `renderRun` turns a kept Run
  * outcome into its report element; a Submit verdict is fetched through htmx, so it is swapped in
- * exactly as the original was (and gets the same enhancements).
+ * exactly as the original was (and gets the same enhancements). `inFlightOnly` (a reload, not a
+ * language switch): only a Submit that was still on its way, whose answer this page never got.
  */
-export function restoreResults(renderRun) {
+export function restoreResults(renderRun, { inFlightOnly = false } = {}) {
   // A submission's own page links here (?submission=<id>#exercise-<id>) to replay its cases.
   const linked = new URLSearchParams(window.location.search).get("submission");
   const linkedExercise = window.location.hash.replace(/^#exercise-/, "");
@@ -140,11 +146,21 @@ export function restoreResults(renderRun) {
     const id = section.dataset.exerciseId;
     const shown = linked && id === linkedExercise ? { kind: "submission", id: linked } : recallShown(id);
     const result = section.querySelector(".result");
-    if (!shown || !result) continue;
+    if (!shown || !result || (inFlightOnly && shown.kind !== "submitting")) continue;
     if (shown.kind === "run" && shown.outcome) {
       result.replaceChildren(renderRun(shown.outcome, id, shown.timeoutMs));
     } else if (shown.kind === "submission" && /^\d+$/.test(String(shown.id)) && window.htmx) {
       window.htmx.ajax("GET", `/submissions/${shown.id}`, { target: result, swap: "innerHTML" });
+    } else if (shown.kind === "submitting" && window.htmx) {
+      result.addEventListener(
+        "htmx:afterRequest",
+        (event) => {
+          const found = event.detail?.successful && event.detail.xhr?.getResponseHeader("X-Submission-Id");
+          if (found) rememberShown(id, { kind: "submission", id: found }); // found: as a Submit's answer
+        },
+        { once: true },
+      );
+      window.htmx.ajax("GET", `/exercises/${encodeURIComponent(id)}/latest`, { target: result, swap: "innerHTML" });
     }
   }
 }

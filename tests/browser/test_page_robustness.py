@@ -271,6 +271,34 @@ def test_language_switch_keeps_the_place_and_the_results(page: Page, live_server
     assert console.errors == []
 
 
+def test_a_reload_while_a_submit_is_on_its_way_shows_that_submission(
+    page: Page, live_server: str
+) -> None:
+    """The Submit's answer never reaches a page reloaded (or switched to another language) while
+    it was graded: the new page shows the learner's newest submission — pending, then its
+    verdict — not the one before it, nor nothing."""
+    open_lesson(page, live_server)
+    other = "io-path"
+    set_code(page, "def path(kind, operation):\n    return []\n", exercise=other)
+    section(page, other).locator("button.submit").click()
+    first = result(page, other).locator(".report")
+    expect(first).to_have_attribute("data-verdict", "failed", timeout=20_000)
+    earlier = int(re.findall(r"Submission #(\d+)", first.inner_text())[0])
+    # Code the grader takes a moment over, and the page reloaded as soon as it is sent.
+    slow = "import time\ndef path(kind, operation):\n    time.sleep(0.3)\n    return ['vm']\n"
+    set_code(page, slow, exercise=other)
+    with page.expect_request(lambda r: r.url.endswith(f"/exercises/{other}/submit")):
+        section(page, other).locator("button.submit").click()
+    page.reload()
+    report = result(page, other).locator(".report")
+    expect(report).to_contain_text(f"Submission #{earlier + 1}", timeout=20_000)
+    expect(report).not_to_have_attribute("data-verdict", "pending", timeout=30_000)
+    expect(report).to_contain_text(f"Submission #{earlier + 1}")
+    page.get_by_role("link", name="中文").click()  # the same after a language switch
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(result(page, other).locator(".report")).to_contain_text(f"{earlier + 1}")
+
+
 def test_an_unknown_address_gets_the_sites_own_page_in_both_languages(
     page: Page, live_server: str
 ) -> None:

@@ -17,6 +17,7 @@ from flask import (
     render_template,
     render_template_string,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -31,7 +32,7 @@ from . import lesson_page
 from .asset_pins import current_pins, file_sri
 from .course import current_learner
 from .duplicate_submit import VERDICT_WAIT_SECONDS, recent_duplicate
-from .extensions import LANGUAGE_COOKIE, LANGUAGES
+from .extensions import LANGUAGE_COOKIE, LANGUAGES, db
 from .grading_service import (
     IN_FLIGHT,
     GraderBusy,
@@ -134,6 +135,29 @@ def _submit_once(exercise: Exercise, code: str) -> Submission:
         submission = grading().submit(exercise, code, submission_course(exercise), learner)
     g.submission_id = submission.id
     return submission
+
+
+@bp.route("/exercises/<exercise_id>/latest")
+def latest_submission(exercise_id: str) -> ResponseReturnValue:
+    """This learner's newest submission of the exercise, as the htmx fragment (pending: it
+    polls), or 204 when there is none: what a page reloaded, or switched to another language,
+    while a Submit was still on its way shows (the Submit's own answer never reached it)."""
+    exercise = catalog().exercise(exercise_id)
+    learner = session.get("learner")
+    if exercise is None or not learner:
+        return "", 204
+    submission = db.session.execute(
+        db.select(Submission)
+        .where(Submission.learner == str(learner), Submission.exercise_id == exercise.id)
+        .order_by(Submission.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if submission is None:
+        return "", 204
+    g.submission_id = submission.id
+    return render_template(
+        "_report.html", report=shown_report(submission), exercise=exercise, submission=submission
+    )
 
 
 @bp.after_request
