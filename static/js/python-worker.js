@@ -175,6 +175,9 @@ async function init({ indexURL, interruptBuffer, snapshots = true }) {
     // Where the rest of the standard library is, if this one was sent without it.
     pyodide.runPython(`if _virttutor_rest is not None: _virttutor_rest.url = ${JSON.stringify(new URL(REST_FILE, indexURL).href)}`);
     if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
+    // Nothing is typed in here: input() meets the end of input (EOFError), as in the server's
+    // sandbox, instead of Pyodide's default, the window's prompt(), which a worker has not.
+    pyodide.setStdin({ stdin: () => null });
     mark("ready");
     timings.resources = resourceTimings();
     post({ type: "ready", warm: Boolean(warm), timings });
@@ -455,6 +458,9 @@ function run({ id, code, driver, cases, step_budget }) {
     } else if (error instanceof RangeError) {
       // The JS stack overflowed under Python: the interpreter is unusable, so ask for a new one.
       post({ type: "result", id, report: recursionReport(), fatal: true });
+    } else if (/Program terminated with exit\(/.test(String(error?.message))) {
+      // os._exit() ends the whole interpreter: said as the harness says exit(), and a fresh one.
+      post({ type: "result", id, report: exitedReport(), fatal: true });
     } else if (error?.type) {
       // A Python error that escaped the harness: the learner's code broke it (replaced builtins,
       // json or a harness module), as the server's grader says, not our traceback. This
@@ -464,6 +470,19 @@ function run({ id, code, driver, cases, step_budget }) {
       post({ type: "run-error", id, message: String(error?.message ?? error) });
     }
   }
+}
+
+// As tutor/grading/harness.py words SystemExit.
+function exitedReport() {
+  return {
+    verdict: "error",
+    score: 0,
+    cases: [],
+    message: {
+      en: "your code called exit() (SystemExit): return a value instead of exiting",
+      zh: "你的代码调用了 exit()（SystemExit）：请返回一个值，而不是退出",
+    },
+  };
 }
 
 // As tutor/grading/child.py words it; the error's last line, not the harness's traceback.

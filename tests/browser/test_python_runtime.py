@@ -182,6 +182,23 @@ def test_code_that_breaks_the_harness_is_told_so_without_our_traceback(
     expect_all_cases_pass(page)
 
 
+def test_input_and_exit_on_run_are_told_as_submit_tells_them(page: Page, live_server: str) -> None:
+    console = watch_console(page)
+    open_lesson(page, live_server, lesson=LESSON + "?lang=zh")
+    set_code(page, "answer = input()\n" + RECURSION)
+    run_via_keyboard(page)
+    expect(result(page)).to_contain_text("EOFError", timeout=10_000)  # as in the sandbox
+    set_code(page, "import os\nos._exit(0)\n" + RECURSION)
+    run_via_keyboard(page)
+    expect(result(page)).to_contain_text("你的代码调用了 exit()", timeout=10_000)
+    expect(result(page)).not_to_contain_text("Program terminated")
+    wait_for_python_ready(page)
+    set_code(page, SOLUTION)
+    run_via_keyboard(page)
+    expect(result(page).locator(".report")).to_have_attribute("data-verdict", "passed")
+    assert not [e for e in console.errors if "prompt" in e], console.errors
+
+
 def test_tampered_bundle_is_refused(context: BrowserContext, page: Page, live_server: str) -> None:
     """Pyodide turns the lock file's sha256 into fetch() Subresource Integrity; prove it bites."""
 

@@ -163,7 +163,19 @@ class SubmissionError(LearnerError):
     """The code cannot even be loaded (syntax error, error at import time)."""
 
 
+def empty_code() -> SubmissionError:
+    """Said by the browser's Run and the server's Submit alike."""
+    return SubmissionError(
+        "the code is empty: write your function first", zh="代码是空的：请先编写你的函数"
+    )
+
+
 def compile_submission(code: str) -> types.CodeType:
+    if not code.strip():
+        raise empty_code()
+    # A byte order mark (some editors save one) is no part of the program: Python drops it
+    # from a file, and so does this.
+    code = code.removeprefix("\ufeff")
     try:
         return compile(code, SUBMISSION, "exec")
     except SyntaxError as exc:

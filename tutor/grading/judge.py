@@ -15,7 +15,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .harness import Compare, SubmissionError, judge_outcome, load_module, takes_reveal
+from .harness import (
+    Compare,
+    SubmissionError,
+    empty_code,
+    judge_outcome,
+    load_module,
+    takes_reveal,
+)
 from .limits import Limits
 from .protocol import JSON, Case, Report, RunOutcome
 from .runner import GradingLost, InProcessRunner, Runner, RunnerFailure
@@ -61,9 +68,7 @@ def check_code(code: object) -> str:
         kb = MAX_CODE_BYTES // 1000
         raise SubmissionError(f"the code is larger than {kb} KB", zh=f"代码超过了 {kb} KB")
     if not code.strip():
-        raise SubmissionError(
-            "the code is empty: write your function first", zh="代码是空的：请先编写你的函数"
-        )
+        raise empty_code()
     if "\x00" in code:  # Python refuses it in source; PostgreSQL could not even store the code
         raise SubmissionError(
             "the code holds a NUL character (often pasted in from another program), which "

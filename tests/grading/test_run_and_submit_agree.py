@@ -1,6 +1,7 @@
-"""An answer Python cannot write down — a number of thousands of digits — is the learner's
-mistake, told plainly on Submit (the sandbox's child) and on Run (the browser's harness) alike,
-never "your code broke the grader" or a traceback advising ``sys.set_int_max_str_digits``."""
+"""Run and Submit tell a learner the same thing about odd code: an answer Python cannot write
+down (a number of thousands of digits) is the learner's mistake, told plainly, never "your code
+broke the grader" or a traceback advising ``sys.set_int_max_str_digits``; empty code is empty
+on both; a leading byte order mark is dropped, as Python drops it from a file."""
 
 from __future__ import annotations
 
@@ -53,3 +54,19 @@ def test_run_says_the_same(exercise: Exercise) -> None:
     assert report["verdict"] != "passed"
     messages = [case["message"]["en"] for case in report["cases"]]
     assert messages and all("more than 4,300 digits" in m for m in messages), messages
+
+
+def test_run_and_submit_agree_on_empty_code_and_a_byte_order_mark(exercise: Exercise) -> None:
+    from tutor.grading.judge import check_code
+
+    payload = [
+        {"name": c.name, "args": c.args, "weight": c.weight, "expected": None}
+        for c in exercise.cases(0, "practice")
+    ]
+    empty = practice("  \n", exercise.driver, payload, 1_000_000)
+    assert empty["message"]["en"] == "the code is empty: write your function first"
+    with pytest.raises(Exception, match="the code is empty"):
+        check_code("  \n")
+    # Some editors save a byte order mark first: no part of the program, as in a Python file.
+    marked = practice("\ufeff" + exercise.solution, exercise.driver, payload, 1_000_000)
+    assert "SyntaxError" not in json.dumps(marked)
