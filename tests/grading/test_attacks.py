@@ -95,7 +95,7 @@ ATTACKS = [
         "thread_bomb",
         "import threading, time\n\ndef path(kind, operation):\n    while True:\n"
         "        threading.Thread(target=time.sleep, args=(100,)).start()\n",
-        r"can't start new thread",
+        r"can't start new thread.*sandbox",
     ),
     _a(
         "memory_bomb",

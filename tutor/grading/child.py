@@ -54,7 +54,8 @@ def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
     if error is not None:
         kind = str(error.get("type", ""))
         message = bilingual(error.get("message"))
-        if kind in SANDBOXED_ERRORS and SANDBOX_NOTE not in message["en"]:
+        no_thread = kind == "RuntimeError" and "new thread" in message["en"]
+        if (kind in SANDBOXED_ERRORS or no_thread) and SANDBOX_NOTE not in message["en"]:
             error = {
                 **error,
                 "message": {
