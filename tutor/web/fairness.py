@@ -59,22 +59,23 @@ def _setting(name: str) -> str:
     return str(current_app.config[name])
 
 
+# A time unit in Chinese: alone, and after "every" ("分钟", "每分钟").
 UNITS_ZH = {
-    "second": "秒",
-    "minute": "分钟",
-    "hour": "小时",
-    "day": "天",
-    "month": "月",
-    "year": "年",
+    "second": ("秒", "每秒"),
+    "minute": ("分钟", "每分钟"),
+    "hour": ("小时", "每小时"),
+    "day": ("天", "每天"),
+    "month": ("月", "每月"),
+    "year": ("年", "每年"),
 }
 
 
 def limit_words(limit: RateLimitItem) -> tuple[str, str]:
-    """A limit as people write it, in English and in Chinese ("20 per minute", "每分钟 20 次")."""
+    """A limit as people write it in each language ("20 per minute", not "20 per 1 minute")."""
     unit, every = limit.GRANULARITY.name, limit.multiples
     en = f"{limit.amount} per {unit}" if every == 1 else f"{limit.amount} per {every} {unit}s"
-    per = UNITS_ZH.get(unit, unit)
-    zh = f"每{per} {limit.amount} 次" if every == 1 else f"每 {every} {per} {limit.amount} 次"
+    alone, each = UNITS_ZH.get(unit, (unit, unit))
+    zh = f"{each} {limit.amount} 次" if every == 1 else f"每 {every} {alone} {limit.amount} 次"
     return en, zh
 
 
