@@ -56,6 +56,14 @@ def account(app: Flask, email: str, name: str = "") -> int:
         return int(user.id)
 
 
+def user_id(app: Flask, email: str) -> int:
+    """The id of the account with this email (which must exist)."""
+    with app.app_context():
+        user = find_user(email)
+        assert user is not None
+        return int(user.id)
+
+
 def signed_in(app: Flask, email: str, password: str = PASSWORD) -> FlaskClient:
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": password})

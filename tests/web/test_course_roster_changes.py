@@ -18,7 +18,15 @@ from tutor.web.models import Submission
 from tutor.web.roster import course_by_slug
 from tutor.web.schedule import settings_of
 
-from .course_site_helpers import course_site, graded, hosted_course, page_text, signed_in, solution
+from .course_site_helpers import (
+    course_site,
+    graded,
+    hosted_course,
+    page_text,
+    signed_in,
+    solution,
+    user_id,
+)
 
 NOW = datetime.now(UTC)
 
@@ -27,13 +35,6 @@ NOW = datetime.now(UTC)
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the module; every test makes its own course in it."""
     yield from course_site(tmp_path_factory.mktemp("roster-changes"), "roster-changes")
-
-
-def _id(app: Flask, email: str) -> int:
-    with app.app_context():
-        user = find_user(email)
-        assert user is not None
-        return int(user.id)
 
 
 def _kept(app: Flask, email: str) -> int:
@@ -68,7 +69,7 @@ def test_a_removed_student_leaves_the_gradebook_and_comes_back_with_their_work(
     )
     graded(site, "rm1", "rm1-ann@example.org", "io-path", solution(site, "io-path"), NOW)
     prof = signed_in(site, "rm1-prof@example.org")
-    ann = _id(site, "rm1-ann@example.org")
+    ann = user_id(site, "rm1-ann@example.org")
     roster = prof.get("/courses/rm1/roster").get_data(as_text=True)
     assert f'href="/courses/rm1/members/{ann}/remove"' in roster
 
@@ -116,7 +117,7 @@ def test_roles_change_from_the_roster_and_a_course_keeps_an_instructor(site: Fla
         site, "rm2", "rm2-prof@example.org", {"io-path": (None, None)}, students=("rm2-s@x.org",)
     )
     prof = signed_in(site, "rm2-prof@example.org")
-    me, stu = _id(site, "rm2-prof@example.org"), _id(site, "rm2-s@x.org")
+    me, stu = user_id(site, "rm2-prof@example.org"), user_id(site, "rm2-s@x.org")
     student = signed_in(site, "rm2-s@x.org")
     assert student.get("/courses/rm2/gradebook").status_code == 403
 
@@ -161,8 +162,8 @@ def test_a_ta_manages_students_only_and_only_when_allowed(site: Flask) -> None:
         tas=("rm3-ta@x.org", "rm3-ta2@x.org"),
     )
     ta = signed_in(site, "rm3-ta@x.org")
-    a, b = _id(site, "rm3-a@x.org"), _id(site, "rm3-b@x.org")
-    other_ta, prof = _id(site, "rm3-ta2@x.org"), _id(site, "rm3-prof@example.org")
+    a, b = user_id(site, "rm3-a@x.org"), user_id(site, "rm3-b@x.org")
+    other_ta, prof = user_id(site, "rm3-ta2@x.org"), user_id(site, "rm3-prof@example.org")
     assert "/remove" not in ta.get("/courses/rm3/roster").get_data(as_text=True)
     assert ta.post(f"/courses/rm3/members/{a}/remove").status_code == 403
     with site.app_context():
@@ -203,7 +204,7 @@ def test_nobody_else_removes_or_changes_a_member(site: Flask, action: str) -> No
         tas=(f"{slug}-ta@x.org",),
     )
     hosted_course(site, f"{slug}-other", f"{slug}-prof2@x.org", {"io-path": (None, None)})
-    target = _id(site, f"{slug}-t@x.org")
+    target = user_id(site, f"{slug}-t@x.org")
     path = f"/courses/{slug}/members/{target}/" + ("role" if action == "role" else "remove")
 
     def attempt(client: FlaskClient) -> int:
@@ -225,7 +226,7 @@ def test_roster_changes_need_the_csrf_token(site: Flask) -> None:
     hosted_course(
         site, "rm5", "rm5-prof@x.org", {"io-path": (None, None)}, students=("rm5-s@x.org",)
     )
-    stu = _id(site, "rm5-s@x.org")
+    stu = user_id(site, "rm5-s@x.org")
     prof = signed_in(site, "rm5-prof@x.org")
     site.config["WTF_CSRF_ENABLED"] = True
     try:

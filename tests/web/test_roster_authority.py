@@ -13,7 +13,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tutor.web.accounts import find_user
 from tutor.web.extensions import db
 from tutor.web.roster import course_by_slug
 from tutor.web.schedule import settings_of
@@ -25,19 +24,13 @@ from .course_site_helpers import (
     hosted_course,
     page_text,
     signed_in,
+    user_id,
 )
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield from course_site(tmp_path_factory.mktemp("roster-authority"), "roster-authority")
-
-
-def _id(app: Flask, email: str) -> int:
-    with app.app_context():
-        user = find_user(email)
-        assert user is not None
-        return int(user.id)
 
 
 def _reset(client: FlaskClient, slug: str, user_id: int, password: str = "taken-over!") -> int:
@@ -72,7 +65,7 @@ def test_making_a_course_and_adding_someone_does_not_give_their_password(site: F
             account(site, email)  # a learner with an account and no course
         added = mallory.post("/courses/trap/roster/add", data={"email": email, "role": "student"})
         assert added.status_code == 302
-        victim = _id(site, email)
+        victim = user_id(site, email)
         refused = mallory.post(
             f"/courses/trap/students/{victim}/password", data={"password": "taken-over!"}
         )
@@ -98,7 +91,7 @@ def test_staff_set_passwords_of_accounts_their_course_made(site: Flask) -> None:
     status, _text = _upload(prof, "made", "email,name\nnew2@x.org,New Two\n")
     assert status == 200
     for email in ("new1@x.org", "new2@x.org"):
-        assert _reset(prof, "made", _id(site, email), "fresh pass 1") == 200
+        assert _reset(prof, "made", user_id(site, email), "fresh pass 1") == 200
         signed_in(site, email, "fresh pass 1")
 
 
@@ -107,14 +100,14 @@ def test_an_account_in_another_course_too_is_reset_by_neither(site: Flask) -> No
     hosted_course(site, "second", "second-prof@x.org", {"io-path": (None, None)})
     first, second = signed_in(site, "first-prof@x.org"), signed_in(site, "second-prof@x.org")
     assert _upload(first, "first", "email\nshared@x.org\n")[0] == 200
-    shared = _id(site, "shared@x.org")
+    shared = user_id(site, "shared@x.org")
     assert _reset(first, "first", shared) == 200  # only in the course that made it: allowed
     assert _upload(second, "second", "email\nshared@x.org\n")[0] == 200
     assert _reset(second, "second", shared) == 403  # not made by the second course
     assert _reset(first, "first", shared) == 403  # now in another course: staff there see it
     # Staff of a course the account has since made itself an instructor of: the same.
     assert _upload(first, "first", "email\nnow-teaches@x.org\n")[0] == 200
-    teacher = _id(site, "now-teaches@x.org")
+    teacher = user_id(site, "now-teaches@x.org")
     hosted_course(site, "taught", "now-teaches@x.org", {"io-path": (None, None)})
     assert _reset(first, "first", teacher) == 403
 
@@ -181,7 +174,7 @@ def test_the_refusal_speaks_the_pages_language(site: Flask) -> None:
     prof = signed_in(site, "zhreset-prof@x.org")
     prof.post("/courses/zhreset/roster/add", data={"email": "zh-own@x.org", "role": "student"})
     refused = prof.post(
-        f"/courses/zhreset/students/{_id(site, 'zh-own@x.org')}/password?lang=zh",
+        f"/courses/zhreset/students/{user_id(site, 'zh-own@x.org')}/password?lang=zh",
         data={"password": PASSWORD + "!"},
     )
     assert refused.status_code == 403
