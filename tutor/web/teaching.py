@@ -94,8 +94,8 @@ from .standing import gradebook
 
 bp = Blueprint("teaching", __name__)
 bp.register_error_handler(RateLimitExceeded, too_many_tries)
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}\Z")  # (``match``: from the start; ``\Z``, not ``$``,
-# which also matches before a final newline)
+# ``match`` anchors the start, ``\Z`` the end (``$`` would also match before a final newline).
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}\Z")
 # Short names the site's own addresses use under /courses/: a course called so could not be opened.
 RESERVED_SLUGS = frozenset({"new"})
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
