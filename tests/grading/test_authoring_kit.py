@@ -39,6 +39,19 @@ def test_a_wrong_shape_is_named_where_it_departs(value: object, spec: object, sa
     assert caught.value.zh and caught.value.zh != str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("spec", "zh"),
+    [
+        ((str, None), "文本或 None"),
+        ([bool], "由 True 或 False 组成的列表"),
+        (({"vcpus": int}, None), "含有键 'vcpus' 的 dict 或 None"),
+        ([str], "由文本组成的列表"),
+    ],
+)
+def test_the_chinese_shape_words_are_spaced_as_the_sites_chinese(spec: object, zh: str) -> None:
+    assert describe(spec)[1] == zh
+
+
 def test_a_right_shape_passes() -> None:
     check(["a", "b"], [str], "f()")
     check({"per_layer": {"vm_exit": 2}, "total": 3, "dominant": None}, OVERHEAD, "f()")

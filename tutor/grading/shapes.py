@@ -43,10 +43,10 @@ def describe(spec: Spec) -> tuple[str, str]:
         return NAMES.get(spec, (spec.__name__, spec.__name__))
     if isinstance(spec, tuple):
         words = [describe(s) for s in spec]
-        return " or ".join(w[0] for w in words), "或".join(w[1] for w in words)
+        return " or ".join(w[0] for w in words), _spaced("或".join(w[1] for w in words))
     if isinstance(spec, list):
         en, zh = describe(spec[0])
-        return f"a list of {en}", f"由{zh}组成的列表"
+        return f"a list of {en}", _spaced(f"由{zh}组成的列表")
     if _is_mapping(spec):
         ((key, value),) = spec.items()
         ken, kzh = describe(key)
@@ -54,6 +54,25 @@ def describe(spec: Spec) -> tuple[str, str]:
         return f"a dict of {ken} -> {ven}", f"dict（{kzh} -> {vzh}）"
     keys = ", ".join(repr(k) for k in spec)
     return f"a dict with the keys {keys}", f"含有键 {keys} 的 dict"
+
+
+def _spaced(text: str) -> str:
+    """A space wherever a Chinese character meets a Latin letter or digit, as the site's Chinese
+    text is written (a type name such as None between Chinese words)."""
+    out: list[str] = []
+    for char in text:
+        if out and ((_han(out[-1]) and _latin(char)) or (_latin(out[-1]) and _han(char))):
+            out.append(" ")
+        out.append(char)
+    return "".join(out)
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _is_mapping(spec: Spec) -> bool:
