@@ -125,11 +125,13 @@ export function recallShown(exerciseId) {
  */
 export function followSubmissions(form, exerciseId) {
   form.addEventListener("htmx:beforeRequest", () => rememberShown(exerciseId, { kind: "submitting" }));
-  form.addEventListener("htmx:afterRequest", (event) => {
-    const xhr = event.detail?.xhr;
-    const id = event.detail?.successful ? xhr?.getResponseHeader("X-Submission-Id") : null;
-    if (id) rememberShown(exerciseId, { kind: "submission", id });
-  });
+  form.addEventListener("htmx:afterRequest", (event) => rememberSubmission(exerciseId, event));
+}
+
+/** The submission an htmx answer names (X-Submission-Id), kept as what the exercise shows. */
+function rememberSubmission(exerciseId, event) {
+  const id = event.detail?.successful ? event.detail.xhr?.getResponseHeader("X-Submission-Id") : null;
+  if (id) rememberShown(exerciseId, { kind: "submission", id });
 }
 
 /**
@@ -152,14 +154,7 @@ export function restoreResults(renderRun, { inFlightOnly = false } = {}) {
     } else if (shown.kind === "submission" && /^\d+$/.test(String(shown.id)) && window.htmx) {
       window.htmx.ajax("GET", `/submissions/${shown.id}`, { target: result, swap: "innerHTML" });
     } else if (shown.kind === "submitting" && window.htmx) {
-      result.addEventListener(
-        "htmx:afterRequest",
-        (event) => {
-          const found = event.detail?.successful && event.detail.xhr?.getResponseHeader("X-Submission-Id");
-          if (found) rememberShown(id, { kind: "submission", id: found }); // found: as a Submit's answer
-        },
-        { once: true },
-      );
+      result.addEventListener("htmx:afterRequest", (event) => rememberSubmission(id, event), { once: true });
       window.htmx.ajax("GET", `/exercises/${encodeURIComponent(id)}/latest`, { target: result, swap: "innerHTML" });
     }
   }

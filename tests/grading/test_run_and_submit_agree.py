@@ -67,6 +67,10 @@ def test_run_and_submit_agree_on_empty_code_and_a_byte_order_mark(exercise: Exer
     assert empty["message"]["en"] == "the code is empty: write your function first"
     with pytest.raises(Exception, match="the code is empty"):
         check_code("  \n")
+    nul = practice("x = 1\x00\n", exercise.driver, payload, 1_000_000)
+    assert nul["message"]["en"].startswith("the code holds a NUL character")
+    with pytest.raises(Exception, match="the code holds a NUL character"):
+        check_code("x = 1\x00\n")
     # Some editors save a byte order mark first: no part of the program, as in a Python file.
     marked = practice("\ufeff" + exercise.solution, exercise.driver, payload, 1_000_000)
     assert "SyntaxError" not in json.dumps(marked)

@@ -17,7 +17,7 @@ import signal
 import sys
 from typing import Any
 
-from .harness import MAX_PRINTED, SubmissionError, run_cases, unwritable
+from .harness import MAX_PRINTED, SubmissionError, run_cases, too_many_digits, unwritable
 from .protocol import Case, RunOutcome, bilingual
 
 SANDBOX_NOTE = (
@@ -80,7 +80,7 @@ def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
         data["trace"] = []
         message = (
             unwritable(exc)
-            if "int_max_str_digits" in str(exc)
+            if too_many_digits(exc)
             else {
                 "en": "your function returned something that is not plain data (lists, dicts, "
                 f"strings, numbers): {type(exc).__name__}: {exc}",

@@ -62,11 +62,14 @@ UNRECORDABLE = {
 }
 
 
+def too_many_digits(exc: BaseException) -> bool:
+    """Whether ``exc`` is Python refusing to write an integer of over 4,300 digits."""
+    return isinstance(exc, ValueError) and "int_max_str_digits" in str(exc)
+
+
 def unwritable(exc: BaseException) -> dict[str, str]:
     """Why a value of the learner's could not be written as JSON, in both languages."""
-    if isinstance(exc, ValueError) and "int_max_str_digits" in str(exc):
-        return dict(HUGE_NUMBER)
-    return dict(UNRECORDABLE)
+    return dict(HUGE_NUMBER if too_many_digits(exc) else UNRECORDABLE)
 
 
 class LearnerError(Exception):
@@ -163,16 +166,24 @@ class SubmissionError(LearnerError):
     """The code cannot even be loaded (syntax error, error at import time)."""
 
 
-def empty_code() -> SubmissionError:
-    """Said by the browser's Run and the server's Submit alike."""
-    return SubmissionError(
-        "the code is empty: write your function first", zh="代码是空的：请先编写你的函数"
-    )
+def check_source(code: str) -> None:
+    """Refuses text that can be no program, in the same words for the browser's Run and the
+    server's Submit (which asks before storing: PostgreSQL could not even store a NUL)."""
+    if not code.strip():
+        raise SubmissionError(
+            "the code is empty: write your function first", zh="代码是空的：请先编写你的函数"
+        )
+    if "\x00" in code:
+        raise SubmissionError(
+            "the code holds a NUL character (often pasted in from another program), which "
+            "Python source cannot contain: remove it and submit again",
+            zh="代码里有一个 NUL 字符（常是从其他程序粘贴时带进来的），Python 源代码不能包含它："
+            "请删掉后重新提交",
+        )
 
 
 def compile_submission(code: str) -> types.CodeType:
-    if not code.strip():
-        raise empty_code()
+    check_source(code)
     # A byte order mark (some editors save one) is no part of the program: Python drops it
     # from a file, and so does this.
     code = code.removeprefix("\ufeff")
@@ -184,7 +195,7 @@ def compile_submission(code: str) -> types.CodeType:
         raise SubmissionError(
             f"SyntaxError{where}: {exc.msg}", zh=f"语法错误 SyntaxError{where_zh}：{exc.msg}"
         ) from None
-    except ValueError as exc:  # e.g. null bytes
+    except ValueError as exc:  # (NUL, the usual cause, is refused above; any other the same)
         raise SubmissionError(
             f"the code cannot be compiled: {exc}", zh=f"代码无法编译：{exc}"
         ) from None

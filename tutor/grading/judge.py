@@ -18,7 +18,7 @@ from typing import Protocol
 from .harness import (
     Compare,
     SubmissionError,
-    empty_code,
+    check_source,
     judge_outcome,
     load_module,
     takes_reveal,
@@ -67,15 +67,7 @@ def check_code(code: object) -> str:
     if len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
         kb = MAX_CODE_BYTES // 1000
         raise SubmissionError(f"the code is larger than {kb} KB", zh=f"代码超过了 {kb} KB")
-    if not code.strip():
-        raise empty_code()
-    if "\x00" in code:  # Python refuses it in source; PostgreSQL could not even store the code
-        raise SubmissionError(
-            "the code holds a NUL character (often pasted in from another program), which "
-            "Python source cannot contain: remove it and submit again",
-            zh="代码里有一个 NUL 字符（常是从其他程序粘贴时带进来的），Python 源代码不能包含它："
-            "请删掉后重新提交",
-        )
+    check_source(code)
     return code
 
 
