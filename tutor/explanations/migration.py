@@ -5,14 +5,14 @@ EXPLANATIONS = {
         "xen_v2": {
             "en": "Xen's migration v2 (xen-v2) allows at most 5 live rounds and stops after a "
             "round that sent fewer than 50 pages; each rule is judged on the round just sent",
-            "zh": "Xen 的迁移 v2（xen-v2）最多进行 5 轮在线复制，某一轮发送少于 50 页后即停止；"
+            "zh": "Xen 的迁移 v2（xen-v2）最多进行 5 轮实时复制，某一轮发送少于 50 页后即停止；"
             "每条规则都按刚刚发送完的那一轮来判断",
         },
         "xen_4_5": {
             "en": "Xen ≤ 4.5 (xen-4.5) allows at most 29 live rounds, stops after a round that "
             "sent fewer than 50 pages, and stops once more than 3× memory has been sent in "
             "all; each rule is judged on the round just sent",
-            "zh": "Xen ≤ 4.5（xen-4.5）最多进行 29 轮在线复制，某一轮发送少于 50 页后停止，"
+            "zh": "Xen ≤ 4.5（xen-4.5）最多进行 29 轮实时复制，某一轮发送少于 50 页后停止，"
             "累计发送超过内存的 3 倍后也停止；每条规则都按刚刚发送完的那一轮来判断",
         },
     },
@@ -20,29 +20,29 @@ EXPLANATIONS = {
         "xen_v2": {
             "en": "xen-v2 stops after a round that sent under 50 pages or after the 5th live "
             "round, then pauses the guest to send what the last round left dirty",
-            "zh": "xen-v2 在某一轮发送少于 50 页后或第 5 轮在线复制后停止，然后暂停客户机，"
+            "zh": "xen-v2 在某一轮发送少于 50 页后或第 5 轮实时复制后停止，然后暂停客户机，"
             "发送最后一轮留下的脏内存",
         },
         "xen_4_5": {
             "en": "xen-4.5 stops after a round that sent under 50 pages, after the 29th live "
             "round, or once more than 3× memory has been sent, then pauses the guest to send "
             "what the last round left dirty",
-            "zh": "xen-4.5 在某一轮发送少于 50 页后、第 29 轮在线复制后，或累计发送超过内存的 "
+            "zh": "xen-4.5 在某一轮发送少于 50 页后、第 29 轮实时复制后，或累计发送超过内存的 "
             "3 倍后停止，然后暂停客户机，发送最后一轮留下的脏内存",
         },
     },
     "next_round": {
         "en": "a live round sends exactly what the guest dirtied during the round before it "
         "(round 0 sends all of memory)",
-        "zh": "每一轮在线复制发送的正是客户机在上一轮期间写脏的内容（第 0 轮发送全部内存）",
+        "zh": "每一轮实时复制发送的正是客户机在上一轮期间写脏的内容（第 0 轮发送全部内存）",
     },
     "closed_form": {
         "en": "V_i = M·(d/B)^i for every live round i, so V_0 = M, all of memory",
-        "zh": "每一轮在线复制 i 都有 V_i = M·(d/B)^i，所以 V_0 = M，即全部内存",
+        "zh": "每一轮实时复制 i 都有 V_i = M·(d/B)^i，所以 V_0 = M，即全部内存",
     },
     "one_per_round": {
         "en": "list one V_i per live round your migration sent",
-        "zh": "迁移进行了几轮在线复制，就列出几个 V_i",
+        "zh": "迁移进行了几轮实时复制，就列出几个 V_i",
     },
     "departs": {
         "en": "the model's round equals V_i until V_i would exceed the memory: a guest cannot "
@@ -58,11 +58,11 @@ EXPLANATIONS = {
     "too_many_rounds": {
         "en": "your loop sent {n} live rounds: it kept sending live rounds after the stop rules "
         "had ended them. {why}",
-        "zh": "你的循环进行了 {n} 轮在线复制：停止规则已经结束在线复制后它还在继续发送。{why}",
+        "zh": "你的循环进行了 {n} 轮实时复制：停止规则已经结束实时复制后它还在继续发送。{why}",
     },
     "too_few_rounds": {
         "en": "your loop sent {n} live rounds: it stopped the live rounds too early. {why}",
-        "zh": "你的循环进行了 {n} 轮在线复制：它过早结束了在线复制。{why}",
+        "zh": "你的循环进行了 {n} 轮实时复制：它过早结束了实时复制。{why}",
     },
     "expected_rounds": {"en": " (expected {n} rounds)", "zh": "（应为 {n} 轮）"},
     "expected_mb": {"en": " (expected {mb} MB)", "zh": "（应为 {mb} MB）"},
@@ -90,6 +90,6 @@ EXPLANATIONS = {
     "rounds_predicted": {
         "en": "you predicted {predicted} live rounds, but with your workload pre-copy made "
         "{rounds}: {why}",
-        "zh": "你预测了 {predicted} 轮在线复制，但在你的工作负载下预复制进行了 {rounds} 轮：{why}",
+        "zh": "你预测了 {predicted} 轮实时复制，但在你的工作负载下预复制进行了 {rounds} 轮：{why}",
     },
 }

@@ -15,5 +15,5 @@ def migrate(link, workload):
     # TODO：不断发送被写脏的内容，直到停止规则要求停下
     link.stop_and_copy(dirtied, "max_rounds")
 
-    closed_form = [memory]  # TODO：每一轮在线复制的 V_i
+    closed_form = [memory]  # TODO：每一轮实时复制的 V_i
     return {"closed_form_mb": closed_form, "departs_at": None}
