@@ -310,3 +310,83 @@ def test_on_a_real_queue_the_worker_sends_the_score_and_retries_later(tmp_path: 
         with app.app_context():
             link = db.session.execute(db.select(LtiGradeLink)).scalar_one()
             assert (link.status, link.score_sent, link.last_error) == ("sent", 100.0, None)
+
+
+def test_a_rotated_key_signs_only_after_platforms_that_cached_the_key_set_fetched_it(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, platform: Platform
+) -> None:
+    """The platform keeps the key set it fetched at registration (Canvas and Moodle cache it):
+    right after ``rotate-key`` grades still reach it, and the new key is already published."""
+    cached = {k["kid"] for k in platform.tool_jwks["keys"]}
+    rotated = runner.invoke(args=["tutor", "lti", "rotate-key"])
+    assert rotated.exit_code == 0 and "signs from" in rotated.output
+    published = {k["kid"] for k in client.get("/lti/jwks").get_json()["keys"]}
+    assert cached < published and len(published) == 2
+    assert "max-age" in client.get("/lti/jwks").headers["Cache-Control"]
+    open_activity(client, platform)
+    submit(app, client, "walk", solution(app, "walk"))
+    assert [s["scoreGiven"] for s in platform.scores] == [100.0]
+    # Rotating again while the new key waits would unpublish the key that signs: refused.
+    again = runner.invoke(args=["tutor", "lti", "rotate-key"])
+    assert again.exit_code != 0 and "--now" in again.output
+    # Once the wait is over (here: none), the new key signs; the platform that fetched the set
+    # again verifies it, the one still holding the old set does not.
+    app.config["LTI_KEY_AHEAD_HOURS"] = 0
+    fetched = client.get("/lti/jwks").get_json()
+    platform.tool_jwks = {"keys": [k for k in fetched["keys"] if k["kid"] not in cached]}
+    other = app.test_client()
+    other.get("/api/session")
+    open_activity(other, platform, sub="lms-user-43")
+    submit(app, other, "walk", solution(app, "walk"))
+    assert [s["scoreGiven"] for s in platform.scores] == [100.0, 100.0]
+
+
+def test_rotate_now_signs_with_the_new_key_and_unpublishes_the_old(
+    client: FlaskClient, runner: FlaskCliRunner, platform: Platform
+) -> None:
+    before = {k["kid"] for k in client.get("/lti/jwks").get_json()["keys"]}
+    result = runner.invoke(args=["tutor", "lti", "rotate-key", "--now"])
+    assert result.exit_code == 0 and "signs now" in result.output
+    after = {k["kid"] for k in client.get("/lti/jwks").get_json()["keys"]}
+    assert len(after) == 1 and not after & before
+
+
+def test_a_student_in_two_lms_courses_is_graded_in_the_one_they_launched_from(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    """Last term's course and this term's both link the exercise: the Submit counts for the
+    course the student opened it from, and its line item gets the score."""
+    old = {"context": ("ctx-old", "Fall"), **platform.ags(lineitem="old-item")}
+    new = {"context": ("ctx-new", "Spring"), **platform.ags(lineitem="new-item")}
+    open_activity(client, platform, **old)
+    old_slug = course_slug(client)
+    open_activity(client, platform, **new)
+    new_slug = course_slug(client)
+    submit(app, client, "walk", solution(app, "walk"))
+    assert [s["lineitem"].rsplit("/", 1)[-1] for s in platform.scores] == ["new-item"]
+    open_activity(client, platform, **old)  # back to the old course's link
+    submit(app, client, "walk", solution(app, "walk") + "\n# old\n")
+    assert [s["lineitem"].rsplit("/", 1)[-1] for s in platform.scores][-1] == "old-item"
+    from tutor.web.extensions import db
+    from tutor.web.models import Course, Submission
+    from tutor.web.roster import Membership
+
+    with app.app_context():
+        slugs = [
+            db.session.get(Course, s.course_id).slug
+            for s in db.session.execute(db.select(Submission).order_by(Submission.id)).scalars()
+        ]
+        assert slugs == [new_slug, old_slug]
+        # A course the student has left never gets their work, even as the course launched.
+        old_course = db.session.execute(db.select(Course).filter_by(slug=old_slug)).scalar_one()
+        for row in db.session.execute(
+            db.select(Membership).filter_by(course_id=old_course.id)
+        ).scalars():
+            row.left_at = datetime.now(UTC)
+        db.session.commit()
+    submit(app, client, "walk", solution(app, "walk") + "\n# after leaving\n")
+    with app.app_context():
+        latest = db.session.execute(
+            db.select(Submission).order_by(Submission.id.desc()).limit(1)
+        ).scalar_one()
+        assert db.session.get(Course, latest.course_id).slug == new_slug

@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -38,33 +39,39 @@ from flask_login import current_user
 from pylti1p3.contrib.flask.message_launch import FlaskMessageLaunch
 from pylti1p3.contrib.flask.oidc_login import FlaskOIDCLogin
 from pylti1p3.contrib.flask.request import FlaskRequest
+from sqlalchemy.exc import IntegrityError
 
 from . import lti_grade_links, lti_grades_page, lti_passback
 from .accounts import User, create_user, find_user, new_password, sign_in, signed_in_only
 from .extensions import csrf, db
-from .form_text import NUL
+from .lti_claims import (
+    CONTEXT,
+    CUSTOM,
+    DEPLOYMENT,
+    ROLES,
+    LaunchRefused,
+    account_email,
+    account_name,
+    checked_launch,
+    course_role,
+)
 from .lti_config import DatabaseToolConf, OneLaunchPerNonce
 from .lti_deep_linking import open_picker, return_address
 from .lti_keys import key_set
 from .lti_models import LtiContext, LtiIdentity, LtiPlatform
 from .lti_roster import remember_source
 from .models import Course
-from .roster import INSTRUCTOR, STAFF, STUDENT, TA, Membership, enrol
+from .roster import INSTRUCTOR, STAFF, STUDENT, Membership, enrol, instructors
 from .schedule import Assignment, settings_of
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# The rows a launch may make that a concurrent one can make too: course, account, membership.
+RECORD_RUNS = 4
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
-CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
-CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
-DEPLOYMENT = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
-ROLES = "https://purl.imsglobal.org/spec/lti/claim/roles"
 TARGET = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
 LESSON_PATH = re.compile(r"^/lessons/(?P<lesson>[^/#?]+)/?$")
-
-
-class LaunchRefused(Exception):
-    """A launch this tool will not honour; ``reason`` is for the log, never the learner."""
 
 
 def _refused(reason: str, code: int = 400) -> ResponseReturnValue:
@@ -109,6 +116,10 @@ def launch() -> ResponseReturnValue:
         return _refused(f"launch: {exc}")
     state = str(request.get_param("state") or "")  # type: ignore[no-untyped-call]
     nonces.forget_launch(message.get_launch_id(), state)
+    try:
+        data = checked_launch(data)
+    except LaunchRefused as exc:
+        return _refused(str(exc))
     if message.is_deep_link_launch():
         return _deep_linking(data, message.get_client_id())
     if not message.is_resource_launch():
@@ -117,14 +128,16 @@ def launch() -> ResponseReturnValue:
         target, exercise_ids = _target(data)
     except LaunchRefused as exc:
         return _refused(str(exc), 404)
-    user = _account(data)
-    course = _course(data)
-    remember_source(course, data, message.get_client_id())
-    _assign(course, exercise_ids)
-    role = _role(data.get(ROLES, []))
-    enrol(course, user, role)
-    grade_link = None
-    if role == STUDENT:  # scores go back for learners only (AGS, lti_passback)
+
+    def record() -> tuple[User, Course, lti_grade_links.LtiGradeLink | None]:
+        user = _account(data)
+        course = _course(data)
+        remember_source(course, data, message.get_client_id())
+        _assign(course, exercise_ids)
+        role = _kept_instructor(course, user, course_role(data.get(ROLES, [])))
+        enrol(course, user, role)
+        if role != STUDENT:  # scores go back for learners only (AGS, lti_passback)
+            return user, course, None
         grade_link = lti_grade_links.remember(
             data,
             client_id=message.get_client_id(),
@@ -133,7 +146,9 @@ def launch() -> ResponseReturnValue:
             target=target,
             exercise_ids=exercise_ids,
         )
-    db.session.commit()
+        return user, course, grade_link
+
+    user, course, grade_link = _recorded(record)
     if grade_link is not None:
         lti_passback.passback(current_app).after_launch(grade_link)
     sign_in(user)
@@ -144,29 +159,50 @@ def launch() -> ResponseReturnValue:
 def _deep_linking(data: dict[str, Any], client_id: str) -> ResponseReturnValue:
     """An instructor adding activities in the LMS: signed in, staff of the LMS course, and
     sent to the catalogue picker (lti_deep_linking)."""
-    role = _role(data.get(ROLES, []))
+    role = course_role(data.get(ROLES, []))
     if role not in STAFF:
         return _refused("a deep-linking launch by someone who is not an instructor", 403)
     if not return_address(data):
         return _refused("a deep-linking launch without an http(s) deep_link_return_url")
-    user = _account(data)
-    course = _course(data)
-    remember_source(course, data, client_id)
-    enrol(course, user, role)
-    db.session.commit()
+
+    def record() -> tuple[User, Course]:
+        user = _account(data)
+        course = _course(data)
+        remember_source(course, data, client_id)
+        enrol(course, user, _kept_instructor(course, user, role))
+        return user, course
+
+    user, course = _recorded(record)
     sign_in(user)
     return open_picker(data, client_id, user, course)
 
 
-def _role(roles: list[str]) -> str:
-    """LMS roles to ours: a teaching assistant (a sub-role of Instructor in LIS) is a TA,
-    an instructor or administrator is an instructor, everyone else a student."""
-    names = [role.rsplit("/", 1)[-1] for role in roles]
-    if any(name.endswith("TeachingAssistant") for name in names):
-        return TA
-    if any(name.split("#")[-1] in ("Instructor", "Administrator") for name in names):
-        return INSTRUCTOR
-    return STUDENT
+def _kept_instructor(course: Course, user: User, role: str) -> str:
+    """The launch's role, except that the course's last instructor stays one (as the roster
+    and a roster sync keep one): Moodle's "Switch role to… Student" launches its teacher as a
+    learner, which would otherwise leave the course with nobody to run it."""
+    if role == INSTRUCTOR or set(instructors(course)) != {user.id}:
+        return role
+    log.info("LTI launch kept %s the instructor of %s (its last one)", user.email, course.slug)
+    return INSTRUCTOR
+
+
+def _recorded(record: Callable[[], T]) -> T:
+    """``record()`` — the rows a launch makes or updates — committed; run again if a concurrent
+    launch made one of the same rows first (a unique constraint refused ours). The first minute
+    of a class on a new LMS course has dozens of first launches at once: a launch may lose the
+    race for the course, then for its account (the same person in two tabs), then for their
+    membership; each run finds the rows the runs before it lost to."""
+    for _ in range(RECORD_RUNS - 1):
+        try:
+            result = record()
+            db.session.commit()
+            return result
+        except IntegrityError:
+            db.session.rollback()
+    result = record()
+    db.session.commit()
+    return result
 
 
 def _account(data: dict[str, Any]) -> User:
@@ -182,11 +218,10 @@ def _account(data: dict[str, Any]) -> User:
         assert user is not None
         return user
     digest = hashlib.sha256(f"{issuer}\0{subject}".encode()).hexdigest()[:20]
-    email = str(data.get("email") or "")
-    if not email or NUL in email or find_user(email) is not None:
+    email = account_email(data.get("email"))
+    if not email or find_user(email) is not None:
         email = f"lti-{digest}@lti.invalid"
-    # (an LMS's claim is text PostgreSQL must hold: without NUL)
-    name = str(data.get("name") or data.get("given_name") or "").replace(NUL, "")
+    name = account_name(data.get("name")) or account_name(data.get("given_name"))
     user = create_user(email, new_password(), name=name)
     db.session.add(LtiIdentity(issuer=issuer, subject=subject, user_id=user.id))
     db.session.flush()
@@ -209,8 +244,8 @@ def _course(data: dict[str, Any]) -> Course:
         assert course is not None
         return course
     digest = hashlib.sha256(f"{issuer}\0{deployment}\0{context_id}".encode()).hexdigest()[:12]
-    title = str(context.get("title") or context.get("label") or gettext("Course from the LMS"))
-    course = Course(slug=f"lti-{digest}", title=title[:200])
+    title = account_name(context.get("title")) or account_name(context.get("label"))
+    course = Course(slug=f"lti-{digest}", title=title or gettext("Course from the LMS"))
     db.session.add(course)
     db.session.flush()
     settings_of(course)
@@ -273,8 +308,11 @@ def _target(data: dict[str, Any]) -> tuple[str, list[str]]:
 
 @bp.route("/jwks")
 def jwks() -> ResponseReturnValue:
-    """The tool's public keys, for platforms verifying its signed client assertions."""
-    return jsonify(key_set())
+    """The tool's public keys, for platforms verifying its signed client assertions. A cache
+    may keep them an hour: a rotated key is published a day before it signs (``lti_keys``)."""
+    response = jsonify(key_set())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @bp.route("/setup")

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .lti_config import find_platform
-from .lti_keys import rotate, signing_key
+from .lti_keys import RotationPending, rotate, signing_key, signs_from
 from .lti_models import LtiPlatform
 
 group = AppGroup("lti", help="LTI 1.3: the LMS platforms that may launch VirtTutor.")
@@ -99,11 +99,27 @@ def remove(platform_id: int) -> None:
 
 
 @group.command("rotate-key")
-def rotate_key() -> None:
-    """Make a new signing key; the previous one stays published at /lti/jwks until the next
-    rotation."""
-    key = rotate()
-    click.echo(f"new signing key {key.kid}")
+@click.option(
+    "--now",
+    "at_once",
+    is_flag=True,
+    help="Sign with the new key at once and unpublish the old one (a leaked key). Platforms "
+    "that cached the old key set refuse this tool until they fetch it again.",
+)
+def rotate_key(at_once: bool) -> None:
+    """Make a new signing key. It is published at /lti/jwks at once and signs after
+    LTI_KEY_AHEAD_HOURS (24), so platforms that cached the key set fetch it first."""
+    try:
+        key = rotate(at_once)
+    except RotationPending as exc:
+        sys.exit(f"not rotated: {exc}")
+    if at_once:
+        click.echo(f"new signing key {key.kid}: signs now; every older key is unpublished")
+    else:
+        click.echo(
+            f"new key {key.kid}: published now, signs from {signs_from(key):%Y-%m-%d %H:%M} "
+            f"UTC; until then {signing_key().kid} signs"
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,11 @@ from .lti_models import LtiNonce, LtiPlatform
 
 # An OIDC login's nonce must come back in a launch within this time.
 NONCE_LIFETIME = timedelta(minutes=10)
+# A browser's logins that have not launched yet, kept in its session cookie (each adds a key):
+# a few tabs opening activities at once, not the hundreds a loop of unfinished logins makes.
+PENDING_LOGINS = 8
+# How often a process deletes the rows of nonces past their lifetime (at a login).
+SWEEP_SECONDS = 60.0
 
 
 def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:
@@ -82,10 +88,40 @@ class OneLaunchPerNonce(FlaskSessionService):
     and marked used by the first launch that brings it back; a second use, a nonce this tool
     never issued, or one older than ``NONCE_LIFETIME`` fails validation."""
 
+    _swept_at = float("-inf")  # when this process last deleted expired nonces
+
     def save_nonce(self, nonce: str) -> None:
         super().save_nonce(nonce)
         db.session.add(LtiNonce(nonce=nonce))
         db.session.commit()
+        self._forget_unfinished_logins()
+        if time.monotonic() - OneLaunchPerNonce._swept_at > SWEEP_SECONDS:
+            OneLaunchPerNonce._swept_at = time.monotonic()
+            self.forget_old_nonces()
+
+    def _forget_unfinished_logins(self) -> None:
+        """Anyone may start logins (``/lti/login`` needs only a registered issuer) and never
+        finish them: each left a key in the session cookie until it outgrew 4 KB. This
+        browser's newest ``PENDING_LOGINS`` that can still launch are kept."""
+        prefix = "lti1p3-nonce-"
+        kept = [key.removeprefix(prefix) for key in session if key.startswith(prefix)]
+        if len(kept) <= PENDING_LOGINS:
+            return
+        newest = set(
+            db.session.execute(
+                db.select(LtiNonce.nonce)
+                .where(
+                    LtiNonce.nonce.in_(kept),
+                    LtiNonce.used_at.is_(None),
+                    LtiNonce.issued_at > datetime.now(UTC) - NONCE_LIFETIME,
+                )
+                .order_by(LtiNonce.issued_at.desc())
+                .limit(PENDING_LOGINS)
+            ).scalars()
+        )
+        for nonce in kept:
+            if nonce not in newest:
+                session.pop(prefix + nonce, None)
 
     def check_nonce(self, nonce: str) -> bool:
         now = datetime.now(UTC)
@@ -127,7 +163,8 @@ class OneLaunchPerNonce(FlaskSessionService):
                 session.pop(prefix + nonce, None)
 
     def forget_old_nonces(self) -> None:
-        """Nonces past their lifetime can never launch again: their rows go."""
+        """Nonces past their lifetime can never launch again: their rows go (every
+        ``SWEEP_SECONDS`` at a login, so anonymous logins cannot grow the table for good)."""
         cutoff = datetime.now(UTC) - NONCE_LIFETIME
         db.session.execute(db.delete(LtiNonce).where(LtiNonce.issued_at < cutoff))
         db.session.commit()

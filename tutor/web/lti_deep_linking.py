@@ -40,13 +40,13 @@ from pylti1p3.lineitem import LineItem
 from .accounts import User, signed_in_only
 from .headers import content_security_policy
 from .learn import pick
+from .lti_claims import DEEP_LINKING as SETTINGS
+from .lti_claims import DEPLOYMENT
 from .lti_config import DatabaseToolConf
 from .models import Course
 
 bp = Blueprint("lti_deep_linking", __name__, url_prefix="/lti/deep-link")
 
-SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
-DEPLOYMENT = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 SESSION_KEY = "lti_deep_link"
 LIFETIME = 3600  # seconds the picker stays usable after the LMS opened it
 # Scores are percentages: an exercise is out of 100, a lesson of n exercises out of 100 n.

@@ -19,12 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .accounts import User
 from .extensions import db
+from .lti_claims import AGS, DEPLOYMENT, RESOURCE_LINK
 from .models import Submission
 from .utc_time import UTCDateTime
 
-AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-RESOURCE_LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
-DEPLOYMENT = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 # Scores are percentages: one exercise is out of 100, a lesson of n exercises out of 100 n.
 EXERCISE_MAXIMUM = 100.0

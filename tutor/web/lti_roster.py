@@ -38,6 +38,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .accounts import User
 from .extensions import db
+from .lti_claims import ID_LIMIT, NRPS, URL_LIMIT, course_role
 from .lti_config import DatabaseToolConf
 from .lti_models import LtiContext, LtiIdentity
 from .models import Course
@@ -46,7 +47,6 @@ from .utc_time import UTCDateTime
 
 log = logging.getLogger(__name__)
 
-NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 # More pages than any course has: a platform whose "next" links never end is refused.
 MAX_PAGES = 500
 # Seconds one request to the LMS may take; pylti1p3 sets no timeout of its own.
@@ -111,9 +111,9 @@ def source_of(course: Course) -> LtiRosterSource | None:
 def remember_source(course: Course, data: dict[str, Any], client_id: str) -> None:
     """Called by every launch: keeps the course's membership URL as the LMS last gave it (the
     caller commits). A launch without the claim leaves an earlier URL in place."""
-    url = str((data.get(NRPS) or {}).get("context_memberships_url") or "")
+    url = (data.get(NRPS) or {}).get("context_memberships_url") or ""
     context = context_of(course)
-    if not url or context is None:
+    if not isinstance(url, str) or not url or len(url) > URL_LIMIT or context is None:
         return
     source = db.session.execute(
         db.select(LtiRosterSource).filter_by(context_id=context.id)
@@ -211,7 +211,7 @@ def _name(member: dict[str, Any]) -> str:
 def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> SyncResult:
     """Reads the LMS's list and applies it to the course (committed). ``keep`` — the person
     syncing — is never removed or demoted."""
-    from .lti import _account, _role  # the launch's own mapping; lti imports this module
+    from .lti import _account  # the launch's own; lti imports this module
 
     members, pages = fetch_members(source)
     context = db.session.get(LtiContext, source.context_id)
@@ -222,6 +222,9 @@ def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> S
     for member in members:
         subject = str(member.get("user_id") or "")
         if not subject or str(member.get("status") or "Active") != "Active":
+            continue
+        if len(subject) > ID_LIMIT:  # no LMS may send it (LTI's limit): not an account
+            log.warning("roster of %s: a user_id over %s characters skipped", course.slug, ID_LIMIT)
             continue
         user = _account(
             {
@@ -234,7 +237,8 @@ def sync(course: Course, source: LtiRosterSource, keep: User | None = None) -> S
         if user.id in active:
             continue
         active.add(user.id)
-        role = _role([str(r) for r in member.get("roles") or []])
+        roles = member.get("roles")
+        role = course_role(roles if isinstance(roles, list) else [])
         found = membership(course, user)
         demoting = found is not None and found.role in STAFF and role not in STAFF
         if keep is not None and user.id == keep.id and demoting:

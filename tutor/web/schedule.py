@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import has_request_context, session
 from flask_login import current_user
 from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -154,10 +155,13 @@ class PastDue(SubmissionRefused):
 
 
 def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
-    """The signed-in student's course that has this exercise, with its times (the soonest due
-    when several do); ``None`` for anyone else: self-study."""
+    """The signed-in student's course that has this exercise, with its times; ``None`` for
+    anyone else: self-study. Only a course they are still in (not one they left). Of several,
+    the one their LMS launched them from (a student retaking a course next term, or in a
+    Moodle and a Canvas course, means the course they are working in), else the soonest due."""
     if not current_user.is_authenticated:
         return None
+    launched = session.get("lti_course") if has_request_context() else None
     row = db.session.execute(
         db.select(Course, Assignment)
         .join(Assignment, Assignment.course_id == Course.id)
@@ -165,9 +169,15 @@ def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
         .where(
             Membership.user_id == current_user.id,
             Membership.role == STUDENT,
+            Membership.left_at.is_(None),
             Assignment.exercise_id == exercise_id,
         )
-        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Course.id)
+        .order_by(
+            Course.slug != str(launched or ""),
+            Assignment.due_at.is_(None),
+            Assignment.due_at,
+            Course.id,
+        )
         .limit(1)
     ).first()
     return None if row is None else (row[0], row[1])
