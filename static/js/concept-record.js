@@ -6,6 +6,10 @@ const lesson = document.querySelector("article.lesson")?.dataset.lessonId;
 const token = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 document.addEventListener("click", (event) => {
+  // Only a learner's own click: self-study.js replays saved answers with button.click() when a
+  // page opens, and re-sending them counted an attempt per visit and put an older answer over a
+  // newer one from another device.
+  if (!event.isTrusted) return;
   const button = event.target instanceof Element ? event.target.closest("button.check-answer") : null;
   const fieldset = button?.closest("fieldset.check");
   const chosen = fieldset?.querySelector("input[type=radio]:checked");

@@ -55,13 +55,22 @@ function currentAnchor() {
   return best;
 }
 
+/** The path of the page the switch opens: the live site's `/lang/<code>?next=<page>` redirects
+ * to `<page>`; the static copy links straight to the page in the other language (`/en/…` and
+ * `/zh/…` are different paths). */
+function destination(link) {
+  const url = new URL(link.href, location.href);
+  const redirect = /\/lang\/[^/]+$/.test(url.pathname) && url.searchParams.get("next");
+  return redirect ? new URL(redirect, location.href).pathname : url.pathname;
+}
+
 /** Notes the learner's place whenever they click the language switch. */
 export function keepPlaceOnLanguageSwitch() {
   for (const link of document.querySelectorAll(".lang-switch a:not([aria-current])")) {
     link.addEventListener("click", () => {
       const anchor = currentAnchor();
       const place = {
-        path: location.pathname,
+        path: destination(link),
         key: anchor?.key ?? null,
         offset: anchor ? anchor.top : 0,
         scrollY: window.scrollY,

@@ -140,7 +140,9 @@ async function showOutline(outline) {
     const link = document.createElement("a");
     link.href = target.getAttribute("href");
     link.textContent = target.textContent;
-    slot.replaceChildren(`${t("continueWhereLeft")} `, link);
+    const lead = t("continueWhereLeft");
+    // A full-width colon carries its own space; an ASCII one needs one before the link.
+    slot.replaceChildren(lead.endsWith("：") ? lead : `${lead} `, link);
     slot.hidden = false;
   }
 }

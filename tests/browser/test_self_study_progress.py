@@ -43,12 +43,26 @@ def test_solved_lesson_survives_reload_export_and_import(
     page: Page, live_server: str, tmp_path: Path
 ) -> None:
     block_cdn(page)
+    recorded: list[str] = []  # answers sent to the server, one per Check a learner clicks
+    page.on(
+        "request",
+        lambda request: recorded.append(request.url)
+        if request.method == "POST" and "/checks/" in request.url
+        else None,
+    )
     page.goto(f"{live_server}/lessons/{LESSON}")
     shown(page)
-    for fieldset in page.locator(".concept-check fieldset.check").all():
+    checks = page.locator(".concept-check fieldset.check").all()
+    for fieldset in checks:
         answer = fieldset.get_attribute("data-answer")
         fieldset.locator(f"input[value='{answer}']").check()
         fieldset.locator("button.check-answer").click()
+    expect(page.locator(".check-feedback.right")).to_have_count(len(checks))
+    for _ in range(50):  # each click's POST has gone out
+        if len(recorded) >= len(checks):
+            break
+        page.wait_for_timeout(100)
+    assert len(recorded) == len(checks), recorded
     wait_for_python_ready(page)
     for exercise in EXERCISES:
         set_code(page, solution(exercise), exercise)
@@ -65,6 +79,10 @@ def test_solved_lesson_survives_reload_export_and_import(
     expect(page.locator(".check-feedback.right")).to_have_count(
         page.locator(".concept-check fieldset.check").count()
     )
+    # Showing the stored answers again sends none of them (each would count an attempt, and an
+    # older answer would replace a newer one from another device).
+    page.wait_for_timeout(300)
+    assert len(recorded) == len(checks), recorded
     entry = outline_entry(page, live_server)
     expect(entry.locator(".lesson-tick")).to_contain_text("completed")
     expect(entry.locator(".progress")).to_have_text(

@@ -120,9 +120,15 @@ def test_static_copy_runs_from_a_sub_path_and_then_offline(
             "emulate-or-virtualize",
             "import csv\n" + solution("06-why-virtual-machines", "emulate-or-virtualize"),
         )
-        # The other language was cached too.
+        # The other language was cached too; the switch keeps the learner's place and Run
+        # result, re-rendered in Chinese (the copy's /en/ and /zh/ pages are different paths).
+        page.locator("#result-emulate-or-virtualize").scroll_into_view_if_needed()
         page.locator(".lang-switch a[lang=zh-CN]").click()
-        expect(page.locator("h1")).not_to_have_text("")
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        expect(page).to_have_url(f"{base}zh/lessons/why-virtual-machines/")
+        report = page.locator("#result-emulate-or-virtualize .report")
+        expect(report).to_have_attribute("data-verdict", "passed", timeout=30_000)
+        expect(report).to_contain_text("全部通过")
+        expect(page.locator("#exercise-emulate-or-virtualize")).to_be_in_viewport()
     finally:
         context.close()

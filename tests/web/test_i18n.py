@@ -5,8 +5,11 @@ These need the compiled catalogue (``make setup`` runs ``pybabel compile``).
 
 from __future__ import annotations
 
+import re
 import tomllib
+from html import unescape
 
+import pytest
 from flask.testing import FlaskClient
 
 from ..conftest import ROOT
@@ -94,6 +97,28 @@ def test_language_switch_sets_the_cookie(client: FlaskClient) -> None:
     assert "lang=zh" in response.headers["Set-Cookie"]
     html = page(client, "/", **{"Accept-Language": "en"})
     assert "课程大纲" in html
+
+
+@pytest.mark.parametrize(
+    ("opened", "code", "back"),
+    [
+        ("/lessons/hypervisors?lang=zh", "en", "/lessons/hypervisors"),
+        ("/?lang=en", "zh", "/"),
+        ("/lessons/hypervisors?x=1&lang=zh", "en", "/lessons/hypervisors?x=1"),
+    ],
+)
+def test_the_switch_works_on_a_page_opened_with_lang_in_its_address(
+    client: FlaskClient, opened: str, code: str, back: str
+) -> None:
+    """A shared ``?lang=zh`` link: its own switch must lead to the other language, not back to
+    the address whose ``lang`` outranks the cookie just set."""
+    html = page(client, opened)
+    link = re.search(rf'href="(/lang/{code}\?next=[^"]+)"', html)
+    assert link is not None
+    response = client.get(unescape(link[1]))
+    assert response.status_code == 302 and response.headers["Location"] == back
+    after = page(client, response.headers["Location"])
+    assert ("课程大纲" in after or "虚拟机监控程序" in after) == (code == "zh")
 
 
 EXERCISES = len(

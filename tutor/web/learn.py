@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -102,6 +102,11 @@ def set_language(code: str) -> ResponseReturnValue:
     unsafe = any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
         target = "/"
+    elif "lang=" in parts.query:
+        # A page opened as ``?lang=zh`` would keep its language over the cookie just set: the
+        # switch leads back to the same address without it.
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, True) if k != "lang"])
+        target = urlunsplit(("", "", parts.path, query, parts.fragment))
     response = make_response(redirect(target))
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     return response
