@@ -46,9 +46,11 @@ def test_solved_lesson_survives_reload_export_and_import(
     recorded: list[str] = []  # answers sent to the server, one per Check a learner clicks
     page.on(
         "request",
-        lambda request: recorded.append(request.url)
-        if request.method == "POST" and "/checks/" in request.url
-        else None,
+        lambda request: (
+            recorded.append(request.url)
+            if request.method == "POST" and "/checks/" in request.url
+            else None
+        ),
     )
     page.goto(f"{live_server}/lessons/{LESSON}")
     shown(page)
