@@ -9,10 +9,13 @@ any that dies; Ctrl+C or SIGTERM stops them all.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import multiprocessing
+import os
 import signal
+import sys
 import threading
 import time
 from typing import Any
@@ -24,6 +27,10 @@ from .sweeper import Sweeper
 from .tasks import GradingQueue
 
 log = logging.getLogger(__name__)
+# How often a worker whose sandbox cannot be set up tries again (the grader keeps a refusal
+# this long too).
+RETRY_SECONDS = 30.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _beat(queue: GradingQueue, stop: threading.Event) -> None:
@@ -54,8 +61,6 @@ def run_consumer(app: Flask) -> None:
     """One worker process: the consumer in this (main) thread until a signal stops it."""
     queue: GradingQueue = app.extensions["grading_queue"]
     refused = queue.grader().refusal()  # start the sandbox pool now
-    if refused is not None:
-        log.error("%s", refused.en)
     sweeper = Sweeper(app, queue.catalog, queue.enqueue, queue.pending_messages)
     stop = threading.Event()
     maintenance = [
@@ -66,6 +71,17 @@ def run_consumer(app: Flask) -> None:
     ]
     for thread in maintenance:
         thread.start()
+    try:
+        # A worker that cannot grade takes no submissions: each one it took would wait for the
+        # sweeper (or be taken by it again) while healthy workers beside it sat idle. It says
+        # why through its heartbeat and tries its sandbox again until it works.
+        while refused is not None:
+            log.error("%s; taking no submissions, trying again in %g s", refused.en, RETRY_SECONDS)
+            stop.wait(RETRY_SECONDS)
+            refused = queue.grader().refusal()
+    except BaseException:  # Ctrl+C while waiting
+        stop.set()
+        raise
     consumer = queue.huey.create_consumer(
         workers=queue.threads,
         worker_type="thread",
@@ -98,9 +114,21 @@ def _plain_config(app: Flask) -> dict[str, Any]:
     return plain
 
 
-def _child(config: dict[str, Any]) -> None:
+def _die_with(parent: int) -> None:
+    """Ends this grader process (SIGTERM: it finishes its jobs) when the supervisor dies, even
+    by ``kill -9`` or the OOM killer, which give it no chance to stop its children: orphans
+    would go on grading with old code beside the next supervisor's workers, unmanaged."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        log.warning("cannot ask to end with the supervisor (prctl: errno %s)", ctypes.get_errno())
+    if os.getppid() != parent:  # it died before the request took effect
+        sys.exit(0)
+
+
+def _child(config: dict[str, Any], parent: int) -> None:
     from tutor.web import create_app
 
+    _die_with(parent)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     run_consumer(create_app(config))
 
@@ -116,7 +144,7 @@ def run_workers(app: Flask, processes: int) -> None:
     stopping = threading.Event()
 
     def start() -> multiprocessing.process.BaseProcess:
-        child = context.Process(target=_child, args=(config,), name="grader-worker")
+        child = context.Process(target=_child, args=(config, os.getpid()), name="grader-worker")
         child.start()
         return child
 

@@ -56,6 +56,11 @@ log = logging.getLogger(__name__)
 DEFAULT_QUEUE = 256  # ≥ 200 concurrent submitters, each with one request in flight
 DEFAULT_WAIT = 5.0
 IN_FLIGHT = ("pending", "grading")
+# The pace of grading for ``Retry-After``: the latest this many verdicts, read at most this often;
+# and what is assumed (seconds per submission) before there are any.
+PACE_SAMPLE = 20
+PACE_SECONDS = 10.0
+DEFAULT_PACE = 0.5
 
 # The statements of every submit, built once on the table (Core, bound parameters): built
 # through the ORM on each call they cost more CPU than SQLite spent running them (#15).
@@ -185,6 +190,7 @@ class GradingService:
         self._admitting = threading.Lock()
         self._verdicts = VerdictWatcher(app)
         self._beat: tuple[float, Beat | None] = (0.0, None)
+        self._pace: tuple[float, float] = (float("-inf"), DEFAULT_PACE)
         # Read from the lesson build: this process never runs a reference solution.
         from .cli import lesson_builds_dir  # not at import: cli imports this module
 
@@ -262,10 +268,41 @@ class GradingService:
         )
 
     def retry_after(self, waiting: int | None = None) -> int:
+        """Seconds until a refused submit is worth sending again: the queue ahead of it (those
+        waiting and one per grader thread), drained at the pace grading has lately kept. A
+        fixed half second per job told clients "1 s" while programs that run to their time
+        limit kept a full queue for many seconds, and clients that obeyed retried in a loop."""
         beat = None if self.queue.immediate else self.last_beat()
-        threads = beat.threads if beat is not None else 1
+        threads = max(1, beat.threads if beat is not None else 1)
         waiting = self.waiting() if waiting is None else waiting
-        return max(1, min(60, math.ceil((waiting + threads) * 0.5 / max(1, threads))))
+        seconds = (waiting + threads) * self.seconds_per_submission() / threads
+        return max(1, min(60, math.ceil(seconds)))
+
+    def seconds_per_submission(self) -> float:
+        """How long grading one submission has lately taken (claim to verdict, the latest
+        ``PACE_SAMPLE`` graded), read at most every ``PACE_SECONDS``: asked only when a submit
+        is refused, and one refusal storm must not become a storm of queries."""
+        read_at, pace = self._pace
+        if time.monotonic() - read_at < PACE_SECONDS:
+            return pace
+        recent = db.session.execute(
+            db.select(Submission.started_at, Submission.graded_at)
+            .where(
+                Submission.status == "graded",
+                Submission.started_at.is_not(None),
+                Submission.graded_at.is_not(None),
+            )
+            .order_by(Submission.id.desc())
+            .limit(PACE_SAMPLE)
+        ).all()
+        spans = [
+            (graded - started).total_seconds()
+            for started, graded in recent
+            if graded is not None and started is not None and graded >= started
+        ]
+        pace = max(DEFAULT_PACE, sum(spans) / len(spans)) if spans else DEFAULT_PACE
+        self._pace = (time.monotonic(), pace)
+        return pace
 
     def _check_in_flight(self, learner: str, address: str | None) -> int:
         """Refuses a learner or address with too many submissions in flight; returns how many
