@@ -115,11 +115,57 @@ function isolated(response) {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
+// The live site's pages in each language: cached as `<page>?lang=<code>` (offline.py), by the
+// language the server says a page is in (Content-Language); offline, a page is answered in the
+// language the URL asks for, else the one the learner last read or chose, else the browser's.
+// (The static copy's pages are /en/… and /zh/…: they carry no Content-Language and are kept
+// under their own URLs.)
+const LANGUAGE_CACHE = "virttutor-language";
+const LANGUAGE_KEY = absolute("./virttutor-language");
+let language = null;
+
+function pageKey(url, code) {
+  if (!code) return keyOf(url);
+  const parsed = new URL(url);
+  parsed.search = `?lang=${encodeURIComponent(code)}`;
+  return parsed.href;
+}
+
+async function rememberLanguage(code) {
+  if (!code || code === language) return;
+  language = code;
+  await (await caches.open(LANGUAGE_CACHE)).put(LANGUAGE_KEY, new Response(code));
+}
+
+async function readerLanguage(url) {
+  const asked = new URL(url).searchParams.get("lang");
+  if (asked) return asked;
+  if (!language) language = (await (await (await caches.open(LANGUAGE_CACHE)).match(LANGUAGE_KEY))?.text()) ?? null;
+  return language ?? (self.navigator.language?.toLowerCase().startsWith("zh") ? "zh" : "en");
+}
+
+// The live site's language switch, `/lang/<code>?next=<page>`, offline: the choice is noted
+// (here and in the cookie the server reads once back online) and the page opens from the cache.
+const LANGUAGE_SWITCH = /\/lang\/([\w-]+)$/;
+
+async function switchLanguageOffline(url) {
+  const parsed = new URL(url);
+  const code = parsed.pathname.match(LANGUAGE_SWITCH)[1];
+  const next = new URL(parsed.searchParams.get("next") || "/", self.location.origin);
+  if (next.origin !== self.location.origin) next.href = self.location.origin + "/";
+  next.searchParams.delete("lang");
+  await rememberLanguage(code);
+  const cookie = `lang=${encodeURIComponent(code)}; path=/; max-age=31536000; samesite=lax`;
+  const literal = (text) => JSON.stringify(text).replace(/</g, "\\u003c");
+  const html = `<!doctype html><meta charset="utf-8"><script>document.cookie = ${literal(cookie)};
+location.replace(${literal(next.href)});</script>`;
+  return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
 async function page(request, preloaded, waitUntil) {
   const cache = await caches.open(CACHE);
   // ignoreVary: the site varies pages on Cookie / Accept-Language, which a navigation does not expose.
-  const key = keyOf(request.url);
-  const cached = () => cache.match(key, { ignoreVary: true });
+  const cached = (key) => cache.match(key, { ignoreVary: true });
   try {
     const controller = new AbortController();
     let timer;
@@ -136,12 +182,25 @@ async function page(request, preloaded, waitUntil) {
     // Keep the newest copy of a page we cache anyway (a lesson, the outline...), after answering.
     if (response.ok && !response.redirected) {
       const copy = response.clone();
-      waitUntil((async () => (await cached()) && cache.put(key, copy))());
+      const code = response.headers.get("Content-Language");
+      waitUntil(
+        (async () => {
+          await rememberLanguage(code);
+          for (const key of new Set([pageKey(request.url, code), keyOf(request.url)])) {
+            if (await cached(key)) return cache.put(key, copy);
+          }
+        })(),
+      );
     }
     return isolated(response);
   } catch (error) {
-    // Offline: the page as cached; one asked for with a query (`?continue`) by its path alone.
-    const copy = (await cached()) ?? (await cache.match(request, { ignoreSearch: true, ignoreVary: true }));
+    if (LANGUAGE_SWITCH.test(new URL(request.url).pathname)) return switchLanguageOffline(request.url);
+    // Offline: the page as cached in the reader's language; else as cached at all (one asked
+    // for with a query, `?continue`, by its path alone).
+    const copy =
+      (await cached(pageKey(request.url, await readerLanguage(request.url)))) ??
+      (await cached(keyOf(request.url))) ??
+      (await cache.match(request, { ignoreSearch: true, ignoreVary: true }));
     if (copy) return isolated(copy);
     throw error;
   }

@@ -228,3 +228,34 @@ def test_after_a_deploy_the_page_runs_the_scripts_it_names(
             solves(page)
     finally:
         context.close()
+
+
+def test_offline_pages_come_in_the_language_the_learner_reads_and_the_switch_works(
+    browser: Browser, site: tuple[str, Server]
+) -> None:
+    """#14: the live site's offline copy keeps every page in both languages; offline, a page
+    opens in the language its address asks for, else the one the learner last read, and the
+    language switch (a server redirect online) works without the network."""
+    base, _server = site
+    context = browser.new_context(locale="en-US")
+    try:
+        page = open_until_kept_offline(context, base)
+        context.set_offline(True)
+        page.goto(base + "/lessons/virtual-machines?lang=zh")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        page.goto(base + "/lessons/hypervisors?lang=en")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.goto(base + "/lessons/why-virtual-machines")  # the learner reads English
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.locator(".lang-switch a[lang=zh-CN]").click()
+        expect(page).to_have_url(base + "/lessons/why-virtual-machines")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        # The choice holds for the next pages too, and for the server once back online.
+        page.goto(base + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        assert any(c["name"] == "lang" and c["value"] == "zh" for c in context.cookies())
+        context.set_offline(False)
+        page.goto(base + "/lessons/resource-pooling")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    finally:
+        context.close()

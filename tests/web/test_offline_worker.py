@@ -41,7 +41,8 @@ def test_worker_caches_every_lesson_and_python(tmp_path: Path) -> None:
     # Static files are listed by their content-versioned URL (?v=...); pages by their path.
     paths = {path.split("?v=")[0]: sha for path, sha in entries}
     for lesson in app.extensions["catalog"].lessons:
-        assert paths[f"lessons/{lesson.id}"] is None  # pages: always fetched fresh
+        for code in ("en", "zh"):  # each page in both languages, always fetched fresh
+            assert paths[f"lessons/{lesson.id}?lang={code}"] is None
     wheel = next(p for p in paths if p.endswith(".whl"))
     assert paths[wheel] and len(str(paths[wheel])) == 64
     for needed in ("pyodide.asm.wasm", "python_stdlib.zip", "virttutor-lock.json", "js/lesson.js"):

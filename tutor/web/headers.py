@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, has_request_context, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask_babel import get_locale
 from itsdangerous import BadSignature
 
 from .asset_pins import current_pins
@@ -170,4 +171,8 @@ def install_headers(app: Flask) -> None:
         if request.path.startswith("/static/"):
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER))
+        if response.mimetype == "text/html":
+            # Which language this page is in: the offline copy (service-worker.js) keeps each
+            # page once per language by it, and answers offline in the learner's language.
+            response.headers.setdefault("Content-Language", str(get_locale() or "en"))
         return response

@@ -88,15 +88,17 @@ def _lesson_digest() -> str:
 
 
 def _page_urls() -> list[str]:
-    """The pages to cache, as URL paths: the static copy's in both languages, or the live
-    site's in the language this learner reads."""
+    """The pages to cache, as URL paths, in both languages: the static copy's (``/en/…``,
+    ``/zh/…``), or the live site's as ``?lang=<code>`` — the key the service worker keeps each
+    page under, by the language the server says it is in (``Content-Language``)."""
     if current_app.config.get("SELF_STUDY_ONLY"):
         from .static_copy import page_urls
 
         return [url_for(endpoint, **dict(values)) for endpoint, values in page_urls()]
     catalog = current_app.extensions["catalog"]
     pages = [url_for("learn.index"), url_for("progress.glossary"), url_for("self_study.record")]
-    return pages + [url_for("learn.lesson", lesson_id=lesson.id) for lesson in catalog.lessons]
+    pages += [url_for("learn.lesson", lesson_id=lesson.id) for lesson in catalog.lessons]
+    return [f"{page}?lang={code}" for page in pages for code in LANGUAGES]
 
 
 def precache_list() -> list[tuple[str, str | None]]:
