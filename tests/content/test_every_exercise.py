@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from tutor.content import load_catalog
 from tutor.content.checker import check_exercise
 from tutor.content.zh_checks import check_lesson_chinese
 from tutor.grading.judge import Judge, ReferenceFailure
+from tutor.grading.protocol import Case
 from tutor.grading.runner import InProcessRunner
 
 from ..conftest import FIXTURE_LESSONS, ROOT
@@ -77,6 +80,28 @@ def test_checker_catches_feedback_that_is_only_in_english() -> None:
     problems = check_exercise(broken, InProcessRunner())
     assert problems and all("only in English" in p for p in problems)
     assert len(problems) == len(exercise.wrong)
+
+
+def test_checker_catches_a_wrong_program_that_passes_every_practice_case() -> None:
+    # A Run is a self-study learner's only check: a misconception it passes is called solved.
+    # The fixture's walk without its practice case that skips a layer: keeps_skipped.py (which
+    # ignores skip) then passes every practice case, though it still fails the hidden ones.
+    exercise = load_catalog(FIXTURE_LESSONS).exercise("walk")
+    assert exercise is not None
+    assert not any("misconception" in p for p in check_exercise(exercise))
+    generate = exercise.generate
+
+    def plain_practice(rng: random.Random, variant: str) -> list[Case]:
+        cases = generate(rng, variant)
+        return [c for c in cases if "skip" not in c.kinds] if variant == "practice" else cases
+
+    broken = replace(exercise, generate=plain_practice)
+    problems = [p for p in check_exercise(broken) if "misconception" in p]
+    assert problems == [
+        f"{exercise.lesson_id}/walk: wrong/keeps_skipped.py passes every practice case, so a Run "
+        "tells a learner who writes this misconception that the exercise is solved; add a "
+        "practice case that this misconception fails"
+    ]
 
 
 def test_layer_overhead_replays_the_costs_the_learner_was_graded_on() -> None:

@@ -1,12 +1,13 @@
 """The rules every exercise must satisfy before learners see it (``flask tutor check-lessons``).
 
 Modelled on futurecoder: the reference solution must score 100 %, the starter must not, each
-known wrong program must get the feedback written for it, and grading must be repeatable.
+known wrong program must get the feedback written for it (and fail a practice case, so that a
+Run never calls it solved), and grading must be repeatable.
 """
 
 from __future__ import annotations
 
-from tutor.grading.judge import Judge, ReferenceFailure, variant_seed
+from tutor.grading.judge import PRACTICE_SEED, Judge, ReferenceFailure, variant_seed
 from tutor.grading.runner import InProcessRunner, Runner
 
 from .model import Catalog, Exercise
@@ -92,6 +93,14 @@ def _check_grading(exercise: Exercise, judge: Judge) -> list[str]:
             problems.append(
                 f"{where}: {wrong.path.name} gets {wrong.expect!r} only in English; return "
                 '{"en": ..., "zh": ...} from compare() (or give the SimError its zh=)'
+            )
+        # A Run is all a self-study learner gets: it must not call this misconception solved.
+        # The practice cases of the lesson page (fixed seed), graded as Run grades them.
+        if judge.grade(exercise, wrong.code, PRACTICE_SEED, "practice").verdict == "passed":
+            problems.append(
+                f"{where}: wrong/{wrong.path.name} passes every practice case, so a Run tells a "
+                "learner who writes this misconception that the exercise is solved; add a "
+                "practice case that this misconception fails"
             )
     first = judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json()
     if first != judge.grade(exercise, exercise.solution, SEEDS[1], "hidden").to_json():

@@ -62,12 +62,13 @@ PRACTICE = [
         "one pCPU: an I/O-bound guest beside two busy ones",
         "一个物理 CPU：一个以 I/O 为主的客户机和两个一直忙碌的客户机",
     ),
+    # b and c share a's leftover 256 : 100, which does not divide evenly: 215 and 84, not 216.
     _case(
         2,
-        [_dom("a", weight=512), _dom("b"), _dom("c")],
+        [_dom("a", weight=512), _dom("b"), _dom("c", weight=100)],
         ["leftover", "weights"],
-        "two pCPUs: a 512 can use only one pCPU",
-        "两个物理 CPU：a 512 最多只能用一个物理 CPU",
+        "two pCPUs: a 512 can use only one pCPU; b 256, c 100",
+        "两个物理 CPU：a 512 最多只能用一个物理 CPU；b 256，c 100",
     ),
 ]
 

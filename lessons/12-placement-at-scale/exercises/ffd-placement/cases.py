@@ -65,13 +65,15 @@ class _Fixed:
 
 
 PRACTICE = [
+    # Last, e (5 pages) fits on h0 (30 free) and exactly on h1 (5): First Fit puts it on h0,
+    # Best Fit on h1.
     _case(
         [
             {"name": "a", "vcpus": 1, "pages": 10},
             {"name": "b", "vcpus": 2, "pages": 60},
             {"name": "c", "vcpus": 1, "pages": 45},
             {"name": "d", "vcpus": 1, "pages": 50},
-            {"name": "e", "vcpus": 2, "pages": 30},
+            {"name": "e", "vcpus": 1, "pages": 5},
         ],
         _hosts(4, 4, 100),
         ["memory-bound"],

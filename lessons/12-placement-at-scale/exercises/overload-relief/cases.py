@@ -80,6 +80,16 @@ PRACTICE = [
         ],
         0.8,
     ),
+    # The first host with room for web, h0 (60 %), is under the threshold only without it:
+    # with web it would be at 85 %, so web must go on to h2.
+    _case(
+        [
+            _host("h0", 4, [_g("build", 3, 30, 0.8)]),
+            _host("h1", 4, [_g("db", 3, 40, 1.0), _g("web", 1, 10, 1.0)]),
+            _host("h2", 8, []),
+        ],
+        0.75,
+    ),
 ]
 PRACTICE = [case for case in PRACTICE if case is not None]
 
