@@ -148,3 +148,21 @@ def test_revealing_adds_an_answer_only_when_there_is_one_to_reveal() -> None:
     literal = {"en": " (a set {1, 2})", "zh": "（集合 {1, 2}）"}  # already filled: braces stay
     assert Feedback(reveal=True).revealing(message, literal)["en"] == "wrong (a set {1, 2})"
     assert Feedback.joined(message, {"en": ". More", "zh": "。更多"})["zh"] == "不对。更多"
+
+
+def test_a_step_that_never_belongs_is_not_explained_by_why_it_is_crossed_elsewhere() -> None:
+    """``why`` says why a layer is crossed; said after "never belongs in this path" it read as
+    the opposite ("'guest_app' never belongs in this path: the request starts in an application
+    inside the guest"). Only ``why_not`` explains an item that is not there."""
+    crossed = {"app": {"en": "the request starts in an application", "zh": "请求从应用开始"}}
+    never = Feedback().sequence("path", ["kernel", "disk"], ["app", "disk"], why=crossed)
+    assert never is not None and "never belongs" in never["en"]
+    assert "starts in an application" not in never["en"] and "应用" not in never["zh"]
+    skipped = {"app": {"en": "it is marked to be skipped", "zh": "它被标记为跳过"}}
+    told = Feedback().sequence("path", ["kernel", "disk"], ["app", "disk"], why_not=skipped)
+    assert told is not None and told["en"].endswith("it is marked to be skipped")
+    # A revealed step is still explained by why it is crossed.
+    revealed = Feedback(reveal=True).sequence(
+        "path", ["app", "disk"], ["kernel", "disk"], why=crossed, known=["app", "kernel", "disk"]
+    )
+    assert revealed is not None and "starts in an application" in revealed["en"]

@@ -40,6 +40,13 @@ EXPLANATIONS = {
         "en": "V_i = M·(d/B)^i for every live round i, so V_0 = M, all of memory",
         "zh": "每一轮实时复制 i 都有 V_i = M·(d/B)^i，所以 V_0 = M，即全部内存",
     },
+    "downtime": {
+        "en": "the downtime is the memory the last live round left dirty, sent while the guest is "
+        "paused at the link's own bandwidth: pass stop_and_copy that amount, and no rate_mbps of "
+        "your own",
+        "zh": "停机时间就是最后一轮实时复制留下的脏内存，在客户机暂停期间以链路自身的带宽发送所用的"
+        "时间：把这个量传给 stop_and_copy，不要自己另给 rate_mbps",
+    },
     "one_per_round": {
         "en": "list one V_i per live round your migration sent",
         "zh": "迁移进行了几轮实时复制，就列出几个 V_i",

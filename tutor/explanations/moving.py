@@ -27,6 +27,28 @@ EXPLANATIONS = {
         "zh": "客户机到达了 {target!r}，但它的状态是 {state}：它必须在那里继续运行；"
         "被挂起的虚拟机有 .vmss 文件，恢复后就是运行状态",
     },
+    "original_relocated": {
+        "en": "you returned the original guest, relabelled to run on {target!r}: a VM moves as "
+        "files. Return the guest Guest.restore(copied, trace=trace, host=target) opens from the "
+        "copy on the target",
+        "zh": "你返回的是原来那台客户机，只是把它标成在 {target!r} 上运行：虚拟机是以文件的形式"
+        "迁移的。请返回 Guest.restore(copied, trace=trace, host=target) 从目标宿主机上的副本"
+        "打开的那台客户机",
+    },
+    "not_saved_first": {
+        "en": "{name!r} was not suspended before its files were copied: files() copies a running "
+        "VM's files while it goes on changing them, and stopping it afterwards loses what changed "
+        "in between. Call save() first, then copy the files it returns",
+        "zh": "复制 {name!r} 的文件之前没有挂起它：files() 复制的是一台仍在运行、还在不断改变的"
+        "虚拟机的文件，之后再关机会丢掉这期间的变化。请先调用 save()，再复制它返回的文件",
+    },
+    "not_restored": {
+        "en": "the guest you returned was not opened on {target!r} from the copied files with "
+        "Guest.restore(copied, trace=trace, host=target) (pass trace=trace, so the move is "
+        "recorded and the replay shows it)",
+        "zh": "你返回的客户机不是用 Guest.restore(copied, trace=trace, host=target) 从复制过去的"
+        "文件在 {target!r} 上打开的（要传入 trace=trace，这样迁移才会被记录，回放里才能看到）",
+    },
     "same_on_arrival": {
         "en": "the guest on the target is not the VM that left the source: its memory or CPU "
         "differ. Powering off (stop) loses memory; suspend with save() instead, so the .vmss "

@@ -78,16 +78,25 @@ def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
     except (TypeError, ValueError, RecursionError) as exc:
         data["output"] = None
         data["trace"] = []
-        message = (
-            unwritable(exc)
-            if too_many_digits(exc)
-            else {
-                "en": "your function returned something that is not plain data (lists, dicts, "
-                f"strings, numbers): {type(exc).__name__}: {exc}",
-                "zh": "你的函数返回的不是普通数据（列表、字典、字符串、数字）："
-                f"{type(exc).__name__}: {exc}",
+        # What is checked is the case's whole outcome: the return value and the model's state
+        # the driver reports, where a learner's NaN often ends up without being returned.
+        if too_many_digits(exc):
+            message = unwritable(exc)
+        elif isinstance(exc, ValueError) and "Out of range float" in str(exc):
+            message = {
+                "en": "what your code produced (returned, or left in the model's state) holds a "
+                "number that is not finite (NaN or infinity): the model takes finite numbers "
+                "only; check the values your code computes or passes in",
+                "zh": "你的代码产生的结果（返回值，或留在模型状态里的值）含有一个不是有限数的数"
+                "（NaN 或无穷大）：模型只接受有限的数；请检查你的代码计算或传入的值",
             }
-        )
+        else:
+            message = {
+                "en": "what your code produced (returned, or left in the model's state) is not "
+                f"plain data (lists, dicts, strings, numbers): {type(exc).__name__}: {exc}",
+                "zh": "你的代码产生的结果（返回值，或留在模型状态里的值）不是普通数据（列表、"
+                f"字典、字符串、数字）：{type(exc).__name__}: {exc}",
+            }
         data["error"] = {"type": type(exc).__name__, "rule": "python", "message": message}
     return data
 

@@ -221,6 +221,7 @@ class Feedback:
         allowed: Collection[Any] | None = None,
         where: Mapping[str, str] | None = None,
         why: Why = None,
+        why_not: Why = None,
         needs: Why = None,
         twice: Mapping[str, str] | None = None,
         end: Mapping[str, str] | None = None,
@@ -230,9 +231,12 @@ class Feedback:
         there unless ``reveal`` allows it (then with ``why`` of that item).
 
         ``known``: every item that exists; ``allowed``: the items that can appear at all in this
-        case, ``where`` naming that place ("a type2 stack"); ``why``: item -> why it is crossed;
-        ``needs``: item -> what must happen before it (said when it comes too early); ``twice``:
-        why no item repeats; ``end``: why the list is over after its last expected step."""
+        case, ``where`` naming that place ("a type2 stack"); ``why``: item -> why it is crossed
+        (said with a revealed step); ``why_not``: item -> why it is not in this list (said when
+        the learner's list holds it: a reason it is crossed elsewhere would contradict the
+        message); ``needs``: item -> what must happen before it (said when it comes too early);
+        ``twice``: why no item repeats; ``end``: why the list is over after its last expected
+        step."""
         for i, item in enumerate(actual):
             if i < len(expected) and item == expected[i]:
                 continue
@@ -242,7 +246,7 @@ class Feedback:
             if i >= len(expected):
                 return self.say("past_end", end, **at)
             if allowed is not None and item not in allowed:
-                message = self.say("outside", _why(why, item), where=where or field, **at)
+                message = self.say("outside", _why(why_not, item), where=where or field, **at)
             elif item in actual[:i]:
                 message = self.say("twice", twice, **at)
             elif item in expected[i + 1 :]:
@@ -250,7 +254,7 @@ class Feedback:
             elif item in expected:
                 message = self.say("late", None, **at)
             else:
-                message = self.say("never", _why(why, item), **at)
+                message = self.say("never", _why(why_not, item), **at)
             return self._step(message, expected, i, why)
         if len(actual) < len(expected):
             last = _show(actual[-1]) if actual else RULES["nothing"]

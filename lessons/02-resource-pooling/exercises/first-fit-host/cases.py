@@ -1,8 +1,10 @@
 """Guests placed in turn into pools of hosts of different sizes.
 
 Kinds: "exact fit" (a guest exactly fills a host's free memory or vCPUs), "skip" (the first host
-lacks room, so a later one is chosen), "cpu bound" (a host has the memory but not the vCPUs). Hidden
-cases shuffle the sizes per learner, so a table of answers does not pass.
+lacks room, so a later one is chosen), "cpu bound" (a host has the memory but not the vCPUs),
+"off first" (First Fit powers on an empty host that comes first although a later powered-on host
+has room: a policy that prefers running hosts differs there). Hidden cases shuffle the sizes per
+learner, so a table of answers does not pass.
 """
 
 from tutor.sim import Host, ResourcePool, VmSpec
@@ -23,6 +25,11 @@ def _kinds(hosts, guests):
         view = views[index]
         if view.free_pages == vm.memory_pages or view.free_vcpus == vm.vcpus:
             kinds.add("exact fit")
+        roomy = [v for v in views[index + 1 :] if v.powered_on]
+        if not view.powered_on and any(
+            v.free_pages >= vm.memory_pages and v.free_vcpus >= vm.vcpus for v in roomy
+        ):
+            kinds.add("off first")
     return sorted(kinds)
 
 
@@ -57,14 +64,19 @@ PRACTICE = [
         [_vm("a", 2, 40), _vm("b", 2, 40), _vm("c", 2, 24), _vm("d", 2, 24), _vm("e", 2, 40)],
         {"en": "exact fits and skips", "zh": "恰好放满与跳过"},
     ),
+    _case(
+        [_host(1, 4, 32), _host(2, 8, 128)],
+        [_vm("big", 2, 64), _vm("small", 1, 16)],
+        {"en": "an empty host first", "zh": "排在前面的空宿主机"},
+    ),
 ]
 
 
 def hidden(rng):
-    cases = []
-    while len(cases) < 6:
+    cases, off_first = [], None  # five cases, and one where an empty host comes first
+    while len(cases) < 5 or off_first is None:
         n = rng.randint(3, 5)
-        hosts = [_host(i + 1, rng.choice((4, 8)), rng.choice((64, 96, 128))) for i in range(n)]
+        hosts = [_host(i + 1, rng.choice((4, 8)), rng.choice((32, 64, 96, 128))) for i in range(n)]
         pool = ResourcePool(
             Host(h["name"], cores=h["cores"], memory_pages=h["pages"]) for h in hosts
         )
@@ -75,6 +87,8 @@ def hidden(rng):
                 pool.place(VmSpec(vm["name"], vm["vcpus"], vm["pages"]))
                 guests.append(vm)
         case = _case(hosts, guests)
-        if len(case["kinds"]) >= 2:
+        if off_first is None and "off first" in case["kinds"]:
+            off_first = case
+        elif len(case["kinds"]) >= 2 and len(cases) < 5:
             cases.append(case)
-    return cases
+    return [*cases, off_first]

@@ -8,9 +8,13 @@ RETURNS = {"roll_update": [str]}
 
 def run(submission, args, trace):
     pool = desktop_pool(args, trace)
-    start = len(trace.events)
+    start, before = len(trace.events), pool.version
     failing = submission.roll_update(pool, patches(args))
-    return {**after_rollout(pool, args, trace.events[start:]), "failing": sorted(failing)}
+    events = trace.events[start:]
+    # The golden versions the roll-out built: one per push_update, whatever pool.version says
+    # (a learner may set it by hand, which builds nothing).
+    built = before + sum(1 for e in events if e["kind"] == "desktop.update")
+    return {**after_rollout(pool, args, events), "version": built, "failing": sorted(failing)}
 
 
 def compare(args, expected, actual, reveal=False):

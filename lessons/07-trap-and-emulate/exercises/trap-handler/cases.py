@@ -51,7 +51,9 @@ PRACTICE = [
             ("halt",),
         ],
     ),
-    _case("mode", "模式", [("getmode", "a"), ("out", "a"), ("add", "b", 2), ("halt",)]),
+    # getmode after another trap: a handler that switches the vCPU to user mode on a trap
+    # (a classic mix-up of the guest's mode with the real CPU's) shows only then.
+    _case("mode", "模式", [("cli",), ("getmode", "a"), ("out", "a"), ("add", "b", 2), ("halt",)]),
 ]
 
 REGS = ("a", "b")
@@ -72,15 +74,25 @@ def _instruction(rng, op):
     return (op, reg)
 
 
+def _getmode_after_a_trap(ops):
+    """Moves getmode after another sensitive instruction, if it comes first of them."""
+    traps = [i for i, op in enumerate(ops) if op in SENSITIVE]
+    if len(traps) > 1 and ops[traps[0]] == "getmode":
+        ops[traps[0]], ops[traps[1]] = ops[traps[1]], ops[traps[0]]
+
+
 def hidden(rng):
     cases = []
     for n in range(5):
         ops = rng.sample(SENSITIVE[:-1], k=rng.randint(3, 6))
+        if n == 0 and "getmode" not in ops:  # every learner's kernels read the mode once
+            ops[0] = "getmode"
         ops += [rng.choice(("add", "load", "store")) for _ in range(rng.randint(3, 6))]
         rng.shuffle(ops)
+        _getmode_after_a_trap(ops)
         program = [("add", "a", rng.randint(1, 9)), ("add", "b", rng.randint(1, 9))]
         program += [_instruction(rng, op) for op in ops]
-        if rng.random() < 0.5:
+        if n > 0 and rng.random() < 0.5:  # the first kernel runs to its end
             program.insert(rng.randint(3, len(program)), ("halt",))
         else:
             program.append(("halt",))

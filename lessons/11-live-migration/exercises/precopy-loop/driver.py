@@ -35,6 +35,12 @@ def compare(args, expected, actual, reveal=False):
         check.equal(
             "stop_and_copy's reason", expected["stop_reason"], actual["stop_reason"], why=rules
         ),
+        check.close(
+            "downtime_ms",
+            expected["downtime_ms"],
+            actual["downtime_ms"],
+            why=explain("migration.downtime"),
+        ),
         check.numbers(
             "closed_form_mb",
             expected["closed_form_mb"],
