@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .errors import InvalidOperation
 from .hardware import Host
 from .pool import Demand, HostView, ResourcePool, VmSpec
+from .quantities import finite_number, whole_number
 from .trace import Trace
 
 VCPU_RATIO = 4
@@ -45,6 +46,11 @@ class Fleet:
     target_pct: int = 75
 
     def __post_init__(self) -> None:
+        for key in ("servers", "utilisation_pct", "cores", "target_pct"):
+            whole_number(getattr(self, key), (f"the fleet's {key}", f"服务器群的 {key}"))
+        finite_number(self.p_max, ("the fleet's p_max", "服务器群的 p_max"), least=0)
+        if self.p_idle is not None:
+            finite_number(self.p_idle, ("the fleet's p_idle", "服务器群的 p_idle"), least=0)
         if self.servers < 1 or self.cores < 1:
             raise InvalidOperation(
                 "a fleet needs at least one server with at least one core",

@@ -2,8 +2,9 @@
 
 Every rule the model enforces fails with one of these, worded as the rule that was broken, so the
 grader can pass the message straight to the learner instead of a Python traceback. ``str(error)``
-is the English text; ``error.zh`` the Chinese one, or ``None`` where there is none yet (the page
-then shows the English).
+is the English text; ``error.zh`` the Chinese one. Every error the model raises gives one
+(``tests/sim/test_rules_raise.py`` checks the source); ``None`` is left for errors made outside
+the model, and the page then shows the English.
 """
 
 from __future__ import annotations

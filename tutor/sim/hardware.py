@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import InvalidOperation
+from .quantities import Words, finite_number, name_of, whole_number
 
 PAGE_SIZE = 4096
 """Bytes in one memory page: every memory figure in the model is counted in pages."""
@@ -27,16 +28,40 @@ class Arch(StrEnum):
     ARM64 = "arm64"
 
 
+def arch_of(value: object, what: Words) -> Arch:
+    """``value`` as an architecture the model knows (an ``Arch`` or its text, ``"arm64"``)."""
+    try:
+        return Arch(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        known = ", ".join(repr(a.value) for a in Arch)
+        raise InvalidOperation(
+            f"{what[0]} must be one of {known} (or Arch.X86_64, Arch.ARM64), not {value!r}",
+            zh=f"{what[1]}：必须是 {known} 之一（或 Arch.X86_64、Arch.ARM64），而不是 {value!r}",
+        ) from None
+
+
 @dataclass(frozen=True)
 class Disk:
     name: str
     blocks: int
+
+    def __post_init__(self) -> None:
+        name_of(self.name, ("a disk's name", "磁盘的名字"))
+        whole_number(
+            self.blocks, (f"disk {self.name!r}: blocks", f"磁盘 {self.name!r} 的 blocks"), least=0
+        )
 
 
 @dataclass(frozen=True)
 class Nic:
     name: str
     mbps: int
+
+    def __post_init__(self) -> None:
+        name_of(self.name, ("a NIC's name", "网卡的名字"))
+        whole_number(
+            self.mbps, (f"NIC {self.name!r}: mbps", f"网卡 {self.name!r} 的 mbps"), least=0
+        )
 
 
 @dataclass(frozen=True)
@@ -53,16 +78,30 @@ class Host:
     p_idle: float | None = None
 
     def __post_init__(self) -> None:
-        if self.cores <= 0 or self.memory_pages <= 0:
-            raise InvalidOperation(
-                f"host {self.name!r} needs at least one core and one page of memory "
-                f"(got {self.cores} cores, {self.memory_pages} pages)"
+        name_of(self.name, ("a host's name", "宿主机的名字"))
+        whole_number(
+            self.cores, (f"host {self.name!r}: cores", f"宿主机 {self.name!r} 的 cores"), least=1
+        )
+        whole_number(
+            self.memory_pages,
+            (f"host {self.name!r}: memory_pages", f"宿主机 {self.name!r} 的 memory_pages"),
+            least=1,
+        )
+        arch = arch_of(self.arch, (f"host {self.name!r}: arch", f"宿主机 {self.name!r} 的 arch"))
+        object.__setattr__(self, "arch", arch)
+        finite_number(
+            self.p_max, (f"host {self.name!r}: p_max", f"宿主机 {self.name!r} 的 p_max"), least=0
+        )
+        if self.p_idle is not None:
+            finite_number(
+                self.p_idle, (f"host {self.name!r}: p_idle", f"宿主机 {self.name!r} 的 p_idle")
             )
-        object.__setattr__(self, "arch", Arch(self.arch))
         if self.p_idle is not None and not 0 <= self.p_idle <= self.p_max:
             raise InvalidOperation(
                 f"host {self.name!r}: idle power {self.p_idle} W must lie between 0 and "
-                f"p_max {self.p_max} W"
+                f"p_max {self.p_max} W",
+                zh=f"宿主机 {self.name!r} 的空闲功率 {self.p_idle} W 必须介于 0 和 "
+                f"p_max {self.p_max} W 之间",
             )
 
     @property

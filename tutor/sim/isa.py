@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .errors import InvalidOperation
+from .quantities import whole_number
 from .trace import Trace
 
 MEMORY_WORDS = 64
@@ -80,14 +81,25 @@ Semantics = Callable[[CpuState, Sequence[object]], None]
 
 def _reg(arg: object) -> str:
     if arg not in REGISTERS:
-        raise InvalidOperation(f"unknown register {arg!r}; the toy CPU has {REGISTERS}")
+        raise InvalidOperation(
+            f"unknown register {arg!r}; the toy CPU has {REGISTERS}",
+            zh=f"未知的寄存器 {arg!r}；这台玩具 CPU 的寄存器是 {REGISTERS}",
+        )
     return str(arg)
 
 
+def _number(arg: object) -> int:
+    """An instruction's number operand (a value, an address, a base or a bound)."""
+    return whole_number(arg, ("an instruction's number operand", "指令的数值操作数"))
+
+
 def _addr(cpu: CpuState, arg: object) -> int:
-    offset: int = int(arg)  # type: ignore[call-overload]
+    offset = _number(arg)
     if not 0 <= offset < cpu.bound:
         raise Trap(f"address {offset} outside bound {cpu.bound}")
+    if not 0 <= cpu.base + offset < len(cpu.memory):
+        # Relocation past the end (or before the start) of physical memory faults too.
+        raise Trap(f"address {offset} outside memory")
     return cpu.base + offset
 
 
@@ -97,7 +109,7 @@ def _privileged(cpu: CpuState) -> None:
 
 
 def _add(cpu: CpuState, args: Sequence[object]) -> None:
-    cpu.regs[_reg(args[0])] += int(args[1])  # type: ignore[call-overload]
+    cpu.regs[_reg(args[0])] += _number(args[1])
 
 
 def _load(cpu: CpuState, args: Sequence[object]) -> None:
@@ -110,7 +122,7 @@ def _store(cpu: CpuState, args: Sequence[object]) -> None:
 
 def _setr(cpu: CpuState, args: Sequence[object]) -> None:
     _privileged(cpu)
-    cpu.base, cpu.bound = int(args[0]), int(args[1])  # type: ignore[call-overload]
+    cpu.base, cpu.bound = _number(args[0]), _number(args[1])
 
 
 def _getr(cpu: CpuState, args: Sequence[object]) -> None:
@@ -167,7 +179,7 @@ def _sti_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
 
 
 def _setr_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
-    cpu.base, cpu.bound = int(args[0]), int(args[1])  # type: ignore[call-overload]
+    cpu.base, cpu.bound = _number(args[0]), _number(args[1])
 
 
 def _out_unprotected(cpu: CpuState, args: Sequence[object]) -> None:
@@ -273,7 +285,7 @@ def isa_variant(name: str, runs_in_user_mode: Sequence[str] = ()) -> Isa:
     if unknown:
         raise InvalidOperation(
             f"{unknown} are not instructions of the toy ISA ({', '.join(TOY_ISA.semantics)})",
-            zh=f"{unknown} 不是这台玩具 ISA 的指令（{', '.join(TOY_ISA.semantics)}）",
+            zh=f"{unknown} 不是这台玩具 ISA 的指令（{'、'.join(TOY_ISA.semantics)}）",
         )
     semantics = dict(TOY_ISA.semantics)
     for op in runs_in_user_mode:
@@ -283,17 +295,35 @@ def isa_variant(name: str, runs_in_user_mode: Sequence[str] = ()) -> Isa:
 
 def step(isa: Isa, cpu: CpuState, insn: Instruction) -> None:
     """Execute one instruction on ``cpu`` in place, or raise ``Trap`` leaving it unchanged."""
+    _check_instruction(isa, insn)
     op, *args = insn
     try:
         semantics = isa.semantics[str(op)]
     except KeyError:
         raise InvalidOperation(
-            f"{op!r} is not an instruction of the {isa.name} ISA ({', '.join(isa.semantics)})"
+            f"{op!r} is not an instruction of the {isa.name} ISA ({', '.join(isa.semantics)})",
+            zh=f"{op!r} 不是 {isa.name} ISA 的指令（{'、'.join(isa.semantics)}）",
         ) from None
     trial = cpu.copy()
     semantics(trial, args)
     trial.pc += 1
     cpu.__dict__.update(trial.__dict__)
+
+
+def _check_instruction(isa: Isa, insn: object) -> None:
+    """An instruction is a tuple: its name, then as many operands as the ISA's example has."""
+    if not isinstance(insn, tuple | list) or not insn:
+        raise InvalidOperation(
+            f"an instruction is a tuple such as ('add', 'a', 1) or ('halt',), not {insn!r}",
+            zh=f"一条指令是一个 tuple，例如 ('add', 'a', 1) 或 ('halt',)，而不是 {insn!r}",
+        )
+    example = isa.examples.get(str(insn[0]))
+    if example is not None and len(insn) != len(example):
+        operands = len(example) - 1
+        raise InvalidOperation(
+            f"{insn[0]!r} takes {operands} operand(s), as in {example}, not {tuple(insn)}",
+            zh=f"{insn[0]!r} 需要 {operands} 个操作数，例如 {example}，而不是 {tuple(insn)}",
+        )
 
 
 # ----- the Popek–Goldberg checker ------------------------------------------------------------
@@ -423,6 +453,7 @@ def run_native(
         if cpu.halted or cpu.pc >= len(program):
             break
         insn = program[cpu.pc]
+        _check_instruction(isa, insn)
         trace.emit("isa.exec", run="native", pc=cpu.pc, insn=list(insn), mode=cpu.mode)
         pc = cpu.pc
         try:
@@ -476,6 +507,7 @@ class TrapAndEmulateVmm:
             if vcpu.halted or real.pc >= len(program):
                 break
             insn = program[real.pc]
+            _check_instruction(self.isa, insn)
             pc = real.pc
             self.trace.emit("isa.exec", run="vmm", pc=pc, insn=list(insn), mode=real.mode)
             try:
@@ -493,6 +525,7 @@ class TrapAndEmulateVmm:
                         zh=f"客户机在 pc {real.pc} 处即使在它的虚拟模式下也出错了："
                         f"{_trap_zh(fault.reason)}",
                     ) from None
+                _check_vcpu(vcpu, insn)
                 self.trace.emit(
                     "isa.emulate",
                     insn=list(insn),
@@ -526,7 +559,60 @@ class TrapAndEmulateVmm:
 def _trap_zh(reason: str) -> str:
     if reason.startswith("privileged"):
         return "用户态下执行了特权指令"
-    return reason.replace("address", "地址").replace("outside bound", "超出界限")
+    return (
+        reason.replace("address", "地址")
+        .replace("outside bound", "超出界限")
+        .replace("outside memory", "超出物理内存")
+    )
+
+
+_AFTER = (
+    "after your handler emulated {insn}, vcpu.{field}",
+    "你的处理程序模拟 {insn} 之后，vcpu.{field}",
+)
+_PC_HINT = (
+    "it is the number of the next instruction to run, e.g. vcpu.pc += 1",
+    "它是下一条要执行的指令的序号，例如 vcpu.pc += 1",
+)
+
+
+def _check_vcpu(vcpu: CpuState, insn: Instruction) -> None:
+    """What a trap handler left in the virtual CPU is still a CPU's state: whole numbers in its
+    registers, a pc that numbers an instruction, its memory and output as lists of numbers."""
+    shown = list(insn)
+
+    def what(field: str) -> tuple[str, str]:
+        return (
+            _AFTER[0].format(insn=shown, field=field),
+            _AFTER[1].format(insn=shown, field=field),
+        )
+
+    whole_number(vcpu.pc, what("pc"), least=0, hint=_PC_HINT)
+    for register in ("base", "bound"):
+        whole_number(getattr(vcpu, register), what(register), least=0)
+    whole_number(vcpu.iflag, what("iflag"))
+    if not isinstance(vcpu.regs, dict) or sorted(vcpu.regs) != sorted(REGISTERS):
+        raise InvalidOperation(
+            f"after your handler emulated {shown}, vcpu.regs must still hold the registers "
+            f"{REGISTERS}, not {vcpu.regs!r}",
+            zh=f"你的处理程序模拟 {shown} 之后，vcpu.regs 必须仍然只含寄存器 {REGISTERS}，"
+            f"而不是 {vcpu.regs!r}",
+        )
+    for register, value in vcpu.regs.items():
+        whole_number(value, what(f"regs[{register!r}]"))
+    for part, words in (("memory", MEMORY_WORDS), ("io", None)):
+        values = getattr(vcpu, part)
+        if not isinstance(values, list) or (words is not None and len(values) != words):
+            size = f" of {words} numbers" if words is not None else " of numbers"
+            size_zh = f"由 {words} 个数组成的" if words is not None else "由数组成的"
+            raise InvalidOperation(
+                f"after your handler emulated {shown}, vcpu.{part} must be a list{size}, "
+                f"not {values!r}",
+                zh=f"你的处理程序模拟 {shown} 之后，vcpu.{part} 必须是{size_zh} list，"
+                f"而不是 {values!r}",
+            )
+        for value in values:
+            whole_number(value, what(part))
 
 
 def _retire(
@@ -703,7 +789,7 @@ def measure_techniques(
     if hardware not in HARDWARE:
         raise InvalidOperation(
             f"unknown hardware {hardware!r}; the model knows {', '.join(HARDWARE)}",
-            zh=f"未知的硬件 {hardware!r}；模型知道的有 {', '.join(HARDWARE)}",
+            zh=f"未知的硬件 {hardware!r}；模型知道的有 {'、'.join(HARDWARE)}",
         )
     for op, count in mix.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
@@ -718,7 +804,7 @@ def measure_techniques(
                 f"cannot measure {op!r} {sorted(cycles)}; the model knows {sorted(table)} "
                 f"under {', '.join(TECHNIQUES)}",
                 zh=f"无法测量 {op!r} {sorted(cycles)}；模型知道的操作有 {sorted(table)}，"
-                f"技术有 {', '.join(TECHNIQUES)}",
+                f"技术有 {'、'.join(TECHNIQUES)}",
             )
         table[op].update({t: int(c) for t, c in cycles.items()})
     totals = technique_cycles(mix, table)

@@ -33,6 +33,7 @@ from typing import Literal
 
 from .errors import InvalidOperation
 from .hypervisor import LAYERS, PATHS, Kind
+from .quantities import Words, whole_number
 from .trace import Trace
 
 Instruction = tuple[object, ...]
@@ -191,16 +192,29 @@ class DeviceModel:
 
     def port_write(self, port: int, value: int) -> None:
         _layers_down(self.trace, ("device_model",))
+        _check_address(
+            port, ("port_write(port, value): port", "port_write(port, value) 的 port"), "exit.port"
+        )
         if port != SERIAL_PORT:
             raise InvalidOperation(
                 f"no device listens on port {port:#x} for OUT",
                 zh=f"端口 {port:#x} 上没有接收 OUT 的设备",
             )
+        _check_data(
+            value,
+            (
+                "port_write(port, value): value (a character code)",
+                "port_write(port, value) 的 value（字符编码）",
+            ),
+            least=0,
+            below=0x110000,
+        )
         self.serial += chr(value)
         self.trace.emit("device.io", device="serial", value=value)
 
     def port_read(self, port: int) -> int:
         _layers_down(self.trace, ("device_model",))
+        _check_address(port, ("port_read(port): port", "port_read(port) 的 port"), "exit.port")
         if port != INPUT_PORT:
             raise InvalidOperation(
                 f"no device answers IN on port {port:#x}",
@@ -212,11 +226,21 @@ class DeviceModel:
 
     def mmio_write(self, addr: int, value: int) -> None:
         _layers_down(self.trace, ("device_model",))
+        _check_address(
+            addr, ("mmio_write(addr, value): addr", "mmio_write(addr, value) 的 addr"), "exit.addr"
+        )
         if addr != DISK_SECTOR_REG:
             raise InvalidOperation(
                 f"no device register at MMIO address {addr:#x} for writes",
                 zh=f"MMIO 地址 {addr:#x} 处没有可写的设备寄存器",
             )
+        _check_data(
+            value,
+            (
+                "mmio_write(addr, value): value (a sector)",
+                "mmio_write(addr, value) 的 value（扇区号）",
+            ),
+        )
         if not 0 <= value < len(self.disk):
             raise InvalidOperation(
                 f"sector {value} is outside the {len(self.disk)}-sector disk",
@@ -227,6 +251,7 @@ class DeviceModel:
 
     def mmio_read(self, addr: int) -> int:
         _layers_down(self.trace, ("device_model",))
+        _check_address(addr, ("mmio_read(addr): addr", "mmio_read(addr) 的 addr"), "exit.addr")
         if addr != DISK_DATA_REG:
             raise InvalidOperation(
                 f"no device register at MMIO address {addr:#x} for reads",
@@ -236,3 +261,20 @@ class DeviceModel:
         value = self.disk[self._sector]
         self.trace.emit("device.io", device="disk", sector=self._sector, value=value)
         return value
+
+
+def _check_address(value: object, what: Words, field: str) -> None:
+    """A port number or MMIO address, as the exit reported it (``exit.port``, ``exit.addr``)."""
+    whole_number(value, what, least=0, hint=(f"pass {field}", f"请传入 {field}"))
+
+
+def _check_data(
+    value: object, what: Words, least: int | None = None, below: int | None = None
+) -> None:
+    """The data an OUT or MMIO write carries: a number, the exit's ``data``."""
+    if isinstance(value, Exit):
+        raise InvalidOperation(
+            f"{what[0]} must be the data the guest wrote, a number (exit.data), not the whole Exit",
+            zh=f"{what[1]}：必须是客户机写出的数据，一个数（exit.data），而不是整个 Exit",
+        )
+    whole_number(value, what, least=least, below=below, hint=("pass exit.data", "请传入 exit.data"))

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
+from .quantities import finite_number, hashable, name_of, whole_number
 from .trace import Trace
 
 DEFAULT_TAU = 0.75
@@ -134,8 +135,10 @@ def make_policy(policy: str | ReplacementPolicy) -> ReplacementPolicy:
                 if policy == "opt"
                 else ""
             )
+            hint_zh = "（opt 要预知未来的访问，所以只有 page_faults 能重放它）" if hint else ""
             raise InvalidOperation(
-                f"unknown replacement policy {policy!r}; use fifo, lru or clock{hint}"
+                f"unknown replacement policy {policy!r}; use fifo, lru or clock{hint}",
+                zh=f"未知的页面置换策略 {policy!r}；请使用 fifo、lru 或 clock{hint_zh}",
             ) from None
     return policy
 
@@ -207,14 +210,17 @@ def page_faults(
     ``policy`` is "fifo", "lru", "clock", "opt" (Belady's optimal, which reads the rest of the
     string) or a policy object. ``resident`` lists the pages in the order they were loaded.
     """
+    whole_number(
+        frames, ("page_faults(refs, frames): frames", "page_faults(refs, frames) 的 frames")
+    )
     if frames < 1:
-        raise InvalidOperation("page replacement needs at least one frame")
-    chooser: ReplacementPolicy
-    if policy == "opt":
-        refs = list(refs)
-        chooser = Opt(refs)
-    else:
-        chooser = make_policy(policy)
+        raise InvalidOperation(
+            "page replacement needs at least one frame", zh="页面置换至少需要一个页框"
+        )
+    refs = list(refs)
+    for page in refs:
+        hashable(page, ("a page in the reference string", "引用串里的页"))
+    chooser: ReplacementPolicy = Opt(refs) if policy == "opt" else make_policy(policy)
     trace = trace if trace is not None else Trace()
     resident: list[Hashable] = []
     misses = hits = 0
@@ -247,8 +253,15 @@ def shares_per_page(
     With τ = 0.75, k = 4, so a client hoarding idle memory "pays" four shares' worth for each
     idle page and is the first to lose memory when it is scarce.
     """
+    finite_number(tau, ("the tax rate τ", "税率 τ"))
     if not 0 <= tau < 1:
-        raise InvalidOperation("the tax rate τ must be in [0, 1): τ = 1 would make idle pages free")
+        raise InvalidOperation(
+            "the tax rate τ must be in [0, 1): τ = 1 would make idle pages free",
+            zh="税率 τ 必须在 [0, 1) 之内：τ = 1 会让空闲页不花任何代价",
+        )
+    finite_number(shares, ("shares", "份额 shares"), least=0)
+    finite_number(pages, ("pages", "页数 pages"))
+    finite_number(active_fraction, ("active_fraction", "活跃比例 active_fraction"), least=0, most=1)
     if pages <= 0:
         return float("inf")
     k = 1 / (1 - tau)
@@ -272,12 +285,35 @@ def idle_tax_allocation(
 ) -> dict[str, int]:
     """Start everyone at what they want; while memory is over-subscribed, reclaim a page from the
     client with the lowest ρ (ties: name order). Returns pages per client."""
+    whole_number(total_pages, ("total_pages", "总页数 total_pages"), least=0)
+    for c in clients:
+        who = (f"client {c.name!r}", f"客户 {c.name!r}")
+        whole_number(c.max_pages, (f"{who[0]}: max_pages", f"{who[1]} 的 max_pages"), least=0)
+        whole_number(
+            c.min_pages,
+            (f"{who[0]}: min_pages", f"{who[1]} 的 min_pages"),
+            least=0,
+            below=c.max_pages + 1,
+            hint=(
+                "a client never gets more than its max_pages",
+                "一个客户得到的页永远不会超过它的 max_pages",
+            ),
+        )
+        finite_number(c.shares, (f"{who[0]}: shares", f"{who[1]} 的 shares"), least=0)
+        finite_number(
+            c.active_fraction,
+            (f"{who[0]}: active_fraction", f"{who[1]} 的 active_fraction"),
+            least=0,
+            most=1,
+        )
     pages = {c.name: c.max_pages for c in clients}
     need = sum(pages.values()) - total_pages
     if sum(c.min_pages for c in clients) > total_pages:
+        minimums = sum(c.min_pages for c in clients)
         raise CapacityExceeded(
-            f"the clients' guaranteed minimums ({sum(c.min_pages for c in clients)} pages) "
-            f"exceed the {total_pages} pages the machine has"
+            f"the clients' guaranteed minimums ({minimums} pages) "
+            f"exceed the {total_pages} pages the machine has",
+            zh=f"各客户有保证的最少页数之和（{minimums} 页）超过了机器拥有的 {total_pages} 页",
         )
     trace = trace if trace is not None else Trace()
     while need > 0:
@@ -326,8 +362,11 @@ class MachineMemory:
     ) -> None:
         """``salting=True`` gives every guest its own salt by default (VMware's default since
         2015): pages are then shared only within a guest, never across guests."""
+        whole_number(frames, ("MachineMemory(frames): frames", "MachineMemory(frames) 的 frames"))
         if frames < 1:
-            raise InvalidOperation("machine memory needs at least one frame")
+            raise InvalidOperation(
+                "machine memory needs at least one frame", zh="机器内存至少需要一个页框"
+            )
         self.frames = frames
         self.salting = salting
         self.trace = trace if trace is not None else Trace()
@@ -345,12 +384,22 @@ class MachineMemory:
         machine's default: no salt (every guest shares with every other) or, with ``salting``,
         the guest's own name (sharing only inside the guest). Guests that trust each other, say
         one customer's VMs, can be given one salt to share among themselves again."""
+        name_of(name, ("a guest's name", "客户机的名字"))
         if name in self.guests:
-            raise InvalidOperation(f"a guest named {name!r} already has memory here")
+            raise InvalidOperation(
+                f"a guest named {name!r} already has memory here",
+                zh=f"名为 {name!r} 的客户机在这里已经有内存了",
+            )
+        whole_number(pages, (f"guest {name!r}: pages", f"客户机 {name!r} 的 pages"))
         if pages < 1:
-            raise InvalidOperation("a guest needs at least one page of memory")
+            raise InvalidOperation(
+                "a guest needs at least one page of memory", zh="客户机至少需要一页内存"
+            )
         if salt is not None and (not isinstance(salt, str) or not salt):
-            raise InvalidOperation("a salt is a non-empty string (or None for the default)")
+            raise InvalidOperation(
+                "a salt is a non-empty string (or None for the default)",
+                zh="盐值是一个非空字符串（或者用 None 表示默认值）",
+            )
         salt = salt if salt is not None else (name if self.salting else None)
         guest = GuestMemory(name, pages, salt=salt)
         self.guests[name] = guest
@@ -366,15 +415,21 @@ class MachineMemory:
     def map(self, guest: str, gvpn: int, gppn: int) -> None:
         """The guest OS maps a virtual page to one of *its* physical pages (its page table)."""
         g = self._guest(guest)
+        _check_gvpn(g, gvpn)
+        whole_number(gppn, (f"{guest!r}: a guest-physical page", f"{guest!r} 的客户机物理页号"))
         if not 0 <= gppn < g.pages:
             raise IsolationViolation(
                 f"{guest!r} tried to map guest-physical page {gppn}, but its memory is pages "
-                f"0..{g.pages - 1}: a guest can only reach its own physical memory"
+                f"0..{g.pages - 1}: a guest can only reach its own physical memory",
+                zh=f"{guest!r} 试图映射客户机物理页 {gppn}，但它的内存是第 0..{g.pages - 1} "
+                "页：客户机只能访问它自己的物理内存",
             )
         if gppn in g.ballooned:
             raise InvalidOperation(
                 f"{guest!r}: guest-physical page {gppn} belongs to the balloon driver; "
-                "deflate the balloon before the guest maps it again"
+                "deflate the balloon before the guest maps it again",
+                zh=f"{guest!r} 的客户机物理页 {gppn} 属于气球驱动程序；"
+                "要先放气（deflate），客户机才能再次映射它",
             )
         g.page_table[gvpn] = gppn
         self.trace.emit("mem.map", guest=guest, gvpn=gvpn, gppn=gppn)
@@ -404,6 +459,10 @@ class MachineMemory:
     def write(self, guest: str, gvpn: int, value: int) -> None:
         g = self._guest(guest)
         gppn = self._gppn(g, gvpn)
+        whole_number(
+            value,
+            (f"the value {guest!r} writes to page {gvpn}", f"{guest!r} 写入第 {gvpn} 页的值"),
+        )
         mpn = self._back(g, gppn)
         if mpn in self._shared:
             mpn = self._break_cow(g, gppn, mpn)
@@ -413,11 +472,14 @@ class MachineMemory:
     def read_machine(self, guest: str, mpn: int) -> int:
         """A guest asking for a machine frame by number: allowed only if the frame is its own."""
         g = self._guest(guest)
+        whole_number(mpn, (f"{guest!r}: a machine page number", f"{guest!r} 的机器页号"))
         owners = self._owners.get(mpn, set())
         if not any(owner == g.name for owner, _ in owners):
             raise IsolationViolation(
                 f"{guest!r} asked for machine page {mpn}, which is not mapped by {guest!r}: the "
-                "security manager lets a guest reach machine memory only through its own pmap"
+                "security manager lets a guest reach machine memory only through its own pmap",
+                zh=f"{guest!r} 请求机器页 {mpn}，但它并没有映射这一页：安全管理器只允许客户机"
+                "通过它自己的 pmap 访问机器内存",
             )
         return self._content[mpn]
 
@@ -452,11 +514,14 @@ class MachineMemory:
         except (StopIteration, IndexError):
             raise CapacityExceeded(
                 f"all {self.frames} machine frames are in use and none can be swapped out "
-                "(shared frames stay resident): reclaim memory with the balloon or add frames"
+                "(shared frames stay resident): reclaim memory with the balloon or add frames",
+                zh=f"全部 {self.frames} 个机器页框都在使用中，而且没有一个能换出"
+                "（共享的页框必须常驻内存）：用内存气球回收内存，或者增加页框",
             ) from None
         if not self._is_private_resident(victim):
             raise InvalidOperation(
-                f"the replacement policy chose {victim!r}, which is not a resident private page"
+                f"the replacement policy chose {victim!r}, which is not a resident private page",
+                zh=f"页面置换策略选中了 {victim!r}，但它不是一个常驻内存的私有页",
             )
         assert isinstance(victim, tuple)
         name, gppn = str(victim[0]), int(victim[1])
@@ -543,6 +608,11 @@ class MachineMemory:
         """The balloon driver in ``guest`` takes ``pages`` pages the guest OS is not using; the
         hypervisor frees the frames behind them. Returns the guest-physical pages taken."""
         g = self._guest(guest)
+        whole_number(
+            pages,
+            ("balloon_inflate(guest, pages): pages", "balloon_inflate(guest, pages) 的 pages"),
+            least=0,
+        )
         in_use = set(g.page_table.values())
         candidates = [
             p for p in range(g.pages - 1, -1, -1) if p not in in_use and p not in g.ballooned
@@ -550,7 +620,9 @@ class MachineMemory:
         if pages > len(candidates):
             raise CapacityExceeded(
                 f"{guest!r} has only {len(candidates)} unmapped pages to give to its balloon, "
-                f"asked for {pages}: the guest OS would have to page out its own memory first"
+                f"asked for {pages}: the guest OS would have to page out its own memory first",
+                zh=f"{guest!r} 只有 {len(candidates)} 个未映射的页可以交给它的内存气球，却要了 "
+                f"{pages} 页：客户机操作系统得先把它自己的内存换出去",
             )
         taken = candidates[:pages]
         for gppn in taken:
@@ -564,8 +636,16 @@ class MachineMemory:
 
     def balloon_deflate(self, guest: str, pages: int) -> list[int]:
         g = self._guest(guest)
+        whole_number(
+            pages,
+            ("balloon_deflate(guest, pages): pages", "balloon_deflate(guest, pages) 的 pages"),
+            least=0,
+        )
         if pages > len(g.ballooned):
-            raise InvalidOperation(f"{guest!r}'s balloon holds only {len(g.ballooned)} pages")
+            raise InvalidOperation(
+                f"{guest!r}'s balloon holds only {len(g.ballooned)} pages",
+                zh=f"{guest!r} 的内存气球里只有 {len(g.ballooned)} 页",
+            )
         given = sorted(g.ballooned)[:pages]
         g.ballooned.difference_update(given)
         self.trace.emit("mem.balloon", guest=guest, deflate=pages, gppns=given)
@@ -602,37 +682,62 @@ class MachineMemory:
         if len(self._free) + len(used) != self.frames or used & set(self._free):
             raise CapacityExceeded(
                 f"page conservation broken: {len(self._free)} free + {len(used)} used "
-                f"!= {self.frames} frames"
+                f"!= {self.frames} frames",
+                zh=f"页守恒被破坏：{len(self._free)} 个空闲 + {len(used)} 个已用 "
+                f"!= {self.frames} 个页框",
             )
         for mpn, owners in self._owners.items():
             if not owners:
-                raise CapacityExceeded(f"machine page {mpn} is used but owned by nobody")
-            guests = {name for name, _ in owners}
+                raise CapacityExceeded(
+                    f"machine page {mpn} is used but owned by nobody",
+                    zh=f"机器页 {mpn} 正在使用，却不属于任何客户机",
+                )
+            guests = sorted({name for name, _ in owners})
             if len(owners) > 1 and mpn not in self._shared:
                 raise IsolationViolation(
-                    f"machine page {mpn} is writable and mapped by {sorted(guests)}"
+                    f"machine page {mpn} is writable and mapped by {guests}",
+                    zh=f"机器页 {mpn} 是可写的，却被 {guests} 同时映射",
                 )
             for name, gppn in owners:
                 if self.guests[name].pmap.get(gppn) != mpn:
-                    raise CapacityExceeded(f"pmap of {name!r} disagrees about machine page {mpn}")
+                    raise CapacityExceeded(
+                        f"pmap of {name!r} disagrees about machine page {mpn}",
+                        zh=f"{name!r} 的 pmap 与机器页 {mpn} 的记录不一致",
+                    )
         for g in self.guests.values():
             for gppn, mpn in g.pmap.items():
                 if (g.name, gppn) not in self._owners.get(mpn, set()):
-                    raise IsolationViolation(f"{g.name!r} maps machine page {mpn} it does not own")
+                    raise IsolationViolation(
+                        f"{g.name!r} maps machine page {mpn} it does not own",
+                        zh=f"{g.name!r} 映射了不属于它的机器页 {mpn}",
+                    )
             if set(g.pmap) & set(g.swapped):
-                raise CapacityExceeded(f"{g.name!r} has a page both resident and swapped")
+                raise CapacityExceeded(
+                    f"{g.name!r} has a page both resident and swapped",
+                    zh=f"{g.name!r} 有一页既常驻内存又被换出",
+                )
 
     def _gppn(self, g: GuestMemory, gvpn: int) -> int:
+        _check_gvpn(g, gvpn)
         try:
             return g.page_table[gvpn]
         except KeyError:
             raise InvalidOperation(
                 f"page fault in {g.name!r}: virtual page {gvpn} is not in its page table "
-                "(map it first: the guest OS owns the first translation)"
+                "(map it first: the guest OS owns the first translation)",
+                zh=f"{g.name!r} 发生缺页异常：虚拟页 {gvpn} 不在它的页表里"
+                "（先映射它：第一层地址转换归客户机操作系统管）",
             ) from None
 
     def _guest(self, name: str) -> GuestMemory:
         try:
             return self.guests[name]
-        except KeyError:
-            raise InvalidOperation(f"no guest named {name!r} has memory here") from None
+        except (KeyError, TypeError):
+            raise InvalidOperation(
+                f"no guest named {name!r} has memory here",
+                zh=f"这里没有名为 {name!r} 的客户机的内存",
+            ) from None
+
+
+def _check_gvpn(g: GuestMemory, gvpn: object) -> None:
+    whole_number(gvpn, (f"{g.name!r}: a guest-virtual page", f"{g.name!r} 的客户机虚拟页号"))

@@ -28,6 +28,7 @@ from typing import Protocol
 
 from .errors import InvalidOperation
 from .pool import ResourcePool
+from .quantities import finite_number, whole_number
 from .trace import Trace
 
 PAGE_MB = 4096 / 1_000_000
@@ -118,6 +119,10 @@ class ConstantDirtyRate:
     memory_mb: float
     rate_mbps: float
 
+    def __post_init__(self) -> None:
+        finite_number(self.memory_mb, ("memory_mb", "memory_mb（内存 MB 数）"), positive=True)
+        finite_number(self.rate_mbps, ("rate_mbps", "rate_mbps（每秒弄脏的 Mb 数）"), least=0)
+
     def dirtied_mb(self, seconds: float) -> float:
         return min(self.memory_mb, self.rate_mbps / 8 * seconds)
 
@@ -135,9 +140,18 @@ class HotPageDirtier:
         hot_fraction: float = 0.9,
         seed: int = 0,
     ) -> None:
+        finite_number(memory_mb, ("memory_mb", "memory_mb（内存 MB 数）"), positive=True)
+        finite_number(writes_per_s, ("writes_per_s", "writes_per_s（每秒写入次数）"), least=0)
+        finite_number(
+            hot_fraction, ("hot_fraction", "hot_fraction（热点写入的比例）"), least=0, most=1
+        )
         self.pages = max(1, int(memory_mb / PAGE_MB))
+        whole_number(hot_pages, ("hot_pages", "hot_pages（热点页数）"))
         if not 0 < hot_pages <= self.pages:
-            raise InvalidOperation(f"hot_pages must be between 1 and {self.pages}")
+            raise InvalidOperation(
+                f"hot_pages must be between 1 and {self.pages}",
+                zh=f"hot_pages 必须介于 1 和 {self.pages} 之间",
+            )
         self.writes_per_s = writes_per_s
         self.hot_pages = hot_pages
         self.hot_fraction = hot_fraction
@@ -148,7 +162,9 @@ class HotPageDirtier:
         if writes > MAX_SIMULATED_WRITES:
             raise InvalidOperation(
                 f"{writes} writes in one round are too many to simulate page by page (limit "
-                f"{MAX_SIMULATED_WRITES}); lower writes_per_s or use ConstantDirtyRate"
+                f"{MAX_SIMULATED_WRITES}); lower writes_per_s or use ConstantDirtyRate",
+                zh=f"一轮里有 {writes} 次写入，太多了，无法逐页模拟（上限 "
+                f"{MAX_SIMULATED_WRITES}）；请降低 writes_per_s，或改用 ConstantDirtyRate",
             )
         dirty: set[int] = set()
         for _ in range(writes):
@@ -224,8 +240,10 @@ class MigrationLink:
         guest: str = "vm",
         adaptive: bool = False,
     ) -> None:
+        finite_number(memory_mb, ("memory_mb", "memory_mb"))
         if memory_mb <= 0:
             raise InvalidOperation("memory_mb must be positive", zh="memory_mb 必须是正数")
+        finite_number(bandwidth_mbps, ("bandwidth_mbps", "bandwidth_mbps"))
         if bandwidth_mbps <= 0:
             raise InvalidOperation(
                 "bandwidth_mbps must be positive", zh="bandwidth_mbps 必须是正数"
@@ -264,7 +282,7 @@ class MigrationLink:
     def send(self, mb: float, rate_mbps: float | None = None) -> float:
         """Send ``mb`` while the guest runs; return the MB it dirtied meanwhile (to send next)."""
         mb = self._check_volume(mb)
-        rate = self.bandwidth_mbps if rate_mbps is None else rate_mbps
+        rate = self.bandwidth_mbps if rate_mbps is None else _rate(rate_mbps)
         seconds = mb / (rate / 8)
         dirtied = self.dirty.dirtied_mb(seconds)
         self.rounds.append(Round(len(self.rounds), mb, rate, seconds, dirtied))
@@ -290,7 +308,7 @@ class MigrationLink:
                 f"reason must be one of {list(STOP_REASONS)}, not {reason!r}",
                 zh=f"reason 必须是 {list(STOP_REASONS)} 之一，而不是 {reason!r}",
             )
-        rate = self.bandwidth_mbps if rate_mbps is None else rate_mbps
+        rate = self.bandwidth_mbps if rate_mbps is None else _rate(rate_mbps)
         downtime_ms = mb / (rate / 8) * 1000
         self.total_sent_mb += mb
         self.total_seconds += downtime_ms / 1000
@@ -312,6 +330,13 @@ class MigrationLink:
             self.rules,
         )
         return downtime_ms
+
+
+def _rate(rate_mbps: object) -> float:
+    """A transfer's own rate (the paper's adaptive one), in Mb/s: more than nothing."""
+    return finite_number(
+        rate_mbps, ("rate_mbps (the transfer's rate)", "rate_mbps（这次传输的速率）"), positive=True
+    )
 
 
 def precopy(

@@ -24,6 +24,7 @@ from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
 from .guest import Guest
 from .hardware import Host
 from .pool import ResourcePool, VmSpec
+from .quantities import finite_number, name_of, whole_number
 from .trace import Trace
 
 BROADCAST = "ff:ff:ff:ff:ff:ff"
@@ -50,10 +51,23 @@ class VirtualSwitch:
 
     def attach(self, guest: str, mac: str, vlan: int = 1) -> Port:
         """Plug a guest's vNIC into a new port, as an access port of ``vlan``."""
+        name_of(guest, ("attach(guest, mac): guest", "attach(guest, mac) 的 guest"))
+        name_of(
+            mac,
+            ("a vNIC's MAC address", "虚拟网卡的 MAC 地址"),
+            hint=("e.g. 'aa:01'", "例如 'aa:01'"),
+        )
         if mac in self._by_mac or mac == BROADCAST:
-            raise InvalidOperation(f"MAC {mac} is already attached to this switch (or reserved)")
+            raise InvalidOperation(
+                f"MAC {mac} is already attached to this switch (or reserved)",
+                zh=f"MAC {mac} 已经接在这台虚拟交换机上了（或者是保留地址）",
+            )
+        whole_number(vlan, (f"the VLAN of MAC {mac}", f"MAC {mac} 的 VLAN"))
         if not 1 <= vlan <= 4094:
-            raise InvalidOperation(f"VLAN ids run from 1 to 4094, got {vlan}")
+            raise InvalidOperation(
+                f"VLAN ids run from 1 to 4094, got {vlan}",
+                zh=f"VLAN 编号的范围是 1 到 4094，而这里是 {vlan}",
+            )
         port = Port(len(self.ports), mac, guest, vlan)
         self.ports.append(port)
         self._by_mac[mac] = port
@@ -70,14 +84,20 @@ class VirtualSwitch:
 
     def send(self, guest: str, src: str, dst: str, payload: object = None) -> list[str]:
         """Send a frame from ``guest``'s vNIC ``src``; returns the MACs it was delivered to."""
-        port = self._by_mac.get(src)
+        port = self._by_mac.get(src) if isinstance(src, str) else None
         if port is None:
-            raise InvalidOperation(f"no vNIC with MAC {src} is attached to {self.name}")
+            raise InvalidOperation(
+                f"no vNIC with MAC {src} is attached to {self.name}",
+                zh=f"{self.name} 上没有接 MAC 为 {src} 的虚拟网卡",
+            )
         if port.guest != guest:
             raise IsolationViolation(
                 f"{guest!r} sent a frame with source MAC {src}, which belongs to {port.guest!r}: "
-                "the switch drops spoofed frames so one guest cannot pose as another"
+                "the switch drops spoofed frames so one guest cannot pose as another",
+                zh=f"{guest!r} 发出的帧的源 MAC 是 {src}，而它属于 {port.guest!r}："
+                "虚拟交换机会丢弃伪造的帧，这样一台客户机就无法冒充另一台",
             )
+        name_of(dst, ("send(guest, src, dst): dst", "send(guest, src, dst) 的 dst"))
         vlan = port.vlan
         if self.table.get((vlan, src)) != port.number:
             self.table[(vlan, src)] = port.number
@@ -90,7 +110,10 @@ class VirtualSwitch:
         delivered = []
         for target in targets:
             if target.vlan != vlan:  # unreachable by construction; the rule, stated in code
-                raise IsolationViolation("a frame may never cross from one VLAN into another")
+                raise IsolationViolation(
+                    "a frame may never cross from one VLAN into another",
+                    zh="帧永远不能从一个 VLAN 跨到另一个 VLAN",
+                )
             if target.mac == dst or dst == BROADCAST:
                 self.inbox[target.mac].append((src, payload))
                 delivered.append(target.mac)
@@ -124,11 +147,18 @@ def share_bandwidth(
     Nobody gets more than they asked for; what the modest leave over is split among the rest in
     proportion to their weights. Computed by water-filling, in name order for determinism.
     """
+    finite_number(capacity_mbps, ("capacity_mbps", "capacity_mbps"))
+    for who, demand in demands.items():
+        finite_number(demand, (f"the demand of {who!r}", f"{who!r} 的需求"))
     if capacity_mbps < 0 or any(d < 0 for d in demands.values()):
-        raise InvalidOperation("capacity and demands must not be negative")
+        raise InvalidOperation(
+            "capacity and demands must not be negative", zh="容量和需求都不能是负数"
+        )
     w = {name: (weights or {}).get(name, 1.0) for name in demands}
+    for who, weight in w.items():
+        finite_number(weight, (f"the weight of {who!r}", f"{who!r} 的权重"))
     if any(v <= 0 for v in w.values()):
-        raise InvalidOperation("weights must be positive")
+        raise InvalidOperation("weights must be positive", zh="权重必须是正数")
     alloc = dict.fromkeys(demands, 0.0)
     left = capacity_mbps
     open_ = sorted(name for name, d in demands.items() if d > 0)
@@ -250,12 +280,15 @@ class Vnfm:
         self.instances: dict[str, Vnf] = {}
 
     def instantiate(self, kind: str, name: str) -> Vnf:
-        if kind not in VNF_CATALOGUE:
+        if not isinstance(kind, str) or kind not in VNF_CATALOGUE:
             raise InvalidOperation(
-                f"the VNF catalogue has no {kind!r}; it offers {', '.join(VNF_CATALOGUE)}"
+                f"the VNF catalogue has no {kind!r}; it offers {', '.join(VNF_CATALOGUE)}",
+                zh=f"虚拟网络功能目录里没有 {kind!r}；它提供的是 {'、'.join(VNF_CATALOGUE)}",
             )
         if name in self.instances:
-            raise InvalidOperation(f"a VNF named {name!r} already exists")
+            raise InvalidOperation(
+                f"a VNF named {name!r} already exists", zh=f"名为 {name!r} 的虚拟网络功能已经存在"
+            )
         vnf = VNF_CATALOGUE[kind](name)
         host = self.vim.allocate(vnf)
         self.instances[name] = vnf
@@ -306,7 +339,10 @@ class Nfvo:
 
     def create_service(self, name: str, chain: list[str]) -> NetworkService:
         if not chain:
-            raise InvalidOperation("a network service needs at least one VNF in its chain")
+            raise InvalidOperation(
+                "a network service needs at least one VNF in its chain",
+                zh="一个网络服务的链上至少要有一个虚拟网络功能",
+            )
         vnfs = []
         try:
             for i, kind in enumerate(chain):

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .errors import ArchitectureMismatch, CapacityExceeded, InvalidOperation
-from .hardware import Arch, Host
+from .hardware import Arch, Host, arch_of
+from .quantities import finite_number, name_of, whole_number
 from .trace import Trace
 
 
@@ -137,12 +138,25 @@ class ResourcePool:
     ) -> None:
         self.hosts: list[Host] = list(hosts)
         if not self.hosts:
-            raise InvalidOperation("a resource pool needs at least one host")
+            raise InvalidOperation(
+                "a resource pool needs at least one host", zh="资源池至少需要一台宿主机"
+            )
+        for host in self.hosts:
+            if not isinstance(host, Host):
+                raise InvalidOperation(
+                    f"a resource pool is built from Host(name, cores, memory_pages), not {host!r}",
+                    zh=f"资源池由 Host(name, cores, memory_pages) 组成，而不是 {host!r}",
+                )
         names = [h.name for h in self.hosts]
         if len(set(names)) != len(names):
-            raise InvalidOperation("host names in a pool must be unique")
-        if vcpu_ratio < 1:
-            raise InvalidOperation("vcpu_ratio must be at least 1 vCPU per core")
+            raise InvalidOperation(
+                "host names in a pool must be unique", zh="资源池里各台宿主机的名字必须互不相同"
+            )
+        whole_number(
+            vcpu_ratio,
+            ("vcpu_ratio (vCPUs per core)", "vcpu_ratio（每个核心可承载的 vCPU 数）"),
+            least=1,
+        )
         self.trace = trace if trace is not None else Trace()
         self.vcpu_ratio = vcpu_ratio
         self._index = {h.name: i for i, h in enumerate(self.hosts)}
@@ -204,8 +218,8 @@ class ResourcePool:
     def host_of(self, vm_name: str) -> str:
         try:
             return self.hosts[self._where[vm_name]].name
-        except KeyError:
-            raise InvalidOperation(f"no guest named {vm_name!r} is placed in this pool") from None
+        except (KeyError, TypeError):
+            raise _not_placed(vm_name) from None
 
     def guests_on(self, host_name: str) -> list[str]:
         return list(self._vms[self._host_index(host_name)])
@@ -238,14 +252,17 @@ class ResourcePool:
         """Admission control: refuse, with the reason, a guest that no single host can hold."""
         _check_demand(vm)
         if vm.name in self._where:
-            raise InvalidOperation(f"a guest named {vm.name!r} is already placed")
+            raise _already_placed(vm.name)
         arch = _arch_of(vm)
         if arch is not None and arch not in self._arches:
+            arches = ", ".join(sorted(a.value for a in self._arches))
             raise ArchitectureMismatch(
                 f"admission control refused {vm.name!r}: it is built for {arch.value} and the "
-                f"pool has only {', '.join(sorted(a.value for a in self._arches))} hosts; "
+                f"pool has only {arches} hosts; "
                 "running it would need emulation or binary translation (e.g. QEMU TCG), not a "
-                "VMM alone"
+                "VMM alone",
+                zh=f"准入控制拒绝了 {vm.name!r}：它是为 {arch.value} 构建的，而资源池里只有 "
+                f"{arches} 宿主机；运行它需要模拟或二进制翻译（例如 QEMU TCG），仅靠 VMM 不够",
             )
         if self._first_fit(vm) >= 0:
             return
@@ -255,20 +272,29 @@ class ResourcePool:
             raise CapacityExceeded(
                 f"admission control refused {vm.name!r}: it needs {vm.vcpus} vCPUs and "
                 f"{vm.memory_pages} pages, more than even the largest host has ({biggest_v} "
-                f"vCPUs, {biggest_m} pages); a guest must fit on one host"
+                f"vCPUs, {biggest_m} pages); a guest must fit on one host",
+                zh=f"准入控制拒绝了 {vm.name!r}：它需要 {vm.vcpus} 个 vCPU 和 "
+                f"{vm.memory_pages} 页，比最大的宿主机还多（{biggest_v} 个 vCPU，"
+                f"{biggest_m} 页）；一台客户机必须放得进一台宿主机",
             )
         free_v, free_m = self.headroom()
         if vm.vcpus > free_v or vm.memory_pages > free_m:
             raise CapacityExceeded(
                 f"admission control refused {vm.name!r}: it reserves {vm.vcpus} vCPUs and "
                 f"{vm.memory_pages} pages but the whole pool has only {free_v} vCPUs and "
-                f"{free_m} pages unreserved (reservations may never exceed capacity)"
+                f"{free_m} pages unreserved (reservations may never exceed capacity)",
+                zh=f"准入控制拒绝了 {vm.name!r}：它要预留 {vm.vcpus} 个 vCPU 和 "
+                f"{vm.memory_pages} 页，但整个资源池未预留的只有 {free_v} 个 vCPU 和 "
+                f"{free_m} 页（预留永远不能超过容量）",
             )
         raise CapacityExceeded(
             f"admission control refused {vm.name!r}: the pool has {free_v} vCPUs and {free_m} "
             f"pages free in total, but no single host has {vm.vcpus} vCPUs and "
             f"{vm.memory_pages} pages free (a guest cannot span hosts: the free capacity is "
-            "fragmented)"
+            "fragmented)",
+            zh=f"准入控制拒绝了 {vm.name!r}：资源池总共还有 {free_v} 个 vCPU 和 {free_m} "
+            f"页空闲，但没有哪一台宿主机同时空闲 {vm.vcpus} 个 vCPU 和 {vm.memory_pages} "
+            "页（一台客户机不能跨越多台宿主机：空闲容量是零碎的）",
         )
 
     def announce(self, vms: Iterable[Demand]) -> None:
@@ -308,11 +334,13 @@ class ResourcePool:
             chosen = policy(vm, views)
             if chosen is None:
                 raise CapacityExceeded(
-                    f"your placement policy found no host for {vm.name!r} (it returned None)"
+                    f"your placement policy found no host for {vm.name!r} (it returned None)",
+                    zh=f"你的放置策略没有为 {vm.name!r} 找到宿主机（它返回了 None）",
                 )
             if not isinstance(chosen, str) or chosen not in self._index:
                 raise InvalidOperation(
-                    f"a placement policy must return a host name or None, got {chosen!r}"
+                    f"a placement policy must return a host name or None, got {chosen!r}",
+                    zh=f"放置策略必须返回一台宿主机的名字或 None，而它返回了 {chosen!r}",
                 )
             i = self._index[chosen]
             self._check_arch(i, vm)
@@ -320,7 +348,10 @@ class ResourcePool:
                 raise CapacityExceeded(
                     f"your policy put {vm.name!r} ({vm.vcpus} vCPUs, {vm.memory_pages} pages) "
                     f"on {chosen!r}, which has only {views[i].free_vcpus} vCPUs and "
-                    f"{views[i].free_pages} pages free"
+                    f"{views[i].free_pages} pages free",
+                    zh=f"你的策略把 {vm.name!r}（{vm.vcpus} 个 vCPU，{vm.memory_pages} 页）"
+                    f"放到了 {chosen!r} 上，但那里只剩 {views[i].free_vcpus} 个 vCPU 和 "
+                    f"{views[i].free_pages} 页空闲",
                 )
             return i
         if policy in ("first_fit", "first_fit_decreasing"):
@@ -343,7 +374,9 @@ class ResourcePool:
             return best
         raise InvalidOperation(
             f"unknown placement policy {policy!r}; use one of {', '.join(POLICIES)} "
-            "or a function (vm, hosts) -> host name"
+            "or a function (vm, hosts) -> host name",
+            zh=f"未知的放置策略 {policy!r}；请使用 {'、'.join(POLICIES)} 之一，"
+            "或一个返回宿主机名字的函数 (vm, hosts)",
         )
 
     def _first_fit(self, vm: Demand) -> int:
@@ -368,7 +401,9 @@ class ResourcePool:
         if not self._arch_ok(i, vm):
             raise ArchitectureMismatch(
                 f"{vm.name!r} is built for {_arch_of(vm)} but {self.hosts[i].name!r} is "
-                f"{self.hosts[i].arch.value}: that needs emulation (e.g. QEMU TCG), not a VMM"
+                f"{self.hosts[i].arch.value}: that needs emulation (e.g. QEMU TCG), not a VMM",
+                zh=f"{vm.name!r} 是为 {_arch_of(vm)} 构建的，但 {self.hosts[i].name!r} 是 "
+                f"{self.hosts[i].arch.value}：这需要模拟（例如 QEMU TCG），而不是 VMM",
             )
 
     def _reserve(self, i: int, vm: Demand, kind: str, **extra: object) -> None:
@@ -377,7 +412,10 @@ class ResourcePool:
             raise CapacityExceeded(
                 f"{self.hosts[i].name!r} cannot hold {vm.name!r}: it needs {vm.vcpus} vCPUs "
                 f"and {vm.memory_pages} pages, the host has {self._free_v[i]} vCPUs and "
-                f"{self._free_m[i]} pages free"
+                f"{self._free_m[i]} pages free",
+                zh=f"{self.hosts[i].name!r} 容纳不下 {vm.name!r}：它需要 {vm.vcpus} 个 vCPU "
+                f"和 {vm.memory_pages} 页，这台宿主机只有 {self._free_v[i]} 个 vCPU 和 "
+                f"{self._free_m[i]} 页空闲",
             )
         if not self._on[i]:
             self._set_power(i, True)
@@ -392,8 +430,8 @@ class ResourcePool:
     def _release(self, vm_name: str) -> tuple[int, Demand]:
         try:
             i = self._where.pop(vm_name)
-        except KeyError:
-            raise InvalidOperation(f"no guest named {vm_name!r} is placed in this pool") from None
+        except (KeyError, TypeError):
+            raise _not_placed(vm_name) from None
         vm = self._vms[i].pop(vm_name)
         self._free_v[i] += vm.vcpus
         self._free_m[i] += vm.memory_pages
@@ -409,9 +447,9 @@ class ResourcePool:
     def check_move(self, vm_name: str, host_name: str) -> None:
         """Raise the reason ``move`` would fail, without changing anything."""
         target = self._host_index(host_name)
-        source = self._where.get(vm_name)
+        source = self._where.get(vm_name) if isinstance(vm_name, str) else None
         if source is None:
-            raise InvalidOperation(f"no guest named {vm_name!r} is placed in this pool")
+            raise _not_placed(vm_name)
         if source == target:
             return
         vm = self._vms[source][vm_name]
@@ -420,7 +458,10 @@ class ResourcePool:
             raise CapacityExceeded(
                 f"cannot move {vm_name!r} to {host_name!r}: it needs {vm.vcpus} vCPUs and "
                 f"{vm.memory_pages} pages, the host has {self._free_v[target]} vCPUs and "
-                f"{self._free_m[target]} pages free"
+                f"{self._free_m[target]} pages free",
+                zh=f"无法把 {vm_name!r} 移到 {host_name!r}：它需要 {vm.vcpus} 个 vCPU 和 "
+                f"{vm.memory_pages} 页，这台宿主机只有 {self._free_v[target]} 个 vCPU 和 "
+                f"{self._free_m[target]} 页空闲",
             )
 
     def move(self, vm_name: str, host_name: str) -> None:
@@ -437,6 +478,7 @@ class ResourcePool:
 
     def overloaded(self, threshold: float = 0.8) -> list[str]:
         """Hosts whose CPU utilisation exceeds ``threshold``: candidates to migrate away from."""
+        _check_threshold(threshold)
         return [
             h.name
             for i, h in enumerate(self.hosts)
@@ -450,6 +492,7 @@ class ResourcePool:
         Returns the moves as (guest, from, to). A host that cannot be relieved (nowhere to put
         its guests) is left as it is: moving the problem around would not solve it.
         """
+        _check_threshold(threshold)
         moves: list[tuple[str, str, str]] = []
         for i, host in enumerate(self.hosts):
             while self._on[i] and self._busy[i] / host.cores > threshold:
@@ -540,8 +583,9 @@ class ResourcePool:
         return "fragmented"
 
     def _request(self, vm: Demand) -> None:
+        _check_demand(vm)
         if vm.name in self._where:
-            raise InvalidOperation(f"a guest named {vm.name!r} is already placed")
+            raise _already_placed(vm.name)
         self.trace.emit(
             "pool.request", vm=vm.name, vcpus=vm.vcpus, pages=vm.memory_pages, load=vm.load
         )
@@ -581,7 +625,7 @@ class ResourcePool:
         if reason not in REFUSALS:
             raise InvalidOperation(
                 f"a refusal reason is one of {', '.join(REFUSALS)}, got {reason!r}",
-                zh=f"拒绝的原因必须是 {', '.join(REFUSALS)} 之一，而不是 {reason!r}",
+                zh=f"拒绝的原因必须是 {'、'.join(REFUSALS)} 之一，而不是 {reason!r}",
             )
         self._request(vm)
         self._refuse(vm, reason, by="caller")
@@ -601,7 +645,9 @@ class ResourcePool:
         """
         i = self._host_index(host_name)
         if self._failed[i]:
-            raise InvalidOperation(f"host {host_name!r} has already failed")
+            raise InvalidOperation(
+                f"host {host_name!r} has already failed", zh=f"宿主机 {host_name!r} 已经发生过故障"
+            )
         guests = list(self._vms[i].values())
         self.trace.emit("host.fail", host=host_name, vms=[vm.name for vm in guests])
         for vm in guests:
@@ -629,18 +675,32 @@ class ResourcePool:
         for i, h in enumerate(self.hosts):
             if self._failed[i]:
                 if self._vms[i] or self._on[i]:
-                    raise CapacityExceeded(f"host {h.name!r} failed but still holds guests")
+                    raise CapacityExceeded(
+                        f"host {h.name!r} failed but still holds guests",
+                        zh=f"宿主机 {h.name!r} 已经故障，却仍然有客户机",
+                    )
                 continue
             used_v = sum(vm.vcpus for vm in self._vms[i].values())
             used_m = sum(vm.memory_pages for vm in self._vms[i].values())
             if used_v > h.cores * self.vcpu_ratio or used_m > h.memory_pages:
-                raise CapacityExceeded(f"host {h.name!r} is overcommitted")
+                raise CapacityExceeded(
+                    f"host {h.name!r} is overcommitted", zh=f"宿主机 {h.name!r} 被过量分配了"
+                )
             if used_v + self._free_v[i] != h.cores * self.vcpu_ratio:
-                raise CapacityExceeded(f"host {h.name!r}: vCPU bookkeeping is inconsistent")
+                raise CapacityExceeded(
+                    f"host {h.name!r}: vCPU bookkeeping is inconsistent",
+                    zh=f"宿主机 {h.name!r} 的 vCPU 账目对不上",
+                )
             if used_m + self._free_m[i] != h.memory_pages:
-                raise CapacityExceeded(f"host {h.name!r}: page bookkeeping is inconsistent")
+                raise CapacityExceeded(
+                    f"host {h.name!r}: page bookkeeping is inconsistent",
+                    zh=f"宿主机 {h.name!r} 的内存页账目对不上",
+                )
             if self._on[i] != bool(self._vms[i]):
-                raise CapacityExceeded(f"host {h.name!r}: power state does not match its guests")
+                raise CapacityExceeded(
+                    f"host {h.name!r}: power state does not match its guests",
+                    zh=f"宿主机 {h.name!r} 的电源状态与它上面的客户机不符",
+                )
 
     def _set_power(self, i: int, on: bool) -> None:
         self._on[i] = on
@@ -653,23 +713,72 @@ class ResourcePool:
     def _host_index(self, host_name: str) -> int:
         try:
             return self._index[host_name]
-        except KeyError:
-            raise InvalidOperation(f"no host named {host_name!r} in this pool") from None
+        except (KeyError, TypeError):
+            raise InvalidOperation(
+                f"no host named {host_name!r} in this pool",
+                zh=f"这个资源池里没有名为 {host_name!r} 的宿主机",
+            ) from None
+
+
+def _not_placed(vm_name: object) -> InvalidOperation:
+    return InvalidOperation(
+        f"no guest named {vm_name!r} is placed in this pool",
+        zh=f"这个资源池里没有已放置的、名为 {vm_name!r} 的客户机",
+    )
+
+
+def _already_placed(vm_name: str) -> InvalidOperation:
+    return InvalidOperation(
+        f"a guest named {vm_name!r} is already placed",
+        zh=f"名为 {vm_name!r} 的客户机已经放置过了",
+    )
 
 
 def _arch_of(vm: Demand) -> Arch | None:
     arch = getattr(vm, "arch", None)
-    return None if arch is None else Arch(arch)
+    return (
+        None
+        if arch is None
+        else arch_of(arch, (f"guest {vm.name!r}: arch", f"客户机 {vm.name!r} 的 arch"))
+    )
+
+
+_DEMAND = ("name", "vcpus", "memory_pages", "load")
 
 
 def _check_demand(vm: Demand) -> None:
-    if vm.vcpus < 1 or vm.memory_pages < 1:
+    """A guest request the pool can reserve: a name, whole vCPUs and pages, a load in [0, 1]."""
+    if not all(hasattr(vm, key) for key in _DEMAND):
         raise InvalidOperation(
-            f"guest {vm.name!r} must ask for at least 1 vCPU and 1 page "
-            f"(got {vm.vcpus} vCPUs, {vm.memory_pages} pages)"
+            f"a guest request is a VmSpec(name, vcpus, memory_pages, load) or a Guest, not {vm!r}",
+            zh="对客户机的请求应是 VmSpec(name, vcpus, memory_pages, load) 或 Guest，"
+            f"而不是 {vm!r}",
         )
-    if not 0.0 <= vm.load <= 1.0:
-        raise InvalidOperation(f"guest {vm.name!r}: load is a fraction between 0 and 1")
+    name_of(vm.name, ("a guest's name", "客户机的名字"))
+    whole_number(vm.vcpus, (f"guest {vm.name!r}: vcpus", f"客户机 {vm.name!r} 的 vcpus"), least=1)
+    whole_number(
+        vm.memory_pages,
+        (f"guest {vm.name!r}: memory_pages", f"客户机 {vm.name!r} 的 memory_pages"),
+        least=1,
+    )
+    finite_number(
+        vm.load,
+        (
+            f"guest {vm.name!r}: load (the busy fraction of its vCPUs)",
+            f"客户机 {vm.name!r} 的 load（vCPU 忙碌的比例）",
+        ),
+        least=0,
+        most=1,
+    )
+
+
+def _check_threshold(threshold: float) -> None:
+    finite_number(
+        threshold,
+        ("the CPU utilisation threshold", "CPU 利用率阈值"),
+        least=0,
+        hint=("e.g. 0.8 for 80 %", "例如 0.8 表示 80 %"),
+    )
 
 
 def optimal_bin_count(sizes: Sequence[int], capacity: int, limit: int = 16) -> int:
@@ -678,12 +787,20 @@ def optimal_bin_count(sizes: Sequence[int], capacity: int, limit: int = 16) -> i
     Bin packing is NP-hard, so this is only for small cases (at most ``limit`` items), to
     measure how far First Fit and FFD are from the optimum.
     """
+    whole_number(capacity, ("the capacity of a bin", "每个箱子的容量"), least=1)
+    whole_number(limit, ("limit (the most items)", "limit（物品数的上限）"), least=0)
     if len(sizes) > limit:
         raise InvalidOperation(
-            f"the exact optimum is exponential to compute; use at most {limit} items"
+            f"the exact optimum is exponential to compute; use at most {limit} items",
+            zh=f"精确最优解的计算量是指数级的；最多只能有 {limit} 个物品",
         )
+    for size in sizes:
+        whole_number(size, ("the size of an item", "物品的大小"))
     if any(not 0 < s <= capacity for s in sizes):
-        raise CapacityExceeded(f"every item must be between 1 and the capacity {capacity}")
+        raise CapacityExceeded(
+            f"every item must be between 1 and the capacity {capacity}",
+            zh=f"每个物品的大小都必须介于 1 和容量 {capacity} 之间",
+        )
     items = sorted(sizes, reverse=True)
     remaining = [0] * (len(items) + 1)
     for i in range(len(items) - 1, -1, -1):

@@ -23,6 +23,7 @@ from .guest import DiskImage, Guest
 from .hardware import Host
 from .hypervisor import Hypervisor, Kind
 from .pool import Demand, HostView, ResourcePool, VmSpec
+from .quantities import whole_number
 from .trace import Trace
 
 TYPES: tuple[str, ...] = ("desktop", "operating_system", "server", "data", "network_function")
@@ -50,12 +51,16 @@ class DesktopPool:
     def install(self, block: int, value: int) -> None:
         """Prepare the golden image before roll-out (it is sealed once desktops exist)."""
         if self.desktops:
-            raise InvalidOperation("the golden image is sealed; use push_update() to change it")
+            raise InvalidOperation(
+                "the golden image is sealed; use push_update() to change it",
+                zh="黄金镜像已经封存；要改变它，请用 push_update()",
+            )
         self.golden.disks["os"].write(block, value)
         self.trace.emit("desktop.install", block=block, value=value)
 
     def roll_out(self, count: int) -> list[Guest]:
         """Create ``count`` more desktops; each costs only its own deltas."""
+        whole_number(count, ("roll_out(count): count", "roll_out(count) 的 count"), least=0)
         start = len(self.desktops)
         for i in range(start, start + count):
             desktop = self.golden.linked_clone(f"desk{i:03d}")
@@ -66,7 +71,15 @@ class DesktopPool:
 
     def push_update(self, patch: Mapping[int, int]) -> int:
         """Build golden version n+1 from ``patch`` (block → value) and recompose every desktop."""
+        if not isinstance(patch, Mapping):
+            raise InvalidOperation(
+                f"a patch maps OS disk blocks to their new values, e.g. {{7: 2}}, not {patch!r}",
+                zh=f"补丁应把操作系统磁盘的块号对应到新的值，例如 {{7: 2}}，而不是 {patch!r}",
+            )
         current = self.golden.disks["os"]
+        for block, value in patch.items():
+            current._check(block)
+            whole_number(value, (f"the patch's value for block {block}", f"补丁中块 {block} 的值"))
         current.frozen = True
         base = current.base if current.base is not None and not current.delta else current
         new = DiskImage(f"golden-os-v{self.version + 1}", current.blocks, base=base)
@@ -196,7 +209,10 @@ class FederatedView:
     ) -> None:
         missing = set(sources) - set(mapping)
         if missing:
-            raise InvalidOperation(f"no field mapping for source(s) {sorted(missing)}")
+            raise InvalidOperation(
+                f"no field mapping for source(s) {sorted(missing)}",
+                zh=f"数据源 {sorted(missing)} 没有字段映射",
+            )
         self.sources = sources
         self.mapping = mapping
         self.trace = trace if trace is not None else Trace()

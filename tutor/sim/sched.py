@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from .errors import InvalidOperation
+from .quantities import finite_number, name_of, whole_number
 from .trace import Trace
 
 # ----- round robin ---------------------------------------------------------------------------
@@ -84,10 +85,17 @@ def round_robin(
     5, 10, 15 with quantum 2). Turnaround = completion time, response = first run time,
     wait = time spent in the queue.
     """
+    finite_number(quantum, ("the quantum", "时间片长度 quantum"))
     if quantum <= 0:
-        raise InvalidOperation("the quantum must be a positive length of time")
+        raise InvalidOperation(
+            "the quantum must be a positive length of time", zh="时间片长度 quantum 必须是正数"
+        )
+    _check_lengths(lengths)
     if not lengths or any(length <= 0 for length in lengths):
-        raise InvalidOperation("round robin needs at least one job, each with a positive length")
+        raise InvalidOperation(
+            "round robin needs at least one job, each with a positive length",
+            zh="时间片轮转至少需要一个作业，每个作业的长度都必须是正数",
+        )
     trace = trace if trace is not None else Trace()
     queue: list[tuple[int, float]] = list(enumerate(lengths))
     response: dict[int, float] = {}
@@ -135,9 +143,23 @@ def sjf(lengths: Sequence[float], trace: Trace | None = None) -> RoundRobinResul
 
 
 def _check_jobs(lengths: Sequence[float], policy: str) -> Sequence[float]:
+    _check_lengths(lengths)
     if not lengths or any(length <= 0 for length in lengths):
-        raise InvalidOperation(f"{policy} needs at least one job, each with a positive length")
+        raise InvalidOperation(
+            f"{policy} needs at least one job, each with a positive length",
+            zh=f"{policy} 至少需要一个作业，每个作业的长度都必须是正数",
+        )
     return lengths
+
+
+def _check_lengths(lengths: Sequence[float]) -> None:
+    if isinstance(lengths, str) or not isinstance(lengths, Sequence):
+        raise InvalidOperation(
+            f"the jobs are a list of their lengths, e.g. [5, 10, 15], not {lengths!r}",
+            zh=f"作业应是由各作业长度组成的 list，例如 [5, 10, 15]，而不是 {lengths!r}",
+        )
+    for job, length in enumerate(lengths):
+        finite_number(length, (f"the length of job {job}", f"作业 {job} 的长度"))
 
 
 def _run_to_completion(
@@ -203,8 +225,11 @@ class CreditScheduler:
     """Xen's credit scheduler over ``pcpus`` physical CPUs (see the module docstring)."""
 
     def __init__(self, pcpus: int, trace: Trace | None = None) -> None:
+        whole_number(pcpus, ("pcpus (physical CPUs)", "pcpus（物理 CPU 数）"))
         if pcpus < 1:
-            raise InvalidOperation("a host needs at least one pCPU")
+            raise InvalidOperation(
+                "a host needs at least one pCPU", zh="宿主机至少需要一个物理 CPU"
+            )
         self.pcpus = pcpus
         self.trace = trace if trace is not None else Trace()
         self.now_ms = 0
@@ -231,15 +256,26 @@ class CreditScheduler:
         150 = one and a half). vCPUs are named like the domain, or ``name.0``, ``name.1``, …
         when there are several. The workload (``burst_ms``, ``sleep_ms``) applies to each.
         """
+        name_of(name, ("a domain's name", "域的名字"))
+        whole_number(vcpus, (f"domain {name!r}: vcpus", f"域 {name!r} 的 vcpus"))
         if vcpus < 1:
-            raise InvalidOperation("a domain needs at least one vCPU")
+            raise InvalidOperation("a domain needs at least one vCPU", zh="一个域至少需要一个 vCPU")
         names = [name] if vcpus == 1 else [f"{name}.{i}" for i in range(vcpus)]
         if name in self._domains or any(n in self.vcpus for n in names):
-            raise InvalidOperation(f"a domain or vCPU named {name!r} already exists")
+            raise InvalidOperation(
+                f"a domain or vCPU named {name!r} already exists",
+                zh=f"名为 {name!r} 的域或 vCPU 已经存在",
+            )
         self._check_weight(weight)
         self._check_cap(cap, vcpus)
+        if burst_ms is not None:
+            whole_number(burst_ms, (f"domain {name!r}: burst_ms", f"域 {name!r} 的 burst_ms"))
+            whole_number(sleep_ms, (f"domain {name!r}: sleep_ms", f"域 {name!r} 的 sleep_ms"))
         if burst_ms is not None and (burst_ms <= 0 or sleep_ms < 0):
-            raise InvalidOperation("burst_ms must be positive and sleep_ms not negative")
+            raise InvalidOperation(
+                "burst_ms must be positive and sleep_ms not negative",
+                zh="burst_ms 必须是正数，sleep_ms 不能是负数",
+            )
         affinity = self._affinity(pin)
         members = []
         for vname in names:
@@ -288,7 +324,7 @@ class CreditScheduler:
 
     def cpu_ms(self, name: str) -> int:
         """CPU time of a vCPU, or of all vCPUs of a domain."""
-        if name in self.vcpus:
+        if isinstance(name, str) and name in self.vcpus:
             return self.vcpus[name].cpu_ms
         return sum(v.cpu_ms for v in self._domain(name))
 
@@ -298,8 +334,12 @@ class CreditScheduler:
 
     def run(self, ms: int) -> None:
         """Advance simulated time by ``ms`` (rounded up to whole 10 ms ticks)."""
+        whole_number(ms, ("run(ms): ms", "run(ms) 的 ms"))
         if ms < 0:
-            raise InvalidOperation("time only runs forwards: ms must not be negative")
+            raise InvalidOperation(
+                "time only runs forwards: ms must not be negative",
+                zh="时间只会向前走：ms 不能是负数",
+            )
         for _ in range(-(-ms // TICK_MS)):
             self._tick()
 
@@ -461,14 +501,24 @@ class CreditScheduler:
     def _affinity(self, pcpus: Iterable[int] | None) -> tuple[int, ...] | None:
         if pcpus is None:
             return None
-        chosen = tuple(sorted(set(pcpus)))
+        if isinstance(pcpus, str) or not isinstance(pcpus, Iterable):
+            raise InvalidOperation(
+                f"pin to a list of pCPU numbers, e.g. [0], not {pcpus!r}",
+                zh=f"要绑定到由物理 CPU 编号组成的 list，例如 [0]，而不是 {pcpus!r}",
+            )
+        wanted = list(pcpus)
+        for p in wanted:
+            whole_number(p, ("a pCPU number to pin to", "要绑定的物理 CPU 编号"))
+        chosen = tuple(sorted(set(wanted)))
         if not chosen or any(not 0 <= p < self.pcpus for p in chosen):
             raise InvalidOperation(
-                f"pin to pCPUs between 0 and {self.pcpus - 1}; got {list(chosen)}"
+                f"pin to pCPUs between 0 and {self.pcpus - 1}; got {list(chosen)}",
+                zh=f"只能绑定到编号 0 到 {self.pcpus - 1} 的物理 CPU；现在是 {list(chosen)}",
             )
         return chosen
 
     def _check_weight(self, weight: int) -> None:
+        whole_number(weight, ("the weight", "权重"))
         if not 1 <= weight <= 65535:
             raise InvalidOperation(
                 f"weight must be between 1 and 65535 (Xen's range), got {weight}",
@@ -476,6 +526,7 @@ class CreditScheduler:
             )
 
     def _check_cap(self, cap: int, vcpus: int) -> None:
+        whole_number(cap, ("the cap", "上限"))
         if not 0 <= cap <= 100 * vcpus:
             raise InvalidOperation(
                 f"cap is a percentage of one pCPU, between 0 (no cap) and {100 * vcpus} for "
@@ -487,11 +538,15 @@ class CreditScheduler:
     def _domain(self, name: str) -> list[SchedVcpu]:
         try:
             return self._domains[name]
-        except KeyError:
-            raise InvalidOperation(f"no domain named {name!r}") from None
+        except (KeyError, TypeError):
+            raise InvalidOperation(
+                f"no domain named {name!r}", zh=f"没有名为 {name!r} 的域"
+            ) from None
 
     def _vcpu(self, name: str) -> SchedVcpu:
         try:
             return self.vcpus[name]
-        except KeyError:
-            raise InvalidOperation(f"no vCPU named {name!r}") from None
+        except (KeyError, TypeError):
+            raise InvalidOperation(
+                f"no vCPU named {name!r}", zh=f"没有名为 {name!r} 的 vCPU"
+            ) from None

@@ -263,18 +263,30 @@ class SlicedHost:
             ):
                 span = set(range(start, end))
                 if pool & span or end > limit:
-                    raise IsolationViolation(f"slice of {piece.guest!r} overlaps or overflows")
+                    raise IsolationViolation(
+                        f"slice of {piece.guest!r} overlaps or overflows",
+                        zh=f"{piece.guest!r} 的切片与别的切片重叠，或者超出了宿主机",
+                    )
                 pool |= span
             if cores & set(piece.cores):
-                raise IsolationViolation(f"{piece.guest!r} shares a core with another guest")
+                raise IsolationViolation(
+                    f"{piece.guest!r} shares a core with another guest",
+                    zh=f"{piece.guest!r} 与另一台客户机共用了一个核心",
+                )
             cores |= set(piece.cores)
         if (
             not set(self._memory) <= frames - set(range(self.hypervisor_pages))
             or not set(self._disk) <= blocks
         ):
-            raise IsolationViolation("a value is stored outside every guest's slice")
+            raise IsolationViolation(
+                "a value is stored outside every guest's slice",
+                zh="有一个值存放在所有客户机的切片之外",
+            )
         if self._used_nic > self.mbps:
-            raise CapacityExceeded("network reservations exceed the card's bandwidth")
+            raise CapacityExceeded(
+                "network reservations exceed the card's bandwidth",
+                zh="网络预留超过了网卡的带宽",
+            )
 
     def _slice(self, guest: str) -> Slice:
         try:

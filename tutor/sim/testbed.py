@@ -12,6 +12,7 @@ offers learner code no way round that hiding. Refusals of a learner's action are
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -151,6 +152,10 @@ def named_target(
     """The guest a learner's ``place``/``migrate`` names, once the pool has checked that guest
     and host exist and that the guest fits there (moving to its own host always fits); else
     the learner's broken rule in the catalogue's words."""
+    from .quantities import name_of
+
+    name_of(vm_name, _NAMED["vm"], hint=_NAMED["vm_hint"])
+    name_of(host_name, _NAMED["host"], hint=_NAMED["host_hint"])
     if vm_name not in specs:
         raise _refusal("packing.no_guest", KeyError, vm=repr(vm_name))
     views = {view.name: view for view in pool.views()}
@@ -169,6 +174,20 @@ def named_target(
             free_pages=view.free_pages,
         )
     return vm
+
+
+_NAMED = {
+    "vm": ("the guest to place or migrate", "要放置或迁移的客户机"),
+    "vm_hint": (
+        "pass the guest's name, e.g. vm['name'], not the guest itself",
+        "请传入客户机的名字，例如 vm['name']，而不是客户机本身",
+    ),
+    "host": ("the host to place or migrate it on", "目标宿主机"),
+    "host_hint": (
+        "pass the host's name, e.g. host['name'], not the host itself",
+        "请传入宿主机的名字，例如 host['name']，而不是宿主机本身",
+    ),
+}
 
 
 def placement_of(pool: ResourcePool, names: Iterable[str]) -> dict[str, str | None]:
@@ -262,7 +281,7 @@ def replay_turns(lengths: list[int], turns: Iterable[Any], trace: Trace) -> dict
     end: dict[int, int] = {}
     played = []
     for i, turn in enumerate(turns):
-        if len(turn) != 2 or not 0 <= turn[0] < len(lengths) or turn[1] <= 0:
+        if not _well_formed_turn(turn, len(lengths)):
             raise _refusal("scheduling.turn.bad", step=i + 1, turn=turn, last=len(lengths) - 1)
         job, ran = int(turn[0]), turn[1]
         first.setdefault(job, now)
@@ -283,6 +302,15 @@ def replay_turns(lengths: list[int], turns: Iterable[Any], trace: Trace) -> dict
     }
 
 
+def _well_formed_turn(turn: Any, jobs: int) -> bool:
+    """``[job, ran]``: a job's number and a positive, finite time it ran."""
+    if not isinstance(turn, list | tuple) or len(turn) != 2:
+        return False
+    job, ran = turn
+    numbers = all(isinstance(x, int | float) and not isinstance(x, bool) for x in turn)
+    return numbers and 0 <= job < jobs and job == int(job) and math.isfinite(ran) and ran > 0
+
+
 def credit_shares(
     pcpus: int,
     domains: list[Case],
@@ -300,6 +328,15 @@ def credit_shares(
     scheduler = CreditScheduler(pcpus, trace)
     for d in domains:
         chosen = settings[d["name"]]
+        if not isinstance(chosen, Mapping) or not {"weight", "cap"} <= set(chosen):
+            from .errors import InvalidOperation
+
+            raise InvalidOperation(
+                f"the settings of {d['name']!r} are a dict with 'weight' and 'cap', e.g. "
+                f"{{'weight': 256, 'cap': 0}}, not {chosen!r}",
+                zh=f"{d['name']!r} 的设置应是含有 'weight' 和 'cap' 的 dict，例如 "
+                f"{{'weight': 256, 'cap': 0}}，而不是 {chosen!r}",
+            )
         scheduler.add(d["name"], weight=chosen["weight"], cap=chosen["cap"], vcpus=d["vcpus"])
     scheduler.run(run_ms)
     return {d["name"]: round(scheduler.share(d["name"]), 3) for d in domains}
@@ -413,10 +450,11 @@ def planned_pool(
     for spec in map(spec_of, guests):
         where = plan[spec.name]
         try:
-            if pool.try_place(spec, _planned(where)) is None:
-                raise CapacityExceeded("refused")
+            host = pool.try_place(spec, _planned(where))
         except CapacityExceeded:
-            raise _refusal("placement.plan_no_room", vm=spec.name, host=where) from None
+            host = None
+        if host is None:
+            raise _refusal("placement.plan_no_room", vm=spec.name, host=where)
     return pool
 
 
