@@ -15,8 +15,8 @@ export function setupConceptCheck(fieldset) {
     // A new choice has not been checked yet: the old verdict must not look like it applies.
     fieldset.classList.remove("answered-right", "answered-wrong");
     for (const label of fieldset.querySelectorAll("label")) label.classList.remove("chosen");
-    feedback.hidden = true;
-    feedback.replaceChildren();
+    feedback.className = "check-feedback";
+    feedback.replaceChildren(); // empty: no box, but the live region stays (see site.css)
   };
 
   fieldset.addEventListener("change", (event) => {
@@ -29,7 +29,6 @@ export function setupConceptCheck(fieldset) {
       forget();
       feedback.className = "check-feedback pending";
       feedback.textContent = t("checkChooseFirst");
-      feedback.hidden = false;
       return;
     }
     const right = chosen.value === fieldset.dataset.answer;
@@ -43,7 +42,6 @@ export function setupConceptCheck(fieldset) {
       Object.assign(document.createElement("strong"), { textContent: right ? t("checkRight") : t("checkWrong") }),
       ` ${feedback.dataset.explain ?? ""}`,
     );
-    feedback.hidden = false;
     // self-study.js keeps the answer in this browser's progress.
     fieldset.dispatchEvent(new CustomEvent("virttutor:check", { bubbles: true, detail: { choice: chosen.value, right } }));
   });

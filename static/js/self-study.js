@@ -18,6 +18,7 @@ import {
   recordVisit,
 } from "./progress-store.js";
 import { registerOffline } from "./offline.js";
+import { keepRoomForHeader } from "./sticky-header.js";
 import { offerProgressToAccount } from "./progress-offer.js";
 import { t } from "./strings.js";
 
@@ -31,6 +32,7 @@ const shown = setup().catch((error) => {
 });
 window.virttutor = Object.assign(window.virttutor ?? {}, { progressShown: shown });
 registerOffline();
+keepRoomForHeader();
 
 async function setup() {
   const lesson = document.querySelector("article.lesson[data-lesson-id]");

@@ -72,8 +72,13 @@ def _overload() -> list[dict[str, Any]]:
     pool.announce(guests)
     for vm in guests[:3]:
         pool.place(vm, "first_fit")
-    pool.place(guests[3], lambda vm, hosts: "h1")
-    pool.place(guests[4], lambda vm, hosts: "h1")
+
+    def by_hand(vm: Demand, hosts: Sequence[HostView]) -> str:
+        """The operator's choice (the policy's name is what the narration says)."""
+        return "h1"
+
+    pool.place(guests[3], by_hand)
+    pool.place(guests[4], by_hand)
     pool.trace.emit("pool.threshold", threshold=THRESHOLD)
     pool.relieve(THRESHOLD)
     return pool.trace.events

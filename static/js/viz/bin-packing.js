@@ -21,6 +21,13 @@ const MAX_EVENTS = 2000;
 let instances = 0;
 
 const pct = (x) => Math.round(x * 100);
+// The placing function's name as the narration says it: the lesson's own in words, a learner's
+// as they named it, an unnamed one (`<lambda>`) not at all.
+const policyName = (name) => {
+  if (!name || name.startsWith("<")) return "";
+  const words = say(`policy_${name}`);
+  return words === `policy_${name}` ? name : words;
+};
 
 export default function createBinPacking(stage, data, d3) {
   const uid = `viz-bp-${++instances}`;
@@ -144,10 +151,17 @@ export default function createBinPacking(stage, data, d3) {
       case "pool.place":
       case "pool.restart": {
         const pages = state.demands[e.vm]?.pages ?? "?";
-        const vars = { vm: e.vm, pages, host: e.host, fill: fill(state, e.host), policy: e.policy ?? "" };
-        const key = e.policy === "first_fit_decreasing" ? "placeFfd" : e.policy === "first_fit" ? "placeFirstFit" : "placeOther";
+        const vars = { vm: e.vm, pages, host: e.host, fill: fill(state, e.host), policy: policyName(e.policy) };
+        const key =
+          e.policy === "first_fit_decreasing"
+            ? "placeFfd"
+            : e.policy === "first_fit"
+              ? "placeFirstFit"
+              : vars.policy
+                ? "placeOther"
+                : "placePlain";
         let text = say(key, vars);
-        if (key !== "placeOther") {
+        if (key === "placeFfd" || key === "placeFirstFit") {
           const index = state.hosts.findIndex((h) => h.name === e.host);
           const skipped = state.hosts.slice(0, index).filter((h) => before.on[h.name]).map((h) => `${h.name} (${h.pages - used(before, h.name)})`);
           if (skipped.length && skipped.length <= 6) text += say("skipped", { skipped: skipped.join(", ") });

@@ -198,7 +198,7 @@ export default function createMigrationRounds(stage, data, d3) {
         .attr("data-reason", state.stop.reason)
         .attr("x", X0)
         .attr("y", y + 12)
-        .text(`■ ${state.stop.reason}`);
+        .text(say(`stop_${state.stop.reason}`));
       y += 20;
     }
     if (state.copy) {

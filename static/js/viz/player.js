@@ -60,7 +60,7 @@ export class Player {
     this.stage.tabIndex = 0;
     this.stage.setAttribute("role", "group");
     this.stage.setAttribute("aria-label", ui("stageLabel"));
-    this.stage.setAttribute("aria-roledescription", "animation");
+    this.stage.setAttribute("aria-roledescription", ui("stageRole"));
 
     const bar = el("div", { class: "viz-controls", role: "group", "aria-label": ui("controls") });
     const sceneLabel = el("label", { class: "viz-field" });
@@ -251,7 +251,7 @@ export class Player {
       panel.append(el("p", { class: "viz-state-title" }, ui("gradedState")));
       const list = el("dl", { class: "viz-state" });
       for (const [key, value] of Object.entries(scene.state)) {
-        list.append(el("dt", {}, key), el("dd", {}, typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value)));
+        list.append(el("dt", {}, key), el("dd", {}, JSON.stringify(value)));
       }
       panel.append(list);
     }
@@ -262,7 +262,11 @@ export class Player {
         if (!target) return;
         event.preventDefault();
         target.scrollIntoView({ block: "start" });
-        (target.querySelector(".result button.replay") ?? target.querySelector("h2"))?.focus?.({ preventScroll: true });
+        // Focus where the learner left: the Replay button, brought into view (in a tall
+        // exercise it sits far below the section's start, and focus out of sight is lost).
+        const focus = target.querySelector(".result button.replay") ?? target.querySelector("h2");
+        focus?.focus?.({ preventScroll: true });
+        focus?.scrollIntoView?.({ block: "nearest" });
       });
       panel.append(back);
     }

@@ -134,7 +134,7 @@ export default function createTechniqueCosts(stage, data, d3) {
     }
     let y = 8;
     const head = drawing.append("g").attr("class", "tc-head");
-    head.append("text").attr("class", "tc-title").attr("x", X0).attr("y", y + 14).text(say("hardwareTitle", { hardware: state.hardware }));
+    head.append("text").attr("class", "tc-title").attr("x", X0).attr("y", y + 14).text(say("hardwareTitle")); // the hardware itself in words, on the line below
     y += 20;
     head.append("text").attr("class", "tc-subtitle").attr("x", X0).attr("y", y + 14).text(say(`hw_${state.hardware}`));
     y += 20;
