@@ -170,3 +170,22 @@ def test_a_course_needs_a_title_from_the_command_line_too(site: Flask) -> None:
         assert course_by_slug("untitled") is None
         made = course_by_slug("source")
         assert made is None or settings_of(made) is not None
+
+
+def test_a_settings_form_naming_an_exercise_twice_counts_it_once(site: Flask) -> None:
+    """A crafted form (two rows, one exercise) was the database's unique-row error: a 500."""
+    hosted_course(site, "twice-rows", "twice-rows@x.org", {})
+    prof = signed_in(site, "twice-rows@x.org")
+    data = _settings_form(prof, "twice-rows")
+    data |= {
+        "exercises-1-exercise_id": data["exercises-0-exercise_id"],
+        "exercises-1-included": "y",
+    }
+    response = prof.post("/courses/twice-rows/settings", data=data)
+    assert response.status_code in (200, 302), response.status_code
+    with site.app_context():
+        from tutor.web.schedule import assignments
+
+        course = course_by_slug("twice-rows")
+        assert course is not None
+        assert [a.exercise_id for a in assignments(course)] == [data["exercises-0-exercise_id"]]

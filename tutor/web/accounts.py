@@ -81,6 +81,23 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.name or self.email
 
 
+# Per hash method: a hash of no one's password, checked when a sign-in names no account.
+_UNKNOWN_ACCOUNT: dict[str, str] = {}
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, taking as long when there is no such account: a
+    sign-in that answered an unknown address in 5 ms and a known one in 96 ms (the hash) told
+    anyone which addresses have accounts."""
+    if user is not None:
+        return user.check_password(password)
+    method = str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    if method not in _UNKNOWN_ACCOUNT:
+        _UNKNOWN_ACCOUNT[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_UNKNOWN_ACCOUNT[method], password)
+    return False
+
+
 def normal_email(email: str) -> str:
     return email.strip().lower()
 

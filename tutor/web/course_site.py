@@ -26,6 +26,8 @@ DEFAULTS = {
 }
 LIMITED = {
     "auth.login": "SIGNIN_RATE_LIMIT",
+    # Whoever holds a stolen session must not guess the password (and lock the owner out).
+    "auth.account": "SIGNIN_RATE_LIMIT",
     "auth.signup": "SIGNUP_RATE_LIMIT",
     "teaching.join": "JOIN_RATE_LIMIT",
 }

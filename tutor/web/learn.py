@@ -100,7 +100,9 @@ def set_language(code: str) -> ResponseReturnValue:
     parts = urlsplit(target)
     # Only a path on this site; control characters (CR/LF) could split the Location header.
     unsafe = any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target
-    if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
+    # "////evil.example" has no host to urlsplit, but a browser reads "//evil.example" as one.
+    offsite = target.startswith("//") or parts.path.startswith("//")
+    if unsafe or offsite or parts.scheme or parts.netloc or not target.startswith("/"):
         target = "/"
     elif "lang=" in parts.query:
         # A page opened as ``?lang=zh`` would keep its language over the cookie just set: the

@@ -34,6 +34,7 @@ from .accounts import (
     MIN_PASSWORD,
     create_user,
     find_user,
+    password_matches,
     sign_in,
     sign_out,
     signed_in_only,
@@ -119,7 +120,7 @@ def login() -> ResponseReturnValue:
     form = SignInForm()
     if form.validate_on_submit():
         user = find_user(form.email.data or "")
-        if user is not None and user.check_password(form.password.data or ""):
+        if password_matches(user, form.password.data or "") and user is not None:
             sign_in(user)
             return redirect(_next_page())
         form.password.errors = [gettext("That email and password do not match an account.")]

@@ -443,11 +443,13 @@ def _save_assignments(
 ) -> None:
     known = {e.id for e in catalog().exercises()}
     position = 0
+    seen: set[str] = set()
     for entry in form.exercises:
         row = entry.form
         exercise_id = row.exercise_id.data or ""
-        if exercise_id not in known:
-            continue
+        if exercise_id not in known or exercise_id in seen:
+            continue  # a crafted form naming an exercise twice: its first row counts
+        seen.add(exercise_id)
         found = chosen.pop(exercise_id, None)
         if not row.included.data:
             if found is not None:
