@@ -146,6 +146,11 @@ def test_a_roster_csv_enrols_everyone_or_says_which_lines_are_wrong(app: Flask) 
     assert password, page
     signed_in(app, "new@example.org", password.group(1))
     roster = page_text(prof.get("/courses/gamma/roster").get_data(as_text=True))
+    # known@ has an account of their own: invited as a TA, in once they accept.
+    assert "known@example.org (Teaching assistant)" in roster.split("Invited, not yet joined")[1]
+    known = signed_in(app, "known@example.org")
+    assert known.post("/courses/gamma/invitation", data={"answer": "accept"}).status_code == 302
+    roster = page_text(prof.get("/courses/gamma/roster").get_data(as_text=True))
     assert "known@example.org Teaching assistant" in roster
 
 

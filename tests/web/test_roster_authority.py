@@ -73,7 +73,7 @@ def test_making_a_course_and_adding_someone_does_not_give_their_password(site: F
         assert "only its owner changes its password" in page_text(refused.get_data(as_text=True))
         roster = mallory.get("/courses/trap/roster").get_data(as_text=True)
         assert f'id="password-{victim}"' not in roster
-        assert "Their own account" in roster
+        assert "Invited, not yet joined" in roster  # their own account: only invited
         signed_in(site, email)  # their own password still works
         bad = site.test_client().post("/login", data={"email": email, "password": "taken-over!"})
         assert bad.status_code != 302
@@ -102,8 +102,13 @@ def test_an_account_in_another_course_too_is_reset_by_neither(site: Flask) -> No
     assert _upload(first, "first", "email\nshared@x.org\n")[0] == 200
     shared = user_id(site, "shared@x.org")
     assert _reset(first, "first", shared) == 200  # only in the course that made it: allowed
-    assert _upload(second, "second", "email\nshared@x.org\n")[0] == 200
+    assert _upload(second, "second", "email\nshared@x.org\n")[0] == 200  # only invites it
     assert _reset(second, "second", shared) == 403  # not made by the second course
+    assert _reset(first, "first", shared) == 200  # an invitation is no other course yet
+    joined = signed_in(site, "shared@x.org", "taken-over!").post(
+        "/courses/second/invitation", data={"answer": "accept"}
+    )
+    assert joined.status_code == 302
     assert _reset(first, "first", shared) == 403  # now in another course: staff there see it
     # Staff of a course the account has since made itself an instructor of: the same.
     assert _upload(first, "first", "email\nnow-teaches@x.org\n")[0] == 200

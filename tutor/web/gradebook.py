@@ -151,8 +151,8 @@ def student(slug: str, user_id: int) -> ResponseReturnValue:
     course, member = require_member(slug, STAFF)
     person = db.session.get(User, user_id)
     place = membership(course, person) if person is not None else None
-    if person is None or place is None or place.role != STUDENT:
-        abort(404)
+    if person is None or place is None or place.role != STUDENT or place.invited_at is not None:
+        abort(404)  # an invitation not accepted shows the course nothing of the person
     book = gradebook(course, [person])
     submissions = (
         db.session.execute(

@@ -48,6 +48,9 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
     # When the member left the course (an LMS roster sync, #12): the row stays so their work
     # stays in the gradebook, but they no longer open the course. Enrolling again clears it.
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # An invitation not yet accepted (``invite``): staff added an account the course did not
+    # make, and its owner has not agreed. The row is inactive meanwhile (``left_at`` set too).
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 def role_names() -> dict[str, str]:
@@ -69,8 +72,43 @@ def enrol(course: Course, user: User, role: str) -> Membership:
     else:
         found.role = role
         found.left_at = None
+        found.invited_at = None
     db.session.flush()
     return found
+
+
+def needs_consent(course: Course, user: User) -> bool:
+    """Whether staff adding ``user`` only invites them: an account this course did not make is
+    its owner's (or another course's), and a course that could enrol it at will could put its
+    own deadlines on that person's work, or have it counted here instead of in their course."""
+    found = membership(course, user)
+    active = found is not None and found.left_at is None
+    return not active and user.managed_by_course_id != course.id
+
+
+def invite(course: Course, user: User, role: str) -> Membership:
+    """An invitation to ``course`` as ``role``: inactive until its owner accepts it (the caller
+    commits)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    found = membership(course, user)
+    if found is None:
+        found = Membership(course_id=course.id, user_id=user.id, role=role)
+        db.session.add(found)
+    found.role = role
+    found.left_at = found.invited_at = _now()
+    db.session.flush()
+    return found
+
+
+def invitations(user_id: int | None = None, course: Course | None = None) -> list[Membership]:
+    """Invitations waiting: of one account (its Courses page), or of one course (its roster)."""
+    query = db.select(Membership).where(Membership.invited_at.is_not(None))
+    if user_id is not None:
+        query = query.where(Membership.user_id == user_id)
+    if course is not None:
+        query = query.where(Membership.course_id == course.id)
+    return list(db.session.execute(query.order_by(Membership.invited_at)).scalars())
 
 
 class RosterRefused(ValueError):
@@ -222,7 +260,11 @@ def students(course: Course) -> list[User]:
     rows = db.session.execute(
         db.select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.course_id == course.id, Membership.role == STUDENT)
+        .where(
+            Membership.course_id == course.id,
+            Membership.role == STUDENT,
+            Membership.invited_at.is_(None),
+        )
         .order_by(User.name, User.email)
     ).scalars()
     return list(rows)
@@ -232,7 +274,7 @@ def members(course: Course) -> list[tuple[User, str]]:
     rows = db.session.execute(
         db.select(User, Membership.role)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.course_id == course.id)
+        .where(Membership.course_id == course.id, Membership.invited_at.is_(None))
         .order_by(Membership.role, User.name, User.email)
     ).all()
     return [(user, role) for user, role in rows]
@@ -247,6 +289,7 @@ class RosterResult:
 
     errors: list[str] = field(default_factory=list)
     added: list[tuple[str, str]] = field(default_factory=list)  # (email, role)
+    invited: list[tuple[str, str]] = field(default_factory=list)  # their own accounts: asked
     # New accounts and the password each was given, to hand to the student once.
     created: list[tuple[str, str]] = field(default_factory=list)
 
@@ -309,6 +352,10 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
         existing = held.get(row.email)
         if existing is not None and existing.role == INSTRUCTOR:
             continue  # a roster never demotes an instructor
+        if needs_consent(course, user):
+            invite(course, user, row.role)
+            result.invited.append((user.email, row.role))
+            continue
         enrol(course, user, row.role)
         result.added.append((user.email, row.role))
     db.session.commit()

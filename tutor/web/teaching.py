@@ -70,9 +70,12 @@ from .roster import (
     course_by_slug,
     enrol,
     import_roster,
+    invitations,
+    invite,
     members,
     membership,
     my_courses,
+    needs_consent,
     remove_member,
     require_member,
     resettable,
@@ -241,8 +244,37 @@ class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
 @signed_in_only
 def my_courses_page() -> ResponseReturnValue:
     return render_template(
-        "courses/mine.html", courses=my_courses(), join=JoinForm(), roles=role_names()
+        "courses/mine.html",
+        courses=my_courses(),
+        join=JoinForm(),
+        roles=role_names(),
+        invited=_my_invitations(),
     )
+
+
+def _my_invitations() -> list[tuple[Course, str]]:
+    found = [(db.session.get(Course, m.course_id), m.role) for m in invitations(current_user.id)]
+    return [(course, role) for course, role in found if course is not None]
+
+
+@bp.post("/courses/<slug>/invitation")
+@signed_in_only
+def answer_invitation(slug: str) -> ResponseReturnValue:
+    """The invited person accepts (joins, in the role they were invited to) or declines (the
+    invitation goes; the course's staff see it gone from their roster)."""
+    course = course_by_slug(slug)
+    place = membership(course, current_user) if course is not None else None
+    if course is None or place is None or place.invited_at is None:
+        abort(404)
+    if request.form.get("answer") == "accept":
+        enrol(course, current_user, place.role)
+        db.session.commit()
+        flash(gettext("You joined %(title)s.", title=course.title))
+        return redirect(url_for("teaching.course_page", slug=slug))
+    db.session.delete(place)
+    db.session.commit()
+    flash(gettext("You declined the invitation to %(title)s.", title=course.title))
+    return redirect(url_for("teaching.my_courses_page"))
 
 
 @bp.post("/join")
@@ -264,7 +296,11 @@ def join() -> ResponseReturnValue:
             return redirect(url_for("teaching.course_page", slug=course.slug))
         form.code.errors = [gettext("No course has that join code: check it with your instructor.")]
     return render_template(
-        "courses/mine.html", courses=my_courses(), join=form, roles=role_names()
+        "courses/mine.html",
+        courses=my_courses(),
+        join=form,
+        roles=role_names(),
+        invited=_my_invitations(),
     ), 400
 
 
@@ -479,6 +515,7 @@ def _roster_page(
         "courses/roster.html",
         course=course,
         members=members(course),
+        invited=[(db.session.get(User, m.user_id), m.role) for m in invitations(course=course)],
         config=config,
         role=member.role,
         may_edit=may_edit(member.role, config),
@@ -513,6 +550,17 @@ def add_member(slug: str) -> ResponseReturnValue:
     if user is None:
         created = new_password()
         user = create_user(form.email.data or "", created, managed_by=course.id)
+    elif needs_consent(course, user):
+        invite(course, user, role)
+        db.session.commit()
+        flash(
+            gettext(
+                "%(email)s has an account of their own: they are invited, and join the course "
+                "when they accept on their Courses page.",
+                email=user.email,
+            )
+        )
+        return redirect(url_for("teaching.roster", slug=slug))
     try:
         set_role(course, user, role)
     except RosterRefused as exc:
