@@ -149,3 +149,34 @@ def test_a_roster_file_invites_own_accounts_and_enrols_the_ones_it_makes(site: F
     assert "1 person imported" in text and "invited" in text
     assert _member(site, "csv-invites", "carol@x.org") == (False, "student")
     assert _member(site, "csv-invites", "newcomer@x.org") == (True, None)
+
+
+def test_an_account_another_course_made_and_let_go_passes_to_the_next_course(site: Flask) -> None:
+    """Squatting: a course makes an account for someone's address (keeping its password) and
+    removes it; when the person's real course adds the address, it takes the account over with
+    a new password — an invitation would let the squatter accept it."""
+    hosted_course(site, "squat", "squatter@x.org", {})
+    hosted_course(site, "genuine", "genuine-prof@x.org", {})
+    squatter = signed_in(site, "squatter@x.org")
+    made = squatter.post(
+        "/courses/squat/roster/add", data={"email": "dora@x.org", "role": "student"}
+    )
+    kept = re.search(r"<code class=\"new-password\">([^<]+)</code>", made.get_data(as_text=True))
+    assert made.status_code == 200 and kept
+    with site.app_context():
+        dora = find_user("dora@x.org")
+        assert dora is not None
+        dora_id = dora.id
+    assert squatter.post(f"/courses/squat/members/{dora_id}/remove").status_code == 302
+    prof = signed_in(site, "genuine-prof@x.org")
+    taken = prof.post(
+        "/courses/genuine/roster/add", data={"email": "dora@x.org", "role": "student"}
+    )
+    fresh = re.search(r"<code class=\"new-password\">([^<]+)</code>", taken.get_data(as_text=True))
+    assert taken.status_code == 200 and fresh and fresh.group(1) != kept.group(1)
+    assert _member(site, "genuine", "dora@x.org") == (True, None)
+    stale = site.test_client().post(
+        "/login", data={"email": "dora@x.org", "password": kept.group(1)}
+    )
+    assert stale.status_code == 401  # the squatter's password no longer opens it
+    signed_in(site, "dora@x.org", fresh.group(1))

@@ -86,6 +86,31 @@ def needs_consent(course: Course, user: User) -> bool:
     return not active and user.managed_by_course_id != course.id
 
 
+def abandoned(course: Course, user: User) -> bool:
+    """Whether ``user`` is an account another course made and no longer holds (removed from
+    it, in no course at all): whoever made it may still know its password, and the real owner
+    of the address never got one. A course adding such an account takes it over (``take_over``)
+    instead of inviting it — an invitation would let the other course's staff accept it."""
+    maker = user.managed_by_course_id
+    if maker is None or maker == course.id:
+        return False
+    active = db.session.execute(
+        db.select(Membership.id).where(Membership.user_id == user.id, Membership.left_at.is_(None))
+    ).first()
+    return active is None
+
+
+def take_over(course: Course, user: User, password: str = "") -> str:
+    """``user`` (``abandoned``) becomes this course's account with a new password (``password``,
+    or one made up), returned to be handed to the person once: the old one, and every session
+    signed in with it, ends."""
+    password = password or new_password()
+    user.set_password(password)
+    user.managed_by_course_id = course.id
+    db.session.flush()
+    return password
+
+
 def invite(course: Course, user: User, role: str) -> Membership:
     """An invitation to ``course`` as ``role``: inactive until its owner accepts it (the caller
     commits)."""
@@ -352,7 +377,11 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
         existing = held.get(row.email)
         if existing is not None and existing.role == INSTRUCTOR:
             continue  # a roster never demotes an instructor
-        if needs_consent(course, user):
+        if abandoned(course, user):
+            password = take_over(course, user, row.password)
+            if not row.password:
+                result.created.append((user.email, password))
+        elif needs_consent(course, user):
             invite(course, user, row.role)
             result.invited.append((user.email, row.role))
             continue

@@ -67,6 +67,7 @@ from .roster import (
     TA,
     Membership,
     RosterRefused,
+    abandoned,
     course_by_slug,
     enrol,
     import_roster,
@@ -81,6 +82,7 @@ from .roster import (
     resettable,
     role_names,
     set_role,
+    take_over,
 )
 from .schedule import (
     ACCEPT,
@@ -550,6 +552,8 @@ def add_member(slug: str) -> ResponseReturnValue:
     if user is None:
         created = new_password()
         user = create_user(form.email.data or "", created, managed_by=course.id)
+    elif abandoned(course, user):
+        created = take_over(course, user)
     elif needs_consent(course, user):
         invite(course, user, role)
         db.session.commit()
