@@ -35,6 +35,7 @@ from . import (
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
+from .settings_check import check_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TUTOR")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    check_settings(app)
     database_url.configure(app, test_config)
     database_file.make_instance_folder(Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):

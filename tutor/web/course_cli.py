@@ -192,7 +192,8 @@ def export_grades_command(slug: str, file: Path) -> None:
     course = course_by_slug(slug)
     if course is None or db.session.get(CourseSettings, course.id) is None:
         sys.exit(f"no hosted course {slug!r}")
-    file.write_text(grades_csv(course), encoding="utf-8")
+    # The same bytes as the gradebook page's Export CSV: the BOM makes Excel read UTF-8 names.
+    file.write_text("\ufeff" + grades_csv(course), encoding="utf-8")
     click.echo(f"grades of {slug} written to {file}")
 
 
@@ -298,8 +299,8 @@ def seed_demo_command() -> None:
     if course_by_slug(DEMO_SLUG) is not None:
         click.echo(
             f"demo course {DEMO_SLUG!r} exists already: sign in at /login with the "
-            "accounts printed when it was made (or reset one with flask tutor "
-            "create-user)"
+            "accounts printed when it was made (or give one a new password with "
+            "flask --app app tutor set-password EMAIL)"
         )
         return
     click.echo(seed_demo_course())

@@ -1,0 +1,68 @@
+"""Settings an operator gets wrong stop the start with one line (#7): never a traceback, never a
+value taken that breaks the site later (a text MAX_CONTENT_LENGTH made every POST a 500; a rate
+limit spelled "per minuet" switched the limit off without a word), and "False" means false."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.web import create_app
+from tutor.web.settings_check import SettingError
+
+from ..conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "says"),
+    [
+        ("MAX_CONTENT_LENGTH", "abc", "a whole number"),
+        ("SESSION_RATE_LIMIT", "30 per minuet", "a rate limit"),
+        ("SUBMIT_RATE_LIMIT", "garbage", "a rate limit"),
+        ("GRADER", "bogus", "one of sandbox, process"),
+        ("GRADER_WORKERS", -1, "at least 1"),
+        ("ASSETS_MODE", "bogus", "one of cdn, local"),
+        ("PROXY_HOPS", -1, "at least 0"),
+        ("LTI_KEY_AHEAD_HOURS", "abc", "a number"),
+        ("AUTO_MIGRATE", "maybe", "true or false"),
+        ("GRADER_WAIT_SECONDS", float("nan"), "a number"),
+    ],
+)
+def test_a_wrong_setting_is_refused_naming_it(
+    tmp_path: Path, setting: str, value: object, says: str
+) -> None:
+    with pytest.raises(SettingError) as refused:
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", setting: value})
+    assert setting in str(refused.value) and says in str(refused.value)
+
+
+@pytest.mark.parametrize(("word", "meant"), [("False", False), ("no", False), ("ON", True)])
+def test_switches_take_the_words_people_write(tmp_path: Path, word: str, meant: bool) -> None:
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "SELF_STUDY_ONLY": word}
+    )
+    assert app.config["SELF_STUDY_ONLY"] is meant
+
+
+def test_the_command_line_says_it_in_one_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+        "TUTOR_MAX_CONTENT_LENGTH": "abc",
+    }
+    flask = str(Path(sys.executable).parent / "flask")
+    done = subprocess.run(
+        [flask, "--app", "app", "tutor", "lti", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "VirtTutor cannot start: MAX_CONTENT_LENGTH='abc'" in done.stderr
+    assert "Traceback" not in done.stderr

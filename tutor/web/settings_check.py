@@ -1,0 +1,121 @@
+"""The settings an operator gives (``TUTOR_*`` in the environment, ``instance/config.py``), checked
+once when the app is made: a wrong value stops the start with one line naming the setting, the
+value and what it takes.
+
+Flask reads ``TUTOR_*`` values as JSON when they parse and keeps them as text otherwise, so
+``TUTOR_AUTO_MIGRATE=False`` (as Python spells it, and as the README's table did) was the text
+"False" — true; and nothing looked at a value until some request tripped on it: a
+``MAX_CONTENT_LENGTH`` of "abc" made every POST a 500, a rate limit spelled "30 per minuet"
+switched that limit off without a word. Switches here take true/false, yes/no, on/off, 1/0 in
+any case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from limits import parse_many
+
+SWITCHES = (
+    "AUTO_MIGRATE",
+    "MINIFIED_JS",
+    "STORED_STDLIB",
+    "SELF_STUDY_ONLY",
+    "WTF_CSRF_ENABLED",
+    "SESSION_REFRESH_EACH_REQUEST",
+)
+TRUE, FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
+class SettingError(ValueError):
+    """A setting the app cannot start with; ``str()`` says which, and what it takes."""
+
+
+def _whole(least: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= least:
+            return None
+        return f"a whole number of at least {least}"
+
+    return check
+
+
+def _number(least: float, positive: bool = False) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and (value > least if positive else value >= least) and value == value:
+            return None
+        return f"a number {'greater than' if positive else 'of at least'} {least:g}"
+
+    return check
+
+
+def _choice(*options: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in options else f"one of {', '.join(options)}"
+
+    return check
+
+
+def _rate(value: Any) -> str | None:
+    try:
+        if isinstance(value, str) and parse_many(value):
+            return None
+    except ValueError:
+        pass
+    return 'a rate limit such as "20 per minute" (several: "20 per minute; 200 per hour")'
+
+
+def _optional(check: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    return lambda value: None if value is None else check(value)
+
+
+CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "MAX_CONTENT_LENGTH": _whole(1),
+    "MAX_FORM_MEMORY_SIZE": _whole(1),
+    "ASSETS_MODE": _choice("cdn", "local"),
+    "GRADER": _choice("sandbox", "process"),
+    "GRADER_WORKERS": _whole(1),
+    "GRADER_QUEUE_SIZE": _whole(0),
+    "GRADER_WAIT_SECONDS": _number(0),
+    "GRADER_MAX_ATTEMPTS": _whole(1),
+    "GRADER_REQUEUE_SECONDS": _number(0),
+    "GRADER_CLAIM_SECONDS": _number(0, positive=True),
+    "GRADER_SWEEP_SECONDS": _number(0, positive=True),
+    "GRADER_INFLIGHT_PER_LEARNER": _whole(1),
+    "GRADER_INFLIGHT_PER_IP": _whole(1),
+    "SUBMIT_RATE_LIMIT": _rate,
+    "SUBMIT_RATE_LIMIT_PER_IP": _rate,
+    "SESSION_RATE_LIMIT": _rate,
+    "SIGNIN_RATE_LIMIT": _rate,
+    "SIGNUP_RATE_LIMIT": _rate,
+    "JOIN_RATE_LIMIT": _rate,
+    "PROXY_HOPS": _whole(0),
+    "LTI_KEY_AHEAD_HOURS": _number(0),
+    "LTI_PASSBACK_RETRIES": _whole(0),
+    "LTI_PASSBACK_RETRY_SECONDS": _number(0),
+    "LTI_PASSBACK_TIMEOUT_SECONDS": _number(0, positive=True),
+    "WTF_CSRF_TIME_LIMIT": _optional(_whole(1)),
+}
+
+
+def check_settings(app: Flask) -> None:
+    """Normalises the switches and checks every setting above that is set; raises
+    ``SettingError`` for the first one that is wrong."""
+    config = app.config
+    for name in SWITCHES:
+        value = config.get(name)
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word not in TRUE + FALSE:
+                raise SettingError(
+                    f"{name}={value!r}: it takes true or false (yes/no, on/off, 1/0)"
+                )
+            config[name] = word in TRUE
+    for name, check in CHECKS.items():
+        if name in config:
+            wrong = check(config[name])
+            if wrong is not None:
+                raise SettingError(f"{name}={config[name]!r}: it takes {wrong}")
