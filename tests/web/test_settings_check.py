@@ -66,3 +66,14 @@ def test_the_command_line_says_it_in_one_line(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "VirtTutor cannot start: MAX_CONTENT_LENGTH='abc'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_worker_count_below_one_is_refused(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+            "QUEUE_URL": f"sqlite:///{tmp_path / 'q.db'}",
+        }
+    )
+    done = app.test_cli_runner().invoke(args=["tutor", "worker", "--workers", "0"])
+    assert done.exit_code != 0 and "x>=1" in done.output

@@ -26,7 +26,13 @@ def _queue() -> GradingQueue:
 
 @click.command("worker")
 @with_appcontext
-@click.option("--workers", default=1, show_default=True, help="grader processes to run")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="grader processes to run",
+)
 def worker(workers: int) -> None:
     """Grade queued submissions until Ctrl+C (GRADER_WORKERS threads per process, each
     process with its own sandbox pool)."""
@@ -35,7 +41,7 @@ def worker(workers: int) -> None:
     from .worker import run_workers  # not at import: the worker module imports the web app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    run_workers(current_app._get_current_object(), max(1, workers))  # type: ignore[attr-defined]
+    run_workers(current_app._get_current_object(), workers)  # type: ignore[attr-defined]
 
 
 @click.command("regrade")
