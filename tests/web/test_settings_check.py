@@ -64,7 +64,7 @@ def test_the_command_line_says_it_in_one_line(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode != 0
-    assert "VirtTutor cannot start: MAX_CONTENT_LENGTH='abc'" in done.stderr
+    assert "VirtTutor cannot start: MAX_CONTENT_LENGTH must be a whole number" in done.stderr
     assert "Traceback" not in done.stderr
 
 

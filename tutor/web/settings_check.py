@@ -111,11 +111,11 @@ def check_settings(app: Flask) -> None:
             word = value.strip().lower()
             if word not in TRUE + FALSE:
                 raise SettingError(
-                    f"{name}={value!r}: it takes true or false (yes/no, on/off, 1/0)"
+                    f"{name} must be true or false (yes/no, on/off, 1/0), not {value!r}"
                 )
             config[name] = word in TRUE
     for name, check in CHECKS.items():
         if name in config:
             wrong = check(config[name])
             if wrong is not None:
-                raise SettingError(f"{name}={config[name]!r}: it takes {wrong}")
+                raise SettingError(f"{name} must be {wrong}, not {config[name]!r}")
