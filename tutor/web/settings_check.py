@@ -18,6 +18,8 @@ from typing import Any
 from flask import Flask
 from limits import parse_many
 
+from tutor.queue.grader import MODES
+
 SWITCHES = (
     "AUTO_MIGRATE",
     "MINIFIED_JS",
@@ -76,7 +78,7 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "MAX_CONTENT_LENGTH": _whole(1),
     "MAX_FORM_MEMORY_SIZE": _whole(1),
     "ASSETS_MODE": _choice("cdn", "local"),
-    "GRADER": _choice("sandbox", "process"),
+    "GRADER": _choice(*MODES),
     "GRADER_WORKERS": _whole(1),
     "GRADER_QUEUE_SIZE": _whole(0),
     "GRADER_WAIT_SECONDS": _number(0),
