@@ -53,13 +53,16 @@ bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.
 setup: system-deps $(VENV)/.installed assets bundle translations
 	mkdir -p instance
 
-# Debian packages: Chromium for browser tests, bubblewrap for the grading sandbox, Node.js and
-# npm to fetch the pinned front-end assets and to run Pyodide in the parity test, PostgreSQL and
-# Redis whose servers the storage and reliability tests start on 127.0.0.1 (tests/servers.py), wrk
-# for `make bench`'s throughput ratios (bench/budgets.py), and
-# python3.X-venv when the chosen Python has no ensurepip (Debian and Ubuntu split it out).
+# Debian packages: Chromium for browser tests and the animations' posters, bubblewrap for the
+# grading sandbox, Node.js and npm to fetch the pinned front-end assets and to run Pyodide in the
+# parity test, and python3.X-venv when the chosen Python has no ensurepip (Debian and Ubuntu split
+# it out). Only for `make test` and `make bench` (TEST_SERVERS): PostgreSQL and Redis, whose
+# servers the storage and reliability tests start on 127.0.0.1 (tests/servers.py), and wrk for
+# the throughput ratios (bench/budgets.py) — `make run` does not install database servers that
+# would start as system services and that the site, on SQLite, never uses.
 # Ubuntu's only Chromium package installs the snap, which Playwright cannot drive: there
 # tutor.chromium prints what to do instead of failing later.
+test bench: TEST_SERVERS := yes
 system-deps:
 	@test -n "$(PYTHON)" || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	@missing=""; \
@@ -68,10 +71,12 @@ system-deps:
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
-	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
-	  || missing="$$missing postgresql"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	if [ -n "$(TEST_SERVERS)" ]; then \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
+	    || missing="$$missing postgresql"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  command -v wrk >/dev/null || missing="$$missing wrk"; \
+	fi; \
 	if [ ! -x $(BIN)/python ] && ! $(PYTHON) -c 'import ensurepip' 2>/dev/null; then \
 	  missing="$$missing $$($(PYTHON) -c 'import sys; print("python3.%d-venv" % sys.version_info[1])')"; \
 	fi; \

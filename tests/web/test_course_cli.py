@@ -94,6 +94,9 @@ def test_create_user_course_enrol_and_export_grades(
     assert [(r["SIS Login ID"], r["Total"]) for r in rows_out] == [("stu@example.org", "100")]
     page = prof.get("/courses/net-101/gradebook.csv").get_data(as_text=True)
     assert page == written and written.startswith("\ufeff")  # the page's CSV, BOM and all
+    piped = runner.invoke(args=["tutor", "export-grades", "net-101", "-"])
+    assert piped.exit_code == 0 and piped.stdout_bytes.decode("utf-8") == written
+    assert not Path("-").exists()
     missing = runner.invoke(args=["tutor", "export-grades", "demo", str(target)])
     assert missing.exit_code != 0 and "no hosted course" in missing.output
     reset = runner.invoke(args=["tutor", "set-password", "stu@example.org"])

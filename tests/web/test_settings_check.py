@@ -77,3 +77,34 @@ def test_a_worker_count_below_one_is_refused(tmp_path: Path) -> None:
     )
     done = app.test_cli_runner().invoke(args=["tutor", "worker", "--workers", "0"])
     assert done.exit_code != 0 and "x>=1" in done.output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("DATABASE_URL", "postgress://ta:s3cret-pw@db.example/course", "the database URL"),
+        ("DATABASE_URL", "mysql://ta:s3cret-pw@db.example/course", "the database URL"),
+        ("DATABASE_URL", "postgresql://ta:s3cret-pw@127.0.0.1:1/course", "cannot be used"),
+        ("DATABASE_URL", "sqlite:////no/such/folder/tutor.db", "does not exist"),
+        ("TUTOR_QUEUE_URL", "redsi://localhost:6379/0", "QUEUE_URL must be"),
+        ("TUTOR_RATELIMIT_STORAGE_URI", "memcache://x", "RATELIMIT_STORAGE_URI must be"),
+    ],
+)
+def test_a_url_the_server_cannot_use_is_one_line_without_its_password(
+    tmp_path: Path, variable: str, value: str, says: str
+) -> None:
+    """A mistyped scheme, a database nobody answers at, a folder that is not there: each was a
+    traceback of SQLAlchemy's, Huey's or limits' (#7)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", variable: value}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "app", "tutor", "lti", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "VirtTutor cannot start:" in done.stderr and says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "s3cret-pw" not in done.stderr

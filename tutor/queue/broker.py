@@ -31,6 +31,17 @@ def default_url(instance: Path, database_uri: str = "") -> str:
     return f"sqlite:///{instance / 'queue.db'}"
 
 
+QUEUE_URLS = (
+    "sqlite:///path/to/queue.db (the default, one machine), redis://host:6379/0 (many machines) "
+    "or immediate (tests)"
+)
+_REDIS = ("redis://", "rediss://", "unix://")
+
+
+def is_queue_url(url: str) -> bool:
+    return url == "immediate" or url.startswith(("sqlite:///", *_REDIS))
+
+
 def make_huey(url: str) -> Huey:
     if url == "immediate":
         return MemoryHuey(NAME, immediate=True)
@@ -39,9 +50,6 @@ def make_huey(url: str) -> Huey:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Results are never read back (the database row carries the verdict): store none.
         return SqliteHuey(NAME, filename=str(path), results=False, timeout=30)
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    if url.startswith(_REDIS):
         return RedisHuey(NAME, url=url, results=False)
-    raise QueueUrlError(
-        f"QUEUE_URL {url!r} is not a queue: use sqlite:///path/to/queue.db (the default, one "
-        "machine), redis://host:6379/0 (many machines) or immediate (tests)"
-    )
+    raise QueueUrlError(f"QUEUE_URL {url!r} is not a queue: use {QUEUE_URLS}")

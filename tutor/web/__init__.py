@@ -35,7 +35,7 @@ from . import (
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
-from .settings_check import check_settings
+from .settings_check import check_settings, check_urls
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     check_settings(app)
     database_url.configure(app, test_config)
+    check_urls(app)
     database_file.make_instance_folder(Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))

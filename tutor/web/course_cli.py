@@ -185,7 +185,8 @@ def _folder_exists(_context: click.Context, _parameter: click.Parameter, file: P
 @click.argument("slug")
 @click.argument("file", type=OUTPUT_FILE, callback=_folder_exists)
 def export_grades_command(slug: str, file: Path) -> None:
-    """Write the gradebook CSV (the same as the gradebook page's) to FILE."""
+    """Write the gradebook CSV (the same as the gradebook page's) to FILE; ``-`` writes it to
+    standard output, for a pipe into another tool."""
     from .gradebook import grades_csv
     from .schedule import CourseSettings
 
@@ -193,7 +194,11 @@ def export_grades_command(slug: str, file: Path) -> None:
     if course is None or db.session.get(CourseSettings, course.id) is None:
         sys.exit(f"no hosted course {slug!r}")
     # The same bytes as the gradebook page's Export CSV: the BOM makes Excel read UTF-8 names.
-    file.write_text("\ufeff" + grades_csv(course), encoding="utf-8")
+    text = "\ufeff" + grades_csv(course)
+    if str(file) == "-":
+        click.echo(text.encode("utf-8"), nl=False)  # bytes: written as they are
+        return
+    file.write_text(text, encoding="utf-8")
     click.echo(f"grades of {slug} written to {file}")
 
 

@@ -17,7 +17,12 @@ from typing import Any
 
 from flask import Flask
 from limits import parse_many
+from limits.errors import ConfigurationError
+from limits.storage import storage_from_string
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from tutor.queue.broker import QUEUE_URLS, is_queue_url
 from tutor.queue.grader import MODES
 
 SWITCHES = (
@@ -101,6 +106,58 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "LTI_PASSBACK_TIMEOUT_SECONDS": _number(0, positive=True),
     "WTF_CSRF_TIME_LIMIT": _optional(_whole(1)),
 }
+
+
+DATABASES = ("sqlite", "postgresql")
+
+
+def _usable_database(url: URL) -> bool:
+    """SQLite or PostgreSQL, with a driver that is installed."""
+    if url.get_backend_name() not in DATABASES:
+        return False
+    try:
+        url.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        return False
+    return True
+
+
+def _usable_storage(uri: str) -> bool:
+    """A scheme the limits library knows, with its client installed (it connects only when
+    used)."""
+    try:
+        storage_from_string(uri)
+    except ConfigurationError:
+        return False
+    return True
+
+
+def check_urls(app: Flask) -> None:
+    """The database, queue and rate-limit storage URLs: a scheme no driver knows was a traceback
+    from SQLAlchemy, Huey or limits at start (or at the first request). A database URL is shown
+    without its password."""
+    config = app.config
+    database = config.get("SQLALCHEMY_DATABASE_URI")
+    try:
+        url: URL | None = make_url(str(database))
+    except (ArgumentError, ValueError):
+        url = None
+    if url is None or not _usable_database(url):
+        shown = database if url is None else url.render_as_string(hide_password=True)
+        raise SettingError(
+            "the database URL (DATABASE_URL or SQLALCHEMY_DATABASE_URI) must be "
+            "sqlite:///path/to/file.db or postgresql://user:password@host/database, "
+            f"not {shown!r}"
+        )
+    queue = config.get("QUEUE_URL")
+    if queue is not None and not is_queue_url(str(queue)):
+        raise SettingError(f"QUEUE_URL must be {QUEUE_URLS}, not {queue!r}")
+    storage = config.get("RATELIMIT_STORAGE_URI")
+    if storage is not None and not _usable_storage(str(storage)):
+        raise SettingError(
+            "RATELIMIT_STORAGE_URI must be memory:// or redis://host:6379/0 (a storage the "
+            f"limits library knows), not {storage!r}"
+        )
 
 
 def check_settings(app: Flask) -> None:
