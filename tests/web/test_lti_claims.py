@@ -215,3 +215,41 @@ def test_logins_that_never_launch_keep_the_cookie_small_and_their_rows_expire(
     login(client, platform)
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(LtiNonce)).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("audience", "accepted"),
+    [
+        ({"aud": ["https://lms.example/other-service", "{ours}"]}, True),
+        ({"aud": ["https://lms.example/other-service", "{ours}"], "azp": "{ours}"}, True),
+        ({"aud": ["{ours}"], "azp": "https://lms.example/other-service"}, False),
+        ({"aud": "{ours}", "azp": "https://lms.example/other-service"}, False),
+        ({"aud": ["https://lms.example/other-service", "another-tool"]}, False),
+        ({"aud": []}, False),
+    ],
+    ids=[
+        "ours-second",
+        "ours-second-azp-ours",
+        "azp-other",
+        "azp-other-one-aud",
+        "not-ours",
+        "none",
+    ],
+)
+def test_an_audience_list_launches_when_it_holds_this_tool(
+    client: FlaskClient, platform: Platform, audience: dict[str, Any], accepted: bool
+) -> None:
+    """OpenID Connect lets ``aud`` be a list and name the party in ``azp``: pylti1p3 read only
+    the first entry, so a platform listing another audience first was refused (#12)."""
+    claims = {
+        k: [x.format(ours=platform.client_id) for x in v]
+        if isinstance(v, list)
+        else v.format(ours=platform.client_id)
+        for k, v in audience.items()
+    }
+    authorization = login(client, platform)
+    response = launch(client, authorization, platform.id_token(authorization, **claims))
+    if accepted:
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    else:
+        assert response.status_code == 400 and REFUSED in response.get_data(as_text=True)

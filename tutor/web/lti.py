@@ -36,7 +36,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
-from pylti1p3.contrib.flask.message_launch import FlaskMessageLaunch
 from pylti1p3.contrib.flask.oidc_login import FlaskOIDCLogin
 from pylti1p3.contrib.flask.request import FlaskRequest
 from sqlalchemy.exc import IntegrityError
@@ -55,7 +54,7 @@ from .lti_claims import (
     checked_launch,
     course_role,
 )
-from .lti_config import DatabaseToolConf, OneLaunchPerNonce
+from .lti_config import AudienceListLaunch, DatabaseToolConf, OneLaunchPerNonce
 from .lti_deep_linking import open_picker, return_address
 from .lti_keys import key_set
 from .lti_models import LtiContext, LtiIdentity, LtiPlatform
@@ -107,7 +106,7 @@ def launch() -> ResponseReturnValue:
     request = FlaskRequest()  # type: ignore[no-untyped-call]
     nonces = OneLaunchPerNonce(request)
     try:
-        message = FlaskMessageLaunch(  # type: ignore[no-untyped-call]
+        message = AudienceListLaunch(  # type: ignore[no-untyped-call]
             request, _tool_conf(), session_service=nonces
         )
         data: dict[str, Any] = dict(message.get_launch_data())

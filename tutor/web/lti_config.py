@@ -1,6 +1,7 @@
 """pylti1p3's view of this tool, read from the database: which platforms may launch it
-(``DatabaseToolConf``) and a session service that lets each nonce serve one launch only
-(``OneLaunchPerNonce``)."""
+(``DatabaseToolConf``), a session service that lets each nonce serve one launch only
+(``OneLaunchPerNonce``), and a launch that finds its client id in a list of audiences
+(``AudienceListLaunch``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import session
+from pylti1p3.contrib.flask.message_launch import FlaskMessageLaunch
 from pylti1p3.contrib.flask.request import FlaskRequest
 from pylti1p3.contrib.flask.session import FlaskSessionService
 from pylti1p3.deployment import Deployment
+from pylti1p3.exception import LtiException
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
@@ -168,3 +171,29 @@ class OneLaunchPerNonce(FlaskSessionService):
         cutoff = datetime.now(UTC) - NONCE_LIFETIME
         db.session.execute(db.delete(LtiNonce).where(LtiNonce.issued_at < cutoff))
         db.session.commit()
+
+
+class AudienceListLaunch(FlaskMessageLaunch):
+    """An id_token's ``aud`` may be a list (OpenID Connect, which LTI 1.3 builds on); pylti1p3
+    takes its first entry as this tool's client id, so a platform that listed another audience
+    first was refused. Here the client id is the token's ``azp`` (the party it was issued to,
+    which OIDC has a token with several audiences name) when it is one of the audiences, else
+    the first audience registered for the issuer. A token whose ``azp`` is not that client id is
+    refused, as OIDC asks."""
+
+    def get_client_id(self) -> str:
+        body = self._get_jwt_body()
+        audiences, azp = body.get("aud"), body.get("azp")
+        if isinstance(audiences, list):
+            listed = [a for a in audiences if isinstance(a, str) and a]
+            if azp is not None:
+                chosen = azp if azp in listed else None
+            else:
+                issuer = str(body.get("iss") or "")
+                known = (a for a in listed if find_platform(issuer, a) is not None)
+                chosen = next(known, listed[0] if listed else None)
+        else:
+            chosen = audiences
+        if not isinstance(chosen, str) or not chosen or azp not in (None, chosen):
+            raise LtiException("the token's audience (aud, azp) names no client of this tool")
+        return chosen
