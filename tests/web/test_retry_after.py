@@ -20,6 +20,7 @@ from ..conftest import FIXTURE_LESSONS
 SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
 URL = "/api/exercises/walk/grade"
 PAGE_URL = "/exercises/walk/submit"
+MANY_IN_FLIGHT = {"GRADER_INFLIGHT_PER_LEARNER": 10, "GRADER_INFLIGHT_PER_IP": 10}
 
 
 def _app(tmp_path: Path, **config: object) -> Flask:
@@ -75,7 +76,11 @@ def test_refusals_say_the_same_wait_in_header_and_body(tmp_path: Path) -> None:
     client = _client(app)
     assert client.post(URL, json={"code": SOLUTION}).status_code == 202
     in_flight = client.post(URL, json={"code": SOLUTION + "\n# 2\n"})  # one in flight already
-    limited = client.post(URL, json={"code": SOLUTION + "\n# 3\n"})  # third in a minute
+    (tmp_path / "rate").mkdir()
+    rate = _client(_app(tmp_path / "rate", SUBMIT_RATE_LIMIT="2 per minute", **MANY_IN_FLIGHT))
+    for n in range(2):
+        assert rate.post(URL, json={"code": SOLUTION + f"\n# {n}\n"}).status_code == 202
+    limited = rate.post(URL, json={"code": SOLUTION + "\n# 3\n"})  # third in a minute
     assert (in_flight.status_code, limited.status_code) == (429, 429)
     for answer in (in_flight, limited):
         assert answer.headers["Retry-After"] == str(answer.get_json()["retry_after"])

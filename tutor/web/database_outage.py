@@ -22,7 +22,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import ServiceUnavailable
 
-from .errors import API_PREFIX, render_error_page
+from .errors import is_api, render_error_page
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
         db.session.rollback()
     except Exception:  # the connection is gone; the session is discarded at teardown anyway
         log.debug("rollback after a database outage failed", exc_info=True)
-    if request.path.startswith(API_PREFIX):
+    if is_api(request.path):
         body = {
             "error": f"the database is unavailable for a moment: try again in {RETRY_AFTER} s "
             "(a submission that was already stored is kept, graded and listed among your "

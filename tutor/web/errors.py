@@ -2,7 +2,7 @@
 
 A learner who mistypes an address or meets a server fault should still see the site around them
 (the outline link, the language switch) and a sentence saying what to do next. Everything under
-``/api/`` is left alone: API clients get JSON errors, which the API owns.
+``/api`` is left alone: API clients get JSON errors, which the API owns.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from .form_text import NulInForm
 
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/api/"
+
+def is_api(path: str) -> bool:
+    """Under ``/api`` (the prefix alone too): answered in JSON by ``tutor.web.api``."""
+    return path == "/api" or path.startswith("/api/")
 
 
 def _wording(code: int, exc: HTTPException) -> tuple[str, str]:
@@ -68,7 +71,7 @@ def render_error_page(exc: HTTPException) -> ResponseReturnValue:
 
 
 def _page_error(exc: HTTPException) -> ResponseReturnValue:
-    if request.path.startswith(API_PREFIX):
+    if is_api(request.path):
         return exc
     return render_error_page(exc)
 

@@ -6,7 +6,10 @@ Three layers, cheapest first:
   learner (``SUBMIT_RATE_LIMIT``, default 20 a minute) and per network address
   (``SUBMIT_RATE_LIMIT_PER_IP``, 120 a minute — a classroom behind one NAT address shares it);
   new sessions per address (``SESSION_RATE_LIMIT``, 30 a minute) so a client cannot mint
-  learners to get around the per-learner limits;
+  learners to get around the per-learner limits. Only what the limit is about counts: a POST
+  refused before anything is stored (bad JSON, no token, an unknown exercise, one already in
+  flight) spends nothing, and ``GET /api/session`` from a session that has its learner makes
+  no new session;
 * **in-flight limits** in ``GradingService``: one submission being graded per learner and per
   address (``GRADER_INFLIGHT_PER_LEARNER``, ``GRADER_INFLIGHT_PER_IP``); the next is refused with
   429 and ``Retry-After`` until a verdict is in;
@@ -23,13 +26,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, Response, current_app, request, session
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .errors import is_api
 from .grading_service import SubmissionRefused
 
 DEFAULTS = {
@@ -93,6 +97,30 @@ class RateLimited(SubmissionRefused):
         )
 
 
+class TooManySessions(SubmissionRefused):
+    status = 429
+
+    def __init__(self, limit: RateLimitItem, retry_after: int) -> None:
+        en, zh = limit_words(limit)
+        super().__init__(
+            f"too many new sessions from this address ({en}): keep the session cookie you "
+            f"were given, or try again in {retry_after} s",
+            zh=f"这个地址新建会话太频繁了（{zh}）：请保留已得到的会话 cookie，"
+            f"或在 {retry_after} 秒后再试",
+            retry_after=retry_after,
+        )
+
+
+def _counts(response: Response) -> bool:
+    """A submission limit is spent by what reached grading (stored, or the same submission
+    again by its key), not by a request refused before that."""
+    return response.status_code < 400
+
+
+def _has_learner() -> bool:
+    return "learner" in session
+
+
 def _retry_after() -> int:
     limiter: Limiter = current_app.extensions["fairness_limiter"]
     current = limiter.current_limit
@@ -102,8 +130,9 @@ def _retry_after() -> int:
 
 
 def _rate_limited(exc: RateLimitExceeded) -> ResponseReturnValue:
-    refusal = RateLimited(exc.limit.limit, _retry_after())
-    if request.path.startswith("/api/"):
+    kind = TooManySessions if request.endpoint == "api.new_session" else RateLimited
+    refusal = kind(exc.limit.limit, _retry_after())
+    if is_api(request.path):
         from .api import refusal_json
 
         return refusal_json(refusal)
@@ -138,12 +167,14 @@ def init_app(app: Flask) -> None:
             "submissions-per-learner",
             key_func=_learner_or_address,
             methods=["POST"],
+            deduct_when=_counts,
         ),
         limiter.shared_limit(
             lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
             "submissions-per-address",
             key_func=get_remote_address,
             methods=["POST"],
+            deduct_when=_counts,
         ),
     )
     for endpoint in posting:
@@ -151,6 +182,8 @@ def init_app(app: Flask) -> None:
         for limit in submission_limits:
             view = limit(view)
         app.view_functions[endpoint] = view
-    session_limit: Any = limiter.limit(lambda: _setting("SESSION_RATE_LIMIT"))
+    session_limit: Any = limiter.limit(
+        lambda: _setting("SESSION_RATE_LIMIT"), exempt_when=_has_learner
+    )
     app.view_functions["api.new_session"] = session_limit(app.view_functions["api.new_session"])
     app.register_error_handler(RateLimitExceeded, _rate_limited)
