@@ -346,3 +346,45 @@ def test_learners_see_only_their_own_history(app: Flask) -> None:
     assert a.get(f"/submissions/{theirs}").status_code == 404
     assert a.get(f"/submissions/{mine}").status_code == 200
     assert PASSWORD  # the helpers' password signs everyone in
+
+
+def test_of_two_courses_a_submit_counts_for_the_one_that_takes_it_now(app: Flask) -> None:
+    """A student of last term's course (past due, late work refused or accepted) and this
+    term's (open): the Submit counts for this term's — it was refused, or stored as last term's
+    late work, because the soonest due date won (#13). Then: an exercise not open yet in one
+    course but open in the other counts for the open one."""
+    last_term, this_term = NOW - timedelta(days=300), NOW + timedelta(days=20)
+    catalog = app.extensions["catalog"]
+    for policy in ("refuse", "accept"):
+        student = f"retake-{policy}@example.org"
+        hosted_course(
+            app,
+            f"old-{policy}",
+            "t@example.org",
+            {"io-path": (None, last_term), "vm-spec": (None, NOW + timedelta(days=2))},
+            students=(student,),
+            late_policy=policy,
+        )
+        hosted_course(
+            app,
+            f"new-{policy}",
+            "t@example.org",
+            {"io-path": (None, this_term), "vm-spec": (NOW + timedelta(days=1), None)},
+            students=(student,),
+        )
+        for exercise_id, expected in (("io-path", f"new-{policy}"), ("vm-spec", f"old-{policy}")):
+            with app.test_request_context():
+                user = find_user(student)
+                assert user is not None
+                login_user(user)
+                course = submission_course(catalog.exercise(exercise_id))
+                assert course.slug == expected, (policy, exercise_id)
+        answer = signed_in(app, student).post(
+            "/api/exercises/io-path/grade", json={"code": solution(app, "io-path")}
+        )
+        assert answer.status_code == 200, answer.get_json()
+        with app.app_context():
+            stored = db.session.get(Submission, answer.get_json()["submission"])
+            assert stored is not None
+            course = db.session.get(Course, stored.course_id)
+            assert course is not None and course.slug == f"new-{policy}"

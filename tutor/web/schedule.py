@@ -156,31 +156,49 @@ class PastDue(SubmissionRefused):
 
 def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
     """The signed-in student's course that has this exercise, with its times; ``None`` for
-    anyone else: self-study. Only a course they are still in (not one they left). Of several,
-    the one their LMS launched them from (a student retaking a course next term, or in a
-    Moodle and a Canvas course, means the course they are working in), else the soonest due."""
+    anyone else: self-study. Only a course they are still in (not one they left). Of several
+    (a student retaking a course next term, a course imported into a new semester with its
+    members, a Moodle and a Canvas course), the one their LMS launched them from; else the one
+    that takes the work now (``_rank``): a deadline that passed last term in a course that
+    refuses late work must not refuse the Submit this term's course is open for."""
     if not current_user.is_authenticated:
         return None
     launched = session.get("lti_course") if has_request_context() else None
-    row = db.session.execute(
-        db.select(Course, Assignment)
+    rows = db.session.execute(
+        db.select(Course, Assignment, CourseSettings.late_policy)
         .join(Assignment, Assignment.course_id == Course.id)
         .join(Membership, Membership.course_id == Course.id)
+        .outerjoin(CourseSettings, CourseSettings.course_id == Course.id)
         .where(
             Membership.user_id == current_user.id,
             Membership.role == STUDENT,
             Membership.left_at.is_(None),
             Assignment.exercise_id == exercise_id,
         )
-        .order_by(
-            Course.slug != str(launched or ""),
-            Assignment.due_at.is_(None),
-            Assignment.due_at,
-            Course.id,
-        )
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1])
+    ).all()
+    if not rows:
+        return None
+    moment = now()
+    course, assignment, _policy = min(
+        rows,
+        key=lambda row: (
+            row[0].slug != str(launched or ""),
+            *_rank(row[1], row[2] or ACCEPT, moment),
+            row[0].id,
+        ),
+    )
+    return course, assignment
+
+
+def _rank(assignment: Assignment, late_policy: str, moment: datetime) -> tuple[int, float]:
+    """Open now, soonest due first (no due date last); then past due where late work counts,
+    the latest due first; then not open yet, the soonest to open; then past due and refused."""
+    due = None if assignment.due_at is None else utc(assignment.due_at).timestamp()
+    if not assignment.is_open(moment):
+        return 2, utc(assignment.opens_at).timestamp() if assignment.opens_at else 0.0
+    if due is None or due >= moment.timestamp():
+        return 0, math.inf if due is None else due
+    return (1 if late_policy != REFUSE else 3), -due
 
 
 def submission_course(exercise: Exercise) -> Course:
