@@ -180,3 +180,26 @@ def test_an_account_another_course_made_and_let_go_passes_to_the_next_course(sit
     )
     assert stale.status_code == 401  # the squatter's password no longer opens it
     signed_in(site, "dora@x.org", fresh.group(1))
+
+
+def test_the_join_code_takes_an_invited_or_removed_person_in(site: Flask) -> None:
+    """"You joined" then a 404: the join code did nothing for someone with an invitation
+    waiting (or removed earlier), though it is the consent an invitation waits for."""
+    code = hosted_course(site, "codes", "teacher-c@x.org", {}, students=("gone@x.org",))
+    account(site, "yuki@x.org")
+    teacher = signed_in(site, "teacher-c@x.org")
+    teacher.post("/courses/codes/roster/add", data={"email": "yuki@x.org", "role": "student"})
+    assert _member(site, "codes", "yuki@x.org") == (False, "student")
+    with site.app_context():
+        gone = find_user("gone@x.org")
+        assert gone is not None
+        gone_id = gone.id
+    removed = teacher.post(f"/courses/codes/members/{gone_id}/remove")
+    assert removed.status_code in (200, 302)
+    assert _member(site, "codes", "gone@x.org") == (False, None)
+    for email in ("yuki@x.org", "gone@x.org"):
+        person = signed_in(site, email)
+        joined = person.post("/join", data={"code": code})
+        assert joined.status_code == 302
+        assert person.get(joined.headers["Location"]).status_code == 200, email
+        assert _member(site, "codes", email) == (True, None)

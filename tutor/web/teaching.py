@@ -291,8 +291,12 @@ def join() -> ResponseReturnValue:
         if settings is not None:
             course = db.session.get(Course, settings.course_id)
             assert course is not None
-            if membership(course, current_user) is None:
-                enrol(course, current_user, STUDENT)
+            place = membership(course, current_user)
+            if place is None or place.left_at is not None:
+                # Not in it, removed from it, or only invited (joining with the code is the
+                # consent an invitation waits for, in the role it offers).
+                invited = place is not None and place.invited_at is not None
+                enrol(course, current_user, place.role if place and invited else STUDENT)
                 db.session.commit()
             flash(gettext("You joined %(title)s.", title=course.title))
             return redirect(url_for("teaching.course_page", slug=course.slug))
