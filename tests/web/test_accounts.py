@@ -4,6 +4,8 @@ every device; a password change signs out every other device; sign-in is rate-li
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from .course_site_helpers import (
     account,
     fast_hashing,
     graded,
+    hosted_course,
     page_text,
     signed_in,
     solution,
@@ -143,7 +146,6 @@ def test_changing_the_password_signs_out_every_other_device(app: Flask) -> None:
     account(app, "fa@example.org")
     hosted_now = datetime.now(UTC)
     here, there = signed_in(app, "fa@example.org"), signed_in(app, "fa@example.org")
-    from .course_site_helpers import hosted_course
 
     hosted_course(
         app, "c1", "teach@example.org", {"io-path": (None, None)}, students=("fa@example.org",)
@@ -274,3 +276,73 @@ def test_sign_up_and_join_codes_are_rate_limited_too(app: Flask) -> None:
     guesser = signed_in(app, "u0@example.org")
     answers = [guesser.post("/join", data={"code": f"GUESS{n:03d}"}).status_code for n in range(4)]
     assert answers == [400, 400, 400, 429]
+
+
+def _together(count: int, send: Callable[[int], int]) -> list[int]:
+    """``send(0)`` … ``send(count - 1)`` at the same moment, each in its own thread (a double
+    submit, overlapping taps); their answers' statuses."""
+    start = threading.Barrier(count)
+    statuses: list[int] = []
+
+    def one(n: int) -> None:
+        start.wait()
+        statuses.append(send(n))
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def test_answers_sent_together_are_all_recorded(app: Flask) -> None:
+    """Quick answers overlapping (a double tap, a replay from another tab): read-then-insert
+    made two of them insert the same row — a 500 — or count one attempt for two."""
+    lesson = app.extensions["catalog"].lesson("hypervisors")
+    offered = len(lesson.checks[1].options["en"])
+    first = app.test_client()
+    first.get("/api/session")
+    cookie = first.get_cookie("session")
+    assert cookie is not None
+
+    def answer(question: int) -> Callable[[int], int]:
+        def send(n: int) -> int:
+            client = app.test_client()
+            client.set_cookie("session", cookie.value)
+            url = f"/lessons/hypervisors/checks/{question}"
+            return client.post(url, json={"choice": n % offered}).status_code
+
+        return send
+
+    statuses = [status for q in (1, 2, 3) for status in _together(6, answer(q))]
+    assert statuses == [200] * 18
+    from tutor.web.concept_answers import ConceptAnswer
+
+    with app.app_context():
+        rows = db.session.execute(db.select(ConceptAnswer)).scalars().all()
+        assert sorted(r.question for r in rows) == [1, 2, 3]
+        assert sum(r.attempts for r in rows) == 18
+    too_far = first.post("/lessons/hypervisors/checks/1", json={"choice": offered})
+    assert too_far.status_code == 400 and f"{offered} options" in too_far.get_json()["error"]
+
+
+def test_a_sign_up_or_a_join_sent_twice_at_once_is_no_server_error(app: Flask) -> None:
+    """Both copies pass the form's checks before either is stored; the second met the unique
+    key — a 500 — where it should find the account or the place the first made."""
+    fast_hashing(app)
+    app.config["SIGNUP_RATE_LIMIT"] = app.config["JOIN_RATE_LIMIT"] = "1000 per minute"
+    form = {"email": "twice@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    signups = _together(4, lambda n: app.test_client().post("/signup", data=form).status_code)
+    assert sorted(signups) == [302, 400, 400, 400], signups
+    code = hosted_course(app, "twice", "t-twice@example.org", {})
+    account(app, "joiner@example.org")
+    cookie = signed_in(app, "joiner@example.org").get_cookie("session")
+    assert cookie is not None
+
+    def join(n: int) -> int:
+        client = app.test_client()
+        client.set_cookie("session", cookie.value)
+        return client.post("/join", data={"code": code}).status_code
+
+    assert _together(4, join) == [302] * 4

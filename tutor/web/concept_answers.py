@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .course import current_learner
@@ -60,25 +62,45 @@ def record(lesson_id: str, question: int) -> ResponseReturnValue:
     if not isinstance(choice, int) or isinstance(choice, bool) or choice < 0:
         return jsonify({"error": 'send {"choice": <the option number, from 0>}'}), 400
     check = lesson.checks[question]
+    offered = len(next(iter(check.options.values()), []))
+    if choice >= offered:
+        return jsonify(
+            {"error": f"this question has {offered} options: choose 0 to {offered - 1}"}
+        ), 400
     correct = choice == int(check.answer)
-    learner = current_learner()
-    found = answers_for(learner, lesson_id).get((lesson_id, question))
-    if found is None:
-        found = ConceptAnswer(
-            learner=learner,
-            lesson_id=lesson_id,
-            question=question,
-            choice=choice,
-            correct=correct,
-            attempts=1,
-        )
-        db.session.add(found)
-    else:
-        found.choice, found.correct = choice, correct
-        found.attempts += 1
-        found.answered_at = _now()
-    db.session.commit()
+    _upsert(current_learner(), lesson_id, question, choice, correct)
     return jsonify({"correct": correct})
+
+
+def _upsert(learner: str, lesson_id: str, question: int, choice: int, correct: bool) -> None:
+    """The latest answer, and one attempt more, in one statement: read-then-insert let two
+    answers sent together both insert (a 500 on the unique key) or both add one to the same
+    count (an attempt lost). ``INSERT … ON CONFLICT DO UPDATE`` is SQLite's and PostgreSQL's."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = ConceptAnswer.__table__
+    moment = _now()
+    statement = insert(table).values(
+        learner=learner,
+        lesson_id=lesson_id,
+        question=question,
+        choice=choice,
+        correct=correct,
+        attempts=1,
+        answered_at=moment,
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["learner", "lesson_id", "question"],
+            set_={
+                "choice": statement.excluded.choice,
+                "correct": statement.excluded.correct,
+                "attempts": table.c.attempts + 1,
+                "answered_at": statement.excluded.answered_at,
+            },
+        )
+    )
+    db.session.commit()
 
 
 def init_app(app: Flask) -> None:

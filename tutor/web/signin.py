@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _  # extracted by pybabel's default keyw
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
@@ -102,13 +103,18 @@ def _next_page() -> str:
 def signup() -> ResponseReturnValue:
     form = SignUpForm()
     if form.validate_on_submit():
-        user = create_user(
-            form.email.data or "",
-            form.password.data or "",
-            form.name.data or "",
-            learner=None if session.get("account") else session.get("learner"),
-        )
-        db.session.commit()
+        try:
+            user = create_user(
+                form.email.data or "",
+                form.password.data or "",
+                form.name.data or "",
+                learner=None if session.get("account") else session.get("learner"),
+            )
+            db.session.commit()
+        except IntegrityError:  # the same address signed up a moment ago (a double submit)
+            db.session.rollback()
+            form.email.errors = [gettext("That email already has an account: sign in instead.")]
+            return render_template("auth/signup.html", form=form), 400
         sign_in(user)
         flash(gettext("Welcome! Your account keeps what you solve from now on, on any device."))
         return redirect(_next_page())

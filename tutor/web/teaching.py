@@ -19,6 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from flask_wtf.i18n import translations as wtf_translations
+from sqlalchemy.exc import IntegrityError
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -296,8 +297,11 @@ def join() -> ResponseReturnValue:
                 # Not in it, removed from it, or only invited (joining with the code is the
                 # consent an invitation waits for, in the role it offers).
                 invited = place is not None and place.invited_at is not None
-                enrol(course, current_user, place.role if place and invited else STUDENT)
-                db.session.commit()
+                try:
+                    enrol(course, current_user, place.role if place and invited else STUDENT)
+                    db.session.commit()
+                except IntegrityError:  # joined a moment ago (the form sent twice)
+                    db.session.rollback()
             flash(gettext("You joined %(title)s.", title=course.title))
             return redirect(url_for("teaching.course_page", slug=course.slug))
         form.code.errors = [gettext("No course has that join code: check it with your instructor.")]
