@@ -3,15 +3,20 @@ the late policy at submission and in the score, and who may do what."""
 
 from __future__ import annotations
 
+import io
 import re
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_login import login_user
 
 from tutor.web.accounts import find_user
 from tutor.web.extensions import db
 from tutor.web.models import Course, Submission
+from tutor.web.roster import members
 from tutor.web.schedule import Assignment, submission_course
 
 from .course_site_helpers import (
@@ -388,3 +393,86 @@ def test_of_two_courses_a_submit_counts_for_the_one_that_takes_it_now(app: Flask
             assert stored is not None
             course = db.session.get(Course, stored.course_id)
             assert course is not None and course.slug == f"new-{policy}"
+
+
+def _upload(client: FlaskClient, slug: str, text: str) -> tuple[int, str]:
+    response = client.post(
+        f"/courses/{slug}/roster/import",
+        data={"roster": (io.BytesIO(text.encode()), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    return response.status_code, page_text(response.get_data(as_text=True))
+
+
+def _roles(app: Flask, slug: str) -> dict[str, str]:
+    with app.app_context():
+        course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar_one()
+        return {user.email: role for user, role in members(course)}
+
+
+def test_a_quote_left_open_refuses_the_file_naming_its_line(app: Flask) -> None:
+    """It took every following line into one name: "2 people imported", the rest gone."""
+    hosted_course(app, "quotes", "t@example.org", {})
+    prof = signed_in(app, "t@example.org")
+    text = (
+        'email,name\nq1@example.org,Ann\nq2@example.org,"Bob Jones\n'
+        "q3@example.org,Cy\nq4@example.org,Di\n"
+    )
+    status, page = _upload(prof, "quotes", text)
+    assert status == 400 and "Line 3: a quote mark opens a value" in page
+    assert set(_roles(app, "quotes")) == {"t@example.org"}  # nothing imported
+
+
+def test_a_file_without_roles_keeps_each_members_role(app: Flask) -> None:
+    """A roster of names and emails demoted a TA to student, without a word."""
+    hosted_course(
+        app, "keeps", "t@example.org", {}, students=("s@example.org",), tas=("ta@example.org",)
+    )
+    prof = signed_in(app, "t@example.org")
+    for text in (
+        "email,name\nta@example.org,Carl\ns@example.org,Sam\nnew@example.org,New\n",
+        "email,name,role\nta@example.org,Carl,\ns@example.org,Sam,\n",
+    ):
+        status, _page = _upload(prof, "keeps", text)
+        assert status == 200
+        roles = _roles(app, "keeps")
+        assert roles["ta@example.org"] == "ta" and roles["s@example.org"] == "student"
+        assert roles.get("new@example.org", "student") == "student"
+    status, _page = _upload(prof, "keeps", "email,role\nta@example.org,student\n")
+    assert status == 200 and _roles(app, "keeps")["ta@example.org"] == "student"  # said so
+
+
+def test_new_accounts_are_hashed_before_the_database_is_locked(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With SQLite the first INSERT holds the write lock until the commit: a password hashed
+    per row inside that kept every Submit waiting (150 rows: 68 s, then a 503). Each hash here
+    tries a write of its own on another connection, as a learner's Submit would."""
+    from tutor.web import accounts, roster
+
+    hosted_course(app, "locks", "t@example.org", {})
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    blocked: list[str] = []
+    real_hash = accounts.generate_password_hash
+
+    def hash_and_write(password: str, method: str = "scrypt") -> str:
+        other = sqlite3.connect(database, timeout=0.2)
+        try:
+            other.execute("CREATE TABLE IF NOT EXISTS probe (n INTEGER)")
+            other.execute("INSERT INTO probe VALUES (1)")
+            other.commit()
+        except sqlite3.OperationalError as exc:
+            blocked.append(str(exc))
+        finally:
+            other.close()
+        return real_hash(password, method=method)
+
+    monkeypatch.setattr(accounts, "generate_password_hash", hash_and_write)
+    prof = signed_in(app, "t@example.org")
+    rows = "".join(f"n{n}@example.org,N{n}\n" for n in range(6))
+    status, _page = _upload(prof, "locks", "email,name\n" + rows)
+    assert status == 200 and not blocked, blocked
+    monkeypatch.setattr(roster, "MAX_NEW_ACCOUNTS", 3)
+    more = "".join(f"m{n}@example.org\n" for n in range(4))
+    status, page = _upload(prof, "locks", "email\n" + more)
+    assert status == 400 and "4 new accounts" in page and "at most 3" in page
