@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
@@ -41,6 +41,13 @@ def _wording(code: int, exc: HTTPException) -> tuple[str, str]:
         return gettext("Page not found"), gettext(
             "There is no page at this address. The link may be mistyped, or the page may have "
             "moved; the course outline lists every lesson."
+        )
+    if code == 413:
+        limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+        return gettext("What you sent is too large"), gettext(
+            "The server takes at most %(size)s in one form or file. Nothing was saved: send a "
+            "smaller file (split a long roster into several), then try again.",
+            size=f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB",
         )
     if code == 405:
         return gettext("This address does not take that kind of request"), gettext(
