@@ -13,6 +13,7 @@ PURE_SOURCES = (
     "tutor/grading/protocol.py",
     "tutor/grading/harness.py",
     "tutor/grading/shapes.py",
+    "tutor/grading/transcript.py",
     "tutor/grading/feedback.py",
     "tutor/grading/limits.py",
 )

@@ -424,3 +424,35 @@ def test_queue_transitions_commit_without_the_disk_wait_and_every_other_commit_w
     row = _row(app, submission_id)
     assert (row.status, row.score) == ("graded", 100.0)
     assert _row(app, second).status == "pending"
+
+
+@pytest.mark.parametrize("broken", ["solution", "cases"])
+def test_a_regrade_of_an_exercise_that_cannot_be_graded_changes_nothing(
+    app: Flask, runner: FlaskCliRunner, broken: str
+) -> None:
+    """It reopened each submission and waited two minutes for a verdict that never came: a
+    broken cases.py left students' graded work pending. Now it stops at once, saying why."""
+    exercise = app.extensions["catalog"].exercise("io-path")
+    graded = [_store(app, learner=f"l{n}") for n in range(3)]
+    for submission_id in graded:
+        app.extensions["grading_queue"].grader().grade(submission_id)
+    before = {sid: (_row(app, sid).status, _row(app, sid).score) for sid in graded}
+    assert all(status == "graded" for status, _ in before.values())
+    good_solution, good_cases = exercise.solution, exercise.cases
+
+    def failing_cases(seed: int, variant: str) -> list[object]:
+        raise ZeroDivisionError("division by zero")
+
+    if broken == "solution":
+        exercise.solution = "def path(kind, operation):\n    raise RuntimeError('broken')\n"
+    else:
+        exercise.cases = failing_cases
+    try:
+        started = time.monotonic()
+        result = runner.invoke(args=["tutor", "regrade", "--exercise", "io-path"])
+        took = time.monotonic() - started
+    finally:
+        exercise.solution, exercise.cases = good_solution, good_cases
+    assert result.exit_code != 0 and "cannot be graded" in result.output, result.output
+    assert "keep their verdicts" in result.output and took < 30
+    assert {sid: (_row(app, sid).status, _row(app, sid).score) for sid in graded} == before

@@ -72,12 +72,14 @@ def _plain(outcome: RunOutcome, memory_mb: int) -> dict[str, Any]:
         "trace": outcome.trace,
         "digest": outcome.digest,
         "stdout": outcome.stdout,
+        "answers": outcome.answers,
     }
     try:
         json.dumps(data, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         data["output"] = None
         data["trace"] = []
+        data["answers"] = None
         # What is checked is the case's whole outcome: the return value and the model's state
         # the driver reports, where a learner's NaN often ends up without being returned.
         if too_many_digits(exc):

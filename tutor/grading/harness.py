@@ -38,6 +38,7 @@ from .protocol import (
     RunOutcome,
     bilingual,
 )
+from .transcript import Recorder, Replay, ReplayMismatch
 
 SUBMISSION = "<submission>"
 MAX_STDOUT = 10_000
@@ -48,6 +49,18 @@ RECURSION = {
     "zh": "RecursionError：你的代码递归太深了（它会停下来吗？）",
 }
 FAILED = {"en": "your code failed", "zh": "你的代码出错了"}
+UNREPLAYABLE = {
+    "en": "the grader could not check your answers: the run it received does not match what "
+    "your functions returned (did your code change the grader or the model?)",
+    "zh": "评测程序无法核对你的答案：它收到的运行结果与你的函数返回的内容不符"
+    "（你的代码是否改动了评测程序或模型？）",
+}
+NOT_PLAIN = {
+    "en": "your functions must return plain data (lists, dicts, text, numbers, True/False/None): "
+    "the grader checks each answer again on its own copy of the model",
+    "zh": "你的函数必须返回普通数据（列表、字典、文本、数字、True/False/None）："
+    "评测程序会在自己的模型副本上再核对一遍每个答案",
+}
 # Python writes no integer over 4,300 digits (``sys.set_int_max_str_digits``): no answer or model
 # value here comes near one.
 HUGE_NUMBER = {
@@ -394,27 +407,74 @@ def run_cases(
     step_budget: int,
     max_printed: int = MAX_PRINTED,
 ) -> list[RunOutcome]:
-    """Run every case; raises ``SubmissionError`` only if the code does not compile."""
+    """Run every case; raises ``SubmissionError`` only if the code does not compile. Each
+    outcome carries the learner's answers (``transcript``), for the judge to replay."""
     compiled = compile_submission(code)
     driver = load_module("driver", driver_source)
-    return [_run_one(compiled, driver, case, step_budget, max_printed) for case in cases]
+
+    def load(submission: types.ModuleType) -> None:
+        guarded = guarded_builtins(driver)
+        if guarded is not None:
+            submission.__dict__["__builtins__"] = guarded
+        exec(compiled, submission.__dict__)
+
+    # Without ``ENTRY_POINTS`` (a driver the loader did not write) no call is known to record.
+    recorded = isinstance(getattr(driver, "ENTRY_POINTS", None), dict)
+    return [
+        _run_one(load, driver, case, step_budget, max_printed, Recorder() if recorded else None)
+        for case in cases
+    ]
+
+
+def replay_case(driver_source: str, case: Case, answers: JSON, step_budget: int) -> RunOutcome:
+    """The case run again in the judge's own process, with the learner's recorded answers
+    standing in for their functions (``tutor.grading.transcript``): the model state it leaves
+    is the one graded, whatever the learner's process reported."""
+    driver = load_module("driver", driver_source)
+    outcome = RunOutcome(name=case.name)
+    try:
+        replay = Replay(answers)
+    except ReplayMismatch:
+        outcome.error = {"type": "ReplayMismatch", "rule": "python", "message": {**UNREPLAYABLE}}
+        return outcome
+
+    def load(submission: types.ModuleType) -> None:
+        for name in getattr(driver, "ENTRY_POINTS", None) or {}:
+            submission.__dict__[name] = replay.function(name)
+
+    outcome = _run_one(load, driver, case, step_budget, MAX_PRINTED, None)
+    if outcome.error is None and replay.unused():
+        outcome.error = {"type": "ReplayMismatch", "rule": "python", "message": {**UNREPLAYABLE}}
+    return outcome
 
 
 def _run_one(
-    compiled: types.CodeType, driver: Driver, case: Case, step_budget: int, max_printed: int
+    load: Callable[[types.ModuleType], None],
+    driver: Driver,
+    case: Case,
+    step_budget: int,
+    max_printed: int,
+    recorder: Recorder | None,
 ) -> RunOutcome:
     trace = Trace(StepBudget(step_budget))
     out = CappedOutput(max_printed)
     outcome = RunOutcome(name=case.name)
     submission = types.ModuleType("submission")
-    guarded = guarded_builtins(driver)
-    if guarded is not None:
-        submission.__dict__["__builtins__"] = guarded
+    # Taken before the learner's code runs: a ``driver.run`` it replaces is not the one called
+    # (one way among many to forge a run in this process; the judge's replay is the defence).
+    run = driver.run
     try:
         with captured_stdout(out):
-            exec(compiled, submission.__dict__)
+            load(submission)
             check_entry_points(driver, submission)
-            outcome.output = driver.run(submission, case.args, trace)
+            if recorder is not None:
+                for name in getattr(driver, "ENTRY_POINTS", None) or {}:
+                    found = submission.__dict__.get(name)
+                    if callable(found):
+                        submission.__dict__[name] = recorder.wrap(name, found)
+            outcome.output = run(submission, case.args, trace)
+    except ReplayMismatch:
+        outcome.error = {"type": "ReplayMismatch", "rule": "python", "message": {**UNREPLAYABLE}}
     except MissingEntryPoint as exc:
         outcome.error = {"type": "MissingEntryPoint", "rule": "entry", "message": bilingual(exc)}
     except shapes.ShapeError as exc:
@@ -452,6 +512,8 @@ def _run_one(
         outcome.trace, outcome.output = [], None
         outcome.error = {"type": type(exc).__name__, "rule": "python", "message": unwritable(exc)}
     outcome.stdout = out.getvalue()
+    if recorder is not None:
+        outcome.answers = recorder.calls
     return outcome
 
 
@@ -501,7 +563,7 @@ def _reported_output(output: JSON) -> JSON:
     """The learner's returned state, for the replay; a huge one is summarised, not stored."""
     try:
         encoded = json.dumps(output, allow_nan=False)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return _clip(repr(output), MAX_REPORTED_OUTPUT)
     return output if len(encoded) <= MAX_REPORTED_OUTPUT else _clip(encoded, MAX_REPORTED_OUTPUT)
 

@@ -64,6 +64,9 @@ class RunOutcome:
     trace: list[JSON] = field(default_factory=list)
     digest: str = ""
     stdout: str = ""
+    # What the learner's functions answered, call by call (``tutor.grading.transcript``), for
+    # the judge to replay; ``None`` when they took or gave something that is not plain data.
+    answers: JSON = None
 
     def to_json(self) -> dict[str, JSON]:
         return _shallow(self)
@@ -77,6 +80,7 @@ class RunOutcome:
             trace=list(data.get("trace") or [])[:MAX_TRACE_EVENTS],
             digest=str(data.get("digest", "")),
             stdout=str(data.get("stdout", ""))[:10_000],
+            answers=data.get("answers"),
         )
 
 

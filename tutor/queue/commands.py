@@ -14,9 +14,11 @@ from sqlalchemy import and_, update
 from tutor.web.extensions import db
 from tutor.web.models import Submission
 
+from . import rows
 from .tasks import GradingQueue
 
 FINISHED = ("graded", "error")
+IN_FLIGHT = ("pending", "grading")
 
 
 def _queue() -> GradingQueue:
@@ -49,24 +51,44 @@ def worker(workers: int) -> None:
 @click.option("--exercise", "exercise_id", required=True, help="the exercise whose submissions")
 def regrade(exercise_id: str) -> None:
     """Grade EXERCISE's finished submissions again (after a fix to the exercise or the grader)
-    and report what changed."""
+    and report what changed.
+
+    Each submission keeps its verdict until a new one is recorded: its reference run is made
+    first, and an exercise that cannot be graded (its cases or its reference solution fail)
+    stops the command there, saying why, with every submission not yet re-graded as it was —
+    it reopened each one first and then waited two minutes for a verdict that never came,
+    leaving students' graded work pending."""
     queue = _queue()
-    if queue.catalog.exercise(exercise_id) is None:
+    exercise = queue.catalog.exercise(exercise_id)
+    if exercise is None:
         sys.exit(f"no exercise {exercise_id!r}; see GET /api/lessons")
     refused = queue.grader().refusal()
     if refused is not None:
         sys.exit(refused.en)
+    grader = queue.grader()
+    judge = grader.judge()
     before = {
-        row.id: (row.status, row.score)
+        row.id: (row.status, row.score, row.attempts, row.variant_seed)
         for row in db.session.execute(
-            db.select(Submission.id, Submission.status, Submission.score)
+            db.select(
+                Submission.id,
+                Submission.status,
+                Submission.score,
+                Submission.attempts,
+                Submission.variant_seed,
+            )
             .where(Submission.exercise_id == exercise_id, Submission.status.in_(FINISHED))
             .order_by(Submission.id)
         )
     }
     db.session.commit()
     changed: list[str] = []
-    for submission_id, (status, score) in before.items():
+    done = 0
+    for submission_id, (status, score, attempts, seed) in before.items():
+        try:
+            judge.reference(exercise, exercise.cases(rows.seed_of(seed or 0), "hidden"))
+        except Exception as exc:  # ReferenceFailure, or cases.py itself failing
+            _stopped(exercise_id, submission_id, done, len(before), changed, exc)
         reopened = db.session.execute(
             update(Submission)
             .where(and_(Submission.id == submission_id, Submission.status == status))
@@ -76,10 +98,24 @@ def regrade(exercise_id: str) -> None:
         db.session.commit()
         if reopened.rowcount != 1:  # type: ignore[attr-defined]
             continue
-        queue.grader().grade(submission_id)
-        service = current_app.extensions["grading"]
-        after = service.wait_for_verdict(submission_id, 120.0)
-        if (after.status, after.score) != (status, score):
+        outcome = grader.grade(submission_id)
+        after = db.session.get(Submission, submission_id)
+        db.session.commit()
+        if outcome != "graded" or after is None or after.status not in FINISHED:
+            db.session.execute(  # as it was: its verdict stands
+                update(Submission)
+                .where(
+                    Submission.id == submission_id, Submission.status.in_(("pending", "grading"))
+                )
+                .values(status=status, attempts=attempts, started_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            _stopped(
+                exercise_id, submission_id, done, len(before), changed, f"grading it: {outcome}"
+            )
+        done += 1
+        if after is not None and (after.status, after.score) != (status, score):
             changed.append(
                 f"  #{submission_id} ({after.learner}): {status} {_score(score)} → "
                 f"{after.status} {_score(after.score)}"
@@ -90,6 +126,18 @@ def regrade(exercise_id: str) -> None:
     )
     for line in changed:
         click.echo(line)
+
+
+def _stopped(
+    exercise_id: str, at: int, done: int, total: int, changed: list[str], why: object
+) -> None:
+    for line in changed:
+        click.echo(line)
+    sys.exit(
+        f"stopped at submission #{at}: {exercise_id} cannot be graded ({why}); {done} of "
+        f"{total} re-graded, the others keep their verdicts. Fix the exercise "
+        "(flask tutor check-lessons) and run regrade again."
+    )
 
 
 def _score(score: float | None) -> str:
