@@ -18,6 +18,7 @@ from ._learner import (
     replay_first_failure,
     run_button,
     set_code,
+    step_to_end,
 )
 
 LESSON = "/lessons/live-migration"
@@ -87,6 +88,25 @@ def test_stepping_narrates_each_round_and_the_stop_rule(page: Page, live_server:
     for _ in range(4):  # rounds 2-4, then the stop
         page.keyboard.press("ArrowRight")
     expect(page.locator(".viz-live")).to_contain_text("5 live rounds is the limit of xen-v2")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_only_rounds_that_follow_the_series_are_said_to(
+    page: Page, live_server: str, language: str
+) -> None:
+    """The fluid model's rounds are the series V_i = M·(d/B)^i; the working set's, whose share
+    grows every round (hot pages rewritten), are told as what they are."""
+    series = ": the series V_i" if language == "en" else "这就是级数 V_i"
+    open_animation(page, live_server, LESSON, language)
+    converges = step_to_end(page, "converges", len(SCENES["converges"]))
+    assert [series in s for s in converges[2:6]] == [False, True, True, True]  # rounds 1-4
+    working_set = step_to_end(page, "working-set", len(SCENES["working-set"]))
+    assert not any(series in s for s in working_set)
+    less = "the rounds shrink less and less" if language == "en" else "各轮缩小得越来越慢"
+    assert less in working_set[3] and "0.172" in working_set[3]
+    if language == "zh":  # the limit of xen-v2 (Xen ≥ 4.6), with no space before 的
+        never = step_to_end(page, "never-converges", len(SCENES["never-converges"]))
+        assert "是 xen-v2（Xen ≥ 4.6）的上限" in never[6]
 
 
 def test_a_failing_run_is_replayed_then_the_solution_passes(page: Page, live_server: str) -> None:

@@ -19,6 +19,7 @@ from ._learner import (
     result,
     run_button,
     set_code,
+    step_to_end,
 )
 
 LESSON = "/lessons/types-of-virtualization"
@@ -27,8 +28,9 @@ FOLDER = ROOT / "lessons/04-types-of-virtualization/exercises" / EXERCISE
 SCENES = {scene["id"]: scene["events"] for scene in virtualization_types()["scenes"]}
 # The last sentence of each scene, narrating the model's last event.
 LAST = {
-    ("desktop", "en"): f"over all {DESKTOPS} desktops at once (block 7): none failing",
-    ("desktop", "zh"): f"覆盖全部 {DESKTOPS} 台桌面（第 7 块）：没有不合格的",
+    # The second check is of the patch's block: it says so, not that the setting is back.
+    ("desktop", "en"): f"over all {DESKTOPS} desktops at once, of block 7, which the patch wrote",
+    ("desktop", "zh"): f"覆盖全部 {DESKTOPS} 台桌面，检查的是补丁写入的第 7 块：每一台都有这个补丁",
     ("operating_system", "en"): "the one physical disk they all share",
     ("operating_system", "zh"): "它们共用的那一块物理磁盘",
     ("server", "en"): "180 W instead of 880 W",
@@ -84,6 +86,31 @@ def test_every_scene_plays_to_its_end_legibly_on_a_phone(
             expect(svg.locator("rect.vt-mano")).to_have_count(3)
             expect(svg.locator("rect.vt-vnf")).to_have_count(4)
     assert errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_switch_scene_floods_for_the_right_reason_and_lists_in_the_pages_language(
+    page: Page, live_server: str, language: str
+) -> None:
+    """A broadcast is flooded because it is a broadcast, an unknown unicast because the switch
+    has not learned its address; the Chinese lists what the switch learned with 、."""
+    open_animation(page, live_server, LESSON, language)
+    events = SCENES["network_function"]
+    sentences = step_to_end(page, "network_function", len(events))
+    for event, sentence in zip(events, sentences, strict=True):
+        if event["kind"] != "net.forward" or not event["flooded"]:
+            continue
+        if event["dst"] == "ff:ff:ff:ff:ff:ff":
+            reason = (
+                "whatever the switch has learned" if language == "en" else "无论交换机学到了什么"
+            )
+            assert reason in sentence
+            assert "unknown" not in sentence and "未知" not in sentence
+        else:
+            assert ("has not learned" if language == "en" else "这个地址") in sentence
+    learned = page.locator("svg.virtualization-types text", has_text=re.compile("Learned|已学到"))
+    table = {"en": "Learned: a-web→0, a-db→1, b-web→2", "zh": "已学到：a-web→0、a-db→1、b-web→2"}
+    expect(learned).to_have_text(table[language])
 
 
 def test_a_failing_switch_is_replayed_then_the_solution_passes(

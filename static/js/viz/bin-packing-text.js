@@ -1,8 +1,7 @@
 // Words of the bin-packing animation (lesson 12), English and Chinese. Each step's sentence must
 // make sense read aloud without the picture.
 
-import { spaceCjk } from "../zh-spacing.js";
-import { lang } from "./describe.js";
+import { lang, zhText } from "./describe.js";
 
 const TEXT = {
   en: {
@@ -76,5 +75,5 @@ export function say(key, vars = {}) {
   const table = TEXT[lang()];
   const template = table[key] ?? TEXT.en[key] ?? key;
   const text = template.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
-  return lang() === "zh" ? spaceCjk(text) : text;
+  return lang() === "zh" ? zhText(text) : text;
 }

@@ -8,7 +8,7 @@
 // least 14 units, so at least 12.4 px on a 390 px phone; a label that would not fit is left out
 // (its guest still has a tooltip and the narration names it).
 
-import { lang, ui } from "./describe.js";
+import { bracket, joinList, lang, ui } from "./describe.js";
 import { say } from "./bin-packing-text.js";
 
 const W = 360;
@@ -145,7 +145,7 @@ export default function createBinPacking(stage, data, d3) {
       }
       case "pool.demands": {
         const sizes = (e.vms ?? []).map((d) => Number(d.pages));
-        if (sizes.length <= 8) return say("demands", { n: sizes.length, sizes: sizes.join(", ") });
+        if (sizes.length <= 8) return say("demands", { n: sizes.length, sizes: joinList(sizes) });
         return say("demandsMany", { n: sizes.length, max: Math.max(...sizes), min: Math.min(...sizes) });
       }
       case "pool.place":
@@ -163,16 +163,16 @@ export default function createBinPacking(stage, data, d3) {
         let text = say(key, vars);
         if (key === "placeFfd" || key === "placeFirstFit") {
           const index = state.hosts.findIndex((h) => h.name === e.host);
-          const skipped = state.hosts.slice(0, index).filter((h) => before.on[h.name]).map((h) => `${h.name} (${h.pages - used(before, h.name)})`);
-          if (skipped.length && skipped.length <= 6) text += say("skipped", { skipped: skipped.join(", ") });
+          const skipped = state.hosts.slice(0, index).filter((h) => before.on[h.name]).map((h) => bracket(h.name, h.pages - used(before, h.name)));
+          if (skipped.length && skipped.length <= 6) text += say("skipped", { skipped: joinList(skipped) });
         }
         return text;
       }
       case "host.power":
         return say(e.on ? "powerOn" : "powerOff", { host: e.host, n: hostsOn(state) });
       case "pool.threshold": {
-        const hot = state.hosts.filter((h) => cpu(state, h.name) > state.threshold).map((h) => `${h.name} (${pct(cpu(state, h.name))} %)`);
-        return say("thresholdSet", { pct: pct(state.threshold), hot: hot.length ? hot.join(", ") : say("noneHot") });
+        const hot = state.hosts.filter((h) => cpu(state, h.name) > state.threshold).map((h) => bracket(h.name, `${pct(cpu(state, h.name))} %`));
+        return say("thresholdSet", { pct: pct(state.threshold), hot: hot.length ? joinList(hot) : say("noneHot") });
       }
       case "pool.move": {
         let text = say("move", {

@@ -2,8 +2,7 @@
 // Chinese. Each narration sentence stands on its own (the live region reads it without the
 // picture) and says why, not only what: why the meter did not move, why a guest was refused.
 
-import { formatNumber, lang } from "./describe.js";
-import { spaceCjk } from "../zh-spacing.js";
+import { formatNumber, lang, zhText } from "./describe.js";
 
 const TEXT = {
   en: {
@@ -141,7 +140,7 @@ export function say(key, vars = {}) {
   const table = TEXT[lang()];
   const template = table[key] ?? TEXT.en[key] ?? key;
   const text = template.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
-  return lang() === "zh" ? spaceCjk(text) : text;
+  return lang() === "zh" ? zhText(text) : text;
 }
 
 export function num(n, digits = 0) {

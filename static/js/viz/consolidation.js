@@ -11,7 +11,7 @@
 // The drawing is 310 units wide and never scaled below 1 (its CSS min-width), so its smallest
 // text is 12 px on a 390 px phone.
 
-import { lang } from "./describe.js";
+import { bracket, joinList, labelled, lang } from "./describe.js";
 import { num, say } from "./consolidation-text.js";
 
 const W = 310;
@@ -234,9 +234,7 @@ export default function createConsolidation(stage, data, d3) {
       }
       case "arch.hosts":
         return say("archHosts", {
-          list: Object.entries(e.arches ?? {})
-            .map(([host, arch]) => `${host} (${archName(arch)})`)
-            .join(", "),
+          list: joinList(Object.entries(e.arches ?? {}).map(([host, arch]) => bracket(host, archName(arch)))),
         });
       case "pool.create":
         return state.view === "architecture" ? say("archPool", { n: (e.hosts ?? []).length }) : say("poolCreate");
@@ -295,7 +293,7 @@ export default function createConsolidation(stage, data, d3) {
         return say("archRefuse", {
           vm: e.vm,
           arch: archName(e.arch),
-          hostArch: (e.host_arches ?? []).map(archName).join(", "),
+          hostArch: joinList((e.host_arches ?? []).map(archName)),
         });
       case "arch.emulate":
         return say("archEmulate", {
@@ -407,7 +405,7 @@ export default function createConsolidation(stage, data, d3) {
         .classed("is-target", state.moved?.host === name)
         .attr("transform", `translate(${x},${y})`);
       g.append("rect").attr("class", "cons-box").attr("width", HOST_W).attr("height", HOST_H).attr("rx", 5);
-      g.append("title").text(`${name}: ${host.vms.join(", ")}`);
+      g.append("title").text(labelled(name, joinList(host.vms)));
       text(g, HOST_W / 2, 15, name.replace("server", "srv "), "cons-name", "middle");
       host.vms.forEach((vm, k) => {
         g.append("rect")
@@ -449,7 +447,7 @@ export default function createConsolidation(stage, data, d3) {
         .classed("is-touched", touched?.where === where && touched.at === i)
         .attr("transform", `translate(${x},${y})`);
       cell.append("rect").attr("width", CELL_W).attr("height", 26).attr("rx", 3);
-      cell.append("title").text(`${label} ${i}: ${values[i] ?? 0}`);
+      cell.append("title").text(labelled(`${label} ${i}`, values[i] ?? 0));
       const mark = since[i] ? "✎" : where === "memory" && i === cfgPage ? "cfg" : String(i);
       text(cell, CELL_W / 2, 17, mark, "cons-cell-text", "middle");
     }

@@ -7,7 +7,7 @@
 // The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
 // least 14 units, so at least 12.4 px on a 390 px phone.
 
-import { formatNumber, lang, ui } from "./describe.js";
+import { formatNumber, joinList, lang, ui } from "./describe.js";
 import { say } from "./credit-gantt-text.js";
 
 const W = 360;
@@ -162,7 +162,7 @@ export default function createCreditGantt(stage, data, d3) {
       const domain = state.domainOf[v] ?? v;
       perDomain.set(domain, (perDomain.get(domain) ?? 0) + (state.cpu[v] ?? 0));
     }
-    return [...perDomain].map(([domain, ms]) => `${domain} ${num((100 * ms) / total, 0)} %`).join(lang() === "zh" ? "，" : ", ");
+    return [...perDomain].map(([domain, ms]) => `${domain} ${num((100 * ms) / total, 0)} %`).join(lang() === "zh" ? "、" : ", ");
   }
 
   function averages(state) {
@@ -198,12 +198,12 @@ export default function createCreditGantt(stage, data, d3) {
           vcpu: e.vcpu,
           weight: e.weight,
           cap: e.cap ? say("addCap", { cap: e.cap }) : "",
-          vcpus: names.length > 1 ? say("addVcpus", { n: names.length, names: names.join(", "), weight: e.weight }) : "",
+          vcpus: names.length > 1 ? say("addVcpus", { n: names.length, names: joinList(names), weight: e.weight }) : "",
         });
       }
       case "sched.account": {
-        const credits = Object.entries(e.credit ?? {}).map(([v, c]) => `${v} ${num(c, 0)}`).join(", ");
-        return say("account", { t: e.t, credits });
+        const credits = Object.entries(e.credit ?? {}).map(([v, c]) => `${v} ${num(c, 0)}`);
+        return say("account", { t: e.t, credits: joinList(credits) });
       }
       case "sched.dispatch":
         if (e.vcpu == null) return say("dispatchIdle", { t: e.t, pcpu: e.pcpu });

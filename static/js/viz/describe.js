@@ -75,9 +75,43 @@ const UI = {
   },
 };
 
+// Full-width punctuation takes no space on either side, and two Chinese characters none between
+// them: a template's "发给 {dst}" filled with "所有人" or "{rules} 的上限" with "…（Xen ≥ 4.6）"
+// must not keep the space that a Latin value would have needed.
+const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
+const FULL_WIDTH = "，。、：；！？（）“”‘’《》【】";
+const SPACE_AFTER_FULL_WIDTH = new RegExp(`([${FULL_WIDTH}]) +`, "g");
+const SPACE_BEFORE_FULL_WIDTH = new RegExp(` +([${FULL_WIDTH}])`, "g");
+const SPACE_BETWEEN_HAN = new RegExp(`([${HAN}]) +(?=[${HAN}])`, "g");
+
+/** A filled Chinese sentence as zh-CN writes it: Latin text spaced from Chinese, no other spaces. */
+export function zhText(text) {
+  return spaceCjk(text).replace(SPACE_AFTER_FULL_WIDTH, "$1").replace(SPACE_BEFORE_FULL_WIDTH, "$1").replace(SPACE_BETWEEN_HAN, "$1");
+}
+
+/** Items of a list in the page's language: "a, b, c" in English, "a、b、c" in Chinese. */
+export function joinList(items) {
+  return [...items].map(String).join(lang() === "zh" ? "、" : ", ");
+}
+
+/** Sentences one after another: a space between them in English, none in Chinese. */
+export function joinSentences(...sentences) {
+  return sentences.filter((s) => s).join(lang() === "zh" ? "" : " ");
+}
+
+/** A label and its value: "Cycles: 1,200" in English, "周期：1,200" in Chinese. */
+export function labelled(label, value) {
+  return lang() === "zh" ? `${label}：${value}` : `${label}: ${value}`;
+}
+
+/** A remark in brackets after a name: "h0 (22)" in English, "h0（22）" in Chinese. */
+export function bracket(name, remark) {
+  return lang() === "zh" ? `${name}（${remark}）` : `${name} (${remark})`;
+}
+
 function fill(template, vars = {}) {
   const text = template.replace(/\{(\w+)\}/g, (_, key) => (key in vars ? String(vars[key]) : `{${key}}`));
-  return lang() === "zh" ? spaceCjk(text) : text;
+  return lang() === "zh" ? zhText(text) : text;
 }
 
 export function ui(key, vars) {
@@ -362,7 +396,7 @@ function generic(event) {
     .map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : value}`);
   return say("generic", {
     kind: `“${event?.kind ?? "?"}”`,
-    fields: fields.length ? ` (${fields.join(", ")})` : "",
+    fields: fields.length ? (lang() === "zh" ? `（${joinList(fields)}）` : ` (${joinList(fields)})`) : "",
   });
 }
 

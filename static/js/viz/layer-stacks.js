@@ -16,6 +16,9 @@ import {
   hvName,
   insnOp,
   ioName,
+  joinList,
+  joinSentences,
+  labelled,
   lang,
   layerShort,
   opName,
@@ -118,7 +121,7 @@ export default function createLayerStacks(stage, data, d3) {
   svg
     .append("desc")
     .attr("id", `${uid}-desc`)
-    .text(kinds.map((k) => `${hvName(k)}: ${stacks[k].map(layerShort).join(" → ")}.`).join(" "));
+    .text(joinSentences(...kinds.map((k) => `${labelled(hvName(k), stacks[k].map(layerShort).join(" → "))}${lang() === "zh" ? "。" : "."}`)));
 
   const stackG = svg
     .selectAll("g.stack")
@@ -141,7 +144,7 @@ export default function createLayerStacks(stage, data, d3) {
     .attr("x", COL_W / 2)
     .attr("y", 44)
     .attr("text-anchor", "middle")
-    .text((d) => (data.examples?.[d] ?? []).join(", "));
+    .text((d) => joinList(data.examples?.[d] ?? []));
 
   stackG
     .append("g")
@@ -383,7 +386,7 @@ export default function createLayerStacks(stage, data, d3) {
       .classed("has-acted", (d) => (stackState(d.hv).acted[d.component] ?? 0) > 0)
       .attr("aria-label", (d) => {
         const count = stackState(d.hv).acted[d.component] ?? 0;
-        return `${componentLong(d.component)}: ${count}`;
+        return labelled(componentLong(d.component), count);
       });
 
     // Cycles to bar width, clamped to the box (d3-scale's only use; the site loads no scales).
@@ -391,7 +394,7 @@ export default function createLayerStacks(stage, data, d3) {
     const counters = stackG.select("g.cycles");
     counters
       .select(".cycles-text")
-      .text((hv) => `${lang() === "zh" ? "周期" : "Cycles"}: ${fmt(stackState(hv).cycles)}`);
+      .text((hv) => labelled(lang() === "zh" ? "周期" : "Cycles", fmt(stackState(hv).cycles)));
     const bars = counters.select(".cycles-bar").interrupt("cycles");
     // No transition for a jump (the first draw, a reader who asked for less motion): one
     // with no duration still costs d3-timer frames before it lands.

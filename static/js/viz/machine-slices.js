@@ -6,7 +6,7 @@
 // The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
 // least 14 units, so at least 12.4 px, on a 390 px phone too.
 
-import { formatNumber, lang, ui } from "./describe.js";
+import { bracket, formatNumber, joinList, labelled, lang, ui } from "./describe.js";
 import { say } from "./machine-slices-text.js";
 
 const W = 360;
@@ -144,7 +144,7 @@ export default function createMachineSlices(stage, data, d3) {
         return say("carve", {
           guest: e.guest,
           vcpus: (e.cores ?? []).length,
-          cores: (e.cores ?? []).join(", "),
+          cores: joinList(e.cores ?? []),
           m0: e.memory[0],
           m1: e.memory[1] - 1,
           d0: e.disk[0],
@@ -184,7 +184,7 @@ export default function createMachineSlices(stage, data, d3) {
       case "slice.restart":
         return say("restart", { guest: e.guest, n: e.cleared ?? 0 });
       case "slice.save":
-        return say("save", { guest: e.guest, files: (e.files ?? []).join(", ") });
+        return say("save", { guest: e.guest, files: joinList(e.files ?? []) });
       case "slice.predicted": {
         const seen = before.lastRead;
         if (JSON.stringify(e.predicted) === JSON.stringify(seen)) return say("predictRight", { value: show(seen) });
@@ -233,7 +233,7 @@ export default function createMachineSlices(stage, data, d3) {
         .attr("data-index", first)
         .attr("data-owner", who?.hv ? "hypervisor" : (who?.guest ?? ""));
       cell.append("rect").attr("x", x).attr("y", cy).attr("width", CELL_W).attr("height", CELL_H).attr("rx", 2);
-      cell.append("title").text(`${first}: ${who?.hv ? say("legendHv") : (who?.guest ?? say("legendFree"))}`);
+      cell.append("title").text(labelled(first, who?.hv ? say("legendHv") : (who?.guest ?? say("legendFree"))));
       if (held != null) {
         cell.append("text").attr("class", "ms-value").attr("x", x + CELL_W / 2).attr("y", cy + CELL_H / 2).attr("dy", "0.35em").attr("text-anchor", "middle").text(held);
       } else if (hit && current.kind === "refusedAccess") {
@@ -314,7 +314,7 @@ export default function createMachineSlices(stage, data, d3) {
       y += 20;
       return row;
     };
-    if (host.hv) line("ms-key-line is-hypervisor", `${say("legendHv")} (${host.hv})`);
+    if (host.hv) line("ms-key-line is-hypervisor", bracket(say("legendHv"), host.hv));
     for (const slice of state.slices) {
       const row = line(`ms-key-line ms-g${slice.colour}${slice.guest === active ? " is-active" : ""}`, say("guestLine", {
         guest: slice.guest,
@@ -325,7 +325,7 @@ export default function createMachineSlices(stage, data, d3) {
       row.attr("data-guest", slice.guest);
     }
     if (current?.kind === "refusedCarve") {
-      line("ms-key-line is-refused", `✗ ${current.guest}: ${say("refused")}`);
+      line("ms-key-line is-refused", `✗ ${labelled(current.guest, say("refused"))}`);
     }
     for (const [guest, files] of Object.entries(state.files)) {
       line("ms-key-line ms-files", say("filesLine", { guest })).attr("data-guest", guest);

@@ -1,8 +1,7 @@
 // Words of the migration-rounds animation (lesson 11), English and Chinese. Each step's sentence
 // must make sense read aloud without the picture.
 
-import { spaceCjk } from "../zh-spacing.js";
-import { lang } from "./describe.js";
+import { lang, zhText } from "./describe.js";
 
 const TEXT = {
   en: {
@@ -36,8 +35,13 @@ const TEXT = {
     timeline: "running {running} s · paused {paused} ms",
     start: "Migrating {guest}: {memory} MB of memory over {rate}, stop rules {rules}. Round 0 copies all of memory while the guest keeps running.",
     round: "Round {i}: {sent} MB sent in {seconds} s while the guest runs; meanwhile it dirtied {dirtied} MB, which the next round must send again.",
-    shrinking: " Each round is {ratio} of the one before: the series V_i = M·(d/B)^i.",
-    growing: " The round did not shrink: the guest dirties memory as fast as the link sends it.",
+    shrinking: " Each round is {ratio} of the one before, the same share as last time: the series V_i = M·(d/B)^i, with d/B = {ratio}.",
+    shrinkingLess: " This round is {ratio} of the one before, a bigger share than last time ({previous}): the rounds shrink less and less, so this is not the series V_i = M·(d/B)^i, which holds only while every write lands on a clean page. This guest keeps rewriting the same hot pages, and rewriting a page that is already dirty adds nothing to send: the longer a round, the more of its writes are such rewrites.",
+    shrinkingMore: " This round is {ratio} of the one before, a smaller share than last time ({previous}): the guest dirtied memory more slowly during the round before, so this is not the series V_i = M·(d/B)^i, whose share stays d/B.",
+    shareSteady: " This round is {ratio} of the one before, about the same share as last time ({previous}), but round 1 was {first} of round 0: the share has changed along the way, so the rounds do not follow the series V_i = M·(d/B)^i.",
+    rateChanged: " This round is {ratio} of the one before, after {previous} last time: the link sent round {j} at {rate} Mb/s but round {k} at {earlier} Mb/s, and the share d/B changes with B.",
+    resent: " Pre-copy would send what the round before dirtied, {dirtied} MB, not {sent} MB.",
+    growing: " The round did not shrink: the guest dirties memory at least as fast as the link sends it.",
     stopConverged: "Round {i} sent only {pages} pages, under 50: the rules stop the live rounds.",
     stopMaxRounds: "{n} live rounds is the limit of {rules}: pre-copy stops although {dirty} MB are still dirty.",
     stopMaxSent: "{total} MB sent so far is more than 3× memory: the Xen ≤ 4.5 rules give up.",
@@ -77,8 +81,13 @@ const TEXT = {
     timeline: "运行 {running} 秒 · 暂停 {paused} 毫秒",
     start: "迁移 {guest}：{memory} MB 内存，链路 {rate}，停止规则 {rules}。第 0 轮在客户机继续运行的同时复制全部内存。",
     round: "第 {i} 轮：客户机运行期间用 {seconds} 秒发送了 {sent} MB；这段时间里它又写脏了 {dirtied} MB，下一轮必须重新发送。",
-    shrinking: "每一轮是上一轮的 {ratio}：这就是级数 V_i = M·(d/B)^i。",
-    growing: "这一轮没有变小：客户机写脏内存的速度和链路发送的速度一样快。",
+    shrinking: "每一轮是上一轮的 {ratio}，和上一次的比例相同：这就是级数 V_i = M·(d/B)^i，其中 d/B = {ratio}。",
+    shrinkingLess: "这一轮是上一轮的 {ratio}，比上一次的比例（{previous}）大：各轮缩小得越来越慢，所以这不是级数 V_i = M·(d/B)^i；这个级数只在每次写入都落在干净的页上时才成立。这台客户机反复改写同一些热点页，而改写一个已经脏了的页，并不会增加要发送的量：一轮越长，它的写入中这样的改写就越多。",
+    shrinkingMore: "这一轮是上一轮的 {ratio}，比上一次的比例（{previous}）小：上一轮期间客户机写脏内存的速度变慢了，所以这不是级数 V_i = M·(d/B)^i，那个级数每一轮的比例都是 d/B。",
+    shareSteady: "这一轮是上一轮的 {ratio}，和上一次的比例（{previous}）差不多，但第 1 轮是第 0 轮的 {first}：比例一路在变，所以各轮并不符合级数 V_i = M·(d/B)^i。",
+    rateChanged: "这一轮是上一轮的 {ratio}，而上一次是 {previous}：链路发送第 {j} 轮用的是 {rate} Mb/s，发送第 {k} 轮用的是 {earlier} Mb/s，比例 d/B 随 B 变了。",
+    resent: "预复制这一轮应当发送上一轮写脏的 {dirtied} MB，而不是 {sent} MB。",
+    growing: "这一轮没有变小：客户机写脏内存的速度至少和链路发送的速度一样快。",
     stopConverged: "第 {i} 轮只发送了 {pages} 页，少于 50 页：规则结束实时复制轮次。",
     stopMaxRounds: "{n} 轮实时复制是 {rules} 的上限：虽然还有 {dirty} MB 脏内存，预复制也到此为止。",
     stopMaxSent: "到目前为止已发送 {total} MB，超过内存的 3 倍：Xen ≤ 4.5 的规则放弃继续。",
@@ -94,5 +103,5 @@ export function say(key, vars = {}) {
   const table = TEXT[lang()];
   const template = table[key] ?? TEXT.en[key] ?? key;
   const text = template.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
-  return lang() === "zh" ? spaceCjk(text) : text;
+  return lang() === "zh" ? zhText(text) : text;
 }

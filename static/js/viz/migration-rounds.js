@@ -18,8 +18,15 @@ const BAR_W = W - BAR_X - X0;
 const ROW_H = 34;
 const MAX_EVENTS = 2000;
 const PAGE_MB = 4096 / 1_000_000;
+// Two rounds' shares are "the same" within 1 %: the fluid model's are equal to rounding, a
+// working set's differ by several per cent even where its rounds shrink slowest.
+const RATIO_TOLERANCE = 0.01;
 
 let instances = 0;
+
+function close(a, b, tolerance) {
+  return Math.abs(a - b) <= tolerance * Math.max(Math.abs(a), Math.abs(b)) + 1e-12;
+}
 
 function num(n, digits = 2) {
   const value = Number(n);
@@ -91,22 +98,42 @@ export default function createMigrationRounds(stage, data, d3) {
     return rate == null ? say("rateAdaptive") : say("rateFixed", { rate: num(rate) });
   }
 
+  /**
+   * What a live round says about the series, only what its numbers show. V_i = M·(d/B)^i holds
+   * while every write lands on a clean page at a steady rate over a steady link: then every round
+   * is the same share d/B of the one before, from round 1 on. A guest that rewrites hot pages
+   * (the writable working set) shrinks by a different share from round to round, even where two
+   * shares happen to be close, so the series is named only when every share so far is the same.
+   */
+  function roundTrend(e, rounds) {
+    const last = rounds[rounds.length - 1];
+    if (!last || !(last.sent > 0)) return "";
+    const sent = Number(e.sent_mb);
+    // Pre-copy resends what the round before dirtied; a run that does not is not the series.
+    if (!close(sent, last.dirtied, 1e-6)) return say("resent", { sent: num(sent), dirtied: num(last.dirtied) });
+    const ratio = sent / last.sent;
+    if (ratio >= 0.999) return say("growing");
+    if (rounds.length < 2 || rounds.some((r) => !(r.sent > 0))) return "";
+    const shares = [...rounds.slice(1).map((r, k) => r.sent / rounds[k].sent), ratio];
+    if (shares.every((q) => close(q, shares[0], RATIO_TOLERANCE))) return say("shrinking", { ratio: num(ratio) });
+    const prior = rounds[rounds.length - 2];
+    const previous = shares[shares.length - 2];
+    const vars = { ratio: num(ratio), previous: num(previous), first: num(shares[0]) };
+    // A round's share is d/B of the round before it: a link that changed rate changes it.
+    if (!close(last.rate, prior.rate, 1e-6))
+      return say("rateChanged", { ...vars, j: last.i, rate: num(last.rate), k: prior.i, earlier: num(prior.rate) });
+    if (close(ratio, previous, RATIO_TOLERANCE)) return say("shareSteady", vars);
+    return say(ratio > previous ? "shrinkingLess" : "shrinkingMore", vars);
+  }
+
   function describeStep({ event: e, previous, state }) {
     const before = previous ?? initial();
     const start = state.start ?? before.start ?? { guest: e.guest, memory: 0 };
     switch (e.kind) {
       case "migrate.start":
         return say("start", { guest: e.guest, memory: num(e.memory_mb), rate: rateName(e.fixed_rate), rules: rulesName(e.rules) });
-      case "migrate.round": {
-        let text = say("round", { i: e.round, sent: num(e.sent_mb), seconds: num(e.seconds), dirtied: num(e.dirtied_mb) });
-        const last = before.rounds[before.rounds.length - 1];
-        if (last && last.sent > 0) {
-          const ratio = Number(e.sent_mb) / last.sent;
-          if (ratio >= 0.999) text += say("growing");
-          else if (before.rounds.length >= 2) text += say("shrinking", { ratio: num(ratio) });
-        }
-        return text;
-      }
+      case "migrate.round":
+        return say("round", { i: e.round, sent: num(e.sent_mb), seconds: num(e.seconds), dirtied: num(e.dirtied_mb) }) + roundTrend(e, before.rounds);
       case "migrate.stop": {
         const last = before.rounds[before.rounds.length - 1];
         const i = last ? last.i : 0;

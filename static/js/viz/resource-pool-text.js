@@ -2,8 +2,7 @@
 // Chinese. Each narration sentence stands on its own (the live region reads it without the
 // picture), and says why as well as what: why a host was chosen, why a guest was refused.
 
-import { lang } from "./describe.js";
-import { spaceCjk } from "../zh-spacing.js";
+import { lang, zhText } from "./describe.js";
 
 const PAGES_PER_GIB = 262144; // 2^30 / 4096: the model counts memory in 4 KiB pages
 
@@ -169,7 +168,7 @@ const TEXT = {
 
 function fill(template, vars = {}) {
   const text = template.replace(/\{(\w+)\}/g, (_, key) => (key in vars ? String(vars[key]) : `{${key}}`));
-  return lang() === "zh" ? spaceCjk(text) : text;
+  return lang() === "zh" ? zhText(text) : text;
 }
 
 /** A sentence of this animation in the page's language, its {placeholders} filled. */

@@ -6,7 +6,7 @@
 // The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
 // least 14 units, so at least 12.4 px on a 390 px phone.
 
-import { lang, ui } from "./describe.js";
+import { joinList, joinSentences, lang, ui } from "./describe.js";
 import { say } from "./trap-and-emulate-text.js";
 
 const W = 360;
@@ -20,7 +20,7 @@ const FIELDS = ["regs", "iflag", "base", "bound", "io", "halted"];
 let instances = 0;
 
 const show = (insn) => (insn ?? []).join(" ");
-const ioText = (io) => (io?.length ? io.join(", ") : say("none"));
+const ioText = (io) => (io?.length ? joinList(io) : say("none"));
 
 function blank() {
   return { regs: { a: 0, b: 0 }, iflag: 1, base: 0, bound: 32, io: [], halted: false, pc: null, steps: [] };
@@ -119,13 +119,13 @@ export default function createTrapAndEmulate(stage, data, d3) {
 
   function fieldWords(fields) {
     const known = fields.filter((f) => f !== "halted");
-    return (known.length ? known : fields).map((f) => say(`f_${f}`) ?? f).join(lang() === "zh" ? "、" : ", ");
+    return joinList((known.length ? known : fields).map((f) => say(`f_${f}`) ?? f));
   }
 
   // --- the sentence of a step ------------------------------------------------------------------
   function stateWords(e) {
     const regs = e.regs ?? {};
-    return say("state", { a: regs.a, b: regs.b, iflag: e.iflag, base: e.base, io: e.io?.length ? say("stateIo", { io: e.io.join(", ") }) : "" });
+    return say("state", { a: regs.a, b: regs.b, iflag: e.iflag, base: e.base, io: e.io?.length ? say("stateIo", { io: joinList(e.io) }) : "" });
   }
 
   function describeStep({ event: e, state }) {
@@ -140,12 +140,12 @@ export default function createTrapAndEmulate(stage, data, d3) {
         const insn = show(e.insn);
         if (e.run === "native") {
           const head = say(e.halted ? "nativeHalt" : "nativeStep", { pc: e.pc, insn });
-          return `${head} ${stateWords(e)}`;
+          return joinSentences(head, stateWords(e));
         }
         const head = e.trapped ? say("vmmEmulated", { insn }) : say("vmmDirect", { pc: e.pc, insn });
         const leaked = leaks(state);
         const tail = leaked.length ? say("vmmLeak", { fields: fieldWords(leaked) }) : say("vmmMatches");
-        return `${head} ${stateWords(e)}${tail}`;
+        return joinSentences(head, stateWords(e)) + tail;
       }
       case "isa.compare":
         return e.diverges

@@ -2,8 +2,7 @@
 // sense read aloud without the picture; {placeholders} are filled by say(), which spaces Chinese
 // from Latin text.
 
-import { lang } from "./describe.js";
-import { spaceCjk } from "../zh-spacing.js";
+import { lang, zhText } from "./describe.js";
 
 const TEXT = {
   en: {
@@ -25,8 +24,8 @@ const TEXT = {
     goldenEmpty: "Golden image (being prepared)",
     settingOn: "security setting on",
     deskCount: "{made} of {n} desktops are linked clones of it",
-    auditLine: "Audit of {checked} desktops: {failing} failing",
-    auditOk: "Audit of {checked} desktops: all pass ✓",
+    auditLine: "Audit of block {block} on {checked} desktops: {failing} failing",
+    auditOk: "Audit of block {block} on {checked} desktops: all pass ✓",
     auditNone: "No audit yet",
     patchLine: "Patch v{v} pushed to {n} desktops at once",
     drifted: "changed by hand",
@@ -70,6 +69,9 @@ const TEXT = {
     say_profile: "The user of {guest} saves their own data on its profile disk (block {block}); an update must keep it.",
     say_audit_fail: "One security check runs over all {checked} desktops at once (block {block}): {count} failing, {names}.",
     say_audit_ok: "One security check runs over all {checked} desktops at once (block {block}): none failing.",
+    say_audit_again: " {names}, which failed the earlier check of this block, passes now.",
+    say_audit_patch_ok: "One check runs over all {checked} desktops at once, of block {block}, which the patch wrote: every one has the patch. This check looks at the patch, not at the security setting.",
+    say_audit_patch_fail: "One check runs over all {checked} desktops at once, of block {block}, which the patch wrote: {count} without the patch, {names}.",
     say_update: "One patch is built into golden image v{version} and pushed to all {desktops} desktops: each is recomposed onto it, local changes to the system disk are gone and user profiles are kept.",
     say_os_create: "A new VM, {guest}, is created on the same computer.",
     say_desk_create: "A new virtual desktop, {guest}, is created.",
@@ -93,8 +95,10 @@ const TEXT = {
     say_query_new: "The same question a moment later: {rows} rows ({per}). {source} has a new row already, because the view reads at query time.",
     say_attach: "{guest}'s virtual NIC is plugged into port {port}, on VLAN {vlan}.",
     say_learn: "The switch learns that {guest} ({mac}) is behind port {port} on VLAN {vlan}.",
-    say_flood: "{src} sends to {dst}, unknown on VLAN {vlan}: the switch floods it to VLAN {vlan}'s other ports only ({ports}); delivered to {delivered}.",
-    say_flood_none: "{src} sends to {dst}, who is not on VLAN {vlan}: flooded inside VLAN {vlan} only, delivered to nobody. The other tenant never sees it.",
+    say_flood: "{src} sends to {dst}, whose address the switch has not learned on VLAN {vlan} yet: it floods the frame only to the other ports of VLAN {vlan}, here {ports}; delivered to {delivered}.",
+    say_broadcast: "{src} sends a broadcast, to everyone: a broadcast frame always goes to every other port of its VLAN, whatever the switch has learned, so it goes only to the other ports of VLAN {vlan}, here {ports}; delivered to {delivered}.",
+    say_broadcast_none: "{src} sends a broadcast, to everyone: it goes to every other port of VLAN {vlan} only, and there is none, so it reaches nobody. The other tenant never sees it.",
+    say_flood_none: "{src} sends to {dst}, who is not on VLAN {vlan}, so the switch has not learned that address there: it floods the frame inside VLAN {vlan} only, and it is delivered to nobody. The other tenant never sees it.",
     say_cross: "{src} sends to {dst} and the frame goes out of ports {ports}. On another VLAN among them: {cross}. The frame has left VLAN {vlan}, which a switch must never allow: it is what keeps tenants apart.",
     say_known: "{src} sends to {dst}: the switch has learned where {dst} is, so the frame goes to port {ports} only.",
     say_pool_nfvi: "The NFVI: {n} ordinary servers whose compute, storage and network the VNFs will run on.",
@@ -126,8 +130,8 @@ const TEXT = {
     goldenEmpty: "黄金镜像（准备中）",
     settingOn: "安全设置已打开",
     deskCount: "{n} 台桌面中已有 {made} 台是它的链接克隆",
-    auditLine: "检查 {checked} 台桌面：{failing} 台不合格",
-    auditOk: "检查 {checked} 台桌面：全部合格 ✓",
+    auditLine: "检查 {checked} 台桌面的第 {block} 块：{failing} 台不合格",
+    auditOk: "检查 {checked} 台桌面的第 {block} 块：全部合格 ✓",
     auditNone: "尚未检查",
     patchLine: "补丁 v{v} 一次推送到 {n} 台桌面",
     drifted: "被手动改过",
@@ -170,6 +174,9 @@ const TEXT = {
     say_profile: "{guest} 的用户把自己的数据存到配置文件磁盘（第 {block} 块）；更新必须保留它。",
     say_audit_fail: "一次安全检查同时覆盖全部 {checked} 台桌面（第 {block} 块）：{count} 台不合格：{names}。",
     say_audit_ok: "一次安全检查同时覆盖全部 {checked} 台桌面（第 {block} 块）：没有不合格的。",
+    say_audit_again: "之前对这一块的检查中不合格的 {names}，现在合格了。",
+    say_audit_patch_ok: "一次检查同时覆盖全部 {checked} 台桌面，检查的是补丁写入的第 {block} 块：每一台都有这个补丁。这次检查看的是补丁，不是那项安全设置。",
+    say_audit_patch_fail: "一次检查同时覆盖全部 {checked} 台桌面，检查的是补丁写入的第 {block} 块：{count} 台没有这个补丁：{names}。",
     say_update: "一个补丁做进黄金镜像 v{version}，并推送到全部 {desktops} 台桌面：每台桌面都重新组合到新镜像上，系统盘上的本地改动被丢弃，用户配置文件保留。",
     say_os_create: "在同一台计算机上创建一台新的虚拟机 {guest}。",
     say_desk_create: "创建一台新的虚拟桌面 {guest}。",
@@ -193,8 +200,10 @@ const TEXT = {
     say_query_new: "片刻之后再问同一个问题：{rows} 行（{per}）。{source} 里已经多了一行新数据，因为视图在查询时才读取。",
     say_attach: "{guest} 的虚拟网卡插入端口 {port}，属于 VLAN {vlan}。",
     say_learn: "交换机学到：{guest}（{mac}）在 VLAN {vlan} 的端口 {port} 后面。",
-    say_flood: "{src} 发给 {dst}，它在 VLAN {vlan} 上还是未知地址：交换机只把帧泛洪到 VLAN {vlan} 的其他端口（{ports}）；送达 {delivered}。",
-    say_flood_none: "{src} 发给 {dst}，但对方不在 VLAN {vlan} 上：帧只在 VLAN {vlan} 内泛洪，没有送达任何人。另一个租户根本看不到它。",
+    say_flood: "{src} 发给 {dst}，交换机还没有在 VLAN {vlan} 上学到这个地址：它只把帧泛洪到 VLAN {vlan} 的其他端口，这里是 {ports}；送达 {delivered}。",
+    say_broadcast: "{src} 发出一个广播帧，发给所有人：无论交换机学到了什么，广播帧总是发往它所在 VLAN 的所有其他端口，所以只发往 VLAN {vlan} 的其他端口，这里是 {ports}；送达 {delivered}。",
+    say_broadcast_none: "{src} 发出一个广播帧，发给所有人：它只发往 VLAN {vlan} 的其他端口，而这里没有其他端口，所以没有送达任何人。另一个租户根本看不到它。",
+    say_flood_none: "{src} 发给 {dst}，但对方不在 VLAN {vlan} 上，所以交换机在这里学不到这个地址：帧只在 VLAN {vlan} 内泛洪，没有送达任何人。另一个租户根本看不到它。",
     say_cross: "{src} 发给 {dst}，帧从端口 {ports} 发出。其中属于另一个 VLAN 的有：{cross}。这一帧离开了 VLAN {vlan}，交换机绝不能允许这样：正是这一点让租户互相隔离。",
     say_known: "{src} 发给 {dst}：交换机已经学到 {dst} 在哪里，所以帧只发往端口 {ports}。",
     say_pool_nfvi: "NFVI：{n} 台普通服务器，VNF 将运行在它们的计算、存储和网络资源上。",
@@ -216,7 +225,7 @@ export function say(key, vars = {}) {
   const table = TEXT[lang()];
   const template = table[key] ?? TEXT.en[key] ?? key;
   const text = template.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
-  return lang() === "zh" ? spaceCjk(text) : text;
+  return lang() === "zh" ? zhText(text) : text;
 }
 
 /** A list in the page's language: "a, b and c" / "a、b、c". */

@@ -11,7 +11,7 @@
 // network_function: tenants on VLANs of one virtual switch, then MANO (NFVO, VNFM, VIM) placing
 //          VNFs on the NFVI and a packet travelling each service chain.
 
-import { describe as describeGeneric, formatNumber, lang, ui } from "./describe.js";
+import { bracket, describe as describeGeneric, formatNumber, joinList, labelled, lang, ui } from "./describe.js";
 import { list, say, TYPES } from "./virtualization-types-text.js";
 
 const W = 320;
@@ -67,7 +67,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
       type,
       setup,
       current: null,
-      desk: { capacity: Math.max(1, setup.desktops ?? 0, clones, rolled), golden: false, version: 1, setting: false, made: 0, names: [], changed: {}, audit: null, patched: false },
+      desk: { capacity: Math.max(1, setup.desktops ?? 0, clones, rolled), golden: false, version: 1, setting: false, settingBlock: null, made: 0, names: [], changed: {}, audit: null, audits: [], patched: false, patchBlocks: [] },
       os: { vms: [] },
       server: { phase: "before", hosts: [], apps: {}, consolidated: null, load: setup.load ?? 0.1 },
       data: { queries: [] },
@@ -96,6 +96,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
       case "desktop.install":
         s.desk.golden = true;
         s.desk.setting = true;
+        s.desk.settingBlock = e.block;
         break;
       case "guest.clone":
         if (!s.desk.names.includes(e.guest)) s.desk.names.push(e.guest);
@@ -110,11 +111,13 @@ export default function createVirtualizationTypes(stage, data, d3) {
         break;
       case "desktop.audit":
         s.desk.audit = { block: e.block, checked: e.checked, failing: [...(e.failing ?? [])] };
+        s.desk.audits.push(s.desk.audit);
         break;
       case "desktop.update":
         s.desk.version = Number(e.version) || s.desk.version + 1;
         s.desk.patched = true;
         s.desk.pushedTo = Number(e.desktops) || s.desk.made;
+        s.desk.patchBlocks = [...(e.blocks ?? [])];
         s.desk.changed = {};
         s.desk.audit = null;
         break;
@@ -213,7 +216,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
   // --- words for a step -------------------------------------------------------------------
   const guestOfMac = (state, mac) => state.net.ports.find((p) => p.mac === mac)?.guest ?? mac;
   const portsOf = (state, numbers) =>
-    list((numbers ?? []).map((n) => `${n} (${state.net.ports.find((p) => p.port === n)?.guest ?? "?"})`));
+    list((numbers ?? []).map((n) => bracket(n, state.net.ports.find((p) => p.port === n)?.guest ?? "?")));
   const vnfLabel = (state, name) => name;
   const pct = (x) => Math.round(x * 100);
   const perSource = (per) => list(Object.entries(per ?? {}).map(([k, v]) => `${k} ${v}`));
@@ -236,9 +239,19 @@ export default function createVirtualizationTypes(stage, data, d3) {
         return say(state.type === "desktop" ? "say_drift" : "say_write", e);
       case "desktop.audit": {
         const failing = e.failing ?? [];
-        if (failing.length === 0) return say("say_audit_ok", { checked: e.checked, block: e.block });
         const names = failing.length > 4 ? `${list(failing.slice(0, 4))} …` : list(failing);
-        return say("say_audit_fail", { checked: e.checked, block: e.block, count: failing.length, names });
+        const vars = { checked: e.checked, block: e.block, count: failing.length, names };
+        const desk = before.desk;
+        // A check of a block the patch wrote, other than the security setting, checks the patch:
+        // it says nothing about the setting, so the sentence does not either.
+        if (desk.patched && desk.patchBlocks.includes(e.block) && e.block !== desk.settingBlock)
+          return say(failing.length ? "say_audit_patch_fail" : "say_audit_patch_ok", vars);
+        let text = say(failing.length ? "say_audit_fail" : "say_audit_ok", vars);
+        // Desktops an earlier check of this same block failed, passing now: that is shown.
+        const earlier = desk.audits.filter((a) => a.block === e.block).flatMap((a) => a.failing);
+        const again = [...new Set(earlier)].filter((name) => !failing.includes(name));
+        if (again.length) text += say("say_audit_again", { names: list(again), count: again.length });
+        return text;
       }
       case "desktop.update":
         return say("say_update", { version: e.version, desktops: e.desktops });
@@ -301,6 +314,12 @@ export default function createVirtualizationTypes(stage, data, d3) {
         if (crossed.length)
           return say("say_cross", { src, dst, vlan: e.vlan, ports: portsOf(state, e.ports), cross: portsOf(state, crossed) });
         if (!e.flooded) return say("say_known", { src, dst, ports: portsOf(state, e.ports) });
+        // A broadcast is flooded inside its VLAN whatever the switch has learned; any other frame
+        // is flooded only because its destination is not (yet) learned there.
+        if (e.dst === "ff:ff:ff:ff:ff:ff") {
+          if ((e.delivered ?? []).length === 0) return say("say_broadcast_none", { src, vlan: e.vlan });
+          return say("say_broadcast", { src, vlan: e.vlan, ports: portsOf(state, e.ports), delivered });
+        }
         if ((e.delivered ?? []).length === 0) return say("say_flood_none", { src, dst, vlan: e.vlan });
         return say("say_flood", { src, dst, vlan: e.vlan, ports: portsOf(state, e.ports), delivered });
       }
@@ -373,7 +392,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
     }
     let y = gridY + rows * step + 16;
     for (const c of cells.filter((c) => c.changed || c.failing).slice(0, 3)) {
-      text(g, 8, y, `${c.failing ? "✗" : "!"} ${c.name}: ${say("drifted")}`, c.failing ? "vt-bad" : "vt-warn");
+      text(g, 8, y, `${c.failing ? "✗" : "!"} ${labelled(c.name, say("drifted"))}`, c.failing ? "vt-bad" : "vt-warn");
       y += 16;
     }
     y = Math.max(y, gridY + rows * step + 16);
@@ -385,10 +404,10 @@ export default function createVirtualizationTypes(stage, data, d3) {
     const auditText = !audit
       ? say("auditNone")
       : audit.failing.length
-        ? say("auditLine", { checked: audit.checked, failing: audit.failing.length })
+        ? say("auditLine", { checked: audit.checked, block: audit.block, failing: audit.failing.length })
         : failed
-          ? say("auditLine", { checked: audit.checked, failing: 0 })
-          : say("auditOk", { checked: audit.checked });
+          ? say("auditLine", { checked: audit.checked, block: audit.block, failing: 0 })
+          : say("auditOk", { checked: audit.checked, block: audit.block });
     text(g, 8, y + 40, auditText, audit?.failing.length ? "vt-bad" : "vt-label");
     return y + 50;
   }
@@ -487,7 +506,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
     box(g, 8, 206, W - 16, 62, "vt-app-box");
     if (last) {
       g.append("line").attr("class", "vt-flow").attr("x1", W / 2).attr("y1", 186).attr("x2", W / 2).attr("y2", 206);
-      text(g, 16, 226, say("asks", { fields: last.fields.join(", ") }), "vt-label");
+      text(g, 16, 226, say("asks", { fields: joinList(last.fields) }), "vt-label");
       if (setup.sources && (previous || last.fields.length < 2)) text(g, 16, 244, say("filter"), "vt-muted");
       text(g, 16, 262, say("answer", { rows: last.rows }), "vt-strong");
     }
@@ -522,7 +541,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
     box(g, 8, 62, W - 16, 28, "vt-switch");
     text(g, W / 2, 81, say("vswitch"), "vt-label", "middle");
     const learned = net.table.map((row) => `${ports.find((p) => p.mac === row.mac)?.guest ?? row.mac}→${row.port}`);
-    text(g, 8, 108, learned.length ? say("learned", { list: learned.join(", ") }) : say("nothingLearned"), "vt-label");
+    text(g, 8, 108, learned.length ? say("learned", { list: joinList(learned) }) : say("nothingLearned"), "vt-label");
     if (!net.hosts.length && !state.setup.chains) return 118;
     return drawMano(g, state, 126);
   }
@@ -565,7 +584,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
       text(g, 8, y, say("chain", { service: service.name, chain: chain.join(" → ") }), here ? "vt-strong" : "vt-label");
       if (here) {
         const p = net.packet;
-        text(g, 8, y + 16, p.dropped ? `✗ ${say("dropped")} (${VNF_SHORT[net.vnfs.find((v) => v.name === p.vnf)?.kind] ?? p.vnf})` : `${p.src} → ${p.dst}`, p.dropped ? "vt-bad" : "vt-code");
+        text(g, 8, y + 16, p.dropped ? `✗ ${bracket(say("dropped"), VNF_SHORT[net.vnfs.find((v) => v.name === p.vnf)?.kind] ?? p.vnf)}` : `${p.src} → ${p.dst}`, p.dropped ? "vt-bad" : "vt-code");
         y += 16;
       }
       y += 20;
@@ -593,7 +612,7 @@ export default function createVirtualizationTypes(stage, data, d3) {
 
   function render(state, info) {
     const type = TYPES.includes(state.type) ? state.type : "desktop";
-    titleEl.text(`${say(type)}: ${say(`tag_${type}`, { n: state.desk.capacity })}`);
+    titleEl.text(labelled(say(type), say(`tag_${type}`, { n: state.desk.capacity })));
     const titleLines = wrap(say(type), W - 16, 16);
     head.select(".vt-title").selectAll("tspan").data(titleLines).join("tspan").attr("x", 8).attr("y", (_, i) => 20 + i * 19).text((d) => d);
     const tagTop = 38 + (titleLines.length - 1) * 19;

@@ -7,6 +7,7 @@
 // The drawing is 360 units wide and its smallest text is 14 units (viz.css), so on a 390 px phone
 // (drawing about 314 px wide) no text is below 12 px.
 
+import { joinList, joinSentences, labelled } from "./describe.js";
 import { say, stateName } from "./vm-files-text.js";
 
 const W = 360;
@@ -352,7 +353,7 @@ export default function createVmFiles(stage, data, d3) {
         return say(cow ? "diskWriteCow" : "diskWrite", { ...v, layer: layer?.name ?? e.disk });
       }
       case "guest.save":
-        return say("save", { ...v, files: (e.files ?? []).join(", "), hash: short(e.hash) });
+        return say("save", { ...v, files: joinList(e.files ?? []), hash: short(e.hash) });
       case "guest.copy":
         return say("copy", { ...v, source: e.source ?? say("noHost") });
       case "guest.restore": {
@@ -367,7 +368,7 @@ export default function createVmFiles(stage, data, d3) {
       case "guest.clone": {
         const base = Object.values(e.bases ?? {})[0] ?? "";
         const { stored, full } = storageOf(state);
-        return `${say("clone", { ...v, base })} ${say("storageNow", { n: stored, full })}`;
+        return joinSentences(say("clone", { ...v, base }), say("storageNow", { n: stored, full }));
       }
       case "guest.snapshot":
         return say("snapshot", { ...v, hash: short(e.hash) });
@@ -576,7 +577,7 @@ export default function createVmFiles(stage, data, d3) {
     return {
       id: "replay",
       kind: "replay",
-      label: `${say("groupRun")}: ${caseName ?? ""}`,
+      label: labelled(say("groupRun"), caseName ?? ""),
       group: say("groupRun"),
       hosts: {},
       events: events.slice(0, MAX_EVENTS),
