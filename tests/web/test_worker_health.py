@@ -192,3 +192,34 @@ def test_a_full_queue_says_to_wait_as_long_as_grading_lately_takes(tmp_path: Pat
     # Two waiting and one being graded, at 6 s each: no sooner than 18 s.
     assert int(busy.headers["Retry-After"]) >= 18
     assert busy.get_json()["retry_after"] == int(busy.headers["Retry-After"])
+
+
+def test_sigterm_lets_the_worker_finish_the_submission_in_hand(tmp_path: Path) -> None:
+    """systemd's stop (SIGTERM) stopped Huey's consumer at once: the grading in hand crashed,
+    its attempt spent, and three restarts during one grading made a right answer "could not be
+    graded". Now the worker finishes it, records the verdict, then exits."""
+    app = create_app(_config(tmp_path))
+    worker = _worker(tmp_path)
+    slow = "import time\ntime.sleep(1.5)\n" + SOLUTION
+    try:
+        queue = app.extensions["grading_queue"]
+        assert _wait(lambda: queue.last_beat() is not None, 60)
+        app.extensions["grading"]._beat = (0.0, None)
+        client = app.test_client()
+        client.get("/api/session")
+        assert client.post(URL, json={"code": slow}).status_code == 202
+
+        def status() -> tuple[str, int]:
+            with app.app_context():
+                row = db.session.execute(db.select(Submission)).scalar_one()
+                db.session.commit()
+                return row.status, row.attempts
+
+        assert _wait(lambda: status()[0] == "grading", 60)
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(60)
+        assert status() == ("graded", 1)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()

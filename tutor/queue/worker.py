@@ -90,6 +90,10 @@ def run_consumer(app: Flask) -> None:
         backoff=1.2,
         max_delay=0.5,  # an idle SQLite queue is polled twice a second; Redis blocks instead
         check_worker_health=True,
+        # SIGTERM (systemd's stop, a deploy, the supervisor) finishes the submissions in hand
+        # and then stops; Huey's default stopped at once, each one spending an attempt — three
+        # restarts during one grading made a right answer "could not be graded".
+        graceful_signal="TERM",
     )
     log.info(
         "grader worker: %d thread(s), GRADER=%s, queue %s", queue.threads, queue.mode, queue.url
