@@ -113,3 +113,43 @@ def test_reading_never_counts_against_the_submission_limit(tmp_path: Path) -> No
     for _ in range(5):
         for page in ("/", "/lessons/fixture-lesson", "/api/lessons", "/api/submissions/1"):
             assert client.get(page).status_code in (200, 202), page  # 202: still pending
+
+
+def test_an_unreachable_queue_is_not_called_no_grader_and_says_when(tmp_path: Path) -> None:
+    """With Redis down the learner was told "no grader is running (operators: start one)"
+    while the workers ran, and no wait; both 503s now say when to try again."""
+    down = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "LESSONS_DIR": str(FIXTURE_LESSONS),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.db'}",
+            "QUEUE_URL": "redis://127.0.0.1:1/0",  # nothing listens there
+            "GRADER": "process",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    answer = _client(down).post(URL, json={"code": SOLUTION})
+    body = answer.get_json()
+    assert answer.status_code == 503 and "queue cannot be reached" in body["error"], body
+    assert "no grader" not in body["error"] and answer.headers["Retry-After"] == "5"
+    page = _client(down).post(PAGE_URL, data={"code": SOLUTION})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    (tmp_path / "none").mkdir()
+    nobody = _client(_app_without_worker(tmp_path / "none")).post(URL, json={"code": SOLUTION})
+    assert nobody.status_code == 503 and "no grader is running" in nobody.get_json()["error"]
+    assert nobody.headers["Retry-After"] == str(nobody.get_json()["retry_after"])
+
+
+def _app_without_worker(tmp_path: Path) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "LESSONS_DIR": str(FIXTURE_LESSONS),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.db'}",
+            "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
+            "GRADER": "process",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )

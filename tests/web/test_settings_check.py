@@ -87,6 +87,8 @@ def test_a_worker_count_below_one_is_refused(tmp_path: Path) -> None:
         ("DATABASE_URL", "postgresql://ta:s3cret-pw@127.0.0.1:1/course", "cannot be used"),
         ("DATABASE_URL", "sqlite:////no/such/folder/tutor.db", "does not exist"),
         ("TUTOR_QUEUE_URL", "redsi://localhost:6379/0", "QUEUE_URL must be"),
+        ("TUTOR_QUEUE_URL", "redis://:s3cret-pw@127.0.0.1:51x2/0", "QUEUE_URL must be"),
+        ("DATABASE_URL", "postgresql://ta:s3cret-pw@127.0.0.1:51x1/course", "the database URL"),
         ("TUTOR_RATELIMIT_STORAGE_URI", "memcache://x", "RATELIMIT_STORAGE_URI must be"),
     ],
 )

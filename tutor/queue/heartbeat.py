@@ -36,6 +36,11 @@ class Beat:
         return time.time() - self.at < stale_seconds
 
 
+# What ``last_beat`` gives when the queue's storage cannot be read (Redis down, SQLite locked):
+# a beat of no worker, never fresh, told apart by identity.
+QUEUE_UNREACHABLE = Beat(0.0, 0)
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -73,8 +78,8 @@ def last_beat(huey: Huey) -> Beat | None:
             Beat(float(b["at"]), int(b["threads"]), b.get("en"), b.get("zh"))
             for b in _beats(huey).values()
         ]
-    except Exception:  # Redis down, SQLite locked: no news is no worker
-        return None
+    except Exception:  # Redis down, SQLite locked: not "no worker", which tells operators
+        return QUEUE_UNREACHABLE  # to start one while the workers are running
     if not beats:
         return None
     healthy = [b for b in beats if b.fresh() and not b.refusal_en]

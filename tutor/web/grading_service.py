@@ -39,7 +39,7 @@ from tutor.grading.report_budget import fitted_json
 from tutor.grading.variants import learner_variant_seed
 from tutor.queue import rows
 from tutor.queue.grader import MODES
-from tutor.queue.heartbeat import Beat
+from tutor.queue.heartbeat import QUEUE_UNREACHABLE, Beat
 from tutor.queue.rows import SUBMISSIONS, stored_seed
 from tutor.queue.tasks import GradingQueue
 from tutor.queue.verdicts import VerdictWatcher
@@ -61,6 +61,8 @@ IN_FLIGHT = ("pending", "grading")
 PACE_SAMPLE = 20
 PACE_SECONDS = 10.0
 DEFAULT_PACE = 0.5
+# Seconds to wait when the queue cannot be reached (a Redis restart takes a few).
+UNREACHABLE_RETRY = 5
 
 # The statements of every submit, built once on the table (Core, bound parameters): built
 # through the ORM on each call they cost more CPU than SQLite spent running them (#15).
@@ -96,7 +98,13 @@ class GraderBusy(LearnerError):
 
 
 class GraderUnavailable(LearnerError):
-    """Learner code cannot be graded safely here; the message (and ``zh``) says why."""
+    """Learner code cannot be graded safely here; the message (and ``zh``) says why, and
+    ``retry_after`` when to try again (a worker that cannot set up its sandbox tries again
+    every 30 s; an unreachable queue is usually a restart of seconds)."""
+
+    def __init__(self, message: str, zh: str | None = None, retry_after: int = 30) -> None:
+        super().__init__(message, zh=zh)
+        self.retry_after = retry_after
 
 
 class SubmissionRefused(LearnerError):
@@ -239,6 +247,15 @@ class GradingService:
                 raise GraderUnavailable(refused.en, zh=refused.zh)
             return
         beat = self.last_beat()
+        if beat is QUEUE_UNREACHABLE:
+            raise GraderUnavailable(
+                "the grading queue cannot be reached just now, so nothing can be graded; try "
+                f"again in {UNREACHABLE_RETRY} s — your code was not submitted and is still in "
+                "the editor",
+                zh=f"暂时连不上评测队列，现在无法评测；请在 {UNREACHABLE_RETRY} 秒后再试——"
+                "你的代码没有提交，仍在编辑器中",
+                retry_after=UNREACHABLE_RETRY,
+            )
         if beat is None or not beat.fresh():
             raise GraderUnavailable(
                 "no grader is running, so submissions cannot be graded now; your code was not "

@@ -12,8 +12,10 @@ any case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from limits import parse_many
@@ -132,6 +134,20 @@ def _usable_storage(uri: str) -> bool:
     return True
 
 
+def _hidden_password(url: str) -> str:
+    """``scheme://user:***@host``: a URL too malformed for SQLAlchemy to parse still has its
+    password hidden before it reaches a log."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
+def _port_readable(url: str) -> bool:
+    try:
+        port = urlsplit(url).port
+    except ValueError:  # "host:51x2": a typo the queue would only trip over at the first submit
+        return False
+    return port != 0
+
+
 def check_urls(app: Flask) -> None:
     """The database, queue and rate-limit storage URLs: a scheme no driver knows was a traceback
     from SQLAlchemy, Huey or limits at start (or at the first request). A database URL is shown
@@ -143,15 +159,16 @@ def check_urls(app: Flask) -> None:
     except (ArgumentError, ValueError):
         url = None
     if url is None or not _usable_database(url):
-        shown = database if url is None else url.render_as_string(hide_password=True)
+        shown = _hidden_password(str(database)) if url is None else url.render_as_string(True)
         raise SettingError(
             "the database URL (DATABASE_URL or SQLALCHEMY_DATABASE_URI) must be "
             "sqlite:///path/to/file.db or postgresql://user:password@host/database, "
             f"not {shown!r}"
         )
     queue = config.get("QUEUE_URL")
-    if queue is not None and not is_queue_url(str(queue)):
-        raise SettingError(f"QUEUE_URL must be {QUEUE_URLS}, not {queue!r}")
+    if queue is not None and not (is_queue_url(str(queue)) and _port_readable(str(queue))):
+        shown = _hidden_password(str(queue))
+        raise SettingError(f"QUEUE_URL must be {QUEUE_URLS}, not {shown!r}")
     storage = config.get("RATELIMIT_STORAGE_URI")
     if storage is not None and not _usable_storage(str(storage)):
         raise SettingError(
