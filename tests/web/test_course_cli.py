@@ -10,7 +10,9 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from .course_site_helpers import fast_hashing, graded, signed_in, solution
+from tutor.web.accounts import find_user
+
+from .course_site_helpers import PASSWORD, fast_hashing, graded, signed_in, solution
 
 
 def test_create_user_course_enrol_and_export_grades(
@@ -124,3 +126,36 @@ def test_the_demo_course_has_staff_and_students_with_late_and_failing_work(
     assert ta.get("/courses/virt101/settings").status_code == 403
     again = runner.invoke(args=["tutor", "seed-demo-course"])
     assert again.exit_code == 0 and "exists already" in again.output
+
+
+def test_the_only_instructor_of_a_course_with_members_is_not_erased(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """delete-account left a course with its students and nobody to manage it."""
+    fast_hashing(app)
+    for email in ("solo@example.org", "pupil@example.org", "second@example.org"):
+        assert (
+            runner.invoke(args=["tutor", "create-user", email, "--password", PASSWORD]).exit_code
+            == 0
+        )
+    made = runner.invoke(
+        args=[
+            "tutor",
+            "create-course",
+            "solo",
+            "--title",
+            "Solo",
+            "--instructor",
+            "solo@example.org",
+        ]
+    )
+    assert made.exit_code == 0, made.output
+    runner.invoke(args=["tutor", "enrol", "solo", "pupil@example.org", "--role", "student"])
+    for args in (["solo@example.org"], ["solo@example.org", "--yes"]):
+        refused = runner.invoke(args=["tutor", "delete-account", *args])
+        assert refused.exit_code != 0 and "only instructor of solo (1 other" in refused.output
+    with app.app_context():
+        assert find_user("solo@example.org") is not None
+    runner.invoke(args=["tutor", "enrol", "solo", "second@example.org", "--role", "instructor"])
+    erased = runner.invoke(args=["tutor", "delete-account", "solo@example.org", "--yes"])
+    assert erased.exit_code == 0, erased.output

@@ -183,7 +183,7 @@ def test_an_account_another_course_made_and_let_go_passes_to_the_next_course(sit
 
 
 def test_the_join_code_takes_an_invited_or_removed_person_in(site: Flask) -> None:
-    """"You joined" then a 404: the join code did nothing for someone with an invitation
+    """ "You joined" then a 404: the join code did nothing for someone with an invitation
     waiting (or removed earlier), though it is the consent an invitation waits for."""
     code = hosted_course(site, "codes", "teacher-c@x.org", {}, students=("gone@x.org",))
     account(site, "yuki@x.org")

@@ -1,4 +1,4 @@
-"""The course glossary (``lessons/glossary.toml``): one zh-CN term per concept.
+"""The course glossary (``glossary.toml`` in the lessons folder): one zh-CN term per concept.
 
 A learner who meets 陷出 in a hint and 陷入 in the lesson, or 网络栈 in the animation and 网络堆栈
 in the text, cannot tell whether these are two ideas. The glossary names the one term and the
@@ -16,7 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-GLOSSARY_PATH = Path(__file__).resolve().parents[2] / "lessons" / "glossary.toml"
+# The installation's own course glossary: the terms its UI strings, explanations and animations
+# are written in, so a lessons folder without a glossary of its own is checked against it.
+BUILTIN_GLOSSARY = Path(__file__).resolve().parents[2] / "lessons" / "glossary.toml"
+GLOSSARY_PATH = BUILTIN_GLOSSARY
+GLOSSARY_NAME = "glossary.toml"
 
 # Chinese quotation marks: text inside them is quoted, not used (see Term.quoted).
 _QUOTE = re.compile(r"“[^“”]*”")
@@ -165,6 +169,14 @@ def parse_glossary(text: str) -> Glossary:
     return glossary
 
 
+def glossary_path(lessons: Path) -> Path:
+    """The glossary of the lessons in ``lessons`` (``LESSONS_DIR``): its own ``glossary.toml``
+    when it has one, else the installation's, whose terms the rest of the site uses anyway (a
+    course copied from ``lessons/`` without its glossary keeps the same terms)."""
+    own = lessons / GLOSSARY_NAME
+    return own if own.is_file() else BUILTIN_GLOSSARY
+
+
 @cache
-def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
+def load_glossary(path: Path = BUILTIN_GLOSSARY) -> Glossary:
     return parse_glossary(path.read_text(encoding="utf-8"))

@@ -9,9 +9,13 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
+import inspect
+import json
+import math
 import random
 import re
 import tomllib
+import traceback
 from collections.abc import Callable, Collection
 from pathlib import Path
 from types import CodeType, ModuleType
@@ -24,6 +28,7 @@ from tutor.grading.limits import Limits
 from tutor.grading.protocol import Case
 
 from . import explanation_ids, rendered
+from .glossary import GlossaryError, glossary_path, load_glossary
 from .import_deadline import deadline
 from .model import LANGUAGES, Catalog, CheckQuestion, Exercise, Lesson, WrongProgram
 
@@ -42,10 +47,30 @@ class _Problems:
         self.items: list[str] = []
 
     def add(self, path: Path, field: str, message: str) -> None:
-        where = (
+        where = self.shown(path)
+        self.items.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+    def shown(self, path: Path) -> str:
+        """``path`` as problems name it: from the lessons folder's own name down."""
+        return str(
             path.relative_to(self.root.parent) if path.is_relative_to(self.root.parent) else path
         )
-        self.items.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+# Ids go into URLs (/lessons/<id>), HTML ids and htmx targets (#result-<id>), where a space or
+# an upper-case letter breaks the page or makes two spellings of one id: what every real lesson
+# already uses.
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_RULE = "lower-case letters, digits and single hyphens (it is used in URLs and HTML ids)"
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a lesson or exercise id, with a spelling that can; None if it can."""
+    if _ID.fullmatch(value):
+        return None
+    fixed = "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+    suggestion = f", e.g. {fixed!r}" if fixed else ""
+    return f"{value!r} is not a valid id: use {ID_RULE}{suggestion}"
 
 
 _EMPTY_HEADER = re.compile(r"<th((?: [a-z-]+=\"[^\"]*\")*)>\s*</th>")
@@ -77,6 +102,7 @@ def load_catalog(
         if lesson is not None:
             lessons.append(lesson)
     _check_unique(lessons, problems)
+    glossary = _check_glossary(root, problems)
     registered = set(animations or ())
     for lesson in lessons if animations is not None else []:
         if lesson.animation and lesson.animation not in registered:
@@ -88,7 +114,24 @@ def load_catalog(
             )
     if problems.items:
         raise LessonError(problems.items)
-    return Catalog(sorted(lessons, key=lambda lesson: lesson.order))
+    return Catalog(sorted(lessons, key=lambda lesson: lesson.order), glossary=glossary)
+
+
+def _check_glossary(root: Path, problems: _Problems) -> Path:
+    """The glossary this folder's lessons are checked against and the /glossary page lists: its
+    own ``glossary.toml``, else the installation's (``glossary_path``). A broken one is refused
+    here, naming the file, rather than failing the page or ``check-lessons`` later."""
+    path = glossary_path(root)
+    try:
+        load_glossary(path)
+    except UnicodeDecodeError:
+        problems.add(path, "", "not UTF-8")
+    except OSError as exc:
+        problems.add(path, "", f"cannot be read: {exc.strerror or exc}")
+    except GlossaryError as exc:
+        for problem in exc.problems:
+            problems.add(path, "", problem)
+    return path
 
 
 def _check_unique(lessons: list[Lesson], problems: _Problems) -> None:
@@ -109,6 +152,8 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any] | None:
         problems.add(path, "", "file is missing")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         problems.add(path, "", f"not valid TOML: {exc}")
+    except OSError as exc:
+        problems.add(path, "", f"cannot be read: {exc.strerror or exc}")
     return None
 
 
@@ -128,14 +173,23 @@ def _text(table: dict[str, Any], key: str, path: Path, problems: _Problems) -> d
 
 
 def _read_text(path: Path, problems: _Problems) -> str:
+    return _read_or_none(path, problems) or ""
+
+
+def _read_or_none(path: Path, problems: _Problems) -> str | None:
+    """None when the file could not be read (already reported): a caller that goes on to judge
+    the text would otherwise add a second, false problem about text that is not there."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.add(path, "", "file is missing")
-        return ""
+        return None
     except UnicodeDecodeError:
         problems.add(path, "", "not UTF-8")
-        return ""
+        return None
+    except OSError as exc:
+        problems.add(path, "", f"cannot be read: {exc.strerror or exc}")
+        return None
     if not text.strip():
         problems.add(path, "", "file is empty")
     return text
@@ -166,10 +220,20 @@ def _load_lesson(folder: Path, problems: _Problems, render: Callable[[str], str]
     if not isinstance(lesson_id, str) or not lesson_id:
         problems.add(manifest_path, "id", "missing")
         lesson_id = folder.name
+    elif (wrong_id := id_problem(lesson_id)) is not None:
+        problems.add(manifest_path, "id", wrong_id)
     order = manifest.get("order")
-    if not isinstance(order, int):
+    if not isinstance(order, int) or isinstance(order, bool):
         problems.add(manifest_path, "order", "missing or not an integer")
         order = 0
+    part = manifest.get("part", 1)
+    if not isinstance(part, int) or isinstance(part, bool):
+        problems.add(manifest_path, "part", "must be an integer (1 or 2)")
+        part = 1
+    animation = manifest.get("animation", "")
+    if not isinstance(animation, str):
+        problems.add(manifest_path, "animation", 'must be the name of an animation, or ""')
+        animation = ""
     exercise_ids = manifest.get("exercises", [])
     if not isinstance(exercise_ids, list) or not all(isinstance(e, str) for e in exercise_ids):
         problems.add(manifest_path, "exercises", "must be a list of exercise folder names")
@@ -182,12 +246,12 @@ def _load_lesson(folder: Path, problems: _Problems, render: Callable[[str], str]
     return Lesson(
         id=lesson_id,
         order=order,
-        part=int(manifest.get("part", 1)),
+        part=part,
         folder=folder,
         title=_text(manifest, "title", manifest_path, problems),
         summary=_text(manifest, "summary", manifest_path, problems),
         body_html=_per_language(folder, "lesson", problems, render),
-        animation=str(manifest.get("animation", "")),
+        animation=animation,
         exercises=exercises,
         checks=_load_checks(manifest, manifest_path, problems),
         goals=_goals(manifest, manifest_path, problems),
@@ -221,18 +285,28 @@ def _minutes(manifest: dict[str, Any], path: Path, problems: _Problems) -> int:
 
 
 def _load_checks(manifest: dict[str, Any], path: Path, problems: _Problems) -> list[CheckQuestion]:
-    checks = []
-    for i, raw in enumerate(manifest.get("check", [])):
+    checks: list[CheckQuestion] = []
+    raw_checks = manifest.get("check", [])
+    if not isinstance(raw_checks, list) or not all(isinstance(c, dict) for c in raw_checks):
+        problems.add(path, "check", "must be [[check]] tables")
+        return checks
+    for i, raw in enumerate(raw_checks):
         field = f"check[{i}]"
         options = raw.get("options", {})
-        if not all(isinstance(options.get(lang), list) for lang in LANGUAGES):
+        if not isinstance(options, dict) or not all(
+            isinstance(options.get(lang), list) for lang in LANGUAGES
+        ):
             problems.add(path, f"{field}.options", "needs en and zh lists")
             continue
         if len({len(options[lang]) for lang in LANGUAGES}) != 1:
             problems.add(path, f"{field}.options", "en and zh lists differ in length")
             continue
         answer = raw.get("answer")
-        if not isinstance(answer, int) or not 0 <= answer < len(options["en"]):
+        if (
+            not isinstance(answer, int)
+            or isinstance(answer, bool)
+            or not 0 <= answer < len(options["en"])
+        ):
             problems.add(path, f"{field}.answer", "must be the index of one option")
             continue
         checks.append(
@@ -283,6 +357,8 @@ def _load_exercise(
     if not isinstance(exercise_id, str) or not exercise_id:
         problems.add(manifest_path, "id", "missing")
         return None
+    if (wrong_id := id_problem(exercise_id)) is not None:
+        problems.add(manifest_path, "id", wrong_id)
     try:
         limits = Limits.from_manifest(manifest.get("limits", {}))
     except (TypeError, ValueError) as exc:
@@ -299,17 +375,17 @@ def _load_exercise(
             problems.add(driver_path, required, "function is missing")
     cases_path = folder / "cases.py"
     cases_module = _load_module(cases_path, f"_cases_{exercise_id}", problems)
-    if cases_module is not None and not (
-        callable(getattr(cases_module, "generate", None))
-        or (
-            isinstance(getattr(cases_module, "PRACTICE", None), list)
-            and callable(getattr(cases_module, "hidden", None))
-        )
-    ):
-        problems.add(cases_path, "PRACTICE", "define PRACTICE = [...] and def hidden(rng)")
+    if cases_module is not None:
+        _check_cases_module(cases_module, cases_path, problems)
     hints = manifest.get("hints", {})
-    if not all(isinstance(hints.get(lang), list) and hints[lang] for lang in LANGUAGES):
-        problems.add(manifest_path, "hints", "needs non-empty en and zh lists")
+    if not isinstance(hints, dict) or not all(
+        isinstance(hints.get(lang), list)
+        and hints[lang]
+        and all(isinstance(h, str) and h.strip() for h in hints[lang])
+        for lang in LANGUAGES
+    ):
+        problems.add(manifest_path, "hints", "needs non-empty en and zh lists of text")
+        hints = {}
     return Exercise(
         id=exercise_id,
         lesson_id=lesson_id,
@@ -319,7 +395,7 @@ def _load_exercise(
         starter=starter,
         solution=_read_text(folder / "solution.py", problems),
         driver=driver,
-        generate=_as_case_generator(cases_module),
+        generate=_as_case_generator(cases_module, problems.shown(cases_path)),
         hints={lang: list(hints.get(lang, [])) for lang in LANGUAGES},
         limits=limits,
         wrong=_load_wrong(folder / "wrong", problems),
@@ -333,23 +409,142 @@ def _load_exercise(
     )
 
 
-def _as_case_generator(module: ModuleType | None) -> Callable[[random.Random, str], list[Case]]:
+class CasesError(ValueError):
+    """cases.py gave no usable cases: its message names the file, the function and the problem,
+    for check-lessons and for the log of a grader that could not grade a submission."""
+
+
+CASE_KEYS = ("args", "kinds", "name", "title", "weight")
+
+
+def case_problem(raw: object) -> str | None:
+    """What is wrong with one case as cases.py wrote it (``None``: nothing). Checked at load for
+    PRACTICE and on every call for hidden(rng), so a malformed case is named where it was
+    written, never met as a KeyError in the middle of grading."""
+    if isinstance(raw, Case):
+        return None
+    if not isinstance(raw, dict):
+        return f"a case must be a dict like {{'args': {{...}}, 'kinds': [...]}}, not {raw!r:.60}"
+    unknown = sorted(str(key) for key in raw if key not in CASE_KEYS)
+    if unknown:
+        return f"unknown key(s) {', '.join(map(repr, unknown))}; a case has {', '.join(CASE_KEYS)}"
+    if "args" not in raw:
+        return 'missing "args" (the JSON data the driver\'s run() receives)'
+    try:
+        json.dumps(raw["args"], allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        return f"args must be JSON data (dicts, lists, text, numbers, booleans, None): {exc}"
+    kinds = raw.get("kinds", [])
+    if not isinstance(kinds, list | tuple) or not all(isinstance(k, str) and k for k in kinds):
+        return f'kinds must be a list of non-empty strings such as ["plain"], not {kinds!r:.60}'
+    if not isinstance(raw.get("name", ""), str):
+        return "name must be text"
+    title = raw.get("title")
+    if title is not None and not (
+        isinstance(title, dict)
+        and all(isinstance(title.get(lang), str) and title[lang] for lang in LANGUAGES)
+    ):
+        return 'title must be {"en": "...", "zh": "..."}'
+    weight = raw.get("weight", 1)
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, int | float)
+        or not math.isfinite(weight)
+        or weight < 0
+    ):
+        return f"weight must be a number of 0 or more, not {weight!r}"
+    return None
+
+
+def _accepts(function: Callable[..., Any], *args: object) -> bool:
+    try:
+        inspect.signature(function).bind(*args)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read: the call will tell
+        return True
+    return True
+
+
+def _check_cases_module(module: ModuleType, path: Path, problems: _Problems) -> None:
+    """Everything about cases.py that can be known without drawing hidden cases: the shape of
+    PRACTICE and of every practice case, and that the functions take the arguments the kit
+    passes. A mistake here would otherwise let the site start and fail every Submit."""
+    generate = getattr(module, "generate", None)
+    if generate is not None:
+        if not callable(generate) or not _accepts(generate, random.Random(0), "practice"):
+            problems.add(path, "generate", "must be a function generate(rng, variant)")
+        return
+    practice = getattr(module, "PRACTICE", None)
+    hidden = getattr(module, "hidden", None)
+    if practice is None and hidden is None:
+        problems.add(path, "PRACTICE", "define PRACTICE = [...] and def hidden(rng)")
+        return
+    if not isinstance(practice, list | tuple) or not practice:
+        problems.add(path, "PRACTICE", "must be a non-empty list of cases")
+    else:
+        for i, case in enumerate(practice):
+            if (problem := case_problem(case)) is not None:
+                problems.add(path, f"PRACTICE[{i}]", problem)
+    if not callable(hidden):
+        problems.add(path, "hidden", "define def hidden(rng): returning a list of cases")
+    elif not _accepts(hidden, random.Random(0)):
+        signature = inspect.signature(hidden)
+        problems.add(
+            path,
+            "hidden",
+            f"must take one argument, the random generator: def hidden(rng), not "
+            f"def hidden{signature}",
+        )
+
+
+def _as_case_generator(
+    module: ModuleType | None, shown: str = "cases.py"
+) -> Callable[[random.Random, str], list[Case]]:
     """``PRACTICE = [...]`` plus ``def hidden(rng)`` (or the older ``generate(rng, variant)``);
-    the kit names the cases an author left unnamed, from their kinds."""
+    the kit names the cases an author left unnamed, from their kinds. Whatever goes wrong in the
+    author's code is a ``CasesError`` naming ``shown`` (the file) and the line."""
 
     def cases(rng: random.Random, variant: str) -> list[Case]:
         generate = getattr(module, "generate", None)
-        if callable(generate):
-            raw = generate(rng, variant)
-        elif module is None:
-            raw = []
-        elif variant == "practice":
-            raw = list(module.PRACTICE)
-        else:
-            raw = module.hidden(rng)
+        call = "generate(rng, variant)" if callable(generate) else "hidden(rng)"
+        try:
+            if callable(generate):
+                raw = generate(rng, variant)
+            elif module is None:
+                raw = []
+            elif variant == "practice":
+                call = "PRACTICE"
+                raw = list(module.PRACTICE)
+            else:
+                raw = module.hidden(rng)
+        except Exception as exc:
+            where = getattr(module, "__file__", None)
+            raise CasesError(f"{shown}: {call} raised {_error_in(exc, where)}") from exc
+        if not isinstance(raw, list | tuple) or not raw:
+            raise CasesError(f"{shown}: {call} returned {raw!r:.60}, not a non-empty list of cases")
+        for i, case in enumerate(raw):
+            if (problem := case_problem(case)) is not None:
+                raise CasesError(f"{shown}: {call}: case {i}: {problem}")
         return _named([c if isinstance(c, Case) else _case(c) for c in raw])
 
     return cases
+
+
+def _error_in(exc: BaseException, filename: str | None) -> str:
+    """``ZeroDivisionError: division by zero (line 12)``: the last line of ``filename`` the
+    error passed through, which is where the author looks."""
+    line = next(
+        (
+            frame.lineno
+            for frame in reversed(traceback.extract_tb(exc.__traceback__))
+            if frame.filename == filename
+        ),
+        None,
+    )
+    said = " ".join(str(exc).split())  # one line, whatever the exception's text holds
+    text = f"{type(exc).__name__}: {said}" if said else type(exc).__name__
+    return f"{text} (line {line})" if line else text
 
 
 def _case(raw: dict[str, Any]) -> Case:
@@ -358,7 +553,7 @@ def _case(raw: dict[str, Any]) -> Case:
         name=str(raw.get("name") or ""),
         args=raw["args"],
         weight=float(raw.get("weight", 1)),
-        kinds=(kinds,) if isinstance(kinds, str) else tuple(str(k) for k in kinds),
+        kinds=tuple(str(k) for k in kinds),
         title=raw.get("title"),
     )
 
@@ -399,7 +594,9 @@ def _entry_points(starter: str, folder: Path, problems: _Problems) -> str:
 def _load_wrong(folder: Path, problems: _Problems) -> list[WrongProgram]:
     programs = []
     for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
-        code = _read_text(path, problems)
+        code = _read_or_none(path, problems)
+        if code is None:
+            continue  # already reported; its first line cannot be judged
         first = code.splitlines()[0] if code else ""
         if not first.startswith("# expect:"):
             problems.add(path, "line 1", "must be '# expect: <words the feedback must contain>'")

@@ -11,6 +11,8 @@ from typing import Any
 from tutor.grading.limits import Limits
 from tutor.grading.protocol import Case
 
+from .glossary import BUILTIN_GLOSSARY
+
 LANGUAGES = ("en", "zh")
 Text = dict[str, str]
 
@@ -88,6 +90,8 @@ class Lesson:
 @dataclass
 class Catalog:
     lessons: list[Lesson]
+    # The glossary these lessons are checked against and /glossary lists (glossary_path).
+    glossary: Path = BUILTIN_GLOSSARY
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)

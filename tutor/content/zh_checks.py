@@ -2,7 +2,8 @@
 
 - The lesson's Chinese follows the glossary, spaces Chinese and Latin text, and leaves no English
   sentence behind (``zh_review``).
-- Every zh hint is Chinese, not the English one copied over.
+- Every zh hint is Chinese, not the English one copied over; so are the zh title, summary, goals
+  and concept-check texts, and the Chinese Markdown files.
 - A ``starter.zh.py`` (the starter with Chinese docstrings and comments, shown on the Chinese
   page) defines exactly what ``starter.py`` defines, with the same signatures, and does not pass
   either: the Chinese learner starts from the same exercise.
@@ -13,17 +14,80 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from pathlib import Path
 
 from tutor.grading.judge import Judge
 
+from .glossary import glossary_path, load_glossary
 from .model import Exercise, Lesson
 from .zh_review import review_files
 from .zh_text import has_han, lesson_sources
 
 
 def check_lesson_chinese(lesson: Lesson) -> list[str]:
+    """The rules of ``zh_review`` with the glossary of the lesson's own lessons folder, and
+    Chinese where only Chinese belongs."""
     root = lesson.folder.parent.parent
-    return [finding.describe(root) for finding in review_files(lesson_sources(lesson.folder))]
+    glossary = load_glossary(glossary_path(lesson.folder.parent))
+    english = _english_markdown(lesson)
+    # A Markdown file with no Chinese at all is one problem, not one per line of it.
+    findings = review_files(
+        [p for p in lesson_sources(lesson.folder) if p not in english], glossary
+    )
+    return (
+        [finding.describe(root) for finding in findings]
+        + _not_chinese(lesson, root)
+        + [
+            f"{_shown(path, root)}: has no Chinese at all (a copy of "
+            f"{path.name.replace('.zh.', '.en.')}?)"
+            for path in english
+        ]
+    )
+
+
+def _english_markdown(lesson: Lesson) -> list[Path]:
+    markdown = [lesson.folder / "lesson.zh.md"]
+    markdown += [exercise.folder / "prompt.zh.md" for exercise in lesson.exercises]
+    found = []
+    for path in markdown:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the loader names it
+        if text.strip() and not has_han(text):
+            found.append(path)
+    return found
+
+
+def _not_chinese(lesson: Lesson, root: Path) -> list[str]:
+    """A zh text with no Chinese in it at all: the English copied over. The ``untranslated``
+    rule needs four English words in a row, which a short title need not have."""
+    manifest = lesson.folder / "lesson.toml"
+    texts = [
+        (manifest, "title.zh", lesson.title["zh"]),
+        (manifest, "summary.zh", lesson.summary["zh"]),
+    ]
+    texts += [
+        (manifest, f"goals.zh[{i}]", goal) for i, goal in enumerate(lesson.goals.get("zh", []))
+    ]
+    for i, check in enumerate(lesson.checks):
+        texts += [
+            (manifest, f"check[{i}].question.zh", check.question["zh"]),
+            (manifest, f"check[{i}].explain.zh", check.explain["zh"]),
+        ]
+    texts += [
+        (exercise.folder / "exercise.toml", "title.zh", exercise.title["zh"])
+        for exercise in lesson.exercises
+    ]
+    return [
+        f"{_shown(path, root)}: {field} is not Chinese: {text!r}"
+        for path, field, text in texts
+        if text.strip() and not has_han(text)
+    ]
+
+
+def _shown(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
 
 
 def check_hints(exercise: Exercise) -> list[str]:

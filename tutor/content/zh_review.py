@@ -1,14 +1,15 @@
 """Three rules for the Chinese a learner reads, each reported with file and line.
 
-- ``glossary``: a forbidden variant of a glossary term (``lessons/glossary.toml``): the concept is
-  translated a second way.
+- ``glossary``: a forbidden variant of a glossary term (the lessons folder's ``glossary.toml``):
+  the concept is translated a second way.
 - ``spacing``: a Chinese character touching a Latin letter or digit ("经过VM 退出", "在VMM中").
   zh-CN technical writing puts a space there; full-width punctuation needs none ("VMM）",
   "（KVM"). Code counts as Latin text; placeholders filled in by a renderer that spaces them do
   not count (see ``zh_text``).
 - ``untranslated``: four or more English words in a row outside quotes, code and cited titles,
-  i.e. a sentence left in English. Product and paper names stay short enough to pass
-  ("Oracle VirtualBox", "Kernel-based Virtual Machine").
+  i.e. a sentence left in English; in Chinese Markdown on every line of prose, Chinese or not.
+  Product and paper names stay short enough to pass ("Oracle VirtualBox", "Kernel-based Virtual
+  Machine").
 """
 
 from __future__ import annotations

@@ -52,11 +52,13 @@ def has_han(text: str) -> bool:
 
 
 def _passages(
-    path: Path, first_line: int, value: str, prose: str | None = None
+    path: Path, first_line: int, value: str, prose: str | None = None, every: bool = False
 ) -> Iterator[Passage]:
+    """The lines of ``value`` that hold Chinese, or, with ``every``, all of them: in a file that
+    is Chinese as a whole, a line of English prose is a sentence left untranslated too."""
     prose_lines = (prose if prose is not None else value).split("\n")
     for offset, line in enumerate(value.split("\n")):
-        if has_han(line):
+        if has_han(line) or (every and line.strip()):
             yield Passage(path, first_line + offset, line, prose_lines[offset])
 
 
@@ -67,20 +69,30 @@ _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<[a-z]+:[^>\s]*>")
 _ITALIC = re.compile(r"(?<![*\\])\*(?![*\s])[^*\n]+?(?<![\s*])\*(?!\*)")
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s")
+_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$")
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
 
 
 def markdown_passages(path: Path) -> Iterator[Passage]:
+    """Every line of prose of a Chinese Markdown file, Chinese or not (a paragraph copied from
+    the English file has no Chinese to find); code blocks, code spans, math, URLs and link
+    targets are not prose."""
     in_fence = False
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if _FENCE.match(raw):
             in_fence = not in_fence
             continue
-        if in_fence or not has_han(raw):
+        if in_fence or _LINK_DEFINITION.match(raw):
             continue
+        if not has_han(raw) and _INDENTED_CODE.match(raw):
+            continue  # an indented code block (or a list item's code): read as code
         line = _CODE_SPAN.sub(LATIN, raw)
         line = _AUTOLINK.sub(LATIN, _LINK.sub(r"\1", line))
+        line = _MATH.sub(LATIN, _URL.sub(LATIN, line))
         prose = _ITALIC.sub(" ", line).replace("*", "")
-        yield from _passages(path, number, line.replace("*", ""), prose)
+        yield from _passages(path, number, line.replace("*", ""), prose, every=True)
 
 
 # --- TOML manifests ------------------------------------------------------------------------------
@@ -205,6 +217,8 @@ def lesson_sources(folder: Path) -> list[Path]:
     """A lesson's files that carry Chinese for the learner (not solutions, cases or wrong/)."""
     found = [folder / "lesson.zh.md", folder / "lesson.toml"]
     for exercise in sorted((folder / "exercises").glob("*/")):
+        if exercise.name.startswith("."):
+            continue  # a draft kept aside, which the loader does not load either
         found += [
             exercise / name
             for name in ("prompt.zh.md", "exercise.toml", "starter.zh.py", "driver.py")

@@ -275,11 +275,19 @@ def import_course_command(file: Path, slug: str | None, title: str | None) -> No
 def delete_account_command(email: str, yes: bool) -> None:
     """Delete an account and everything it did (a student's request to erase their data)."""
     from .concept_answers import ConceptAnswer
-    from .course_transfer import erase_account
+    from .course_transfer import courses_only_they_teach, erase_account
 
     user = find_user(email)
     if user is None:
         sys.exit(f"no account {email}")
+    alone = courses_only_they_teach(user)
+    if alone:
+        listed = ", ".join(f"{course.slug} ({others} other members)" for course, others in alone)
+        sys.exit(
+            f"{user.email} is the only instructor of {listed}: make someone else instructor "
+            f"first (flask tutor enrol {alone[0][0].slug} EMAIL --role instructor), then delete "
+            "the account; nothing was deleted"
+        )
     if not yes:
         submissions = db.session.scalar(
             db.select(db.func.count()).select_from(Submission).filter_by(learner=user.learner)

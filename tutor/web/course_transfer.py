@@ -233,6 +233,32 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
     return Imported(course, settings.join_code, result_created, count)
 
 
+def courses_only_they_teach(user: User) -> list[tuple[Course, int]]:
+    """Courses where ``user`` is the only active instructor and others are still members, with
+    how many: erasing the account would leave those students and TAs in a course no one can
+    manage (the roster pages refuse to remove a last instructor for the same reason)."""
+    found = []
+    mine = db.session.execute(
+        db.select(Course)
+        .join(Membership, Membership.course_id == Course.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.role == INSTRUCTOR,
+            Membership.left_at.is_(None),
+        )
+    ).scalars()
+    for course in mine:
+        active = db.session.execute(
+            db.select(Membership.user_id, Membership.role).where(
+                Membership.course_id == course.id, Membership.left_at.is_(None)
+            )
+        ).all()
+        teachers = [uid for uid, role in active if role == INSTRUCTOR]
+        if teachers == [user.id] and len(active) > 1:
+            found.append((course, len(active) - 1))
+    return found
+
+
 def erase_account(user: User) -> dict[str, int]:
     """Deletes the account and everything its learner did; returns what was deleted."""
     learner = user.learner

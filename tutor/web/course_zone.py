@@ -23,10 +23,15 @@ DEFAULT_ZONE = "UTC"
 MINUTE = "%Y-%m-%d %H:%M"
 
 
+# Names in the machine's zone files that are no place's time: "localtime" is whatever this
+# server's clock is set to (a course page would say "01:30 localtime"), "Factory" a placeholder.
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
 def zone_names() -> tuple[str, ...]:
     """Every IANA name this machine knows, sorted (for the settings form's suggestions)."""
-    return tuple(sorted(available_timezones() | {DEFAULT_ZONE}))
+    return tuple(sorted((available_timezones() - NOT_PLACES) | {DEFAULT_ZONE}))
 
 
 @cache

@@ -163,7 +163,9 @@ def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
 
 @bp.route("/glossary")
 def glossary() -> ResponseReturnValue:
-    terms = sorted(load_glossary().terms, key=lambda term: term.en.lower())
+    # The glossary of the lessons this site serves (LESSONS_DIR), as check-lessons uses it.
+    catalog: Catalog = current_app.extensions["catalog"]
+    terms = sorted(load_glossary(catalog.glossary).terms, key=lambda term: term.en.lower())
     return render_template("glossary.html", terms=terms)
 
 
