@@ -78,7 +78,7 @@ def test_the_harness_checks_the_declared_shape_of_what_the_learner_returns() -> 
     wrong = practice("def path(kind):\n    return 'disk'\n", DRIVER, cases, 1000)
     assert wrong["verdict"] == "failed"
     assert "path() must be a list of text, not str" in wrong["message"]["en"]
-    assert "path() 必须是：由文本组成的列表" in wrong["message"]["zh"]
+    assert "path() 必须是由文本组成的列表，而不是" in wrong["message"]["zh"]
     right = practice("def path(kind):\n    return []\n", DRIVER, cases, 1000)
     assert right["verdict"] == "passed"
 

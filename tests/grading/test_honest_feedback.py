@@ -193,3 +193,22 @@ def test_check_lessons_fails_a_shortcut_that_passes() -> None:
     assert any("shortcut/model_answer.py passes" in p for p in check_exercise(leaky))
     assert not any("shortcut/" in p for p in check_exercise(IO_PATH))
     assert isinstance(IO_PATH.shortcuts[0], WrongProgram)
+
+
+@pytest.mark.parametrize(
+    ("code", "zh"),
+    [
+        ("def f(:\n", "语法不正确"),
+        ("x = (1,\n", "括号没有闭合"),
+        ("if x\n    pass\n", "缺少冒号"),
+        ("  x = 1\n", "多了缩进"),
+    ],
+)
+def test_a_syntax_error_is_explained_in_chinese_too(code: str, zh: str) -> None:
+    """A Chinese reader got "语法错误 SyntaxError（第 1 行）：invalid syntax": Python's words
+    alone. Python's own message stays, after the Chinese."""
+    from tutor.grading.harness import SubmissionError, compile_submission
+
+    with pytest.raises(SubmissionError) as refused:
+        compile_submission(code)
+    assert zh in str(refused.value.zh) and "（第 1 行）" in str(refused.value.zh)

@@ -351,6 +351,13 @@ def test_learners_see_only_their_own_history(app: Flask) -> None:
     assert a.get(f"/submissions/{theirs}").status_code == 404
     assert a.get(f"/submissions/{mine}").status_code == 200
     assert PASSWORD  # the helpers' password signs everyone in
+    # Work outside any course is named as such, in the reader's language (it showed the demo
+    # course's English title to a Chinese reader).
+    self_study = a.post("/api/exercises/vm-spec/grade", json={"code": "x = 1"})
+    assert self_study.status_code == 200
+    for lang, words in (("en", "Self-study (no course)"), ("zh", "自学（不属于任何课程）")):
+        page = page_text(a.get(f"/me/submissions?lang={lang}").get_data(as_text=True))
+        assert words in page and "Course iota" in page
 
 
 def test_of_two_courses_a_submit_counts_for_the_one_that_takes_it_now(app: Flask) -> None:

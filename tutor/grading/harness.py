@@ -195,6 +195,34 @@ def check_source(code: str) -> None:
         )
 
 
+# Python's commonest syntax messages (3.11 and Pyodide's 3.13) in Chinese, Python's own words
+# kept after them; any other is shown as Python wrote it.
+SYNTAX_ZH = (
+    ("invalid syntax", "语法不正确"),
+    ("expected ':'", "这里缺少冒号 ':'"),
+    ("unexpected indent", "这一行多了缩进"),
+    ("unindent does not match any outer indentation level", "缩进与外层的任何一级都对不上"),
+    ("expected an indented block", "这里需要一个缩进的代码块"),
+    ("was never closed", "括号没有闭合"),
+    ("unterminated string literal", "字符串没有结束引号"),
+    ("unterminated triple-quoted string literal", "三引号字符串没有结束"),
+    ("unmatched", "括号不成对"),
+    ("invalid character", "含有 Python 代码里不能用的字符"),
+    ("invalid decimal literal", "数字写法不正确"),
+    ("unexpected EOF while parsing", "代码在语句结束前就结束了"),
+    ("inconsistent use of tabs and spaces in indentation", "缩进混用了制表符和空格"),
+    ("cannot assign to", "不能给这个表达式赋值"),
+    ("Perhaps you forgot a comma?", "也许漏了一个逗号？"),
+)
+
+
+def syntax_zh(message: str) -> str:
+    for english, chinese in SYNTAX_ZH:
+        if english in message:
+            return f"{chinese}（{message}）"
+    return message
+
+
 def compile_submission(code: str) -> types.CodeType:
     check_source(code)
     # A byte order mark (some editors save one) is no part of the program: Python drops it
@@ -206,7 +234,8 @@ def compile_submission(code: str) -> types.CodeType:
         where = f" on line {exc.lineno}" if exc.lineno else ""
         where_zh = f"（第 {exc.lineno} 行）" if exc.lineno else ""
         raise SubmissionError(
-            f"SyntaxError{where}: {exc.msg}", zh=f"语法错误 SyntaxError{where_zh}：{exc.msg}"
+            f"SyntaxError{where}: {exc.msg}",
+            zh=f"语法错误 SyntaxError{where_zh}：{syntax_zh(exc.msg)}",
         ) from None
     except ValueError as exc:  # (NUL, the usual cause, is refused above; any other the same)
         raise SubmissionError(

@@ -92,6 +92,25 @@ def _kind(value: object) -> str:
     return "None" if value is None else type(value).__name__
 
 
+# What a Chinese reader is told a wrong value was: Python's name, with the word for it.
+KINDS_ZH = {
+    "int": "整数",
+    "float": "小数",
+    "str": "文本",
+    "bool": "True/False",
+    "list": "列表",
+    "tuple": "元组",
+    "dict": "字典",
+    "set": "集合",
+}
+
+
+def _kind_zh(value: object) -> str:
+    name = _kind(value)
+    word = KINDS_ZH.get(name)
+    return f"{name}（{word}）" if word else name
+
+
 def check(value: object, spec: Spec, where: str) -> None:
     """Raise ``ShapeError`` naming the first place where ``value`` departs from ``spec``."""
     if isinstance(spec, tuple):
@@ -134,7 +153,7 @@ def check(value: object, spec: Spec, where: str) -> None:
         if key not in value:
             raise ShapeError(
                 f"{where} has no key {key!r}; it must be {describe(spec)[0]}",
-                f"{where} 缺少键 {key!r}；它必须是：{describe(spec)[1]}",
+                _spaced(f"{where} 缺少键 {key!r}；它必须是 {describe(spec)[1]}"),
             )
         check(value[key], item_spec, f"{where}[{key!r}]")
 
@@ -142,7 +161,8 @@ def check(value: object, spec: Spec, where: str) -> None:
 def _fail(value: object, spec: Spec, where: str) -> NoReturn:
     en, zh = describe(spec)
     raise ShapeError(
-        f"{where} must be {en}, not {_kind(value)}", f"{where} 必须是：{zh}，而不是 {_kind(value)}"
+        f"{where} must be {en}, not {_kind(value)}",
+        _spaced(f"{where} 必须是{zh}，而不是{_kind_zh(value)}"),
     )
 
 

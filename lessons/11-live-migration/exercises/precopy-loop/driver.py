@@ -33,7 +33,7 @@ def compare(args, expected, actual, reveal=False):
     return check.first(
         _rounds(check, rules, expected["sent_mb"], actual["sent_mb"]),
         check.equal(
-            "stop_and_copy's reason", expected["stop_reason"], actual["stop_reason"], why=rules
+            "stop_and_copy(reason)", expected["stop_reason"], actual["stop_reason"], why=rules
         ),
         check.close(
             "downtime_ms",
