@@ -1,4 +1,4 @@
-# expect: reason is
+# expect: stop_and_copy(reason) is
 PAGE_MB = 4096 / 1_000_000
 
 
