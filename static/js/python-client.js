@@ -4,6 +4,8 @@
 const RUN_TIMEOUT_MS = 5000;
 // How long an interrupt may take to land before we give up on it and replace the worker.
 const INTERRUPT_GRACE_MS = 1000;
+// How long a Run may wait for the rest of the standard library (once per Run), on a slow link.
+const DOWNLOAD_GRACE_MS = 60_000;
 const SIGINT = 2;
 const REINTERRUPT_MS = 20;
 
@@ -112,14 +114,24 @@ export class PythonClient extends EventTarget {
         if (message.fatal) this.start(true);
         break;
       }
-      case "download":
+      case "download": {
         // The running program waits for the rest of Python's standard library (python-worker.js):
         // the network's time, not the program's, so its time limit starts again once it is here.
-        if (this.pending && !this.pending.stopReason) {
-          this.pending.timers.forEach(clearTimeout);
-          this.pending.timers = message.done ? [setTimeout(() => this.stop("timeout"), this.timeoutMs)] : [];
+        // Once per Run and at most DOWNLOAD_GRACE_MS: the learner's code runs in that worker and
+        // can post this message itself, and a loop of them switched its time limit off.
+        const pending = this.pending;
+        if (!pending || pending.stopReason) break;
+        if (!message.done && !pending.download) {
+          pending.download = "waiting";
+          pending.timers.forEach(clearTimeout);
+          pending.timers = [setTimeout(() => this.stop("timeout"), DOWNLOAD_GRACE_MS)];
+        } else if (message.done && pending.download === "waiting") {
+          pending.download = "done";
+          pending.timers.forEach(clearTimeout);
+          pending.timers = [setTimeout(() => this.stop("timeout"), this.timeoutMs)];
         }
         break;
+      }
       case "interrupted":
         this.settle(message.id, { kind: "stopped", reason: this.pending?.stopReason ?? "timeout" });
         break;

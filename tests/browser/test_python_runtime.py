@@ -83,6 +83,29 @@ def test_infinite_loop_is_interrupted_and_page_stays_usable(page: Page, live_ser
     assert console.errors == []
 
 
+# The worker tells the page "waiting for the rest of the standard library" with this message,
+# which learner code in the worker can post too: a loop of them switched the Run's limit off.
+FAKE_DOWNLOADS = (
+    "import js, time\n"
+    "while True:\n"
+    "    js.postMessage(js.JSON.parse('{\"type\": \"download\", \"done\": false}'))\n"
+    "    js.postMessage(js.JSON.parse('{\"type\": \"download\", \"done\": true}'))\n"
+    "    time.sleep(0.5)\n"
+)
+
+
+def test_a_program_cannot_switch_its_own_time_limit_off(page: Page, live_server: str) -> None:
+    open_lesson(page, live_server)
+    wait_for_python_ready(page)
+    set_code(page, FAKE_DOWNLOADS)
+    started = time.monotonic()
+    run_button(page).click()
+    expect(result(page).locator(".report")).to_have_attribute(
+        "data-verdict", "stopped", timeout=15_000
+    )
+    assert time.monotonic() - started < 15
+
+
 def test_uninterruptible_code_gets_a_fresh_worker(page: Page, live_server: str) -> None:
     console = watch_console(page)
     open_lesson(page, live_server)
