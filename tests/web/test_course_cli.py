@@ -159,3 +159,27 @@ def test_the_only_instructor_of_a_course_with_members_is_not_erased(
     runner.invoke(args=["tutor", "enrol", "solo", "second@example.org", "--role", "instructor"])
     erased = runner.invoke(args=["tutor", "delete-account", "solo@example.org", "--yes"])
     assert erased.exit_code == 0, erased.output
+
+
+def test_a_long_title_and_a_backup_given_to_import_course_are_refused_clearly(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    fast_hashing(app)
+    runner.invoke(args=["tutor", "create-user", "long@example.org", "--password", PASSWORD])
+    long = runner.invoke(
+        args=[
+            "tutor",
+            "create-course",
+            "long",
+            "--title",
+            "T" * 300,
+            "--instructor",
+            "long@example.org",
+        ]
+    )
+    assert long.exit_code != 0 and "at most 200" in long.output
+    backup = tmp_path / "backup.json.gz"
+    assert runner.invoke(args=["tutor", "backup", str(backup)]).exit_code == 0
+    wrong = runner.invoke(args=["tutor", "import-course", str(backup)])
+    assert wrong.exit_code != 0 and "flask tutor restore" in wrong.output
+    assert "codec" not in wrong.output

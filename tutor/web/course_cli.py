@@ -36,6 +36,7 @@ from .schedule import Assignment
 # Added to the existing ``flask tutor`` group (see init_app).
 commands = AppGroup("course-commands")
 DEMO_SLUG = "virt101"
+MAX_TITLE = 200  # as the course settings form takes
 
 
 def _email(value: str) -> str:
@@ -104,6 +105,10 @@ def create_course_command(slug: str, title: str, instructor_email: str, time_zon
         sys.exit(f"no account {instructor_email}: flask tutor create-user {instructor_email} first")
     if not title.strip():
         sys.exit("the title is empty: give the course a title (--title)")
+    if len(title.strip()) > MAX_TITLE:
+        sys.exit(
+            f"the title has {len(title.strip())} characters; a course title has at most {MAX_TITLE}"
+        )
     try:
         course, settings = create_course(slug, title, instructor)
     except CourseTaken as exc:
@@ -257,8 +262,14 @@ def import_course_command(file: Path, slug: str | None, title: str | None) -> No
     """Make a course from an exported FILE; prints its join code and new accounts' passwords."""
     from .course_transfer import TransferError, import_course
 
+    data = file.read_bytes()
+    if data[:2] == b"\x1f\x8b":  # gzip: most likely a backup, which `restore` reads
+        sys.exit(
+            f"nothing imported: {file} is a gzip file — a backup made by `flask tutor backup` is "
+            "read by `flask tutor restore`; import-course reads the JSON that export-course writes"
+        )
     try:
-        done = import_course(file.read_text(encoding="utf-8"), slug, title)
+        done = import_course(data.decode("utf-8"), slug, title)
     except (TransferError, UnicodeDecodeError) as exc:
         sys.exit(f"nothing imported: {exc}")
     click.echo(
