@@ -223,3 +223,25 @@ def test_sigterm_lets_the_worker_finish_the_submission_in_hand(tmp_path: Path) -
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
+
+
+def test_a_worker_that_cannot_reach_its_queue_says_so_in_one_line(tmp_path: Path) -> None:
+    """A wrong Redis port gave "grader worker started" and then hundreds of tracebacks."""
+    environment = {
+        **os.environ,
+        "TUTOR_SECRET_KEY": "t",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+        "TUTOR_QUEUE_URL": "redis://:s3cret-pw@127.0.0.1:1/0",
+    }
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "app", "tutor", "worker"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "cannot reach the queue at redis://:***@127.0.0.1:1/0" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr and "s3cret-pw" not in done.stderr

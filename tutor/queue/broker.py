@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
@@ -36,6 +37,12 @@ QUEUE_URLS = (
     "or immediate (tests)"
 )
 _REDIS = ("redis://", "rediss://", "unix://")
+
+
+def hidden_password(url: str) -> str:
+    """``scheme://user:***@host``, even for a URL too malformed to parse: what reaches a log or
+    a terminal never holds the password."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 def is_queue_url(url: str) -> bool:

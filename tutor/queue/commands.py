@@ -15,6 +15,7 @@ from tutor.web.extensions import db
 from tutor.web.models import Submission
 
 from . import rows
+from .broker import hidden_password
 from .tasks import GradingQueue
 
 FINISHED = ("graded", "error")
@@ -38,8 +39,14 @@ def _queue() -> GradingQueue:
 def worker(workers: int) -> None:
     """Grade queued submissions until Ctrl+C (GRADER_WORKERS threads per process, each
     process with its own sandbox pool)."""
-    if _queue().immediate:
+    queue = _queue()
+    if queue.immediate:
         sys.exit("QUEUE_URL is 'immediate': there is no queue for a worker to consume")
+    try:
+        queue.huey.pending_count()  # one read: a wrong host or port is one line, not a flood
+    except Exception as exc:  # redis.ConnectionError, sqlite3.OperationalError, ...
+        shown = hidden_password(queue.url)
+        sys.exit(f"the grader worker cannot reach the queue at {shown}: {exc}")
     from .worker import run_workers  # not at import: the worker module imports the web app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")

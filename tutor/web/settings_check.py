@@ -12,7 +12,6 @@ any case.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from limits.storage import storage_from_string
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from tutor.queue.broker import QUEUE_URLS, is_queue_url
+from tutor.queue.broker import QUEUE_URLS, hidden_password, is_queue_url
 from tutor.queue.grader import MODES
 
 SWITCHES = (
@@ -134,12 +133,6 @@ def _usable_storage(uri: str) -> bool:
     return True
 
 
-def _hidden_password(url: str) -> str:
-    """``scheme://user:***@host``: a URL too malformed for SQLAlchemy to parse still has its
-    password hidden before it reaches a log."""
-    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
-
-
 def _port_readable(url: str) -> bool:
     try:
         port = urlsplit(url).port
@@ -159,7 +152,7 @@ def check_urls(app: Flask) -> None:
     except (ArgumentError, ValueError):
         url = None
     if url is None or not _usable_database(url):
-        shown = _hidden_password(str(database)) if url is None else url.render_as_string(True)
+        shown = hidden_password(str(database)) if url is None else url.render_as_string(True)
         raise SettingError(
             "the database URL (DATABASE_URL or SQLALCHEMY_DATABASE_URI) must be "
             "sqlite:///path/to/file.db or postgresql://user:password@host/database, "
@@ -167,7 +160,7 @@ def check_urls(app: Flask) -> None:
         )
     queue = config.get("QUEUE_URL")
     if queue is not None and not (is_queue_url(str(queue)) and _port_readable(str(queue))):
-        shown = _hidden_password(str(queue))
+        shown = hidden_password(str(queue))
         raise SettingError(f"QUEUE_URL must be {QUEUE_URLS}, not {shown!r}")
     storage = config.get("RATELIMIT_STORAGE_URI")
     if storage is not None and not _usable_storage(str(storage)):
