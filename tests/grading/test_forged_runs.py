@@ -89,13 +89,13 @@ def test_a_hand_written_recording_that_does_not_match_the_run_is_refused(
 ) -> None:
     """The learner's process may send any recording; answers for calls the judge's own run
     never makes (or too few) are a failed case, not a crash or a pass."""
-    from tutor.grading.harness import replay_case
+    from tutor.grading.harness import replay_cases
 
     exercise = catalog.exercise("round-robin")
     assert exercise is not None
     case = exercise.cases(1, "hidden")[0]
     for answers in ([], [{"name": "nope", "args": [[], {}], "result": []}], "not a list"):
-        outcome = replay_case(exercise.driver, case, answers, exercise.limits.step_budget)
+        (outcome,) = replay_cases(exercise.driver, [(case, answers)], exercise.limits.step_budget)
         assert outcome.error is not None and outcome.error["type"] == "ReplayMismatch"
 
 

@@ -455,11 +455,24 @@ def run_cases(
     ]
 
 
-def replay_case(driver_source: str, case: Case, answers: JSON, step_budget: int) -> RunOutcome:
-    """The case run again in the judge's own process, with the learner's recorded answers
+def replay_cases(
+    driver_source: str, recorded: list[tuple[Case, JSON]], step_budget: int
+) -> list[RunOutcome]:
+    """Each case run again in the judge's own process, with the learner's recorded answers
     standing in for their functions (``tutor.grading.transcript``): the model state it leaves
-    is the one graded, whatever the learner's process reported."""
-    driver = load_module("driver", driver_source)
+    is the one graded, whatever the learner's process reported. One driver for them all, as a
+    grading process has (compiled once per process: reloading it per case cost more than the
+    learner's whole run)."""
+    driver = load_module("driver", _compiled(driver_source))
+    return [_replay_one(driver, case, answers, step_budget) for case, answers in recorded]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(driver_source: str) -> types.CodeType:
+    return compile(driver_source, "driver", "exec")
+
+
+def _replay_one(driver: Driver, case: Case, answers: JSON, step_budget: int) -> RunOutcome:
     outcome = RunOutcome(name=case.name)
     try:
         replay = Replay(answers)

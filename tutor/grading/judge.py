@@ -22,7 +22,7 @@ from .harness import (
     check_source,
     judge_outcome,
     load_module,
-    replay_case,
+    replay_cases,
     takes_reveal,
 )
 from .limits import Limits
@@ -169,10 +169,7 @@ class Judge:
         except (SubmissionError, RunnerFailure) as exc:
             return Report.error(exc)
         if all(outcome.answers is not None for outcome in expected):
-            actual = [
-                replayed(exercise, case, outcome)
-                for case, outcome in zip(cases, actual, strict=True)
-            ]
+            actual = replayed(exercise, cases, actual)
         compare, grade_trace = _compare_of(exercise.driver)
         results = [
             judge_outcome(case, exp, act, compare, reveal=False, grade_trace=grade_trace)
@@ -196,23 +193,37 @@ class Judge:
         ]
 
 
-def replayed(exercise: GradedExercise, case: Case, outcome: RunOutcome) -> RunOutcome:
-    """The learner's outcome as this process makes it from their recorded answers (an exercise
-    whose reference run could be recorded: its functions take and give plain data). What the
-    grading process said about the model is not believed; only its errors are kept (an error
-    fails the case whatever it says), and what the learner's code printed."""
-    if outcome.error is not None:
-        return outcome
-    if outcome.answers is None:  # an answer that is not plain data, which the reference's are
-        return RunOutcome(
-            case.name,
-            error={"type": "NotPlainData", "rule": "python", "message": {**NOT_PLAIN}},
-            trace=outcome.trace,
-            stdout=outcome.stdout,
-        )
-    again = replay_case(exercise.driver, case, outcome.answers, exercise.limits.step_budget)
-    again.stdout = outcome.stdout
-    return again
+def replayed(
+    exercise: GradedExercise, cases: list[Case], outcomes: list[RunOutcome]
+) -> list[RunOutcome]:
+    """The learner's outcomes as this process makes them from their recorded answers (an
+    exercise whose reference run could be recorded: its functions take and give plain data).
+    What the grading process said about the model is not believed; only its errors are kept (an
+    error fails the case whatever it says), and what the learner's code printed."""
+    judged: list[RunOutcome] = []
+    again: list[tuple[Case, JSON]] = []
+    for case, outcome in zip(cases, outcomes, strict=True):
+        if outcome.error is not None:
+            judged.append(outcome)
+        elif outcome.answers is None:  # an answer that is not plain data, as the reference's are
+            judged.append(
+                RunOutcome(
+                    case.name,
+                    error={"type": "NotPlainData", "rule": "python", "message": {**NOT_PLAIN}},
+                    trace=outcome.trace,
+                    stdout=outcome.stdout,
+                )
+            )
+        else:
+            judged.append(outcome)
+            again.append((case, outcome.answers))
+    made = iter(replay_cases(exercise.driver, again, exercise.limits.step_budget))
+    for i, outcome in enumerate(judged):
+        if outcome.error is None:
+            replayed_outcome = next(made)
+            replayed_outcome.stdout = outcome.stdout
+            judged[i] = replayed_outcome
+    return judged
 
 
 @functools.lru_cache(maxsize=64)
