@@ -301,8 +301,13 @@ def test_late_work_is_accepted_with_the_penalty_per_day(app: Flask) -> None:
         solution(app, "io-path"),
         due - timedelta(hours=1),
     )
-    late = page_text(signed_in(app, "late@example.org").get("/courses/eta").get_data(as_text=True))
+    late_student = signed_in(app, "late@example.org")
+    late = page_text(late_student.get("/courses/eta").get_data(as_text=True))
     assert "Your best score" in late and " 70 " in late and "2 days" in late
+    # The lesson page said only "Your best score: 100" for work the course counts as 70.
+    lesson = page_text(late_student.get("/lessons/hypervisors").get_data(as_text=True))
+    assert "Your best score: 100 of 100" in lesson
+    assert "Course eta counts your best as 70 of 100 (its late policy applied)." in lesson
     ontime = page_text(
         signed_in(app, "ontime@example.org").get("/courses/eta").get_data(as_text=True)
     )

@@ -54,6 +54,7 @@ from tutor.content import Lesson
 
 from . import animation_poster, static_delivery
 from .accept_headers import best_encoding
+from .extensions import db
 from .gzip_splice import PackedPiece, gzip_body, pack
 from .lesson_data import data_url, needs_data, practice_in_page
 
@@ -273,8 +274,32 @@ def _exercise_standing(exercise_id: str) -> Markup:
     deadline = course_assignment(exercise_id)
     if tried is None and deadline is None:
         return Markup("")
+    in_course = None if deadline is None or tried is None else _course_best(*deadline)
     macro = get_template_attribute("_learner_parts.html", "exercise_standing")
-    return Markup(macro(tried, deadline, now()))
+    return Markup(macro(tried, deadline, now(), in_course))
+
+
+def _course_best(course: Any, assignment: Any) -> float | None:
+    """The best score as the student's course counts it (its late policy applied), which the
+    raw best beside it may not be: a student saw "100" for work their course counts as 80."""
+    from .models import Submission
+    from .schedule import counted, settings_of
+
+    learner = session.get("learner")
+    if not learner:
+        return None
+    rows = db.session.execute(
+        db.select(Submission.score, Submission.created_at).where(
+            Submission.course_id == course.id,
+            Submission.learner == str(learner),
+            Submission.exercise_id == assignment.exercise_id,
+            Submission.status == "graded",
+        )
+    ).all()
+    if not rows:
+        return None
+    settings = settings_of(course)
+    return max(counted(score, at, assignment.due_at, settings).score for score, at in rows)
 
 
 def _check_recorded(lesson_id: str, question: str) -> Markup:
