@@ -23,7 +23,7 @@ PAGE_URL = "/exercises/walk/submit"
 MANY_IN_FLIGHT = {"GRADER_INFLIGHT_PER_LEARNER": 10, "GRADER_INFLIGHT_PER_IP": 10}
 
 
-def _app(tmp_path: Path, **config: object) -> Flask:
+def _app(tmp_path: Path, worker: bool = True, **config: object) -> Flask:
     app = create_app(
         {
             "TESTING": True,
@@ -37,7 +37,8 @@ def _app(tmp_path: Path, **config: object) -> Flask:
             **config,
         }
     )
-    heartbeat.beat(app.extensions["grading_queue"].huey, 1)  # a worker is alive (none consumes)
+    if worker:  # a worker is alive (none consumes)
+        heartbeat.beat(app.extensions["grading_queue"].huey, 1)
     return app
 
 
@@ -136,20 +137,6 @@ def test_an_unreachable_queue_is_not_called_no_grader_and_says_when(tmp_path: Pa
     page = _client(down).post(PAGE_URL, data={"code": SOLUTION})
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
     (tmp_path / "none").mkdir()
-    nobody = _client(_app_without_worker(tmp_path / "none")).post(URL, json={"code": SOLUTION})
+    nobody = _client(_app(tmp_path / "none", worker=False)).post(URL, json={"code": SOLUTION})
     assert nobody.status_code == 503 and "no grader is running" in nobody.get_json()["error"]
     assert nobody.headers["Retry-After"] == str(nobody.get_json()["retry_after"])
-
-
-def _app_without_worker(tmp_path: Path) -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "LESSONS_DIR": str(FIXTURE_LESSONS),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.db'}",
-            "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}",
-            "GRADER": "process",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )

@@ -26,7 +26,16 @@ from .course_zone import DEFAULT_ZONE, EARLIEST_YEAR, LATEST_YEAR, canonical_zon
 from .extensions import db
 from .form_text import NUL
 from .models import Course, Submission
-from .roster import INSTRUCTOR, ROLES, Membership, enrol, members
+from .roster import (
+    INSTRUCTOR,
+    ROLES,
+    Membership,
+    active_members,
+    courses_of,
+    enrol,
+    instructors,
+    members,
+)
 from .schedule import ACCEPT, REFUSE, Assignment, assignments, settings_of
 
 FORMAT = "virttutor-course"
@@ -238,24 +247,11 @@ def courses_only_they_teach(user: User) -> list[tuple[Course, int]]:
     how many: erasing the account would leave those students and TAs in a course no one can
     manage (the roster pages refuse to remove a last instructor for the same reason)."""
     found = []
-    mine = db.session.execute(
-        db.select(Course)
-        .join(Membership, Membership.course_id == Course.id)
-        .where(
-            Membership.user_id == user.id,
-            Membership.role == INSTRUCTOR,
-            Membership.left_at.is_(None),
-        )
-    ).scalars()
-    for course in mine:
-        active = db.session.execute(
-            db.select(Membership.user_id, Membership.role).where(
-                Membership.course_id == course.id, Membership.left_at.is_(None)
-            )
-        ).all()
-        teachers = [uid for uid, role in active if role == INSTRUCTOR]
-        if teachers == [user.id] and len(active) > 1:
-            found.append((course, len(active) - 1))
+    for course, role in courses_of(user.id):
+        if role == INSTRUCTOR and set(instructors(course)) == {user.id}:
+            others = active_members(course) - 1
+            if others:
+                found.append((course, others))
     return found
 
 

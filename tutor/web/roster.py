@@ -267,15 +267,28 @@ def course_by_slug(slug: str) -> Course | None:
 
 def my_courses() -> list[tuple[Course, str]]:
     """The signed-in user's courses with their role in each, newest first."""
-    if not current_user.is_authenticated:
-        return []
+    return courses_of(current_user.id) if current_user.is_authenticated else []
+
+
+def courses_of(user_id: int) -> list[tuple[Course, str]]:
     rows = db.session.execute(
         db.select(Course, Membership.role)
         .join(Membership, Membership.course_id == Course.id)
-        .where(Membership.user_id == current_user.id, Membership.left_at.is_(None))
+        .where(Membership.user_id == user_id, Membership.left_at.is_(None))
         .order_by(Membership.joined_at.desc())
     ).all()
     return [(course, role) for course, role in rows]
+
+
+def active_members(course: Course) -> int:
+    return int(
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(Membership)
+            .where(Membership.course_id == course.id, Membership.left_at.is_(None))
+        )
+        or 0
+    )
 
 
 def require_member(slug: str, roles: tuple[str, ...] = ROLES) -> tuple[Course, Membership]:
