@@ -47,7 +47,7 @@ def shares_said(scene: str, language: str) -> str:
     parts = [f"{name} {round(100 * n / len(ticks))} %" for name, n in ran.items()]
     if language == "en":
         return "CPU so far, per domain (% of one pCPU): " + ", ".join(parts) + "."
-    return "（占一个物理 CPU 的百分比）：" + "，".join(parts) + "。"
+    return "（占一个物理 CPU 的百分比）：" + "、".join(parts) + "。"
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
