@@ -88,8 +88,8 @@ def test_infinite_loop_is_interrupted_and_page_stays_usable(page: Page, live_ser
 FAKE_DOWNLOADS = (
     "import js, time\n"
     "while True:\n"
-    "    js.postMessage(js.JSON.parse('{\"type\": \"download\", \"done\": false}'))\n"
-    "    js.postMessage(js.JSON.parse('{\"type\": \"download\", \"done\": true}'))\n"
+    '    js.postMessage(js.JSON.parse(\'{"type": "download", "done": false}\'))\n'
+    '    js.postMessage(js.JSON.parse(\'{"type": "download", "done": true}\'))\n'
     "    time.sleep(0.5)\n"
 )
 
