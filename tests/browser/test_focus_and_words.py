@@ -6,6 +6,7 @@ language."""
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ..conftest import ROOT
 from ._learner import block_cdn, open_animation, reach_editor, result, run_button, set_code
@@ -41,8 +42,10 @@ def test_back_to_the_exercise_leaves_focus_in_view(page: Page, live_server: str)
     back.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.matches('button.replay')")
-    page.wait_for_timeout(600)  # any smooth scroll is over
-    assert page.evaluate(IN_VIEW), "the focused Replay button is out of sight"
+    try:  # a smooth scroll ends when it ends: 600 ms was not enough on a loaded machine
+        page.wait_for_function(IN_VIEW, timeout=5_000)
+    except PlaywrightTimeout:
+        raise AssertionError("the focused Replay button is out of sight") from None
 
 
 def test_large_text_on_a_phone_keeps_focus_visible_and_nothing_sideways(

@@ -110,11 +110,21 @@ class Faults:
                     "SELECT id FROM submission WHERE status = 'grading' "
                     f"AND started_at > '{since.isoformat()}' ORDER BY id LIMIT 1"
                 )
-                if held:
-                    lab.kill_worker(0)
-                    self.killed_holding = int(held[0][0])  # type: ignore[call-overload]
-                else:
+                if not held:
                     time.sleep(0.02)
+                    continue
+                # Stopped first, then asked again: a quick grading could record its verdict
+                # between the query and the kill, and the job killed would not be held.
+                holder = lab.workers[0]
+                assert holder is not None
+                os.kill(holder.pid, signal.SIGSTOP)
+                ident = int(held[0][0])  # type: ignore[call-overload]
+                still = lab.query(f"SELECT status FROM submission WHERE id = {ident}")
+                if still and still[0][0] == "grading":
+                    lab.kill_worker(0)
+                    self.killed_holding = ident
+                else:
+                    os.kill(holder.pid, signal.SIGCONT)
         finally:
             os.kill(frozen.pid, signal.SIGCONT)
         self.done.append("worker killed")
