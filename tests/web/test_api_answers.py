@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from tutor.web import create_app
 
 from ..conftest import FIXTURE_LESSONS
+from .test_retry_after import MANY_IN_FLIGHT
 
 SOLUTION = (FIXTURE_LESSONS / "01-fixture/exercises/walk/solution.py").read_text()
 URL = "/api/exercises/walk/grade"
@@ -107,12 +108,7 @@ def test_an_unknown_id_is_named_not_mirrored_whole(tmp_path: Path) -> None:
 
 
 def test_requests_refused_before_storing_spend_no_submissions(tmp_path: Path) -> None:
-    app = _app(
-        tmp_path,
-        SUBMIT_RATE_LIMIT="2 per minute",
-        GRADER_INFLIGHT_PER_LEARNER=10,
-        GRADER_INFLIGHT_PER_IP=10,
-    )
+    app = _app(tmp_path, SUBMIT_RATE_LIMIT="2 per minute", **MANY_IN_FLIGHT)
     client = _client(app)
     for refused in (
         client.post(URL, data="{", content_type="application/json"),  # 400

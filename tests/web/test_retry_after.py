@@ -97,12 +97,7 @@ def test_refusals_say_the_same_wait_in_header_and_body(tmp_path: Path) -> None:
 def test_reading_never_counts_against_the_submission_limit(tmp_path: Path) -> None:
     """The page's Submit and the API share one counter per learner; the GETs around them
     (lesson pages, the lesson list, a submission's report) are never limited by it."""
-    app = _app(
-        tmp_path,
-        SUBMIT_RATE_LIMIT="2 per minute",
-        GRADER_INFLIGHT_PER_LEARNER=10,
-        GRADER_INFLIGHT_PER_IP=10,
-    )
+    app = _app(tmp_path, SUBMIT_RATE_LIMIT="2 per minute", **MANY_IN_FLIGHT)
     client = _client(app)
     assert client.post(URL, json={"code": SOLUTION}).status_code == 202
     assert client.post(PAGE_URL, data={"code": SOLUTION + "\n# 2\n"}).status_code in (200, 202)

@@ -48,21 +48,25 @@ def test_switches_take_the_words_people_write(tmp_path: Path, word: str, meant: 
     assert app.config["SELF_STUDY_ONLY"] is meant
 
 
-def test_the_command_line_says_it_in_one_line(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
-        "TUTOR_MAX_CONTENT_LENGTH": "abc",
-    }
-    flask = str(Path(sys.executable).parent / "flask")
-    done = subprocess.run(
-        [flask, "--app", "app", "tutor", "lti", "list"],
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A command of the site, started as an operator starts one, with ``env``."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "app", "tutor", "lti", "list"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_command_line_says_it_in_one_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+        "TUTOR_MAX_CONTENT_LENGTH": "abc",
+    }
+    done = _start(env)
     assert done.returncode != 0
     assert "VirtTutor cannot start: MAX_CONTENT_LENGTH must be a whole number" in done.stderr
     assert "Traceback" not in done.stderr
@@ -99,14 +103,7 @@ def test_a_url_the_server_cannot_use_is_one_line_without_its_password(
     traceback of SQLAlchemy's, Huey's or limits' (#7)."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", variable: value}
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "flask"), "--app", "app", "tutor", "lti", "list"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _start(env)
     assert done.returncode != 0
     assert "VirtTutor cannot start:" in done.stderr and says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "s3cret-pw" not in done.stderr

@@ -473,21 +473,21 @@ def _compiled(driver_source: str) -> types.CodeType:
 
 
 def _replay_one(driver: Driver, case: Case, answers: JSON, step_budget: int) -> RunOutcome:
-    outcome = RunOutcome(name=case.name)
-    try:
-        replay = Replay(answers)
-    except ReplayMismatch:
-        outcome.error = {"type": "ReplayMismatch", "rule": "python", "message": {**UNREPLAYABLE}}
-        return outcome
+    replays: list[Replay] = []
 
     def load(submission: types.ModuleType) -> None:
+        replays.append(Replay(answers))  # a recording of the wrong shape: ReplayMismatch
         for name in getattr(driver, "ENTRY_POINTS", None) or {}:
-            submission.__dict__[name] = replay.function(name)
+            submission.__dict__[name] = replays[0].function(name)
 
     outcome = _run_one(load, driver, case, step_budget, MAX_PRINTED, None)
-    if outcome.error is None and replay.unused():
-        outcome.error = {"type": "ReplayMismatch", "rule": "python", "message": {**UNREPLAYABLE}}
+    if outcome.error is None and replays[0].unused():
+        outcome.error = _unreplayable()
     return outcome
+
+
+def _unreplayable() -> dict[str, JSON]:
+    return {"type": "ReplayMismatch", "rule": "python", "message": {**UNREPLAYABLE}}
 
 
 def _run_one(
@@ -516,7 +516,7 @@ def _run_one(
                         submission.__dict__[name] = recorder.wrap(name, found)
             outcome.output = run(submission, case.args, trace)
     except ReplayMismatch:
-        outcome.error = {"type": "ReplayMismatch", "rule": "python", "message": {**UNREPLAYABLE}}
+        outcome.error = _unreplayable()
     except MissingEntryPoint as exc:
         outcome.error = {"type": "MissingEntryPoint", "rule": "entry", "message": bilingual(exc)}
     except shapes.ShapeError as exc:

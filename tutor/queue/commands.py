@@ -73,10 +73,10 @@ def regrade(exercise_id: str) -> None:
     exercise = queue.catalog.exercise(exercise_id)
     if exercise is None:
         sys.exit(f"no exercise {exercise_id!r}; see GET /api/lessons")
-    refused = queue.grader().refusal()
+    grader = queue.grader()
+    refused = grader.refusal()
     if refused is not None:
         sys.exit(refused.en)
-    grader = queue.grader()
     judge = grader.judge()
     before = [
         _Finished(row.id, row.status, row.score, row.attempts, row.variant_seed or 0)

@@ -72,18 +72,23 @@ def role_names() -> dict[str, str]:
     }
 
 
-def enrol(course: Course, user: User, role: str) -> Membership:
-    """Adds ``user`` to ``course`` (or changes their role there); the caller commits."""
+def _place(course: Course, user: User, role: str) -> Membership:
+    """``user``'s row in ``course`` (made if there is none) in ``role``: what enrolling and
+    inviting both start from."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     found = membership(course, user)
     if found is None:
         found = Membership(course_id=course.id, user_id=user.id, role=role)
         db.session.add(found)
-    else:
-        found.role = role
-        found.left_at = None
-        found.invited_at = None
+    found.role = role
+    return found
+
+
+def enrol(course: Course, user: User, role: str) -> Membership:
+    """Adds ``user`` to ``course`` (or changes their role there); the caller commits."""
+    found = _place(course, user, role)
+    found.left_at = found.invited_at = None
     db.session.flush()
     return found
 
@@ -125,13 +130,7 @@ def take_over(course: Course, user: User, password: str = "") -> str:
 def invite(course: Course, user: User, role: str) -> Membership:
     """An invitation to ``course`` as ``role``: inactive until its owner accepts it (the caller
     commits)."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    found = membership(course, user)
-    if found is None:
-        found = Membership(course_id=course.id, user_id=user.id, role=role)
-        db.session.add(found)
-    found.role = role
+    found = _place(course, user, role)
     found.left_at = found.invited_at = _now()
     db.session.flush()
     return found
