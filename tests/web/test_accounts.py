@@ -346,3 +346,25 @@ def test_a_sign_up_or_a_join_sent_twice_at_once_is_no_server_error(app: Flask) -
         return client.post("/join", data={"code": code}).status_code
 
     assert _together(4, join) == [302] * 4
+
+
+def test_sign_out_ends_a_copied_session_cookie(app: Flask) -> None:
+    """A cookie copied while signed in (a shared computer, a stolen cookie) is signed out too."""
+    fast_hashing(app)
+    client = app.test_client()
+    client.post(
+        "/signup", data={"email": "bo@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    copy = app.test_client()
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    copy.set_cookie("session", cookie.value)
+    assert copy.get("/courses").status_code == 200  # the copy is signed in
+    assert "on every device" in page_text(
+        client.post("/logout", follow_redirects=True).get_data(as_text=True)
+    )
+    assert copy.get("/courses").status_code == 302  # …and signed out with the original
+    # Signing in again works, and an anonymous sign-out changes nothing.
+    assert app.test_client().post("/logout").status_code == 302
+    again = client.post("/login", data={"email": "bo@example.org", "password": PASSWORD})
+    assert again.status_code == 302 and client.get("/courses").status_code == 200

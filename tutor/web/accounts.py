@@ -7,8 +7,10 @@ submissions and concept-check answers move to the account's id, so nothing solve
 signing in is lost and every device signed in to the account sees the same progress.
 
 Sessions are Flask-Login's. The id in the cookie carries the account's ``session_version``;
-changing a password bumps it, so every other browser signed in to the account is signed out
-at its next request (the one that changed it signs in again at once).
+changing a password or signing out bumps it, so every other browser signed in to the account is
+signed out at its next request (the one that changed the password signs in again at once). The
+session is a signed cookie, not a server-side record: without the bump, a copy of the cookie
+taken before signing out would still be signed in.
 """
 
 from __future__ import annotations
@@ -180,7 +182,13 @@ def adopt_learner(anonymous: str, learner: str) -> None:
 
 
 def sign_out() -> None:
-    """The next visit is a new anonymous learner: a shared computer shows nothing of ours."""
+    """The next visit is a new anonymous learner: a shared computer shows nothing of ours. Every
+    session of the account ends (a copy of this cookie too): there is no per-browser record to
+    end only this one."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        user.session_version = (user.session_version or 0) + 1
+        db.session.commit()
     logout_user()
     session.clear()
 

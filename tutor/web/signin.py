@@ -137,7 +137,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     sign_out()
-    flash(gettext("You are signed out."))
+    flash(gettext("You are signed out, on every device."))
     return redirect(url_for("learn.index"))
 
 
