@@ -201,8 +201,16 @@ function showStatus(element, client) {
   elapsed.className = "python-status-elapsed";
   elapsed.setAttribute("aria-hidden", "true");
   text.after(elapsed);
+  // One line unless it cannot fit (large text, a narrow screen): then it wraps from there on,
+  // a shift of the lesson once rather than a status cut off behind an ellipsis.
+  const wrapIfCut = () => {
+    if (text.scrollWidth > text.clientWidth + 1) element.classList.add("python-status-wraps");
+  };
+  if (typeof ResizeObserver === "function") new ResizeObserver(wrapIfCut).observe(element);
   const setText = (value) => {
-    if (text.textContent !== value) text.textContent = value;
+    if (text.textContent === value) return;
+    text.textContent = value;
+    wrapIfCut();
   };
 
   const render = () => {

@@ -16,6 +16,10 @@ IN_VIEW = """() => { const r = document.activeElement.getBoundingClientRect();
   const sticky = getComputedStyle(document.querySelector('.site-header')).position === 'sticky';
   return r.bottom > 0 && r.top < innerHeight && (!sticky || r.top >= header.bottom - 1); }"""
 
+CUT_TEXT = """[...document.querySelectorAll('main *')].filter((e) =>
+  getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1
+).map((e) => e.className + ': ' + e.textContent)"""
+
 
 def _wrong(lesson_folder: str, exercise: str) -> str:
     return sorted(
@@ -62,6 +66,10 @@ def test_large_text_on_a_phone_keeps_focus_visible_and_nothing_sideways(
         page.wait_for_timeout(300)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways: {width} px"
+        try:  # nothing cut off behind an ellipsis (the Python status line was)
+            page.wait_for_function(f"({CUT_TEXT}).length === 0", timeout=5_000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"text cut off: {page.evaluate(CUT_TEXT)}") from None
         hidden = []
         page.locator("main a, main button, main input, main [tabindex='0']").last.focus()
         for _ in range(40):  # Shift+Tab upwards: each control the browser scrolls to
