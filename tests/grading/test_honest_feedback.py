@@ -72,6 +72,22 @@ def test_a_report_counts_cases_and_states_each_distinct_problem_once() -> None:
     assert Report.from_results([CaseResult("a", True, 1.0)]).problems == []
 
 
+def test_cases_failing_the_same_way_with_their_own_numbers_are_one_problem() -> None:
+    def failing(name: str, en: str) -> CaseResult:
+        return CaseResult(name, False, 1.0, message={"en": en, "zh": en}, rule="answer")
+
+    report = Report.from_results(
+        [
+            failing("a", "memory_pages = 56 does not meet the workload of 'web'"),
+            failing("b", "memory_pages = 1,024 does not meet the workload of 'db-2'"),
+            failing("c", "vcpus = 2 does not meet the workload of 'web'"),
+            failing("d", "the guest's disk is full, the host's is not"),
+            failing("e", "the guest's memory is full, the host's is not"),
+        ]
+    )
+    assert [p.cases for p in report.problems] == [["a", "b"], ["c"], ["d"], ["e"]]
+
+
 def test_a_missing_or_misnamed_function_is_named_with_its_signature() -> None:
     cases = JUDGE.practice_payload(IO_PATH)
     report = practice("def paths(kind, operation):\n    return []\n", IO_PATH.driver, cases, 10_000)

@@ -18,6 +18,7 @@ from tutor.web.extensions import db
 from tutor.web.models import Course, Submission
 from tutor.web.progress import exercise_progress
 
+from ..conftest import ROOT
 from .course_site_helpers import graded, hosted_course, page_text, signed_in, solution, wrong
 
 NOW = datetime.now(UTC)
@@ -298,3 +299,28 @@ def test_a_submission_the_server_could_not_grade_is_not_an_attempt(course: Flask
     with course.test_request_context():
         session["learner"] = learner
         assert exercise_progress()["io-path"].attempts == 1
+
+
+def test_the_dashboard_counts_one_mistake_once_whatever_each_students_numbers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Each student's hidden cases have their own numbers ("memory_pages = 56 does not meet the
+    workload…"): the same wrong program from three students counts three students per problem."""
+    folder = tmp_path_factory.mktemp("same-mistake")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "same-mistake",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'same.db'}",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    people = ("kim@example.org", "lee@example.org", "max@example.org")
+    hosted_course(app, "vm", "prof@example.org", {"vm-spec": (None, None)}, students=people)
+    code = ROOT / "lessons/01-virtual-machines/exercises/vm-spec/wrong/forgets_guest_os.py"
+    for person in people:
+        graded(app, "vm", person, "vm-spec", code.read_text(), NOW)
+    page = signed_in(app, "prof@example.org").get("/courses/vm/dashboard?exercise=vm-spec")
+    rules = page.get_data(as_text=True).split('class="data-table rules"')[1].split("</table>")[0]
+    rows = [page_text(row) for row in rules.split("<tr data-rule=")[1:]]
+    assert rows and all(re.search(r" 3 3 #\d+$", row) for row in rows), rows  # 3 students each

@@ -24,6 +24,8 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import case
 
+from tutor.grading.protocol import problem_kind
+
 from .accounts import User, signed_in_only
 from .course_zone import local_time
 from .extensions import db
@@ -119,7 +121,7 @@ def exercise_stats(course: Course, exercise_id: str, people: list[User]) -> Exer
         report = json.loads(report_json) if report_json else {}
         for problem in report.get("problems") or []:
             message = problem.get("message") or {}
-            key = (str(problem.get("rule") or ""), str(message.get("en", "")))
+            key = (str(problem.get("rule") or ""), problem_kind(str(message.get("en", ""))))
             broken = rules.get(key)
             if broken is None:
                 broken = rules[key] = BrokenRule(key[0], message)
@@ -178,4 +180,5 @@ def page(slug: str) -> ResponseReturnValue:
         titles=titles,
         exercise_id=exercise_id,
         role=member.role,
+        zone=course_zone_name(course),
     )
