@@ -10,6 +10,7 @@
 
 import { bracket, joinList, lang, ui } from "./describe.js";
 import { say } from "./bin-packing-text.js";
+import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
@@ -201,7 +202,7 @@ export default function createBinPacking(stage, data, d3) {
     drawing.selectAll("*").remove();
     svg.classed("is-departed", departed).classed("is-failed-run", failed);
     if (!state.hosts.length) {
-      drawing.append("text").attr("class", "bp-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      drawLines(drawing, say("empty"), { x: W / 2, y: 60, width: W - 24, anchor: "middle", cls: "bp-empty" });
       svg.attr("viewBox", `0 0 ${W} 120`);
       return;
     }

@@ -9,6 +9,7 @@
 
 import { formatNumber, joinList, lang, ui } from "./describe.js";
 import { say } from "./credit-gantt-text.js";
+import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
@@ -360,7 +361,7 @@ export default function createCreditGantt(stage, data, d3) {
     currentLengths = scene?.lengths ?? null;
     const empty = state.type === "rr" ? state.slices.length === 0 : state.vcpus.length === 0;
     if (empty) {
-      drawing.append("text").attr("class", "cg-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      drawLines(drawing, say("empty"), { x: W / 2, y: 60, width: W - 24, anchor: "middle", cls: "cg-empty" });
       svg.attr("viewBox", `0 0 ${W} 120`);
       return;
     }

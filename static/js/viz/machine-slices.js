@@ -8,6 +8,7 @@
 
 import { bracket, formatNumber, joinList, labelled, lang, ui } from "./describe.js";
 import { say } from "./machine-slices-text.js";
+import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
@@ -247,7 +248,7 @@ export default function createMachineSlices(stage, data, d3) {
     drawing.selectAll("*").remove();
     svg.classed("is-departed", departed).classed("is-failed-run", failed);
     if (!state.host) {
-      drawing.append("text").attr("class", "ms-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      drawLines(drawing, say("empty"), { x: W / 2, y: 60, width: W - 24, anchor: "middle", cls: "ms-empty" });
       svg.attr("viewBox", `0 0 ${W} 120`);
       return;
     }

@@ -9,10 +9,11 @@
 
 import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./migration-rounds-text.js";
+import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
-const LABEL_W = 34;
+const LABEL_W = 46; // "pause" at 14 px, with room
 const BAR_X = X0 + LABEL_W;
 const BAR_W = W - BAR_X - X0;
 const ROW_H = 34;
@@ -167,20 +168,15 @@ export default function createMigrationRounds(stage, data, d3) {
     drawing.selectAll("*").remove();
     svg.classed("is-departed", departed).classed("is-failed-run", failed);
     if (!state.start) {
-      drawing.append("text").attr("class", "mr-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      drawLines(drawing, say("empty"), { x: W / 2, y: 60, width: W - 24, anchor: "middle", cls: "mr-empty" });
       svg.attr("viewBox", `0 0 ${W} 120`);
       return;
     }
     const start = state.start;
     const scale = (mb) => (BAR_W * Math.min(mb, start.memory)) / Math.max(start.memory, 1e-9);
     let y = 8;
-    drawing
-      .append("text")
-      .attr("class", "mr-header")
-      .attr("x", X0)
-      .attr("y", y + 14)
-      .text(say("header", { guest: start.guest, memory: num(start.memory), rate: rateName(start.rate), rules: start.rules }));
-    y += 28;
+    const header = say("header", { guest: start.guest, memory: num(start.memory), rate: rateName(start.rate), rules: start.rules });
+    y += drawLines(drawing, header, { x: X0, y: y + 14, width: W - 2 * X0, cls: "mr-header" }).height + 10;
     // The key, so colour never carries the meaning alone.
     const key = drawing.append("g").attr("class", "mr-key");
     [["mr-sent", "legendSent"], ["mr-dirtied", "legendDirtied"], ["mr-pause", "legendPause"]].forEach(([cls, word]) => {
@@ -232,12 +228,18 @@ export default function createMigrationRounds(stage, data, d3) {
       const row = drawing.append("g").attr("class", `mr-copy${state.current === "migrate.stop_copy" ? " is-current" : ""}`).attr("data-downtime-ms", state.copy.ms);
       row.append("text").attr("class", "mr-label").attr("x", X0).attr("y", y + 14).text(say("stopLabel"));
       bar(row, "mr-pause", y + 2, scale(state.copy.mb), 16);
-      row
+      // Beside the bar where it fits, else on a line of its own under it.
+      const value = row
         .append("text")
         .attr("class", "mr-value")
-        .attr("x", BAR_X + Math.min(scale(state.copy.mb), BAR_W - 120) + 4)
+        .attr("x", BAR_X + Math.max(scale(state.copy.mb), 1.5) + 4)
         .attr("y", y + 15)
         .text(say("stopValue", { mb: num(state.copy.mb), ms: num(state.copy.ms) }));
+      const width = value.node().getComputedTextLength?.() || 0;
+      if (BAR_X + scale(state.copy.mb) + 4 + width > W - X0) {
+        value.attr("x", BAR_X).attr("y", y + 34);
+        y += 20;
+      }
       y += ROW_H;
     }
 

@@ -9,6 +9,7 @@
 
 import { lang, ui } from "./describe.js";
 import { say } from "./page-map-text.js";
+import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
@@ -315,7 +316,7 @@ export default function createPageMap(stage, data, d3) {
     svg.classed("is-departed", departed).classed("is-failed-run", failed);
     const empty = state.type === "swap" ? state.runs.length === 0 : state.frames === 0;
     if (empty) {
-      drawing.append("text").attr("class", "pm-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      drawLines(drawing, say("empty"), { x: W / 2, y: 60, width: W - 24, anchor: "middle", cls: "pm-empty" });
       svg.attr("viewBox", `0 0 ${W} 120`);
       return;
     }

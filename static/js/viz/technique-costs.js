@@ -8,6 +8,7 @@
 
 import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./technique-costs-text.js";
+import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
@@ -128,7 +129,7 @@ export default function createTechniqueCosts(stage, data, d3) {
     drawing.selectAll("*").remove();
     svg.classed("is-departed", departed).classed("is-failed-run", failed);
     if (!state.hardware) {
-      drawing.append("text").attr("class", "tc-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      drawLines(drawing, say("empty"), { x: W / 2, y: 60, width: W - 24, anchor: "middle", cls: "tc-empty" });
       svg.attr("viewBox", `0 0 ${W} 120`);
       return;
     }
@@ -179,9 +180,10 @@ export default function createTechniqueCosts(stage, data, d3) {
       const win = state.verdict.cheaper === "bt" ? "bt" : "hw";
       const lose = win === "bt" ? "hw" : "bt";
       const box = drawing.append("g").attr("class", "tc-verdict").attr("data-cheaper", win);
-      box.append("rect").attr("x", X0).attr("y", y).attr("width", BAR_W).attr("height", 28).attr("rx", 4);
-      box.append("text").attr("x", X0 + 10).attr("y", y + 19).text(say("cheaper", { technique: techName(win), winner: fmt(state.totals[win]), loser: fmt(state.totals[lose]) }));
-      y += 34;
+      const verdict = say("cheaper", { technique: techName(win), winner: fmt(state.totals[win]), loser: fmt(state.totals[lose]) });
+      const { height } = drawLines(box, verdict, { x: X0 + 10, y: y + 19, width: BAR_W - 20 });
+      box.insert("rect", "text").attr("x", X0).attr("y", y).attr("width", BAR_W).attr("height", height + 10).attr("rx", 4);
+      y += height + 16;
     }
     svg.attr("viewBox", `0 0 ${W} ${y + 4}`);
   }

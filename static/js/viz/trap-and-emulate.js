@@ -8,6 +8,7 @@
 
 import { joinList, joinSentences, lang, ui } from "./describe.js";
 import { say } from "./trap-and-emulate-text.js";
+import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
@@ -187,7 +188,7 @@ export default function createTrapAndEmulate(stage, data, d3) {
     svg.classed("is-departed", departed).classed("is-failed-run", failed);
     const program = state.program ?? [];
     if (!program.length) {
-      drawing.append("text").attr("class", "te-empty").attr("x", W / 2).attr("y", 60).attr("text-anchor", "middle").text(say("empty"));
+      drawLines(drawing, say("empty"), { x: W / 2, y: 60, width: W - 24, anchor: "middle", cls: "te-empty" });
       svg.attr("viewBox", `0 0 ${W} 120`);
       return;
     }
