@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -125,6 +126,30 @@ def test_an_unchanged_session_cookie_is_set_again_hourly_not_on_every_page(
     monkeypatch.setattr(headers.time, "time", lambda: now + headers.SESSION_REFRESH_SECONDS + 1)
     (later,) = _session_cookies(client.get("/lessons/fixture-lesson"))
     assert "Expires=" in later
+
+
+def test_files_the_same_for_everyone_neither_set_nor_vary_on_cookies(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stylesheet or a lesson's data any cache may keep for a year must not carry the learner's
+    session cookie (due its hourly refresh), nor make caches keep a copy per cookie."""
+    client.get("/api/session")
+    page = client.get("/lessons/fixture-lesson").get_data(as_text=True)
+    files = re.findall(r'"(/static/css/[\w.-]+\.css\?v=\w+)"', page)
+    files += re.findall(r'"(/lessons/fixture-lesson/data\.json\?v=\w+)"', page)
+    assert len(files) >= 2, files
+    import tutor.web.headers as headers
+
+    now = time.time()
+    monkeypatch.setattr(headers.time, "time", lambda: now + headers.SESSION_REFRESH_SECONDS + 1)
+    for url in [*files, files[0].split("?")[0]]:  # also a static file without its version
+        reply = client.get(url)
+        reply.close()  # a file's body, not read
+        assert reply.status_code == 200, url
+        assert _session_cookies(reply) == [], url
+        assert not {"cookie", "hx-request"} & {v.lower() for v in reply.vary}, (url, reply.vary)
+        assert "immutable" in reply.headers["Cache-Control"] or "?v=" not in url, url
+    assert _session_cookies(client.get("/lessons/fixture-lesson"))  # a page still refreshes it
 
 
 def test_everything_under_api_answers_json(client: FlaskClient) -> None:

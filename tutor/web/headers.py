@@ -38,6 +38,20 @@ HSTS = "max-age=15552000"  # 180 days
 SESSION_REFRESH_SECONDS = 3600
 
 
+# Files that are the same for every visitor: a static file and a lesson's data (``data.json``).
+SAME_FOR_EVERYONE = frozenset({"static", "learn.lesson_data"})
+
+
+def same_for_everyone(response: Response) -> bool:
+    """A reply that says nothing about its visitor, which any cache may keep for everyone (the
+    versioned ones for a year): it neither sets the session cookie nor varies on cookies or on
+    the page's headers. A signed-in learner's refreshed session cookie rode on an ``immutable``
+    stylesheet, and ``Vary: Cookie`` made browsers ask again for every "immutable" file after
+    each cookie change."""
+    public = bool(response.cache_control.public)
+    return public or (has_request_context() and request.endpoint in SAME_FOR_EVERYONE)
+
+
 def _cdn_origins() -> list[str]:
     if current_app.config.get("ASSETS_MODE") != "cdn":
         return []
@@ -134,6 +148,8 @@ class SecureBehindHttps(SecureCookieSessionInterface):
         """A browser holding a session cookie from before partitioning sends it first, and it
         would win over the partitioned one for good: the partitioned cookie takes its content
         now and the old one is deleted."""
+        if same_for_everyone(response):
+            return  # the session keeps until the next page (its changes here are Flask-Login's)
         name = self.get_cookie_name(app)
         old_too = (
             has_request_context()
@@ -170,7 +186,8 @@ def install_headers(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/static/"):
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER))
+        if not same_for_everyone(response):
+            response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER))
         if response.mimetype == "text/html":
             # Which language this page is in: the offline copy (service-worker.js) keeps each
             # page once per language by it, and answers offline in the learner's language.
