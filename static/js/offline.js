@@ -27,16 +27,25 @@ function pythonSettled() {
   });
 }
 
+// The page's `load`, or this long after the script ran: a CDN that neither answers nor fails
+// (filtered rather than refused) holds `load` back until the connection times out, minutes on
+// some networks, and the offline copy was never made meanwhile.
+const LOAD_WAIT_MS = 5_000;
+
+function loadedOrLate() {
+  if (document.readyState === "complete") return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(done, LOAD_WAIT_MS);
+    window.addEventListener("load", () => (clearTimeout(timer), done()), { once: true });
+  });
+}
+
 export function registerOffline() {
   const url = document.body.dataset.serviceWorker;
   if (!url || !("serviceWorker" in navigator)) return;
   // After the page's own loading, so installing the cache never competes with Python starting.
-  const register = () =>
-    pythonSettled()
-      .then(() =>
-        navigator.serviceWorker.register(url, { scope: new URL("./", new URL(url, location.href)).href }),
-      )
-      .catch((error) => console.warn("offline copy unavailable:", error));
-  if (document.readyState === "complete") register();
-  else window.addEventListener("load", register, { once: true });
+  loadedOrLate()
+    .then(pythonSettled)
+    .then(() => navigator.serviceWorker.register(url, { scope: new URL("./", new URL(url, location.href)).href }))
+    .catch((error) => console.warn("offline copy unavailable:", error));
 }

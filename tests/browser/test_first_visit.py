@@ -34,6 +34,7 @@ from tutor.web import create_app
 from tutor.web.local_server import served
 
 from ._learner import (
+    CDN,
     ROOT,
     block_cdn,
     expect_all_cases_pass,
@@ -257,5 +258,22 @@ def test_offline_pages_come_in_the_language_the_learner_reads_and_the_switch_wor
         context.set_offline(False)
         page.goto(base + "/lessons/resource-pooling")
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    finally:
+        context.close()
+
+
+def test_a_cdn_that_never_answers_does_not_stop_the_offline_copy(
+    browser: Browser, live_server: str
+) -> None:
+    """A filtered CDN that neither answers nor fails holds the page's ``load`` back until the
+    connection times out: the offline copy was registered only at ``load``."""
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        page.route(f"{CDN}**", lambda route: None)  # never answered
+        page.goto(live_server + LESSON, wait_until="domcontentloaded")
+        wait_for_python_ready(page, EXERCISE)
+        page.wait_for_function(CONTROLLED, timeout=60_000)
+        assert page.evaluate("document.readyState") != "complete"  # the CDN still hangs
     finally:
         context.close()
