@@ -1,7 +1,9 @@
 """``python -m bench``: every ``bench_*`` module, in CPython and in Pyodide (Node), as a table.
 
-Options: ``--repeats N`` (default 7), ``--no-pyodide``. ``browser_timings.py`` (real Chromium
-and the web app) is a separate script with its own options and is not run from here.
+Options: ``--repeats N`` (default 7), ``--no-pyodide``. Without Node or a current bundle it says why
+and exits with status 1 before measuring anything (unless ``--no-pyodide`` was asked).
+``browser_timings.py`` (real Chromium and the web app) is a separate script with its own options
+and is not run from here.
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ def main() -> None:
         for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_")
     )
+    note = "skipped (--no-pyodide)" if args.no_pyodide else pyodide.available()
+    if note and not args.no_pyodide:
+        # A missing tool stops the run (and ``make bench``) before measuring, not a "-" column.
+        raise SystemExit(f"python -m bench: no Pyodide timings: {note} (or pass --no-pyodide)")
     rows = []
     for module in modules:
         for case in importlib.import_module(f"bench.{module}").CASES:
             median, _ = median_ms(case, args.repeats)
             rows.append((case.name, median, case.target_ms))
     in_pyodide: dict[str, float] = {}
-    note = "skipped (--no-pyodide)" if args.no_pyodide else pyodide.available()
     if note is None:
         in_pyodide = pyodide.medians(modules, max(3, args.repeats // 2))
     print(f"CPython {platform.python_version()}, median of {args.repeats} runs")

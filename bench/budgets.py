@@ -21,7 +21,7 @@ immediate``, the bubblewrap sandbox), so a Submit over HTTP costs what the serve
 * **JS sent for a lesson**, except Pyodide: every script of the page and every module they import,
   fetched with ``Accept-Encoding: gzip``: goal ≤ 150 KB.
 
-It fails loudly (exit status 2, naming the Debian package) when wrk or bubblewrap is missing.
+It fails loudly (exit status 1, naming the Debian package) when wrk or bubblewrap is missing.
 The machine's load average is printed: on a shared machine every figure depends on it.
 """
 

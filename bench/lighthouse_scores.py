@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -48,6 +49,11 @@ def lighthouse() -> Path:
         raise LighthouseMissing(
             f"Lighthouse {VERSION} is not installed at {LIGHTHOUSE}: run `make bench-tools` "
             "(npm ci in bench/lighthouse; needs Node 18.20+ and npm)"
+        )
+    if shutil.which("node") is None:
+        raise LighthouseMissing(
+            f"Lighthouse {VERSION} needs Node (18.20+), which is not on PATH: install Node "
+            "(Debian: apt-get install nodejs)"
         )
     found = subprocess.run(
         [str(LIGHTHOUSE), "--version"], capture_output=True, text=True, check=False
