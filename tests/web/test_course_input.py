@@ -189,3 +189,66 @@ def test_a_settings_form_naming_an_exercise_twice_counts_it_once(site: Flask) ->
         course = course_by_slug("twice-rows")
         assert course is not None
         assert [a.exercise_id for a in assignments(course)] == [data["exercises-0-exercise_id"]]
+
+
+def _version(client: FlaskClient, slug: str) -> str:
+    page = client.get(f"/courses/{slug}/settings").get_data(as_text=True)
+    found = re.search(r'name="version"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="version"', page
+    )
+    assert found, "the settings form carries the version it was made from"
+    return found.group(1)
+
+
+def test_two_staff_saving_settings_at_once_never_undo_each_other_silently(site: Flask) -> None:
+    """Each opens the form; the first saves a new due time, the second (who changed something
+    else) saved every row back as it was when they opened it: the first's change was gone."""
+    hosted_course(site, "both-edit", "both-edit@x.org", {}, tas=("both-ta@x.org",))
+    with site.app_context():
+        course = course_by_slug("both-edit")
+        assert course is not None
+        settings_of(course).ta_can_edit = True
+        from tutor.web.extensions import db
+
+        db.session.commit()
+    prof, ta = signed_in(site, "both-edit@x.org"), signed_in(site, "both-ta@x.org")
+    theirs = _settings_form(ta, "both-edit", version=_version(ta, "both-edit"))
+    mine = _settings_form(prof, "both-edit", version=_version(prof, "both-edit"))
+    saved = ta.post(
+        "/courses/both-edit/settings", data=theirs | {"exercises-0-due": "2030-01-07T23:59"}
+    )
+    assert saved.status_code == 302
+    refused = prof.post("/courses/both-edit/settings", data=mine | {"title": "Renamed"})
+    assert refused.status_code == 409
+    text = page_text(refused.get_data(as_text=True))
+    assert "Someone else saved these settings" in text
+    assert 'value="Renamed"' in refused.get_data(as_text=True)  # what they typed is kept
+    with site.app_context():
+        from tutor.web.schedule import assignments
+
+        course = course_by_slug("both-edit")
+        assert course is not None and course.title == "Course both-edit"
+        (due,) = [a.due_at for a in assignments(course)]
+        assert due is not None and due.year == 2030  # the TA's change stands
+    # Saving again from the refused form is a choice: it now replaces theirs.
+    again = re.search(r'name="version"[^>]*value="([^"]+)"', refused.get_data(as_text=True))
+    assert again
+    second = prof.post(
+        "/courses/both-edit/settings", data=mine | {"title": "Renamed", "version": again.group(1)}
+    )
+    assert second.status_code == 302
+
+
+def test_a_ta_who_may_not_edit_settings_has_no_settings_tab_and_is_told_why(site: Flask) -> None:
+    hosted_course(site, "no-tab", "no-tab@x.org", {}, tas=("no-tab-ta@x.org",))
+    ta = signed_in(site, "no-tab-ta@x.org")
+    overview = ta.get("/courses/no-tab/roster").get_data(as_text=True)
+    assert "/courses/no-tab/settings" not in overview
+    assert "/courses/no-tab/settings" in signed_in(site, "no-tab@x.org").get(
+        "/courses/no-tab/roster"
+    ).get_data(as_text=True)
+    refused = ta.get("/courses/no-tab/settings")
+    assert refused.status_code == 403
+    assert "instructor can change its settings" in page_text(
+        refused.get_data(as_text=True)
+    )

@@ -54,6 +54,16 @@ def _wording(code: int, exc: HTTPException) -> tuple[str, str]:
             "Exercises are submitted with the Submit button on their lesson page; open the "
             "lesson from the course outline."
         )
+    if code == 403:
+        custom = exc.description != type(exc).description  # a view's own words (abort(403, …))
+        return gettext("You may not do this"), (
+            str(exc.description)
+            if custom
+            else gettext(
+                "Your place in this course does not allow it, or it is someone else's. Nothing "
+                "was changed; the course's instructor can give you the rights you need."
+            )
+        )
     if code >= 500:
         return gettext("Something went wrong on our side"), gettext(
             "The server could not finish this request. Your code is kept in your browser; "

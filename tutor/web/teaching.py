@@ -6,6 +6,8 @@ staff pages answer 404 to anyone outside the course and 403 to a member without 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -156,6 +158,13 @@ def may_edit(role: str, settings: CourseSettings) -> bool:
     return role == INSTRUCTOR or (role == TA and settings.ta_can_edit)
 
 
+@bp.app_template_global()
+def may_change_settings(course: Course) -> bool:
+    """Whether the staff tabs show Settings to the signed-in user."""
+    found = membership(course, current_user) if current_user.is_authenticated else None
+    return found is not None and may_edit(found.role, settings_of(course))
+
+
 # -- forms --------------------------------------------------------------------------------------
 
 
@@ -215,6 +224,24 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
         render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
     )
     exercises = FieldList(FormField(AssignmentRow))
+    # The settings as they were when this form was made (``settings_version``): a save over
+    # settings someone else changed meanwhile is refused, not silently undone.
+    version = HiddenField()
+
+
+def settings_version(course: Course, config: CourseSettings) -> str:
+    """A fingerprint of everything the settings form writes."""
+    saved = [
+        course.title,
+        config.late_policy,
+        float(config.penalty_per_day or 0),
+        bool(config.ta_can_edit),
+        config.time_zone,
+        sorted(
+            (a.exercise_id, a.position, str(a.opens_at), str(a.due_at)) for a in assignments(course)
+        ),
+    ]
+    return hashlib.sha256(json.dumps(saved, default=str).encode()).hexdigest()[:24]
 
 
 class AddMemberForm(FlaskForm):  # type: ignore[misc]
@@ -375,11 +402,22 @@ def settings(slug: str) -> ResponseReturnValue:
     course, member = require_member(slug, STAFF)
     config = settings_of(course)
     if not may_edit(member.role, config):
-        abort(403)
+        abort(
+            403,
+            description=gettext(
+                "Only the course's instructor can change its settings (and its teaching "
+                "assistants, if the instructor allows it). Nothing was changed."
+            ),
+        )
     chosen = {a.exercise_id: a for a in assignments(course)}
     all_exercises = catalog().exercises()
     form = SettingsForm()
+    version = settings_version(course, config)
+    # (A form without a version, sent by a script, is not checked.)
+    stale = request.method == "POST" and bool(form.version.data) and form.version.data != version
+    status = 400
     if request.method == "GET":
+        form.version.data = version
         form.title.data = course.title
         form.late_policy.data = config.late_policy
         form.penalty_per_day.data = config.penalty_per_day
@@ -397,7 +435,7 @@ def settings(slug: str) -> ResponseReturnValue:
                 }
             )
     # Both checks run (``&``, not ``and``): every error is shown at once.
-    elif form.validate_on_submit() & _times_make_sense(form, config.time_zone):
+    elif (form.validate_on_submit() & _times_make_sense(form, config.time_zone)) and not stale:
         course.title = form.title.data or course.title
         config.late_policy = form.late_policy.data or ACCEPT
         config.penalty_per_day = float(form.penalty_per_day.data or 0)
@@ -405,9 +443,28 @@ def settings(slug: str) -> ResponseReturnValue:
             config.ta_can_edit = bool(form.ta_can_edit.data)
         config.time_zone = _form_zone(form, config.time_zone) or config.time_zone
         _save_assignments(course, form, chosen, config.time_zone)
-        db.session.commit()
-        flash(gettext("Settings saved."))
-        return redirect(url_for("teaching.settings", slug=slug))
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same exercise added by another save at the same moment
+            db.session.rollback()
+            stale = True
+        else:
+            flash(gettext("Settings saved."))
+            return redirect(url_for("teaching.settings", slug=slug))
+    if stale:
+        # Theirs stays saved; this form keeps what was typed, with the version now saved, so
+        # saving again (after a look at theirs) is a choice, not an accident.
+        course, config = db.session.get(Course, course.id) or course, settings_of(course)
+        form.version.data = settings_version(course, config)
+        status = 409
+        flash(
+            gettext(
+                "Someone else saved these settings while you were editing them, so yours were "
+                "not saved. What you entered is still below: open Settings in another tab to see "
+                "what they saved, then press Save again to replace it with yours."
+            ),
+            "error",
+        )
     titles = {e.id: pick(e.title) for e in all_exercises}
     lessons = {e.id: pick(each.title) for each in catalog().lessons for e in each.exercises}
     return render_template(
@@ -420,7 +477,7 @@ def settings(slug: str) -> ResponseReturnValue:
         role=member.role,
         zone=_form_zone(form, config.time_zone) or config.time_zone,
         zone_names=zone_names(),
-    ), 400 if request.method == "POST" else 200
+    ), status if request.method == "POST" else 200
 
 
 def _form_zone(form: SettingsForm, current: str) -> str | None:
