@@ -312,6 +312,14 @@ def test_late_work_is_accepted_with_the_penalty_per_day(app: Flask) -> None:
         signed_in(app, "ontime@example.org").get("/courses/eta").get_data(as_text=True)
     )
     assert " 100 " in ontime
+    # Solved on their own before joining: 100 beside the course's deadline, which counts nothing.
+    hosted_course(app, "iota", "t@example.org", {"io-path": (None, due)}, students=("new@x.org",))
+    with app.app_context():
+        self_study = app.config["DEMO_COURSE"]
+    graded(app, self_study, "new@x.org", "io-path", solution(app, "io-path"), due - timedelta(1))
+    newcomer = page_text(signed_in(app, "new@x.org").get("/lessons/hypervisors").get_data(True))
+    assert "Your best score: 100 of 100" in newcomer
+    assert "Nothing you submitted counts for Course iota yet" in newcomer
 
 
 def test_a_students_submit_counts_for_their_course(app: Flask) -> None:
