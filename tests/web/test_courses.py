@@ -443,6 +443,14 @@ def test_a_quote_left_open_refuses_the_file_naming_its_line(app: Flask) -> None:
     status, page = _upload(prof, "quotes", text)
     assert status == 400 and "Line 3: a quote mark opens a value" in page
     assert set(_roles(app, "quotes")) == {"t@example.org"}  # nothing imported
+    # A line break inside a closed quote (Alt+Enter in a spreadsheet cell) is a space.
+    cell = 'email,name\r\nq5@example.org,"Li\r\nWei"\r\nq6@example.org,Mo\r\n'
+    status, page = _upload(prof, "quotes", cell)
+    assert status == 200, page
+    with app.app_context():
+        found = find_user("q5@example.org")
+        assert found is not None and found.name == "Li Wei"
+    assert {"q5@example.org", "q6@example.org"} <= set(_roles(app, "quotes"))
 
 
 def test_a_file_without_roles_keeps_each_members_role(app: Flask) -> None:

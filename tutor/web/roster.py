@@ -451,6 +451,13 @@ def _separator(source: io.StringIO) -> tuple[str, int]:
     return ",", 0
 
 
+def _runs_on(value: str) -> bool:
+    """A value whose later lines read like more rows (a comma, an address): a quote left open,
+    not a line break typed inside one cell."""
+    _, newline, rest = value.replace("\r", "\n").partition("\n")
+    return bool(newline) and ("," in rest or "@" in rest or ";" in rest)
+
+
 def _read_rows(reader: csv.DictReader[str], errors: list[str], skipped: int) -> list[_Row]:
     """The file's rows, checked; ``skipped``: lines read before the header (for line numbers)."""
     rows: list[_Row] = []
@@ -477,7 +484,7 @@ def _read_rows(reader: csv.DictReader[str], errors: list[str], skipped: int) -> 
         values = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
         if not any(values.values()):
             continue
-        if any("\n" in value or "\r" in value for value in values.values()):
+        if any(_runs_on(value) for value in values.values()):
             # A quote opened and never closed takes every following line into one value: the
             # students after it were dropped without a word.
             errors.append(
@@ -488,6 +495,10 @@ def _read_rows(reader: csv.DictReader[str], errors: list[str], skipped: int) -> 
                 )
             )
             return rows
+        # A line break inside a quoted cell (Alt+Enter in a spreadsheet) is a space in a name.
+        values = {
+            k: " ".join(v.split()) if "\n" in v or "\r" in v else v for k, v in values.items()
+        }
         row = _check_row(reader.line_num + skipped, values, seen, errors)
         if row is not None:
             rows.append(row)
