@@ -16,6 +16,11 @@ function probe() {
 
 export const storageAvailable = probe();
 
+/** The storage key of an exercise's code (a `storage` event from another tab names it). */
+export function codeKey(exerciseId) {
+  return PREFIX + exerciseId;
+}
+
 export function loadCode(exerciseId) {
   if (!storageAvailable) return null;
   try {

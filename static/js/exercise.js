@@ -1,7 +1,7 @@
 // One exercise panel: editor, autosave, Run/Stop against the Python worker, Reset, and the
 // htmx Submit's error handling. Reports render with the same markup as _report.html.
 
-import { loadCode, saveCode, storageAvailable } from "./code-store.js";
+import { codeKey, loadCode, saveCode, storageAvailable } from "./code-store.js";
 import { createEditor, replaceAll } from "./editor.js";
 import { lessonData } from "./lesson-data.js";
 import { followSubmissions, rememberShown } from "./place.js";
@@ -25,15 +25,22 @@ export function setupExercise(section, python) {
   if (!storageAvailable) addNote(form, t("noStorage"));
 
   let storageWarned = false;
+  // What this tab last read from or wrote to storage: stored code that differs from it was
+  // written by another tab of this browser.
+  let known = textarea.value;
   const editor = createEditor(textarea, {
     onRun: () => run(),
     onChange: (code) => {
+      const stored = loadCode(data.id);
+      if (stored !== null && stored !== known && stored !== code) saveCode(data.id, stored, ":other-tab");
+      known = code;
       if (!saveCode(data.id, code) && storageAvailable && !storageWarned) {
         storageWarned = true;
         addNote(form, t("storageFull"));
       }
     },
   });
+  followOtherTabs(data.id, editor, form, () => known, (code) => (known = code));
 
   const syncRunButton = () => {
     runButton.disabled = python.state !== "ready";
@@ -145,6 +152,35 @@ function makeStopButton(runButton) {
   stop.hidden = true;
   runButton.after(stop);
   return stop;
+}
+
+/**
+ * Another tab of this browser saved this exercise's code: this tab shows it too, so typing here
+ * (in the older copy) never writes over it. Two open tabs used to save last-write-wins, and the
+ * first tab's work was gone without a word. Ctrl+Z brings this tab's text back.
+ */
+function followOtherTabs(exerciseId, editor, form, getKnown, setKnown) {
+  let note = null;
+  window.addEventListener("storage", (event) => {
+    if (event.key !== codeKey(exerciseId) || event.newValue === null) return;
+    const mine = editor.getValue();
+    if (event.newValue === mine) {
+      setKnown(mine);
+      return;
+    }
+    // This tab's own edits are saved as they happen, so it differs from what it last stored
+    // only in a moment between keystrokes: then keep it, and the other tab's code is backed up.
+    if (mine !== getKnown()) return;
+    setKnown(event.newValue);
+    replaceAll(editor, event.newValue);
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "storage-note other-tab-note";
+      note.setAttribute("role", "status");
+      form.querySelector(".actions").before(note);
+    }
+    note.textContent = t("otherTab");
+  });
 }
 
 function addNote(form, text) {

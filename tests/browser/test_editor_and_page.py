@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from ._learner import (
+    EXERCISE,
+    LESSON,
     STARTER,
+    block_cdn,
     editor_code,
     focus_editor,
     hold_python,
@@ -211,3 +214,26 @@ def test_d3_falls_back_to_the_local_copy(page: Page, live_server: str) -> None:
     local = [url.split("?")[0] for url in requested if "/static/vendor/d3-" in url]
     assert any(url.endswith("/d3-selection.min.js") for url in local), requested
     assert any(url.endswith("/d3-transition.min.js") for url in local), requested
+
+
+def test_two_tabs_of_one_exercise_never_write_over_each_others_code(
+    context: BrowserContext, live_server: str
+) -> None:
+    """Tab B, opened earlier, held older code: one keystroke there saved it over what the
+    learner had written in tab A since, and A's work was gone after a reload."""
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        hold_python(tab)
+        block_cdn(tab)
+        tab.goto(f"{live_server}{LESSON}")
+        reach_editor(tab, EXERCISE)
+    written = "def run_vm(vcpu, devices):\n    return 'written in tab A'\n"
+    set_code(first, written, EXERCISE)
+    assert stored_code(first, EXERCISE) == written
+    # Tab B shows A's code (and says why) before the learner types there.
+    expect(second.locator(f"#exercise-{EXERCISE} .other-tab-note")).to_be_visible()
+    assert editor_code(second, EXERCISE) == written
+    set_code(second, editor_code(second, EXERCISE) + "# and more in tab B", EXERCISE)
+    assert stored_code(second, EXERCISE) == written + "# and more in tab B"
+    first.reload()
+    assert editor_code(first, EXERCISE).startswith(written)
