@@ -111,3 +111,33 @@ def test_the_animations_say_nothing_in_code_or_in_the_other_language(
     page.keyboard.press("ArrowRight")
     expect(page.locator(".viz .tc-title")).to_have_text("硬件")
     expect(page.locator(".viz .tc-subtitle").first).to_have_text("带嵌套分页（EPT/NPT）的硬件辅助")
+
+
+def test_a_phone_zoomed_to_200_percent_never_scrolls_any_page_sideways(
+    browser: Browser, live_server: str
+) -> None:
+    """A 390 px phone at 200 % zoom lays pages out 195 px wide: "Your progress" was 265 px (its
+    file chooser did not wrap)."""
+    context = browser.new_context(
+        viewport={"width": 195, "height": 422}, is_mobile=True, service_workers="block"
+    )
+    try:
+        page = context.new_page()
+        block_cdn(page)
+        wide = []
+        for language in ("en", "zh"):
+            for path in (
+                "/",
+                "/glossary",
+                "/my-progress",
+                "/login",
+                "/signup",
+                "/lessons/hypervisors",
+            ):
+                page.goto(f"{live_server}{path}?lang={language}")
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 195:
+                    wide.append(f"{path} ({language}): {width} px")
+        assert not wide, wide
+    finally:
+        context.close()
