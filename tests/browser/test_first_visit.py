@@ -275,5 +275,13 @@ def test_a_cdn_that_never_answers_does_not_stop_the_offline_copy(
         wait_for_python_ready(page, EXERCISE)
         page.wait_for_function(CONTROLLED, timeout=60_000)
         assert page.evaluate("document.readyState") != "complete"  # the CDN still hangs
+        # The learner is told when losing the network is safe.
+        expect(page.locator(".offline-status")).to_have_text(
+            "The whole course works offline in this browser.", timeout=10_000
+        )
+        page.reload(wait_until="domcontentloaded")
+        expect(page.locator(".offline-status")).to_have_text(
+            "The whole course works offline in this browser.", timeout=60_000
+        )
     finally:
         context.close()
