@@ -249,6 +249,23 @@ def test_a_ta_who_may_not_edit_settings_has_no_settings_tab_and_is_told_why(site
     ).get_data(as_text=True)
     refused = ta.get("/courses/no-tab/settings")
     assert refused.status_code == 403
-    assert "instructor can change its settings" in page_text(
-        refused.get_data(as_text=True)
-    )
+    assert "instructor can change its settings" in page_text(refused.get_data(as_text=True))
+
+
+def test_one_person_added_by_two_requests_at_once_is_one_409_not_a_500(
+    site: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four "Add one person" requests at once: one added them, the others were 500s ("your code
+    is kept in your browser"). A request that loses the race is told what happened."""
+    hosted_course(site, "twice-add", "twice-add@x.org", {})
+    prof = signed_in(site, "twice-add@x.org")
+    data = {"email": "raced@x.org", "role": "student"}
+    first = prof.post("/courses/twice-add/roster/add", data=data)
+    assert first.status_code == 200 and "raced@x.org" in page_text(first.get_data(as_text=True))
+    import tutor.web.teaching as teaching
+
+    # The second request looked before the first stored the account: it does not see it.
+    monkeypatch.setattr(teaching, "find_user", lambda email: None)
+    second = prof.post("/courses/twice-add/roster/add", data=data)
+    assert second.status_code == 409
+    assert "was added a moment ago by another request" in page_text(second.get_data(as_text=True))

@@ -597,6 +597,23 @@ def _roster_page(
     ), status
 
 
+def _added_twice(course: Course, member: Membership, form: AddMemberForm) -> ResponseReturnValue:
+    """The same person added by two requests at once (a form sent twice): one added them, and
+    this one changes nothing (a new password here would undo the one the other page shows)."""
+    return _roster_page(
+        course,
+        member,
+        409,
+        add=form,
+        refused=gettext(
+            "%(email)s was added a moment ago by another request (the form sent twice?): they "
+            "are in the roster below, and the page that added them shows their password. Reset "
+            "it from the roster if it is lost.",
+            email=form.email.data,
+        ),
+    )
+
+
 @bp.post("/courses/<slug>/roster/add")
 @signed_in_only
 def add_member(slug: str) -> ResponseReturnValue:
@@ -616,7 +633,11 @@ def add_member(slug: str) -> ResponseReturnValue:
     created = None
     if user is None:
         created = new_password()
-        user = create_user(form.email.data or "", created, managed_by=course.id)
+        try:
+            user = create_user(form.email.data or "", created, managed_by=course.id)
+        except IntegrityError:  # the same address added by a request sent at the same moment
+            db.session.rollback()
+            return _added_twice(course, member, form)
     elif abandoned(course, user):
         created = take_over(course, user)
     elif needs_consent(course, user):
@@ -632,10 +653,13 @@ def add_member(slug: str) -> ResponseReturnValue:
         return redirect(url_for("teaching.roster", slug=slug))
     try:
         set_role(course, user, role)
+        db.session.commit()
     except RosterRefused as exc:
         db.session.rollback()
         return _roster_page(course, member, 409, add=form, refused=exc.page_text())
-    db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _added_twice(course, member, form)
     flash(gettext("%(email)s is now in the course.", email=user.email))
     if created:
         return _roster_page(course, member, reset_done=(user.email, created))
