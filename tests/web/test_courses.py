@@ -285,7 +285,7 @@ def test_late_work_is_accepted_with_the_penalty_per_day(app: Flask) -> None:
         students=("late@example.org", "ontime@example.org"),
         penalty=15,
     )
-    graded(
+    late_id = graded(
         app,
         "eta",
         "late@example.org",
@@ -308,6 +308,14 @@ def test_late_work_is_accepted_with_the_penalty_per_day(app: Flask) -> None:
     lesson = page_text(late_student.get("/lessons/hypervisors").get_data(as_text=True))
     assert "Your best score: 100 of 100" in lesson
     assert "Course eta counts your best as 70 of 100 (its late policy applied)." in lesson
+    # The verdict itself says so (it said only "Passed: all … cases are correct").
+    verdict = page_text(late_student.get(f"/submissions/{late_id}").get_data(as_text=True))
+    assert "Submitted 2 days late for Course eta: it counts 70 of 100." in verdict
+    assert "graded on your hidden cases" in verdict
+    staff = page_text(
+        signed_in(app, "t@example.org").get(f"/submissions/{late_id}").get_data(as_text=True)
+    )
+    assert "graded on the student's hidden cases" in staff.replace("&#39;", "'")
     ontime = page_text(
         signed_in(app, "ontime@example.org").get("/courses/eta").get_data(as_text=True)
     )

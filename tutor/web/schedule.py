@@ -33,7 +33,7 @@ from .course import demo_course
 from .course_zone import DEFAULT_ZONE, zoned_stamp
 from .extensions import db
 from .grading_service import SubmissionRefused
-from .models import Course
+from .models import Course, Submission
 from .roster import STUDENT, Membership
 from .utc_time import UTCDateTime
 
@@ -144,6 +144,27 @@ def counted(
         factor = max(0.0, 1 - late * settings.penalty_per_day / 100)
         return Counted(value, round(value * factor, 2), late)
     return Counted(value, value, 0)
+
+
+def late_standing(submission: Submission | None) -> tuple[Course, Counted] | None:
+    """The course and what it counts of a submission made after its due time, else ``None``:
+    a late Submit said only "Passed: all 8 cases are correct" where the course counts 90."""
+    if submission is None or submission.score is None or submission.status != "graded":
+        return None
+    assignment = db.session.execute(
+        db.select(Assignment).filter_by(
+            course_id=submission.course_id, exercise_id=submission.exercise_id
+        )
+    ).scalar_one_or_none()
+    if assignment is None or assignment.due_at is None:
+        return None
+    course = db.session.get(Course, submission.course_id)
+    if course is None:
+        return None
+    result = counted(
+        submission.score, submission.created_at, assignment.due_at, settings_of(course)
+    )
+    return (course, result) if result.days_late else None
 
 
 class NotOpenYet(SubmissionRefused):

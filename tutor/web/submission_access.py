@@ -23,9 +23,15 @@ def is_staff_for(submission: Submission) -> bool:
     return staff_of_course(submission.course_id, submission.learner)
 
 
-def can_view(submission: Submission) -> bool:
+def is_own(submission: Submission) -> bool:
+    """Whether the submission is the viewer's own (staff reading a student's are told "the
+    student's hidden cases", not "your hidden cases")."""
     learner = session.get("learner")
-    return (learner is not None and submission.learner == str(learner)) or is_staff_for(submission)
+    return learner is not None and submission.learner == str(learner)
+
+
+def can_view(submission: Submission) -> bool:
+    return is_own(submission) or is_staff_for(submission)
 
 
 def viewable_submission(submission_id: int) -> Submission:
