@@ -12,15 +12,14 @@ from pathlib import Path
 from ..conftest import ROOT
 
 
-def _bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    bin_dir = tmp_path / "bin"  # a PATH with Python and nothing else: no node, no wrk
-    bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(sys.executable)
-    env = {**os.environ, "PATH": str(bin_dir)}
+def _without_tools(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m <args>`` with a PATH that holds nothing: no node, no wrk, no bwrap."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
     return subprocess.run(
-        [sys.executable, "-m", "bench", "--repeats", "1", *args],
+        [sys.executable, "-m", *args],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "PATH": str(empty)},
         capture_output=True,
         text=True,
         timeout=300,
@@ -28,22 +27,13 @@ def _bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_bench_without_node_stops_before_measuring_and_says_why(tmp_path: Path) -> None:
-    done = _bench(tmp_path)
+    done = _without_tools(tmp_path, "bench", "--repeats", "1")
     assert done.returncode != 0
     assert "node is not installed" in done.stderr and "--no-pyodide" in done.stderr
     assert "CPython" not in done.stdout  # nothing measured
 
 
 def test_budgets_without_wrk_or_bwrap_name_the_debian_packages(tmp_path: Path) -> None:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.budgets", "--seconds", "1"],
-        cwd=ROOT,
-        env={**os.environ, "PATH": str(bin_dir)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _without_tools(tmp_path, "bench.budgets", "--seconds", "1")
     assert done.returncode == 1
     assert "apt-get install wrk bubblewrap" in done.stderr
