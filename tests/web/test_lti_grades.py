@@ -93,6 +93,29 @@ def test_a_graded_submission_posts_the_score_with_a_token_from_the_platform(
     assert platform.refused_scores == []
 
 
+def test_late_work_goes_to_the_lms_as_the_course_counts_it(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    """The gradebook counted 70 for work 3 days late at 10 % a day; the LMS got 100."""
+    open_activity(client, platform)
+    from tutor.web.extensions import db
+    from tutor.web.roster import course_by_slug
+    from tutor.web.schedule import Assignment, settings_of
+
+    with app.app_context():
+        course = course_by_slug(course_slug(client))
+        assert course is not None
+        due = datetime.now(UTC) - timedelta(days=2, hours=1)  # a submit now is 3 days late
+        assignment = db.session.execute(
+            db.select(Assignment).filter_by(course_id=course.id, exercise_id="walk")
+        ).scalar_one()  # the launch put the exercise in the course
+        assignment.due_at = due
+        settings_of(course).penalty_per_day = 10.0
+        db.session.commit()
+    assert submit(app, client, "walk", solution(app, "walk")) == 100.0  # the raw score
+    assert platform.scores[-1]["scoreGiven"] == 70.0
+
+
 def test_a_line_item_url_with_a_query_gets_the_score_at_its_scores_address(
     app: Flask, client: FlaskClient, platform: Platform
 ) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, bindparam, func, select
+from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .accounts import User
@@ -165,21 +165,31 @@ class BestScore:
 
 
 def best_score(link: LtiGradeLink, learner: str) -> BestScore:
-    """The learner's best graded score on each of the link's exercises in the link's course;
-    an exercise never graded counts 0."""
+    """The learner's best score on each of the link's exercises in the link's course, as the
+    course counts it (its late policy applied, as in its gradebook: the LMS got 100 for work
+    the gradebook counts 70); an exercise never graded counts 0."""
+    from .models import Course
+    from .schedule import assignments, counted, settings_of
+
     exercises = link.exercises
+    course = db.session.get(Course, link.course_id)
+    settings = settings_of(course) if course is not None else None
+    due = {a.exercise_id: a.due_at for a in assignments(course)} if course is not None else {}
     rows = db.session.execute(
-        db.select(Submission.exercise_id, func.max(Submission.score))
-        .where(
+        db.select(Submission.exercise_id, Submission.score, Submission.created_at).where(
             Submission.learner == learner,
             Submission.course_id == link.course_id,
             Submission.exercise_id.in_(exercises),
             Submission.status == "graded",
         )
-        .group_by(Submission.exercise_id)
     )
-    best = {str(exercise): score for exercise, score in rows}
-    given = sum(float(best.get(exercise) or 0.0) for exercise in exercises)
+    best: dict[str, float] = {}
+    for exercise, score, created in rows:
+        value = float(score or 0.0)
+        if settings is not None:
+            value = counted(score, created, due.get(exercise), settings).score
+        best[str(exercise)] = max(best.get(str(exercise), 0.0), value)
+    given = sum(best.get(exercise, 0.0) for exercise in exercises)
     return BestScore(
         given=round(given, 2),
         maximum=EXERCISE_MAXIMUM * len(exercises),
