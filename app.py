@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from sqlalchemy.exc import OperationalError
@@ -6,6 +7,13 @@ from tutor.content.loader import LessonError
 from tutor.web import create_app
 from tutor.web.database_file import DatabaseFolderUnwritable, InstanceFolderUnwritable
 from tutor.web.settings_check import SettingError
+
+# The site's own records (a refused LTI launch and its reason, queue trouble) at INFO: a web
+# server that configures no logging itself (gunicorn, flask run) leaves Python's last-resort
+# handler, which prints warnings only, so docs/lti.md's "logged at INFO" reached nobody.
+if not logging.getLogger().handlers:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logging.getLogger("tutor").setLevel(logging.INFO)
 
 try:
     app = create_app()

@@ -3,8 +3,12 @@ OIDC login, a signed id_token posted back, and what the learner or instructor th
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from tests.conftest import FIXTURE_LESSONS
+from tests.conftest import FIXTURE_LESSONS, ROOT
 
 from .lti_platform import (
     INSTRUCTOR,
@@ -192,6 +196,67 @@ def test_a_launch_the_platform_did_not_make_for_us_is_refused(
     client: FlaskClient, platform: Platform, change: dict[str, Any]
 ) -> None:
     _refused(client, platform, **change)
+
+
+def test_a_refusal_says_what_to_fix_in_the_lms_language(
+    client: FlaskClient, platform: Platform
+) -> None:
+    """Every refusal said "open the activity again", which never helps an unregistered
+    deployment, and in the browser's language where the LMS had named the learner's."""
+    page = _refused(
+        client, platform, **{"https://purl.imsglobal.org/spec/lti/claim/deployment_id": "dep-9"}
+    )
+    assert "--deployment-id" in page and "open the activity again" not in page
+    authorization = login(client, platform)
+    claims = {
+        "https://purl.imsglobal.org/spec/lti/claim/deployment_id": "dep-9",
+        "https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"locale": "zh-CN"},
+    }
+    chinese = launch(client, authorization, platform.id_token(authorization, **claims))
+    assert chinese.status_code == 400
+    assert "部署" in chinese.get_data(as_text=True)  # for an English browser
+
+
+def test_the_web_process_logs_refusal_reasons_at_info(tmp_path: Path) -> None:
+    """The reason of a refused launch is logged at INFO (docs/lti.md), but a web server that
+    sets up no logging (gunicorn, flask run) printed warnings only: it reached nobody."""
+    probe = (
+        "import logging, app; "
+        "log = logging.getLogger('tutor.web.lti'); "
+        "print(log.isEnabledFor(logging.INFO), any(h.level <= logging.INFO for h in "
+        "logging.getLogger().handlers))"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}",
+        "TUTOR_SECRET_KEY": "log-check",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.stdout.split() == ["True", "True"], done.stderr[-2000:]
+
+
+def test_a_launch_opens_in_the_language_the_lms_names(
+    client: FlaskClient, platform: Platform
+) -> None:
+    """A zh-CN launch opened the lesson in English for an English browser (the locale claim was
+    ignored), inside the LMS's iframe too, where the language cookie is not sent back."""
+    authorization = login(client, platform)
+    token = platform.id_token(
+        authorization,
+        custom={"exercise": "walk"},
+        **{"https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"locale": "zh-CN"}},
+    )
+    opened = launch(client, authorization, token)
+    assert opened.status_code == 302
+    page = client.get(opened.headers["Location"], headers={"Accept-Language": "en-US"})
+    assert '<html lang="zh' in page.get_data(as_text=True)
+    # The learner's own switch still wins.
+    client.get("/lang/en?next=/")
+    client.delete_cookie("lang")  # as inside an iframe: the Lax cookie does not come back
+    again = client.get(opened.headers["Location"], headers={"Accept-Language": "zh-CN"})
+    assert '<html lang="en' in again.get_data(as_text=True)
 
 
 def test_a_launch_without_the_login_state_is_refused(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, session
 from flask_babel import Babel
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -34,6 +34,9 @@ babel = Babel()
 
 
 LANGUAGE_COOKIE = "lang"
+# The same choice kept in the session: inside an LMS's iframe the ``SameSite=Lax`` language
+# cookie never comes back, and an LTI launch names the learner's language (its locale claim).
+SESSION_LANGUAGE = "lang"
 # What the page's own requests (htmx: Submit, a pending verdict's polls) carry: the language of the
 # page they were sent from, so its verdict comes back in that language however the page was reached.
 PAGE_LANGUAGE_HEADER = "X-Page-Lang"
@@ -48,6 +51,7 @@ def select_locale() -> str:
         asked,
         request.headers.get(PAGE_LANGUAGE_HEADER),
         request.cookies.get(LANGUAGE_COOKIE),
+        session.get(SESSION_LANGUAGE) if request.cookies else None,
     ):
         if chosen in LANGUAGES:
             return chosen

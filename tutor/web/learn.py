@@ -32,7 +32,7 @@ from . import lesson_page
 from .asset_pins import current_pins, file_sri
 from .course import current_learner
 from .duplicate_submit import VERDICT_WAIT_SECONDS, recent_duplicate
-from .extensions import LANGUAGE_COOKIE, LANGUAGES, db
+from .extensions import LANGUAGE_COOKIE, LANGUAGES, SESSION_LANGUAGE, db
 from .grading_service import (
     IN_FLIGHT,
     GraderBusy,
@@ -111,6 +111,7 @@ def set_language(code: str) -> ResponseReturnValue:
         target = urlunsplit(("", "", parts.path, query, parts.fragment))
     response = make_response(redirect(target))
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    session[SESSION_LANGUAGE] = code  # what an LMS's iframe keeps (its cookie is not sent)
     return response
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import jwt
 from flask import (
     Blueprint,
     Flask,
@@ -33,8 +34,9 @@ from flask import (
     session,
     url_for,
 )
+from flask import request as flask_request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 from pylti1p3.contrib.flask.oidc_login import FlaskOIDCLogin
 from pylti1p3.contrib.flask.request import FlaskRequest
@@ -42,7 +44,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import lti_grade_links, lti_grades_page, lti_passback
 from .accounts import User, create_user, find_user, new_password, sign_in, signed_in_only
-from .extensions import csrf, db
+from .extensions import LANGUAGES, SESSION_LANGUAGE, csrf, db
 from .lti_claims import (
     CONTEXT,
     CUSTOM,
@@ -73,15 +75,87 @@ TARGET = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
 LESSON_PATH = re.compile(r"^/lessons/(?P<lesson>[^/#?]+)/?$")
 
 
+PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
+
+
+def lms_language(claims: dict[str, Any]) -> str | None:
+    """The learner's language as the LMS names it (``launch_presentation.locale``: "zh-CN",
+    "zh_Hans", "en-US"), if VirtTutor has it."""
+    presentation = claims.get(PRESENTATION)
+    locale = str(presentation.get("locale") or "") if isinstance(presentation, dict) else ""
+    language = locale.replace("_", "-").split("-")[0].lower()
+    return language if language in LANGUAGES else None
+
+
+def _keep_language(claims: dict[str, Any]) -> None:
+    """The LMS's language for the pages the launch opens, inside its iframe too (the session
+    carries it: ``extensions.select_locale``)."""
+    language = lms_language(claims)
+    if language:
+        session[SESSION_LANGUAGE] = language
+
+
+def _claimed_language() -> str | None:
+    """The refused launch's language, read from its token without trusting it: it only picks
+    the language of the page that refuses it."""
+    token = flask_request.form.get("id_token", "")
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    return lms_language(claims) if isinstance(claims, dict) else None
+
+
+def _advice(reason: str, code: int) -> str:
+    """What to do about one refusal: a configuration fault is the administrator's or the
+    instructor's to fix, and opening the activity again never helps with it."""
+    if "deployment" in reason:
+        advice = gettext(
+            "This course site's deployment is not registered with VirtTutor, so no launch from "
+            "it can be accepted. Tell your instructor: VirtTutor's administrator must add its "
+            "deployment ID (flask tutor lti add-platform … --deployment-id, docs/lti.md)."
+        )
+    elif any(
+        words in reason
+        for words in ("Could not find issuer", "Registration not found", "Client id not registered")
+    ):
+        advice = gettext(
+            "This course site is not registered with VirtTutor (or not with this client ID), so "
+            "no launch from it can be accepted. Tell your instructor: VirtTutor's administrator "
+            "registers it with flask tutor lti add-platform (docs/lti.md)."
+        )
+    elif code == 403:
+        advice = gettext(
+            "Only an instructor of the course can add VirtTutor activities to it. Open the "
+            "activity from your course page instead."
+        )
+    elif code == 404:
+        advice = gettext(
+            "The activity names an exercise or lesson VirtTutor does not have. Tell your "
+            "instructor: choose the activity again in the course site (Deep Linking), or correct "
+            "its custom parameters exercise= or lesson=."
+        )
+    elif "cookie" in reason or "State not found" in reason:
+        advice = gettext(
+            "Your browser did not keep VirtTutor's cookie during the launch (a browser that "
+            "blocks third-party cookies inside the course page). Open the activity in a new "
+            "window or tab, or allow cookies for this site, then launch it again."
+        )
+    else:
+        advice = gettext(
+            "Launch links work once and expire after a few minutes, and only from a course site "
+            "registered with VirtTutor. Go back to your course site and open the activity again; "
+            "if this page comes back, tell your instructor."
+        )
+    return str(advice)
+
+
 def _refused(reason: str, code: int = 400) -> ResponseReturnValue:
     log.info("LTI launch refused: %s", reason)
-    title = gettext("This launch from your course could not be accepted")
-    advice = gettext(
-        "Launch links work once and expire after a few minutes, and only from a course site "
-        "registered with VirtTutor. Go back to your course site and open the activity again; "
-        "if this page comes back, tell your instructor."
-    )
-    return render_template("error.html", code=code, title=title, advice=advice), code
+    with force_locale(_claimed_language() or str(get_locale() or "en")):
+        title = gettext("This launch from your course could not be accepted")
+        page = render_template("error.html", code=code, title=title, advice=_advice(reason, code))
+    return page, code
 
 
 def _tool_conf() -> DatabaseToolConf:
@@ -152,6 +226,7 @@ def launch() -> ResponseReturnValue:
         lti_passback.passback(current_app).after_launch(grade_link)
     sign_in(user)
     session["lti_course"] = course.slug
+    _keep_language(data)
     return redirect(target)
 
 
@@ -173,6 +248,7 @@ def _deep_linking(data: dict[str, Any], client_id: str) -> ResponseReturnValue:
 
     user, course = _recorded(record)
     sign_in(user)
+    _keep_language(data)  # the picker, and the titles it sends back
     return open_picker(data, client_id, user, course)
 
 
