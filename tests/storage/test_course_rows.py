@@ -7,11 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from flask import Flask
+from sqlalchemy import func
 
 from tutor.web.accounts import find_user
 from tutor.web.extensions import db
@@ -212,3 +215,45 @@ def test_a_course_moves_with_its_submissions_and_an_account_is_erased(
         learners = set(db.session.execute(db.select(Submission.learner)).scalars())
         assert len(learners) == 1  # only the late student's work is left
         db.session.remove()
+
+
+def test_a_backup_is_one_moment_of_a_database_in_use(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read table by table, a course made between the read of ``account`` and that of
+    ``course`` was half in the file; a full disk left a truncated file over the last backup."""
+    from tutor.web import backup
+
+    source = make_app(WTF_CSRF_ENABLED=False)
+    _course_with_work(source)
+    tables = backup._tables()
+
+    def while_reading() -> Iterator[Any]:
+        for number, table in enumerate(tables):
+            yield table
+            if number == 0:  # the site goes on: another connection makes a course and commits
+                with db.engine.begin() as other:
+                    other.execute(Course.__table__.insert().values(slug="mid", title="Mid"))
+
+    monkeypatch.setattr(backup, "_tables", while_reading)
+    file = tmp_path / "moment.json.gz"
+    with source.app_context():
+        before = db.session.scalar(db.select(func.count()).select_from(Course)) or 0
+        db.session.remove()
+    counts = backup.backup(source, file)
+    assert counts["course"] == before  # the moment the backup began
+    with source.app_context():
+        assert db.session.scalar(db.select(Course.id).filter_by(slug="mid"))  # and it was made
+        db.session.remove()
+    # A write that fails (a full disk) leaves the previous file whole, and no partial one.
+    monkeypatch.setattr(backup, "_tables", lambda: tables)
+    kept = file.read_bytes()
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup.json, "dump", disk_full)
+    failed = source.test_cli_runner().invoke(args=["tutor", "backup", str(file)])
+    assert failed.exit_code != 0 and "No space left on device" in failed.output
+    assert file.read_bytes() == kept
+    assert [p.name for p in tmp_path.iterdir() if "moment" in p.name] == [file.name]

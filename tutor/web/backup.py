@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Boolean, DateTime, Float, Integer, Table, func, text
+from sqlalchemy import Boolean, Connection, DateTime, Float, Integer, Table, func, text
 from sqlalchemy.types import TypeDecorator
 
 from . import schema
@@ -56,19 +59,40 @@ def _decoder(column_type: Any) -> Any:
     return lambda v: v
 
 
+@contextmanager
+def _snapshot() -> Iterator[Connection]:
+    """A connection whose reads all see one moment of the database, while the site keeps
+    writing: table by table, a student who signed up and joined between the read of ``account``
+    and that of ``membership`` left a membership without its account in the file (restored
+    into SQLite, the next new account silently took that place in the course)."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # pysqlite opens a transaction only before a write: without this each SELECT is
+            # its own. A read transaction in WAL mode blocks no writer.
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+
+
 def backup(app: Flask, target: Path) -> dict[str, int]:
     """Writes every row to ``target``; returns the row count per table."""
     with app.app_context():
         tables: dict[str, Any] = {}
         counts = {}
-        for table in _tables():
-            columns = [c.name for c in table.columns]
-            rows = db.session.execute(table.select().order_by(*table.primary_key.columns)).all()
-            tables[table.name] = {
-                "columns": columns,
-                "rows": [[_encode(v) for v in row] for row in rows],
-            }
-            counts[table.name] = len(rows)
+        with _snapshot() as connection:
+            for table in _tables():
+                columns = [c.name for c in table.columns]
+                query = table.select().order_by(*table.primary_key.columns)
+                rows = connection.execute(query).all()
+                tables[table.name] = {
+                    "columns": columns,
+                    "rows": [[_encode(v) for v in row] for row in rows],
+                }
+                counts[table.name] = len(rows)
         document = {
             "format": FORMAT,
             "version": VERSION,
@@ -77,9 +101,18 @@ def backup(app: Flask, target: Path) -> dict[str, int]:
             "tables": tables,
         }
         db.session.remove()
-    with gzip.open(target, "wt", encoding="utf-8") as file:
-        json.dump(document, file, ensure_ascii=False)
-    target.chmod(0o600)  # password hashes and every learner's code are in it
+    # Written beside the target, readable by its owner alone from the first byte, and renamed
+    # over it only when complete: a full disk left a truncated file in place of last night's
+    # good backup, world-readable (the mode was set after a successful write).
+    partial = target.with_name(f".{target.name}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as file:
+            json.dump(document, file, ensure_ascii=False)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return counts
 
 

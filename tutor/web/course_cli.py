@@ -11,6 +11,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from tutor.grading.judge import Judge
 from tutor.grading.runner import InProcessRunner
@@ -214,7 +215,10 @@ def backup_command(file: Path) -> None:
     PostgreSQL alike)."""
     from . import backup
 
-    counts = backup.backup(current_app._get_current_object(), file)  # type: ignore[attr-defined]
+    try:
+        counts = backup.backup(current_app._get_current_object(), file)  # type: ignore[attr-defined]
+    except OSError as exc:  # a full disk: the previous backup at FILE is left as it was
+        sys.exit(f"no backup written ({exc.strerror or exc}); {file} was not changed")
     click.echo(f"backup written to {file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 
@@ -229,6 +233,9 @@ def restore_command(file: Path, replace: bool) -> None:
         counts = backup.restore(current_app._get_current_object(), file, replace)  # type: ignore[attr-defined]
     except backup.BackupError as exc:
         sys.exit(f"nothing restored: {exc}")
+    except SQLAlchemyError as exc:  # a row this database refuses: all of it rolled back
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        sys.exit(f"nothing restored: the database refused a row of the backup ({reason})")
     click.echo(f"restored from {file}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 
