@@ -28,6 +28,9 @@ VCPU_RATIO = 4
 """vCPUs one core may carry: CPU is overcommitted, so only the busy load limits packing."""
 SERVER_PAGES = 4_096
 HOST_PAGES = 65_536
+MAX_FLEET_SERVERS = 500
+"""Most servers a ``Fleet`` may have: the power meter is read over every host after every move,
+so the work grows with the square of the fleet."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,14 @@ class Fleet:
     def __post_init__(self) -> None:
         for key in ("servers", "utilisation_pct", "cores", "target_pct"):
             whole_number(getattr(self, key), (f"the fleet's {key}", f"服务器群的 {key}"))
+        if self.servers > MAX_FLEET_SERVERS:
+            whole_number(
+                self.servers,
+                ("the fleet's servers", "服务器群的 servers"),
+                least=1,
+                below=MAX_FLEET_SERVERS + 1,
+                limit="MAX_FLEET_SERVERS",
+            )
         finite_number(self.p_max, ("the fleet's p_max", "服务器群的 p_max"), least=0)
         if self.p_idle is not None:
             finite_number(self.p_idle, ("the fleet's p_idle", "服务器群的 p_idle"), least=0)
@@ -63,6 +74,27 @@ class Fleet:
                 zh=f"需要满足 1 <= 利用率（{self.utilisation_pct} %）<= 目标利用率"
                 f"（{self.target_pct} %）<= 100",
             )
+        # The hosts these servers become, checked as every Host is (p_idle <= p_max ...).
+        Host("server00", self.cores, HOST_PAGES, p_max=self.p_max, p_idle=self.idle_watts)
+        vcpus = self.vcpus_per_vm
+        fits = min(HOST_PAGES // SERVER_PAGES, self.cores * VCPU_RATIO // vcpus)
+        if self.vms_per_host > fits:
+            raise InvalidOperation(
+                f"with servers at {self.utilisation_pct} % and a target of {self.target_pct} %, "
+                f"one host would take {self.vms_per_host} of these VMs, but it holds only {fits} "
+                f"({HOST_PAGES} pages, {SERVER_PAGES} per VM; {self.cores * VCPU_RATIO} vCPUs, "
+                f"{vcpus} per VM): raise utilisation_pct or lower target_pct",
+                zh=f"利用率 {self.utilisation_pct} %、目标利用率 {self.target_pct} % 时，"
+                f"一台宿主机要承载 {self.vms_per_host} 台这样的虚拟机，但它最多只能容纳 {fits} 台"
+                f"（{HOST_PAGES} 页，每台虚拟机 {SERVER_PAGES} 页；"
+                f"{self.cores * VCPU_RATIO} 个 vCPU，每台虚拟机 {vcpus} 个）："
+                "请提高 utilisation_pct 或降低 target_pct",
+            )
+
+    @property
+    def vcpus_per_vm(self) -> int:
+        """vCPUs each server's VM reserves: the cores its load keeps busy, rounded up."""
+        return max(1, math.ceil(self.utilisation_pct * self.cores / 100))
 
     @property
     def idle_watts(self) -> float:
@@ -99,7 +131,7 @@ def consolidate_fleet(fleet: Fleet, trace: Trace | None = None) -> Consolidation
     cores = fleet.cores
     load = fleet.utilisation_pct * cores  # hundredths of a core
     cap = fleet.target_pct * cores
-    vcpus = max(1, math.ceil(load / 100))
+    vcpus = fleet.vcpus_per_vm
     hosts = [
         Host(f"server{i:02d}", cores, HOST_PAGES, p_max=fleet.p_max, p_idle=fleet.idle_watts)
         for i in range(fleet.servers)

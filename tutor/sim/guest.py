@@ -254,6 +254,11 @@ class Guest:
         """Do some deterministic 'work': each step updates the CPU and writes memory or disk."""
         self._require_running("run", "运行")
         whole_number(steps, ("run(steps): steps", "run(steps) 的 steps"), least=0)
+        if not isinstance(rng, random.Random):
+            raise InvalidOperation(
+                f"run(steps, rng): rng must be a random.Random(seed), not {rng!r}",
+                zh=f"run(steps, rng) 的 rng 必须是一个 random.Random(seed)，而不是 {rng!r}",
+            )
         for _ in range(steps):
             self.cpu["pc"] += 1
             self.cpu["acc"] = (self.cpu["acc"] * 31 + rng.randrange(1000)) % 1_000_003

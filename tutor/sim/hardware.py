@@ -110,6 +110,13 @@ class Host:
 
     def power(self, utilisation: float, powered_on: bool = True) -> float:
         """P(u) = P_idle + (P_max − P_idle)·u; a powered-off host draws nothing at all."""
+        finite_number(
+            utilisation, (f"host {self.name!r}: utilisation", f"宿主机 {self.name!r} 的利用率")
+        )
+        return self._watts(utilisation, powered_on)
+
+    def _watts(self, utilisation: float, powered_on: bool) -> float:
+        """``power`` of a utilisation the pool computed itself (so no check per host)."""
         if not powered_on:
             return 0.0
         u = min(max(utilisation, 0.0), 1.0)

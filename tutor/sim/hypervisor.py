@@ -39,10 +39,12 @@ reason the lesson can state, not measured constants:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import InvalidOperation
+from .quantities import whole_number
 from .trace import Trace
 
 COMPONENTS: tuple[str, ...] = (
@@ -368,6 +370,21 @@ class Hypervisor:
     def __post_init__(self) -> None:
         self.kind = _kind(self.kind)
         self.io = _io(self.io)
+        if not isinstance(self.costs, Mapping):
+            raise InvalidOperation(
+                f"costs maps layers to their cycles, e.g. {{'disk': 10000}}, not {self.costs!r}",
+                zh=f"costs 应把层对应到它的周期数，例如 {{'disk': 10000}}，而不是 {self.costs!r}",
+            )
+        for layer, cycles in self.costs.items():
+            if layer not in LAYERS:
+                raise InvalidOperation(
+                    f"costs names {layer!r}, which is not a layer; the layers are "
+                    f"{', '.join(LAYERS)}",
+                    zh=f"costs 里的 {layer!r} 不是一个层；模型的层有 {'、'.join(LAYERS)}",
+                )
+            whole_number(
+                cycles, (f"costs[{layer!r}] (cycles)", f"costs[{layer!r}]（周期数）"), least=0
+            )
 
     def perform(self, operation: str, guest: str = "vm1") -> int:
         """Send one guest operation down to the hardware and back; return its cycle cost."""

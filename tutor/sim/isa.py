@@ -30,7 +30,7 @@ that cost: ``NESTED_PAGING_COSTS`` is the same table on such hardware.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .errors import InvalidOperation
@@ -447,6 +447,7 @@ def run_native(
     isa: Isa, program: Sequence[Instruction], trace: Trace | None = None, max_steps: int = 1000
 ) -> RunResult:
     """The guest kernel alone on the bare machine, in supervisor mode, memory at 0."""
+    _check_program(program, max_steps)
     trace = trace if trace is not None else Trace()
     cpu = CpuState(mode="supervisor", base=0, bound=GUEST_WORDS)
     for _ in range(max_steps):
@@ -500,6 +501,7 @@ class TrapAndEmulateVmm:
         step(self.isa, vcpu, insn)
 
     def run(self, program: Sequence[Instruction], max_steps: int = 1000) -> RunResult:
+        _check_program(program, max_steps)
         vcpu = CpuState(mode="supervisor", base=0, bound=GUEST_WORDS)  # what the guest believes
         real = CpuState(mode="user", base=GUEST_WORDS, bound=GUEST_WORDS)
         traps = 0
@@ -554,6 +556,17 @@ class TrapAndEmulateVmm:
             tuple(vcpu.io),
             traps,
         )
+
+
+def _check_program(program: object, max_steps: object) -> None:
+    """A guest kernel is a list of instructions; ``max_steps`` how many of them may run."""
+    if isinstance(program, str) or not isinstance(program, Sequence):
+        raise InvalidOperation(
+            f"a program is a list of instructions, e.g. [('add', 'a', 1), ('halt',)], "
+            f"not {program!r}",
+            zh=f"程序是由指令组成的 list，例如 [('add', 'a', 1), ('halt',)]，而不是 {program!r}",
+        )
+    whole_number(max_steps, ("max_steps", "max_steps（最多执行的指令数）"), least=0)
 
 
 def _trap_zh(reason: str) -> str:
@@ -757,19 +770,63 @@ def technique_cycles(
 ) -> dict[str, int]:
     """Total cycles of an operation mix (operation → count) under each technique."""
     table = COSTS if costs is None else costs
-    unknown = set(mix) - set(table)
+    _check_mix(mix)
+    unknown = sorted(map(str, set(mix) - set(table)))
     if unknown:
         raise InvalidOperation(
-            f"no cost known for {sorted(unknown)}; the model knows {sorted(table)}",
-            zh=f"模型不知道 {sorted(unknown)} 的代价；它知道的操作有 {sorted(table)}",
+            f"no cost known for {unknown}; the model knows {sorted(table)}",
+            zh=f"模型不知道 {unknown} 的代价；它知道的操作有 {sorted(table)}",
         )
+    if costs is not None:
+        for op in mix:
+            _check_costs(op, table[op])
     return {t: sum(count * table[op][t] for op, count in mix.items()) for t in TECHNIQUES}
 
 
 def cheaper(mix: dict[str, int], costs: dict[str, dict[str, int]] | None = None) -> str:
-    """``"bt"`` or ``"hw"``, whichever runs the mix in fewer cycles (ties go to hardware)."""
+    """``"bt"`` or ``"hw"``, whichever runs the mix in fewer cycles (ties go to hardware).
+
+    A mix of no operations at all has no cheaper technique, and is refused."""
     cycles = technique_cycles(mix, costs)
+    _check_some(mix)
     return "bt" if cycles["bt"] < cycles["hw"] else "hw"
+
+
+def _check_some(mix: Mapping[str, int]) -> None:
+    """A mix to compare the techniques on: at least one operation that happens."""
+    if not any(mix.values()):
+        raise InvalidOperation(
+            f"the mix {dict(mix)!r} has no operations, so neither technique is cheaper; give "
+            "at least one operation a count above 0, e.g. {'pte_write': 500, 'plain': 10**6}",
+            zh=f"操作组合 {dict(mix)!r} 里没有任何操作，所以谈不上哪种技术更便宜；"
+            "请至少让一种操作的次数大于 0，例如 {'pte_write': 500, 'plain': 10**6}",
+        )
+
+
+def _check_mix(mix: object) -> None:
+    """An operation mix: a dict of operation → count, every count a whole number of 0 or more."""
+    if not isinstance(mix, Mapping):
+        raise InvalidOperation(
+            f"a mix maps operations to their counts, e.g. {{'pte_write': 500}}, not {mix!r}",
+            zh=f"操作组合应把操作对应到它的次数，例如 {{'pte_write': 500}}，而不是 {mix!r}",
+        )
+    for op, count in mix.items():
+        whole_number(count, (f"the count of {op!r}", f"{op!r} 的次数"), least=0)
+
+
+def _check_costs(op: str, cycles: object) -> None:
+    """One operation's row of a cost table: cycles, a whole number of 0 or more, per technique."""
+    if not isinstance(cycles, Mapping) or set(cycles) != set(TECHNIQUES):
+        raise InvalidOperation(
+            f"the costs of {op!r} map each of {', '.join(TECHNIQUES)} to cycles, not {cycles!r}",
+            zh=f"{op!r} 的代价应把 {'、'.join(TECHNIQUES)} 各自对应到周期数，而不是 {cycles!r}",
+        )
+    for technique, value in cycles.items():
+        whole_number(
+            value,
+            (f"the cycles of {op!r} under {technique!r}", f"{op!r} 在 {technique!r} 下的周期数"),
+            least=0,
+        )
 
 
 def measure_techniques(
@@ -791,23 +848,36 @@ def measure_techniques(
             f"unknown hardware {hardware!r}; the model knows {', '.join(HARDWARE)}",
             zh=f"未知的硬件 {hardware!r}；模型知道的有 {'、'.join(HARDWARE)}",
         )
-    for op, count in mix.items():
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise InvalidOperation(
-                f"the count of {op!r} must be a whole number of 0 or more, not {count!r}",
-                zh=f"{op!r} 的次数必须是 0 或更大的整数，而不是 {count!r}",
-            )
+    _check_mix(mix)
     table = {op: dict(cycles) for op, cycles in HARDWARE[hardware].items()}
+    if measured is not None and not isinstance(measured, Mapping):
+        raise InvalidOperation(
+            f"measured maps operations to their measured cycles, e.g. "
+            f"{{'pte_write': {{'hw': 6000}}}}, not {measured!r}",
+            zh=f"measured 应把操作对应到实测的周期数，例如 {{'pte_write': {{'hw': 6000}}}}，"
+            f"而不是 {measured!r}",
+        )
     for op, cycles in (measured or {}).items():
-        if op not in table or set(cycles) - set(TECHNIQUES):
+        if op not in table or not isinstance(cycles, Mapping) or set(cycles) - set(TECHNIQUES):
+            shown = sorted(map(str, cycles)) if isinstance(cycles, Mapping) else cycles
             raise InvalidOperation(
-                f"cannot measure {op!r} {sorted(cycles)}; the model knows {sorted(table)} "
+                f"cannot measure {op!r} {shown!r}; the model knows {sorted(table)} "
                 f"under {', '.join(TECHNIQUES)}",
-                zh=f"无法测量 {op!r} {sorted(cycles)}；模型知道的操作有 {sorted(table)}，"
+                zh=f"无法测量 {op!r} {shown!r}；模型知道的操作有 {sorted(table)}，"
                 f"技术有 {'、'.join(TECHNIQUES)}",
             )
-        table[op].update({t: int(c) for t, c in cycles.items()})
+        for technique, value in cycles.items():
+            whole_number(
+                value,
+                (
+                    f"the measured cycles of {op!r} under {technique!r}",
+                    f"{op!r} 在 {technique!r} 下实测的周期数",
+                ),
+                least=0,
+            )
+        table[op].update(cycles)
     totals = technique_cycles(mix, table)
+    _check_some(mix)
     trace = trace if trace is not None else Trace()
     trace.emit("cost.hardware", hardware=hardware, ops=sorted(mix))
     for op, count in mix.items():

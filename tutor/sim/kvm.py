@@ -42,6 +42,17 @@ INPUT_PORT = 0x60
 DISK_SECTOR_REG = 0xD000
 DISK_DATA_REG = 0xD004
 REGISTERS = ("a", "b", "c", "d")
+# The guest's instructions and what each operand is: a register, a number, or a port or MMIO
+# address (a number of at least 0).
+FORMS: dict[str, tuple[str, ...]] = {
+    "mov": ("register", "number"),
+    "add": ("register", "number"),
+    "out": ("address", "register"),
+    "in": ("register", "address"),
+    "mmio_write": ("address", "register"),
+    "mmio_read": ("register", "address"),
+    "hlt": (),
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,14 @@ class Vcpu:
     _waiting_for: str = ""
     _waiting_for_zh: str = ""
 
+    def __post_init__(self) -> None:
+        if isinstance(self.program, str) or not isinstance(self.program, list | tuple):
+            raise InvalidOperation(
+                f"a guest program is a list of instructions, e.g. [('hlt',)], not {self.program!r}",
+                zh=f"客户机程序是由指令组成的 list，例如 [('hlt',)]，而不是 {self.program!r}",
+            )
+        whole_number(self.pc, ("the vCPU's pc", "vCPU 的 pc"), least=0)
+
     def run(self) -> Exit:
         if self.state == "halted":
             raise InvalidOperation(
@@ -108,7 +127,7 @@ class Vcpu:
                     "the guest ran off the end of its program without HLT",
                     zh="客户机执行到了程序末尾却没有遇到 HLT",
                 )
-            op, *args = self.program[self.pc]
+            op, *args = _instruction(self.program[self.pc], self.pc)
             self.pc += 1
             exit_ = self._execute(str(op), args)
             if exit_ is not None:
@@ -261,6 +280,30 @@ class DeviceModel:
         value = self.disk[self._sector]
         self.trace.emit("device.io", device="disk", sector=self._sector, value=value)
         return value
+
+
+def _instruction(insn: object, pc: int) -> tuple[object, ...]:
+    """One guest instruction, checked before it runs: a known name and the operands it takes."""
+    form = FORMS.get(str(insn[0])) if isinstance(insn, tuple | list) and insn else None
+    if form is None or len(insn) != len(form) + 1:  # type: ignore[arg-type]
+        known = ", ".join(f"({', '.join((repr(op), *form))})" for op, form in FORMS.items())
+        raise InvalidOperation(
+            f"the instruction at pc {pc} is {insn!r}; the guest's instructions are {known}",
+            zh=f"pc {pc} 处的指令是 {insn!r}；客户机的指令有 {known}",
+        )
+    for operand, kind in zip(insn[1:], form, strict=True):  # type: ignore[index]
+        what = (
+            f"operand {operand!r} of {insn!r} at pc {pc}",
+            f"pc {pc} 处 {insn!r} 的操作数 {operand!r}",
+        )
+        if kind == "register" and operand not in REGISTERS:
+            raise InvalidOperation(
+                f"{what[0]} must be a register, one of {', '.join(REGISTERS)}",
+                zh=f"{what[1]}：必须是寄存器 {'、'.join(REGISTERS)} 之一",
+            )
+        if kind != "register":
+            whole_number(operand, what, least=0 if kind == "address" else None)
+    return tuple(insn)  # type: ignore[arg-type]
 
 
 def _check_address(value: object, what: Words, field: str) -> None:

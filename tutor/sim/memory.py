@@ -26,16 +26,28 @@ always either free or owned (page conservation); ``check()`` proves both on the 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
-from .quantities import finite_number, hashable, name_of, whole_number
+from .quantities import finite_number, hashable, name_of, whole_number, within_limit
 from .trace import Trace
 
 DEFAULT_TAU = 0.75
+MAX_FRAMES = 1 << 20
+"""Most machine frames ``MachineMemory`` (and ``page_faults``) models: 4 GiB of 4 KiB pages.
+The free list holds every frame, so the frames are allocated when the machine is made."""
+MAX_GUEST_PAGES = 1 << 20
+"""Most guest-physical pages one guest may have: inflating a balloon looks at each of them."""
+MAX_REFERENCES = 10_000
+"""Longest reference string ``page_faults`` replays in one call (one event per reference)."""
+MAX_TAX_CLIENTS = 100
+"""Most clients ``idle_tax_allocation`` shares memory among: each reclaimed page compares them."""
+MAX_TAX_RECLAIM = 10_000
+"""Most pages ``idle_tax_allocation`` reclaims in one call, one page at a time."""
 
 # ----- replacement policies ------------------------------------------------------------------
 
@@ -164,7 +176,12 @@ class Opt:
             seen[refs[i]] = i
         self._at = -1
         self._when: dict[Hashable, int] = {}
-        self._loaded: list[Hashable] = []
+        # The order pages were loaded in (a later load wins a tie), and a max-heap of
+        # (next use, load order): the victim is its top, once entries made stale by a later
+        # reference or an eviction are dropped. Two resident pages never share both numbers.
+        self._loaded: dict[Hashable, int] = {}
+        self._order = itertools.count()
+        self._heap: list[tuple[int, int, Hashable]] = []
 
     def _advance(self, page: Hashable) -> None:
         self._at += 1
@@ -172,24 +189,26 @@ class Opt:
 
     def insert(self, page: Hashable) -> None:
         self._advance(page)
-        self._loaded.append(page)
+        self._loaded[page] = next(self._order)
+        heapq.heappush(self._heap, (-self._when[page], -self._loaded[page], page))
 
     def touch(self, page: Hashable) -> None:
         self._advance(page)
+        heapq.heappush(self._heap, (-self._when[page], -self._loaded[page], page))
 
     def remove(self, page: Hashable) -> None:
-        self._loaded.remove(page)
+        del self._loaded[page]
         del self._when[page]
 
     def victim(self) -> Hashable:
         # the victim is chosen before the missing page is inserted: look from the next reference
-        best = None
-        for page in self._loaded:
-            if best is None or self._when[page] >= self._when[best]:
-                best = page
-        if best is None:
-            raise IndexError("no resident page to evict")
-        return best
+        heap = self._heap
+        while heap:
+            when, order, page = heap[0]
+            if self._loaded.get(page) == -order and self._when[page] == -when:
+                return page
+            heapq.heappop(heap)
+        raise IndexError("no resident page to evict")
 
 
 @dataclass(frozen=True)
@@ -210,19 +229,34 @@ def page_faults(
     ``policy`` is "fifo", "lru", "clock", "opt" (Belady's optimal, which reads the rest of the
     string) or a policy object. ``resident`` lists the pages in the order they were loaded.
     """
-    whole_number(
-        frames, ("page_faults(refs, frames): frames", "page_faults(refs, frames) 的 frames")
-    )
+    what = ("page_faults(refs, frames): frames", "page_faults(refs, frames) 的 frames")
+    whole_number(frames, what)
     if frames < 1:
         raise InvalidOperation(
             "page replacement needs at least one frame", zh="页面置换至少需要一个页框"
         )
+    whole_number(frames, what, least=1, below=MAX_FRAMES + 1, limit="MAX_FRAMES")
+    if isinstance(refs, str | bytes) or not isinstance(refs, Iterable):
+        raise InvalidOperation(
+            f"the reference string is a list of pages, e.g. [1, 2, 3, 1], not {refs!r}",
+            zh=f"引用串应是由页组成的 list，例如 [1, 2, 3, 1]，而不是 {refs!r}",
+        )
+    if isinstance(refs, Sized):
+        length = ("the length of the reference string", "引用串的长度")
+        within_limit(len(refs), length, "MAX_REFERENCES", MAX_REFERENCES)
+    else:  # a generator: take no more of it than one past the limit
+        refs = itertools.islice(refs, MAX_REFERENCES + 1)
+        length = (
+            "the length of the reference string, counted to one past the limit",
+            "引用串的长度（只数到比上限多一个）",
+        )
     refs = list(refs)
+    within_limit(len(refs), length, "MAX_REFERENCES", MAX_REFERENCES)
     for page in refs:
         hashable(page, ("a page in the reference string", "引用串里的页"))
     chooser: ReplacementPolicy = Opt(refs) if policy == "opt" else make_policy(policy)
     trace = trace if trace is not None else Trace()
-    resident: list[Hashable] = []
+    resident: dict[Hashable, None] = {}  # in the order the pages were loaded
     misses = hits = 0
     for page in refs:
         if page in resident:
@@ -234,9 +268,18 @@ def page_faults(
         victim = None
         if len(resident) >= frames:
             victim = chooser.victim()
+            try:
+                resident_victim = victim in resident
+            except TypeError:  # unhashable: not a page at all
+                resident_victim = False
+            if not resident_victim:
+                raise InvalidOperation(
+                    f"the replacement policy chose {victim!r}, which is not a resident page",
+                    zh=f"页面置换策略选中了 {victim!r}，但它不是一个常驻内存的页",
+                )
             chooser.remove(victim)
-            resident.remove(victim)
-        resident.append(page)
+            del resident[victim]
+        resident[page] = None
         chooser.insert(page)
         trace.emit("swap.miss", page=page, victim=victim, policy=chooser.name)
     return FaultResult(misses, hits, tuple(resident))
@@ -253,18 +296,26 @@ def shares_per_page(
     With τ = 0.75, k = 4, so a client hoarding idle memory "pays" four shares' worth for each
     idle page and is the first to lose memory when it is scarce.
     """
+    _check_tau(tau)
+    finite_number(shares, ("shares", "份额 shares"), least=0)
+    finite_number(pages, ("pages", "页数 pages"), least=0)
+    finite_number(active_fraction, ("active_fraction", "活跃比例 active_fraction"), least=0, most=1)
+    return _rho(shares, pages, active_fraction, 1 / (1 - tau))
+
+
+def _check_tau(tau: float) -> None:
     finite_number(tau, ("the tax rate τ", "税率 τ"))
     if not 0 <= tau < 1:
         raise InvalidOperation(
             "the tax rate τ must be in [0, 1): τ = 1 would make idle pages free",
             zh="税率 τ 必须在 [0, 1) 之内：τ = 1 会让空闲页不花任何代价",
         )
-    finite_number(shares, ("shares", "份额 shares"), least=0)
-    finite_number(pages, ("pages", "页数 pages"))
-    finite_number(active_fraction, ("active_fraction", "活跃比例 active_fraction"), least=0, most=1)
+
+
+def _rho(shares: float, pages: float, active_fraction: float, k: float) -> float:
+    """``shares_per_page`` of values already checked, with k = 1/(1−τ)."""
     if pages <= 0:
         return float("inf")
-    k = 1 / (1 - tau)
     return shares / (pages * (active_fraction + k * (1 - active_fraction)))
 
 
@@ -286,7 +337,22 @@ def idle_tax_allocation(
     """Start everyone at what they want; while memory is over-subscribed, reclaim a page from the
     client with the lowest ρ (ties: name order). Returns pages per client."""
     whole_number(total_pages, ("total_pages", "总页数 total_pages"), least=0)
+    _check_tau(tau)
+    if isinstance(clients, str) or not isinstance(clients, Sequence):
+        raise InvalidOperation(
+            f"the clients are a list of TaxClient, not {clients!r}",
+            zh=f"客户应是由 TaxClient 组成的 list，而不是 {clients!r}",
+        )
+    within_limit(
+        len(clients), ("the number of clients", "客户数"), "MAX_TAX_CLIENTS", MAX_TAX_CLIENTS
+    )
     for c in clients:
+        if not isinstance(c, TaxClient):
+            raise InvalidOperation(
+                f"a client is a TaxClient(name, shares, active_fraction, max_pages), not {c!r}",
+                zh=f"客户应是 TaxClient(name, shares, active_fraction, max_pages)，而不是 {c!r}",
+            )
+        name_of(c.name, ("a client's name", "客户的名字"))
         who = (f"client {c.name!r}", f"客户 {c.name!r}")
         whole_number(c.max_pages, (f"{who[0]}: max_pages", f"{who[1]} 的 max_pages"), least=0)
         whole_number(
@@ -307,6 +373,10 @@ def idle_tax_allocation(
             most=1,
         )
     pages = {c.name: c.max_pages for c in clients}
+    if len(pages) != len(clients):
+        raise InvalidOperation(
+            "every client needs a name of its own", zh="每个客户都需要一个互不相同的名字"
+        )
     need = sum(pages.values()) - total_pages
     if sum(c.min_pages for c in clients) > total_pages:
         minimums = sum(c.min_pages for c in clients)
@@ -315,16 +385,15 @@ def idle_tax_allocation(
             f"exceed the {total_pages} pages the machine has",
             zh=f"各客户有保证的最少页数之和（{minimums} 页）超过了机器拥有的 {total_pages} 页",
         )
+    within_limit(need, ("the pages to reclaim", "要回收的页数"), "MAX_TAX_RECLAIM", MAX_TAX_RECLAIM)
     trace = trace if trace is not None else Trace()
+    k = 1 / (1 - tau)
     while need > 0:
         trace.budget.spend()  # one reclaimed page is one step: huge inputs stop cleanly
         candidates = [c for c in clients if pages[c.name] > c.min_pages]
         poorest = min(
             candidates,
-            key=lambda c: (
-                shares_per_page(c.shares, pages[c.name], c.active_fraction, tau),
-                c.name,
-            ),
+            key=lambda c: (_rho(c.shares, pages[c.name], c.active_fraction, k), c.name),
         )
         pages[poorest.name] -= 1
         need -= 1
@@ -362,11 +431,13 @@ class MachineMemory:
     ) -> None:
         """``salting=True`` gives every guest its own salt by default (VMware's default since
         2015): pages are then shared only within a guest, never across guests."""
-        whole_number(frames, ("MachineMemory(frames): frames", "MachineMemory(frames) 的 frames"))
+        what = ("MachineMemory(frames): frames", "MachineMemory(frames) 的 frames")
+        whole_number(frames, what)
         if frames < 1:
             raise InvalidOperation(
                 "machine memory needs at least one frame", zh="机器内存至少需要一个页框"
             )
+        whole_number(frames, what, least=1, below=MAX_FRAMES + 1, limit="MAX_FRAMES")
         self.frames = frames
         self.salting = salting
         self.trace = trace if trace is not None else Trace()
@@ -395,6 +466,13 @@ class MachineMemory:
             raise InvalidOperation(
                 "a guest needs at least one page of memory", zh="客户机至少需要一页内存"
             )
+        whole_number(
+            pages,
+            (f"guest {name!r}: pages", f"客户机 {name!r} 的 pages"),
+            least=1,
+            below=MAX_GUEST_PAGES + 1,
+            limit="MAX_GUEST_PAGES",
+        )
         if salt is not None and (not isinstance(salt, str) or not salt):
             raise InvalidOperation(
                 "a salt is a non-empty string (or None for the default)",

@@ -22,17 +22,20 @@ Units: memory in MB, rates in Mb/s (megabits), so a rate r moves r/8 MB per seco
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import Protocol
 
 from .errors import InvalidOperation
 from .pool import ResourcePool
-from .quantities import finite_number, whole_number
+from .quantities import finite_number, name_of, whole_number
 from .trace import Trace
 
 PAGE_MB = 4096 / 1_000_000
 MAX_SIMULATED_WRITES = 5_000_000
+MAX_VOLUME_ROUNDS = 1_000
+"""Most rounds ``precopy_volumes`` lists in one call."""
 
 # The paper's adaptive rate (Clark et al., NSDI 2005, §5): first round at 100 Mb/s, each later
 # one at the dirty rate just observed + 50 Mb/s, capped at 500 Mb/s. Xen carried it behind an
@@ -60,6 +63,32 @@ class StopRules:
     max_factor: float | None
     empty_round_counts: bool
     source: str
+
+    def __post_init__(self) -> None:
+        name_of(self.name, ("the stop rules' name", "停止规则的名字"))
+        whole_number(
+            self.max_live_rounds,
+            (
+                f"stop rules {self.name!r}: max_live_rounds",
+                f"停止规则 {self.name!r} 的 max_live_rounds",
+            ),
+            least=1,
+        )
+        finite_number(
+            self.stop_below_pages,
+            (
+                f"stop rules {self.name!r}: stop_below_pages",
+                f"停止规则 {self.name!r} 的 stop_below_pages",
+            ),
+            least=0,
+        )
+        if self.max_factor is not None:
+            finite_number(
+                self.max_factor,
+                (f"stop rules {self.name!r}: max_factor", f"停止规则 {self.name!r} 的 max_factor"),
+                positive=True,
+                hint=("or None for no such rule", "没有这条规则时用 None"),
+            )
 
 
 XEN_LEGACY = StopRules(
@@ -199,7 +228,33 @@ def precopy_volumes(
     memory_mb: float, dirty_mbps: float, bandwidth_mbps: float, n: int
 ) -> list[float]:
     """The closed form V_i = M·(d/B)^i for i = 0..n-1, to compare a simulation against."""
-    return [memory_mb * (dirty_mbps / bandwidth_mbps) ** i for i in range(n)]
+    finite_number(memory_mb, ("memory_mb", "memory_mb（内存 MB 数）"), positive=True)
+    finite_number(dirty_mbps, ("dirty_mbps", "dirty_mbps（每秒弄脏的 Mb 数）"), least=0)
+    finite_number(bandwidth_mbps, ("bandwidth_mbps", "bandwidth_mbps"), positive=True)
+    whole_number(
+        n,
+        ("precopy_volumes: n (the number of rounds)", "precopy_volumes 的 n（轮数）"),
+        least=0,
+        below=MAX_VOLUME_ROUNDS + 1,
+        limit="MAX_VOLUME_ROUNDS",
+    )
+    ratio = dirty_mbps / bandwidth_mbps
+    volumes = []
+    for i in range(n):
+        try:
+            volume = memory_mb * ratio**i
+        except OverflowError:
+            volume = math.inf
+        if not math.isfinite(volume):
+            raise InvalidOperation(
+                f"round {i} would send more than any number can hold: with d/B = {ratio:g} > 1 "
+                "the rounds grow instead of shrinking (pre-copy never converges); ask for fewer "
+                "rounds",
+                zh=f"第 {i} 轮要发送的量会超出任何数能表示的范围：d/B = {ratio:g} > 1 时"
+                "各轮越来越大而不是越来越小（预复制永远不会收敛）；请少要几轮",
+            )
+        volumes.append(volume)
+    return volumes
 
 
 def _stop_reason(
@@ -240,14 +295,10 @@ class MigrationLink:
         guest: str = "vm",
         adaptive: bool = False,
     ) -> None:
-        finite_number(memory_mb, ("memory_mb", "memory_mb"))
-        if memory_mb <= 0:
-            raise InvalidOperation("memory_mb must be positive", zh="memory_mb 必须是正数")
-        finite_number(bandwidth_mbps, ("bandwidth_mbps", "bandwidth_mbps"))
-        if bandwidth_mbps <= 0:
-            raise InvalidOperation(
-                "bandwidth_mbps must be positive", zh="bandwidth_mbps 必须是正数"
-            )
+        finite_number(memory_mb, ("memory_mb", "memory_mb"), positive=True)
+        finite_number(bandwidth_mbps, ("bandwidth_mbps", "bandwidth_mbps"), positive=True)
+        name_of(guest, ("the migrated guest's name", "被迁移客户机的名字"))
+        name_of(rules, ("the name of the stop rules", "停止规则的名字"))
         self.memory_mb = memory_mb
         self.bandwidth_mbps = bandwidth_mbps
         self.dirty = dirty
@@ -283,7 +334,7 @@ class MigrationLink:
         """Send ``mb`` while the guest runs; return the MB it dirtied meanwhile (to send next)."""
         mb = self._check_volume(mb)
         rate = self.bandwidth_mbps if rate_mbps is None else _rate(rate_mbps)
-        seconds = mb / (rate / 8)
+        seconds = _finite_time(mb / (rate / 8), mb, rate)
         dirtied = self.dirty.dirtied_mb(seconds)
         self.rounds.append(Round(len(self.rounds), mb, rate, seconds, dirtied))
         self.total_sent_mb += mb
@@ -309,7 +360,7 @@ class MigrationLink:
                 zh=f"reason 必须是 {list(STOP_REASONS)} 之一，而不是 {reason!r}",
             )
         rate = self.bandwidth_mbps if rate_mbps is None else _rate(rate_mbps)
-        downtime_ms = mb / (rate / 8) * 1000
+        downtime_ms = _finite_time(mb / (rate / 8), mb, rate) * 1000
         self.total_sent_mb += mb
         self.total_seconds += downtime_ms / 1000
         self.trace.emit("migrate.stop", guest=self.guest, reason=reason, rounds=len(self.rounds))
@@ -330,6 +381,18 @@ class MigrationLink:
             self.rules,
         )
         return downtime_ms
+
+
+def _finite_time(seconds: float, mb: float, rate: float) -> float:
+    """How long sending ``mb`` at ``rate`` takes, unless that is more than a number can hold."""
+    if not math.isfinite(seconds * 1000):
+        raise InvalidOperation(
+            f"sending {mb:g} MB at {rate:g} Mb/s would take longer than any number can hold; "
+            "use sizes and rates of real machines",
+            zh=f"以 {rate:g} Mb/s 发送 {mb:g} MB 所需的时间超出了任何数能表示的范围；"
+            "请使用真实机器的大小和速率",
+        )
+    return seconds
 
 
 def _rate(rate_mbps: object) -> float:
@@ -362,8 +425,10 @@ def precopy(
     is used: ``min_rate_mbps`` first, then the observed dirty rate + 50 Mb/s, capped at
     ``max_rate_mbps``, which the stop-and-copy uses.
     """
-    if bandwidth_mbps is not None and bandwidth_mbps <= 0:
-        raise InvalidOperation("bandwidth_mbps must be positive", zh="bandwidth_mbps 必须是正数")
+    if bandwidth_mbps is not None:
+        finite_number(bandwidth_mbps, ("bandwidth_mbps", "bandwidth_mbps"), positive=True)
+    finite_number(min_rate_mbps, ("min_rate_mbps", "min_rate_mbps"), positive=True)
+    finite_number(max_rate_mbps, ("max_rate_mbps", "max_rate_mbps"), least=min_rate_mbps)
     chosen = stop_rules(rules)
     adaptive = bandwidth_mbps is None
     link = MigrationLink(

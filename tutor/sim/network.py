@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
 from .guest import Guest
 from .hardware import Host
 from .pool import ResourcePool, VmSpec
-from .quantities import finite_number, name_of, whole_number
+from .quantities import finite_number, name_of, whole_number, within_limit
 from .trace import Trace
 
 BROADCAST = "ff:ff:ff:ff:ff:ff"
+MAX_FLOWS = 1_000
+"""Most demands ``share_bandwidth`` shares one NIC among: each round of water-filling looks at
+every demand still open, and a round may satisfy only one."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,13 @@ def share_bandwidth(
     proportion to their weights. Computed by water-filling, in name order for determinism.
     """
     finite_number(capacity_mbps, ("capacity_mbps", "capacity_mbps"))
+    for given, what in ((demands, "demands"), (weights, "weights")):
+        if given is not None and not isinstance(given, Mapping):
+            raise InvalidOperation(
+                f"{what} map each flow's name to a number, e.g. {{'a': 100}}, not {given!r}",
+                zh=f"{what} 应把每个流的名字对应到一个数，例如 {{'a': 100}}，而不是 {given!r}",
+            )
+    within_limit(len(demands), ("the number of demands", "需求的个数"), "MAX_FLOWS", MAX_FLOWS)
     for who, demand in demands.items():
         finite_number(demand, (f"the demand of {who!r}", f"{who!r} 的需求"))
     if capacity_mbps < 0 or any(d < 0 for d in demands.values()):
@@ -190,6 +200,15 @@ class Packet:
     payload: str = ""
     path: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        name_of(self.src, ("a packet's source address", "数据包的源地址"))
+        name_of(self.dst, ("a packet's destination address", "数据包的目的地址"))
+        _check_port(self.port, ("a packet's port", "数据包的端口"))
+
+
+def _check_port(port: object, what: tuple[str, str]) -> None:
+    whole_number(port, what, least=0, below=65536)
+
 
 class Vnf:
     """A virtualised network function: software that processes packets in a VM."""
@@ -213,6 +232,8 @@ class Firewall(Vnf):
 
     def __init__(self, name: str, blocked_ports: tuple[int, ...] = (23,)) -> None:
         super().__init__(name)
+        for port in blocked_ports:
+            _check_port(port, ("a port the firewall blocks", "防火墙要拦截的端口"))
         self.blocked_ports = blocked_ports
 
     def process(self, packet: Packet) -> Packet | None:
@@ -239,6 +260,14 @@ class LoadBalancer(Vnf):
 
     def __init__(self, name: str, backends: tuple[str, ...] = ("10.0.0.10", "10.0.0.11")) -> None:
         super().__init__(name)
+        if isinstance(backends, str) or not backends:
+            raise InvalidOperation(
+                f"a load balancer needs at least one backend address, e.g. ('10.0.0.10',), "
+                f"not {backends!r}",
+                zh=f"负载均衡器至少需要一个后端地址，例如 ('10.0.0.10',)，而不是 {backends!r}",
+            )
+        for backend in backends:
+            name_of(backend, ("a backend's address", "后端的地址"))
         self.backends = backends
         self._next = 0
 
@@ -296,6 +325,10 @@ class Vnfm:
         return vnf
 
     def terminate(self, name: str) -> None:
+        if not isinstance(name, str) or name not in self.instances:
+            raise InvalidOperation(
+                f"no VNF named {name!r} is running", zh=f"没有名为 {name!r} 的虚拟网络功能在运行"
+            )
         vnf = self.instances.pop(name)
         self.vim.release(vnf)
         self.trace.emit("nfv.terminate", vnf=name)

@@ -16,14 +16,16 @@ wrong, can overcommit memory or vCPUs: the call fails with ``CapacityExceeded`` 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from typing import Protocol
 
 from .errors import ArchitectureMismatch, CapacityExceeded, InvalidOperation
 from .hardware import Arch, Host, arch_of
-from .quantities import finite_number, name_of, whole_number
+from .quantities import finite_number, limit_hint, name_of, whole_number, within_limit
 from .trace import Trace
 
 
@@ -76,6 +78,15 @@ class HostView:
 
 
 Policy = Callable[[Demand, Sequence[HostView]], str | None]
+MAX_POOL_HOSTS = 1_000
+"""Most hosts one ``ResourcePool`` holds: a learner's policy is shown every host at every
+placement, and consolidating or relieving the pool compares hosts with hosts."""
+MAX_EXACT_ITEMS = 30
+"""Most items ``optimal_bin_count`` accepts, whatever its ``limit``."""
+MAX_SEARCH_NODES = 50_000
+"""Most partial packings ``optimal_bin_count``'s branch and bound may visit before it gives up
+(about 15 µs each in CPython): bin packing is NP-hard, and a few hard cases of 24 items and more
+need more than that."""
 POLICIES: tuple[str, ...] = ("first_fit", "first_fit_decreasing", "best_fit", "worst_fit")
 REFUSALS: tuple[str, ...] = ("too_big", "pool_full", "fragmented", "architecture")
 """Why admission control refuses a guest: bigger than any one host; more than the whole pool
@@ -126,6 +137,39 @@ class _FitIndex:
         return -1
 
 
+class _FreeOrder:
+    """Every host as (free pages, free vCPUs, index), kept sorted, so Best Fit and Worst Fit
+    find their host by bisection instead of comparing every host: the same host the full scan
+    would choose (fewest or most free pages, then vCPUs, then the lowest index)."""
+
+    def __init__(self, free_v: list[int], free_m: list[int]) -> None:
+        self.keys = [(m, v, i) for i, (v, m) in enumerate(zip(free_v, free_m, strict=True))]
+        self.order = sorted(self.keys)
+
+    def set(self, index: int, free_v: int, free_m: int) -> None:
+        order, old = self.order, self.keys[index]
+        del order[bisect.bisect_left(order, old)]
+        self.keys[index] = (free_m, free_v, index)
+        bisect.insort(order, self.keys[index])
+
+    def best(self, vcpus: int, pages: int) -> int:
+        order = self.order
+        for k in range(bisect.bisect_left(order, (pages, vcpus, -1)), len(order)):
+            if order[k][1] >= vcpus:
+                return order[k][2]
+        return -1
+
+    def worst(self, vcpus: int, pages: int) -> int:
+        order = self.order
+        for k in range(len(order) - 1, -1, -1):
+            free_m, free_v, _ = order[k]
+            if free_m < pages:
+                break
+            if free_v >= vcpus:  # the lowest index among hosts with just as much free
+                return order[bisect.bisect_left(order, (free_m, free_v, -1))][2]
+        return -1
+
+
 class ResourcePool:
     """Hosts pooled into one capacity; guests are placed, moved and removed through it.
 
@@ -136,7 +180,17 @@ class ResourcePool:
     def __init__(
         self, hosts: Iterable[Host], trace: Trace | None = None, vcpu_ratio: int = 1
     ) -> None:
+        if isinstance(hosts, Sized):
+            counted = ("the pool's hosts", "资源池的宿主机数")
+            within_limit(len(hosts), counted, "MAX_POOL_HOSTS", MAX_POOL_HOSTS)
+        else:  # a generator: take no more of it than one past the limit
+            hosts = itertools.islice(hosts, MAX_POOL_HOSTS + 1)
+            counted = (
+                "the pool's hosts, counted to one past the limit",
+                "资源池的宿主机数（只数到比上限多一台）",
+            )
         self.hosts: list[Host] = list(hosts)
+        within_limit(len(self.hosts), counted, "MAX_POOL_HOSTS", MAX_POOL_HOSTS)
         if not self.hosts:
             raise InvalidOperation(
                 "a resource pool needs at least one host", zh="资源池至少需要一台宿主机"
@@ -168,6 +222,7 @@ class ResourcePool:
         self._vms: list[dict[str, Demand]] = [{} for _ in self.hosts]
         self._where: dict[str, int] = {}
         self._fit = _FitIndex(self._free_v, self._free_m)
+        self._free_order = _FreeOrder(self._free_v, self._free_m)
         self._arches = {h.arch for h in self.hosts}
         self.trace.emit(
             "pool.create",
@@ -240,7 +295,7 @@ class ResourcePool:
     def power(self) -> float:
         """Watts drawn by the whole pool: P(u) summed over hosts, 0 W for hosts switched off."""
         return math.fsum(
-            h.power(min(1.0, self._busy[i] / h.cores), self._on[i])
+            h._watts(min(1.0, self._busy[i] / h.cores), self._on[i])
             for i, h in enumerate(self.hosts)
         )
 
@@ -301,6 +356,9 @@ class ResourcePool:
         """Record the guests a placement is about to handle, with their sizes and loads, in
         one event: ``pool.place`` names only guest and host, and an animation of a packing
         must draw each guest's size before it lands (lesson 12)."""
+        vms = list(vms)
+        for vm in vms:
+            _check_demand(vm)
         self.trace.emit(
             "pool.demands",
             vms=[
@@ -357,27 +415,35 @@ class ResourcePool:
         if policy in ("first_fit", "first_fit_decreasing"):
             return self._first_fit(vm)
         if policy in ("best_fit", "worst_fit"):
-            sign = 1 if policy == "best_fit" else -1
-            best, best_key = -1, (0, 0)
-            for i in range(len(self.hosts)):
-                if (
-                    self._free_v[i] >= vm.vcpus
-                    and self._free_m[i] >= vm.memory_pages
-                    and self._arch_ok(i, vm)
-                ):
-                    key = (
-                        sign * (self._free_m[i] - vm.memory_pages),
-                        sign * (self._free_v[i] - vm.vcpus),
-                    )
-                    if best < 0 or key < best_key:
-                        best, best_key = i, key
-            return best
+            if _arch_of(vm) is None or len(self._arches) == 1:
+                find = self._free_order.best if policy == "best_fit" else self._free_order.worst
+                return find(vm.vcpus, vm.memory_pages)
+            return self._scan_fit(vm, policy)
         raise InvalidOperation(
             f"unknown placement policy {policy!r}; use one of {', '.join(POLICIES)} "
             "or a function (vm, hosts) -> host name",
             zh=f"未知的放置策略 {policy!r}；请使用 {'、'.join(POLICIES)} 之一，"
             "或一个返回宿主机名字的函数 (vm, hosts)",
         )
+
+    def _scan_fit(self, vm: Demand, policy: str) -> int:
+        """Best Fit or Worst Fit by comparing every host (for a guest that names its
+        architecture in a pool of several)."""
+        sign = 1 if policy == "best_fit" else -1
+        best, best_key = -1, (0, 0)
+        for i in range(len(self.hosts)):
+            if (
+                self._free_v[i] >= vm.vcpus
+                and self._free_m[i] >= vm.memory_pages
+                and self._arch_ok(i, vm)
+            ):
+                key = (
+                    sign * (self._free_m[i] - vm.memory_pages),
+                    sign * (self._free_v[i] - vm.vcpus),
+                )
+                if best < 0 or key < best_key:
+                    best, best_key = i, key
+        return best
 
     def _first_fit(self, vm: Demand) -> int:
         """The lowest-numbered host that fits; the index is exact when all hosts share one
@@ -425,6 +491,7 @@ class ResourcePool:
         self._vms[i][vm.name] = vm
         self._where[vm.name] = i
         self._fit.set(i, self._free_v[i], self._free_m[i])
+        self._free_order.set(i, self._free_v[i], self._free_m[i])
         self.trace.emit(kind, vm=vm.name, host=self.hosts[i].name, **extra)
 
     def _release(self, vm_name: str) -> tuple[int, Demand]:
@@ -437,6 +504,7 @@ class ResourcePool:
         self._free_m[i] += vm.memory_pages
         self._busy[i] = max(0.0, self._busy[i] - vm.vcpus * vm.load) if self._vms[i] else 0.0
         self._fit.set(i, self._free_v[i], self._free_m[i])
+        self._free_order.set(i, self._free_v[i], self._free_m[i])
         return i, vm
 
     def remove(self, vm_name: str) -> None:
@@ -498,7 +566,10 @@ class ResourcePool:
             while self._on[i] and self._busy[i] / host.cores > threshold:
                 candidates = sorted(self._vms[i].values(), key=lambda v: (v.memory_pages, v.name))
                 moved = False
+                stuck: list[Demand] = []  # guests no host could take, in this state
                 for vm in candidates:
+                    if any(_needs_as_much(vm, other_vm) for other_vm in stuck):
+                        continue  # it asks at least as much as a guest nobody could take
                     for j, other in enumerate(self.hosts):
                         if (
                             j != i
@@ -513,6 +584,7 @@ class ResourcePool:
                             break
                     if moved:
                         break
+                    stuck.append(vm)
                 if not moved:
                     break
         return moves
@@ -657,6 +729,7 @@ class ResourcePool:
         self._free_v[i] = self._free_m[i] = 0
         self._busy[i] = 0.0
         self._fit.set(i, -1, -1)
+        self._free_order.set(i, 0, 0)
         restarted: dict[str, str | None] = {}
         for vm in sorted(guests, key=lambda v: (-v.memory_pages, -v.vcpus, v.name)):
             reason = self.refusal(vm)
@@ -746,6 +819,19 @@ def _arch_of(vm: Demand) -> Arch | None:
 _DEMAND = ("name", "vcpus", "memory_pages", "load")
 
 
+def _needs_as_much(vm: Demand, than: Demand) -> bool:
+    """Whether ``vm`` needs at least what ``than`` needs on any host: as many vCPUs, pages and
+    busy cores, and an architecture at least as particular. Where ``than`` fits nowhere, so
+    does ``vm``."""
+    arch = _arch_of(than)
+    return (
+        vm.vcpus >= than.vcpus
+        and vm.memory_pages >= than.memory_pages
+        and vm.vcpus * vm.load >= than.vcpus * than.load
+        and (arch is None or arch == _arch_of(vm))
+    )
+
+
 def _check_demand(vm: Demand) -> None:
     """A guest request the pool can reserve: a name, whole vCPUs and pages, a load in [0, 1]."""
     if not all(hasattr(vm, key) for key in _DEMAND):
@@ -784,11 +870,25 @@ def _check_threshold(threshold: float) -> None:
 def optimal_bin_count(sizes: Sequence[int], capacity: int, limit: int = 16) -> int:
     """The fewest bins of ``capacity`` that hold ``sizes``: exact, by branch and bound.
 
-    Bin packing is NP-hard, so this is only for small cases (at most ``limit`` items), to
-    measure how far First Fit and FFD are from the optimum.
+    Bin packing is NP-hard, so this is only for small cases (at most ``limit`` items, and never
+    more than ``MAX_EXACT_ITEMS``), to measure how far First Fit and FFD are from the optimum.
+    Items go in largest first; partial packings that differ only in the order of their bins, or
+    that another partial packing already reached with no more bins, are not searched twice. A
+    case that still needs more than ``MAX_SEARCH_NODES`` partial packings is refused.
     """
     whole_number(capacity, ("the capacity of a bin", "每个箱子的容量"), least=1)
-    whole_number(limit, ("limit (the most items)", "limit（物品数的上限）"), least=0)
+    whole_number(
+        limit,
+        ("limit (the most items)", "limit（物品数的上限）"),
+        least=0,
+        below=MAX_EXACT_ITEMS + 1,
+        limit="MAX_EXACT_ITEMS",
+    )
+    if isinstance(sizes, str) or not isinstance(sizes, Sequence):
+        raise InvalidOperation(
+            f"the items are a list of their sizes, e.g. [51, 27, 26], not {sizes!r}",
+            zh=f"物品应是由各物品大小组成的 list，例如 [51, 27, 26]，而不是 {sizes!r}",
+        )
     if len(sizes) > limit:
         raise InvalidOperation(
             f"the exact optimum is exponential to compute; use at most {limit} items",
@@ -806,29 +906,46 @@ def optimal_bin_count(sizes: Sequence[int], capacity: int, limit: int = 16) -> i
     for i in range(len(items) - 1, -1, -1):
         remaining[i] = remaining[i + 1] + items[i]
     lower = -(-remaining[0] // capacity)
+    smallest = items[-1] if items else 0  # space smaller than the smallest item is lost for good
     best = len(items)
+    visited = 0
+    # Open bins (those with room for the smallest item) as a sorted tuple of their loads, per
+    # number of items placed: the fewest closed bins any search reached that state with.
+    reached: dict[tuple[int, tuple[int, ...]], int] = {}
 
-    def place(i: int, bins: list[int]) -> None:
-        nonlocal best
+    def place(i: int, closed: int, bins: tuple[int, ...]) -> None:
+        nonlocal best, visited
         if i == len(items):
-            best = min(best, len(bins))
+            best = min(best, closed + len(bins))
             return
-        smallest = items[-1]  # space smaller than the smallest item is lost for good
-        free = sum(capacity - b for b in bins if capacity - b >= smallest)
-        if len(bins) + max(0, -(-(remaining[i] - free) // capacity)) >= best:
+        free = sum(capacity - b for b in bins)
+        if closed + len(bins) + max(0, -(-(remaining[i] - free) // capacity)) >= best:
             return  # even a perfect packing of the rest cannot beat the best found
-        tried: set[int] = set()
-        for b in range(len(bins)):
-            if bins[b] + items[i] <= capacity and bins[b] not in tried:
-                tried.add(bins[b])
-                bins[b] += items[i]
-                place(i + 1, bins)
-                bins[b] -= items[i]
-                if best == lower:
-                    return
-        bins.append(items[i])
-        place(i + 1, bins)
-        bins.pop()
+        if reached.get((i, bins), len(items) + 1) <= closed:
+            return  # the same open bins were reached before with no more closed ones
+        reached[(i, bins)] = closed
+        visited += 1
+        if visited > MAX_SEARCH_NODES:
+            en, zh = limit_hint("MAX_SEARCH_NODES", MAX_SEARCH_NODES)
+            raise InvalidOperation(
+                f"the exact optimum of these {len(items)} items needs more than "
+                f"{MAX_SEARCH_NODES} steps of branch and bound (bin packing is NP-hard); "
+                f"try fewer or less similar items; {en}",
+                zh=f"这 {len(items)} 个物品的精确最优解需要超过 {MAX_SEARCH_NODES} 步分支定界"
+                f"（装箱问题是 NP 难的）；请减少物品，或让它们的大小差别大一些；{zh}",
+            )
+        item = items[i]
+        options = sorted({b for b in bins if b + item <= capacity}, reverse=True)
+        for load in [*options, 0]:  # fullest bin first, a new bin last
+            rest = list(bins)
+            if load:
+                rest.remove(load)
+            if capacity - (load + item) >= smallest:
+                place(i + 1, closed, tuple(sorted([*rest, load + item])))
+            else:
+                place(i + 1, closed + 1, tuple(rest))
+            if best == lower:
+                return
 
-    place(0, [])
+    place(0, 0, ())
     return best

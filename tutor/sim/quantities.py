@@ -33,9 +33,12 @@ def whole_number(
     least: int | None = None,
     below: int | None = None,
     hint: Words | None = None,
+    limit: str | None = None,
 ) -> int:
     """``value`` as a count or a number of a page, block, port ...: an ``int`` (not a bool),
-    at least ``least`` and below ``below`` where they are given."""
+    at least ``least`` and below ``below`` where they are given. ``limit`` names the module
+    constant ``below - 1`` comes from, for a size the model limits: a value above it is refused
+    with ``limit_hint``."""
     if (
         isinstance(value, int)
         and not isinstance(value, bool)
@@ -43,6 +46,15 @@ def whole_number(
         and (below is None or value < below)
     ):
         return value
+    if (
+        limit is not None
+        and below is not None
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+        and value >= below
+    ):
+        named = limit_hint(limit, below - 1)
+        hint = named if hint is None else (f"{hint[0]}; {named[0]}", f"{hint[1]}；{named[1]}")
     if least is not None and below is not None:
         rule = (
             f"a whole number from {least} to {below - 1}",
@@ -108,6 +120,30 @@ def hashable(value: object, what: Words, *, hint: Words | None = None) -> Hashab
         rule = ("a number, a str or a tuple of them", "数、str 或由它们组成的 tuple")
         raise _refused(value, what, rule, hint) from None
     return value
+
+
+def limit_hint(name: str, limit: int) -> Words:
+    """Why a size above ``limit`` is refused: the module constant ``name`` that sets the limit.
+
+    Every size that drives the model's work (servers, jobs, frames, vCPUs ...) has such a
+    limit, chosen so that the largest allowed call stays quick in CPython and in Pyodide."""
+    return (
+        f"{name} = {limit} is the model's limit, so that one call stays quick",
+        f"模型的上限是 {name} = {limit}，这样一次调用才能很快完成",
+    )
+
+
+def within_limit(count: float, what: Words, name: str, limit: int) -> float:
+    """``count`` (how much work a call would give the model: jobs, turns, vCPUs ...) if it is
+    at most ``limit``; refused above it, naming the limit, before any of the work is done."""
+    if count <= limit:
+        return count
+    text = str(int(count)) if math.isfinite(count) and count < 1e15 else f"{count:.3g}"
+    hint_en, hint_zh = limit_hint(name, limit)
+    raise InvalidOperation(
+        f"{what[0]}: {text} is more than {limit}; {hint_en}",
+        zh=f"{what[1]}：{text} 超过了 {limit}；{hint_zh}",
+    )
 
 
 def shown(value: object) -> Words:

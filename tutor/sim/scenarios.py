@@ -23,10 +23,16 @@ from .guest import DiskImage, Guest
 from .hardware import Host
 from .hypervisor import Hypervisor, Kind
 from .pool import Demand, HostView, ResourcePool, VmSpec
-from .quantities import whole_number
+from .quantities import finite_number, name_of, whole_number, within_limit
 from .trace import Trace
 
 TYPES: tuple[str, ...] = ("desktop", "operating_system", "server", "data", "network_function")
+
+MAX_DESKTOPS = 1_000
+"""Most desktops one ``DesktopPool`` rolls out: every update recomposes each of them."""
+MAX_SERVERS = 500
+"""Most servers ``consolidate_servers`` consolidates in one call: placing each one back on its
+own server hands a placement policy a view of every host, so the work grows with the square."""
 
 
 # ----- desktop virtualisation ------------------------------------------------------------------
@@ -61,6 +67,12 @@ class DesktopPool:
     def roll_out(self, count: int) -> list[Guest]:
         """Create ``count`` more desktops; each costs only its own deltas."""
         whole_number(count, ("roll_out(count): count", "roll_out(count) 的 count"), least=0)
+        within_limit(
+            len(self.desktops) + count,
+            ("the desktops after this roll-out", "这次推出之后的桌面数"),
+            "MAX_DESKTOPS",
+            MAX_DESKTOPS,
+        )
         start = len(self.desktops)
         for i in range(start, start + count):
             desktop = self.golden.linked_clone(f"desk{i:03d}")
@@ -100,6 +112,9 @@ class DesktopPool:
 
     def audit(self, block: int, expected: int) -> list[str]:
         """One security check over every desktop: those whose OS block differs from ``expected``."""
+        whole_number(
+            expected, ("audit(block, expected): expected", "audit(block, expected) 的 expected")
+        )
         failing = [d.name for d in self.desktops if d.read_disk("os", block) != expected]
         self.trace.emit("desktop.audit", block=block, checked=len(self.desktops), failing=failing)
         return failing
@@ -111,6 +126,8 @@ class DesktopPool:
 def several_oses(oses: Sequence[str], trace: Trace | None = None) -> tuple[Hypervisor, list[Guest]]:
     """Several operating systems on one personal computer under a type 2 (hosted) hypervisor;
     each boots and reads its disk through the hosted I/O path."""
+    for os_name in oses:
+        name_of(os_name, ("the name of an operating system", "操作系统的名字"))
     trace = trace if trace is not None else Trace()
     hv = Hypervisor(Kind.TYPE2, trace=trace)
     guests = []
@@ -152,6 +169,31 @@ def consolidate_servers(
     First-Fit-Decreasing onto as few identical hosts as their CPU load and memory allow.
 
     The VMs reserve the cores they actually use (rounded up), i.e. CPU is sized to load."""
+    whole_number(
+        servers,
+        ("consolidate_servers: servers", "consolidate_servers 的 servers"),
+        least=1,
+        below=MAX_SERVERS + 1,
+        limit="MAX_SERVERS",
+    )
+    finite_number(
+        utilisation,
+        ("consolidate_servers: utilisation", "consolidate_servers 的 utilisation"),
+        least=0,
+        most=1,
+        hint=(
+            "the busy fraction of each server, e.g. 0.15 for 15 %",
+            "每台服务器忙碌的比例，例如 0.15 表示 15 %",
+        ),
+    )
+    for key, value in (
+        ("cores", cores),
+        ("memory_pages", memory_pages),
+        ("server_pages", server_pages),
+    ):
+        whole_number(
+            value, (f"consolidate_servers: {key}", f"consolidate_servers 的 {key}"), least=1
+        )
     trace = trace if trace is not None else Trace()
     hosts = [Host(f"server{i:03d}", cores, memory_pages) for i in range(servers)]
     busy_cores = max(1, -(-int(utilisation * cores * 1000) // 1000))

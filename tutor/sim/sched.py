@@ -37,15 +37,24 @@ and where the model clamps credit at +300 Xen stops paying such a vCPU and halve
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from .errors import InvalidOperation
-from .quantities import finite_number, name_of, whole_number
+from .errors import InvalidOperation, StepBudgetExceeded
+from .quantities import finite_number, name_of, whole_number, within_limit
 from .trace import Trace
 
 # ----- round robin ---------------------------------------------------------------------------
+
+MAX_JOBS = 10_000
+"""Most jobs ``fifo``, ``sjf`` and ``round_robin`` take in one call."""
+MAX_RR_TURNS = 100_000
+"""Most turns ``round_robin`` may run in one call (one ``rr.run`` event each): the jobs'
+lengths divided by the quantum, rounded up, added up. Checked before the first turn, so a
+quantum far too small for the jobs is refused at once instead of running into the step budget.
+"""
 
 
 @dataclass(frozen=True)
@@ -96,15 +105,25 @@ def round_robin(
             "round robin needs at least one job, each with a positive length",
             zh="时间片轮转至少需要一个作业，每个作业的长度都必须是正数",
         )
+    shares = [length / quantum for length in lengths]  # a tiny quantum may overflow to inf
+    within_limit(
+        math.fsum(math.ceil(share) if share < 2**53 else share for share in shares),
+        (
+            "round robin's turns (each job's length / quantum, rounded up)",
+            "时间片轮转的轮次数（每个作业的长度除以时间片长度后向上取整之和）",
+        ),
+        "MAX_RR_TURNS",
+        MAX_RR_TURNS,
+    )
     trace = trace if trace is not None else Trace()
-    queue: list[tuple[int, float]] = list(enumerate(lengths))
+    queue: deque[tuple[int, float]] = deque(enumerate(lengths))
     response: dict[int, float] = {}
     last_ran = dict.fromkeys(range(len(lengths)), 0.0)
     wait = dict.fromkeys(range(len(lengths)), 0.0)
     done: dict[int, float] = {}
     now: float = 0
     while queue:
-        job, remaining = queue.pop(0)
+        job, remaining = queue.popleft()
         response.setdefault(job, now)
         wait[job] += now - last_ran[job]
         ran = quantum if remaining > quantum else remaining
@@ -158,6 +177,7 @@ def _check_lengths(lengths: Sequence[float]) -> None:
             f"the jobs are a list of their lengths, e.g. [5, 10, 15], not {lengths!r}",
             zh=f"作业应是由各作业长度组成的 list，例如 [5, 10, 15]，而不是 {lengths!r}",
         )
+    within_limit(len(lengths), ("the number of jobs", "作业数"), "MAX_JOBS", MAX_JOBS)
     for job, length in enumerate(lengths):
         finite_number(length, (f"the length of job {job}", f"作业 {job} 的长度"))
 
@@ -183,6 +203,14 @@ SLICE_MS = TICK_MS * TICKS_PER_SLICE
 CREDITS_PER_TICK = 100
 CREDITS_PER_SLICE = CREDITS_PER_TICK * TICKS_PER_SLICE
 DEFAULT_WEIGHT = 256
+MAX_PCPUS = 64
+"""Most pCPUs one credit scheduler models: every tick visits each of them."""
+MAX_VCPUS = 128
+"""Most vCPUs of all domains together on one credit scheduler: every pCPU that needs work
+scans the run queue, and every accounting pays each vCPU."""
+MAX_RUN_WORK = 500_000
+"""Most ticks × (pCPUs + vCPUs) one ``run(ms)`` simulates: a tick costs about a microsecond or
+two per pCPU and vCPU in CPython, so the longest allowed run stays under a second."""
 
 
 class Priority(IntEnum):
@@ -230,6 +258,9 @@ class CreditScheduler:
             raise InvalidOperation(
                 "a host needs at least one pCPU", zh="宿主机至少需要一个物理 CPU"
             )
+        within_limit(
+            pcpus, ("pcpus (physical CPUs)", "pcpus（物理 CPU 数）"), "MAX_PCPUS", MAX_PCPUS
+        )
         self.pcpus = pcpus
         self.trace = trace if trace is not None else Trace()
         self.now_ms = 0
@@ -260,6 +291,15 @@ class CreditScheduler:
         whole_number(vcpus, (f"domain {name!r}: vcpus", f"域 {name!r} 的 vcpus"))
         if vcpus < 1:
             raise InvalidOperation("a domain needs at least one vCPU", zh="一个域至少需要一个 vCPU")
+        within_limit(
+            len(self.vcpus) + vcpus,
+            (
+                f"the scheduler's vCPUs with domain {name!r} added",
+                f"加上域 {name!r} 之后这个调度程序的 vCPU 数",
+            ),
+            "MAX_VCPUS",
+            MAX_VCPUS,
+        )
         names = [name] if vcpus == 1 else [f"{name}.{i}" for i in range(vcpus)]
         if name in self._domains or any(n in self.vcpus for n in names):
             raise InvalidOperation(
@@ -333,14 +373,35 @@ class CreditScheduler:
         return self.cpu_ms(name) / self.now_ms if self.now_ms else 0.0
 
     def run(self, ms: int) -> None:
-        """Advance simulated time by ``ms`` (rounded up to whole 10 ms ticks)."""
+        """Advance simulated time by ``ms``, a whole number of 10 ms ticks (a multiple of 10)."""
         whole_number(ms, ("run(ms): ms", "run(ms) 的 ms"))
         if ms < 0:
             raise InvalidOperation(
                 "time only runs forwards: ms must not be negative",
                 zh="时间只会向前走：ms 不能是负数",
             )
-        for _ in range(-(-ms // TICK_MS)):
+        if ms % TICK_MS:
+            raise InvalidOperation(
+                f"run(ms): ms must be a whole number of {TICK_MS} ms ticks (a multiple of "
+                f"{TICK_MS}), not {ms}: the scheduler decides only at tick boundaries",
+                zh=f"run(ms) 的 ms 必须是整数个 {TICK_MS} 毫秒的节拍（{TICK_MS} 的倍数），"
+                f"而不是 {ms}：调度程序只在节拍的边界上做决定",
+            )
+        ticks = ms // TICK_MS
+        budget = self.trace.budget
+        if ticks > budget.limit - budget.used:  # every tick is at least one event
+            raise StepBudgetExceeded(budget.limit)
+        within_limit(
+            ticks * (self.pcpus + len(self.vcpus)),
+            (
+                f"run({ms}): {ticks} ticks × ({self.pcpus} pCPUs + {len(self.vcpus)} vCPUs)",
+                f"run({ms})：{ticks} 个节拍 ×"
+                f"（{self.pcpus} 个物理 CPU + {len(self.vcpus)} 个 vCPU）",
+            ),
+            "MAX_RUN_WORK",
+            MAX_RUN_WORK,
+        )
+        for _ in range(ticks):
             self._tick()
 
     # ----- one tick -----------------------------------------------------------------------

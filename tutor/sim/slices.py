@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
 from .guest import VmFiles
 from .hardware import Host
+from .quantities import name_of, whole_number
 from .trace import Trace
 
 RESOURCES: tuple[str, ...] = ("cores", "memory", "disk", "nic")
@@ -60,6 +61,19 @@ class SlicedHost:
     """
 
     def __init__(self, host: Host, trace: Trace | None = None, hypervisor_pages: int = 0) -> None:
+        if not isinstance(host, Host):
+            raise InvalidOperation(
+                f"a sliced host is built from a Host(name, cores, memory_pages), not {host!r}",
+                zh=f"切分的宿主机由 Host(name, cores, memory_pages) 构成，而不是 {host!r}",
+            )
+        whole_number(
+            hypervisor_pages,
+            (
+                "hypervisor_pages (the hypervisor's own pages)",
+                "hypervisor_pages（虚拟机监控程序自己的页数）",
+            ),
+            least=0,
+        )
         if not 0 <= hypervisor_pages < host.memory_pages:
             raise InvalidOperation(
                 f"the hypervisor's own {hypervisor_pages} pages must leave some of the host's "
@@ -104,6 +118,7 @@ class SlicedHost:
     ) -> Slice:
         """Give a new guest its slice, or refuse (``CapacityExceeded``) naming the first resource
         the host no longer has enough of. A refused guest changes nothing."""
+        name_of(name, ("a guest's name", "客户机的名字"))
         if name in self.slices:
             raise InvalidOperation(
                 f"a guest named {name!r} already has a slice",

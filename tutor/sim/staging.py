@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .guest import Guest
+from .quantities import whole_number
 from .trace import Trace
 
 
@@ -35,6 +36,7 @@ def apply_update(guest: Guest, writes: list[Write]) -> None:
 
 def smoke_test(guest: Guest, page: int, expected: int, trace: Trace | None = None) -> bool:
     """Does the service still answer? Here: its configuration page holds ``expected``."""
+    whole_number(expected, ("smoke_test: expected", "smoke_test 的 expected"))
     passed = guest.read_memory(page) == expected
     (trace if trace is not None else guest.trace).emit(
         "test.run", guest=guest.name, page=page, passed=passed, hash=guest.state_hash()
