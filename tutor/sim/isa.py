@@ -717,8 +717,9 @@ TECHNIQUES = ("native", "bt", "hw")
 
 # A TLB miss walks the page tables: 4 memory references on x86-64 natively, and under binary
 # translation or early VT-x too, because both point the hardware at *shadow* page tables kept by
-# the VMM. With nested paging the walk is two-dimensional: each of the guest's 4 references needs
-# its own 4-level host walk, up to 24 references (Bhargava et al., ASPLOS 2008).
+# the VMM. With nested paging the walk is two-dimensional: each of the guest's 4 references, and
+# the guest-physical address the walk ends at, needs its own 4-level host walk: 5 × 4 + 4 = 24
+# references (Bhargava et al., ASPLOS 2008).
 # WALK_REFERENCE_CYCLES is a teaching assumption (approx.: a reference that hits the cache).
 WALK_REFERENCE_CYCLES = 10
 NATIVE_WALK_REFERENCES = 4
