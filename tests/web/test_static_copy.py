@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -140,3 +141,43 @@ def test_a_folder_of_other_files_is_refused_and_kept(tmp_path: Path) -> None:
     code, output = export(tmp_path)
     assert code != 0 and "not empty" in output
     assert keep.read_text() == "mine"
+
+
+def test_exporting_again_keeps_the_users_files_and_a_failed_export_keeps_the_old_copy(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-exporting deleted the whole folder first (a gh-pages branch's ``.git``, ``CNAME``,
+    the operator's notes), and a full disk then left half a copy where the old one was."""
+    site = tmp_path / "site"
+    shutil.copytree(copy, site)
+    mine = {
+        ".git/HEAD": "ref: refs/heads/gh-pages\n",
+        "CNAME": "virt.example.edu\n",
+        "notes.txt": "mine",
+    }
+    for name, text in mine.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text)
+    gone = site / "lessons" / "a-lesson-since-removed" / "index.html"  # the earlier copy's own
+    gone.parent.mkdir(parents=True)
+    gone.write_text("old")
+    marker = json.loads((site / "virttutor-static.json").read_text())
+    marker["files"].append("lessons/a-lesson-since-removed/index.html")
+    (site / "virttutor-static.json").write_text(json.dumps(marker))
+    code, output = export(site)
+    assert code == 0, output
+    assert {name: (site / name).read_text() for name in mine} == mine
+    assert not gone.parent.exists()
+    assert (site / "index.html").is_file() and not (tmp_path / ".site.exporting").exists()
+    # An export that fails half-way (a full disk) changes nothing of the copy there.
+    before = (site / "index.html").read_bytes()
+    from flask_frozen import Freezer
+
+    def disk_full(self: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Freezer, "freeze", disk_full)
+    code, output = export(site)
+    assert code != 0 and "no static copy written" in output
+    assert (site / "index.html").read_bytes() == before and (site / "CNAME").is_file()
+    assert not (tmp_path / ".site.exporting").exists()

@@ -12,9 +12,11 @@ copy's root) makes the whole course available offline after one visit.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import secrets
 import shutil
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -184,18 +186,56 @@ def export_app(lessons_dir: str) -> Flask:
     return app
 
 
-def _prepare(dest: Path) -> None:
-    """Refuses a folder holding anything but an earlier copy: nothing of the user's is lost."""
+def _prepare(dest: Path) -> Path:
+    """Refuses a folder holding anything but an earlier copy (nothing of the user's is lost),
+    and returns the empty folder beside it that the new copy is written to first."""
     if dest.exists() and not dest.is_dir():
         raise StaticCopyError(f"{dest} exists and is not a folder")
-    if dest.is_dir() and any(dest.iterdir()):
-        if not (dest / MARKER).is_file():
-            raise StaticCopyError(
-                f"{dest} is not empty and holds no earlier static copy ({MARKER}); "
-                "choose an empty or new folder"
-            )
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True, exist_ok=True)
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).is_file():
+        raise StaticCopyError(
+            f"{dest} is not empty and holds no earlier static copy ({MARKER}); "
+            "choose an empty or new folder"
+        )
+    staging = dest.parent / f".{dest.name}.exporting"
+    shutil.rmtree(staging, ignore_errors=True)  # a run stopped half-way
+    staging.mkdir(parents=True)
+    return staging
+
+
+def _earlier_files(dest: Path, fresh: set[str]) -> set[str]:
+    """The files an earlier copy in ``dest`` wrote, as its marker lists them; a marker from
+    before the list: the files the new copy writes too, and everything under its folders."""
+    try:
+        listed = json.loads((dest / MARKER).read_text()).get("files")
+    except (OSError, ValueError, AttributeError):
+        listed = None
+    if isinstance(listed, list):
+        return {str(name) for name in listed}
+    folders = {name.split("/", 1)[0] for name in fresh if "/" in name}
+    found = {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
+    return {name for name in found if name in fresh or name.split("/", 1)[0] in folders}
+
+
+def _swap_in(staging: Path, dest: Path) -> list[str]:
+    """Replaces the earlier copy's files in ``dest`` by the new copy's, keeping every file of
+    the user's there (a ``.git`` of a gh-pages branch, a ``CNAME``): re-exporting deleted the
+    whole folder first. Returns the new copy's files."""
+    fresh = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+    emptied: set[Path] = set()
+    if dest.is_dir():
+        for name in _earlier_files(dest, set(fresh)) - set(fresh):
+            (dest / name).unlink(missing_ok=True)
+            emptied.update((dest / name).parents)
+    for name in fresh:
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    # The folders the earlier copy's files alone filled (a lesson no longer in the course).
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_relative_to(dest) and folder != dest and not any(folder.iterdir()):
+            folder.rmdir()
+    return fresh
 
 
 def export(dest: Path, lessons_dir: str) -> int:
@@ -205,11 +245,11 @@ def export(dest: Path, lessons_dir: str) -> int:
     from .offline import precache_version
     from .static_delivery import served_elsewhere
 
-    _prepare(dest)
+    staging = _prepare(dest)
     app = export_app(lessons_dir)
     app.config.update(
-        FREEZER_DESTINATION=str(dest.resolve()),
-        FREEZER_REMOVE_EXTRA_FILES=False,  # _prepare emptied it
+        FREEZER_DESTINATION=str(staging.resolve()),
+        FREEZER_REMOVE_EXTRA_FILES=False,  # a new, empty folder
     )
     freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
 
@@ -220,15 +260,19 @@ def export(dest: Path, lessons_dir: str) -> int:
         yield "self_study.service_worker", {}
         yield from (("static", {"filename": name}) for name, _ in served_elsewhere())
 
-    with warnings.catch_warnings():
-        # Deliberate: the copy has no Submit, sign-in or course pages to generate.
-        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-        urls = freezer.freeze()
-    with app.test_request_context():
-        version = precache_version()
-    (dest / MARKER).write_text(
-        json.dumps({"virttutor": "self-study static copy", "version": version}, indent=1) + "\n"
-    )
+    try:
+        with warnings.catch_warnings():
+            # Deliberate: the copy has no Submit, sign-in or course pages to generate.
+            warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+            urls = freezer.freeze()
+        with app.test_request_context():
+            version = precache_version()
+    except BaseException:  # a full disk: the earlier copy in dest is untouched
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = _swap_in(staging, dest)
+    marker = {"virttutor": "self-study static copy", "version": version, "files": files}
+    (dest / MARKER).write_text(json.dumps(marker, indent=1) + "\n")
     return len(urls)
 
 
@@ -237,5 +281,8 @@ def export(dest: Path, lessons_dir: str) -> int:
 def export_static(dest: Path) -> None:
     """Write the self-study site to DEST as static files (both languages, graded in the
     browser, offline after one visit), for any web host, at its root or a sub-path."""
-    count = export(dest, str(current_app.config["LESSONS_DIR"]))
+    try:
+        count = export(dest, str(current_app.config["LESSONS_DIR"]))
+    except OSError as exc:
+        sys.exit(f"no static copy written ({exc.strerror or exc}); {dest} was not changed")
     click.echo(f"{count} files in {dest}; serve that folder from any static web host")
