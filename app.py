@@ -6,6 +6,7 @@ from sqlalchemy.exc import OperationalError
 from tutor.content.loader import LessonError
 from tutor.web import create_app
 from tutor.web.database_file import DatabaseFolderUnwritable, InstanceFolderUnwritable
+from tutor.web.schema import SchemaMismatch
 from tutor.web.settings_check import SettingError
 
 # The site's own records (a refused LTI launch and its reason, queue trouble) at INFO: a web
@@ -22,6 +23,7 @@ except (
     LessonError,
     DatabaseFolderUnwritable,
     InstanceFolderUnwritable,
+    SchemaMismatch,
 ) as exc:  # said in a line or a list, not a traceback
     sys.exit(f"VirtTutor cannot start: {exc}")
 except OperationalError as exc:  # the schema is checked (and upgraded) at start

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -179,3 +180,32 @@ def test_the_migrations_have_one_head() -> None:
 
     heads = ScriptDirectory(str(schema.MIGRATIONS)).get_heads()
     assert len(heads) == 1, f"migrations have several heads {heads}: re-parent the newer one"
+
+
+def test_a_database_behind_or_ahead_of_the_code_is_said_plainly(
+    make_app: Callable[..., Flask],
+) -> None:
+    """Migrated by hand (AUTO_MIGRATE off), a database behind the code answered every sign-in
+    "try again in a moment" (a missing column looked like an outage); one a newer version had
+    upgraded stopped every command on Alembic's "Can't locate revision" traceback."""
+    app = make_app()
+    schema.downgrade(app, "0001")
+    behind = make_app(AUTO_MIGRATE=False)
+    page = behind.test_client().get("/login")
+    assert page.status_code == 503
+    assert "db upgrade" in page.get_data(as_text=True)
+    schema.upgrade(app)
+    assert make_app(AUTO_MIGRATE=False).test_client().get("/login").status_code == 200
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE alembic_version SET version_num = 'c999_future'"))
+        db.session.commit()
+        db.session.remove()
+    with pytest.raises(schema.SchemaMismatch, match="newer version of VirtTutor"):
+        make_app()
+    with app.app_context():
+        db.session.execute(
+            sa.text("UPDATE alembic_version SET version_num = :head"),
+            {"head": schema.head_revision()},
+        )
+        db.session.commit()
+        db.session.remove()

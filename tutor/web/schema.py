@@ -21,6 +21,7 @@ from pathlib import Path
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import inspect, text
@@ -41,10 +42,51 @@ _UNVERSIONED = (("0002", "attempts"), ("0001", None))
 migrate = Migrate()
 
 
+class SchemaMismatch(RuntimeError):
+    """The database's schema is not the one this code needs, said in one sentence with what to
+    run (app.py prints it instead of a traceback)."""
+
+
 def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), compare_type=True)
     if app.config.get("AUTO_MIGRATE", True):
         upgrade(app)
+        return
+    # Migrated by hand: a database behind this code answered every sign-in with "try again in
+    # a moment" (a missing column looks like an outage); the reason is told once at start and
+    # on every page until ``flask db upgrade`` is run. The process starts, so that command can.
+    problem = revision_problem(app)
+    if problem is not None:
+        log.error("%s", problem)
+        app.before_request(lambda: _schema_unusable(problem))
+
+
+def _schema_unusable(problem: str) -> tuple[str, int, dict[str, str]] | None:
+    from flask import request
+
+    if request.endpoint == "static":
+        return None  # a stylesheet needs no database
+    headers = {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"}
+    return f"VirtTutor cannot use its database: {problem}\n", 503, headers
+
+
+def revision_problem(app: Flask) -> str | None:
+    """Why this database cannot be used by this code, if it cannot: behind it (run the
+    upgrade), or from a newer version of VirtTutor (which this code cannot undo)."""
+    current, head = current_revision(app), head_revision()
+    if current == head:
+        return None
+    known = {r.revision for r in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    if current is not None and current not in known:
+        return (
+            f"the database is at schema revision {current}, which a newer version of VirtTutor "
+            f"made; this version needs {head}: run the newer version, or restore a backup this "
+            "version made (flask tutor restore)"
+        )
+    return (
+        f"the database is at schema revision {current or '(none)'}, this version needs {head}: "
+        "run `flask --app app db upgrade` (or leave AUTO_MIGRATE on)"
+    )
 
 
 def upgrade(app: Flask, revision: str = "head") -> None:
@@ -52,7 +94,14 @@ def upgrade(app: Flask, revision: str = "head") -> None:
     with app.app_context():
         uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
         sqlite_file = database_file.prepare(uri, Path(app.instance_path))
-        command.upgrade(migrate.get_config(str(MIGRATIONS)), revision)
+        try:
+            command.upgrade(migrate.get_config(str(MIGRATIONS)), revision)
+        except CommandError:  # a revision this code does not know: a newer version's database
+            problem = revision_problem(app)
+            db.engine.dispose()  # this app goes no further: its pool must not outlive it
+            if problem is None:
+                raise
+            raise SchemaMismatch(problem) from None
         if sqlite_file is not None:
             # Connections opened while migrating predate the server's own settings (WAL, busy
             # timeout) registered later on this engine: start the pool afresh.
