@@ -164,6 +164,27 @@ def test_a_lesson_link_sends_the_lesson_score_to_a_line_item_it_finds_or_makes(
     assert (score["scoreGiven"], score["activityProgress"]) == (200.0, "Completed")
 
 
+def test_scores_go_to_the_column_deep_linking_made_not_a_second_one(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    """A deep-linked exercise's column carries ``resourceId`` "exercise:<id>" (and our tag
+    "virttutor"): a launch that names only the line item container searched by its address
+    as tag, found nothing and made a second column beside it."""
+    deep_linked = {
+        "id": f"{platform.base}/lineitems/dl-1",
+        "label": "Walk",
+        "scoreMaximum": 100,
+        "resourceId": "exercise:walk",
+        "tag": "virttutor",
+    }
+    taken = {**deep_linked, "id": f"{platform.base}/lineitems/other", "resourceLinkId": "x-9"}
+    platform.lineitems.extend([taken, deep_linked])  # another link's column is never ours
+    open_activity(client, platform, **platform.ags(lineitem=None))
+    submit(app, client, "walk", solution(app, "walk"))
+    assert len(platform.lineitems) == 2  # none made
+    assert [s["lineitem"] for s in platform.scores] == [deep_linked["id"]]
+
+
 def test_only_the_learners_own_links_and_exercises_are_sent(
     app: Flask, client: FlaskClient, platform: Platform
 ) -> None:

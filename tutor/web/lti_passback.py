@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import requests
 from flask import Flask
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
-from pylti1p3.lineitem import LineItem
+from pylti1p3.lineitem import LineItem, TLineItem
 from pylti1p3.service_connector import ServiceConnector
 
 from .accounts import User
@@ -123,6 +123,8 @@ def send(link_id: int, timeout: float = HTTP_TIMEOUT_SECONDS) -> float:
     db.session.commit()  # hold no transaction while waiting on the platform
     connector = ServiceConnector(registration, requests_session=TimedSession(timeout))
     service = AssignmentsGradesService(connector, endpoint)  # type: ignore[arg-type]
+    if item is not None:
+        item = _our_column(service, item, _resource_id(link.target))
     for _ in range(RESENDS + 1):
         service.put_grade(grade, item)
         # A verdict recorded while this score was on its way may have changed the best, and
@@ -243,3 +245,36 @@ def init_app(app: Flask) -> None:
     service = GradePassback(app)
     app.extensions["lti_passback"] = service
     app.extensions.setdefault("verdict_listeners", []).append(service.after_verdict)
+
+
+def _resource_id(target: str) -> str:
+    """The ``resourceId`` deep linking gave this link's line item: ``exercise:<id>`` for a
+    link to one exercise (``/lessons/<lesson>#exercise-<id>``), else ``lesson:<id>``."""
+    path, _, fragment = target.partition("#")
+    if fragment.startswith("exercise-"):
+        return f"exercise:{fragment.removeprefix('exercise-')}"
+    return f"lesson:{path.rstrip('/').rsplit('/', 1)[-1]}"
+
+
+def _our_column(service: AssignmentsGradesService, item: LineItem, resource_id: str) -> LineItem:
+    """The context's line item this link's scores go to: the one made for its resource link,
+    else the one deep linking made for what it opens (``resourceId``), else one tagged with its
+    address (made by an earlier passback), else a new one; never a column another resource link
+    owns. Searching by tag alone missed the deep-linked column and made a second one."""
+    link_id = item.get_resource_link_id()
+    columns = [
+        column
+        for column in service.get_lineitems()
+        if isinstance(column, dict)
+        and column.get("id")
+        and column.get("resourceLinkId") in (None, "", link_id)
+    ]
+    for key, wanted in (
+        ("resourceLinkId", link_id),
+        ("resourceId", resource_id),
+        ("tag", item.get_tag()),
+    ):
+        for column in columns:
+            if wanted and column.get(key) == wanted:
+                return LineItem(cast(TLineItem, column))
+    return service.find_or_create_lineitem(item)
