@@ -193,7 +193,7 @@ def test_the_sweeper_requeues_lost_and_abandoned_rows_then_gives_up(app: Flask) 
     time.sleep(0.05)
     sweeper = Sweeper(app, app.extensions["catalog"], queued.append)
     counts = sweeper.sweep()
-    assert counts == {"requeued": 1, "abandoned": 1, "gave_up": 0}
+    assert counts == {"requeued": 1, "abandoned": 1, "gave_up": 0, "passbacks": 0}
     assert sorted(queued) == [lost, abandoned]
     assert _row(app, abandoned).status == "pending"
     with app.app_context():  # the second attempt dies too: the last one

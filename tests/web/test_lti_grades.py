@@ -225,6 +225,24 @@ def test_a_platform_that_keeps_failing_is_retried_then_shown_to_staff_who_retry(
     assert "could not be sent" not in page and ">sent<" in page
 
 
+def test_a_grade_that_failed_every_retry_is_sent_again_by_the_sweeper(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    """An LMS down longer than the retries kept the grade out of its gradebook for good unless
+    staff pressed "Retry now": the workers' sweeper sends failed grades again."""
+    from tutor.queue.sweeper import Sweeper
+
+    open_activity(client, platform)
+    platform.score_failures = RETRIES + 1
+    submit(app, client, "walk", solution(app, "walk"))
+    assert platform.scores == []  # every retry failed: the link is "failed"
+    app.config["LTI_PASSBACK_RESEND_SECONDS"] = 0
+    counts = Sweeper(app, app.extensions["catalog"], lambda _: None).sweep()
+    assert counts["passbacks"] == 1
+    assert [s["scoreGiven"] for s in platform.scores] == [100.0]  # the LMS is back
+    assert Sweeper(app, app.extensions["catalog"], lambda _: None).sweep()["passbacks"] == 0
+
+
 def test_a_failure_that_clears_up_is_retried_by_the_queue(
     app: Flask, client: FlaskClient, platform: Platform
 ) -> None:

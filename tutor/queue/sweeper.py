@@ -64,12 +64,13 @@ class Sweeper:
 
     def sweep(self, first: bool = False) -> dict[str, int]:
         """One pass; ``first`` (a worker starting) re-queues every pending row at once."""
-        counts = {"requeued": 0, "abandoned": 0, "gave_up": 0}
+        counts = {"requeued": 0, "abandoned": 0, "gave_up": 0, "passbacks": 0}
         self._this_sweep = set()
         with self.app.app_context():
             try:
                 self._abandoned(counts)
                 self._pending(counts, first)
+                self._failed_passbacks(counts)
             finally:
                 db.session.remove()
         if any(counts.values()):
@@ -128,6 +129,29 @@ class Sweeper:
         for submission_id in list(self._queued_at):
             if submission_id not in alive:
                 del self._queued_at[submission_id]
+
+    def _failed_passbacks(self, counts: dict[str, int]) -> None:
+        """LMS grade passbacks that failed after all their retries are sent again, every
+        ``LTI_PASSBACK_RESEND_SECONDS``: an LMS down for longer than the retries (a quarter of
+        an hour by default) kept the grade out of its gradebook until staff pressed "Retry now".
+        A link the tool can no longer send for (its platform unregistered) is left alone."""
+        passback = self.app.extensions.get("lti_passback")
+        if passback is None:
+            return
+        from tutor.web.lti_grade_links import FAILED, LtiGradeLink
+
+        every = float(self.app.config.get("LTI_PASSBACK_RESEND_SECONDS", 900))
+        cutoff = datetime.now(UTC) - timedelta(seconds=every)
+        failed = db.session.execute(
+            db.select(LtiGradeLink.id).where(
+                LtiGradeLink.status == FAILED,
+                LtiGradeLink.updated_at <= cutoff,
+                ~LtiGradeLink.last_error.startswith("PassbackRefused"),
+            )
+        ).scalars()
+        for link_id in list(failed):
+            passback.queue(link_id)
+            counts["passbacks"] += 1
 
     def _queue(self, submission_id: int) -> None:
         self._this_sweep.add(submission_id)

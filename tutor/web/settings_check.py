@@ -105,6 +105,7 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "LTI_PASSBACK_RETRIES": _whole(0),
     "LTI_PASSBACK_RETRY_SECONDS": _number(0),
     "LTI_PASSBACK_TIMEOUT_SECONDS": _number(0, positive=True),
+    "LTI_PASSBACK_RESEND_SECONDS": _number(0),
     "WTF_CSRF_TIME_LIMIT": _optional(_whole(1)),
 }
 
