@@ -85,8 +85,9 @@ def test_the_same_tasks_run_on_redis(redis_server: RedisServer, tmp_path: Path) 
     try:
         ann = live.learner()
         reply = ann.grade("io-path", SOLUTION)
-        assert reply.status == 202 and live.rows()[0][1] in ("pending", "grading", "graded")
-        final = _poll(ann, reply.headers["Location"])
+        # In flight (202) as a rule; a worker quick enough may have graded it before the reply.
+        assert reply.status in (200, 202) and live.rows()[0][1] in ("pending", "grading", "graded")
+        final = _poll(ann, reply.headers["Location"]) if reply.status == 202 else reply
         assert final.status == 200 and final.json()["verdict"] == "passed"
         assert redis_server.client().keys("*")  # the queue and the heartbeat live there
     finally:
