@@ -66,6 +66,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "SECRET_KEY": "browser-tests",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}",
             "QUEUE_URL": "immediate",
+            # Every browser test signs up and in from one address, several files to one server
+            # (5 sign-ups a minute refused the sixth); the limits have their own tests in
+            # tests/web/test_accounts.py.
+            "SIGNUP_RATE_LIMIT": "1000 per minute",
+            "SIGNIN_RATE_LIMIT": "1000 per minute",
+            "JOIN_RATE_LIMIT": "1000 per minute",
         }
     )
     with served(close_every_response(app)) as base:
