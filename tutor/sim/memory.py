@@ -28,12 +28,19 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence, Sized
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .errors import CapacityExceeded, InvalidOperation, IsolationViolation
-from .quantities import finite_number, hashable, name_of, whole_number, within_limit
+from .quantities import (
+    finite_number,
+    hashable,
+    limited_list,
+    name_of,
+    whole_number,
+    within_limit,
+)
 from .trace import Trace
 
 DEFAULT_TAU = 0.75
@@ -241,17 +248,8 @@ def page_faults(
             f"the reference string is a list of pages, e.g. [1, 2, 3, 1], not {refs!r}",
             zh=f"引用串应是由页组成的 list，例如 [1, 2, 3, 1]，而不是 {refs!r}",
         )
-    if isinstance(refs, Sized):
-        length = ("the length of the reference string", "引用串的长度")
-        within_limit(len(refs), length, "MAX_REFERENCES", MAX_REFERENCES)
-    else:  # a generator: take no more of it than one past the limit
-        refs = itertools.islice(refs, MAX_REFERENCES + 1)
-        length = (
-            "the length of the reference string, counted to one past the limit",
-            "引用串的长度（只数到比上限多一个）",
-        )
-    refs = list(refs)
-    within_limit(len(refs), length, "MAX_REFERENCES", MAX_REFERENCES)
+    length = ("the length of the reference string", "引用串的长度")
+    refs = limited_list(refs, length, "MAX_REFERENCES", MAX_REFERENCES)
     for page in refs:
         hashable(page, ("a page in the reference string", "引用串里的页"))
     chooser: ReplacementPolicy = Opt(refs) if policy == "opt" else make_policy(policy)

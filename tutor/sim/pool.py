@@ -17,15 +17,14 @@ wrong, can overcommit memory or vCPUs: the call fails with ``CapacityExceeded`` 
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from .errors import ArchitectureMismatch, CapacityExceeded, InvalidOperation
 from .hardware import Arch, Host, arch_of
-from .quantities import finite_number, limit_hint, name_of, whole_number, within_limit
+from .quantities import finite_number, limit_hint, limited_list, name_of, whole_number
 from .trace import Trace
 
 
@@ -180,17 +179,8 @@ class ResourcePool:
     def __init__(
         self, hosts: Iterable[Host], trace: Trace | None = None, vcpu_ratio: int = 1
     ) -> None:
-        if isinstance(hosts, Sized):
-            counted = ("the pool's hosts", "资源池的宿主机数")
-            within_limit(len(hosts), counted, "MAX_POOL_HOSTS", MAX_POOL_HOSTS)
-        else:  # a generator: take no more of it than one past the limit
-            hosts = itertools.islice(hosts, MAX_POOL_HOSTS + 1)
-            counted = (
-                "the pool's hosts, counted to one past the limit",
-                "资源池的宿主机数（只数到比上限多一台）",
-            )
-        self.hosts: list[Host] = list(hosts)
-        within_limit(len(self.hosts), counted, "MAX_POOL_HOSTS", MAX_POOL_HOSTS)
+        counted = ("the pool's hosts", "资源池的宿主机数")
+        self.hosts: list[Host] = limited_list(hosts, counted, "MAX_POOL_HOSTS", MAX_POOL_HOSTS)
         if not self.hosts:
             raise InvalidOperation(
                 "a resource pool needs at least one host", zh="资源池至少需要一台宿主机"

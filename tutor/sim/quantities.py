@@ -14,10 +14,14 @@ call behaves, and traces, exactly as it did before the check.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Sized
+from typing import TypeVar
 
 from .errors import InvalidOperation
+
+T = TypeVar("T")
 
 Words = tuple[str, str]
 """One phrase in both languages: ``(English, Chinese)``, e.g. the argument a check is about."""
@@ -144,6 +148,22 @@ def within_limit(count: float, what: Words, name: str, limit: int) -> float:
         f"{what[0]}: {text} is more than {limit}; {hint_en}",
         zh=f"{what[1]}：{text} 超过了 {limit}；{hint_zh}",
     )
+
+
+def limited_list(items: Iterable[T], what: Words, name: str, limit: int) -> list[T]:
+    """``items`` as a list, refused (naming ``name``) when there are more than ``limit``; a
+    generator is read no further than one past the limit, so an endless one is refused too."""
+    if not isinstance(items, Sized):
+        items = itertools.islice(items, limit + 1)
+        what = (
+            f"{what[0]}, counted to one past the limit",
+            f"{what[1]}（只数到比上限多一个）",
+        )
+    else:
+        within_limit(len(items), what, name, limit)  # before copying a huge list
+    listed = list(items)
+    within_limit(len(listed), what, name, limit)
+    return listed
 
 
 def shown(value: object) -> Words:
