@@ -6,6 +6,20 @@
 
 (() => {
   const script = document.currentScript;
+  if (location.protocol === "file:") {
+    // A static copy opened from disk: module scripts and workers are refused there, so nothing
+    // would ever finish loading. Say so instead of "Loading Python…" forever.
+    const explain = () => {
+      const status = document.getElementById("python-status");
+      if (!status) return;
+      status.dataset.state = "error";
+      status.querySelector("progress")?.remove();
+      status.querySelector(".python-status-text").textContent = status.dataset.fileNote;
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", explain);
+    else explain();
+    return;
+  }
   if (!script || typeof Worker !== "function") return;
   const indexURL = new URL(script.dataset.pyodideIndex, location.href).href;
   // Without cross-origin isolation there is no SharedArrayBuffer: Stop must kill the worker.

@@ -31,13 +31,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def static_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
-    """The copy in <host root>/course/virt/, served by `python -m http.server`."""
-    host_root = tmp_path_factory.mktemp("static-host")
+@pytest.fixture(scope="module")
+def host_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A web host's root folder with the copy exported into <host root>/course/virt/."""
+    root = tmp_path_factory.mktemp("static-host")
     runner = create_app({"SECRET_KEY": "export-test"}).test_cli_runner()
-    result = runner.invoke(args=["tutor", "export-static", str(host_root / SUB_PATH)])
+    result = runner.invoke(args=["tutor", "export-static", str(root / SUB_PATH)])
     assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def static_host(host_root: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+    """The copy served by `python -m http.server`."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
@@ -130,5 +136,25 @@ def test_static_copy_runs_from_a_sub_path_and_then_offline(
         expect(report).to_have_attribute("data-verdict", "passed", timeout=30_000)
         expect(report).to_contain_text("全部通过")
         expect(page.locator("#exercise-emulate-or-virtualize")).to_be_in_viewport()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "file://"), ("zh", "无法启动 Python")])
+def test_a_copy_opened_from_disk_says_it_needs_a_web_server(
+    browser: Browser, host_root: Path, language: str, words: str
+) -> None:
+    """Double-clicking a lesson of the copy opens it from file://, where browsers refuse module
+    scripts and workers: the page says what to do instead of "Loading Python…" forever."""
+    lesson = host_root / SUB_PATH / language / "lessons" / "hypervisors" / "index.html"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(lesson.as_uri())
+        status = page.locator("#python-status")
+        expect(status).to_have_attribute("data-state", "error", timeout=10_000)
+        expect(status).to_contain_text(words)
+        expect(status).to_contain_text("python -m http.server")
+        expect(status.locator("progress")).to_have_count(0)
     finally:
         context.close()
