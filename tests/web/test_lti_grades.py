@@ -213,9 +213,11 @@ def test_a_platform_that_keeps_failing_is_retried_then_shown_to_staff_who_retry(
     assert "1 grade could not be sent to the LMS." in page
     assert "lms-user-42@lms.example" in page or "Ada Learner" in page
     assert "500" in page and "the gradebook is down" in page
+    assert "The LMS failed or is busy just now" in page  # what the raw error means for staff
     assert f"<td>{RETRIES + 1}</td>" in page
     zh = teacher.get(f"/courses/{slug}/lms-grades?lang=zh").get_data(as_text=True)
     assert "有 1 个成绩未能发送到 LMS。" in zh and "立即重试" in zh
+    assert "LMS 暂时出错或繁忙" in zh
     # The LMS is back: staff retry, the score arrives and the row says so.
     link_id = _link_id(app)
     response = teacher.post(f"/courses/{slug}/lms-grades/{link_id}/retry")
@@ -267,6 +269,32 @@ def test_a_token_the_platform_refuses_is_recorded(
         link = db.session.execute(db.select(LtiGradeLink)).scalar_one()
         assert link.status == "failed"
         assert link.last_error is not None and "401" in link.last_error
+    teacher = staff(app, platform)
+    page = teacher.get(f"/courses/{course_slug(teacher)}/lms-grades").get_data(as_text=True)
+    assert "The LMS refused VirtTutor&#39;s credentials" in page
+
+
+@pytest.mark.parametrize(
+    ("error", "meaning"),
+    [
+        ("ConnectionError: HTTPSConnectionPool(host='lms.example', port=443)", "could not reach"),
+        ("ReadTimeout: HTTPSConnectionPool(host='lms.example'): Read timed out.", "could not reach"),
+        ("LtiServiceException: HTTP response [https://lms.example/token]: 401 - {}", "credentials"),
+        ("LtiServiceException: HTTP response [https://lms.example/x]: 400 - invalid_client", "credentials"),
+        ("LtiServiceException: HTTP response [https://lms.example/x]: 403 - scope", "does not let"),
+        ("LtiServiceException: HTTP response [https://lms.example/li/9/scores]: 404 - ", "no longer has"),
+        ("LtiServiceException: HTTP response [https://lms.example/x]: 429 - slow down", "busy"),
+        ("LtiServiceException: HTTP response [https://lms.example/x]: 503 - ", "busy"),
+        ("LtiException: Invalid response", None),
+        ("KeyError: 'lineItems'", None),
+    ],
+)
+def test_staff_read_what_a_platform_error_means(app: Flask, error: str, meaning: str | None) -> None:
+    from tutor.web.lti_grades_page import error_meaning
+
+    with app.test_request_context():
+        said = error_meaning(error)
+    assert (said is None) if meaning is None else (said is not None and meaning in said)
 
 
 def test_students_do_not_see_the_page(app: Flask, client: FlaskClient, platform: Platform) -> None:

@@ -4,6 +4,8 @@ failing, the platform's answer; "Retry now" queues a passback at once."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
@@ -26,6 +28,52 @@ STATUS_NAMES = {
     RETRYING: lazy_gettext("not sent yet, will be tried again"),
     FAILED: lazy_gettext("could not be sent"),
 }
+# What a platform's refusal means for staff, by its HTTP status (pylti1p3's
+# ``LtiServiceException: HTTP response [url]: 401 - body``) or the client's own exception: the
+# raw error stays beside it for whoever administers the LMS.
+_STATUS = re.compile(r"\]: (\d{3}) - ")
+_UNREACHABLE = ("ConnectionError", "ConnectTimeout", "ReadTimeout", "Timeout", "SSLError")
+MEANINGS = {
+    "unreachable": lazy_gettext(
+        "VirtTutor could not reach the LMS (the network, or the LMS is down); it sends the grade "
+        "again later on its own."
+    ),
+    "credentials": lazy_gettext(
+        "The LMS refused VirtTutor's credentials: ask its administrator to check the tool's "
+        "registration (client ID, key set URL, token URL) against VirtTutor's (flask tutor lti)."
+    ),
+    "forbidden": lazy_gettext(
+        "The LMS does not let this tool send grades: ask its administrator to allow the tool "
+        "the Assignment and Grade Services in its settings."
+    ),
+    "gone": lazy_gettext(
+        "The LMS no longer has this grade column or course (deleted, or the course was copied): "
+        "launch the activity again from the LMS, then retry."
+    ),
+    "busy": lazy_gettext(
+        "The LMS failed or is busy just now; VirtTutor sends the grade again later on its own."
+    ),
+}
+_BY_STATUS = {400: "credentials", 401: "credentials", 403: "forbidden", 404: "gone", 410: "gone"}
+
+
+def error_meaning(error: str | None) -> str | None:
+    """The staff's reading of a stored passback error, or None when there is none to give."""
+    if not error:
+        return None
+    kind = error.split(":", 1)[0]
+    if kind in _UNREACHABLE:
+        return str(MEANINGS["unreachable"])
+    found = _STATUS.search(error)
+    if found is None:
+        return None
+    status = int(found.group(1))
+    if status == 429 or status >= 500:
+        return str(MEANINGS["busy"])
+    meaning = _BY_STATUS.get(status)
+    return None if meaning is None else str(MEANINGS[meaning])
+
+
 # Problems first, then what is in flight, then what went through.
 ORDER = {FAILED: 0, RETRYING: 1, QUEUED: 2, WAITING: 3, SENT: 4}
 
@@ -109,3 +157,4 @@ def lms_linked(course: Course) -> bool:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(lms_linked)
+    app.add_template_global(error_meaning, "lms_error_meaning")
