@@ -274,22 +274,27 @@ def test_a_token_the_platform_refuses_is_recorded(
     assert "The LMS refused VirtTutor&#39;s credentials" in page
 
 
+REFUSED = "LtiServiceException: HTTP response [https://lms.example/"
+
+
 @pytest.mark.parametrize(
     ("error", "meaning"),
     [
-        ("ConnectionError: HTTPSConnectionPool(host='lms.example', port=443)", "could not reach"),
-        ("ReadTimeout: HTTPSConnectionPool(host='lms.example'): Read timed out.", "could not reach"),
-        ("LtiServiceException: HTTP response [https://lms.example/token]: 401 - {}", "credentials"),
-        ("LtiServiceException: HTTP response [https://lms.example/x]: 400 - invalid_client", "credentials"),
-        ("LtiServiceException: HTTP response [https://lms.example/x]: 403 - scope", "does not let"),
-        ("LtiServiceException: HTTP response [https://lms.example/li/9/scores]: 404 - ", "no longer has"),
-        ("LtiServiceException: HTTP response [https://lms.example/x]: 429 - slow down", "busy"),
-        ("LtiServiceException: HTTP response [https://lms.example/x]: 503 - ", "busy"),
+        ("ConnectionError: HTTPSConnectionPool(host='lms.example', port=443)", "not reach"),
+        ("ReadTimeout: HTTPSConnectionPool(host='lms.example'): Read timed out.", "not reach"),
+        (REFUSED + "token]: 401 - {}", "credentials"),
+        (REFUSED + "x]: 400 - invalid_client", "credentials"),
+        (REFUSED + "x]: 403 - scope", "does not let"),
+        (REFUSED + "li/9/scores]: 404 - ", "no longer has"),
+        (REFUSED + "x]: 429 - slow down", "busy"),
+        (REFUSED + "x]: 503 - ", "busy"),
         ("LtiException: Invalid response", None),
         ("KeyError: 'lineItems'", None),
     ],
 )
-def test_staff_read_what_a_platform_error_means(app: Flask, error: str, meaning: str | None) -> None:
+def test_staff_read_what_a_platform_error_means(
+    app: Flask, error: str, meaning: str | None
+) -> None:
     from tutor.web.lti_grades_page import error_meaning
 
     with app.test_request_context():
