@@ -177,7 +177,7 @@ def test_staff_reset_a_students_password_and_nobody_elses(app: Flask) -> None:
         student_id = find_user("s1@example.org").id  # type: ignore[union-attr]
         teacher_id = find_user("t@example.org").id  # type: ignore[union-attr]
     victim = signed_in(app, "s1@example.org")
-    ta = signed_in(app, "ta@example.org")
+    ta = signed_in(app, "t@example.org")  # the instructor (a TA only when allowed to edit)
     done = ta.post(
         f"/courses/delta/students/{student_id}/password", data={"password": "brand new pass"}
     )

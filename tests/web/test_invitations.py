@@ -21,7 +21,7 @@ from tutor.web.extensions import db
 from tutor.web.models import Course, Submission
 from tutor.web.roster import course_by_slug, membership
 
-from .course_site_helpers import account, hosted_course, page_text, signed_in
+from .course_site_helpers import account, hosted_course, page_text, signed_in, user_id
 
 EXERCISE = "layer-overhead"
 LONG_AGO = datetime(1970, 1, 2, tzinfo=UTC)
@@ -180,6 +180,63 @@ def test_an_account_another_course_made_and_let_go_passes_to_the_next_course(sit
     )
     assert stale.status_code == 401  # the squatter's password no longer opens it
     signed_in(site, "dora@x.org", fresh.group(1))
+
+
+@pytest.mark.parametrize("by", ["add", "roster"])
+def test_an_account_its_owner_chose_a_password_for_is_never_taken_over(
+    site: Flask, by: str
+) -> None:
+    """A course made the account, its owner chose their own password, the course let it go: the
+    account is the owner's now. Another course adding the address (anyone can make a course)
+    only invites it — it never gets a new password, by "Add one person" or a roster file that
+    names one — and the owner stays signed in with their own password and keeps their work."""
+    email, maker, other = f"erin-{by}@x.org", f"maker-{by}", f"other-{by}"
+    hosted_course(site, maker, f"teacher-{by}@x.org", {})
+    hosted_course(site, other, f"stranger-{by}@x.org", {})
+    made = signed_in(site, f"teacher-{by}@x.org").post(
+        f"/courses/{maker}/roster/add", data={"email": email, "role": "student"}
+    )
+    first = re.search(r"<code class=\"new-password\">([^<]+)</code>", made.get_data(as_text=True))
+    assert made.status_code == 200 and first
+    owner = signed_in(site, email, first.group(1))
+    changed = owner.post(
+        "/account",
+        data={"current": first.group(1), "password": "Erin's own 1", "confirm": "Erin's own 1"},
+    )
+    assert changed.status_code == 302
+    erin = user_id(site, email)
+    teacher = signed_in(site, f"teacher-{by}@x.org")
+    assert teacher.post(f"/courses/{maker}/members/{erin}/remove").status_code == 302
+
+    stranger = signed_in(site, f"stranger-{by}@x.org")
+    if by == "add":
+        response = stranger.post(
+            f"/courses/{other}/roster/add",
+            data={"email": email, "role": "student"},
+            follow_redirects=True,
+        )
+    else:
+        response = stranger.post(
+            f"/courses/{other}/roster/import",
+            data={
+                "roster": (
+                    io.BytesIO(f"email,name,password\n{email},E,Chosen by 1\n".encode()),
+                    "r.csv",
+                )
+            },
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 200
+    assert "new-password" not in response.get_data(as_text=True)
+    assert _member(site, other, email) == (False, "student")  # invited, nothing more
+    assert owner.get("/courses").status_code == 200  # still signed in
+    signed_in(site, email, "Erin's own 1")
+    assert (
+        site.test_client()
+        .post("/login", data={"email": email, "password": "Chosen by 1"})
+        .status_code
+        == 401
+    )
 
 
 def test_the_join_code_takes_an_invited_or_removed_person_in(site: Flask) -> None:

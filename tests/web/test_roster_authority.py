@@ -95,6 +95,39 @@ def test_staff_set_passwords_of_accounts_their_course_made(site: Flask) -> None:
         signed_in(site, email, "fresh pass 1")
 
 
+@pytest.mark.parametrize("ta_can_edit", [False, True])
+def test_a_ta_sets_passwords_only_when_allowed_to_change_the_settings(
+    site: Flask, ta_can_edit: bool
+) -> None:
+    """Setting a student's password is signing in as them: a TA the instructor keeps from the
+    settings and the roster gets no more than that by this door."""
+    slug = f"ta-reset-{int(ta_can_edit)}"
+    hosted_course(site, slug, f"prof-{slug}@x.org", {}, tas=(f"ta-{slug}@x.org",))
+    with site.app_context():
+        course = course_by_slug(slug)
+        assert course is not None
+        settings_of(course).ta_can_edit = ta_can_edit
+        db.session.commit()
+    prof = signed_in(site, f"prof-{slug}@x.org")
+    assert _upload(prof, slug, f"email\nstudent-{slug}@x.org\n")[0] == 200
+    student = user_id(site, f"student-{slug}@x.org")
+    ta = signed_in(site, f"ta-{slug}@x.org")
+    roster = ta.get(f"/courses/{slug}/roster").get_data(as_text=True)
+    assert (f'id="password-{student}"' in roster) is ta_can_edit
+    status = _reset(ta, slug, student, "ta chose it 1")
+    assert status == (200 if ta_can_edit else 403)
+    login = site.test_client().post(
+        "/login", data={"email": f"student-{slug}@x.org", "password": "ta chose it 1"}
+    )
+    assert (login.status_code == 302) is ta_can_edit
+    if not ta_can_edit:
+        zh = ta.post(
+            f"/courses/{slug}/students/{student}/password?lang=zh", data={"password": "x" * 10}
+        )
+        assert zh.status_code == 403 and "只有课程的教师" in zh.get_data(as_text=True)
+    assert _reset(prof, slug, student, "prof chose it 1") == 200  # the instructor always may
+
+
 def test_an_account_in_another_course_too_is_reset_by_neither(site: Flask) -> None:
     hosted_course(site, "first", "first-prof@x.org", {"io-path": (None, None)})
     hosted_course(site, "second", "second-prof@x.org", {"io-path": (None, None)})

@@ -66,6 +66,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # is no course's: otherwise anyone could make a course, add someone's email to it and set
     # their password.
     managed_by_course_id: Mapped[int | None] = mapped_column(default=None)
+    # When the owner last chose the password on their Account page: a course-made account whose
+    # owner did is theirs, and no other course may take it over (``roster.abandoned``).
+    password_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

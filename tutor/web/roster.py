@@ -104,11 +104,12 @@ def needs_consent(course: Course, user: User) -> bool:
 
 def abandoned(course: Course, user: User) -> bool:
     """Whether ``user`` is an account another course made and no longer holds (removed from
-    it, in no course at all): whoever made it may still know its password, and the real owner
-    of the address never got one. A course adding such an account takes it over (``take_over``)
-    instead of inviting it — an invitation would let the other course's staff accept it."""
+    it, in no course at all) and whose owner never chose its password: whoever made it may
+    still know that password. A course adding such an account takes it over (``take_over``)
+    instead of inviting it — an invitation would let the other course's staff accept it. Once
+    the owner has chosen a password, the account is theirs: a course adding it only invites."""
     maker = user.managed_by_course_id
-    if maker is None or maker == course.id:
+    if maker is None or maker == course.id or user.password_chosen_at is not None:
         return False
     active = db.session.execute(
         db.select(Membership.id).where(Membership.user_id == user.id, Membership.left_at.is_(None))

@@ -8,6 +8,7 @@ answer, so the form does not tell which addresses have accounts.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -150,6 +151,7 @@ def account() -> ResponseReturnValue:
             form.current.errors = [gettext("That is not your current password.")]
         else:
             current_user.set_password(form.password.data or "")
+            current_user.password_chosen_at = datetime.now(UTC)
             db.session.commit()
             sign_in(
                 current_user._get_current_object()

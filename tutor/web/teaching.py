@@ -693,6 +693,14 @@ def reset_password(slug: str, user_id: int) -> ResponseReturnValue:
     target = membership(course, student) if student is not None else None
     if student is None or target is None or target.role != STUDENT:
         abort(404)  # staff reset students of their own course, nobody else
+    if not may_edit(member.role, settings_of(course)):
+        # Setting a password is signing in as the student: not for a TA the instructor has
+        # not allowed to change the roster.
+        refused = gettext(
+            "Only the course's instructor, or a teaching assistant they allow to change the "
+            "settings, sets students' passwords."
+        )
+        return _roster_page(course, member, 403, refused=refused)
     if not resettable(course, student.id):
         refused = gettext(
             "%(email)s made this account themselves, or it is in another course too: only its "
