@@ -37,6 +37,7 @@ def course_site(folder: Path, name: str) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'course-site.db'}",
             "WTF_CSRF_ENABLED": False,
             "SIGNIN_RATE_LIMIT": "1000 per minute",  # every test signs in from one address
+            "ROSTER_RATE_LIMIT": "1000 per minute",
         }
     )
     yield app

@@ -3,11 +3,13 @@ every device; a password change signs out every other device; sign-in is rate-li
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -276,6 +278,27 @@ def test_sign_up_and_join_codes_are_rate_limited_too(app: Flask) -> None:
     guesser = signed_in(app, "u0@example.org")
     answers = [guesser.post("/join", data={"code": f"GUESS{n:03d}"}).status_code for n in range(4)]
     assert answers == [400, 400, 400, 429]
+
+
+def test_roster_uploads_are_rate_limited(app: Flask) -> None:
+    """Each row of a roster file that names a password costs a slow hash, and anyone may make a
+    course: uploads are bounded per address, with the wait said."""
+    hosted_course(app, "uploads", "up-prof@example.org", {})
+    app.config["ROSTER_RATE_LIMIT"] = "2 per hour"
+    prof = signed_in(app, "up-prof@example.org")
+
+    def upload(n: int) -> Any:
+        body = f"email,name,password\nrow{n}@example.org,Row {n},Chosen pass {n}\n".encode()
+        return prof.post(
+            "/courses/uploads/roster/import",
+            data={"roster": (io.BytesIO(body), "roster.csv")},
+            content_type="multipart/form-data",
+        )
+
+    assert [upload(n).status_code for n in range(2)] == [200, 200]
+    third = upload(2)
+    assert third.status_code == 429 and "Too many tries" in third.get_data(as_text=True)
+    assert third.headers.get("Retry-After")
 
 
 def _together(count: int, send: Callable[[int], int]) -> list[int]:

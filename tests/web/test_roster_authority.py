@@ -18,6 +18,7 @@ from tutor.web.roster import course_by_slug
 from tutor.web.schedule import settings_of
 
 from .course_site_helpers import (
+    FAST_HASH,
     PASSWORD,
     account,
     course_site,
@@ -242,3 +243,41 @@ def test_a_roster_saved_with_semicolons_or_tabs_is_read_as_such(
     assert _upload(prof, slug, good)[0] == 200
     roster = _roles(prof, slug)
     assert re.search(r"(Semi|Sep|Tab), (Colon|Line|Separated)", roster), roster
+
+
+def test_passwords_made_up_for_a_roster_get_a_fast_hash_and_chosen_ones_the_slow_one(
+    site: Flask,
+) -> None:
+    """A made-up password (72 random bits) needs no slow hash; one a roster file names, which a
+    person chose, keeps the site's. A 300-row roster of made-up passwords is then no minute of
+    both cores (and no way for anyone who makes a course to burn them)."""
+    hosted_course(site, "big-roster", "big-prof@x.org", {})
+    site.config["PASSWORD_HASH_METHOD"] = "scrypt"  # the site's default, slow by design
+    try:
+        prof = signed_in(site, "big-prof@x.org")
+        rows = "".join(f"many-{n}@x.org,Many {n}\n" for n in range(300))
+        status, text = _upload(prof, "big-roster", "email,name\n" + rows)
+        assert status == 200 and "300 people imported" in text
+        status, _text = _upload(
+            prof, "big-roster", "email,name,password\nchose@x.org,C,Mine 12345\n"
+        )
+        assert status == 200
+        added = prof.post(
+            "/courses/big-roster/roster/add", data={"email": "one@x.org", "role": "student"}
+        )
+        made = re.search(r'<code class="new-password">([^<]+)</code>', added.get_data(as_text=True))
+        assert made
+        with site.app_context():
+            from tutor.web.accounts import find_user
+
+            hashes = {
+                email: find_user(email).password_hash  # type: ignore[union-attr]
+                for email in ("many-0@x.org", "many-299@x.org", "one@x.org", "chose@x.org")
+            }
+        assert hashes["many-0@x.org"].startswith("pbkdf2:sha256:1000$")
+        assert hashes["one@x.org"].startswith("pbkdf2:sha256:1000$")
+        assert hashes["chose@x.org"].startswith("scrypt:")
+        signed_in(site, "one@x.org", made.group(1))
+        signed_in(site, "chose@x.org", "Mine 12345")
+    finally:
+        site.config["PASSWORD_HASH_METHOD"] = FAST_HASH

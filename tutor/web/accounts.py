@@ -87,15 +87,34 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.name or self.email
 
 
+class MadeUpPassword(str):
+    """A password made up here (``new_password``: 72 random bits). A slow hash guards the
+    passwords people choose against guess lists; none reaches 2**72, so a made-up one gets a
+    fast salted hash (``MADE_UP_HASH``): scrypt's 0.1 s per account held both cores for a
+    minute on a 500-row roster (and let anyone who makes a course burn them)."""
+
+    __slots__ = ()
+
+
+MADE_UP_HASH = "pbkdf2:sha256:1000"
+
+
 def password_hashes(passwords: list[str]) -> list[str]:
-    """Salted hashes (Werkzeug's scrypt unless ``PASSWORD_HASH_METHOD`` says otherwise), made on
-    every core at once when there are several: a roster of new students needs one each, ≈ 0.1 s
-    apiece, and hashlib lets other threads run meanwhile."""
-    method = str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
-    if len(passwords) < 2:
-        return [generate_password_hash(p, method=method) for p in passwords]
-    with ThreadPoolExecutor(max_workers=min(len(passwords), os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda p: generate_password_hash(p, method=method), passwords))
+    """Salted hashes (Werkzeug's scrypt unless ``PASSWORD_HASH_METHOD`` says otherwise; a
+    ``MadeUpPassword``'s fast), made on every core at once when there are several: a roster
+    whose file names its students' passwords needs one each, ≈ 0.1 s apiece, and hashlib lets
+    other threads run meanwhile."""
+    chosen = str(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+    def hashed(password: str) -> str:
+        method = MADE_UP_HASH if isinstance(password, MadeUpPassword) else chosen
+        return generate_password_hash(password, method=method)
+
+    slow = sum(1 for p in passwords if not isinstance(p, MadeUpPassword))
+    if slow < 2:
+        return [hashed(p) for p in passwords]
+    with ThreadPoolExecutor(max_workers=min(slow, os.cpu_count() or 1)) as pool:
+        return list(pool.map(hashed, passwords))
 
 
 # Per hash method: a hash of no one's password, checked when a sign-in names no account.
@@ -161,7 +180,7 @@ def create_user(
 
 def new_password() -> str:
     """A password for an account someone else creates (roster import, a staff reset)."""
-    return secrets.token_urlsafe(9)
+    return MadeUpPassword(secrets.token_urlsafe(9))
 
 
 def sign_in(user: User) -> None:

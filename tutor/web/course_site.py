@@ -3,7 +3,8 @@
 Rate limits (Flask-Limiter, the same limiter as submissions, per network address):
 ``SIGNIN_RATE_LIMIT`` (default 10 a minute) on ``POST /login``, ``SIGNUP_RATE_LIMIT`` (5 a
 minute) on ``POST /signup`` and ``JOIN_RATE_LIMIT`` (10 a minute) on ``POST /join``, so neither
-passwords nor join codes can be guessed at speed.
+passwords nor join codes can be guessed at speed; ``ROSTER_RATE_LIMIT`` (20 an hour) on roster
+uploads, each of which may hash hundreds of chosen passwords.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ DEFAULTS = {
     "SIGNIN_RATE_LIMIT": "10 per minute",
     "SIGNUP_RATE_LIMIT": "5 per minute",
     "JOIN_RATE_LIMIT": "10 per minute",
+    # Roster files that name people's passwords cost a slow hash per row: bounded per address.
+    "ROSTER_RATE_LIMIT": "20 per hour",
 }
 LIMITED = {
     "auth.login": "SIGNIN_RATE_LIMIT",
@@ -31,6 +34,7 @@ LIMITED = {
     "auth.account": "SIGNIN_RATE_LIMIT",
     "auth.signup": "SIGNUP_RATE_LIMIT",
     "teaching.join": "JOIN_RATE_LIMIT",
+    "teaching.import_csv": "ROSTER_RATE_LIMIT",
 }
 
 
