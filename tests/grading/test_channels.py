@@ -261,10 +261,10 @@ def shared_memory_kb() -> int:
 
 
 def _host() -> dict[str, Any]:
-    """What a submission could have left on the host: SysV objects, files named by the token."""
-    sysv = {
-        k: len(Path(f"/proc/sysvipc/{k}").read_text().splitlines()) for k in ("shm", "msg", "sem")
-    }
+    """What a submission could have left on the host: the writer's SysV objects (its key, or a
+    shared memory segment of its size: any other process on the machine, a browser of another
+    test, may make SysV objects of its own meanwhile), files named by the token."""
+    sysv = {k: len(_writers_objects(k)) for k in ("shm", "msg", "sem")}
     named = [
         str(p)
         for folder in ("/tmp", "/dev/shm", str(ROOT), str(ROOT / "instance"))
@@ -272,6 +272,18 @@ def _host() -> dict[str, Any]:
         if TOKEN_HEAD in p.name
     ]
     return {"sysv": sysv, "named": named}
+
+
+WRITER_KEY = 0x7674  # KEY in the programs above
+
+
+def _writers_objects(kind: str) -> list[str]:
+    rows = [line.split() for line in Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]]
+    return [
+        row[1]
+        for row in rows
+        if int(row[0]) == WRITER_KEY or (kind == "shm" and int(row[3]) == 64 << 20)
+    ]
 
 
 @pytest.fixture(scope="module", params=privilege_modes())

@@ -76,9 +76,11 @@ from tutor.sim.network import Firewall, LoadBalancer, Mano
 from tutor.sim.staging import smoke_test
 
 NAN, INF = math.nan, math.inf
-QUICK = 3.0
-"""Seconds the largest allowed call may take here: each takes under one on a quiet machine
-(docs/sim.md lists them), and the margin is for a loaded test runner."""
+QUICK = 5.0
+"""CPU seconds the largest allowed call may take: each takes under one on a quiet machine
+(docs/sim.md lists them). CPU time, not the wall clock, and a wide margin: this guards against
+calls that ran for minutes (or forever) before the limits, not against a slower machine — a
+loaded test runner took 3.2 s of wall time for a 0.7 s call."""
 
 Call = Callable[[], object]
 
@@ -167,9 +169,9 @@ TOO_BIG: list[tuple[str, Call, str]] = [
 def test_a_size_beyond_its_limit_is_refused_at_once_naming_the_limit(
     call: Call, limit: str
 ) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     error = refused(call, InvalidOperation)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert limit in str(error) and limit in error.zh
     assert "上限" in error.zh
 
@@ -352,9 +354,9 @@ def test_valid_values_give_the_same_answers_as_before() -> None:
 
 
 def quick(call: Call) -> object:
-    start = time.perf_counter()
+    start = time.process_time()
     result = call()
-    took = time.perf_counter() - start
+    took = time.process_time() - start
     assert took < QUICK, f"{took:.2f} s"
     return result
 
@@ -467,9 +469,9 @@ def test_the_largest_allowed_input_finishes_quickly(call: Call) -> None:
 def test_a_search_too_hard_for_the_exact_packing_gives_up_quickly_naming_the_limit() -> None:
     hard = [32, 34, 28, 37, 40, 29, 27, 27, 25, 37, 34, 26, 32, 36, 33, 30, 28, 33, 31, 25, 33, 33]
     hard += [31, 30]  # 24 items of 25 to 40: the optimum needs more than 50,000 partial packings
-    start = time.perf_counter()
+    start = time.process_time()
     error = refused(lambda: optimal_bin_count(hard, 100, limit=24), InvalidOperation)
-    assert time.perf_counter() - start < QUICK
+    assert time.process_time() - start < QUICK
     assert "MAX_SEARCH_NODES" in str(error) and "MAX_SEARCH_NODES" in error.zh
     for n in (18, 20, 22):  # answered or refused, never slow
         try:
