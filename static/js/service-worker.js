@@ -79,7 +79,9 @@ async function fill() {
       const key = keyOf(url);
       const reused = sha256 ? ((await fromOlderCache(key, sha256)) ?? (await alreadyLoaded(url, sha256))) : null;
       if (reused) return cache.put(key, reused);
-      const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+      // Without cookies: what every user of this browser may see offline, never an account's
+      // page.
+      const response = await fetch(url, { cache: "no-cache", credentials: "omit" });
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       return cache.put(key, withHash(response, sha256));
     }),
@@ -162,6 +164,25 @@ location.replace(${literal(next.href)});</script>`;
   return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
+// Whether the browser was signed in at its last page (the server marks an account's pages). The
+// cache holds only pages as a visitor without an account sees them, so a signed-in learner on a
+// slow server waits for their own page rather than get one that looks signed out; only with no
+// network at all does the cached page answer.
+const ACCOUNT_KEY = absolute("./virttutor-signed-in");
+let signedIn = null;
+
+async function rememberAccount(response) {
+  const now = response.headers.has("VirtTutor-Signed-In");
+  if (now === signedIn) return;
+  signedIn = now;
+  await (await caches.open(LANGUAGE_CACHE)).put(ACCOUNT_KEY, new Response(now ? "1" : ""));
+}
+
+async function wasSignedIn() {
+  if (signedIn === null) signedIn = Boolean(await (await (await caches.open(LANGUAGE_CACHE)).match(ACCOUNT_KEY))?.text());
+  return signedIn;
+}
+
 async function page(request, preloaded, waitUntil) {
   const cache = await caches.open(CACHE);
   // ignoreVary: the site varies pages on Cookie / Accept-Language, which a navigation does not expose.
@@ -169,7 +190,9 @@ async function page(request, preloaded, waitUntil) {
   try {
     const controller = new AbortController();
     let timer;
+    const patient = await wasSignedIn();
     const late = new Promise((_, reject) => {
+      if (patient) return; // (see wasSignedIn)
       timer = setTimeout(() => {
         controller.abort();
         reject(new Error(`no answer in ${PAGE_TIMEOUT_MS} ms`));
@@ -179,8 +202,11 @@ async function page(request, preloaded, waitUntil) {
     const online = (async () => (await preloaded) ?? fetch(request, { signal: controller.signal }))();
     const response = await Promise.race([online, late]);
     clearTimeout(timer);
+    if (response.ok) waitUntil(rememberAccount(response));
     // Keep the newest copy of a page we cache anyway (a lesson, the outline...), after answering.
-    if (response.ok && !response.redirected) {
+    // Never an account's page (the server marks it): the cache is shared by everyone who uses
+    // this browser and outlives signing out.
+    if (response.ok && !response.redirected && !response.headers.has("VirtTutor-Signed-In")) {
       const copy = response.clone();
       const code = response.headers.get("Content-Language");
       waitUntil(

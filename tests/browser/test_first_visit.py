@@ -285,3 +285,41 @@ def test_a_cdn_that_never_answers_does_not_stop_the_offline_copy(
         )
     finally:
         context.close()
+
+
+def test_the_offline_copy_never_keeps_an_account_s_page(
+    browser: Browser, site: tuple[str, Server]
+) -> None:
+    """The offline copy is shared by everyone who uses this browser and outlives signing out:
+    it keeps pages as a visitor without an account sees them. Someone signs up (and so in),
+    the copy is made and pages are read while signed in, they sign out; offline, the next
+    person reads no page of theirs — no name, no Sign out."""
+    base, _server = site
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        block_cdn(page)
+        page.goto(f"{base}/signup")
+        page.get_by_label("Email").fill("shared-pc@example.org")
+        page.get_by_label("Your name").fill("Ada Sharedpc")
+        page.get_by_label("Password", exact=True).fill("a good password")
+        page.get_by_label("Password again").fill("a good password")
+        page.get_by_role("button", name="Create my account").click()
+        expect(page.get_by_role("link", name="Ada Sharedpc")).to_be_visible()
+        page.goto(base + LESSON)
+        wait_for_python_ready(page, EXERCISE)
+        page.wait_for_function(CONTROLLED, timeout=120_000)
+        for path in (LESSON, "/lessons/live-migration", "/"):  # read again, signed in
+            page.goto(base + path)
+            expect(page.get_by_role("link", name="Ada Sharedpc")).to_be_visible()
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("link", name="Ada Sharedpc")).to_have_count(0)
+        context.set_offline(True)
+        for path in (LESSON, "/lessons/live-migration", "/"):
+            page.goto(base + path)
+            expect(page.locator("h1")).to_be_visible()
+            assert "Ada Sharedpc" not in page.content(), path
+            expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    finally:
+        context.close()

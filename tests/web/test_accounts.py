@@ -214,6 +214,10 @@ def test_forms_and_json_need_the_csrf_token(tmp_path: Path) -> None:
         data={"email": "ha@example.org", "password": PASSWORD, "csrf_token": token.group(1)},
     )
     assert ok.status_code == 302
+    # Signing in gave the session a new token: the one on the page before (which whoever set
+    # up this browser could have read) acts for nobody now.
+    before = client.post("/logout", data={"csrf_token": token.group(1)})
+    assert before.status_code == 400
     answer = client.post("/lessons/hypervisors/checks/0", json={"choice": 0})
     assert answer.status_code == 400  # no X-CSRFToken
     meta = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").get_data(as_text=True))

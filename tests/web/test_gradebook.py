@@ -115,6 +115,8 @@ def test_sorting_and_filtering_answer_htmx_with_the_table_alone(course: Flask) -
 def test_the_csv_export_is_what_canvas_and_moodle_import(course: Flask) -> None:
     response = signed_in(course, "prof@example.org").get("/courses/os/gradebook.csv")
     assert response.mimetype == "text/csv"
+    # Every student's grades and email: no cache keeps it (some CDNs cache `.csv` by name).
+    assert response.headers["Cache-Control"] == "no-store"
     assert "os-grades.csv" in response.headers["Content-Disposition"]
     rows = _csv_rows(response.get_data(as_text=True))
     header = list(rows[0])

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from tutor.assets import pinned
-from tutor.web import PROJECT_ROOT, create_app
+from tutor.web import PROJECT_ROOT, create_app, offline
 
 from .service_worker import precache_manifest
 
@@ -57,6 +57,32 @@ def test_version_follows_the_lessons(tmp_path: Path) -> None:
     prompt = next(lessons.glob("*/exercises/*/prompt.en.md"))
     prompt.write_text(prompt.read_text() + "\nOne more sentence.\n")
     assert manifest(make_app(lessons, tmp_path))["version"] != before
+
+
+def test_version_follows_what_the_running_process_renders(tmp_path: Path) -> None:
+    """A lesson edited on disk before a restart changes nothing the process serves: the worker
+    keeps its version (a new one then would cache old pages under it for good); a template or
+    translation the next process renders with changes it."""
+    lessons = tmp_path / "lessons"
+    shutil.copytree(PROJECT_ROOT / "lessons", lessons, ignore=shutil.ignore_patterns("__pycache__"))
+    app = make_app(lessons, tmp_path)
+    before = manifest(app)["version"]
+    prompt = next(lessons.glob("*/exercises/*/prompt.en.md"))
+    prompt.write_text(prompt.read_text() + "\nOne more sentence.\n")
+    assert manifest(app)["version"] == before  # until the restart
+    assert manifest(make_app(lessons, tmp_path))["version"] != before  # after it
+
+    package = tmp_path / "package"
+    for folder in ("templates", "translations"):
+        shutil.copytree(Path(offline.__file__).parent / folder, package / folder)
+    offline.remember_site(app, package)
+    same = manifest(app)["version"]
+    for changed in ("templates/base.html", "translations/zh/LC_MESSAGES/messages.mo"):
+        (package / changed).write_bytes((package / changed).read_bytes() + b"\n")
+        offline.remember_site(app, package)
+        now = manifest(app)["version"]
+        assert now != same, changed
+        same = now
 
 
 def test_worker_caches_what_the_pages_load_and_nothing_they_never_do(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tutor.web import create_app
+from tutor.web.headers import FRAMED_SESSION
 
 from ..conftest import FIXTURE_LESSONS, ROOT
 from ..grading.live import MANY_MACHINES, UNPRIVILEGED_UID, LiveServer, _as_unprivileged
@@ -82,14 +83,41 @@ def test_cookies_are_secure_behind_https_only(client: FlaskClient) -> None:
     )
 
 
-def test_over_https_the_session_cookie_is_partitioned_and_replaces_an_older_one(
+def test_over_https_only_a_session_an_lms_frames_is_samesite_none(app: Flask) -> None:
+    """``SameSite=None`` lets a cross-site POST carry the session: only a session an LTI launch
+    began (or an LTI request itself) needs that, inside the LMS's iframe (#12); every other
+    session stays ``Lax``, as docs/course-site.md says."""
+    plain = app.test_client().get("/api/session", base_url="https://tutor.example")
+    (cookie,) = [c for c in plain.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "SameSite=Lax" in cookie and "Secure" in cookie and "Partitioned" not in cookie
+    client = app.test_client()
+    with client.session_transaction(base_url="https://tutor.example") as session:
+        session[FRAMED_SESSION] = True
+    framed = client.get("/api/session", base_url="https://tutor.example")
+    (cookie,) = [c for c in framed.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "SameSite=None" in cookie and "Partitioned" in cookie
+
+
+def _framed_session(app: Flask) -> str:
+    client = app.test_client()
+    with client.session_transaction(base_url="https://tutor.example") as session:
+        session[FRAMED_SESSION] = True
+    return next(
+        c
+        for c in client.get("/api/session", base_url="https://tutor.example").headers.getlist(
+            "Set-Cookie"
+        )
+        if c.startswith("session=")
+    )
+
+
+def test_over_https_a_framed_session_cookie_is_partitioned_and_replaces_an_older_one(
     app: Flask,
 ) -> None:
     """Partitioned (CHIPS) so an LMS's iframe keeps it where third-party cookies are blocked
     (#12); a browser still holding the unpartitioned cookie of before sends both, and the old
     one (sent first, so read) must go or the new one would never be read."""
-    first = app.test_client().get("/api/session", base_url="https://tutor.example")
-    (cookie,) = [c for c in first.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    cookie = _framed_session(app)
     assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
     value = cookie.split(";", 1)[0].removeprefix("session=")
     both = app.test_client(use_cookies=False).get(
@@ -102,6 +130,24 @@ def test_over_https_the_session_cookie_is_partitioned_and_replaces_an_older_one(
     # The session read (the old cookie's) lives on in a partitioned cookie.
     kept = [c for c in cookies if not c.startswith("session=;")]
     assert len(kept) == 1 and "Partitioned" in kept[0]
+
+
+def test_a_top_level_session_left_partitioned_by_an_older_version_is_replaced(app: Flask) -> None:
+    """Before, every HTTPS session was partitioned: a browser holding that cookie and the new
+    unpartitioned one sends both; the partitioned one is deleted (it must say Partitioned to
+    be the one deleted) and the session lives on unpartitioned."""
+    first = app.test_client().get("/api/session", base_url="https://tutor.example")
+    (cookie,) = [c for c in first.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    value = cookie.split(";", 1)[0].removeprefix("session=")
+    both = app.test_client(use_cookies=False).get(
+        "/api/session",
+        base_url="https://tutor.example",
+        headers={"Cookie": f"session={value}; session={value}"},
+    )
+    cookies = [c for c in both.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert any(c.startswith("session=;") and "Partitioned" in c for c in cookies)
+    kept = [c for c in cookies if not c.startswith("session=;")]
+    assert len(kept) == 1 and "Partitioned" not in kept[0] and "SameSite=Lax" in kept[0]
 
 
 def _session_cookies(response: object) -> list[str]:
@@ -150,6 +196,19 @@ def test_files_the_same_for_everyone_neither_set_nor_vary_on_cookies(
         assert not {"cookie", "hx-request"} & {v.lower() for v in reply.vary}, (url, reply.vary)
         assert "immutable" in reply.headers["Cache-Control"] or "?v=" not in url, url
     assert _session_cookies(client.get("/lessons/fixture-lesson"))  # a page still refreshes it
+
+
+def test_replies_about_their_visitor_that_are_not_pages_are_never_stored(
+    client: FlaskClient,
+) -> None:
+    """JSON, errors and redirects name no caching of their own: no cache may keep them (the
+    session's CSRF token, a learner's submissions); pages revalidate, static files are public."""
+    for path, status in (("/api/session", 200), ("/no-such-page", 404), ("/api/nothing", 404)):
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    assert client.get("/").headers["Cache-Control"] == "private, no-cache"
+    assert "no-store" not in client.get("/sw.js").headers["Cache-Control"]
 
 
 def test_everything_under_api_answers_json(client: FlaskClient) -> None:

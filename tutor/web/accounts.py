@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import lazy_gettext as _  # extracted by pybabel's default keywords
 from flask_login import (
     LoginManager,
@@ -189,6 +189,10 @@ def sign_in(user: User) -> None:
     if anonymous and anonymous != user.learner and not session.get("account"):
         adopt_learner(str(anonymous), user.learner)
     login_user(user)
+    # A new CSRF token: one read from the page before signing in (by whoever set up this
+    # browser's session) must not act for the account.
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
     session["learner"] = user.learner
     session["account"] = True
     session.permanent = True

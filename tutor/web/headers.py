@@ -24,8 +24,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, has_request_context, request
+from flask import session as request_session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask_babel import get_locale
+from flask_login import current_user
 from itsdangerous import BadSignature
 
 from .asset_pins import current_pins
@@ -96,6 +98,20 @@ def _secure_cookies(response: Response) -> None:
         response.headers.add("Set-Cookie", cookie)
 
 
+SIGNED_IN_HEADER = "VirtTutor-Signed-In"
+
+# Set by an LTI launch (lti.py): this session lives inside an LMS's iframe.
+FRAMED_SESSION = "lti_framed"
+
+
+def framed() -> bool:
+    """Whether this HTTPS request's session is one an LMS frames: an LTI request (the login's
+    state must survive the platform's cross-site POST back) or a session a launch began."""
+    if not (has_request_context() and request.is_secure):
+        return False
+    return request.blueprint == "lti" or bool(request_session.get(FRAMED_SESSION))
+
+
 class SecureBehindHttps(SecureCookieSessionInterface):
     """The session cookie is ``Secure`` (and ``SameSite=None``) when the request came over
     HTTPS (or ``SESSION_COOKIE_SECURE`` says so), without configuring it per deployment."""
@@ -104,20 +120,20 @@ class SecureBehindHttps(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
     def get_cookie_samesite(self, app: Flask) -> str | None:
-        """Over HTTPS the session cookie is ``SameSite=None`` so that a course site framing
-        VirtTutor (an LTI 1.3 launch, #12) keeps the learner signed in inside its iframe;
-        over plain HTTP browsers refuse ``None`` without ``Secure``, so the setting stays."""
-        if has_request_context() and request.is_secure:
+        """A session that an LMS frames (an LTI 1.3 launch, #12: ``framed``) is ``SameSite=None``
+        over HTTPS, so that the learner stays signed in inside the course site's iframe; every
+        other session keeps the setting (``Lax``), under which a cross-site POST carries no
+        session at all. Over plain HTTP browsers refuse ``None`` without ``Secure``."""
+        if framed():
             return "None"
         return super().get_cookie_samesite(app)
 
     def get_cookie_partitioned(self, app: Flask) -> bool:
-        """Over HTTPS the session cookie is also ``Partitioned`` (CHIPS): browsers that block
+        """A framed session's cookie is also ``Partitioned`` (CHIPS): browsers that block
         third-party cookies — Chromium in headless and incognito modes, Firefox and Safari by
         default — still keep a partitioned cookie inside an LMS's iframe, so an LTI launch
-        there stays signed in (#12). A top-level visit is its own partition: no change there."""
-        secure = has_request_context() and request.is_secure
-        return super().get_cookie_partitioned(app) or secure
+        there stays signed in (#12)."""
+        return super().get_cookie_partitioned(app) or framed()
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Flask's, also noting when the cookie was last set (its signature's timestamp)."""
@@ -145,26 +161,26 @@ class SecureBehindHttps(SecureCookieSessionInterface):
         return signed_at is None or time.time() - signed_at >= SESSION_REFRESH_SECONDS
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:
-        """A browser holding a session cookie from before partitioning sends it first, and it
-        would win over the partitioned one for good: the partitioned cookie takes its content
-        now and the old one is deleted."""
+        """A browser holding session cookies of both kinds — partitioned and not, from before a
+        session became framed or from before only framed sessions were partitioned — sends
+        both, and the first would win for good: the kind this session should have takes its
+        content now and the other kind is deleted."""
         if same_for_everyone(response):
             return  # the session keeps until the next page (its changes here are Flask-Login's)
         name = self.get_cookie_name(app)
-        old_too = (
-            has_request_context()
-            and request.is_secure
-            and len(request.cookies.getlist(name)) > 1
-            and self.get_cookie_partitioned(app)
+        both = (
+            has_request_context() and request.is_secure and len(request.cookies.getlist(name)) > 1
         )
-        if old_too and session:
+        if both and session:
             session.modified = True
+        partitioned = self.get_cookie_partitioned(app)
         super().save_session(app, session, response)
-        if old_too:
+        if both:
+            other = "" if partitioned else "; Partitioned"
             response.headers.add(
                 "Set-Cookie",
                 f"{name}=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; "
-                f"Path={self.get_cookie_path(app)}; Secure; HttpOnly; SameSite=None",
+                f"Path={self.get_cookie_path(app)}; Secure; HttpOnly; SameSite=None{other}",
             )
 
 
@@ -188,8 +204,19 @@ def install_headers(app: Flask) -> None:
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not same_for_everyone(response):
             response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER))
+            page = response.mimetype == "text/html" and response.status_code == 200
+            if "Cache-Control" not in response.headers and not page:
+                # A reply about its visitor that says nothing of caching (JSON, the grades CSV,
+                # an error page): no cache keeps it — a CDN that caches by file type would
+                # otherwise hand one instructor's gradebook.csv to the next visitor. (Pages
+                # say `private, no-cache` themselves: page_validators.)
+                response.headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html":
             # Which language this page is in: the offline copy (service-worker.js) keeps each
             # page once per language by it, and answers offline in the learner's language.
             response.headers.setdefault("Content-Language", str(get_locale() or "en"))
+            if current_user.is_authenticated:
+                # An account's page: the offline copy, which every user of this browser shares
+                # and which outlives signing out, never keeps it (service-worker.js).
+                response.headers[SIGNED_IN_HEADER] = "1"
         return response

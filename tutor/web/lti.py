@@ -45,6 +45,7 @@ from sqlalchemy.exc import IntegrityError
 from . import lti_grade_links, lti_grades_page, lti_passback
 from .accounts import User, create_user, find_user, new_password, sign_in, signed_in_only
 from .extensions import LANGUAGES, SESSION_LANGUAGE, csrf, db
+from .headers import FRAMED_SESSION
 from .lti_claims import (
     CONTEXT,
     CUSTOM,
@@ -226,6 +227,7 @@ def launch() -> ResponseReturnValue:
         lti_passback.passback(current_app).after_launch(grade_link)
     sign_in(user)
     session["lti_course"] = course.slug
+    session[FRAMED_SESSION] = True
     _keep_language(data)
     return redirect(target)
 
@@ -248,6 +250,7 @@ def _deep_linking(data: dict[str, Any], client_id: str) -> ResponseReturnValue:
 
     user, course = _recorded(record)
     sign_in(user)
+    session[FRAMED_SESSION] = True
     _keep_language(data)  # the picker, and the titles it sends back
     return open_picker(data, client_id, user, course)
 

@@ -18,7 +18,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Response, current_app, url_for
+from flask import Flask, Response, current_app, url_for
 
 from tutor.assets import pinned
 
@@ -76,15 +76,22 @@ def never_loaded() -> frozenset[str]:
     return frozenset(names)
 
 
-def _lesson_digest() -> str:
-    lessons = Path(str(current_app.config["LESSONS_DIR"]))
-    digest = hashlib.sha256()
-    for path in sorted(
-        p for p in lessons.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ):
-        digest.update(path.relative_to(lessons).as_posix().encode() + b"\0")
-        digest.update(file_hash(path).encode())
-    return digest.hexdigest()
+SITE_DIGEST = "offline_site_digest"
+
+
+def remember_site(app: Flask, package: Path = Path(__file__).parent) -> None:
+    """What this process renders its pages from, taken when it starts: the lesson build it
+    loaded and grades with, and its templates and translations as they were then. A process
+    keeps rendering those until it restarts, so the worker's version must follow them — not
+    the lesson files on disk now (edited before a restart: a new version naming old pages) nor
+    miss a template or translation change (old pages offline for good)."""
+    build = app.extensions["lesson_build"]
+    digest = hashlib.sha256(f"{build.id}\0{build.grader_version}\0".encode())
+    for folder in (package / "templates", package / "translations"):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".po"):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    app.extensions[SITE_DIGEST] = digest.hexdigest()
 
 
 def _page_urls() -> list[str]:
@@ -128,10 +135,11 @@ def _lesson_data() -> list[tuple[str, str | None]]:
 
 
 def precache_version(entries: list[tuple[str, str | None]] | None = None) -> str:
-    """Changes with the lessons, the bundle, any cached file, the languages and the mode."""
+    """Changes with what the pages are made of (``remember_site``), the bundle, any cached
+    file, the languages and the mode."""
     entries = entries if entries is not None else precache_list()
     digest = hashlib.sha256()
-    digest.update(_lesson_digest().encode())
+    digest.update(str(current_app.extensions[SITE_DIGEST]).encode())
     digest.update(json.dumps(entries).encode())
     digest.update(json.dumps([LANGUAGES, bool(current_app.config.get("SELF_STUDY_ONLY"))]).encode())
     return digest.hexdigest()[:16]

@@ -68,6 +68,8 @@ def _template_helpers() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     from . import static_copy  # noqa: F401  (adds `flask tutor export-static`)
+    from .offline import remember_site
 
     app.register_blueprint(bp)
     app.context_processor(_template_helpers)
+    remember_site(app)
