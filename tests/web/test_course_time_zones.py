@@ -16,10 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tutor.web import backup, schema
+from tutor.web.course_zone import zoned_stamp
 from tutor.web.extensions import db
 from tutor.web.models import Course
 from tutor.web.roster import course_by_slug
-from tutor.web.schedule import Assignment, CourseSettings, settings_of
+from tutor.web.schedule import Assignment, CourseSettings, days_late, settings_of
 
 from .course_site_helpers import course_site, graded, hosted_course, page_text, signed_in, solution
 
@@ -318,3 +319,43 @@ def test_the_dashboards_days_are_the_courses_days(site: Flask) -> None:
     assert found
     days = [row["day"] for row in json.loads(found[1])["passRate"]]
     assert days == ["2026-05-01", "2026-05-02"]
+
+
+@pytest.mark.parametrize(
+    ("after_due", "late"),
+    [
+        (timedelta(milliseconds=23), 0),  # "due 11:24", submitted 11:24:00.023: on time
+        (timedelta(seconds=59, milliseconds=999), 0),  # 11:24:59.999: still the due minute
+        (timedelta(minutes=1), 1),  # 11:25:00: late
+        (timedelta(minutes=1, hours=23, seconds=59), 1),
+        (timedelta(minutes=1, hours=24), 2),
+    ],
+)
+def test_a_due_time_runs_to_the_end_of_its_minute(after_due: timedelta, late: int) -> None:
+    """Pages show times to the minute: "submitted 11:24, due 11:24" must not be a day late, and
+    "due 23:59" takes 23:59:30 as an LMS does."""
+    due = datetime(2026, 12, 5, 16, 24, tzinfo=UTC)
+    assert days_late(due + after_due, due) == late
+
+
+def test_a_time_the_clocks_show_twice_says_which_by_its_offset(site: Flask) -> None:
+    """The night clocks go back, 01:30 happens twice in New York: a due time and a try at the
+    two 01:30s must read as different times, or "due 01:30, last try 01:30, 1 day late"."""
+    due = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # the first 01:30 (EDT, UTC−4)
+    hosted_course(
+        site, "tz-fold", "fold-prof@x.org", {"io-path": (None, due)}, students=("fold@x.org",)
+    )
+    _set_zone(site, "tz-fold", NEW_YORK)
+    try_at = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # the second 01:30 (EST, UTC−5)
+    graded(site, "tz-fold", "fold@x.org", "io-path", solution(site, "io-path"), try_at)
+    prof = signed_in(site, "fold-prof@x.org")
+    book = prof.get("/courses/tz-fold/gradebook").get_data(as_text=True)
+    user = re.search(r'href="/courses/tz-fold/students/(\d+)"', book)
+    assert user
+    detail = page_text(prof.get(f"/courses/tz-fold/students/{user[1]}").get_data(as_text=True))
+    assert "2026-11-01 01:30 America/New_York (UTC−04:00)" in detail  # due
+    assert "2026-11-01 01:30 America/New_York (UTC−05:00)" in detail  # the try, an hour later
+    # Any other time says no offset.
+    assert zoned_stamp(datetime(2026, 11, 1, 8, 0, tzinfo=UTC), NEW_YORK) == (
+        "2026-11-01 03:00 America/New_York"
+    )

@@ -40,6 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         SUBMIT_RATE_LIMIT="8 per minute",
         SUBMIT_RATE_LIMIT_PER_IP="1000 per minute",
         SESSION_RATE_LIMIT="1000 per minute",
+        GRADER_INFLIGHT_PER_IP=1,  # one per address, to see the address's limit at work
         LESSONS_DIR=str(FIXTURE_LESSONS),
     ).start()
     try:

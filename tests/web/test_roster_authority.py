@@ -281,3 +281,52 @@ def test_passwords_made_up_for_a_roster_get_a_fast_hash_and_chosen_ones_the_slow
         signed_in(site, "chose@x.org", "Mine 12345")
     finally:
         site.config["PASSWORD_HASH_METHOD"] = FAST_HASH
+
+
+def test_add_one_person_trims_a_pasted_address_and_says_who_was_already_there(
+    site: Flask,
+) -> None:
+    hosted_course(site, "pasted", "pasted-prof@x.org", {})
+    prof = signed_in(site, "pasted-prof@x.org")
+    added = prof.post(
+        "/courses/pasted/roster/add",
+        data={"email": "  Pasted.Student@X.org \t", "role": "student"},
+    )
+    assert added.status_code == 200, page_text(added.get_data(as_text=True))
+    assert "pasted.student@x.org" in added.get_data(as_text=True)
+    again = prof.post(
+        "/courses/pasted/roster/add",
+        data={"email": "PASTED.STUDENT@X.ORG", "role": "student"},
+        follow_redirects=True,
+    )
+    text = page_text(again.get_data(as_text=True))
+    assert "was already in the course as Student: nothing changed" in text
+    assert "is now in the course" not in text
+    promoted = prof.post(
+        "/courses/pasted/roster/add",
+        data={"email": "pasted.student@x.org", "role": "ta"},
+        follow_redirects=True,
+    )
+    assert "was in the course as Student and is now Teaching assistant" in page_text(
+        promoted.get_data(as_text=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "left_over"),
+    [("smith@x.org,Smith, John", "“John”"), ("weiss@x.org,Weiß, Anna, extra", "“Anna”, “extra”")],
+)
+def test_a_roster_line_with_more_values_than_columns_is_refused_not_cut(
+    site: Flask, line: str, left_over: str
+) -> None:
+    """An unquoted "Smith, John" under `email,name` made a student named "Smith" (and the name
+    could not be fixed by uploading again): the line is refused, saying what was left over."""
+    slug = f"overflow-{len(left_over)}"
+    hosted_course(site, slug, f"prof-{slug}@x.org", {})
+    prof = signed_in(site, f"prof-{slug}@x.org")
+    status, text = _upload(prof, slug, f"email,name\n{line}\n")
+    assert status == 400
+    assert "Line 2 has more values than the first line names columns" in text
+    assert left_over in text
+    status, _text = _upload(prof, slug, f'email,name\n{line.split(",")[0]},"Smith, John"\n')
+    assert status == 200

@@ -15,7 +15,7 @@ Daylight saving time makes two wall-clock times special, and both are handled he
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -95,7 +95,17 @@ def from_local(wall_clock: datetime, name: str) -> datetime:
 
 def zoned_stamp(moment: datetime | None, name: str) -> str:
     """A moment as every course page and message shows it: minutes, in the course's zone, the
-    zone named ("2026-12-05 23:59 Asia/Shanghai"); empty for no moment."""
+    zone named ("2026-12-05 23:59 Asia/Shanghai"); empty for no moment. A wall-clock time the
+    zone has twice (the night clocks go back) also says which, by its offset from UTC
+    ("2026-11-01 01:30 America/New_York (UTC−05:00)"): "due 01:30, last try 01:30, late" read
+    as nonsense otherwise."""
     if moment is None:
         return ""
-    return f"{local_time(moment, name).strftime(MINUTE)} {shown_zone(name)}"
+    local = as_utc(moment).astimezone(zone(name))
+    shown = f"{local.strftime(MINUTE)} {shown_zone(name)}"
+    if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
+        return shown
+    offset = local.utcoffset() or timedelta(0)
+    sign = "+" if offset >= timedelta(0) else "−"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{shown} (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"

@@ -10,9 +10,10 @@ Three layers, cheapest first:
   refused before anything is stored (bad JSON, no token, an unknown exercise, one already in
   flight) spends nothing, and ``GET /api/session`` from a session that has its learner makes
   no new session;
-* **in-flight limits** in ``GradingService``: one submission being graded per learner and per
-  address (``GRADER_INFLIGHT_PER_LEARNER``, ``GRADER_INFLIGHT_PER_IP``); the next is refused with
-  429 and ``Retry-After`` until a verdict is in;
+* **in-flight limits** in ``GradingService``: one submission being graded per learner and 40 per
+  address — a class behind one NAT address (``GRADER_INFLIGHT_PER_LEARNER``,
+  ``GRADER_INFLIGHT_PER_IP``); the next is refused with 429 and ``Retry-After`` until a verdict
+  is in;
 * **a fair queue** (``fair_queue``): workers serve addresses round-robin.
 
 The address is the peer's, or — behind ``PROXY_HOPS`` reverse proxies — the one they report in

@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE = 256  # ≥ 200 concurrent submitters, each with one request in flight
 DEFAULT_WAIT = 5.0
+# Submissions in flight per network address: a class behind one NAT address submits together at
+# a deadline (1 refused 7 of 13 in its last second), and the fair queue serves addresses in turn.
+PER_ADDRESS = 40
 IN_FLIGHT = ("pending", "grading")
 # The pace of grading for ``Retry-After``: the latest this many verdicts, read at most this often;
 # and what is assumed (seconds per submission) before there are any.
@@ -220,7 +223,7 @@ class GradingService:
             queue_size=int(app.config.get("GRADER_QUEUE_SIZE", DEFAULT_QUEUE)),
             wait_seconds=float(app.config.get("GRADER_WAIT_SECONDS", DEFAULT_WAIT)),
             per_learner=int(app.config.get("GRADER_INFLIGHT_PER_LEARNER", 1)),
-            per_address=int(app.config.get("GRADER_INFLIGHT_PER_IP", 1)),
+            per_address=int(app.config.get("GRADER_INFLIGHT_PER_IP", PER_ADDRESS)),
         )
         if mode == "process":
             app.logger.warning(

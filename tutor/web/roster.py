@@ -483,6 +483,19 @@ def _read_rows(reader: csv.DictReader[str], errors: list[str], skipped: int) -> 
             errors.append(gettext("More than %(n)d rows: split the file.", n=MAX_ROSTER_ROWS))
             return rows
         values = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
+        extra = [v for v in record.get(None) or [] if str(v).strip()]
+        if extra:
+            # "Smith, John" unquoted: the name became "Smith" and "John" was dropped unseen.
+            errors.append(
+                gettext(
+                    "Line %(line)d has more values than the first line names columns (%(extra)s "
+                    "left over): put a value that holds a comma or semicolon in double quotes, "
+                    'as in "Smith, John".',
+                    line=reader.line_num + skipped,
+                    extra=", ".join(f"“{str(v).strip()}”" for v in extra),
+                )
+            )
+            continue
         if not any(values.values()):
             continue
         if any(_runs_on(value) for value in values.values()):

@@ -6,7 +6,7 @@ policy is the course's:
 
 * ``accept`` — a late submission is graded as usual, and its score counts
   ``score × (1 − penalty × days late / 100)`` (never below 0), where a day late is any started
-  24 hours after the due time;
+  24 hours after the deadline: the end of the due time's minute (``deadline``);
 * ``refuse`` — after the due time a student's Submit is refused with a message (nothing is
   stored), and anything late that got in (say, before the policy changed) counts 0.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import has_request_context, session
 from flask_login import current_user
@@ -117,11 +117,19 @@ def assignments(course: Course) -> list[Assignment]:
     )
 
 
+def deadline(due: datetime) -> datetime:
+    """The first instant that is late for a due time: the end of its minute. Every page shows
+    times to the minute, and "due 23:59" means through 23:59:59 (as in an LMS): a Submit 23 ms
+    into 11:24 against "due 11:24" counted a day late, on pages saying 11:24 for both."""
+    return utc(due).replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
 def days_late(submitted: datetime, due: datetime | None) -> int:
+    """Days (each started 24 hours after the deadline) a submission is late; 0 when on time."""
     if due is None:
         return 0
-    over = (utc(submitted) - utc(due)).total_seconds()
-    return math.ceil(over / 86400) if over > 0 else 0
+    over = (utc(submitted) - deadline(due)).total_seconds()
+    return math.floor(over / 86400) + 1 if over >= 0 else 0
 
 
 @dataclass(frozen=True)
@@ -214,10 +222,10 @@ def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
 def _rank(assignment: Assignment, late_policy: str, moment: datetime) -> tuple[int, float]:
     """Open now, soonest due first (no due date last); then past due where late work counts,
     the latest due first; then not open yet, the soonest to open; then past due and refused."""
-    due = None if assignment.due_at is None else utc(assignment.due_at).timestamp()
+    due = None if assignment.due_at is None else deadline(assignment.due_at).timestamp()
     if not assignment.is_open(moment):
         return 2, utc(assignment.opens_at).timestamp() if assignment.opens_at else 0.0
-    if due is None or due >= moment.timestamp():
+    if due is None or due > moment.timestamp():
         return 0, math.inf if due is None else due
     return (1 if late_policy != REFUSE else 3), -due
 

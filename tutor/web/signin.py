@@ -28,7 +28,7 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .accounts import (
@@ -42,6 +42,7 @@ from .accounts import (
     signed_in_only,
 )
 from .extensions import db
+from .form_text import EmailAddressField
 from .roster import my_courses
 
 bp = Blueprint("auth", __name__)
@@ -54,7 +55,7 @@ PASSWORD_LENGTH = (
 
 
 class SignUpForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField(
+    email = EmailAddressField(
         _("Email"),
         validators=[DataRequired(), Email(message=_("Enter an email address."))],
     )
@@ -68,13 +69,13 @@ class SignUpForm(FlaskForm):  # type: ignore[misc]
         ],
     )
 
-    def validate_email(self, field: EmailField) -> None:
+    def validate_email(self, field: EmailAddressField) -> None:
         if find_user(field.data or "") is not None:
             raise ValidationError(gettext("That email already has an account: sign in instead."))
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField(_("Email"), validators=[DataRequired()])
+    email = EmailAddressField(_("Email"), validators=[DataRequired()])
     password = PasswordField(_("Password"), validators=[DataRequired()])
 
 

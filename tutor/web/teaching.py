@@ -25,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    EmailField,
     Field,
     FieldList,
     Form,
@@ -60,6 +59,7 @@ from .course_zone import (
     zone_names,
 )
 from .extensions import db
+from .form_text import EmailAddressField
 from .learn import catalog, pick
 from .models import Course, Submission
 from .roster import (
@@ -245,7 +245,7 @@ def settings_version(course: Course, config: CourseSettings) -> str:
 
 
 class AddMemberForm(FlaskForm):  # type: ignore[misc]
-    email = EmailField(_("Email"), validators=[DataRequired(), Email()])
+    email = EmailAddressField(_("Email"), validators=[DataRequired(), Email()])
     role = SelectField(
         _("Role"),
         choices=[
@@ -651,6 +651,7 @@ def add_member(slug: str) -> ResponseReturnValue:
             )
         )
         return redirect(url_for("teaching.roster", slug=slug))
+    was = existing.role if existing is not None and existing.left_at is None else None
     try:
         set_role(course, user, role)
         db.session.commit()
@@ -660,7 +661,26 @@ def add_member(slug: str) -> ResponseReturnValue:
     except IntegrityError:
         db.session.rollback()
         return _added_twice(course, member, form)
-    flash(gettext("%(email)s is now in the course.", email=user.email))
+    names = role_names()
+    if was == role:
+        flash(
+            gettext(
+                "%(email)s was already in the course as %(role)s: nothing changed.",
+                email=user.email,
+                role=names[role],
+            )
+        )
+    elif was is not None:
+        flash(
+            gettext(
+                "%(email)s was in the course as %(was)s and is now %(role)s.",
+                email=user.email,
+                was=names[was],
+                role=names[role],
+            )
+        )
+    else:
+        flash(gettext("%(email)s is now in the course.", email=user.email))
     if created:
         return _roster_page(course, member, reset_done=(user.email, created))
     return redirect(url_for("teaching.roster", slug=slug))
