@@ -53,3 +53,17 @@ def test_a_powered_off_guest_is_copied_without_a_memory_file() -> None:
     assert trace.of_kind("guest.copy")[0]["files"] == ["web.vmx", "web-disk0.vmdk"]
     assert trace.of_kind("guest.copy")[0]["pages"] == 0
     assert Guest.restore(copied, host="host-b").state == "stopped"
+
+
+def test_a_suspended_guest_s_files_hold_its_vmss_as_save_returned_them() -> None:
+    """A suspended VM's folder holds the .vmss that save() wrote: files() after save() gives the
+    same files save() returned, and they open running with the suspended state."""
+    trace = Trace()
+    guest = busy_guest(trace)
+    saved_hash = guest.state_hash()
+    returned = guest.save()
+    assert guest.files() == returned
+    assert guest.files().names() == ["web.vmx", "web-disk0.vmdk", "web.vmss"]
+    copied = copy_files(guest.files(), "host-a", "host-b", trace)
+    restored = Guest.restore(copied, trace=trace, host="host-b")
+    assert (restored.state, restored.state_hash()) == ("running", saved_hash)

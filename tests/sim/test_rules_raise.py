@@ -504,8 +504,12 @@ def test_a_wrong_call_is_the_models_refusal_not_a_python_error(call: Call) -> No
 
 @pytest.mark.parametrize("turns", [[5], [[0, INF]], [[0, "1"]], [["0", 1]], [[0.5, 1]]])
 def test_a_malformed_turn_is_refused_with_the_turn_rule(turns: list[Any]) -> None:
-    error = refused(lambda: replay_turns([5], turns, Trace()), ValueError)
-    assert "each turn is [job, ran]" in str(error)
+    with pytest.raises(ValueError) as info:
+        replay_turns([5], turns, Trace())
+    assert_bilingual(info.value)
+    assert "each turn is [job, ran]" in str(info.value)
+    # read as the rule's sentence alone, like the model's own refusals (no "ValueError: ")
+    assert isinstance(info.value, SimError)
 
 
 def test_the_refusal_names_what_to_pass() -> None:

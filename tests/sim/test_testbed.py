@@ -42,3 +42,20 @@ def test_replayed_turns_measure_response_and_turnaround_on_the_models_clock() ->
     assert played["average_turnaround"] == 2.5
     with pytest.raises(ValueError, match="turn 1 is"):
         testbed.replay_turns([2], [[5, 1]], Trace())
+
+
+def test_a_testbed_refusal_reads_as_its_sentence_without_a_python_class_name() -> None:
+    """first-fit-host's "first_fit returned None for ..." is a ValueError for the code that
+    catches one, but the learner reads the rule alone, as for the model's own refusals."""
+    from tutor.grading.harness import describe
+
+    pool = testbed.pool_of([{"name": "h1", "cores": 2, "pages": 8}], Trace())
+    with pytest.raises(ValueError) as refused:
+        testbed.place_each(
+            pool,
+            [{"name": "a", "vcpus": 1, "pages": 4}],
+            testbed.learner_policy(lambda vm, hosts: None),
+        )
+    message = describe(refused.value)["message"]
+    assert message["en"].startswith("first_fit returned None for 'a'")  # type: ignore[index]
+    assert "ValueError" not in message["zh"]  # type: ignore[index]

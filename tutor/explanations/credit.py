@@ -72,6 +72,12 @@ EXPLANATIONS = {
             "zh": "在 {t} 毫秒时 pick() 选择了 {name!r}（信用值 {credit}），但它不是队列中同一"
             "优先级的第一个",
         },
+        "skipped_zero": {
+            "en": "at {t} ms pick() chose {name!r} (credit {credit}) as if a vCPU with credit 0 "
+            "were OVER",
+            "zh": "在 {t} 毫秒时 pick() 选择了 {name!r}（信用值 {credit}），"
+            "就好像信用值为 0 的 vCPU 是 OVER 一样",
+        },
         "model_pays": {"en": " (the model pays {x})", "zh": "（模型发放的是 {x}）"},
         "model_runs": {"en": " (the model runs {x!r})", "zh": "（模型运行的是 {x!r}）"},
         "because": {"en": "{what}: {why}", "zh": "{what}：{why}"},
@@ -132,6 +138,12 @@ EXPLANATIONS = {
         "en": "a vCPU with credit left (UNDER) always runs before one in debt (OVER)",
         "zh": "还有信用值的 vCPU（UNDER）总是先于负债的 vCPU（OVER）运行",
     },
+    "zero_under": {
+        "en": "a vCPU is OVER only in debt, with credit below 0; with credit 0 it is still UNDER, "
+        "and within one priority vCPUs take turns in queue order",
+        "zh": "vCPU 只有在负债（信用值小于 0）时才是 OVER；信用值为 0 时它仍是 UNDER，"
+        "而同一优先级内的 vCPU 按队列顺序轮流运行",
+    },
     "fifo": {
         "en": "within one priority vCPUs take turns in queue order, front first, whatever "
         "their credit",
@@ -175,6 +187,7 @@ _RULE = {
     "off_by_one": "integer",
     "boost_waiting": "boost",
     "over_first": "under",
+    "skipped_zero": "zero_under",
     "not_first": "fifo",
 }
 
@@ -219,7 +232,8 @@ def _payment(
 
 
 def _choice(found: dict[str, Any], model: str) -> tuple[str, dict[str, Any]]:
-    """Which run-queue rule a choice breaks: BOOST first, then UNDER before OVER, then FIFO."""
+    """Which run-queue rule a choice breaks: BOOST first, credit 0 is UNDER, then UNDER before
+    OVER, then FIFO."""
     from tutor.sim.credit_policy import priority_of
 
     queue, name = found["queue"], found["picked"]
@@ -228,6 +242,10 @@ def _choice(found: dict[str, Any], model: str) -> tuple[str, dict[str, Any]]:
     values = {"name": name, "credit": mine["credit"]}
     if best["boost"] and not mine["boost"]:
         return "boost_waiting", values
+    # what a picker that takes credit 0 for debt (OVER) chooses
+    zero_over = min(queue, key=lambda v: 0 if v["boost"] else 1 if v["credit"] > 0 else 2)
+    if zero_over["name"] == name:
+        return "skipped_zero", values
     if priority_of(mine) > priority_of(best):
         return "over_first", values
     return "not_first", values

@@ -33,6 +33,13 @@ EXPLANATIONS = {
         "zh": "{address} 超出了{own}：虚拟机监控程序的边界检查拒绝了它，所以它永远伸不进下一台"
         "客户机的切片",
     },
+    "negative": {
+        "en": "{address} is outside {own}: a guest's addresses start at 0, so the hypervisor's "
+        "bounds check refuses a negative one; it never wraps around to the end of the slice or "
+        "reaches back into the previous guest's",
+        "zh": "{address} 超出了{own}：客户机的地址从 0 开始，虚拟机监控程序的边界检查会拒绝负地址；"
+        "它既不会绕回切片的末尾，也不会伸进前一台客户机的切片",
+    },
     "inside": {
         "en": "{address} lies inside {own}, so the read is allowed",
         "zh": "{address} 在{own}之内，所以这次读取是允许的",
@@ -42,6 +49,13 @@ EXPLANATIONS = {
         "refused write lands nowhere, least of all in a neighbour's slice",
         "zh": "{guess!r} 来自一次被拒绝的写入（{writer!r} 越过了自己切片的末尾）：被拒绝的写入"
         "哪里都不会落下，更不会落进邻居的切片",
+    },
+    "refused_negative": {
+        "en": "{guess!r} was written by a refused write ({writer!r} at a negative address): a "
+        "refused write lands nowhere, neither at the end of the guest's own slice nor in a "
+        "neighbour's",
+        "zh": "{guess!r} 来自一次被拒绝的写入（{writer!r} 写的是负地址）：被拒绝的写入哪里都不会"
+        "落下，既不会落在这台客户机自己切片的末尾，也不会落进邻居的切片",
     },
     "other_guest": {
         "en": "{guess!r} was written by {writer!r} into its own slice: {resource} {address} of "
@@ -80,11 +94,12 @@ def why_read(case: Mapping[str, Any], index: int, guess: Any, seen: Any) -> Text
     size = guests[guest][SIZE[resource]]
     own = explain(f"slices.slice.{resource}", size=size, guest=guest, last=size - 1)
     if seen == "refused" or guess == "refused":
-        key = "outside" if seen == "refused" else "inside"
+        key = "inside" if seen != "refused" else "negative" if address < 0 else "outside"
         return explain(f"isolation.{key}", address=address, own=own)
     for op in (op for op in history if op[0] == "write" and op[4] == guess):
         if not 0 <= op[3] < guests[op[1]][SIZE[op[2]]]:
-            return explain("isolation.refused_write", guess=guess, writer=op[1])
+            key = "refused_negative" if op[3] < 0 else "refused_write"
+            return explain(f"isolation.{key}", guess=guess, writer=op[1])
         if op[1] != guest:
             values = {"guess": guess, "writer": op[1], "resource": resource, "address": address}
             return explain("isolation.other_guest", guest=guest, **values)

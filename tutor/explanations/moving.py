@@ -21,6 +21,13 @@ EXPLANATIONS = {
         "zh": "现在有两份 {name!r} 在运行，分别在 {source!r} 和 {target!r} 上，它们会越走越远："
         "复制文件之前，要先用 save() 挂起原来的虚拟机（files() 会让它继续运行）",
     },
+    "opened_twice": {
+        "en": "{name!r} was opened from its files on {elsewhere!r} as well as on {target!r}: two "
+        "copies of one VM would run and drift apart. Restore the copied files on the target "
+        "only",
+        "zh": "{name!r} 的文件除了在 {target!r} 上，还在 {elsewhere!r} 上被打开了：同一台虚拟机"
+        "会有两份在运行，它们会越走越远。只在目标宿主机上恢复复制过去的文件",
+    },
     "not_running": {
         "en": "the guest arrived on {target!r} but is {state}: it must keep running there; a "
         "suspended VM's .vmss file restores it running",

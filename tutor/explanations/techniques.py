@@ -43,6 +43,12 @@ EXPLANATIONS = {
         "zh": "decisive 是 {got!r}，但它不是 count ×（落败者的代价 − "
         "胜出者的代价）最大的那种操作，也就是决定胜负的那种操作",
     },
+    "decisive_tie": {
+        "en": "decisive is {got!r}, which ties for the largest count × (loser's cost − winner's "
+        "cost) with an operation that comes before it in events: a tie goes to the first one",
+        "zh": "decisive 是 {got!r}，它的 count ×（落败者的代价 − 胜出者的代价）与 events 中"
+        "排在它前面的一种操作并列最大：并列时取排在前面的那种",
+    },
     "expected": {"en": " (expected {value})", "zh": "（应为 {value}）"},
     "break_even": {
         "negative": {

@@ -92,6 +92,24 @@ EXPLANATIONS = {
         "zh": "虚拟机监控程序的 pmap 里有客户机物理页 {gppn} 的条目：有页框支撑它，所以这次访问"
         "到达那个页框，两层转换都不发生缺页异常",
     },
+    "zero": {
+        "gppn": {
+            "en": "the guest's page table maps virtual page {gvpn} to guest-physical page 0, and "
+            "0 is a page number like any other: ask whether the page table has an entry for the "
+            "page (gvpn in page_table), not whether the number it holds is true",
+            "zh": "客户机的页表把虚拟页 {gvpn} 映射到客户机物理页 0，而 0 和其他页号一样有效："
+            "要问的是页表里有没有这个页的条目（“gvpn in page_table”），"
+            "而不是条目里的页号是否为真",
+        },
+        "mpn": {
+            "en": "the hypervisor's pmap backs guest-physical page {gppn} with machine frame 0, "
+            "and 0 is a frame number like any other: ask whether the pmap has an entry for the "
+            "page (gppn in pmap), not whether the frame number it holds is true",
+            "zh": "虚拟机监控程序的 pmap 用机器页框 0 支撑客户机物理页 {gppn}，"
+            "而 0 和其他页框号一样有效：要问的是 pmap 里有没有这个页的条目（“gppn in pmap”），"
+            "而不是条目里的页框号是否为真",
+        },
+    },
     "wrong_mpn": {
         "en": "the hypervisor's pmap maps guest-physical page {gppn} to another frame. The pmap "
         "changes under the guest (sharing, copy-on-write and swapping move pages between "
@@ -123,6 +141,18 @@ def departure(
     field, why = _why(page_table, pmap, gvpn, want, got)
     unsure = want["fault"] == "pmap" and got["gppn"] is None and gvpn not in pmap
     return field, why, not unsure
+
+
+def zero_as_missing(gvpn: int, want: Mapping[str, Any], got: Mapping[str, Any]) -> Any:
+    """``(field, why)`` when ``got`` is what a walk gives that takes guest-physical page 0 or
+    machine frame 0 for a missing entry (``if not gppn``, ``if not mpn``), else ``None``. One
+    such access can also be another misreading (the pmap searched for a virtual page it lacks),
+    so a caller names it when every access the learner got wrong is of this kind."""
+    if want["gppn"] == 0 and got == {"gppn": None, "mpn": None, "fault": "page_table"}:
+        return "gppn", explain("two_level.zero.gppn", gvpn=gvpn)
+    if want["mpn"] == 0 and got == {"gppn": want["gppn"], "mpn": None, "fault": "pmap"}:
+        return "mpn", explain("two_level.zero.mpn", gppn=want["gppn"])
+    return None
 
 
 def _why(

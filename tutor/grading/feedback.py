@@ -356,10 +356,11 @@ class Feedback:
 def mistake(text: Mapping[str, str], kind: type[Exception] = ValueError) -> Exception:
     """An exception for a driver's ``run`` to raise when the learner's code did something the
     case cannot go on from (a verdict that is not one, a plan that overfills a host): the harness
-    shows its ``en`` text, and its ``zh`` text on the Chinese page."""
-    error = kind(text["en"])
-    error.zh = text.get("zh") or text["en"]  # type: ignore[attr-defined]
-    return error
+    shows its ``en`` text, and its ``zh`` text on the Chinese page, as the sentence alone (no
+    "ValueError:" before it)."""
+    from tutor.sim.errors import worded
+
+    return worded(dict(text), kind)
 
 
 def _why(why: Why, key: Any) -> Mapping[str, str] | None:

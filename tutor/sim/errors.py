@@ -58,3 +58,18 @@ class ArchitectureMismatch(SimError):
     code directly on the CPU, so that needs an emulator or binary translator (e.g. QEMU TCG)."""
 
     rule = "architecture"
+
+
+_WORDED: dict[type[Exception], type[SimError]] = {}
+
+
+def worded(text: dict[str, str], kind: type[Exception] = ValueError) -> Exception:
+    """A refusal in the explanations catalogue's words (``{"en", "zh"}``), made outside the
+    model (a test bench's, a driver's): an instance of ``kind`` (so a ``ValueError`` still
+    catches it) that is read like the model's own refusals, the sentence alone, without a Python
+    class name before it ("ValueError: first_fit returned None ...")."""
+    if kind not in _WORDED:
+        # the rule's sentence as it is written (a KeyError's str() would quote it)
+        body = {"__module__": __name__, "__str__": Exception.__str__}
+        _WORDED[kind] = type(kind.__name__, (InvalidOperation, kind), body)
+    return _WORDED[kind](text["en"], zh=text.get("zh") or text["en"])

@@ -291,13 +291,15 @@ class Guest:
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def files(self) -> VmFiles:
-        """The VM as files without stopping it (memory included only if it is running)."""
-        running = self.state == "running"
+        """The VM as files without stopping it. Memory and CPU (the .vmss file) are included
+        while it runs, and once it is suspended: a suspended VM's folder holds the .vmss that
+        ``save()`` wrote (the same files ``save()`` returned), a powered-off one's has none."""
+        with_memory = self.state in ("running", "saved")
         return VmFiles(
             self.config(),
             {d: img.contents() for d, img in sorted(self.disks.items())},
-            dict(self.memory) if running else None,
-            dict(self.cpu) if running else None,
+            dict(self.memory) if with_memory else None,
+            dict(self.cpu) if with_memory else None,
         )
 
     def save(self) -> VmFiles:

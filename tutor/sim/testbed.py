@@ -222,13 +222,13 @@ def _onto(host: str) -> Any:
 
 
 def _refusal(explanation_id: str, kind: type[Exception] = ValueError, **values: Any) -> Exception:
-    """An error in the catalogue's words, with its Chinese text where the harness looks."""
+    """An error in the catalogue's words, with its Chinese text where the harness looks, read as
+    the sentence alone (no "ValueError:" before it), like the model's own refusals."""
     from tutor.explanations import explain
 
-    text = explain(explanation_id, **values)
-    error = kind(text["en"])
-    error.zh = text["zh"]  # type: ignore[attr-defined]
-    return error
+    from .errors import worded
+
+    return worded(explain(explanation_id, **values), kind)
 
 
 def migration_link(case: Case, trace: Trace) -> MigrationLink:

@@ -9,6 +9,11 @@ block 0). Hidden layouts change the sizes, the order and the hypervisor's share.
 import random
 
 NAMES = ("web", "db", "mail", "cache")
+PROBES = {  # what a case's accesses probe, in its name
+    "inside": ("addresses inside", "范围内的地址"),
+    "past the end": ("past the end", "越过末尾的地址"),
+    "negative address": ("a negative address", "负地址"),
+}
 
 
 def _case(rng, count, hypervisor_pages, kinds_wanted):
@@ -32,16 +37,22 @@ def _case(rng, count, hypervisor_pages, kinds_wanted):
                     if k not in kinds:
                         kinds.append(k)
     rng.shuffle(accesses)
+    order = [g["name"] for g in guests]
+    probes = [p for p in PROBES if p in kinds_wanted]
+    en = f"{', '.join(order)} after the hypervisor's {hypervisor_pages} pages: " + ", ".join(
+        PROBES[p][0] for p in probes
+    )
+    zh = f"虚拟机监控程序的 {hypervisor_pages} 页之后依次是 {'、'.join(order)}：" + "、".join(
+        PROBES[p][1] for p in probes
+    )
     return {
+        "name": en,
         "args": {
             "layout": {"hypervisor_pages": hypervisor_pages, "guests": guests},
             "accesses": accesses,
         },
         "kinds": kinds,
-        "title": {
-            "en": f"{count} guests, the hypervisor keeps {hypervisor_pages} pages",
-            "zh": f"{count} 台客户机，虚拟机监控程序保留 {hypervisor_pages} 页",
-        },
+        "title": {"en": en, "zh": zh},
     }
 
 

@@ -2,8 +2,10 @@
 
 Every scene is a short script that a wrong picture of a VM predicts differently: two guests using
 the same address, a guest reaching past the end of its slice (straight into the next guest's, in
-a flat layout), a restart (memory wiped, disk kept), and reads of what was never written. Hidden
-runs mix three or four scenes with random guests, sizes, addresses and values.
+a flat layout), a negative address (the end of its own slice, in a list indexed from the end, or
+the previous guest's, in a flat layout), a restart (memory wiped, disk kept), and reads of what
+was never written. Hidden runs mix three or four scenes with random guests, sizes, addresses and
+values; the last one always has a negative address.
 """
 
 import random
@@ -13,6 +15,7 @@ WHAT = {
     "same address in two guests": "两台客户机用同一个地址",
     "never written": "读取从未写过的地址",
     "outside the slice": "越过切片边界",
+    "negative address": "负地址",
     "restart": "重启",
 }
 
@@ -56,6 +59,23 @@ def _outside(rng, guests, values):
         ["read", a, resource, past],
     ]
     return ops, ["outside the slice", resource]
+
+
+def _negative(rng, guests, values):
+    order = list(guests)
+    i = rng.randrange(len(order))
+    a, before = order[i], order[max(i - 1, 0)]  # before's slice ends right where a's starts
+    resource = rng.choice(("memory", "disk"))
+    k = rng.randrange(1, 3)
+    last = _size(guests, before, resource) - 1
+    ops = [
+        ["write", before, resource, last, next(values)],
+        ["write", a, resource, -k, next(values)],
+        ["read", a, resource, -k],
+        ["read", before, resource, last],
+        ["read", a, resource, _size(guests, a, resource) - k],
+    ]
+    return ops, ["negative address", resource]
 
 
 def _restart(rng, guests, values):
@@ -103,6 +123,7 @@ def _practice():
         _case(rng, [_outside, _same_address], 2),
         _case(rng, [_restart, _same_address], 3),
         _case(rng, [_outside, _restart, _same_address], 3),
+        _case(rng, [_negative, _same_address], 3),
     ]
 
 
@@ -116,4 +137,5 @@ def hidden(rng):
         cases.append(_case(rng, scenes, count))
     cases.append(_case(rng, [_outside, _outside, _same_address], 4))
     cases.append(_case(rng, [_restart, _same_address, _same_address], 3))
+    cases.append(_case(rng, [_negative, _outside, _same_address], 4))
     return cases

@@ -1,8 +1,10 @@
 """Pools of two to four hosts asked for guests in turn; every case mixes verdicts.
 
 Kinds are the verdicts the reference gives in the case ("admit", "too_big", "pool_full",
-"fragmented"), computed with the model itself, so practice provably covers every hidden kind.
-Hidden pools differ in size per learner, so a table of answers from practice does not pass.
+"fragmented"), computed with the model itself, so practice provably covers every hidden kind;
+and "vCPUs decide" for a pool whose pages are plentiful, so that every refusal in it is about
+vCPUs (one in practice and on every hidden seed). Hidden pools differ in size per learner, so a
+table of answers from practice does not pass.
 """
 
 from tutor.sim import Host, ResourcePool, VmSpec
@@ -20,8 +22,8 @@ def _verdicts(hosts, guests):
     return seen
 
 
-def _case(hosts, guests, title=None):
-    kinds = sorted(set(_verdicts(hosts, guests)))
+def _case(hosts, guests, title=None, vcpus_decide=False):
+    kinds = sorted(set(_verdicts(hosts, guests))) + (["vCPUs decide"] if vcpus_decide else [])
     case = {"args": {"hosts": hosts, "guests": guests}, "kinds": kinds}
     if title:
         case["title"] = title
@@ -55,7 +57,32 @@ PRACTICE = [
         [_vm("a", 6, 100), _vm("b", 4, 60), _vm("c", 4, 60), _vm("d", 2, 40), _vm("e", 1, 8)],
         {"en": "three hosts filling up: pool full", "zh": "三台宿主机逐渐占满：资源池已满"},
     ),
+    # Pages to spare everywhere: cache is fragmented, batch finds the pool full and huge is too
+    # big, all three for their vCPUs alone.
+    _case(
+        [_host(1, 4, 128), _host(2, 4, 128)],
+        [_vm("web", 3, 32), _vm("db", 3, 32), _vm("cache", 2, 16), _vm("batch", 3, 16)]
+        + [_vm("huge", 6, 16)],
+        {
+            "en": "plenty of memory, few cores: vCPUs decide",
+            "zh": "内存充足、核心很少：由 vCPU 决定",
+        },
+        vcpus_decide=True,
+    ),
 ]
+
+
+def _short_of_cores(rng):
+    """Hosts of 4 cores with pages to spare, each left with one free vCPU: a guest of 2 vCPUs is
+    fragmented, one of more than the free vCPUs finds the pool full, one of more than 4 is too
+    big, whatever their pages."""
+    n = rng.randint(2, 3)
+    hosts = [_host(i + 1, 4, rng.choice((96, 128, 192))) for i in range(n)]
+    guests = [_vm(f"g{i}", 3, rng.randint(8, 48)) for i in range(n)]
+    refused = [2, n + 1, rng.randint(5, 8)]  # fragmented, pool full, too big
+    rng.shuffle(refused)
+    guests += [_vm(f"g{n + i}", vcpus, rng.randint(4, 16)) for i, vcpus in enumerate(refused)]
+    return _case(hosts, guests, vcpus_decide=True)
 
 
 def hidden(rng):
@@ -75,4 +102,4 @@ def hidden(rng):
         # Keep the cases that test a refusal, and cover the kinds in turn.
         if wanted[len(cases) % 4] in case["kinds"] and len(case["kinds"]) > 1:
             cases.append(case)
-    return cases
+    return [*cases, _short_of_cores(rng)]

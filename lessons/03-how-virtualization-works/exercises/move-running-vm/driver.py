@@ -27,6 +27,12 @@ def run(submission, args, trace):
         e["kind"] in halted and e["guest"] == name for e in events[:first_copy]
     )
     restored = any(e["kind"] == "guest.restore" and e["host"] == target for e in events)
+    # a second copy opened from the files anywhere else (the source, say) runs beside it
+    elsewhere = [
+        e["host"]
+        for e in events
+        if e["kind"] == "guest.restore" and e["guest"] == name and e["host"] != moved.host
+    ]
     arrived, kept = moved.state_hash() == twin.state_hash(), False
     if moved.state == "running":
         for each in (moved, twin):
@@ -37,6 +43,7 @@ def run(submission, args, trace):
     return dict(
         outcome,
         copied_to_target=copied,
+        elsewhere=elsewhere[0] if elsewhere else None,
         copied_while_running=copied_running,
         restored_on_target=restored and moved is not guest,
         same_on_arrival=arrived,
@@ -50,6 +57,7 @@ def compare(args, expected, actual, reveal=False):
         (actual["host"] != args["target"], "wrong_host"),
         (not actual["copied_to_target"], "not_copied"),
         (actual["original"] == "running", "two_copies"),
+        (actual.get("elsewhere") is not None, "opened_twice"),
         (actual["state"] != "running", "not_running"),
         (actual["original"] == "same object", "original_relocated"),
         (actual["copied_while_running"], "not_saved_first"),

@@ -134,30 +134,41 @@ PRACTICE = [
     desktop(120, 40),
     operating_system(["Windows 11", "Ubuntu 24.04"]),
     server(8, 0.1, 16, 64, 16),
+    # 2.7 servers of load, 72 GB: adding up gives 3; whole cores give 2 VMs a server, so 5
+    server(9, 0.3, 8, 64, 8),
     data(random.Random(4), ["crm", "shop"], ["name", "city"]),
     network_function([23], True, []),
 ]
 
 
-def _server_case(rng, cores):
-    """A fleet where adding up the load alone gives the wrong count: rounding each VM up to
-    whole cores, or memory, decides how many fit on a server."""
+def _server_case(rng, cores, memory_bound=False):
+    """A fleet where adding up the load, alone or beside the memory, gives the wrong count:
+    rounding each VM up to whole cores decides how many fit on a server; or, memory_bound, one
+    where memory decides, and adding up the load alone gives the wrong count."""
     while True:
         apps, load = rng.randint(5, 40), rng.choice([0.05, 0.1, 0.15, 0.2, 0.3])
         memory, app_memory = rng.choice([64, 128]), rng.choice([4, 8, 16])
         busy = max(1, -(-int(load * cores * 1000) // 1000))
         per_server = min(cores // busy, memory // app_memory)
-        if -(-apps // per_server) != -(-int(apps * load * 1000) // 1000):
+        by_load = -(-int(apps * load * 1000) // 1000)
+        by_memory = -(-apps * app_memory // memory)
+        if memory_bound:
+            wrong = (by_load,) if memory // app_memory < cores // busy else ()
+        else:
+            wrong = (by_load, max(by_load, by_memory))
+        if wrong and -(-apps // per_server) not in wrong:
             return server(apps, load, cores, memory, app_memory)
 
 
 def hidden(rng):
-    """One situation of each type with this learner's numbers, in this learner's order."""
+    """One situation of each type with this learner's numbers (two for servers: whole cores
+    decide one, memory the other), in this learner's order."""
     cores = rng.choice([8, 16, 32])
     cases = [
         desktop(rng.randint(50, 300), rng.randint(10, 49)),
         operating_system(rng.sample(OS_NAMES, rng.randint(2, 4))),
         _server_case(rng, cores),
+        _server_case(rng, cores, memory_bound=True),
         data(
             rng,
             rng.sample(["crm", "shop", "erp", "billing"], rng.randint(2, 4)),

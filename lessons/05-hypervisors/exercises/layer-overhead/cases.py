@@ -3,7 +3,9 @@
 A case's ``costs`` replaces the cycle cost of some layers for that machine (a faster disk, a CPU
 with cheaper VM exits, a slower device model...). The driver applies it to the events of a real
 model run, so a learner who reads the trace passes and one who copies the textbook table does not.
-Kinds: the hypervisor kind, the operation, and whether the machine's costs are the textbook's.
+Kinds: the hypervisor kind, the operation, whether the machine's costs are the textbook's, and
+"tied layers" for a machine on which two overhead layers tie for the most cycles (dominant is
+the one met first on the way down): one such case in practice and on every hidden seed.
 """
 
 from tutor.sim.hypervisor import LAYERS, NATIVE_PATHS, PATHS, Kind
@@ -13,8 +15,8 @@ FACTORS = (0.25, 0.5, 0.75, 1.5, 2, 3)
 OPERATIONS = ("disk_read", "net_send", "privileged")
 
 
-def _case(kind, operation, costs=None):
-    changes = [f"{layer} x{factor}" for layer, (_, factor) in (costs or {}).items()]
+def _case(kind, operation, costs=None, tied=False):
+    changes = [f"{layer} x{factor:.3g}" for layer, (_, factor) in (costs or {}).items()]
     measured = ", ".join(changes)
     return {
         "title": {
@@ -26,7 +28,8 @@ def _case(kind, operation, costs=None):
             "operation": operation,
             "costs": {layer: cycles for layer, (cycles, _) in (costs or {}).items()},
         },
-        "kinds": [kind, operation, "measured costs" if changes else "textbook costs"],
+        "kinds": [kind, operation, "measured costs" if changes else "textbook costs"]
+        + (["tied layers"] if tied else []),
     }
 
 
@@ -38,7 +41,20 @@ PRACTICE = [_case(kind, ("disk_read", "net_send")[i % 2]) for i, kind in enumera
     _case(KINDS[-1], "privileged"),
     _case("type2", "net_send", {"vmm_app": _scaled("vmm_app", 0.5)}),
     _case("kvm", "disk_read", {"disk": _scaled("disk", 0.25), "vm_exit": _scaled("vm_exit", 2)}),
+    # vm_exit and hypervisor_driver both cost 1500: vm_exit, met first on the way down, dominates
+    _case("type1", "net_send", {"vm_exit": _scaled("vm_exit", 1.25)}, tied=True),
 ]
+
+
+def _tied(rng):
+    """Two overhead layers of one path cost the same, more than any other overhead layer."""
+    kind, operation = rng.choice(KINDS), rng.choice(OPERATIONS)
+    layers = [layer for layer, _ in PATHS[(Kind(kind), operation)]]
+    overhead = [layer for layer in layers if layer not in NATIVE_PATHS[operation]]
+    tied = sorted(rng.sample(overhead, k=2), key=layers.index)
+    cycles = max(LAYERS[layer].cycles for layer in overhead) * rng.choice((2, 3))
+    costs = {layer: (cycles, cycles / LAYERS[layer].cycles) for layer in tied}
+    return _case(kind, operation, costs, tied=True)
 
 
 def hidden(rng):
@@ -53,4 +69,4 @@ def hidden(rng):
             for layer in sorted(chosen, key=layers.index):
                 costs[layer] = _scaled(layer, rng.choice(FACTORS))
         cases.append(_case(kind, operation, costs))
-    return cases
+    return [*cases, _tied(rng)]

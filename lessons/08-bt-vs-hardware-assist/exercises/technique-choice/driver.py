@@ -34,7 +34,14 @@ def compare(args, expected, actual, reveal=False):
     if actual["cheaper"] != expected["cheaper"]:
         return explain("techniques.cheaper", got=actual["cheaper"])
     if actual["decisive"] != expected["decisive"]:
-        message = explain("techniques.decisive", got=actual["decisive"])
+        winner, loser = expected["cheaper"], "bt" if expected["cheaper"] == "hw" else "hw"
+        per_op = {
+            op: {**costs[op], **(args.get("measured") or {}).get(op, {})} for op in args["mix"]
+        }
+        gaps = {op: n * (per_op[op][loser] - per_op[op][winner]) for op, n in args["mix"].items()}
+        tied = gaps.get(actual["decisive"]) == gaps[expected["decisive"]]
+        why = "decisive_tie" if tied else "decisive"
+        message = explain(f"techniques.{why}", got=actual["decisive"])
         return check.revealing(
             message, explain("techniques.expected", value=repr(expected["decisive"]))
         )

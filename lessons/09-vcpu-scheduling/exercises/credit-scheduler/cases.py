@@ -3,8 +3,9 @@
 Kinds: "weights" (one-vCPU domains of different weights), "per-vcpu" (a domain with several
 vCPUs: its weight counts once per active vCPU), "cap" (a capped domain on a host with idle
 pCPUs), "leftover" (a capped or saturated domain's unused credit goes to the others), "boost"
-(an I/O-bound domain that sleeps, so it is inactive at some accountings and wakes BOOSTed) and
-"pcpus" (more than one pCPU).
+(an I/O-bound domain that sleeps, so it is inactive at some accountings and wakes BOOSTed),
+"remainder" (a domain's part does not divide evenly among its vCPUs: the first ones get one
+credit more) and "pcpus" (more than one pCPU).
 """
 
 
@@ -62,6 +63,14 @@ PRACTICE = [
         "one pCPU: an I/O-bound guest beside two busy ones",
         "一个物理 CPU：一个以 I/O 为主的客户机和两个一直忙碌的客户机",
     ),
+    # smp's part is 300 × 512 // 812 = 189: 95 for smp.0, 94 for smp.1.
+    _case(
+        1,
+        [_dom("smp", vcpus=2), _dom("up", weight=300)],
+        ["remainder", "per-vcpu"],
+        "one pCPU: 2 vCPUs of 256 against 1 of 300",
+        "一个物理 CPU：2 个权重 256 的 vCPU 对 1 个权重 300 的",
+    ),
     # b and c share a's leftover 256 : 100, which does not divide evenly: 215 and 84, not 216.
     _case(
         2,
@@ -93,6 +102,20 @@ def hidden(rng):
             ["per-vcpu"],
             "several vCPUs against one",
             "多个 vCPU 对一个",
+        )
+    )
+    # smp's part, 300 × n × weight // (n × weight + up's weight), leaves a remainder.
+    n, weight = rng.choice([2, 3]), rng.choice([128, 256])
+    up = [
+        w for w in (100, 150, 200, 250, 300, 400, 500) if 300 * n * weight // (n * weight + w) % n
+    ]
+    cases.append(
+        _case(
+            1,
+            [_dom("smp", vcpus=n, weight=weight), _dom("up", weight=rng.choice(up))],
+            ["remainder", "per-vcpu"],
+            "a part that does not split evenly",
+            "不能平分的份额",
         )
     )
     cap = rng.choice([30, 50, 70])

@@ -2,7 +2,7 @@
 learner to translate it with the guest's page table and pmap as they are; public."""
 
 from tutor.explanations import explain
-from tutor.explanations.two_level import departure
+from tutor.explanations.two_level import departure, zero_as_missing
 from tutor.grading.feedback import Feedback
 from tutor.sim import InvalidOperation, MachineMemory
 
@@ -41,14 +41,18 @@ def run(submission, args, trace):
 
 def compare(args, expected, actual, reveal=False):
     found = []  # departing accesses, each with its diagnosis; the first sure one is named
+    zeros = []  # and whether page 0 or frame 0 taken for a missing entry explains each
     for n, step in enumerate(actual["steps"], 1):
         want, got = step["model"], step["yours"]
         if got != want:
             tables = dict(map(tuple, step["page_table"])), dict(map(tuple, step["pmap"]))
             found.append((n, step, *departure(*tables, step["gvpn"], want, got)))
+            zeros.append(zero_as_missing(step["gvpn"], want, got))
     if not found:
         return None
     n, step, field, why, _ = next((f for f in found if f[-1]), found[0])
+    if all(zeros):
+        (n, step, *_), (field, why) = found[0], zeros[0]
     where = {"n": n, "guest": step["guest"], "gvpn": step["gvpn"]}
     head = explain("two_level.access", **where, field=field, got=step["yours"][field])
     answer = explain("two_level.model", **{k: repr(v) for k, v in step["model"].items()})
