@@ -265,7 +265,12 @@ def export_course_command(slug: str, file: Path, with_submissions: bool) -> None
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--slug", help="a new short name (the file's by default)")
 @click.option("--title", help="a new title (the file's by default)")
-def import_course_command(file: Path, slug: str | None, title: str | None) -> None:
+@click.option(
+    "--next-term",
+    is_flag=True,
+    help="only its staff, exercises, deadlines and settings: no students, no submissions",
+)
+def import_course_command(file: Path, slug: str | None, title: str | None, next_term: bool) -> None:
     """Make a course from an exported FILE; prints its join code and new accounts' passwords."""
     from .course_transfer import TransferError, import_course
 
@@ -276,7 +281,7 @@ def import_course_command(file: Path, slug: str | None, title: str | None) -> No
             "read by `flask tutor restore`; import-course reads the JSON that export-course writes"
         )
     try:
-        done = import_course(data.decode("utf-8"), slug, title)
+        done = import_course(data.decode("utf-8"), slug, title, next_term)
     except (TransferError, UnicodeDecodeError) as exc:
         sys.exit(f"nothing imported: {exc}")
     click.echo(
@@ -285,6 +290,21 @@ def import_course_command(file: Path, slug: str | None, title: str | None) -> No
     )
     for email, password in done.created:
         click.echo(f"  new account {email} password: {password}")
+
+
+@commands.command("close-course")
+@click.argument("slug")
+@click.option("--reopen", is_flag=True, help="open a closed course again")
+def close_course_command(slug: str, reopen: bool) -> None:
+    """Close a course at the end of its term (no submissions, no new members; nothing deleted)."""
+    from .roster import course_by_slug
+
+    course = course_by_slug(slug)
+    if course is None:
+        sys.exit(f"no course {slug!r}")
+    course.closed_at = None if reopen else datetime.now(UTC)
+    db.session.commit()
+    click.echo(f"course {slug!r} {'reopened' if reopen else 'closed'}")
 
 
 @commands.command("delete-account")

@@ -29,6 +29,7 @@ from .models import Course, Submission
 from .roster import (
     INSTRUCTOR,
     ROLES,
+    STUDENT,
     Membership,
     active_members,
     courses_of,
@@ -153,8 +154,12 @@ class Imported:
     submissions: int = 0
 
 
-def import_course(text: str, slug: str | None = None, title: str | None = None) -> Imported:
-    """A new course from an exported file; nothing is stored if the file is wrong."""
+def import_course(
+    text: str, slug: str | None = None, title: str | None = None, next_term: bool = False
+) -> Imported:
+    """A new course from an exported file; nothing is stored if the file is wrong. For the
+    ``next_term`` its staff, exercises, deadlines and settings only: last term's students (in
+    both courses, their new work could count for the old one) and submissions stay behind."""
     from .teaching import CourseTaken, create_course
 
     try:
@@ -166,6 +171,8 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
     if _holds_nul(document):  # no database text can (PostgreSQL's)
         raise TransferError("the file holds the NUL character (\\u0000), which text cannot have")
     people = document.get("members") or []
+    if next_term:
+        people = [m for m in people if m.get("role") != STUDENT]
     instructors = [m for m in people if m.get("role") == INSTRUCTOR]
     if not instructors:
         raise TransferError("the file names no instructor")
@@ -212,7 +219,7 @@ def import_course(text: str, slug: str | None = None, title: str | None = None) 
                 user.managed_by_course_id = course.id
             enrol(course, user, member["role"])
         count = 0
-        for item in document.get("submissions") or []:
+        for item in [] if next_term else document.get("submissions") or []:
             user = users.get(item.get("email"))
             if user is None:
                 raise TransferError(f"a submission of {item.get('email')!r}, who is not a member")

@@ -24,6 +24,10 @@ class Course(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    # When its instructor closed it at the end of its term: it then takes no submissions and no
+    # new members (a student in this term's course too had this term's work counted in last
+    # term's), and keeps everything it holds.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class Submission(db.Model):  # type: ignore[name-defined,misc]

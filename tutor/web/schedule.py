@@ -185,7 +185,8 @@ class PastDue(SubmissionRefused):
 
 def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
     """The signed-in student's course that has this exercise, with its times; ``None`` for
-    anyone else: self-study. Only a course they are still in (not one they left). Of several
+    anyone else: self-study. Only a course they are still in (not one they left) and that is not
+    closed. Of several
     (a student retaking a course next term, a course imported into a new semester with its
     members, a Moodle and a Canvas course), the one their LMS launched them from; else the one
     that takes the work now (``_rank``): a deadline that passed last term in a course that
@@ -203,6 +204,7 @@ def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
             Membership.role == STUDENT,
             Membership.left_at.is_(None),
             Assignment.exercise_id == exercise_id,
+            Course.closed_at.is_(None),  # a course closed at its term's end takes no work
         )
     ).all()
     if not rows:

@@ -316,9 +316,16 @@ def join() -> ResponseReturnValue:
         settings = db.session.execute(
             db.select(CourseSettings).filter_by(join_code=code)
         ).scalar_one_or_none()
-        if settings is not None:
-            course = db.session.get(Course, settings.course_id)
-            assert course is not None
+        course = db.session.get(Course, settings.course_id) if settings is not None else None
+        if course is not None and course.closed_at is not None:
+            form.code.errors = [
+                gettext(
+                    "%(title)s has ended: it takes no new members. Ask your instructor for this "
+                    "term's join code.",
+                    title=course.title,
+                )
+            ]
+        elif course is not None:
             place = membership(course, current_user)
             if place is None or place.left_at is not None:
                 # Not in it, removed from it, or only invited (joining with the code is the
@@ -331,7 +338,10 @@ def join() -> ResponseReturnValue:
                     db.session.rollback()
             flash(gettext("You joined %(title)s.", title=course.title))
             return redirect(url_for("teaching.course_page", slug=course.slug))
-        form.code.errors = [gettext("No course has that join code: check it with your instructor.")]
+        else:
+            form.code.errors = [
+                gettext("No course has that join code: check it with your instructor.")
+            ]
     return render_template(
         "courses/mine.html",
         courses=my_courses(),
@@ -829,6 +839,31 @@ def change_role(slug: str, user_id: int) -> ResponseReturnValue:
     if person.id == member.user_id and role != INSTRUCTOR:
         return redirect(url_for("teaching.course_page", slug=slug))
     return redirect(url_for("teaching.roster", slug=slug))
+
+
+@bp.post("/courses/<slug>/close")
+@signed_in_only
+def close(slug: str) -> ResponseReturnValue:
+    """The end of the term: the course takes no more submissions and no new members (its
+    students' Submits count for their other courses, or for none); nothing in it is deleted,
+    and reopening undoes it."""
+    course, member = require_member(slug, STAFF)
+    if member.role != INSTRUCTOR:
+        abort(403)
+    reopen = request.form.get("reopen") == "1"
+    course.closed_at = None if reopen else datetime.now(UTC)
+    db.session.commit()
+    if reopen:
+        flash(gettext("%(title)s is open again.", title=course.title))
+    else:
+        flash(
+            gettext(
+                "%(title)s is closed: it takes no submissions and no new members now; "
+                "everything in it is kept.",
+                title=course.title,
+            )
+        )
+    return redirect(url_for("teaching.course_page", slug=slug))
 
 
 @bp.post("/courses/<slug>/join-code")

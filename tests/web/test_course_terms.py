@@ -1,0 +1,126 @@
+"""The end of a term (#13): an instructor closes last term's course, which then takes no
+submissions and no new members and keeps everything; next term's course is imported with its
+staff, exercises and settings but none of last term's students or work. A student in both had
+this term's Submit counted in last term's course before."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tutor.web import create_app
+from tutor.web.extensions import db
+from tutor.web.models import Course, Submission
+from tutor.web.roster import course_by_slug, members
+
+from .course_site_helpers import graded, hosted_course, page_text, signed_in
+
+EXERCISE = "layer-overhead"
+DUE = datetime.now(UTC) + timedelta(days=30)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    folder = tmp_path_factory.mktemp("terms")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "terms",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'course-site.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "SIGNIN_RATE_LIMIT": "1000 per minute",
+            "QUEUE_URL": "immediate",
+            "GRADER": "process",
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+
+
+def _counted_in(site: Flask, submission_id: int) -> str:
+    with site.app_context():
+        row = db.session.get(Submission, submission_id)
+        assert row is not None
+        course = db.session.get(Course, row.course_id)
+        assert course is not None
+        return course.slug
+
+
+def _submit(site: Flask, email: str) -> int:
+    client = signed_in(site, email)
+    code = str(site.extensions["catalog"].exercise(EXERCISE).solution)
+    reply = client.post(f"/api/exercises/{EXERCISE}/grade", json={"code": code})
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    return int(reply.get_json()["submission"])
+
+
+def test_a_closed_course_takes_no_work_and_no_members_and_keeps_everything(
+    site: Flask, tmp_path: Path
+) -> None:
+    hosted_course(
+        site, "fall", "prof@x.org", {EXERCISE: (None, DUE)}, students=("li@x.org", "ann@x.org")
+    )
+    code = str(site.extensions["catalog"].exercise(EXERCISE).solution)
+    graded(site, "fall", "ann@x.org", EXERCISE, code, datetime.now(UTC))
+    runner = site.test_cli_runner()
+    exported = tmp_path / "fall.json"
+    assert runner.invoke(args=["tutor", "export-course", "fall", str(exported)]).exit_code == 0
+    made = runner.invoke(
+        args=["tutor", "import-course", str(exported), "--slug", "spring", "--next-term"]
+    )
+    assert made.exit_code == 0, made.output
+    assert "(0 submissions)" in made.output
+    with site.app_context():
+        spring = course_by_slug("spring")
+        assert spring is not None
+        assert [(u.email, role) for u, role in members(spring)] == [("prof@x.org", "instructor")]
+    join_code = re.search(r"join code: (\w+)", made.output)
+    assert join_code
+    li = signed_in(site, "li@x.org")
+    assert li.post("/join", data={"code": join_code[1]}).status_code == 302
+    # In both courses, both open: her Submit went to last term's course (the lower id).
+    assert _counted_in(site, _submit(site, "li@x.org")) == "fall"
+
+    prof = signed_in(site, "prof@x.org")
+    page = prof.get("/courses/fall").get_data(as_text=True)
+    assert "Close the course" in page
+    assert prof.post("/courses/fall/close").status_code == 302
+    assert _counted_in(site, _submit(site, "li@x.org")) == "spring"
+    text = page_text(prof.get("/courses/fall").get_data(as_text=True))
+    assert "This course ended on" in text and "Reopen the course" in text
+    zh = page_text(li.get("/courses/fall?lang=zh").get_data(as_text=True))
+    assert "这门课程已于" in zh
+    assert "(ended)" in page_text(li.get("/courses").get_data(as_text=True))
+    # Everything is kept: the gradebook still shows Ann's and Li's earlier work.
+    book = prof.get("/courses/fall/gradebook")
+    assert book.status_code == 200 and "ann@x.org" in book.get_data(as_text=True)
+    assert prof.get("/courses/fall/gradebook.csv").status_code == 200
+    # Its join code takes nobody in.
+    with site.app_context():
+        fall_code = course_join_code(site, "fall")
+    hosted_course(site, "other", "other-prof@x.org", {}, students=("late@x.org",))
+    refused = signed_in(site, "late@x.org").post("/join", data={"code": fall_code})
+    assert refused.status_code == 400 and "has ended" in page_text(refused.get_data(as_text=True))
+    # A student or a TA cannot close or reopen it.
+    assert li.post("/courses/fall/close", data={"reopen": "1"}).status_code == 403
+    # Reopened, it takes work again; the CLI closes it too.
+    assert prof.post("/courses/fall/close", data={"reopen": "1"}).status_code == 302
+    assert _counted_in(site, _submit(site, "li@x.org")) == "fall"
+    closed = runner.invoke(args=["tutor", "close-course", "fall"])
+    assert closed.exit_code == 0 and "closed" in closed.output
+    assert _counted_in(site, _submit(site, "li@x.org")) == "spring"
+    assert runner.invoke(args=["tutor", "close-course", "nope"]).exit_code != 0
+
+
+def course_join_code(site: Flask, slug: str) -> str:
+    from tutor.web.schedule import settings_of
+
+    course = course_by_slug(slug)
+    assert course is not None
+    return str(settings_of(course).join_code)
