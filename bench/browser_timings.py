@@ -27,7 +27,8 @@ from tutor.web.local_server import served
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from bench import tools  # noqa: E402
+from tests.browser.conftest import CHROMIUM_FLAGS  # noqa: E402
 from tutor.web import create_app  # noqa: E402
 
 EXERCISE = "vcpu-run-loop"
@@ -133,8 +134,9 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=3, help="cold page loads")
     parser.add_argument("--runs", type=int, default=20, help="Runs after the first")
     args = parser.parse_args()
+    chromium = tools.chromium("bench/browser_timings.py")
     with live_server() as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         # The server's first lesson render computes the practice cases' expected outputs;
         # that is a server cost, paid once per process, so keep it out of the browser numbers.
         urllib.request.urlopen(base + LESSON).read()

@@ -33,7 +33,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -50,6 +49,7 @@ from urllib.parse import urljoin, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import tools  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 
 WEB_PROCESSES = 2
@@ -64,12 +64,7 @@ NEEDED = {"wrk": "wrk", "bwrap": "bubblewrap"}
 
 
 def require_tools() -> None:
-    missing = [package for tool, package in NEEDED.items() if shutil.which(tool) is None]
-    if missing:
-        sys.exit(
-            f"bench.budgets needs {', '.join(missing)} (Debian: apt-get install "
-            f"{' '.join(missing)}, or `make system-deps`); nothing was measured"
-        )
+    tools.require("bench.budgets", tools.on_path(NEEDED))
 
 
 @dataclass

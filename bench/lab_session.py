@@ -17,7 +17,8 @@ What is checked afterwards, from the database itself:
 
 ``python -m bench.lab_session --students 1000`` runs the long session (``make bench``) and prints
 the figures for docs/performance.md; tests/storage/test_reliability.py runs a short one with
-every fault.
+every fault. Without a program it needs (``missing_tools``) it says which, one line each naming
+the Debian package, and exits with status 1 before starting anything.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import http.client
 import json
 import os
+import pwd
 import random
 import signal
 import statistics
@@ -37,7 +39,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +48,15 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresServer, RedisServer, free_port  # noqa: E402
+from bench import tools  # noqa: E402
+from tests.servers import (  # noqa: E402
+    POSTGRES_USER,
+    PostgresServer,
+    RedisServer,
+    ServerMissing,
+    free_port,
+    postgres_bin,
+)
 
 WEB_PROCESSES = 4
 WORKERS = 2
@@ -257,19 +267,38 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+def missing_tools(grader: str) -> list[tools.Missing]:
+    """The programs the session starts that this machine lacks (checked before any is started:
+    ``PostgresServer()`` runs initdb, into a folder of /tmp, as soon as it is made)."""
+    missing = tools.on_path({"redis-server": "redis-server"})
+    try:
+        initdb = postgres_bin() / "initdb"
+        if not initdb.with_name("pg_ctl").exists():
+            missing.append((f"there is no pg_ctl beside {initdb}", "postgresql"))
+    except ServerMissing:
+        missing.append(("PostgreSQL (initdb, pg_ctl) is not installed", "postgresql"))
+    if os.geteuid() == 0:  # PostgreSQL runs as the postgres account (tests/servers.py)
+        missing += tools.on_path({"runuser": "util-linux"})
+        try:
+            pwd.getpwnam(POSTGRES_USER)
+        except KeyError:
+            missing.append((f"there is no {POSTGRES_USER} account to run it as", "postgresql"))
+    if grader == "sandbox":
+        missing += tools.on_path({"bwrap": "bubblewrap"})
+    return missing
+
+
 @contextmanager
 def lab_servers(folder: Path) -> Iterator[tuple[PostgresServer, RedisServer]]:
-    postgres = PostgresServer()
-    redis_server = RedisServer()
-    try:
+    """Both servers, each stopped and its folder removed however the other fared."""
+    with ExitStack() as started:
+        postgres = PostgresServer()
+        started.callback(postgres.close)
+        redis_server = RedisServer()
+        started.callback(redis_server.close)
         postgres.start()
         redis_server.start()
         yield postgres, redis_server
-    finally:
-        try:
-            redis_server.close()
-        finally:
-            postgres.close()
 
 
 # -- students -----------------------------------------------------------------------------------
@@ -512,6 +541,7 @@ def main() -> None:
     parser.add_argument("--grader", default="sandbox", choices=("sandbox", "process"))
     parser.add_argument("--folder", type=Path, default=ROOT / "instance" / "lab-session")
     args = parser.parse_args()
+    tools.require("bench.lab_session", missing_tools(args.grader))
     args.folder.mkdir(parents=True, exist_ok=True)
     with lab_servers(args.folder) as (postgres, redis_server):
         url = postgres.create_database("lab")

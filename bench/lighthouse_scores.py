@@ -1,8 +1,9 @@
 """Lighthouse 12.2.3 on a lesson page: mobile and desktop presets, English and Chinese (#15).
 
 ``make bench`` installs Lighthouse from npm into ``bench/lighthouse/`` (its lockfile pins every
-package's integrity; ``make run`` never installs it) and runs this. Chromium is Debian's
-(``CHROME_PATH``, default /usr/bin/chromium) with the test suite's flags. Prints, per run, the
+package's integrity; ``make run`` never installs it) and runs this. Chromium is Lighthouse's
+``CHROME_PATH`` when set, else the one the browser tests use (``CHROMIUM_PATH``, else on ``PATH``:
+bench/tools.py, exit status 1 without one), with the test suite's flags. Prints, per run, the
 performance score, LCP, TBT and CLS, each beside the goal as a ratio, and the load average: the
 figures are only comparable on a machine doing the same amount of other work.
 
@@ -26,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import tools  # noqa: E402
 from bench.browser_timings import live_server  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS  # noqa: E402
 
@@ -84,10 +86,10 @@ TRANSIENT = ("NO_NAVSTART", "NO_FCP", "Something went wrong with recording the t
 ATTEMPTS = 3
 
 
-def measure(tool: Path, url: str, preset: str) -> dict[str, Any]:
+def measure(tool: Path, chrome: str, url: str, preset: str) -> dict[str, Any]:
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return measure_once(tool, url, preset)
+            return measure_once(tool, chrome, url, preset)
         except RuntimeError as error:
             if attempt == ATTEMPTS or not any(code in str(error) for code in TRANSIENT):
                 raise
@@ -95,8 +97,7 @@ def measure(tool: Path, url: str, preset: str) -> dict[str, Any]:
     raise AssertionError("unreachable")
 
 
-def measure_once(tool: Path, url: str, preset: str) -> dict[str, Any]:
-    chrome = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
+def measure_once(tool: Path, chrome: str, url: str, preset: str) -> dict[str, Any]:
     command = [
         str(tool),
         url,
@@ -162,6 +163,8 @@ def main() -> int:
         "--save", type=Path, help="also write each run's Lighthouse JSON report into this folder"
     )
     args = parser.parse_args()
+    chosen = os.environ.get("CHROME_PATH") or os.environ.get("CHROMIUM_PATH", "")
+    chrome = tools.chromium("bench/lighthouse_scores.py", {**os.environ, "CHROMIUM_PATH": chosen})
     try:
         tool = lighthouse()
         if args.lang != "en":
@@ -197,7 +200,7 @@ def main() -> int:
         for preset in [args.preset] if args.preset else ["mobile", "desktop"]:
             for language in [args.lang] if args.lang else ["en", "zh"]:
                 url = f"{base}{args.lesson}?lang={language}"
-                runs = [measure(tool, url, preset) for _ in range(args.runs)]
+                runs = [measure(tool, chrome, url, preset) for _ in range(args.runs)]
                 figure = {
                     k: statistics.median(r[k] for r in runs) for k in ("score", "lcp", "tbt", "cls")
                 }

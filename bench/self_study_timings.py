@@ -34,8 +34,9 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import tools  # noqa: E402
 from bench.browser_timings import SETTLED, live_server  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from tests.browser.conftest import CHROMIUM_FLAGS  # noqa: E402
 
 LESSON = "/lessons/hypervisors"
 VISITS = ("first", "return", "return again")
@@ -118,19 +119,21 @@ def visit(context: BrowserContext, base: str, *, wait_for_snapshot: bool) -> Tim
 
 
 @contextmanager
-def learner_browser(playwright: Playwright, profile: str) -> Iterator[BrowserContext]:
+def learner_browser(
+    playwright: Playwright, chromium: str, profile: str
+) -> Iterator[BrowserContext]:
     """A new learner's browser: a fresh profile on disk, or an in-memory (incognito) context."""
     if profile == "persistent":
         with tempfile.TemporaryDirectory(prefix="virttutor-profile-") as folder:
             context = playwright.chromium.launch_persistent_context(
-                folder, executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+                folder, executable_path=chromium, args=CHROMIUM_FLAGS
             )
             try:
                 yield context
             finally:
                 context.close()
         return
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
     try:
         context = browser.new_context()
         try:
@@ -141,8 +144,8 @@ def learner_browser(playwright: Playwright, profile: str) -> Iterator[BrowserCon
         browser.close()
 
 
-def one_learner(playwright: Playwright, base: str, profile: str) -> list[Timing]:
-    with learner_browser(playwright, profile) as context:
+def one_learner(playwright: Playwright, chromium: str, base: str, profile: str) -> list[Timing]:
+    with learner_browser(playwright, chromium, profile) as context:
         context.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
         timings = [visit(context, base, wait_for_snapshot=True)]
         for _ in VISITS[1:]:
@@ -198,13 +201,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", choices=("persistent", "incognito", "both"), default="both")
     args = parser.parse_args()
+    chromium = tools.chromium("bench/self_study_timings.py")
     profiles = ["persistent", "incognito"] if args.profile == "both" else [args.profile]
     results: dict[str, list[list[Timing]]] = {profile: [] for profile in profiles}
     loads = [os.getloadavg()[0]]
     with live_server() as base, sync_playwright() as playwright:
         for number in range(1, args.rounds + 1):
             for profile in profiles:
-                timings = one_learner(playwright, base, profile)
+                timings = one_learner(playwright, chromium, base, profile)
                 results[profile].append(timings)
                 loads.append(os.getloadavg()[0])
                 line = ", ".join(

@@ -33,7 +33,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, close_every_response  # noqa: E402
+from bench import tools  # noqa: E402
+from tests.browser.conftest import CHROMIUM_FLAGS, close_every_response  # noqa: E402
 from tutor.web import create_app  # noqa: E402
 from tutor.web.local_server import served  # noqa: E402
 from tutor.web.static_delivery import compress_all  # noqa: E402
@@ -77,7 +78,7 @@ class Wire:
         return counted
 
 
-def visit(lesson: str, stored_stdlib: bool) -> tuple[float, Wire]:
+def visit(chromium: str, lesson: str, stored_stdlib: bool) -> tuple[float, Wire]:
     """One first visit: (navigation → Python ready in s, what went over the wire)."""
     wire = Wire()
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +92,7 @@ def visit(lesson: str, stored_stdlib: bool) -> tuple[float, Wire]:
         compress_all(app)
         with served(wire.counting(app), quiet=True) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, LOCAL_ONLY]
+                executable_path=chromium, args=[*CHROMIUM_FLAGS, LOCAL_ONLY]
             )
             context = browser.new_context(viewport={"width": 390, "height": 844})
             page = context.new_page()
@@ -120,11 +121,12 @@ def main() -> None:
     parser.add_argument("--lesson", default="hypervisors")
     parser.add_argument("--compare", action="store_true")
     args = parser.parse_args()
+    chromium = tools.chromium("bench/slow_first_visit.py")
     configurations = [True, False] if args.compare else [True]
     results: dict[bool, list[tuple[float, Wire]]] = {stored: [] for stored in configurations}
     for run in range(args.runs):
         for stored in configurations:
-            ready, wire = visit(args.lesson, stored)
+            ready, wire = visit(chromium, args.lesson, stored)
             results[stored].append((ready, wire))
             total = sum(wire.sent.values()) / 1e6
             label = "stored" if stored else "deflated"

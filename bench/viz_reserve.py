@@ -18,8 +18,9 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import tools  # noqa: E402
 from bench.browser_timings import live_server  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from tests.browser.conftest import CHROMIUM_FLAGS  # noqa: E402
 from tutor.content.loader import load_catalog  # noqa: E402
 
 WIDTHS = (412, 1350)  # Lighthouse's mobile and desktop viewports
@@ -30,6 +31,7 @@ STAGE = "() => document.querySelector('.viz-stage').offsetWidth"
 
 
 def main() -> int:
+    chromium = tools.chromium("bench/viz_reserve.py")
     lessons = {
         lesson.animation: lesson.id
         for lesson in load_catalog(ROOT / "lessons").lessons
@@ -38,7 +40,7 @@ def main() -> int:
     growth: dict[str, dict[int, list[float]]] = {}
     stage_width: dict[int, float] = {}
     with live_server() as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         for width in WIDTHS:
             context = browser.new_context(
                 service_workers="block", viewport={"width": width, "height": 900}
