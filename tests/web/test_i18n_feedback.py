@@ -91,3 +91,4 @@ def test_a_submit_answers_in_the_language_of_the_page_it_was_sent_from(
     assert "cases pass" not in fragment
     # A pending verdict's polls carry the same header: the fragment varies with it.
     assert "X-Page-Lang" in response.headers["Vary"]
+    assert "Accept-Language" in response.headers["Vary"]  # a page's language may come from it

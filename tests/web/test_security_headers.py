@@ -62,6 +62,9 @@ def test_pages_carry_a_strict_script_policy_and_refuse_framing(client: FlaskClie
         assert policy["frame-ancestors"] == ["'self'"] and policy["object-src"] == ["'none'"]
         assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
         assert response.headers["Referrer-Policy"] == "same-origin"
+        # The CDN's pinned files only, never its whole origin (it serves any npm package).
+        cdn = [source for source in policy["script-src"] if source.startswith("https://")]
+        assert cdn and all(source.endswith(".js") for source in cdn), cdn
 
 
 def test_registered_learning_platforms_may_frame_the_course(tmp_path: Path) -> None:

@@ -54,22 +54,25 @@ def same_for_everyone(response: Response) -> bool:
     return public or (has_request_context() and request.endpoint in SAME_FOR_EVERYONE)
 
 
-def _cdn_origins() -> list[str]:
+def _cdn_scripts() -> list[str]:
+    """The CDN's pinned files themselves, not its whole origin: jsDelivr serves any npm package
+    or GitHub file, so allowing ``https://cdn.jsdelivr.net`` would turn any HTML injection into
+    running a script of the attacker's choosing from it."""
     if current_app.config.get("ASSETS_MODE") != "cdn":
         return []
-    origins = set()
+    urls = set()
     for asset in current_pins().values():
         for url in asset.cdn.values():
             parts = urlsplit(url)
-            origins.add(f"{parts.scheme}://{parts.netloc}")
-    return sorted(origins)
+            urls.add(f"{parts.scheme}://{parts.netloc}{parts.path}")
+    return sorted(urls)
 
 
 def content_security_policy() -> str:
     frame = ["'self'", *(str(o) for o in current_app.config.get("LMS_ORIGINS", []))]
     directives = {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'wasm-unsafe-eval'", *_cdn_origins()],
+        "script-src": ["'self'", "'wasm-unsafe-eval'", *_cdn_scripts()],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
@@ -203,7 +206,8 @@ def install_headers(app: Flask) -> None:
         if request.path.startswith("/static/"):
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not same_for_everyone(response):
-            response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER))
+            # The language comes from the query, the session or cookie, or Accept-Language.
+            response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER, "Accept-Language"))
             page = response.mimetype == "text/html" and response.status_code == 200
             if "Cache-Control" not in response.headers and not page:
                 # A reply about its visitor that says nothing of caching (JSON, the grades CSV,
