@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import event
 
 from tests.conftest import FIXTURE_LESSONS
@@ -356,3 +357,35 @@ def test_a_failed_precondition_answers_412_and_a_match_304(app: Flask) -> None:
     matched = client.get(LESSON, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"})
     assert matched.status_code == 304 and matched.data == b""
     assert "Content-Encoding" not in matched.headers
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "{{ session.get('learner') }}",
+        "{{ request.args.get('who') }}",
+        "{% if g.user %}x{% endif %}",
+        "{{ my_courses() }}",
+        "{{ account_of_learner('x') }}",
+        "{{ current_user.email }}",
+        "{{ exercise_progress('walk') }}",
+    ],
+)
+def test_a_template_that_reads_one_learner_in_the_shared_page_fails_loudly(
+    app: Flask, probe: str
+) -> None:
+    """The lesson page is rendered once for every learner: a change to its templates that read
+    the session, the request or an account would cache the first learner's for all of them
+    (bob saw alice's learner id). It fails at once instead."""
+    source = app.jinja_env.loader.get_source(app.jinja_env, "lesson.html")[0]  # type: ignore[union-attr]
+    probed = source.replace("{% block main %}", "{% block main %}" + probe, 1)
+    assert probed != source
+    app.jinja_env.cache = {}
+    original = app.jinja_env.loader
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"lesson.html": probed}), original])  # type: ignore[list-item]
+    try:
+        with pytest.raises(lesson_page.PerLearnerInSharedPart):
+            app.test_client().get(LESSON + "?who=alice")
+    finally:
+        app.jinja_env.loader = original
+        app.jinja_env.cache = {}

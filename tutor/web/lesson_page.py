@@ -67,7 +67,16 @@ PER_LEARNER_HELPERS = (
     "course_assignment",
     "solved_exercises",
     "get_flashed_messages",
+    "my_courses",
+    "account_of_learner",
+    "late_standing",
+    "own_submission",
+    "may_change_settings",
 )
+# What a template could read one request's (one learner's) state from: refused too, so that a
+# change to the page's templates that reads them fails loudly instead of caching one learner's
+# session id or query for every other learner.
+PER_REQUEST_OBJECTS = ("request", "session", "g")
 # Every content-versioned static URL the page names (``static_delivery``): checked per request.
 STATIC_URL = re.compile(r"/static/([^\"'?\s]+)\?v=([0-9a-f]{12})\b")
 GZIP_MIN = 500
@@ -98,6 +107,21 @@ def _refuse(name: str) -> Callable[..., Any]:
         )
 
     return refuse
+
+
+class RefusedInSharedPart:
+    """``request``, ``session`` or ``g`` while the shared page renders."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _refuse(self, *_args: object, **_kwargs: object) -> Any:
+        raise PerLearnerInSharedPart(
+            f"a template read {self._name} in the page shared by every learner; "
+            "use learner_part() (tutor/web/lesson_page.py)"
+        )
+
+    __getattr__ = __getitem__ = __contains__ = __iter__ = __bool__ = __str__ = _refuse
 
 
 class SharedVisitor:
@@ -229,6 +253,7 @@ def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
     }
     current_app.update_template_context(context)
     context.update({name: _refuse(name) for name in PER_LEARNER_HELPERS})
+    context.update({name: RefusedInSharedPart(name) for name in PER_REQUEST_OBJECTS})
     context["csrf_token"] = _csrf_marker
     context["current_user"] = SharedVisitor(signed_in)
     setattr(g, SHARING, True)
