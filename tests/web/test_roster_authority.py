@@ -330,3 +330,30 @@ def test_a_roster_line_with_more_values_than_columns_is_refused_not_cut(
     assert left_over in text
     status, _text = _upload(prof, slug, f'email,name\n{line.split(",")[0]},"Smith, John"\n')
     assert status == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "spreadsheet workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "spreadsheet workbook"),
+    ],
+    ids=["xlsx", "xls"],
+)
+def test_a_workbook_uploaded_as_a_roster_says_to_save_it_as_csv(
+    site: Flask, body: bytes, said: str
+) -> None:
+    slug = f"workbook-{body[0]}"
+    hosted_course(site, slug, f"prof-{slug}@x.org", {})
+    status, text = _upload(signed_in(site, f"prof-{slug}@x.org"), slug, body)
+    assert status == 400 and said in text and "CSV UTF-8" in text
+
+
+@pytest.mark.parametrize("header", ["E-mail", "Email Address", "e-mail  address"])
+def test_common_spellings_of_the_email_column_are_read(site: Flask, header: str) -> None:
+    slug = f"spelling-{len(header)}"
+    hosted_course(site, slug, f"prof-{slug}@x.org", {})
+    status, text = _upload(
+        signed_in(site, f"prof-{slug}@x.org"), slug, f"{header},Name\nsp-{len(header)}@x.org,S\n"
+    )
+    assert status == 200 and "1 person imported" in text

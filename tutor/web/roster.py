@@ -352,6 +352,15 @@ class _Row:
     password: str
 
 
+# Headers spreadsheets and LMS exports use for the columns we read.
+COLUMN_NAMES = {"e-mail": "email", "email address": "email", "e-mail address": "email"}
+
+
+def _column(header: str | None) -> str:
+    name = " ".join((header or "").split()).lower()
+    return COLUMN_NAMES.get(name, name)
+
+
 def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> RosterResult:
     """Enrols every row of a roster CSV (``email`` column required; ``name``, ``role``
     (student or ta) and ``password`` optional), or nothing at all when any row is bad: the
@@ -361,6 +370,14 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
     name someone who is staff of the course already, are bad rows — only an instructor appoints
     or demotes staff, by file as by hand."""
     result = RosterResult()
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a ZIP (.xlsx) or OLE (.xls) file
+        result.errors.append(
+            gettext(
+                "This is a spreadsheet workbook (.xlsx or .xls), not a CSV file: in Excel choose "
+                "File → Save As → “CSV UTF-8”, then upload that file."
+            )
+        )
+        return result
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -369,7 +386,7 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
     source = io.StringIO(text)
     delimiter, skipped = _separator(source)
     reader = csv.DictReader(source, delimiter=delimiter)
-    fields = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    fields = [_column(name) for name in reader.fieldnames or []]
     if "email" not in fields:
         result.errors.append(
             gettext(
