@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,3 +218,9 @@ def step_to_end(page: Page, scene: str, steps: int) -> list[str]:
         page.keyboard.press("ArrowRight")
         sentences.append(page.inner_text(".viz-live"))
     return sentences
+
+
+def practice_count(exercise_folder: Path) -> int:
+    """How many practice cases the page runs for an exercise: its own ``PRACTICE``, never a
+    number copied into a test (a new practice case made those wrong)."""
+    return len(runpy.run_path(str(exercise_folder / "cases.py"))["PRACTICE"])
