@@ -88,6 +88,13 @@ def test_deadlines_are_typed_and_shown_in_the_courses_zone(site: Flask) -> None:
         datetime(2099, 12, 5, 15, 59, tzinfo=UTC),
     )
     form = prof.get("/courses/tz1/settings").get_data(as_text=True)
+    # The change of zone is said, with what it does to the times and to work already in.
+    notice = page_text(form)
+    assert "time zone is now Asia/Shanghai (it was UTC)" in notice
+    assert "check the gradebook" in notice
+    saved_again = prof.post("/courses/tz1/settings", data=data, follow_redirects=True)
+    assert "time zone is now" not in page_text(saved_again.get_data(as_text=True))
+    form = prof.get("/courses/tz1/settings").get_data(as_text=True)
     assert 'value="2099-12-05T23:59"' in form and 'value="2020-01-01T08:00"' in form
     assert 'value="Asia/Shanghai"' in form and "Due (Asia/Shanghai)" in form
     assert '<option value="America/New_York">' in form  # the zones a browser suggests

@@ -56,6 +56,7 @@ from .course_zone import (
     from_local,
     kept_year,
     local_time,
+    shown_zone,
     zone_names,
 )
 from .extensions import db
@@ -451,6 +452,7 @@ def settings(slug: str) -> ResponseReturnValue:
         config.penalty_per_day = float(form.penalty_per_day.data or 0)
         if member.role == INSTRUCTOR:  # a TA never widens their own rights
             config.ta_can_edit = bool(form.ta_can_edit.data)
+        was_zone = config.time_zone
         config.time_zone = _form_zone(form, config.time_zone) or config.time_zone
         _save_assignments(course, form, chosen, config.time_zone)
         try:
@@ -460,6 +462,18 @@ def settings(slug: str) -> ResponseReturnValue:
             stale = True
         else:
             flash(gettext("Settings saved."))
+            if config.time_zone != was_zone:
+                # Documented, but silent: on-time work turned late with nothing said.
+                flash(
+                    gettext(
+                        "The course's time zone is now %(zone)s (it was %(was)s). Every opening "
+                        "and due time kept the clock time in the form, so each now falls at "
+                        "another moment, and work already submitted is counted against the new "
+                        "times: check the gradebook.",
+                        zone=shown_zone(config.time_zone),
+                        was=shown_zone(was_zone),
+                    )
+                )
             return redirect(url_for("teaching.settings", slug=slug))
     if stale:
         # Theirs stays saved; this form keeps what was typed, with the version now saved, so
