@@ -122,17 +122,26 @@ def test_over_https_a_framed_session_cookie_is_partitioned_and_replaces_an_older
     one (sent first, so read) must go or the new one would never be read."""
     cookie = _framed_session(app)
     assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
+    deleted, kept = _sent_twice(app, cookie)
+    assert deleted and "Partitioned" not in deleted[0]
+    # The session read (the old cookie's) lives on in a partitioned cookie.
+    assert len(kept) == 1 and "Partitioned" in kept[0]
+
+
+def _sent_twice(app: Flask, cookie: str) -> tuple[list[str], list[str]]:
+    """A browser holding two session cookies (one partitioned, one not) sends both: the
+    session cookies the answer deletes, and those it sets."""
     value = cookie.split(";", 1)[0].removeprefix("session=")
     both = app.test_client(use_cookies=False).get(
         "/api/session",
         base_url="https://tutor.example",
         headers={"Cookie": f"session={value}; session={value}"},
     )
-    cookies = [c for c in both.headers.getlist("Set-Cookie") if c.startswith("session=")]
-    assert any(c.startswith("session=;") and "Partitioned" not in c for c in cookies)
-    # The session read (the old cookie's) lives on in a partitioned cookie.
-    kept = [c for c in cookies if not c.startswith("session=;")]
-    assert len(kept) == 1 and "Partitioned" in kept[0]
+    cookies = _session_cookies(both)
+    return (
+        [c for c in cookies if c.startswith("session=;")],
+        [c for c in cookies if not c.startswith("session=;")],
+    )
 
 
 def test_a_top_level_session_left_partitioned_by_an_older_version_is_replaced(app: Flask) -> None:
@@ -140,16 +149,9 @@ def test_a_top_level_session_left_partitioned_by_an_older_version_is_replaced(ap
     unpartitioned one sends both; the partitioned one is deleted (it must say Partitioned to
     be the one deleted) and the session lives on unpartitioned."""
     first = app.test_client().get("/api/session", base_url="https://tutor.example")
-    (cookie,) = [c for c in first.headers.getlist("Set-Cookie") if c.startswith("session=")]
-    value = cookie.split(";", 1)[0].removeprefix("session=")
-    both = app.test_client(use_cookies=False).get(
-        "/api/session",
-        base_url="https://tutor.example",
-        headers={"Cookie": f"session={value}; session={value}"},
-    )
-    cookies = [c for c in both.headers.getlist("Set-Cookie") if c.startswith("session=")]
-    assert any(c.startswith("session=;") and "Partitioned" in c for c in cookies)
-    kept = [c for c in cookies if not c.startswith("session=;")]
+    (cookie,) = _session_cookies(first)
+    deleted, kept = _sent_twice(app, cookie)
+    assert deleted and "Partitioned" in deleted[0]
     assert len(kept) == 1 and "Partitioned" not in kept[0] and "SameSite=Lax" in kept[0]
 
 
