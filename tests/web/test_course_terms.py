@@ -5,6 +5,7 @@ this term's Submit counted in last term's course before."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -107,6 +108,27 @@ def test_a_closed_course_takes_no_work_and_no_members_and_keeps_everything(
     hosted_course(site, "other", "other-prof@x.org", {}, students=("late@x.org",))
     refused = signed_in(site, "late@x.org").post("/join", data={"code": fall_code})
     assert refused.status_code == 400 and "has ended" in page_text(refused.get_data(as_text=True))
+    # Nor does any other way in: "Add one person", a roster file, an invitation, the CLI.
+    added = prof.post("/courses/fall/roster/add", data={"email": "new@x.org", "role": "student"})
+    assert added.status_code == 409 and "has ended" in page_text(added.get_data(as_text=True))
+    imported = prof.post(
+        "/courses/fall/roster/import",
+        data={"roster": (io.BytesIO(b"email\nrow@x.org\n"), "r.csv")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 409
+    roster = page_text(prof.get("/courses/fall/roster").get_data(as_text=True))
+    assert "Add one person" not in roster and "it takes no new members" in roster
+    assert "Join code for students" not in text
+    enrolled = runner.invoke(args=["tutor", "enrol", "fall", "late@x.org"])
+    assert enrolled.exit_code != 0 and "is closed" in enrolled.output
+    with site.app_context():
+        course = course_by_slug("fall")
+        assert course is not None and members(course)[-1][0].email != "late@x.org"
+        ended_on = course.closed_at
+    assert prof.post("/courses/fall/close").status_code == 302  # closing again: same day kept
+    with site.app_context():
+        assert course_by_slug("fall").closed_at == ended_on  # type: ignore[union-attr]
     # A student or a TA cannot close or reopen it.
     assert li.post("/courses/fall/close", data={"reopen": "1"}).status_code == 403
     # Reopened, it takes work again; the CLI closes it too.

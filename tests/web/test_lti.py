@@ -344,3 +344,30 @@ def test_repeated_launches_do_not_grow_the_session_cookie(
         sizes.append(len(cookie))
     assert max(sizes) - sizes[0] < 100, sizes
     assert signed_in_page(client) == 200
+
+
+def test_a_launch_into_a_closed_course_says_it_has_ended_and_enrols_nobody(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    """A closed course (end of term) takes no new members: enrolled by a launch, a learner would
+    work believing it counts, and nothing would reach the LMS. A member launches as before."""
+    member = app.test_client()
+    first = login(member, platform)
+    assert launch(member, first, platform.id_token(first, sub="member-1")).status_code == 302
+    slug = course_slug(member)
+    assert app.test_cli_runner().invoke(args=["tutor", "close-course", slug]).exit_code == 0
+    authorization = login(client, platform)
+    refused = launch(client, authorization, platform.id_token(authorization, sub="newcomer-1"))
+    assert refused.status_code == 410
+    assert "has ended" in refused.get_data(as_text=True)
+    assert signed_in_page(client) == 302  # nobody signed in, nobody enrolled
+    with app.app_context():
+        from tutor.web.extensions import db
+        from tutor.web.roster import course_by_slug, members
+
+        course = course_by_slug(slug)
+        assert course is not None
+        assert [u.email for u, _ in members(course)] == ["member-1@lms.example"]
+        db.session.remove()
+    again = login(member, platform)
+    assert launch(member, again, platform.id_token(again, sub="member-1")).status_code == 302

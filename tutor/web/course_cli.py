@@ -29,6 +29,7 @@ from .roster import (
     RosterRefused,
     course_by_slug,
     enrol,
+    membership,
     remove_member,
     set_role,
 )
@@ -140,6 +141,12 @@ def enrol_command(slug: str, email: str, role: str) -> None:
     """Put an existing account in a course with a role, or change the role of a member."""
     course, user = _course_and_account(slug, email)
     assert role in ROLES
+    place = membership(course, user)
+    if course.closed_at is not None and (place is None or place.left_at is not None):
+        sys.exit(
+            f"nothing changed: {course.slug} is closed and takes no new members "
+            f"(`flask tutor close-course {course.slug} --reopen` first)"
+        )
     try:
         before, _ = set_role(course, user, role)
     except RosterRefused as exc:
@@ -302,6 +309,9 @@ def close_course_command(slug: str, reopen: bool) -> None:
     course = course_by_slug(slug)
     if course is None:
         sys.exit(f"no course {slug!r}")
+    if reopen == (course.closed_at is None):
+        click.echo(f"course {slug!r} was {'open' if reopen else 'closed'} already: nothing changed")
+        return
     course.closed_at = None if reopen else datetime.now(UTC)
     db.session.commit()
     click.echo(f"course {slug!r} {'reopened' if reopen else 'closed'}")

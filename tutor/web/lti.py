@@ -63,7 +63,7 @@ from .lti_keys import key_set
 from .lti_models import LtiContext, LtiIdentity, LtiPlatform
 from .lti_roster import remember_source
 from .models import Course
-from .roster import INSTRUCTOR, STAFF, STUDENT, Membership, enrol, instructors
+from .roster import INSTRUCTOR, STAFF, STUDENT, Membership, enrol, instructors, membership
 from .schedule import Assignment, settings_of
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,12 @@ def _advice(reason: str, code: int) -> str:
         advice = gettext(
             "Only an instructor of the course can add VirtTutor activities to it. Open the "
             "activity from your course page instead."
+        )
+    elif code == 410:
+        advice = gettext(
+            "The VirtTutor course of this activity has ended: it takes no new members and no "
+            "more work, so nothing you did would count. Tell your instructor: reopen it on "
+            "VirtTutor, or link this term's course."
         )
     elif code == 404:
         advice = gettext(
@@ -206,6 +212,10 @@ def launch() -> ResponseReturnValue:
     def record() -> tuple[User, Course, lti_grade_links.LtiGradeLink | None]:
         user = _account(data)
         course = _course(data)
+        place = membership(course, user)
+        if course.closed_at is not None and (place is None or place.left_at is not None):
+            # Enrolled, they would work believing it counts: nothing would reach the LMS.
+            raise LaunchRefused(f"the course {course.slug} is closed (ended)")
         remember_source(course, data, message.get_client_id())
         _assign(course, exercise_ids)
         role = _kept_instructor(course, user, course_role(data.get(ROLES, [])))
@@ -222,7 +232,11 @@ def launch() -> ResponseReturnValue:
         )
         return user, course, grade_link
 
-    user, course, grade_link = _recorded(record)
+    try:
+        user, course, grade_link = _recorded(record)
+    except LaunchRefused as exc:
+        db.session.rollback()
+        return _refused(str(exc), 410)
     if grade_link is not None:
         lti_passback.passback(current_app).after_launch(grade_link)
     sign_in(user)

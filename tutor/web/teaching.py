@@ -298,6 +298,10 @@ def answer_invitation(slug: str) -> ResponseReturnValue:
     if course is None or place is None or place.invited_at is None:
         abort(404)
     if request.form.get("answer") == "accept":
+        refusal = ended(course)
+        if refusal:
+            flash(refusal, "error")
+            return redirect(url_for("teaching.my_courses_page"))
         enrol(course, current_user, place.role)
         db.session.commit()
         flash(gettext("You joined %(title)s.", title=course.title))
@@ -318,14 +322,8 @@ def join() -> ResponseReturnValue:
             db.select(CourseSettings).filter_by(join_code=code)
         ).scalar_one_or_none()
         course = db.session.get(Course, settings.course_id) if settings is not None else None
-        if course is not None and course.closed_at is not None:
-            form.code.errors = [
-                gettext(
-                    "%(title)s has ended: it takes no new members. Ask your instructor for this "
-                    "term's join code.",
-                    title=course.title,
-                )
-            ]
+        if course is not None and ended(course):
+            form.code.errors = [ended(course)]
         elif course is not None:
             place = membership(course, current_user)
             if place is None or place.left_at is not None:
@@ -644,6 +642,8 @@ def add_member(slug: str) -> ResponseReturnValue:
     course, member = require_member(slug, STAFF)
     if not may_edit(member.role, settings_of(course)):
         abort(403)
+    if ended(course):
+        return _roster_page(course, member, 409, refused=ended(course))
     form = AddMemberForm()
     if not form.validate_on_submit():
         return _roster_page(course, member, 400, add=form)
@@ -716,6 +716,8 @@ def import_csv(slug: str) -> ResponseReturnValue:
     course, member = require_member(slug, STAFF)
     if not may_edit(member.role, settings_of(course)):
         abort(403)
+    if ended(course):
+        return _roster_page(course, member, 409, refused=ended(course))
     form = RosterForm()
     if not form.validate_on_submit():
         return _roster_page(course, member, 400, upload=form)
@@ -855,6 +857,20 @@ def change_role(slug: str, user_id: int) -> ResponseReturnValue:
     return redirect(url_for("teaching.roster", slug=slug))
 
 
+def ended(course: Course) -> str | None:
+    """Why a closed course takes nobody new (every way in: the join code, an invitation,
+    "Add one person", a roster file, an LTI launch, `flask tutor enrol`), else None."""
+    if course.closed_at is None:
+        return None
+    return str(
+        gettext(
+            "%(title)s has ended: it takes no new members. Ask your instructor for this "
+            "term's join code.",
+            title=course.title,
+        )
+    )
+
+
 @bp.post("/courses/<slug>/close")
 @signed_in_only
 def close(slug: str) -> ResponseReturnValue:
@@ -865,7 +881,8 @@ def close(slug: str) -> ResponseReturnValue:
     if member.role != INSTRUCTOR:
         abort(403)
     reopen = request.form.get("reopen") == "1"
-    course.closed_at = None if reopen else datetime.now(UTC)
+    if reopen or course.closed_at is None:  # closing again keeps the day it ended
+        course.closed_at = None if reopen else datetime.now(UTC)
     db.session.commit()
     if reopen:
         flash(gettext("%(title)s is open again.", title=course.title))
