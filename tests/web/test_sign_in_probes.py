@@ -70,3 +70,31 @@ def test_an_unknown_address_costs_a_password_check_like_a_known_one(
         refused = client.post("/login", data={"email": email, "password": "not-it-at-all"})
         assert refused.status_code == 401
     assert checked == ["not-it-at-all", "not-it-at-all"]
+
+
+def test_a_made_up_passwords_fast_hash_takes_as_long_to_refuse_as_an_unknown_address(
+    site: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accounts a roster, an LMS or a reset made have a fast hash (their password is 72 random
+    bits): refusing a wrong password there took 8 ms against 110+ ms for an unknown address,
+    which told anyone which addresses have accounts. The site's slow check is made for both."""
+    monkeypatch.setitem(site.config, "PASSWORD_HASH_METHOD", "scrypt")
+    with site.app_context():
+        from tutor.web.extensions import db
+
+        accounts.create_user("made-up@x.org", accounts.new_password())
+        db.session.commit()
+    methods: list[str] = []
+    real = accounts.check_password_hash
+
+    def counted(stored: str, password: str) -> bool:
+        methods.append(stored.split(":", 1)[0])
+        return real(stored, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", counted)
+    client = site.test_client()
+    for email in ("made-up@x.org", "nobody-at-all@x.org"):
+        methods.clear()
+        refused = client.post("/login", data={"email": email, "password": "not-it-at-all"})
+        assert refused.status_code == 401
+        assert "scrypt" in methods, (email, methods)
