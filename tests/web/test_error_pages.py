@@ -82,3 +82,27 @@ def test_a_file_too_large_says_so_and_what_to_do(app: Flask) -> None:
         )
         text = page.get_data(as_text=True)
         assert page.status_code == 413 and all(w in text for w in words), text[:2000]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "This form has expired"), ("zh", "表单已过期")])
+def test_an_htmx_submit_with_an_expired_form_says_so_where_the_answer_goes(
+    app: Flask, lang: str, words: str
+) -> None:
+    """Signed in in another tab, the lesson page's CSRF token is stale: its Submit (htmx) got a
+    whole error page the client could not show, and read "The server could not grade this
+    submission (HTTP 400)". The answer is now a report saying the form expired."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    client.get(f"/lessons/fixture-lesson?lang={lang}")
+    response = client.post(
+        f"/exercises/walk/submit?lang={lang}",
+        data={"code": "print(1)", "csrf_token": "stale"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert body.startswith('<div class="report') and 'data-verdict="submit-error"' in body
+    assert words in body and "<html" not in body
+    # Without htmx, the whole page as before.
+    page = client.post(f"/exercises/walk/submit?lang={lang}", data={"code": "x", "csrf_token": "x"})
+    assert page.status_code == 400 and "<html" in page.get_data(as_text=True)

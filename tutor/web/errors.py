@@ -13,6 +13,7 @@ from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from .form_text import NulInForm
@@ -75,7 +76,10 @@ def _wording(code: int, exc: HTTPException) -> tuple[str, str]:
 
 
 def render_error_page(exc: HTTPException) -> ResponseReturnValue:
-    """The HTML error page for ``exc``; any other handler may delegate here for non-API paths."""
+    """The HTML error page for ``exc``; any other handler may delegate here for non-API paths.
+    An htmx request gets it as a report fragment (``_fragment``)."""
+    if request.headers.get("HX-Request") == "true":
+        return _fragment(exc)
     code = exc.code or 500
     title, advice = _wording(code, exc)
     # Werkzeug's own headers matter to clients (Allow on a 405, Retry-After on a 503).
@@ -91,6 +95,21 @@ def _page_error(exc: HTTPException) -> ResponseReturnValue:
     if is_api(request.path):
         return exc
     return render_error_page(exc)
+
+
+def _fragment(exc: HTTPException) -> ResponseReturnValue:
+    """An htmx request's error as a report the page shows where the answer would have gone
+    (static/js/exercise.js reads a ``.report`` with a ``.message``): a whole error page is not
+    swapped in, and "The server could not grade this submission (HTTP 400)" read as a fault of
+    ours where the form had only expired (signed in in another tab)."""
+    code = exc.code or 500
+    title, advice = _wording(code, exc)
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    body = Markup(
+        '<div class="report verdict-submit-error verdict-error" data-verdict="submit-error" '
+        'data-score="0" role="alert"><p class="verdict message">{}: {}</p></div>'
+    ).format(title, advice)
+    return str(body), code, {**headers, "Content-Type": "text/html; charset=utf-8"}
 
 
 def init_app(app: Flask) -> None:
