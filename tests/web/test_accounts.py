@@ -299,6 +299,13 @@ def test_roster_uploads_are_rate_limited(app: Flask) -> None:
             content_type="multipart/form-data",
         )
 
+    # A file refused for a bad line (nothing imported, nothing hashed) does not count.
+    bad = prof.post(
+        "/courses/uploads/roster/import",
+        data={"roster": (io.BytesIO(b"email\nnot-an-address\n"), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 400
     assert [upload(n).status_code for n in range(2)] == [200, 200]
     third = upload(2)
     assert third.status_code == 429 and "Too many tries" in third.get_data(as_text=True)

@@ -210,14 +210,22 @@ def refused(exc: GraderBusy | GraderUnavailable | SubmissionRefused) -> Response
         '<div class="report verdict-{{ kind }}" data-verdict="{{ kind }}" role="alert">'
         '<p class="verdict">{{ title }}</p><p class="message">{{ message }}</p></div>',
         kind="busy" if busy or status == 429 else "unavailable" if status == 503 else "refused",
+        # A rate limit or a submission still in flight is about this learner or address, not a
+        # busy grader ("The grader is busy. too many submissions (120 per minute)").
         title=gettext("The grader is busy.")
-        if busy or status == 429
+        if busy
         else gettext("Grading is unavailable.")
         if status == 503
         else pick({"en": "Not submitted.", "zh": "没有提交。"}),
-        message=pick(bilingual(exc)),
+        message=_sentence(pick(bilingual(exc))),
     )
     return html, status, headers
+
+
+def _sentence(text: str) -> str:
+    """The refusals are written to follow a colon in the API ("error": "too many ..."); on the
+    page each is a sentence of its own."""
+    return text[:1].upper() + text[1:]
 
 
 def _vendor_url(package: str, file: str) -> str:
