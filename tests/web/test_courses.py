@@ -381,6 +381,15 @@ def test_learners_see_only_their_own_history(app: Flask) -> None:
     for lang, words in (("en", "Self-study (no course)"), ("zh", "自学（不属于任何课程）")):
         page = page_text(a.get(f"/me/submissions?lang={lang}").get_data(as_text=True))
         assert words in page and "Course iota" in page
+    # Late work names what the course counts of it, beside the score the code got.
+    hosted_course(
+        app, "kappa", "t2@example.org", {"io-path": (None, NOW - timedelta(days=3))},
+        students=("late@example.org",), penalty=10,
+    )  # fmt: skip
+    graded(app, "kappa", "late@example.org", "io-path", solution(app, "io-path"), NOW)
+    late = signed_in(app, "late@example.org")
+    assert "(3 days late: counts 70)" in page_text(late.get("/me/submissions").get_data(True))
+    assert "迟交 3 天：计 70 分" in page_text(late.get("/me/submissions?lang=zh").get_data(True))
 
 
 def test_of_two_courses_a_submit_counts_for_the_one_that_takes_it_now(app: Flask) -> None:

@@ -106,7 +106,7 @@ EXPLANATIONS = {
     "textbook": {
         "en": "that is the textbook cost, and this machine's trace measured something else: "
         "read the cycles from the events, not from a table",
-        "zh": "这是教材表格里的代价，但这台机器的 trace 测得的值不同：请从事件中读取周期数，"
+        "zh": "这是教材表格里的代价，而这台机器的 trace 测得的值不同：请从事件中读取周期数，"
         "而不是照搬表格",
     },
     "total": {

@@ -55,8 +55,8 @@ def operating_system(oses):
 
 def server(apps, load, cores=16, memory=64, app_memory=8):
     title = {
-        "en": f"{apps} applications, each alone on a {cores}-core, {memory} GB server that is "
-        f"{round(load * 100)} % busy; each needs {app_memory} GB of memory",
+        "en": f"{apps} applications, each alone on its own server ({cores} cores, {memory} GB) "
+        f"that is {round(load * 100)} % busy; each needs {app_memory} GB of memory",
         "zh": f"{apps} 个应用，各自独占一台 {cores} 核、{memory} GB 内存的服务器，服务器只有 "
         f"{round(load * 100)}% 繁忙；每个应用需要 {app_memory} GB 内存",
     }
