@@ -158,3 +158,20 @@ def test_a_copy_opened_from_disk_says_it_needs_a_web_server(
         expect(status.locator("progress")).to_have_count(0)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("page", "words"), [("index.html", "file://"), ("zh/index.html", "磁盘")])
+def test_the_copys_outline_opened_from_disk_says_it_needs_a_web_server(
+    browser: Browser, host_root: Path, page: str, words: str
+) -> None:
+    """A double click opens the copy's index.html: its folder links would open directory
+    listings and no script module runs. The page says what to do, at its top."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto((host_root / SUB_PATH / page).as_uri())
+        note = tab.locator("main .file-note")
+        expect(note).to_contain_text(words)
+        expect(note).to_contain_text("python -m http.server")
+    finally:
+        context.close()
