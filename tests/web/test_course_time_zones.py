@@ -366,3 +366,25 @@ def test_a_time_the_clocks_show_twice_says_which_by_its_offset(site: Flask) -> N
     assert zoned_stamp(datetime(2026, 11, 1, 8, 0, tzinfo=UTC), NEW_YORK) == (
         "2026-11-01 03:00 America/New_York"
     )
+
+
+def test_saving_settings_keeps_a_due_time_at_the_second_of_two_equal_clock_times(
+    site: Flask,
+) -> None:
+    """The form shows 01:30 for both 01:30s of the night clocks go back, and reads a typed
+    01:30 as the first: saving only the title moved a due time at the second an hour earlier.
+    A time the form shows unchanged is kept as stored."""
+    second = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 EST, the second one
+    hosted_course(site, "tz-keep", "keep-prof@x.org", {"io-path": (None, second)})
+    _set_zone(site, "tz-keep", NEW_YORK)
+    prof = signed_in(site, "keep-prof@x.org")
+    data = _settings_form(prof, "tz-keep", **{"io-path": ("", "2026-11-01T01:30")})
+    data["time_zone"] = NEW_YORK
+    data["title"] = "Renamed"
+    assert prof.post("/courses/tz-keep/settings", data=data).status_code == 302
+    assert _times(site, "tz-keep")["io-path"] == (None, second)
+    # Typed anew, a time means what it says (the first 01:30).
+    data = _settings_form(prof, "tz-keep", **{"io-path": ("", "2026-11-01T01:31")})
+    data["time_zone"] = NEW_YORK
+    assert prof.post("/courses/tz-keep/settings", data=data).status_code == 302
+    assert _times(site, "tz-keep")["io-path"] == (None, datetime(2026, 11, 1, 5, 31, tzinfo=UTC))

@@ -585,8 +585,19 @@ def _save_assignments(
             db.session.add(found)
         found.position = position
         position += 1
-        found.opens_at = from_local(row.opens.data, zone) if row.opens.data else None
-        found.due_at = from_local(row.due.data, zone) if row.due.data else None
+        found.opens_at = _kept_or_read(found.opens_at, row.opens.data, zone)
+        found.due_at = _kept_or_read(found.due_at, row.due.data, zone)
+
+
+def _kept_or_read(stored: datetime | None, typed: datetime | None, zone: str) -> datetime | None:
+    """The moment a form's wall-clock time means; the stored one while the form shows it
+    unchanged. A time the clocks show twice reads as its first: saving only the title moved a
+    due time at the second 01:30 an hour earlier."""
+    if typed is None:
+        return None
+    if stored is not None and local_time(stored, zone).replace(second=0, microsecond=0) == typed:
+        return stored
+    return from_local(typed, zone)
 
 
 @bp.route("/courses/<slug>/roster")
