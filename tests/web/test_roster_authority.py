@@ -357,3 +357,17 @@ def test_common_spellings_of_the_email_column_are_read(site: Flask, header: str)
         signed_in(site, f"prof-{slug}@x.org"), slug, f"{header},Name\nsp-{len(header)}@x.org,S\n"
     )
     assert status == 200 and "1 person imported" in text
+
+
+def test_a_roster_file_says_who_was_already_in_and_whose_role_it_changed(site: Flask) -> None:
+    hosted_course(site, "again", "again-prof@x.org", {})
+    prof = signed_in(site, "again-prof@x.org")
+    assert _upload(prof, "again", "email\nstays@x.org\npromoted@x.org\n")[0] == 200
+    status, text = _upload(
+        prof, "again", "email,role\nstays@x.org,\npromoted@x.org,ta\nfresh@x.org,\n"
+    )
+    assert status == 200
+    assert "1 person imported" in text  # fresh@ alone
+    assert "1 person already in the course has the role the file gives now" in text
+    assert "promoted@x.org (Teaching assistant)" in text
+    assert "1 person was in the course already: nothing changed for them" in text

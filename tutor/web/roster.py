@@ -339,6 +339,9 @@ class RosterResult:
     errors: list[str] = field(default_factory=list)
     added: list[tuple[str, str]] = field(default_factory=list)  # (email, role)
     invited: list[tuple[str, str]] = field(default_factory=list)  # their own accounts: asked
+    # Members already: their role changed by the file, or nothing changed.
+    changed: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[tuple[str, str]] = field(default_factory=list)
     # New accounts and the password each was given, to hand to the student once.
     created: list[tuple[str, str]] = field(default_factory=list)
 
@@ -447,8 +450,14 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
             invite(course, user, role)
             result.invited.append((user.email, role))
             continue
+        was = existing.role if existing is not None and existing.left_at is None else None
         enrol(course, user, role)
-        result.added.append((user.email, role))
+        if was is None:
+            result.added.append((user.email, role))
+        elif was != role:
+            result.changed.append((user.email, role))
+        else:
+            result.unchanged.append((user.email, role))
     db.session.commit()
     return result
 
