@@ -5,6 +5,7 @@ the learner's best score to the line item; failures are retried, then shown to s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -300,6 +301,31 @@ def test_staff_read_what_a_platform_error_means(
     with app.test_request_context():
         said = error_meaning(error)
     assert (said is None) if meaning is None else (said is not None and meaning in said)
+
+
+@pytest.mark.parametrize(
+    ("url", "meaning"),
+    [
+        ("https://lms.example/oauth2/token", "credentials"),  # a mistyped token URL: 404
+        ("https://lms.example/api/lti/courses/1/line_items/9/scores", "no longer has"),
+        ("https://lms.example/api/lti/courses/1/line_items", "no longer has"),
+    ],
+)
+def test_a_refused_token_request_is_read_as_the_registrations(
+    app: Flask, url: str, meaning: str
+) -> None:
+    """A 404 from the token URL is a registration mistake, not a grade column gone."""
+    from tutor.web.lti_grades_page import error_meaning
+
+    claim = json.dumps(
+        {
+            "lineitems": "https://lms.example/api/lti/courses/1/line_items?x=1",
+            "lineitem": "https://lms.example/api/lti/courses/1/line_items/9",
+        }
+    )
+    with app.test_request_context():
+        said = error_meaning(f"LtiServiceException: HTTP response [{url}]: 404 - ", claim)
+    assert said is not None and meaning in said
 
 
 def test_students_do_not_see_the_page(app: Flask, client: FlaskClient, platform: Platform) -> None:

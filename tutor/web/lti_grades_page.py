@@ -4,6 +4,7 @@ failing, the platform's answer; "Retry now" queues a passback at once."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
@@ -57,8 +58,14 @@ MEANINGS = {
 _BY_STATUS = {400: "credentials", 401: "credentials", 403: "forbidden", 404: "gone", 410: "gone"}
 
 
-def error_meaning(error: str | None) -> str | None:
-    """The staff's reading of a stored passback error, or None when there is none to give."""
+_URL = re.compile(r"HTTP response \[([^\]]+)\]")
+
+
+def error_meaning(error: str | None, endpoint_json: str | None = None) -> str | None:
+    """The staff's reading of a stored passback error, or None when there is none to give.
+    ``endpoint_json``, the launch's grade-service claim, tells the grade column's addresses
+    from the token request's: any refusal of the token request is the registration's (a
+    mistyped token URL answered 404, which read as "the column is gone")."""
     if not error:
         return None
     kind = error.split(":", 1)[0]
@@ -70,8 +77,23 @@ def error_meaning(error: str | None) -> str | None:
     status = int(found.group(1))
     if status == 429 or status >= 500:
         return str(MEANINGS["busy"])
+    if status < 500 and _token_request(error, endpoint_json):
+        return str(MEANINGS["credentials"])
     meaning = _BY_STATUS.get(status)
     return None if meaning is None else str(MEANINGS[meaning])
+
+
+def _token_request(error: str, endpoint_json: str | None) -> bool:
+    """Whether the refused request was not to a grade-service address the launch named."""
+    url = _URL.search(error)
+    try:
+        claim = json.loads(endpoint_json or "")
+    except ValueError:
+        return False
+    if url is None or not isinstance(claim, dict):
+        return False
+    services = [str(v).split("?", 1)[0] for k, v in claim.items() if k in ("lineitem", "lineitems")]
+    return bool(services) and not any(url.group(1).startswith(s) for s in services)
 
 
 # Problems first, then what is in flight, then what went through.
