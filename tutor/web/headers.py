@@ -4,7 +4,7 @@ Cross-origin isolation (COOP + COEP) unlocks SharedArrayBuffer, which lets the p
 runaway Python program in the worker instead of killing the worker. COEP "credentialless" keeps
 the d3 CDN script (loaded with crossorigin) working.
 
-The Content Security Policy allows scripts from this site only (and the pinned CDN's origin in
+The Content Security Policy allows scripts from this site only (and the pinned CDN files in
 ``ASSETS_MODE = "cdn"``), WebAssembly compilation for Pyodide (``'wasm-unsafe-eval'``, never
 ``'unsafe-eval'``), no plugins, no ``<base>`` or form targets elsewhere. Inline styles stay
 allowed (htmx's indicator style, the no-JavaScript note); inline *scripts* do not — the pages
@@ -116,8 +116,8 @@ def framed() -> bool:
 
 
 class SecureBehindHttps(SecureCookieSessionInterface):
-    """The session cookie is ``Secure`` (and ``SameSite=None``) when the request came over
-    HTTPS (or ``SESSION_COOKIE_SECURE`` says so), without configuring it per deployment."""
+    """The session cookie is ``Secure`` (and, for a session an LMS frames, ``SameSite=None``)
+    when the request came over HTTPS (or ``SESSION_COOKIE_SECURE`` says so), without configuring it per deployment."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
