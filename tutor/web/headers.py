@@ -117,7 +117,8 @@ def framed() -> bool:
 
 class SecureBehindHttps(SecureCookieSessionInterface):
     """The session cookie is ``Secure`` (and, for a session an LMS frames, ``SameSite=None``)
-    when the request came over HTTPS (or ``SESSION_COOKIE_SECURE`` says so), without configuring it per deployment."""
+    when the request came over HTTPS (or ``SESSION_COOKIE_SECURE`` says so), without
+    configuring it per deployment."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
