@@ -27,10 +27,11 @@ from .roster import (
     STUDENT,
     TA,
     RosterRefused,
+    closed_to,
     course_by_slug,
     enrol,
-    membership,
     remove_member,
+    set_closed,
     set_role,
 )
 from .schedule import Assignment
@@ -141,8 +142,7 @@ def enrol_command(slug: str, email: str, role: str) -> None:
     """Put an existing account in a course with a role, or change the role of a member."""
     course, user = _course_and_account(slug, email)
     assert role in ROLES
-    place = membership(course, user)
-    if course.closed_at is not None and (place is None or place.left_at is not None):
+    if closed_to(course, user):
         sys.exit(
             f"nothing changed: {course.slug} is closed and takes no new members "
             f"(`flask tutor close-course {course.slug} --reopen` first)"
@@ -304,15 +304,12 @@ def import_course_command(file: Path, slug: str | None, title: str | None, next_
 @click.option("--reopen", is_flag=True, help="open a closed course again")
 def close_course_command(slug: str, reopen: bool) -> None:
     """Close a course at the end of its term (no submissions, no new members; nothing deleted)."""
-    from .roster import course_by_slug
-
     course = course_by_slug(slug)
     if course is None:
         sys.exit(f"no course {slug!r}")
-    if reopen == (course.closed_at is None):
+    if not set_closed(course, not reopen):
         click.echo(f"course {slug!r} was {'open' if reopen else 'closed'} already: nothing changed")
         return
-    course.closed_at = None if reopen else datetime.now(UTC)
     db.session.commit()
     click.echo(f"course {slug!r} {'reopened' if reopen else 'closed'}")
 

@@ -63,7 +63,7 @@ from .lti_keys import key_set
 from .lti_models import LtiContext, LtiIdentity, LtiPlatform
 from .lti_roster import remember_source
 from .models import Course
-from .roster import INSTRUCTOR, STAFF, STUDENT, Membership, enrol, instructors, membership
+from .roster import INSTRUCTOR, STAFF, STUDENT, Membership, closed_to, enrol, instructors
 from .schedule import Assignment, settings_of
 
 log = logging.getLogger(__name__)
@@ -212,8 +212,7 @@ def launch() -> ResponseReturnValue:
     def record() -> tuple[User, Course, lti_grade_links.LtiGradeLink | None]:
         user = _account(data)
         course = _course(data)
-        place = membership(course, user)
-        if course.closed_at is not None and (place is None or place.left_at is not None):
+        if closed_to(course, user):
             # Enrolled, they would work believing it counts: nothing would reach the LMS.
             raise LaunchRefused(f"the course {course.slug} is closed (ended)")
         remember_source(course, data, message.get_client_id())

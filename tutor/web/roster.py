@@ -102,6 +102,25 @@ def needs_consent(course: Course, user: User) -> bool:
     return not active and user.managed_by_course_id != course.id
 
 
+def closed_to(course: Course, user: User) -> bool:
+    """Whether ``course`` is closed (its term ended) and ``user`` is not already in it: a
+    closed course takes nobody new, by any way in (the join code, an invitation, the roster,
+    an LTI launch, ``flask tutor enrol``); its members keep what they had."""
+    if course.closed_at is None:
+        return False
+    place = membership(course, user)
+    return place is None or place.left_at is not None
+
+
+def set_closed(course: Course, closed: bool) -> bool:
+    """Closes ``course`` at the end of its term, or reopens it; whether that changed anything
+    (closing a closed course keeps the day it ended). The caller commits."""
+    if closed == (course.closed_at is not None):
+        return False
+    course.closed_at = datetime.now(UTC) if closed else None
+    return True
+
+
 def abandoned(course: Course, user: User) -> bool:
     """Whether ``user`` is an account another course made and no longer holds (removed from
     it, in no course at all) and whose owner never chose its password: whoever made it may

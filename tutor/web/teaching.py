@@ -85,6 +85,7 @@ from .roster import (
     require_member,
     resettable,
     role_names,
+    set_closed,
     set_role,
     take_over,
 )
@@ -298,8 +299,7 @@ def answer_invitation(slug: str) -> ResponseReturnValue:
     if course is None or place is None or place.invited_at is None:
         abort(404)
     if request.form.get("answer") == "accept":
-        refusal = ended(course)
-        if refusal:
+        if refusal := ended(course):
             flash(refusal, "error")
             return redirect(url_for("teaching.my_courses_page"))
         enrol(course, current_user, place.role)
@@ -322,8 +322,8 @@ def join() -> ResponseReturnValue:
             db.select(CourseSettings).filter_by(join_code=code)
         ).scalar_one_or_none()
         course = db.session.get(Course, settings.course_id) if settings is not None else None
-        if course is not None and ended(course):
-            form.code.errors = [ended(course)]
+        if course is not None and (refusal := ended(course)):
+            form.code.errors = [refusal]
         elif course is not None:
             place = membership(course, current_user)
             if place is None or place.left_at is not None:
@@ -653,8 +653,8 @@ def add_member(slug: str) -> ResponseReturnValue:
     course, member = require_member(slug, STAFF)
     if not may_edit(member.role, settings_of(course)):
         abort(403)
-    if ended(course):
-        return _roster_page(course, member, 409, refused=ended(course))
+    if refusal := ended(course):
+        return _roster_page(course, member, 409, refused=refusal)
     form = AddMemberForm()
     if not form.validate_on_submit():
         return _roster_page(course, member, 400, add=form)
@@ -727,8 +727,8 @@ def import_csv(slug: str) -> ResponseReturnValue:
     course, member = require_member(slug, STAFF)
     if not may_edit(member.role, settings_of(course)):
         abort(403)
-    if ended(course):
-        return _roster_page(course, member, 409, refused=ended(course))
+    if refusal := ended(course):
+        return _roster_page(course, member, 409, refused=refusal)
     form = RosterForm()
     if not form.validate_on_submit():
         return _roster_page(course, member, 400, upload=form)
@@ -869,8 +869,9 @@ def change_role(slug: str, user_id: int) -> ResponseReturnValue:
 
 
 def ended(course: Course) -> str | None:
-    """Why a closed course takes nobody new (every way in: the join code, an invitation,
-    "Add one person", a roster file, an LTI launch, `flask tutor enrol`), else None."""
+    """Why a closed course takes nobody new, for the pages that add people (the join code, an
+    invitation, "Add one person", a roster file; ``roster.closed_to`` for one person), else
+    None."""
     if course.closed_at is None:
         return None
     return str(
@@ -892,8 +893,7 @@ def close(slug: str) -> ResponseReturnValue:
     if member.role != INSTRUCTOR:
         abort(403)
     reopen = request.form.get("reopen") == "1"
-    if reopen or course.closed_at is None:  # closing again keeps the day it ended
-        course.closed_at = None if reopen else datetime.now(UTC)
+    set_closed(course, not reopen)
     db.session.commit()
     if reopen:
         flash(gettext("%(title)s is open again.", title=course.title))
