@@ -77,7 +77,7 @@ def error_meaning(error: str | None, endpoint_json: str | None = None) -> str | 
     status = int(found.group(1))
     if status == 429 or status >= 500:
         return str(MEANINGS["busy"])
-    if status < 500 and _token_request(error, endpoint_json):
+    if _token_request(error, endpoint_json):
         return str(MEANINGS["credentials"])
     meaning = _BY_STATUS.get(status)
     return None if meaning is None else str(MEANINGS[meaning])
