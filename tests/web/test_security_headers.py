@@ -312,6 +312,26 @@ def test_an_instance_folder_the_user_cannot_make_stops_the_start_with_a_sentence
             assert made.returncode == 0 and (folder / "made").is_dir()
 
 
+def test_a_worker_that_finds_the_new_database_just_made_by_another_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gunicorn starts its workers at once and each prepares the database file: another worker
+    can make it between this one's look and its create (this one stopped on FileExistsError and
+    the server never came up)."""
+    from tutor.web import database_file
+
+    real_open = os.open
+
+    def other_worker_first(path: str, flags: int, mode: int = 0o777) -> int:
+        if flags & os.O_EXCL and not os.path.exists(path):
+            os.close(real_open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(database_file.os, "open", other_worker_first)
+    made = database_file.prepare(f"sqlite:///{tmp_path / 'new.db'}", tmp_path)
+    assert made == tmp_path / "new.db" and made.stat().st_mode & 0o077 == 0
+
+
 def test_a_chunked_body_over_the_limit_is_413(tmp_path: Path) -> None:
     server = LiveServer(
         tmp_path / "chunked.db", LESSONS_DIR=str(FIXTURE_LESSONS), **MANY_MACHINES

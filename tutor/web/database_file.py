@@ -11,6 +11,7 @@ here it stops the start with a sentence saying what to change.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -64,9 +65,10 @@ def prepare(uri: str, instance: Path) -> Path | None:
         raise DatabaseFolderUnwritable(
             f"the database folder {folder} is not writable (SQLite keeps its journal there): {fix}"
         )
-    if not path.exists():
+    # Made before, or a moment ago by another worker starting beside this one: either is fine.
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    elif not os.access(path, os.R_OK | os.W_OK):
+    if not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseFolderUnwritable(f"the database file {path} is not writable: {fix}")
     for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         # A database made before this check (0644) is made private too, if it is ours.
