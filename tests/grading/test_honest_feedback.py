@@ -102,6 +102,28 @@ def test_a_missing_or_misnamed_function_is_named_with_its_signature() -> None:
     assert "TypeError" not in wrong_arity["message"]["en"]
 
 
+def test_whether_a_function_takes_the_arguments_follows_its_defaults_not_only_its_code() -> None:
+    """The answer is remembered per function code (it is asked for every case): the same code
+    given a default later takes one argument fewer, and a wrapper's own signature counts."""
+    cases = JUDGE.practice_payload(IO_PATH)
+    body = IO_PATH.solution.replace("def path(kind, operation)", "def path(kind, operation, x)")
+    assert body != IO_PATH.solution
+    three = practice(body, IO_PATH.driver, cases, 10_000)
+    assert "cannot take them" in three["message"]["en"]
+    defaulted = practice(body + "\npath.__defaults__ = (None,)\n", IO_PATH.driver, cases, 10_000)
+    assert defaulted["verdict"] == "passed", defaulted["message"]
+    again = practice(body, IO_PATH.driver, cases, 10_000)
+    assert "cannot take them" in again["message"]["en"]
+    wrapped = practice(
+        IO_PATH.solution + "\nimport inspect\n"
+        "path.__signature__ = inspect.signature(lambda kind: None)\n",
+        IO_PATH.driver,
+        cases,
+        10_000,
+    )
+    assert "cannot take them" in wrapped["message"]["en"]
+
+
 def test_practice_feedback_names_the_expected_layer_only_when_revealed() -> None:
     code = IO_PATH.solution.replace('"world_switch", ', "")
     cases = JUDGE.practice_payload(IO_PATH)

@@ -344,14 +344,8 @@ def check_entry_points(driver: Driver, submission: types.ModuleType) -> None:
 
 
 def _check_arity(name: str, signature: str, function: Callable[..., Any]) -> None:
-    wanted = [p.strip() for p in signature.partition("(")[2].rstrip(")").split(",") if p.strip()]
-    try:
-        inspect.signature(function).bind(*wanted)
-    except TypeError:
-        pass
-    except ValueError:  # no signature to read (a builtin): let the call decide
-        return
-    else:
+    wanted = _parameters(signature)
+    if _takes(function, wanted):
         return
     count = len(wanted)
     raise MissingEntryPoint(
@@ -360,6 +354,50 @@ def _check_arity(name: str, signature: str, function: Callable[..., Any]) -> Non
         zh=f"练习会用 {count} 个参数调用 `{signature}`，但你的 {name!r} 接收不了："
         f"请把它定义为 `def {signature}:`",
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _parameters(signature: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in signature.partition("(")[2].rstrip(")").split(",") if p.strip())
+
+
+def _takes(function: Callable[..., Any], wanted: tuple[str, ...]) -> bool:
+    """Whether ``function`` can be called with ``wanted`` positional arguments. Asked for
+    every case, of functions made anew for each (the judge's replay stand-ins, a learner's
+    ``def`` run again): a plain function's answer depends only on its code and which of its
+    parameters have defaults, so it is worked out once per code (reading a signature was a
+    tenth of a replay's time, #15)."""
+    if (
+        type(function) is not types.FunctionType
+        or "__signature__" in function.__dict__
+        or "__wrapped__" in function.__dict__
+    ):
+        return _signature_takes(function, wanted)
+    key = (
+        function.__code__,
+        len(function.__defaults__ or ()),
+        frozenset(function.__kwdefaults__ or ()),
+        wanted,
+    )
+    found = _TAKES.get(key)
+    if found is None:
+        if len(_TAKES) >= 512:
+            _TAKES.clear()
+        found = _TAKES[key] = _signature_takes(function, wanted)
+    return found
+
+
+_TAKES: dict[tuple[types.CodeType, int, frozenset[str], tuple[str, ...]], bool] = {}
+
+
+def _signature_takes(function: Callable[..., Any], wanted: tuple[str, ...]) -> bool:
+    try:
+        inspect.signature(function).bind(*wanted)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read (a builtin): let the call decide
+        return True
+    return True
 
 
 class ModelAnswerHidden(LearnerError):
@@ -480,7 +518,9 @@ def _replay_one(driver: Driver, case: Case, answers: JSON, step_budget: int) -> 
         for name in getattr(driver, "ENTRY_POINTS", None) or {}:
             submission.__dict__[name] = replays[0].function(name)
 
-    outcome = _run_one(load, driver, case, step_budget, MAX_PRINTED, None)
+    # No digest: the replay's trace holds the model's values and the recording's decoded JSON,
+    # always writable, and nothing reads a replay's digest (a tenth of its time, #15).
+    outcome = _run_one(load, driver, case, step_budget, MAX_PRINTED, None, digest=False)
     if outcome.error is None and replays[0].unused():
         outcome.error = _unreplayable()
     return outcome
@@ -497,6 +537,7 @@ def _run_one(
     step_budget: int,
     max_printed: int,
     recorder: Recorder | None,
+    digest: bool = True,
 ) -> RunOutcome:
     trace = Trace(StepBudget(step_budget))
     out = CappedOutput(max_printed)
@@ -549,7 +590,7 @@ def _run_one(
         outcome.error = describe(exc)
     outcome.trace = trace.events[:MAX_TRACE_EVENTS]
     try:
-        outcome.digest = trace.digest()
+        outcome.digest = trace.digest() if digest else ""
     except (TypeError, ValueError, RecursionError) as exc:  # the run holds the learner's value
         outcome.trace, outcome.output = [], None
         outcome.error = {"type": type(exc).__name__, "rule": "python", "message": unwritable(exc)}

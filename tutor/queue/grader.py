@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -62,6 +63,8 @@ class Outcome:
 
     name: str
     written: dict[str, object] | None = None
+    # The report's data, when ``written["report_json"]`` is exactly its text.
+    report: dict[str, Any] | None = None
 
 
 class SandboxRefused(Exception):
@@ -210,7 +213,7 @@ class Grader:
             return Outcome("crashed")
         # The learner's result, whatever its verdict (code that could not run is theirs too);
         # the status ``error`` is kept for what the server could not grade.
-        report_json = stored_report(report)
+        report_json, report_data = stored_report_and_data(report)
         graded_at = rows.now()
         exercise_version = self.exercise_version(exercise)
         if not rows.record(
@@ -232,7 +235,7 @@ class Grader:
             "grader_version": self.version,
             "exercise_version": exercise_version,
         }
-        return Outcome("graded", written)
+        return Outcome("graded", written, report_data)
 
     def _announce(self, submission_id: int) -> None:
         """Tell the verdict listeners (``app.extensions["verdict_listeners"]``: LTI grade
@@ -259,6 +262,10 @@ def could_not_grade(attempts: int) -> str:
 
 
 def stored_report(report: Report) -> str:
-    from tutor.web.grading_service import stored_report as store
+    return stored_report_and_data(report)[0]
+
+
+def stored_report_and_data(report: Report) -> tuple[str, dict[str, Any] | None]:
+    from tutor.web.grading_service import stored_report_and_data as store
 
     return store(report)

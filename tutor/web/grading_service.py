@@ -26,6 +26,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import bindparam, event, func, insert, select
@@ -35,7 +36,7 @@ from tutor.content import Catalog, Exercise
 from tutor.grading.harness import LearnerError, SubmissionError
 from tutor.grading.judge import MAX_CODE_BYTES, check_code
 from tutor.grading.protocol import JSON, Report
-from tutor.grading.report_budget import fitted_json
+from tutor.grading.report_budget import fitted_text_and_data
 from tutor.grading.variants import learner_variant_seed
 from tutor.queue import rows
 from tutor.queue.grader import MODES
@@ -402,11 +403,12 @@ class GradingService:
             return self.wait_for_verdict(submission_id, self.wait_seconds if wait else 0)
         # Hold no database connection while the worker grades.
         db.session.close()
-        written = None
+        written, report = None, None
         try:
             if graded_here:
                 claim = rows.ClaimedRow(rows.Claim(submission_id, 1), exercise.id, code, seed)
-                written = self.queue.grader().grade_claimed(claim).written
+                outcome = self.queue.grader().grade_claimed(claim)
+                written, report = outcome.written, outcome.report
             else:
                 self.queue.enqueue(submission_id)
         except Exception:  # the queue is down: the row is kept, the sweeper queues it later
@@ -414,6 +416,8 @@ class GradingService:
         if written is not None:
             # Graded here: the row as stored and then recorded, without reading it back.
             verdict = Submission(id=submission_id, **{**row, **written})
+            if report is not None:
+                verdict.knows_report(report)
         elif wait:
             verdict = self.wait_for_verdict(submission_id, self.wait_seconds)
         else:
@@ -557,14 +561,20 @@ def submission_seed(course: Course, learner: str, exercise: Exercise) -> int:
 def stored_report(report: Report) -> str:
     """The report as stored and served: within the size budget, and plain JSON (a non-finite
     number would be stored as ``NaN``, which no JSON reader accepts)."""
+    return stored_report_and_data(report)[0]
+
+
+def stored_report_and_data(report: Report) -> tuple[str, dict[str, Any] | None]:
+    """``stored_report(report)``, and the data it is the text of if that is at hand
+    (``fitted_text_and_data``)."""
     try:
-        return fitted_json(report.to_json())
+        return fitted_text_and_data(report.to_json())
     except ValueError:
         failed = {
             "en": "the grader could not record this result; submit again",
             "zh": "评测程序无法记录这个结果；请重新提交",
         }
-        return json.dumps(Report.error(failed).to_json())
+        return json.dumps(Report.error(failed).to_json()), None
 
 
 def _tune_sqlite(app: Flask) -> None:
