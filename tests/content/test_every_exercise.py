@@ -27,6 +27,16 @@ def test_exercise_meets_the_authoring_rules(exercise) -> None:  # type: ignore[n
 
 
 @pytest.mark.parametrize("exercise", CATALOG.exercises(), ids=lambda e: e.id)
+def test_no_two_cases_a_learner_sees_together_read_alike(exercise) -> None:  # type: ignore[no-untyped-def]
+    """A report lists its cases by title: two titled "bad update" do not say which failed."""
+    for variant, seeds in (("practice", [0]), ("hidden", range(12))):
+        for seed in seeds:
+            for lang in ("en", "zh"):
+                titles = [case.label()[lang] for case in exercise.cases(seed, variant)]
+                assert len(set(titles)) == len(titles), (variant, seed, titles)
+
+
+@pytest.mark.parametrize("exercise", CATALOG.exercises(), ids=lambda e: e.id)
 def test_hidden_variants_differ_by_student_but_not_by_call(exercise) -> None:  # type: ignore[no-untyped-def]
     a1, a2, b = (
         exercise.cases(1, "hidden"),

@@ -87,3 +87,31 @@ def test_non_utf8_prompt_is_reported(lessons: Path) -> None:
     prompt = lessons / LESSON.name / "exercises" / "walk" / "prompt.zh.md"
     prompt.write_bytes("路径".encode("gb18030"))
     assert any(p.endswith("walk/prompt.zh.md: not UTF-8") for p in lesson_problems(lessons))
+
+
+def test_an_authors_cases_with_the_same_title_are_numbered_in_every_language() -> None:
+    """An author's ``cases.py`` may title two cases alike ("bad update"); the learner's report
+    must still say which one failed."""
+    import random
+    from types import SimpleNamespace
+
+    from tutor.content.loader import _as_case_generator
+
+    alike = {"en": "bad update", "zh": "坏的更新"}
+    module = SimpleNamespace(
+        PRACTICE=[
+            {"args": {"n": 1}, "title": alike},
+            {"args": {"n": 2}, "title": {"en": "good update", "zh": "好的更新"}},
+            {"args": {"n": 3}, "title": alike},
+            {"args": {"n": 4}, "title": alike},
+        ]
+    )
+    cases = _as_case_generator(module)(random.Random(0), "practice")  # type: ignore[arg-type]
+    assert [c.label()["en"] for c in cases] == [
+        "bad update",
+        "good update",
+        "bad update (2)",
+        "bad update (3)",
+    ]
+    assert [c.label()["zh"] for c in cases][2:] == ["坏的更新 (2)", "坏的更新 (3)"]
+    assert [c.args for c in cases] == [{"n": n} for n in (1, 2, 3, 4)]

@@ -559,14 +559,24 @@ def _case(raw: dict[str, Any]) -> Case:
 
 
 def _named(cases: list[Case]) -> list[Case]:
-    """Every case gets a unique name: the author's, else its kinds, else its position."""
+    """Every case gets a unique name: the author's, else its kinds, else its position; and a
+    title no other case of the list has (a report saying "bad update" failed, of two cases
+    titled so, does not say which): a repeated title is numbered, in every language."""
     seen: dict[str, int] = {}
+    titles: dict[str, int] = {}
     named = []
     for i, case in enumerate(cases, 1):
         base = case.name or " · ".join(case.kinds) or f"case {i}"
         seen[base] = seen.get(base, 0) + 1
         name = base if seen[base] == 1 else f"{base} ({seen[base]})"
-        named.append(Case(name, case.args, case.weight, case.kinds, case.title))
+        title = case.title
+        if title is not None:
+            label = case.label()
+            shown = repr(sorted(label.items()))
+            titles[shown] = titles.get(shown, 0) + 1
+            if titles[shown] > 1:
+                title = {lang: f"{text} ({titles[shown]})" for lang, text in label.items()}
+        named.append(Case(name, case.args, case.weight, case.kinds, title))
     return named
 
 

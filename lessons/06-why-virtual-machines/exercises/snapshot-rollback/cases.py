@@ -18,17 +18,27 @@ def _case(seed, work, updates):
     if len(updates) > 1:
         kinds.add("several updates")
     verdicts = [
-        "bad"
-        if any(w["disk"] is None and w["target"] == 0 and w["value"] != CONFIG for w in u)
-        else "good"
+        (
+            "bad"
+            if any(w["disk"] is None and w["target"] == 0 and w["value"] != CONFIG for w in u)
+            else "good",
+            any(w["disk"] for w in u),
+        )
         for u in updates
     ]
+    # Each update's title says whether it writes the disk too: two cases must not read alike.
     return {
         "args": {"seed": seed, "work": work, "config": CONFIG, "updates": updates},
         "kinds": sorted(kinds),
         "title": {
-            "en": " then ".join(f"{v} update" for v in verdicts),
-            "zh": "，然后".join("好的更新" if v == "good" else "坏的更新" for v in verdicts),
+            "en": " then ".join(
+                f"{v} update" + (" that also writes the disk" if disk else "")
+                for v, disk in verdicts
+            ),
+            "zh": "，然后".join(
+                ("好的更新" if v == "good" else "坏的更新") + ("（也写磁盘）" if disk else "")
+                for v, disk in verdicts
+            ),
         },
     }
 
