@@ -160,6 +160,18 @@ def _server_case(rng, cores, memory_bound=False):
             return server(apps, load, cores, memory, app_memory)
 
 
+def _network_case(rng):
+    """Some of the three network functions, never none (the case must ask for something) and
+    never all three: a chain of every function whatever was asked would pass that one."""
+    while True:
+        wants = [rng.random() < 0.6, rng.random() < 0.6, rng.random() < 0.5]
+        if 0 < sum(wants) < 3:
+            break
+    return network_function(
+        [23] if wants[0] else [], wants[1], ["10.0.0.10", "10.0.0.11"] if wants[2] else []
+    )
+
+
 def hidden(rng):
     """One situation of each type with this learner's numbers (two for servers: whole cores
     decide one, memory the other), in this learner's order."""
@@ -174,14 +186,7 @@ def hidden(rng):
             rng.sample(["crm", "shop", "erp", "billing"], rng.randint(2, 4)),
             rng.sample(["name", "city", "total"], rng.randint(2, 3)),
         ),
-        network_function(
-            [23] if rng.random() < 0.6 else [],
-            rng.random() < 0.6,
-            ["10.0.0.10", "10.0.0.11"] if rng.random() < 0.5 else [],
-        ),
+        _network_case(rng),
     ]
-    # At least one network function, so the case always asks for something.
-    if not cases[-1]["args"]["facts"]["network"]:
-        cases[-1] = network_function([23], False, [])
     rng.shuffle(cases)
     return cases
