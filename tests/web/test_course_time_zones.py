@@ -388,3 +388,28 @@ def test_saving_settings_keeps_a_due_time_at_the_second_of_two_equal_clock_times
     data["time_zone"] = NEW_YORK
     assert prof.post("/courses/tz-keep/settings", data=data).status_code == 302
     assert _times(site, "tz-keep")["io-path"] == (None, datetime(2026, 11, 1, 5, 31, tzinfo=UTC))
+
+
+def test_a_due_time_saved_in_the_past_is_pointed_out_once(site: Flask) -> None:
+    """A year typed wrong ("1999") or a deadline copied from last term saves, since late work
+    may be meant; but the instructor is told that every Submit from now counts late."""
+    hosted_course(site, "tzpast", "tzpast-prof@x.org", {}, students=())
+    prof = signed_in(site, "tzpast-prof@x.org")
+    data = _settings_form(
+        prof,
+        "tzpast",
+        **{"io-path": ("", "1999-12-05T23:59"), "vcpu-run-loop": ("", "2099-01-01T08:00")},
+    )
+    saved = prof.post("/courses/tzpast/settings", data=data, follow_redirects=True)
+    notice = page_text(saved.get_data(as_text=True))
+    assert "Settings saved." in notice and "Already past:" in notice
+    assert "1999-12-05 23:59" in notice and "counts as late" in notice
+    assert "2099" not in notice.split("Already past:")[1].split("counts as late")[0]
+    assert _times(site, "tzpast")["io-path"][1] == datetime(1999, 12, 5, 23, 59, tzinfo=UTC)
+    # Saved again with the same times: nothing new to point out.
+    rows = {"io-path": ("", "1999-12-05T23:59"), "vcpu-run-loop": ("", "2099-01-01T08:00")}
+    again = prof.post("/courses/tzpast/settings", data=_settings_form(prof, "tzpast", **rows))
+    assert again.status_code == 302
+    assert _times(site, "tzpast")["io-path"][1] == datetime(1999, 12, 5, 23, 59, tzinfo=UTC)
+    shown = page_text(prof.get("/courses/tzpast/settings").get_data(as_text=True))
+    assert "Already past:" not in shown

@@ -95,7 +95,10 @@ from .schedule import (
     Assignment,
     CourseSettings,
     assignments,
+    course_stamp,
+    deadline,
     new_join_code,
+    now,
     settings_of,
     utc,
 )
@@ -452,7 +455,7 @@ def settings(slug: str) -> ResponseReturnValue:
             config.ta_can_edit = bool(form.ta_can_edit.data)
         was_zone = config.time_zone
         config.time_zone = _form_zone(form, config.time_zone) or config.time_zone
-        _save_assignments(course, form, chosen, config.time_zone)
+        past = _save_assignments(course, form, chosen, config.time_zone)
         try:
             db.session.commit()
         except IntegrityError:  # the same exercise added by another save at the same moment
@@ -460,6 +463,19 @@ def settings(slug: str) -> ResponseReturnValue:
             stale = True
         else:
             flash(gettext("Settings saved."))
+            names = {e.id: e.title for e in all_exercises}
+            if past:
+                flash(
+                    gettext(
+                        "Already past: %(list)s. Work submitted from now on counts as late; if "
+                        "that is not what you meant, correct the due time.",
+                        list="; ".join(
+                            f"{pick(names[a.exercise_id])} ({course_stamp(a.due_at, course)})"
+                            for a in past
+                        ),
+                    ),
+                    "error",
+                )
             if config.time_zone != was_zone:
                 # Documented, but silent: on-time work turned late with nothing said.
                 flash(
@@ -565,7 +581,10 @@ def _times_make_sense(form: SettingsForm, current: str) -> bool:
 
 def _save_assignments(
     course: Course, form: SettingsForm, chosen: dict[str, Assignment], zone: str
-) -> None:
+) -> list[Assignment]:
+    """Saves the form's exercises; the assignments this save gave a due time already past
+    (a typo of the year, a deadline copied from last term): every Submit counts late."""
+    past: list[Assignment] = []
     known = {e.id for e in catalog().exercises()}
     position = 0
     seen: set[str] = set()
@@ -586,7 +605,12 @@ def _save_assignments(
         found.position = position
         position += 1
         found.opens_at = _kept_or_read(found.opens_at, row.opens.data, zone)
+        was_due = found.due_at
         found.due_at = _kept_or_read(found.due_at, row.due.data, zone)
+        due = found.due_at
+        if due is not None and due is not was_due and deadline(due) < now():
+            past.append(found)
+    return past
 
 
 def _kept_or_read(stored: datetime | None, typed: datetime | None, zone: str) -> datetime | None:
