@@ -50,10 +50,17 @@ def plain(data: Any) -> str:
     """``data`` as compact JSON text, for data already checked to be plain JSON data with finite
     numbers (orjson writes ``NaN`` as ``null``; the standard library's ``allow_nan=False``
     refuses it: the caller's check decides)."""
+    written = plain_or_none(data)
+    return standard(data) if written is None else written
+
+
+def plain_or_none(data: Any) -> str | None:
+    """``plain(data)`` when orjson writes it, which reads back as ``data`` itself; ``None``
+    when only the standard library can (it may write something else: ``standard``)."""
     try:
         return orjson.dumps(data).decode("utf-8")
     except orjson.JSONEncodeError:
-        return standard(data)
+        return None
 
 
 def standard(data: Any) -> str:

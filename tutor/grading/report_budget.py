@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .json_text import COMPACT, plain, standard
+from .json_text import COMPACT, plain_or_none, standard
 
 MAX_TEXT = 2_000
 MAX_PRINTED = 4_000
@@ -142,9 +142,12 @@ def fitted_text_and_data(
     read it back from the text (a large report's reading was 0.4 ms, #15)."""
     plain_data = _within(report)
     fitted: dict[str, Any] = dict(report if plain_data else _bounded(report))
-    text = plain(fitted) if plain_data else standard(fitted)
+    # orjson's text reads back as ``fitted`` itself; the standard library's may not (it writes
+    # a lone surrogate as its visible escape): then there is no data to hand over.
+    exact = plain_or_none(fitted) if plain_data else None
+    text = standard(fitted) if exact is None else exact
     if len(text) <= budget // 4 or len(text.encode("utf-8")) <= budget:
-        return text, fitted if plain_data else None
+        return text, None if exact is None else fitted
     return standard(_cut(fitted, budget)), None
 
 

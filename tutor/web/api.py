@@ -39,9 +39,9 @@ from .extensions import csrf
 from .grading_service import IN_FLIGHT, GraderBusy, GraderUnavailable, SubmissionRefused
 from .learn import catalog, grading
 from .models import Submission
-from .report_replies import api_report
+from .report_replies import api_report, own_view
 from .schedule import submission_course
-from .submission_access import viewable_submission
+from .submission_access import is_own, viewable_submission
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # Each route says ``merge_slashes=False``: "/api//lessons" is a JSON 404, not Werkzeug's HTML
@@ -193,7 +193,9 @@ def submission_json(submission: Submission) -> ResponseReturnValue:
         return jsonify(body), 202, {"Location": location, "Retry-After": "1"}
     # ``error``: the server could not grade it (an internal error): no score, not even a 0.
     score = {"score": None} if submission.status == "error" else {}
-    return jsonify({**body, **api_report(submission.report or {}), **score}), 200
+    report = submission.report or {}
+    shown = own_view(report) if is_own(submission) else report  # staff: all of it
+    return jsonify({**body, **api_report(shown), **score}), 200
 
 
 @bp.get("/submissions/<int:submission_id>", merge_slashes=False)

@@ -41,9 +41,9 @@ from .grading_service import (
     SubmissionRefused,
 )
 from .models import Submission
-from .report_replies import replay_data
+from .report_replies import own_view, replay_data
 from .schedule import submission_course
-from .submission_access import viewable_submission
+from .submission_access import is_own, viewable_submission
 
 bp = Blueprint("learn", __name__)
 # Names the stored submission a Submit answered with (a duplicate gets the first one's id).
@@ -193,10 +193,13 @@ def submission_report(submission_id: int) -> ResponseReturnValue:
 
 
 def shown_report(submission: Submission) -> dict[str, Any]:
-    """The stored report, or a pending one (no score: "0 of 0" beside "grading" would lie)."""
-    if submission.status in IN_FLIGHT or not submission.report:
+    """The stored report, or a pending one (no score: "0 of 0" beside "grading" would lie);
+    to the learner who submitted it, without what could hold a hidden case's answer
+    (``report_replies.own_view``)."""
+    report = submission.report
+    if submission.status in IN_FLIGHT or not report:
         return {"verdict": "pending", "cases": []}
-    return submission.report
+    return own_view(report) if is_own(submission) else report
 
 
 def refused(exc: GraderBusy | GraderUnavailable | SubmissionRefused) -> ResponseReturnValue:
