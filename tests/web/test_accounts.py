@@ -120,6 +120,59 @@ def test_anonymous_work_moves_to_the_account_and_shows_on_another_device(app: Fl
     assert _outline_best(browser, "io-path") is None  # a shared computer forgets
 
 
+def test_signing_in_merges_what_both_the_browser_and_the_account_hold_once_per_learner(
+    app: Flask,
+) -> None:
+    """The account answered a concept check and used an idempotency key on one device; this
+    browser, anonymous, did the same: signing in here must merge them (it was a 500 on every
+    try: two rows for one learner where the database keeps one), losing nothing."""
+    account(app, "mo@example.org")
+    lesson = app.extensions["catalog"].lesson("hypervisors")
+    right = lesson.checks[0].answer
+    wrong_choice = (right + 1) % len(lesson.checks[0].options["en"])
+    device = signed_in(app, "mo@example.org")
+    assert (
+        device.post("/lessons/hypervisors/checks/0", json={"choice": wrong_choice}).status_code
+        == 200
+    )
+    with device.session_transaction() as session:
+        mine = session["learner"]
+    browser = app.test_client()
+    browser.get("/api/session")
+    with browser.session_transaction() as session:
+        anonymous = session["learner"]
+    assert browser.post("/lessons/hypervisors/checks/0", json={"choice": right}).status_code == 200
+    with app.app_context():
+        for learner, score in ((mine, 40.0), (anonymous, 90.0)):
+            db.session.add(
+                Submission(
+                    course_id=1,
+                    learner=learner,
+                    exercise_id="io-path",
+                    code=f"# {learner}",
+                    status="graded",
+                    score=score,
+                    idempotency_key="same-key",
+                )
+            )
+        db.session.commit()
+    signed = browser.post("/login", data={"email": "mo@example.org", "password": PASSWORD})
+    assert signed.status_code == 302, signed.get_data(as_text=True)[:300]
+    assert _outline_best(browser, "io-path") == "90/2"  # both submissions, the best counts
+    page = device.get("/lessons/hypervisors").get_data(as_text=True)
+    assert "Your last answer was right." in page  # the later answer, from this browser
+    with app.app_context():
+        from tutor.web.concept_answers import ConceptAnswer
+
+        answers = db.session.execute(db.select(ConceptAnswer)).scalars().all()
+        assert [(a.learner, a.attempts, a.correct) for a in answers] == [(mine, 2, True)]
+        keys = sorted(
+            str(s.idempotency_key)
+            for s in db.session.execute(db.select(Submission).filter_by(learner=mine)).scalars()
+        )
+        assert keys == ["None", "same-key"]
+
+
 def test_signing_up_keeps_the_browsers_work(app: Flask) -> None:
     fast_hashing(app)
     browser = app.test_client()

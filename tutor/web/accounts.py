@@ -208,9 +208,42 @@ def sign_in(user: User) -> None:
 
 
 def adopt_learner(anonymous: str, learner: str) -> None:
-    """What an anonymous learner id did now belongs to ``learner`` (an account's id)."""
+    """What an anonymous learner id did now belongs to ``learner`` (an account's id), merged
+    with what the account did already (on another device): nothing of either is lost, and
+    what both hold once per learner stays once.
+
+    * A concept check both answered: the account's row stays, with both rows' attempts and the
+      later answer; the other row goes.
+    * A submission whose ``Idempotency-Key`` the account used too: both submissions stay, this
+      one without its key (a key only matters to the client retrying it, a moment later)."""
     from .concept_answers import ConceptAnswer
 
+    mine = {
+        (a.lesson_id, a.question): a
+        for a in db.session.execute(
+            db.select(ConceptAnswer).where(ConceptAnswer.learner == learner)
+        ).scalars()
+    }
+    for answer in db.session.execute(
+        db.select(ConceptAnswer).where(ConceptAnswer.learner == anonymous)
+    ).scalars():
+        kept = mine.get((answer.lesson_id, answer.question))
+        if kept is None:
+            continue
+        kept.attempts = (kept.attempts or 0) + (answer.attempts or 0)
+        if answer.answered_at > kept.answered_at:
+            kept.choice, kept.correct = answer.choice, answer.correct
+            kept.answered_at = answer.answered_at
+        db.session.delete(answer)
+    db.session.flush()
+    used = db.select(Submission.idempotency_key).where(
+        Submission.learner == learner, Submission.idempotency_key.is_not(None)
+    )
+    db.session.execute(
+        update(Submission)
+        .where(Submission.learner == anonymous, Submission.idempotency_key.in_(used))
+        .values(idempotency_key=None)
+    )
     for model in (Submission, ConceptAnswer):
         db.session.execute(update(model).where(model.learner == anonymous).values(learner=learner))
     db.session.commit()
