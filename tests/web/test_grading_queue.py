@@ -64,6 +64,7 @@ def test_the_api_answers_202_then_the_worker_grades(server: LiveServer) -> None:
     body = reply.json()
     assert body["status"] in ("pending", "grading") and location == body["location"]
     assert location == f"/api/submissions/{body['submission']}"
+    assert "note" not in body and reply.headers["Retry-After"] == "1"  # a grader is at work
     bob.open_site()
     assert bob.request("GET", location).status == 404  # someone else's submission
     final = _poll(ann, location)
@@ -389,6 +390,38 @@ def test_no_worker_means_grading_is_unavailable_and_nothing_is_stored(tmp_path: 
     assert client.get("/").status_code == 200  # pages are served all the same
     with app.app_context():
         assert db.session.execute(db.select(Submission)).first() is None
+
+
+def test_a_stored_submission_no_grader_can_take_says_so_to_whoever_polls(tmp_path: Path) -> None:
+    """A client polling a 202 while every worker is gone would poll every second for ever: the
+    202 says why it waits, that the work is kept, and to poll less often."""
+    from tutor.web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'stalled.db'}",
+            "QUEUE_URL": f"sqlite:///{tmp_path / 'stalled-queue.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "GRADER": "process",
+        }
+    )
+    client = app.test_client()
+    learner = client.get("/api/session").get_json()["learner"]
+    with app.app_context():
+        row = Submission(
+            course_id=demo_course().id, learner=learner, exercise_id="io-path", code=SOLUTION
+        )
+        db.session.add(row)
+        db.session.commit()
+        location = f"/api/submissions/{row.id}"
+    reply = client.get(location)
+    assert reply.status_code == 202 and reply.headers["Retry-After"] == "30"
+    body = reply.get_json()
+    assert body["status"] == "pending" and body["retry_after"] == 30
+    assert "no grader is running" in body["note"]["en"] and "stored" in body["note"]["en"]
+    assert "评测程序" in body["note"]["zh"]
 
 
 def test_queue_transitions_commit_without_the_disk_wait_and_every_other_commit_waits(

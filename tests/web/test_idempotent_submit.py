@@ -174,3 +174,25 @@ def _course_of(app: Flask, submission_id: int) -> int:
         found = db.session.get(Submission, submission_id)
         assert found is not None
         return int(found.course_id)
+
+
+def test_a_submit_sent_again_spends_no_submission_and_is_never_rate_limited(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A retry gets the stored submission: it is not a new one, so it neither spends the
+    learner's submissions nor is refused with "too many submissions … not submitted"."""
+    app.config["SUBMIT_RATE_LIMIT"] = "3 per minute"
+    first = client.post(URL, json={"code": SOLUTION}, headers={"Idempotency-Key": KEY})
+    for _ in range(5):  # retries before the limit is reached spend nothing
+        again = client.post(URL, json={"code": SOLUTION}, headers={"Idempotency-Key": KEY})
+        assert again.status_code == 200
+        assert again.get_json()["submission"] == first.get_json()["submission"]
+    for n in (2, 3):
+        fresh = client.post(URL, json={"code": SOLUTION}, headers={"Idempotency-Key": f"k{n}"})
+        assert fresh.status_code == 200, fresh.get_json()
+    refused = client.post(URL, json={"code": SOLUTION}, headers={"Idempotency-Key": "k4"})
+    assert refused.status_code == 429  # three new submissions: the limit is spent
+    late = client.post(URL, json={"code": SOLUTION}, headers={"Idempotency-Key": KEY})
+    assert late.status_code == 200  # a retry after the limit still gets its submission
+    assert late.get_json()["submission"] == first.get_json()["submission"]
+    assert len(_stored(app)) == 3

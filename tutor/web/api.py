@@ -52,6 +52,9 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,128}")
 
 
+# How long a client polling a submission no grader can take now is asked to wait.
+STALLED_RETRY = 30
+
 # An id echoed in a message is cut here: the message names it, it does not mirror a 20 KB one.
 ECHOED_ID = 80
 
@@ -190,7 +193,12 @@ def submission_json(submission: Submission) -> ResponseReturnValue:
     if submission.status in IN_FLIGHT:
         location = url_for("api.submission", submission_id=submission.id)
         body["location"] = location
-        return jsonify(body), 202, {"Location": location, "Retry-After": "1"}
+        wait = 1
+        stalled = grading().stalled()
+        if stalled is not None:  # polling every second would wait for nothing
+            body["note"], wait = stalled, STALLED_RETRY
+            body["retry_after"] = wait
+        return jsonify(body), 202, {"Location": location, "Retry-After": str(wait)}
     # ``error``: the server could not grade it (an internal error): no score, not even a 0.
     score = {"score": None} if submission.status == "error" else {}
     report = submission.report or {}

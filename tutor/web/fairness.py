@@ -8,8 +8,9 @@ Three layers, cheapest first:
   new sessions per address (``SESSION_RATE_LIMIT``, 30 a minute) so a client cannot mint
   learners to get around the per-learner limits. Only what the limit is about counts: a POST
   refused before anything is stored (bad JSON, no token, an unknown exercise, one already in
-  flight) spends nothing, and ``GET /api/session`` from a session that has its learner makes
-  no new session;
+  flight) spends nothing, nor does a submit sent again with the ``Idempotency-Key`` of a stored
+  one (it is that submission, and is never refused), and ``GET /api/session`` from a session
+  that has its learner makes no new session;
 * **in-flight limits** in ``GradingService``: one submission being graded per learner and 40 per
   address — a class behind one NAT address (``GRADER_INFLIGHT_PER_LEARNER``,
   ``GRADER_INFLIGHT_PER_IP``); the next is refused with 429 and ``Retry-After`` until a verdict
@@ -122,6 +123,26 @@ def _has_learner() -> bool:
     return "learner" in session
 
 
+def _sent_again() -> bool:
+    """A submit sent again with the ``Idempotency-Key`` of one already stored (docs/api.md):
+    its answer is that submission, no new one, so it spends nothing and no submission limit
+    refuses it (a client retrying a lost answer got "too many submissions … not submitted"
+    for work that was stored). One indexed query, only when the header is there."""
+    from .api import IDEMPOTENCY_HEADER
+    from .extensions import db
+    from .models import Submission
+
+    key, learner = request.headers.get(IDEMPOTENCY_HEADER), session.get("learner")
+    if not key or not learner:
+        return False
+    found = db.session.execute(
+        db.select(Submission.id)
+        .where(Submission.learner == str(learner), Submission.idempotency_key == key)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def _retry_after() -> int:
     limiter: Limiter = current_app.extensions["fairness_limiter"]
     current = limiter.current_limit
@@ -169,6 +190,7 @@ def init_app(app: Flask) -> None:
             key_func=_learner_or_address,
             methods=["POST"],
             deduct_when=_counts,
+            exempt_when=_sent_again,
         ),
         limiter.shared_limit(
             lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
@@ -176,6 +198,7 @@ def init_app(app: Flask) -> None:
             key_func=get_remote_address,
             methods=["POST"],
             deduct_when=_counts,
+            exempt_when=_sent_again,
         ),
     )
     for endpoint in posting:

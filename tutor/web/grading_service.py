@@ -271,6 +271,34 @@ class GradingService:
         if beat.refusal_en:
             raise GraderUnavailable(beat.refusal_en, zh=beat.refusal_zh)
 
+    def stalled(self) -> dict[str, str] | None:
+        """Why a stored submission waits with no grader to take it (none running, the queue out
+        of reach, the sandbox refused), for a client that would otherwise poll a 202 forever;
+        ``None`` while graders run. Its work is kept and graded once one can."""
+        if self.queue.immediate:
+            return None
+        beat = self.last_beat()
+        later = "this submission is stored and will be graded once {}"
+        later_zh = "这次提交已经保存，{}后就会评测"
+        if beat is QUEUE_UNREACHABLE:
+            return {
+                "en": "the grading queue cannot be reached just now; " + later.format("it can be"),
+                "zh": "暂时连不上评测队列；" + later_zh.format("能连上"),
+            }
+        if beat is None or not beat.fresh():
+            return {
+                "en": "no grader is running just now; "
+                + later.format("one starts (operators: `flask tutor worker`)"),
+                "zh": "现在没有运行中的评测程序；"
+                + later_zh.format("有评测程序启动（运维人员：`flask tutor worker`）"),
+            }
+        if beat.refusal_en:
+            return {
+                "en": f"{beat.refusal_en}; " + later.format("that is fixed"),
+                "zh": f"{beat.refusal_zh or beat.refusal_en}；" + later_zh.format("问题解决"),
+            }
+        return None
+
     def last_beat(self) -> Beat | None:
         """The workers' latest heartbeat, read from the queue at most once a second."""
         read_at, beat = self._beat
