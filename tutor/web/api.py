@@ -16,8 +16,8 @@ send must not count. ``POST …/grade`` therefore needs:
   ``Origin`` equal to this site's;
 * a learner already in the session. A POST never creates one: otherwise a cross-site POST, which
   arrives without the victim's cookie, would get a fresh session whose cookie replaces theirs
-  (their learner id, and so their hidden variant, lost). ``GET /api/session`` (or any page) makes
-  the learner.
+  (their learner id, and so their hidden variant, lost). ``GET /api/session`` makes the learner
+  (the lesson page, the same for everyone and cached, makes none).
 """
 
 from __future__ import annotations
