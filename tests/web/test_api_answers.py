@@ -134,3 +134,12 @@ def test_a_session_that_has_its_learner_is_not_a_new_session(tmp_path: Path) -> 
     refusal = minted[-1].get_json()
     assert "new sessions" in refusal["error"] and "submission" not in refusal["error"]
     assert HAN.search(refusal["error_zh"]) and refusal["retry_after"] >= 1
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_body_with_a_number_json_does_not_have_is_refused(tmp_path: Path, constant: str) -> None:
+    """Python's reader takes NaN and Infinity; JSON has neither (RFC 8259 §6)."""
+    client = _client(_app(tmp_path))
+    body = '{"code": "def path(a, b):\\n    return []\\n", "n": ' + constant + "}"
+    answer = client.post(URL, data=body, content_type="application/json")
+    assert answer.status_code == 400 and "not valid JSON" in answer.get_json()["error"]

@@ -126,6 +126,10 @@ def _refuse_untrusted_post() -> ResponseReturnValue | None:
     return None
 
 
+def _not_json(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")
+
+
 @bp.post("/exercises/<exercise_id>/grade", merge_slashes=False)
 def grade(exercise_id: str) -> ResponseReturnValue:
     exercise = catalog().exercise(exercise_id)
@@ -146,7 +150,8 @@ def grade(exercise_id: str) -> ResponseReturnValue:
         return _error(413, *too_large_message())
     try:
         # A leading byte order mark is allowed (RFC 8259 §8.1: a parser may ignore it).
-        body = json.loads(data.decode("utf-8-sig"))
+        # NaN and Infinity are not JSON (RFC 8259 §6), though Python's reader takes them.
+        body = json.loads(data.decode("utf-8-sig"), parse_constant=_not_json)
     except UnicodeDecodeError:
         return _error(
             400,
