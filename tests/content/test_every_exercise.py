@@ -53,9 +53,10 @@ def test_lesson_text_meets_the_chinese_rules(lesson) -> None:  # type: ignore[no
     assert check_lesson_chinese(lesson) == []
 
 
-# check-lessons is exactly the two tests above over the whole course (check_catalog); running
-# the command on the course as well would grade every exercise twice (a minute of the suite), so
-# the command itself is run on the fixture lesson: what it reads, prints and exits with.
+# check-lessons is exactly the two tests above (and test_emphasis.py's) over the whole course
+# (check_catalog); running the command on the course as well would grade every exercise twice (a
+# minute of the suite), so the command itself is run on the fixture lesson: what it reads, prints
+# and exits with.
 @pytest.mark.parametrize("lessons_dir", [FIXTURE_LESSONS], ids=["fixture"])
 def test_check_lessons_command_reports_success(runner: FlaskCliRunner, lessons_dir: Path) -> None:
     fixture = load_catalog(lessons_dir)

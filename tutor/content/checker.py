@@ -19,6 +19,7 @@ from tutor.grading.judge import PRACTICE_SEED, Judge, ReferenceFailure, variant_
 from tutor.grading.protocol import Case
 from tutor.grading.runner import InProcessRunner, Runner
 
+from .emphasis import check_emphasis
 from .model import Catalog, Exercise, Lesson
 from .zh_checks import check_hints, check_lesson_chinese, check_zh_starter
 
@@ -237,8 +238,10 @@ def check_catalog(catalog: Catalog, lesson_id: str | None = None) -> list[str]:
     """Every lesson, or only the one with ``lesson_id`` (``check-lessons --lesson ID``: the
     whole course takes a minute)."""
     lessons = [lesson for lesson in catalog.lessons if lesson_id is None or lesson.id == lesson_id]
-    chinese = [
-        p for lesson in lessons for p in check_unlisted(lesson) + check_lesson_chinese(lesson)
+    texts = [
+        p
+        for lesson in lessons
+        for p in check_unlisted(lesson) + check_lesson_chinese(lesson) + check_emphasis(lesson)
     ]
     exercises = [exercise for lesson in lessons for exercise in lesson.exercises]
-    return chinese + [p for exercise in exercises for p in check_exercise(exercise)]
+    return texts + [p for exercise in exercises for p in check_exercise(exercise)]

@@ -32,7 +32,14 @@ from .glossary import GlossaryError, glossary_path, load_glossary
 from .import_deadline import deadline
 from .model import LANGUAGES, Catalog, CheckQuestion, Exercise, Lesson, WrongProgram
 
-_markdown = MarkdownIt("commonmark", {"typographer": False}).enable("table")
+
+def markdown_parser() -> MarkdownIt:
+    """The Markdown every lesson and prompt is rendered with (check-lessons parses it the same
+    way, ``tutor.content.emphasis``): CommonMark plus tables."""
+    return MarkdownIt("commonmark", {"typographer": False}).enable("table")
+
+
+_markdown = markdown_parser()
 
 
 class LessonError(Exception):
