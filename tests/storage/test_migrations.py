@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -196,6 +197,13 @@ def test_a_database_behind_or_ahead_of_the_code_is_said_plainly(
     assert "db upgrade" in page.get_data(as_text=True)
     schema.upgrade(app)
     assert make_app(AUTO_MIGRATE=False).test_client().get("/login").status_code == 200
+    # The process that said "run db upgrade" serves again once it has been run, unrestarted.
+    behind_client = behind.test_client()
+    deadline = time.monotonic() + 3 * schema._SchemaCheck.AGAIN_SECONDS + 5
+    while (status := behind_client.get("/login").status_code) == 503:
+        assert time.monotonic() < deadline, "still 503 after the upgrade"
+        time.sleep(0.2)
+    assert status == 200
     with app.app_context():
         db.session.execute(sa.text("UPDATE alembic_version SET version_num = 'c999_future'"))
         db.session.commit()
@@ -209,3 +217,37 @@ def test_a_database_behind_or_ahead_of_the_code_is_said_plainly(
         )
         db.session.commit()
         db.session.remove()
+
+
+def test_commands_that_only_look_at_the_database_leave_its_schema_as_it_is(
+    make_app: Callable[..., Flask], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """An operator checks the revision and takes a backup before an upgrade: `flask db current`
+    and `flask tutor backup` upgraded the database first (the "pre-upgrade" backup was one the
+    old version refuses, and the old version's servers ran on the new schema)."""
+    app = make_app()
+    url = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not url.startswith("sqlite:///"):
+        pytest.skip("the commands are run on the SQLite file")  # (PostgreSQL: same code path)
+    schema.downgrade(app, "0001")
+    folder = tmp_path_factory.mktemp("looking")
+    environment = {"PATH": "/usr/bin:/bin", "DATABASE_URL": url, "TUTOR_SECRET_KEY": "t"}
+
+    def flask(*words: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "flask", "--app", "app", *words]
+        return subprocess.run(
+            command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+        )
+
+    current = flask("db", "current")
+    assert current.returncode == 0 and "0001" in current.stdout, current.stderr[-800:]
+    assert "does not upgrade it" in current.stderr
+    # A backup reads the tables as this version has them: refused, saying so, not upgraded.
+    backup = flask("tutor", "backup", str(folder / "before.json.gz"))
+    assert backup.returncode != 0 and not (folder / "before.json.gz").exists()
+    assert "does not upgrade it" in backup.stderr and "Traceback" not in backup.stderr
+    assert schema.current_revision(app) == "0001"
+    upgraded = flask("db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr[-800:]
+    assert "run `flask --app app db upgrade`" not in upgraded.stderr
+    assert schema.current_revision(app) == schema.head_revision()

@@ -15,6 +15,7 @@ from tutor.web import create_app
 from tutor.web.settings_check import SettingError
 
 from ..conftest import ROOT
+from ..servers import free_port
 
 
 @pytest.mark.parametrize(
@@ -107,3 +108,59 @@ def test_a_url_the_server_cannot_use_is_one_line_without_its_password(
     assert done.returncode != 0
     assert "VirtTutor cannot start:" in done.stderr and says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "s3cret-pw" not in done.stderr
+
+
+def test_a_start_that_cannot_succeed_stops_gunicorn_instead_of_rebooting_for_ever(
+    tmp_path: Path,
+) -> None:
+    """gunicorn starts a worker that exits again and again; only a worker's exit status 3 ("it
+    cannot boot") makes it stop: a bad setting gave 19 boots in 20 s, each saying the same."""
+    env = {
+        **os.environ,
+        "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+        "TUTOR_GRADER_WORKERS": "abc",
+    }
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{free_port()}",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert done.stderr.count("VirtTutor cannot start: GRADER_WORKERS") <= 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "content", [b"this is a text file, not a database\n" * 100, bytes(range(256)) * 64]
+)
+def test_a_database_file_that_is_no_database_is_one_line(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "x.db").write_bytes(content)
+    env = {**os.environ, "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}
+    done = _start(env)
+    assert done.returncode == 3
+    assert "not a database VirtTutor can read" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_instance_config_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
+    config = ROOT / "instance" / "config.py"
+    if config.exists():
+        pytest.skip("this checkout has its own instance/config.py")
+    config.write_text("SECRET_KEY = 'x'\nGRADER = \n")
+    try:
+        env = {**os.environ, "TUTOR_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}
+        done = _start(env)
+    finally:
+        config.unlink()
+    assert done.returncode == 3
+    assert "config.py cannot be read: SyntaxError" in done.stderr, done.stderr[-800:]
+    assert "Traceback" not in done.stderr

@@ -37,7 +37,7 @@ from . import (
 from .extensions import babel, csrf, db, select_locale
 from .grading_service import GradingService
 from .headers import install_headers
-from .settings_check import check_settings, check_urls
+from .settings_check import SettingError, check_settings, check_urls
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,7 +64,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
     )
-    app.config.from_pyfile("config.py", silent=True)
+    try:
+        app.config.from_pyfile("config.py", silent=True)
+    except Exception as exc:  # a syntax error, a name it uses and does not define
+        where = Path(app.instance_path) / "config.py"
+        raise SettingError(f"{where} cannot be read: {type(exc).__name__}: {exc}") from None
     app.config.from_prefixed_env("TUTOR")
     if test_config is not None:
         app.config.from_mapping(test_config)

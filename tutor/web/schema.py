@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,27 +48,107 @@ class SchemaMismatch(RuntimeError):
     run (app.py prints it instead of a traceback)."""
 
 
+# Commands that change nothing in the database never upgrade it: an operator checks the revision
+# and takes a backup *before* an upgrade, and both upgraded it first (the "pre-upgrade" backup
+# was one the old version refuses, and the old version's servers ran on the new schema).
+# These run on whatever schema the database has:
+ANY_SCHEMA_COMMANDS = frozenset({("db",), ("routes",), ("tutor", "check-lessons")})
+# These read it with this version's tables: on an older schema they refuse, saying why.
+READING_COMMANDS = frozenset(
+    {
+        ("tutor", "backup"),
+        ("tutor", "export-grades"),
+        ("tutor", "export-course"),
+        ("tutor", "lti", "list"),
+    }
+)
+# Options of the ``flask`` command itself that take a value (``flask --app app db current``).
+_FLASK_OPTIONS_WITH_VALUE = frozenset({"--app", "-A", "--env-file", "-e"})
+
+
+def cli_command() -> tuple[str, ...] | None:
+    """The words of the ``flask`` command this process runs (``("tutor", "backup")``), or
+    ``None`` when the app is not being loaded by the ``flask`` command (a web server, a test)."""
+    import sys
+
+    import click
+
+    if click.get_current_context(silent=True) is None:
+        return None
+    words: list[str] = []
+    arguments = iter(sys.argv[1:])
+    for word in arguments:
+        if word in _FLASK_OPTIONS_WITH_VALUE:
+            next(arguments, None)
+        elif not word.startswith("-"):
+            words.append(word)
+    return tuple(words)
+
+
+def _has_tables(app: Flask) -> bool:
+    """Whether the database has any table (a new one has nothing to go back to)."""
+    database_file.prepare(str(app.config["SQLALCHEMY_DATABASE_URI"]), Path(app.instance_path))
+    with app.app_context(), db.engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
+def _one_of(command: tuple[str, ...] | None, commands: frozenset[tuple[str, ...]]) -> bool:
+    return command is not None and any(command[: len(c)] == c for c in commands)
+
+
 def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), compare_type=True)
+    command = cli_command()
+    new = _one_of(command, ANY_SCHEMA_COMMANDS | READING_COMMANDS) and not _has_tables(app)
+    if _one_of(command, ANY_SCHEMA_COMMANDS | READING_COMMANDS) and not new:
+        problem = revision_problem(app)
+        if problem is None:
+            return
+        if _one_of(command, READING_COMMANDS):
+            raise SchemaMismatch(
+                f"{problem}. `flask {' '.join(command or ())}` does not upgrade it: run it with "
+                "the version that made this database (a backup to go back to), or upgrade first"
+            )
+        if command != ("db", "upgrade"):
+            log.warning("%s (this command does not upgrade it)", problem)
+        return
     if app.config.get("AUTO_MIGRATE", True):
         upgrade(app)
         return
     # Migrated by hand: a database behind this code answered every sign-in with "try again in
-    # a moment" (a missing column looks like an outage); the reason is told once at start and
-    # on every page until ``flask db upgrade`` is run. The process starts, so that command can.
+    # a moment" (a missing column looks like an outage); the reason is told at start and on
+    # every page until ``flask db upgrade`` is run. The process starts, so that command can,
+    # and looks again (at most every few seconds) until it has been run.
     problem = revision_problem(app)
     if problem is not None:
         log.error("%s", problem)
-        app.before_request(lambda: _schema_unusable(problem))
+        app.before_request(_SchemaCheck(app, problem))
 
 
-def _schema_unusable(problem: str) -> tuple[str, int, dict[str, str]] | None:
-    from flask import request
+class _SchemaCheck:
+    """503 with the reason on every request until the database is upgraded, then nothing: the
+    site came back only after a restart, though it had said "run db upgrade" and no more."""
 
-    if request.endpoint == "static":
-        return None  # a stylesheet needs no database
-    headers = {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"}
-    return f"VirtTutor cannot use its database: {problem}\n", 503, headers
+    AGAIN_SECONDS = 2.0
+
+    def __init__(self, app: Flask, problem: str) -> None:
+        self.app = app
+        self.problem: str | None = problem
+        self.checked = time.monotonic()
+
+    def __call__(self) -> tuple[str, int, dict[str, str]] | None:
+        from flask import request
+
+        if self.problem is None or request.endpoint == "static":
+            return None  # a stylesheet needs no database
+        if time.monotonic() - self.checked >= self.AGAIN_SECONDS:
+            self.checked = time.monotonic()
+            self.problem = revision_problem(self.app)
+            if self.problem is None:
+                log.info("the database is at this version's schema now: serving again")
+                return None
+        headers = {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"}
+        return f"VirtTutor cannot use its database: {self.problem}\n", 503, headers
 
 
 def revision_problem(app: Flask) -> str | None:
