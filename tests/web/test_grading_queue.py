@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Connection, event, text, update
@@ -490,3 +491,30 @@ def test_a_regrade_of_an_exercise_that_cannot_be_graded_changes_nothing(
     assert result.exit_code != 0 and "cannot be graded" in result.output, result.output
     assert "nothing was re-graded" in result.output and took < 30
     assert {sid: (_row(app, sid).status, _row(app, sid).score) for sid in graded} == before
+
+
+def test_a_submission_restored_away_while_it_was_graded_is_said_not_a_500(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`flask tutor restore --replace` while learners submit takes away rows their requests
+    stored a moment ago: each got a 500 (an assertion); now a 409 saying to submit again."""
+    from tutor.queue import rows
+
+    real_record = rows.record
+
+    def restored_meanwhile(claim: rows.Claim, *args: object, **kwargs: object) -> bool:
+        db.session.execute(sa.delete(Submission).where(Submission.id == claim.submission_id))
+        db.session.commit()
+        return real_record(claim, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rows, "record", restored_meanwhile)
+    api = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert api.status_code == 409, api.get_data(as_text=True)[:300]
+    assert (
+        "no longer stored" in api.get_json()["error"] and "submit again" in api.get_json()["error"]
+    )
+    assert api.get_json()["error_zh"]
+    page = client.post(
+        "/exercises/io-path/submit", data={"code": SOLUTION}, headers={"HX-Request": "true"}
+    )
+    assert page.status_code == 409 and "no longer stored" in page.get_data(as_text=True)

@@ -122,6 +122,28 @@ class SubmissionRefused(LearnerError):
         self.retry_after = retry_after
 
 
+class SubmissionGone(SubmissionRefused):
+    """The submission this request stored or waited for is no longer in the database: it was
+    restored from a backup (``flask tutor restore --replace``) or deleted meanwhile."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this submission is no longer stored (the site's data was restored from a backup, "
+            "or it was deleted, while it was being graded); submit again — your code is still "
+            "in the editor",
+            zh="这次提交已经不在存储中了（在评测期间，网站的数据从备份中恢复了，或者它被删除了）；"
+            "请重新提交——你的代码仍在编辑器中",
+        )
+
+
+def _still_stored(found: Submission | None) -> Submission:
+    if found is None:
+        raise SubmissionGone()
+    return found
+
+
 class CodeTooLarge(SubmissionRefused):
     status = 413
 
@@ -449,9 +471,7 @@ class GradingService:
         elif wait:
             verdict = self.wait_for_verdict(submission_id, self.wait_seconds)
         else:
-            found = db.session.get(Submission, submission_id)
-            assert found is not None
-            return found
+            return _still_stored(db.session.get(Submission, submission_id))
         if address is not None and verdict.status not in IN_FLIGHT:
             self._settled(address, submission_id)
         return verdict
@@ -491,13 +511,11 @@ class GradingService:
 
         One ``SELECT`` each time (``populate_existing``: fresh even when this session holds
         the row already), not a ``get`` and then a ``refresh``."""
-        found = db.session.get(Submission, submission_id, populate_existing=True)
-        assert found is not None
+        found = _still_stored(db.session.get(Submission, submission_id, populate_existing=True))
         if found.status in IN_FLIGHT and seconds > 0:
             db.session.close()  # hold no connection while waiting
             self._verdicts.wait(submission_id, seconds)
-            found = db.session.get(Submission, submission_id, populate_existing=True)
-            assert found is not None
+            found = _still_stored(db.session.get(Submission, submission_id, populate_existing=True))
         return found
 
     def replay(
@@ -538,9 +556,7 @@ class GradingService:
             "graded_at": datetime.now(UTC),
             "idempotency_key": idempotency_key,
         }
-        found = db.session.get(Submission, self._store_once(row, exercise, code)[0])
-        assert found is not None
-        return found
+        return _still_stored(db.session.get(Submission, self._store_once(row, exercise, code)[0]))
 
     def _store_once(
         self, row: dict[str, object], exercise: Exercise, code: object
