@@ -518,3 +518,47 @@ def test_a_submission_restored_away_while_it_was_graded_is_said_not_a_500(
         "/exercises/io-path/submit", data={"code": SOLUTION}, headers={"HX-Request": "true"}
     )
     assert page.status_code == 409 and "no longer stored" in page.get_data(as_text=True)
+
+
+def test_a_regrade_waits_for_a_submission_a_worker_took_and_says_why_one_failed(
+    app: Flask, runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While re-graded a submission is pending, and a running worker's sweeper may take it:
+    the regrade then failed ("see the log above", where nothing was). Now the worker's verdict
+    is waited for and counts; a submission that really cannot be graded is named, with why."""
+    import threading
+
+    from tutor.queue import rows
+    from tutor.queue.grader import Grader
+
+    graded = [_store(app, learner=f"w{n}") for n in range(2)]
+    for submission_id in graded:
+        app.extensions["grading_queue"].grader().grade(submission_id)
+    real_grade = Grader.grade
+
+    def a_worker_took_it(self: Grader, submission_id: int) -> str:
+        with self.app.app_context():
+            claimed = rows.claim_row(submission_id)
+            db.session.remove()
+        assert claimed is not None
+
+        def worker() -> None:
+            time.sleep(0.5)
+            with self.app.app_context():
+                self._judge_and_record(self.judge(), claimed)
+                db.session.remove()
+
+        threading.Thread(target=worker).start()
+        return "taken"
+
+    monkeypatch.setattr(Grader, "grade", a_worker_took_it)
+    result = runner.invoke(args=["tutor", "regrade", "--exercise", "io-path"])
+    assert result.exit_code == 0 and "re-graded 2 submission(s)" in result.output, result.output
+    assert all(_row(app, sid).status == "graded" for sid in graded)
+
+    monkeypatch.setattr(Grader, "grade", lambda self, submission_id: "refused")
+    result = runner.invoke(args=["tutor", "regrade", "--exercise", "io-path"])
+    assert result.exit_code != 0
+    assert "the sandbox cannot be set up here" in result.output and "#" in result.output
+    assert all(_row(app, sid).status == "graded" for sid in graded)  # verdicts kept
+    monkeypatch.setattr(Grader, "grade", real_grade)

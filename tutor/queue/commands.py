@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -108,15 +109,16 @@ def regrade(exercise_id: str) -> None:
             )
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     failed = threading.Event()
+    reasons: list[str] = []
     with ThreadPoolExecutor(max_workers=queue.threads) as pool:
-        done = list(pool.map(lambda b: _regrade_one(app, grader, b, failed), before))
+        done = list(pool.map(lambda b: _regrade_one(app, grader, b, failed, reasons), before))
     changed = [line for line in done if line]
     if failed.is_set():
         for line in changed:
             click.echo(line)
         sys.exit(
-            f"{exercise_id}: a submission could not be graded again (see the log above); it and "
-            "every submission not re-graded keep their verdicts"
+            f"{exercise_id}: a submission could not be graded again ({'; '.join(reasons)}); it "
+            "and every submission not re-graded keep their verdicts"
         )
     click.echo(
         f"re-graded {len(before)} submission(s) of {exercise_id}: {len(changed)} changed, "
@@ -135,9 +137,28 @@ class _Finished:
     seed: int
 
 
-def _regrade_one(app: Flask, grader: Grader, was: _Finished, failed: threading.Event) -> str:
+# What the grader's outcome means, for the operator (``Grader.grade``'s names).
+_WHY = {
+    "refused": "the sandbox cannot be set up here",
+    "missing": "the submission was deleted meanwhile",
+    "gave-up": "its attempts were used up",
+    "taken": "another grader took it and did not finish it in time",
+    "error": "the server could not grade it",
+    "reference-failed": "the exercise's reference solution failed on its cases",
+    "crashed": "grading it raised an error (logged)",
+    "superseded": "another grader recorded a verdict first",
+}
+# How long a submission another grader took (a worker's sweeper found it pending) is waited for.
+TAKEN_WAIT_SECONDS = 120.0
+
+
+def _regrade_one(
+    app: Flask, grader: Grader, was: _Finished, failed: threading.Event, reasons: list[str]
+) -> str:
     """Grades one submission again (its own database session); "" when its verdict did not
-    change. A failure puts it back as it was and stops the ones not started yet."""
+    change. A failure puts it back as it was, says why in ``reasons`` and stops the ones not
+    started yet. One a running worker takes meanwhile (it is pending while re-graded) is
+    waited for: that worker's verdict is the new one."""
     if failed.is_set():
         return ""
     with app.app_context():
@@ -151,8 +172,17 @@ def _regrade_one(app: Flask, grader: Grader, was: _Finished, failed: threading.E
         if reopened.rowcount != 1:  # type: ignore[attr-defined]
             return ""  # changed meanwhile (graded again by someone else): left alone
         outcome = grader.grade(was.id)
-        after = db.session.get(Submission, was.id)
+        after = db.session.get(Submission, was.id, populate_existing=True)
+        deadline = time.monotonic() + TAKEN_WAIT_SECONDS
+        while outcome == "taken" and after is not None and after.status in IN_FLIGHT:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+            after = db.session.get(Submission, was.id, populate_existing=True)
+        if outcome == "taken" and after is not None and after.status in FINISHED:
+            outcome = "graded"
         if outcome != "graded" or after is None or after.status not in FINISHED:
+            reasons.append(f"#{was.id}: {_WHY.get(outcome, outcome)}")
             db.session.execute(  # as it was: its verdict stands
                 update(Submission)
                 .where(Submission.id == was.id, Submission.status.in_(IN_FLIGHT))
