@@ -5,7 +5,9 @@ gradebook CSV reads them back."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -153,6 +155,24 @@ def test_a_backup_restores_on_the_other_database_and_never_over_rows(
         args=["tutor", "restore", "--replace", str(tmp_path / "junk.gz")]
     )
     assert junk.exit_code != 0 and "not a VirtTutor backup" in junk.output
+    # A damaged backup (a date that is none, a short row): named, nothing changed.
+    document = json.loads(gzip.decompress(file.read_bytes()))
+    submissions = document["tables"]["submission"]
+    for name, damage in (("date", "yesterday"), ("short", None)):
+        broken = json.loads(json.dumps(document))
+        row = broken["tables"]["submission"]["rows"][0]
+        if damage is None:
+            row.pop()
+        else:
+            row[submissions["columns"].index("created_at")] = damage
+        path = tmp_path / f"{name}.json.gz"
+        path.write_bytes(gzip.compress(json.dumps(broken).encode()))
+        done = other.test_cli_runner().invoke(args=["tutor", "restore", "--replace", str(path)])
+        assert (
+            done.exit_code != 0 and "the backup is damaged: table submission, row 1" in done.output
+        )
+        assert "Traceback" not in done.output
+        assert _grades(other) == _grades(source)
     # Back into the database it came from (PostgreSQL too): its id counters continue after
     # the restored rows, so the next course is stored.
     back = source.test_cli_runner().invoke(args=["tutor", "restore", "--replace", str(file)])

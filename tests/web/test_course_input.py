@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tutor.web.roster import course_by_slug
-from tutor.web.schedule import settings_of
+from tutor.web.schedule import assignments, settings_of
 
 from .course_site_helpers import PASSWORD, account, course_site, hosted_course, page_text, signed_in
 
@@ -141,6 +141,47 @@ def test_a_course_file_with_values_the_settings_refuse_imports_nothing(
         assert "nothing imported" in done.output and "Traceback" not in done.output
         with site.app_context():
             assert course_by_slug(f"copy-{name}") is None
+
+
+def test_a_course_file_with_damaged_or_foreign_entries_is_said_plainly(
+    site: Flask, tmp_path: Path
+) -> None:
+    """A date that is not one, an entry without its exercise: one sentence naming it, nothing
+    imported (they were Python's "Invalid isoformat string" and "KeyError('exercise_id')").
+    An exercise this installation does not have is left out and named (it made a gradebook
+    column nobody could submit to)."""
+    hosted_course(site, "foreign", "foreign@x.org", {"io-path": (None, None)})
+    runner = site.test_cli_runner()
+    exported = tmp_path / "course.json"
+    assert runner.invoke(args=["tutor", "export-course", "foreign", str(exported)]).exit_code == 0
+    document = json.loads(exported.read_text())
+    damaged = {
+        "date": ([{"exercise_id": "io-path", "due_at": "tomorrow"}], "'tomorrow' is not a date"),
+        "no-id": ([{"due_at": "2027-01-01T00:00:00+00:00"}], "has no exercise_id"),
+    }
+    for name, (exercises, says) in damaged.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(document | {"exercises": exercises}))
+        done = runner.invoke(args=["tutor", "import-course", str(path), "--slug", f"d-{name}"])
+        assert done.exit_code != 0 and says in done.output, done.output
+        assert "Error(" not in done.output and "Traceback" not in done.output
+        with site.app_context():
+            assert course_by_slug(f"d-{name}") is None
+    other = document | {
+        "exercises": [
+            {"exercise_id": "nope", "due_at": "2027-01-01T00:00:00+00:00"},
+            {"exercise_id": "io-path", "due_at": None},
+        ]
+    }
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other))
+    done = runner.invoke(args=["tutor", "import-course", str(path), "--slug", "d-other"])
+    assert done.exit_code == 0, done.output
+    assert "left out, not in this installation's lessons: nope" in done.output
+    with site.app_context():
+        course = course_by_slug("d-other")
+        assert course is not None
+        assert [a.exercise_id for a in assignments(course)] == ["io-path"]
 
 
 def test_commands_writing_a_file_say_when_its_folder_is_missing(

@@ -162,14 +162,20 @@ def restore(app: Flask, source: Path, replace: bool = False) -> dict[str, int]:
             for table in tables:
                 data = document["tables"].get(table.name, {"columns": [], "rows": []})
                 decoders = {c.name: _decoder(c.type) for c in table.columns}
-                rows = [
-                    {
-                        c: decoders[c](v)
-                        for c, v in zip(data["columns"], row, strict=True)
-                        if c in decoders
-                    }
-                    for row in data["rows"]
-                ]
+                rows = []
+                for number, row in enumerate(data["rows"], 1):
+                    try:
+                        rows.append(
+                            {
+                                c: decoders[c](v)
+                                for c, v in zip(data["columns"], row, strict=True)
+                                if c in decoders
+                            }
+                        )
+                    except (TypeError, ValueError) as exc:  # a short row, a date that is none
+                        raise BackupError(
+                            f"the backup is damaged: table {table.name}, row {number}: {exc}"
+                        ) from None
                 if rows:
                     db.session.execute(table.insert(), rows)
                 counts[table.name] = len(rows)

@@ -123,14 +123,17 @@ def create_course_command(slug: str, title: str, instructor_email: str, time_zon
     )
 
 
-def _course_and_account(slug: str, email: str) -> tuple[Course, User]:
-    """The course and the account a roster command names, or exit saying which is missing."""
+def _course_and_account(slug: str, email: str, adding: bool = True) -> tuple[Course, User]:
+    """The course and the account a roster command names, or exit saying which is missing
+    (and, for a command ``adding`` them, how to make the account)."""
     course = course_by_slug(slug)
     if course is None:
         sys.exit(f"no course {slug!r}")
     user = find_user(email)
     if user is None:
-        sys.exit(f"no account {email}: flask tutor create-user {email} first")
+        if adding:
+            sys.exit(f"no account {email}: flask tutor create-user {email} first")
+        sys.exit(f"no account {email}, so nobody to remove from {slug}: nothing changed")
     return course, user
 
 
@@ -166,7 +169,7 @@ def enrol_command(slug: str, email: str, role: str) -> None:
 def unenrol_command(slug: str, email: str) -> None:
     """Take an account out of a course; its submissions stay (enrol it again to bring them
     back). A course keeps at least one instructor."""
-    course, user = _course_and_account(slug, email)
+    course, user = _course_and_account(slug, email, adding=False)
     try:
         role = remove_member(course, user)
     except RosterRefused as exc:
@@ -297,6 +300,12 @@ def import_course_command(file: Path, slug: str | None, title: str | None, next_
     )
     for email, password in done.created:
         click.echo(f"  new account {email} password: {password}")
+    if done.unknown_exercises:
+        click.echo(
+            "  left out, not in this installation's lessons: "
+            + ", ".join(done.unknown_exercises)
+            + " (their submissions are kept)"
+        )
 
 
 @commands.command("close-course")

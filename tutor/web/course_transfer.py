@@ -25,6 +25,7 @@ from .concept_answers import ConceptAnswer
 from .course_zone import DEFAULT_ZONE, EARLIEST_YEAR, LATEST_YEAR, canonical_zone, kept_year
 from .extensions import db
 from .form_text import NUL
+from .learn import catalog
 from .models import Course, Submission
 from .roster import (
     INSTRUCTOR,
@@ -75,7 +76,15 @@ def _holds_nul(value: Any) -> bool:
 
 
 def _parse(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise TransferError(
+            f"{value!r} is not a date and time (ISO 8601, as export-course writes them: "
+            "2027-01-31T23:59:00+00:00); nothing was imported"
+        ) from None
 
 
 def _deadline(value: Any) -> datetime | None:
@@ -152,6 +161,9 @@ class Imported:
     join_code: str
     created: list[tuple[str, str]] = field(default_factory=list)  # (email, password)
     submissions: int = 0
+    # Exercises of the file this installation's lessons do not have: left out of the course
+    # (a gradebook column nobody could ever submit to), their submissions kept.
+    unknown_exercises: list[str] = field(default_factory=list)
 
 
 def import_course(
@@ -202,12 +214,21 @@ def import_course(
                 f"the time zone {given.get('time_zone')!r} is not an IANA name (Asia/Shanghai, UTC)"
             )
         settings.time_zone = zone
-        for position, item in enumerate(document.get("exercises") or []):
+        known = {e.id for e in catalog().exercises()}
+        unknown: list[str] = []
+        position = 0
+        for item in document.get("exercises") or []:
+            if not isinstance(item, dict) or not isinstance(item.get("exercise_id"), str):
+                raise TransferError(f"an entry of 'exercises' has no exercise_id: {item!r:.80}")
+            if item["exercise_id"] not in known:
+                unknown.append(item["exercise_id"])
+                continue
+            position += 1
             db.session.add(
                 Assignment(
                     course_id=course.id,
                     exercise_id=item["exercise_id"],
-                    position=position,
+                    position=position - 1,
                     opens_at=_deadline(item.get("opens_at")),
                     due_at=_deadline(item.get("due_at")),
                 )
@@ -240,13 +261,18 @@ def import_course(
     except TransferError:
         db.session.rollback()
         raise
-    except (KeyError, TypeError, ValueError) as exc:
+    except KeyError as exc:
         db.session.rollback()
-        raise TransferError(f"the course file is incomplete or malformed: {exc!r}") from None
+        raise TransferError(
+            f"the course file lacks the field {exc}; nothing was imported"
+        ) from None
+    except (TypeError, ValueError) as exc:
+        db.session.rollback()
+        raise TransferError(f"the course file is incomplete or malformed: {exc}") from None
     except BaseException:
         db.session.rollback()
         raise
-    return Imported(course, settings.join_code, result_created, count)
+    return Imported(course, settings.join_code, result_created, count, unknown)
 
 
 def courses_only_they_teach(user: User) -> list[tuple[Course, int]]:
