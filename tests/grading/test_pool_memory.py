@@ -45,6 +45,16 @@ def test_a_cgroup_without_a_memory_controller_is_refused(tmp_path: Path) -> None
         plan(2, 256, str(_delegated(tmp_path / "cg", "cpu pids")))
 
 
+def test_a_cgroup_setting_that_names_no_cgroup_says_which_setting(tmp_path: Path) -> None:
+    """It said "…/cgroup.controllers: No such file or directory. Fix that, or set
+    GRADER='process'": the setting to fix was not named, and the unsafe grader was offered."""
+    for missing in (tmp_path / "nonexistent", tmp_path):
+        with pytest.raises(CgroupUnavailable) as refused:
+            plan(2, 256, str(missing))
+        assert f"GRADER_CGROUP={missing}" in str(refused.value)
+        assert "leave it unset" in str(refused.value)
+
+
 def test_a_delegated_cgroup_gets_a_pool_child_with_memory_max(tmp_path: Path) -> None:
     parent = _delegated(tmp_path / "cg")
     memory = plan(2, 256, str(parent))

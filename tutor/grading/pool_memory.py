@@ -62,6 +62,12 @@ def plan(size: int, child_mb: int, parent: str | None) -> PoolMemory:
             "allocates outlives it",
         )
     folder = Path(parent)
+    if not (folder / "cgroup.controllers").is_file():
+        raise CgroupUnavailable(
+            f"GRADER_CGROUP={parent} is not a cgroup v2 folder this server can read (no "
+            f"{folder / 'cgroup.controllers'}): point it at a delegated cgroup v2 folder "
+            "(docs/deployment.md), or leave it unset to bound memory per grading child"
+        )
     controllers = _read(folder / "cgroup.controllers").split()
     if "memory" not in controllers:
         raise CgroupUnavailable(
