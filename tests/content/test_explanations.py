@@ -18,7 +18,7 @@ from tutor.content.checker import check_catalog
 from tutor.explanations import ExplanationError, UnknownExplanation, explain, table
 from tutor.web.scenes import layer_stacks
 
-from ..conftest import FIXTURE_LESSONS, lesson_problems
+from ..conftest import FIXTURE_LESSONS, ROOT, lesson_problems
 
 LESSON = "01-fixture"
 
@@ -128,3 +128,34 @@ def test_the_narration_gets_the_same_sentences_as_the_feedback() -> None:
 
 def test_the_fixture_lesson_passes_check_lessons() -> None:
     assert check_catalog(load_catalog(FIXTURE_LESSONS)) == []
+
+
+def test_a_credit_shortfall_from_rounding_each_vcpu_is_blamed_on_the_split() -> None:
+    """Sharing by each vCPU's weight (a domain's weight not counted once per active vCPU) left
+    one credit unpaid by rounding, and the feedback said credits were "kept back" for
+    domains under their cap: the learner rewrote a redistribution that was right."""
+    from tutor.grading.harness import practice
+    from tutor.grading.judge import Judge
+    from tutor.grading.runner import InProcessRunner
+
+    exercise = load_catalog(ROOT / "lessons").exercise("credit-scheduler")
+    assert exercise is not None
+    solution = exercise.solution
+    by_vcpu = (
+        "def account(vcpus, pcpus):\n"
+        "    active = [v for v in vcpus if v['active']]\n"
+        "    total = sum(v['weight'] for v in active)\n"
+        "    earned = {}\n"
+        "    for v in active:\n"
+        "        share = 300 * pcpus * v['weight'] // total\n"
+        "        if v['cap']:\n"
+        "            share = min(share, v['cap'] * 3)\n"
+        "        earned[v['name']] = min(share, 300)\n"
+        "    return earned\n\n\n" + solution[solution.index("def priority") :]
+    )
+    report = practice(
+        by_vcpu, exercise.driver, Judge(InProcessRunner()).practice_payload(exercise), 100_000
+    )
+    said = {case: p["message"]["en"] for p in report["problems"] for case in p["cases"]}
+    message = said["one pCPU: 2 vCPUs of 256 against 1 of 300"]
+    assert "once per active vCPU" in message and "kept the rest" not in message
