@@ -297,7 +297,7 @@ export function renderReport(report, exerciseId) {
   (report.problems ?? []).forEach((problem, index) => {
     const first = problem.cases[0];
     const line = element("p", index === 0 ? "message" : "message other-problem");
-    line.append(element("strong", "", titles.get(first) ?? first), `: ${pick(problem.message)}`);
+    line.append(element("strong", "", titles.get(first) ?? first), t("afterName") + pick(problem.message));
     if (problem.cases.length > 1) {
       line.append(" ", element("span", "also", t("sameInMore", { n: problem.cases.length - 1 })));
     }

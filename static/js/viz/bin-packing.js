@@ -4,11 +4,11 @@
 // where the space it wastes sits. With an overload threshold, a CPU bar under each host shows its
 // utilization against the threshold, and a live migration moves a guest between columns.
 //
-// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
-// least 14 units, so at least 12.4 px on a 390 px phone; a label that would not fit is left out
-// (its guest still has a tooltip and the narration names it).
+// The drawing is 360 units wide and as wide as its stage (viz.css: 320 px on a 360 px phone):
+// every text is at least 14 units, so at least 12.4 px from a 360 px phone up; a label that
+// would not fit is left out (its guest still has a tooltip and the narration names it).
 
-import { bracket, joinList, lang, ui } from "./describe.js";
+import { bracket, joinList, labelled, lang, ui } from "./describe.js";
 import { say } from "./bin-packing-text.js";
 import { drawLines } from "./svg-lines.js";
 
@@ -244,7 +244,7 @@ export default function createBinPacking(stage, data, d3) {
           .attr("data-vm", vm)
           .attr("data-host", h.name);
         guest.append("rect").attr("x", x + 1).attr("y", bottom).attr("width", Math.max(colW - 2, 1)).attr("height", Math.max(segment - 1, 1));
-        guest.append("title").text(`${vm}: ${pages}`);
+        guest.append("title").text(labelled(vm, pages));
         if (segment >= 17 && colW >= 20) {
           guest.append("text").attr("class", "bp-size").attr("x", x + colW / 2).attr("y", bottom + segment / 2).attr("dy", "0.35em").attr("text-anchor", "middle").text(pages);
         }

@@ -8,8 +8,8 @@
 // architecture: a guest of the hosts' instruction set is virtualized; one built for another is
 //   refused (ArchitectureMismatch) and runs under emulation (QEMU TCG).
 //
-// The drawing is 310 units wide and never scaled below 1 (its CSS min-width), so its smallest
-// text is 12 px on a 390 px phone.
+// The drawing is 310 units wide, as wide as its stage (viz.css: 320 px on a 360 px phone), so
+// its smallest text is at least 12 px from a 360 px phone up.
 
 import { bracket, joinList, labelled, lang } from "./describe.js";
 import { num, say } from "./consolidation-text.js";

@@ -4,8 +4,8 @@
 // zero line, OVER to the left, a parked vCPU hatched). The reducer mirrors the model: each tick
 // the running vCPU pays 100 credits, and each accounting event sets the credits the model paid.
 //
-// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
-// least 14 units, so at least 12.4 px on a 390 px phone.
+// The drawing is 360 units wide and as wide as its stage (viz.css: 320 px on a 360 px phone):
+// every text is at least 14 units, so at least 12.4 px from a 360 px phone up.
 
 import { formatNumber, joinList, lang, ui } from "./describe.js";
 import { say } from "./credit-gantt-text.js";
@@ -20,6 +20,7 @@ const ROW_H = 22;
 const MAX_EVENTS = 2000;
 const CREDIT_MAX = 300;
 const COLOURS = 6;
+const MAX_PCPUS = 64; // the model's own limit (tutor/sim/sched.py)
 
 let instances = 0;
 
@@ -37,6 +38,17 @@ function fixed2(n) {
 function short(name) {
   const text = String(name);
   return text.length > 6 ? `${text.slice(0, 5)}…` : text;
+}
+
+/** The pCPUs a credit scheduler's run uses, from all its events (every tick lists each pCPU's
+ * vCPU, idle ones too): its chart has a row for each from the first step, before any dispatch. */
+function pcpusOf(events) {
+  let n = 0;
+  for (const e of events) {
+    if (e?.kind === "sched.tick" && Array.isArray(e.running)) n = Math.max(n, e.running.length);
+    else if (e?.kind === "sched.dispatch" && e.pcpu != null && Number.isInteger(Number(e.pcpu))) n = Math.max(n, Number(e.pcpu) + 1);
+  }
+  return Math.min(n, MAX_PCPUS);
 }
 
 /** Which drawing a run needs: round robin's job rows or the credit scheduler's pCPU rows. */
@@ -72,7 +84,7 @@ export default function createCreditGantt(stage, data, d3) {
       slices: [],
       jobs: {},
       // credit
-      pcpus: 0,
+      pcpus: pcpusOf(scene?.events ?? []),
       vcpus: [],
       domainOf: {},
       credit: {},

@@ -3,8 +3,8 @@
 // colour with its name, so a write by one guest visibly lands inside its own slice and nowhere
 // else, and an address past the end of a slice is refused at the edge.
 //
-// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
-// least 14 units, so at least 12.4 px, on a 390 px phone too.
+// The drawing is 360 units wide and as wide as its stage (viz.css: 320 px on a 360 px phone):
+// every text is at least 14 units, so at least 12.4 px from a 360 px phone up.
 
 import { bracket, formatNumber, joinList, labelled, lang, ui } from "./describe.js";
 import { say } from "./machine-slices-text.js";

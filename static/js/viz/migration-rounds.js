@@ -4,8 +4,8 @@
 // the bottom puts the pause (the downtime) against the time the guest kept running. So a series
 // that shrinks, one that never does, and the rule that ends it can be seen without the numbers.
 //
-// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
-// least 14 units, so at least 12.4 px on a 390 px phone.
+// The drawing is 360 units wide and as wide as its stage (viz.css: 320 px on a 360 px phone):
+// every text is at least 14 units, so at least 12.4 px from a 360 px phone up.
 
 import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./migration-rounds-text.js";

@@ -4,8 +4,8 @@
 // A run of page_faults (swap.* events, with the driver's swap.frames marker) is drawn as one row of
 // references per frame count, each marked miss or hit, with the pages in memory after it.
 //
-// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
-// least 14 units, so at least 12.4 px on a 390 px phone.
+// The drawing is 360 units wide and as wide as its stage (viz.css: 320 px on a 360 px phone):
+// every text is at least 14 units, so at least 12.4 px from a 360 px phone up.
 
 import { lang, ui } from "./describe.js";
 import { say } from "./page-map-text.js";

@@ -2,7 +2,7 @@
 // into states (reduce), draws a state (render) and says what happened (describe). Because every
 // position's state is computed by folding from the start, stepping back is exact, never an undo.
 
-import { lang, ui } from "./describe.js";
+import { joinList, lang, ui } from "./describe.js";
 
 const SPEEDS = [0.5, 1, 2, 4];
 // Milliseconds at 1×: a step stays on screen long enough to read its sentence.
@@ -17,6 +17,55 @@ function el(tag, attrs = {}, text) {
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
   if (text != null) node.textContent = text;
   return node;
+}
+
+/** Fills `node` with `text`, each part between backticks (how the text tables mark code) as <code>. */
+function fillText(node, text) {
+  const parts = String(text ?? "").split(/`([^`\n]+)`/);
+  node.replaceChildren(...parts.map((part, i) => (i % 2 ? el("code", {}, part) : part)));
+}
+
+const isDict = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** A string as Python's repr() writes it: in single quotes unless it holds one and no double. */
+function pyString(text) {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const escaped = text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
+  return quote + escaped.split(quote).join(`\\${quote}`) + quote;
+}
+
+/** A value the learner's Python returned, written as Python writes it (None, True, 'text'), not as JSON. */
+function pyRepr(value) {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "string") return pyString(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
+  if (isDict(value)) return `{${Object.entries(value).map(([k, v]) => `${pyString(k)}: ${pyRepr(v)}`).join(", ")}}`;
+  return String(value);
+}
+
+/** One line about the state a replayed run left: its kind and size, or the value when short. */
+function stateShape(value) {
+  if (Array.isArray(value)) return value.length === 1 ? ui("stateListOne") : ui("stateList", { n: value.length });
+  if (isDict(value)) {
+    const keys = Object.keys(value);
+    const shown = keys.length > 4 ? [...keys.slice(0, 4), "…"] : keys;
+    return ui(keys.length === 1 ? "stateDictOne" : "stateDict", { n: keys.length, keys: joinList(shown) });
+  }
+  const text = pyRepr(value);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/** That state, opened: a dict key by key, anything else whole, in a box of bounded height that
+ * scrolls (and so takes focus, for keyboard users). */
+function stateValue(value) {
+  if (!isDict(value)) return el("pre", { class: "viz-state-value", tabindex: "0" }, pyRepr(value));
+  const box = el("div", { class: "viz-state-value", tabindex: "0" });
+  const list = el("dl", { class: "viz-state" });
+  for (const [key, item] of Object.entries(value)) list.append(el("dt", {}, key), el("dd", {}, pyRepr(item)));
+  box.append(list);
+  return box;
 }
 
 function button(cls, icon, label) {
@@ -235,7 +284,11 @@ export class Player {
     panel.classList.toggle("is-failed", failed);
     const head = el("p", { class: "viz-verdict-head" });
     head.append(el("strong", {}, failed ? ui("replayFailed") : ui("replayPassed")));
-    if (failed && scene.failure.message) head.append(" ", scene.failure.message);
+    if (failed && scene.failure.message) {
+      const message = el("span", { class: "viz-verdict-message" });
+      fillText(message, scene.failure.message);
+      head.append(lang() === "zh" ? "" : " ", message);
+    }
     panel.append(head);
     const at = this.departure(scene);
     if (failed && at != null) {
@@ -247,13 +300,14 @@ export class Player {
       });
       panel.append(jump);
     }
-    if (scene.state && typeof scene.state === "object") {
-      panel.append(el("p", { class: "viz-state-title" }, ui("gradedState")));
-      const list = el("dl", { class: "viz-state" });
-      for (const [key, value] of Object.entries(scene.state)) {
-        list.append(el("dt", {}, key), el("dd", {}, JSON.stringify(value)));
-      }
-      panel.append(list);
+    if (scene.state != null && typeof scene.state === "object") {
+      // Folded, with its kind and size on one line: a run's whole output (a list of hundreds of
+      // ticks) must not push "Back to the exercise" thousands of pixels down a phone.
+      const box = el("details", { class: "viz-state-box" });
+      const summary = el("summary", { class: "viz-state-title" }, ui("gradedState"));
+      summary.append(lang() === "zh" ? "" : " ", el("span", { class: "viz-state-shape" }, stateShape(scene.state)));
+      box.append(summary, stateValue(scene.state));
+      panel.append(box);
     }
     if (scene.back) {
       const back = el("a", { class: "viz-back-to-exercise", href: `#${scene.back}` }, ui("backToExercise"));
@@ -379,7 +433,7 @@ export class Player {
     this.scrubber.value = String(p);
     this.scrubber.setAttribute("aria-valuetext", ui("progress", { i: p, n }));
     this.root.dataset.step = String(p);
-    this.live.textContent = text;
+    fillText(this.live, text);
     // aria-disabled, not disabled: a disabled button drops focus, and with it the shortcuts.
     this.backBtn.setAttribute("aria-disabled", String(p === 0));
     this.forwardBtn.setAttribute("aria-disabled", String(p === n));

@@ -3,8 +3,8 @@
 // the operation that decides the comparison is the segment that makes one bar long; a key lists
 // each operation's count and its cycles per operation. The verdict is the model's cost.total.
 //
-// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
-// least 14 units, so at least 12.4 px on a 390 px phone.
+// The drawing is 360 units wide and as wide as its stage (viz.css: 320 px on a 360 px phone):
+// every text is at least 14 units, so at least 12.4 px from a 360 px phone up.
 
 import { formatNumber, lang, ui } from "./describe.js";
 import { say } from "./technique-costs-text.js";

@@ -1,5 +1,6 @@
 // Words of the trap-and-emulate animation (lesson 7), English and Chinese. Each step's sentence
-// must make sense read aloud without the picture.
+// must make sense read aloud without the picture. `…` marks code: the player shows it as <code>,
+// never with its backticks (player.js, fillText).
 
 import { lang, zhText } from "./describe.js";
 

@@ -3,8 +3,8 @@
 // two cards below show what the guest sees in each run, the values that differ from bare metal
 // in red; at the end the model's verdict says whether the guest can tell.
 //
-// The drawing is 360 units wide and never shown narrower than 320 px (viz.css): every text is at
-// least 14 units, so at least 12.4 px on a 390 px phone.
+// The drawing is 360 units wide and as wide as its stage (viz.css: 320 px on a 360 px phone):
+// every text is at least 14 units, so at least 12.4 px from a 360 px phone up.
 
 import { joinList, joinSentences, lang, ui } from "./describe.js";
 import { say } from "./trap-and-emulate-text.js";
@@ -12,7 +12,10 @@ import { drawLines } from "./svg-lines.js";
 
 const W = 360;
 const X0 = 12;
-const ROW = 20;
+// Rows and card lines 18 and 17 units apart (14-unit text): the toy ISA's table, both cards and the
+// verdict fit a 740 px phone screen with the controls and the narration under them.
+const ROW = 18;
+const LINE = 17;
 const COL = { pc: X0, insn: 44, native: 186, vmm: 270 };
 const CARD_W = 164;
 const MAX_EVENTS = 2000;
@@ -21,6 +24,10 @@ const FIELDS = ["regs", "iflag", "base", "bound", "io", "halted"];
 let instances = 0;
 
 const show = (insn) => (insn ?? []).join(" ");
+// Two texts on one row of a card keep this much room between them.
+const GAP = 12;
+// A generous width of a 14-unit text: a Han character is 14 units, anything else at most 9.
+const roughWidth = (text) => [...String(text)].reduce((w, ch) => w + (ch >= "\u2e80" ? 14 : 9), 0);
 const ioText = (io) => (io?.length ? joinList(io) : say("none"));
 
 function blank() {
@@ -158,27 +165,40 @@ export default function createTrapAndEmulate(stage, data, d3) {
   }
 
   // --- drawing a state -------------------------------------------------------------------------
+  // A card's lines, four rows at most: the trap count shares the interrupt flag's row and
+  // "halted" the output's, each at the right edge (a long output keeps "halted" on a row of its
+  // own), so the cards stay as short as the table above them allows on a phone.
   function card(x, y, title, run, diff, extra) {
     const g = drawing.append("g").attr("class", "te-card").attr("data-run", extra ? "vmm" : "native");
-    const lines = [
-      ["regs", say("regs", { a: run.regs.a, b: run.regs.b })],
-      ["iflag", say("flag", { iflag: run.iflag })],
-      ["base", say("reloc", { base: run.base, bound: run.bound })],
-      ["io", say("output", { io: ioText(run.io) })],
-    ];
-    if (run.halted) lines.push(["halted", say("halted")]);
-    if (extra) lines.push(["traps", extra]);
-    const h = 26 + lines.length * 19 + 6;
-    g.append("rect").attr("class", "te-card-box").attr("x", x).attr("y", y).attr("width", CARD_W).attr("height", h).attr("rx", 4);
-    g.append("text").attr("class", "te-card-title").attr("x", x + 8).attr("y", y + 19).text(title);
-    lines.forEach(([field, text], i) => {
+    const mark = (field, text) => {
       const bad = diff.includes(field) || (field === "base" && diff.includes("bound"));
-      g.append("text")
-        .attr("class", `te-line${bad ? " is-diff" : ""}`)
-        .attr("data-field", field)
-        .attr("x", x + 8)
-        .attr("y", y + 40 + i * 19)
-        .text(bad ? `≠ ${text}` : text);
+      return { field, bad, text: bad ? `≠ ${text}` : text };
+    };
+    const rows = [
+      [mark("regs", say("regs", { a: run.regs.a, b: run.regs.b }))],
+      [mark("iflag", say("flag", { iflag: run.iflag }))],
+      [mark("base", say("reloc", { base: run.base, bound: run.bound }))],
+      [mark("io", say("output", { io: ioText(run.io) }))],
+    ];
+    if (extra) rows[1].push({ field: "traps", bad: false, text: extra });
+    if (run.halted) {
+      const halted = mark("halted", say("halted"));
+      if (roughWidth(rows[3][0].text) + GAP + roughWidth(halted.text) <= CARD_W - 16) rows[3].push(halted);
+      else rows.push([halted]);
+    }
+    const h = 22 + rows.length * LINE + 5;
+    g.append("rect").attr("class", "te-card-box").attr("x", x).attr("y", y).attr("width", CARD_W).attr("height", h).attr("rx", 4);
+    g.append("text").attr("class", "te-card-title").attr("x", x + 8).attr("y", y + 17).text(title);
+    rows.forEach((row, i) => {
+      row.forEach(({ field, bad, text }, side) => {
+        g.append("text")
+          .attr("class", `te-line${bad ? " is-diff" : ""}`)
+          .attr("data-field", field)
+          .attr("x", side ? x + CARD_W - 8 : x + 8)
+          .attr("text-anchor", side ? "end" : null)
+          .attr("y", y + 35 + i * LINE)
+          .text(text);
+      });
     });
     return h;
   }
@@ -197,7 +217,7 @@ export default function createTrapAndEmulate(stage, data, d3) {
     for (const [key, word] of [["pc", "colPc"], ["insn", "colInsn"], ["native", "colNative"], ["vmm", "colVmm"]]) {
       head.append("text").attr("x", COL[key]).attr("y", y + 14).text(say(word));
     }
-    y += 22;
+    y += 20;
     const current = state.current;
     const nativeRan = new Set(state.native.steps.map((e) => e.pc));
     const vmmRan = new Set(state.vmm.steps.map((e) => e.pc));
@@ -209,31 +229,31 @@ export default function createTrapAndEmulate(stage, data, d3) {
         row.classed(`is-current is-${current.run}`, true);
         row.append("rect").attr("class", "te-current").attr("x", X0 - 4).attr("y", y).attr("width", W - 2 * X0 + 8).attr("height", ROW).attr("rx", 3);
       }
-      row.append("text").attr("class", "te-pc").attr("x", COL.pc).attr("y", y + 15).text(pc);
-      row.append("text").attr("class", "te-insn").attr("x", COL.insn).attr("y", y + 15).text(show(insn));
-      if (nativeRan.has(pc)) row.append("text").attr("class", "te-ran").attr("data-run", "native").attr("x", COL.native).attr("y", y + 15).text(`✓ ${say("ran")}`);
+      row.append("text").attr("class", "te-pc").attr("x", COL.pc).attr("y", y + 14).text(pc);
+      row.append("text").attr("class", "te-insn").attr("x", COL.insn).attr("y", y + 14).text(show(insn));
+      if (nativeRan.has(pc)) row.append("text").attr("class", "te-ran").attr("data-run", "native").attr("x", COL.native).attr("y", y + 14).text(`✓ ${say("ran")}`);
       if (trapped.has(pc)) {
-        row.append("text").attr("class", "te-trap").attr("data-run", "vmm").attr("x", COL.vmm).attr("y", y + 15).text(`⤵ ${say("trapped")}`);
+        row.append("text").attr("class", "te-trap").attr("data-run", "vmm").attr("x", COL.vmm).attr("y", y + 14).text(`⤵ ${say("trapped")}`);
       } else if (vmmRan.has(pc)) {
-        row.append("text").attr("class", "te-direct").attr("data-run", "vmm").attr("x", COL.vmm).attr("y", y + 15).text(`✓ ${say("direct")}`);
+        row.append("text").attr("class", "te-direct").attr("data-run", "vmm").attr("x", COL.vmm).attr("y", y + 14).text(`✓ ${say("direct")}`);
       }
       y += ROW;
     });
-    y += 10;
+    y += 8;
     const verdict = state.verdict;
     const diff = verdict ? verdict.differences : leaks(state);
     const h1 = card(X0, y, say("cardNative"), state.native, [], null);
     const h2 = card(X0 + CARD_W + 8, y, say("cardVmm"), state.vmm, state.vmm.steps.length ? diff : [], say("traps", { n: state.vmm.traps }));
-    y += Math.max(h1, h2) + 8;
+    y += Math.max(h1, h2) + 6;
     drawing.append("text").attr("class", "te-real").attr("x", X0).attr("y", y + 12).text(say("realCpu", { base: 32 }));
-    y += 22;
+    y += 20;
     if (verdict) {
       const good = !verdict.diverges && !failed;
       const box = drawing.append("g").attr("class", `te-verdict ${good ? "is-good" : "is-bad"}`);
-      box.append("rect").attr("x", X0).attr("y", y).attr("width", W - 2 * X0).attr("height", 28).attr("rx", 4);
+      box.append("rect").attr("x", X0).attr("y", y).attr("width", W - 2 * X0).attr("height", 26).attr("rx", 4);
       const words = verdict.diverges ? say("differ", { fields: fieldWords(verdict.differences) }) : say("same");
-      box.append("text").attr("x", X0 + 10).attr("y", y + 19).text(`${good ? "✓" : "✗"} ${words}`);
-      y += 36;
+      box.append("text").attr("x", X0 + 10).attr("y", y + 18).text(`${good ? "✓" : "✗"} ${words}`);
+      y += 32;
     }
     svg.attr("viewBox", `0 0 ${W} ${y + 4}`);
     if (duration > 0) {

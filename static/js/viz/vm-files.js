@@ -548,7 +548,7 @@ export default function createVmFiles(stage, data, d3) {
     rows.select(".vf-layer-label").text((k) => {
       const l = state.layers[k];
       const name = l.frozen ? say("layerShared", { layer: l.name }) : say("layerOwn", { layer: l.name, guest: l.owner });
-      return `${name}: ${Object.keys(l.blocks).length}`;
+      return labelled(name, Object.keys(l.blocks).length);
     });
     rows
       .select(".vf-blocks")
