@@ -44,21 +44,20 @@ EXPLANATIONS = {
         "所以正好要收回 {need} 页，不多也不少",
     },
     "lowest": {
-        "en": "{loser!r} gave up a page when it held {lost_at} (ρ = {rho_loser} then), while "
-        "{keeper!r} still holds {kept} (ρ = {rho_keeper}, lower): each page is reclaimed "
-        "from the client whose ρ is lowest at that moment, and a client's ρ rises with every "
-        "page it loses, so recompute it after each page",
-        "zh": "{loser!r} 在持有 {lost_at} 页时交出了一页（那时 ρ = {rho_loser}），而 "
-        "{keeper!r} 仍然持有 {kept} 页（ρ = {rho_keeper}，更低）：每一页都要从此刻 ρ 最低的"
-        "客户那里收回，而客户每失去一页，它的 ρ 就会升高，所以每收回一页都要重新计算",
+        "en": "{loser!r} is down to {held} pages: it gave up a page at ρ = {rho_loser} while "
+        "{keeper!r}, which still holds {kept}, had a lower ρ ({rho_keeper}): each page is "
+        "reclaimed from the client whose ρ is lowest at that moment, and a client's ρ rises with "
+        "every page it loses, so recompute it after each page",
+        "zh": "{loser!r} 只剩 {held} 页：它在 ρ = {rho_loser} 时交出了一页，而仍然持有 {kept} 页的 "
+        "{keeper!r} 那时的 ρ 更低（{rho_keeper}）：每一页都要从此刻 ρ 最低的客户那里收回，而客户每"
+        "失去一页，它的 ρ 就会升高，所以每收回一页都要重新计算",
     },
     "tie": {
-        "en": "{loser!r} gave up a page when it held {lost_at} while {keeper!r} still holds "
-        "{kept}, and ρ is {rho} for both: on a tie the client whose name sorts "
-        "first gives up the page, here {keeper!r}",
-        "zh": "{loser!r} 在持有 {lost_at} 页时交出了一页，而 {keeper!r} 仍然持有 {kept} "
-        "页，两者的 ρ 都是 {rho}：ρ 相同时，由名字排在前面的客户交出这一页，这里是 "
-        "{keeper!r}",
+        "en": "{loser!r} is down to {held} pages: it gave up a page while {keeper!r}, which still "
+        "holds {kept}, had the same ρ ({rho}): on a tie the client whose name sorts first gives "
+        "up the page",
+        "zh": "{loser!r} 只剩 {held} 页：它交出了一页，而仍然持有 {kept} 页的 {keeper!r} 那时的 ρ "
+        "与它相同（{rho}）：ρ 相同时，由名字排在前面的客户交出这一页",
     },
     "lowest_rule": {
         "en": "each page is reclaimed from the client whose ρ is lowest at that moment (on a "
@@ -131,11 +130,12 @@ def _lowest_first(
         return None
     loser = max(losers, key=lambda c: key(c, got[c["name"]] + 1))
     keeper = min(keepers, key=lambda c: key(c, got[c["name"]]))
-    lost_at, kept = got[loser["name"]] + 1, got[keeper["name"]]
+    held, kept = got[loser["name"]], got[keeper["name"]]
+    lost_at = held + 1  # its ρ is the one before its last page went; the text names held
     if key(keeper, kept) >= key(loser, lost_at):
         return None
     rho_loser, rho_keeper = key(loser, lost_at)[0], key(keeper, kept)[0]
-    pair = {"loser": loser["name"], "keeper": keeper["name"], "lost_at": lost_at, "kept": kept}
+    pair = {"loser": loser["name"], "keeper": keeper["name"], "held": held, "kept": kept}
     if rho_loser == rho_keeper:
         return explain("idle_tax.tie", **pair, rho=_shown(rho_loser, rho_loser)[0])
     shown_loser, shown_keeper = _shown(rho_loser, rho_keeper)

@@ -125,6 +125,12 @@ EXPLANATIONS = {
         "zh": "没有虚拟机监控程序时，同样的操作只经过 {layers}；把这些层在这次 trace "
         "中的代价加起来",
     },
+    "subtract": {
+        "en": "it must be total - native: the cycles the virtualization layers add to what a "
+        "native machine spends on the same operation, which is also the sum of per_layer",
+        "zh": "它必须等于 total - native：也就是在本机执行同一操作所花的周期之外，"
+        "各虚拟化层多出来的周期，这也正是 per_layer 的总和",
+    },
     "difference": {
         "en": "it must be total - native = {total} - {native}, which is also the sum of per_layer",
         "zh": "它必须等于 total - native = {total} - {native}，这也正是 per_layer 的总和",

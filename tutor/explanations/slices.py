@@ -30,8 +30,10 @@ EXPLANATIONS = {
         },
     },
     "refused": {
-        "en": "{address} is outside {slice}, so the hypervisor refuses it: return None",
-        "zh": "{address} 超出了{slice}，虚拟机监控程序会拒绝它：请返回 None",
+        "en": "{address} is outside {slice}, so the hypervisor refuses it: it translates only "
+        "a guest's own addresses, never one past either end of its slice",
+        "zh": "{address} 超出了{slice}，虚拟机监控程序会拒绝它：它只换算客户机自己的地址，"
+        "从不换算超出切片两端的地址",
     },
     "belongs": {
         "memory": {

@@ -58,10 +58,10 @@ EXPLANATIONS = {
         "never": {
             "en": "on this hardware one PTE write costs hardware assist {hw} cycles and binary "
             "translation {bt}: each extra write favours hardware assist, so no number of writes "
-            "makes BT cheaper; the answer is None",
+            "makes BT cheaper",
             "zh": "在这种硬件上，一次页表项写入在硬件辅助下花 {hw} 个周期，"
             "在二进制翻译下花 {bt} 个：每多一次写入都对硬件辅助更有利，"
-            "所以再多的写入也不会让二进制翻译更便宜；答案是 None",
+            "所以再多的写入也不会让二进制翻译更便宜",
         },
         "missed": {
             "en": "you answered None, but here one PTE write costs hardware assist {hw} cycles "
@@ -76,10 +76,11 @@ EXPLANATIONS = {
             "（相等时算硬件辅助）：答案应该更大",
         },
         "too_large": {
-            "en": "with {n} extra PTE writes the model already finds binary translation cheaper: "
-            "the answer is the smallest such number",
-            "zh": "多加 {n} 次页表项写入时，模型就已经算出二进制翻译更便宜了："
-            "答案应该是满足条件的最小数",
+            "en": "with {n} extra PTE writes binary translation is cheaper, but the model finds "
+            "it cheaper with one write fewer too: the break-even point is the smallest number "
+            "of extra writes at which binary translation is cheaper",
+            "zh": "多加 {n} 次页表项写入时二进制翻译确实更便宜，但模型算出少写一次时它也已经"
+            "更便宜了：平衡点是让二进制翻译更便宜的最少额外写入次数",
         },
     },
 }
@@ -96,9 +97,11 @@ def break_even_problem(
         key = "never" if n is not None else "missed" if want is not None else None
         if key is None:
             return None
-        return explain(f"techniques.break_even.{key}", hw=cost["hw"], bt=cost["bt"]), None
+        message = explain(f"techniques.break_even.{key}", hw=cost["hw"], bt=cost["bt"])
+        return message, explain("techniques.expected", value=want)
     if actual["bt_wins_at"] and not actual["bt_wins_before"]:
         return None
-    key, shown = ("too_large", n - 1) if actual["bt_wins_at"] else ("too_small", n)
-    message = explain(f"techniques.break_even.{key}", n=shown)
+    # Said on the learner's own number: n - 1 would be the answer itself when n is one too many.
+    key = "too_large" if actual["bt_wins_at"] else "too_small"
+    message = explain(f"techniques.break_even.{key}", n=n)
     return message, explain("techniques.expected", value=want)

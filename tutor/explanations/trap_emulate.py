@@ -92,10 +92,10 @@ EXPLANATIONS = {
         "virtualizable": {
             "en": "on this machine every sensitive instruction still traps (the ones that run in "
             "user mode are innocuous), so by Theorem 1 no kernel can tell the VMM from bare "
-            "metal: your kernel behaved the same both ways, and the answer is None",
+            "metal: your kernel behaved the same both ways, as every kernel would here",
             "zh": "在这台机器上，每条敏感指令仍然会陷入（能在用户态运行的都是无害指令），"
             "所以根据定理 1，没有任何内核能分辨 VMM 和裸机：你的内核两次运行结果相同，"
-            "答案应是 None",
+            "在这里任何内核都会如此",
         },
         "missed": {
             "en": "you answered None, but on this machine a sensitive instruction runs in user "

@@ -24,10 +24,9 @@ EXPLANATIONS = {
     "no_entry": {
         "en": "virtual page {gvpn} has no entry in the guest's page table, so the first "
         "translation already faults: there is no guest-physical page to look up in the pmap, "
-        "gppn and mpn are None and fault is 'page_table' (the guest OS handles this page fault)",
+        "and the fault is the guest's own, in its own table (the guest OS handles it)",
         "zh": "虚拟页 {gvpn} 在客户机的页表里没有条目，所以第一层转换就发生缺页异常：没有可以拿去"
-        "查 pmap 的客户机物理页，gppn 和 mpn 都是 None，fault 是 'page_table'"
-        "（这个缺页异常由客户机操作系统处理）",
+        "查 pmap 的客户机物理页，这次缺页异常出在客户机自己的表里（由客户机操作系统处理）",
     },
     "mapped": {
         "en": "virtual page {gvpn} is in the guest's page table, so the first translation "
@@ -45,10 +44,11 @@ EXPLANATIONS = {
     },
     "hidden_fault": {
         "en": "; the entry missing is the hypervisor's: its pmap has none for that guest-physical "
-        "page, so fault is 'pmap'. The hypervisor backs the page with a frame (or swaps it back "
-        "in) itself, and the guest never sees this fault",
-        "zh": "；缺的是虚拟机监控程序那一层的条目：它的 pmap 里没有这个客户机物理页，所以 fault 是 "
-        "'pmap'。虚拟机监控程序自己为这个页分配页框（或者把它换入），客户机根本看不到这次缺页异常",
+        "page, so it is the second translation that faults. The hypervisor backs the page with "
+        "a frame (or swaps it back in) itself, and the guest never sees this fault",
+        "zh": "；缺的是虚拟机监控程序那一层的条目：它的 pmap 里没有这个客户机物理页，所以发生缺页"
+        "异常的是第二层转换。虚拟机监控程序自己为这个页分配页框（或者把它换入），"
+        "客户机根本看不到这次缺页异常",
     },
     "tables_swapped": {
         "en": "that is what the pmap gives for virtual page {gvpn}: the two tables are applied in "
@@ -81,10 +81,10 @@ EXPLANATIONS = {
     },
     "not_backed": {
         "en": "guest-physical page {gppn} has no entry in the hypervisor's pmap: no frame backs "
-        "it (it was never touched, or it was swapped out), so the second translation faults, "
-        "mpn is None and fault is 'pmap'",
+        "it (it was never touched, or it was swapped out), so the second translation faults "
+        "and reaches no frame",
         "zh": "客户机物理页 {gppn} 在虚拟机监控程序的 pmap 里没有条目：没有页框支撑它（从未被访问"
-        "过，或者已被换出），所以第二层转换发生缺页异常，mpn 是 None，fault 是 'pmap'",
+        "过，或者已被换出），所以第二层转换发生缺页异常，到达不了任何页框",
     },
     "backed": {
         "en": "the hypervisor's pmap has an entry for guest-physical page {gppn}: a frame backs "
@@ -94,18 +94,18 @@ EXPLANATIONS = {
     },
     "zero": {
         "gppn": {
-            "en": "the guest's page table maps virtual page {gvpn} to guest-physical page 0, and "
-            "0 is a page number like any other: ask whether the page table has an entry for the "
-            "page (gvpn in page_table), not whether the number it holds is true",
-            "zh": "客户机的页表把虚拟页 {gvpn} 映射到客户机物理页 0，而 0 和其他页号一样有效："
+            "en": "the guest's page table does have an entry for virtual page {gvpn}, and 0 is "
+            "a page number like any other: ask whether the page table has an entry for the page "
+            "(gvpn in page_table), not whether the number it holds is true",
+            "zh": "客户机的页表里确实有虚拟页 {gvpn} 的条目，而 0 和其他页号一样有效："
             "要问的是页表里有没有这个页的条目（“gvpn in page_table”），"
             "而不是条目里的页号是否为真",
         },
         "mpn": {
-            "en": "the hypervisor's pmap backs guest-physical page {gppn} with machine frame 0, "
-            "and 0 is a frame number like any other: ask whether the pmap has an entry for the "
-            "page (gppn in pmap), not whether the frame number it holds is true",
-            "zh": "虚拟机监控程序的 pmap 用机器页框 0 支撑客户机物理页 {gppn}，"
+            "en": "the hypervisor's pmap does have an entry for guest-physical page {gppn}, and "
+            "0 is a frame number like any other: ask whether the pmap has an entry for the page "
+            "(gppn in pmap), not whether the frame number it holds is true",
+            "zh": "虚拟机监控程序的 pmap 里确实有客户机物理页 {gppn} 的条目，"
             "而 0 和其他页框号一样有效：要问的是 pmap 里有没有这个页的条目（“gppn in pmap”），"
             "而不是条目里的页框号是否为真",
         },

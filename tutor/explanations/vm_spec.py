@@ -55,10 +55,11 @@ EXPLANATIONS = {
 }
 
 
-def spec_problem(outcome: Mapping[str, Any], possible: bool) -> Text | None:
+def spec_problem(outcome: Mapping[str, Any], possible: bool, reveal: bool = False) -> Text | None:
     """What is wrong with a VM spec's trial on the host (``tutor.sim.testbed.try_spec``), when
     some spec could meet the workload (``possible``) or none could: the host refused it, it
-    gives the workload too little of something, or it leaves no room for the next guest."""
+    gives the workload too little of something, or it leaves no room for the next guest. That
+    no spec could (the answer, None) is said only with ``reveal``."""
     spec = outcome["spec"]
     if spec is None:
         return explain("vm_spec.exists") if possible else None
@@ -74,6 +75,6 @@ def spec_problem(outcome: Mapping[str, Any], possible: bool) -> Text | None:
         return None
     else:
         message = explain("vm_spec.passes")
-    if possible:
+    if possible or not reveal:
         return message
     return {lang: message[lang] + explain("vm_spec.none_needed")[lang] for lang in message}

@@ -19,5 +19,6 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual, reveal=False):
-    # Several specs can be right: only whether one exists is compared, never which.
-    return spec_problem(actual, possible=expected["spec"] is not None)
+    # Several specs can be right: only whether one exists is compared, never which; that none
+    # does (the answer None) is said only with reveal.
+    return spec_problem(actual, possible=expected["spec"] is not None, reveal=reveal)

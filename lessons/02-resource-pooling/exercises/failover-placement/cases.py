@@ -43,15 +43,29 @@ def _good(hosts, guests):
 
 
 NUMBERS = {3: "three hosts", 4: "four hosts"}
+COUNTS = {3: ("three", "三"), 4: ("four", "四")}
+
+
+def _title(hosts, guests, equal):
+    """What the report calls a hidden case, in both languages."""
+    en, zh = COUNTS[len(hosts)]
+    if equal:
+        return {
+            "en": f"{en} equal hosts, {len(guests)} guests",
+            "zh": f"{zh}台相同的宿主机，{len(guests)} 台客户机",
+        }
+    return {
+        "en": f"{en} hosts of different sizes, {len(guests)} guests",
+        "zh": f"{zh}台规格不同的宿主机，{len(guests)} 台客户机",
+    }
 
 
 def _case(hosts, guests, title=None):
     sizes = {(h["cores"], h["pages"]) for h in hosts}
-    kinds = [NUMBERS[len(hosts)], "equal hosts" if len(sizes) == 1 else "unequal hosts"]
-    case = {"args": {"hosts": hosts, "guests": guests}, "kinds": kinds}
-    if title:
-        case["title"] = title
-    return case
+    equal = len(sizes) == 1
+    kinds = [NUMBERS[len(hosts)], "equal hosts" if equal else "unequal hosts"]
+    title = title or _title(hosts, guests, equal)
+    return {"args": {"hosts": hosts, "guests": guests}, "kinds": kinds, "title": title}
 
 
 def _host(i, cores, pages):

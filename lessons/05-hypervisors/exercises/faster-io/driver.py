@@ -30,8 +30,8 @@ def compare(args, expected, actual, reveal=False):
     try:
         want = path_of(kind, OP, io)
     except InvalidOperation as exc:  # the model says why this design has no such path
-        zh = exc.zh or str(exc)
-        return None if got is None else {"en": f"{exc}; return None", "zh": f"{zh}；请返回 None"}
+        why = {"en": str(exc), "zh": exc.zh or str(exc)}
+        return None if got is None else check.revealing(why, expected=None)
     if got is None:
         return explain(f"layers.has_fast_path.{io}")
     removed, costs = table(f"layers.removed.{io}"), args.get("costs", {})

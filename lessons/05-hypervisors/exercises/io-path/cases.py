@@ -10,8 +10,25 @@ OPERATIONS = ("disk_read", "net_send", "privileged")
 KINDS = tuple(kind.value for kind in Kind)
 
 
+# What the report calls each design and operation on the Chinese page.
+KIND_ZH = {
+    "type1": "type1（单体式）",
+    "type1_partition": "type1_partition（特权分区式）",
+    "type2": "type2（托管型）",
+    "kvm": "kvm",
+}
+OPERATION_ZH = {"disk_read": "磁盘读取", "net_send": "网络发送", "privileged": "特权指令"}
+
+
 def _case(kind, operation):
-    return {"args": {"kind": kind, "operation": operation}, "kinds": [kind, operation]}
+    return {
+        "title": {
+            "en": f"{kind} · {operation}",
+            "zh": f"{KIND_ZH[kind]} · {OPERATION_ZH[operation]}",
+        },
+        "args": {"kind": kind, "operation": operation},
+        "kinds": [kind, operation],
+    }
 
 
 # Every kind on an I/O path (alternating the device), and one privileged instruction: together

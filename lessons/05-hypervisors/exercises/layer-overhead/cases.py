@@ -13,6 +13,14 @@ from tutor.sim.hypervisor import LAYERS, NATIVE_PATHS, PATHS, Kind
 KINDS = tuple(kind.value for kind in Kind)
 FACTORS = (0.25, 0.5, 0.75, 1.5, 2, 3)
 OPERATIONS = ("disk_read", "net_send", "privileged")
+# What the report calls each design and operation on the Chinese page.
+KIND_ZH = {
+    "type1": "type1（单体式）",
+    "type1_partition": "type1_partition（特权分区式）",
+    "type2": "type2（托管型）",
+    "kvm": "kvm",
+}
+OPERATION_ZH = {"disk_read": "磁盘读取", "net_send": "网络发送", "privileged": "特权指令"}
 
 
 def _case(kind, operation, costs=None, tied=False):
@@ -21,7 +29,8 @@ def _case(kind, operation, costs=None, tied=False):
     return {
         "title": {
             "en": f"{kind} {operation}" + (f", measured: {measured}" if changes else ""),
-            "zh": f"{kind} {operation}" + (f"，实测：{measured}" if changes else ""),
+            "zh": f"{KIND_ZH[kind]} · {OPERATION_ZH[operation]}"
+            + (f"，实测：{measured}" if changes else ""),
         },
         "args": {
             "kind": kind,

@@ -17,14 +17,15 @@ def run(submission, args, trace):
 
 
 def compare(args, expected, actual, reveal=False):
-    program, example = actual["program"], expected["program"]
+    program, example, check = actual["program"], expected["program"], Feedback(reveal)
     if actual["too_long"]:
         return explain("trap_emulate.unmask.too_long", n=len(program), most=MAX_INSTRUCTIONS)
-    if example is None or program is None:
-        key = "virtualizable" if program is not None else "missed" if example is not None else None
-        return key and explain(f"trap_emulate.unmask.{key}")
-    if actual["diverges"]:
+    if example is None:  # no kernel can tell: the answer None is named only with reveal
+        virtualizable = explain("trap_emulate.unmask.virtualizable")
+        return None if program is None else check.revealing(virtualizable, expected=None)
+    if program is not None and actual["diverges"]:
         return None
     kernel = "; ".join(" ".join(str(p) for p in insn) for insn in example)
     more = explain("trap_emulate.unmask.example", kernel=kernel)
-    return Feedback(reveal).revealing(explain("trap_emulate.unmask.same_state"), more)
+    why = "missed" if program is None else "same_state"
+    return check.revealing(explain(f"trap_emulate.unmask.{why}"), more)

@@ -101,7 +101,7 @@ PRACTICE = [
     ),
     _case(
         "τ = 0.5",
-        "τ = 0.5",
+        "τ = 0.5：较低的税率",
         500,
         [_client("busy", 1000, 0.8, 300), _client("idle", 1250, 0.1, 300)],
         0.5,
@@ -138,7 +138,7 @@ ACTIVE = (0.0, 0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0)
 TITLES = {
     "tax": ("the default τ = 0.75", "默认的 τ = 0.75"),
     "tie": ("two identical clients", "两个一模一样的客户"),
-    "no-tax": ("τ = 0", "τ = 0"),
+    "no-tax": ("τ = 0", "τ = 0：不收税"),
     "other-tau": ("another tax rate", "另一个税率"),
     "min-pages": ("guaranteed minimums", "有保证的最少页数"),
     "all-idle": ("everyone idle", "所有客户都空闲"),

@@ -1,4 +1,4 @@
-# expect: so the hypervisor refuses it: return None
+# expect: so the hypervisor refuses it
 def translate(layout, guest, resource, address):
     key = "memory_pages" if resource == "memory" else "disk_blocks"
     start = layout["hypervisor_pages"] if resource == "memory" else 0
