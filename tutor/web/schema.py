@@ -99,8 +99,8 @@ def _one_of(command: tuple[str, ...] | None, commands: frozenset[tuple[str, ...]
 def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), compare_type=True)
     command = cli_command()
-    new = _one_of(command, ANY_SCHEMA_COMMANDS | READING_COMMANDS) and not _has_tables(app)
-    if _one_of(command, ANY_SCHEMA_COMMANDS | READING_COMMANDS) and not new:
+    # (A new database, no tables yet, has nothing to go back to: upgraded as by any process.)
+    if _one_of(command, ANY_SCHEMA_COMMANDS | READING_COMMANDS) and _has_tables(app):
         problem = revision_problem(app)
         if problem is None:
             return
