@@ -85,12 +85,15 @@ class Server:
 
     @staticmethod
     def children(pid: int) -> list[int]:
-        """Processes started by any thread of ``pid`` (each thread lists its own)."""
-        return [
-            int(child)
-            for task in Path(f"/proc/{pid}/task").iterdir()
-            for child in (task / "children").read_text().split()
-        ]
+        """Processes started by any thread of ``pid`` (each thread lists its own; a thread may
+        end between the listing and the reading: it then started none that count)."""
+        found = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                found += [int(child) for child in (task / "children").read_text().split()]
+            except FileNotFoundError:
+                continue
+        return found
 
     def cpu_seconds(self) -> float:
         """User + system CPU of every web process so far (``/proc/<pid>/stat``)."""
