@@ -53,6 +53,9 @@ def test_empty_code_and_syntax_errors_are_graded_failures(client: FlaskClient) -
 def test_a_two_megabyte_submission_is_413(client: FlaskClient) -> None:
     response = client.post(URL, json={"code": "#" * 2_000_000})
     assert response.status_code == 413 and "too large" in response.get_json()["error"]
+    # Both limits in one unit: "1024 KB" beside "200 KB" read as decimal kilobytes both.
+    said = response.get_json()["error"]
+    assert "1,048,576 bytes" in said and "200,000 bytes" in said and "KB" not in said
 
 
 def test_non_utf8_and_non_json_bodies_are_400(client: FlaskClient) -> None:

@@ -218,12 +218,13 @@ def submission(submission_id: int) -> ResponseReturnValue:
 
 
 def too_large_message() -> tuple[str, str]:
-    """In English and Chinese."""
+    """In English and Chinese; both limits in bytes (the request's is 1024 KiB, the code's
+    200 KB: one unit, so neither reads as the other's)."""
     limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
-    kb, code_kb = limit // 1024, MAX_CODE_BYTES // 1000
     return (
-        f"the request is too large (limit {kb} KB; code: {code_kb} KB)",
-        f"请求太大（上限 {kb} KB；代码 {code_kb} KB）",
+        f"the request is too large: at most {limit:,} bytes, and the code at most "
+        f"{MAX_CODE_BYTES:,} bytes of UTF-8",
+        f"请求太大：最多 {limit:,} 字节，代码最多 {MAX_CODE_BYTES:,} 字节（UTF-8）",
     )
 
 
