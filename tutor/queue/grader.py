@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from tutor.content import Catalog, Exercise
 from tutor.grading.judge import Judge, ReferenceFailure
@@ -152,17 +152,29 @@ class Grader:
 
     def grade_claimed(self, claimed: rows.ClaimedRow) -> Outcome:
         """Grade a submission stored already claimed by this process (``grading``, attempt 1:
-        the web process grading inside the request), so no claiming statement is needed."""
+        the web process grading inside the request), so no claiming statement is needed.
+
+        Inside a request of this application it runs in the request's own context (a context
+        of its own meant a second database session to make and drop for every submission,
+        #15), and gives the connection back when done, as a context of its own would."""
+        if has_app_context() and current_app._get_current_object() is self.app:  # type: ignore[attr-defined]
+            try:
+                return self._grade_claimed(claimed)
+            finally:
+                db.session.close()
         with self.app.app_context():
             try:
-                try:
-                    judge = self.judge()
-                except SandboxRefused:
-                    rows.release(claimed.claim)  # pending again, as a worker would leave it
-                    return Outcome("refused")
-                return self._judge_and_record(judge, claimed)
+                return self._grade_claimed(claimed)
             finally:
                 db.session.remove()
+
+    def _grade_claimed(self, claimed: rows.ClaimedRow) -> Outcome:
+        try:
+            judge = self.judge()
+        except SandboxRefused:
+            rows.release(claimed.claim)  # pending again, as a worker would leave it
+            return Outcome("refused")
+        return self._judge_and_record(judge, claimed)
 
     def _grade(self, submission_id: int) -> str:
         try:
