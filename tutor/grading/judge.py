@@ -79,9 +79,9 @@ REFERENCE_CACHE = 4096
 @dataclass
 class Judge:
     runner: Runner
-    # Reference outcomes are deterministic per (exercise, seed, variant): a student who submits
-    # again, or a class on the same variant, costs the trusted side nothing more.
-    _cache: OrderedDict[tuple[str, ...], list[RunOutcome]] = field(
+    # Cases and reference outcomes are deterministic per (exercise, seed, variant): a student
+    # who submits again, or a class on the same variant, costs the trusted side nothing more.
+    _cache: OrderedDict[tuple[str, ...], tuple[list[Case], list[RunOutcome]]] = field(
         default_factory=OrderedDict, repr=False
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -118,11 +118,15 @@ class Judge:
                 )
         return outcomes
 
-    def _reference_for(
-        self, exercise: GradedExercise, seed: int, variant: str, cases: list[Case]
-    ) -> list[RunOutcome]:
-        """Cached per (exercise version, seed, variant); each key is computed once even when
-        several threads ask for it at the same time."""
+    def _cases_and_reference(
+        self, exercise: GradedExercise, seed: int, variant: str
+    ) -> tuple[list[Case], list[RunOutcome]]:
+        """The cases and the reference's outcomes on them, cached together per (exercise
+        version, seed, variant): making the cases again for every submission was 4–6 % of the
+        grading server's CPU per submission (#15). Each key is computed once even when
+        several threads ask for it at the same time. The cases are shared by every grading of
+        that key, so nothing may change them: no driver changes its ``args``
+        (``tests/content/test_case_args_unchanged.py``)."""
         version = (
             getattr(exercise, "version", None)
             or hashlib.sha256(f"{exercise.solution}\x00{exercise.driver}".encode()).hexdigest()
@@ -140,15 +144,21 @@ class Judge:
                 if found is not None:
                     return found
             try:
-                outcomes = self.reference(exercise, cases)
+                try:
+                    cases = exercise.cases(seed, variant)
+                except Exception as exc:
+                    raise ReferenceFailure(
+                        f"the cases of {exercise.id!r} cannot be made: {exc!r}"
+                    ) from exc
+                made = (cases, self.reference(exercise, cases))
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
             with self._lock:
-                self._cache[key] = outcomes
+                self._cache[key] = made
                 while len(self._cache) > REFERENCE_CACHE:
                     self._cache.popitem(last=False)
-        return outcomes
+        return made
 
     def grade(self, exercise: GradedExercise, code: object, seed: int, variant: str) -> Report:
         """The learner's report; raises ``ReferenceFailure`` (before running the learner's code)
@@ -157,11 +167,7 @@ class Judge:
             source = check_code(code)
         except SubmissionError as exc:
             return Report.error(exc)
-        try:
-            cases = exercise.cases(seed, variant)
-        except Exception as exc:
-            raise ReferenceFailure(f"the cases of {exercise.id!r} cannot be made: {exc!r}") from exc
-        expected = self._reference_for(exercise, seed, variant, cases)
+        cases, expected = self._cases_and_reference(exercise, seed, variant)
         try:
             actual = self.runner.run(source, exercise.driver, cases, exercise.limits)
         except GradingLost:
