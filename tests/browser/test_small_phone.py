@@ -4,7 +4,8 @@ Every animation fits its stage at 320 and 360 px (a 360-unit drawing had a 320 p
 284 px stage and was cut off at the right), its narration shows code as code (not between
 backticks), a replayed case's state starts folded (it was 2,580 px of JSON between the
 animation and "Back to the exercise"), the credit scheduler counts its pCPUs from its first
-step, stand-alone links and buttons are at least 24 px tall and wide (WCAG 2.5.8), and lesson 7's
+step, stand-alone links and buttons are at least 24 px tall and wide (WCAG 2.5.8), words in
+tables stay whole (a line breaks only where a word may), and lesson 7's
 panel is no taller than the screen."""
 
 from __future__ import annotations
@@ -326,3 +327,52 @@ def test_a_run_report_names_its_case_with_the_colon_of_the_pages_language(
             }"""
         )
         assert message == said
+
+
+# Each place inside a table cell's text where a line ends between two letters or digits of one
+# word ("arg|um|ent", "Micro|soft"), and each table wider than its box that a keyboard cannot
+# reach to scroll. A line may end after "-", ".", "_", "(", "," or "/" (the renderer marks those
+# in code), and between Chinese characters, as Chinese text always breaks.
+TABLE_WORDS = """() => {
+  const broken = [], unreachable = [];
+  for (const table of document.querySelectorAll('main table')) {
+    if (table.scrollWidth > table.clientWidth + 1 && table.tabIndex !== 0) {
+      unreachable.push(table.textContent.trim().slice(0, 40));
+    }
+    const walk = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      let top = null;
+      for (let i = 0; i < n.data.length; i += 1) {
+        const range = document.createRange();
+        range.setStart(n, i);
+        range.setEnd(n, i + 1);
+        const box = range.getClientRects()[0];
+        if (!box) continue;
+        const here = Math.round(box.top);
+        const between = /[A-Za-z0-9]/.test(n.data[i - 1] || '') && /[A-Za-z0-9]/.test(n.data[i]);
+        if (top !== null && here > top + 2 && between) {
+          broken.push(n.data.slice(Math.max(0, i - 12), i) + '|' + n.data.slice(i, i + 12));
+        }
+        top = here;
+      }
+    }
+  }
+  return { broken, unreachable };
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_words_in_tables_stay_whole_on_a_phone(
+    browser: Browser, live_server: str, language: str
+) -> None:
+    """Table cells broke words anywhere, so a phone's table squeezed a column to three letters
+    a line ("arg|um|ent" in every exercise's argument table, "Micro|soft"): a word now breaks
+    only where it may, and a table too wide for whole words scrolls in its own box, a tab stop,
+    while the page itself never scrolls sideways."""
+    with phone(browser) as page:
+        for lesson in lessons(page, live_server):
+            page.goto(f"{live_server}/lessons/{lesson}?lang={language}")
+            found = page.evaluate(TABLE_WORDS)
+            assert found == {"broken": [], "unreachable": []}, lesson
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{lesson}: the page scrolls sideways ({width} px)"

@@ -81,13 +81,29 @@ def id_problem(value: str) -> str | None:
 
 
 _EMPTY_HEADER = re.compile(r"<th((?: [a-z-]+=\"[^\"]*\")*)>\s*</th>")
+_CELL = re.compile(r"<(t[dh])\b[^>]*>.*?</\1>", re.S)
+_CODE = re.compile(r"<code>(.*?)</code>", re.S)
+# Where a name or a call may break when a table cell is narrower than it: after a dot, an
+# underscore, an opening bracket, a comma or a slash (never inside a word of letters).
+_CODE_BREAK = re.compile(r"(?<=[._(,/])(?=[^\s<])")
+
+
+def _breakable_code(cell: re.Match[str]) -> str:
+    return _CODE.sub(lambda code: f"<code>{_CODE_BREAK.sub('<wbr>', code[1])}</code>", cell[0])
 
 
 def render_markdown(text: str) -> str:
     """Code blocks and tables scroll sideways when wider than a phone (site.css), so each is a
-    tab stop: a keyboard user can focus it and scroll it with the arrow keys (WCAG 2.1.1)."""
+    tab stop: a keyboard user can focus it and scroll it with the arrow keys (WCAG 2.1.1).
+
+    Code in a table cell gets break opportunities (``<wbr>``) after ``. _ ( , /``: a call such
+    as ``vcpu.complete(devices.port_read(exit.port))`` is wider than a phone, and the only other
+    way to fit it (breaking anywhere) let a phone's table squeeze words of text to three letters
+    a line."""
     html = str(_markdown.render(text))
     html = html.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
+    if "<table" in html:
+        html = _CELL.sub(_breakable_code, html)
     # An empty header cell (a table's corner) heads nothing: a plain cell, as WCAG's tables do.
     return _EMPTY_HEADER.sub(r"<td\1></td>", html)
 
