@@ -173,7 +173,7 @@ def export_app(lessons_dir: str) -> Flask:
             "STORED_STDLIB": False,
             "LESSONS_DIR": lessons_dir,
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            # The pages carry CSRF tokens for forms the copy does not have; never the real key.
+            # The pages carry no CSRF token (base.html), and never the real key signs anything.
             "SECRET_KEY": secrets.token_hex(16),
             "FREEZER_RELATIVE_URLS": False,  # ours: see relative(), which keeps folder links
             "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,
@@ -238,6 +238,28 @@ def _swap_in(staging: Path, dest: Path) -> list[str]:
     return fresh
 
 
+def unbuilt() -> list[str]:
+    """What set-up did not make for this checkout (``python -m tutor.assets``, part of ``make
+    setup``), which the copy then goes without, each as a sentence: a copy made without it
+    works, but is heavier, and nothing else would say so."""
+    from .static_delivery import served_elsewhere, served_path
+
+    notes = []
+    if not served_elsewhere():
+        notes.append(
+            "Python's standard library is not split (build/stored-stdlib): a first visit "
+            "downloads all of it (2.4 MB) before Python starts, not the 0.8 MB core"
+        )
+    scripts = sorted(Path(str(current_app.static_folder), "js").rglob("*.js"))
+    plain = [s for s in scripts if served_path(f"js/{s.name}") == s and s.parent.name == "js"]
+    if plain:
+        notes.append(
+            f"{len(plain)} of the site's scripts have no minified copy (build/minified-js): "
+            "they are sent as written"
+        )
+    return notes
+
+
 def export(dest: Path, lessons_dir: str) -> int:
     """Writes the copy to ``dest``; returns the number of files written."""
     from flask_frozen import Freezer, MissingURLGeneratorWarning
@@ -286,3 +308,11 @@ def export_static(dest: Path) -> None:
     except OSError as exc:
         sys.exit(f"no static copy written ({exc.strerror or exc}); {dest} was not changed")
     click.echo(f"{count} files in {dest}; serve that folder from any static web host")
+    with export_app(str(current_app.config["LESSONS_DIR"])).test_request_context():
+        notes = unbuilt()
+    for note in notes:
+        click.echo(
+            f"note: {note}; run `.venv/bin/python -m tutor.assets` (or `make setup`) and "
+            "export again for the lighter copy",
+            err=True,
+        )
