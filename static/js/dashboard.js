@@ -28,7 +28,7 @@ function bars(d3, element, rows, { max = null, format = (v) => String(v) } = {})
 
 const charts = {
   rules: () => (data.rules ?? []).slice(0, 10).map((r) => ({
-    label: r.rule || (r.message?.[lang] ?? r.message?.en ?? ""), value: r.students })),
+    label: r.modelRule || (r.message?.[lang] ?? r.message?.en ?? ""), value: r.students })),
   passRate: () => (data.passRate ?? []).map((d) => ({ label: d.day, value: d.rate })),
   scores: () => (data.scores ?? []).map((b) => ({ label: b.band, value: b.students })),
   attempts: () => (data.attempts ?? []).map((b) => ({ label: b.attempts, value: b.students })),

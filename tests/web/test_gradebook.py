@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -226,6 +227,14 @@ def test_the_dashboard_counts_the_rules_students_break_with_an_example(course: F
     assert "/submissions/" in rules
     first_row = page_text(rules.split("<tr data-rule=")[1])
     assert " 2 2 " in f" {first_row} "  # most students first: ann and cat broke it once each
+    # A wrong answer broke no rule of the model: its row says so in words (every row read
+    # "answer"), and the chart labels its bar with what the grader said, not with "answer".
+    assert first_row.startswith('"answer"> wrong answer ') and ">answer<" not in rules
+    data = json.loads(page.split('id="dashboard-data">')[1].split("</script>")[0])
+    assert {r["rule"] for r in data["rules"]} == {"answer"}
+    assert all(r["modelRule"] == "" for r in data["rules"])
+    zh = page_text(ta.get("/courses/os/dashboard?exercise=io-path&lang=zh").get_data(as_text=True))
+    assert "答案不对" in zh
     scores = page_text(page.split('class="data-table scores"')[1].split("</table>")[0])
     assert "100 2" in scores  # ann and bob
     attempts = page_text(page.split('class="data-table attempts"')[1].split("</table>")[0])
@@ -327,3 +336,15 @@ def test_the_dashboard_counts_one_mistake_once_whatever_each_students_numbers(
     rules = page.get_data(as_text=True).split('class="data-table rules"')[1].split("</table>")[0]
     rows = [page_text(row) for row in rules.split("<tr data-rule=")[1:]]
     assert rows and all(re.search(r" 3 3 #\d+$", row) for row in rows), rows  # 3 students each
+
+
+def test_a_broken_rule_of_the_model_is_named_as_the_rule(course: Flask) -> None:
+    """A rule of the model (a ``SimError``'s: capacity, isolation …) names its row and its bar;
+    a mistake of another kind is said in words in the page's language."""
+    from tutor.web.dashboard import BrokenRule
+
+    with course.test_request_context("/?lang=zh"):
+        capacity = BrokenRule("capacity", {"en": "the host has no room", "zh": "宿主机没有空间"})
+        assert (capacity.label, capacity.model_rule) == ("capacity", "capacity")
+        python = BrokenRule("python", {"en": "NameError", "zh": "NameError"})
+        assert python.model_rule == "" and python.label == "Python 错误"

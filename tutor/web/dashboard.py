@@ -22,6 +22,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _
 from sqlalchemy import case
 
 from tutor.grading.protocol import problem_kind
@@ -39,6 +40,19 @@ BANDS = [f"{low}–{low + 9}" for low in range(0, 100, 10)] + ["100"]
 ATTEMPT_BUCKETS = ["1", "2", "3", "4", "5+"]
 
 
+# The rule a failing case names when it broke no rule of the model (``tutor.grading.harness``):
+# the kind of mistake, said in words. Every wrong answer was "answer", so the chart's bars and
+# the table's rows all read "answer" and only the grader's sentence told them apart.
+MISTAKES = {
+    "answer": _("wrong answer"),
+    "python": _("Python error"),
+    "entry": _("a function missing"),
+    "shape": _("a result of the wrong shape"),
+    "shortcut": _("the model's own answer used"),
+    "output": _("too much printed"),
+}
+
+
 @dataclass
 class BrokenRule:
     rule: str
@@ -46,6 +60,17 @@ class BrokenRule:
     students: set[str] = field(default_factory=set)
     submissions: int = 0
     example: int = 0
+
+    @property
+    def model_rule(self) -> str:
+        """The rule of the model broken (``capacity``, ``isolation`` …), or "" for a mistake of
+        another kind (a wrong answer, an error in the learner's Python)."""
+        return "" if self.rule in MISTAKES else self.rule
+
+    @property
+    def label(self) -> str:
+        """What the table's first column says: the model's rule, or the kind of mistake."""
+        return self.model_rule or str(MISTAKES.get(self.rule, "—"))
 
 
 @dataclass
@@ -67,6 +92,7 @@ class ExerciseStats:
             "rules": [
                 {
                     "rule": r.rule,
+                    "modelRule": r.model_rule,  # the chart's label; else the grader's sentence
                     "message": r.message,
                     "students": len(r.students),
                     "submissions": r.submissions,
