@@ -215,6 +215,19 @@ function resetToStarter(editor, data, result) {
   editor.focus();
 }
 
+// While a Submit is graded its button says so (aria-disabled) without being disabled: a
+// disabled button dropped keyboard focus to <body>, where a screen reader loses its place. A
+// second press meanwhile is dropped (hx-sync="this:drop" on the form). On the document, so it
+// holds before an exercise's editor has loaded.
+function markSubmitting(event, busy) {
+  const form = event.detail?.elt;
+  const submit = form?.matches?.(".exercise-form") ? form.querySelector("button.submit") : null;
+  if (busy) submit?.setAttribute("aria-disabled", "true");
+  else submit?.removeAttribute("aria-disabled");
+}
+document.addEventListener("htmx:beforeRequest", (event) => markSubmitting(event, true));
+document.addEventListener("htmx:afterRequest", (event) => markSubmitting(event, false));
+
 function wireSubmit(form, editor, result) {
   form.addEventListener("htmx:configRequest", (event) => {
     // htmx read the form before this event; make sure it sends what is on screen.

@@ -118,6 +118,13 @@ def test_instructor_course_student_late_and_on_time_gradebook_dashboard_csv(
         prof.goto(f"{live_server}/courses/{slug}/dashboard?exercise={LATE}")
         expect(prof.locator('.chart[data-chart="scores"] svg rect.bar')).to_have_count(11)
         _audit(prof)
+        # WCAG 1.4.10 at 320 px: the exercise picker was as wide as its longest title.
+        prof.set_viewport_size({"width": 320, "height": 640})
+        for path in ("dashboard", "gradebook", "settings", "roster"):
+            prof.goto(f"{live_server}/courses/{slug}/{path}")
+            width = prof.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{path} scrolls sideways at 320 px ({width})"
+        prof.set_viewport_size({"width": 1280, "height": 800})
         for path in ("roster", "settings", "dashboard", "gradebook", ""):
             prof.goto(f"{live_server}/courses/{slug}/{path}?lang=zh".replace("/?", "?"))
             assert prof.evaluate(AUDIT)["lang"] == "zh-CN"

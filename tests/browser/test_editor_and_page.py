@@ -55,6 +55,10 @@ def test_tab_indents_and_escape_then_tab_leaves_the_editor(page: Page, live_serv
     assert focused in {"run", "submit"}  # Run is skipped while it is still disabled
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "keyboard focus must be visible"
+    # WCAG 1.4.11: the ring against every background it is drawn on (the amber was 1.9:1).
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    for background in ("#ffffff", "#fbfbf8", "#f3f4f6", "#fcecea", "#e8f5ec", "#eaf1fb"):
+        assert contrast(ring, background) >= 3, (ring, background)
     assert editor_code(page) == "x = 1\ny", "leaving must not type a tab"
 
     page.keyboard.press("Shift+Tab")
@@ -237,3 +241,18 @@ def test_two_tabs_of_one_exercise_never_write_over_each_others_code(
     assert stored_code(second, EXERCISE) == written + "# and more in tab B"
     first.reload()
     assert editor_code(first, EXERCISE).startswith(written)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb`` or ``rgb(r, g, b)``."""
+    if colour.startswith("#"):
+        channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [int(float(x)) for x in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+    linear = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -455,3 +455,36 @@ def test_sign_out_ends_a_copied_session_cookie(app: Flask) -> None:
     assert app.test_client().post("/logout").status_code == 302
     again = client.post("/login", data={"email": "bo@example.org", "password": PASSWORD})
     assert again.status_code == 302 and client.get("/courses").status_code == 200
+
+
+def test_account_fields_say_what_they_hold_for_password_managers(app: Flask) -> None:
+    """WCAG 1.3.5: the sign-in, sign-up and password fields had no ``autocomplete``, so a
+    password manager could fill the current password into "New password"."""
+    fast_hashing(app)
+
+    def autocomplete(page: str) -> dict[str, str]:
+        fields = re.findall(r"<input\b[^>]*>", page)
+        found = {}
+        for field in fields:
+            name = re.search(r'\bname="([^"]+)"', field)
+            value = re.search(r'\bautocomplete="([^"]+)"', field)
+            if name and name[1] != "csrf_token":
+                found[name[1]] = value[1] if value else ""
+        return found
+
+    visitor = app.test_client()
+    assert autocomplete(visitor.get("/login").get_data(as_text=True)) == {
+        "email": "email",
+        "password": "current-password",
+    }
+    assert autocomplete(visitor.get("/signup").get_data(as_text=True)) == {
+        "email": "email",
+        "name": "name",
+        "password": "new-password",
+        "confirm": "new-password",
+    }
+    account(app, "ana@example.org")
+    page = signed_in(app, "ana@example.org").get("/account").get_data(as_text=True)
+    held = autocomplete(page)
+    assert held["current"] == "current-password"
+    assert held["password"] == held["confirm"] == "new-password"

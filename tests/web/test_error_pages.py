@@ -106,3 +106,23 @@ def test_an_htmx_submit_with_an_expired_form_says_so_where_the_answer_goes(
     # Without htmx, the whole page as before.
     page = client.post(f"/exercises/walk/submit?lang={lang}", data={"code": "x", "csrf_token": "x"})
     assert page.status_code == 400 and "<html" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "joined"),
+    [("en", "still in the editor", "too large: "), ("zh", "仍在编辑器中", "太大了：")],
+)
+def test_a_submit_too_large_speaks_to_the_learner(
+    app: Flask, lang: str, words: str, joined: str
+) -> None:
+    """A learner's too-large Submit (htmx) was told to "split a long roster into several", and
+    the Chinese joined the title and the advice with an English colon."""
+    response = app.test_client().post(
+        f"/exercises/walk/submit?lang={lang}",
+        data=b"code=" + b"x" * 1_200_000,
+        content_type="application/x-www-form-urlencoded",
+        headers={"HX-Request": "true"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 413 and 'data-verdict="submit-error"' in body
+    assert words in body and joined in body and "roster" not in body and "名单" not in body

@@ -45,10 +45,17 @@ def _wording(code: int, exc: HTTPException) -> tuple[str, str]:
         )
     if code == 413:
         limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+        size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        if request.endpoint == "learn.submit":  # a learner's Submit, not an instructor's file
+            return gettext("What you sent is too large"), gettext(
+                "The server takes at most %(size)s in one submission. Nothing was submitted, "
+                "and your code is still in the editor: make it shorter, then submit again.",
+                size=size,
+            )
         return gettext("What you sent is too large"), gettext(
             "The server takes at most %(size)s in one form or file. Nothing was saved: send a "
             "smaller file (split a long roster into several), then try again.",
-            size=f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB",
+            size=size,
         )
     if code == 405:
         return gettext("This address does not take that kind of request"), gettext(
@@ -105,10 +112,11 @@ def _fragment(exc: HTTPException) -> ResponseReturnValue:
     code = exc.code or 500
     title, advice = _wording(code, exc)
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    said = gettext("%(name)s: %(text)s", name=title, text=advice)  # "：" in Chinese
     body = Markup(
         '<div class="report verdict-submit-error verdict-error" data-verdict="submit-error" '
-        'data-score="0" role="alert"><p class="verdict message">{}: {}</p></div>'
-    ).format(title, advice)
+        'data-score="0" role="alert"><p class="verdict message">{}</p></div>'
+    ).format(said)
     return str(body), code, {**headers, "Content-Type": "text/html; charset=utf-8"}
 
 

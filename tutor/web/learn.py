@@ -186,7 +186,13 @@ def submission_report(submission_id: int) -> ResponseReturnValue:
     exercise = catalog().exercise(submission.exercise_id)
     if exercise is None:
         abort(404)
-    template = "_report.html" if request.headers.get("HX-Request") else "submission.html"
+    fragment = bool(request.headers.get("HX-Request"))
+    if fragment and request.args.get("shown") == "pending" and submission.status in IN_FLIGHT:
+        # A poll of a page that shows "Grading…" already: nothing new, nothing swapped (htmx
+        # leaves the page alone on 204), so the live region says "Grading…" once, not every
+        # second to a screen reader, and the poll goes on from the element still there.
+        return "", 204
+    template = "_report.html" if fragment else "submission.html"
     return render_template(
         template, report=shown_report(submission), exercise=exercise, submission=submission
     )

@@ -54,19 +54,33 @@ PASSWORD_LENGTH = (
 )
 
 
+# What each field holds, for browsers and password managers (WCAG 1.3.5): without it a manager
+# could fill the current password into "New password" on the account page.
+EMAIL = {"autocomplete": "email"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
+
+
 class SignUpForm(FlaskForm):  # type: ignore[misc]
     email = EmailAddressField(
         _("Email"),
         validators=[DataRequired(), Email(message=_("Enter an email address."))],
+        render_kw=EMAIL,
     )
-    name = StringField(_("Your name (as your instructor knows you)"), validators=[Length(max=200)])
-    password = PasswordField(_("Password"), validators=[DataRequired(), *PASSWORD_LENGTH])
+    name = StringField(
+        _("Your name (as your instructor knows you)"),
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    password = PasswordField(
+        _("Password"), validators=[DataRequired(), *PASSWORD_LENGTH], render_kw=NEW_PASSWORD
+    )
     confirm = PasswordField(
         _("Password again"),
         validators=[
             DataRequired(),
             EqualTo("password", message=_("The passwords differ.")),
         ],
+        render_kw=NEW_PASSWORD,
     )
 
     def validate_email(self, field: EmailAddressField) -> None:
@@ -75,19 +89,28 @@ class SignUpForm(FlaskForm):  # type: ignore[misc]
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
-    email = EmailAddressField(_("Email"), validators=[DataRequired()])
-    password = PasswordField(_("Password"), validators=[DataRequired()])
+    email = EmailAddressField(_("Email"), validators=[DataRequired()], render_kw=EMAIL)
+    password = PasswordField(
+        _("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
-    current = PasswordField(_("Current password"), validators=[DataRequired()])
-    password = PasswordField(_("New password"), validators=[DataRequired(), *PASSWORD_LENGTH])
+    current = PasswordField(
+        _("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _("New password"), validators=[DataRequired(), *PASSWORD_LENGTH], render_kw=NEW_PASSWORD
+    )
     confirm = PasswordField(
         _("New password again"),
         validators=[
             DataRequired(),
             EqualTo("password", message=_("The passwords differ.")),
         ],
+        render_kw=NEW_PASSWORD,
     )
 
 
