@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -405,10 +406,15 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
     except UnicodeDecodeError:
         result.errors.append(gettext("The file is not UTF-8 text: save it as CSV UTF-8."))
         return result
-    source = io.StringIO(text)
+    source = _lines(text)
     delimiter, skipped = _separator(source)
     reader = csv.DictReader(source, delimiter=delimiter)
-    fields = [_column(name) for name in reader.fieldnames or []]
+    try:
+        fields = [_column(name) for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        # (DictReader's own line_num moves only after a good row: its reader's has the line.)
+        result.errors.append(_unreadable(exc, skipped + 1, skipped + reader.reader.line_num))
+        return result
     if "email" not in fields:
         result.errors.append(
             gettext(
@@ -481,6 +487,47 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
     return result
 
 
+def _lines(text: str) -> io.StringIO:
+    """The file for the csv reader, split where its lines end. Excel for Mac's "CSV
+    (Macintosh)" ends them with a lone CR, which only ``newline=""`` splits on. A file whose
+    lines end mostly in LF or CRLF is split at LF alone, so a stray CR inside one of its values
+    is a line refused by name (``_unreadable``), not a row silently cut in two; counting, not
+    the first line's ending, decides, as the stray CR may be on the first line."""
+    lone_cr = len(re.findall(r"\r(?!\n)", text)) > text.count("\n")
+    return io.StringIO(text, newline="" if lone_cr else "\n")
+
+
+def _unreadable(exc: csv.Error, began: int, line: int) -> str:
+    """Why the csv reader stopped, in the page's language: ``began`` is the first line of the
+    record it was reading, ``line`` the line it had reached. Its errors have more than one
+    cause, and each needs its own fix from whoever made the file."""
+    reason = str(exc)
+    if "field larger than field limit" in reason:
+        return str(
+            gettext(
+                "Line %(line)d: a value is too long to be a name or an email (is a quote "
+                "mark left open?).",
+                line=began,
+            )
+        )
+    if "new-line character" in reason:
+        return str(
+            gettext(
+                "Line %(line)d: a line break (a lone carriage return) stands inside a value "
+                "that is not in double quotes: remove it, or put the value in double quotes.",
+                line=line,
+            )
+        )
+    return str(
+        gettext(
+            "Line %(line)d cannot be read as CSV (“%(reason)s”): save the file again as "
+            "“CSV UTF-8”.",
+            line=line,
+            reason=reason,
+        )
+    )
+
+
 def _separator(source: io.StringIO) -> tuple[str, int]:
     """What separates the columns, and how many lines were read to learn it. Excel writes ";"
     where the decimal mark is a comma (much of Europe), sometimes after a ``sep=;`` line; a
@@ -515,14 +562,9 @@ def _read_rows(reader: csv.DictReader[str], errors: list[str], skipped: int) -> 
             record = next(records)
         except StopIteration:
             return rows
-        except csv.Error:  # a value over the csv module's limit: most often a quote left open
-            errors.append(
-                gettext(
-                    "Line %(line)d: a value is too long to be a name or an email (is a quote "
-                    "mark left open?).",
-                    line=reader.line_num + skipped,
-                )
-            )
+        except csv.Error as exc:
+            # DictReader's line_num is its last good row's; its reader's is where it stopped.
+            errors.append(_unreadable(exc, began, reader.reader.line_num + skipped))
             return rows
         if len(rows) >= MAX_ROSTER_ROWS:
             errors.append(gettext("More than %(n)d rows: split the file.", n=MAX_ROSTER_ROWS))
