@@ -11,10 +11,11 @@ import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _  # extracted by pybabel's default keywords
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
@@ -102,6 +103,7 @@ from .schedule import (
     settings_of,
     utc,
 )
+from .set_aside import keep_times, kept_times, submissions_to
 from .signin import PASSWORD_LENGTH, too_many_tries
 from .standing import gradebook
 
@@ -245,6 +247,7 @@ def settings_version(course: Course, config: CourseSettings) -> str:
         sorted(
             (a.exercise_id, a.position, str(a.opens_at), str(a.due_at)) for a in assignments(course)
         ),
+        sorted((k, str(t.opens_at), str(t.due_at)) for k, t in kept_times(course).items()),
     ]
     return hashlib.sha256(json.dumps(saved, default=str).encode()).hexdigest()[:24]
 
@@ -435,13 +438,15 @@ def settings(slug: str) -> ResponseReturnValue:
         form.penalty_per_day.data = config.penalty_per_day
         form.ta_can_edit.data = config.ta_can_edit
         form.time_zone.data = config.time_zone
+        kept = kept_times(course)
         for exercise in all_exercises:
-            found = chosen.get(exercise.id)
+            # An exercise taken out shows the times it had, to come back with when ticked.
+            found = chosen.get(exercise.id) or kept.get(exercise.id)
             opens, due = (found.opens_at, found.due_at) if found else (None, None)
             form.exercises.append_entry(
                 {
                     "exercise_id": exercise.id,
-                    "included": found is not None,
+                    "included": exercise.id in chosen,
                     "opens": local_time(opens, config.time_zone) if opens else None,
                     "due": local_time(due, config.time_zone) if due else None,
                 }
@@ -455,7 +460,7 @@ def settings(slug: str) -> ResponseReturnValue:
             config.ta_can_edit = bool(form.ta_can_edit.data)
         was_zone = config.time_zone
         config.time_zone = _form_zone(form, config.time_zone) or config.time_zone
-        past = _save_assignments(course, form, chosen, config.time_zone)
+        past, taken_out = _save_assignments(course, form, chosen, config.time_zone)
         try:
             db.session.commit()
         except IntegrityError:  # the same exercise added by another save at the same moment
@@ -476,6 +481,8 @@ def settings(slug: str) -> ResponseReturnValue:
                     ),
                     "error",
                 )
+            if taken_out:
+                _say_taken_out(course, taken_out, names)
             if config.time_zone != was_zone:
                 # Documented, but silent: on-time work turned late with nothing said.
                 flash(
@@ -579,12 +586,41 @@ def _times_make_sense(form: SettingsForm, current: str) -> bool:
     return good
 
 
+def _say_taken_out(course: Course, taken_out: list[str], names: dict[str, Any]) -> None:
+    """Taking an exercise out of a course takes its submissions out of the gradebook: said,
+    with how many, since nothing on the page shows it."""
+    count = sum(submissions_to(course, exercise_id) for exercise_id in taken_out)
+    flash(
+        ngettext(
+            "Taken out of the course: %(list)s. Its %(num)d submission no longer counts in "
+            "the gradebook; it is kept, and counts again, with the times shown, if you tick "
+            "the exercise again.",
+            "Taken out of the course: %(list)s. Their %(num)d submissions no longer count in "
+            "the gradebook; they are kept, and count again, with the times shown, if you tick "
+            "the exercises again.",
+            count,
+            list="; ".join(pick(names[exercise_id]) for exercise_id in taken_out),
+        )
+        if count
+        else gettext(
+            "Taken out of the course: %(list)s (no submissions yet). Its times are kept for "
+            "when you tick it again.",
+            list="; ".join(pick(names[exercise_id]) for exercise_id in taken_out),
+        ),
+        "error" if count else "message",
+    )
+
+
 def _save_assignments(
     course: Course, form: SettingsForm, chosen: dict[str, Assignment], zone: str
-) -> list[Assignment]:
-    """Saves the form's exercises; the assignments this save gave a due time already past
-    (a typo of the year, a deadline copied from last term): every Submit counts late."""
+) -> tuple[list[Assignment], list[str]]:
+    """Saves the form's exercises. Returns the assignments this save gave a due time already
+    past (a typo of the year, a deadline copied from last term: every Submit counts late),
+    and the exercises it took out of the course. An unticked exercise's times are kept
+    (``set_aside``): deleting them lost dates nobody meant to lose."""
     past: list[Assignment] = []
+    taken_out: list[str] = []
+    kept = kept_times(course)
     known = {e.id for e in catalog().exercises()}
     position = 0
     seen: set[str] = set()
@@ -595,22 +631,28 @@ def _save_assignments(
             continue  # a crafted form naming an exercise twice: its first row counts
         seen.add(exercise_id)
         found = chosen.pop(exercise_id, None)
+        stored = found or kept.get(exercise_id)
+        opens = _kept_or_read(stored.opens_at if stored else None, row.opens.data, zone)
+        due = _kept_or_read(stored.due_at if stored else None, row.due.data, zone)
         if not row.included.data:
             if found is not None:
                 db.session.delete(found)  # submissions stay; they just stop counting
+                taken_out.append(exercise_id)
+            keep_times(course, exercise_id, opens, due, kept)
             continue
+        if exercise_id in kept:
+            db.session.delete(kept.pop(exercise_id))  # back in the course, with these times
         if found is None:
             found = Assignment(course_id=course.id, exercise_id=exercise_id)
             db.session.add(found)
         found.position = position
         position += 1
-        found.opens_at = _kept_or_read(found.opens_at, row.opens.data, zone)
+        found.opens_at = opens
         was_due = found.due_at
-        found.due_at = _kept_or_read(found.due_at, row.due.data, zone)
-        due = found.due_at
+        found.due_at = due
         if due is not None and due is not was_due and deadline(due) < now():
             past.append(found)
-    return past
+    return past, taken_out
 
 
 def _kept_or_read(stored: datetime | None, typed: datetime | None, zone: str) -> datetime | None:
