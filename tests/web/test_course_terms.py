@@ -146,3 +146,38 @@ def course_join_code(site: Flask, slug: str) -> str:
     course = course_by_slug(slug)
     assert course is not None
     return str(settings_of(course).join_code)
+
+
+def test_a_submit_after_the_course_ended_says_it_does_not_count_for_it(site: Flask) -> None:
+    """It was graded and stored as self-study (right: nothing refused) but shown as "Passed"
+    and nothing more, as if it counted for the course."""
+    hosted_course(
+        site, "autumn", "autumn-prof@x.org", {EXERCISE: (None, DUE)}, students=("e@x.org",)
+    )
+    runner = site.test_cli_runner()
+    assert runner.invoke(args=["tutor", "close-course", "autumn"]).exit_code == 0
+    student = signed_in(site, "e@x.org")
+    code = str(site.extensions["catalog"].exercise(EXERCISE).solution)
+    reply = student.post(f"/api/exercises/{EXERCISE}/grade", json={"code": code})
+    body = reply.get_json()
+    assert reply.status_code == 200 and body["verdict"] == "passed"
+    assert _counted_in(site, body["submission"]) == site.config["DEMO_COURSE"]  # kept, graded
+    assert body["note"]["en"].startswith("Course autumn has ended: this submission does not count")
+    assert "已经结课" in body["note"]["zh"]
+    for lang, words in (
+        ("en", "Course autumn has ended: this submission does not count for it"),
+        ("zh", "已经结课"),
+    ):
+        page = student.post(
+            f"/exercises/{EXERCISE}/submit?lang={lang}",
+            data={"code": code},
+            headers={"HX-Request": "true"},
+        )
+        assert page.status_code == 200
+        assert words in page_text(page.get_data(as_text=True)), lang
+    mine = page_text(student.get("/me/submissions").get_data(as_text=True))
+    assert "(Course autumn had ended: does not count for it)" in mine
+    # Before the course ended, the same Submit counted for it and said nothing of the sort.
+    assert runner.invoke(args=["tutor", "close-course", "autumn", "--reopen"]).exit_code == 0
+    counted = student.post(f"/api/exercises/{EXERCISE}/grade", json={"code": code}).get_json()
+    assert _counted_in(site, counted["submission"]) == "autumn" and "note" not in counted

@@ -40,7 +40,7 @@ from .grading_service import IN_FLIGHT, GraderBusy, GraderUnavailable, Submissio
 from .learn import catalog, grading
 from .models import Submission
 from .report_replies import api_report, own_view
-from .schedule import submission_course
+from .schedule import course_note, submission_course
 from .submission_access import is_own, viewable_submission
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -208,7 +208,10 @@ def submission_json(submission: Submission) -> ResponseReturnValue:
     score = {"score": None} if submission.status == "error" else {}
     report = submission.report or {}
     shown = own_view(report) if is_own(submission) else report  # staff: all of it
-    return jsonify({**body, **api_report(shown), **score}), 200
+    # A score the course counts otherwise (late, or after the course ended) is said with it.
+    note = course_note(submission)
+    counted = {"note": note} if note is not None else {}
+    return jsonify({**body, **api_report(shown), **score, **counted}), 200
 
 
 @bp.get("/submissions/<int:submission_id>", merge_slashes=False)

@@ -18,7 +18,7 @@ from . import accounts, concept_answers, course_cli, dashboard, gradebook, lti, 
 from .accounts import account_of_learner
 from .course_zone import shown_zone
 from .roster import my_courses
-from .schedule import course_assignment, course_stamp, late_standing, now, stamp
+from .schedule import course_assignment, course_stamp, ended_course, late_standing, now, stamp
 from .submission_access import is_own
 
 DEFAULTS = {
@@ -69,5 +69,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["account_of_learner"] = account_of_learner
     app.jinja_env.globals["course_assignment"] = course_assignment
     app.jinja_env.globals["late_standing"] = late_standing
+    app.jinja_env.globals["ended_course"] = ended_course
     app.jinja_env.globals["own_submission"] = is_own
     app.jinja_env.globals["now_utc"] = now

@@ -70,6 +70,7 @@ PER_LEARNER_HELPERS = (
     "my_courses",
     "account_of_learner",
     "late_standing",
+    "ended_course",
     "own_submission",
     "may_change_settings",
 )

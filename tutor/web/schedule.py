@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tutor.content import Exercise
 
+from .accounts import User
 from .course import demo_course
 from .course_zone import DEFAULT_ZONE, zoned_stamp
 from .extensions import db
@@ -173,6 +174,57 @@ def late_standing(submission: Submission | None) -> tuple[Course, Counted] | Non
         submission.score, submission.created_at, assignment.due_at, settings_of(course)
     )
     return (course, result) if result.days_late else None
+
+
+def ended_course(submission: Submission | None) -> Course | None:
+    """The closed course a self-study submission was made for, else ``None``: a student's
+    Submit after their course ended is graded and kept as self-study (``course_assignment``
+    skips closed courses), and it said only "Passed", as if it counted. Made after the course
+    closed, by a student still in it, of one of its exercises."""
+    if submission is None or submission.course_id != demo_course().id:
+        return None
+    found: Course | None = db.session.execute(
+        db.select(Course)
+        .join(Assignment, Assignment.course_id == Course.id)
+        .join(Membership, Membership.course_id == Course.id)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            User.learner == submission.learner,
+            Membership.role == STUDENT,
+            Membership.left_at.is_(None),
+            Assignment.exercise_id == submission.exercise_id,
+            Course.closed_at.is_not(None),
+            Course.closed_at <= submission.created_at,
+        )
+        .order_by(Course.closed_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return found
+
+
+def course_note(submission: Submission) -> dict[str, str] | None:
+    """What a course counts of a graded submission, when that is not its score, in both
+    languages (the JSON API's ``note``; the page says the same through its templates)."""
+    if submission.status != "graded":
+        return None
+    ended = ended_course(submission)
+    if ended is not None:
+        return {
+            "en": f"{ended.title} has ended: this submission does not count for it "
+            "(it is kept as self-study)",
+            "zh": f"“{ended.title}”已经结课：这次提交不计入该课程（作为自学记录保留）",
+        }
+    late = late_standing(submission)
+    if late is None:
+        return None
+    course, result = late
+    days = "day" if result.days_late == 1 else "days"
+    return {
+        "en": f"submitted {result.days_late} {days} late for {course.title}: it counts "
+        f"{result.score:g} of 100",
+        "zh": f"比“{course.title}”的截止时间晚了 {result.days_late} 天提交：计 "
+        f"{result.score:g} 分（满分 100）",
+    }
 
 
 class NotOpenYet(SubmissionRefused):
