@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from flask import Flask
 from sqlalchemy import Boolean, Connection, DateTime, Float, Integer, Table, func, text
@@ -26,6 +25,7 @@ from sqlalchemy.types import TypeDecorator
 
 from . import schema
 from .extensions import db
+from .private_file import write_private
 
 FORMAT = "virttutor-backup"
 VERSION = 1
@@ -101,18 +101,13 @@ def backup(app: Flask, target: Path) -> dict[str, int]:
             "tables": tables,
         }
         db.session.remove()
-    # Written beside the target, readable by its owner alone from the first byte, and renamed
-    # over it only when complete: a full disk left a truncated file in place of last night's
-    # good backup, world-readable (the mode was set after a successful write).
-    partial = target.with_name(f".{target.name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as file:
+
+    def write(raw: BinaryIO) -> None:
+        with gzip.open(raw, "wt", encoding="utf-8") as file:
             json.dump(document, file, ensure_ascii=False)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+
+    # Owner-only from the first byte, renamed over ``target`` when whole (``private_file``).
+    write_private(target, write)
     return counts
 
 

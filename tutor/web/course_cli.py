@@ -22,6 +22,7 @@ from .course_zone import DEFAULT_ZONE, canonical_zone
 from .extensions import db
 from .grading_service import stored_report, submission_seed
 from .models import Course, Submission
+from .private_file import write_private
 from .roster import (
     ROLES,
     STUDENT,
@@ -214,7 +215,8 @@ def export_grades_command(slug: str, file: Path) -> None:
     if str(file) == "-":
         click.echo(text.encode("utf-8"), nl=False)  # bytes: written as they are
         return
-    file.write_text(text, encoding="utf-8")
+    # Every student's email and score: readable by its owner alone (``private_file``).
+    write_private(file, lambda raw: raw.write(text.encode("utf-8")))
     click.echo(f"grades of {slug} written to {file}")
 
 
@@ -263,8 +265,24 @@ def export_course_command(slug: str, file: Path, with_submissions: bool) -> None
     if course is None:
         sys.exit(f"no course {slug!r}")
     document = export_course(course, with_submissions)
-    file.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    extra = f", {len(document['submissions'])} submissions" if with_submissions else ""
+    # Every member's email and name, and their code: readable by its owner alone, as a backup.
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    write_private(file, lambda raw: raw.write(text.encode("utf-8")))
+    extra = ""
+    if with_submissions:
+        former = sum(1 for s in document["submissions"] if s.get("former_member"))
+        extra = f", {len(document['submissions'])} submissions"
+        if former:
+            people = len(document["former_members"])
+            extra += (
+                f" ({former} of them by {people} {'person' if people == 1 else 'people'} "
+                "removed from the course: an import keeps them out of its gradebook, as here)"
+            )
+        if document.get("left_out"):
+            extra += (
+                f"; {document['left_out']} submissions left out: their learners have no "
+                "account (no email to carry them by)"
+            )
     click.echo(
         f"course {slug} written to {file}: {len(document['exercises'])} exercises, "
         f"{len(document['members'])} members{extra}"

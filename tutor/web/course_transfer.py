@@ -138,21 +138,45 @@ def export_course(course: Course, with_submissions: bool) -> dict[str, Any]:
     }
     if with_submissions:
         by_learner = {u.learner: u.email for u, _ in people}
-        rows = db.session.execute(
-            db.select(Submission)
-            .where(Submission.course_id == course.id, Submission.learner.in_(list(by_learner)))
-            .order_by(Submission.id)
-        ).scalars()
+        rows = list(
+            db.session.execute(
+                db.select(Submission)
+                .where(Submission.course_id == course.id)
+                .order_by(Submission.id)
+            ).scalars()
+        )
+        # People removed from the course: their submissions stay stored under it, out of its
+        # gradebook (``roster.remove_member`` promises them kept); the file carries them the
+        # same way, flagged, and the import keeps them out of the new course's gradebook.
+        former = {
+            u.learner: u
+            for u in db.session.execute(
+                db.select(User).where(
+                    User.learner.in_({s.learner for s in rows} - by_learner.keys())
+                )
+            ).scalars()
+        }
+        document["former_members"] = [
+            {"email": u.email, "name": u.name} for u in sorted(former.values(), key=_by_email)
+        ]
         document["submissions"] = [
             {
-                "email": by_learner[s.learner],
+                "email": by_learner.get(s.learner) or former[s.learner].email,
+                **({"former_member": True} if s.learner in former else {}),
                 "created_at": _moment(s.created_at),
                 "graded_at": _moment(s.graded_at),
                 **{name: getattr(s, name) for name in SUBMISSION_FIELDS},
             }
             for s in rows
+            if s.learner in by_learner or s.learner in former
         ]
+        # A learner with no account (none is made for an anonymous one): no email carries it.
+        document["left_out"] = len(rows) - len(document["submissions"])
     return document
+
+
+def _by_email(user: User) -> str:
+    return str(user.email)
 
 
 @dataclass
@@ -233,6 +257,19 @@ def import_course(
                     due_at=_deadline(item.get("due_at")),
                 )
             )
+        # People removed from the course before the export: their account (made if there is
+        # none) keeps their submissions, and no membership keeps them out of the gradebook.
+        for person in [] if next_term else document.get("former_members") or []:
+            if not isinstance(person, dict) or not isinstance(person.get("email"), str):
+                raise TransferError(f"an entry of 'former_members' has no email: {person!r:.80}")
+            if person["email"] in users:
+                continue
+            user = find_user(person["email"])
+            if user is None:
+                password = new_password()
+                user = create_user(person["email"], password, person.get("name") or "")
+                result_created.append((user.email, password))
+            users[person["email"]] = user
         made_here = {email for email, _password in result_created}
         for member in people:
             user = users[member["email"]]
@@ -243,7 +280,10 @@ def import_course(
         for item in [] if next_term else document.get("submissions") or []:
             user = users.get(item.get("email"))
             if user is None:
-                raise TransferError(f"a submission of {item.get('email')!r}, who is not a member")
+                raise TransferError(
+                    f"a submission of {item.get('email')!r}, who is neither a member nor in "
+                    "'former_members'"
+                )
             db.session.add(
                 Submission(
                     course_id=course.id,
