@@ -100,3 +100,33 @@ def test_an_unticked_exercise_keeps_its_times_and_says_what_stops_counting(site:
     quiet = prof.post("/courses/untick/settings", data=data, follow_redirects=True)
     assert "(no submissions yet)" in page_text(quiet.get_data(as_text=True))
     assert set(_times(site, "untick")) == {"io-path"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_save_refused_by_a_row_says_so_at_the_top_and_links_the_first_problem(
+    site: Flask, lang: str
+) -> None:
+    slug = f"refused-{lang}"
+    hosted_course(site, slug, f"{slug}@x.org", {"io-path": (None, None)})
+    prof = signed_in(site, f"{slug}@x.org")
+    data, rows = _as_sent(prof, slug)
+    late = max(rows.values())  # the last row of the table, far below the fold
+    data |= {
+        f"exercises-{late}-included": "y",
+        f"exercises-{late}-opens": "2030-02-01T00:00",
+        f"exercises-{late}-due": "2030-01-01T00:00",
+        "penalty_per_day": "x",
+    }
+    refused = prof.post(f"/courses/{slug}/settings?lang={lang}", data=data)
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    top = html.split('id="settings-problems"')[1].split("</div>")[0]
+    words = "Not saved: 2 problems below." if lang == "en" else "没有保存：下面有 2 处问题。"
+    assert words in page_text(top)
+    assert 'href="#penalty_per_day"' in top and 'id="penalty_per_day"' in html
+    assert html.index('id="settings-problems"') < html.index('class="stacked-form settings-form"')
+    assert set(_times(site, slug)) == {"io-path"}  # nothing saved
+    del data["penalty_per_day"]
+    data["penalty_per_day"] = "10"
+    only_row = prof.post(f"/courses/{slug}/settings", data=data).get_data(as_text=True)
+    assert f'href="#exercises-{late}-due"' in only_row and "1 problem below" in only_row

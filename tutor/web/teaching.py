@@ -516,6 +516,7 @@ def settings(slug: str) -> ResponseReturnValue:
         "courses/settings.html",
         course=course,
         form=form,
+        problems=_problems(form) if request.method == "POST" and not stale else [],
         config=config,
         titles=titles,
         lessons=lessons,
@@ -523,6 +524,20 @@ def settings(slug: str) -> ResponseReturnValue:
         zone=_form_zone(form, config.time_zone) or config.time_zone,
         zone_names=zone_names(),
     ), status if request.method == "POST" else 200
+
+
+def _problems(form: SettingsForm) -> list[str]:
+    """The id of every field with an error, in the page's order: a save refused by row 6 of
+    36 said so on row 6 alone, and the page looked as if nothing had happened."""
+    found = []
+    for field in form:
+        if field.name == "exercises":
+            for entry in field:
+                found += [f.id for f in (entry.form.opens, entry.form.due) if f.errors]
+        elif field.errors and field.type not in ("HiddenField", "CSRFTokenField"):
+            # A radio group has no element of its own id: its first choice takes the focus.
+            found.append(f"{field.id}-0" if field.type == "RadioField" else field.id)
+    return found
 
 
 def _form_zone(form: SettingsForm, current: str) -> str | None:
