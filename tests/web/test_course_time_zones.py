@@ -404,6 +404,8 @@ def test_a_due_time_saved_in_the_past_is_pointed_out_once(site: Flask) -> None:
     notice = page_text(saved.get_data(as_text=True))
     assert "Settings saved." in notice and "Already past:" in notice
     assert "1999-12-05 23:59" in notice and "counts as late" in notice
+    # Work already in counts late at once (it said "from now on", and scores changed at once).
+    assert "already submitted after it counts as late now" in notice
     assert "2099" not in notice.split("Already past:")[1].split("counts as late")[0]
     assert _times(site, "tzpast")["io-path"][1] == datetime(1999, 12, 5, 23, 59, tzinfo=UTC)
     # Saved again with the same times: nothing new to point out.

@@ -472,8 +472,9 @@ def settings(slug: str) -> ResponseReturnValue:
             if past:
                 flash(
                     gettext(
-                        "Already past: %(list)s. Work submitted from now on counts as late; if "
-                        "that is not what you meant, correct the due time.",
+                        "Already past: %(list)s. Work already submitted after it counts as "
+                        "late now, and so does every later Submit; if that is not what you "
+                        "meant, correct the due time.",
                         list="; ".join(
                             f"{pick(names[a.exercise_id])} ({course_stamp(a.due_at, course)})"
                             for a in past
