@@ -20,6 +20,8 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const CODE_PREFIX = "virttutor:code:";
 
 let opening = null;
+// The connection `opening` gave, while it is usable.
+let connection = null;
 
 function openDb() {
   if (!opening) {
@@ -31,12 +33,15 @@ function openDb() {
       const request = indexedDB.open(DB_NAME, 1);
       request.onupgradeneeded = () => request.result.createObjectStore(STORE);
       request.onsuccess = () => {
+        const db = request.result;
+        connection = db;
         // Another tab upgrading or deleting the database (e.g. "start over") must not wait on us.
-        request.result.onversionchange = () => {
-          request.result.close();
-          opening = null;
-        };
-        resolve(request.result);
+        db.onversionchange = () => forget(db);
+        // The browser closed it: the learner cleared this site's data (or the browser evicted
+        // it) with this tab open. The next write opens the database again, instead of every
+        // later one failing on a dead connection for as long as the tab stays open.
+        db.onclose = () => forget(db);
+        resolve(db);
       };
       request.onerror = () => reject(request.error);
       request.onblocked = () => reject(new Error("the progress database is blocked by another tab"));
@@ -48,9 +53,40 @@ function openDb() {
   return opening;
 }
 
-/** Runs `work(store)` in one transaction; resolves with its result once the data is written. */
-async function transact(mode, work) {
+/** Drops a connection that can no longer be used, so the next transaction opens a new one. */
+function forget(db) {
+  if (connection === db) {
+    connection = null;
+    opening = null;
+  }
+  try {
+    db.close();
+  } catch {
+    // already closed
+  }
+}
+
+// What a connection the browser is closing says: Chromium throws this from transaction() (or
+// aborts the transaction) before, or instead of, firing `close`.
+const CLOSING = new Set(["InvalidStateError", "AbortError"]);
+
+/**
+ * Runs `work(store)` in one transaction; resolves with its result once the data is written. A
+ * connection found closing is dropped and the transaction tried once more on a new one (`work`
+ * only reads and writes in its transaction, so running it again is safe).
+ */
+async function transact(mode, work, retried = false) {
   const db = await openDb();
+  try {
+    return await transactOn(db, mode, work);
+  } catch (error) {
+    if (retried || !CLOSING.has(error?.name)) throw error;
+    forget(db);
+    return transact(mode, work, true);
+  }
+}
+
+function transactOn(db, mode, work) {
   return new Promise((resolve, reject) => {
     const tx = db.transaction(STORE, mode);
     let result;
@@ -59,7 +95,7 @@ async function transact(mode, work) {
     }, reject);
     tx.oncomplete = () => resolve(result);
     tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error("the progress transaction was aborted"));
+    tx.onabort = () => reject(tx.error ?? new DOMException("the progress transaction was aborted", "AbortError"));
   });
 }
 

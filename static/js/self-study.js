@@ -52,18 +52,23 @@ async function setupLesson(article) {
   const checks = [...article.querySelectorAll(".concept-check fieldset.check")];
   let restoring = false;
 
-  document.addEventListener("virttutor:run", async (event) => {
+  document.addEventListener("virttutor:run", (event) => {
     const { exerciseId, outcome } = event.detail;
     if (outcome?.kind !== "report") return;
-    await recordRun(exerciseId, lessonId, outcome.report);
-    await refreshLesson(article, lessonId, checks.length);
+    const where = document.querySelector(`#exercise-${CSS.escape(exerciseId)} form .actions`);
+    saving(where, async () => {
+      await recordRun(exerciseId, lessonId, outcome.report);
+      await refreshLesson(article, lessonId, checks.length);
+    });
   });
-  article.addEventListener("virttutor:check", async (event) => {
+  article.addEventListener("virttutor:check", (event) => {
     if (restoring) return;
     const index = checks.indexOf(event.target);
     if (index < 0) return;
-    await recordCheck(lessonId, index, event.detail.choice, event.detail.right);
-    await refreshLesson(article, lessonId, checks.length);
+    saving(event.target.querySelector(".check-feedback"), async () => {
+      await recordCheck(lessonId, index, event.detail.choice, event.detail.right);
+      await refreshLesson(article, lessonId, checks.length);
+    });
   });
 
   await recordVisit(lessonId, location.pathname);
@@ -79,6 +84,27 @@ async function setupLesson(article) {
   });
   restoring = false;
   await refreshLesson(article, lessonId, checks.length, records);
+}
+
+/**
+ * Keeps a Run's or an answer's progress (`save`); when the browser's storage refuses it (its
+ * data cleared from under the open tab and the database cannot be opened again, a full disk),
+ * says so beside it (`where`) rather than let the learner believe it is kept. A later save
+ * that works takes the note away.
+ */
+async function saving(where, save) {
+  try {
+    await save();
+    for (const note of document.querySelectorAll(".progress-not-saved")) note.remove();
+  } catch (error) {
+    console.warn("progress not saved:", error);
+    if (!where || where.parentElement.querySelector(":scope > .progress-not-saved")) return;
+    const note = document.createElement("p");
+    note.className = "storage-note progress-not-saved";
+    note.setAttribute("role", "status");
+    note.textContent = t("progressNotSaved");
+    where.before(note);
+  }
 }
 
 async function refreshLesson(article, lessonId, checkCount, records = null) {

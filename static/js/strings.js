@@ -38,6 +38,8 @@ const STRINGS = {
     noStorage: "Your browser does not let this page store data (private mode?), so your code will not be kept after a reload.",
     storageFull: "Your code could not be saved in this browser (storage full); copy it somewhere safe.",
     otherTab: "Updated with the code you wrote for this exercise in another tab (Ctrl+Z brings back what was here).",
+    // An exercise whose code editor could not be loaded (lesson.js): its plain text box runs.
+    editorUnavailable: "The code editor could not load (it needs the network once). You can type and Run your code in this plain box; the editor comes back when the connection does.",
     offlineSaving: "Saving the course in this browser for offline use…",
     offlineReady: "The whole course works offline in this browser.",
     offlineFailed: "The course could not be saved for offline use; it still works online.",
@@ -78,6 +80,7 @@ const STRINGS = {
     recordNotStarted: "not started",
     recordSummary: "{done} of {num} lessons completed, as of {date}.",
     progressUnavailable: "This browser does not let the page keep your progress (private mode?).",
+    progressNotSaved: "Your progress could not be saved in this browser just now (its storage refused it); it is tried again with your next Run or answer.",
     // The offer, after signing in, to bring this browser's progress into the account (progress-offer.js)
     offerTitle: "Progress from this browser",
     offerText:
@@ -131,6 +134,7 @@ const STRINGS = {
     noStorage: "你的浏览器不允许本页面保存数据（隐私模式？），刷新后代码将不会保留。",
     storageFull: "无法在这个浏览器中保存你的代码（存储已满）；请把代码复制到安全的地方。",
     otherTab: "已换成你在另一个标签页中为这道练习写的代码（按 Ctrl+Z 可恢复这里原来的内容）。",
+    editorUnavailable: "代码编辑器未能加载（需要联网加载一次）。你可以直接在这个文本框中输入并运行代码；恢复联网后编辑器会回来。",
     offlineSaving: "正在把课程保存到这个浏览器，以便离线使用…",
     offlineReady: "整门课程已可在这个浏览器中离线使用。",
     offlineFailed: "课程未能保存以供离线使用；在线时仍可正常使用。",
@@ -171,6 +175,7 @@ const STRINGS = {
     recordNotStarted: "尚未开始",
     recordSummary: "截至 {date}，已完成 {done}/{num} 课。",
     progressUnavailable: "这个浏览器不允许本页面保存你的学习进度（隐私模式？）。",
+    progressNotSaved: "刚才无法在这个浏览器中保存你的学习进度（浏览器存储拒绝了写入）；下次运行或回答时会再试一次。",
     offerTitle: "这个浏览器中的学习进度",
     offerText:
       "登录之前，这个浏览器保存了你的学习成果：已解出练习 {exercises} 道，已回答概念检测 {checks} 题。要把它们带入你的账户吗？你的解答会在服务器上重新评测，之后在所有设备和你的课程中都算数。",
