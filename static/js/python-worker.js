@@ -346,21 +346,40 @@ async function saveSnapshot(key) {
     const others = [];
     for await (const name of folder.keys()) if (name !== key) others.push(name);
     for (const name of others) await folder.removeEntry(name).catch(() => {});
-    const access = await (await folder.getFileHandle(key, { create: true })).createSyncAccessHandle();
-    try {
-      access.truncate(0);
-      let at = 0;
-      for (const part of [memory, files, new Uint8Array(footer.buffer)]) at += access.write(part, { at });
-      access.flush();
-    } finally {
-      access.close();
-    }
+    await writeWhole(folder, key, [memory, files, new Uint8Array(footer.buffer)]);
     post({ type: "snapshot", saved: true });
     // Earlier versions kept the snapshot in Cache Storage: free that space.
     if (self.caches) await caches.delete(OLD_SNAPSHOT_CACHE).catch(() => {});
   } catch (error) {
     console.warn("Python snapshot not saved:", error);
     post({ type: "snapshot", saved: false, message: String(error?.message ?? error) });
+  }
+}
+
+/**
+ * Writes `parts` one after another as the file `name`, all of them or nothing: a write the
+ * storage quota cuts short returns fewer bytes than it was given (or throws), and the file is
+ * then deleted, not left as a snapshot that was never whole (it used to be reported as saved,
+ * and each later visit started cold and wrote it again).
+ */
+async function writeWhole(folder, name, parts) {
+  const total = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  const access = await (await folder.getFileHandle(name, { create: true })).createSyncAccessHandle();
+  let whole = false;
+  try {
+    access.truncate(0);
+    let at = 0;
+    for (const part of parts) {
+      const wrote = access.write(part, { at });
+      at += wrote;
+      if (wrote !== part.byteLength) throw new Error(`only ${at} of ${total} bytes could be written (storage full?)`);
+    }
+    access.flush();
+    if (access.getSize() !== total) throw new Error(`the file holds ${access.getSize()} of ${total} bytes`);
+    whole = true;
+  } finally {
+    access.close();
+    if (!whole) await folder.removeEntry(name).catch(() => {});
   }
 }
 

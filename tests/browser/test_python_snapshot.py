@@ -169,3 +169,46 @@ def test_a_snapshot_made_with_another_standard_library_is_not_restored(
         again = open_lesson(context, base)  # the same file: the snapshot made with it is used
         assert again.evaluate("window.virttutor.python.warm") is True
         passes(again)
+
+
+# Every file under the snapshot folder of the origin private file system, at any depth, as
+# "folder/…/name" (none when the folder is not there).
+SNAPSHOT_FILES = """async () => {
+  const root = await navigator.storage.getDirectory();
+  let top;
+  try {
+    top = await root.getDirectoryHandle("virttutor-python-snapshot");
+  } catch {
+    return [];
+  }
+  const found = [];
+  const walk = async (folder, path) => {
+    for await (const handle of folder.values()) {
+      if (handle.kind === "file") found.push(path + handle.name);
+      else await walk(handle, path + handle.name + "/");
+    }
+  };
+  await walk(top, "");
+  return found;
+}"""
+
+
+def test_a_snapshot_the_storage_quota_cuts_short_is_not_kept(
+    context: BrowserContext, live_server: str
+) -> None:
+    """A browser with little room for this site: the snapshot does not fit, so the worker says
+    it was not saved and leaves no part of it behind (a file cut short was reported as saved,
+    and every later visit started cold and wrote it again)."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    # Room for the page's own progress and code, far too little for Python's memory.
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": live_server, "quotaSize": 4_000_000})
+    block_cdn(page)
+    page.goto(live_server + LESSON)
+    wait_for_python_ready(page, EXERCISE)
+    assert page.evaluate("window.virttutor.python.warm") is False
+    page.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
+    told = page.evaluate(SNAPSHOT_SAVED)
+    assert told["saved"] is False, told
+    assert page.evaluate(SNAPSHOT_FILES) == []
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": live_server})
