@@ -50,7 +50,14 @@ for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "
 // worker reads it with one synchronous call, ≈ 4× faster than a Cache Storage body, and before the
 // lock file has arrived. SNAPSHOT_FORMAT changes whenever WARM_UP below or the file's layout does,
 // so an old snapshot is never restored.
+// OPFS is one per origin, and several copies of the course may share one (last year's and this
+// year's on a school's GitHub Pages site, the Flask site and a static copy on one host): each
+// keeps its snapshot in a folder of its own, named by where its scripts are (this worker's
+// folder), so one copy saving never deletes the other's and alternating between them restores
+// both. Snapshots of before that lay in SNAPSHOT_FOLDER itself; the first one saved here
+// deletes them.
 const SNAPSHOT_FOLDER = "virttutor-python-snapshot";
+const COPY_FOLDER = encodeURIComponent(new URL("./", self.location.href).pathname);
 const SNAPSHOT_FORMAT = 5;
 // Where snapshots of format 2 were kept: deleted once a new one is saved.
 const OLD_SNAPSHOT_CACHE = "virttutor-python-snapshots";
@@ -238,8 +245,11 @@ async function snapshotKey(indexURL, lock) {
 const FOOTER_BYTES = 20;
 const FOOTER_MAGIC = 0x56545353; // "VTSS"
 
-const snapshotFolder = async (create = false) =>
+const snapshotsOfAllCopies = async (create = false) =>
   (await navigator.storage.getDirectory()).getDirectoryHandle(SNAPSHOT_FOLDER, { create });
+/** This copy's own folder of snapshots. */
+const snapshotFolder = async (create = false) =>
+  (await snapshotsOfAllCopies(create)).getDirectoryHandle(COPY_FOLDER, { create });
 
 /** The saved snapshot as {name, memory, files}, or null: whatever is there, before its key is known. */
 async function readSnapshot() {
@@ -342,10 +352,10 @@ async function saveSnapshot(key) {
       footer.setUint32(index * 4, value, true),
     );
     const folder = await snapshotFolder(true);
-    // One snapshot per bundle: a new bundle's replaces the others.
-    const others = [];
-    for await (const name of folder.keys()) if (name !== key) others.push(name);
-    for (const name of others) await folder.removeEntry(name).catch(() => {});
+    // One snapshot per bundle and copy: a new bundle's replaces this copy's others (and the
+    // snapshots kept before each copy had a folder, loose in the shared one).
+    await removeFiles(folder, (name) => name !== key);
+    await removeFiles(await snapshotsOfAllCopies(), () => true);
     await writeWhole(folder, key, [memory, files, new Uint8Array(footer.buffer)]);
     post({ type: "snapshot", saved: true });
     // Earlier versions kept the snapshot in Cache Storage: free that space.
@@ -354,6 +364,13 @@ async function saveSnapshot(key) {
     console.warn("Python snapshot not saved:", error);
     post({ type: "snapshot", saved: false, message: String(error?.message ?? error) });
   }
+}
+
+/** Deletes the files of `folder` (not its folders: other copies' snapshots) that `which` names. */
+async function removeFiles(folder, which) {
+  const names = [];
+  for await (const handle of folder.values()) if (handle.kind === "file" && which(handle.name)) names.push(handle.name);
+  for (const name of names) await folder.removeEntry(name).catch(() => {});
 }
 
 /**

@@ -5,15 +5,26 @@
 //   bundle and every asset. A file whose sha256 is unchanged is copied from an older cache, or
 //   taken from the browser's HTTP cache where the page has just loaded it, instead of downloaded
 //   again; pages are always fetched fresh.
-// - activate: drops the caches of older versions and takes over open pages.
+// - activate: drops this copy's caches of older versions and takes over open pages.
 // - fetch: pages network-first (the server may know newer progress), falling back to the cache
 //   when offline; everything else cache-first, unless the cached copy is not the version the
 //   URL names (after a deploy). POSTs (Submit) always go to the network.
-// The Pyodide memory snapshot (python-worker.js) lives in a cache of its own, which is kept.
+// Several copies of the course may share one origin, each its own registration (a school's
+// GitHub Pages site holds last year's copy and this year's at /courses/a/ and /courses/b/, or the
+// Flask site and a static copy share a host): each owns the caches named after its scope and
+// deletes only those, never another copy's offline course. A file is still reused from any
+// copy's cache when its sha256 is the one listed.
+// The Pyodide memory snapshot (python-worker.js) lives in the origin private file system.
 
 const { version, precache } = self.VIRTTUTOR_OFFLINE;
-const PREFIX = "virttutor-offline-";
-const CACHE = PREFIX + version;
+// "virttutor-offline <scope> <version>": a serialized URL never holds a space, so a name says
+// exactly which copy it belongs to (the scope /a/ is no prefix of /a/b/'s name).
+const FAMILY = "virttutor-offline";
+const SCOPE = self.registration.scope;
+const OWN = `${FAMILY} ${SCOPE} `;
+const CACHE = OWN + version;
+// Before caches were named by scope: "virttutor-offline-<version>", whichever copy made it.
+const UNSCOPED = `${FAMILY}-`;
 const HASH_HEADER = "X-VirtTutor-Sha256";
 // A page slower than this online is answered from the cache (a train's flaky connection).
 const PAGE_TIMEOUT_MS = 4000;
@@ -31,13 +42,34 @@ function keyOf(url) {
   return parsed.href;
 }
 
-async function fromOlderCache(key, sha256) {
-  for (const name of await caches.keys()) {
-    if (!name.startsWith(PREFIX) || name === CACHE) continue;
-    const old = await (await caches.open(name)).match(key);
+/** Every other cache of the course on this origin: this copy's older ones and other copies'. */
+async function otherCaches() {
+  const names = (await caches.keys()).filter((name) => name.startsWith(FAMILY) && name !== CACHE);
+  return Promise.all(names.map((name) => caches.open(name)));
+}
+
+// A file whose listed sha256 another cache holds: under the same URL (this copy's older
+// version), else under any URL (another copy at another path, or this one before it moved).
+// `byHash`: that index, made once per fill, when first needed.
+async function fromOlderCache(others, byHash, key, sha256) {
+  for (const cache of others) {
+    const old = await cache.match(key);
     if (old && old.headers.get(HASH_HEADER) === sha256) return old;
   }
-  return null;
+  const found = (await byHash()).get(sha256);
+  return found ? found.cache.match(found.request) : null;
+}
+
+/** sha256 → where a copy of those bytes is kept, over the given caches. */
+async function indexByHash(others) {
+  const index = new Map();
+  for (const cache of others) {
+    for (const request of await cache.keys()) {
+      const sha256 = (await cache.match(request))?.headers.get(HASH_HEADER);
+      if (sha256 && !index.has(sha256)) index.set(sha256, { cache, request });
+    }
+  }
+  return index;
 }
 
 // A stored copy carries the hash it was checked against, so the next version can reuse it.
@@ -73,11 +105,16 @@ async function alreadyLoaded(url, sha256) {
 
 async function fill() {
   const cache = await caches.open(CACHE);
+  const others = await otherCaches();
+  let index = null;
+  const byHash = () => (index ??= indexByHash(others));
   await Promise.all(
     precache.map(async ([path, sha256]) => {
       const url = absolute(path);
       const key = keyOf(url);
-      const reused = sha256 ? ((await fromOlderCache(key, sha256)) ?? (await alreadyLoaded(url, sha256))) : null;
+      const reused = sha256
+        ? ((await fromOlderCache(others, byHash, key, sha256)) ?? (await alreadyLoaded(url, sha256)))
+        : null;
       if (reused) return cache.put(key, reused);
       // Without cookies: what every user of this browser may see offline, never an account's
       // page.
@@ -97,7 +134,8 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+        if (name === CACHE) continue;
+        if (name.startsWith(OWN) || (name.startsWith(UNSCOPED) && (await heldOurPages(name)))) await caches.delete(name);
       }
       // The browser asks the server for a page while this worker starts, instead of after.
       await self.registration.navigationPreload?.enable();
@@ -105,6 +143,15 @@ self.addEventListener("activate", (event) => {
     })(),
   );
 });
+
+// A cache of the unscoped kind names no copy; it was this copy's if it holds one of this
+// copy's pages (each copy's pages are under its own path). Those are deleted once, as this copy
+// moves to caches named by scope; another copy's stays until that copy updates.
+async function heldOurPages(name) {
+  const cache = await caches.open(name);
+  const kept = new Set((await cache.keys()).map((request) => request.url));
+  return precache.some(([path, sha256]) => sha256 === null && kept.has(keyOf(absolute(path))));
+}
 
 // A static host sends no COOP/COEP; adding them here makes the page cross-origin isolated, so
 // Stop can interrupt Python instead of restarting it (see browser-runtime.md). A response that

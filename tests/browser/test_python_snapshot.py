@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import BrowserContext, Page, expect
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from tutor.web import create_app
 from tutor.web.local_server import served
@@ -24,16 +27,26 @@ from tutor.web.local_server import served
 from ._learner import ROOT, block_cdn, result, run_button, set_code, wait_for_python_ready
 from .conftest import close_every_response
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
 LESSON = "/lessons/hypervisors"
 EXERCISE = "io-path"
 FOLDER = ROOT / "lessons/05-hypervisors/exercises" / EXERCISE
 # A cold start on a machine shared by many test runs can take far longer than a restore.
 COLD_MS = 240_000
+# The snapshot folder of the one copy of the course these tests open, as `folder` (each copy on
+# an origin keeps its snapshot in a folder of its own, inside the shared one).
+THE_COPYS_FOLDER = """const root = await navigator.storage.getDirectory();
+  const top = await root.getDirectoryHandle("virttutor-python-snapshot");
+  const folders = [];
+  for await (const handle of top.values()) if (handle.kind === "directory") folders.push(handle);
+  if (folders.length !== 1) throw new Error(`${folders.length} copies' snapshot folders`);
+  const folder = folders[0];"""
 # Overwrites bytes 16-47 of the saved snapshot (where Pyodide keeps its build id) in the origin
 # private file system, where python-worker.js keeps it; answers how many files it damaged.
 DAMAGE_SNAPSHOT = """async () => {
-  const root = await navigator.storage.getDirectory();
-  const folder = await root.getDirectoryHandle("virttutor-python-snapshot");
+  /* THE_COPYS_FOLDER */
   let damaged = 0;
   for await (const handle of folder.values()) {
     const writable = await handle.createWritable({ keepExistingData: true });
@@ -42,14 +55,13 @@ DAMAGE_SNAPSHOT = """async () => {
     damaged += 1;
   }
   return damaged;
-}"""
+}""".replace("/* THE_COPYS_FOLDER */", THE_COPYS_FOLDER)
 SNAPSHOT_SAVED = "() => window.virttutor.python.snapshot"
 # Gives the saved snapshot the name a snapshot of another bundle has (another sha256), as after a
 # deploy of new simulation code: the worker restores before the lock names the bundle, so it must
 # throw that one away. Answers the new names.
 AS_ANOTHER_BUNDLE = """async () => {
-  const root = await navigator.storage.getDirectory();
-  const folder = await root.getDirectoryHandle("virttutor-python-snapshot");
+  /* THE_COPYS_FOLDER */
   const handles = [];
   for await (const handle of folder.values()) handles.push(handle);
   const names = [];
@@ -63,14 +75,13 @@ AS_ANOTHER_BUNDLE = """async () => {
     names.push(other);
   }
   return names;
-}"""
+}""".replace("/* THE_COPYS_FOLDER */", THE_COPYS_FOLDER)
 SNAPSHOT_NAMES = """async () => {
-  const root = await navigator.storage.getDirectory();
-  const folder = await root.getDirectoryHandle("virttutor-python-snapshot");
+  /* THE_COPYS_FOLDER */
   const names = [];
   for await (const name of folder.keys()) names.push(name);
   return names;
-}"""
+}""".replace("/* THE_COPYS_FOLDER */", THE_COPYS_FOLDER)
 
 
 def open_lesson(context: BrowserContext, base: str) -> Page:
@@ -212,3 +223,39 @@ def test_a_snapshot_the_storage_quota_cuts_short_is_not_kept(
     assert told["saved"] is False, told
     assert page.evaluate(SNAPSHOT_FILES) == []
     cdp.send("Storage.overrideQuotaForOrigin", {"origin": live_server})
+
+
+def test_two_copies_on_one_origin_keep_their_own_snapshots(
+    context: BrowserContext, tmp_path: Path
+) -> None:
+    """Two copies of the course at two paths of one origin (last year's and this year's on a
+    school's GitHub Pages site; the Flask site and a static copy on one host), with snapshots
+    that cannot stand in for each other (here: the standard library sent stored, and deflated
+    as a static copy sends it). Each keeps its own: a learner going back and forth restores
+    Python in both, where each copy's save used to delete the other's, so neither ever did."""
+
+    def copy(name: str, **config: object) -> WSGIApplication:
+        app = create_app(
+            {
+                "SECRET_KEY": f"copy-{name}",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.db",
+                "QUEUE_URL": "immediate",
+                **config,
+            }
+        )
+        return close_every_response(app)
+
+    both = DispatcherMiddleware(NotFound(), {"/a": copy("a"), "/b": copy("b", STORED_STDLIB=False)})
+    with served(both, quiet=True) as base:
+        for path in ("/a", "/b"):
+            first = open_lesson(context, base + path)
+            assert first.evaluate("window.virttutor.python.warm") is False
+            first.wait_for_function(SNAPSHOT_SAVED, timeout=120_000)
+            assert first.evaluate(SNAPSHOT_SAVED) == {"saved": True, "message": None}
+            first.close()
+        for path in ("/a", "/b"):
+            again = open_lesson(context, base + path)
+            assert again.evaluate("window.virttutor.python.warm") is True, path
+            files = again.evaluate(SNAPSHOT_FILES)
+            again.close()
+        assert len(files) == 2 and len({name.split("/")[0] for name in files}) == 2, files

@@ -31,6 +31,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until_listening(port: int, server: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """Returns once the web server answers on ``port``; kills it if it never does."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def host_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A web host's root folder with the copy exported into <host root>/course/virt/."""
@@ -51,16 +65,7 @@ def static_host(host_root: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # t
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.1)
+    wait_until_listening(port, server)
     yield f"http://127.0.0.1:{port}/{SUB_PATH}/", server
     server.terminate()
     server.wait(timeout=10)
