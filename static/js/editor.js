@@ -153,8 +153,44 @@ function indentOrSpaces(cm) {
   cm.replaceSelection(" ".repeat(INDENT - (column % INDENT)), "end", "+input");
 }
 
+/**
+ * The exercise's own plain text box standing in for its editor when CodeMirror's scripts could
+ * not be loaded (the network went during a first visit, before the learner reached the
+ * exercise): the few calls an exercise makes of its editor, on the textarea, so Run, Reset and
+ * Submit work on what is typed there (Ctrl+Enter runs too). `detach()` before CodeMirror takes
+ * the box over.
+ */
+export function plainEditor(textarea, { onRun, onChange }) {
+  const changed = () => onChange(textarea.value);
+  const keys = (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    onRun();
+  };
+  textarea.addEventListener("input", changed);
+  textarea.addEventListener("keydown", keys);
+  return {
+    plain: true,
+    getValue: () => textarea.value,
+    setValue(text) {
+      textarea.value = text;
+      changed();
+    },
+    save() {}, // the form field is the text itself
+    focus: () => textarea.focus(),
+    detach() {
+      textarea.removeEventListener("input", changed);
+      textarea.removeEventListener("keydown", keys);
+    },
+  };
+}
+
 /** Replaces the whole text as one undoable change, so Ctrl+Z brings the old text back. */
 export function replaceAll(cm, text) {
+  if (cm.plain) {
+    cm.setValue(text); // (a plain box's undo is its own; "Undo reset" still brings it back)
+    return;
+  }
   const last = cm.lastLine();
   cm.replaceRange(text, { line: 0, ch: 0 }, { line: last, ch: cm.getLine(last).length }, "+reset");
 }

@@ -2,16 +2,19 @@
 // htmx Submit's error handling. Reports render with the same markup as _report.html.
 
 import { codeKey, loadCode, saveCode, storageAvailable } from "./code-store.js";
-import { createEditor, replaceAll } from "./editor.js";
+import { createEditor, plainEditor, replaceAll } from "./editor.js";
 import { lessonData } from "./lesson-data.js";
 import { followSubmissions, rememberShown } from "./place.js";
 import { pick, t } from "./strings.js";
 
 /**
+ * Wires the exercise, with CodeMirror as its editor, or (`plain`) its plain text box until
+ * `useCodeMirror()` is called once CodeMirror's scripts have loaded.
  * @param {HTMLElement} section the server-rendered `.exercise`
  * @param {import("./python-client.js").PythonClient} python
+ * @returns {{editor: object, useCodeMirror: () => void}} `editor`: the one in use now
  */
-export function setupExercise(section, python) {
+export function setupExercise(section, python, { plain = false } = {}) {
   const data = JSON.parse(section.querySelector("script.exercise-data").textContent);
   const form = section.querySelector("form.exercise-form");
   const textarea = form.querySelector("textarea");
@@ -28,7 +31,7 @@ export function setupExercise(section, python) {
   // What this tab last read from or wrote to storage: stored code that differs from it was
   // written by another tab of this browser.
   let known = textarea.value;
-  const editor = createEditor(textarea, {
+  const handlers = {
     onRun: () => run(),
     onChange: (code) => {
       const stored = loadCode(data.id);
@@ -39,8 +42,12 @@ export function setupExercise(section, python) {
         addNote(form, t("storageFull"));
       }
     },
-  });
-  followOtherTabs(data.id, editor, form, () => known, (code) => (known = code));
+  };
+  // Everything below reads `editor` when it acts, so the plain box can give way to CodeMirror.
+  let editor = plain ? plainEditor(textarea, handlers) : createEditor(textarea, handlers);
+  let plainNote = plain ? addNote(form, t("editorUnavailable")) : null;
+  const current = () => editor;
+  followOtherTabs(data.id, current, form, () => known, (code) => (known = code));
 
   const syncRunButton = () => {
     runButton.disabled = python.state !== "ready";
@@ -104,10 +111,21 @@ export function setupExercise(section, python) {
 
   runButton.addEventListener("click", run);
   stopButton.addEventListener("click", () => python.stop("user"));
-  resetButton.addEventListener("click", () => resetToStarter(editor, data, result));
-  wireSubmit(form, editor, result);
+  resetButton.addEventListener("click", () => resetToStarter(current, data, result));
+  wireSubmit(form, current, result);
   followSubmissions(form, data.id);
-  return editor;
+  return {
+    get editor() {
+      return editor;
+    },
+    useCodeMirror() {
+      if (!editor.plain) return;
+      editor.detach();
+      plainNote?.remove();
+      plainNote = null;
+      editor = createEditor(textarea, handlers);
+    },
+  };
 }
 
 // Feedback names the expected value of a practice case only after this many failed Runs of that
@@ -159,10 +177,11 @@ function makeStopButton(runButton) {
  * (in the older copy) never writes over it. Two open tabs used to save last-write-wins, and the
  * first tab's work was gone without a word. Ctrl+Z brings this tab's text back.
  */
-function followOtherTabs(exerciseId, editor, form, getKnown, setKnown) {
+function followOtherTabs(exerciseId, current, form, getKnown, setKnown) {
   let note = null;
   window.addEventListener("storage", (event) => {
     if (event.key !== codeKey(exerciseId) || event.newValue === null) return;
+    const editor = current();
     const mine = editor.getValue();
     if (event.newValue === mine) {
       setKnown(mine);
@@ -189,9 +208,11 @@ function addNote(form, text) {
   note.setAttribute("role", "note");
   note.textContent = text;
   form.querySelector(".actions").before(note);
+  return note;
 }
 
-function resetToStarter(editor, data, result) {
+function resetToStarter(editorNow, data, result) {
+  const editor = editorNow();
   const current = editor.getValue();
   if (current === data.starter) return;
   if (!window.confirm(t("resetConfirm"))) return;
@@ -206,9 +227,9 @@ function resetToStarter(editor, data, result) {
   undo.className = "undo-reset";
   undo.textContent = t("undoReset");
   undo.addEventListener("click", () => {
-    replaceAll(editor, current);
+    replaceAll(editorNow(), current);
     note.remove();
-    editor.focus();
+    editorNow().focus();
   });
   note.append(undo);
   result.replaceChildren(note);
@@ -228,11 +249,11 @@ function markSubmitting(event, busy) {
 document.addEventListener("htmx:beforeRequest", (event) => markSubmitting(event, true));
 document.addEventListener("htmx:afterRequest", (event) => markSubmitting(event, false));
 
-function wireSubmit(form, editor, result) {
+function wireSubmit(form, current, result) {
   form.addEventListener("htmx:configRequest", (event) => {
     // htmx read the form before this event; make sure it sends what is on screen.
-    editor.save();
-    event.detail.parameters.code = editor.getValue();
+    current().save();
+    event.detail.parameters.code = current().getValue();
   });
   form.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;

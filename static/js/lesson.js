@@ -27,6 +27,8 @@ const NEAR = "100% 0px";
 const FIRST_ACTS = ["scroll", "wheel", "keydown", "pointerdown", "touchstart"];
 // Editors are made one after another, each in a task of its own (see wireExercise).
 let queue = Promise.resolve();
+// Each exercise once wired (exercise.js), with CodeMirror or, until it loads, its plain box.
+const wiredExercises = new Map();
 
 const python = new PythonClient(document.body.dataset.pyodideIndex);
 // Tests and the benchmark read load timings and the client from here.
@@ -77,6 +79,7 @@ async function restorePlace(where) {
     for (const section of exercises) buildEditor(section);
   } catch (error) {
     console.error("the editors could not start:", error);
+    for (const section of exercises) plainUntilEditorLoads(section);
   }
   restoreResults(renderOutcome);
   restoreScroll(where);
@@ -111,21 +114,74 @@ function wireExercise(section, { now = false } = {}) {
     .catch((error) => {
       console.error("the editor could not start:", error);
       delete section.dataset.wired;
+      plainUntilEditorLoads(section);
     });
+}
+
+/**
+ * CodeMirror's scripts could not be loaded (the network went during a first visit, before the
+ * learner came near this exercise): the exercise works from its plain text box meanwhile — Run
+ * enabled once Python is, code read from the box — with a note saying why, and the editor is
+ * asked for again when the learner comes back to the exercise, focuses it, or the browser is
+ * back online. (Run used to stay disabled, with "Python is ready" above it.)
+ */
+function plainUntilEditorLoads(section) {
+  if (!wiredExercises.has(section)) {
+    const exercise = setupExercise(section, python, { plain: true });
+    wiredExercises.set(section, exercise);
+    window.virttutor.editors[section.dataset.exerciseId] = exercise.editor;
+    section.dataset.editor = "plain";
+  }
+  if (section.dataset.editor === "plain") retryOnReturn(section);
+}
+
+// Asks again for the editor of every exercise still in its plain box.
+const retryPlainOnes = () => {
+  for (const section of exercises) if (section.dataset.editor === "plain") wireExercise(section);
+};
+window.addEventListener("online", retryPlainOnes);
+
+const watchedForReturn = new WeakSet();
+
+/** Asks for the exercise's editor again once it has left the screen's neighbourhood and come back. */
+function retryOnReturn(section) {
+  if (typeof IntersectionObserver !== "function" || watchedForReturn.has(section)) return;
+  watchedForReturn.add(section);
+  // Its first report says where the exercise is now: near, it waits until the learner has
+  // scrolled away and back (asking again at once would only fail again, in a loop).
+  let away = false;
+  const observer = new IntersectionObserver(
+    ([entry]) => {
+      if (section.dataset.editor !== "plain") {
+        observer.disconnect();
+        watchedForReturn.delete(section);
+      } else if (!entry.isIntersecting) away = true;
+      else if (away) {
+        away = false;
+        wireExercise(section);
+      }
+    },
+    { rootMargin: NEAR },
+  );
+  observer.observe(section);
 }
 
 function buildEditor(section) {
   const id = section.dataset.exerciseId;
   // Claimed first: CodeMirror focuses an editor made on a focused box, and that focusin asks
   // for this editor again while it is being made.
-  if (section.dataset.editor) return;
-  section.dataset.editor = "true";
+  if (section.dataset.editor === "codemirror") return;
+  const upgrading = section.dataset.editor === "plain";
+  section.dataset.editor = "codemirror";
   section.dataset.wired = "true";
   const textarea = section.querySelector("form.exercise-form textarea");
   const typing = document.activeElement === textarea;
   const typed = textarea?.value;
   const [from, to] = [textarea?.selectionStart ?? 0, textarea?.selectionEnd ?? 0];
-  const editor = setupExercise(section, python);
+  let exercise = wiredExercises.get(section);
+  if (exercise) exercise.useCodeMirror();
+  else wiredExercises.set(section, (exercise = setupExercise(section, python)));
+  const editor = exercise.editor;
   window.virttutor.editors[id] = editor;
   // Whatever the learner typed into the plain text box is kept (and saved by the editor).
   if (typed !== undefined && editor.getValue() !== typed) {
@@ -137,6 +193,8 @@ function buildEditor(section) {
     editor.focus();
     editor.setSelection(editor.posFromIndex(from), editor.posFromIndex(to));
   }
+  // CodeMirror loads now: the other exercises left in their plain boxes get it too.
+  if (upgrading) retryPlainOnes();
 }
 
 /**

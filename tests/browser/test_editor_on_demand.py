@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, Route, expect
 
-from ._learner import LESSON, block_cdn, hold_python, section, stored_code
+from ._learner import (
+    EXERCISE,
+    LESSON,
+    PYTHON_READY_MS,
+    SOLUTION,
+    block_cdn,
+    expect_all_cases_pass,
+    hold_python,
+    run_button,
+    section,
+    stored_code,
+)
 
 LAST = "faster-io"  # the lesson's last exercise: far below the first screen
 IN_EDITOR = "() => !!document.activeElement.closest('.CodeMirror')"
@@ -75,3 +86,81 @@ def test_far_editors_wait_for_the_learners_first_act(page: Page, live_server: st
     exercises = page.locator("section.exercise")
     expect(exercises.locator(".CodeMirror")).to_have_count(exercises.count())
     assert page.evaluate("() => window.scrollY") == 0  # nothing moved the reader
+
+
+CODEMIRROR = "**/codemirror-*/**/*.min.js*"
+NO_EDITOR_NOTE = "The code editor could not load"
+
+
+def test_without_the_editor_the_plain_box_runs_and_the_editor_comes_back_online(
+    page: Page, live_server: str
+) -> None:
+    """The network goes during a first visit, after the page and Python but before CodeMirror's
+    scripts (they load when an exercise nears the screen): the learner still runs their code,
+    from the plain text box, told why there is no editor; back online, the editor comes, with
+    what they typed. (Run used to stay disabled under "Python is ready", for good.)"""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    block_cdn(page)
+    page.route(CODEMIRROR, lambda route: route.abort())
+    page.goto(live_server + LESSON)
+    status = page.locator("#python-status")
+    expect(status).to_have_attribute("data-state", "ready", timeout=PYTHON_READY_MS)
+    exercise = section(page, EXERCISE)
+    exercise.scroll_into_view_if_needed()
+    expect(exercise.locator(".storage-note")).to_contain_text(NO_EDITOR_NOTE)
+    expect(run_button(page, EXERCISE)).to_be_enabled()
+    assert exercise.locator(".CodeMirror").count() == 0
+
+    box = exercise.locator("textarea[name=code]")
+    box.fill(SOLUTION)
+    run_button(page, EXERCISE).click()
+    expect_all_cases_pass(page, EXERCISE)
+    assert stored_code(page, EXERCISE) == SOLUTION
+
+    page.unroute(CODEMIRROR)
+    page.context.set_offline(True)
+    page.context.set_offline(False)  # the browser's "online": every plain box gets its editor
+    editor = exercise.locator(".CodeMirror")
+    expect(editor).to_be_attached(timeout=30_000)
+    assert editor.evaluate("cm => cm.CodeMirror.getValue()") == SOLUTION
+    expect(exercise.locator(".storage-note")).to_have_count(0)
+    expect(section(page, LAST).locator(".CodeMirror")).to_be_attached()
+
+
+def open_without_codemirror(page: Page, live_server: str) -> None:
+    """The lesson with CodeMirror's scripts failing and the learner at its last exercise (the
+    first act: every exercise is wired, each falls back to its plain box)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    hold_python(page)
+    block_cdn(page)
+    page.route(CODEMIRROR, lambda route: route.abort())
+    page.goto(live_server + LESSON)
+    section(page, LAST).scroll_into_view_if_needed()
+    for exercise in (LAST, EXERCISE):
+        expect(section(page, exercise).locator(".storage-note")).to_contain_text(NO_EDITOR_NOTE)
+
+
+def test_focusing_a_plain_box_asks_for_the_editor_again(page: Page, live_server: str) -> None:
+    open_without_codemirror(page, live_server)
+    page.unroute(CODEMIRROR)
+    box = section(page, EXERCISE).locator("textarea[name=code]")
+    box.focus()
+    page.keyboard.press("Control+End")
+    editor = section(page, EXERCISE).locator(".CodeMirror")
+    expect(editor).to_be_attached(timeout=30_000)
+    # The learner stays where they were typing, in the editor that replaced the box; the other
+    # plain boxes get theirs too, now that CodeMirror is here.
+    assert page.evaluate(IN_EDITOR)
+    expect(section(page, LAST).locator(".CodeMirror")).to_be_attached()
+    expect(page.locator(".exercise .storage-note")).to_have_count(0)
+
+
+def test_coming_back_to_a_plain_box_asks_for_the_editor_again(page: Page, live_server: str) -> None:
+    """The exercise is no longer watched once it has been near the screen: a failure used to
+    leave it plain however often the learner scrolled back to it."""
+    open_without_codemirror(page, live_server)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(500)
+    page.unroute(CODEMIRROR)
+    section(page, LAST).scroll_into_view_if_needed()
+    expect(section(page, LAST).locator(".CodeMirror")).to_be_attached(timeout=30_000)
