@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tutor.web import create_app
 
-from .test_static_copy import free_port, wait_for_python, wait_until_listening
+from .test_static_copy import static_server, wait_for_python
 
 COPIES = ("courses/a", "courses/b")
 LESSON = "en/lessons/hypervisors/"
@@ -52,19 +51,8 @@ def host_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def host(host_root: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=host_root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_listening(port, server)
-        yield f"http://127.0.0.1:{port}/", server
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with static_server(host_root) as served:
+        yield served
 
 
 def visit_until_offline_ready(page: Page, base: str, copy: str) -> None:

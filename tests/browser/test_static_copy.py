@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tutor.web import create_app
 
+from ..servers import free_port
 from ._learner import PYTHON_READY_MS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,24 +27,31 @@ def solution(lesson_folder: str, exercise: str) -> str:
     return (ROOT / "lessons" / lesson_folder / "exercises" / exercise / "solution.py").read_text()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_listening(port: int, server: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    """Returns once the web server answers on ``port``; kills it if it never does."""
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.1)
+@contextmanager
+def static_server(root: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+    """``root`` served by ``python -m http.server`` (a static host: no compression, no headers
+    of ours): its address once it answers, and its process (stopped to take the network away)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/", server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +67,8 @@ def host_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def static_host(host_root: Path) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
     """The copy served by `python -m http.server`."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=host_root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_until_listening(port, server)
-    yield f"http://127.0.0.1:{port}/{SUB_PATH}/", server
-    server.terminate()
-    server.wait(timeout=10)
+    with static_server(host_root) as (root_url, server):
+        yield f"{root_url}{SUB_PATH}/", server
 
 
 def run_and_pass(page: Page, exercise: str, code: str) -> None:

@@ -217,13 +217,18 @@ def import_course(
     result_created: list[tuple[str, str]] = []
     try:
         users: dict[str, User] = {}
-        for member in people:
-            user = find_user(member["email"])
+
+        def account(person: dict[str, Any]) -> User:
+            """The person's account on this site, made (with a password to hand out) if none."""
+            user = find_user(person["email"])
             if user is None:
                 password = new_password()
-                user = create_user(member["email"], password, member.get("name") or "")
+                user = create_user(person["email"], password, person.get("name") or "")
                 result_created.append((user.email, password))
-            users[member["email"]] = user
+            return user
+
+        for member in people:
+            users[member["email"]] = account(member)
         course, settings = create_course(
             slug or document["course"]["slug"],
             title or document["course"]["title"],
@@ -262,14 +267,8 @@ def import_course(
         for person in [] if next_term else document.get("former_members") or []:
             if not isinstance(person, dict) or not isinstance(person.get("email"), str):
                 raise TransferError(f"an entry of 'former_members' has no email: {person!r:.80}")
-            if person["email"] in users:
-                continue
-            user = find_user(person["email"])
-            if user is None:
-                password = new_password()
-                user = create_user(person["email"], password, person.get("name") or "")
-                result_created.append((user.email, password))
-            users[person["email"]] = user
+            if person["email"] not in users:
+                users[person["email"]] = account(person)
         made_here = {email for email, _password in result_created}
         for member in people:
             user = users[member["email"]]
@@ -278,8 +277,8 @@ def import_course(
             enrol(course, user, member["role"])
         count = 0
         for item in [] if next_term else document.get("submissions") or []:
-            user = users.get(item.get("email"))
-            if user is None:
+            owner = users.get(item.get("email"))
+            if owner is None:
                 raise TransferError(
                     f"a submission of {item.get('email')!r}, who is neither a member nor in "
                     "'former_members'"
@@ -287,7 +286,7 @@ def import_course(
             db.session.add(
                 Submission(
                     course_id=course.id,
-                    learner=user.learner,
+                    learner=owner.learner,
                     created_at=_parse(item.get("created_at")) or datetime.now(UTC),
                     graded_at=_parse(item.get("graded_at")),
                     **{name: item.get(name) for name in SUBMISSION_FIELDS if name in item},
