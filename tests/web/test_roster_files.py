@@ -15,6 +15,9 @@ from flask.testing import FlaskClient
 
 from tutor.web import roster
 from tutor.web.accounts import find_user
+from tutor.web.extensions import db
+from tutor.web.models import Course
+from tutor.web.roster import INSTRUCTOR, membership
 
 from .course_site_helpers import course_site, hosted_course, page_text, signed_in
 
@@ -118,3 +121,29 @@ def test_any_other_csv_reader_error_is_refused_not_a_500(
     assert status == 400
     assert "Line 2 cannot be read as CSV (“something the reader never said before”)" in page
     assert find_user_in(site, "odd@x.org") is None
+
+
+def test_the_result_names_what_of_the_file_was_not_used(site: Flask) -> None:
+    """An LMS export's "First name, Last name" left every name empty, a "Matrikelnummer" column
+    was dropped, and a row that would have made the instructor a student was passed over, all
+    under "N people imported"."""
+    prof = _course(site, "unused")
+    body = (
+        b"First name,Last name,Email address,Matrikelnummer\n"
+        b"Anna,Berg,anna@stu.example,4711\n"
+        b"Zhang,Wei,unused-prof@x.org,1\n"
+    )
+    status, page = _upload(prof, "unused", body)
+    assert status == 200, page[:600]
+    assert _name(site, "anna@stu.example") == "Anna Berg"  # given name first
+    assert "Columns not read (only email, name, role and password are): Matrikelnummer" in page
+    assert "First name" not in page.split("Columns not read")[1]
+    # No role in the file: the instructor stays one without a word; "student" is said.
+    student = b"email,role\nunused-prof@x.org,student\n"
+    status, page = _upload(prof, "unused", student, lang="zh")
+    assert status == 200 and "仍是教师" in page and "unused-prof@x.org" in page
+    with site.app_context():
+        course = db.session.execute(db.select(Course).filter_by(slug="unused")).scalar_one()
+        user = find_user("unused-prof@x.org")
+        held = membership(course, user) if user is not None else None
+        assert held is not None and held.role == INSTRUCTOR

@@ -364,6 +364,10 @@ class RosterResult:
     unchanged: list[tuple[str, str]] = field(default_factory=list)
     # New accounts and the password each was given, to hand to the student once.
     created: list[tuple[str, str]] = field(default_factory=list)
+    # Columns of the file that nothing reads (an LMS's "First name", "Last name"), as headed
+    # there, and instructors the file would have made students or TAs: said, not passed over.
+    ignored_columns: list[str] = field(default_factory=list)
+    kept_instructors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -377,6 +381,17 @@ class _Row:
 
 # Headers spreadsheets and LMS exports use for the columns we read.
 COLUMN_NAMES = {"e-mail": "email", "email address": "email", "e-mail address": "email"}
+READ_COLUMNS = ("email", "name", "role", "password")
+# A name in two columns, as LMS and student-system exports give it: joined, given name first.
+GIVEN_NAMES = ("first name", "given name", "firstname", "first")
+FAMILY_NAMES = ("last name", "family name", "surname", "lastname", "last")
+
+
+def _name_parts(fields: list[str]) -> list[str]:
+    """The columns a name is made of when the file has no ``name`` column."""
+    if "name" in fields:
+        return []
+    return [next((f for f in fields if f in kind), "") for kind in (GIVEN_NAMES, FAMILY_NAMES)]
 
 
 def _column(header: str | None) -> str:
@@ -423,6 +438,13 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
             )
         )
         return result
+    headed = reader.fieldnames or []
+    parts = _name_parts(fields)
+    result.ignored_columns = [
+        " ".join(str(header).split())
+        for header, name in zip(headed, fields, strict=True)
+        if name not in (*READ_COLUMNS, *parts) and str(header).strip()
+    ]
     reader.fieldnames = fields
     rows = _read_rows(reader, result.errors, skipped)
     if not rows and not result.errors:
@@ -463,7 +485,9 @@ def import_roster(course: Course, data: bytes, appoints_staff: bool = True) -> R
                 result.created.append((user.email, password))
         existing = held.get(row.email)
         if existing is not None and existing.role == INSTRUCTOR:
-            continue  # a roster never demotes an instructor
+            if row.role not in (None, INSTRUCTOR):  # a roster never demotes an instructor
+                result.kept_instructors.append(user.email)
+            continue
         # No role in the file: a member keeps theirs (a TA stays a TA), anyone else is a student.
         kept = existing.role if existing is not None and existing.invited_at is None else None
         role = row.role or kept or STUDENT
@@ -600,6 +624,9 @@ def _read_rows(reader: csv.DictReader[str], errors: list[str], skipped: int) -> 
         values = {
             k: " ".join(v.split()) if "\n" in v or "\r" in v else v for k, v in values.items()
         }
+        parts = [str(values.get(part) or "").strip() for part in _name_parts(list(values))]
+        if any(parts):
+            values["name"] = " ".join(part for part in parts if part)
         row = _check_row(reader.line_num + skipped, values, seen, errors)
         if row is not None:
             rows.append(row)
