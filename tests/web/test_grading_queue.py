@@ -377,6 +377,34 @@ def test_a_reference_failure_keeps_the_submission_for_a_regrade(
     assert f"#{other} (bob): graded 0 → graded" in result.output
 
 
+def test_a_regrade_takes_one_submission_or_one_course(app: Flask, runner: FlaskCliRunner) -> None:
+    """A disputed submission could only be re-graded with every submission of its exercise, in
+    every course on the host."""
+    grader = app.extensions["grading_queue"].grader()
+    ann, bob = _store(app), _store(app, STARTER, learner="bob")
+    for submission_id in (ann, bob):
+        grader.grade(submission_id)
+    with app.app_context():
+        db.session.execute(update(Submission).values(score=0.0))  # both: as if graded wrong
+        db.session.commit()
+    result = runner.invoke(args=["tutor", "regrade", "--submission", str(ann)])
+    assert result.exit_code == 0, result.output
+    assert "re-graded 1 submission(s) of io-path: 1 changed, 0 unchanged" in result.output
+    assert _row(app, ann).score == 100 and _row(app, bob).score == 0.0  # bob's left as it was
+    slug = app.config["DEMO_COURSE"]
+    result = runner.invoke(args=["tutor", "regrade", "--exercise", "io-path", "--course", slug])
+    assert result.exit_code == 0, result.output
+    assert f"re-graded 2 submission(s) of io-path for {slug}: 1 changed" in result.output
+    for words, said in (
+        (["--submission", "999999"], "no submission #999999"),
+        (["--submission", str(ann), "--exercise", "walk"], f"#{ann} is of io-path, not walk"),
+        (["--exercise", "io-path", "--course", "nope"], "no course 'nope'"),
+        ([], "say which: --exercise ID"),
+    ):
+        result = runner.invoke(args=["tutor", "regrade", *words])
+        assert result.exit_code != 0 and said in result.output, (words, result.output)
+
+
 def test_no_worker_means_grading_is_unavailable_and_nothing_is_stored(tmp_path: Path) -> None:
     from tutor.web import create_app
 

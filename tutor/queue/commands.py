@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import and_, update
+from sqlalchemy import ColumnElement, and_, update
 
 from tutor.web.extensions import db
-from tutor.web.models import Submission
+from tutor.web.models import Course, Submission
 
 from . import rows
 from .broker import hidden_password
@@ -60,10 +60,13 @@ def worker(workers: int) -> None:
 
 @click.command("regrade")
 @with_appcontext
-@click.option("--exercise", "exercise_id", required=True, help="the exercise whose submissions")
-def regrade(exercise_id: str) -> None:
+@click.option("--exercise", "exercise_id", help="the exercise whose submissions")
+@click.option("--course", "course_slug", help="only the submissions made for this course")
+@click.option("--submission", "submission_id", type=int, help="only this submission (its id)")
+def regrade(exercise_id: str | None, course_slug: str | None, submission_id: int | None) -> None:
     """Grade EXERCISE's finished submissions again (after a fix to the exercise or the grader)
-    and report what changed.
+    and report what changed; ``--course`` narrows them to one course (a regrade touched every
+    course on the host), ``--submission`` to one disputed submission.
 
     Every variant's reference run is made first: an exercise that cannot be graded (its cases or
     its reference solution fail) stops the command before any submission is touched, saying
@@ -71,6 +74,24 @@ def regrade(exercise_id: str) -> None:
     students' graded work pending. Then ``GRADER_WORKERS`` submissions at a time (one at a time
     took 7.5 minutes for 693); each keeps its verdict until a new one is recorded."""
     queue = _queue()
+    which: list[ColumnElement[bool]] = [Submission.status.in_(FINISHED)]
+    if submission_id is not None:
+        one = db.session.get(Submission, submission_id)
+        if one is None:
+            sys.exit(f"no submission #{submission_id}")
+        if exercise_id is not None and exercise_id != one.exercise_id:
+            sys.exit(f"submission #{submission_id} is of {one.exercise_id}, not {exercise_id}")
+        exercise_id = one.exercise_id
+        which.append(Submission.id == submission_id)
+    if exercise_id is None:
+        sys.exit("say which: --exercise ID (every submission of it) or --submission ID")
+    if course_slug is not None:
+        course = db.session.execute(
+            db.select(Course).filter_by(slug=course_slug)
+        ).scalar_one_or_none()
+        if course is None:
+            sys.exit(f"no course {course_slug!r} (its slug is in its address: /courses/<slug>)")
+        which.append(Submission.course_id == course.id)
     exercise = queue.catalog.exercise(exercise_id)
     if exercise is None:
         sys.exit(f"no exercise {exercise_id!r}; see GET /api/lessons")
@@ -89,7 +110,7 @@ def regrade(exercise_id: str) -> None:
                 Submission.attempts,
                 Submission.variant_seed,
             )
-            .where(Submission.exercise_id == exercise_id, Submission.status.in_(FINISHED))
+            .where(Submission.exercise_id == exercise_id, *which)
             .order_by(Submission.id)
         )
     ]
@@ -120,9 +141,10 @@ def regrade(exercise_id: str) -> None:
             f"{exercise_id}: a submission could not be graded again ({'; '.join(reasons)}); it "
             "and every submission not re-graded keep their verdicts"
         )
+    scope = f" for {course_slug}" if course_slug is not None else ""
     click.echo(
-        f"re-graded {len(before)} submission(s) of {exercise_id}: {len(changed)} changed, "
-        f"{len(before) - len(changed)} unchanged"
+        f"re-graded {len(before)} submission(s) of {exercise_id}{scope}: {len(changed)} "
+        f"changed, {len(before) - len(changed)} unchanged"
     )
     for line in changed:
         click.echo(line)
