@@ -260,8 +260,9 @@ def unbuilt() -> list[str]:
     return notes
 
 
-def export(dest: Path, lessons_dir: str) -> int:
-    """Writes the copy to ``dest``; returns the number of files written."""
+def export(dest: Path, lessons_dir: str) -> tuple[int, list[str]]:
+    """Writes the copy to ``dest``; returns the number of files written, and what set-up did
+    not make that the copy goes without (``unbuilt``)."""
     from flask_frozen import Freezer, MissingURLGeneratorWarning
 
     from .offline import precache_version
@@ -289,13 +290,14 @@ def export(dest: Path, lessons_dir: str) -> int:
             urls = freezer.freeze()
         with app.test_request_context():
             version = precache_version()
+            notes = unbuilt()
     except BaseException:  # a full disk: the earlier copy in dest is untouched
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = _swap_in(staging, dest)
     marker = {"virttutor": "self-study static copy", "version": version, "files": files}
     (dest / MARKER).write_text(json.dumps(marker, indent=1) + "\n")
-    return len(urls)
+    return len(urls), notes
 
 
 @tutor_cli.command("export-static")
@@ -304,12 +306,10 @@ def export_static(dest: Path) -> None:
     """Write the self-study site to DEST as static files (both languages, graded in the
     browser, offline after one visit), for any web host, at its root or a sub-path."""
     try:
-        count = export(dest, str(current_app.config["LESSONS_DIR"]))
+        count, notes = export(dest, str(current_app.config["LESSONS_DIR"]))
     except OSError as exc:
         sys.exit(f"no static copy written ({exc.strerror or exc}); {dest} was not changed")
     click.echo(f"{count} files in {dest}; serve that folder from any static web host")
-    with export_app(str(current_app.config["LESSONS_DIR"])).test_request_context():
-        notes = unbuilt()
     for note in notes:
         click.echo(
             f"note: {note}; run `.venv/bin/python -m tutor.assets` (or `make setup`) and "
