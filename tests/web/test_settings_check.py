@@ -137,7 +137,14 @@ def test_a_start_that_cannot_succeed_stops_gunicorn_instead_of_rebooting_for_eve
     )
     assert done.returncode != 0
     assert done.stderr.count("VirtTutor cannot start: GRADER_WORKERS") <= 2, done.stderr[-2000:]
-    assert "Traceback" not in done.stderr
+    # gunicorn's own arbiter may print its HaltServer traceback as it stops (it does under load);
+    # what must never appear is a traceback through our code.
+    ours = [
+        line
+        for line in done.stderr.splitlines()
+        if f'File "{ROOT / "tutor"}' in line or f'File "{ROOT / "app.py"}' in line
+    ]
+    assert not ours, done.stderr[-2000:]
 
 
 @pytest.mark.parametrize(
