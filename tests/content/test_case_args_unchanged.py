@@ -39,7 +39,7 @@ def changed_by_grading(exercise: Any, programs: list[str]) -> list[str]:
     problems = []
     for number, code in enumerate(programs):
         judge.grade(exercise, code, SEED, "hidden")
-        held, _ = judge._cases_and_reference(exercise, SEED, "hidden")  # what the next one gets
+        held = judge._cases_and_reference(exercise, SEED, "hidden").cases  # the next one gets these
         if _args(held) != fresh:
             problems.append(f"grading program {number} changed the cases' args")
     return problems

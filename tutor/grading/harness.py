@@ -642,6 +642,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "\n…"
 
 
+def reported_stdout(text: str) -> str:
+    """What a case's report shows of the learner's printed text."""
+    return _clip(text, MAX_REPORTED_STDOUT)
+
+
 def _reported_output(output: JSON) -> JSON:
     """The learner's returned state, for the replay; a huge one is summarised, not stored."""
     try:
@@ -672,16 +677,17 @@ def judge_outcome(
 
     ``grade_trace`` (a driver's ``GRADE_TRACE = True``): where the process is the point, a right
     answer reached without the model's events (a lookup table) does not pass."""
+    departure = first_departure(expected.trace, actual.trace)
     result = CaseResult(
         name=case.name,
         passed=False,
         weight=case.weight,
-        trace=actual.trace,
+        # The same events: the reference's list, checked for the report's bounds once.
+        trace=expected.trace if departure is None else actual.trace,
         title=case.label(),
-        stdout=_clip(actual.stdout, MAX_REPORTED_STDOUT),
+        stdout=reported_stdout(actual.stdout),
         output=_reported_output(actual.output),
     )
-    departure = first_departure(expected.trace, actual.trace)
     if actual.error is not None:
         result.message = bilingual(actual.error.get("message") or FAILED)
         result.rule = str(actual.error.get("rule", "python"))

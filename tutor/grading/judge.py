@@ -7,6 +7,7 @@ reveal them, and nothing it says about itself is believed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import threading
@@ -14,6 +15,8 @@ import types
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Protocol
+
+import orjson
 
 from .harness import (
     NOT_PLAIN,
@@ -23,10 +26,12 @@ from .harness import (
     judge_outcome,
     load_module,
     replay_cases,
+    reported_stdout,
     takes_reveal,
 )
 from .limits import Limits
-from .protocol import JSON, Case, Report, RunOutcome
+from .protocol import JSON, Case, CaseResult, Report, RunOutcome
+from .report_budget import WithinBounds, within_bounds
 from .runner import GradingLost, InProcessRunner, Runner, RunnerFailure
 
 MAX_CODE_BYTES = 200_000
@@ -76,14 +81,62 @@ def check_code(code: object) -> str:
 REFERENCE_CACHE = 4096
 
 
+def _answers_text(answers: JSON) -> bytes | None:
+    """Answers as text that tells ``1``, ``1.0`` and ``true`` apart (``==`` does not); ``None``
+    when orjson cannot write them (then they are never taken for the reference's)."""
+    try:
+        return orjson.dumps(answers)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+
+
+@dataclass
+class Reference:
+    """An exercise's cases for one (seed, variant), the reference's outcomes on them, and, per
+    case, the judged replay of the reference's own answers once a learner has given them.
+
+    A replay is deterministic: the same answers to the same case leave the same model state,
+    so a learner who answers a case as the reference does gets the verdict the first such
+    learner got, without replaying the case again. That is every case of a right answer, the
+    usual submission; replaying and judging those was a fifth of the grading server's CPU per
+    submission (#15)."""
+
+    cases: list[Case]
+    outcomes: list[RunOutcome]
+    answers: list[bytes | None] = field(default_factory=list)
+    judged: list[CaseResult | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.answers = [_answers_text(o.answers) for o in self.outcomes]
+        self.judged = [None] * len(self.outcomes)
+        for outcome in self.outcomes:  # a right answer's report shares these traces
+            if within_bounds(outcome.trace):
+                outcome.trace = WithinBounds(outcome.trace)
+
+    def same_answers(self, index: int, answers: JSON) -> bool:
+        """Whether ``answers`` are the reference's on case ``index``, value for value and type
+        for type: orjson's text tells the types apart, ``==`` tells ``NaN`` from ``null``
+        (orjson writes both as ``null``)."""
+        mine = self.answers[index]
+        return (
+            mine is not None
+            and _answers_text(answers) == mine
+            and answers == self.outcomes[index].answers
+        )
+
+    def remember(self, index: int, answers: JSON, verdict: CaseResult) -> None:
+        """Keeps ``verdict``, the judged replay of ``answers``, if they are the reference's
+        (without anyone's printed text)."""
+        if self.judged[index] is None and self.same_answers(index, answers):
+            self.judged[index] = dataclasses.replace(verdict, stdout="")
+
+
 @dataclass
 class Judge:
     runner: Runner
     # Cases and reference outcomes are deterministic per (exercise, seed, variant): a student
     # who submits again, or a class on the same variant, costs the trusted side nothing more.
-    _cache: OrderedDict[tuple[str, ...], tuple[list[Case], list[RunOutcome]]] = field(
-        default_factory=OrderedDict, repr=False
-    )
+    _cache: OrderedDict[tuple[str, ...], Reference] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _computing: dict[tuple[str, ...], threading.Lock] = field(default_factory=dict, repr=False)
 
@@ -118,9 +171,7 @@ class Judge:
                 )
         return outcomes
 
-    def _cases_and_reference(
-        self, exercise: GradedExercise, seed: int, variant: str
-    ) -> tuple[list[Case], list[RunOutcome]]:
+    def _cases_and_reference(self, exercise: GradedExercise, seed: int, variant: str) -> Reference:
         """The cases and the reference's outcomes on them, cached together per (exercise
         version, seed, variant): making the cases again for every submission was 4–6 % of the
         grading server's CPU per submission (#15). Each key is computed once even when
@@ -150,7 +201,7 @@ class Judge:
                     raise ReferenceFailure(
                         f"the cases of {exercise.id!r} cannot be made: {exc!r}"
                     ) from exc
-                made = (cases, self.reference(exercise, cases))
+                made = Reference(cases, self.reference(exercise, cases))
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
@@ -167,20 +218,33 @@ class Judge:
             source = check_code(code)
         except SubmissionError as exc:
             return Report.error(exc)
-        cases, expected = self._cases_and_reference(exercise, seed, variant)
+        known = self._cases_and_reference(exercise, seed, variant)
+        cases, expected = known.cases, known.outcomes
         try:
             actual = self.runner.run(source, exercise.driver, cases, exercise.limits)
         except GradingLost:
             raise  # no verdict on the learner's code: the caller records a server error
         except (SubmissionError, RunnerFailure) as exc:
             return Report.error(exc)
-        if all(outcome.answers is not None for outcome in expected):
-            actual = replayed(exercise, cases, actual)
         compare, grade_trace = _compare_of(exercise.driver)
-        results = [
-            judge_outcome(case, exp, act, compare, reveal=False, grade_trace=grade_trace)
-            for case, exp, act in zip(cases, expected, actual, strict=True)
-        ]
+        replayable = all(outcome.answers is not None for outcome in expected)
+        verdicts: list[CaseResult | None] = (
+            _judged_once(known, actual) if replayable else [None] * len(actual)
+        )
+        judged = actual
+        if replayable and None in verdicts:
+            judged = replayed(exercise, cases, actual, verdicts)
+        results = []
+        for i, (case, sent, outcome, verdict) in enumerate(
+            zip(cases, actual, judged, verdicts, strict=True)
+        ):
+            if verdict is None:
+                verdict = judge_outcome(
+                    case, expected[i], outcome, compare, reveal=False, grade_trace=grade_trace
+                )
+                if replayable and sent.error is None:
+                    known.remember(i, sent.answers, verdict)
+            results.append(dataclasses.replace(verdict, stdout=reported_stdout(outcome.stdout)))
         return Report.from_results(results, scope="hidden")
 
     def practice_payload(self, exercise: GradedExercise) -> list[dict[str, JSON]]:
@@ -199,17 +263,34 @@ class Judge:
         ]
 
 
+def _judged_once(known: Reference, actual: list[RunOutcome]) -> list[CaseResult | None]:
+    """Per case, the verdict known already for the learner's answers (the reference's, judged
+    before), with their own printed text; ``None`` where the case must be replayed."""
+    results: list[CaseResult | None] = []
+    for i, outcome in enumerate(actual):
+        verdict = known.judged[i]
+        if verdict is not None and outcome.error is None and known.same_answers(i, outcome.answers):
+            results.append(dataclasses.replace(verdict, stdout=reported_stdout(outcome.stdout)))
+        else:
+            results.append(None)
+    return results
+
+
 def replayed(
-    exercise: GradedExercise, cases: list[Case], outcomes: list[RunOutcome]
+    exercise: GradedExercise,
+    cases: list[Case],
+    outcomes: list[RunOutcome],
+    known: list[CaseResult | None] | None = None,
 ) -> list[RunOutcome]:
     """The learner's outcomes as this process makes them from their recorded answers (an
     exercise whose reference run could be recorded: its functions take and give plain data).
     What the grading process said about the model is not believed; only its errors are kept (an
-    error fails the case whatever it says), and what the learner's code printed."""
+    error fails the case whatever it says), and what the learner's code printed. A case with a
+    verdict in ``known`` is not replayed (its outcome is returned as it came)."""
     judged: list[RunOutcome] = []
     again: list[tuple[Case, JSON]] = []
-    for case, outcome in zip(cases, outcomes, strict=True):
-        if outcome.error is not None:
+    for i, (case, outcome) in enumerate(zip(cases, outcomes, strict=True)):
+        if outcome.error is not None or (known is not None and known[i] is not None):
             judged.append(outcome)
         elif outcome.answers is None:  # an answer that is not plain data, as the reference's are
             judged.append(
@@ -225,7 +306,7 @@ def replayed(
             again.append((case, outcome.answers))
     made = iter(replay_cases(exercise.driver, again, exercise.limits.step_budget))
     for i, outcome in enumerate(judged):
-        if outcome.error is None:
+        if outcome.error is None and (known is None or known[i] is None):
             replayed_outcome = next(made)
             replayed_outcome.stdout = outcome.stdout
             judged[i] = replayed_outcome

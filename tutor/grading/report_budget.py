@@ -68,6 +68,19 @@ def _bounded(value: Any, key: str = "") -> Any:
 _SCALARS = (int, bool, type(None))  # and finite floats (``x - x`` is 0.0 only for those)
 
 
+class WithinBounds(list):  # type: ignore[type-arg]
+    """A list found within every bound once and never changed afterwards: the check does not
+    walk it again. The judge marks the reference's traces so; a learner's trace equal to the
+    reference's is reported as the reference's own list, so a right answer's traces (thousands
+    of events for vcpu-run-loop) are not walked per submission (#15). orjson and the standard
+    library write it as the list it is."""
+
+
+def within_bounds(value: Any) -> bool:
+    """Whether ``fit`` would leave ``value`` as it is."""
+    return _within_under(value, "")
+
+
 def _within(value: Any) -> bool:
     """Every string, key and list of ``value`` already within bounds, and every number finite
     (``False`` also for any type it does not know, which ``_bounded`` then handles)."""
@@ -91,6 +104,8 @@ def _within(value: Any) -> bool:
 
 def _within_under(value: Any, key: str) -> bool:
     kind = type(value)
+    if kind is WithinBounds:
+        return True
     if kind is str:
         return len(value) <= (MAX_PRINTED if key in PRINTED_KEYS else MAX_TEXT)
     if kind is list or kind is tuple:
