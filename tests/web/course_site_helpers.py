@@ -116,7 +116,7 @@ def graded(app: Flask, slug: str, email: str, exercise_id: str, code: str, when:
         user = find_user(email)
         assert user is not None
         exercise = app.extensions["catalog"].exercise(exercise_id)
-        seed = submission_seed(course, user.learner, exercise)
+        seed = submission_seed(course.id, user.learner, exercise)
         report = Judge(InProcessRunner()).grade(exercise, code, seed, "hidden")
         submission = Submission(
             course_id=course.id,

@@ -294,6 +294,42 @@ def test_a_submit_graded_in_the_request_answers_with_its_verdict_without_reading
 
 
 @pytest.mark.parametrize("path", ["/api/exercises/io-path/grade", "/exercises/io-path/submit"])
+def test_a_self_study_submit_asks_for_the_demo_course_once_per_process(
+    app: Flask, client: FlaskClient, path: str
+) -> None:
+    """#15: every self-study Submit read the demo course's row (0.66 ms of the server's CPU per
+    submission); its id cannot change, so the first Submit asks and the rest do not, and every
+    submission is still stored for that course."""
+    asked: list[str] = []
+
+    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        if re.search(r"\bFROM course\b", statement):
+            asked.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _seen)
+    ids, asked_by_the_first = [], 0
+    try:
+        for attempt in range(3):
+            asked_by_the_first = asked_by_the_first or len(asked)
+            code = f"{SOLUTION}\n# attempt {attempt}\n"  # (the same code again is a duplicate)
+            if path.startswith("/api/"):
+                reply = client.post(path, json={"code": code})
+                ids.append(reply.get_json()["submission"])
+            else:
+                reply = client.post(path, data={"code": code}, headers={"HX-Request": "true"})
+                ids.append(int(reply.headers["X-Submission-Id"]))
+            assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+    assert asked_by_the_first and len(asked) == asked_by_the_first, asked
+    with app.app_context():
+        demo = demo_course().id
+    assert [_row(app, i).course_id for i in ids] == [demo] * 3
+
+
+@pytest.mark.parametrize("path", ["/api/exercises/io-path/grade", "/exercises/io-path/submit"])
 def test_no_statement_a_submit_runs_reads_every_submission_ever_stored(
     app: Flask, client: FlaskClient, path: str
 ) -> None:

@@ -40,7 +40,7 @@ from .grading_service import IN_FLIGHT, GraderBusy, GraderUnavailable, Submissio
 from .learn import catalog, grading
 from .models import Submission
 from .report_replies import api_report, own_view
-from .schedule import course_note, submission_course
+from .schedule import course_note, submission_course_id
 from .submission_access import is_own, viewable_submission
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -182,9 +182,9 @@ def grade(exercise_id: str) -> ResponseReturnValue:
             "什么都没有提交",
         )
     try:
-        course = submission_course(exercise)  # a student's course, or self-study
+        course_id = submission_course_id(exercise)  # a student's course, or self-study
         submission = grading().submit(
-            exercise, body["code"], course, current_learner(), idempotency_key=key
+            exercise, body["code"], course_id, current_learner(), idempotency_key=key
         )
     except (GraderBusy, SubmissionRefused, GraderUnavailable) as exc:
         return refusal_json(exc)

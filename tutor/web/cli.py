@@ -15,7 +15,7 @@ from tutor.content.checker import check_catalog
 from tutor.queue.commands import register as register_queue_commands
 
 from . import schema
-from .course import demo_course
+from .course import demo_course, demo_course_id
 from .grading_service import GraderBusy, GraderUnavailable
 
 tutor_cli = AppGroup("tutor", help="VirtTutor commands.")
@@ -97,9 +97,8 @@ def grade(exercise_id: str, file: Path, student: str) -> None:
     except UnicodeDecodeError:
         sys.exit(f"{file} is not UTF-8 text")
     service = current_app.extensions["grading"]
-    course = demo_course()
     try:
-        submission = service.submit(exercise, code, course, student, here=True)
+        submission = service.submit(exercise, code, demo_course_id(), student, here=True)
     except (GraderBusy, GraderUnavailable) as exc:
         sys.exit(str(exc))
     report = submission.report or {"verdict": "pending", "message": "still grading"}

@@ -444,7 +444,7 @@ def seed_demo_course() -> str:
                 when = min(due, now) - timedelta(days=1, hours=2 - attempt)
                 if index == 1 and position == 0:
                     when = due + timedelta(hours=20 + attempt)
-                seed = submission_seed(course, student.learner, exercise)
+                seed = submission_seed(course.id, student.learner, exercise)
                 report = judge.grade(exercise, code, seed, "hidden")
                 db.session.add(
                     Submission(

@@ -48,7 +48,7 @@ from tutor.queue.verdicts import VerdictWatcher
 from . import database_file, sqlite_journal
 from .commit_durability import restore_on_checkin
 from .extensions import db
-from .models import Course, Submission
+from .models import Submission
 from .practice_cases import PracticeCases
 from .progress import note_stored
 
@@ -398,7 +398,7 @@ class GradingService:
         self,
         exercise: Exercise,
         code: str,
-        course: Course,
+        course_id: int,
         learner: str,
         wait: bool = True,
         here: bool = False,
@@ -427,11 +427,11 @@ class GradingService:
         try:
             check_code(code)
         except SubmissionError as exc:  # not a program: answered at once, no queue, no process
-            return self._store_rejected(exercise, code, course, learner, exc, idempotency_key)
+            return self._store_rejected(exercise, code, course_id, learner, exc, idempotency_key)
         address = request.remote_addr if has_request_context() else None
-        seed = stored_seed(submission_seed(course, learner, exercise))
+        seed = stored_seed(submission_seed(course_id, learner, exercise))
         row: dict[str, object] = {
-            "course_id": course.id,
+            "course_id": course_id,
             "learner": learner,
             "exercise_id": exercise.id,
             "code": code,
@@ -539,14 +539,14 @@ class GradingService:
         self,
         exercise: Exercise,
         code: str,
-        course: Course,
+        course_id: int,
         learner: str,
         why: SubmissionError,
         idempotency_key: str | None = None,
     ) -> Submission:
         report = Report.error(why)
         row: dict[str, object] = {
-            "course_id": course.id,
+            "course_id": course_id,
             "learner": learner,
             "exercise_id": exercise.id,
             "code": storable_code(code),
@@ -596,10 +596,10 @@ class GradingService:
         return len(ids)
 
 
-def submission_seed(course: Course, learner: str, exercise: Exercise) -> int:
+def submission_seed(course_id: int, learner: str, exercise: Exercise) -> int:
     """The learner's hidden variant of the exercise, fixed when the submission is stored: from
     the course's id, never its slug (staff may rename a course; its learners keep their cases)."""
-    return learner_variant_seed(course.id, learner, exercise.id)
+    return learner_variant_seed(course_id, learner, exercise.id)
 
 
 def stored_report(report: Report) -> str:

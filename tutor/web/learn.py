@@ -42,7 +42,7 @@ from .grading_service import (
 )
 from .models import Submission
 from .report_replies import own_view, replay_data
-from .schedule import submission_course
+from .schedule import submission_course_id
 from .submission_access import is_own, viewable_submission
 
 bp = Blueprint("learn", __name__)
@@ -140,7 +140,7 @@ def _submit_once(exercise: Exercise, code: str) -> Submission:
     if duplicate is not None:
         submission = grading().wait_for_verdict(duplicate.id, VERDICT_WAIT_SECONDS)
     else:
-        submission = grading().submit(exercise, code, submission_course(exercise), learner)
+        submission = grading().submit(exercise, code, submission_course_id(exercise), learner)
     g.submission_id = submission.id
     return submission
 

@@ -11,7 +11,7 @@ policy is the course's:
   stored), and anything late that got in (say, before the policy changed) counts 0.
 
 A student's submission to an exercise of one of their courses is stored under that course
-(``submission_course``); before the exercise opens it is refused. Anonymous learners and
+(``submission_course_id``); before the exercise opens it is refused. Anonymous learners and
 exercises outside every course of the learner go to the self-study course as before.
 """
 
@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tutor.content import Exercise
 
 from .accounts import User
-from .course import demo_course
+from .course import demo_course_id
 from .course_zone import DEFAULT_ZONE, zoned_stamp
 from .extensions import db
 from .grading_service import SubmissionRefused
@@ -194,7 +194,7 @@ def ended_course(submission: Submission | None) -> Course | None:
     closed, by a student still in it, of one of its exercises."""
     if submission is None or _no_account_of_its_own(submission):
         return None
-    if submission.course_id != demo_course().id:
+    if submission.course_id != demo_course_id():
         return None
     found: Course | None = db.session.execute(
         db.select(Course)
@@ -297,12 +297,12 @@ def _rank(assignment: Assignment, late_policy: str, moment: datetime) -> tuple[i
     return (1 if late_policy != REFUSE else 3), -due
 
 
-def submission_course(exercise: Exercise) -> Course:
-    """The course a Submit of ``exercise`` counts for; raises ``SubmissionRefused`` (nothing
-    stored) when that course does not take it now."""
+def submission_course_id(exercise: Exercise) -> int:
+    """The id of the course a Submit of ``exercise`` counts for; raises ``SubmissionRefused``
+    (nothing stored) when that course does not take it now."""
     found = course_assignment(exercise.id)
     if found is None:
-        return demo_course()
+        return demo_course_id()
     course, assignment = found
     moment = now()
     if not assignment.is_open(moment):
@@ -319,4 +319,4 @@ def submission_course(exercise: Exercise) -> Course:
             "take late work; nothing was submitted",
             zh=f"这个练习在“{course.title}”的截止时间是 {when}，课程不接受迟交；没有提交",
         )
-    return course
+    return course.id
