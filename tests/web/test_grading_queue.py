@@ -329,6 +329,30 @@ def test_a_self_study_submit_asks_for_the_demo_course_once_per_process(
     assert [_row(app, i).course_id for i in ids] == [demo] * 3
 
 
+def test_a_verdict_of_a_learner_without_an_account_asks_nothing_about_lms_links(
+    app: Flask, client: FlaskClient
+) -> None:
+    """#15: after every verdict the LTI passback asked which of the learner's grade links it
+    changes (0.24 ms of the server's CPU per submission); a learner graded in their own request
+    with no account signed in has none, so it is not asked (an LMS learner's verdict is, as
+    tests/web/test_lti_grades.py shows)."""
+    asked: list[str] = []
+
+    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        if "lti_grade_link" in statement:
+            asked.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        reply = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+    assert reply.status_code == 200 and reply.get_json()["verdict"] == "passed"
+    assert asked == []
+
+
 @pytest.mark.parametrize("path", ["/api/exercises/io-path/grade", "/exercises/io-path/submit"])
 def test_no_statement_a_submit_runs_reads_every_submission_ever_stored(
     app: Flask, client: FlaskClient, path: str

@@ -56,6 +56,9 @@ class ClaimedRow:
     exercise_id: str
     code: str
     variant_seed: int
+    # Stored in this request by its own learner without an account (the web process knows;
+    # a worker's claim does not say): no verdict listener concerns such a learner.
+    without_account: bool = False
 
 
 def claim(submission_id: int) -> Claim | None:

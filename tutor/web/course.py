@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -44,6 +45,15 @@ def demo_course_id() -> int:
     if known is None:
         known = current_app.extensions["demo_course_id"] = demo_course().id
     return known
+
+
+def own_without_account(learner: str) -> bool:
+    """Whether ``learner`` is this request's own and no account is signed in: then no course
+    counts their work and no LMS link carries it (only accounts are members or linked), which
+    this knows without asking the database (#15: a self-study Submit asked it three times)."""
+    if not has_request_context() or current_user.is_authenticated:
+        return False
+    return str(session.get("learner") or "") == learner
 
 
 def current_learner() -> str:

@@ -47,6 +47,7 @@ from tutor.queue.verdicts import VerdictWatcher
 
 from . import database_file, sqlite_journal
 from .commit_durability import restore_on_checkin
+from .course import own_without_account
 from .extensions import db
 from .models import Submission
 from .practice_cases import PracticeCases
@@ -456,7 +457,13 @@ class GradingService:
         written, report = None, None
         try:
             if graded_here:
-                claim = rows.ClaimedRow(rows.Claim(submission_id, 1), exercise.id, code, seed)
+                claim = rows.ClaimedRow(
+                    rows.Claim(submission_id, 1),
+                    exercise.id,
+                    code,
+                    seed,
+                    without_account=own_without_account(learner),
+                )
                 outcome = self.queue.grader().grade_claimed(claim)
                 written, report = outcome.written, outcome.report
             else:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tutor.content import Exercise
 
 from .accounts import User
-from .course import demo_course_id
+from .course import demo_course_id, own_without_account
 from .course_zone import DEFAULT_ZONE, zoned_stamp
 from .extensions import db
 from .grading_service import SubmissionRefused
@@ -155,21 +155,12 @@ def counted(
     return Counted(value, value, 0)
 
 
-def _no_account_of_its_own(submission: Submission) -> bool:
-    """The viewer's own submission, made without an account: no course counts it (only
-    members are in a course), which this knows without asking the database — a grading
-    reply of a self-study learner asked it twice per Submit (#15)."""
-    if not has_request_context() or current_user.is_authenticated:
-        return False
-    return str(session.get("learner") or "") == submission.learner
-
-
 def late_standing(submission: Submission | None) -> tuple[Course, Counted] | None:
     """The course and what it counts of a submission made after its due time, else ``None``:
     a late Submit said only "Passed: all 8 cases are correct" where the course counts 90."""
     if submission is None or submission.score is None or submission.status != "graded":
         return None
-    if _no_account_of_its_own(submission):
+    if own_without_account(submission.learner):
         return None
     assignment = db.session.execute(
         db.select(Assignment).filter_by(
@@ -192,7 +183,7 @@ def ended_course(submission: Submission | None) -> Course | None:
     Submit after their course ended is graded and kept as self-study (``course_assignment``
     skips closed courses), and it said only "Passed", as if it counted. Made after the course
     closed, by a student still in it, of one of its exercises."""
-    if submission is None or _no_account_of_its_own(submission):
+    if submission is None or own_without_account(submission.learner):
         return None
     if submission.course_id != demo_course_id():
         return None
