@@ -19,8 +19,8 @@ Three layers, cheapest first:
 
 The address is the peer's, or — behind ``PROXY_HOPS`` reverse proxies — the one they report in
 ``X-Forwarded-For`` (werkzeug's ``ProxyFix``). Counters live in this process
-(``RATELIMIT_STORAGE_URI``, default ``memory://``); several server processes need a shared store
-(``redis://…``).
+(``RATELIMIT_STORAGE_URI``, default ``memory://``: ``rate_counters``); several server processes
+need a shared store (``redis://…``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import is_api
 from .grading_service import SubmissionRefused
+from .rate_counters import storage_uri
 
 DEFAULTS = {
     "SUBMIT_RATE_LIMIT": "20 per minute",
@@ -169,7 +170,12 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    limiter = Limiter(get_remote_address, app=app)  # one per app: its own limits and counters
+    # One per app: its own limits and counters.
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=storage_uri(str(app.config["RATELIMIT_STORAGE_URI"])),
+    )
     app.extensions["fairness_limiter"] = limiter
     # Only the views that take a POST carry the submission limits, not their blueprints: a
     # blueprint's limits are resolved on every request to it, GETs too (Flask-Limiter parses
