@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     ).start()
     yield live
     live.stop()
+
+
+@contextmanager
+def _statements(app: Flask, wanted: Callable[[str], bool]) -> Iterator[list[tuple[str, object]]]:
+    """Each statement the database is sent while inside, that ``wanted`` picks, with its
+    parameters."""
+    ran: list[tuple[str, object]] = []
+
+    def _seen(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
+        if wanted(statement):
+            ran.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        yield ran
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
 
 
 def test_the_api_answers_202_then_the_worker_grades(server: LiveServer) -> None:
@@ -269,19 +289,9 @@ def test_a_submit_graded_in_the_request_answers_with_its_verdict_without_reading
     """#15: the request that graded a submission answers with the verdict it has just recorded;
     reading the row back cost a tenth of the server's CPU per submit. The answer is exactly what
     the stored row says when asked for later."""
-    read: list[str] = []
-
-    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
-        if re.search(r"^\s*SELECT\b.*\bFROM submission\s+WHERE submission\.id = ", statement, re.S):
-            read.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
+    reading_back = re.compile(r"^\s*SELECT\b.*\bFROM submission\s+WHERE submission\.id = ", re.S)
+    with _statements(app, reading_back.search) as read:
         reply = client.post("/api/exercises/io-path/grade", json={"code": code})
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
     assert reply.status_code == 200, reply.get_data(as_text=True)
     assert read == []
     answered = reply.get_json()
@@ -300,17 +310,8 @@ def test_a_self_study_submit_asks_for_the_demo_course_once_per_process(
     """#15: every self-study Submit read the demo course's row (0.66 ms of the server's CPU per
     submission); its id cannot change, so the first Submit asks and the rest do not, and every
     submission is still stored for that course."""
-    asked: list[str] = []
-
-    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
-        if re.search(r"\bFROM course\b", statement):
-            asked.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _seen)
     ids, asked_by_the_first = [], 0
-    try:
+    with _statements(app, re.compile(r"\bFROM course\b").search) as asked:
         for attempt in range(3):
             asked_by_the_first = asked_by_the_first or len(asked)
             code = f"{SOLUTION}\n# attempt {attempt}\n"  # (the same code again is a duplicate)
@@ -321,8 +322,6 @@ def test_a_self_study_submit_asks_for_the_demo_course_once_per_process(
                 reply = client.post(path, data={"code": code}, headers={"HX-Request": "true"})
                 ids.append(int(reply.headers["X-Submission-Id"]))
             assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
     assert asked_by_the_first and len(asked) == asked_by_the_first, asked
     with app.app_context():
         demo = demo_course().id
@@ -336,19 +335,8 @@ def test_a_verdict_of_a_learner_without_an_account_asks_nothing_about_lms_links(
     changes (0.24 ms of the server's CPU per submission); a learner graded in their own request
     with no account signed in has none, so it is not asked (an LMS learner's verdict is, as
     tests/web/test_lti_grades.py shows)."""
-    asked: list[str] = []
-
-    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
-        if "lti_grade_link" in statement:
-            asked.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
+    with _statements(app, lambda statement: "lti_grade_link" in statement) as asked:
         reply = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
     assert reply.status_code == 200 and reply.get_json()["verdict"] == "passed"
     assert asked == []
 
@@ -378,20 +366,15 @@ def test_no_statement_a_submit_runs_reads_every_submission_ever_stored(
         )
         db.session.commit()
         engine = db.engine
-    ran: list[tuple[str, object]] = []
 
-    def _seen(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
-        if re.search(r"\bsubmission\b", statement) and not statement.startswith("PRAGMA"):
-            ran.append((statement, parameters))
+    def on_submissions(statement: str) -> bool:
+        return bool(re.search(r"\bsubmission\b", statement)) and not statement.startswith("PRAGMA")
 
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
+    with _statements(app, on_submissions) as ran:
         if path.startswith("/api/"):
             reply = client.post(path, json={"code": SOLUTION})
         else:
             reply = client.post(path, data={"code": SOLUTION}, headers={"HX-Request": "true"})
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
     assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
     assert any(statement.lstrip().startswith("SELECT") for statement, _ in ran)
     # As a server that never ran ANALYZE plans them (none does), and with the statistics.
