@@ -244,7 +244,7 @@ class Judge:
                 )
                 if replayable and sent.error is None:
                     known.remember(i, sent.answers, verdict)
-            results.append(dataclasses.replace(verdict, stdout=reported_stdout(outcome.stdout)))
+            results.append(verdict)
         return Report.from_results(results, scope="hidden")
 
     def practice_payload(self, exercise: GradedExercise) -> list[dict[str, JSON]]:
