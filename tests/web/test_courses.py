@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import login_user
+from sqlalchemy import event
 
 from tutor.web.accounts import find_user
 from tutor.web.extensions import db
@@ -336,6 +337,44 @@ def test_late_work_is_accepted_with_the_penalty_per_day(app: Flask) -> None:
     newcomer = page_text(signed_in(app, "new@x.org").get("/lessons/hypervisors").get_data(True))
     assert "Your best score: 100 of 100" in newcomer
     assert "Nothing you submitted counts for Course iota yet" in newcomer
+
+
+@pytest.mark.parametrize("path", ["/api/exercises/io-path/grade", "/exercises/io-path/submit"])
+def test_a_late_submit_says_what_it_counts_without_asking_for_its_course_again(
+    app: Flask, path: str
+) -> None:
+    """#15: the reply to a student's Submit read the assignment, the course and its settings
+    again for its late note, after the Submit had read them to store it (three queries of every
+    student's Submit). The note is the same; the course's tables are read once."""
+    due = NOW - timedelta(days=1, hours=2)  # 2 days late (a started day counts)
+    hosted_course(app, "kappa", "t@example.org", {"io-path": (None, due)}, ("k@example.org",))
+    hosted_course(app, "lam", "t@example.org", {"vm-spec": (None, due)}, ("k@example.org",))
+    student = signed_in(app, "k@example.org")
+    read: list[str] = []
+
+    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        # (The demo course's id, asked once per application by its slug, is not this.)
+        if re.search(r"\bFROM (assignment|course|course_settings)\b", statement) and not re.search(
+            r"WHERE course\.slug = ", statement
+        ):
+            read.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        code = solution(app, "io-path")
+        if path.startswith("/api/"):
+            reply = student.post(path, json={"code": code})
+            said = reply.get_json()["note"]["en"]
+        else:
+            reply = student.post(path, data={"code": code}, headers={"HX-Request": "true"})
+            said = page_text(reply.get_data(as_text=True))
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+    assert reply.status_code == 200
+    assert re.search(r"[Ss]ubmitted 2 days late for Course kappa: it counts 80 of 100", said)
+    assert len(read) == 1, read
 
 
 def test_a_students_submit_counts_for_their_course(app: Flask) -> None:

@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import has_request_context, session
+from flask import g, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -162,6 +162,18 @@ def late_standing(submission: Submission | None) -> tuple[Course, Counted] | Non
         return None
     if own_without_account(submission.learner):
         return None
+    found = _resolved_for(submission) or _stored_standing(submission)
+    if found is None or found.assignment.due_at is None:
+        return None
+    result = counted(
+        submission.score, submission.created_at, found.assignment.due_at, found.settings
+    )
+    return (found.course, result) if result.days_late else None
+
+
+def _stored_standing(submission: Submission) -> Resolved | None:
+    """``submission``'s course, the exercise's times in it and the course's settings, asked of
+    the database (the due time first: without one there is nothing more to ask)."""
     assignment = db.session.execute(
         db.select(Assignment).filter_by(
             course_id=submission.course_id, exercise_id=submission.exercise_id
@@ -170,12 +182,7 @@ def late_standing(submission: Submission | None) -> tuple[Course, Counted] | Non
     if assignment is None or assignment.due_at is None:
         return None
     course = db.session.get(Course, submission.course_id)
-    if course is None:
-        return None
-    result = counted(
-        submission.score, submission.created_at, assignment.due_at, settings_of(course)
-    )
-    return (course, result) if result.days_late else None
+    return None if course is None else Resolved(course, assignment, settings_of(course))
 
 
 def ended_course(submission: Submission | None) -> Course | None:
@@ -240,6 +247,25 @@ class PastDue(SubmissionRefused):
 
 
 def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
+    """The signed-in student's course that has this exercise, with its times (``Resolved``
+    without its settings)."""
+    found = _resolve(exercise_id)
+    return None if found is None else (found.course, found.assignment)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The course a Submit counts for, the exercise's times in it and the course's settings,
+    as the request that stored the submission found them: the reply about that submission
+    (its late note) reads them here instead of asking the database again (#15: three queries
+    of a signed-in student's every Submit)."""
+
+    course: Course
+    assignment: Assignment
+    settings: CourseSettings
+
+
+def _resolve(exercise_id: str) -> Resolved | None:
     """The signed-in student's course that has this exercise, with its times; ``None`` for
     anyone else: self-study. Only a course they are still in (not one they left) and that is not
     closed. Of several
@@ -251,7 +277,7 @@ def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
         return None
     launched = session.get("lti_course") if has_request_context() else None
     rows = db.session.execute(
-        db.select(Course, Assignment, CourseSettings.late_policy)
+        db.select(Course, Assignment, CourseSettings)
         .join(Assignment, Assignment.course_id == Course.id)
         .join(Membership, Membership.course_id == Course.id)
         .outerjoin(CourseSettings, CourseSettings.course_id == Course.id)
@@ -266,15 +292,15 @@ def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
     if not rows:
         return None
     moment = now()
-    course, assignment, _policy = min(
+    course, assignment, settings = min(
         rows,
         key=lambda row: (
             row[0].slug != str(launched or ""),
-            *_rank(row[1], row[2] or ACCEPT, moment),
+            *_rank(row[1], row[2].late_policy if row[2] is not None else ACCEPT, moment),
             row[0].id,
         ),
     )
-    return course, assignment
+    return Resolved(course, assignment, settings if settings is not None else settings_of(course))
 
 
 def _rank(assignment: Assignment, late_policy: str, moment: datetime) -> tuple[int, float]:
@@ -291,10 +317,10 @@ def _rank(assignment: Assignment, late_policy: str, moment: datetime) -> tuple[i
 def submission_course_id(exercise: Exercise) -> int:
     """The id of the course a Submit of ``exercise`` counts for; raises ``SubmissionRefused``
     (nothing stored) when that course does not take it now."""
-    found = course_assignment(exercise.id)
+    found = _resolve(exercise.id)
     if found is None:
         return demo_course_id()
-    course, assignment = found
+    course, assignment, settings = found.course, found.assignment, found.settings
     moment = now()
     if not assignment.is_open(moment):
         when = course_stamp(assignment.opens_at, course)
@@ -302,7 +328,6 @@ def submission_course_id(exercise: Exercise) -> int:
             f"this exercise opens for {course.title} on {when}; nothing was submitted",
             zh=f"这个练习在 {when} 才对“{course.title}”开放；没有提交",
         )
-    settings = settings_of(course)
     if settings.late_policy == REFUSE and days_late(moment, assignment.due_at):
         when = course_stamp(assignment.due_at, course)
         raise PastDue(
@@ -310,4 +335,14 @@ def submission_course_id(exercise: Exercise) -> int:
             "take late work; nothing was submitted",
             zh=f"这个练习在“{course.title}”的截止时间是 {when}，课程不接受迟交；没有提交",
         )
+    if has_request_context():
+        g.resolved_submission_course = found
     return course.id
+
+
+def _resolved_for(submission: Submission) -> Resolved | None:
+    """What this request's Submit found about ``submission``'s course, if it is that one."""
+    found: Resolved | None = g.get("resolved_submission_course") if has_request_context() else None
+    if found is None or found.course.id != submission.course_id:
+        return None
+    return found if found.assignment.exercise_id == submission.exercise_id else None
