@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import login_user
-from sqlalchemy import event
 
 from tutor.web.accounts import find_user
 from tutor.web.extensions import db
@@ -29,6 +28,7 @@ from .course_site_helpers import (
     signed_in,
     solution,
 )
+from .sql_log import sql_statements
 
 NOW = datetime.now(UTC)
 
@@ -350,19 +350,14 @@ def test_a_late_submit_says_what_it_counts_without_asking_for_its_course_again(
     hosted_course(app, "kappa", "t@example.org", {"io-path": (None, due)}, ("k@example.org",))
     hosted_course(app, "lam", "t@example.org", {"vm-spec": (None, due)}, ("k@example.org",))
     student = signed_in(app, "k@example.org")
-    read: list[str] = []
 
-    def _seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+    def on_the_course(statement: str) -> bool:
         # (The demo course's id, asked once per application by its slug, is not this.)
-        if re.search(r"\bFROM (assignment|course|course_settings)\b", statement) and not re.search(
-            r"WHERE course\.slug = ", statement
-        ):
-            read.append(statement)
+        return bool(re.search(r"\bFROM (assignment|course|course_settings)\b", statement)) and (
+            not re.search(r"WHERE course\.slug = ", statement)
+        )
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
+    with sql_statements(app, on_the_course) as read:
         code = solution(app, "io-path")
         if path.startswith("/api/"):
             reply = student.post(path, json={"code": code})
@@ -370,8 +365,6 @@ def test_a_late_submit_says_what_it_counts_without_asking_for_its_course_again(
         else:
             reply = student.post(path, data={"code": code}, headers={"HX-Request": "true"})
             said = page_text(reply.get_data(as_text=True))
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
     assert reply.status_code == 200
     assert re.search(r"[Ss]ubmitted 2 days late for Course kappa: it counts 80 of 100", said)
     assert len(read) == 1, read

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from tutor.web.models import Submission
 from ..conftest import ROOT
 from ..grading.live import MANY_MACHINES, Learner, LiveServer, Response
 from ..servers import RedisServer, database_url, postgres_server, postgres_url, redis_server
+from .sql_log import sql_statements
 
 __all__ = ["database_url", "postgres_server", "postgres_url", "redis_server"]
 
@@ -56,25 +56,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     ).start()
     yield live
     live.stop()
-
-
-@contextmanager
-def _statements(app: Flask, wanted: Callable[[str], bool]) -> Iterator[list[tuple[str, object]]]:
-    """Each statement the database is sent while inside, that ``wanted`` picks, with its
-    parameters."""
-    ran: list[tuple[str, object]] = []
-
-    def _seen(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
-        if wanted(statement):
-            ran.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
-        yield ran
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
 
 
 def test_the_api_answers_202_then_the_worker_grades(server: LiveServer) -> None:
@@ -290,7 +271,7 @@ def test_a_submit_graded_in_the_request_answers_with_its_verdict_without_reading
     reading the row back cost a tenth of the server's CPU per submit. The answer is exactly what
     the stored row says when asked for later."""
     reading_back = re.compile(r"^\s*SELECT\b.*\bFROM submission\s+WHERE submission\.id = ", re.S)
-    with _statements(app, reading_back.search) as read:
+    with sql_statements(app, reading_back.search) as read:
         reply = client.post("/api/exercises/io-path/grade", json={"code": code})
     assert reply.status_code == 200, reply.get_data(as_text=True)
     assert read == []
@@ -311,7 +292,7 @@ def test_a_self_study_submit_asks_for_the_demo_course_once_per_process(
     submission); its id cannot change, so the first Submit asks and the rest do not, and every
     submission is still stored for that course."""
     ids, asked_by_the_first = [], 0
-    with _statements(app, re.compile(r"\bFROM course\b").search) as asked:
+    with sql_statements(app, re.compile(r"\bFROM course\b").search) as asked:
         for attempt in range(3):
             asked_by_the_first = asked_by_the_first or len(asked)
             code = f"{SOLUTION}\n# attempt {attempt}\n"  # (the same code again is a duplicate)
@@ -335,7 +316,7 @@ def test_a_verdict_of_a_learner_without_an_account_asks_nothing_about_lms_links(
     changes (0.24 ms of the server's CPU per submission); a learner graded in their own request
     with no account signed in has none, so it is not asked (an LMS learner's verdict is, as
     tests/web/test_lti_grades.py shows)."""
-    with _statements(app, lambda statement: "lti_grade_link" in statement) as asked:
+    with sql_statements(app, lambda statement: "lti_grade_link" in statement) as asked:
         reply = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
     assert reply.status_code == 200 and reply.get_json()["verdict"] == "passed"
     assert asked == []
@@ -370,7 +351,7 @@ def test_no_statement_a_submit_runs_reads_every_submission_ever_stored(
     def on_submissions(statement: str) -> bool:
         return bool(re.search(r"\bsubmission\b", statement)) and not statement.startswith("PRAGMA")
 
-    with _statements(app, on_submissions) as ran:
+    with sql_statements(app, on_submissions) as ran:
         if path.startswith("/api/"):
             reply = client.post(path, json={"code": SOLUTION})
         else:

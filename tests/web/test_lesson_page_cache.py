@@ -7,8 +7,6 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +14,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from jinja2 import ChoiceLoader, DictLoader
-from sqlalchemy import event
 
 from tests.conftest import FIXTURE_LESSONS
 from tutor.web import lesson_page, static_delivery
@@ -24,6 +21,7 @@ from tutor.web.extensions import db
 from tutor.web.models import Submission
 
 from .course_site_helpers import account, signed_in
+from .sql_log import sql_statements
 
 LESSONS_DIR = FIXTURE_LESSONS
 LESSON = "/lessons/fixture-lesson"
@@ -44,22 +42,6 @@ def csrf_of(app: Flask, client: FlaskClient, page: str) -> set[str]:
     tokens += re.findall(r'<meta name="csrf-token" content="([^"]+)"', page)
     tokens += re.findall(r'"X-CSRFToken": "([^"]+)"', page)
     return {signed.loads(token) for token in tokens}
-
-
-@contextmanager
-def sql_statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_two_learners_get_their_own_parts_of_the_same_cached_page(app: Flask) -> None:

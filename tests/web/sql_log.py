@@ -1,0 +1,31 @@
+"""What a request sends the database: tests that hold a page or a Submit to its statements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy import event
+
+from tutor.web.extensions import db
+
+
+@contextmanager
+def sql_statements(
+    app: Flask, wanted: Callable[[str], bool] = lambda statement: True
+) -> Iterator[list[tuple[str, object]]]:
+    """Each statement sent while inside that ``wanted`` picks, with its parameters."""
+    ran: list[tuple[str, object]] = []
+
+    def _seen(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
+        if wanted(statement):
+            ran.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        yield ran
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
