@@ -165,9 +165,8 @@ def late_standing(submission: Submission | None) -> tuple[Course, Counted] | Non
     found = _resolved_for(submission) or _stored_standing(submission)
     if found is None or found.assignment.due_at is None:
         return None
-    result = counted(
-        submission.score, submission.created_at, found.assignment.due_at, found.settings
-    )
+    settings = found.settings or settings_of(found.course)
+    result = counted(submission.score, submission.created_at, found.assignment.due_at, settings)
     return (found.course, result) if result.days_late else None
 
 
@@ -262,7 +261,7 @@ class Resolved:
 
     course: Course
     assignment: Assignment
-    settings: CourseSettings
+    settings: CourseSettings | None  # (None: the course has no settings row yet)
 
 
 def _resolve(exercise_id: str) -> Resolved | None:
@@ -300,7 +299,7 @@ def _resolve(exercise_id: str) -> Resolved | None:
             row[0].id,
         ),
     )
-    return Resolved(course, assignment, settings if settings is not None else settings_of(course))
+    return Resolved(course, assignment, settings)
 
 
 def _rank(assignment: Assignment, late_policy: str, moment: datetime) -> tuple[int, float]:
@@ -320,7 +319,8 @@ def submission_course_id(exercise: Exercise) -> int:
     found = _resolve(exercise.id)
     if found is None:
         return demo_course_id()
-    course, assignment, settings = found.course, found.assignment, found.settings
+    course, assignment = found.course, found.assignment
+    settings = found.settings or settings_of(course)
     moment = now()
     if not assignment.is_open(moment):
         when = course_stamp(assignment.opens_at, course)
@@ -336,7 +336,7 @@ def submission_course_id(exercise: Exercise) -> int:
             zh=f"这个练习在“{course.title}”的截止时间是 {when}，课程不接受迟交；没有提交",
         )
     if has_request_context():
-        g.resolved_submission_course = found
+        g.resolved_submission_course = Resolved(course, assignment, settings)
     return course.id
 
 
