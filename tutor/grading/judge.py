@@ -103,8 +103,8 @@ class Reference:
 
     cases: list[Case]
     outcomes: list[RunOutcome]
-    answers: list[bytes | None] = field(default_factory=list)
-    judged: list[CaseResult | None] = field(default_factory=list)
+    answers: list[bytes | None] = field(init=False)  # each case's, as ``_answers_text``
+    judged: list[CaseResult | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.answers = [_answers_text(o.answers) for o in self.outcomes]

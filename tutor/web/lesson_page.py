@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Flask,
@@ -57,6 +57,9 @@ from .accept_headers import best_encoding
 from .extensions import db
 from .gzip_splice import PackedPiece, gzip_body, pack
 from .lesson_data import data_url, needs_data, practice_in_page
+
+if TYPE_CHECKING:
+    from .schedule import Resolved  # (this module imports schedule where it is used)
 
 MARK = "\x00"  # never in rendered HTML text: Jinja output of lesson content cannot hold NUL
 SEP = "\x1f"
@@ -294,18 +297,19 @@ def _memo(name: str, make: Callable[[], Any]) -> Any:
 
 def _exercise_standing(exercise_id: str) -> Markup:
     from .progress import exercise_progress
-    from .schedule import course_assignment, now
+    from .schedule import now, student_course
 
     tried = _memo("progress", exercise_progress).get(exercise_id)
-    deadline = course_assignment(exercise_id)
-    if tried is None and deadline is None:
+    found = student_course(exercise_id)
+    if tried is None and found is None:
         return Markup("")
-    in_course = None if deadline is None or tried is None else _course_best(*deadline)
+    deadline = None if found is None else (found.course, found.assignment)
+    in_course = None if found is None or tried is None else _course_best(found)
     macro = get_template_attribute("_learner_parts.html", "exercise_standing")
     return Markup(macro(tried, deadline, now(), in_course))
 
 
-def _course_best(course: Any, assignment: Any) -> float | None:
+def _course_best(found: Resolved) -> float | None:
     """The best score as the student's course counts it (its late policy applied), which the
     raw best beside it may not be: a student saw "100" for work their course counts as 80."""
     from .models import Submission
@@ -314,6 +318,7 @@ def _course_best(course: Any, assignment: Any) -> float | None:
     learner = session.get("learner")
     if not learner:
         return None
+    course, assignment = found.course, found.assignment
     rows = db.session.execute(
         db.select(Submission.score, Submission.created_at).where(
             Submission.course_id == course.id,
@@ -324,7 +329,7 @@ def _course_best(course: Any, assignment: Any) -> float | None:
     ).all()
     if not rows:
         return None
-    settings = settings_of(course)
+    settings = found.settings or settings_of(course)  # (read with the course: no query)
     return max(counted(score, at, assignment.due_at, settings).score for score, at in rows)
 
 

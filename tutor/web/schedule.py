@@ -248,7 +248,7 @@ class PastDue(SubmissionRefused):
 def course_assignment(exercise_id: str) -> tuple[Course, Assignment] | None:
     """The signed-in student's course that has this exercise, with its times (``Resolved``
     without its settings)."""
-    found = _resolve(exercise_id)
+    found = student_course(exercise_id)
     return None if found is None else (found.course, found.assignment)
 
 
@@ -264,7 +264,7 @@ class Resolved:
     settings: CourseSettings | None  # (None: the course has no settings row yet)
 
 
-def _resolve(exercise_id: str) -> Resolved | None:
+def student_course(exercise_id: str) -> Resolved | None:
     """The signed-in student's course that has this exercise, with its times; ``None`` for
     anyone else: self-study. Only a course they are still in (not one they left) and that is not
     closed. Of several
@@ -316,7 +316,7 @@ def _rank(assignment: Assignment, late_policy: str, moment: datetime) -> tuple[i
 def submission_course_id(exercise: Exercise) -> int:
     """The id of the course a Submit of ``exercise`` counts for; raises ``SubmissionRefused``
     (nothing stored) when that course does not take it now."""
-    found = _resolve(exercise.id)
+    found = student_course(exercise.id)
     if found is None:
         return demo_course_id()
     course, assignment = found.course, found.assignment
