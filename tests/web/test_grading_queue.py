@@ -284,6 +284,23 @@ def test_a_submit_graded_in_the_request_answers_with_its_verdict_without_reading
     assert row.graded_at is not None and row.created_at <= row.graded_at
 
 
+def test_a_submit_is_counted_and_stored_by_one_statement(app: Flask, client: FlaskClient) -> None:
+    """#15: the in-flight and queue counts are taken by the ``INSERT`` that stores the
+    submission (a ``SELECT`` of them before it was a tenth of a Submit's time in the database):
+    a self-study Submit graded in its request runs two statements on the submission table, the
+    row and its verdict. The counts still refuse (``test_fairness``)."""
+    client.post("/api/exercises/io-path/grade", json={"code": STARTER})  # (the demo course)
+
+    def on_submissions(statement: str) -> bool:
+        return bool(re.search(r"\bsubmission\b", statement)) and not statement.startswith("PRAGMA")
+
+    with sql_statements(app, on_submissions) as ran:
+        reply = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert reply.status_code == 200 and reply.get_json()["verdict"] == "passed"
+    kinds = [statement.split(None, 1)[0].upper() for statement, _ in ran]
+    assert kinds == ["INSERT", "UPDATE"], ran
+
+
 @pytest.mark.parametrize("path", ["/api/exercises/io-path/grade", "/exercises/io-path/submit"])
 def test_a_self_study_submit_asks_for_the_demo_course_once_per_process(
     app: Flask, client: FlaskClient, path: str
@@ -357,7 +374,7 @@ def test_no_statement_a_submit_runs_reads_every_submission_ever_stored(
         else:
             reply = client.post(path, data={"code": SOLUTION}, headers={"HX-Request": "true"})
     assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
-    assert any(statement.lstrip().startswith("SELECT") for statement, _ in ran)
+    assert any("count(" in statement.lower() for statement, _ in ran)  # the in-flight counts
     # As a server that never ran ANALYZE plans them (none does), and with the statistics.
     for analyzed in (False, True):
         with engine.connect() as connection:
@@ -622,3 +639,37 @@ def test_a_regrade_waits_for_a_submission_a_worker_took_and_says_why_one_failed(
     assert "the sandbox cannot be set up here" in result.output and "#" in result.output
     assert all(_row(app, sid).status == "graded" for sid in graded)  # verdicts kept
     monkeypatch.setattr(Grader, "grade", real_grade)
+
+
+def test_the_statement_that_stores_a_submit_counts_what_is_in_flight(
+    any_database_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#15: the ``INSERT`` itself stores a submit only while the learner has none in flight, on
+    SQLite and PostgreSQL alike; refused, the counts say why. A verdict that comes in between
+    the refusal and the counts does not refuse the submit: it is stored on the next try."""
+    from tutor.web.grading_service import GradingService
+
+    app = any_database_app
+    client = app.test_client()
+    session = client.get("/api/session").get_json()
+    headers = {"X-CSRFToken": session["csrf_token"]}
+    waiting = _store(app, STARTER, learner=session["learner"])  # pending: in flight
+
+    refused = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION}, headers=headers)
+    assert refused.status_code == 429, refused.get_data(as_text=True)[:300]
+    assert "your previous submission is still being graded" in refused.get_json()["error"]
+
+    counted = GradingService._refuse_if_full
+
+    def graded_meanwhile(service: GradingService, learner: str, address: str | None) -> None:
+        db.session.execute(
+            update(Submission).where(Submission.id == waiting).values(status="graded")
+        )
+        db.session.commit()
+        counted(service, learner, address)
+
+    monkeypatch.setattr(GradingService, "_refuse_if_full", graded_meanwhile)
+    stored = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION}, headers=headers)
+    assert stored.status_code == 200, stored.get_data(as_text=True)[:300]
+    assert stored.get_json()["verdict"] == "passed"
+    assert _row(app, stored.get_json()["submission"]).learner == session["learner"]

@@ -19,6 +19,7 @@ row is then stored already claimed (``grading``, attempt 1), as nobody else coul
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import math
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import bindparam, event, func, insert, select
+from sqlalchemy import Insert, Integer, bindparam, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from tutor.content import Catalog, Exercise
@@ -88,6 +89,38 @@ _STILL_IN_FLIGHT = select(SUBMISSIONS.c.id).where(
     SUBMISSIONS.c.id.in_(bindparam("ids", expanding=True)), SUBMISSIONS.c.status.in_(IN_FLIGHT)
 )
 _STORE = insert(SUBMISSIONS).returning(SUBMISSIONS.c.id)
+# A submit refused by a count that a verdict then lowers is stored on the next try.
+ADMIT_TRIES = 3
+
+
+@functools.cache
+def _admitting_insert(columns: tuple[str, ...]) -> Insert:
+    """``INSERT … SELECT`` the row's values only while the learner's submissions in flight are
+    under ``:learner_limit`` and the waiting ones under ``:queue_size``; ``RETURNING id``. The
+    values are typed (PostgreSQL's driver casts each), and ``:learner`` is both a value and the
+    count's key. One statement per set of columns a row can have."""
+    learner = bindparam("learner", type_=SUBMISSIONS.c.learner.type)
+    values = [
+        learner if name == "learner" else bindparam(name, type_=SUBMISSIONS.c[name].type)
+        for name in columns
+    ]
+    mine = (
+        select(func.count())
+        .select_from(SUBMISSIONS)
+        .where(SUBMISSIONS.c.learner == learner, SUBMISSIONS.c.status.in_(IN_FLIGHT))
+        .scalar_subquery()
+    )
+    waiting = (
+        select(func.count())
+        .select_from(SUBMISSIONS)
+        .where(SUBMISSIONS.c.status == "pending")
+        .scalar_subquery()
+    )
+    admitted = select(*values).where(
+        mine < bindparam("learner_limit", type_=Integer),
+        waiting < bindparam("queue_size", type_=Integer),
+    )
+    return insert(SUBMISSIONS).from_select(list(columns), admitted).returning(SUBMISSIONS.c.id)
 
 
 class GraderBusy(LearnerError):
@@ -376,22 +409,28 @@ class GradingService:
         self._pace = (time.monotonic(), pace)
         return pace
 
-    def _check_in_flight(self, learner: str, address: str | None) -> int:
-        """Refuses a learner or address with too many submissions in flight; returns how many
-        submissions wait (both counts are one ``SELECT``: one round-trip per submit)."""
+    def _refuse_if_full(self, learner: str, address: str | None) -> None:
+        """Raises what refuses this submit, if anything does: the learner's submissions in
+        flight, then their address's, then the queue (``GraderBusy``). Both counts are one
+        ``SELECT``; the address's are the ids this process admitted, asked of the database only
+        while there are some."""
         mine, waiting = db.session.execute(_IN_FLIGHT_COUNTS, {"learner": learner}).one()
         mine, waiting = int(mine), int(waiting)
         if mine >= self.limits["learner"]:
             raise TooManyInFlight("learner", self.retry_after(waiting))
+        if self._address_full(address):
+            raise TooManyInFlight("address", self.retry_after(waiting))
+        if waiting >= self.queue_size:
+            raise GraderBusy(self.retry_after(waiting))
+
+    def _address_full(self, address: str | None) -> bool:
         if address is None:
-            return waiting
+            return False
         ids = self._by_address.get(address, [])
         if ids:
             ids = list(db.session.execute(_STILL_IN_FLIGHT, {"ids": ids}).scalars())
             self._by_address[address] = ids
-        if len(ids) >= self.limits["address"]:
-            raise TooManyInFlight("address", self.retry_after(waiting))
-        return waiting
+        return len(ids) >= self.limits["address"]
 
     # -- submitting ---------------------------------------------------------------------------
 
@@ -495,13 +534,18 @@ class GradingService:
             twin = self.replay(exercise, code, learner, str(key), wait=False)
             if twin is not None:
                 return twin.id, False
-        waiting = self._check_in_flight(learner, address)
-        if waiting >= self.queue_size:
-            raise GraderBusy(self.retry_after(waiting))
-        submission_id, new = self._store_once(row, exercise, code)
-        if new and address is not None:
-            self._by_address.setdefault(address, []).append(submission_id)
-        return submission_id, new
+        if self._address_full(address):
+            self._refuse_if_full(learner, address)
+        for _ in range(ADMIT_TRIES):
+            stored = self._store_once(row, exercise, code, admitted=True)
+            if stored is not None:
+                submission_id, new = stored
+                if new and address is not None:
+                    self._by_address.setdefault(address, []).append(submission_id)
+                return submission_id, new
+            # Refused by a count: say which (or, if a verdict came in since, try again).
+            self._refuse_if_full(learner, address)
+        raise GraderBusy(self.retry_after())
 
     def _settled(self, address: str, submission_id: int) -> None:
         """A verdict seen here: the address's next submit need not ask the database about
@@ -563,16 +607,36 @@ class GradingService:
             "graded_at": datetime.now(UTC),
             "idempotency_key": idempotency_key,
         }
-        return _still_stored(db.session.get(Submission, self._store_once(row, exercise, code)[0]))
+        stored = self._store_once(row, exercise, code)
+        assert stored is not None  # (only an admitted row can be refused)
+        return _still_stored(db.session.get(Submission, stored[0]))
 
     def _store_once(
-        self, row: dict[str, object], exercise: Exercise, code: object
-    ) -> tuple[int, bool]:
+        self, row: dict[str, object], exercise: Exercise, code: object, admitted: bool = False
+    ) -> tuple[int, bool] | None:
         """Stores ``row`` (one ``INSERT … RETURNING id``): its id, and that it is new; if
         another process stored the same idempotency key a moment ago, that process's
-        submission's id instead (not new)."""
+        submission's id instead (not new).
+
+        ``admitted``: stored only while the learner's submissions in flight and the queue are
+        under their limits, counted by the same statement (``None`` when they are not): a
+        ``SELECT`` of the counts before each ``INSERT`` was a tenth of a Submit's time in the
+        database (#15), and one statement also leaves no moment for another process's submit
+        between the count and the row (SQLite runs it under its write lock)."""
         try:
-            submission_id = int(db.session.execute(_STORE, row).scalar_one())
+            if admitted:
+                values = {
+                    **row,
+                    "learner_limit": self.limits["learner"],
+                    "queue_size": self.queue_size,
+                }
+                found = db.session.execute(_admitting_insert(tuple(row)), values).scalar()
+                if found is None:
+                    db.session.rollback()
+                    return None
+                submission_id = int(found)
+            else:
+                submission_id = int(db.session.execute(_STORE, row).scalar_one())
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
