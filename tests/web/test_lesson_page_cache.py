@@ -157,6 +157,22 @@ def test_no_progress_queries_for_a_learner_with_nothing_stored(app: Flask) -> No
     assert "Your best score: 100 of 100" in page and "Your last answer was right" in page
 
 
+def test_a_learner_made_just_now_is_known_to_have_nothing_stored(app: Flask) -> None:
+    """#15: a learner fresh from ``GET /api/session`` has stored nothing: even their first
+    lesson page asks the database nothing and signs no new session cookie (every view of a
+    client that keeps its first cookie, as ``wrk`` does, did both). Their first Submit still
+    shows on the next page."""
+    client = browser(app)
+    with sql_statements(app) as statements:
+        first = client.get(LESSON)
+    assert first.status_code == 200
+    assert statements == []
+    assert "Set-Cookie" not in first.headers
+    client.post("/exercises/walk/submit", data={"code": SOLUTION})
+    page = client.get(LESSON).get_data(as_text=True)
+    assert "Your best score: 100 of 100" in page
+
+
 def test_progress_stored_elsewhere_still_shows(app: Flask) -> None:
     """Rows stored outside the learner's own request (an import, staff, the command line), an
     anonymous browser's work adopted at sign-in, and another device of the same account."""

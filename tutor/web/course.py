@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Course
+from .progress import nothing_stored_yet
 
 # Built once: it runs for every submit (#15).
 _BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
@@ -59,8 +60,9 @@ def own_without_account(learner: str) -> bool:
 def current_learner() -> str:
     """An anonymous, stable id kept in the signed session cookie."""
     if "learner" not in session:
-        session["learner"] = secrets.token_hex(8)
+        session["learner"] = learner = secrets.token_hex(8)
         session.permanent = True
+        nothing_stored_yet(learner)
     return str(session["learner"])
 
 

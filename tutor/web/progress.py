@@ -79,6 +79,13 @@ def progress_stored() -> bool:
     return found
 
 
+def nothing_stored_yet(learner: str) -> None:
+    """``learner`` was made just now, so nothing of theirs is stored: their first lesson page
+    need not ask the database, nor sign the session cookie again to say what it found (#15:
+    the page of a learner fresh from ``GET /api/session`` did both, a third of its CPU)."""
+    session[PROGRESS_KEY] = f"{learner}:0:{time.time():.3f}"
+
+
 def _mark_stored(db_session: Session, _context: object) -> None:
     """After a flush: a submission or concept answer was stored, for this session's learner
     (its cookie says so) or for another one (this process remembers it)."""
