@@ -291,10 +291,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     # No session protection: this site never asks for a fresh sign-in, and Flask-Login's
-    # "basic" mode did nothing else than write ``_fresh: False`` into each session the first
-    # time it saw it — signing a new cookie on a learner's first page (a client that keeps its
-    # first cookie got one on every page) — after hashing the address and browser of every
-    # request (#15). A signed-out account's cookie is refused by its ``session_version``.
+    # "basic" mode only writes ``_fresh: False`` into a session (the first time it sees it, and
+    # when its address or browser changes), which nothing reads — signing a new cookie on a
+    # learner's first page (a client that keeps its first cookie got one on every page) after
+    # hashing the address and browser of every request (#15). A signed-out account's cookie
+    # is refused by its ``session_version``.
     login_manager.session_protection = None
     app.before_request(_keep_learner_in_step)
 
