@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,21 +39,31 @@ def lesson_problems(root: Path) -> list[str]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, lessons_dir: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "LESSONS_DIR": str(lessons_dir),
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-            "WTF_CSRF_ENABLED": False,
-            # The development runner, graded inside the request (no worker, no sandbox): the
-            # sandbox and the worker path are tested in tests/grading.
-            "GRADER": "process",
-            "QUEUE_URL": "immediate",
-        }
-    )
-    yield app
+def make_site(tmp_path: Path, lessons_dir: Path) -> Callable[..., Flask]:
+    """Apps as ``app`` is made, with settings of the test's own (one database per test)."""
+
+    def make(**config: object) -> Flask:
+        return create_app(
+            {
+                "TESTING": True,
+                "LESSONS_DIR": str(lessons_dir),
+                "SECRET_KEY": "test",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+                "WTF_CSRF_ENABLED": False,
+                # The development runner, graded inside the request (no worker, no sandbox):
+                # the sandbox and the worker path are tested in tests/grading.
+                "GRADER": "process",
+                "QUEUE_URL": "immediate",
+                **config,
+            }
+        )
+
+    return make
+
+
+@pytest.fixture
+def app(make_site: Callable[..., Flask]) -> Iterator[Flask]:
+    yield make_site()
 
 
 @pytest.fixture

@@ -286,9 +286,9 @@ def test_a_submit_graded_in_the_request_answers_with_its_verdict_without_reading
 
 def test_a_submit_is_counted_and_stored_by_one_statement(app: Flask, client: FlaskClient) -> None:
     """#15: the in-flight and queue counts are taken by the ``INSERT`` that stores the
-    submission (a ``SELECT`` of them before it was a tenth of a Submit's time in the database):
-    a self-study Submit graded in its request runs two statements on the submission table, the
-    row and its verdict. The counts still refuse (``test_fairness``)."""
+    submission, not by a ``SELECT`` before it: a self-study Submit graded in its request runs
+    two statements on the submission table, the row and its verdict. The counts still refuse
+    (``test_fairness``, and the test below)."""
     client.post("/api/exercises/io-path/grade", json={"code": STARTER})  # (the demo course)
 
     def on_submissions(statement: str) -> bool:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_limiter import Limiter
 
-from tutor.web import create_app, rate_counters
+from tutor.web import rate_counters
 from tutor.web.rate_counters import SweptMemoryStorage
 
 
@@ -65,28 +65,14 @@ def _counting_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return checked
 
 
-def _site(tmp_path: Path, **config: object) -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
-            "WTF_CSRF_ENABLED": False,
-            "GRADER": "process",
-            "QUEUE_URL": "immediate",
-            **config,
-        }
-    )
-
-
 def test_only_a_limited_view_asks_the_limiter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_site: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every limit here decorates its view: a page, a lesson's data or a file has nothing to
     count, and a Submit is checked once, by its view (#15: Flask-Limiter's check before every
     request was 0.12 ms of a Submit's CPU)."""
     checked = _counting_checks(monkeypatch)
-    app = _site(tmp_path)
+    app = make_site()
     client = app.test_client()
     client.get("/api/session")  # (limited itself: new sessions per address)
     assert checked == ["api.new_session"]
@@ -99,9 +85,9 @@ def test_only_a_limited_view_asks_the_limiter(
     assert checked == ["api.grade"]
 
 
-def test_a_limit_for_every_view_still_counts_every_view(tmp_path: Path) -> None:
+def test_a_limit_for_every_view_still_counts_every_view(make_site: Callable[..., Flask]) -> None:
     """A deployment's own limit for every request (Flask-Limiter's ``RATELIMIT_DEFAULT``)."""
-    client = _site(tmp_path, RATELIMIT_DEFAULT="3 per minute").test_client()
+    client = make_site(RATELIMIT_DEFAULT="3 per minute").test_client()
     statuses = [client.get("/api/lessons").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 

@@ -619,10 +619,10 @@ class GradingService:
         submission's id instead (not new).
 
         ``admitted``: stored only while the learner's submissions in flight and the queue are
-        under their limits, counted by the same statement (``None`` when they are not): a
-        ``SELECT`` of the counts before each ``INSERT`` was a tenth of a Submit's time in the
-        database (#15), and one statement also leaves no moment for another process's submit
-        between the count and the row (SQLite runs it under its write lock)."""
+        under their limits, counted by the same statement (``None`` when they are not): one
+        statement instead of a ``SELECT`` of the counts and then the ``INSERT`` (#15), which
+        also leaves no moment for another process's submit between the count and the row
+        (SQLite runs it under its write lock)."""
         try:
             if admitted:
                 values = {
