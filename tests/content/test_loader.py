@@ -115,3 +115,19 @@ def test_an_authors_cases_with_the_same_title_are_numbered_in_every_language() -
     ]
     assert [c.label()["zh"] for c in cases][2:] == ["坏的更新 (2)", "坏的更新 (3)"]
     assert [c.args for c in cases] == [{"n": n} for n in (1, 2, 3, 4)]
+
+
+def test_an_exercise_is_found_by_its_id_without_walking_every_lesson(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """#15: every Submit looks its exercise up several times; each lookup walked every lesson's
+    exercises. The first lookup indexes them, the rest use the index; an unknown id is None."""
+    catalog = load_catalog(ROOT / "lessons")
+    every = [e for lesson in catalog.lessons for e in lesson.exercises]
+    walks = []
+    walk = type(catalog).exercises
+    monkeypatch.setattr(type(catalog), "exercises", lambda c: walks.append(1) or walk(c))
+    assert all(catalog.exercise(e.id) is e for e in every)
+    assert catalog.exercise(every[-1].id) is every[-1]
+    assert len(walks) == 1
+    assert catalog.exercise("no-such-exercise") is None

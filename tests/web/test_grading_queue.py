@@ -673,3 +673,28 @@ def test_the_statement_that_stores_a_submit_counts_what_is_in_flight(
     assert stored.status_code == 200, stored.get_data(as_text=True)[:300]
     assert stored.get_json()["verdict"] == "passed"
     assert _row(app, stored.get_json()["submission"]).learner == session["learner"]
+
+
+def test_a_classmate_in_flight_on_the_same_address_costs_no_query_below_the_limit(
+    app: Flask, client: FlaskClient
+) -> None:
+    """#15: a class behind one address: while a classmate's submission is being graded, the next
+    Submit from the address asked the database which of the address's submissions were still in
+    flight — on every Submit, far below the limit (40). It asks only once the address's
+    submissions reach the limit, and then still refuses."""
+    service = app.extensions["grading"]
+    classmate = _store(app, STARTER, learner="classmate")  # pending: being graded
+    service._by_address["127.0.0.1"] = [classmate]  # admitted by this process, from this address
+
+    def on_address(statement: str) -> bool:
+        return bool(re.search(r"\bsubmission\.id IN\b", statement))
+
+    with sql_statements(app, on_address) as asked:
+        reply = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION})
+    assert reply.status_code == 200 and reply.get_json()["verdict"] == "passed"
+    assert asked == []
+
+    service.limits["address"] = 1  # the classmate's is now as many as the address may have
+    refused = client.post("/api/exercises/io-path/grade", json={"code": f"{SOLUTION}\n# 2"})
+    assert refused.status_code == 429
+    assert "another submission from your network address" in refused.get_json()["error"]

@@ -96,10 +96,15 @@ class Catalog:
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
 
+    # Exercises by id, made on first use: every Submit looks its exercise up, several times.
+    _by_id: dict[str, Exercise] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def exercise(self, exercise_id: str) -> Exercise | None:
-        return next(
-            (e for lesson in self.lessons for e in lesson.exercises if e.id == exercise_id), None
-        )
+        found = self._by_id.get(exercise_id)
+        if found is None:  # (not indexed yet, or not an exercise: looked for in the lessons)
+            self._by_id.update((e.id, e) for e in self.exercises())
+            found = self._by_id.get(exercise_id)
+        return found
 
     def neighbours(self, lesson_id: str) -> tuple[Lesson | None, Lesson | None]:
         """The lessons before and after one, in course order (for previous/next links)."""
