@@ -661,12 +661,12 @@ def test_the_statement_that_stores_a_submit_counts_what_is_in_flight(
 
     counted = GradingService._refuse_if_full
 
-    def graded_meanwhile(service: GradingService, learner: str, address: str | None) -> None:
+    def graded_meanwhile(service: GradingService, learner: str, address_full: bool) -> None:
         db.session.execute(
             update(Submission).where(Submission.id == waiting).values(status="graded")
         )
         db.session.commit()
-        counted(service, learner, address)
+        counted(service, learner, address_full)
 
     monkeypatch.setattr(GradingService, "_refuse_if_full", graded_meanwhile)
     stored = client.post("/api/exercises/io-path/grade", json={"code": SOLUTION}, headers=headers)

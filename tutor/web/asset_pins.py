@@ -18,9 +18,14 @@ def _pins(_mtime_ns: int, _size: int) -> dict[str, Asset]:
     return pinned()
 
 
-def current_pins() -> dict[str, Asset]:
+def pins_version() -> tuple[int, int]:
+    """The pins file's modification time and size: what the answers here are kept by."""
     stat = PINS.stat()
-    return _pins(stat.st_mtime_ns, stat.st_size)
+    return stat.st_mtime_ns, stat.st_size
+
+
+def current_pins() -> dict[str, Asset]:
+    return _pins(*pins_version())
 
 
 @lru_cache(maxsize=64)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Course
-from .progress import nothing_stored_yet
+from .progress import note_nothing_stored
 
 # Built once: it runs for every submit (#15).
 _BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
@@ -62,7 +62,7 @@ def current_learner() -> str:
     if "learner" not in session:
         session["learner"] = learner = secrets.token_hex(8)
         session.permanent = True
-        nothing_stored_yet(learner)
+        note_nothing_stored(learner)
     return str(session["learner"])
 
 

@@ -409,15 +409,15 @@ class GradingService:
         self._pace = (time.monotonic(), pace)
         return pace
 
-    def _refuse_if_full(self, learner: str, address: str | None) -> None:
+    def _refuse_if_full(self, learner: str, address_full: bool) -> None:
         """Raises what refuses this submit, if anything does: the learner's submissions in
-        flight, then their address's (``_address_full``), then the queue (``GraderBusy``). The
-        learner's and the queue's counts are one ``SELECT``."""
+        flight, then their address's (``address_full``, from ``_address_full``), then the queue
+        (``GraderBusy``). The learner's and the queue's counts are one ``SELECT``."""
         mine, waiting = db.session.execute(_IN_FLIGHT_COUNTS, {"learner": learner}).one()
         mine, waiting = int(mine), int(waiting)
         if mine >= self.limits["learner"]:
             raise TooManyInFlight("learner", self.retry_after(waiting))
-        if self._address_full(address):
+        if address_full:
             raise TooManyInFlight("address", self.retry_after(waiting))
         if waiting >= self.queue_size:
             raise GraderBusy(self.retry_after(waiting))
@@ -541,7 +541,7 @@ class GradingService:
             if twin is not None:
                 return twin.id, False
         if self._address_full(address):
-            self._refuse_if_full(learner, address)
+            self._refuse_if_full(learner, address_full=True)
         for _ in range(ADMIT_TRIES):
             stored = self._store_once(row, exercise, code, admitted=True)
             if stored is not None:
@@ -550,7 +550,7 @@ class GradingService:
                     self._by_address.setdefault(address, []).append(submission_id)
                 return submission_id, new
             # Refused by a count: say which (or, if a verdict came in since, try again).
-            self._refuse_if_full(learner, address)
+            self._refuse_if_full(learner, self._address_full(address))
         raise GraderBusy(self.retry_after())
 
     def _settled(self, address: str, submission_id: int) -> None:

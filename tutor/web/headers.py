@@ -31,7 +31,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from itsdangerous import BadSignature
 
-from .asset_pins import current_pins
+from .asset_pins import current_pins, pins_version
 from .extensions import PAGE_LANGUAGE_HEADER
 
 HSTS = "max-age=15552000"  # 180 days
@@ -58,46 +58,33 @@ def same_for_everyone(response: Response) -> bool:
     return any(part.strip().lower() == "public" for part in control.split(","))
 
 
-def _cdn_scripts() -> tuple[str, ...]:
+def _cdn_scripts() -> list[str]:
     """The CDN's pinned files themselves, not its whole origin: jsDelivr serves any npm package
     or GitHub file, so allowing ``https://cdn.jsdelivr.net`` would turn any HTML injection into
     running a script of the attacker's choosing from it."""
-    return _cdn_files(current_pins())
-
-
-_cdn_seen: list[tuple[dict[str, Any], tuple[str, ...]]] = []  # the latest pins and their files
-
-
-def _cdn_files(pins: dict[str, Any]) -> tuple[str, ...]:
-    """Worked out again only when the pins are another object (the file changed)."""
-    seen = list(_cdn_seen)
-    if seen and seen[0][0] is pins:
-        return seen[0][1]
     urls = set()
-    for asset in pins.values():
+    for asset in current_pins().values():
         for url in asset.cdn.values():
             parts = urlsplit(url)
             urls.add(f"{parts.scheme}://{parts.netloc}{parts.path}")
-    files = tuple(sorted(urls))
-    _cdn_seen[:] = [(pins, files)]
-    return files
+    return sorted(urls)
 
 
 def content_security_policy() -> str:
-    """Made once per set of what it depends on (the frame ancestors, the assets' mode and, for
-    the CDN, the pinned files), not per reply: it was a sixth of the headers' time (#15)."""
+    """Made once per set of what it depends on (the frame ancestors, and in the CDN's mode the
+    pins file's version), not per reply: it was a sixth of the headers' time (#15)."""
     config = current_app.config
-    cdn = config.get("ASSETS_MODE") == "cdn"
-    return _policy(
-        tuple(str(o) for o in config.get("LMS_ORIGINS", [])), _cdn_scripts() if cdn else ()
-    )
+    origins = tuple(str(o) for o in config.get("LMS_ORIGINS", []))
+    pins = pins_version() if config.get("ASSETS_MODE") == "cdn" else None
+    return _policy(origins, pins)
 
 
 @lru_cache(maxsize=16)
-def _policy(origins: tuple[str, ...], cdn_scripts: tuple[str, ...]) -> str:
+def _policy(origins: tuple[str, ...], pins: tuple[int, int] | None) -> str:
+    """``pins``: the pinned files' version when the CDN's files are allowed, else ``None``."""
     directives = {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'wasm-unsafe-eval'", *cdn_scripts],
+        "script-src": ["'self'", "'wasm-unsafe-eval'", *(_cdn_scripts() if pins else [])],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

@@ -75,14 +75,18 @@ def progress_stored() -> bool:
             )
         ).scalar()
     )
-    session[PROGRESS_KEY] = f"{learner}:1" if found else f"{learner}:0:{time.time():.3f}"
+    if found:
+        session[PROGRESS_KEY] = f"{learner}:1"
+    else:
+        note_nothing_stored(str(learner))
     return found
 
 
-def nothing_stored_yet(learner: str) -> None:
-    """``learner`` was made just now, so nothing of theirs is stored: their first lesson page
-    need not ask the database, nor sign the session cookie again to say what it found (#15:
-    the page of a learner fresh from ``GET /api/session`` did both, a third of its CPU)."""
+def note_nothing_stored(learner: str) -> None:
+    """Nothing of ``learner``'s is stored, as of now: found by asking, or known because the
+    learner was made just now — then even their first lesson page need not ask the database,
+    nor sign the session cookie again to say what it found (#15: the page of a learner fresh
+    from ``GET /api/session`` did both, a third of its CPU)."""
     session[PROGRESS_KEY] = f"{learner}:0:{time.time():.3f}"
 
 
