@@ -34,22 +34,26 @@ def commit_recomputable(
     values: dict[str, Any],
     read: Callable[[Any], Any] = lambda result: result,
 ) -> Any:
-    """Runs ``statement`` and commits it, without waiting for the disk on SQLite; returns
-    ``read(result)``, read before the commit (rows an ``UPDATE … RETURNING`` gives).
+    """Runs ``statement`` in a transaction of its own and commits it, without waiting for the
+    disk on SQLite; returns ``read(result)``, read before the commit (rows an ``UPDATE …
+    RETURNING`` gives).
 
-    SQLite takes the setting only between transactions: the queue's transitions are each one of
-    their own, and a transaction already open (never the case in ``rows``) just commits as
-    every other commit does."""
-    session = db.session
-    connection = session.connection()
-    raw = connection.connection
-    dbapi = raw.dbapi_connection
-    if connection.dialect.name == "sqlite" and not getattr(dbapi, "in_transaction", True):
-        # On the driver's connection: no statement of the ORM's to build (#15: 0.13 ms).
-        dbapi.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
-        raw.info[_RELAXED] = True
-    result = read(session.execute(statement, values))
-    session.commit()
+    On a pooled connection of its own, not the ORM session's: a queue transition is one
+    statement and needs none of the session's bookkeeping (#15: 0.09–0.14 ms of a graded
+    submission's 4.7–5.3 ms, alternated per submit in one process). So it neither commits nor
+    sees what the caller's session has not committed, and a caller must not hold writes of its
+    own uncommitted: on SQLite this statement would wait for their lock (every caller reads at
+    most, or has closed its session, before a transition)."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            raw = connection.connection
+            # SQLite takes the setting only between transactions: a connection fresh from the
+            # pool has none open. On the driver's connection: no statement of SQLAlchemy's to
+            # build (#15: 0.13 ms).
+            raw.dbapi_connection.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
+            raw.info[_RELAXED] = True
+        result = read(connection.execute(statement, values))
+        connection.commit()
     return result
 
 

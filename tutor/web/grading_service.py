@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Insert, Integer, bindparam, event, func, insert, select
+from sqlalchemy import Insert, Integer, bindparam, event, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from tutor.content import Catalog, Exercise
@@ -72,13 +72,16 @@ UNREACHABLE_RETRY = 5
 
 # The statements of every submit, built once on the table (Core, bound parameters): built
 # through the ORM on each call they cost more CPU than SQLite spent running them (#15).
+# ``status IN (?, ?)``, a value bound to each: ``in_(IN_FLIGHT)`` is an "expanding" parameter,
+# which SQLAlchemy writes into the statement's text again on every execution (#15).
+_IS_IN_FLIGHT = SUBMISSIONS.c.status.in_([literal(status) for status in IN_FLIGHT])
 # One learner's submissions in flight, and how many wait for a grader: one round-trip, each
 # count its own subquery so that each reads its index (learner, status). As one scan with two
 # FILTERed counts it read every submission ever stored: 13 ms a submit with 100,000 of them.
 _IN_FLIGHT_COUNTS = select(
     select(func.count())
     .select_from(SUBMISSIONS)
-    .where(SUBMISSIONS.c.learner == bindparam("learner"), SUBMISSIONS.c.status.in_(IN_FLIGHT))
+    .where(SUBMISSIONS.c.learner == bindparam("learner"), _IS_IN_FLIGHT)
     .scalar_subquery(),
     select(func.count())
     .select_from(SUBMISSIONS)
@@ -86,7 +89,7 @@ _IN_FLIGHT_COUNTS = select(
     .scalar_subquery(),
 )
 _STILL_IN_FLIGHT = select(SUBMISSIONS.c.id).where(
-    SUBMISSIONS.c.id.in_(bindparam("ids", expanding=True)), SUBMISSIONS.c.status.in_(IN_FLIGHT)
+    SUBMISSIONS.c.id.in_(bindparam("ids", expanding=True)), _IS_IN_FLIGHT
 )
 _STORE = insert(SUBMISSIONS).returning(SUBMISSIONS.c.id)
 # A submit refused by a count that a verdict then lowers is stored on the next try.
@@ -107,7 +110,7 @@ def _admitting_insert(columns: tuple[str, ...]) -> Insert:
     mine = (
         select(func.count())
         .select_from(SUBMISSIONS)
-        .where(SUBMISSIONS.c.learner == learner, SUBMISSIONS.c.status.in_(IN_FLIGHT))
+        .where(SUBMISSIONS.c.learner == learner, _IS_IN_FLIGHT)
         .scalar_subquery()
     )
     waiting = (
@@ -630,22 +633,23 @@ class GradingService:
         also leaves no moment for another process's submit between the count and the row
         (SQLite runs it under its write lock)."""
         try:
-            if admitted:
-                values = {
-                    **row,
-                    "learner_limit": self.limits["learner"],
-                    "queue_size": self.queue_size,
-                }
-                found = db.session.execute(_admitting_insert(tuple(row)), values).scalar()
-                if found is None:
-                    db.session.rollback()
-                    return None
-                submission_id = int(found)
-            else:
-                submission_id = int(db.session.execute(_STORE, row).scalar_one())
-            db.session.commit()
+            # On a pooled connection of its own, as the queue's transitions
+            # (``commit_recomputable``): one statement needs none of the ORM session's work.
+            with db.engine.connect() as connection:
+                if admitted:
+                    values = {
+                        **row,
+                        "learner_limit": self.limits["learner"],
+                        "queue_size": self.queue_size,
+                    }
+                    found = connection.execute(_admitting_insert(tuple(row)), values).scalar()
+                    if found is None:
+                        return None  # (the connection's transaction is rolled back)
+                    submission_id = int(found)
+                else:
+                    submission_id = int(connection.execute(_STORE, row).scalar_one())
+                connection.commit()
         except IntegrityError:
-            db.session.rollback()
             key = row.get("idempotency_key")
             if key is None:
                 raise
