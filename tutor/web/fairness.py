@@ -2,9 +2,10 @@
 
 Three layers, cheapest first:
 
-* **rate limits** (Flask-Limiter) on every POST of the learner pages and the JSON API: per
-  learner (``SUBMIT_RATE_LIMIT``, default 20 a minute) and per network address
-  (``SUBMIT_RATE_LIMIT_PER_IP``, 120 a minute — a classroom behind one NAT address shares it);
+* **rate limits** on every POST of the learner pages and the JSON API (``submission_limits``;
+  new sessions: Flask-Limiter): per learner (``SUBMIT_RATE_LIMIT``, default 20 a minute) and
+  per network address (``SUBMIT_RATE_LIMIT_PER_IP``, 120 a minute — a classroom behind one NAT
+  address shares it);
   new sessions per address (``SESSION_RATE_LIMIT``, 30 a minute) so a client cannot mint
   learners to get around the per-learner limits. Only what the limit is about counts: a POST
   refused before anything is stored (bad JSON, no token, an unknown exercise, one already in
@@ -38,6 +39,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .errors import is_api
 from .grading_service import SubmissionRefused
 from .rate_counters import storage_uri
+from .submission_limits import SubmissionLimits
 
 DEFAULTS = {
     "SUBMIT_RATE_LIMIT": "20 per minute",
@@ -154,7 +156,10 @@ def _retry_after() -> int:
 
 def _rate_limited(exc: RateLimitExceeded) -> ResponseReturnValue:
     kind = TooManySessions if request.endpoint == "api.new_session" else RateLimited
-    refusal = kind(exc.limit.limit, _retry_after())
+    return _refusal_reply(kind(exc.limit.limit, _retry_after()))
+
+
+def _refusal_reply(refusal: SubmissionRefused) -> ResponseReturnValue:
     if is_api(request.path):
         from .api import refusal_json
 
@@ -194,9 +199,7 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["fairness_limiter"] = limiter
     _check_only_limited_views(app, limiter)
-    # Only the views that take a POST carry the submission limits, not their blueprints: a
-    # blueprint's limits are resolved on every request to it, GETs too (Flask-Limiter parses
-    # the limit strings each time), a tenth of a lesson page's cost.
+    # Only the views that take a POST carry the submission limits (``submission_limits``).
     posting = sorted(
         {
             rule.endpoint
@@ -205,30 +208,21 @@ def init_app(app: Flask) -> None:
             and "POST" in (rule.methods or ())
         }
     )
-    # One counter for the pages and the API together (a shared limit, named by its scope).
-    submission_limits = (
-        limiter.shared_limit(
-            lambda: _setting("SUBMIT_RATE_LIMIT"),
-            "submissions-per-learner",
-            key_func=_learner_or_address,
-            methods=["POST"],
-            deduct_when=_counts,
-            exempt_when=_sent_again,
+    # One counter for the pages and the API together, per learner and per address.
+    submissions = SubmissionLimits(
+        app,
+        limiter,
+        (
+            ("SUBMIT_RATE_LIMIT", "submissions-per-learner", _learner_or_address),
+            ("SUBMIT_RATE_LIMIT_PER_IP", "submissions-per-address", get_remote_address),
         ),
-        limiter.shared_limit(
-            lambda: _setting("SUBMIT_RATE_LIMIT_PER_IP"),
-            "submissions-per-address",
-            key_func=get_remote_address,
-            methods=["POST"],
-            deduct_when=_counts,
-            exempt_when=_sent_again,
-        ),
+        counts=_counts,
+        exempt=_sent_again,
+        refuse=lambda refusal: _refusal_reply(RateLimited(refusal.limit, refusal.retry_after)),
     )
     for endpoint in posting:
         view: Any = app.view_functions[endpoint]
-        for limit in submission_limits:
-            view = limit(view)
-        app.view_functions[endpoint] = view
+        app.view_functions[endpoint] = submissions.guard(view)
     session_limit: Any = limiter.limit(
         lambda: _setting("SESSION_RATE_LIMIT"), exempt_when=_has_learner
     )
