@@ -80,6 +80,13 @@ def test_with_neither_the_error_is_answered_and_nothing_stored(
     assert _stored(app) == 0
 
 
+def test_with_limits_switched_off_nothing_is_counted(make_site: Callable[..., Flask]) -> None:
+    """``RATELIMIT_ENABLED = False`` (a lab behind one address, tests/grading/live.py): no
+    storage is made, and no limit refuses."""
+    app = make_site(RATELIMIT_ENABLED=False, SUBMIT_RATE_LIMIT="1 per minute")
+    assert _submits(app, 2) == [200, 200]
+
+
 class Flaky(MemoryStorage):
     """Counters that refuse every call while ``down``."""
 
@@ -115,7 +122,7 @@ def test_the_storage_counts_again_once_it_answers(
     storage = Flaky()
     limits = SubmissionLimits(
         app,
-        SimpleNamespace(storage=storage),  # type: ignore[arg-type]
+        SimpleNamespace(storage=storage, enabled=True),  # type: ignore[arg-type]
         (("SUBMIT_RATE_LIMIT", "submissions", lambda: "learner:a"),),
         counts=lambda response: response.status_code < 400,
         exempt=lambda: False,

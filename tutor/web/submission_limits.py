@@ -6,7 +6,7 @@ it: 0.4 ms of the server's CPU per submission (a tenth of a graded Submit; alter
 submit in one process), where the counting itself — a test of each counter before the view and
 a hit after it — is a few hundredths of that. The rules are Flask-Limiter's, kept as they were:
 
-* a POST only; nothing when ``RATELIMIT_ENABLED`` is false;
+* a POST only; nothing when ``RATELIMIT_ENABLED`` is false (read at start, as Flask-Limiter does);
 * a submit is counted only if it reached grading (``counts``), and one sent again with the
   ``Idempotency-Key`` of a stored submission is neither counted nor refused (``exempt``);
 * the counters live in Flask-Limiter's storage (``RATELIMIT_STORAGE_URI``), under its strategy
@@ -76,8 +76,9 @@ class SubmissionLimits:
         exempt: Callable[[], bool],
         refuse: Callable[[Refused], ResponseReturnValue],
     ) -> None:
+        self.enabled = limiter.enabled  # (``RATELIMIT_ENABLED``; no storage is made without it)
         strategy = STRATEGIES[str(app.config.get("RATELIMIT_STRATEGY", "fixed-window"))]
-        self.counter: RateLimiter = strategy(limiter.storage)
+        self.counter: RateLimiter | None = strategy(limiter.storage) if self.enabled else None
         self.fallback: RateLimiter | None = None
         if app.config.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"):
             self.fallback = strategy(MemoryStorage())
@@ -87,13 +88,12 @@ class SubmissionLimits:
         self._retry_at = 0.0
 
     def guard(self, view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+        if not self.enabled:
+            return view
+
         @functools.wraps(view)
         def limited(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-            if (
-                request.method != "POST"
-                or not current_app.config.get("RATELIMIT_ENABLED", True)
-                or self.exempt()
-            ):
+            if request.method != "POST" or self.exempt():
                 return view(*args, **kwargs)
             counted = self._counted()
             try:
@@ -149,6 +149,7 @@ class SubmissionLimits:
     def _counter(self) -> RateLimiter:
         if self.fallback is not None and self._failures and time.monotonic() < self._retry_at:
             return self.fallback
+        assert self.counter is not None  # (guarded only when enabled)
         return self.counter
 
     def _storage_failed(self) -> bool:
