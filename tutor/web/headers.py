@@ -200,29 +200,65 @@ class SecureBehindHttps(SecureCookieSessionInterface):
             )
 
 
+# What a reply about its visitor varies on (``Vary``).
+VARY = ("HX-Request", PAGE_LANGUAGE_HEADER, "Accept-Language")
+
+
+@lru_cache(maxsize=64)
+def _isolating(
+    policy: str, frame_options: bool, secure: bool, static: bool
+) -> tuple[tuple[str, str], ...]:
+    """The isolating headers a reply gets unless it sets them: ``frame_options`` for browsers
+    without ``frame-ancestors`` (no LMS frames the site), HSTS over HTTPS, and a static file's
+    ``Cross-Origin-Resource-Policy``."""
+    found = [
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Cross-Origin-Embedder-Policy", "credentialless"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Content-Security-Policy", policy),
+        ("Referrer-Policy", "same-origin"),
+    ]
+    if frame_options:
+        found.append(("X-Frame-Options", "SAMEORIGIN"))
+    if secure:
+        found.append(("Strict-Transport-Security", HSTS))
+    if static:
+        found.append(("Cross-Origin-Resource-Policy", "same-origin"))
+    return tuple(found)
+
+
 def install_headers(app: Flask) -> None:
     app.config.setdefault("LMS_ORIGINS", [])
     app.session_interface = SecureBehindHttps()
 
     @app.after_request
     def _isolate(response: Response) -> Response:
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Cross-Origin-Embedder-Policy", "credentialless")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not current_app.config["LMS_ORIGINS"]:  # browsers without frame-ancestors
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if request.is_secure:
+        secure, static = request.is_secure, request.path.startswith("/static/")
+        # Added in one step, only those the reply does not set itself: one pass over its
+        # headers instead of one per header (#15).
+        present = {name.lower() for name, _ in response.headers.items()}
+        response.headers.extend(
+            [
+                (name, value)
+                for name, value in _isolating(
+                    content_security_policy(),
+                    frame_options=not current_app.config["LMS_ORIGINS"],
+                    secure=secure,
+                    static=static,
+                )
+                if name.lower() not in present
+            ]
+        )
+        if secure:
             _secure_cookies(response)
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if request.path.startswith("/static/"):
-            response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not same_for_everyone(response):
             # The language comes from the query, the session or cookie, or Accept-Language.
-            response.vary.update(("HX-Request", PAGE_LANGUAGE_HEADER, "Accept-Language"))
+            if "vary" in present:
+                response.vary.update(VARY)
+            else:
+                response.headers["Vary"] = ", ".join(VARY)
             page = response.mimetype == "text/html" and response.status_code == 200
-            if "Cache-Control" not in response.headers and not page:
+            if "cache-control" not in present and not page:
                 # A reply about its visitor that says nothing of caching (JSON, the grades CSV,
                 # an error page): no cache keeps it — a CDN that caches by file type would
                 # otherwise hand one instructor's gradebook.csv to the next visitor. (Pages
