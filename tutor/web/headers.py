@@ -39,6 +39,10 @@ HSTS = "max-age=15552000"  # 180 days
 # on every response as Flask does for a permanent session: signing it was a seventh of a lesson
 # page's CPU, and a month-long session loses nothing by being extended hourly.
 SESSION_REFRESH_SECONDS = 3600
+# Verified session cookies kept per process (then forgotten all at once), and the types of value
+# a kept one may hold: immutable, so a request's copy of the dict shares nothing it can change.
+VERIFIED_KEPT = 4096
+PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 # Files that are the same for every visitor: a static file and a lesson's data (``data.json``).
@@ -151,21 +155,39 @@ class SecureBehindHttps(SecureCookieSessionInterface):
         there stays signed in (#12)."""
         return super().get_cookie_partitioned(app) or framed()
 
+    def __init__(self) -> None:
+        # Cookies verified already (by their text and the key): their content and when they
+        # were signed, so that a browser's next request with the same cookie is not checked and
+        # inflated again (most of opening a session, #15). Only content of plain values is
+        # kept: each request gets its own copy, which it may change.
+        self._verified: dict[tuple[str, object], tuple[dict[str, Any], float]] = {}
+
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Flask's, also noting when the cookie was last set (its signature's timestamp)."""
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:
+        if not app.secret_key:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        try:
-            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
-        except BadSignature:
-            return self.session_class()
-        session = self.session_class(data)
-        session.signed_at = signed_at.timestamp()  # type: ignore[attr-defined]
+        known = (value, app.secret_key)
+        found = self._verified.get(known)
+        if found is None:
+            serializer = self.get_signing_serializer(app)
+            assert serializer is not None  # (there is a key)
+            try:
+                data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            found = data, signed.timestamp()
+            if all(type(v) in PLAIN for v in data.values()):
+                if len(self._verified) >= VERIFIED_KEPT:
+                    self._verified.clear()
+                self._verified[known] = found
+        elif time.time() - found[1] > max_age:
+            return self.session_class()  # (expired since it was verified)
+        session = self.session_class(found[0])  # (a copy: values are plain)
+        session.signed_at = found[1]  # type: ignore[attr-defined]
         return session
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
