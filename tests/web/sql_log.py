@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from flask import Flask
 from sqlalchemy import event
 
+from tutor.web.commit_durability import RELAXED
 from tutor.web.extensions import db
 
 
@@ -23,9 +24,12 @@ def sql_statements(
             ran.append((statement, parameters))
 
     with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _seen)
+        # (and, on SQLite, the queue's transitions' own pool: ``commit_durability``)
+        engines = [db.engine, *filter(None, [app.extensions.get(RELAXED)])]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", _seen)
     try:
         yield ran
     finally:
-        event.remove(engine, "before_cursor_execute", _seen)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", _seen)

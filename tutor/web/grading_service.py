@@ -47,7 +47,7 @@ from tutor.queue.tasks import GradingQueue
 from tutor.queue.verdicts import VerdictWatcher
 
 from . import database_file, sqlite_journal
-from .commit_durability import restore_on_checkin
+from .commit_durability import relax_commits
 from .course import own_without_account
 from .extensions import db
 from .models import Submission
@@ -710,8 +710,9 @@ def _tune_sqlite(app: Flask) -> None:
     database_file.prepare(str(app.config["SQLALCHEMY_DATABASE_URI"]), Path(app.instance_path))
     with app.app_context():
         engine = db.engine
-    restore_on_checkin(engine)
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: object, _record: object) -> None:
         sqlite_journal.prepare_connection(connection)
+
+    relax_commits(app, engine, sqlite_journal.prepare_connection)
