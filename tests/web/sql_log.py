@@ -6,10 +6,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 from tutor.web.commit_durability import RELAXED
 from tutor.web.extensions import db
+
+
+def app_engines(app: Flask) -> list[Engine]:
+    """Every engine the application writes through: its own and, on SQLite, the queue's
+    transitions' pool (``commit_durability``)."""
+    with app.app_context():
+        return [db.engine, *filter(None, [app.extensions.get(RELAXED)])]
 
 
 @contextmanager
@@ -23,9 +30,7 @@ def sql_statements(
         if wanted(statement):
             ran.append((statement, parameters))
 
-    with app.app_context():
-        # (and, on SQLite, the queue's transitions' own pool: ``commit_durability``)
-        engines = [db.engine, *filter(None, [app.extensions.get(RELAXED)])]
+    engines = app_engines(app)
     for engine in engines:
         event.listen(engine, "before_cursor_execute", _seen)
     try:

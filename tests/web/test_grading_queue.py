@@ -18,7 +18,6 @@ from sqlalchemy import Connection, event, text, update
 from tutor.queue import rows
 from tutor.queue.grader import SandboxRefused
 from tutor.queue.sweeper import Sweeper
-from tutor.web.commit_durability import RELAXED
 from tutor.web.course import demo_course
 from tutor.web.extensions import db
 from tutor.web.models import Submission
@@ -26,7 +25,7 @@ from tutor.web.models import Submission
 from ..conftest import ROOT
 from ..grading.live import MANY_MACHINES, Learner, LiveServer, Response
 from ..servers import RedisServer, database_url, postgres_server, postgres_url, redis_server
-from .sql_log import sql_statements
+from .sql_log import app_engines, sql_statements
 
 __all__ = ["database_url", "postgres_server", "postgres_url", "redis_server"]
 
@@ -542,7 +541,7 @@ def test_queue_transitions_commit_without_the_disk_wait_and_every_other_commit_w
                 raw.execute("PRAGMA synchronous").fetchone()[0] if sqlite else None  # type: ignore[union-attr]
             )
 
-        for engine in {db.engine, app.extensions.get(RELAXED) or db.engine}:
+        for engine in app_engines(app):
             event.listen(engine, "commit", _seen)
 
     submission_id = _store(app)  # (the demo course made first, in a commit of its own)
