@@ -24,7 +24,7 @@ from tutor.grading.judge import Judge, ReferenceFailure
 from tutor.grading.protocol import Report
 from tutor.grading.runner import GradingLost, ProcessRunner, Runner
 from tutor.grading.sandbox import SandboxRunner, SandboxUnavailable, shared_pool
-from tutor.web.extensions import db
+from tutor.web.extensions import close_session, db
 from tutor.web.models import Submission
 
 from . import rows
@@ -161,7 +161,7 @@ class Grader:
             try:
                 return self._grade_claimed(claimed)
             finally:
-                db.session.close()
+                close_session()
         with self.app.app_context():
             try:
                 return self._grade_claimed(claimed)

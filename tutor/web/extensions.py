@@ -33,6 +33,13 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
+def close_session() -> None:
+    """``db.session.close()``, only when this context has made a session: closing one that does
+    not exist first makes it (a ``Session``'s set-up for nothing, twice per graded Submit, #15)."""
+    if db.session.registry.has():
+        db.session.close()
+
+
 LANGUAGE_COOKIE = "lang"
 # The same choice kept in the session: inside an LMS's iframe the ``SameSite=Lax`` language
 # cookie never comes back, and an LTI launch names the learner's language (its locale claim).

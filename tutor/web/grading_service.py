@@ -49,7 +49,7 @@ from tutor.queue.verdicts import VerdictWatcher
 from . import database_file, sqlite_journal
 from .commit_durability import relax_commits
 from .course import own_without_account
-from .extensions import db
+from .extensions import close_session, db
 from .models import Submission
 from .practice_cases import PracticeCases
 from .progress import note_stored
@@ -495,13 +495,13 @@ class GradingService:
             row.update(status="grading", attempts=1, started_at=rows.now())
         # Give the connection back before queueing for the lock: two hundred requests waiting
         # here must not hold the pool's fifteen connections between them.
-        db.session.close()
+        close_session()
         with self._admitting:  # check and store as one step (within this process)
             submission_id, stored = self._admit(exercise, code, row, address)
         if not stored:  # the same submit, stored by an earlier request that queued it
             return self.wait_for_verdict(submission_id, self.wait_seconds if wait else 0)
         # Hold no database connection while the worker grades.
-        db.session.close()
+        close_session()
         written, report = None, None
         try:
             if graded_here:
