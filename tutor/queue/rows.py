@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Update, and_, bindparam, update
+from sqlalchemy import and_, bindparam, update
 
 from tutor.web.commit_durability import commit_recomputable
+from tutor.web.driver_sql import DriverStatement
 from tutor.web.models import Submission
 
 SEED_SPAN = 1 << 64
@@ -89,20 +90,22 @@ def _claiming(limited: bool) -> Any:
     )
 
 
-_CLAIM = {False: _claiming(False), True: _claiming(True)}
+_CLAIM = {False: DriverStatement(_claiming(False)), True: DriverStatement(_claiming(True))}
 # The claim still held: this attempt's, still ``grading``.
 _HELD = and_(
     _COLUMNS.id == bindparam("sid"),
     _COLUMNS.status == "grading",
     _COLUMNS.attempts == bindparam("attempt"),
 )
-_RELEASE = update(SUBMISSIONS).where(_HELD).values(status="pending", started_at=None)
-_GIVE_UP = (
+_RELEASE = DriverStatement(
+    update(SUBMISSIONS).where(_HELD).values(status="pending", started_at=None)
+)
+_GIVE_UP = DriverStatement(
     update(SUBMISSIONS)
     .where(and_(_COLUMNS.id == bindparam("sid"), _COLUMNS.status == bindparam("seen")))
     .values(status="error", score=None, report_json=bindparam("report"), graded_at=_at("now"))
 )
-_REQUEUE = (
+_REQUEUE = DriverStatement(
     update(SUBMISSIONS)
     .where(_HELD, _COLUMNS.started_at == _at("started"))
     .values(status="pending", started_at=None)
@@ -110,9 +113,9 @@ _REQUEUE = (
 
 
 @cache
-def _recording(extra: frozenset[str]) -> Update:
+def _recording(extra: frozenset[str]) -> DriverStatement:
     """The verdict's ``UPDATE``, one per set of extra columns a caller records."""
-    return (
+    return DriverStatement(
         update(SUBMISSIONS)
         .where(_HELD)
         .values(
@@ -141,7 +144,7 @@ def claim_row(submission_id: int, below_attempts: int | None = None) -> ClaimedR
     return ClaimedRow(Claim(submission_id, int(attempts)), exercise_id, code, int(seed or 0))
 
 
-def _changed(statement: Any, values: dict[str, object]) -> bool:
+def _changed(statement: DriverStatement, values: dict[str, object]) -> bool:
     result = commit_recomputable(statement, values)
     return bool(result.rowcount == 1)
 

@@ -25,6 +25,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event
 
+from .driver_sql import DriverStatement
 from .extensions import db
 
 # ``app.extensions`` key: SQLite's pool of connections that commit without waiting for the disk.
@@ -32,7 +33,7 @@ RELAXED = "tutor_relaxed_commits"
 
 
 def commit_recomputable(
-    statement: Any,
+    statement: DriverStatement,
     values: dict[str, Any],
     read: Callable[[Any], Any] = lambda result: result,
 ) -> Any:
@@ -48,7 +49,7 @@ def commit_recomputable(
     most, or has closed its session, before a transition)."""
     engine: Engine = current_app.extensions.get(RELAXED) or db.engine
     with engine.connect() as connection:
-        result = read(connection.execute(statement, values))
+        result = read(statement.execute(connection, values))
         connection.commit()
     return result
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import Insert, Integer, bindparam, event, func, insert, literal, select
+from sqlalchemy import Integer, bindparam, event, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from tutor.content import Catalog, Exercise
@@ -49,6 +49,7 @@ from tutor.queue.verdicts import VerdictWatcher
 from . import database_file, sqlite_journal
 from .commit_durability import relax_commits
 from .course import own_without_account
+from .driver_sql import DriverStatement
 from .extensions import close_session, db
 from .models import Submission
 from .practice_cases import PracticeCases
@@ -97,7 +98,7 @@ ADMIT_TRIES = 3
 
 
 @functools.cache
-def _admitting_insert(columns: tuple[str, ...]) -> Insert:
+def _admitting_insert(columns: tuple[str, ...]) -> DriverStatement:
     """``INSERT … SELECT`` the row's values only while the learner's submissions in flight are
     under ``:learner_limit`` and the waiting ones under ``:queue_size``; ``RETURNING id``. The
     values are typed (PostgreSQL's driver casts each), and ``:learner`` is both a value and the
@@ -123,7 +124,9 @@ def _admitting_insert(columns: tuple[str, ...]) -> Insert:
         mine < bindparam("learner_limit", type_=Integer),
         waiting < bindparam("queue_size", type_=Integer),
     )
-    return insert(SUBMISSIONS).from_select(list(columns), admitted).returning(SUBMISSIONS.c.id)
+    return DriverStatement(
+        insert(SUBMISSIONS).from_select(list(columns), admitted).returning(SUBMISSIONS.c.id)
+    )
 
 
 class GraderBusy(LearnerError):
@@ -642,7 +645,7 @@ class GradingService:
                         "learner_limit": self.limits["learner"],
                         "queue_size": self.queue_size,
                     }
-                    found = connection.execute(_admitting_insert(tuple(row)), values).scalar()
+                    found = _admitting_insert(tuple(row)).execute(connection, values).scalar()
                     if found is None:
                         return None  # (the connection's transaction is rolled back)
                     submission_id = int(found)
