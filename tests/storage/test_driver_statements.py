@@ -74,6 +74,35 @@ def test_a_row_and_its_verdict_read_back_as_stored(make_app: Callable[..., Flask
         )
 
 
+def test_the_values_are_stored_as_core_stores_them(make_app: Callable[..., Flask]) -> None:
+    """The same row through Core and as driver SQL: the database holds the same values, as the
+    database keeps them (SQLite keeps a time as text: a whole second written another way
+    would not equal the same moment bound by a later query)."""
+    app = make_app()
+    with app.app_context():
+        course = Course(slug="c", title="C")
+        db.session.add(course)
+        db.session.commit()
+        course_id = int(course.id)
+    whole_second = datetime(2026, 12, 4, 22, 0, 0, tzinfo=BEIJING)
+    row = _row(course_id, created_at=whole_second, started_at=whole_second, status="grading")
+    statement = sa.insert(SUBMISSIONS).values(row).returning(SUBMISSIONS.c.id)
+    by_driver = _stored(app, DriverStatement(statement), row)
+    with app.app_context(), db.engine.connect() as connection:
+        by_core = int(connection.execute(statement).scalar_one())
+        connection.commit()
+        stored = {
+            found[0]: found[1:]
+            for found in connection.exec_driver_sql(
+                "SELECT id, created_at, started_at, status, attempts, variant_seed FROM submission"
+            )
+        }
+    assert stored[by_driver] == stored[by_core], stored
+    with app.app_context():  # (and a moment bound by a query finds both)
+        counted = sa.select(sa.func.count()).where(Submission.started_at == whole_second)
+        assert db.session.scalar(counted) == 2
+
+
 def test_the_database_errors_are_sqlalchemys(make_app: Callable[..., Flask]) -> None:
     """A second row with the same learner's idempotency key: ``IntegrityError`` as Core raises
     it, which the submit's replay catches; the first row stays, with the columns it left to

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,16 @@ class DriverStatement:
         return _DriverForm(
             sql=compiled.string,
             positional=positional,
-            binds=tuple((name, named[name].type.bind_processor(dialect)) for name in order),
+            binds=tuple((name, _processor(named[name], dialect)) for name in order),
             own_values=own_values,
         )
+
+
+def _processor(bind: BindParameter[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """What Core does to the bind's value for this dialect: the type's implementation *for the
+    dialect* (SQLite's ``DATETIME`` writes a time as its own text; the generic type's processor
+    would leave that to the driver, which writes it differently)."""
+    return bind.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _column_defaults(compiled: SQLCompiler) -> dict[str, Any]:
