@@ -13,8 +13,9 @@ immediate``, the bubblewrap sandbox), so a Submit over HTTP costs what the serve
   processes' CPU per request of the page and of the trivial route: wrk runs on the same two
   cores, so the rates swing with the machine while the CPU per request varies less.
 * **graded submissions per second** end to end (``POST /api/exercises/<id>/grade``, ``--clients``
-  learners each with one submission in flight on a kept-alive connection, ``Submitter``) against the sandbox alone (``SandboxRunner`` with
-  as many zygotes, as many in flight, in this process): goal ≥ 0.7; with the bytes of each reply,
+  learners each with one submission in flight on a kept-alive connection, ``Submitter``) against
+  the sandbox alone (``SandboxRunner`` with as many zygotes, as many in flight, in this
+  process): goal ≥ 0.7; with the bytes of each reply,
   the web processes' CPU per submission (their own time, not the sandboxed children's) and the
   whole machine's busy time per graded submission on each side (``/proc/stat``): both keep the
   cores busy, so the ratio is about the sandbox's cost over a submission's whole cost over HTTP.
