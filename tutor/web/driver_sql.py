@@ -4,10 +4,11 @@ SQLAlchemy compiles a Core statement once (its compiled cache), yet each executi
 statement up in that cache and builds its parameters through the compiled form: an ``UPDATE`` of
 a verdict took 56 µs on a pooled SQLite connection, 31 µs as the same SQL through
 ``Connection.exec_driver_sql`` (#15). ``DriverStatement`` compiles its statement once per dialect
-(the SQL, the order of its parameters, each value's bind processor from its column's type, the
-values the statement binds itself) and runs it with ``exec_driver_sql``: the same SQL and values
-on the same connection, the same engine events (statement logs), errors wrapped as SQLAlchemy's
-(``IntegrityError``), a lost connection invalidated; only the per-execution compiling is gone.
+(the SQL, the order of its parameters, each value's bind processor — its type's for that
+dialect —, the values the statement binds itself and its columns' constant defaults) and runs
+it with ``exec_driver_sql``: the same SQL and values on the same connection, the same engine
+events (statement logs), errors wrapped as SQLAlchemy's (``IntegrityError``), a lost connection
+invalidated; only the per-execution compiling is gone.
 
 Its results are not typed: what a statement returns is read as the driver gives it (an id, a
 count, text), so only statements returning such columns belong here.
