@@ -10,10 +10,18 @@ from flask import Flask
 
 from tutor.web import create_app
 from tutor.web.extensions import db
+from tutor.web.models import Course
 
 from ..servers import database_url, postgres_server, postgres_url, redis_server
 
-__all__ = ["database_url", "make_app", "postgres_server", "postgres_url", "redis_server"]
+__all__ = [
+    "database_url",
+    "make_app",
+    "postgres_server",
+    "postgres_url",
+    "redis_server",
+    "stored_course",
+]
 
 
 @pytest.fixture
@@ -39,3 +47,12 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def stored_course(app: Flask, slug: str = "c") -> int:
+    """A course stored in ``app``'s database, for rows that need one: its id."""
+    with app.app_context():
+        course = Course(slug=slug, title="C")
+        db.session.add(course)
+        db.session.commit()
+        return int(course.id)

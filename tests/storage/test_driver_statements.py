@@ -14,7 +14,9 @@ from flask import Flask
 from tutor.queue import rows
 from tutor.web.driver_sql import DriverStatement
 from tutor.web.extensions import db
-from tutor.web.models import Course, Submission
+from tutor.web.models import Submission
+
+from .conftest import stored_course
 
 SUBMISSIONS = Submission.__table__
 BEIJING = timezone(timedelta(hours=8))
@@ -32,14 +34,6 @@ def _row(course_id: int, **columns: object) -> dict[str, object]:
     }
 
 
-def _course_id(app: Flask) -> int:
-    with app.app_context():
-        course = Course(slug="c", title="C")
-        db.session.add(course)
-        db.session.commit()
-        return int(course.id)
-
-
 def _stored(app: Flask, statement: DriverStatement, values: dict[str, object]) -> int:
     with app.app_context(), db.engine.connect() as connection:
         submission_id = int(statement.execute(connection, values).scalar_one())
@@ -49,7 +43,7 @@ def _stored(app: Flask, statement: DriverStatement, values: dict[str, object]) -
 
 def test_a_row_and_its_verdict_read_back_as_stored(make_app: Callable[..., Flask]) -> None:
     app = make_app()
-    course_id = _course_id(app)
+    course_id = stored_course(app)
     started = datetime(2026, 12, 4, 14, 0, 1, 5000, tzinfo=UTC)
     row = _row(course_id, status="grading", attempts=1, started_at=started)
     store = DriverStatement(sa.insert(SUBMISSIONS).values(row).returning(SUBMISSIONS.c.id))
@@ -83,7 +77,7 @@ def test_the_values_are_stored_as_core_stores_them(make_app: Callable[..., Flask
     database keeps them (SQLite keeps a time as text: a whole second written another way
     would not equal the same moment bound by a later query)."""
     app = make_app()
-    course_id = _course_id(app)
+    course_id = stored_course(app)
     whole_second = datetime(2026, 12, 4, 22, 0, 0, tzinfo=BEIJING)
     row = _row(course_id, created_at=whole_second, started_at=whole_second, status="grading")
     statement = sa.insert(SUBMISSIONS).values(row).returning(SUBMISSIONS.c.id)
@@ -108,7 +102,7 @@ def test_the_database_errors_are_sqlalchemys(make_app: Callable[..., Flask]) -> 
     it, which the submit's replay catches; the first row stays, with the columns it left to
     their defaults (a queued row: ``pending``, no attempt yet)."""
     app = make_app()
-    course_id = _course_id(app)
+    course_id = stored_course(app)
     row = _row(course_id, idempotency_key="k-1")
     # As a queued submit stores it: the columns it names, the others left to their defaults.
     selected = sa.select(*(sa.bindparam(name, type_=SUBMISSIONS.c[name].type) for name in row))

@@ -12,18 +12,12 @@ from flask import Flask
 from tutor.web.extensions import db
 from tutor.web.models import Course, Submission
 
-
-def _course(app: Flask, slug: str = "c") -> int:
-    with app.app_context():
-        course = Course(slug=slug, title="C")
-        db.session.add(course)
-        db.session.commit()
-        return int(course.id)
+from .conftest import stored_course
 
 
 def test_every_column_comes_back_as_stored(make_app: Callable[..., Flask]) -> None:
     app = make_app()
-    course_id = _course(app)
+    course_id = stored_course(app)
     beijing = timezone(timedelta(hours=8))
     started = datetime(2026, 11, 30, 20, 15, 30, 123000, tzinfo=beijing)
     largest_seed = 2**63 - 1
@@ -100,7 +94,7 @@ def test_a_learner_keeps_their_variant_when_the_course_is_renamed(
 def test_one_worker_wins_the_claim_on_a_pending_submission(make_app: Callable[..., Flask]) -> None:
     """Eight workers race to claim one row: exactly one gets it, its attempt is counted once."""
     app = make_app()
-    course_id = _course(app)
+    course_id = stored_course(app)
     with app.app_context():
         submission = Submission(course_id=course_id, learner="l", exercise_id="io-path", code="x")
         db.session.add(submission)
