@@ -69,9 +69,12 @@ export function setupExercise(section, python, { plain = false } = {}) {
     let practice;
     waiting = true;
     try {
-      // The cases are in the page; their expected traces come in the lesson's data file.
-      const traces = (await lessonData()).traces[data.id] ?? [];
-      practice = data.cases.map((c, index) => ({ ...c, expected_trace: traces[index] ?? null }));
+      // The cases and their expected traces come in the lesson's data file (a page rendered
+      // before they moved there carries its cases itself).
+      const lesson = await lessonData();
+      const traces = lesson.traces[data.id] ?? [];
+      const cases = lesson.cases?.[data.id] ?? data.cases ?? [];
+      practice = cases.map((c, index) => ({ ...c, expected_trace: traces[index] ?? null }));
     } catch (error) {
       console.error("the lesson data file could not load:", error);
       result.replaceChildren(element("p", "message", t("noLessonData")));

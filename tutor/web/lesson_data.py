@@ -1,17 +1,18 @@
-"""A lesson's data file: its animation's scenes and its practice cases' expected traces, as JSON.
+"""A lesson's data file: its animation's scenes and its practice cases, as JSON.
 
-They were inline in the lesson page, two thirds of its bytes (the hypervisors lesson: 87 of
-159 KB; a scheduling lesson's traces alone are 270 KB), sent again on every visit and parsed
-before the page could show anything (#15). The practice cases themselves (names, arguments,
-expected outputs: a few KB) stay in the page with their exercise. The file's contents are the
-same for every learner and both languages, and change only with the lesson build or the
-simulation, so they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content like
-a static file: the page names the current version, a browser keeps that URL for a year
-(``immutable``), and any other ``v`` (a page rendered before a deploy) still gets the current
-file, revalidated (``no-cache``), so no old page breaks. The body is made and compressed (brotli
-and gzip) once per version, not per request. The self-study static copy writes it as a file
-beside the lessons, without ``v``; the service worker caches it with the pages
-(``tutor.web.offline``).
+They were inline in the lesson page, most of its bytes (the hypervisors lesson: 87 of 159 KB
+the scenes and the cases' expected traces; a scheduling lesson's traces alone are 270 KB, #15),
+sent again on every visit and parsed before the page could show anything. The practice cases
+themselves (names, arguments, expected outputs) followed: 20 of the hypervisors page's 75 KB,
+needed only by Run, which waited for this file already. The file's contents are the same for
+every learner and both languages, and change only with the lesson build or the simulation, so
+they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content like a static
+file: the page names the current version, a browser keeps that URL for a year (``immutable``),
+and any other ``v`` (a page rendered before a deploy) still gets the current file, revalidated
+(``no-cache``), so no old page breaks (``traces`` stays as such pages read it: the cases' expected
+traces, apart from the cases). The body is made and compressed (brotli and gzip) once per
+version, not per request. The self-study static copy writes it as a file beside the lessons,
+without ``v``; the service worker caches it with the pages (``tutor.web.offline``).
 
 ``static/js/lesson-data.js`` fetches it once per page; the animation and Run wait for it.
 """
@@ -82,24 +83,15 @@ def _make(lesson: Lesson) -> LessonData:
     from .learn import grading
 
     service = grading()
-    traces = {
-        e.id: [case.get(TRACE) for case in service.practice_cases(e)] for e in lesson.exercises
+    practice = {e.id: service.practice_cases(e) for e in lesson.exercises}
+    cases = {
+        exercise: [{k: v for k, v in case.items() if k != TRACE} for case in found]
+        for exercise, found in practice.items()
     }
-    content = {"scenes": scenes_of(lesson.animation), "traces": traces}
+    traces = {exercise: [case.get(TRACE) for case in found] for exercise, found in practice.items()}
+    content = {"scenes": scenes_of(lesson.animation), "cases": cases, "traces": traces}
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     return LessonData(body, hashlib.sha256(body).hexdigest(), all(traces.values()))
-
-
-def practice_in_page(lesson: Lesson) -> dict[str, list[dict[str, Any]]]:
-    """Each exercise's practice cases as the page carries them: without their expected traces,
-    which are in the data file, in the same order."""
-    from .learn import grading
-
-    service = grading()
-    return {
-        e.id: [{k: v for k, v in case.items() if k != TRACE} for case in service.practice_cases(e)]
-        for e in lesson.exercises
-    }
 
 
 def data_of(lesson: Lesson) -> LessonData:
