@@ -301,6 +301,59 @@ def test_pieces_packed_in_context_read_back_whatever_the_slots_hold() -> None:
             assert len(body) < 1.05 * len(gzip.compress(plain, 9)) + 5 * len(fills)
 
 
+def test_pieces_side_by_side_joined_give_the_same_body() -> None:
+    """Pieces with only empty slots between them, joined into one (``gzip_splice.joined``, so a
+    request takes one step for them): as laid out, the very same bytes as the pieces one by one;
+    after a slot of another length before them, still the plain bytes."""
+    import random
+
+    from tutor.web.gzip_splice import PackedPiece, gzip_body, joined, pack
+
+    rng = random.Random(2315)
+    words = [rng.randbytes(rng.randrange(3, 9)).hex().encode() for _ in range(200)]
+    shared = [b" ".join(rng.choices(words, k=rng.randrange(20, 600))) for _ in range(10)]
+    assumed = [0, 0, 0, 91, 40, 0, 0, 91, 0, 0]  # the slot before each shared piece
+    packed = pack(item for pair in zip(assumed, shared, strict=True) for item in pair)
+    pieces = [piece for piece in packed[1::2] if isinstance(piece, PackedPiece)]
+    runs = [[0, 1, 2], [3], [4, 5, 6], [7, 8, 9]]  # the first piece has no context
+    for trial in range(20):
+        fills = [rng.randbytes(n) for n in assumed]
+        if trial >= 10:
+            fills[rng.choice((0, 3, 4, 7))] = rng.randbytes(rng.choice((1, 90, 5000, 40_000)))
+        plain = b"".join(fill + piece for fill, piece in zip(fills, shared, strict=True))
+        one_by_one = gzip_body(
+            part for fill, piece in zip(fills, pieces, strict=True) for part in (fill, piece)
+        )
+        as_runs = gzip_body(
+            part for run in runs for part in (fills[run[0]], joined([pieces[i] for i in run]))
+        )
+        assert gzip.decompress(as_runs) == plain
+        if trial < 10:
+            assert as_runs == one_by_one
+
+
+def test_the_gzip_page_is_the_plain_page_for_every_kind_of_visitor(app: Flask) -> None:
+    """A new learner, one with progress and either with a message: the gzip body (its usually
+    empty parts empty or not: two layouts) reads back as the plain page of the same request."""
+    new, tried = browser(app), browser(app)
+    tried.post("/exercises/walk/submit", data={"code": WRONG})
+    tried.post("/lessons/fixture-lesson/checks/0", json={"choice": 1})
+    for client in (new, tried):
+        for message in ("", "Saved for you only"):
+            pages = []
+            for encoding in ("identity", "gzip"):
+                if message:
+                    with client.session_transaction() as session:
+                        session["_flashes"] = [("message", message)]
+                response = client.get(LESSON, headers={"Accept-Encoding": encoding})
+                assert response.headers.get("Content-Encoding", "identity") == encoding
+                body = response.data
+                pages.append(gzip.decompress(body) if encoding == "gzip" else body)
+            assert pages[0] == pages[1]
+            assert message in pages[0].decode()
+            assert ("Your best score: 0 of 100" in pages[0].decode()) == (client is tried)
+
+
 def test_the_signed_csrf_token_is_reused_and_still_accepted(app: Flask) -> None:
     """The lesson page signs a session's CSRF token once per process (tokens never expire
     here): the same session gets the same signed token again, which the server still takes;

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 WINDOW = 1 << 15  # how far back deflate may refer
@@ -91,6 +91,25 @@ def pack(layout: Iterable[bytes | int], level: int = 9) -> list[PackedPiece | by
             packed.append(packed_piece(item, level, bytes(before[-WINDOW:]), len(before)))
             before += item
     return packed
+
+
+def joined(pieces: Sequence[PackedPiece]) -> PackedPiece:
+    """Pieces that lie side by side in the page (no request's bytes between them, as ``pack``
+    laid them out) as one: one step of ``gzip_body`` instead of one per piece. Each piece's
+    deflate blocks end byte-aligned, so their concatenation is one valid stream; in context,
+    a piece without a copy in context stands as deflated alone (the first of a page has none)."""
+    crc = length = 0
+    for piece in pieces:
+        crc = piece.crc_after(crc)
+        length += piece.length
+    return PackedPiece(
+        b"".join(piece.deflated for piece in pieces),
+        length,
+        crc,
+        _shift_tables(length),
+        b"".join(piece.in_context or piece.deflated for piece in pieces),
+        pieces[0].offset,
+    )
 
 
 def _shift_tables(length: int) -> tuple[tuple[int, ...], ...]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ from tutor.content import Lesson
 from . import animation_poster, static_delivery
 from .accept_headers import best_encoding
 from .extensions import db
-from .gzip_splice import PackedPiece, gzip_body, pack
+from .gzip_splice import PackedPiece, gzip_body, joined, pack
 from .lesson_data import data_url, needs_data
 
 if TYPE_CHECKING:
@@ -158,11 +159,14 @@ class SharedPage:
     # whether that was there): drawing code changed since (another name) or a poster drawn or
     # removed since, by `flask tutor draw-posters`, makes the page stale.
     poster: PosterSeen
-    packed: list[PackedPiece | bytes] | None = field(default=None)
+    packed: GzipLayout | None = field(default=None)
     same_for_the_page: dict[Marker, bytes] = field(default_factory=dict)
     checked_at: float = field(default_factory=time.monotonic)
     # Where the markers are, found once: a request fills these slots of a copy of ``pieces``.
     slots: list[tuple[int, Marker]] = field(init=False)
+    length: int = field(init=False)  # of the shared bytes: the page is at least this long
+    # The progress parts, empty, for a visitor who is not signed in and has nothing stored.
+    no_progress: dict[Marker, bytes] = field(init=False)
 
     def __post_init__(self) -> None:
         self.slots = [
@@ -170,6 +174,10 @@ class SharedPage:
             for index, piece in enumerate(self.pieces)
             if not isinstance(piece, bytes)
         ]
+        self.length = sum(len(piece) for piece in self.pieces if isinstance(piece, bytes))
+        self.no_progress = {
+            marker: b"" for _index, marker in self.slots if marker[0] in PROGRESS_PARTS
+        }
 
     def fresh(self) -> bool:
         """Every static file the page names still has the version in its URL, and the pins
@@ -188,16 +196,68 @@ class SharedPage:
             self.checked_at = now
         return current
 
-    def packed_pieces(self, fills: list[tuple[str, bytes]]) -> list[PackedPiece | bytes]:
+    def gzip_layout(self, fills: list[tuple[str, bytes]]) -> GzipLayout:
         """The shared pieces deflated once (on the first request that takes gzip), in context
         for slots as long as that request's, except the progress parts and messages, assumed
-        empty (a new learner's); empty in the markers' slots, which each request fills."""
+        empty (a new learner's)."""
         if self.packed is None:
             lengths = iter(0 if name in USUALLY_EMPTY else len(value) for name, value in fills)
-            self.packed = pack(
-                piece if isinstance(piece, bytes) else next(lengths) for piece in self.pieces
+            self.packed = GzipLayout.of(
+                self,
+                pack(piece if isinstance(piece, bytes) else next(lengths) for piece in self.pieces),
             )
         return self.packed
+
+
+@dataclass
+class GzipLayout:
+    """A page's shared pieces as ``gzip_body`` takes them, in two layouts: with a slot for every
+    marker (b"", each request fills it), and, for a request whose usually empty parts are
+    empty (most: a learner with no progress and no message), without those slots and with the
+    pieces around them joined (``gzip_splice.joined``): the hypervisors page's 41 steps of
+    ``gzip_body`` are then 17."""
+
+    every_slot: list[PackedPiece | bytes]
+    as_usual: list[PackedPiece | bytes]
+    # (which of the request's fills, where in ``as_usual``) for the slots kept there
+    usual_slots: list[tuple[int, int]]
+    usually_empty: list[int]  # the fills ``as_usual`` needs empty
+
+    @classmethod
+    def of(cls, page: SharedPage, packed: list[PackedPiece | bytes]) -> GzipLayout:
+        fill_at = {index: n for n, (index, _marker) in enumerate(page.slots)}
+        as_usual: list[PackedPiece | bytes] = []
+        usual_slots: list[tuple[int, int]] = []
+        usually_empty: list[int] = []
+        run: list[PackedPiece] = []
+        for index, item in enumerate(packed):
+            if isinstance(item, PackedPiece):
+                run.append(item)
+                continue
+            n = fill_at[index]
+            if page.slots[n][1][0] in USUALLY_EMPTY:
+                usually_empty.append(n)
+                continue
+            if run:
+                as_usual.append(joined(run))
+                run = []
+            usual_slots.append((n, len(as_usual)))
+            as_usual.append(b"")
+        if run:
+            as_usual.append(joined(run))
+        return cls(packed, as_usual, usual_slots, usually_empty)
+
+    def pieces(self, page: SharedPage, fills: list[tuple[str, bytes]]) -> list[Any]:
+        """This request's pieces for ``gzip_body``."""
+        if not any(fills[n][1] for n in self.usually_empty):
+            pieces = list(self.as_usual)
+            for n, at in self.usual_slots:
+                pieces[at] = fills[n][1]
+            return pieces
+        pieces = list(self.every_slot)
+        for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
+            pieces[index] = value
+        return pieces
 
 
 def _poster(lesson: Lesson, lang: str) -> PosterSeen:
@@ -419,26 +479,25 @@ def init_app(app: Flask) -> None:
 
 
 def _etag(page: SharedPage, fills: list[tuple[str, bytes]]) -> str:
-    """The page's validator from the cached page's digest and this request's parts: the same
-    page for the same session matches; another session, score or answer never does. The
-    signed CSRF token changes every second although every form of it stays valid for the
-    session, so the session's raw token stands for it (unless tokens expire)."""
-    digest = hashlib.blake2b(page.digest, digest_size=16)
-    stable_tokens = current_app.config.get("WTF_CSRF_TIME_LIMIT") is None
-    for name, value in fills:
-        if name == "csrf" and stable_tokens:
-            continue
-        digest.update(name.encode() + b"\0" + value + b"\0")
-    if stable_tokens:
-        digest.update(str(session.get("csrf_token", "")).encode())
-    return digest.hexdigest()
+    """The page's validator from the cached page's digest and this request's parts (in the
+    page's order, so the page names them): the same page for the same session matches; another
+    session, score or answer never does. The signed CSRF token changes every second although
+    every form of it stays valid for the session, so the session's raw token stands for it
+    (unless tokens expire). The parts' lengths go first, so no two lists of parts hash alike."""
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+        values = [value for name, value in fills if name != "csrf"]
+        values.append(str(session.get("csrf_token", "")).encode())
+    else:
+        values = [value for _name, value in fills]
+    lengths = struct.pack(f"<{len(values)}I", *map(len, values))
+    return hashlib.blake2b(page.digest + lengths + b"".join(values), digest_size=16).hexdigest()
 
 
 # Parts that depend on nothing but the cache key when the URL has no query string.
 SAME_FOR_THE_PAGE = frozenset({"lang-href"})
 # Parts that are empty for a visitor who is not signed in and has nothing stored.
 PROGRESS_PARTS = frozenset({"exercise-standing", "check-recorded"})
-# Empty for most requests: the gzip body is packed assuming so (``SharedPage.packed_pieces``).
+# Empty for most requests: the gzip body is packed assuming so (``GzipLayout``).
 USUALLY_EMPTY = PROGRESS_PARTS | {"flashes"}
 
 
@@ -448,52 +507,56 @@ def _request_fills(page: SharedPage) -> list[tuple[str, bytes]]:
 
     plain_url = not request.query_string
     known: dict[Marker, bytes] = dict(page.same_for_the_page) if plain_url else {}
-    blank = not current_user.is_authenticated and not progress_stored()
+    if not current_user.is_authenticated and not progress_stored():
+        known.update(page.no_progress)
     fills: list[tuple[str, bytes]] = []
     for _index, piece in page.slots:
         value = known.get(piece)
         if value is None:
-            name = piece[0]
-            value = b"" if blank and name in PROGRESS_PARTS else _filled(*piece).encode()
-            known[piece] = value
-            if name in SAME_FOR_THE_PAGE and plain_url:
+            value = known[piece] = _filled(*piece).encode()
+            if plain_url and piece[0] in SAME_FOR_THE_PAGE:
                 page.same_for_the_page[piece] = value
         fills.append((piece[0], value))
     return fills
 
 
 # The request headers that can make ``make_conditional`` answer anything but the page itself
-# (the page takes no ranges: Range alone changes nothing).
-CONDITIONAL_HEADERS = frozenset(
-    {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"}
+# (the page takes no ranges: Range alone changes nothing), as WSGI names them.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
 )
 
 
 def render(lesson: Lesson) -> Response:
     page = _shared(lesson)
     fills = _request_fills(page)
-    plain: list[Any] = list(page.pieces)
-    for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
-        plain[index] = value
     response = current_app.response_class(mimetype="text/html")
     response.set_etag(_etag(page, fills), weak=True)
     response.headers["Cache-Control"] = "private, no-cache"  # progress changes: ask each time
     response.vary.add("Accept-Encoding")
-    if CONDITIONAL_HEADERS.intersection(request.headers.keys()):
+    environ = request.environ
+    if any(name in environ for name in CONDITIONAL_HEADERS):
         response.make_conditional(request)  # only a validator can turn this page into a 304
         if response.status_code == 304:
             return response
-    # Only the body that is sent is made: the plain page joined, or the gzip body spliced.
-    if (
-        response.status_code == 200
-        and best_encoding(request.headers.get("Accept-Encoding"), GZIP) is not None
-        and sum(len(piece) for piece in plain) > GZIP_MIN
-    ):
-        pieces = list(page.packed_pieces(fills))
-        for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
-            pieces[index] = value
-        response.set_data(gzip_body(pieces))
+    # Only the body that is sent is made: the gzip body spliced, or the plain page joined.
+    long_enough = page.length > GZIP_MIN or (
+        page.length + sum(len(value) for _name, value in fills) > GZIP_MIN
+    )
+    gzip = (
+        long_enough
+        and response.status_code == 200
+        and best_encoding(environ.get("HTTP_ACCEPT_ENCODING"), GZIP) is not None
+    )
+    if gzip:
+        response.set_data(gzip_body(page.gzip_layout(fills).pieces(page, fills)))
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response.set_data(b"".join(plain))
+        pieces: list[Any] = list(page.pieces)
+        for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
+            pieces[index] = value
+        response.set_data(b"".join(pieces))
     return response
