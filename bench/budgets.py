@@ -7,11 +7,11 @@ stopped here, with a fresh SQLite database and grading inside the request (``QUE
 immediate``, the bubblewrap sandbox), so a Submit over HTTP costs what the server does for it:
 
 * **lesson page throughput** (wrk, a learner's session cookie) against ``/bench/trivial`` on the
-  same server, same run, alternated in short slices (the median of their ratios): goal ≥ 0.8.
-  Measured twice: as wrk asks by default (no compression,
-  the issue's method) and as a browser asks (``Accept-Encoding: br, gzip``). Beside each, the web
-  processes' CPU per request of the page and of the trivial route: wrk runs on the same two
-  cores, so the rates swing with the machine while the CPU per request varies less.
+  same server in the same wrk run, on the same connections, alternated second by second
+  (``bench/alternate.lua``; the median of each page second's rate over the two seconds around
+  it): goal ≥ 0.8. Measured twice: as wrk asks by default (no compression, the issue's method)
+  and as a browser asks (``Accept-Encoding: br, gzip``). Beside each, the web processes' CPU per
+  request of the page and of the trivial route, second by second.
 * **graded submissions per second** end to end (``POST /api/exercises/<id>/grade``, ``--clients``
   learners each with one submission in flight on a kept-alive connection, ``Submitter``) against
   the sandbox alone (``SandboxRunner`` with as many zygotes, as many in flight, in this
@@ -60,8 +60,15 @@ GOALS = {"lesson": 0.8, "grading": 0.7, "js_kb": 150.0}
 EXERCISES = ("io-path", "vcpu-run-loop")
 # What a browser sends; wrk sends no Accept-Encoding unless told.
 BROWSER_ENCODING = "br, gzip"
-# Each ratio is the median of this many alternated slices of (measured, yardstick).
+# Each ratio is the median of this many alternated slices of (measured, yardstick), each slice
+# ``--seconds`` / SLICES long.
 SLICES = 5
+# The page's run, in ``--seconds``: each second of the page against the two seconds around it of
+# the trivial route, on the same connections (``alternated``). The page's two sides differ by a
+# tenth of a millisecond of CPU, and one second's rate swings with the host.
+PAGE_SECONDS = 2
+ALTERNATE = Path(__file__).with_name("alternate.lua")
+SENT = re.compile(r"^second (\d+) (\d+)$", re.M)
 NEEDED = {"wrk": "wrk", "bwrap": "bubblewrap"}
 
 
@@ -204,45 +211,91 @@ def new_learner(server: Server) -> Learner:
 # -- lesson page throughput ---------------------------------------------------------------------
 
 
-@dataclass
-class Slice:
-    """One wrk run: its rate and the web processes' CPU per answered request."""
-
-    rate: float
-    cpu_ms: float
-
-
-def wrk(server: Server, path: str, seconds: float, headers: dict[str, str]) -> Slice:
+def wrk_command(seconds: float, headers: dict[str, str]) -> list[str]:
     command = ["wrk", "--threads", "2", "--connections", "16", "--duration", f"{seconds:g}s"]
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
-    cpu_before = server.cpu_seconds()
+    return command
+
+
+def wrk(server: Server, path: str, seconds: float, headers: dict[str, str]) -> None:
+    """A run of wrk on ``path`` whose figures are not kept (a warm-up)."""
     out = subprocess.run(
-        [*command, server.url(path)], check=True, capture_output=True, text=True
+        [*wrk_command(seconds, headers), server.url(path)],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
-    cpu = server.cpu_seconds() - cpu_before
-    if "Non-2xx" in out:
-        sys.exit(f"wrk got errors from {path}:\n{out}")
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    count = re.search(r"(\d+) requests in", out)
-    if rate is None or count is None or int(count.group(1)) == 0:
-        sys.exit(f"wrk printed no rate for {path}:\n{out}")
-    return Slice(float(rate.group(1)), 1000 * cpu / int(count.group(1)))
+    if "Non-2xx" in out or not re.search(r"[1-9]\d* requests in", out):
+        sys.exit(f"wrk got errors or nothing from {path}:\n{out}")
 
 
 @dataclass
 class PageFigures:
     label: str
-    rate: float  # the lesson page, requests/s (median of the slices)
+    rate: float  # the lesson page, requests/s (median of its seconds)
     trivial_rate: float
-    ratio: float  # the median of the slices' rate ratios
-    cpu_ms: float  # web-process CPU per lesson page (median)
+    ratio: float  # the median of each page second's rate over its two trivial neighbours'
+    cpu_ms: float  # web-process CPU per lesson page (median of its seconds)
     trivial_cpu_ms: float
+    pairs: int  # how many page seconds had both neighbours
+
+
+def alternated(
+    server: Server, path: str, yardstick: str, seconds: float, headers: dict[str, str]
+) -> PageFigures:
+    """One wrk run (``bench/alternate.lua``): ``path`` in the clock's even seconds,
+    ``yardstick`` in its odd ones, on the same connections; per whole second, the requests sent
+    and the web processes' CPU (read at each second's start by a thread here)."""
+    cpu_at: dict[int, float] = {}
+    stop = threading.Event()
+
+    def read_cpu_each_second() -> None:
+        while not stop.is_set():
+            time.sleep(1 - time.time() % 1 + 0.002)
+            cpu_at[int(time.time())] = server.cpu_seconds()
+
+    reader = threading.Thread(target=read_cpu_each_second, daemon=True)
+    reader.start()
+    command = [*wrk_command(seconds, headers), "--script", str(ALTERNATE), server.url("/")]
+    try:
+        out = subprocess.run(
+            [*command, "--", path, yardstick], check=True, capture_output=True, text=True
+        ).stdout
+    finally:
+        stop.set()
+        reader.join()
+    if "Non-2xx" in out:
+        sys.exit(f"wrk got errors from {path} or {yardstick}:\n{out}")
+    sent = {int(second): int(count) for second, count in SENT.findall(out)}
+    whole = sorted(sent)[1:-1]  # wrk started and stopped within the first and last
+    cpu_ms = {
+        second: 1000 * (cpu_at[second + 1] - cpu_at[second]) / sent[second]
+        for second in whole
+        if second in cpu_at and second + 1 in cpu_at and sent[second]
+    }
+    page = [second for second in whole if second % 2 == 0]
+    trivial = [second for second in whole if second % 2]
+    ratios = [
+        sent[second] / ((sent[second - 1] + sent[second + 1]) / 2)
+        for second in page
+        if second - 1 in whole and second + 1 in whole
+    ]
+    if not ratios or not all(sent[second] for second in whole):
+        sys.exit(f"wrk sent too little to compare {path} with {yardstick}:\n{out}")
+    return PageFigures(
+        "",
+        statistics.median(sent[second] for second in page),
+        statistics.median(sent[second] for second in trivial),
+        statistics.median(ratios),
+        statistics.median(cpu_ms[second] for second in page if second in cpu_ms),
+        statistics.median(cpu_ms[second] for second in trivial if second in cpu_ms),
+        len(ratios),
+    )
 
 
 def lesson_throughput(server: Server, lesson: str, seconds: float) -> list[PageFigures]:
     learner = new_learner(server)
-    slice_seconds = max(1, round(seconds / SLICES))  # wrk takes whole seconds
     rows = []
     for label, encoding in (
         ("no compression (wrk's default)", None),
@@ -256,29 +309,14 @@ def lesson_throughput(server: Server, lesson: str, seconds: float) -> list[PageF
         if "set-cookie" in answer:  # what a browser would send from now on
             learner.cookie = headers["Cookie"] = answer["set-cookie"].split(";", 1)[0]
         # Every web process renders and caches the page on its first request of it: a second
-        # of each before the slices, so no slice measures one process's first render instead.
+        # of each before the measured run, so it measures no process's first render.
         wrk(server, f"/lessons/{lesson}", 1, headers)
         wrk(server, "/bench/trivial", 1, headers)
-        # Alternated in short slices: the speed of a shared (or virtual) machine drifts by 2x
-        # within a minute, and page-then-trivial once measured the drift as much as the page.
-        pairs = [
-            (
-                wrk(server, f"/lessons/{lesson}", slice_seconds, headers),
-                wrk(server, "/bench/trivial", slice_seconds, headers),
-            )
-            for _ in range(SLICES)
-        ]
-        rate, trivial, ratio = _medians([(a.rate, b.rate) for a, b in pairs])
-        rows.append(
-            PageFigures(
-                label,
-                rate,
-                trivial,
-                ratio,
-                statistics.median(a.cpu_ms for a, _ in pairs),
-                statistics.median(b.cpu_ms for _, b in pairs),
-            )
+        figures = alternated(
+            server, f"/lessons/{lesson}", "/bench/trivial", PAGE_SECONDS * seconds, headers
         )
+        figures.label = label
+        rows.append(figures)
     return rows
 
 
@@ -582,7 +620,8 @@ def main() -> None:
         # server's own CPU per request is the steadier figure of what the page costs it.
         print(
             f"  web-process CPU per request: page {page.cpu_ms:.2f} ms, trivial route "
-            f"{page.trivial_cpu_ms:.2f} ms (ratio {page.trivial_cpu_ms / page.cpu_ms:.2f})"
+            f"{page.trivial_cpu_ms:.2f} ms (ratio {page.trivial_cpu_ms / page.cpu_ms:.2f}); "
+            f"the median of {page.pairs} seconds of the page against the two around each"
         )
     for row in grading:
         ratio = row.ratio
