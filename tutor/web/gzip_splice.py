@@ -130,6 +130,8 @@ def _shift_tables(length: int) -> tuple[tuple[int, ...], ...]:
 
 def stored_piece(data: bytes) -> bytes:
     """``data`` as stored (uncompressed) deflate blocks, for the few bytes that change."""
+    if len(data) <= STORED_MAX:  # (nearly always: one block)
+        return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
     out = bytearray()
     for start in range(0, len(data), STORED_MAX):
         chunk = data[start : start + STORED_MAX]

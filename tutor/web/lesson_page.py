@@ -85,6 +85,7 @@ PER_REQUEST_OBJECTS = ("request", "session", "g")
 # Every content-versioned static URL the page names (``static_delivery``): checked per request.
 STATIC_URL = re.compile(r"/static/([^\"'?\s]+)\?v=([0-9a-f]{12})\b")
 GZIP_MIN = 500
+HTML = "text/html; charset=utf-8"
 GZIP = ("gzip",)
 ASSET_CHECK_SECONDS = 1.0
 
@@ -533,10 +534,11 @@ CONDITIONAL_HEADERS = (
 def render(lesson: Lesson) -> Response:
     page = _shared(lesson)
     fills = _request_fills(page)
-    response = current_app.response_class(mimetype="text/html")
-    response.set_etag(_etag(page, fills), weak=True)
-    response.headers["Cache-Control"] = "private, no-cache"  # progress changes: ask each time
-    response.vary.add("Accept-Encoding")
+    response = current_app.response_class(content_type=HTML)
+    headers = response.headers
+    headers["ETag"] = f'W/"{_etag(page, fills)}"'  # (a hex digest: nothing to quote)
+    headers["Cache-Control"] = "private, no-cache"  # progress changes: ask each time
+    headers["Vary"] = "Accept-Encoding"  # (the after-request hooks add theirs)
     environ = request.environ
     if any(name in environ for name in CONDITIONAL_HEADERS):
         response.make_conditional(request)  # only a validator can turn this page into a 304
@@ -553,7 +555,7 @@ def render(lesson: Lesson) -> Response:
     )
     if gzip:
         response.set_data(gzip_body(page.gzip_layout(fills).pieces(page, fills)))
-        response.headers["Content-Encoding"] = "gzip"
+        headers["Content-Encoding"] = "gzip"
     else:
         pieces: list[Any] = list(page.pieces)
         for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
