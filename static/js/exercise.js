@@ -66,14 +66,15 @@ export function setupExercise(section, python, { plain = false } = {}) {
       waiting = false;
     }
     if (python.state !== "ready") return;
-    let practice;
+    let practice, driver;
     waiting = true;
     try {
-      // The cases and their expected traces come in the lesson's data file (a page rendered
-      // before they moved there carries its cases itself).
+      // The driver, the cases and their expected traces come in the lesson's data file (a page
+      // rendered before they moved there carries its driver and cases itself).
       const lesson = await lessonData();
       const traces = lesson.traces[data.id] ?? [];
       const cases = lesson.cases?.[data.id] ?? data.cases ?? [];
+      driver = lesson.drivers?.[data.id] ?? data.driver;
       practice = cases.map((c, index) => ({ ...c, expected_trace: traces[index] ?? null }));
     } catch (error) {
       console.error("the lesson data file could not load:", error);
@@ -89,7 +90,7 @@ export function setupExercise(section, python, { plain = false } = {}) {
     result.setAttribute("aria-busy", "true");
     const outcome = await python.run({
       code: editor.getValue(),
-      driver: data.driver,
+      driver,
       cases: withReveal(data.id, practice, form),
       step_budget: data.step_budget,
     });

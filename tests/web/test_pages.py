@@ -43,13 +43,13 @@ def test_lesson_page_has_exercises_animation_data_and_no_solution(client: FlaskC
         )
     ]
     assert [p["id"] for p in payloads] == ["walk", "echo-loop"]
-    vcpu = next(p for p in payloads if p["id"] == "echo-loop")
-    assert "def compare" in vcpu["driver"]
-    # The scenes, the practice cases and their expected traces come in the lesson's data file
-    # (fetched once, kept): the page carries none of them (#15).
-    assert all("cases" not in p for p in payloads)
+    # The scenes, the drivers, the practice cases and their expected traces come in the
+    # lesson's data file (fetched once, kept): the page carries none of them (#15).
+    assert all("cases" not in p and "driver" not in p for p in payloads)
     assert '"expected"' not in page and "expected_trace" not in page
+    assert "def compare" not in page
     data = lesson_data(client, page)
+    assert "def compare" in data["drivers"]["echo-loop"]
     assert "world_switch" in data["scenes"]["stacks"]["type2"]
     cases, traces = data["cases"]["echo-loop"], data["traces"]["echo-loop"]
     assert cases[0]["expected"]["halted"] is True

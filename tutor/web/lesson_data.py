@@ -1,10 +1,12 @@
-"""A lesson's data file: its animation's scenes and its practice cases, as JSON.
+"""A lesson's data file: its animation's scenes and its exercises' drivers and practice cases, as
+JSON.
 
 They were inline in the lesson page, most of its bytes (the hypervisors lesson: 87 of 159 KB
 the scenes and the cases' expected traces; a scheduling lesson's traces alone are 270 KB, #15),
 sent again on every visit and parsed before the page could show anything. The practice cases
-themselves (names, arguments, expected outputs) followed: 20 of the hypervisors page's 75 KB,
-needed only by Run, which waited for this file already. The file's contents are the same for
+themselves (names, arguments, expected outputs) and each exercise's driver (the code that runs a
+learner's function on a case) followed: 18 of the hypervisors page's 75 KB, needed only by Run,
+which waited for this file already. The file's contents are the same for
 every learner and both languages, and change only with the lesson build or the simulation, so
 they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content like a static
 file: the page names the current version, a browser keeps that URL for a year (``immutable``),
@@ -89,7 +91,12 @@ def _make(lesson: Lesson) -> LessonData:
         for exercise, found in practice.items()
     }
     traces = {exercise: [case.get(TRACE) for case in found] for exercise, found in practice.items()}
-    content = {"scenes": scenes_of(lesson.animation), "cases": cases, "traces": traces}
+    content = {
+        "scenes": scenes_of(lesson.animation),
+        "drivers": {e.id: e.driver for e in lesson.exercises},
+        "cases": cases,
+        "traces": traces,
+    }
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     return LessonData(body, hashlib.sha256(body).hexdigest(), all(traces.values()))
 
