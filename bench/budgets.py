@@ -60,7 +60,7 @@ GOALS = {"lesson": 0.8, "grading": 0.7, "js_kb": 150.0}
 EXERCISES = ("io-path", "vcpu-run-loop")
 # What a browser sends; wrk sends no Accept-Encoding unless told.
 BROWSER_ENCODING = "br, gzip"
-# Each ratio is the median of this many alternated slices of (measured, yardstick), each slice
+# Each grading ratio is the median of this many alternated slices of (measured, yardstick), each
 # ``--seconds`` / SLICES long.
 SLICES = 5
 # The page's run, in ``--seconds``: each second of the page against the two seconds around it of
@@ -268,11 +268,23 @@ def alternated(
     if "Non-2xx" in out:
         sys.exit(f"wrk got errors from {path} or {yardstick}:\n{out}")
     sent = {int(second): int(count) for second, count in SENT.findall(out)}
+    figures = second_by_second(sent, cpu_at)
+    if figures is None:
+        sys.exit(f"wrk sent too little to compare {path} with {yardstick}:\n{out}")
+    return figures
+
+
+def second_by_second(sent: dict[int, int], cpu_at: dict[int, float]) -> PageFigures | None:
+    """The figures of an alternated run from the requests sent in each second of the clock (the
+    measured path in even seconds) and the web processes' CPU seconds at each second's start;
+    None when no even second has two whole odd seconds around it."""
     whole = sorted(sent)[1:-1]  # wrk started and stopped within the first and last
+    if not all(sent[second] for second in whole):
+        return None
     cpu_ms = {
         second: 1000 * (cpu_at[second + 1] - cpu_at[second]) / sent[second]
         for second in whole
-        if second in cpu_at and second + 1 in cpu_at and sent[second]
+        if second in cpu_at and second + 1 in cpu_at
     }
     page = [second for second in whole if second % 2 == 0]
     trivial = [second for second in whole if second % 2]
@@ -281,15 +293,20 @@ def alternated(
         for second in page
         if second - 1 in whole and second + 1 in whole
     ]
-    if not ratios or not all(sent[second] for second in whole):
-        sys.exit(f"wrk sent too little to compare {path} with {yardstick}:\n{out}")
+    if not ratios:
+        return None
+
+    def median_cpu(seconds: list[int]) -> float:
+        found = [cpu_ms[second] for second in seconds if second in cpu_ms]
+        return statistics.median(found) if found else float("nan")
+
     return PageFigures(
         "",
         statistics.median(sent[second] for second in page),
         statistics.median(sent[second] for second in trivial),
         statistics.median(ratios),
-        statistics.median(cpu_ms[second] for second in page if second in cpu_ms),
-        statistics.median(cpu_ms[second] for second in trivial if second in cpu_ms),
+        median_cpu(page),
+        median_cpu(trivial),
         len(ratios),
     )
 
@@ -616,8 +633,7 @@ def main() -> None:
             "≥ 0.80",
             page.ratio >= GOALS["lesson"],
         )
-        # wrk shares the two cores with the server, so the rates swing with the machine; the
-        # server's own CPU per request is the steadier figure of what the page costs it.
+        # What the page costs the server itself, beside the rates (wrk shares the two cores).
         print(
             f"  web-process CPU per request: page {page.cpu_ms:.2f} ms, trivial route "
             f"{page.trivial_cpu_ms:.2f} ms (ratio {page.trivial_cpu_ms / page.cpu_ms:.2f}); "
