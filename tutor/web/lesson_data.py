@@ -6,15 +6,15 @@ the scenes and the cases' expected traces; a scheduling lesson's traces alone ar
 sent again on every visit and parsed before the page could show anything. The practice cases
 themselves (names, arguments, expected outputs) and each exercise's driver (the code that runs a
 learner's function on a case) followed: 18 of the hypervisors page's 75 KB, needed only by Run,
-which waited for this file already. The file's contents are the same for
-every learner and both languages, and change only with the lesson build or the simulation, so
-they live at ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content like a static
-file: the page names the current version, a browser keeps that URL for a year (``immutable``),
-and any other ``v`` (a page rendered before a deploy) still gets the current file, revalidated
-(``no-cache``), so no old page breaks (``traces`` stays as such pages read it: the cases' expected
-traces, apart from the cases). The body is made and compressed (brotli and gzip) once per
-version, not per request. The self-study static copy writes it as a file beside the lessons,
-without ``v``; the service worker caches it with the pages (``tutor.web.offline``).
+which waited for this file already. The file's contents are the same for every learner and both
+languages, and change only with the lesson build or the simulation, so they live at
+``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content like a static file: the page
+names the current version, a browser keeps that URL for a year (``immutable``), and any other
+``v`` (a page rendered before a deploy) still gets the current file, revalidated (``no-cache``),
+so no old page breaks (the expected traces stay under ``traces``, apart from the cases, as such
+a page reads them). The body is made and compressed (brotli and gzip) once per version, not per
+request. The self-study static copy writes it as a file beside the lessons, without ``v``; the
+service worker caches it with the pages (``tutor.web.offline``).
 
 ``static/js/lesson-data.js`` fetches it once per page; the animation and Run wait for it.
 """
