@@ -69,13 +69,12 @@ export function setupExercise(section, python, { plain = false } = {}) {
     let practice, driver;
     waiting = true;
     try {
-      // The driver, the cases and their expected traces come in the lesson's data file (a page
-      // rendered before they moved there carries its driver and cases itself).
+      // The cases are in the page; the driver and the cases' expected traces come in the
+      // lesson's data file (a page rendered before the driver moved there carries it itself).
       const lesson = await lessonData();
       const traces = lesson.traces[data.id] ?? [];
-      const cases = lesson.cases?.[data.id] ?? data.cases ?? [];
       driver = lesson.drivers?.[data.id] ?? data.driver;
-      practice = cases.map((c, index) => ({ ...c, expected_trace: traces[index] ?? null }));
+      practice = data.cases.map((c, index) => ({ ...c, expected_trace: traces[index] ?? null }));
     } catch (error) {
       console.error("the lesson data file could not load:", error);
       result.replaceChildren(element("p", "message", t("noLessonData")));

@@ -1,6 +1,6 @@
-// The lesson's animation scenes and its exercises' drivers and practice cases with their
-// expected traces: a file of their own, named by content, so the page stays small and a browser
-// keeps them (tutor/web/lesson_data.py).
+// The lesson's animation scenes, its exercises' drivers and its practice cases' expected traces:
+// a file of their own, named by content, so the page stays small and a browser keeps them
+// (tutor/web/lesson_data.py).
 // Asked for once per page (the page's <link rel="preload"> has usually fetched it already); a
 // failed fetch is asked again by the next caller, so a Run after the connection is back works.
 
@@ -8,7 +8,7 @@ let loading = null;
 
 /**
  * @returns {Promise<{scenes: object | null, drivers?: Record<string, string>,
- *   cases?: Record<string, object[]>, traces: Record<string, (object[] | null)[]>}>}
+ *   traces: Record<string, (object[] | null)[]>}>}
  */
 export function lessonData() {
   if (!loading) {

@@ -430,7 +430,7 @@ def test_the_lesson_data_file_is_named_by_content_and_an_old_name_still_works(
     current = fetch(client, url)
     assert current.status_code == 200 and current.mimetype == "application/json"
     assert current.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert set(json.loads(current.data)) == {"scenes", "drivers", "cases", "traces"}
+    assert set(json.loads(current.data)) == {"scenes", "drivers", "traces"}
     for other in (f"{LESSON}/data.json?v=000000000000", f"{LESSON}/data.json"):
         old = fetch(client, other)
         assert old.status_code == 200 and old.data == current.data

@@ -87,26 +87,24 @@ def _break_references(app: Flask) -> None:
 
 
 def _page_cases(app: Flask) -> dict[str, list[dict[str, object]]]:
-    """The practice cases as Run sends them: from the data file the lesson page names, each with
-    its expected trace, for every exercise on the page."""
+    """The practice cases as Run sends them: from the page, with their expected traces from
+    the lesson's data file."""
     client = app.test_client()
     page = client.get(f"/lessons/{LESSON}")
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
-    text = page.get_data(as_text=True)
-    data = lesson_data(client, text)
-    on_page = [
-        json.loads(raw)["id"]
-        for raw in re.findall(
-            r'<script type="application/json" class="exercise-data">(.*?)</script>', text, re.S
-        )
-    ]
-    return {
-        exercise: [
+    traces = lesson_data(client, page.get_data(as_text=True))["traces"]
+    found = {}
+    for raw in re.findall(
+        r'<script type="application/json" class="exercise-data">(.*?)</script>',
+        page.get_data(as_text=True),
+        re.S,
+    ):
+        data = json.loads(raw)
+        found[data["id"]] = [
             {**case, "expected_trace": trace}
-            for case, trace in zip(data["cases"][exercise], data["traces"][exercise], strict=True)
+            for case, trace in zip(data["cases"], traces[data["id"]], strict=True)
         ]
-        for exercise in on_page
-    }
+    return found
 
 
 def test_the_page_serves_the_builds_practice_cases_and_runs_no_reference(

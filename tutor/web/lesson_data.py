@@ -1,20 +1,20 @@
-"""A lesson's data file: its animation's scenes and its exercises' drivers and practice cases, as
-JSON.
+"""A lesson's data file: its animation's scenes, its exercises' drivers and its practice cases'
+expected traces, as JSON.
 
 They were inline in the lesson page, most of its bytes (the hypervisors lesson: 87 of 159 KB
-the scenes and the cases' expected traces; a scheduling lesson's traces alone are 270 KB, #15),
-sent again on every visit and parsed before the page could show anything. The practice cases
-themselves (names, arguments, expected outputs) and each exercise's driver (the code that runs a
-learner's function on a case) followed: 18 of the hypervisors page's 75 KB, needed only by Run,
-which waited for this file already. The file's contents are the same for every learner and both
-languages, and change only with the lesson build or the simulation, so they live at
+the scenes and the traces; a scheduling lesson's traces alone are 270 KB, #15), sent again on
+every visit and parsed before the page could show anything; each exercise's driver (the code
+that runs a learner's function on a case: 8.9 of the hypervisors page's 75 KB) followed, needed
+only by Run, which waited for this file already. The practice cases themselves (names,
+arguments, expected outputs) stay in the page with their exercise: what the browser gets of
+them is there to read. The file's contents are the same for every learner and both languages,
+and change only with the lesson build or the simulation, so they live at
 ``/lessons/<id>/data.json?v=<sha256 prefix>``, named by content like a static file: the page
 names the current version, a browser keeps that URL for a year (``immutable``), and any other
 ``v`` (a page rendered before a deploy) still gets the current file, revalidated (``no-cache``),
-so no old page breaks (the expected traces stay under ``traces``, apart from the cases, as such
-a page reads them). The body is made and compressed (brotli and gzip) once per version, not per
-request. The self-study static copy writes it as a file beside the lessons, without ``v``; the
-service worker caches it with the pages (``tutor.web.offline``).
+so no old page breaks. The body is made and compressed (brotli and gzip) once per version, not
+per request. The self-study static copy writes it as a file beside the lessons, without ``v``;
+the service worker caches it with the pages (``tutor.web.offline``).
 
 ``static/js/lesson-data.js`` fetches it once per page; the animation and Run wait for it.
 """
@@ -85,20 +85,28 @@ def _make(lesson: Lesson) -> LessonData:
     from .learn import grading
 
     service = grading()
-    practice = {e.id: service.practice_cases(e) for e in lesson.exercises}
-    cases = {
-        exercise: [{k: v for k, v in case.items() if k != TRACE} for case in found]
-        for exercise, found in practice.items()
+    traces = {
+        e.id: [case.get(TRACE) for case in service.practice_cases(e)] for e in lesson.exercises
     }
-    traces = {exercise: [case.get(TRACE) for case in found] for exercise, found in practice.items()}
     content = {
         "scenes": scenes_of(lesson.animation),
         "drivers": {e.id: e.driver for e in lesson.exercises},
-        "cases": cases,
         "traces": traces,
     }
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     return LessonData(body, hashlib.sha256(body).hexdigest(), all(traces.values()))
+
+
+def practice_in_page(lesson: Lesson) -> dict[str, list[dict[str, Any]]]:
+    """Each exercise's practice cases as the page carries them: without their expected traces,
+    which are in the data file, in the same order."""
+    from .learn import grading
+
+    service = grading()
+    return {
+        e.id: [{k: v for k, v in case.items() if k != TRACE} for case in service.practice_cases(e)]
+        for e in lesson.exercises
+    }
 
 
 def data_of(lesson: Lesson) -> LessonData:

@@ -3,8 +3,9 @@
 Almost all of a lesson page is the same for everyone who reads it in one language: the page
 shell (head, language links, navigation), the text and the exercises. So the *whole* page is
 rendered once per (page path, language, lesson build, grader version, asset mode, self-study
-mode, signed in or not) and kept as plain bytes. The animation's scenes and the practice cases
-are not in it: the page names their file (``lesson_data``), fetched once and kept. The lesson
+mode, signed in or not) and kept as plain bytes. The animation's scenes, the drivers and the
+practice cases' expected traces are not in it: the page names their file (``lesson_data``),
+fetched once and kept. The lesson
 build and grader version (``tutor.content.build``) change whenever a lesson file or the
 simulation code does; every ``/static/…?v=`` URL the page names, and the pins file
 (``static/assets.json``: CDN URLs and SRI hashes), are checked against the files at most once a
@@ -57,7 +58,7 @@ from . import animation_poster, static_delivery
 from .accept_headers import best_encoding
 from .extensions import db
 from .gzip_splice import PackedPiece, gzip_body, joined, pack
-from .lesson_data import data_url, needs_data
+from .lesson_data import data_url, needs_data, practice_in_page
 
 if TYPE_CHECKING:
     from .schedule import Resolved  # (this module imports schedule where it is used)
@@ -314,6 +315,7 @@ def _render_shared(lesson: Lesson, signed_in: bool) -> SharedPage:
         "animation_poster": animation_poster.read(poster[2]),
         "lesson": lesson,
         "lesson_data_url": data_url(lesson) if needs_data(lesson) else None,
+        "practice": practice_in_page(lesson),
     }
     current_app.update_template_context(context)
     context.update({name: _refuse(name) for name in PER_LEARNER_HELPERS})
