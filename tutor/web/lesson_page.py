@@ -5,11 +5,11 @@ shell (head, language links, navigation), the text and the exercises. So the *wh
 rendered once per (page path, language, lesson build, grader version, asset mode, self-study
 mode, signed in or not) and kept as plain bytes. The animation's scenes, the drivers and the
 practice cases' expected traces are not in it: the page names their file (``lesson_data``),
-fetched once and kept. The lesson
-build and grader version (``tutor.content.build``) change whenever a lesson file or the
-simulation code does; every ``/static/…?v=`` URL the page names, and the pins file
-(``static/assets.json``: CDN URLs and SRI hashes), are checked against the files at most once a
-second (``ASSET_CHECK_SECONDS``), so a changed asset renders the page again.
+fetched once and kept. The lesson build and grader version (``tutor.content.build``) change
+whenever a lesson file or the simulation code does; every ``/static/…?v=`` URL the page names,
+and the pins file (``static/assets.json``: CDN URLs and SRI hashes), are checked against the
+files at most once a second (``ASSET_CHECK_SECONDS``), so a changed asset renders the page
+again.
 
 What belongs to one learner or one request is never in the shared page: the templates ask for it
 with ``learner_part(name, ...)``, which leaves a marker there, and each request fills the markers
@@ -198,6 +198,14 @@ class SharedPage:
             self.checked_at = now
         return current
 
+    def filled(self, layout: list[Any], fills: list[tuple[str, bytes]]) -> list[Any]:
+        """A copy of ``layout`` (the page's pieces, or their gzip form piece for piece) with
+        this request's parts in the markers' slots."""
+        pieces = list(layout)
+        for (index, _marker), (_name, value) in zip(self.slots, fills, strict=True):
+            pieces[index] = value
+        return pieces
+
     def gzip_layout(self, fills: list[tuple[str, bytes]]) -> GzipLayout:
         """The shared pieces deflated once (on the first request that takes gzip), in context
         for slots as long as that request's, except the progress parts and messages, assumed
@@ -256,10 +264,7 @@ class GzipLayout:
             for n, at in self.usual_slots:
                 pieces[at] = fills[n][1]
             return pieces
-        pieces = list(self.every_slot)
-        for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
-            pieces[index] = value
-        return pieces
+        return page.filled(self.every_slot, fills)
 
 
 def _poster(lesson: Lesson, lang: str) -> PosterSeen:
@@ -559,8 +564,5 @@ def render(lesson: Lesson) -> Response:
         response.set_data(gzip_body(page.gzip_layout(fills).pieces(page, fills)))
         headers["Content-Encoding"] = "gzip"
     else:
-        pieces: list[Any] = list(page.pieces)
-        for (index, _marker), (_name, value) in zip(page.slots, fills, strict=True):
-            pieces[index] = value
-        response.set_data(b"".join(pieces))
+        response.set_data(b"".join(page.filled(page.pieces, fills)))
     return response
