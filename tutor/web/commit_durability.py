@@ -23,8 +23,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 
+from .database_file import in_memory
 from .driver_sql import DriverStatement
 from .extensions import db
 
@@ -52,12 +53,6 @@ def commit_recomputable(
         result = read(statement.execute(connection, values))
         connection.commit()
     return result
-
-
-def in_memory(url: URL) -> bool:
-    """``sqlite://``, ``sqlite:///:memory:``, or a ``file:…?mode=memory`` URI: a database that
-    only its own connection sees."""
-    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
 
 
 def relax_commits(app: Flask, engine: Engine, prepare: Callable[[Any], None]) -> None:

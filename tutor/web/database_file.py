@@ -15,7 +15,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 
 class DatabaseFolderUnwritable(RuntimeError):
@@ -40,12 +40,18 @@ def make_instance_folder(instance: Path) -> None:
         ) from None
 
 
+def in_memory(url: URL) -> bool:
+    """``sqlite://``, ``sqlite:///:memory:``, or a ``file:…?mode=memory`` URI: a database that
+    only its own connection sees, with no file to prepare."""
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
 def prepare(uri: str, instance: Path) -> Path | None:
     """For a SQLite file URI: check the folder, create the file 0600 if new; its path.
 
     A relative path is relative to the instance folder, as Flask-SQLAlchemy reads it."""
     url = make_url(uri)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    if url.get_backend_name() != "sqlite" or url.database is None or in_memory(url):
         return None
     path = (instance / url.database).resolve()
     folder = path.parent
