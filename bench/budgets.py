@@ -218,16 +218,22 @@ def wrk_command(seconds: float, headers: dict[str, str]) -> list[str]:
     return command
 
 
-def wrk(server: Server, path: str, seconds: float, headers: dict[str, str]) -> None:
-    """A run of wrk on ``path`` whose figures are not kept (a warm-up)."""
+def run_wrk(seconds: float, headers: dict[str, str], *target: str) -> str:
+    """wrk's output of one run on ``target`` (a URL, or a script, a URL and its arguments); a run
+    that got error replies stops the bench, saying so."""
     out = subprocess.run(
-        [*wrk_command(seconds, headers), server.url(path)],
-        check=True,
-        capture_output=True,
-        text=True,
+        [*wrk_command(seconds, headers), *target], check=True, capture_output=True, text=True
     ).stdout
-    if "Non-2xx" in out or not re.search(r"[1-9]\d* requests in", out):
-        sys.exit(f"wrk got errors or nothing from {path}:\n{out}")
+    if "Non-2xx" in out:
+        sys.exit(f"wrk got errors from {' '.join(target)}:\n{out}")
+    return out
+
+
+def warm(server: Server, path: str, headers: dict[str, str]) -> None:
+    """A second of wrk on ``path``, its figures not kept."""
+    out = run_wrk(1, headers, server.url(path))
+    if not re.search(r"[1-9]\d* requests in", out):
+        sys.exit(f"wrk got nothing from {path}:\n{out}")
 
 
 @dataclass
@@ -257,16 +263,13 @@ def alternated(
 
     reader = threading.Thread(target=read_cpu_each_second, daemon=True)
     reader.start()
-    command = [*wrk_command(seconds, headers), "--script", str(ALTERNATE), server.url("/")]
     try:
-        out = subprocess.run(
-            [*command, "--", path, yardstick], check=True, capture_output=True, text=True
-        ).stdout
+        out = run_wrk(
+            seconds, headers, "--script", str(ALTERNATE), server.url("/"), "--", path, yardstick
+        )
     finally:
         stop.set()
         reader.join()
-    if "Non-2xx" in out:
-        sys.exit(f"wrk got errors from {path} or {yardstick}:\n{out}")
     sent = {int(second): int(count) for second, count in SENT.findall(out)}
     figures = second_by_second(sent, cpu_at)
     if figures is None:
@@ -327,8 +330,8 @@ def lesson_throughput(server: Server, lesson: str, seconds: float) -> list[PageF
             learner.cookie = headers["Cookie"] = answer["set-cookie"].split(";", 1)[0]
         # Every web process renders and caches the page on its first request of it: a second
         # of each before the measured run, so it measures no process's first render.
-        wrk(server, f"/lessons/{lesson}", 1, headers)
-        wrk(server, "/bench/trivial", 1, headers)
+        warm(server, f"/lessons/{lesson}", headers)
+        warm(server, "/bench/trivial", headers)
         figures = alternated(
             server, f"/lessons/{lesson}", "/bench/trivial", PAGE_SECONDS * seconds, headers
         )
