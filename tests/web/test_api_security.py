@@ -10,8 +10,10 @@ returned, is stored and served within its budget.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from flask import Flask
@@ -157,3 +159,30 @@ def test_a_small_program_cannot_make_a_huge_report(app: Flask, code: str) -> Non
         number = row.id
     fragment = client.get(f"/submissions/{number}", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and len(fragment.get_data()) < 2 * MAX_REPORT_BYTES
+
+
+def test_a_token_checked_once_is_still_only_its_own_sessions(app: Flask) -> None:
+    """A token found valid is not checked again (``csrf_tokens``, #15): it must still be
+    refused in another session, under another key, and after a session's token changes."""
+    victim, _, token = _victim(app)
+    submit = {"json": {"code": SOLUTION}}
+    assert victim.post(URL, **submit, headers={"X-CSRFToken": token}).status_code == 200
+    assert victim.post(URL, **submit, headers={"X-CSRFToken": token}).status_code == 200
+    stranger, _, own_token = _victim(app)
+    assert stranger.post(URL, **submit, headers={"X-CSRFToken": token}).status_code == 403
+    assert stranger.post(URL, **submit, headers={"X-CSRFToken": own_token}).status_code == 200
+    app.config["WTF_CSRF_SECRET_KEY"] = "another key"  # the session holds, its token not
+    assert victim.post(URL, **submit, headers={"X-CSRFToken": token}).status_code == 403
+    with victim.session_transaction() as session:
+        session.pop("csrf_token")
+    assert victim.post(URL, **submit, headers={"X-CSRFToken": token}).status_code == 403
+
+
+def test_with_a_time_limit_an_old_token_is_refused(app: Flask) -> None:
+    app.config["WTF_CSRF_TIME_LIMIT"] = 60
+    client, _, token = _victim(app)
+    submit = {"json": {"code": SOLUTION}, "headers": {"X-CSRFToken": token}}
+    assert client.post(URL, **submit).status_code == 200
+    later = time.time() + 120
+    with mock.patch("itsdangerous.timed.time.time", return_value=later):
+        assert client.post(URL, **submit).status_code == 403
