@@ -42,17 +42,22 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import tools  # noqa: E402
+from bench.alternation import Alternation, median_rate, neighbour_ratios, per_job_ms  # noqa: E402
 from tests.servers import free_port  # noqa: E402
+
+if TYPE_CHECKING:
+    from tutor.grading.sandbox import SandboxPool
 
 WEB_PROCESSES = 2
 WEB_THREADS = 8
@@ -60,9 +65,9 @@ GOALS = {"lesson": 0.8, "grading": 0.7, "js_kb": 150.0}
 EXERCISES = ("io-path", "vcpu-run-loop")
 # What a browser sends; wrk sends no Accept-Encoding unless told.
 BROWSER_ENCODING = "br, gzip"
-# Each grading ratio is the median of this many alternated slices of (measured, yardstick), each
-# ``--seconds`` / SLICES long.
-SLICES = 5
+# Grading over HTTP and the sandbox alone take turns of this long (``bench.alternation``): two
+# turns per ``TURN_SECONDS`` of ``--seconds``, and one more of the sandbox's to end with.
+TURN_SECONDS = 1.0
 # The page's run, in ``--seconds``: each second of the page against the two seconds around it of
 # the trivial route, on the same connections (``alternated``). The page's two sides differ by a
 # tenth of a millisecond of CPU, and one second's rate swings with the host.
@@ -340,15 +345,6 @@ def lesson_throughput(server: Server, lesson: str, seconds: float) -> list[PageF
     return rows
 
 
-def _medians(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
-    """(median measured, median yardstick, median of the slices' ratios)."""
-    return (
-        statistics.median(a for a, _ in pairs),
-        statistics.median(b for _, b in pairs),
-        statistics.median(a / b for a, b in pairs),
-    )
-
-
 # -- grading over HTTP against the sandbox alone ------------------------------------------------
 
 
@@ -357,21 +353,13 @@ class GradingFigures:
     exercise: str
     http_rate: float
     sandbox_rate: float
-    ratio: float  # the median of the alternated slices' ratios
+    ratio: float  # the median of each HTTP turn's rate over the two sandbox turns around it
     reply_bytes: float
     cpu_ms: float
     graded: int
     machine_ms: float  # every core's busy time per graded submission, over HTTP
     alone_machine_ms: float  # and with the sandbox alone
-
-
-@dataclass
-class HttpSlice:
-    rate: float
-    reply_bytes: float
-    cpu_ms: float  # the web processes' own CPU per graded submission
-    graded: int
-    machine_ms: float
+    pairs: int  # HTTP turns compared
 
 
 def machine_busy_seconds() -> float:
@@ -433,68 +421,33 @@ class Submitter:
         self.socket.close()
 
 
-def grade_over_http(
-    server: Server, exercise_id: str, code: str, clients: int, seconds: float
-) -> HttpSlice:
-    learners = [new_learner(server) for _ in range(clients)]
-    body = json.dumps({"code": code}).encode()
-    sizes: list[int] = []
-    failures: list[str] = []
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def submit_until_stopped(learner: Learner) -> None:
-        submitter = Submitter(server, f"/api/exercises/{exercise_id}/grade", body, learner)
-        try:
-            while time.monotonic() < stop:
-                status, reply = submitter.submit()
-                with lock:
-                    if status == 200 and json.loads(reply).get("verdict") == "passed":
-                        sizes.append(len(reply))
-                    else:
-                        failures.append(f"{status} {reply[:300]!r}")
-        except (OSError, ValueError) as exc:
-            with lock:
-                failures.append(repr(exc))
-        finally:
-            submitter.close()
-
-    threads = [threading.Thread(target=submit_until_stopped, args=(x,)) for x in learners]
-    cpu_before = server.cpu_seconds()
-    busy_before = machine_busy_seconds()
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - began
-    busy = machine_busy_seconds() - busy_before
-    cpu = server.cpu_seconds() - cpu_before
-    if failures or not sizes:
-        sys.exit(f"grading over HTTP failed ({len(failures)} bad replies), first: {failures[:1]}")
-    graded = len(sizes)
-    return HttpSlice(
-        graded / elapsed, sum(sizes) / graded, 1000 * cpu / graded, graded, 1000 * busy / graded
-    )
-
-
 def warm_every_process(server: Server, exercise_id: str, code: str, clients: int) -> None:
     """Grades until every web process has started its sandbox pool (its zygotes are its
     children): a process starts it on its first submission, which takes seconds, and the
-    clients' kept-alive connections may all land on one process for a while, so a slice would
-    otherwise measure the other's start."""
+    clients' kept-alive connections may all land on one process, so new ones are made each
+    second until both have; otherwise a turn would measure a process's start."""
     deadline = time.monotonic() + 120
     while True:
-        grade_over_http(server, exercise_id, code, clients, 1.0)
+        submitters, _sizes, submit = over_http(server, exercise_id, code, clients)
+        try:
+            warming = Alternation(
+                {"http": submit}, clients, server.cpu_seconds, machine_busy_seconds
+            )
+            warming.run(["http"], 1.0)
+        except RuntimeError as failed:
+            sys.exit(str(failed))
+        finally:
+            for submitter in submitters:
+                submitter.close()
         if all(server.children(pid) for pid in server.worker_pids()):
             return
         if time.monotonic() > deadline:
             sys.exit("a web process did not start its sandbox pool within 120 s")
 
 
-def sandbox_alone(exercise_id: str, clients: int, seconds: float) -> tuple[float, float]:
-    """Runs per second, and the machine's busy time per run (ms)."""
-    from bench.sandbox import throughput
+def sandbox_alone(exercise_id: str, clients: int) -> tuple[SandboxPool, Callable[[int], None]]:
+    """A started pool of ``clients`` zygotes in this process, and a job running the exercise's
+    solution in it as the grading server would (its hidden cases, encoded, the reply decoded)."""
     from tutor.content import load_catalog
     from tutor.grading.judge import variant_seed
     from tutor.grading.sandbox import SandboxPool, SandboxRunner
@@ -504,47 +457,72 @@ def sandbox_alone(exercise_id: str, clients: int, seconds: float) -> tuple[float
     cases = exercise.cases(variant_seed("bench", "student", exercise.id), "hidden")
     pool = SandboxPool(clients)
     pool.start()
-    try:
-        runner = SandboxRunner(pool)
-        busy_before = machine_busy_seconds()
-        rate, times = throughput(
-            lambda: runner.run(exercise.solution, exercise.driver, cases, exercise.limits),
-            clients,
-            seconds,
-        )
-        busy = machine_busy_seconds() - busy_before
-    finally:
-        pool.close()
-    return rate, 1000 * busy / len(times)
+    runner = SandboxRunner(pool)
+
+    def run(_client: int) -> None:
+        runner.run(exercise.solution, exercise.driver, cases, exercise.limits)
+
+    return pool, run
+
+
+def over_http(
+    server: Server, exercise_id: str, code: str, clients: int
+) -> tuple[list[Submitter], list[int], Callable[[int], None]]:
+    """``clients`` learners' kept-alive connections, the sizes of the replies they get, and a job
+    submitting ``code`` on one of them (a reply that is not a pass stops the bench)."""
+    body = json.dumps({"code": code}).encode()
+    path = f"/api/exercises/{exercise_id}/grade"
+    submitters = [Submitter(server, path, body, new_learner(server)) for _ in range(clients)]
+    sizes: list[int] = []
+
+    def submit(client: int) -> None:
+        status, reply = submitters[client].submit()
+        if status != 200 or json.loads(reply).get("verdict") != "passed":
+            raise RuntimeError(f"grading over HTTP failed: {status} {reply[:300]!r}")
+        sizes.append(len(reply))
+
+    return submitters, sizes, submit
 
 
 def grading_figures(server: Server, clients: int, seconds: float) -> list[GradingFigures]:
+    """Per exercise, grading over HTTP and the sandbox alone taking turns (``Alternation``), the
+    sandbox's first and last: each HTTP turn's rate over the mean of the two around it."""
     from tutor.content import load_catalog
 
     catalog = load_catalog(ROOT / "lessons")
+    turns_count = 2 * max(1, round(seconds / TURN_SECONDS)) + 1
+    sides = ["alone" if i % 2 == 0 else "http" for i in range(turns_count)]
     rows = []
     for exercise_id in EXERCISES:
         exercise = catalog.exercise(exercise_id)
         assert exercise is not None, exercise_id
         warm_every_process(server, exercise_id, exercise.solution, clients)
-        slices = []
-        for _ in range(SLICES):  # alternated, as for the page (lesson_throughput)
-            http = grade_over_http(
-                server, exercise_id, exercise.solution, clients, seconds / SLICES
+        submitters, sizes, submit = over_http(server, exercise_id, exercise.solution, clients)
+        pool, alone = sandbox_alone(exercise_id, clients)
+        try:
+            alternation = Alternation(
+                {"http": submit, "alone": alone}, clients, server.cpu_seconds, machine_busy_seconds
             )
-            slices.append((http, sandbox_alone(exercise_id, clients, seconds / SLICES)))
-        rate, alone, ratio = _medians([(h.rate, a[0]) for h, a in slices])
+            turns = alternation.run(sides, TURN_SECONDS)
+        except RuntimeError as failed:
+            sys.exit(str(failed))
+        finally:
+            pool.close()
+            for submitter in submitters:
+                submitter.close()
+        ratios = neighbour_ratios(turns, "http")
         rows.append(
             GradingFigures(
                 exercise_id,
-                rate,
-                alone,
-                ratio,
-                statistics.median(h.reply_bytes for h, _ in slices),
-                statistics.median(h.cpu_ms for h, _ in slices),
-                sum(h.graded for h, _ in slices),
-                statistics.median(h.machine_ms for h, _ in slices),
-                statistics.median(a[1] for _, a in slices),
+                median_rate(turns, "http"),
+                median_rate(turns, "alone"),
+                statistics.median(ratios),
+                statistics.mean(sizes),
+                per_job_ms(turns, "http", lambda turn: turn.cpu_seconds),
+                len(sizes),
+                per_job_ms(turns, "http", lambda turn: turn.busy_seconds),
+                per_job_ms(turns, "alone", lambda turn: turn.busy_seconds),
+                len(ratios),
             )
         )
     return rows
@@ -654,7 +632,9 @@ def main() -> None:
         )
         print(
             f"  {row.graded} graded: {row.reply_bytes / 1000:.1f} KB per reply, "
-            f"{row.cpu_ms:.2f} ms of web-process CPU per submission"
+            f"{row.cpu_ms:.2f} ms of web-process CPU per submission; the median of "
+            f"{row.pairs} turns of {TURN_SECONDS:g} s over HTTP against the two sandbox turns "
+            "around each"
         )
         # Where the ratio comes from: both sides keep the two cores busy, so it is close to
         # the sandbox's cost over the whole cost of a submission over HTTP.
