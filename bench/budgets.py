@@ -55,7 +55,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import tools  # noqa: E402
-from bench.alternation import Alternation, median_rate, neighbour_ratios, per_job_ms  # noqa: E402
+from bench.alternation import (  # noqa: E402
+    Alternation,
+    Turn,
+    median_rate,
+    neighbour_ratios,
+    per_job_ms,
+)
 from tests.servers import free_port  # noqa: E402
 
 if TYPE_CHECKING:
@@ -433,16 +439,7 @@ def warm_every_process(server: Server, exercise_id: str, code: str, clients: int
     deadline = time.monotonic() + 120
     while True:
         submitters, _sizes, submit = over_http(server, exercise_id, code, clients)
-        try:
-            warming = Alternation(
-                {"http": submit}, clients, server.cpu_seconds, machine_busy_seconds
-            )
-            warming.run(["http"], 1.0)
-        except RuntimeError as failed:
-            sys.exit(str(failed))
-        finally:
-            for submitter in submitters:
-                submitter.close()
+        take_turns(server, {"http": submit}, clients, ["http"], submitters)
         if all(server.children(pid) for pid in server.worker_pids()):
             return
         if time.monotonic() > deadline:
@@ -482,10 +479,29 @@ def over_http(
     def submit(client: int) -> None:
         status, reply = submitters[client].submit()
         if status != 200 or json.loads(reply).get("verdict") != "passed":
-            raise RuntimeError(f"grading over HTTP failed: {status} {reply[:300]!r}")
+            raise RuntimeError(f"{status} {reply[:300]!r}")
         sizes.append(len(reply))
 
     return submitters, sizes, submit
+
+
+def take_turns(
+    server: Server,
+    jobs: dict[str, Callable[[int], None]],
+    clients: int,
+    sides: list[str],
+    submitters: list[Submitter],
+) -> list[Turn]:
+    """``sides``' turns of ``TURN_SECONDS``, the submitters' connections closed after them; a
+    reply that is not a pass or a lost connection stops the bench, saying so."""
+    try:
+        alternation = Alternation(jobs, clients, server.cpu_seconds, machine_busy_seconds)
+        return alternation.run(sides, TURN_SECONDS)
+    except (RuntimeError, OSError, ValueError) as failed:
+        sys.exit(f"grading over HTTP failed: {failed!s}")
+    finally:
+        for submitter in submitters:
+            submitter.close()
 
 
 def grading_figures(server: Server, clients: int, seconds: float) -> list[GradingFigures]:
@@ -504,16 +520,9 @@ def grading_figures(server: Server, clients: int, seconds: float) -> list[Gradin
         submitters, sizes, submit = over_http(server, exercise_id, exercise.solution, clients)
         pool, alone = sandbox_alone(exercise_id, clients)
         try:
-            alternation = Alternation(
-                {"http": submit, "alone": alone}, clients, server.cpu_seconds, machine_busy_seconds
-            )
-            turns = alternation.run(sides, TURN_SECONDS)
-        except RuntimeError as failed:
-            sys.exit(str(failed))
+            turns = take_turns(server, {"http": submit, "alone": alone}, clients, sides, submitters)
         finally:
             pool.close()
-            for submitter in submitters:
-                submitter.close()
         ratios = neighbour_ratios(turns, "http")
         rows.append(
             GradingFigures(
