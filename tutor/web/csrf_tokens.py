@@ -1,8 +1,9 @@
 """A request's CSRF token, checked once per token rather than on every request.
 
-The page and the JSON API send the session's signed token with each POST (``X-CSRFToken``);
-Flask-WTF's ``validate_csrf`` checks its signature every time, which was 0.12–0.15 ms of a
-graded Submit's web CPU (#15), for a token a learner sends unchanged with every Submit. Without
+A client of the JSON API sends the session's signed token with each POST (``X-CSRFToken``);
+Flask-WTF's ``validate_csrf`` checked its signature every time, which was 0.12–0.15 ms of a
+graded Submit's web CPU (#15), for a token a client sends unchanged with every Submit. (The
+pages' own form posts are checked by Flask-WTF's ``CSRFProtect``, as before.) Without
 a time limit (``WTF_CSRF_TIME_LIMIT = None``, this site's setting) whether a token is valid
 depends only on the token, the signing key and the token stored in the session, so a token
 found valid with those is valid with them again. Only such successes are kept; anything else
