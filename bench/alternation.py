@@ -21,7 +21,7 @@ from __future__ import annotations
 import statistics
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -119,10 +119,20 @@ class Alternation:
 def neighbour_ratios(turns: Sequence[Turn], side: str) -> list[float]:
     """Each turn of ``side`` that has a turn before and after it: its rate over the mean of
     theirs."""
+    return ratios_to_neighbours(
+        {at: turn.rate for at, turn in enumerate(turns)},
+        [at for at, turn in enumerate(turns) if turn.side == side],
+    )
+
+
+def ratios_to_neighbours(rates: Mapping[int, float], measured: Iterable[int]) -> list[float]:
+    """Each measured position (a turn's index, a second of the clock) with a rate just before
+    and just after it: its rate over the mean of those two. Grading's turns and the lesson
+    page's seconds (``bench.budgets.second_by_second``) are compared the same way."""
     return [
-        turns[i].rate / ((turns[i - 1].rate + turns[i + 1].rate) / 2)
-        for i in range(1, len(turns) - 1)
-        if turns[i].side == side
+        rates[at] / ((rates[at - 1] + rates[at + 1]) / 2)
+        for at in measured
+        if at - 1 in rates and at + 1 in rates
     ]
 
 

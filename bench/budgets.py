@@ -61,10 +61,12 @@ from bench.alternation import (  # noqa: E402
     median_rate,
     neighbour_ratios,
     per_job_ms,
+    ratios_to_neighbours,
 )
 from tests.servers import free_port  # noqa: E402
 
 if TYPE_CHECKING:
+    from tutor.content import Exercise
     from tutor.grading.sandbox import SandboxPool
 
 WEB_PROCESSES = 2
@@ -306,11 +308,7 @@ def second_by_second(sent: dict[int, int], cpu_at: dict[int, float]) -> PageFigu
     }
     page = [second for second in whole if second % 2 == 0]
     trivial = [second for second in whole if second % 2]
-    ratios = [
-        sent[second] / ((sent[second - 1] + sent[second + 1]) / 2)
-        for second in page
-        if second - 1 in whole and second + 1 in whole
-    ]
+    ratios = ratios_to_neighbours({second: sent[second] for second in whole}, page)
     if not ratios:
         return None
 
@@ -446,15 +444,12 @@ def warm_every_process(server: Server, exercise_id: str, code: str, clients: int
             sys.exit("a web process did not start its sandbox pool within 120 s")
 
 
-def sandbox_alone(exercise_id: str, clients: int) -> tuple[SandboxPool, Callable[[int], None]]:
+def sandbox_alone(exercise: Exercise, clients: int) -> tuple[SandboxPool, Callable[[int], None]]:
     """A started pool of ``clients`` zygotes in this process, and a job running the exercise's
     solution in it as the grading server would (its hidden cases, encoded, the reply decoded)."""
-    from tutor.content import load_catalog
     from tutor.grading.judge import variant_seed
     from tutor.grading.sandbox import SandboxPool, SandboxRunner
 
-    exercise = load_catalog(ROOT / "lessons").exercise(exercise_id)
-    assert exercise is not None, exercise_id
     cases = exercise.cases(variant_seed("bench", "student", exercise.id), "hidden")
     pool = SandboxPool(clients)
     pool.start()
@@ -518,7 +513,7 @@ def grading_figures(server: Server, clients: int, seconds: float) -> list[Gradin
         assert exercise is not None, exercise_id
         warm_every_process(server, exercise_id, exercise.solution, clients)
         submitters, sizes, submit = over_http(server, exercise_id, exercise.solution, clients)
-        pool, alone = sandbox_alone(exercise_id, clients)
+        pool, alone = sandbox_alone(exercise, clients)
         try:
             turns = take_turns(server, {"http": submit, "alone": alone}, clients, sides, submitters)
         finally:
