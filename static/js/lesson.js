@@ -171,7 +171,6 @@ function buildEditor(section) {
   // Claimed first: CodeMirror focuses an editor made on a focused box, and that focusin asks
   // for this editor again while it is being made.
   if (section.dataset.editor === "codemirror") return;
-  const upgrading = section.dataset.editor === "plain";
   section.dataset.editor = "codemirror";
   section.dataset.wired = "true";
   const textarea = section.querySelector("form.exercise-form textarea");
@@ -193,8 +192,8 @@ function buildEditor(section) {
     editor.focus();
     editor.setSelection(editor.posFromIndex(from), editor.posFromIndex(to));
   }
-  // CodeMirror loads now: the other exercises left in their plain boxes get it too.
-  if (upgrading) retryPlainOnes();
+  // CodeMirror loads now: the exercises left in their plain boxes get it too.
+  retryPlainOnes();
 }
 
 /**
@@ -229,11 +228,14 @@ async function wireExercisesWhenNear(sections) {
   // After the first paint, not after `load`: a CDN that never answers holds `load` back.
   await afterPaint();
   if (observer) await firstAct();
+  // An exercise already asked for (wired, or in its plain box after CodeMirror failed to load)
+  // is left alone: a plain box asks again on its own (focus, return, back online).
+  const asked = (section) => section.dataset.wired || wiredExercises.has(section);
   for (const section of sections) {
-    if (section.dataset.wired) continue;
+    if (asked(section)) continue;
     observer?.unobserve(section);
     await whenIdle();
-    wireExercise(section);
+    if (!asked(section)) wireExercise(section);
   }
 }
 

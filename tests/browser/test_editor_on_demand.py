@@ -136,6 +136,10 @@ def open_without_codemirror(page: Page, live_server: str) -> None:
     page.route(CODEMIRROR, lambda route: route.abort())
     page.goto(live_server + LESSON)
     section(page, LAST).scroll_into_view_if_needed()
+    # Every exercise has been asked for and is in its plain box: nothing still on its way could
+    # bring CodeMirror in (and replace a box) before the test's own step does.
+    notes = page.locator("section.exercise .storage-note")
+    expect(notes).to_have_count(page.locator("section.exercise").count())
     for exercise in (LAST, EXERCISE):
         expect(section(page, exercise).locator(".storage-note")).to_contain_text(NO_EDITOR_NOTE)
 
