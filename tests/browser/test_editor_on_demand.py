@@ -144,6 +144,38 @@ def open_without_codemirror(page: Page, live_server: str) -> None:
         expect(section(page, exercise).locator(".storage-note")).to_contain_text(NO_EDITOR_NOTE)
 
 
+def test_each_exercise_asks_for_the_missing_editor_once_until_the_learner_comes_back(
+    page: Page, live_server: str
+) -> None:
+    """An exercise asks for CodeMirror when the learner reaches it; after the learner's first act
+    the others ask too, but not one already in its plain box (a second ask used to replace a box
+    with its editor just as the learner reached for it)."""
+    asked: list[str] = []
+
+    def refuse(route: Route) -> None:
+        if "/lib/codemirror.min.js" in route.request.url:
+            asked.append(route.request.url)
+        route.abort()
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    hold_python(page)
+    block_cdn(page)
+    page.route(CODEMIRROR, refuse)
+    page.goto(live_server + LESSON)
+    # Reached without scrolling (a scroll would be the first act): this one asks, alone.
+    section(page, EXERCISE).locator("textarea[name=code]").evaluate(
+        "box => box.focus({preventScroll: true})"
+    )
+    exercises = page.locator("section.exercise")
+    notes = exercises.locator(".storage-note")
+    expect(section(page, EXERCISE).locator(".storage-note")).to_contain_text(NO_EDITOR_NOTE)
+    assert len(asked) == 1
+    page.keyboard.press("Shift")  # the first act: the rest are asked for
+    expect(notes).to_have_count(exercises.count(), timeout=30_000)
+    page.wait_for_timeout(1_000)
+    assert len(asked) == exercises.count()
+
+
 def test_focusing_a_plain_box_asks_for_the_editor_again(page: Page, live_server: str) -> None:
     open_without_codemirror(page, live_server)
     page.unroute(CODEMIRROR)
